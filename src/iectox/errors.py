@@ -1,0 +1,68 @@
+"""The one exception family of iectox: every error says where (file, sheet, row, column) and what."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a dataset, located the way the user sees their spreadsheet.
+
+    `row` is the row number shown by Excel or a text editor (the header is row 1), so a pharmacist can go
+    straight to the cell. `rule` is a stable identifier (e.g. ``vocabulary``, ``onset_not_before_infusion``)
+    that tests and scripts can rely on; `message` is the sentence for people.
+    """
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    message: str
+    severity: str = "error"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+class IectoxError(Exception):
+    """Base class of every error iectox raises on purpose."""
+
+
+class DatasetInvalid(IectoxError):
+    """A dataset failed validation; nothing was loaded or written."""
+
+    def __init__(self, issues: Sequence[Issue]):
+        self.issues = list(issues)
+        errors = [i for i in self.issues if i.severity == "error"]
+        first = errors[0] if errors else None
+        summary = f"{len(errors)} error(s) in the dataset"
+        if first is not None:
+            summary += f"; first: {first.where()}: {first.message}"
+        super().__init__(summary)
+
+
+class SourceError(IectoxError):
+    """A file could not be read at all (missing, not a workbook, no header...)."""
+
+    def __init__(self, file: str, message: str, sheet: str | None = None):
+        self.file, self.sheet = file, sheet
+        where = f"{file}, sheet {sheet}" if sheet else file
+        super().__init__(f"{where}: {message}")
+
+
+class SpecError(IectoxError):
+    """A settings, mapping or summary-table file is malformed."""
