@@ -1,0 +1,1 @@
+"""The `iectox` command line."""
