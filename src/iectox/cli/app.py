@@ -17,3 +17,8 @@ def main() -> None:
     from iectox.cli import commands  # noqa: F401  (registers the commands on `app`)
 
     app()
+
+
+@app.callback()
+def _root() -> None:
+    """iectox: capture, grade, audit, compare and report toxicities of immune effector cell therapies."""

@@ -1,0 +1,59 @@
+"""Reading and writing datasets: a folder of CSV files or one XLSX workbook, losslessly.
+
+Reading validates everything and is all-or-nothing; writing lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iectox.dataset import Dataset
+from iectox.errors import DatasetInvalid, Issue, SourceError
+from iectox.io.csvdir import read_csv_folder, write_csv_folder
+from iectox.io.xlsx import read_workbook, write_workbook
+from iectox.validate import RawTable, Settings, check_raw, validate_dataset
+
+__all__ = ["check_path", "read_dataset", "read_raw", "write_dataset"]
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_raw(path: str | Path) -> tuple[dict[str, RawTable], list[str]]:
+    """The raw tables of a workbook or CSV folder (a lone CSV file counts as its folder)."""
+    path = Path(path)
+    if not path.exists():
+        raise SourceError(str(path), "does not exist")
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return read_workbook(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        path = path.parent
+    if path.is_dir():
+        return read_csv_folder(path)
+    raise SourceError(str(path), "is neither an XLSX workbook nor a folder of CSV files")
+
+
+def check_path(path: str | Path, settings: Settings | None = None) -> tuple[Dataset | None, list[Issue]]:
+    """Every problem in the dataset at `path`, and the dataset when there is no error."""
+    raw, extra = read_raw(path)
+    return check_raw(raw, settings, where=Path(path).name, extra=extra)
+
+
+def read_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:
+    """The dataset at `path`, or `DatasetInvalid` with every problem; never a partial dataset."""
+    dataset, issues = check_path(path, settings)
+    if dataset is None:
+        raise DatasetInvalid(issues)
+    return dataset
+
+
+def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:
+    """Write `dataset` to an .xlsx workbook or a CSV folder, after checking it; an invalid one is not written."""
+    errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
+    if errors:
+        raise DatasetInvalid(errors)
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        write_workbook(dataset, path)
+    else:
+        write_csv_folder(dataset, path)
+    return path

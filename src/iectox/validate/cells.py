@@ -1,0 +1,191 @@
+"""From spreadsheet cells to typed values: what real hospital files contain, read without guessing.
+
+Accepted: stray spaces, decimal commas ("69,5"), ISO dates, day-first or month-first dates when the study
+says so, Excel serial dates (days since 1899-12-30), and the native numbers and dates of an XLSX cell. A date
+alone in a date-and-time column means "hour not recorded" and is kept as such. Every function is vectorised
+and returns the values together with the mask of cells it could not read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from iectox.dataset import DTYPES
+from iectox.schema import Kind
+from iectox.validate.settings import DATE_ORDER_HELP, Settings
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
+_OTHER_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_OTHER_DATETIME = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
+TRUE_WORDS = ("yes", "y", "true", "1", "oui", "o", "x")
+FALSE_WORDS = ("no", "n", "false", "0", "non")
+YES_NO_HELP = "yes or no (also accepted: true/false, 1/0, oui/non)"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Typed values of one column, the cells that could not be read, and why."""
+
+    values: pd.Series
+    bad: pd.Series
+    reason: pd.Series  # per bad cell, the sentence naming the expected form
+    time_known: pd.Series | None = None
+
+
+def as_text(raw: pd.Series) -> pd.Series:
+    """Cells as stripped text, blank cells as NA; whole numbers typed into XLSX lose their ".0"."""
+
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return pd.NA
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, dt.datetime):
+            return v.isoformat(sep=" ", timespec="minutes") if (v.hour or v.minute) else v.date().isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        text = str(v).replace("\u00a0", " ").strip()
+        return text if text else pd.NA
+
+    if raw.dtype == object:
+        return raw.map(one).astype("string")
+    return raw.astype("string").str.strip().replace("", pd.NA)
+
+
+def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Series | None = None) -> Parsed:
+    reasons = pd.Series(pd.NA, index=values.index, dtype="string").mask(bad, reason)
+    return Parsed(values, bad, reasons, time_known)
+
+
+def parse_number(raw: pd.Series) -> Parsed:
+    native = raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)) \
+        if raw.dtype == object else pd.Series(False, index=raw.index)
+    text = as_text(raw)
+    present = text.notna()
+    written = text.fillna("").str.replace(r"(?<=\d)[ \u202f](?=\d{3}\b)", "", regex=True)
+    well_formed = written.str.match(_NUMBER.pattern) | native
+    values = pd.to_numeric(written.where(well_formed, "").str.replace(",", ".", regex=False).replace("", None),
+                           errors="coerce").astype("float64")
+    bad = present & (~well_formed | values.isna())
+    return _result(values.where(~bad), bad, "a number (decimal point or comma)")
+
+
+def parse_integer(raw: pd.Series) -> Parsed:
+    number = parse_number(raw)
+    fractional = number.values.notna() & (number.values % 1 != 0)
+    bad = number.bad | fractional
+    values = number.values.where(~bad).round().astype("Int64")
+    return _result(values, bad, "a whole number")
+
+
+def parse_boolean(raw: pd.Series) -> Parsed:
+    text = as_text(raw).str.lower()
+    values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    values[text.isin(TRUE_WORDS).fillna(False)] = True
+    values[text.isin(FALSE_WORDS).fillna(False)] = False
+    bad = text.notna() & values.isna()
+    return _result(values, bad, YES_NO_HELP)
+
+
+def _native_datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """XLSX cells that are already dates: (timestamps, is_native, time_known)."""
+    if raw.dtype != object:
+        empty = pd.Series(False, index=raw.index)
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), empty, empty
+    is_dt = raw.map(lambda v: isinstance(v, dt.datetime))
+    is_date = raw.map(lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime))
+    stamps = pd.to_datetime(raw.where(is_dt | is_date), errors="coerce")
+    return stamps.astype("datetime64[ns]"), (is_dt | is_date), is_dt
+
+
+def _from_parts(parts: pd.DataFrame, year: int, month: int, day: int) -> pd.Series:
+    frame = pd.DataFrame({
+        "year": parts[year].astype(float), "month": parts[month].astype(float), "day": parts[day].astype(float),
+    })
+    for offset, unit in ((3, "hour"), (4, "minute"), (5, "second")):
+        frame[unit] = parts[offset].astype(float).fillna(0) if offset < parts.shape[1] else 0.0
+    return pd.to_datetime(frame, errors="coerce")
+
+
+def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parsed:
+    """Dates (`with_time` False) or date-and-times, honouring the study's date order."""
+    native, is_native, native_time = _native_datetimes(raw)
+    text = as_text(raw).where(~is_native)
+    present = text.notna()
+    values = native.copy()
+    time_known = native_time.astype("boolean")
+
+    iso = text.str.extract(_ISO_DATETIME if with_time else _ISO_DATE)
+    iso_day = text.str.extract(_ISO_DATE) if with_time else None
+    if with_time:
+        full = iso[0].notna()
+        values[full] = _from_parts(iso[full].reset_index(drop=True), 0, 1, 2).set_axis(iso.index[full])
+        time_known[full] = True
+        day = iso_day[0].notna()
+        values[day] = _from_parts(iso_day[day].reset_index(drop=True), 0, 1, 2).set_axis(iso.index[day])
+        matched = full | day
+    else:
+        matched = iso[0].notna()
+        values[matched] = _from_parts(iso[matched].reset_index(drop=True), 0, 1, 2).set_axis(iso.index[matched])
+        midnight = text.str.extract(_ISO_DATETIME)
+        export = midnight[0].notna() & (midnight[3].astype(float) == 0) & (midnight[4].astype(float) == 0)
+        values[export] = _from_parts(midnight[export].reset_index(drop=True), 0, 1, 2).set_axis(iso.index[export])
+        matched |= export
+
+    other = pd.Series(False, index=raw.index)
+    if settings.date_order != "iso":
+        d, m = (0, 1) if settings.date_order == "dmy" else (1, 0)
+        patterns = [(_OTHER_DATETIME, True), (_OTHER_DATE, False)] if with_time else [(_OTHER_DATE, False)]
+        for pattern, has_time in patterns:
+            found = text.str.extract(pattern)
+            hit = found[0].notna() & ~matched & ~other
+            if hit.any():
+                values[hit] = _from_parts(found[hit].reset_index(drop=True), 2, m, d).set_axis(found.index[hit])
+                time_known[hit] = has_time
+            other |= hit
+
+    serial_text = text.fillna("").str.match(_SERIAL.pattern) & ~matched & ~other
+    serial_native = raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) \
+        if raw.dtype == object else pd.Series(False, index=raw.index)
+    serial = serial_text | serial_native
+    if serial.any():
+        days = pd.to_numeric(raw.where(serial_native, text).where(serial), errors="coerce")
+        in_range = days.between(1, 2958465)  # Excel's own limits: 1900-01-01 to 9999-12-31
+        stamps = EXCEL_EPOCH + pd.to_timedelta(days.where(in_range).round(6), unit="D")
+        values[serial & in_range] = stamps.dt.round("s")[serial & in_range]
+        time_known[serial & in_range] = (days % 1 != 0)[serial & in_range]
+        serial &= in_range
+
+    read = matched | other | serial
+    bad = (present & ~read) | (present & read & values.isna())
+    form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
+    values = values.where(~bad).astype("datetime64[ns]")
+    if not with_time:
+        values = values.dt.normalize()
+        return _result(values, bad, f"a date ({form})")
+    return _result(values, bad, f"a date ({form})", time_known.where(values.notna()).astype("boolean"))
+
+
+def parse_column(raw: pd.Series, kind: Kind, settings: Settings) -> Parsed:
+    """Typed values for a column of the given kind; categories stay as text (vocabulary is a content rule)."""
+    if kind is Kind.NUMBER:
+        return parse_number(raw)
+    if kind is Kind.INTEGER:
+        return parse_integer(raw)
+    if kind is Kind.BOOLEAN:
+        return parse_boolean(raw)
+    if kind in (Kind.DATE, Kind.DATETIME):
+        return parse_datetime(raw, settings, with_time=kind is Kind.DATETIME)
+    text = as_text(raw).astype(DTYPES[kind])
+    return _result(text, pd.Series(False, index=raw.index), "")
