@@ -16,8 +16,12 @@ from iectox.errors import Issue, SourceError
 from iectox.io import check_path
 from iectox.validate import Settings
 
-DatesOption = Annotated[str, typer.Option(
-    "--dates", help="How dates with slashes are written: iso (only YYYY-MM-DD), dmy (31/12/2024) or mdy.")]
+DatesOption = Annotated[
+    str,
+    typer.Option(
+        "--dates", help="How dates with slashes are written: iso (only YYYY-MM-DD), dmy (31/12/2024) or mdy."
+    ),
+]
 StartOption = Annotated[str | None, typer.Option(help="First day of the study period (YYYY-MM-DD).")]
 EndOption = Annotated[str | None, typer.Option(help="Last day of the study period (YYYY-MM-DD).")]
 
@@ -37,8 +41,10 @@ def print_issues(issues: list[Issue], limit: int = 200) -> None:
     """One line per problem, in the user's terms: where, what, and the rule's name in brackets."""
     for issue in issues[:limit]:
         mark = "[red]error[/]  " if issue.severity == "error" else "[yellow]warning[/]"
-        console.print(f"{mark} [bold]{escape(issue.where())}[/]: {escape(issue.message)} "
-                      f"[dim]\\[{issue.rule}][/]", highlight=False)
+        console.print(
+            f"{mark} [bold]{escape(issue.where())}[/]: {escape(issue.message)} [dim]\\[{issue.rule}][/]",
+            highlight=False,
+        )
     if len(issues) > limit:
         console.print(f"... and {len(issues) - limit} more (all of them are in --errors-json)")
 
@@ -46,7 +52,9 @@ def print_issues(issues: list[Issue], limit: int = 200) -> None:
 @app.command()
 def validate(
     path: Annotated[Path, typer.Argument(help="An .xlsx workbook or a folder of CSV files.")],
-    errors_json: Annotated[Path | None, typer.Option(help="Also write every problem to this JSON file.")] = None,
+    errors_json: Annotated[
+        Path | None, typer.Option(help="Also write every problem to this JSON file.")
+    ] = None,
     dates: DatesOption = "iso",
     study_start: StartOption = None,
     study_end: EndOption = None,

@@ -37,8 +37,13 @@ def read_csv_table(path: Path) -> RawTable:
     header = text.splitlines()[0] if text.strip() else ""
     if not header.strip():
         raise SourceError(str(path), "is empty: the first line must hold the column names")
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=_sniff_delimiter(header),
-                        skip_blank_lines=False)
+    frame = pd.read_csv(
+        io.StringIO(text),
+        dtype=str,
+        keep_default_na=False,
+        sep=_sniff_delimiter(header),
+        skip_blank_lines=False,
+    )
     frame = frame.replace("", None)
     frame.index = frame.index + 2  # header is line 1
     return RawTable(path.name, None, frame)

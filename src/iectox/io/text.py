@@ -15,7 +15,11 @@ def _datetime_text(values: pd.Series, time_known: pd.Series | None) -> pd.Series
     with_seconds = (values.dt.second != 0).fillna(False)
     minute = values.dt.strftime("%Y-%m-%d %H:%M")
     minute = minute.where(~with_seconds, values.dt.strftime("%Y-%m-%d %H:%M:%S"))
-    known = time_known.fillna(True).astype(bool) if time_known is not None else pd.Series(True, index=values.index)
+    known = (
+        time_known.fillna(True).astype(bool)
+        if time_known is not None
+        else pd.Series(True, index=values.index)
+    )
     return minute.where(known, day)
 
 

@@ -68,8 +68,11 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[str]]:
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise SourceError(str(path), f"cannot be opened as an XLSX workbook ({exc})") from exc
     try:
-        raw = {name: RawTable(path.name, name, _sheet_frame(book[name]))
-               for name in book.sheetnames if name in CONTRACT.table_names}
+        raw = {
+            name: RawTable(path.name, name, _sheet_frame(book[name]))
+            for name in book.sheetnames
+            if name in CONTRACT.table_names
+        }
         extra = [name for name in book.sheetnames if name not in CONTRACT.table_names]
     finally:
         book.close()
@@ -85,8 +88,11 @@ def _cells(sheet: object, frame: pd.DataFrame, table: Table) -> list[list[object
         elif column.kind is Kind.DATETIME:
             known = frame[time_known_column(column.name)].fillna(True).astype(bool)
             cells = [
-                None if pd.isna(v) else _dated(sheet, v.to_pydatetime(), SECOND_FORMAT if v.second else MINUTE_FORMAT)
-                if k else _dated(sheet, v.date(), DATE_FORMAT)
+                None
+                if pd.isna(v)
+                else _dated(sheet, v.to_pydatetime(), SECOND_FORMAT if v.second else MINUTE_FORMAT)
+                if k
+                else _dated(sheet, v.date(), DATE_FORMAT)
                 for v, k in zip(values, known, strict=True)
             ]
         elif column.kind is Kind.BOOLEAN:

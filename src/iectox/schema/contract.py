@@ -36,109 +36,308 @@ def _id(name: str, description: str, **kw: object) -> Column:
 
 
 def _infusion_ref() -> Column:
-    return _id("infusion_id", "The infusion this row belongs to.", references="infusions.infusion_id",
-               example="INF-0001")
+    return _id(
+        "infusion_id",
+        "The infusion this row belongs to.",
+        references="infusions.infusion_id",
+        example="INF-0001",
+    )
 
 
-PATIENTS = Table("patients", "One row per patient (pseudonymous).", (
-    _id("patient_id", "Pseudonymous patient identifier; never a name, a hospital number or a date of birth.",
-        unique=True, example="P-0001"),
-    Column("sex", Kind.CATEGORY, "Sex as recorded.", required=True, vocabulary=SEX, example="female"),
-    Column("birth_year", Kind.INTEGER, "Year of birth, if the study collects it.", minimum=1900, maximum=2030,
-           example="1961"),
-    Column("centre", Kind.TEXT, "Treating centre.", required=True, example="CHU-A"),
-), key="patient_id")
+PATIENTS = Table(
+    "patients",
+    "One row per patient (pseudonymous).",
+    (
+        _id(
+            "patient_id",
+            "Pseudonymous patient identifier; never a name, a hospital number or a date of birth.",
+            unique=True,
+            example="P-0001",
+        ),
+        Column("sex", Kind.CATEGORY, "Sex as recorded.", required=True, vocabulary=SEX, example="female"),
+        Column(
+            "birth_year",
+            Kind.INTEGER,
+            "Year of birth, if the study collects it.",
+            minimum=1900,
+            maximum=2030,
+            example="1961",
+        ),
+        Column("centre", Kind.TEXT, "Treating centre.", required=True, example="CHU-A"),
+    ),
+    key="patient_id",
+)
 
-INFUSIONS = Table("infusions", "One row per infusion of a CAR-T product or start of a bispecific antibody.", (
-    _id("infusion_id", "Identifier of the infusion.", unique=True, example="INF-0001"),
-    _id("patient_id", "The patient who received it.", references="patients.patient_id", example="P-0001"),
-    Column("therapy", Kind.CATEGORY, "Product given; the class (CAR-T or BsAb) is derived from it.",
-           required=True, vocabulary=THERAPY, example="axicabtagene_ciloleucel"),
-    Column("infusion_date", Kind.DATE, "Day of the CAR-T infusion (day 0) or first BsAb step-up dose; blank "
-           "only for external data that publish no dates (timing analyses then leave the infusion out).",
-           example="2023-05-17"),
-    Column("setting", Kind.CATEGORY, "Clinical trial or standard of care.", required=True, vocabulary=SETTING,
-           example="standard_of_care"),
-    Column("trial_id", Kind.TEXT, "Trial identifier; required in a clinical trial, NCT12345678 form when it "
-           "starts with NCT.", example="NCT01234567"),
-    Column("indication", Kind.CATEGORY, "Disease and line of therapy.", required=True, vocabulary=INDICATION,
-           example="dlbcl_3l_plus"),
-    Column("age_at_infusion", Kind.NUMBER, "Age on the infusion day.", minimum=0, maximum=110,
-           unit="years", example="62.5"),
-    Column("weight_kg", Kind.NUMBER, "Body weight before infusion.", minimum=20, maximum=250, unit="kg",
-           example="71.4"),
-    Column("height_cm", Kind.NUMBER, "Height.", minimum=40, maximum=250, unit="cm", example="172"),
-    Column("crs_status", Kind.CATEGORY, "Whether CRS occurred, when the record states it; blank means 'derived "
-           "from toxicity_episodes' and 'unknown' keeps the infusion out of CRS analyses.",
-           vocabulary=TOXICITY_STATUS, example="yes"),
-    Column("icans_status", Kind.CATEGORY, "Whether ICANS occurred; same convention as crs_status.",
-           vocabulary=TOXICITY_STATUS, example="no"),
-), key="infusion_id")
+INFUSIONS = Table(
+    "infusions",
+    "One row per infusion of a CAR-T product or start of a bispecific antibody.",
+    (
+        _id("infusion_id", "Identifier of the infusion.", unique=True, example="INF-0001"),
+        _id("patient_id", "The patient who received it.", references="patients.patient_id", example="P-0001"),
+        Column(
+            "therapy",
+            Kind.CATEGORY,
+            "Product given; the class (CAR-T or BsAb) is derived from it.",
+            required=True,
+            vocabulary=THERAPY,
+            example="axicabtagene_ciloleucel",
+        ),
+        Column(
+            "infusion_date",
+            Kind.DATE,
+            "Day of the CAR-T infusion (day 0) or first BsAb step-up dose; blank "
+            "only for external data that publish no dates (timing analyses then leave the infusion out).",
+            example="2023-05-17",
+        ),
+        Column(
+            "setting",
+            Kind.CATEGORY,
+            "Clinical trial or standard of care.",
+            required=True,
+            vocabulary=SETTING,
+            example="standard_of_care",
+        ),
+        Column(
+            "trial_id",
+            Kind.TEXT,
+            "Trial identifier; required in a clinical trial, NCT12345678 form when it starts with NCT.",
+            example="NCT01234567",
+        ),
+        Column(
+            "indication",
+            Kind.CATEGORY,
+            "Disease and line of therapy.",
+            required=True,
+            vocabulary=INDICATION,
+            example="dlbcl_3l_plus",
+        ),
+        Column(
+            "age_at_infusion",
+            Kind.NUMBER,
+            "Age on the infusion day.",
+            minimum=0,
+            maximum=110,
+            unit="years",
+            example="62.5",
+        ),
+        Column(
+            "weight_kg",
+            Kind.NUMBER,
+            "Body weight before infusion.",
+            minimum=20,
+            maximum=250,
+            unit="kg",
+            example="71.4",
+        ),
+        Column("height_cm", Kind.NUMBER, "Height.", minimum=40, maximum=250, unit="cm", example="172"),
+        Column(
+            "crs_status",
+            Kind.CATEGORY,
+            "Whether CRS occurred, when the record states it; blank means 'derived "
+            "from toxicity_episodes' and 'unknown' keeps the infusion out of CRS analyses.",
+            vocabulary=TOXICITY_STATUS,
+            example="yes",
+        ),
+        Column(
+            "icans_status",
+            Kind.CATEGORY,
+            "Whether ICANS occurred; same convention as crs_status.",
+            vocabulary=TOXICITY_STATUS,
+            example="no",
+        ),
+    ),
+    key="infusion_id",
+)
 
-TOXICITY_EPISODES = Table("toxicity_episodes", "One row per CRS, ICANS or IEC-HS episode.", (
-    _id("episode_id", "Identifier of the episode.", unique=True, example="EP-0001"),
-    _infusion_ref(),
-    Column("syndrome", Kind.CATEGORY, "Which syndrome.", required=True, vocabulary=SYNDROME, example="CRS"),
-    Column("onset_at", Kind.DATETIME, "First documented symptom; a date alone when the hour is not recorded, "
-           "blank when the episode is known but not its onset.", example="2023-05-19 14:30"),
-    Column("resolved_at", Kind.DATETIME, "Resolution; blank while ongoing or unknown.",
-           example="2023-05-24"),
-    Column("max_grade", Kind.INTEGER, "Highest grade during the episode, on `grading_scale`; blank when the "
-           "grade was not recorded.", minimum=0, maximum=5, example="2"),
-    Column("grading_scale", Kind.CATEGORY, "Scale of max_grade.", required=True, vocabulary=GRADING_SCALE,
-           example="ASTCT2019"),
-    Column("outcome", Kind.CATEGORY, "How the episode ended.", required=True, vocabulary=EPISODE_OUTCOME,
-           example="resolved"),
-), key="episode_id")
+TOXICITY_EPISODES = Table(
+    "toxicity_episodes",
+    "One row per CRS, ICANS or IEC-HS episode.",
+    (
+        _id("episode_id", "Identifier of the episode.", unique=True, example="EP-0001"),
+        _infusion_ref(),
+        Column(
+            "syndrome", Kind.CATEGORY, "Which syndrome.", required=True, vocabulary=SYNDROME, example="CRS"
+        ),
+        Column(
+            "onset_at",
+            Kind.DATETIME,
+            "First documented symptom; a date alone when the hour is not recorded, "
+            "blank when the episode is known but not its onset.",
+            example="2023-05-19 14:30",
+        ),
+        Column(
+            "resolved_at", Kind.DATETIME, "Resolution; blank while ongoing or unknown.", example="2023-05-24"
+        ),
+        Column(
+            "max_grade",
+            Kind.INTEGER,
+            "Highest grade during the episode, on `grading_scale`; blank when the grade was not recorded.",
+            minimum=0,
+            maximum=5,
+            example="2",
+        ),
+        Column(
+            "grading_scale",
+            Kind.CATEGORY,
+            "Scale of max_grade.",
+            required=True,
+            vocabulary=GRADING_SCALE,
+            example="ASTCT2019",
+        ),
+        Column(
+            "outcome",
+            Kind.CATEGORY,
+            "How the episode ended.",
+            required=True,
+            vocabulary=EPISODE_OUTCOME,
+            example="resolved",
+        ),
+    ),
+    key="episode_id",
+)
 
-ADMINISTRATIONS = Table("administrations", "One row per dose of a drug given to manage a toxicity.", (
-    _id("administration_id", "Identifier of the dose.", unique=True, example="ADM-0001"),
-    _infusion_ref(),
-    Column("drug", Kind.CATEGORY, "Drug given.", required=True, vocabulary=DRUG, example="tocilizumab"),
-    Column("given_at", Kind.DATETIME, "When it was given; a date alone when the hour is not recorded, blank "
-           "when only the fact is known.", example="2023-05-20 08:00"),
-    Column("dose_mg", Kind.NUMBER, "Dose actually given.", minimum=0, exclusive_minimum=True, unit="mg",
-           example="560"),
-    Column("route", Kind.CATEGORY, "Route.", vocabulary=ROUTE, example="IV"),
-    Column("reason", Kind.CATEGORY, "What it was given for.", required=True, vocabulary=REASON, example="CRS"),
-), key="administration_id")
+ADMINISTRATIONS = Table(
+    "administrations",
+    "One row per dose of a drug given to manage a toxicity.",
+    (
+        _id("administration_id", "Identifier of the dose.", unique=True, example="ADM-0001"),
+        _infusion_ref(),
+        Column("drug", Kind.CATEGORY, "Drug given.", required=True, vocabulary=DRUG, example="tocilizumab"),
+        Column(
+            "given_at",
+            Kind.DATETIME,
+            "When it was given; a date alone when the hour is not recorded, blank "
+            "when only the fact is known.",
+            example="2023-05-20 08:00",
+        ),
+        Column(
+            "dose_mg",
+            Kind.NUMBER,
+            "Dose actually given.",
+            minimum=0,
+            exclusive_minimum=True,
+            unit="mg",
+            example="560",
+        ),
+        Column("route", Kind.CATEGORY, "Route.", vocabulary=ROUTE, example="IV"),
+        Column(
+            "reason", Kind.CATEGORY, "What it was given for.", required=True, vocabulary=REASON, example="CRS"
+        ),
+    ),
+    key="administration_id",
+)
 
-OBSERVATIONS = Table("observations", "Bedside observations that ASTCT grading is computed from (optional).", (
-    _infusion_ref(),
-    Column("observed_at", Kind.DATETIME, "Time of the observation.", required=True, example="2023-05-19 14:00"),
-    Column("temperature_c", Kind.NUMBER, "Highest temperature.", minimum=30, maximum=44, unit="°C",
-           example="38.4"),
-    Column("hypotension", Kind.BOOLEAN, "Hypotension present.", example="no"),
-    Column("vasopressors", Kind.INTEGER, "Number of vasopressors running, vasopressin not counted.", minimum=0,
-           maximum=6, example="0"),
-    Column("vasopressin", Kind.BOOLEAN, "Vasopressin running.", example="no"),
-    Column("oxygen_device", Kind.CATEGORY, "Oxygen support; for a nasal cannula the flow decides low vs high.",
-           vocabulary=OXYGEN_DEVICE, example="nasal_cannula"),
-    Column("oxygen_l_min", Kind.NUMBER, "Oxygen flow.", minimum=0, maximum=80, unit="L/min", example="4"),
-    Column("ice_score", Kind.INTEGER, "Immune effector cell encephalopathy score.", minimum=0, maximum=10,
-           example="10"),
-    Column("consciousness", Kind.CATEGORY, "Level of consciousness.", vocabulary=CONSCIOUSNESS,
-           example="alert"),
-    Column("seizure", Kind.CATEGORY, "Seizure.", vocabulary=SEIZURE, example="none"),
-    Column("motor_weakness", Kind.BOOLEAN, "Deep focal motor weakness.", example="no"),
-    Column("cerebral_edema", Kind.CATEGORY, "Raised intracranial pressure / cerebral oedema.",
-           vocabulary=CEREBRAL_EDEMA, example="none"),
-    Column("capd_score", Kind.INTEGER, "Cornell Assessment of Pediatric Delirium (children).", minimum=0,
-           maximum=32, example="4"),
-    Column("antipyretic_or_anticytokine_given", Kind.BOOLEAN,
-           "Antipyretics, tocilizumab or corticosteroids already given (fever then no longer required).",
-           example="no"),
-), required=False)
+OBSERVATIONS = Table(
+    "observations",
+    "Bedside observations that ASTCT grading is computed from (optional).",
+    (
+        _infusion_ref(),
+        Column(
+            "observed_at",
+            Kind.DATETIME,
+            "Time of the observation.",
+            required=True,
+            example="2023-05-19 14:00",
+        ),
+        Column(
+            "temperature_c",
+            Kind.NUMBER,
+            "Highest temperature.",
+            minimum=30,
+            maximum=44,
+            unit="°C",
+            example="38.4",
+        ),
+        Column("hypotension", Kind.BOOLEAN, "Hypotension present.", example="no"),
+        Column(
+            "vasopressors",
+            Kind.INTEGER,
+            "Number of vasopressors running, vasopressin not counted.",
+            minimum=0,
+            maximum=6,
+            example="0",
+        ),
+        Column("vasopressin", Kind.BOOLEAN, "Vasopressin running.", example="no"),
+        Column(
+            "oxygen_device",
+            Kind.CATEGORY,
+            "Oxygen support; for a nasal cannula the flow decides low vs high.",
+            vocabulary=OXYGEN_DEVICE,
+            example="nasal_cannula",
+        ),
+        Column("oxygen_l_min", Kind.NUMBER, "Oxygen flow.", minimum=0, maximum=80, unit="L/min", example="4"),
+        Column(
+            "ice_score",
+            Kind.INTEGER,
+            "Immune effector cell encephalopathy score.",
+            minimum=0,
+            maximum=10,
+            example="10",
+        ),
+        Column(
+            "consciousness",
+            Kind.CATEGORY,
+            "Level of consciousness.",
+            vocabulary=CONSCIOUSNESS,
+            example="alert",
+        ),
+        Column("seizure", Kind.CATEGORY, "Seizure.", vocabulary=SEIZURE, example="none"),
+        Column("motor_weakness", Kind.BOOLEAN, "Deep focal motor weakness.", example="no"),
+        Column(
+            "cerebral_edema",
+            Kind.CATEGORY,
+            "Raised intracranial pressure / cerebral oedema.",
+            vocabulary=CEREBRAL_EDEMA,
+            example="none",
+        ),
+        Column(
+            "capd_score",
+            Kind.INTEGER,
+            "Cornell Assessment of Pediatric Delirium (children).",
+            minimum=0,
+            maximum=32,
+            example="4",
+        ),
+        Column(
+            "antipyretic_or_anticytokine_given",
+            Kind.BOOLEAN,
+            "Antipyretics, tocilizumab or corticosteroids already given (fever then no longer required).",
+            example="no",
+        ),
+    ),
+    required=False,
+)
 
-OUTCOMES = Table("outcomes", "Follow-up status, one row per infusion.", (
-    _id("infusion_id", "The infusion this follow-up belongs to.", references="infusions.infusion_id",
-        unique=True, example="INF-0001"),
-    Column("last_follow_up", Kind.DATE, "Date last known alive, or date of death.", required=True,
-           example="2024-05-17"),
-    Column("status", Kind.CATEGORY, "Vital status at last follow-up.", required=True, vocabulary=VITAL_STATUS,
-           example="alive"),
-    Column("death_date", Kind.DATE, "Date of death (status dead only).", example=""),
-    Column("death_cause", Kind.TEXT, "Cause of death (status dead only).", example=""),
-), key="infusion_id")
+OUTCOMES = Table(
+    "outcomes",
+    "Follow-up status, one row per infusion.",
+    (
+        _id(
+            "infusion_id",
+            "The infusion this follow-up belongs to.",
+            references="infusions.infusion_id",
+            unique=True,
+            example="INF-0001",
+        ),
+        Column(
+            "last_follow_up",
+            Kind.DATE,
+            "Date last known alive, or date of death.",
+            required=True,
+            example="2024-05-17",
+        ),
+        Column(
+            "status",
+            Kind.CATEGORY,
+            "Vital status at last follow-up.",
+            required=True,
+            vocabulary=VITAL_STATUS,
+            example="alive",
+        ),
+        Column("death_date", Kind.DATE, "Date of death (status dead only).", example=""),
+        Column("death_cause", Kind.TEXT, "Cause of death (status dead only).", example=""),
+    ),
+    key="infusion_id",
+)
 
 CONTRACT = Schema((PATIENTS, INFUSIONS, TOXICITY_EPISODES, ADMINISTRATIONS, OBSERVATIONS, OUTCOMES))

@@ -82,8 +82,9 @@ class Vocabulary:
         raise KeyError(f"{code!r} is not in vocabulary {self.name}")
 
 
-def vocabulary(name: str, entries: Iterable[tuple[str, str] | tuple[str, str, tuple[str, ...]]],
-               description: str = "") -> Vocabulary:
+def vocabulary(
+    name: str, entries: Iterable[tuple[str, str] | tuple[str, str, tuple[str, ...]]], description: str = ""
+) -> Vocabulary:
     """Shorthand for a vocabulary without attributes: (code, label[, synonyms])."""
     terms = []
     for entry in entries:

@@ -23,15 +23,18 @@ from iectox.validate.structure import RawTable, check_headers, check_tables
 __all__ = ["DatasetInvalid", "RawTable", "Settings", "check_raw", "load_raw", "validate_dataset"]
 
 
-def _typed(table: Table, raw: RawTable, settings: Settings, frames: Frames) -> tuple[pd.DataFrame, list[Issue]]:
+def _typed(
+    table: Table, raw: RawTable, settings: Settings, frames: Frames
+) -> tuple[pd.DataFrame, list[Issue]]:
     """The table's typed frame (index kept as the user's row numbers) and its header and type problems."""
     named, issues = check_headers(table, raw)
     named = named.dropna(how="all") if len(named.columns) else named
     typed: dict[str, pd.Series] = {}
     for column in table.columns:
         if column.name not in named:
-            typed[column.name] = pd.Series(pd.array([None] * len(named), dtype=DTYPES[column.kind]),
-                                           index=named.index)
+            typed[column.name] = pd.Series(
+                pd.array([None] * len(named), dtype=DTYPES[column.kind]), index=named.index
+            )
             if column.kind is Kind.DATETIME:
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
@@ -39,8 +42,16 @@ def _typed(table: Table, raw: RawTable, settings: Settings, frames: Frames) -> t
         parsed = parse_column(cells, column.kind, settings)
         for row in parsed.bad.index[parsed.bad.to_numpy(dtype=bool)]:
             value = str(cells[row]).strip()
-            issues.append(frames.issue(table.name, row, column.name, value, column.kind.name.lower(),
-                                       f"'{value}' is not {parsed.reason[row]}"))
+            issues.append(
+                frames.issue(
+                    table.name,
+                    row,
+                    column.name,
+                    value,
+                    column.kind.name.lower(),
+                    f"'{value}' is not {parsed.reason[row]}",
+                )
+            )
         values = parsed.values
         if column.vocabulary is not None:
             codes = values.map(column.vocabulary.normalise, na_action="ignore")
@@ -51,8 +62,13 @@ def _typed(table: Table, raw: RawTable, settings: Settings, frames: Frames) -> t
     return pd.DataFrame(typed, index=named.index), issues
 
 
-def check_raw(raw_tables: Mapping[str, RawTable], settings: Settings | None = None, where: str = "dataset",
-              extra: Iterable[str] = (), schema: Schema = CONTRACT) -> tuple[Dataset | None, list[Issue]]:
+def check_raw(
+    raw_tables: Mapping[str, RawTable],
+    settings: Settings | None = None,
+    where: str = "dataset",
+    extra: Iterable[str] = (),
+    schema: Schema = CONTRACT,
+) -> tuple[Dataset | None, list[Issue]]:
     """Every problem of a dataset read from disk, and the dataset itself when it has no error."""
     settings = settings or Settings()
     issues = check_tables(schema, dict(raw_tables), where, list(extra))
@@ -70,8 +86,12 @@ def check_raw(raw_tables: Mapping[str, RawTable], settings: Settings | None = No
     return Dataset.from_frames(frames.tables), issues
 
 
-def load_raw(raw_tables: Mapping[str, RawTable], settings: Settings | None = None, where: str = "dataset",
-             extra: Iterable[str] = ()) -> Dataset:
+def load_raw(
+    raw_tables: Mapping[str, RawTable],
+    settings: Settings | None = None,
+    where: str = "dataset",
+    extra: Iterable[str] = (),
+) -> Dataset:
     """The dataset, or `DatasetInvalid` listing every problem; nothing partial is ever returned."""
     dataset, issues = check_raw(raw_tables, settings, where, extra)
     if dataset is None:

@@ -69,14 +69,18 @@ def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Serie
 
 
 def parse_number(raw: pd.Series) -> Parsed:
-    native = raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)) \
-        if raw.dtype == object else pd.Series(False, index=raw.index)
+    native = (
+        raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+        if raw.dtype == object
+        else pd.Series(False, index=raw.index)
+    )
     text = as_text(raw)
     present = text.notna()
     written = text.fillna("").str.replace(r"(?<=\d)[ \u202f](?=\d{3}\b)", "", regex=True)
     well_formed = written.str.match(_NUMBER.pattern) | native
-    values = pd.to_numeric(written.where(well_formed, "").str.replace(",", ".", regex=False).replace("", None),
-                           errors="coerce").astype("float64")
+    values = pd.to_numeric(
+        written.where(well_formed, "").str.replace(",", ".", regex=False).replace("", None), errors="coerce"
+    ).astype("float64")
     bad = present & (~well_formed | values.isna())
     return _result(values.where(~bad), bad, "a number (decimal point or comma)")
 
@@ -110,9 +114,13 @@ def _native_datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 
 def _from_parts(parts: pd.DataFrame, year: int, month: int, day: int) -> pd.Series:
-    frame = pd.DataFrame({
-        "year": parts[year].astype(float), "month": parts[month].astype(float), "day": parts[day].astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "year": parts[year].astype(float),
+            "month": parts[month].astype(float),
+            "day": parts[day].astype(float),
+        }
+    )
     for offset, unit in ((3, "hour"), (4, "minute"), (5, "second")):
         frame[unit] = parts[offset].astype(float).fillna(0) if offset < parts.shape[1] else 0.0
     return pd.to_datetime(frame, errors="coerce")
@@ -137,10 +145,14 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
         matched = full | day
     else:
         matched = iso[0].notna()
-        values[matched] = _from_parts(iso[matched].reset_index(drop=True), 0, 1, 2).set_axis(iso.index[matched])
+        values[matched] = _from_parts(iso[matched].reset_index(drop=True), 0, 1, 2).set_axis(
+            iso.index[matched]
+        )
         midnight = text.str.extract(_ISO_DATETIME)
         export = midnight[0].notna() & (midnight[3].astype(float) == 0) & (midnight[4].astype(float) == 0)
-        values[export] = _from_parts(midnight[export].reset_index(drop=True), 0, 1, 2).set_axis(iso.index[export])
+        values[export] = _from_parts(midnight[export].reset_index(drop=True), 0, 1, 2).set_axis(
+            iso.index[export]
+        )
         matched |= export
 
     other = pd.Series(False, index=raw.index)
@@ -151,13 +163,18 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
             found = text.str.extract(pattern)
             hit = found[0].notna() & ~matched & ~other
             if hit.any():
-                values[hit] = _from_parts(found[hit].reset_index(drop=True), 2, m, d).set_axis(found.index[hit])
+                values[hit] = _from_parts(found[hit].reset_index(drop=True), 2, m, d).set_axis(
+                    found.index[hit]
+                )
                 time_known[hit] = has_time
             other |= hit
 
     serial_text = text.fillna("").str.match(_SERIAL.pattern) & ~matched & ~other
-    serial_native = raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) \
-        if raw.dtype == object else pd.Series(False, index=raw.index)
+    serial_native = (
+        raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        if raw.dtype == object
+        else pd.Series(False, index=raw.index)
+    )
     serial = serial_text | serial_native
     if serial.any():
         days = pd.to_numeric(raw.where(serial_native, text).where(serial), errors="coerce")

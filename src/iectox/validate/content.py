@@ -11,8 +11,9 @@ from iectox.schema import Column, Kind, Schema, Table
 from iectox.validate.frames import Frames, fmt
 
 
-def _issues(frames: Frames, table: str, column: str, mask: pd.Series, rule: str,
-            message: str | pd.Series) -> Iterator[Issue]:
+def _issues(
+    frames: Frames, table: str, column: str, mask: pd.Series, rule: str, message: str | pd.Series
+) -> Iterator[Issue]:
     frame = frames.tables[table]
     for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
         text = message if isinstance(message, str) else str(message[row])
@@ -25,33 +26,47 @@ def _range_text(column: Column) -> str:
         return f"{fmt(column.minimum)}-{fmt(column.maximum)}{unit}"
     if column.exclusive_minimum:
         return f"greater than {fmt(column.minimum)}{unit}"
-    return f"at least {fmt(column.minimum)}{unit}" if column.minimum is not None else f"at most {column.maximum}"
+    return (
+        f"at least {fmt(column.minimum)}{unit}" if column.minimum is not None else f"at most {column.maximum}"
+    )
 
 
 def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     values = frames.tables[table.name][column.name]
     name = column.name
     if column.required:
-        yield from _issues(frames, table.name, name, values.isna(), "required",
-                           f"{name} is required in {table.name} and is blank")
+        yield from _issues(
+            frames,
+            table.name,
+            name,
+            values.isna(),
+            "required",
+            f"{name} is required in {table.name} and is blank",
+        )
     if column.vocabulary is not None:
         vocab = column.vocabulary
         unknown = values.notna() & ~values.isin(vocab.codes)
         if unknown.any():
+
             def explain(value: object) -> str:
                 hint = vocab.suggest(value)
                 did_you_mean = f"; did you mean '{hint}'?" if hint else ""
                 return f"'{value}' is not an allowed {name}{did_you_mean} (allowed: {', '.join(vocab.codes)})"
+
             messages = values[unknown].map(explain)
             yield from _issues(frames, table.name, name, unknown, "vocabulary", messages)
-    if column.kind in (Kind.NUMBER, Kind.INTEGER) and (column.minimum is not None or column.maximum is not None):
+    if column.kind in (Kind.NUMBER, Kind.INTEGER) and (
+        column.minimum is not None or column.maximum is not None
+    ):
         outside = pd.Series(False, index=values.index)
         if column.minimum is not None:
             low = values <= column.minimum if column.exclusive_minimum else values < column.minimum
             outside |= low.fillna(False).astype(bool)
         if column.maximum is not None:
             outside |= (values > column.maximum).fillna(False).astype(bool)
-        messages = values.map(lambda v: f"{name} {fmt(v)} is outside the plausible range {_range_text(column)}")
+        messages = values.map(
+            lambda v: f"{name} {fmt(v)} is outside the plausible range {_range_text(column)}"
+        )
         yield from _issues(frames, table.name, name, outside, "range", messages)
     if column.pattern is not None:
         malformed = values.notna() & ~values.fillna("").str.fullmatch(column.pattern)
@@ -61,8 +76,14 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
         duplicated = values.notna() & values.duplicated(keep=False)
         if duplicated.any():
             rows = values[duplicated].groupby(values[duplicated]).groups
-            messages = values.map(lambda v: f"{name} '{v}' is used more than once in {table.name} (rows "
-                                  f"{', '.join(str(r) for r in rows[v])})" if v in rows else "")
+            messages = values.map(
+                lambda v: (
+                    f"{name} '{v}' is used more than once in {table.name} (rows "
+                    f"{', '.join(str(r) for r in rows[v])})"
+                    if v in rows
+                    else ""
+                )
+            )
             yield from _issues(frames, table.name, name, duplicated, "unique", messages)
 
 
@@ -73,9 +94,11 @@ def check_references(frames: Frames, schema: Schema) -> Iterator[Issue]:
                 continue
             target_table, target_column = column.references.split(".")
             values = frames.tables[table.name][column.name]
-            known = frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
+            known = (
+                frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
+            )
             missing = values.notna() & ~values.isin(known.dropna())
-            messages = values.map(lambda v, t=target_table: f"{column.name} '{v}' does not exist in {t}")
+            messages = values.map(lambda v, t=target_table, c=column.name: f"{c} '{v}' does not exist in {t}")
             yield from _issues(frames, table.name, column.name, missing, "reference", messages)
 
 
@@ -85,4 +108,3 @@ def check_cells(frames: Frames, schema: Schema) -> Iterator[Issue]:
             for column in table.columns:
                 yield from check_column(frames, table, column)
     yield from check_references(frames, schema)
-

@@ -33,7 +33,15 @@ class Frames:
     tables: dict[str, pd.DataFrame]
     sources: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
-    def issue(self, table: str, row: int | None, column: str | None, value: str | None, rule: str,
-              message: str, severity: str = "error") -> Issue:
+    def issue(
+        self,
+        table: str,
+        row: int | None,
+        column: str | None,
+        value: str | None,
+        rule: str,
+        message: str,
+        severity: str = "error",
+    ) -> Issue:
         file, sheet = self.sources.get(table, (f"{table}.csv", None))
         return Issue(file, sheet, None if row is None else int(row), column, value, rule, message, severity)

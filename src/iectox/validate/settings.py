@@ -31,4 +31,6 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.date_order not in DATE_ORDER_HELP:
-            raise ValueError(f"date_order must be one of {', '.join(DATE_ORDER_HELP)}, not {self.date_order!r}")
+            raise ValueError(
+                f"date_order must be one of {', '.join(DATE_ORDER_HELP)}, not {self.date_order!r}"
+            )
