@@ -47,7 +47,7 @@ def read_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:
 
 
 def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:
-    """Write `dataset` to an .xlsx workbook or a CSV folder, after checking it; an invalid one is not written."""
+    """Write `dataset` as an .xlsx workbook or a CSV folder after checking it; an invalid one is not written."""
     errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
     if errors:
         raise DatasetInvalid(errors)

@@ -81,6 +81,11 @@ def check_raw(
             frames.tables[table.name] = Dataset()[table.name]
     if not any(i.rule == "missing_table" for i in issues):
         issues += _content_issues(frames, settings, schema)
+    order = {
+        source: n
+        for n, source in enumerate(frames.sources[t.name] for t in schema.tables if t.name in raw_tables)
+    }
+    issues.sort(key=lambda i: (order.get((i.file, i.sheet), -1), i.row or 0))
     if any(i.severity == "error" for i in issues):
         return None, issues
     return Dataset.from_frames(frames.tables), issues

@@ -73,18 +73,12 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
         messages = values.map(lambda v: f"{name} '{v}' is not valid: {column.pattern_name}")
         yield from _issues(frames, table.name, name, malformed, "pattern", messages)
     if column.unique:
-        duplicated = values.notna() & values.duplicated(keep=False)
-        if duplicated.any():
-            rows = values[duplicated].groupby(values[duplicated]).groups
-            messages = values.map(
-                lambda v: (
-                    f"{name} '{v}' is used more than once in {table.name} (rows "
-                    f"{', '.join(str(r) for r in rows[v])})"
-                    if v in rows
-                    else ""
-                )
-            )
-            yield from _issues(frames, table.name, name, duplicated, "unique", messages)
+        repeated = values.notna() & values.duplicated(keep="first")
+        if repeated.any():
+            first = values[values.notna()].drop_duplicates(keep="first")
+            first_row = dict(zip(first, first.index, strict=True))
+            messages = values.map(lambda v: f"{name} '{v}' already appears on row {first_row.get(v)} of {table.name}")
+            yield from _issues(frames, table.name, name, repeated, "unique", messages)
 
 
 def check_references(frames: Frames, schema: Schema) -> Iterator[Issue]:

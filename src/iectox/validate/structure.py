@@ -35,7 +35,7 @@ def _issue(
 
 
 def check_headers(table: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Issue]]:
-    """The frame with contract column names, and the header problems (unknown, duplicate, missing required)."""
+    """The frame with contract column names, and the header problems (unknown, duplicate, missing)."""
     issues: list[Issue] = []
     known = set(table.column_names)
     renamed: dict[object, str] = {}

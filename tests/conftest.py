@@ -1,0 +1,39 @@
+"""Shared fixtures: the hand-made dataset as raw text tables, ready to be spoiled one cell at a time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from factories import small_dataset
+from iectox.errors import Issue
+from iectox.io.text import table_text
+from iectox.validate import RawTable, Settings, check_raw
+
+
+class RawDataset:
+    """The small dataset as text cells (as read from CSV files), with helpers to break it."""
+
+    def __init__(self) -> None:
+        dataset = small_dataset()
+        self.tables: dict[str, pd.DataFrame] = {}
+        for table in dataset.schema.tables:
+            frame = table_text(dataset[table.name], table).replace("", None)
+            self.tables[table.name] = frame.set_axis(frame.index + 2)
+
+    def set(self, table: str, row: int, column: str, value: object) -> RawDataset:
+        """Set a cell by the row number a user sees (first data row = 2)."""
+        self.tables[table].loc[row, column] = value
+        return self
+
+    def issues(self, settings: Settings | None = None) -> list[Issue]:
+        raw = {name: RawTable(f"{name}.csv", None, frame) for name, frame in self.tables.items()}
+        return check_raw(raw, settings)[1]
+
+    def errors(self, settings: Settings | None = None) -> list[Issue]:
+        return [i for i in self.issues(settings) if i.severity == "error"]
+
+
+@pytest.fixture
+def raw() -> RawDataset:
+    return RawDataset()
