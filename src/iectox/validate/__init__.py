@@ -32,6 +32,7 @@ def _typed(
     typed: dict[str, pd.Series] = {}
     for column in table.columns:
         if column.name not in named:
+            frames.absent.add((table.name, column.name))
             typed[column.name] = pd.Series(
                 pd.array([None] * len(named), dtype=DTYPES[column.kind]), index=named.index
             )

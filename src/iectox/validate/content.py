@@ -34,7 +34,7 @@ def _range_text(column: Column) -> str:
 def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     values = frames.tables[table.name][column.name]
     name = column.name
-    if column.required:
+    if column.required and (table.name, name) not in frames.absent:
         yield from _issues(
             frames,
             table.name,

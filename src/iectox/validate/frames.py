@@ -32,6 +32,7 @@ class Frames:
 
     tables: dict[str, pd.DataFrame]
     sources: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    absent: set[tuple[str, str]] = field(default_factory=set)  # (table, column) missing from the file
 
     def issue(
         self,
