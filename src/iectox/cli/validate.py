@@ -44,6 +44,7 @@ def print_issues(issues: list[Issue], limit: int = 200) -> None:
         console.print(
             f"{mark} [bold]{escape(issue.where())}[/]: {escape(issue.message)} [dim]\\[{issue.rule}][/]",
             highlight=False,
+            soft_wrap=True,
         )
     if len(issues) > limit:
         console.print(f"... and {len(issues) - limit} more (all of them are in --errors-json)")
@@ -72,7 +73,7 @@ def validate(
     if issues:
         print_issues(issues)
     if dataset is None:
-        console.print(f"[red]{path}: {len(errors)} error(s); nothing was loaded.[/]")
+        console.print(f"[red]{path}: {len(errors)} error(s); nothing was loaded.[/]", soft_wrap=True)
         raise typer.Exit(1)
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-    console.print(f"[green]{path}: valid[/] ({counts}; {len(issues)} warning(s))")
+    console.print(f"[green]{path}: valid[/] ({counts}; {len(issues)} warning(s))", soft_wrap=True)

@@ -106,9 +106,17 @@ def load_raw(
 
 
 def _content_issues(frames: Frames, settings: Settings, schema: Schema) -> list[Issue]:
+    """Cell and column rules first; cross-field rules then see failed cells as blank, so one wrong value
+    gives one error, not a cascade."""
     issues = list(check_cells(frames, schema))
+    failed = {(i.file, i.sheet, i.row, i.column) for i in issues if i.rule in ("vocabulary", "range")}
+    clean = Frames({name: frame.copy() for name, frame in frames.tables.items()}, frames.sources)
+    for name, frame in clean.tables.items():
+        file, sheet = frames.sources.get(name, (f"{name}.csv", None))
+        for _, _, row, column in (f for f in failed if f[:2] == (file, sheet)):
+            frame.loc[row, column] = pd.NA
     for rule in RULES:
-        issues += rule(frames, settings)
+        issues += rule(clean, settings)
     return issues
 
 

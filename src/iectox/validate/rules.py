@@ -347,18 +347,15 @@ def product_authorised(frames: Frames, settings: Settings) -> Iterator[Issue]:
     A warning only: approvals are kept to the month and differ between countries and early-access schemes.
     """
     inf = frames.tables["infusions"]
-    since = pd.Series(
-        [
-            approved_since(t, i)
-            if isinstance(t, str) and isinstance(i, str) and not t.startswith("investigational")
-            else "-"
-            for t, i in zip(inf["therapy"].fillna(""), inf["indication"].fillna(""), strict=True)
-        ],
-        index=inf.index,
-        dtype=object,
-    )
-    soc = (inf["setting"] == "standard_of_care").fillna(False)
-    never = soc & since.isna() & inf["therapy"].notna() & inf["indication"].notna()
+    commercial = inf["therapy"].notna() & inf["indication"].notna() & (inf["setting"] == "standard_of_care")
+    commercial &= ~inf["therapy"].str.startswith("investigational")
+    commercial = commercial.fillna(False).astype(bool)
+    since = pd.Series(pd.NA, index=inf.index, dtype="string")
+    since[commercial] = [
+        approved_since(t, i)
+        for t, i in zip(inf["therapy"][commercial], inf["indication"][commercial], strict=True)
+    ]
+    never = commercial & since.isna()
     yield from _report(
         frames,
         "infusions",
@@ -369,9 +366,7 @@ def product_authorised(frames: Frames, settings: Settings) -> Iterator[Issue]:
         "warning",
     )
     month = inf["infusion_date"].dt.strftime("%Y-%m")
-    early = (
-        soc & since.map(lambda s: isinstance(s, str) and s != "-") & (month < since.where(since.notna(), ""))
-    )
+    early = commercial & (month < since).fillna(False)
     yield from _report(
         frames,
         "infusions",
