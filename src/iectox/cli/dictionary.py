@@ -16,8 +16,9 @@ DEFAULT_PATH = Path("docs/data_dictionary.md")
 
 @app.command()
 def dictionary(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Markdown file to write.",
-                                      dir_okay=False)] = DEFAULT_PATH,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Markdown file to write.", dir_okay=False)
+    ] = DEFAULT_PATH,
 ) -> None:
     """Write the data dictionary (tables, columns, vocabularies) derived from the dataset contract."""
     out.parent.mkdir(parents=True, exist_ok=True)

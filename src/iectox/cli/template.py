@@ -20,8 +20,9 @@ def template(
 ) -> None:
     """Write the blank XLSX data-entry template (one sheet per table, drop-downs, checks, help comments)."""
     if file.suffix.lower() != ".xlsx":
-        raise typer.BadParameter("the template is an Excel workbook: give a name ending in .xlsx",
-                                 param_hint="FILE")
+        raise typer.BadParameter(
+            "the template is an Excel workbook: give a name ending in .xlsx", param_hint="FILE"
+        )
     if file.exists() and not force:
         raise typer.BadParameter(f"{file} exists; use --force to overwrite it", param_hint="FILE")
     written = write_template(file, rows=rows)

@@ -26,7 +26,6 @@ DEFAULT_ROWS = 1000
 YES_NO = ("yes", "no")
 YES_NO_LIST = "yes_no"
 DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
 MIN_WIDTH, MAX_WIDTH = 10, 40
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -109,7 +108,7 @@ def _write_table_sheet(sheet: Worksheet, table: Table, lists: dict[str, ListRef]
         cell = sheet.cell(row=1, column=index, value=column.name)
         cell.font = Font(bold=column.required)
         cell.fill = _HEADER_FILL
-        text = header_comment(table, column)
+        text = header_comment(column)
         if index == 1:
             text = f"{INSTRUCTIONS}\n\nSheet '{table.name}': {table.description}\n\n{text}"
         comment = Comment(text, "iectox")
@@ -128,7 +127,7 @@ def _write_table_sheet(sheet: Worksheet, table: Table, lists: dict[str, ListRef]
     sheet.freeze_panes = "A2"
 
 
-def header_comment(table: Table, column: Column) -> str:
+def header_comment(column: Column) -> str:
     """What a data-entry person needs about one column, shown when hovering over its header."""
     lines = [column.description, f"Type: {column.kind.value}."]
     if column.unit:
@@ -158,7 +157,10 @@ def _number_format(column: Column) -> str | None:
     if column.kind is Kind.DATE:
         return DATE_FORMAT
     if column.kind is Kind.DATETIME:
-        return DATETIME_FORMAT
+        # Deliberately General, not "yyyy-mm-dd hh:mm": Excel keeps a preset format, so a date typed alone
+        # would be stored as 00:00 and read back as a recorded midnight, inventing the hour. In a General
+        # cell Excel picks a date or a date-time format from what was typed, and the reader relies on that.
+        return None
     if column.kind is Kind.TEXT:
         # Text format keeps identifiers such as "0012" from being turned into numbers by Excel.
         return TEXT_FORMAT
@@ -173,11 +175,17 @@ def _validation(column: Column, lists: dict[str, ListRef]) -> DataValidation | N
         return _number_validation(column)
     if column.kind in (Kind.DATE, Kind.DATETIME):
         # Date-and-time cells are dates to Excel as well: one check fits both.
-        return _checked(DataValidation(type="date", operator="greaterThanOrEqual", formula1="DATE(1900,1,1)"),
-                        column, f"{column.name}: {value_rule(column)}.")
+        return _checked(
+            DataValidation(type="date", operator="greaterThanOrEqual", formula1="DATE(1900,1,1)"),
+            column,
+            f"{column.name}: {value_rule(column)}.",
+        )
     if column.pattern_name:
-        return _checked(DataValidation(type="textLength", operator="lessThanOrEqual", formula1="64"),
-                        column, f"{column.name}: {column.pattern_name}.")
+        return _checked(
+            DataValidation(type="textLength", operator="lessThanOrEqual", formula1="64"),
+            column,
+            f"{column.name}: {column.pattern_name}.",
+        )
     return None
 
 
@@ -186,8 +194,10 @@ def _list_validation(column: Column, ref: ListRef) -> DataValidation:
     validation = DataValidation(type="list", formula1=ref.formula, allow_blank=True)
     validation.showDropDown = False  # openpyxl's flag is inverted: False shows the in-cell arrow.
     validation.errorStyle = "warning"
-    validation.error = (f"{column.name}: not a code of the '{ref.name}' list. Synonyms from the data "
-                        "dictionary are accepted on import; keep the value?")
+    validation.error = (
+        f"{column.name}: not a code of the '{ref.name}' list. Synonyms from the data "
+        "dictionary are accepted on import; keep the value?"
+    )
     validation.errorTitle = "Value not in the list"
     validation.showErrorMessage = True
     validation.promptTitle = column.name[:32]

@@ -70,7 +70,7 @@ def data_dictionary_markdown(schema: Schema | None = None) -> str:
         "",
         "An iectox dataset is a workbook with one sheet per table (or a folder with one CSV file per table). "
         "Headers are the column names below. **Required** columns must be filled on every row; optional "
-        "columns may be left blank, which always means \"not known\". Coded columns take a code of their "
+        'columns may be left blank, which always means "not known". Coded columns take a code of their '
         "vocabulary; the labels and synonyms listed with each vocabulary are accepted on import and stored "
         "as the code.",
         "",
@@ -114,11 +114,24 @@ def _table_section(table: Table) -> list[str]:
     lines = [f"### `{table.name}`", "", table.description, "", f"Table {status}."]
     if table.key:
         lines[-1] += f" One row per `{table.key}`."
-    lines += ["", _row(["Column", "Type", "Required", "Unit", "Allowed values or range", "Description"]),
-              _row(["---"] * 6)]
+    lines += [
+        "",
+        _row(["Column", "Type", "Required", "Unit", "Allowed values or range", "Description"]),
+        _row(["---"] * 6),
+    ]
     for column in table.columns:
-        lines.append(_row([f"`{column.name}`", column.kind.value, "yes" if column.required else "no",
-                           column.unit or "", _allowed(column), _description(column)]))
+        lines.append(
+            _row(
+                [
+                    f"`{column.name}`",
+                    column.kind.value,
+                    "yes" if column.required else "no",
+                    column.unit or "",
+                    _allowed(column),
+                    _description(column),
+                ]
+            )
+        )
     return [*lines, ""]
 
 
@@ -140,8 +153,12 @@ def _description(column: Column) -> str:
 
 
 def _vocabulary_section(vocab: Vocabulary, schema: Schema) -> list[str]:
-    users = [f"`{t.name}.{c.name}`" for t in schema.tables for c in t.columns
-             if c.vocabulary is not None and c.vocabulary.name == vocab.name]
+    users = [
+        f"`{t.name}.{c.name}`"
+        for t in schema.tables
+        for c in t.columns
+        if c.vocabulary is not None and c.vocabulary.name == vocab.name
+    ]
     lines = [f'<a id="{_anchor(vocab)}"></a>', "", f"### {vocab.name}", ""]
     if vocab.description:
         lines += [vocab.description, ""]

@@ -20,6 +20,7 @@ from iectox.schema import Kind
 from iectox.validate.settings import DATE_ORDER_HELP, Settings
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+LAST_SERIAL = 73415  # 2100-12-31: larger serial numbers are not dates of this century's patients
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
@@ -88,7 +89,8 @@ def parse_number(raw: pd.Series) -> Parsed:
 def parse_integer(raw: pd.Series) -> Parsed:
     number = parse_number(raw)
     fractional = number.values.notna() & (number.values % 1 != 0)
-    bad = number.bad | fractional
+    huge = number.values.abs() > 2**53  # beyond exact integers in a float; never a count or a year
+    bad = number.bad | fractional | huge
     values = number.values.where(~bad).round().astype("Int64")
     return _result(values, bad, "a whole number")
 
@@ -178,14 +180,14 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
     serial = serial_text | serial_native
     if serial.any():
         days = pd.to_numeric(raw.where(serial_native, text).where(serial), errors="coerce")
-        in_range = days.between(1, 2958465)  # Excel's own limits: 1900-01-01 to 9999-12-31
+        in_range = days.between(1, LAST_SERIAL)
         stamps = EXCEL_EPOCH + pd.to_timedelta(days.where(in_range).round(6), unit="D")
         values[serial & in_range] = stamps.dt.round("s")[serial & in_range]
         time_known[serial & in_range] = (days % 1 != 0)[serial & in_range]
         serial &= in_range
 
     read = matched | other | serial
-    bad = (present & ~read) | (present & read & values.isna())
+    bad = (present & ~read) | (present & read & values.isna()) | (is_native & values.isna())
     form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
     values = values.where(~bad).astype("datetime64[ns]")
     if not with_time:

@@ -1,0 +1,44 @@
+"""`iectox import-mapped MAPPING.toml --out PATH`: import an external file through a column mapping."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from iectox.cli.app import app
+from iectox.cli.console import console, err_console
+from iectox.cli.validate import print_issues
+from iectox.errors import DatasetInvalid, SourceError, SpecError
+from iectox.io import write_dataset
+from iectox.io.mapping import import_mapped
+
+
+@app.command("import-mapped")
+def import_mapped_command(
+    mapping: Annotated[Path, typer.Argument(help="The mapping file (TOML) describing the source file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset to write: .xlsx file or CSV folder.")],
+    errors_json: Annotated[Path | None, typer.Option(help="Also write every problem here (JSON).")] = None,
+) -> None:
+    """Read the source named by MAPPING, build the dataset, validate it, and write it (all or nothing)."""
+    try:
+        dataset = import_mapped(mapping)
+        written = write_dataset(dataset, out)
+    except (SpecError, SourceError) as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from exc
+    except DatasetInvalid as exc:
+        if errors_json is not None:
+            errors_json.write_text(
+                json.dumps([i.as_dict() for i in exc.issues], indent=2, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
+        print_issues(exc.issues)
+        errors = sum(i.severity == "error" for i in exc.issues)
+        console.print(f"[red]{mapping}: {errors} error(s); nothing was written.[/]")
+        raise typer.Exit(1) from exc
+    counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
+    console.print(f"[green]Imported[/] {counts} into [bold]{written}[/bold].")
