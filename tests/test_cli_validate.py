@@ -18,7 +18,7 @@ PLANTED = [
     ("infusions", "F3", None, (3, "trial_id", "trial_id_required")),
     ("infusions", "I4", 12, (4, "weight_kg", "range")),
     ("toxicity_episodes", "D4", "2024-10-30 10:00", (4, "onset_at", "onset_not_before_infusion")),
-    ("administrations", "F3", -10, (3, "dose_mg", "range")),
+    ("administrations", "E3", -10, (3, "dose_mg", "range")),
     ("outcomes", "C2", "dead", (2, "death_date", "death_date_matches_status")),
 ]
 
