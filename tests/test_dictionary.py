@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from iectox.cli.commands import app
 from iectox.schema import CONTRACT, INDICATION, THERAPY
 from iectox.schema.dictionary import data_dictionary_markdown, vocabularies
+from iectox.validate.docs import validation_rules_markdown
 
 COMMITTED = Path(__file__).resolve().parents[1] / "docs" / "data_dictionary.md"
 
@@ -66,6 +67,19 @@ def test_incomplete_time_convention_comes_from_the_contract():
 
 def test_cli_writes_the_dictionary_where_asked(tmp_path):
     out = tmp_path / "dd.md"
-    result = CliRunner().invoke(app, ["dictionary", "--out", str(out)])
+    rules = tmp_path / "rules.md"
+    result = CliRunner().invoke(app, ["dictionary", "--out", str(out), "--rules-out", str(rules)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == data_dictionary_markdown()
+    assert rules.read_text(encoding="utf-8") == validation_rules_markdown()
+
+
+def test_committed_validation_rules_page_is_up_to_date():
+    committed = COMMITTED.with_name("validation_rules.md").read_text(encoding="utf-8")
+    assert committed == validation_rules_markdown(), (
+        "run `iectox dictionary` and commit docs/validation_rules.md"
+    )
+    assert (
+        "| `onset_not_before_infusion` | A toxicity episode cannot start before the infusion day. |"
+        in committed
+    )
