@@ -55,7 +55,8 @@ def _typed(
             )
         values = parsed.values
         if column.vocabulary is not None:
-            codes = values.map(column.vocabulary.normalise, na_action="ignore")
+            spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}
+            codes = values.map(spelled)
             values = codes.where(codes.notna(), values).astype("string")
         typed[column.name] = values
         if parsed.time_known is not None:

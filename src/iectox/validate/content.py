@@ -77,7 +77,9 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
         if repeated.any():
             first = values[values.notna()].drop_duplicates(keep="first")
             first_row = dict(zip(first, first.index, strict=True))
-            messages = values.map(lambda v: f"{name} '{v}' already appears on row {first_row.get(v)} of {table.name}")
+            messages = values.map(
+                lambda v: f"{name} '{v}' already appears on row {first_row.get(v)} of {table.name}"
+            )
             yield from _issues(frames, table.name, name, repeated, "unique", messages)
 
 

@@ -34,9 +34,9 @@ def validation_rules_markdown() -> str:
         "<!-- Generated from iectox.validate by `iectox dictionary`; do not edit by hand. -->",
         "",
         "Every problem is reported with its file, sheet, row (as numbered in the spreadsheet, header = 1), "
-        "column, value, rule and a sentence. A dataset with any error is neither loaded nor written. After the "
-        "cell rules, a cell that failed its vocabulary or range is treated as blank by the cross-field rules, so "
-        "one wrong value gives one error.",
+        "column, value, rule and a sentence. A dataset with any error is neither loaded nor written. "
+        "After the cell rules, a cell that failed its vocabulary or range is treated as blank by the "
+        "cross-field rules, so one wrong value gives one error.",
         "",
         "## Tables, headers and cells",
         "",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from iectox.dataset import time_known_column
 from iectox.errors import Issue
-from iectox.schema import approved_since
+from iectox.schema import THERAPY
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.validate.frames import Frames, fmt
 from iectox.validate.settings import Settings
@@ -179,7 +179,7 @@ def grade_valid_for_scale(frames: Frames, settings: Settings) -> Iterator[Issue]
     """The recorded grade exists on its scale, and the scale grades that syndrome."""
     ep = frames.tables["toxicity_episodes"]
     scales = {t.code: t.attrs for t in GRADING_SCALE.terms}
-    top = ep["grading_scale"].map(lambda s: scales[s]["max_grade"] if s in scales else pd.NA)
+    top = ep["grading_scale"].map({code: attrs["max_grade"] for code, attrs in scales.items()})
     grade = ep["max_grade"].astype("Float64").where(ep["max_grade"] <= 5)  # larger ones fail the range rule
     too_high = (grade > top.astype("Float64")).fillna(False)
     yield from _report(
@@ -192,16 +192,9 @@ def grade_valid_for_scale(frames: Frames, settings: Settings) -> Iterator[Issue]
             f"grade {ep.at[r, 'max_grade']} does not exist on {ep.at[r, 'grading_scale']} (grades 0-{top[r]})"
         ),
     )
-    applies = pd.Series(
-        [
-            scale not in scales
-            or syndrome not in {"CRS", "ICANS", "IEC-HS"}
-            or syndrome in scales[scale]["syndromes"]
-            for scale, syndrome in zip(ep["grading_scale"], ep["syndrome"], strict=True)
-        ],
-        index=ep.index,
-        dtype=bool,
-    )
+    graded = {f"{scale}|{syndrome}" for scale, attrs in scales.items() for syndrome in attrs["syndromes"]}
+    pair = ep["grading_scale"] + "|" + ep["syndrome"]
+    applies = (pair.isin(graded) | pair.isna()).astype(bool)
     yield from _report(
         frames,
         "toxicity_episodes",
@@ -350,11 +343,13 @@ def product_authorised(frames: Frames, settings: Settings) -> Iterator[Issue]:
     commercial = inf["therapy"].notna() & inf["indication"].notna() & (inf["setting"] == "standard_of_care")
     commercial &= ~inf["therapy"].str.startswith("investigational")
     commercial = commercial.fillna(False).astype(bool)
-    since = pd.Series(pd.NA, index=inf.index, dtype="string")
-    since[commercial] = [
-        approved_since(t, i)
-        for t, i in zip(inf["therapy"][commercial], inf["indication"][commercial], strict=True)
-    ]
+    pair = inf["therapy"] + "|" + inf["indication"]
+    approvals = {
+        f"{t.code}|{indication}": month
+        for t in THERAPY.terms
+        for indication, month in t.attrs["approvals"].items()
+    }
+    since = pair.map(approvals).astype("string").where(commercial)
     never = commercial & since.isna()
     yield from _report(
         frames,
