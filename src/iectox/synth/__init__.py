@@ -1,0 +1,15 @@
+"""Synthetic cohorts: the seed study rebuilt patient by patient from its published tables, or any size."""
+
+from iectox.synth.calibration import CalibrationRecord
+from iectox.synth.generate import STAGES, SynthResult, calibrate, generate, seed_table
+from iectox.synth.targets import SynthFinding
+
+__all__ = [
+    "STAGES",
+    "CalibrationRecord",
+    "SynthFinding",
+    "SynthResult",
+    "calibrate",
+    "generate",
+    "seed_table",
+]
