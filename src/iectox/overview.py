@@ -57,7 +57,9 @@ def cohort_overview(dataset: Dataset) -> pd.DataFrame:
         "ICANS, any grade": _n_pct(present("ICANS", "icans_status"), setting),
         "ICANS grade >= 3 (ASTCT)": _n_pct(icans.fillna(0).ge(3), setting),
         "Tocilizumab given": _n_pct(pd.Series(toci, index=inf.index), setting),
-        "Deaths during follow-up": _n_pct(outcomes["status"].reindex(inf.index).eq("dead").fillna(False), setting),
+        "Deaths during follow-up": _n_pct(
+            outcomes["status"].reindex(inf.index).eq("dead").fillna(False), setting
+        ),
     }
     table = pd.DataFrame(rows).T
     order = [labels[c] for c in SETTING.codes if labels[c] in table.columns]

@@ -7,47 +7,17 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import Progress
 
 from iectox.cli.app import app
 from iectox.cli.console import console, err_console
+from iectox.cli.show import print_calibration, print_findings, progress_columns
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, SpecError
 from iectox.synth import STAGES, SynthResult, calibrate, generate
 from iectox.synth.generate import DEFAULT_SEED
 
 WRITING = "writing"
-
-
-def _print_findings(result: SynthResult) -> None:
-    """Each contradiction as printed, then what the generator did about it."""
-    if not result.findings:
-        console.print("[green]The published table is internally consistent.[/]")
-        return
-    console.print("[bold]Contradictions in the published table, and how each is resolved[/]")
-    for f in result.findings:
-        console.print(f"- [yellow]{escape(f.message)}[/]\n  -> {escape(f.resolution)}", highlight=False)
-
-
-def _print_calibration(result: SynthResult) -> None:
-    """One row per published number; the reasons a number is not calibrated are listed once, below."""
-    table = Table(title="Calibration: published vs generated")
-    for name in ("variable", "group", "statistic", "published", "generated", "status"):
-        table.add_column(name, overflow="fold")
-    reasons: list[str] = []
-    for r in result.calibration:
-        status = f"[green]{r.status}[/]"
-        if r.status.startswith("not calibrated"):
-            reason = r.status.removeprefix("not calibrated: ")
-            if reason not in reasons:
-                reasons.append(reason)
-            status = f"[yellow]not calibrated ({reasons.index(reason) + 1})[/]"
-        table.add_row(escape(r.name), escape(r.group or "-"), escape(r.statistic), escape(r.target),
-                      escape(r.achieved), status)
-    console.print(table)
-    for number, reason in enumerate(reasons, 1):
-        console.print(f"  ({number}) {escape(reason)}")
 
 
 def _write(dataset: Dataset, out: Path, progress: Progress, task: object) -> Path:
@@ -64,24 +34,34 @@ def synth(
     out: Annotated[Path, typer.Option("--out", help="Where to write: a CSV folder, or a .xlsx file.")],
     calibrate_on: Annotated[
         Path | None,
-        typer.Option("--calibrate", help="A summary-table/1 JSON file to rebuild patient by patient.",
-                     exists=True, dir_okay=False),
+        typer.Option(
+            "--calibrate",
+            help="A summary-table/1 JSON file to rebuild patient by patient.",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     n: Annotated[
         int | None,
-        typer.Option("--n", min=1, help="Number of infusions, with the published proportions (seed study "
-                     "unless --calibrate names another table)."),
+        typer.Option(
+            "--n",
+            min=1,
+            help="Number of infusions, with the published proportions (seed study "
+            "unless --calibrate names another table).",
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(help=f"Random seed; the same seed gives the same files (default "
-                                 f"{DEFAULT_SEED} with --calibrate, 1 with --n).")
+        int | None,
+        typer.Option(
+            help=f"Random seed; the same seed gives the same files (default "
+            f"{DEFAULT_SEED} with --calibrate, 1 with --n)."
+        ),
     ] = None,
 ) -> None:
     """Write a synthetic cohort: `--calibrate FILE` reproduces a published table, `--n N` any size."""
     if calibrate_on is None and n is None:
         raise typer.BadParameter("give --calibrate FILE.json, --n N, or both", param_hint="--calibrate/--n")
-    columns = (TextColumn("{task.description:<12}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn())
+    columns = progress_columns()
     result: SynthResult | None = None
     try:
         with Progress(*columns, console=console, transient=True) as progress:
@@ -106,7 +86,7 @@ def synth(
         err_console.print(f"[red]error:[/] the generated dataset does not validate: {escape(str(exc))}")
         raise typer.Exit(1) from exc
     if result is not None:
-        _print_findings(result)
-        _print_calibration(result)
+        print_findings(result)
+        print_calibration(result)
     counts = ", ".join(f"{count} {name}" for name, count in dataset.counts().items())
     console.print(f"Synthetic cohort written to [bold]{escape(str(written))}[/] ({counts}).")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -12,12 +12,19 @@ from iectox.validate.frames import Frames, fmt
 
 
 def _issues(
-    frames: Frames, table: str, column: str, mask: pd.Series, rule: str, message: str | pd.Series
+    frames: Frames,
+    table: str,
+    column: str,
+    mask: pd.Series,
+    rule: str,
+    message: str | Callable[[object], str],
 ) -> Iterator[Issue]:
+    """One issue per flagged cell; the message is built only for those cells, from the cell's value."""
     frame = frames.tables[table]
     for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
-        text = message if isinstance(message, str) else str(message[row])
-        yield frames.issue(table, row, column, fmt(frame.at[row, column]), rule, text)
+        value = frame.at[row, column]
+        text = message if isinstance(message, str) else message(value)
+        yield frames.issue(table, row, column, fmt(value), rule, text)
 
 
 def _range_text(column: Column) -> str:
@@ -53,8 +60,7 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
                 did_you_mean = f"; did you mean '{hint}'?" if hint else ""
                 return f"'{value}' is not an allowed {name}{did_you_mean} (allowed: {', '.join(vocab.codes)})"
 
-            messages = values[unknown].map(explain)
-            yield from _issues(frames, table.name, name, unknown, "vocabulary", messages)
+            yield from _issues(frames, table.name, name, unknown, "vocabulary", explain)
     if column.kind in (Kind.NUMBER, Kind.INTEGER) and (
         column.minimum is not None or column.maximum is not None
     ):
@@ -64,23 +70,37 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
             outside |= low.fillna(False).astype(bool)
         if column.maximum is not None:
             outside |= (values > column.maximum).fillna(False).astype(bool)
-        messages = values.map(
-            lambda v: f"{name} {fmt(v)} is outside the plausible range {_range_text(column)}"
+        yield from _issues(
+            frames,
+            table.name,
+            name,
+            outside,
+            "range",
+            lambda v: f"{name} {fmt(v)} is outside the plausible range {_range_text(column)}",
         )
-        yield from _issues(frames, table.name, name, outside, "range", messages)
     if column.pattern is not None:
         malformed = values.notna() & ~values.fillna("").str.fullmatch(column.pattern)
-        messages = values.map(lambda v: f"{name} '{v}' is not valid: {column.pattern_name}")
-        yield from _issues(frames, table.name, name, malformed, "pattern", messages)
+        yield from _issues(
+            frames,
+            table.name,
+            name,
+            malformed,
+            "pattern",
+            lambda v: f"{name} '{v}' is not valid: {column.pattern_name}",
+        )
     if column.unique:
         repeated = values.notna() & values.duplicated(keep="first")
         if repeated.any():
             first = values[values.notna()].drop_duplicates(keep="first")
             first_row = dict(zip(first, first.index, strict=True))
-            messages = values.map(
-                lambda v: f"{name} '{v}' already appears on row {first_row.get(v)} of {table.name}"
+            yield from _issues(
+                frames,
+                table.name,
+                name,
+                repeated,
+                "unique",
+                lambda v: f"{name} '{v}' already appears on row {first_row.get(v)} of {table.name}",
             )
-            yield from _issues(frames, table.name, name, repeated, "unique", messages)
 
 
 def check_references(frames: Frames, schema: Schema) -> Iterator[Issue]:
@@ -94,8 +114,14 @@ def check_references(frames: Frames, schema: Schema) -> Iterator[Issue]:
                 frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
             )
             missing = values.notna() & ~values.isin(known.dropna())
-            messages = values.map(lambda v, t=target_table, c=column.name: f"{c} '{v}' does not exist in {t}")
-            yield from _issues(frames, table.name, column.name, missing, "reference", messages)
+            yield from _issues(
+                frames,
+                table.name,
+                column.name,
+                missing,
+                "reference",
+                lambda v, t=target_table, c=column.name: f"{c} '{v}' does not exist in {t}",
+            )
 
 
 def check_cells(frames: Frames, schema: Schema) -> Iterator[Issue]:

@@ -16,7 +16,7 @@ def fmt(value: object) -> str | None:
     if isinstance(value, float):
         if value != value:
             return None
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else repr(float(value))
     if isinstance(value, pd.Timestamp):
         if value.hour == value.minute == value.second == 0:
             return value.date().isoformat()

@@ -360,8 +360,8 @@ def product_authorised(frames: Frames, settings: Settings) -> Iterator[Issue]:
         lambda r: f"{inf.at[r, 'therapy']} has no EU authorisation for {inf.at[r, 'indication']}",
         "warning",
     )
-    month = inf["infusion_date"].dt.strftime("%Y-%m")
-    early = commercial & (month < since).fillna(False)
+    first_day = pd.to_datetime(since.astype(object).where(since.notna()) + "-01", errors="coerce")
+    early = commercial & (inf["infusion_date"] < first_day).fillna(False)
     yield from _report(
         frames,
         "infusions",

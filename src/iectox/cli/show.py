@@ -1,0 +1,95 @@
+"""How the commands show results: findings, calibration, and a dataset at a glance."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from iectox.cli.console import console
+from iectox.dataset import Dataset
+from iectox.overview import cohort_overview
+from iectox.synth import SynthResult
+
+
+def progress_columns() -> tuple[ProgressColumn, ...]:
+    """The progress bar every long command shows: stage, bar, steps done, time."""
+    return (
+        TextColumn("{task.description:<14}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+
+
+READINGS = ("subpopulation", "label")  # kinds of finding that are readings of an ambiguous row, not errors
+
+
+def print_findings(result: SynthResult) -> None:
+    """Contradictions in the published table, then ambiguous rows; each with what the generator did."""
+    if not result.findings:
+        console.print("[green]The published table is internally consistent.[/]")
+        return
+    sections = (
+        (
+            "Contradictions in the published table, and how each is resolved",
+            [f for f in result.findings if f.kind not in READINGS],
+        ),
+        ("Ambiguous rows, and how each is read", [f for f in result.findings if f.kind in READINGS]),
+    )
+    for title, findings in sections:
+        if findings:
+            console.print(f"[bold]{title}[/]")
+        for f in findings:
+            console.print(f"- [yellow]{escape(f.message)}[/]\n  -> {escape(f.resolution)}", highlight=False)
+
+
+def print_calibration(result: SynthResult) -> None:
+    """One row per published number; the reasons a number is not calibrated are listed once, below."""
+    table = Table(title="Calibration: published vs generated")
+    for name in ("variable", "group", "statistic", "published", "generated", "status"):
+        table.add_column(name, overflow="fold")
+    reasons: list[str] = []
+    for r in result.calibration:
+        status = f"[green]{r.status}[/]"
+        if r.status.startswith("not calibrated"):
+            reason = r.status.removeprefix("not calibrated: ")
+            if reason not in reasons:
+                reasons.append(reason)
+            status = f"[yellow]not calibrated ({reasons.index(reason) + 1})[/]"
+        table.add_row(
+            escape(r.name),
+            escape(r.group or "-"),
+            escape(r.statistic),
+            escape(r.target),
+            escape(r.achieved),
+            status,
+        )
+    console.print(table)
+    for number, reason in enumerate(reasons, 1):
+        console.print(f"  ({number}) {escape(reason)}")
+
+
+def print_overview(dataset: Dataset, title: str = "The cohort at a glance") -> None:
+    overview = cohort_overview(dataset)
+    table = Table(title=title)
+    table.add_column("")
+    for column in overview.columns:
+        table.add_column(str(column), justify="right")
+    for label, row in overview.iterrows():
+        table.add_row(str(label), *(str(v) for v in row))
+    console.print(table)
+
+
+def print_calibration_summary(result: SynthResult) -> None:
+    """How many published numbers the cohort reproduces, and the p-values that it must reproduce."""
+    records = result.calibration
+    reproduced = [r for r in records if not r.status.startswith("not calibrated")]
+    console.print(
+        f"Published numbers reproduced: [bold]{len(reproduced)} of {len(records)}[/] "
+        f"({sum(r.status == 'exact' for r in records)} exactly, the rest to their printed precision); "
+        "the others are listed by `iectox synth --calibrate`."
+    )
+    for r in records:
+        if r.statistic == "p" and r in reproduced:
+            console.print(f"  p-value for {escape(r.name)}: published {r.target}, recomputed {r.achieved}")
