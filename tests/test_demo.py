@@ -14,7 +14,7 @@ def test_demo_writes_validates_and_summarises(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "demo" / "dataset" / "infusions.csv").exists()
     assert (tmp_path / "demo" / "dataset.xlsx").exists()
-    assert result.output.count("(read back identical to the generated data)") == 2
+    assert result.output.count("(identical to the generated data)") == 2
     for printed in (
         "published 0.6356, recomputed 0.6356",
         "published 0.1202, recomputed 0.1202",
