@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-from openpyxl.utils.exceptions import IllegalCharacterError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from conftest import RawDataset
 from factories import small_dataset

@@ -35,14 +35,26 @@ def test_groups_keep_their_order_label_and_n(seed):
 
 def test_variables_in_order_with_types_and_reported_p_as_printed(seed):
     assert [v.name for v in seed.variables] == [
-        "sex", "age", "weight", "crs_outcome", "indication", "crs_grade", "icans_grade", "tocilizumab",
-        "tocilizumab_dose_mg", "days_crs_onset_to_tocilizumab", "tocilizumab_injections",
+        "sex",
+        "age",
+        "weight",
+        "crs_outcome",
+        "indication",
+        "crs_grade",
+        "icans_grade",
+        "tocilizumab",
+        "tocilizumab_dose_mg",
+        "days_crs_onset_to_tocilizumab",
+        "tocilizumab_injections",
         "corticosteroids_with_tocilizumab",
     ]
     crs = seed.variable("crs_grade")
     assert crs.type == "ordinal"
     assert list(crs.counts["real_life"].items()) == [
-        ("No", 57), ("Grade 1", 255), ("Grade 2", 45), ("Grade 3", 3)
+        ("No", 57),
+        ("Grade 1", 255),
+        ("Grade 2", 45),
+        ("Grade 3", 3),
     ]
     assert crs.reported_p == "0.0270"  # the trailing zero is part of the printed precision
     assert seed.variable("indication").reported_p is None
@@ -109,13 +121,19 @@ def _broken(seed_json: dict, edit) -> dict:
     ("edit", "message"),
     [
         (lambda d: d.update(format="summary-table/2"), "format: must be 'summary-table/1'"),
-        (lambda d: d["variables"][0]["counts"]["trial"].update(Male=-1),
-         "variables[0] (sex).counts.trial.Male: must be a whole number >= 0, got -1"),
+        (
+            lambda d: d["variables"][0]["counts"]["trial"].update(Male=-1),
+            "variables[0] (sex).counts.trial.Male: must be a whole number >= 0, got -1",
+        ),
         (lambda d: d["variables"][0].update(reported_p=0.6356), "must be the p-value as printed, in quotes"),
-        (lambda d: d["variables"][0]["counts"].update(other={"Male": 1}),
-         "group 'other' is not declared in groups"),
-        (lambda d: d["variables"][1]["summary"]["trial"].update(median_age=50),
-         "unknown field(s) median_age"),
+        (
+            lambda d: d["variables"][0]["counts"].update(other={"Male": 1}),
+            "group 'other' is not declared in groups",
+        ),
+        (
+            lambda d: d["variables"][1]["summary"]["trial"].update(median_age=50),
+            "unknown field(s) median_age",
+        ),
         (lambda d: d["variables"][1].update(type="numeric"), "type: must be one of categorical, ordinal"),
         (lambda d: d["variables"].append(copy.deepcopy(d["variables"][0])), "variable 'sex' appears twice"),
         (lambda d: d["variables"][1].update(stated_test="t_test"), "stated_test: must be one of"),

@@ -74,9 +74,19 @@ def test_crs_grades_with_the_361st_infusion_unknown(frames):
 
 def test_icans_grades_after_resolving_the_trial_contradiction(frames):
     assert _group(frames, SOC)["icans"].value_counts().sort_index().to_dict() == {
-        0: 309, 1: 6, 2: 27, 3: 17, 4: 2}
+        0: 309,
+        1: 6,
+        2: 27,
+        3: 17,
+        4: 2,
+    }
     assert _group(frames, TRIAL)["icans"].value_counts().sort_index().to_dict() == {
-        0: 24, 1: 8, 2: 4, 3: 2, 4: 2}  # No = 40 - 16, not the printed 32
+        0: 24,
+        1: 8,
+        2: 4,
+        3: 2,
+        4: 2,
+    }  # No = 40 - 16, not the printed 32
 
 
 def test_tocilizumab_corticosteroids_and_crs_outcome_counts(frames):
@@ -140,7 +150,8 @@ def test_calibration_records_say_what_was_reached(result):
     records = {(r.name, r.group, r.statistic): r for r in result.calibration}
     counts = [r for r in result.calibration if r.statistic not in ("mean", "sd", "p")]
     assert [(r.name, r.group, r.statistic) for r in counts if r.status != "exact"] == [
-        ("icans_grade", "trial", "No")]
+        ("icans_grade", "trial", "No")
+    ]
     assert records[("icans_grade", "trial", "No")].target == "32"
     assert records[("icans_grade", "trial", "No")].achieved == "24"
     assert records[("age", "real_life", "mean")].status == "exact"
@@ -203,8 +214,13 @@ def test_cli_writes_the_calibrated_cohort_and_prints_the_findings(tmp_path):
     assert "crs_grade, real_life: levels add up to 360 of 361" in text
     assert "icans_grade, trial: levels add up to 48 of 40" in text
     assert sorted(p.name for p in out.iterdir()) == [
-        "administrations.csv", "infusions.csv", "observations.csv", "outcomes.csv", "patients.csv",
-        "toxicity_episodes.csv"]
+        "administrations.csv",
+        "infusions.csv",
+        "observations.csv",
+        "outcomes.csv",
+        "patients.csv",
+        "toxicity_episodes.csv",
+    ]
     small = CliRunner().invoke(app, ["synth", "--n", "300", "--seed", "5", "--out", str(tmp_path / "n")])
     assert small.exit_code == 0, small.output
     assert len(pd.read_csv(tmp_path / "n" / "infusions.csv")) == 300

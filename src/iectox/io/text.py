@@ -48,7 +48,7 @@ def column_text(frame: pd.DataFrame, column: Column) -> pd.Series:
     elif column.kind is Kind.BOOLEAN:
         text = values.map({True: "yes", False: "no"}).to_numpy(dtype=object)
     else:
-        text = values.to_numpy(dtype=object, na_value="")
+        text = values.astype("string").to_numpy(dtype=object, na_value="")
     return pd.Series(text, index=values.index, dtype=object).where(values.notna(), "")
 
 

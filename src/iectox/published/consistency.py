@@ -92,26 +92,44 @@ def _count_findings(table: SummaryTable, variable: Variable) -> list[Finding]:
         if yes is not None:
             graded = sum(counts[lvl] for lvl in grade_levels(levels))
             if graded != counts[yes]:
-                findings.append(Finding(
-                    variable.name, group, YES_VS_GRADES, counts[yes], graded,
-                    f"{variable.name}, {group}: '{yes}' is {counts[yes]} but its grades add up to {graded}",
-                ))
+                findings.append(
+                    Finding(
+                        variable.name,
+                        group,
+                        YES_VS_GRADES,
+                        counts[yes],
+                        graded,
+                        f"{variable.name}, {group}: '{yes}' is {counts[yes]} but its grades add up to {graded}",
+                    )
+                )
         total = level_total(variable, group)
         denominator = n
         if n is not None and total != n:
             parent = parent or subpopulation(table, variable)
             if parent is not None:
                 denominator = total
-                findings.append(Finding(
-                    variable.name, group, SUBPOPULATION, n, total,
-                    f"{variable.name}, {group}: levels add up to {total} of {n}, the count of "
-                    f"{parent[0]} = {parent[1]}; read as that sub-population",
-                ))
+                findings.append(
+                    Finding(
+                        variable.name,
+                        group,
+                        SUBPOPULATION,
+                        n,
+                        total,
+                        f"{variable.name}, {group}: levels add up to {total} of {n}, the count of "
+                        f"{parent[0]} = {parent[1]}; read as that sub-population",
+                    )
+                )
             else:
-                findings.append(Finding(
-                    variable.name, group, LEVELS_VS_N, n, total,
-                    f"{variable.name}, {group}: levels add up to {total} of {n}",
-                ))
+                findings.append(
+                    Finding(
+                        variable.name,
+                        group,
+                        LEVELS_VS_N,
+                        n,
+                        total,
+                        f"{variable.name}, {group}: levels add up to {total} of {n}",
+                    )
+                )
         findings.extend(_percent_findings(variable, group, denominator))
     return findings
 
@@ -127,12 +145,18 @@ def _percent_findings(variable: Variable, group: str, denominator: int | None) -
             continue
         exact = 100 * counts[level] / denominator
         places = decimals(text)
-        if abs(exact - float(text)) > 0.5 * 10 ** -places + 1e-9:
-            findings.append(Finding(
-                variable.name, group, PERCENT_VS_COUNT, round(exact, places), float(text),
-                f"{variable.name}, {group}: {level} printed as {text}% but {counts[level]}/{denominator} "
-                f"is {exact:.{places}f}%",
-            ))
+        if abs(exact - float(text)) > 0.5 * 10**-places + 1e-9:
+            findings.append(
+                Finding(
+                    variable.name,
+                    group,
+                    PERCENT_VS_COUNT,
+                    round(exact, places),
+                    float(text),
+                    f"{variable.name}, {group}: {level} printed as {text}% but {counts[level]}/{denominator} "
+                    f"is {exact:.{places}f}%",
+                )
+            )
     return findings
 
 
@@ -141,18 +165,30 @@ def _summary_findings(table: SummaryTable, variable: Variable) -> list[Finding]:
     for group, summary in variable.summary.items():
         n = table.group(group).n
         if summary.n is not None and n is not None and summary.n > n:
-            findings.append(Finding(
-                variable.name, group, SUMMARY_N, n, summary.n,
-                f"{variable.name}, {group}: summary n {summary.n} exceeds the group size {n}",
-            ))
+            findings.append(
+                Finding(
+                    variable.name,
+                    group,
+                    SUMMARY_N,
+                    n,
+                    summary.n,
+                    f"{variable.name}, {group}: summary n {summary.n} exceeds the group size {n}",
+                )
+            )
         if None not in (summary.median, summary.q1, summary.q3) and not (
             summary.q1 <= summary.median <= summary.q3  # type: ignore[operator]
         ):
-            findings.append(Finding(
-                variable.name, group, QUARTILES, summary.q1, summary.median,  # type: ignore[arg-type]
-                f"{variable.name}, {group}: median {summary.printed['median']} is outside "
-                f"[{summary.printed['q1']}, {summary.printed['q3']}]",
-            ))
+            findings.append(
+                Finding(
+                    variable.name,
+                    group,
+                    QUARTILES,
+                    summary.q1,
+                    summary.median,  # type: ignore[arg-type]
+                    f"{variable.name}, {group}: median {summary.printed['median']} is outside "
+                    f"[{summary.printed['q1']}, {summary.printed['q3']}]",
+                )
+            )
     return findings
 
 

@@ -228,7 +228,7 @@ class _Reader:
         if reported_p is not None and not isinstance(reported_p, str):
             raise self.fail(
                 f"{where}.reported_p",
-                f"must be the p-value as printed, in quotes (e.g. \"0.0270\"), got {reported_p}",
+                f'must be the p-value as printed, in quotes (e.g. "0.0270"), got {reported_p}',
             )
         stated_test = spec.get("stated_test")
         if stated_test is not None and stated_test not in TEST_IDS:
@@ -238,8 +238,17 @@ class _Reader:
         note = spec.get("note")
         if note is not None and not isinstance(note, str):
             raise self.fail(f"{where}.note", f"must be a string, got {_kind(note)}")
-        return Variable(name, label, kind, _frozen(counts), _frozen(summary), _frozen(percentages),
-                        reported_p, stated_test, note)
+        return Variable(
+            name,
+            label,
+            kind,
+            _frozen(counts),
+            _frozen(summary),
+            _frozen(percentages),
+            reported_p,
+            stated_test,
+            note,
+        )
 
     def known_group(self, group_id: str, group_ids: set[str], where: str) -> None:
         if group_id not in group_ids:
@@ -250,8 +259,11 @@ class _Reader:
         spec = self.mapping(raw, where)
         unknown = set(spec) - {*SUMMARY_FIELDS, "n", "values"}
         if unknown:
-            raise self.fail(where, f"unknown field(s) {', '.join(sorted(unknown))}; allowed: "
-                            f"{', '.join((*SUMMARY_FIELDS, 'n', 'values'))}")
+            raise self.fail(
+                where,
+                f"unknown field(s) {', '.join(sorted(unknown))}; allowed: "
+                f"{', '.join((*SUMMARY_FIELDS, 'n', 'values'))}",
+            )
         fields: dict[str, Any] = {}
         printed: dict[str, str] = {}
         for name in SUMMARY_FIELDS:

@@ -50,8 +50,9 @@ def _grades_desc(counts: dict[int, int]) -> np.ndarray:
     return np.repeat(np.array(grades, dtype=np.int8), [counts[g] for g in grades])
 
 
-def _by_severity(rows: np.ndarray, weights: np.ndarray, grades: np.ndarray, rng: np.random.Generator,
-                 out: np.ndarray) -> None:
+def _by_severity(
+    rows: np.ndarray, weights: np.ndarray, grades: np.ndarray, rng: np.random.Generator, out: np.ndarray
+) -> None:
     """Hand the (descending) grades to `rows`, the highest to those with the heaviest weights, at random."""
     if len(rows) == 0:
         return
@@ -72,14 +73,15 @@ def _crs(rows: np.ndarray, t: GroupTargets, cohort: Cohort, a: Assignment, rng: 
     chosen[treated] = True
     if t.dose_total_mg is not None and t.treated:
         dose = base_dose_mg(cohort.weight_tenths)
-        chosen = swap_to_sum(dose, chosen, pool, np.zeros_like(chosen), t.dose_total_mg,
-                             max(1.0, 5e-4 * t.dose_total_mg), rng)
+        chosen = swap_to_sum(
+            dose, chosen, pool, np.zeros_like(chosen), t.dose_total_mg, max(1.0, 5e-4 * t.dose_total_mg), rng
+        )
     a.treated |= chosen
     treated = np.flatnonzero(chosen)
     rest = np.flatnonzero(pool & ~chosen)
     untreated = weighted_pick(rest, _odds(crs_p)[rest], len(grades) - len(treated), rng)
     _by_severity(treated, _odds(severe_p)[treated], grades, rng, a.crs_grade)
-    a.crs_grade[untreated] = grades[len(treated):][: len(untreated)]
+    a.crs_grade[untreated] = grades[len(treated) :][: len(untreated)]
 
 
 def _icans(
@@ -103,16 +105,21 @@ def _icans(
         k_out = round(len(severe) * share)
     k_in = min(len(severe) - k_out, t.steroid_treated, len(inside))
     k_out = min(len(severe) - k_in, len(outside))
-    picked = np.concatenate([weighted_pick(inside, weight[inside], k_in, rng),
-                             weighted_pick(outside, weight[outside], k_out, rng)])
+    picked = np.concatenate(
+        [
+            weighted_pick(inside, weight[inside], k_in, rng),
+            weighted_pick(outside, weight[outside], k_out, rng),
+        ]
+    )
     _by_severity(picked, weight[picked], severe, rng, a.icans_grade)
     free = np.flatnonzero(in_group & (a.icans_grade == 0))
     mild = grades[grades == 1]
     a.icans_grade[weighted_pick(free, weight[free], len(mild), rng)] = 1
 
 
-def _steroids_and_deaths(rows: np.ndarray, t: GroupTargets, cohort: Cohort, a: Assignment,
-                         rng: np.random.Generator) -> None:
+def _steroids_and_deaths(
+    rows: np.ndarray, t: GroupTargets, cohort: Cohort, a: Assignment, rng: np.random.Generator
+) -> None:
     in_group = np.zeros(len(cohort), dtype=bool)
     in_group[rows] = True
     treated = in_group & a.treated
@@ -130,12 +137,12 @@ def _steroids_and_deaths(rows: np.ndarray, t: GroupTargets, cohort: Cohort, a: A
 def assign(cohort: Cohort, targets: list[GroupTargets], rng: np.random.Generator) -> Assignment:
     """Grades, treatment and CRS deaths for every infusion, group by group."""
     n = len(cohort)
-    a = Assignment(np.zeros(n, np.int8), np.zeros(n, np.int8), np.zeros(n, bool), np.zeros(n, bool),
-                   np.zeros(n, bool))
+    a = Assignment(
+        np.zeros(n, np.int8), np.zeros(n, np.int8), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    )
     for index, t in enumerate(targets):
         rows = np.flatnonzero(cohort.group == index)
         _crs(rows, t, cohort, a, rng)
         _icans(rows, t, cohort, a, rng)
         _steroids_and_deaths(rows, t, cohort, a, rng)
     return a
-

@@ -70,8 +70,12 @@ class Measures:
             return {lvl: int((rows["sex"] == SEX.normalise(lvl)).sum()) for lvl in levels}
         if name == "indication":
             named = {INDICATION.normalise(lvl) for lvl in levels} - {"other"}
-            return {lvl: int((~rows["indication"].isin(named)).sum()) if INDICATION.normalise(lvl) == "other"
-                    else int((rows["indication"] == INDICATION.normalise(lvl)).sum()) for lvl in levels}
+            return {
+                lvl: int((~rows["indication"].isin(named)).sum())
+                if INDICATION.normalise(lvl) == "other"
+                else int((rows["indication"] == INDICATION.normalise(lvl)).sum())
+                for lvl in levels
+            }
         if name in ("crs_grade", "icans_grade"):
             return self._grades(name, rows, levels)
         treated = self.treated(setting)
@@ -143,8 +147,9 @@ def _count_records(
     return records
 
 
-def _moment_records(variable: Variable, targets: dict[str, GroupTargets],
-                    measures: Measures) -> list[CalibrationRecord]:
+def _moment_records(
+    variable: Variable, targets: dict[str, GroupTargets], measures: Measures
+) -> list[CalibrationRecord]:
     records = []
     for group, summary in variable.summary.items():
         values = measures.values(variable.name, targets[group].setting)
@@ -160,13 +165,17 @@ def _moment_records(variable: Variable, targets: dict[str, GroupTargets],
                 status = PRINTED
             else:
                 status = f"not calibrated: generated {achieved:.{places + 2}f}"
-            records.append(CalibrationRecord(variable.name, group, field, summary.printed[field],
-                                             _fmt(achieved, places), status))
+            records.append(
+                CalibrationRecord(
+                    variable.name, group, field, summary.printed[field], _fmt(achieved, places), status
+                )
+            )
     return records
 
 
-def _p_record(variable: Variable, table: SummaryTable, targets: dict[str, GroupTargets],
-              measures: Measures) -> CalibrationRecord | None:
+def _p_record(
+    variable: Variable, table: SummaryTable, targets: dict[str, GroupTargets], measures: Measures
+) -> CalibrationRecord | None:
     printed = variable.reported_p
     if printed is None:
         return None
@@ -189,21 +198,27 @@ def _p_record(variable: Variable, table: SummaryTable, targets: dict[str, GroupT
         p = float(stats.chi2_contingency(observed, correction=yates)[1])
         test = "Yates chi-square" if yates else "Pearson chi-square"
     if p is None or window is None:
-        why = "no SD is published, so the p-value cannot be aimed at" if variable.is_continuous else \
-            "the test cannot be recomputed from the published numbers"
+        why = (
+            "no SD is published, so the p-value cannot be aimed at"
+            if variable.is_continuous
+            else "the test cannot be recomputed from the published numbers"
+        )
         return CalibrationRecord(variable.name, None, "p", printed, "", f"not calibrated: {why}")
     places = decimals(printed.lstrip("."))
     achieved = _fmt(p, places)
     if window[0] <= p < window[1]:
         status = PRINTED
     else:
-        status = (f"not calibrated: {test} on the generated data gives {achieved}; the source's test is "
-                  "not stated (rechecked by the p-value audit)")
+        status = (
+            f"not calibrated: {test} on the generated data gives {achieved}; the source's test is "
+            "not stated (rechecked by the p-value audit)"
+        )
     return CalibrationRecord(variable.name, None, "p", printed, achieved, status)
 
 
-def calibration_records(table: SummaryTable, targets: list[GroupTargets], findings: list[SynthFinding],
-                        data: Dataset) -> list[CalibrationRecord]:
+def calibration_records(
+    table: SummaryTable, targets: list[GroupTargets], findings: list[SynthFinding], data: Dataset
+) -> list[CalibrationRecord]:
     """One record per published number, in table order: target as printed, achieved, status."""
     by_group = {t.id: t for t in targets}
     by_place = {(f.variable, f.group): f for f in findings if f.kind == LEVELS_VS_N}
@@ -211,8 +226,11 @@ def calibration_records(table: SummaryTable, targets: list[GroupTargets], findin
     records: list[CalibrationRecord] = []
     for variable in table.variables:
         if variable.name not in KNOWN:
-            records.append(CalibrationRecord(variable.name, None, "", "", "",
-                                             "not calibrated: no generator for this variable"))
+            records.append(
+                CalibrationRecord(
+                    variable.name, None, "", "", "", "not calibrated: no generator for this variable"
+                )
+            )
             continue
         if variable.is_continuous:
             records.extend(_moment_records(variable, by_group, measures))

@@ -126,8 +126,15 @@ def _ages(
             fixed[rows] = rng.integers(round(lo * 10), round(hi * 10) + 1, rows.sum())
     shift = np.array([AGE_SHIFT_SD.get(code, 0.0) for code in INDICATIONS])[indication]
     raw = rng.standard_normal(n) * 0.8 + shift
-    return match_moments(raw, round(n * t.age.mean * 10), t.age.sd_target * 10, np.rint(low * 10),
-                         np.rint(high * 10), rng, fixed)
+    return match_moments(
+        raw,
+        round(n * t.age.mean * 10),
+        t.age.sd_target * 10,
+        np.rint(low * 10),
+        np.rint(high * 10),
+        rng,
+        fixed,
+    )
 
 
 def _weights(t: GroupTargets, sex: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -135,8 +142,9 @@ def _weights(t: GroupTargets, sex: np.ndarray, rng: np.random.Generator) -> np.n
     centre = np.where(sex == SEXES.index("female"), np.log(66.0), np.log(79.0))
     raw = np.exp(centre + 0.22 * rng.standard_normal(n))
     low, high = WEIGHT_KG
-    return match_moments(raw, round(n * t.weight.mean * 10), t.weight.sd_target * 10, round(low * 10),
-                         round(high * 10), rng)
+    return match_moments(
+        raw, round(n * t.weight.mean * 10), t.weight.sd_target * 10, round(low * 10), round(high * 10), rng
+    )
 
 
 def _group(index: int, t: GroupTargets, rng: np.random.Generator) -> dict[str, np.ndarray]:

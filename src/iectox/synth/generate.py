@@ -70,15 +70,25 @@ def _table(source: str | Path | SummaryTable | None) -> SummaryTable:
     return source if isinstance(source, SummaryTable) else read_summary_table(source)
 
 
-def _administrations(weight_tenths: np.ndarray, targets: list[GroupTargets], group: np.ndarray, a: Assignment,
-                     crs_onset: np.ndarray, icans_onset: np.ndarray, rng: np.random.Generator) -> Doses:
+def _administrations(
+    weight_tenths: np.ndarray,
+    targets: list[GroupTargets],
+    group: np.ndarray,
+    a: Assignment,
+    crs_onset: np.ndarray,
+    icans_onset: np.ndarray,
+    rng: np.random.Generator,
+) -> Doses:
     """Tocilizumab (each group: its dose, delay and injection totals), then corticosteroids."""
     parts: list[Doses] = []
     for index, t in enumerate(targets):
         rows = np.flatnonzero((group == index) & a.treated)
         dose = dose_plan(weight_tenths[rows], t.dose_total_mg, rng)
-        parts.append(tocilizumab(rows, a.crs_grade[rows], crs_onset[rows], dose, t.delay_total_min,
-                                 t.injections_total, rng))
+        parts.append(
+            tocilizumab(
+                rows, a.crs_grade[rows], crs_onset[rows], dose, t.delay_total_min, t.injections_total, rng
+            )
+        )
     toci = Doses.join(parts)
     first = np.full(len(group), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, toci.infusion, toci.given)
@@ -113,15 +123,34 @@ def simulate(targets: list[GroupTargets], seed: int, progress: Progress | None =
     death_at = np.maximum(last_crs[crs_rows], crs_onset[crs_rows])
     death_at = death_at + rng.integers(6 * 60, 72 * 60, len(crs_rows))
     crs_end = np.where(died, death_at, crs_end)
-    icans_end = ends(icans_onset[icans_rows], a.icans_grade[icans_rows], last_icans[icans_rows],
-                     ICANS_DAYS_BY_GRADE, rng)
+    icans_end = ends(
+        icans_onset[icans_rows], a.icans_grade[icans_rows], last_icans[icans_rows], ICANS_DAYS_BY_GRADE, rng
+    )
     no_death = np.zeros(len(icans_rows), dtype=bool)
-    episodes = join([
-        episode(crs_rows, "CRS", crs_onset[crs_rows], crs_end, a.crs_grade[crs_rows], died,
-                np.maximum(crs_onset[crs_rows], last_crs[crs_rows]), rng),
-        episode(icans_rows, "ICANS", icans_onset[icans_rows], icans_end, a.icans_grade[icans_rows], no_death,
-                np.maximum(icans_onset[icans_rows], last_icans[icans_rows]), rng),
-    ])
+    episodes = join(
+        [
+            episode(
+                crs_rows,
+                "CRS",
+                crs_onset[crs_rows],
+                crs_end,
+                a.crs_grade[crs_rows],
+                died,
+                np.maximum(crs_onset[crs_rows], last_crs[crs_rows]),
+                rng,
+            ),
+            episode(
+                icans_rows,
+                "ICANS",
+                icans_onset[icans_rows],
+                icans_end,
+                a.icans_grade[icans_rows],
+                no_death,
+                np.maximum(icans_onset[icans_rows], last_icans[icans_rows]),
+                rng,
+            ),
+        ]
+    )
     step("outcomes")
     last_event = np.full(n, -1, dtype=np.int64)
     np.maximum.at(last_event, crs_rows, crs_end)
@@ -134,8 +163,9 @@ def simulate(targets: list[GroupTargets], seed: int, progress: Progress | None =
     return dataset(cohort, a.crs_grade, a.icans_grade, episodes, doses, outcomes)
 
 
-def calibrate(table: str | Path | SummaryTable | None = None, seed: int = DEFAULT_SEED,
-              progress: Progress | None = None) -> SynthResult:
+def calibrate(
+    table: str | Path | SummaryTable | None = None, seed: int = DEFAULT_SEED, progress: Progress | None = None
+) -> SynthResult:
     """The published cohort itself: same group sizes, every consistent count exact, moments as printed."""
     summary = _table(table)
     targets, findings = build_targets(summary, tune_p=True)
@@ -143,8 +173,12 @@ def calibrate(table: str | Path | SummaryTable | None = None, seed: int = DEFAUL
     return SynthResult(data, findings, calibration_records(summary, targets, findings, data), summary)
 
 
-def generate(n: int = 1_000_000, seed: int = 1, table: str | Path | SummaryTable | None = None,
-             progress: Progress | None = None) -> Dataset:
+def generate(
+    n: int = 1_000_000,
+    seed: int = 1,
+    table: str | Path | SummaryTable | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
     """`n` infusions with the published proportions and moments (seed study by default), for benchmarks."""
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")

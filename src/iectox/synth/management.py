@@ -63,14 +63,25 @@ class Doses:
 
     @staticmethod
     def join(parts: list[Doses]) -> Doses:
-        merged = Doses(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                         ("infusion", "drug", "given", "dose_mg", "reason")))
+        merged = Doses(
+            *(
+                np.concatenate([getattr(p, f) for p in parts])
+                for f in ("infusion", "drug", "given", "dose_mg", "reason")
+            )
+        )
         order = np.lexsort((merged.given, merged.infusion))
         return Doses(*(getattr(merged, f)[order] for f in ("infusion", "drug", "given", "dose_mg", "reason")))
 
 
-def _series(rows: np.ndarray, first: np.ndarray, counts: np.ndarray, gaps: np.ndarray, drug: str,
-            dose: np.ndarray | float, reason: str) -> Doses:
+def _series(
+    rows: np.ndarray,
+    first: np.ndarray,
+    counts: np.ndarray,
+    gaps: np.ndarray,
+    drug: str,
+    dose: np.ndarray | float,
+    reason: str,
+) -> Doses:
     """`counts` doses per row at first, first + gap_1, first + gap_1 + gap_2... (gaps: rows x (max - 1))."""
     m, width = len(rows), gaps.shape[1] + 1
     times = first[:, None] + np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(gaps, 1)], 1)
@@ -111,20 +122,37 @@ def _injections(grades: np.ndarray, total: int, rng: np.random.Generator) -> np.
 
 def _tocilizumab_intervals(m: int, rng: np.random.Generator) -> np.ndarray:
     """Gaps between doses: often exactly q8h, otherwise 10-24 h; never 4 doses within 24 h."""
-    gaps = np.where(rng.random((m, MAX_INJECTIONS - 1)) < 0.35, MIN_INTERVAL_MIN,
-                    rng.integers(600, DAY_MIN + 1, (m, MAX_INJECTIONS - 1)))
+    gaps = np.where(
+        rng.random((m, MAX_INJECTIONS - 1)) < 0.35,
+        MIN_INTERVAL_MIN,
+        rng.integers(600, DAY_MIN + 1, (m, MAX_INJECTIONS - 1)),
+    )
     crowded = gaps.sum(axis=1) <= DAY_MIN
     gaps[crowded, -1] = 600
     return gaps
 
 
-def tocilizumab(rows: np.ndarray, grades: np.ndarray, crs_onset: np.ndarray, dose_mg: np.ndarray,
-                delay_total_min: int, injections_total: int, rng: np.random.Generator) -> Doses:
+def tocilizumab(
+    rows: np.ndarray,
+    grades: np.ndarray,
+    crs_onset: np.ndarray,
+    dose_mg: np.ndarray,
+    delay_total_min: int,
+    injections_total: int,
+    rng: np.random.Generator,
+) -> Doses:
     """The tocilizumab doses of the treated `rows` (CRS grades, onsets in minutes, per-patient dose)."""
     first = crs_onset + _delays(grades, delay_total_min, rng)
     counts = _injections(grades, injections_total, rng)
-    return _series(rows, first, counts, _tocilizumab_intervals(len(rows), rng), "tocilizumab",
-                   dose_mg.astype(float), "CRS")
+    return _series(
+        rows,
+        first,
+        counts,
+        _tocilizumab_intervals(len(rows), rng),
+        "tocilizumab",
+        dose_mg.astype(float),
+        "CRS",
+    )
 
 
 def crs_steroids(
@@ -135,8 +163,9 @@ def crs_steroids(
     severe = grades >= 3
     wait = np.where(severe, rng.integers(0, 6 * 60, m), rng.integers(6 * 60, 36 * 60, m))
     counts = np.where(severe, rng.integers(2, 5, m), rng.integers(1, 3 + (grades >= 2), m))
-    return _series(rows, first_toci + wait, counts, _gaps(rng, severe, 3), "dexamethasone", DEXAMETHASONE_MG,
-                   "CRS")
+    return _series(
+        rows, first_toci + wait, counts, _gaps(rng, severe, 3), "dexamethasone", DEXAMETHASONE_MG, "CRS"
+    )
 
 
 def icans_steroids(
@@ -150,8 +179,15 @@ def icans_steroids(
     dex = _series(rows, start, counts, _gaps(rng, severe, 7), "dexamethasone", DEXAMETHASONE_MG, "ICANS")
     pulse = grades >= 4
     k = int(pulse.sum())
-    pulses = _series(rows[pulse], start[pulse] + DAY_MIN, np.full(k, 3), np.full((k, 2), DAY_MIN),
-                     "methylprednisolone", METHYLPREDNISOLONE_MG, "ICANS")
+    pulses = _series(
+        rows[pulse],
+        start[pulse] + DAY_MIN,
+        np.full(k, 3),
+        np.full((k, 2), DAY_MIN),
+        "methylprednisolone",
+        METHYLPREDNISOLONE_MG,
+        "ICANS",
+    )
     return Doses.join([dex, pulses])
 
 

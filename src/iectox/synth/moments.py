@@ -148,6 +148,7 @@ def sds_for_p(
     lo1, hi1 = sds[0] - halves[0], sds[0] + halves[0]
     best: tuple[float, tuple[float, float]] | None = None
     for s2 in np.linspace(sds[1] - halves[1], sds[1] + halves[1], 91):
+
         def gap(s1: float, s2: float = float(s2)) -> float:
             return t_test_p(means[0], s1, ns[0], means[1], s2, ns[1], equal_var) - target
 

@@ -16,8 +16,16 @@ from iectox.synth.cohort import INDICATIONS, Cohort, day_number
 
 DATA_CUT = date(2025, 10, 1)
 DAY_MIN = 24 * 60
-MEDIAN_SURVIVAL_MONTHS = {"dlbcl_3l_plus": 24.0, "dlbcl_2l": 36.0, "pmbcl": 96.0, "fl": 120.0, "mcl": 36.0,
-                          "b_all": 18.0, "multiple_myeloma": 30.0, "cll": 48.0}
+MEDIAN_SURVIVAL_MONTHS = {
+    "dlbcl_3l_plus": 24.0,
+    "dlbcl_2l": 36.0,
+    "pmbcl": 96.0,
+    "fl": 120.0,
+    "mcl": 36.0,
+    "b_all": 18.0,
+    "multiple_myeloma": 30.0,
+    "cll": 48.0,
+}
 DEFAULT_MEDIAN_MONTHS = 30.0
 CAUSES = ("disease progression", "infection", "cardiovascular event", "second malignancy")
 CAUSE_SHARES = (0.78, 0.14, 0.05, 0.03)
@@ -41,8 +49,9 @@ def _causes(
     return np.array(causes, dtype=object)[rng.choice(len(causes), k, p=shares)]
 
 
-def follow_up(cohort: Cohort, last_event: np.ndarray, crs_death_at: np.ndarray,
-              rng: np.random.Generator) -> Outcomes:
+def follow_up(
+    cohort: Cohort, last_event: np.ndarray, crs_death_at: np.ndarray, rng: np.random.Generator
+) -> Outcomes:
     """Outcomes given each infusion's last event (minutes, -1 none) and death time during CRS (-1 none)."""
     n = len(cohort)
     cut = day_number(DATA_CUT)

@@ -57,8 +57,14 @@ ADULT_AGE = (18.0, 85.0)
 TRIAL_AGE = (18.0, 80.0)
 WEIGHT_KG = (40.0, 180.0)
 #  Where each indication's patients sit in the age distribution, in SDs (PMBCL: young adults).
-AGE_SHIFT_SD = {"pmbcl": -1.6, "b_all": -0.8, "multiple_myeloma": 0.15, "mcl": 0.35, "cll": 0.4,
-                "dlbcl_2l": 0.1}
+AGE_SHIFT_SD = {
+    "pmbcl": -1.6,
+    "b_all": -0.8,
+    "multiple_myeloma": 0.15,
+    "mcl": 0.35,
+    "cll": 0.4,
+    "dlbcl_2l": 0.1,
+}
 
 
 @dataclass(frozen=True)

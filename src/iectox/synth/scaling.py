@@ -40,15 +40,25 @@ def scale_targets(targets: list[GroupTargets], n: int) -> list[GroupTargets]:
         def per_treated(total: int | None, old: int = t.treated, new: int = treated) -> int | None:
             return None if total is None or not old else round(total * new / old)
 
-        out.append(replace(
-            t, n=size, sex=scaled(t.sex, 0)[0], indication=scaled(t.indication, 0)[0], crs=crs,
-            crs_unknown=crs_unknown, icans=icans, icans_unknown=icans_unknown, treated=treated,
-            dose_total_mg=per_treated(t.dose_total_mg), delay_total_min=per_treated(t.delay_total_min) or 0,
-            injections_total=min(4 * treated, max(treated, per_treated(t.injections_total) or 0)),
-            steroid_treated=_scale_one(t.steroid_treated, t.treated, treated),
-            crs_deaths=_scale_one(t.crs_deaths, t.treated, treated),
-            steroid_alone=None if t.steroid_alone is None else _scale_one(t.steroid_alone, t.n, size),
-            age=replace(t.age, sd_target=t.age.sd), weight=replace(t.weight, sd_target=t.weight.sd),
-        ))
+        out.append(
+            replace(
+                t,
+                n=size,
+                sex=scaled(t.sex, 0)[0],
+                indication=scaled(t.indication, 0)[0],
+                crs=crs,
+                crs_unknown=crs_unknown,
+                icans=icans,
+                icans_unknown=icans_unknown,
+                treated=treated,
+                dose_total_mg=per_treated(t.dose_total_mg),
+                delay_total_min=per_treated(t.delay_total_min) or 0,
+                injections_total=min(4 * treated, max(treated, per_treated(t.injections_total) or 0)),
+                steroid_treated=_scale_one(t.steroid_treated, t.treated, treated),
+                crs_deaths=_scale_one(t.crs_deaths, t.treated, treated),
+                steroid_alone=None if t.steroid_alone is None else _scale_one(t.steroid_alone, t.n, size),
+                age=replace(t.age, sd_target=t.age.sd),
+                weight=replace(t.weight, sd_target=t.weight.sd),
+            )
+        )
     return out
-

@@ -89,9 +89,7 @@ def swap_to_sum(
     return chosen
 
 
-def adjust_total(
-    counts: np.ndarray, total: int, low: int, high: int, rng: np.random.Generator
-) -> np.ndarray:
+def adjust_total(counts: np.ndarray, total: int, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
     """Add or remove 1 on random entries (kept within [low, high]) until `counts` add up to `total`."""
     counts = counts.copy()
     gap = int(total - counts.sum())

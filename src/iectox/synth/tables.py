@@ -27,7 +27,7 @@ def ids(prefix: str, count: int, width: int | None = None) -> np.ndarray:
     buffer = np.empty((count, len(head) + width), dtype=np.uint8)
     buffer[:, : len(head)] = head
     numbers = np.arange(1, count + 1, dtype=np.int64)
-    buffer[:, len(head):] = (numbers[:, None] // 10 ** np.arange(width - 1, -1, -1)) % 10 + ord("0")
+    buffer[:, len(head) :] = (numbers[:, None] // 10 ** np.arange(width - 1, -1, -1)) % 10 + ord("0")
     return buffer.view(f"S{len(head) + width}").ravel().astype("U")
 
 
@@ -56,8 +56,14 @@ def days(values: np.ndarray) -> np.ndarray:
     return np.where(values < 0, np.iinfo(np.int64).min, out).view("datetime64[ns]")
 
 
-def dataset(cohort: Cohort, crs_grade: np.ndarray, icans_grade: np.ndarray, episodes: Episodes, doses: Doses,
-            outcomes: Outcomes) -> Dataset:
+def dataset(
+    cohort: Cohort,
+    crs_grade: np.ndarray,
+    icans_grade: np.ndarray,
+    episodes: Episodes,
+    doses: Doses,
+    outcomes: Outcomes,
+) -> Dataset:
     """The six tables of the contract (observations empty), conformed by `Dataset.from_frames`."""
     n = len(cohort)
     infusion_ids = ids("INF-", n).astype(object)
@@ -66,63 +72,75 @@ def dataset(cohort: Cohort, crs_grade: np.ndarray, icans_grade: np.ndarray, epis
     status[crs_grade < 0] = "unknown"
     icans_status[icans_grade < 0] = "unknown"
     patient_ids = strings(ids("P-", n))
-    patients = pd.DataFrame({
-        "patient_id": patient_ids,
-        "sex": text(cohort.sex, SEXES),
-        "birth_year": pd.array(cohort.birth_year, dtype="Int64"),
-        "centre": constant(CENTRE, n),
-    })
-    infusions = pd.DataFrame({
-        "infusion_id": strings(infusion_ids),
-        "patient_id": patient_ids,
-        "therapy": text(cohort.therapy, THERAPIES),
-        "infusion_date": days(cohort.infusion_day),
-        "setting": text(cohort.setting, SETTINGS),
-        "trial_id": strings(cohort.trial_id),
-        "indication": text(cohort.indication, INDICATIONS),
-        "age_at_infusion": cohort.age_tenths / 10,
-        "weight_kg": cohort.weight_tenths / 10,
-        "height_cm": cohort.height_cm,
-        "crs_status": strings(status),
-        "icans_status": strings(icans_status),
-    })
+    patients = pd.DataFrame(
+        {
+            "patient_id": patient_ids,
+            "sex": text(cohort.sex, SEXES),
+            "birth_year": pd.array(cohort.birth_year, dtype="Int64"),
+            "centre": constant(CENTRE, n),
+        }
+    )
+    infusions = pd.DataFrame(
+        {
+            "infusion_id": strings(infusion_ids),
+            "patient_id": patient_ids,
+            "therapy": text(cohort.therapy, THERAPIES),
+            "infusion_date": days(cohort.infusion_day),
+            "setting": text(cohort.setting, SETTINGS),
+            "trial_id": strings(cohort.trial_id),
+            "indication": text(cohort.indication, INDICATIONS),
+            "age_at_infusion": cohort.age_tenths / 10,
+            "weight_kg": cohort.weight_tenths / 10,
+            "height_cm": cohort.height_cm,
+            "crs_status": strings(status),
+            "icans_status": strings(icans_status),
+        }
+    )
     m = len(episodes.infusion)
     resolved = episodes.resolved >= 0
-    episodes_frame = pd.DataFrame({
-        "episode_id": strings(ids("EP-", m)),
-        "infusion_id": strings(infusion_ids[episodes.infusion]),
-        "syndrome": strings(episodes.syndrome),
-        "onset_at": minutes(episodes.onset),
-        time_known_column("onset_at"): pd.array(np.ones(m, dtype=bool), dtype="boolean"),
-        "resolved_at": minutes(episodes.resolved),
-        time_known_column("resolved_at"): pd.arrays.BooleanArray(episodes.resolved_known, ~resolved),
-        "max_grade": pd.array(episodes.grade.astype(np.int64), dtype="Int64"),
-        "grading_scale": constant("ASTCT2019", m),
-        "outcome": strings(np.where(episodes.death, "death", "resolved")),
-    })
+    episodes_frame = pd.DataFrame(
+        {
+            "episode_id": strings(ids("EP-", m)),
+            "infusion_id": strings(infusion_ids[episodes.infusion]),
+            "syndrome": strings(episodes.syndrome),
+            "onset_at": minutes(episodes.onset),
+            time_known_column("onset_at"): pd.array(np.ones(m, dtype=bool), dtype="boolean"),
+            "resolved_at": minutes(episodes.resolved),
+            time_known_column("resolved_at"): pd.arrays.BooleanArray(episodes.resolved_known, ~resolved),
+            "max_grade": pd.array(episodes.grade.astype(np.int64), dtype="Int64"),
+            "grading_scale": constant("ASTCT2019", m),
+            "outcome": strings(np.where(episodes.death, "death", "resolved")),
+        }
+    )
     k = len(doses.infusion)
-    administrations = pd.DataFrame({
-        "administration_id": strings(ids("ADM-", k)),
-        "infusion_id": strings(infusion_ids[doses.infusion]),
-        "drug": text(doses.drug, DRUGS),
-        "given_at": minutes(doses.given),
-        time_known_column("given_at"): pd.array(np.ones(k, dtype=bool), dtype="boolean"),
-        "dose_mg": doses.dose_mg,
-        "route": constant("IV", k),
-        "reason": text(doses.reason, REASONS),
-    })
+    administrations = pd.DataFrame(
+        {
+            "administration_id": strings(ids("ADM-", k)),
+            "infusion_id": strings(infusion_ids[doses.infusion]),
+            "drug": text(doses.drug, DRUGS),
+            "given_at": minutes(doses.given),
+            time_known_column("given_at"): pd.array(np.ones(k, dtype=bool), dtype="boolean"),
+            "dose_mg": doses.dose_mg,
+            "route": constant("IV", k),
+            "reason": text(doses.reason, REASONS),
+        }
+    )
     dead = outcomes.death_day >= 0
-    outcome_frame = pd.DataFrame({
-        "infusion_id": strings(infusion_ids),
-        "last_follow_up": days(outcomes.last_follow_up),
-        "status": strings(np.where(dead, "dead", "alive")),
-        "death_date": days(outcomes.death_day),
-        "death_cause": strings(outcomes.cause),
-    })
-    return Dataset.from_frames({
-        "patients": patients,
-        "infusions": infusions,
-        "toxicity_episodes": episodes_frame,
-        "administrations": administrations,
-        "outcomes": outcome_frame,
-    })
+    outcome_frame = pd.DataFrame(
+        {
+            "infusion_id": strings(infusion_ids),
+            "last_follow_up": days(outcomes.last_follow_up),
+            "status": strings(np.where(dead, "dead", "alive")),
+            "death_date": days(outcomes.death_day),
+            "death_cause": strings(outcomes.cause),
+        }
+    )
+    return Dataset.from_frames(
+        {
+            "patients": patients,
+            "infusions": infusions,
+            "toxicity_episodes": episodes_frame,
+            "administrations": administrations,
+            "outcomes": outcome_frame,
+        }
+    )

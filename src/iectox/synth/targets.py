@@ -22,16 +22,32 @@ from iectox.synth.products import OTHER_INDICATIONS
 from iectox.synth.select import largest_remainder
 
 KNOWN = (
-    "sex", "age", "weight", "indication", "crs_grade", "icans_grade", "tocilizumab", "tocilizumab_dose_mg",
-    "days_crs_onset_to_tocilizumab", "tocilizumab_injections", "corticosteroids_with_tocilizumab",
+    "sex",
+    "age",
+    "weight",
+    "indication",
+    "crs_grade",
+    "icans_grade",
+    "tocilizumab",
+    "tocilizumab_dose_mg",
+    "days_crs_onset_to_tocilizumab",
+    "tocilizumab_injections",
+    "corticosteroids_with_tocilizumab",
     "crs_outcome",
 )
 MINUTES_PER_DAY = 1440
 
 #  Plausible defaults for what a table does not report (shares of the group, or of the treated).
 DEFAULT_SEX = {"male": 0.62, "female": 0.38}
-DEFAULT_INDICATION = {"dlbcl_3l_plus": 0.4, "dlbcl_2l": 0.2, "multiple_myeloma": 0.2, "mcl": 0.07, "fl": 0.05,
-                      "b_all": 0.05, "pmbcl": 0.03}
+DEFAULT_INDICATION = {
+    "dlbcl_3l_plus": 0.4,
+    "dlbcl_2l": 0.2,
+    "multiple_myeloma": 0.2,
+    "mcl": 0.07,
+    "fl": 0.05,
+    "b_all": 0.05,
+    "pmbcl": 0.03,
+}
 DEFAULT_CRS = {0: 0.2, 1: 0.55, 2: 0.2, 3: 0.04, 4: 0.01}
 DEFAULT_ICANS = {0: 0.75, 1: 0.08, 2: 0.08, 3: 0.07, 4: 0.02}
 DEFAULT_AGE, DEFAULT_WEIGHT = (60.0, 13.0), (72.0, 15.0)
@@ -60,17 +76,17 @@ class GroupTargets:
     age: Moments
     weight: Moments
     indication: Mapping[str, int]
-    crs: Mapping[int, int]          # grade -> infusions; 0 = no CRS
+    crs: Mapping[int, int]  # grade -> infusions; 0 = no CRS
     crs_unknown: int
     icans: Mapping[int, int]
     icans_unknown: int
-    treated: int                    # infusions given tocilizumab (all with CRS)
-    dose_total_mg: int | None       # sum over treated of each patient's mean mg per injection
-    delay_total_min: int            # sum over treated of CRS onset -> first tocilizumab, minutes
+    treated: int  # infusions given tocilizumab (all with CRS)
+    dose_total_mg: int | None  # sum over treated of each patient's mean mg per injection
+    delay_total_min: int  # sum over treated of CRS onset -> first tocilizumab, minutes
     injections_total: int
-    steroid_treated: int            # treated infusions that also get a corticosteroid
-    crs_deaths: int                 # treated infusions that die during their CRS episode
-    steroid_alone: int | None       # corticosteroid without tocilizumab, when the source says
+    steroid_treated: int  # treated infusions that also get a corticosteroid
+    crs_deaths: int  # treated infusions that die during their CRS episode
+    steroid_alone: int | None  # corticosteroid without tocilizumab, when the source says
     calibrated: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -139,9 +155,12 @@ class _Builder:
                 continue
             ns = tuple(self.table.n(variable, g) for g in groups)
             solved = sds_for_p(
-                (summaries[0].mean, summaries[1].mean), (summaries[0].sd, summaries[1].sd),  # type: ignore[union-attr]
-                (summaries[0].decimals("sd"), summaries[1].decimals("sd")), ns,  # type: ignore[union-attr,arg-type]
-                variable.reported_p, equal_var=variable.stated_test == "student_t",
+                (summaries[0].mean, summaries[1].mean),
+                (summaries[0].sd, summaries[1].sd),  # type: ignore[union-attr]
+                (summaries[0].decimals("sd"), summaries[1].decimals("sd")),
+                ns,  # type: ignore[union-attr,arg-type]
+                variable.reported_p,
+                equal_var=variable.stated_test == "student_t",
             )
             if solved is not None:
                 self.sd_targets.update({(name, g): s for g, s in zip(groups, solved, strict=True)})
@@ -161,24 +180,43 @@ class _Builder:
         setting = setting_of(group_id, g.label)
         indication = self._indication(get("indication"), group_id, n, setting, calibrated)
         crs, crs_unknown = self._grades(get("crs_grade"), group_id, n, DEFAULT_CRS, "crs_status", calibrated)
-        icans, icans_unknown = self._grades(get("icans_grade"), group_id, n, DEFAULT_ICANS, "icans_status",
-                                            calibrated)
+        icans, icans_unknown = self._grades(
+            get("icans_grade"), group_id, n, DEFAULT_ICANS, "icans_status", calibrated
+        )
         crs_yes = sum(c for grade, c in crs.items() if grade > 0)
         treated = self._yes(get("tocilizumab"), group_id, round(DEFAULT_TREATED_OF_CRS * crs_yes), calibrated)
         if treated > crs_yes:
             raise SpecError(f"tocilizumab, {group_id}: {treated} treated but only {crs_yes} with CRS")
-        steroid = self._yes(get("corticosteroids_with_tocilizumab"), group_id,
-                            round(DEFAULT_STEROID_OF_TREATED * treated), calibrated)
+        steroid = self._yes(
+            get("corticosteroids_with_tocilizumab"),
+            group_id,
+            round(DEFAULT_STEROID_OF_TREATED * treated),
+            calibrated,
+        )
         deaths = self._crs_deaths(get("crs_outcome"), group_id, treated, calibrated)
         dose = self._mean(get("tocilizumab_dose_mg"), group_id, calibrated)
         delay = self._mean(get("days_crs_onset_to_tocilizumab"), group_id, calibrated) or DEFAULT_DELAY_DAYS
         injections = self._mean(get("tocilizumab_injections"), group_id, calibrated) or DEFAULT_INJECTIONS
         return GroupTargets(
-            group_id, g.label, setting, n, sex, age, weight, indication, crs, crs_unknown, icans,
-            icans_unknown, treated, None if dose is None else round(dose * treated),
+            group_id,
+            g.label,
+            setting,
+            n,
+            sex,
+            age,
+            weight,
+            indication,
+            crs,
+            crs_unknown,
+            icans,
+            icans_unknown,
+            treated,
+            None if dose is None else round(dose * treated),
             round(delay * treated * MINUTES_PER_DAY),
             min(4 * treated, max(treated, round(injections * treated))),
-            steroid, deaths, self._steroid_alone(get("icans_grade"), group_id, treated, steroid),
+            steroid,
+            deaths,
+            self._steroid_alone(get("icans_grade"), group_id, treated, steroid),
             frozenset(calibrated),
         )
 
@@ -196,13 +234,19 @@ class _Builder:
             raise SpecError(f"sex, {group}: levels add up to {total} of {n}")
         if total < n:
             counts["unknown"] = counts.get("unknown", 0) + n - total
-            self.note("sex", group, LEVELS_VS_N, f"sex, {group}: levels add up to {total} of {n}",
-                      f"the {n - total} missing patient(s) are given sex 'unknown'")
+            self.note(
+                "sex",
+                group,
+                LEVELS_VS_N,
+                f"sex, {group}: levels add up to {total} of {n}",
+                f"the {n - total} missing patient(s) are given sex 'unknown'",
+            )
         calibrated.add("sex")
         return counts
 
-    def _moments(self, variable: Variable | None, group: str, default: tuple[float, float],
-                 calibrated: set[str]) -> Moments:
+    def _moments(
+        self, variable: Variable | None, group: str, default: tuple[float, float], calibrated: set[str]
+    ) -> Moments:
         summary = None if variable is None else variable.summary.get(group)
         if variable is None or summary is None or summary.mean is None or summary.sd is None:
             return Moments(default[0], default[1], default[1])
@@ -210,8 +254,9 @@ class _Builder:
         sd_target = self.sd_targets.get((variable.name, group), summary.sd)
         return Moments(summary.mean, summary.sd, sd_target)
 
-    def _indication(self, variable: Variable | None, group: str, n: int, setting: str,
-                    calibrated: set[str]) -> dict[str, int]:
+    def _indication(
+        self, variable: Variable | None, group: str, n: int, setting: str, calibrated: set[str]
+    ) -> dict[str, int]:
         if variable is None or group not in variable.counts:
             return _shares(DEFAULT_INDICATION, n)
         named: dict[str, int] = {}
@@ -219,8 +264,10 @@ class _Builder:
         for level, count in variable.counts[group].items():
             code = INDICATION.normalise(level)
             if code is None:
-                raise SpecError(f"indication, {group}: {level!r} is not an indication the contract knows; "
-                                "its synonyms are listed in iectox.schema.therapies.INDICATION")
+                raise SpecError(
+                    f"indication, {group}: {level!r} is not an indication the contract knows; "
+                    "its synonyms are listed in iectox.schema.therapies.INDICATION"
+                )
             if code == "other":
                 other += count
             else:
@@ -229,8 +276,15 @@ class _Builder:
         calibrated.add("indication")
         return {**named, **split_other(named, other, setting)}
 
-    def _grades(self, variable: Variable | None, group: str, n: int, default: Mapping[int, float],
-                status: str, calibrated: set[str]) -> tuple[dict[int, int], int]:
+    def _grades(
+        self,
+        variable: Variable | None,
+        group: str,
+        n: int,
+        default: Mapping[int, float],
+        status: str,
+        calibrated: set[str],
+    ) -> tuple[dict[int, int], int]:
         if variable is None or group not in variable.counts:
             return _shares(default, n), 0
         counts = variable.counts[group]
@@ -250,9 +304,14 @@ class _Builder:
         message = check.message if check else f"{variable.name}, {group}: levels add up to {total} of {n}"
         if total < n:
             missing = n - total
-            self.note(variable.name, group, LEVELS_VS_N, message,
-                      f"every printed count is kept; the {missing} remaining infusion(s) get {status} = "
-                      f"'{TOXICITY_STATUS.normalise('unknown')}' and no episode")
+            self.note(
+                variable.name,
+                group,
+                LEVELS_VS_N,
+                message,
+                f"every printed count is kept; the {missing} remaining infusion(s) get {status} = "
+                f"'{TOXICITY_STATUS.normalise('unknown')}' and no episode",
+            )
             return grades, missing
         if yes > n:
             raise SpecError(f"{message}; the grade rows alone exceed n, nothing can be kept")
@@ -261,9 +320,14 @@ class _Builder:
         parts = "+".join(str(grades[k]) for k in sorted(grades) if k > 0)
         yes_row = yes_level(levels)
         agrees = f", as the printed '{yes_row} {yes}'" if yes_row and counts[yes_row] == yes else ""
-        self.note(variable.name, group, LEVELS_VS_N, message,
-                  f"the grade rows ({parts} = {yes}{agrees}) are kept and 'No' is set to {n} - {yes} = "
-                  f"{grades[0]} instead of the printed {printed_no}")
+        self.note(
+            variable.name,
+            group,
+            LEVELS_VS_N,
+            message,
+            f"the grade rows ({parts} = {yes}{agrees}) are kept and 'No' is set to {n} - {yes} = "
+            f"{grades[0]} instead of the printed {printed_no}",
+        )
         return grades, 0
 
     def _yes(self, variable: Variable | None, group: str, default: int, calibrated: set[str]) -> int:
@@ -275,9 +339,14 @@ class _Builder:
         calibrated.add(variable.name)
         check = self.checks.get((variable.name, group))
         if variable.name == "corticosteroids_with_tocilizumab" and check is not None:
-            self.note(variable.name, group, check.kind, check.message,
-                      "counted among the tocilizumab-treated: a corticosteroid (dexamethasone 10 mg IV) "
-                      "given during the CRS episode; no treated patient without it gets any corticosteroid")
+            self.note(
+                variable.name,
+                group,
+                check.kind,
+                check.message,
+                "counted among the tocilizumab-treated: a corticosteroid (dexamethasone 10 mg IV) "
+                "given during the CRS episode; no treated patient without it gets any corticosteroid",
+            )
         return yes
 
     def _crs_deaths(self, variable: Variable | None, group: str, treated: int, calibrated: set[str]) -> int:
@@ -286,16 +355,23 @@ class _Builder:
         deaths = _first_level(variable, group, "death", EPISODE_OUTCOME) or 0
         recovered = _first_level(variable, group, "resolved", EPISODE_OUTCOME) or 0
         if deaths + recovered != treated:
-            raise SpecError(f"crs_outcome, {group}: {recovered} + {deaths} does not match the {treated} "
-                            "tocilizumab-treated the generator reads it over")
+            raise SpecError(
+                f"crs_outcome, {group}: {recovered} + {deaths} does not match the {treated} "
+                "tocilizumab-treated the generator reads it over"
+            )
         calibrated.add("crs_outcome")
         check = self.checks.get(("crs_outcome", group))
-        self.note("crs_outcome", group, SUBPOPULATION,
-                  check.message if check else f"crs_outcome, {group}: read over the {treated} treated",
-                  f"read as the CRS episodes of the {treated} tocilizumab-treated: {deaths} die during the "
-                  "episode (outcome 'death', status dead); their CRS is grade <= 3, so the recorded cause is "
-                  "not CRS (infection or disease progression)" if deaths else
-                  f"read as the CRS episodes of the {treated} tocilizumab-treated, all resolved")
+        self.note(
+            "crs_outcome",
+            group,
+            SUBPOPULATION,
+            check.message if check else f"crs_outcome, {group}: read over the {treated} treated",
+            f"read as the CRS episodes of the {treated} tocilizumab-treated: {deaths} die during the "
+            "episode (outcome 'death', status dead); their CRS is grade <= 3, so the recorded cause is "
+            "not CRS (infection or disease progression)"
+            if deaths
+            else f"read as the CRS episodes of the {treated} tocilizumab-treated, all resolved",
+        )
         return deaths
 
     def _mean(self, variable: Variable | None, group: str, calibrated: set[str]) -> float | None:
@@ -319,7 +395,9 @@ class _Builder:
             return None
         both = int(combined.group(1)) if combined else None
         self.note(
-            "icans_grade", group, "note",
+            "icans_grade",
+            group,
+            "note",
             f"icans_grade, {group}: the source's 'Not applicable' row counts dexamethasone alone "
             f"{alone.group(1)} and dexamethasone with tocilizumab {both}, but the treatment table gives "
             f"{steroid} concomitant corticosteroids among {treated} tocilizumab-treated",
@@ -358,16 +436,24 @@ def build_targets(table: SummaryTable, tune_p: bool = True) -> tuple[list[GroupT
     order = {v.name: i for i, v in enumerate(table.variables)}
     settings = [t.setting for t in targets]
     if len(set(settings)) != len(settings):
-        raise SpecError(f"{table.source}: two groups map to the same setting ({', '.join(settings)}); the "
-                        "generator tells groups apart by setting")
+        raise SpecError(
+            f"{table.source}: two groups map to the same setting ({', '.join(settings)}); the "
+            "generator tells groups apart by setting"
+        )
     for variable in table.variables:
-        if "median" in fold(variable.note or "") and variable.is_continuous and all(
-            s.mean is not None and s.sd is not None for s in variable.summary.values()
+        if (
+            "median" in fold(variable.note or "")
+            and variable.is_continuous
+            and all(s.mean is not None and s.sd is not None for s in variable.summary.values())
         ):
-            builder.note(variable.name, None, "label",
-                         f"{variable.name}: {variable.note}",
-                         "calibrated as mean and SD (exact mean, SD to printed precision), the reading under "
-                         "which the printed p-value reproduces (Welch t-test)")
+            builder.note(
+                variable.name,
+                None,
+                "label",
+                f"{variable.name}: {variable.note}",
+                "calibrated as mean and SD (exact mean, SD to printed precision), the reading under "
+                "which the printed p-value reproduces (Welch t-test)",
+            )
     groups = {g: i for i, g in enumerate(table.group_ids)}
     findings = sorted(
         builder.findings, key=lambda f: (order.get(f.variable, 0), groups.get(f.group or "", -1))

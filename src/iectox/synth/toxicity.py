@@ -61,8 +61,13 @@ def icans_onsets(
     return np.where(with_crs, crs_onset[rows] + np.rint(after_crs * DAY_MIN).astype(np.int64), own)
 
 
-def ends(onset: np.ndarray, grade: np.ndarray, last_dose: np.ndarray, by_grade: tuple[float, ...],
-         rng: np.random.Generator) -> np.ndarray:
+def ends(
+    onset: np.ndarray,
+    grade: np.ndarray,
+    last_dose: np.ndarray,
+    by_grade: tuple[float, ...],
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Resolution (minutes): the natural course, but never before 12-48 h after the last dose given for it."""
     medians = np.array(by_grade)[np.clip(grade, 1, len(by_grade)) - 1]
     natural = onset + np.rint(_lognormal_days(medians, 0.4, len(onset), rng) * DAY_MIN).astype(np.int64)
@@ -76,13 +81,28 @@ def day_only(resolved: np.ndarray, floor_minutes: np.ndarray, rng: np.random.Gen
     return later_day & (rng.random(len(resolved)) < DAY_ONLY_RESOLUTION_SHARE)
 
 
-def episode(infusion: np.ndarray, syndrome: str, onset: np.ndarray, resolved: np.ndarray, grade: np.ndarray,
-            death: np.ndarray, floor_minutes: np.ndarray, rng: np.random.Generator) -> Episodes:
+def episode(
+    infusion: np.ndarray,
+    syndrome: str,
+    onset: np.ndarray,
+    resolved: np.ndarray,
+    grade: np.ndarray,
+    death: np.ndarray,
+    floor_minutes: np.ndarray,
+    rng: np.random.Generator,
+) -> Episodes:
     """Episode rows of one syndrome; resolutions later in the day than `floor_minutes` may become day-only."""
     vague = day_only(resolved, floor_minutes, rng) & ~death
     shown = np.where(vague, resolved // DAY_MIN * DAY_MIN, resolved)
-    return Episodes(infusion, np.full(len(infusion), syndrome, dtype=object), onset,
-                    np.where(death, -1, shown), ~vague, grade, death)
+    return Episodes(
+        infusion,
+        np.full(len(infusion), syndrome, dtype=object),
+        onset,
+        np.where(death, -1, shown),
+        ~vague,
+        grade,
+        death,
+    )
 
 
 def join(parts: list[Episodes]) -> Episodes:

@@ -42,6 +42,14 @@ class Parsed:
     time_known: pd.Series | None = None
 
 
+def _typed_cells(raw: pd.Series) -> bool:
+    """Whether some cells hold typed values (XLSX numbers, dates, booleans) rather than text or blanks.
+
+    CSV columns are all text, and then every step below can stay vectorised.
+    """
+    return raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "empty")
+
+
 def as_text(raw: pd.Series) -> pd.Series:
     """Cells as stripped text, blank cells as NA; whole numbers typed into XLSX lose their ".0"."""
 
@@ -59,9 +67,10 @@ def as_text(raw: pd.Series) -> pd.Series:
         text = str(v).replace("\u00a0", " ").strip()
         return text if text else pd.NA
 
-    if raw.dtype == object:
+    if _typed_cells(raw):
         return raw.map(one).astype("string")
-    return raw.astype("string").str.strip().replace("", pd.NA)
+    text = raw.astype("string").str.replace("\u00a0", " ", regex=False).str.strip()
+    return text.mask(text == "")
 
 
 def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Series | None = None) -> Parsed:
@@ -72,7 +81,7 @@ def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Serie
 def parse_number(raw: pd.Series) -> Parsed:
     native = (
         raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
-        if raw.dtype == object
+        if _typed_cells(raw)
         else pd.Series(False, index=raw.index)
     )
     text = as_text(raw)
@@ -106,7 +115,7 @@ def parse_boolean(raw: pd.Series) -> Parsed:
 
 def _native_datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """XLSX cells that are already dates: (timestamps, is_native, time_known)."""
-    if raw.dtype != object:
+    if not _typed_cells(raw):
         empty = pd.Series(False, index=raw.index)
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), empty, empty
     is_dt = raw.map(lambda v: isinstance(v, dt.datetime))
@@ -128,6 +137,24 @@ def _from_parts(parts: pd.DataFrame, year: int, month: int, day: int) -> pd.Seri
     return pd.to_datetime(frame, errors="coerce")
 
 
+CANONICAL_FORMATS = {True: ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"), False: ("%Y-%m-%d",)}
+
+
+def _canonical(text: pd.Series, with_time: bool, values: pd.Series, time_known: pd.Series) -> pd.Series:
+    """Parse, in place and in C, the cells written exactly as iectox writes them; the rest go the long way."""
+    done = pd.Series(False, index=text.index)
+    for has_time, formats in CANONICAL_FORMATS.items():
+        if has_time and not with_time:
+            continue
+        for form in formats:
+            stamps = pd.to_datetime(text.where(~done), format=form, errors="coerce")
+            hit = stamps.notna()
+            values[hit] = stamps[hit]
+            time_known[hit] = has_time
+            done |= hit
+    return done
+
+
 def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parsed:
     """Dates (`with_time` False) or date-and-times, honouring the study's date order."""
     native, is_native, native_time = _native_datetimes(raw)
@@ -135,6 +162,8 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
     present = text.notna()
     values = native.copy()
     time_known = native_time.astype("boolean")
+    canonical = _canonical(text, with_time, values, time_known)
+    text = text.where(~canonical)
 
     iso = text.str.extract(_ISO_DATETIME if with_time else _ISO_DATE)
     iso_day = text.str.extract(_ISO_DATE) if with_time else None
@@ -174,7 +203,7 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
     serial_text = text.fillna("").str.match(_SERIAL.pattern) & ~matched & ~other
     serial_native = (
         raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-        if raw.dtype == object
+        if _typed_cells(raw)
         else pd.Series(False, index=raw.index)
     )
     serial = serial_text | serial_native
@@ -186,7 +215,7 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
         time_known[serial & in_range] = (days % 1 != 0)[serial & in_range]
         serial &= in_range
 
-    read = matched | other | serial
+    read = canonical | matched | other | serial
     bad = (present & ~read) | (present & read & values.isna()) | (is_native & values.isna())
     form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
     values = values.where(~bad).astype("datetime64[ns]")
