@@ -20,8 +20,9 @@ from iectox.published.summary_table import decimals
 from iectox.schema import INDICATION
 from iectox.schema.model import fold
 from iectox.schema.vocabularies import EPISODE_OUTCOME, SEX
+from iectox.synth.contradictions import SynthFinding
 from iectox.synth.moments import p_window
-from iectox.synth.targets import KNOWN, GroupTargets, SynthFinding
+from iectox.synth.targets import KNOWN, GroupTargets
 
 CORTICOSTEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone", "prednisolone", "corticosteroid")
 EXACT, PRINTED = "exact", "to printed precision"

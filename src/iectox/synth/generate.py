@@ -20,6 +20,7 @@ from iectox.published.summary_table import parse_summary_table
 from iectox.synth.assign import Assignment, assign
 from iectox.synth.calibration import CalibrationRecord, calibration_records
 from iectox.synth.cohort import build_cohort
+from iectox.synth.contradictions import SynthFinding
 from iectox.synth.management import (
     Doses,
     crs_steroids,
@@ -31,7 +32,7 @@ from iectox.synth.management import (
 from iectox.synth.outcomes import follow_up
 from iectox.synth.scaling import scale_targets
 from iectox.synth.tables import dataset
-from iectox.synth.targets import GroupTargets, SynthFinding, build_targets
+from iectox.synth.targets import GroupTargets, build_targets
 from iectox.synth.toxicity import (
     CRS_DAYS_BY_GRADE,
     ICANS_DAYS_BY_GRADE,

@@ -1,8 +1,7 @@
-"""From a published summary table to calibration targets per group, and the contradictions it resolves.
+"""From a published summary table to calibration targets per group.
 
-Each contradiction the table holds becomes a `SynthFinding` that says what was printed and what the
-generator does instead; every other count is taken as printed. Variables the table does not report fall
-back to plausible defaults (and are then not calibrated).
+Every count is taken as printed, except where the table contradicts itself (see `contradictions`).
+Variables the table does not report fall back to plausible defaults (and are then not calibrated).
 """
 
 from __future__ import annotations
@@ -13,10 +12,20 @@ from dataclasses import dataclass, field
 
 from iectox.errors import SpecError
 from iectox.published import SummaryTable, Variable, consistency_findings
-from iectox.published.consistency import LEVELS_VS_N, SUBPOPULATION, level_total, yes_level
+from iectox.published.consistency import yes_level
 from iectox.schema import INDICATION
 from iectox.schema.model import Vocabulary, fold
 from iectox.schema.vocabularies import EPISODE_OUTCOME, SEX, TOXICITY_STATUS
+from iectox.synth.contradictions import (
+    SynthFinding,
+    crs_outcome_over_treated,
+    grade_levels_vs_n,
+    in_table_order,
+    median_labels,
+    sex_levels_vs_n,
+    steroids_alone_footnote,
+    steroids_among_treated,
+)
 from iectox.synth.moments import sds_for_p
 from iectox.synth.products import OTHER_INDICATIONS
 from iectox.synth.select import largest_remainder
@@ -90,17 +99,6 @@ class GroupTargets:
     calibrated: frozenset[str] = field(default_factory=frozenset)
 
 
-@dataclass(frozen=True)
-class SynthFinding:
-    """A contradiction or ambiguity of the published table and what the generator did about it."""
-
-    variable: str
-    group: str | None
-    kind: str
-    message: str
-    resolution: str
-
-
 def setting_of(group_id: str, label: str) -> str:
     """clinical_trial when the group's id or label mentions a trial, standard_of_care otherwise."""
     return "clinical_trial" if "trial" in fold(group_id) + fold(label) else "standard_of_care"
@@ -165,8 +163,9 @@ class _Builder:
             if solved is not None:
                 self.sd_targets.update({(name, g): s for g, s in zip(groups, solved, strict=True)})
 
-    def note(self, variable: str, group: str | None, kind: str, message: str, resolution: str) -> None:
-        self.findings.append(SynthFinding(variable, group, kind, message, resolution))
+    def note(self, finding: SynthFinding | None) -> None:
+        if finding is not None:
+            self.findings.append(finding)
 
     def group(self, group_id: str) -> GroupTargets:
         g = self.table.group(group_id)
@@ -197,6 +196,10 @@ class _Builder:
         dose = self._mean(get("tocilizumab_dose_mg"), group_id, calibrated)
         delay = self._mean(get("days_crs_onset_to_tocilizumab"), group_id, calibrated) or DEFAULT_DELAY_DAYS
         injections = self._mean(get("tocilizumab_injections"), group_id, calibrated) or DEFAULT_INJECTIONS
+        steroid_alone, finding = steroids_alone_footnote(
+            get("icans_grade"), group_id, g.label, treated, steroid
+        )
+        self.note(finding)
         return GroupTargets(
             group_id,
             g.label,
@@ -216,7 +219,7 @@ class _Builder:
             min(4 * treated, max(treated, round(injections * treated))),
             steroid,
             deaths,
-            self._steroid_alone(get("icans_grade"), group_id, treated, steroid),
+            steroid_alone,
             frozenset(calibrated),
         )
 
@@ -229,18 +232,8 @@ class _Builder:
             if code is None:
                 raise SpecError(f"sex, {group}: level {level!r} is not a sex the contract knows")
             counts[code] = counts.get(code, 0) + count
-        total = sum(counts.values())
-        if total > n:
-            raise SpecError(f"sex, {group}: levels add up to {total} of {n}")
-        if total < n:
-            counts["unknown"] = counts.get("unknown", 0) + n - total
-            self.note(
-                "sex",
-                group,
-                LEVELS_VS_N,
-                f"sex, {group}: levels add up to {total} of {n}",
-                f"the {n - total} missing patient(s) are given sex 'unknown'",
-            )
+        counts, finding = sex_levels_vs_n(counts, group, n)
+        self.note(finding)
         calibrated.add("sex")
         return counts
 
@@ -296,39 +289,10 @@ class _Builder:
             for k, v in _shares(spread, graded[None]).items():
                 grades[k] = grades.get(k, 0) + v
         calibrated.add(variable.name)
-        total = level_total(variable, group)
-        yes = sum(c for k, c in grades.items() if k > 0)
-        if total == n:
-            return grades, 0
         check = self.checks.get((variable.name, group))
-        message = check.message if check else f"{variable.name}, {group}: levels add up to {total} of {n}"
-        if total < n:
-            missing = n - total
-            self.note(
-                variable.name,
-                group,
-                LEVELS_VS_N,
-                message,
-                f"every printed count is kept; the {missing} remaining infusion(s) get {status} = "
-                f"'{TOXICITY_STATUS.normalise('unknown')}' and no episode",
-            )
-            return grades, missing
-        if yes > n:
-            raise SpecError(f"{message}; the grade rows alone exceed n, nothing can be kept")
-        printed_no = grades.get(0, 0)
-        grades[0] = n - yes
-        parts = "+".join(str(grades[k]) for k in sorted(grades) if k > 0)
-        yes_row = yes_level(levels)
-        agrees = f", as the printed '{yes_row} {yes}'" if yes_row and counts[yes_row] == yes else ""
-        self.note(
-            variable.name,
-            group,
-            LEVELS_VS_N,
-            message,
-            f"the grade rows ({parts} = {yes}{agrees}) are kept and 'No' is set to {n} - {yes} = "
-            f"{grades[0]} instead of the printed {printed_no}",
-        )
-        return grades, 0
+        grades, unknown, finding = grade_levels_vs_n(variable, group, n, grades, status, check)
+        self.note(finding)
+        return grades, unknown
 
     def _yes(self, variable: Variable | None, group: str, default: int, calibrated: set[str]) -> int:
         if variable is None or group not in variable.counts:
@@ -339,14 +303,7 @@ class _Builder:
         calibrated.add(variable.name)
         check = self.checks.get((variable.name, group))
         if variable.name == "corticosteroids_with_tocilizumab" and check is not None:
-            self.note(
-                variable.name,
-                group,
-                check.kind,
-                check.message,
-                "counted among the tocilizumab-treated: a corticosteroid (dexamethasone 10 mg IV) "
-                "given during the CRS episode; no treated patient without it gets any corticosteroid",
-            )
+            self.note(steroids_among_treated(check))
         return yes
 
     def _crs_deaths(self, variable: Variable | None, group: str, treated: int, calibrated: set[str]) -> int:
@@ -354,24 +311,10 @@ class _Builder:
             return 0
         deaths = _first_level(variable, group, "death", EPISODE_OUTCOME) or 0
         recovered = _first_level(variable, group, "resolved", EPISODE_OUTCOME) or 0
-        if deaths + recovered != treated:
-            raise SpecError(
-                f"crs_outcome, {group}: {recovered} + {deaths} does not match the {treated} "
-                "tocilizumab-treated the generator reads it over"
-            )
-        calibrated.add("crs_outcome")
         check = self.checks.get(("crs_outcome", group))
-        self.note(
-            "crs_outcome",
-            group,
-            SUBPOPULATION,
-            check.message if check else f"crs_outcome, {group}: read over the {treated} treated",
-            f"read as the CRS episodes of the {treated} tocilizumab-treated: {deaths} die during the "
-            "episode (outcome 'death', status dead); their CRS is grade <= 3, so the recorded cause is "
-            "not CRS (infection or disease progression)"
-            if deaths
-            else f"read as the CRS episodes of the {treated} tocilizumab-treated, all resolved",
-        )
+        finding = crs_outcome_over_treated(group, treated, deaths, recovered, check)
+        calibrated.add("crs_outcome")
+        self.note(finding)
         return deaths
 
     def _mean(self, variable: Variable | None, group: str, calibrated: set[str]) -> float | None:
@@ -380,31 +323,6 @@ class _Builder:
             return None
         calibrated.add(variable.name)  # type: ignore[union-attr]
         return summary.mean
-
-    def _steroid_alone(self, icans: Variable | None, group: str, treated: int, steroid: int) -> int | None:
-        """The source's 'Not applicable' footnote: corticosteroids without tocilizumab, when it is given."""
-        if icans is None or not icans.note:
-            return None
-        alone = re.search(r"dexamethasone alone\s+(\d+)", icans.note)
-        combined = re.search(r"with tocilizumab\s+(\d+)", icans.note)
-        whose = re.search(r"for the ([\w\- ]+?) (?:group|population)", icans.note)
-        if alone is None or whose is None:
-            return None
-        named = fold(whose.group(1))
-        if named != fold(group) and not fold(self.table.group(group).label).startswith(named):
-            return None
-        both = int(combined.group(1)) if combined else None
-        self.note(
-            "icans_grade",
-            group,
-            "note",
-            f"icans_grade, {group}: the source's 'Not applicable' row counts dexamethasone alone "
-            f"{alone.group(1)} and dexamethasone with tocilizumab {both}, but the treatment table gives "
-            f"{steroid} concomitant corticosteroids among {treated} tocilizumab-treated",
-            f"the table's own row is honoured ({steroid} of {treated}) and {alone.group(1)} infusions get "
-            "dexamethasone (for ICANS grade >= 2) without tocilizumab",
-        )
-        return int(alone.group(1))
 
 
 def split_other(named: Mapping[str, int], other: int, setting: str) -> dict[str, int]:
@@ -433,29 +351,10 @@ def build_targets(table: SummaryTable, tune_p: bool = True) -> tuple[list[GroupT
     """Targets per group (in table order) and the findings resolved on the way."""
     builder = _Builder(table, tune_p)
     targets = [builder.group(g) for g in table.group_ids]
-    order = {v.name: i for i, v in enumerate(table.variables)}
     settings = [t.setting for t in targets]
     if len(set(settings)) != len(settings):
         raise SpecError(
             f"{table.source}: two groups map to the same setting ({', '.join(settings)}); the "
             "generator tells groups apart by setting"
         )
-    for variable in table.variables:
-        if (
-            "median" in fold(variable.note or "")
-            and variable.is_continuous
-            and all(s.mean is not None and s.sd is not None for s in variable.summary.values())
-        ):
-            builder.note(
-                variable.name,
-                None,
-                "label",
-                f"{variable.name}: {variable.note}",
-                "calibrated as mean and SD (exact mean, SD to printed precision), the reading under "
-                "which the printed p-value reproduces (Welch t-test)",
-            )
-    groups = {g: i for i, g in enumerate(table.group_ids)}
-    findings = sorted(
-        builder.findings, key=lambda f: (order.get(f.variable, 0), groups.get(f.group or "", -1))
-    )
-    return targets, findings
+    return targets, in_table_order(builder.findings + median_labels(table), table)

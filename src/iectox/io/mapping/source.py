@@ -1,0 +1,66 @@
+"""The source file as text cells, whatever its format, so that a mapping reads CSV and workbooks alike."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+
+import pandas as pd
+
+from iectox.errors import SourceError
+from iectox.io import WORKBOOK_SUFFIXES
+from iectox.io.mapping.spec import MappingSpec
+from iectox.validate.cells import as_text
+
+
+
+def read_source(spec: MappingSpec) -> pd.DataFrame:
+    """Source cells as stripped text, None where missing; index = row number as seen (header = 1)."""
+    path = spec.source
+    if not path.exists():
+        raise SourceError(str(path), f"does not exist (named by {spec.path})")
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        try:
+            frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object, keep_default_na=False)
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+            raise SourceError(str(path), f"cannot be read as a workbook ({exc})", spec.sheet) from None
+        header = [str(c).strip() for c in frame.columns]
+        # Native cells to text as the validator writes them: a midnight date-time becomes a date, no hour.
+        text = frame.apply(as_text).astype(object)
+        rows = text.where(text.notna(), None).to_numpy().tolist()
+    else:
+        try:
+            text = path.read_text(encoding=spec.encoding)
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                str(path), f"is not {spec.encoding} text ({exc}); set [source] encoding"
+            ) from None
+        lines = list(csv.reader(io.StringIO(text), delimiter=spec.delimiter))
+        if not lines or not any(cell.strip() for cell in lines[0]):
+            raise SourceError(str(path), "is empty: the first line must hold the column names")
+        header = [cell.strip() for cell in lines[0]]
+        rows = lines[1:]
+    duplicated = sorted({h for h in header if header.count(h) > 1 and h})
+    if duplicated:
+        raise SourceError(str(path), f"column name(s) used twice: {', '.join(duplicated)}")
+    width = len(header)
+    cleaned: dict[int, list[str | None]] = {}
+    for number, row in enumerate(rows, start=2):
+        cells = [_clean(cell, spec.missing) for cell in row]
+        if any(cell is not None for cell in cells[width:]):
+            raise SourceError(str(path), f"row {number} has more cells than the header has columns")
+        cells = (cells + [None] * width)[:width]
+        if any(cell is not None for cell in cells):
+            cleaned[number] = cells
+    return (
+        pd.DataFrame.from_dict(cleaned, orient="index", columns=header, dtype=object)
+        if cleaned
+        else pd.DataFrame(columns=header, dtype=object)
+    )
+
+
+def _clean(cell: object, missing: Sequence[str]) -> str | None:
+    text = "" if cell is None else str(cell).strip()
+    return None if not text or text.casefold() in missing else text
