@@ -63,7 +63,8 @@ def validate(
     """Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then)."""
     settings = settings_from_options(dates, study_start, study_end)
     try:
-        dataset, issues = check_path(path, settings)
+        with console.status(f"Reading and checking {path}..."):
+            dataset, issues = check_path(path, settings)
     except SourceError as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
