@@ -12,7 +12,8 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from iectox.cli.commands import app
-from iectox.synth import calibrate, generate, seed_table
+from iectox.published import seed_table
+from iectox.synth import calibrate, generate
 from iectox.validate import validate_dataset
 
 SOC, TRIAL = "standard_of_care", "clinical_trial"

@@ -1,6 +1,7 @@
 """Published comparison tables (`summary-table/1`): reading them and checking their own arithmetic."""
 
 from iectox.published.consistency import Finding, consistency_findings
+from iectox.published.seed import seed_table
 from iectox.published.summary_table import (
     ContinuousSummary,
     Group,
@@ -19,4 +20,5 @@ __all__ = [
     "consistency_findings",
     "parse_summary_table",
     "read_summary_table",
+    "seed_table",
 ]

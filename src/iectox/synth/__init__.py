@@ -2,7 +2,7 @@
 
 from iectox.synth.calibration import CalibrationRecord
 from iectox.synth.contradictions import SynthFinding
-from iectox.synth.generate import STAGES, SynthResult, calibrate, generate, seed_table
+from iectox.synth.generate import STAGES, SynthResult, calibrate, generate
 
 __all__ = [
     "STAGES",
@@ -11,5 +11,4 @@ __all__ = [
     "SynthResult",
     "calibrate",
     "generate",
-    "seed_table",
 ]

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from iectox.dataset import Dataset
 from iectox.published import SummaryTable, read_summary_table
-from iectox.published.summary_table import parse_summary_table
+from iectox.published.seed import seed_table
 from iectox.synth.assign import Assignment, assign
 from iectox.synth.calibration import CalibrationRecord, calibration_records
 from iectox.synth.cohort import build_cohort
@@ -43,7 +42,6 @@ from iectox.synth.toxicity import (
     join,
 )
 
-SEED_TABLE = "published_tables.json"
 DEFAULT_SEED = 20250701
 STAGES = ("cohort", "toxicity", "management", "episodes", "outcomes", "tables")
 Progress = Callable[[str], None]
@@ -57,12 +55,6 @@ class SynthResult:
     findings: list[SynthFinding]
     calibration: list[CalibrationRecord]
     table: SummaryTable
-
-
-def seed_table() -> SummaryTable:
-    """The seed study's published tables, shipped with the package."""
-    text = resources.files("iectox").joinpath("data", "seed", SEED_TABLE).read_text(encoding="utf-8")
-    return parse_summary_table(text, source=SEED_TABLE)
 
 
 def _table(source: str | Path | SummaryTable | None) -> SummaryTable:
