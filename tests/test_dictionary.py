@@ -68,7 +68,18 @@ def test_incomplete_time_convention_comes_from_the_contract():
 def test_cli_writes_the_dictionary_where_asked(tmp_path):
     out = tmp_path / "dd.md"
     rules = tmp_path / "rules.md"
-    result = CliRunner().invoke(app, ["dictionary", "--out", str(out), "--rules-out", str(rules)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "dictionary",
+            "--out",
+            str(out),
+            "--rules-out",
+            str(rules),
+            "--analysis-out",
+            str(tmp_path / "analysis.md"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == data_dictionary_markdown()
     assert rules.read_text(encoding="utf-8") == validation_rules_markdown()
@@ -82,4 +93,13 @@ def test_committed_validation_rules_page_is_up_to_date():
     assert (
         "| `onset_not_before_infusion` | A toxicity episode cannot start before the infusion day. |"
         in committed
+    )
+
+
+def test_committed_analysis_columns_page_is_up_to_date():
+    from iectox.analysis.docs import analysis_columns_markdown
+
+    committed = COMMITTED.with_name("analysis_columns.md").read_text(encoding="utf-8")
+    assert committed == analysis_columns_markdown(), (
+        "run `iectox dictionary` and commit docs/analysis_columns.md"
     )

@@ -9,11 +9,13 @@ import typer
 
 from iectox.cli.app import app
 from iectox.cli.console import console
+from iectox.analysis.docs import analysis_columns_markdown
 from iectox.schema.dictionary import data_dictionary_markdown
 from iectox.validate.docs import validation_rules_markdown
 
 DEFAULT_PATH = Path("docs/data_dictionary.md")
 RULES_PATH = Path("docs/validation_rules.md")
+ANALYSIS_PATH = Path("docs/analysis_columns.md")
 
 
 @app.command()
@@ -22,9 +24,17 @@ def dictionary(
         Path, typer.Option("--out", "-o", help="Markdown file to write.", dir_okay=False)
     ] = DEFAULT_PATH,
     rules_out: Annotated[Path, typer.Option(help="Markdown file for the validation rules.")] = RULES_PATH,
+    analysis_out: Annotated[
+        Path, typer.Option(help="Markdown file for the analysis columns.")
+    ] = ANALYSIS_PATH,
 ) -> None:
-    """Write the data dictionary and the validation rules page, both derived from the code."""
-    for path, text in ((out, data_dictionary_markdown()), (rules_out, validation_rules_markdown())):
+    """Write the data dictionary, the validation rules and the analysis columns pages, derived from the code."""
+    pages = (
+        (out, data_dictionary_markdown()),
+        (rules_out, validation_rules_markdown()),
+        (analysis_out, analysis_columns_markdown()),
+    )
+    for path, text in pages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         console.print(f"Written: [bold]{path}[/bold]")

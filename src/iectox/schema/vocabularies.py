@@ -99,6 +99,8 @@ DRUG = vocabulary(
     "Drug given to manage the toxicity.",
 )
 
+CORTICOSTEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone", "prednisolone", "corticosteroid")
+
 ROUTE = vocabulary(
     "route",
     [

@@ -1,0 +1,134 @@
+"""Every column of the analysis table, with its definition: what a reader of a report needs to trust it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Derived:
+    name: str
+    label: str
+    kind: str  # "id" | "categorical" | "continuous" | "ordinal" | "boolean" | "date" | "text"
+    definition: str
+    unit: str | None = None
+
+
+COLUMNS: tuple[Derived, ...] = (
+    Derived("infusion_id", "Infusion", "id", "The infusion (one row each)."),
+    Derived("patient_id", "Patient", "id", "The patient who received it."),
+    Derived(
+        "cohort", "Cohort", "categorical", "Setting of the infusion: clinical_trial or standard_of_care."
+    ),
+    Derived("centre", "Centre", "categorical", "Treating centre."),
+    Derived("sex", "Sex", "categorical", "Sex as recorded for the patient."),
+    Derived("age", "Age", "continuous", "Age on the infusion day.", "years"),
+    Derived("weight_kg", "Weight", "continuous", "Body weight before infusion.", "kg"),
+    Derived("indication", "Indication", "categorical", "Disease and line of therapy."),
+    Derived("therapy", "Product", "categorical", "Product given (international non-proprietary name)."),
+    Derived("therapy_class", "Therapy class", "categorical", "CAR-T or BsAb, derived from the product."),
+    Derived("infusion_date", "Infusion date", "date", "Day 0."),
+    Derived(
+        "crs_any",
+        "CRS",
+        "boolean",
+        "CRS occurred: a CRS episode is recorded or crs_status is yes; blank when crs_status is unknown.",
+    ),
+    Derived(
+        "crs_grade",
+        "CRS, maximum grade",
+        "ordinal",
+        "Highest CRS grade on the study's grading scale over all "
+        "CRS episodes of the infusion; 0 without CRS; blank when unknown or graded only on another scale.",
+    ),
+    Derived(
+        "crs_grade_scales",
+        "CRS scales recorded",
+        "text",
+        "Every scale a CRS grade of the infusion was "
+        "recorded on, so that grades on other scales are visible, never pooled.",
+    ),
+    Derived(
+        "crs_onset_day",
+        "CRS onset day",
+        "continuous",
+        "Calendar days from infusion to the first CRS onset (day 0 = infusion day).",
+        "days",
+    ),
+    Derived(
+        "crs_outcome",
+        "CRS outcome",
+        "categorical",
+        "death if any CRS episode ended in death, otherwise the outcome of the last CRS episode.",
+    ),
+    Derived("icans_any", "ICANS", "boolean", "As crs_any, for ICANS."),
+    Derived("icans_grade", "ICANS, maximum grade", "ordinal", "As crs_grade, for ICANS."),
+    Derived("icans_grade_scales", "ICANS scales recorded", "text", "As crs_grade_scales, for ICANS."),
+    Derived("icans_onset_day", "ICANS onset day", "continuous", "As crs_onset_day, for ICANS.", "days"),
+    Derived("tocilizumab", "Received tocilizumab", "boolean", "At least one tocilizumab dose recorded."),
+    Derived(
+        "tocilizumab_injections",
+        "Tocilizumab injections",
+        "continuous",
+        "Number of tocilizumab doses; blank when none was given.",
+    ),
+    Derived(
+        "tocilizumab_dose_mg",
+        "Tocilizumab dose per injection",
+        "continuous",
+        "Mean of the infusion's tocilizumab doses (doses of unknown amount left out).",
+        "mg",
+    ),
+    Derived(
+        "tocilizumab_dose_mg_kg",
+        "Tocilizumab dose per kg",
+        "continuous",
+        "tocilizumab_dose_mg / weight_kg.",
+        "mg/kg",
+    ),
+    Derived(
+        "hours_crs_onset_to_tocilizumab",
+        "CRS onset to first tocilizumab",
+        "continuous",
+        "Hours from the "
+        "first CRS onset to the first tocilizumab dose; blank when either hour was not recorded.",
+        "hours",
+    ),
+    Derived(
+        "days_crs_onset_to_tocilizumab",
+        "CRS onset to first tocilizumab",
+        "continuous",
+        "hours_crs_onset_to_tocilizumab / 24.",
+        "days",
+    ),
+    Derived(
+        "calendar_days_crs_onset_to_tocilizumab",
+        "CRS onset to first tocilizumab (calendar days)",
+        "continuous",
+        "Calendar days between the day of CRS onset and the day of the first tocilizumab "
+        "dose; usable when only the days were recorded.",
+        "days",
+    ),
+    Derived(
+        "corticosteroids",
+        "Received corticosteroids",
+        "boolean",
+        "At least one corticosteroid dose recorded (prophylaxis excluded unless the study includes it).",
+    ),
+    Derived(
+        "corticosteroids_with_tocilizumab",
+        "Concomitant corticosteroids",
+        "boolean",
+        "Among "
+        "tocilizumab-treated infusions: a corticosteroid given from the CRS onset to the end of the steroid "
+        "window after the CRS resolution (a dose of unknown time given for CRS counts); blank when no "
+        "tocilizumab was given.",
+    ),
+    Derived("status", "Vital status", "categorical", "alive or dead at last follow-up."),
+    Derived("death_cause", "Cause of death", "text", "As recorded."),
+    Derived(
+        "follow_up_days", "Follow-up", "continuous", "Days from infusion to last follow-up or death.", "days"
+    ),
+)
+
+BY_NAME = {c.name: c for c in COLUMNS}
