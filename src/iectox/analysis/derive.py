@@ -13,6 +13,15 @@ from iectox.schema.vocabularies import CORTICOSTEROIDS
 HOUR = pd.Timedelta(hours=1)
 
 
+def _scales(rows: pd.DataFrame) -> pd.Series:
+    """The scales each infusion's grades were recorded on, joined ("ASTCT2019, Lee2014")."""
+    pairs = rows[["infusion_id", "grading_scale"]].dropna().drop_duplicates().sort_values("grading_scale")
+    several = pairs["infusion_id"].duplicated(keep=False)
+    single = pairs[~several].set_index("infusion_id")["grading_scale"]
+    joined = pairs[several].groupby("infusion_id")["grading_scale"].agg(", ".join)
+    return pd.concat([single, joined]).astype("string")
+
+
 def _syndrome(
     episodes: pd.DataFrame,
     infusions: pd.DataFrame,
@@ -34,15 +43,15 @@ def _syndrome(
     first = rows.sort_values("onset_at").drop_duplicates("infusion_id").set_index("infusion_id")
     onset = first["onset_at"].reindex(index)
     onset_known = first["onset_at_time_known"].reindex(index)
-    outcome = by_infusion["outcome"].agg(lambda o: "death" if (o == "death").any() else o.iloc[-1])
+    last = rows.sort_values("onset_at").drop_duplicates("infusion_id", keep="last").set_index("infusion_id")
+    died = rows.loc[rows["outcome"] == "death", "infusion_id"]
+    outcome = last["outcome"].where(~last.index.isin(died), "death")
     end = by_infusion["resolved_at"].max().reindex(index)
     return pd.DataFrame(
         {
             "any": present,
             "grade": grade.astype("Int64"),
-            "scales": by_infusion["grading_scale"]
-            .agg(lambda s: ", ".join(sorted(s.dropna().unique())))
-            .reindex(index),
+            "scales": _scales(rows).reindex(index),
             "onset": onset,
             "onset_known": onset_known,
             "onset_day": (onset.dt.normalize() - infusions["infusion_date"]).dt.days.astype("Float64"),

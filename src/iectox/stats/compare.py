@@ -1,0 +1,173 @@
+"""`compare()`: a comparison table as a value, refined by small verbs in the spirit of gtsummary.
+
+    table = compare(frame, by="cohort", variables=["sex", "age", Variable("crs_grade", kind="toxicity")])
+    table = table.add_p().add_overall().add_smd().add_q("holm")
+    table.to_frame()
+
+Every verb returns a new table; the input frame is never modified. Tests run on complete cases; missing
+values are counted per group and shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from iectox.stats import build, effects
+from iectox.stats.choose import (
+    choose_count_test,
+    choose_sample_test,
+    run_count_test,
+    run_sample_test,
+    testable,
+)
+from iectox.stats.policy import TestPolicy
+from iectox.stats.policy import policy as as_policy
+from iectox.stats.summaries import Groups, make_groups
+from iectox.stats.table import VariableResult
+from iectox.stats.tests import benjamini_hochberg, holm, pearson_chi2
+from iectox.stats.variables import Variable, as_variable
+
+MISSINGNESS_ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison table: groups, one result per variable, and which optional columns are shown."""
+
+    by: str
+    groups: Groups
+    results: tuple[VariableResult, ...]
+    policy: TestPolicy
+    excluded: int = 0  # rows without a group
+    show_overall: bool = False
+    show_p: bool = False
+    show_smd: bool = False
+    q_method: str | None = None
+    show_difference: bool = False
+
+    def add_p(self, test_policy: str | TestPolicy | None = None) -> Comparison:
+        """A p-value per variable, by the policy's test (or the variable's own), with the reason recorded."""
+        chosen = as_policy(test_policy) if test_policy is not None else self.policy
+        results = tuple(_with_test(r, chosen, self.groups.k) for r in self.results)
+        return replace(self, results=results, policy=chosen, show_p=True)
+
+    def add_overall(self) -> Comparison:
+        return replace(self, show_overall=True)
+
+    def add_smd(self) -> Comparison:
+        """Standardised mean differences (the mean of pairwise SMDs with three or more groups)."""
+        return replace(
+            self, results=tuple(replace(r, smd=effects.smd(r)) for r in self.results), show_smd=True
+        )
+
+    def add_q(self, method: str = "holm") -> Comparison:
+        """p-values adjusted over the table's variables: Holm (`holm`) or Benjamini-Hochberg (`bh`)."""
+        table = self if self.show_p else self.add_p()
+        adjust = {"holm": holm, "bh": benjamini_hochberg}
+        if method not in adjust:
+            raise ValueError(f"unknown adjustment {method!r}; use holm or bh")
+        tested = [i for i, r in enumerate(table.results) if r.p_value is not None]
+        q = adjust[method]([table.results[i].p_value for i in tested]) if tested else []
+        results = list(table.results)
+        for i, value in zip(tested, q, strict=True):
+            results[i] = replace(results[i], q_value=float(value))
+        return replace(table, results=tuple(results), q_method=method)
+
+    def add_difference(self) -> Comparison:
+        """Between two groups: risk difference (Newcombe) for yes/no variables, mean difference otherwise."""
+        if self.groups.k != 2:
+            raise ValueError("differences need exactly two groups")
+        results = tuple(replace(r, effect=effects.difference(r)) for r in self.results)
+        return replace(self, results=results, show_difference=True)
+
+    def result(self, name: str) -> VariableResult:
+        for r in self.results:
+            if r.name == name:
+                return r
+        raise KeyError(f"no variable {name!r} in the table")
+
+    def to_frame(self, lang: str = "en", digits: int = 1, p_digits: int = 3) -> pd.DataFrame:
+        from iectox.stats.render import to_frame
+
+        return to_frame(self, lang, digits, p_digits)
+
+    def to_markdown(self, lang: str = "en", digits: int = 1, p_digits: int = 3) -> str:
+        from iectox.stats.render import to_markdown
+
+        return to_markdown(self, lang, digits, p_digits)
+
+    def footnotes(self, lang: str = "en") -> list[str]:
+        from iectox.stats.render import footnotes
+
+        return footnotes(self, lang)
+
+    def records(self) -> list[dict[str, object]]:
+        from iectox.stats.render import records
+
+        return records(self)
+
+
+def _missingness_warning(result: VariableResult) -> tuple[str, ...]:
+    """Warn when the share of missing values differs between groups (a hint of informative missingness)."""
+    missing, present = result.missing[:-1], result.n[:-1]
+    if missing.sum() == 0 or (present == 0).any():
+        return ()
+    test = pearson_chi2(np.vstack([missing, present]))
+    if test.p_value < MISSINGNESS_ALPHA:
+        shares = ", ".join(f"{100 * m / (m + n):.1f}%" for m, n in zip(missing, present, strict=True))
+        return (f"missing values differ between groups ({shares}; chi-square p = {test.p_value:.3g})",)
+    return ()
+
+
+def _with_test(result: VariableResult, chosen: TestPolicy, k: int) -> VariableResult:
+    forced = result.variable.test
+    rank = result.kind == "continuous" and (result.variable.summary or chosen.summary) == "median_iqr"
+    if result.kind == "toxicity" and chosen.ordinal == "mann_whitney" and forced is None:
+        forced = "mann_whitney" if k == 2 else "kruskal_wallis"
+    try:
+        if result.kind in ("categorical", "toxicity") and (
+            forced is None or forced in ("pearson_chi2", "yates_chi2", "fisher_exact")
+        ):
+            table = testable(result.counts)
+            if table.shape[0] < 2 or table.shape[1] < 2:
+                return replace(result, reason="not tested: a single level or group has all the values")
+            test_id, reason = choose_count_test(table, chosen, forced)
+            test = run_count_test(test_id, table)
+        else:
+            test_id, reason = choose_sample_test(k, rank, chosen, forced)
+            test = run_sample_test(test_id, list(result.samples))
+    except ValueError as exc:
+        return replace(result, reason=f"not tested: {exc}")
+    warnings = (*test.warnings, *_missingness_warning(result))
+    return replace(result, test=test, reason=reason, warnings=warnings)
+
+
+def compare(
+    frame: pd.DataFrame,
+    by: str,
+    variables: Sequence[str | Variable] | None = None,
+    test_policy: str | TestPolicy = "iectox",
+    group_order: Sequence[object] | None = None,
+    group_labels: Mapping[object, str] | None = None,
+) -> Comparison:
+    """Summaries of `variables` (all other columns by default) in each group of `by`."""
+    chosen = as_policy(test_policy)
+    groups = make_groups(frame[by], tuple(group_order) if group_order else None, dict(group_labels or {}))
+    names = variables if variables is not None else [c for c in frame.columns if c != by]
+    results = []
+    for spec in names:
+        variable = as_variable(spec, frame)
+        values = frame[variable.name]
+        within = groups if variable.among is None else groups.within(frame[variable.among])
+        if variable.kind == "continuous":
+            results.append(build.continuous(values, variable, within, variable.summary or chosen.summary))
+        elif variable.kind == "toxicity":
+            results.append(build.toxicity(values, variable, within))
+        else:
+            results.append(build.categorical(values, variable, within))
+    excluded = int((groups.codes < 0).sum())
+    return Comparison(by, groups, tuple(results), chosen, excluded)

@@ -1,0 +1,53 @@
+"""Effect measures for a table's variables: SMD for balance, a difference with its CI for two groups."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+
+from iectox.stats.table import VariableResult
+from iectox.stats.tests import (
+    Effect,
+    NotComputable,
+    mean_difference,
+    risk_difference,
+    standardized_mean_difference,
+)
+
+YES_LEVELS = (True, "yes", "Yes", 1)
+
+
+def smd(result: VariableResult) -> float | None:
+    """|SMD| between two groups; with more groups the mean over pairs, as R tableone prints it."""
+    pairs = []
+    try:
+        if result.kind == "continuous":
+            samples = result.samples or ()
+            pairs = [abs(standardized_mean_difference(a, b).estimate) for a, b in combinations(samples, 2)]
+        elif result.counts is not None:
+            counts = result.counts
+            pairs = [
+                standardized_mean_difference(counts[[i, j]]).estimate
+                for i, j in combinations(range(counts.shape[0]), 2)
+            ]
+    except NotComputable:
+        return None
+    return float(np.mean(pairs)) if pairs else None
+
+
+def difference(result: VariableResult) -> Effect | None:
+    """First group minus second: risk difference for a yes/no variable, mean difference for a continuous one."""
+    try:
+        if result.kind == "continuous" and result.samples is not None:
+            return mean_difference(*result.samples[:2])
+        if result.kind == "categorical" and result.counts is not None and result.counts.shape[1] == 2:
+            levels = [row.level for row in result.rows if row.level is not None and not row.missing]
+            yes = next((i for i, level in enumerate(levels) if level in YES_LEVELS), None)
+            if yes is None:
+                return None
+            x1, x2 = result.counts[0, yes], result.counts[1, yes]
+            return risk_difference(int(x1), int(result.counts[0].sum()), int(x2), int(result.counts[1].sum()))
+    except NotComputable:
+        return None
+    return None

@@ -1,0 +1,79 @@
+"""Which test for which variable: an explicit, printed policy, with presets that match other tools.
+
+Presets reproduce the defaults of the tools a table may have been made with, so that a user can match it:
+R gtsummary (`add_p()`), R tableone (`CreateTableOne`, printed with `print()`), Python tableone (`TableOne`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from iectox.stats.variables import Summary
+
+
+@dataclass(frozen=True)
+class TestPolicy:
+    """The test policy of a comparison table.
+
+    `categorical`: Pearson's chi-square without (`pearson_chi2`) or with (`yates_chi2`, 2x2 only, as R)
+    continuity correction. `fisher_below`: switch to Fisher's exact test when any expected count is below
+    this (None: never). `continuous`: the test for continuous variables summarised by mean (SD); `rank_test`
+    for those summarised by median [IQR]; with three or more groups they become ANOVA and Kruskal-Wallis.
+    `ordinal`: grades tested as categories (`chi2`) or by ranks (`mann_whitney`).
+    """
+
+    name: str = "iectox"
+    categorical: Literal["pearson_chi2", "yates_chi2"] = "pearson_chi2"
+    fisher_below: float | None = 5.0
+    continuous: Literal["welch_t", "student_t"] = "welch_t"
+    rank_test: Literal["mann_whitney"] = "mann_whitney"
+    summary: Summary = "mean_sd"
+    ordinal: Literal["chi2", "mann_whitney"] = "chi2"
+
+    def describe(self) -> str:
+        fisher = (
+            f"; Fisher's exact test when an expected count is below {self.fisher_below:g}"
+            if (self.fisher_below is not None)
+            else ""
+        )
+        corrected = "with" if self.categorical == "yates_chi2" else "without"
+        return (
+            f"{self.name}: categorical variables by Pearson's chi-squared test {corrected} continuity "
+            f"correction{fisher}; continuous variables by {TEST_NAMES[self.continuous]} (mean, SD) or "
+            f"{TEST_NAMES[self.rank_test]} (median, IQR); grades by "
+            f"{'chi-square' if self.ordinal == 'chi2' else TEST_NAMES['mann_whitney']}."
+        )
+
+    def with_(self, **changes: object) -> TestPolicy:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+TEST_NAMES = {
+    "pearson_chi2": "Pearson's chi-squared test",
+    "yates_chi2": "Pearson's chi-squared test with Yates' continuity correction",
+    "fisher_exact": "Fisher's exact test",
+    "welch_t": "Welch's two-sample t-test",
+    "student_t": "Student's two-sample t-test",
+    "mann_whitney": "Wilcoxon rank-sum (Mann-Whitney) test",
+    "kruskal_wallis": "Kruskal-Wallis rank-sum test",
+    "anova": "one-way ANOVA",
+}
+
+PRESETS: dict[str, TestPolicy] = {
+    "iectox": TestPolicy(),
+    "gtsummary": TestPolicy(name="gtsummary", summary="median_iqr", ordinal="chi2"),
+    "r_tableone": TestPolicy(
+        name="r_tableone", categorical="yates_chi2", fisher_below=None, continuous="student_t"
+    ),
+    "py_tableone": TestPolicy(name="py_tableone", categorical="yates_chi2", fisher_below=None),
+}
+
+
+def policy(name_or_policy: str | TestPolicy) -> TestPolicy:
+    if isinstance(name_or_policy, TestPolicy):
+        return name_or_policy
+    try:
+        return PRESETS[name_or_policy]
+    except KeyError:
+        raise ValueError(f"unknown test policy {name_or_policy!r}; presets: {', '.join(PRESETS)}") from None

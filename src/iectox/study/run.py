@@ -1,0 +1,135 @@
+"""Running a study: from a dataset and a spec to its comparison tables and the published-vs-reproduced check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from iectox.analysis import infusion_table
+from iectox.dataset import Dataset
+from iectox.published import SummaryTable
+from iectox.published.summary_table import Variable as PublishedVariable
+from iectox.published.summary_table import decimals
+from iectox.stats.compare import Comparison, compare
+from iectox.stats.table import VariableResult
+from iectox.study.spec import StudySpec, TableSpec, load_reference
+
+
+@dataclass(frozen=True)
+class Check:
+    """One published number next to the same number computed from the patient-level rows."""
+
+    table: str
+    variable: str
+    group: str | None
+    statistic: str
+    published: str
+    reproduced: str
+    agrees: bool | None  # None when the two cannot be compared (e.g. a p-value from an unstated test)
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    spec: StudySpec
+    frame: pd.DataFrame  # one row per infusion
+    tables: tuple[tuple[TableSpec, Comparison], ...]
+    reference: SummaryTable | None
+    checks: tuple[Check, ...]
+
+
+def _matches(printed: str, value: float | None) -> bool:
+    if value is None or value != value:
+        return False
+    number = printed.lstrip("<>")
+    return round(value, decimals(number)) == round(float(number), decimals(number))
+
+
+def _group_keys(spec: StudySpec, reference: SummaryTable) -> dict[str, int]:
+    """Published group id -> our group index: by the group's setting (a 'trial' group is the clinical trials)."""
+    order = list(spec.order or [])
+    keys = {}
+    for group in reference.groups:
+        wanted = "clinical_trial" if "trial" in f"{group.id} {group.label}".lower() else "standard_of_care"
+        if wanted in order:
+            keys[group.id] = order.index(wanted)
+    return keys
+
+
+def _row_value(result: VariableResult, level: str, index: int) -> float | None:
+    wanted = level.strip().lower()
+    for row in result.rows:
+        names = {row.label.strip().lower(), str(row.level).lower()}
+        if wanted == "no" and result.kind == "toxicity":
+            names.add("grade 0")
+        if wanted in names and row.cells:
+            return row.cells[index].values[0]
+    if result.kind == "toxicity" and wanted == "no" and result.counts is not None:
+        return float(result.counts[index][0])
+    return None
+
+
+def _checks(
+    table: TableSpec, comparison: Comparison, reference: SummaryTable, keys: dict[str, int], digits: int
+) -> list[Check]:
+    checks: list[Check] = []
+    published = {v.name: v for v in reference.variables}
+    for name, ref in table.references.items():
+        variable: PublishedVariable | None = published.get(ref)
+        if variable is None:
+            continue
+        result = comparison.result(name)
+        for group_id, index in keys.items():
+            for level, count in (variable.counts or {}).get(group_id, {}).items():
+                ours = _row_value(result, level, index)
+                shown = "-" if ours is None else f"{ours:.0f}"
+                checks.append(Check(table.id, name, group_id, level, str(count), shown, ours == count))
+            summary = (variable.summary or {}).get(group_id)
+            if summary is not None:
+                for statistic, value in (("mean", summary.mean), ("sd", summary.sd)):
+                    if value is None:
+                        continue
+                    row = next((r for r in result.rows if r.level == "mean_sd"), None)
+                    ours = None if row is None else row.cells[index].values[0 if statistic == "mean" else 1]
+                    printed = summary.printed.get(statistic, str(value))
+                    checks.append(
+                        Check(
+                            table.id,
+                            name,
+                            group_id,
+                            statistic,
+                            printed,
+                            "-" if ours is None else f"{ours:.{max(decimals(printed), 1)}f}",
+                            _matches(printed, ours),
+                        )
+                    )
+        if variable.reported_p is not None:
+            p = result.p_value
+            test = result.test.test if result.test else "not tested"
+            checks.append(
+                Check(
+                    table.id,
+                    name,
+                    None,
+                    "p",
+                    variable.reported_p,
+                    "-" if p is None else f"{p:.{max(decimals(variable.reported_p.lstrip('<>')), 1)}f} ({test})",
+                    _matches(variable.reported_p, p),
+                )
+            )
+    return checks
+
+
+def run_study(dataset: Dataset, spec: StudySpec) -> StudyResult:
+    frame = infusion_table(dataset, spec.analysis)
+    tables = []
+    for table in spec.tables:
+        comparison = compare(frame, spec.by, table.variables, spec.policy, spec.order, dict(spec.labels))
+        tables.append((table, comparison.add_p().add_overall().add_smd()))
+    reference = load_reference(spec)
+    checks: list[Check] = []
+    if reference is not None:
+        keys = _group_keys(spec, reference)
+        for table, comparison in tables:
+            checks += _checks(table, comparison, reference, keys, spec.digits)
+    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks))
