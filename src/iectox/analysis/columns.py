@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iectox.schema import INDICATION, THERAPY, Vocabulary
+from iectox.schema.vocabularies import EPISODE_OUTCOME, SETTING, SEX, VITAL_STATUS
+
 
 @dataclass(frozen=True)
 class Derived:
@@ -12,20 +15,31 @@ class Derived:
     kind: str  # "id" | "categorical" | "continuous" | "ordinal" | "boolean" | "date" | "text"
     definition: str
     unit: str | None = None
+    vocabulary: Vocabulary | None = None  # labels of the codes, for tables and figures
 
 
 COLUMNS: tuple[Derived, ...] = (
     Derived("infusion_id", "Infusion", "id", "The infusion (one row each)."),
     Derived("patient_id", "Patient", "id", "The patient who received it."),
     Derived(
-        "cohort", "Cohort", "categorical", "Setting of the infusion: clinical_trial or standard_of_care."
+        "cohort",
+        "Cohort",
+        "categorical",
+        "Setting of the infusion: clinical_trial or standard_of_care.",
+        vocabulary=SETTING,
     ),
     Derived("centre", "Centre", "categorical", "Treating centre."),
-    Derived("sex", "Sex", "categorical", "Sex as recorded for the patient."),
+    Derived("sex", "Sex", "categorical", "Sex as recorded for the patient.", vocabulary=SEX),
     Derived("age", "Age", "continuous", "Age on the infusion day.", "years"),
     Derived("weight_kg", "Weight", "continuous", "Body weight before infusion.", "kg"),
-    Derived("indication", "Indication", "categorical", "Disease and line of therapy."),
-    Derived("therapy", "Product", "categorical", "Product given (international non-proprietary name)."),
+    Derived("indication", "Indication", "categorical", "Disease and line of therapy.", vocabulary=INDICATION),
+    Derived(
+        "therapy",
+        "Product",
+        "categorical",
+        "Product given (international non-proprietary name).",
+        vocabulary=THERAPY,
+    ),
     Derived("therapy_class", "Therapy class", "categorical", "CAR-T or BsAb, derived from the product."),
     Derived("infusion_date", "Infusion date", "date", "Day 0."),
     Derived(
@@ -60,6 +74,7 @@ COLUMNS: tuple[Derived, ...] = (
         "CRS outcome",
         "categorical",
         "death if any CRS episode ended in death, otherwise the outcome of the last CRS episode.",
+        vocabulary=EPISODE_OUTCOME,
     ),
     Derived("icans_any", "ICANS", "boolean", "As crs_any, for ICANS."),
     Derived("icans_grade", "ICANS, maximum grade", "ordinal", "As crs_grade, for ICANS."),
@@ -124,7 +139,9 @@ COLUMNS: tuple[Derived, ...] = (
         "window after the CRS resolution (a dose of unknown time given for CRS counts); blank when no "
         "tocilizumab was given.",
     ),
-    Derived("status", "Vital status", "categorical", "alive or dead at last follow-up."),
+    Derived(
+        "status", "Vital status", "categorical", "alive or dead at last follow-up.", vocabulary=VITAL_STATUS
+    ),
     Derived("death_cause", "Cause of death", "text", "As recorded."),
     Derived(
         "follow_up_days", "Follow-up", "continuous", "Days from infusion to last follow-up or death.", "days"

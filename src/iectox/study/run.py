@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from iectox.analysis import infusion_table
+from iectox.analysis import BY_NAME, infusion_table
 from iectox.dataset import Dataset
 from iectox.published import SummaryTable
 from iectox.published.summary_table import Variable as PublishedVariable
@@ -57,9 +57,14 @@ def _group_keys(spec: StudySpec, reference: SummaryTable) -> dict[str, int]:
 
 
 def _row_value(result: VariableResult, level: str, index: int) -> float | None:
+    """Our count for a published level, matched by label, by code, or through the column's vocabulary."""
     wanted = level.strip().lower()
+    vocabulary = BY_NAME[result.name].vocabulary if result.name in BY_NAME else None
+    code = vocabulary.normalise(level) if vocabulary is not None else None
     for row in result.rows:
         names = {row.label.strip().lower(), str(row.level).lower()}
+        if code is not None and row.level == code:
+            names.add(wanted)
         if wanted == "no" and result.kind == "toxicity":
             names.add("grade 0")
         if wanted in names and row.cells:
@@ -83,7 +88,9 @@ def _checks(
             for level, count in (variable.counts or {}).get(group_id, {}).items():
                 ours = _row_value(result, level, index)
                 shown = "-" if ours is None else f"{ours:.0f}"
-                checks.append(Check(table.id, name, group_id, level, str(count), shown, ours == count))
+                pooled = level.strip().lower() == "other" and result.variable.top is not None
+                agrees = None if pooled else ours == count  # "Other" pools other levels than ours
+                checks.append(Check(table.id, name, group_id, level, str(count), shown, agrees))
             summary = (variable.summary or {}).get(group_id)
             if summary is not None:
                 for statistic, value in (("mean", summary.mean), ("sd", summary.sd)):
@@ -113,7 +120,9 @@ def _checks(
                     None,
                     "p",
                     variable.reported_p,
-                    "-" if p is None else f"{p:.{max(decimals(variable.reported_p.lstrip('<>')), 1)}f} ({test})",
+                    "-"
+                    if p is None
+                    else f"{p:.{max(decimals(variable.reported_p.lstrip('<>')), 1)}f} ({test})",
                     _matches(variable.reported_p, p),
                 )
             )

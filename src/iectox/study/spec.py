@@ -95,6 +95,8 @@ def _variable(entry: dict[str, Any], path: Path, where: str) -> tuple[Variable, 
     labels = {({"true": True, "false": False}.get(k, k)): v for k, v in entry.get("level_labels", {}).items()}
     if derived.kind == "boolean" and not labels:
         labels = {True: "Yes", False: "No"}
+    if derived.vocabulary is not None:
+        labels = {**{t.code: t.label for t in derived.vocabulary.terms}, **labels}
     levels = _levels(entry.get("levels")) or ((True, False) if derived.kind == "boolean" else None)
     kind = entry.get("kind") or {"continuous": "continuous", "ordinal": "toxicity"}.get(
         derived.kind, "categorical"
