@@ -18,11 +18,11 @@ def _n_pct(n: np.ndarray, total: np.ndarray) -> tuple[Cell, ...]:
     return tuple(Cell("n_pct", (float(a), float(b))) for a, b in zip(n, pct, strict=True))
 
 
-def _missing_row(variable: Variable, missing: np.ndarray) -> tuple[Row, ...]:
+def _missing_row(variable: Variable, missing: np.ndarray, n: np.ndarray) -> tuple[Row, ...]:
+    """Missing values as n (% of the group), shown only when there are some."""
     if not missing.any():
         return ()
-    cells = tuple(Cell("n", (float(m),)) for m in missing)
-    return (Row(variable.name, "Missing", "__missing__", cells, missing=True),)
+    return (Row(variable.name, "Missing", "__missing__", _n_pct(missing, missing + n), missing=True),)
 
 
 def _top_levels(values: pd.Series, variable: Variable, groups: Groups) -> pd.Series:
@@ -52,7 +52,7 @@ def categorical(values: pd.Series, variable: Variable, groups: Groups) -> Variab
     for level, line in zip(levels, counts, strict=True):
         label = variable.level_labels.get(level, str(level))
         rows.append(Row(variable.name, label, level, _n_pct(line, n)))
-    rows += _missing_row(variable, missing)
+    rows += _missing_row(variable, missing, n)
     return VariableResult(variable, "categorical", tuple(rows), n, missing, counts=table.T)
 
 
@@ -79,7 +79,7 @@ def toxicity(values: pd.Series, variable: Variable, groups: Groups) -> VariableR
             _n_pct(counts[variable.severe_from :].sum(axis=0), n),
         )
     )
-    rows += _missing_row(variable, missing)
+    rows += _missing_row(variable, missing, n)
     keep = table.sum(axis=1) > 0
     return VariableResult(
         variable,
@@ -115,5 +115,5 @@ def continuous(values: pd.Series, variable: Variable, groups: Groups, summary: s
                 tuple(Cell("median_iqr", v) for v in zip(m.median, m.q1, m.q3, strict=True)),
             )
         )
-    rows += _missing_row(variable, m.missing)
+    rows += _missing_row(variable, m.missing, m.n)
     return VariableResult(variable, "continuous", tuple(rows), m.n, m.missing, samples=tuple(samples))

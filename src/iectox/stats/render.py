@@ -22,8 +22,6 @@ SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 def cell_text(cell: Cell, lang: str, digits: int = 1) -> str:
     v = cell.values
-    if cell.kind == "n":
-        return str(int(v[0]))
     if cell.kind == "n_pct":
         return f"{int(v[0])} ({i18n.percent(v[1], digits, lang)})"
     if cell.kind == "mean_sd":

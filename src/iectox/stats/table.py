@@ -10,12 +10,12 @@ import numpy as np
 from iectox.stats.tests import Effect, TestResult
 from iectox.stats.variables import Variable
 
-CellKind = Literal["n_pct", "mean_sd", "median_iqr", "n"]
+CellKind = Literal["n_pct", "mean_sd", "median_iqr"]
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One statistic in one column: n (%), mean (SD), median [Q1, Q3], or a bare n."""
+    """One statistic in one column: n (%), mean (SD) or median [Q1, Q3]."""
 
     kind: CellKind
     values: tuple[float, ...]
