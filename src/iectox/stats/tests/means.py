@@ -1,0 +1,128 @@
+"""Tests on means: Welch's and Student's two-sample t-tests and one-way ANOVA, as R's `t.test` and
+`oneway.test` compute them, from raw values or from the mean, SD and n a published table prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import f as f_dist
+from scipy.stats import t as t_dist
+
+from iectox.stats.tests.result import NotComputable, TestResult, values
+
+_EPS = np.finfo(float).eps
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Mean, SD and size of one group: all a t-test or an ANOVA needs."""
+
+    mean: float
+    sd: float
+    n: int
+
+    @classmethod
+    def of(cls, data: object, name: str) -> Moments:
+        x = values(data, name)
+        return cls(float(x.mean()), float(x.std(ddof=1)) if x.size > 1 else float("nan"), int(x.size))
+
+
+@dataclass(frozen=True)
+class TParts:
+    """Difference of means (first minus second), its standard error and the degrees of freedom."""
+
+    difference: float
+    stderr: float
+    df: float
+
+
+def t_parts(x: Moments, y: Moments, welch: bool) -> TParts:
+    """The pieces of R's `t.test(x, y, var.equal = !welch)`, with R's own refusals."""
+    if x.n < 1 or (welch and x.n < 2):
+        raise NotComputable("not enough observations in the first group (R: 'not enough x observations')")
+    if y.n < 1 or (welch and y.n < 2):
+        raise NotComputable("not enough observations in the second group (R: 'not enough y observations')")
+    if not welch and x.n + y.n < 3:
+        raise NotComputable("not enough observations (R: 'not enough observations')")
+    if welch:
+        se_x, se_y = x.sd**2 / x.n, y.sd**2 / y.n
+        stderr = float(np.sqrt(se_x + se_y))
+    else:
+        df = x.n + y.n - 2
+        pooled = ((x.n - 1) * x.sd**2 if x.n > 1 else 0.0) + ((y.n - 1) * y.sd**2 if y.n > 1 else 0.0)
+        stderr = float(np.sqrt(pooled / df * (1 / x.n + 1 / y.n)))
+    if not stderr >= 10 * _EPS * max(abs(x.mean), abs(y.mean)) or stderr == 0:
+        raise NotComputable("data are essentially constant (R: 'data are essentially constant')")
+    if welch:
+        df = (se_x + se_y) ** 2 / (se_x**2 / (x.n - 1) + se_y**2 / (y.n - 1))
+    return TParts(x.mean - y.mean, stderr, float(df))
+
+
+def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> TestResult:
+    parts = t_parts(x, y, welch)
+    t = parts.difference / parts.stderr
+    p = float(2 * t_dist.sf(abs(t), parts.df))
+    if welch:
+        test, method = "welch_t", "Welch Two Sample t-test"
+        detail = f"unequal variances, Welch-Satterthwaite df {parts.df:.2f}, {source}"
+    else:
+        test, method = "student_t", "Two Sample t-test"
+        detail = f"pooled variance, df {parts.df:g}, {source}"
+    return TestResult(test, p, float(t), parts.df, method, detail)
+
+
+def welch_t(a: object, b: object) -> TestResult:
+    """Welch's two-sample t-test (unequal variances), R `t.test(a, b)`; the statistic is for mean(a) - mean(b)."""
+    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), True, "from raw values")
+
+
+def student_t(a: object, b: object) -> TestResult:
+    """Student's two-sample t-test (pooled variance), R `t.test(a, b, var.equal = TRUE)`."""
+    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), False, "from raw values")
+
+
+def welch_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> TestResult:
+    """Welch's t-test from the means, SDs and sizes a table prints (same numbers R computes from data)."""
+    return _t_test(Moments(m1, s1, n1), Moments(m2, s2, n2), True, "from mean, SD and n")
+
+
+def student_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> TestResult:
+    """Student's t-test from means, SDs and sizes."""
+    return _t_test(Moments(m1, s1, n1), Moments(m2, s2, n2), False, "from mean, SD and n")
+
+
+def _anova(groups: Sequence[Moments], source: str) -> TestResult:
+    k = len(groups)
+    if k < 2:
+        raise NotComputable("one-way ANOVA needs at least 2 groups")
+    if any(g.n < 2 for g in groups):
+        raise NotComputable("every group needs at least 2 observations (R: 'not enough observations')")
+    n = np.array([g.n for g in groups], dtype=float)
+    m = np.array([g.mean for g in groups])
+    v = np.array([g.sd for g in groups]) ** 2
+    total = n.sum()
+    grand = float(np.dot(n, m) / total)
+    between = float(np.dot(n, (m - grand) ** 2)) / (k - 1)
+    within = float(np.dot(n - 1, v)) / float(total - k)
+    if not within > 0:
+        raise NotComputable("no variation within groups: the F statistic is undefined")
+    statistic = float(between / within)
+    df1, df2 = float(k - 1), float(total - k)
+    p = float(f_dist.sf(statistic, df1, df2))
+    detail = f"equal variances, F on {df1:g} and {df2:g} degrees of freedom, {source}"
+    return TestResult("anova", p, statistic, df1, "One-way analysis of means", detail)
+
+
+def anova(*groups: object) -> TestResult:
+    """One-way ANOVA F test, R `oneway.test(y ~ g, var.equal = TRUE)` (the same F as `aov`)."""
+    return _anova([Moments.of(g, f"group {i + 1}") for i, g in enumerate(groups)], "from raw values")
+
+
+def anova_from_stats(means: Sequence[float], sds: Sequence[float], ns: Sequence[int]) -> TestResult:
+    """One-way ANOVA from each group's mean, SD and size."""
+    if not len(means) == len(sds) == len(ns):
+        raise NotComputable("means, sds and ns must have one entry per group")
+    groups = [Moments(float(m), float(s), int(n)) for m, s, n in zip(means, sds, ns, strict=True)]
+    return _anova(groups, "from mean, SD and n")
