@@ -132,8 +132,8 @@ def test_verbs_add_columns_and_footnotes(frame):
     ]
     assert table.footnotes() == [
         "n (%); Mean (SD); Median [IQR]",
-        "¹ Pearson's chi-squared test",
-        "² Welch's two-sample t-test",
+        "¹ Pearson's Chi-squared test",
+        "² Welch Two Sample t-test",
         "q-values: Benjamini-Hochberg adjustment",
     ]
     assert shown.iloc[0]["p-value"].endswith("¹")

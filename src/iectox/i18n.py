@@ -25,16 +25,16 @@ WORDS: dict[str, dict[str, str]] = {
         "Other": "Autre",
         "Yes": "Oui",
         "No": "Non",
-        "Pearson's chi-squared test": "Test du khi-deux de Pearson",
-        "Pearson's chi-squared test with Yates' continuity correction": (
+        "Pearson's Chi-squared test": "Test du khi-deux de Pearson",
+        "Pearson's Chi-squared test with Yates' continuity correction": (
             "Test du khi-deux de Pearson avec correction de continuité de Yates"
         ),
         "Fisher's exact test": "Test exact de Fisher",
-        "Welch's two-sample t-test": "Test t de Welch",
-        "Student's two-sample t-test": "Test t de Student",
-        "Wilcoxon rank-sum (Mann-Whitney) test": "Test de Wilcoxon-Mann-Whitney",
-        "Kruskal-Wallis rank-sum test": "Test de Kruskal-Wallis",
-        "one-way ANOVA": "ANOVA à un facteur",
+        "Welch Two Sample t-test": "Test t de Welch",
+        "Two Sample t-test": "Test t de Student",
+        "Wilcoxon rank sum test": "Test de Wilcoxon-Mann-Whitney",
+        "Kruskal-Wallis rank sum test": "Test de Kruskal-Wallis",
+        "One-way analysis of means": "ANOVA à un facteur",
         "q-values: Holm adjustment": "q : ajustement de Holm",
         "q-values: Benjamini-Hochberg adjustment": "q : ajustement de Benjamini-Hochberg",
         "n (%); Mean (SD); Median [IQR]": "n (%) ; moyenne (ET) ; médiane [EIQ]",

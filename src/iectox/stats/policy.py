@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from iectox.stats.tests import TESTS
 from iectox.stats.variables import Summary
 
 
@@ -49,16 +50,7 @@ class TestPolicy:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-TEST_NAMES = {
-    "pearson_chi2": "Pearson's chi-squared test",
-    "yates_chi2": "Pearson's chi-squared test with Yates' continuity correction",
-    "fisher_exact": "Fisher's exact test",
-    "welch_t": "Welch's two-sample t-test",
-    "student_t": "Student's two-sample t-test",
-    "mann_whitney": "Wilcoxon rank-sum (Mann-Whitney) test",
-    "kruskal_wallis": "Kruskal-Wallis rank-sum test",
-    "anova": "one-way ANOVA",
-}
+TEST_NAMES = TESTS  # footnote names: R's own, as gtsummary prints them
 
 PRESETS: dict[str, TestPolicy] = {
     "iectox": TestPolicy(),

@@ -9,6 +9,7 @@ import pandas as pd
 from iectox.analysis import BY_NAME, infusion_table
 from iectox.dataset import Dataset
 from iectox.published import SummaryTable
+from iectox.published.recheck import printed_p
 from iectox.published.summary_table import Variable as PublishedVariable
 from iectox.published.summary_table import decimals
 from iectox.stats.compare import Comparison, compare
@@ -123,7 +124,7 @@ def _checks(
                     "-"
                     if p is None
                     else f"{p:.{max(decimals(variable.reported_p.lstrip('<>')), 1)}f} ({test})",
-                    _matches(variable.reported_p, p),
+                    p is not None and printed_p(variable.reported_p).matches(p),
                 )
             )
     return checks
