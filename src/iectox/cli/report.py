@@ -1,0 +1,75 @@
+"""`iectox report DATA --study study.toml --out DIR`: a study's tables, figures and methods, in every format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress
+
+from iectox.cli.app import app
+from iectox.cli.console import console, err_console
+from iectox.cli.show import progress_columns
+from iectox.cli.validate import DatesOption, print_issues
+from iectox.errors import DatasetInvalid, SourceError, SpecError
+from iectox.i18n import LANGUAGES
+from iectox.io import read_dataset
+from iectox.report import STAGES, write_report
+from iectox.study import load_study, run_study
+from iectox.validate import Settings
+
+
+@app.command()
+def report(
+    data: Annotated[Path, typer.Argument(help="An .xlsx workbook or a folder of CSV files.")],
+    study: Annotated[
+        Path, typer.Option("--study", help="The study spec (TOML), e.g. examples/seed_study/study.toml.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the report's files.")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the report: en or fr (default: the study's).")
+    ] = None,
+    dates: DatesOption = "iso",
+) -> None:
+    """Run a study on a dataset and write report.html, .xlsx, .docx, .json, the analysis table and figures."""
+    try:
+        spec = load_study(study)
+    except SpecError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    language = lang or spec.language
+    if language not in LANGUAGES:
+        raise typer.BadParameter(f"{language!r} is not one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    start, end = spec.period or (None, None)
+    settings = Settings(date_order=dates, study_start=start, study_end=end)  # type: ignore[arg-type]
+    steps = ("read data", "run study", *STAGES)
+    with Progress(*progress_columns(), console=console, transient=True) as progress:
+        task = progress.add_task(steps[0], total=len(steps))
+
+        def step(stage: str) -> None:
+            progress.update(task, description=stage, completed=steps.index(stage))
+
+        try:
+            dataset = read_dataset(data, settings)
+        except SourceError as exc:
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
+        except DatasetInvalid as exc:
+            progress.stop()
+            print_issues(exc.issues)
+            errors = sum(i.severity == "error" for i in exc.issues)
+            console.print(f"[red]{data}: {errors} error(s); no report was written.[/]", soft_wrap=True)
+            raise typer.Exit(1) from exc
+        step("run study")
+        result = run_study(dataset, spec)
+        files = write_report(result, out, language, progress=step)
+        progress.update(task, completed=len(steps))
+    console.print(f"[green]Report written[/] to [bold]{escape(str(out))}/[/] ({language}):", soft_wrap=True)
+    for path in files:
+        console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
+    if result.checks:
+        agree = sum(c.agrees is True for c in result.checks)
+        console.print(f"Published vs reproduced: {agree} of {len(result.checks)} published numbers agree.")

@@ -1,0 +1,246 @@
+"""The report's figures, one function each, drawn from the one-row-per-infusion analysis table.
+
+Every figure uses the same colour per cohort (Okabe-Ito, readable with every common colour-vision
+deficiency), names each cohort with its N in the legend, and prints numbers in the report's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from iectox.i18n import number, percent, tr
+from iectox.schema import THERAPY
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+STYLE = {
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#555555",
+    "axes.labelcolor": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "legend.frameon": False,
+    "svg.hashsalt": "iectox",  # the same figure gives the same file
+}
+DPI = 200
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    """The groups compared: the column they come from, their keys in display order, labels and colours."""
+
+    by: str
+    keys: tuple[str, ...]
+    labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, by: str = "cohort", order=None, labels: Mapping[str, str] | None = None
+    ) -> Cohorts:
+        keys = tuple(order) if order else tuple(sorted(frame[by].dropna().astype(str).unique()))
+        return cls(by, keys, MappingProxyType(dict(labels or {})))
+
+    def label(self, key: str, lang: str) -> str:
+        return tr(self.labels.get(key, key.replace("_", " ").capitalize()), lang)
+
+    def colour(self, key: str) -> str:
+        return OKABE_ITO[self.keys.index(key) % len(OKABE_ITO)]
+
+    def rows(self, frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        return frame[frame[self.by].astype("string") == key]
+
+
+def _figure(height: float) -> tuple[Figure, Axes]:
+    """A figure on the Agg canvas, outside pyplot: no global state, nothing to close, safe in a web server."""
+    fig = Figure(figsize=(6.4, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
+
+
+def _frame(
+    ax: Axes,
+    title: str,
+    cohorts: Cohorts,
+    sizes: Mapping[str, int],
+    lang: str,
+    note: str,
+    stacked: bool = False,
+) -> None:
+    """Title, legend (a row under the title) and note (under the axes), placed the same way in every figure."""
+    handles = [
+        Patch(color=cohorts.colour(k), label=f"{cohorts.label(k, lang)} (N = {sizes[k]})")
+        for k in cohorts.keys
+    ]
+    ax.set_title(
+        title, loc="left", pad=10 + 16 * (len(handles) if stacked else 1), fontsize=12, fontweight="bold"
+    )
+    ax.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1 if stacked else len(handles), fontsize=9,
+        borderaxespad=0.3, handlelength=1.2, columnspacing=1.5,
+    )  # fmt: skip
+    if note:
+        ax.figure.supxlabel(note, x=0.01, ha="left", fontsize=8, color="#555555")
+
+
+def _percent_axis(ax, lang: str) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0, lang)))
+
+
+def grade_distribution(
+    frame: pd.DataFrame, column: str, syndrome: str, cohorts: Cohorts, lang: str = "en"
+) -> Figure:
+    """Percentage of infusions at each maximum grade, cohorts side by side (complete cases)."""
+    grades = pd.to_numeric(frame[column], errors="coerce")
+    top = int(max(grades.max(skipna=True) if grades.notna().any() else 0, 3))
+    levels = list(range(top + 1))
+    with rc_context(STYLE):
+        fig, ax = _figure(4.0)
+        width = 0.8 / len(cohorts.keys)
+        sizes, unknown = {}, []
+        for i, key in enumerate(cohorts.keys):
+            values = pd.to_numeric(cohorts.rows(frame, key)[column], errors="coerce")
+            sizes[key] = len(values)
+            known = values.dropna()
+            if len(values) - len(known):
+                unknown.append(f"{cohorts.label(key, lang)} ({len(values) - len(known)})")
+            shares = [100 * (known == g).mean() if len(known) else 0.0 for g in levels]
+            x = np.arange(len(levels)) + (i - (len(cohorts.keys) - 1) / 2) * width
+            bars = ax.bar(x, shares, width * 0.92, color=cohorts.colour(key))
+            ax.bar_label(bars, [percent(s, 1, lang) for s in shares], fontsize=7.5, padding=2)
+        names = [tr(f"No {syndrome}", lang), *(tr(f"Grade {g}", lang) for g in levels[1:])]
+        ax.set_xticks(np.arange(len(levels)), names)
+        ax.set_ylabel(tr("Infusions (%)", lang))
+        ax.set_xlabel(tr("Maximum grade", lang))
+        ax.set_ylim(0, 105)
+        _percent_axis(ax, lang)
+        note = tr("Grade unknown (left out): {list}", lang).format(list="; ".join(unknown)) if unknown else ""
+        _frame(ax, tr(f"{syndrome}: maximum grade by cohort", lang), cohorts, sizes, lang, note)
+    return fig
+
+
+def crs_grades(frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en") -> Figure:
+    return grade_distribution(frame, "crs_grade", "CRS", cohorts, lang)
+
+
+def icans_grades(frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en") -> Figure:
+    return grade_distribution(frame, "icans_grade", "ICANS", cohorts, lang)
+
+
+def tocilizumab_delay(frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en", seed: int = 1) -> Figure:
+    """Days from CRS onset to the first tocilizumab dose among the treated: a box per cohort, every point."""
+    treated = frame[frame["tocilizumab"].fillna(False).astype(bool)]
+    rng = np.random.default_rng(seed)  # jitter only moves points sideways; a fixed seed keeps files stable
+    with rc_context(STYLE):
+        fig, ax = _figure(4.0)
+        samples, sizes = [], {}
+        for key in cohorts.keys:
+            values = pd.to_numeric(
+                cohorts.rows(treated, key)["days_crs_onset_to_tocilizumab"], errors="coerce"
+            )
+            samples.append(values.dropna().to_numpy(dtype=float))
+            sizes[key] = len(samples[-1])
+        positions = np.arange(1, len(samples) + 1)
+        shown = [s if len(s) else np.array([np.nan]) for s in samples]
+        box = ax.boxplot(
+            shown, positions=positions, widths=0.5, showfliers=False, patch_artist=True,
+            medianprops={"color": "#222222", "linewidth": 1.6},
+        )  # fmt: skip
+        for patch, key in zip(box["boxes"], cohorts.keys, strict=True):
+            patch.set(facecolor=to_rgba(cohorts.colour(key), 0.22), edgecolor=cohorts.colour(key))
+        for pos, sample, key in zip(positions, samples, cohorts.keys, strict=True):
+            x = pos + rng.uniform(-0.17, 0.17, len(sample))
+            ax.scatter(x, sample, s=11, color=cohorts.colour(key), alpha=0.75, linewidths=0, zorder=3)
+            if len(sample):
+                median = f"{tr('median', lang)} {number(float(np.median(sample)), 1, lang)}"
+                ax.annotate(median, (pos + 0.27, np.median(sample)), va="center", fontsize=8.5)
+        ax.set_xticks(positions, [f"{cohorts.label(k, lang)}\n(n = {sizes[k]})" for k in cohorts.keys])
+        ax.set_ylabel(tr("Days from CRS onset to first tocilizumab", lang))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0 if v == int(v) else 1, lang)))
+        ax.set_ylim(bottom=0)
+        missing = int(treated["days_crs_onset_to_tocilizumab"].isna().sum())
+        note = tr("Tocilizumab-treated infusions; box: median and interquartile range", lang)
+        if missing:
+            note += tr("; time not recorded (left out): {n}", lang).format(n=missing)
+        _frame(ax, tr("Time from CRS onset to tocilizumab by cohort", lang), cohorts, sizes, lang, note)
+    return fig
+
+
+def products(
+    frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Figure:
+    """Infusions per product, cohorts side by side, the most used on top; `labels` rename products."""
+    labels = {t.code: t.label for t in THERAPY.terms} | dict(labels or {})
+    order = frame["therapy"].value_counts().index.tolist()[::-1]
+    with rc_context(STYLE):
+        fig, ax = _figure(1.2 + 0.42 * max(len(order), 2))
+        height = 0.8 / len(cohorts.keys)
+        sizes = {}
+        for i, key in enumerate(cohorts.keys):
+            rows = cohorts.rows(frame, key)
+            sizes[key] = len(rows)
+            counts = rows["therapy"].value_counts().reindex(order, fill_value=0)
+            y = np.arange(len(order)) - (i - (len(cohorts.keys) - 1) / 2) * height
+            bars = ax.barh(y, counts.to_numpy(), height * 0.92, color=cohorts.colour(key))
+            ax.bar_label(bars, [str(int(c)) for c in counts], fontsize=7.5, padding=2)
+        names = [tr(labels.get(p, str(p).replace("_", " ").capitalize()), lang) for p in order]
+        ax.set_yticks(np.arange(len(order)), names)
+        ax.set_xlabel(tr("Infusions (n)", lang))
+        _frame(ax, tr("Products by cohort", lang), cohorts, sizes, lang, "", stacked=True)
+    return fig
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure of the report: its file name, its caption, and how to draw it."""
+
+    name: str
+    caption: str
+    draw: Callable[..., Figure]
+    needs: tuple[str, ...]
+
+
+FIGURES = (
+    FigureSpec("crs_grades", "CRS: maximum grade by cohort", crs_grades, ("crs_grade",)),
+    FigureSpec("icans_grades", "ICANS: maximum grade by cohort", icans_grades, ("icans_grade",)),
+    FigureSpec(
+        "tocilizumab_delay",
+        "Time from CRS onset to first tocilizumab by cohort",
+        tocilizumab_delay,
+        ("tocilizumab", "days_crs_onset_to_tocilizumab"),
+    ),
+    FigureSpec("products", "Products by cohort", products, ("therapy",)),
+)
+
+
+def save(fig: Figure, folder: Path, name: str) -> tuple[Path, Path]:
+    """The figure as PNG (200 dpi, for documents) and SVG (for the HTML page)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    png, svg = folder / f"{name}.png", folder / f"{name}.svg"
+    with rc_context(STYLE):
+        fig.savefig(png, dpi=DPI, metadata={"Software": None})
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    return png, svg
+
+
+def inline_svg(path: Path, prefix: str) -> str:
+    """The SVG markup to paste into HTML, its ids prefixed so that several figures never share one."""
+    text = path.read_text(encoding="utf-8")
+    text = text[text.index("<svg") :]
+    text = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
+    return re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)

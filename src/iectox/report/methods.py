@@ -1,0 +1,239 @@
+"""The methods paragraph, written from what the study actually did, so that it can never drift from it.
+
+Every sentence is an English template translated by `iectox.i18n.tr`; only numbers and names are filled in.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import pandas as pd
+
+from iectox.analysis import BY_NAME
+from iectox.i18n import tr
+from iectox.report.document import cohort_list, period_text, pretty
+from iectox.schema import CONTRACT
+from iectox.stats.policy import TEST_NAMES, TestPolicy
+from iectox.stats.table import VariableResult
+from iectox.study import StudyResult
+
+SCALES = {
+    "ASTCT2019": "ASTCT consensus 2019 (Lee et al., Biol Blood Marrow Transplant 2019;25:625-38)",
+    "CTCAEv4": "NCI CTCAE v4.03",
+    "CTCAEv5": "NCI CTCAE v5.0",
+}
+RECORDED = {column.name for table in CONTRACT.tables for column in table.columns}
+
+
+def _join(items: list[str], lang: str) -> str:
+    """ "a, b and c" / "a, b et c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {tr('and', lang)} {items[-1]}"
+
+
+def _lower_first(text: str) -> str:
+    """ "Test t de Welch" -> "test t de Welch": mid-sentence, but proper names keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
+def _sep(lang: str) -> str:
+    return " ; " if lang == "fr" else "; "
+
+
+def _results(result: StudyResult) -> list[VariableResult]:
+    return [r for _, comparison in result.tables for r in comparison.results]
+
+
+def _label(r: VariableResult, lang: str) -> str:
+    return pretty(tr(r.variable.display_label(), lang))
+
+
+def design(result: StudyResult, lang: str) -> str:
+    cohorts = cohort_list(result, lang)
+    groups = _join([f"{c.label} (N = {c.n})" for c in cohorts], lang)
+    total = sum(c.n for c in cohorts)
+    period = period_text(result, lang)
+    by = tr(BY_NAME[result.spec.by].label if result.spec.by in BY_NAME else result.spec.by, lang).lower()
+    if period:
+        text = tr("The report compares {n} infusions given from {period}, by {by}: {groups}.", lang)
+    else:
+        text = tr("The report compares {n} infusions, by {by}: {groups}.", lang)
+    return text.format(n=total, period=period, by=by, groups=groups)
+
+
+def grading(result: StudyResult, lang: str) -> str:
+    scale = result.spec.analysis.grading_scale
+    return tr(
+        "Grading scale: {scale}. Each infusion counts once, at the maximum grade of its CRS (or ICANS) "
+        "episodes; grades recorded on another scale are left out, never converted.",
+        lang,
+    ).format(scale=tr(SCALES.get(scale, scale), lang))
+
+
+def definitions(result: StudyResult, lang: str) -> tuple[tuple[str, str, str], ...]:
+    """(label, column, definition) of each derived column the tables use, and of the grouping column."""
+    names = [result.spec.by, *dict.fromkeys(r.name for r in _results(result))]
+    for name in [n for n in names if n in BY_NAME]:  # a definition citing another column brings its own
+        names += [
+            w for w in re.findall(r"[a-z_]+", BY_NAME[name].definition) if w in BY_NAME and w not in names
+        ]
+    derived = [BY_NAME[n] for n in names if n in BY_NAME and n not in RECORDED]
+    items = [(tr(d.label, lang), d.name, tr(d.definition, lang)) for d in derived]
+    if "corticosteroids_with_tocilizumab" in names:
+        window = f"{result.spec.analysis.steroid_window_h:g}"
+        items.append(
+            (tr("Steroid window", lang), "steroid_window_h", tr("{hours} h.", lang).format(hours=window))
+        )
+    return tuple(items)
+
+
+def definitions_text(items: tuple[tuple[str, str, str], ...], lang: str) -> str:
+    if not items:
+        return ""
+    parts = [f"{label} ({name}): {text}" for label, name, text in items]
+    return tr("Definitions. ", lang) + " ".join(p if p.endswith(".") else p + "." for p in parts)
+
+
+def policy_text(policy: TestPolicy, lang: str) -> str:
+    """The test policy in words: `TestPolicy.describe()` in English, the same facts in French."""
+    if lang == "en":
+        name, _, rest = policy.describe().partition(": ")
+        return f"Test policy “{name}”: {rest}"
+    categorical = tr(TEST_NAMES[policy.categorical], lang)
+    fisher = (
+        tr("; Fisher's exact test when an expected count is below {n}", lang).format(
+            n=f"{policy.fisher_below:g}"
+        )
+        if policy.fisher_below is not None
+        else ""
+    )
+    grades = tr("chi-squared", lang) if policy.ordinal == "chi2" else tr(TEST_NAMES["mann_whitney"], lang)
+    return tr(
+        "Test policy “{name}”: categorical variables by {categorical}{fisher}; continuous variables by "
+        "{continuous} (mean, SD) or {rank} (median, IQR); grades by {grades}.",
+        lang,
+    ).format(
+        name=policy.name,
+        categorical=_lower_first(categorical),
+        fisher=fisher,
+        continuous=_lower_first(tr(TEST_NAMES[policy.continuous], lang)),
+        rank=_lower_first(tr(TEST_NAMES[policy.rank_test], lang)),
+        grades=_lower_first(grades),
+    )
+
+
+def tests_used(result: StudyResult, lang: str) -> str:
+    """Every test that produced a p-value, with the variables it was used for."""
+    used: dict[str, list[str]] = {}
+    for r in _results(result):
+        if r.test is not None:
+            used.setdefault(r.test.test, [])
+            if _label(r, lang) not in used[r.test.test]:
+                used[r.test.test].append(_label(r, lang))
+    if not used:
+        return tr("No test was run.", lang)
+    parts = [f"{tr(TEST_NAMES[t], lang)} ({_sep(lang).join(labels)})" for t, labels in used.items()]
+    text = tr("Tests used: {tests}.", lang).format(tests=_sep(lang).join(parts))
+    text += " " + tr("All tests are two-sided; p-values are not adjusted for multiple comparisons.", lang)
+    if any(c.show_smd for _, c in result.tables):
+        text += " " + tr("SMD: standardised mean difference between the cohorts.", lang)
+    return text
+
+
+def missing_data(result: StudyResult, lang: str) -> str:
+    text = tr(
+        "Each comparison uses the infusions with a known value (complete cases); missing values are counted "
+        "per cohort and shown in the tables.",
+        lang,
+    )
+    counts = {}
+    for r in _results(result):
+        missing = int(np.asarray(r.missing)[-1])
+        if missing:
+            counts[_label(r, lang)] = missing
+    if counts:
+        listed = ", ".join(f"{label} ({n})" for label, n in counts.items())
+        text += " " + tr("Missing values: {list}.", lang).format(list=listed)
+    else:
+        text += " " + tr("No value was missing in the variables compared.", lang)
+    if any(r.variable.among for r in _results(result)):
+        text += " " + tr(
+            "Variables measured in a sub-population (e.g. tocilizumab-treated infusions) use it as "
+            "denominator.",
+            lang,
+        )
+    return text
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def software(lang: str) -> str:
+    return tr(
+        "Computed with iectox {iectox} (Python {python}, pandas {pandas}, NumPy {numpy}, SciPy {scipy}); "
+        "figures with matplotlib {matplotlib}.",
+        lang,
+    ).format(
+        iectox=_version("iectox"),
+        python=platform.python_version(),
+        pandas=pd.__version__,
+        numpy=np.__version__,
+        scipy=_version("scipy"),
+        matplotlib=_version("matplotlib"),
+    )
+
+
+@dataclass(frozen=True)
+class Methods:
+    """The methods section by topic: documents lay the definitions out as a list, JSON keeps the text."""
+
+    design: str
+    grading: str
+    definitions: tuple[tuple[str, str, str], ...]  # (label, column, definition)
+    definitions_text: str
+    statistics: str
+    missing: str
+    software: str
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        texts = (
+            self.design,
+            self.grading,
+            self.definitions_text,
+            self.statistics,
+            self.missing,
+            self.software,
+        )
+        return tuple(p for p in texts if p)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def write_methods(result: StudyResult, lang: str = "en") -> Methods:
+    """The methods section of `result`, in the report's language."""
+    items = definitions(result, lang)
+    return Methods(
+        design=design(result, lang),
+        grading=grading(result, lang),
+        definitions=items,
+        definitions_text=definitions_text(items, lang),
+        statistics=f"{policy_text(result.spec.policy, lang)} {tests_used(result, lang)}",
+        missing=missing_data(result, lang),
+        software=software(lang),
+    )
+
+
+def methods_text(result: StudyResult, lang: str = "en") -> str:
+    return write_methods(result, lang).text

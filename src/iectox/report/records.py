@@ -1,0 +1,79 @@
+"""report.json: the report as data, for scripts and for checking one report against another.
+
+Numbers are numbers here (not the formatted text of the tables): every variable's p-value, test, counts
+and summaries come straight from `Comparison.records()`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from iectox import __version__
+from iectox.io.atomic import atomic_file
+from iectox.report.document import Document
+from iectox.study import StudyResult
+
+if TYPE_CHECKING:
+    from iectox.report import ReportFiles
+
+FORMAT = "iectox-report/1"
+
+
+def _plain(value: object) -> Any:
+    """What `json` cannot write by itself: numpy scalars and arrays, paths, dates."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def report_records(result: StudyResult, document: Document, files: ReportFiles, lang: str) -> dict[str, Any]:
+    spec = result.spec
+    return {
+        "format": FORMAT,
+        "iectox": __version__,
+        "study": {
+            "title": spec.title,
+            "period": [d.isoformat() for d in spec.period] if spec.period else None,
+            "language": lang,
+            "by": spec.by,
+            "test_policy": spec.policy.describe(),
+        },
+        "groups": [{"key": c.key, "label": c.label, "n": c.n} for c in document.cohorts],
+        "tables": [
+            {
+                "id": table.id,
+                "title": table.title,
+                "caption": shown.caption,
+                "footnotes": list(shown.footnotes),
+                "variables": comparison.records(),
+            }
+            for (table, comparison), shown in zip(result.tables, document.tables, strict=True)
+        ],
+        "checks": {
+            "summary": document.check_summary,
+            "items": [
+                {**asdict(check), "agrees": None if check.agrees is None else bool(check.agrees)}
+                for check in result.checks
+            ],
+        },
+        "methods": document.methods.text,
+        "files": [p.relative_to(files.folder).as_posix() for p in files],
+    }
+
+
+def write_json(result: StudyResult, document: Document, files: ReportFiles, lang: str) -> Path:
+    records = report_records(result, document, files, lang)
+    with atomic_file(files.json) as tmp:
+        tmp.write_text(
+            json.dumps(records, indent=2, ensure_ascii=False, default=_plain) + "\n", encoding="utf-8"
+        )
+    return files.json
