@@ -95,7 +95,7 @@ def toxicity(values: pd.Series, variable: Variable, groups: Groups) -> VariableR
 def continuous(values: pd.Series, variable: Variable, groups: Groups, summary: str) -> VariableResult:
     array = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     samples = split(array, groups)
-    m = moments(samples, missing_by_group(array, groups))
+    m = moments(samples, missing_by_group(array, groups), quantiles=summary in ("median_iqr", "both"))
     rows = [Row(variable.name, variable.display_label(), None, ())]
     if summary in ("mean_sd", "both"):
         rows.append(

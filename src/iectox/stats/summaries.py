@@ -57,14 +57,21 @@ class Counts:
 def category_codes(
     values: pd.Series, levels: tuple[object, ...] | None
 ) -> tuple[np.ndarray, tuple[object, ...]]:
-    """Level codes per row (-1 = missing) and the levels in order: given, or sorted as found."""
+    """Level codes per row (-1 = missing or not a level) and the levels in order: given, or sorted as found.
+
+    One hashing pass (`factorize`), then a small remapping of the distinct values: the cost that matters at a
+    million rows.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = list(uniques)
     if levels is None:
-        found = values.dropna().unique()
         try:
             levels = tuple(sorted(found))
         except TypeError:
             levels = tuple(sorted(found, key=str))
-    return pd.Categorical(values, categories=list(levels)).codes.astype(np.int64), tuple(levels)
+    position = {level: i for i, level in enumerate(levels)}
+    remap = np.array([position.get(value, -1) for value in found] + [-1], dtype=np.int64)
+    return remap[codes], tuple(levels)
 
 
 def count(codes: np.ndarray, n_levels: int, groups: Groups) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +85,7 @@ def count(codes: np.ndarray, n_levels: int, groups: Groups) -> tuple[np.ndarray,
 
 @dataclass(frozen=True)
 class Moments:
-    """Per group (and overall, last): n, missing, mean, SD, median, quartiles, min, max."""
+    """Per group (and overall, last): n, missing, mean, SD, and (when asked for) median and quartiles."""
 
     n: np.ndarray
     missing: np.ndarray
@@ -87,34 +94,22 @@ class Moments:
     median: np.ndarray
     q1: np.ndarray
     q3: np.ndarray
-    minimum: np.ndarray
-    maximum: np.ndarray
 
 
-def _describe(x: np.ndarray) -> tuple[float, ...]:
-    """n, mean, SD, median, Q1, Q3, min, max of one sample; quantiles as R's default (type 7)."""
+def _describe(x: np.ndarray, quantiles: bool) -> tuple[float, ...]:
+    """n, mean, SD, median, Q1, Q3 of one sample; quantiles as R's default (type 7), or NaN if not asked for."""
     if x.size == 0:
-        return (0.0, *(np.nan,) * 7)
-    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+        return (0.0, *(np.nan,) * 5)
+    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75]) if quantiles else (np.nan,) * 3
     sd = x.std(ddof=1) if x.size > 1 else np.nan
-    return float(x.size), x.mean(), sd, median, q1, q3, x.min(), x.max()
+    return float(x.size), x.mean(), sd, median, q1, q3
 
 
-def moments(samples: list[np.ndarray], missing: np.ndarray) -> Moments:
-    """Moments per group, then overall (last), from each group's non-missing values."""
-    described = np.array([_describe(x) for x in [*samples, np.concatenate(samples)]]).T
-    n, mean, sd, median, q1, q3, low, high = described
-    return Moments(
-        n=n,
-        missing=np.append(missing, missing.sum()),
-        mean=mean,
-        sd=sd,
-        median=median,
-        q1=q1,
-        q3=q3,
-        minimum=low,
-        maximum=high,
-    )
+def moments(samples: list[np.ndarray], missing: np.ndarray, quantiles: bool = True) -> Moments:
+    """Moments per group, then overall (last); quantiles cost a partition of the data, so they are optional."""
+    described = np.array([_describe(x, quantiles) for x in [*samples, np.concatenate(samples)]]).T
+    n, mean, sd, median, q1, q3 = described
+    return Moments(n, np.append(missing, missing.sum()), mean, sd, median, q1, q3)
 
 
 def missing_by_group(values: np.ndarray, groups: Groups) -> np.ndarray:

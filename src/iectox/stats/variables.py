@@ -39,9 +39,11 @@ class Variable:
 
 
 def infer_kind(values: pd.Series) -> Kind:
-    """Numbers with more than a handful of distinct values are continuous; everything else categorical."""
+    """Decimal numbers, and whole numbers with more than a handful of values, are continuous; the rest categorical."""
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "categorical"
+    if pd.api.types.is_float_dtype(values):
+        return "continuous"
     return "continuous" if values.nunique(dropna=True) > 5 else "categorical"
 
 
