@@ -75,12 +75,11 @@ def category_codes(
 
 
 def count(codes: np.ndarray, n_levels: int, groups: Groups) -> tuple[np.ndarray, np.ndarray]:
-    inside = groups.codes >= 0
-    g, c = groups.codes[inside], codes[inside]
-    present = c >= 0
-    table = np.bincount(c[present] * groups.k + g[present], minlength=n_levels * groups.k)
-    missing = np.bincount(g[~present], minlength=groups.k)
-    return table.reshape(n_levels, groups.k), missing
+    """Counts (levels x groups) and missing values per group in one `bincount`: code -1 lands in row 0,
+    rows outside every group in column 0, and both are cut off."""
+    key = (codes + 1) * (groups.k + 1) + (groups.codes + 1)
+    full = np.bincount(key, minlength=(n_levels + 1) * (groups.k + 1)).reshape(n_levels + 1, groups.k + 1)
+    return full[1:, 1:], full[0, 1:]
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,5 @@ def missing_by_group(values: np.ndarray, groups: Groups) -> np.ndarray:
 
 def split(values: np.ndarray, groups: Groups) -> list[np.ndarray]:
     """The non-missing values of each group, for tests that need them."""
-    present = (groups.codes >= 0) & ~np.isnan(values)
-    x, g = values[present], groups.codes[present]
-    order = np.argsort(g, kind="stable")
-    return np.split(x[order], np.cumsum(np.bincount(g, minlength=groups.k))[:-1])
+    present = ~np.isnan(values)
+    return [values[present & (groups.codes == code)] for code in range(groups.k)]
