@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from iectox.analysis.docs import analysis_columns_markdown
 from iectox.cli.app import app
 from iectox.cli.console import console
-from iectox.analysis.docs import analysis_columns_markdown
 from iectox.schema.dictionary import data_dictionary_markdown
 from iectox.validate.docs import validation_rules_markdown
 

@@ -17,8 +17,9 @@ from iectox.analysis import BY_NAME
 from iectox.i18n import tr
 from iectox.report.document import cohort_list, period_text, pretty
 from iectox.schema import CONTRACT
-from iectox.stats.policy import TEST_NAMES, TestPolicy
+from iectox.stats.policy import TestPolicy
 from iectox.stats.table import VariableResult
+from iectox.stats.tests import TESTS
 from iectox.study import StudyResult
 
 SCALES = {
@@ -104,7 +105,7 @@ def policy_text(policy: TestPolicy, lang: str) -> str:
     if lang == "en":
         name, _, rest = policy.describe().partition(": ")
         return f"Test policy “{name}”: {rest}"
-    categorical = tr(TEST_NAMES[policy.categorical], lang)
+    categorical = tr(TESTS[policy.categorical], lang)
     fisher = (
         tr("; Fisher's exact test when an expected count is below {n}", lang).format(
             n=f"{policy.fisher_below:g}"
@@ -112,7 +113,7 @@ def policy_text(policy: TestPolicy, lang: str) -> str:
         if policy.fisher_below is not None
         else ""
     )
-    grades = tr("chi-squared", lang) if policy.ordinal == "chi2" else tr(TEST_NAMES["mann_whitney"], lang)
+    grades = tr("chi-squared", lang) if policy.ordinal == "chi2" else tr(TESTS["mann_whitney"], lang)
     return tr(
         "Test policy “{name}”: categorical variables by {categorical}{fisher}; continuous variables by "
         "{continuous} (mean, SD) or {rank} (median, IQR); grades by {grades}.",
@@ -121,8 +122,8 @@ def policy_text(policy: TestPolicy, lang: str) -> str:
         name=policy.name,
         categorical=_lower_first(categorical),
         fisher=fisher,
-        continuous=_lower_first(tr(TEST_NAMES[policy.continuous], lang)),
-        rank=_lower_first(tr(TEST_NAMES[policy.rank_test], lang)),
+        continuous=_lower_first(tr(TESTS[policy.continuous], lang)),
+        rank=_lower_first(tr(TESTS[policy.rank_test], lang)),
         grades=_lower_first(grades),
     )
 
@@ -137,7 +138,7 @@ def tests_used(result: StudyResult, lang: str) -> str:
                 used[r.test.test].append(_label(r, lang))
     if not used:
         return tr("No test was run.", lang)
-    parts = [f"{tr(TEST_NAMES[t], lang)} ({_sep(lang).join(labels)})" for t, labels in used.items()]
+    parts = [f"{tr(TESTS[t], lang)} ({_sep(lang).join(labels)})" for t, labels in used.items()]
     text = tr("Tests used: {tests}.", lang).format(tests=_sep(lang).join(parts))
     text += " " + tr("All tests are two-sided; p-values are not adjusted for multiple comparisons.", lang)
     if any(c.show_smd for _, c in result.tables):

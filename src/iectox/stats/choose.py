@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from iectox.stats import tests
-from iectox.stats.policy import TEST_NAMES, TestPolicy
+from iectox.stats.policy import TestPolicy
+from iectox.stats.tests import TESTS
 
 COUNT_TESTS = ("pearson_chi2", "yates_chi2", "fisher_exact")
 SAMPLE_TESTS = ("welch_t", "student_t", "mann_whitney", "kruskal_wallis", "anova")
@@ -28,7 +29,7 @@ def choose_count_test(table: np.ndarray, policy: TestPolicy, forced: str | None 
     smallest = float(expected.min()) if expected.size else 0.0
     small = int((expected < (policy.fisher_below or 0)).sum())
     if forced is not None:
-        return forced, f"{TEST_NAMES[forced]} as set for this variable ({shape})"
+        return forced, f"{TESTS[forced]} as set for this variable ({shape})"
     if policy.fisher_below is not None and small:
         return "fisher_exact", (
             f"{small} of {expected.size} expected counts below {policy.fisher_below:g} "
@@ -45,7 +46,7 @@ def choose_count_test(table: np.ndarray, policy: TestPolicy, forced: str | None 
 
 def choose_sample_test(k: int, rank: bool, policy: TestPolicy, forced: str | None = None) -> tuple[str, str]:
     if forced is not None:
-        return forced, f"{TEST_NAMES[forced]} as set for this variable"
+        return forced, f"{TESTS[forced]} as set for this variable"
     if rank:
         return (
             ("mann_whitney", "two groups, summarised by median [IQR]")

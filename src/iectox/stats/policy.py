@@ -41,16 +41,15 @@ class TestPolicy:
         corrected = "with" if self.categorical == "yates_chi2" else "without"
         return (
             f"{self.name}: categorical variables by Pearson's chi-squared test {corrected} continuity "
-            f"correction{fisher}; continuous variables by {TEST_NAMES[self.continuous]} (mean, SD) or "
-            f"{TEST_NAMES[self.rank_test]} (median, IQR); grades by "
-            f"{'chi-square' if self.ordinal == 'chi2' else TEST_NAMES['mann_whitney']}."
+            f"correction{fisher}; continuous variables by {TESTS[self.continuous]} (mean, SD) or "
+            f"{TESTS[self.rank_test]} (median, IQR); grades by "
+            f"{'chi-square' if self.ordinal == 'chi2' else TESTS['mann_whitney']}."
         )
 
     def with_(self, **changes: object) -> TestPolicy:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-TEST_NAMES = TESTS  # footnote names: R's own, as gtsummary prints them
 
 PRESETS: dict[str, TestPolicy] = {
     "iectox": TestPolicy(),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from iectox import i18n
 from iectox.analysis import BY_NAME, infusion_table
 from iectox.dataset import Dataset
 from iectox.published import SummaryTable
@@ -123,7 +124,7 @@ def _checks(
                     variable.reported_p,
                     "-"
                     if p is None
-                    else f"{p:.{max(decimals(variable.reported_p.lstrip('<>')), 1)}f} ({test})",
+                    else f"{i18n.p_value(p, max(decimals(variable.reported_p.lstrip('<>')), 1), 'en')} ({test})",
                     p is not None and printed_p(variable.reported_p).matches(p),
                 )
             )

@@ -15,7 +15,6 @@ from iectox.io.mapping.spec import MappingSpec
 from iectox.validate.cells import as_text
 
 
-
 def read_source(spec: MappingSpec) -> pd.DataFrame:
     """Source cells as stripped text, None where missing; index = row number as seen (header = 1)."""
     path = spec.source
