@@ -14,11 +14,13 @@ def test_demo_writes_validates_and_summarises(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "demo" / "dataset" / "infusions.csv").exists()
     assert (tmp_path / "demo" / "dataset.xlsx").exists()
-    assert result.output.count("(identical to the generated data)") == 2
+    assert result.output.count("(read back identical to the generated data)") == 2
+    assert (tmp_path / "demo" / "report" / "report.html").exists()
+    assert (tmp_path / "demo" / "report" / "report.json").exists()
     for printed in (
-        "published 0.6356, recomputed 0.6356",
-        "published 0.1202, recomputed 0.1202",
-        "published 0.0481, recomputed 0.0481",
+        "Sex 0.6356 (Pearson's Chi-squared test)",
+        "Age (years) 0.1202 (Welch Two Sample t-test)",
+        "Weight (kg) 0.0481 (Welch Two Sample t-test)",
         "levels add up to 360 of 361",
         "levels add up to 48 of 40",
     ):

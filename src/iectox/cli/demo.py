@@ -12,7 +12,11 @@ from iectox.cli.app import app
 from iectox.cli.console import console
 from iectox.cli.show import print_calibration_summary, print_findings, print_overview, progress_columns
 from iectox.cli.validate import print_issues
+from iectox.i18n import LANGUAGES
 from iectox.io import check_path, write_dataset
+from iectox.report import STAGES as REPORT_STAGES
+from iectox.report import write_report
+from iectox.study import run_study, seed_study
 from iectox.synth import STAGES, calibrate
 from iectox.synth.generate import DEFAULT_SEED
 
@@ -21,10 +25,13 @@ from iectox.synth.generate import DEFAULT_SEED
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("out/demo"),
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic cohort.")] = DEFAULT_SEED,
+    lang: Annotated[str, typer.Option(help=f"Language of the report: {', '.join(LANGUAGES)}.")] = "en",
 ) -> None:
-    """Build the seed-calibrated synthetic cohort, write it as CSV and XLSX, validate both, summarise it."""
-    csv_folder, workbook = out / "dataset", out / "dataset.xlsx"
-    steps = (*STAGES, "write CSV", "write XLSX", "validate CSV", "validate XLSX")
+    """Rebuild the seed study as a synthetic cohort: write it (CSV, XLSX), validate both, report it."""
+    if lang not in LANGUAGES:
+        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    csv_folder, workbook, report = out / "dataset", out / "dataset.xlsx", out / "report"
+    steps = (*STAGES, "write CSV", "write XLSX", "validate CSV", "validate XLSX", "study", *REPORT_STAGES)
     with Progress(*progress_columns(), console=console, transient=True) as progress:
         task = progress.add_task(steps[0], total=len(steps))
 
@@ -40,18 +47,31 @@ def demo(
         for stage, path in (("validate CSV", csv_folder), ("validate XLSX", workbook)):
             step(stage)
             checks.append((path, *check_path(path)))
+        read_back = checks[0][1]
+        if read_back is not None:
+            step("study")
+            study = run_study(read_back, seed_study())
+            files = write_report(study, report, lang, progress=step)
     for path, dataset, issues in checks:
         if dataset is None or issues:
             print_issues(issues)
             raise typer.Exit(1)
-        same = (
-            "identical to the generated data" if dataset.equals(result.dataset) else "DIFFERENT from the data"
-        )
-        console.print(f"[green]valid[/]: {path} ({same})", soft_wrap=True)
+        same = "identical to" if dataset.equals(result.dataset) else "DIFFERENT from"
+        console.print(f"[green]valid[/]: {path} (read back {same} the generated data)", soft_wrap=True)
     print_overview(result.dataset, "Seed study, synthetic cohort (n = 401)")
     print_findings(result)
     print_calibration_summary(result)
+    demographics = study.tables[0][1]
+    tested = "; ".join(
+        f"{r.variable.display_label()} {r.p_value:.4f} ({r.test.method})"
+        for r in demographics.results
+        if r.test
+    )
+    console.print(f"Demographics, p-values in the report: {tested}", soft_wrap=True)
     console.print(
-        f"\nResults are in [bold]{out}/[/]: the CSV tables in {csv_folder}/, the workbook {workbook}.",
+        f"\nThe dataset: [bold]{csv_folder}/[/] (CSV) and [bold]{workbook}[/] (XLSX)", soft_wrap=True
+    )
+    console.print(
+        f"The report:  [bold]{files.html}[/] (also .xlsx, .docx, .json and figures/ beside it)",
         soft_wrap=True,
     )

@@ -82,7 +82,7 @@ def print_overview(dataset: Dataset, title: str = "The cohort at a glance") -> N
 
 
 def print_calibration_summary(result: SynthResult) -> None:
-    """How many published numbers the cohort reproduces, and the p-values that it must reproduce."""
+    """How many published numbers the cohort reproduces (the full list: `iectox synth --calibrate`)."""
     records = result.calibration
     reproduced = [r for r in records if not r.status.startswith("not calibrated")]
     console.print(
@@ -90,6 +90,3 @@ def print_calibration_summary(result: SynthResult) -> None:
         f"({sum(r.status == 'exact' for r in records)} exactly, the rest to their printed precision); "
         "the others are listed by `iectox synth --calibrate`."
     )
-    for r in records:
-        if r.statistic == "p" and r in reproduced:
-            console.print(f"  p-value for {escape(r.name)}: published {r.target}, recomputed {r.achieved}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -124,6 +125,12 @@ def load_reference(spec: StudySpec) -> SummaryTable | None:
     if spec.reference == "iectox:seed":
         return seed_table()
     return read_summary_table(spec.reference)
+
+
+def seed_study() -> StudySpec:
+    """The seed study's spec, shipped with iectox (also at examples/seed_study/study.toml)."""
+    with resources.as_file(resources.files("iectox").joinpath("data", "seed", "study.toml")) as path:
+        return load_study(path)
 
 
 def load_study(path: str | Path) -> StudySpec:
