@@ -20,7 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
