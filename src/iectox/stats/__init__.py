@@ -4,6 +4,8 @@ A plain list of re-exports (one import per module), so each part of the package 
 """
 # ruff: noqa: F401
 
+from iectox.stats.compare import Comparison, compare
+from iectox.stats.policy import PRESETS, TestPolicy
 from iectox.stats.tests.adjust import benjamini_hochberg, holm
 from iectox.stats.tests.contingency import fisher_exact, pearson_chi2, yates_chi2
 from iectox.stats.tests.effects import (
@@ -26,3 +28,4 @@ from iectox.stats.tests.means import (
 )
 from iectox.stats.tests.ranks import kruskal_wallis, mann_whitney
 from iectox.stats.tests.result import REGISTRY, TESTS, NotComputable, TestResult, TestSpec
+from iectox.stats.variables import Variable
