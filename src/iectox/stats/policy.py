@@ -50,7 +50,6 @@ class TestPolicy:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-
 PRESETS: dict[str, TestPolicy] = {
     "iectox": TestPolicy(),
     "gtsummary": TestPolicy(name="gtsummary", summary="median_iqr", ordinal="chi2"),
