@@ -15,11 +15,11 @@ import pandas as pd
 
 from iectox.analysis import BY_NAME
 from iectox.i18n import tr
-from iectox.report.figures import Cohorts
+from iectox.report.figures import Cohorts, colour_at
 from iectox.stats.compare import Comparison
 from iectox.stats.render import to_frame
 from iectox.stats.table import VariableResult
-from iectox.study import Check, StudyResult, TableSpec
+from iectox.study import Check, StudyResult
 
 if TYPE_CHECKING:
     from iectox.report.methods import Methods
@@ -61,7 +61,7 @@ class Line:
 @dataclass(frozen=True)
 class Table:
     id: str
-    number: int
+    number: int | None  # None for a table shown on its own, outside a report
     title: str
     caption: str
     columns: tuple[Column, ...]
@@ -143,14 +143,11 @@ def cohort_list(result: StudyResult, lang: str) -> tuple[Cohort, ...]:
     )
 
 
-def _columns(
-    comparison: Comparison, frame: pd.DataFrame, cohorts: tuple[Cohort, ...], lang: str
-) -> tuple[Column, ...]:
+def _columns(comparison: Comparison, frame: pd.DataFrame, lang: str) -> tuple[Column, ...]:
     sizes = comparison.groups.sizes
     columns = [Column(tr("Characteristic", lang), "label")]
     for i, label in enumerate(comparison.groups.labels):
-        colour = cohorts[i].colour if i < len(cohorts) else None
-        columns.append(Column(tr(label, lang), "group", int(sizes[i]), colour))
+        columns.append(Column(tr(label, lang), "group", int(sizes[i]), colour_at(i)))
     if comparison.show_overall:
         columns.append(Column(tr("Overall", lang), "overall", int(sizes.sum())))
     for name in frame.columns[len(columns) :]:
@@ -185,20 +182,28 @@ def _extra_notes(comparison: Comparison, lang: str) -> list[str]:
 
 
 def build_table(
-    number: int, spec: TableSpec, comparison: Comparison, result: StudyResult, lang: str
+    comparison: Comparison,
+    title: str = "",
+    lang: str = "en",
+    digits: int = 1,
+    p_digits: int = 3,
+    *,
+    number: int | None = None,
+    table_id: str = "table",
 ) -> Table:
-    frame = to_frame(comparison, lang, result.spec.digits, result.spec.p_digits)
-    columns = _columns(comparison, frame, cohort_list(result, lang), lang)
+    """A comparison table as shown, from the comparison alone: the study report numbers its tables
+    ("Table 2. Demographics"); a table on its own is captioned by its title, or not at all."""
+    frame = to_frame(comparison, lang, digits, p_digits)
+    columns = _columns(comparison, frame, lang)
     lines = []
     for row in frame.itertuples(index=False):
         first, *rest = (str(v) for v in row)
         level = first.startswith("    ")
         lines.append(Line((pretty(tr(first.strip(), lang)), *rest), level))
-    title = pretty(tr(spec.title, lang))
+    title = pretty(tr(title, lang)) if title else ""
+    caption = title if number is None else f"{tr('Table', lang)} {number}. {title}"
     notes = [*comparison.footnotes(lang), *_extra_notes(comparison, lang)]
-    return Table(
-        spec.id, number, title, f"{tr('Table', lang)} {number}. {title}", columns, tuple(lines), tuple(notes)
-    )
+    return Table(table_id, number, title, caption, columns, tuple(lines), tuple(notes))
 
 
 def _statistic(check: Check, lang: str) -> str:
@@ -249,8 +254,9 @@ def check_summary(checks: tuple[CheckLine, ...], lang: str) -> str:
 
 def build_document(result: StudyResult, lang: str, methods: Methods) -> Document:
     """Everything the report shows, in `lang`; `methods` comes from `report.methods.write_methods`."""
+    digits, p_digits = result.spec.digits, result.spec.p_digits
     tables = tuple(
-        build_table(i, spec, comparison, result, lang)
+        build_table(comparison, spec.title, lang, digits, p_digits, number=i, table_id=spec.id)
         for i, (spec, comparison) in enumerate(result.tables, 1)
     )
     checks = check_lines(result, lang)

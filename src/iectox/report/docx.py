@@ -92,9 +92,10 @@ def _keep_together(word: WordTable) -> None:
 
 
 def add_table(doc, table: Table, text_width: float) -> None:
-    caption = doc.add_paragraph(style="Caption")
-    caption.add_run(table.caption).bold = True
-    caption.paragraph_format.keep_with_next = True
+    if table.caption:
+        caption = doc.add_paragraph(style="Caption")
+        caption.add_run(table.caption).bold = True
+        caption.paragraph_format.keep_with_next = True
     word = doc.add_table(rows=1 + len(table.lines), cols=len(table.columns))
     word.alignment = WD_TABLE_ALIGNMENT.CENTER
     fixed = {"label": 0.34 * text_width, "p": 2.3, "stat": 1.8}
@@ -164,12 +165,17 @@ def _styles(doc) -> None:
     doc.styles["Caption"].font.italic = False
 
 
+def blank(tables: tuple[Table, ...]) -> tuple[object, float]:
+    """An empty document in the report's styles, landscape if a table is wide; and its text width in cm."""
+    doc = new_document()
+    _styles(doc)
+    return doc, _page(doc, any(len(t.columns) > WIDE for t in tables))
+
+
 def build(document: Document, figures: list[tuple[str, Path]]) -> object:
     """The Word document; `figures` are (caption, PNG path)."""
     lang = document.lang
-    doc = new_document()
-    _styles(doc)
-    text_width = _page(doc, any(len(t.columns) > WIDE for t in document.tables))
+    doc, text_width = blank(document.tables)
     doc.add_heading(document.title, level=0)
     if document.period:
         doc.add_paragraph(tr("Period: {period}", lang).format(period=document.period))

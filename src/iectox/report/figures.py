@@ -40,6 +40,11 @@ STYLE = {
 DPI = 200
 
 
+def colour_at(index: int) -> str:
+    """The colour of the `index`-th cohort in display order, in every figure and table."""
+    return OKABE_ITO[index % len(OKABE_ITO)]
+
+
 @dataclass(frozen=True)
 class Cohorts:
     """The groups compared: the column they come from, their keys in display order, labels and colours."""
@@ -59,7 +64,7 @@ class Cohorts:
         return tr(self.labels.get(key, key.replace("_", " ").capitalize()), lang)
 
     def colour(self, key: str) -> str:
-        return OKABE_ITO[self.keys.index(key) % len(OKABE_ITO)]
+        return colour_at(self.keys.index(key))
 
     def rows(self, frame: pd.DataFrame, key: str) -> pd.DataFrame:
         return frame[frame[self.by].astype("string") == key]

@@ -139,8 +139,9 @@ def table_html(table: Table, lang: str) -> str:
                 cells.append(f'<td class="{column.kind}">{escape(text)}</td>')
         rows.append(f'<tr class="{"level" if line.level else "var"}">{"".join(cells)}</tr>')
     notes = "".join(f"<li>{escape(n)}</li>" for n in table.footnotes)
+    caption = f"<figcaption>{escape(table.caption)}</figcaption>" if table.caption else ""
     return (
-        f'<figure class="table" id="table-{escape(table.id)}"><figcaption>{escape(table.caption)}</figcaption>'
+        f'<figure class="table" id="table-{escape(table.id)}">{caption}'
         f'<table class="result">{_colgroup(table)}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         f'<ol class="notes">{notes}</ol></figure>'
     )

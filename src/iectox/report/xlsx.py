@@ -46,7 +46,7 @@ def _widths(sheet: Worksheet, widths: list[float]) -> None:
 
 
 def table_sheet(sheet: Worksheet, table: Table) -> None:
-    sheet["A1"] = table.caption
+    sheet["A1"] = table.caption or None
     sheet["A1"].font = TITLE
     header = 3
     for j, column in enumerate(table.columns, 1):

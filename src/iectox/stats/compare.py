@@ -3,6 +3,7 @@
     table = compare(frame, by="cohort", variables=["sex", "age", Variable("crs_grade", kind="toxicity")])
     table = table.add_p().add_overall().add_smd().add_q("holm")
     table.to_frame()
+    table.to_docx("table1.docx", title="Demographics")  # or .to_html(), .to_xlsx(path)
 
 Every verb returns a new table; the input frame is never modified. Tests run on complete cases; missing
 values are counted per group and shown.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -99,6 +101,28 @@ class Comparison:
         from iectox.stats.render import to_markdown
 
         return to_markdown(self, lang, digits, p_digits)
+
+    def to_html(self, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3) -> str:
+        """A self-contained HTML page holding this table as the study report shows it."""
+        from iectox.report.single import html_page
+
+        return html_page(self, title, lang, digits, p_digits)
+
+    def to_xlsx(
+        self, path: str | Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
+    ) -> Path:
+        """A one-sheet workbook, formatted as the study report's table sheets; written whole or not at all."""
+        from iectox.report.single import write_xlsx
+
+        return write_xlsx(self, Path(path), title, lang, digits, p_digits)
+
+    def to_docx(
+        self, path: str | Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
+    ) -> Path:
+        """A Word document holding this table as the study report prints it, with its footnotes."""
+        from iectox.report.single import write_docx
+
+        return write_docx(self, Path(path), title, lang, digits, p_digits)
 
     def footnotes(self, lang: str = "en") -> list[str]:
         from iectox.stats.render import footnotes

@@ -1,6 +1,7 @@
 """A comparison table as a pandas frame, as Markdown, with its footnotes, and as records for JSON.
 
-HTML, XLSX and DOCX renderings are built from `to_frame` and `footnotes` in `iectox.report`.
+HTML, XLSX and DOCX renderings are built from `to_frame` and `footnotes` by `iectox.report.document`,
+for a whole report or for one table alone (`iectox.report.single`).
 """
 
 from __future__ import annotations
