@@ -179,4 +179,5 @@ def test_identifiers_unique_references_valid_and_incomplete_times_only_where_all
     assert ep["onset_at_time_known"].all() and adm["given_at_time_known"].all()
     day_only = (~ep["resolved_at_time_known"].fillna(True).astype(bool)).mean()
     assert 0.03 < day_only < 0.15
-    assert len(data["observations"]) == 0
+    observed = data["observations"]
+    assert observed["infusion_id"].isin(inf.index).all() and observed["observed_at_time_known"].all()

@@ -28,6 +28,7 @@ from iectox.synth.management import (
     last_per_infusion,
     tocilizumab,
 )
+from iectox.synth.observations import synthetic_observations
 from iectox.synth.outcomes import follow_up
 from iectox.synth.scaling import scale_targets
 from iectox.synth.tables import dataset
@@ -156,13 +157,20 @@ def simulate(targets: list[GroupTargets], seed: int, progress: Progress | None =
     return dataset(cohort, a.crs_grade, a.icans_grade, episodes, doses, outcomes)
 
 
+def with_observations(data: Dataset, seed: int) -> Dataset:
+    """The dataset with bedside observation series behind its episodes (see `synth.observations`)."""
+    series = synthetic_observations(data, np.random.default_rng([seed, 2]))
+    return Dataset.from_frames({**data.tables, "observations": series})
+
+
 def calibrate(
     table: str | Path | SummaryTable | None = None, seed: int = DEFAULT_SEED, progress: Progress | None = None
 ) -> SynthResult:
-    """The published cohort itself: same group sizes, every consistent count exact, moments as printed."""
+    """The published cohort itself: same group sizes, every consistent count exact, moments as printed, and
+    observation series whose ASTCT grades match the episodes (but a stated few)."""
     summary = _table(table)
     targets, findings = build_targets(summary, tune_p=True)
-    data = simulate(targets, seed, progress)
+    data = with_observations(simulate(targets, seed, progress), seed)
     return SynthResult(data, findings, calibration_records(summary, targets, findings, data), summary)
 
 
@@ -171,9 +179,12 @@ def generate(
     seed: int = 1,
     table: str | Path | SummaryTable | None = None,
     progress: Progress | None = None,
+    observations: bool = False,
 ) -> Dataset:
-    """`n` infusions with the published proportions and moments (seed study by default), for benchmarks."""
+    """`n` infusions with the published proportions and moments (seed study by default), for benchmarks;
+    observation series only when asked for (about 30 rows per infusion)."""
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     targets, _ = build_targets(_table(table), tune_p=False)
-    return simulate(scale_targets(targets, n), seed, progress)
+    data = simulate(scale_targets(targets, n), seed, progress)
+    return with_observations(data, seed) if observations else data

@@ -1,7 +1,8 @@
 """Administrations: tocilizumab for CRS and corticosteroids for CRS and ICANS, dose by dose.
 
-Tocilizumab follows its label (tocilizumab SmPC; clinical_rules.md): 8 mg/kg IV, at most 800 mg, repeated
-no sooner than 8 h, at most 3 doses in 24 h and 4 in total. The calibrated quantities are made exact here:
+Tocilizumab follows its label (tocilizumab SmPC; clinical_rules.md): the dose is the label's, asked of
+`iectox.management.dosing` (8 mg/kg, 12 mg/kg under 30 kg, at most 800 mg), repeated no sooner than 8 h, at
+most 3 doses in 24 h and 4 in total. The calibrated quantities are made exact here:
 the sum over treated patients of their mean dose, the sum of CRS-onset-to-first-dose delays (to the minute)
 and the total number of injections. Corticosteroids follow the management pathway (dexamethasone 10 mg;
 methylprednisolone 1 g/day x 3 for grade 4 ICANS).
@@ -13,12 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iectox.management.dosing import TOCILIZUMAB_CRS_MAX_DOSE_MG, tocilizumab_dose_mg
 from iectox.schema.vocabularies import DRUG, REASON
 from iectox.synth.select import adjust_total, largest_remainder
 
-MG_PER_KG = 8.0
-MAX_DOSE_MG = 800.0
-DOSE_TOLERANCE = 0.10  # each patient's dose within +/-10 % of 8 mg/kg (unless capped)
+DOSE_TOLERANCE = 0.10  # each patient's dose within +/-10 % of the label dose (unless capped)
 MAX_INJECTIONS = 4
 MIN_INTERVAL_MIN = 8 * 60
 DAY_MIN = 24 * 60
@@ -32,21 +32,22 @@ DRUGS, REASONS = DRUG.codes, REASON.codes
 
 
 def base_dose_mg(weight_tenths: np.ndarray) -> np.ndarray:
-    """8 mg/kg of actual weight, capped at 800 mg."""
-    return np.minimum(MAX_DOSE_MG, MG_PER_KG * weight_tenths / 10.0)
+    """The label dose at each weight; the cohort keeps weights in tenths of a kg so that means are exact."""
+    return tocilizumab_dose_mg(weight_tenths / 10.0)
 
 
 def dose_plan(weight_tenths: np.ndarray, total_mg: int | None, rng: np.random.Generator) -> np.ndarray:
-    """Integer doses (mg) near 8 mg/kg, each within +/-10 %, capped at 800 mg, adding up to `total_mg`."""
-    exact = MG_PER_KG * weight_tenths / 10.0
-    capped = exact >= MAX_DOSE_MG
-    low = np.where(capped, MAX_DOSE_MG, np.ceil(exact * (1 - DOSE_TOLERANCE))).astype(np.int64)
-    high = np.where(capped, MAX_DOSE_MG, np.minimum(MAX_DOSE_MG, np.floor(exact * (1 + DOSE_TOLERANCE))))
+    """Integer doses (mg) near the label dose, each within +/-10 %, capped at 800 mg, adding up to `total_mg`."""
+    cap = TOCILIZUMAB_CRS_MAX_DOSE_MG
+    label = base_dose_mg(weight_tenths)
+    capped = label >= cap
+    low = np.where(capped, cap, np.ceil(label * (1 - DOSE_TOLERANCE))).astype(np.int64)
+    high = np.where(capped, cap, np.minimum(cap, np.floor(label * (1 + DOSE_TOLERANCE))))
     high = high.astype(np.int64)
     if total_mg is None or not (~capped).any():
-        return np.rint(np.minimum(exact, MAX_DOSE_MG)).astype(np.int64)
-    scale = (total_mg - MAX_DOSE_MG * capped.sum()) / exact[~capped].sum()
-    dose = np.where(capped, MAX_DOSE_MG, np.rint(exact * scale)).astype(np.int64)
+        return np.rint(label).astype(np.int64)
+    scale = (total_mg - cap * capped.sum()) / label[~capped].sum()
+    dose = np.where(capped, cap, np.rint(label * scale)).astype(np.int64)
     dose = np.clip(dose, low, high)
     return adjust_total(dose, total_mg, low, high, rng)
 
