@@ -1,0 +1,172 @@
+"""`iectox grade PATH --out DIR`: ASTCT 2019 grades of every observation, episodes, and agreement with the record.
+
+PATH is a dataset (an .xlsx workbook or a folder of CSV files) or a lone observations CSV file (the columns of
+the observations table plus an optional `age_years`; blank = adult), read and checked with the same cell
+parsing and rules as a dataset.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.markup import escape
+
+from iectox.cli.app import app
+from iectox.cli.console import console, err_console
+from iectox.cli.validate import DatesOption, print_issues, settings_from_options
+from iectox.dataset import Dataset
+from iectox.errors import DatasetInvalid, Issue, SourceError
+from iectox.grading import (
+    AGREES,
+    DISAGREES,
+    GradingSettings,
+    agreement,
+    episodes_from_grades,
+    grade_observations,
+    observations_with_age,
+)
+from iectox.io import read_dataset
+from iectox.io.atomic import atomic_file
+from iectox.io.csvdir import read_csv_table
+from iectox.io.text import column_text
+from iectox.schema import CONTRACT, Column, Kind, Schema, Table
+from iectox.validate import Settings, check_raw
+from iectox.validate.cells import parse_column
+from iectox.validate.structure import check_headers
+
+AGE = Column(
+    "age_years",
+    Kind.NUMBER,
+    "Age (children below the CAPD age are graded by CAPD).",
+    minimum=0,
+    maximum=110,
+    unit="years",
+)
+GRADES = (
+    Column("crs_grade", Kind.INTEGER, "ASTCT 2019 CRS grade."),
+    Column("crs_reason", Kind.TEXT, "Why."),
+    Column("icans_grade", Kind.INTEGER, "ASTCT 2019 ICANS grade."),
+    Column("icans_reason", Kind.TEXT, "Why."),
+)
+EPISODE_TEXT = (
+    Column("infusion_id", Kind.TEXT, ""),
+    Column("syndrome", Kind.TEXT, ""),
+    Column("onset_at", Kind.DATETIME, ""),
+    Column("resolved_at", Kind.DATETIME, ""),
+    Column("max_grade", Kind.INTEGER, ""),
+    Column("recorded_max_grade", Kind.INTEGER, ""),
+    Column("recorded_scale", Kind.TEXT, ""),
+    Column("agrees", Kind.TEXT, ""),
+)
+
+
+def _lone_schema() -> tuple[Schema, Table]:
+    """The contract with only an observations table required, its infusion_id referring to nothing (there is
+    no infusions table to look in) and `age_years` allowed."""
+    observations = CONTRACT.table("observations")
+    columns = [
+        dataclasses.replace(c, references=None) if c.name == "infusion_id" else c
+        for c in observations.columns
+    ]
+    lone = dataclasses.replace(observations, columns=(*columns, AGE), required=True)
+    tables = [
+        lone if t.name == lone.name else dataclasses.replace(t, required=False) for t in CONTRACT.tables
+    ]
+    return Schema(tuple(tables)), lone
+
+
+def read_observations_csv(path: Path, settings: Settings) -> tuple[pd.DataFrame | None, list[Issue]]:
+    """A lone observations CSV, typed and checked like the observations table of a dataset."""
+    raw = read_csv_table(path)
+    schema, table = _lone_schema()
+    dataset, issues = check_raw({"observations": raw}, settings, where=path.name, schema=schema)
+    if dataset is None:
+        return None, issues
+    named, _ = check_headers(table, raw)
+    named = named.dropna(how="all") if len(named.columns) else named
+    age = (
+        parse_column(named[AGE.name], AGE.kind, settings).values.to_numpy(
+            dtype="float64", na_value=float("nan")
+        )
+        if AGE.name in named
+        else float("nan")
+    )
+    return dataset["observations"].assign(age_years=age), issues
+
+
+def _write(frame: pd.DataFrame, columns: tuple[Column, ...], path: Path) -> None:
+    text = pd.DataFrame({c.name: column_text(frame, c) for c in columns}, index=frame.index)
+    with atomic_file(path) as tmp:
+        text.to_csv(tmp, index=False)
+
+
+def _load(path: Path, settings: Settings) -> tuple[pd.DataFrame, Dataset]:
+    if path.is_file() and path.suffix.lower() == ".csv":
+        observations, issues = read_observations_csv(path, settings)
+        if observations is None:
+            raise DatasetInvalid(issues)
+        if issues:
+            print_issues(issues)
+        return observations, Dataset()
+    dataset = read_dataset(path, settings)
+    return observations_with_age(dataset), dataset
+
+
+@app.command()
+def grade(
+    path: Annotated[
+        Path, typer.Argument(help="A dataset (.xlsx or CSV folder) or a lone observations .csv.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for graded_observations.csv and episodes.csv.")],
+    capd_age: Annotated[float, typer.Option(help="Children younger than this are graded by CAPD.")] = 12.0,
+    dates: DatesOption = "iso",
+) -> None:
+    """Grade CRS and ICANS (ASTCT 2019) from observations; episodes and agreement with the recorded grades."""
+    settings = settings_from_options(dates, None, None)
+    try:
+        grading = GradingSettings(capd_age=capd_age)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    try:
+        with console.status(f"Reading and checking {path}...") as status:
+            observations, dataset = _load(path, settings)
+            status.update(f"Grading {len(observations):,} observations...")
+            graded = grade_observations(observations, grading)
+            status.update("Building episodes and comparing with the record...")
+            table = agreement(dataset, episodes_from_grades(graded))
+            status.update(f"Writing {out}...")
+            columns = (*CONTRACT.table("observations").columns, AGE, *GRADES)
+            _write(graded, columns, out / "graded_observations.csv")
+            _write(table, EPISODE_TEXT, out / "episodes.csv")
+    except SourceError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    except DatasetInvalid as exc:
+        print_issues(exc.issues)
+        errors = sum(i.severity == "error" for i in exc.issues)
+        console.print(f"[red]{escape(str(path))}: {errors} error(s); nothing was graded.[/]", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    _summary(graded, table, out)
+
+
+def _summary(graded: pd.DataFrame, table: pd.DataFrame, out: Path) -> None:
+    computed = table.drop_duplicates(["infusion_id", "syndrome"])
+    episodes = computed[(computed["max_grade"] >= 1).fillna(False)]
+    by_syndrome = ", ".join(f"{n} {s}" for s, n in episodes["syndrome"].value_counts().sort_index().items())
+    compared = table["agrees"].isin([AGREES, DISAGREES]).sum()
+    same = (table["agrees"] == AGREES).sum()
+    agreement_text = (
+        f"agreement with recorded ASTCT 2019 grades {same}/{compared} ({100 * same / compared:.1f} %)"
+        if compared
+        else "no infusion has both a computed and a recorded ASTCT 2019 grade to compare"
+    )
+    console.print(
+        f"[green]{len(graded):,} observation rows graded[/]; {len(episodes)} episodes"
+        f"{f' ({by_syndrome})' if by_syndrome else ''}; {agreement_text}. Written to {escape(str(out))}.",
+        soft_wrap=True,
+        highlight=False,
+    )

@@ -1,0 +1,90 @@
+"""ASTCT 2019 grading of CRS and ICANS from bedside observations, episodes, and agreement with recorded grades.
+
+    graded = grade_observations(dataset["observations"])      # + crs_grade, crs_reason, icans_grade, icans_reason
+    episodes = episodes_from_grades(graded)                    # onset, resolution, max grade per infusion
+    table = agreement(dataset, episodes)                       # recorded vs computed, ASTCT only
+    concordance(dataset, "CRS", rows="Lee2014", columns="ASTCT2019")
+
+Every grade carries its reason in words; a grade computed with missing inputs is a lower bound and says so.
+Grade 5 (death) is never computed from observations: `agreement` carries it from a recorded death.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from iectox.dataset import Dataset
+from iectox.grading.agreement import AGREES, DISAGREES, OTHER_SCALE, agreement, concordance, same_grade_share
+from iectox.grading.astct_crs import grade_crs
+from iectox.grading.astct_icans import DEFAULT_CAPD_AGE, grade_icans
+from iectox.grading.episodes import episodes_from_grades
+from iectox.grading.ice import ICE_ITEMS, ice_as_recorded, ice_score
+from iectox.grading.inputs import GradingInputError
+
+__all__ = [
+    "AGREES",
+    "DISAGREES",
+    "GRADE_COLUMNS",
+    "ICE_ITEMS",
+    "OTHER_SCALE",
+    "GradingInputError",
+    "GradingSettings",
+    "agreement",
+    "concordance",
+    "episodes_from_grades",
+    "grade_dataset",
+    "grade_observations",
+    "ice_as_recorded",
+    "ice_score",
+    "observations_with_age",
+    "same_grade_share",
+]
+
+GRADE_COLUMNS = ("crs_grade", "crs_reason", "icans_grade", "icans_reason")
+
+
+@dataclass(frozen=True)
+class GradingSettings:
+    """Settings of ASTCT grading; each default is the consensus value and is printed in `docs/grading.md`.
+
+    `capd_age`: children younger than this (`age_years`) are assessed with CAPD instead of ICE (ASTCT 2019 uses
+    12 years; the cut-off is a setting because paediatric protocols differ).
+    """
+
+    capd_age: float = DEFAULT_CAPD_AGE
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.capd_age <= 30:
+            raise ValueError(f"capd_age must be an age in years (0-30), not {self.capd_age!r}")
+
+
+def grade_observations(observations: pd.DataFrame, settings: GradingSettings | None = None) -> pd.DataFrame:
+    """The observations with `crs_grade`, `crs_reason`, `icans_grade` and `icans_reason` added.
+
+    Columns are those of the `observations` table (absent ones count as not recorded), plus optional
+    `age_years` (blank = adult) and ICE items (`ICE_ITEMS`). Grades are Int64, blank when no input of the
+    syndrome was recorded; reasons are categorical text. Vectorised: no Python runs per row.
+    """
+    settings = settings or GradingSettings()
+    crs_grade, crs_reason = grade_crs(observations)
+    icans_grade, icans_reason = grade_icans(observations, settings.capd_age)
+    graded = observations.copy(deep=False)
+    graded["crs_grade"] = crs_grade
+    graded["crs_reason"] = pd.Series(crs_reason, index=observations.index)
+    graded["icans_grade"] = icans_grade
+    graded["icans_reason"] = pd.Series(icans_reason, index=observations.index)
+    return graded
+
+
+def observations_with_age(dataset: Dataset) -> pd.DataFrame:
+    """The dataset's observations with `age_years` taken from the infusion's `age_at_infusion`."""
+    observations = dataset["observations"]
+    ages = dataset["infusions"].drop_duplicates("infusion_id").set_index("infusion_id")["age_at_infusion"]
+    return observations.assign(age_years=observations["infusion_id"].map(ages).astype("float64"))
+
+
+def grade_dataset(dataset: Dataset, settings: GradingSettings | None = None) -> pd.DataFrame:
+    """`grade_observations` on a dataset's observations, children recognised from the infusion's age."""
+    return grade_observations(observations_with_age(dataset), settings)

@@ -1,0 +1,270 @@
+"""ASTCT 2019 CRS grade of each observation.
+
+Source: Lee DW, Santomasso BD, Locke FL, et al. ASTCT consensus grading for cytokine release syndrome and
+neurologic toxicity associated with immune effector cells. Biol Blood Marrow Transplant 2019;25:625-638
+(Table 2), as reproduced in the project's `clinical_rules.md`. Each rule below is one function, vectorised
+over NumPy arrays; `grade_crs` applies them to an observations frame.
+
+Grade 5 (death from CRS) cannot be seen in one observation: `iectox.grading.agreement` carries it from a
+recorded episode whose outcome is death, and nothing here ever produces it.
+
+Missing values. A blank is not "normal": each observation is graded twice, with every missing input at its
+mildest and at its most severe value. The mildest gives the grade; when the most severe gives more, the grade
+is a lower bound, and the reason says so and names the inputs that could raise it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from iectox.grading.inputs import NOT_RECORDED, category, check_range, flag, number
+from iectox.grading.reasons import build_reasons, missing_list, number_text, pack_bits, value_codes
+from iectox.schema.vocabularies import OXYGEN_DEVICE
+
+FEVER_C = 38.0
+LOW_FLOW_MAX_L_MIN = 6.0
+NASAL_CANNULA = OXYGEN_DEVICE.codes.index("nasal_cannula")
+MECHANICAL_VENTILATION = OXYGEN_DEVICE.codes.index("mechanical_ventilation")
+DEVICE_GRADE_BY_CODE = {
+    "none": 0,
+    "nasal_cannula": 2,  # low-flow; > 6 L/min makes it grade 3 (crs_hypoxia_grade)
+    "blow_by": 2,
+    "high_flow_cannula": 3,
+    "facemask": 3,
+    "non_rebreather": 3,
+    "venturi": 3,
+    "cpap": 4,
+    "bipap": 4,
+    "mechanical_ventilation": 4,
+}
+# Indexed by the device's position in the vocabulary; the last slot (index -1) is "device not recorded".
+DEVICE_GRADE = np.array([DEVICE_GRADE_BY_CODE[c] for c in OXYGEN_DEVICE.codes] + [0], dtype=np.int8)
+INPUTS = (
+    "temperature_c",
+    "hypotension",
+    "vasopressors",
+    "vasopressin",
+    "oxygen_device",
+    "oxygen_l_min",
+    "antipyretic_or_anticytokine_given",
+)
+FEVER_GATE = (
+    0,
+    6,
+)  # temperature and antipyretic/anti-cytokine therapy decide whether CRS can be graded at all
+
+
+def crs_fever(temperature_c: np.ndarray) -> np.ndarray:
+    """Fever is a temperature >= 38.0 °C (ASTCT 2019, Table 2, footnote: fever is defined as >= 38 °C)."""
+    with np.errstate(invalid="ignore"):
+        return temperature_c >= FEVER_C
+
+
+def crs_hypotension_grade(
+    hypotension: np.ndarray, vasopressors: np.ndarray, vasopressin: np.ndarray
+) -> np.ndarray:
+    """Hypotension not requiring vasopressors = 2; requiring a vasopressor with or without vasopressin = 3;
+    requiring multiple vasopressors (excluding vasopressin) = 4 (ASTCT 2019, Table 2).
+
+    `vasopressors` counts pressors other than vasopressin. Vasopressin alone counts as one vasopressor (grade 3):
+    the table's grade 3 is "a vasopressor with or without vasopressin" and vasopressin is left out only of the
+    count of "multiple vasopressors" for grade 4. Pressors running mean hypotension needing them, whatever the
+    hypotension flag says.
+    """
+    pressors = vasopressors + (vasopressin & (vasopressors == 0))
+    grade = np.where(pressors >= 1, 3, np.where(hypotension, 2, 0))
+    return np.where(pressors >= 2, 4, grade).astype(np.int8)
+
+
+def crs_hypoxia_grade(oxygen_device: np.ndarray, oxygen_l_min: np.ndarray) -> np.ndarray:
+    """Low-flow nasal cannula (<= 6 L/min) or blow-by = 2; high-flow nasal cannula (> 6 L/min), facemask,
+    non-rebreather or Venturi mask = 3; positive pressure (CPAP, BiPAP, intubation and mechanical ventilation)
+    = 4 (ASTCT 2019, Table 2 and footnote on the 6 L/min boundary).
+
+    `oxygen_device` holds vocabulary positions, -1 when not recorded: oxygen at a recorded flow through an
+    unrecorded device is at least low-flow oxygen (grade 2).
+    """
+    grade = DEVICE_GRADE[oxygen_device]
+    with np.errstate(invalid="ignore"):
+        grade = np.where((oxygen_device == NASAL_CANNULA) & (oxygen_l_min > LOW_FLOW_MAX_L_MIN), 3, grade)
+        grade = np.where((oxygen_device == NOT_RECORDED) & (oxygen_l_min > 0), 2, grade)
+    return grade.astype(np.int8)
+
+
+def astct_crs_grade(
+    fever: np.ndarray,
+    fever_not_required: np.ndarray,
+    hypotension_grade: np.ndarray,
+    hypoxia_grade: np.ndarray,
+) -> np.ndarray:
+    """The grade is set by the more severe of hypotension and hypoxia; fever alone is grade 1. Fever is
+    required to diagnose CRS, except once antipyretics or anti-cytokine therapy (tocilizumab, corticosteroids)
+    were given: then hypotension and hypoxia grade CRS without fever (ASTCT 2019, Table 2 and text)."""
+    organ = np.maximum(hypotension_grade, hypoxia_grade)
+    crs = fever | (fever_not_required & (organ > 0))
+    return np.where(crs, np.maximum(organ, fever.astype(np.int8)), 0).astype(np.int8)
+
+
+class _Observed:
+    """The CRS inputs of an observations frame, with the mildest and most severe fill of each missing one."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.temperature = check_range(number(frame, "temperature_c"), "temperature_c", 25, 45)
+        self.hypotension = flag(frame, "hypotension")
+        self.vasopressors = check_range(number(frame, "vasopressors"), "vasopressors", 0, 20)
+        self.vasopressin = flag(frame, "vasopressin")
+        self.device = category(frame, "oxygen_device", OXYGEN_DEVICE)
+        self.flow = check_range(number(frame, "oxygen_l_min"), "oxygen_l_min", 0, 100)
+        self.given = flag(frame, "antipyretic_or_anticytokine_given")
+        self.missing = [
+            np.isnan(self.temperature),
+            self.hypotension == NOT_RECORDED,
+            np.isnan(self.vasopressors),
+            self.vasopressin == NOT_RECORDED,
+            self.device == NOT_RECORDED,
+            np.isnan(self.flow),
+            self.given == NOT_RECORDED,
+        ]
+
+    def components(
+        self, worst: tuple[bool, ...] | None = None, rows: np.ndarray | slice = slice(None)
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(fever, fever_not_required, hypotension grade, hypoxia grade), each input at its mildest value when
+        missing, or at its most severe where `worst[i]` is True."""
+        worst = worst or (False,) * len(INPUTS)
+        m = [mask[rows] for mask in self.missing]
+        temperature = np.where(m[0] & worst[0], FEVER_C, self.temperature[rows])
+        hypotension = np.where(m[1], worst[1], self.hypotension[rows] == 1)
+        vasopressors = np.where(m[2], 2.0 if worst[2] else 0.0, self.vasopressors[rows])
+        vasopressin = np.where(m[3], worst[3], self.vasopressin[rows] == 1)
+        device = np.where(m[4] & worst[4], MECHANICAL_VENTILATION, self.device[rows])
+        flow = np.where(m[5] & worst[5], np.inf, self.flow[rows])
+        given = np.where(m[6], worst[6], self.given[rows] == 1)
+        return (
+            crs_fever(temperature),
+            given,
+            crs_hypotension_grade(hypotension, vasopressors, vasopressin),
+            crs_hypoxia_grade(device, flow),
+        )
+
+
+def _raising(
+    obs: _Observed, grade: np.ndarray, rows: np.ndarray, also_worst: tuple[int, ...] = ()
+) -> list[np.ndarray]:
+    """Per input, the `rows` where it is missing and its most severe value (with the inputs `also_worst`)
+    would give a higher grade."""
+    masks = []
+    for i in range(len(INPUTS)):
+        worst = tuple(j == i or j in also_worst for j in range(len(INPUTS)))
+        higher = astct_crs_grade(*obs.components(worst, rows)) > grade[rows]
+        mask = np.zeros(len(grade), dtype=bool)
+        mask[rows] = obs.missing[i][rows] & higher
+        masks.append(mask)
+    return masks
+
+
+def grade_crs(frame: pd.DataFrame) -> tuple[pd.Series, pd.Categorical]:
+    """ASTCT 2019 CRS grade (Int64, blank when no CRS input was recorded) and its reason, for every row."""
+    obs = _Observed(frame)
+    fever, given, hypotension_grade, hypoxia_grade = obs.components()
+    grade = astct_crs_grade(fever, given, hypotension_grade, hypoxia_grade)
+    worst = astct_crs_grade(*obs.components((True,) * len(INPUTS)))
+    lower = worst > grade
+    # The missing inputs that could raise the grade, named in the reason: those that could on their own, or,
+    # when none could, the missing fever-gate inputs together with what they would let through.
+    bits = pack_bits(_raising(obs, grade, np.flatnonzero(lower)))[0]
+    gated = np.flatnonzero(lower & (bits == 0))
+    if gated.size:
+        gate = pack_bits(
+            [obs.missing[i] if i in FEVER_GATE else np.zeros_like(lower) for i in range(len(INPUTS))]
+        )
+        bits[gated] = (pack_bits(_raising(obs, grade, gated, FEVER_GATE))[0] | gate[0])[gated]
+    gradable = ~np.logical_and.reduce(obs.missing[:6])
+    grade_shown = np.where(gradable, grade, 5)
+
+    organ = np.maximum(hypotension_grade, hypoxia_grade)
+    hypotension_drives = (grade >= 2) & (hypotension_grade == grade)
+    hypoxia_drives = (grade >= 2) & (hypoxia_grade == grade)
+    pressors = np.clip(np.nan_to_num(obs.vasopressors), 0, 9).astype(np.int64)
+    hypotension_detail = np.where(hypotension_drives, 1 + pressors * 2 + (obs.vasopressin == 1), 0)
+    device_detail = np.where(hypoxia_drives, obs.device.astype(np.int64) + 2, 0)
+    shows_temperature = grade <= 1  # the flow is shown when hypoxia sets the grade
+    value, values, n_values = value_codes(
+        np.where(shows_temperature, obs.temperature, obs.flow), shows_temperature | hypoxia_drives
+    )
+    fields = {
+        "grade": (grade_shown, 6),
+        "fever": (np.where(np.isnan(obs.temperature), 2, fever).astype(np.int64), 3),
+        "masked": (((grade >= 1) & ~fever & given).astype(np.int64), 2),
+        "ignored": (((grade == 0) & (organ > 0)).astype(np.int64), 2),
+        "hypotension": (hypotension_detail, 21),
+        "device": (device_detail, len(OXYGEN_DEVICE.codes) + 2),
+        "value": (value, n_values),
+        "missing": (np.where(lower, bits, 0), 1 << len(INPUTS)),
+    }
+    reasons = build_reasons(fields, lambda f: crs_reason_text(f, values))
+    grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
+    return pd.Series(grades, index=frame.index, name="crs_grade"), reasons
+
+
+def _hypotension_text(detail: int) -> str:
+    pressors, vasopressin = divmod(detail - 1, 2)
+    if pressors == 0 and vasopressin:
+        return "vasopressin alone (counts as one vasopressor)"
+    if pressors == 0:
+        return "hypotension without vasopressors"
+    noun = "vasopressor" if pressors == 1 else "vasopressors"
+    return f"{pressors} {noun}" + (" with vasopressin" if vasopressin else "")
+
+
+DEVICE_TEXT = {
+    "none": "room air",
+    "nasal_cannula": "nasal cannula",
+    "blow_by": "blow-by oxygen",
+    "high_flow_cannula": "high-flow nasal cannula",
+    "facemask": "facemask",
+    "non_rebreather": "non-rebreather mask",
+    "venturi": "Venturi mask",
+    "cpap": "CPAP",
+    "bipap": "BiPAP",
+    "mechanical_ventilation": "intubation / mechanical ventilation",
+}
+
+
+def _device_text(detail: int, flow: float | None) -> str:
+    code = detail - 2
+    flow_text = f" {number_text(flow)} L/min" if flow is not None else ""
+    if code == NOT_RECORDED:
+        return f"oxygen{flow_text}, device not recorded"
+    if code == NASAL_CANNULA:
+        if flow is None:
+            return "low-flow nasal cannula, flow not recorded"
+        return ("low-flow" if flow <= LOW_FLOW_MAX_L_MIN else "high-flow") + f" nasal cannula{flow_text}"
+    return DEVICE_TEXT[OXYGEN_DEVICE.codes[code]] + flow_text
+
+
+def crs_reason_text(f: dict[str, int], values: np.ndarray) -> str:
+    """The sentence for one combination of reason fields (see `grade_crs`)."""
+    if f["grade"] == 5:
+        return "not gradable: no CRS input recorded"
+    value = float(values[f["value"] - 1]) if f["value"] else None
+    head = f"grade {f['grade']}" + (" (lower bound)" if f["missing"] else "") + ": "
+    if f["grade"] == 0:
+        body = "no fever recorded" if f["fever"] == 2 else f"no fever ({number_text(value, 1)} °C)"
+        if f["ignored"]:
+            body += "; hypotension or hypoxia without fever is not graded as CRS"
+    elif f["grade"] == 1:
+        body = f"fever {number_text(value, 1)} °C without hypotension or hypoxia"
+    else:
+        drivers = []
+        if f["hypotension"]:
+            drivers.append(_hypotension_text(f["hypotension"]))
+        if f["device"]:
+            drivers.append(_device_text(f["device"], value))
+        body = " and ".join(drivers)
+        if f["masked"]:
+            body += " (fever not required after antipyretic or anti-cytokine therapy)"
+    if f["missing"]:
+        body += f"; not recorded: {missing_list(f['missing'], INPUTS)}"
+    return head + body

@@ -1,0 +1,177 @@
+"""ASTCT 2019 ICANS grade of each observation: adults by ICE, children below the CAPD age by CAPD.
+
+Source: Lee et al., Biol Blood Marrow Transplant 2019;25:625 (Tables 5 and 6 for adults, Table 8 for children),
+as reproduced in the project's `clinical_rules.md`. The most severe domain not attributable to another cause
+sets the grade: each domain is one function below, vectorised over NumPy arrays; `grade_icans` applies them to
+an observations frame. Missing inputs are handled as in `astct_crs`: the mildest value gives the grade, and the
+reason says "lower bound" and names each missing domain that could raise it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from iectox.grading.ice import ice_as_recorded
+from iectox.grading.inputs import NOT_RECORDED, category, check_range, flag, number
+from iectox.grading.reasons import build_reasons, missing_list, pack_bits
+from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, SEIZURE
+
+DEFAULT_CAPD_AGE = 12.0
+CAPD_DELIRIUM = 9
+UNAROUSABLE = CONSCIOUSNESS.codes.index("unarousable")
+# Grade of each code, in vocabulary order; the last slot (index -1) is "not recorded", graded at its mildest.
+CONSCIOUSNESS_GRADE = np.array([0, 1, 2, 3, 4, 0], dtype=np.int8)
+SEIZURE_GRADE = np.array([0, 3, 3, 4, 0], dtype=np.int8)
+CEREBRAL_EDEMA_GRADE = np.array([0, 3, 4, 0], dtype=np.int8)
+# The most severe grade each domain can give, for lower bounds: assessment (ICE or CAPD), consciousness,
+# seizure, motor findings, cerebral oedema.
+DOMAIN_WORST = (3, 4, 4, 4, 4)
+ADULT_INPUTS = ("ice_score", "consciousness", "seizure", "motor_weakness", "cerebral_edema")
+CHILD_INPUTS = ("capd_score", *ADULT_INPUTS[1:])
+CONSCIOUSNESS_TEXT = {
+    1: "wakes spontaneously",
+    2: "wakes to voice",
+    3: "wakes only to tactile stimulus",
+    4: "unarousable",
+}
+SEIZURE_TEXT = {
+    1: "clinical seizure resolving rapidly",
+    2: "non-convulsive EEG seizure resolving with intervention",
+    3: "prolonged (> 5 min) or repetitive seizures",
+}
+CEREBRAL_EDEMA_TEXT = {1: "focal/local cerebral oedema on imaging", 2: "diffuse cerebral oedema"}
+
+
+def uses_capd(age_years: np.ndarray, capd_age: float = DEFAULT_CAPD_AGE) -> np.ndarray:
+    """Children under 12 (the cut-off is a setting) are assessed with CAPD instead of ICE (ASTCT 2019, Table 8);
+    a blank age counts as an adult."""
+    with np.errstate(invalid="ignore"):
+        return age_years < capd_age
+
+
+def icans_ice_grade(ice_score: np.ndarray) -> np.ndarray:
+    """ICE 7-9 = 1, 3-6 = 2, 0-2 = 3, 10 = 0 (ASTCT 2019, Table 6). ICE 0 while awake is grade 3; ICE 0
+    because the patient is unarousable is grade 4 through the consciousness domain."""
+    with np.errstate(invalid="ignore"):
+        grade = np.where(ice_score <= 9, 1, 0)
+        grade = np.where(ice_score <= 6, 2, grade)
+        return np.where(ice_score <= 2, 3, grade).astype(np.int8)
+
+
+def icans_capd_grade(capd_score: np.ndarray) -> np.ndarray:
+    """Children: CAPD >= 9 = 3; CAPD < 9 is graded by consciousness (wakes spontaneously = 1, to voice = 2),
+    unable to perform CAPD (unarousable) = 4 through the consciousness domain (ASTCT 2019, Table 8)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(capd_score >= CAPD_DELIRIUM, 3, 0).astype(np.int8)
+
+
+def icans_consciousness_grade(consciousness: np.ndarray) -> np.ndarray:
+    """Depressed consciousness: wakes spontaneously = 1, wakes to voice = 2, wakes only to tactile stimulus
+    = 3, unarousable or needing vigorous or repeated stimuli (stupor, coma) = 4 (ASTCT 2019, Table 6)."""
+    return CONSCIOUSNESS_GRADE[consciousness]
+
+
+def icans_seizure_grade(seizure: np.ndarray) -> np.ndarray:
+    """Any clinical seizure resolving rapidly, or non-convulsive EEG seizures resolving with intervention = 3;
+    prolonged (> 5 min) or repetitive seizures without return to baseline = 4 (ASTCT 2019, Table 6)."""
+    return SEIZURE_GRADE[seizure]
+
+
+def icans_motor_grade(motor_weakness: np.ndarray) -> np.ndarray:
+    """Deep focal motor weakness (hemiparesis, paraparesis) = 4 (ASTCT 2019, Table 6)."""
+    return np.where(motor_weakness == 1, 4, 0).astype(np.int8)
+
+
+def icans_cerebral_edema_grade(cerebral_edema: np.ndarray) -> np.ndarray:
+    """Focal/local oedema on imaging = 3; diffuse oedema, decerebrate or decorticate posturing, cranial nerve VI
+    palsy, papilloedema or Cushing's triad = 4 (ASTCT 2019, Table 6)."""
+    return CEREBRAL_EDEMA_GRADE[cerebral_edema]
+
+
+def astct_icans_grade(*domain_grades: np.ndarray) -> np.ndarray:
+    """The most severe domain sets the grade; ICE 10 (or CAPD < 9) with no other domain = no ICANS."""
+    return np.maximum.reduce(domain_grades).astype(np.int8)
+
+
+def grade_icans(frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE) -> tuple[pd.Series, pd.Categorical]:
+    """ASTCT 2019 ICANS grade (Int64, blank when no ICANS input was recorded) and its reason, for every row."""
+    child = uses_capd(number(frame, "age_years"), capd_age)
+    ice = ice_as_recorded(frame)
+    capd = check_range(number(frame, "capd_score"), "capd_score", 0, 32)
+    consciousness = category(frame, "consciousness", CONSCIOUSNESS)
+    seizure = category(frame, "seizure", SEIZURE)
+    motor = flag(frame, "motor_weakness")
+    edema = category(frame, "cerebral_edema", CEREBRAL_EDEMA)
+    score = np.where(child, capd, ice)
+    domains = (
+        np.where(child, icans_capd_grade(capd), icans_ice_grade(ice)),
+        icans_consciousness_grade(consciousness),
+        icans_seizure_grade(seizure),
+        icans_motor_grade(motor),
+        icans_cerebral_edema_grade(edema),
+    )
+    missing = (
+        np.isnan(score),
+        consciousness == NOT_RECORDED,
+        seizure == NOT_RECORDED,
+        motor == NOT_RECORDED,
+        edema == NOT_RECORDED,
+    )
+    grade = astct_icans_grade(*domains)
+    raising = [m & (top > grade) for m, top in zip(missing, DOMAIN_WORST, strict=True)]
+    bits, n_bits = pack_bits(raising)
+    gradable = ~np.logical_and.reduce(missing)
+    drives = [(grade >= 1) & (d == grade) for d in domains]
+    shown_score = (drives[0] | (grade == 0)) & ~missing[0]
+    awake = (consciousness != NOT_RECORDED) & (consciousness != UNAROUSABLE)
+    fields = {
+        "grade": (np.where(gradable, grade, 5).astype(np.int64), 6),
+        "child": (child.astype(np.int64), 2),
+        "score": (np.where(shown_score, np.nan_to_num(score) + 1, 0).astype(np.int64), 34),
+        "awake": ((shown_score & awake).astype(np.int64), 2),
+        "consciousness": (np.where(drives[1], consciousness + 1, 0).astype(np.int64), 6),
+        "seizure": (np.where(drives[2], seizure + 1, 0).astype(np.int64), 5),
+        "motor": (drives[3].astype(np.int64), 2),
+        "edema": (np.where(drives[4], edema + 1, 0).astype(np.int64), 4),
+        "missing": (np.where(gradable, bits, 0), n_bits),
+    }
+    reasons = build_reasons(fields, icans_reason_text)
+    grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
+    return pd.Series(grades, index=frame.index, name="icans_grade"), reasons
+
+
+def _score_text(f: dict[str, int]) -> str:
+    value = f["score"] - 1
+    if f["child"]:
+        return f"CAPD {value} (child)"
+    return f"ICE {value}/10" + (" while awake" if value == 0 and f["awake"] else "")
+
+
+def icans_reason_text(f: dict[str, int]) -> str:
+    """The sentence for one combination of reason fields (see `grade_icans`)."""
+    if f["grade"] == 5:
+        return "not gradable: no ICANS input recorded"
+    head = f"grade {f['grade']}" + (" (lower bound)" if f["missing"] else "") + ": "
+    drivers = []
+    if f["score"]:
+        drivers.append(_score_text(f))
+    if f["consciousness"]:
+        text = CONSCIOUSNESS_TEXT[f["consciousness"] - 1]
+        if f["consciousness"] - 1 == UNAROUSABLE:
+            text += " (unable to perform CAPD)" if f["child"] else " (cannot perform ICE)"
+        drivers.append(text)
+    if f["seizure"]:
+        drivers.append(SEIZURE_TEXT[f["seizure"] - 1])
+    if f["motor"]:
+        drivers.append("deep focal motor weakness")
+    if f["edema"]:
+        drivers.append(CEREBRAL_EDEMA_TEXT[f["edema"] - 1])
+    if f["grade"] == 0:
+        body = (drivers[0] + ", no other domain affected") if drivers else "no ICANS sign recorded"
+    else:
+        body = " and ".join(drivers)
+    if f["missing"]:
+        names = CHILD_INPUTS if f["child"] else ADULT_INPUTS
+        body += f"; not recorded: {missing_list(f['missing'], names)}"
+    return head + body

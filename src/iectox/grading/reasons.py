@@ -1,0 +1,63 @@
+"""Reasons in words for millions of rows: a categorical whose codes are computed with NumPy.
+
+Each reason is determined by a few small integer fields (grade, which domain set it, the device, a value...).
+The fields are packed into one integer key per row (mixed radix), the key is factorised once, and only the
+distinct keys, a few hundred in practice, are turned into sentences. No Python runs per row, and the result is
+a pandas categorical: one copy of each sentence, however many rows share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+Fields = Mapping[str, tuple[np.ndarray, int]]  # name -> (non-negative int codes, number of possible codes)
+
+
+def value_codes(values: np.ndarray, shown: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Codes 1..k of the distinct `values` where `shown` (0 elsewhere or when NaN), the distinct values, and k+1."""
+    codes, uniques = pd.factorize(np.where(shown, values, np.nan))
+    return codes + 1, np.asarray(uniques, dtype="float64"), len(uniques) + 1
+
+
+def build_reasons(fields: Fields, render: Callable[[dict[str, int]], str]) -> pd.Categorical:
+    """One sentence per row: `render` is called once for each distinct combination of the fields."""
+    names = list(fields)
+    sizes = [fields[name][1] for name in names]
+    if np.prod(np.array(sizes, dtype=float)) >= 2**62:
+        raise OverflowError("too many combinations of reason fields for one 64-bit key")
+    n = len(next(iter(fields.values()))[0]) if fields else 0
+    key = np.zeros(n, dtype=np.int64)
+    for name, size in zip(names, sizes, strict=True):
+        key *= size
+        key += fields[name][0]
+    codes, uniques = pd.factorize(key)
+    decoded: dict[str, np.ndarray] = {}
+    rest = np.asarray(uniques, dtype=np.int64)
+    for name, size in zip(reversed(names), reversed(sizes), strict=True):
+        decoded[name], rest = rest % size, rest // size
+    texts = [render({name: int(decoded[name][i]) for name in names}) for i in range(len(uniques))]
+    text_codes, categories = pd.factorize(np.array(texts, dtype=object))
+    return pd.Categorical.from_codes(text_codes[codes], categories=categories)
+
+
+def missing_list(bits: int, names: Sequence[str]) -> str:
+    """The names whose bit is set, for "not recorded: a, b"."""
+    return ", ".join(name for i, name in enumerate(names) if bits >> i & 1)
+
+
+def pack_bits(masks: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
+    """One small integer per row from boolean masks (bit i = masks[i]), and the number of possible values."""
+    bits = np.zeros(len(masks[0]), dtype=np.int64)
+    for i, mask in enumerate(masks):
+        bits |= mask.astype(np.int64) << i
+    return bits, 1 << len(masks)
+
+
+def number_text(value: float, decimals: int = 0) -> str:
+    """A recorded number as a person wrote it: 8, 6.5, 38.0 (`decimals` is the least number of decimals)."""
+    if value == round(value, decimals):
+        return f"{value:.{decimals}f}"
+    return repr(float(value))

@@ -1,0 +1,228 @@
+"""ASTCT 2019 CRS grade per observation: every cell of the consensus table, its boundaries, and missing inputs.
+
+Each case quotes the rule it reproduces from clinical_rules.md (Lee et al., BBMT 2019;25:625, Table 2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from iectox.dataset import conform
+from iectox.grading import GradingInputError, grade_observations
+from iectox.grading.astct_crs import crs_hypotension_grade, crs_hypoxia_grade
+from iectox.schema import CONTRACT
+
+ROW_1 = "| 1 | >= 38.0 C | none | none |"
+ROW_2 = "| 2 | >= 38.0 C | not needing vasopressors | low-flow nasal cannula (<= 6 L/min) or blow-by |"
+ROW_3 = (
+    "| 3 | >= 38.0 C | one vasopressor, with or without vasopressin | high-flow nasal cannula (> 6 L/min), "
+    "facemask, non-rebreather or Venturi mask |"
+)
+ROW_4 = (
+    "| 4 | >= 38.0 C | several vasopressors (vasopressin not counted) | positive pressure: CPAP, BiPAP, "
+    "intubation / mechanical ventilation |"
+)
+WORSE = "The grade is set by the more severe of hypotension and hypoxia."
+FEVER = (
+    "Fever is required to diagnose CRS; once antipyretics or anti-cytokine therapy (tocilizumab, "
+    "corticosteroids) were given, fever is no longer required and hypotension/hypoxia drive the grade."
+)
+SIX = "Boundary at 6 L/min: <= 6 is low-flow (grade 2), > 6 is high-flow (grade 3)."
+
+NORMAL = {
+    "infusion_id": "INF-1",
+    "observed_at": pd.Timestamp("2024-03-06 14:00"),
+    "temperature_c": 37.0,
+    "hypotension": False,
+    "vasopressors": 0,
+    "vasopressin": False,
+    "oxygen_device": "none",
+    "oxygen_l_min": 0.0,
+    "antipyretic_or_anticytokine_given": False,
+}
+FEBRILE = {**NORMAL, "temperature_c": 38.5}
+
+
+def graded(*rows: dict) -> pd.DataFrame:
+    """The rows typed as the dataset types the observations table, then graded."""
+    return grade_observations(conform(CONTRACT.table("observations"), pd.DataFrame(list(rows))))
+
+
+CASES = [
+    # rule quoted, inputs (changes to a febrile, otherwise normal observation), grade
+    (ROW_1, {}, 1),
+    (ROW_1, {"temperature_c": 38.0}, 1),
+    (ROW_2, {"hypotension": True}, 2),
+    (ROW_2, {"oxygen_device": "nasal_cannula", "oxygen_l_min": 2.0}, 2),
+    (ROW_2, {"oxygen_device": "blow_by", "oxygen_l_min": None}, 2),
+    (ROW_3, {"hypotension": True, "vasopressors": 1}, 3),
+    (ROW_3, {"hypotension": True, "vasopressors": 1, "vasopressin": True}, 3),
+    (ROW_3, {"oxygen_device": "nasal_cannula", "oxygen_l_min": 8.0}, 3),
+    (ROW_3, {"oxygen_device": "high_flow_cannula", "oxygen_l_min": 40.0}, 3),
+    (ROW_3, {"oxygen_device": "facemask", "oxygen_l_min": 8.0}, 3),
+    (ROW_3, {"oxygen_device": "non_rebreather", "oxygen_l_min": 15.0}, 3),
+    (ROW_3, {"oxygen_device": "venturi", "oxygen_l_min": 10.0}, 3),
+    (ROW_4, {"hypotension": True, "vasopressors": 2}, 4),
+    (ROW_4, {"hypotension": True, "vasopressors": 3, "vasopressin": True}, 4),
+    (ROW_4, {"oxygen_device": "cpap"}, 4),
+    (ROW_4, {"oxygen_device": "bipap"}, 4),
+    (ROW_4, {"oxygen_device": "mechanical_ventilation"}, 4),
+    (WORSE, {"hypotension": True, "oxygen_device": "facemask"}, 3),
+    (WORSE, {"hypotension": True, "vasopressors": 2, "oxygen_device": "nasal_cannula", "oxygen_l_min": 2}, 4),
+    (WORSE, {"hypotension": True, "vasopressors": 1, "oxygen_device": "bipap"}, 4),
+    (FEVER, {"temperature_c": 37.5, "hypotension": True, "oxygen_device": "facemask"}, 0),
+    (FEVER, {"temperature_c": 37.5, "oxygen_device": "bipap", "antipyretic_or_anticytokine_given": True}, 4),
+    (FEVER, {"temperature_c": 36.8, "vasopressors": 1, "antipyretic_or_anticytokine_given": True}, 3),
+    (FEVER, {"temperature_c": 36.8, "antipyretic_or_anticytokine_given": True}, 0),
+]
+
+
+@pytest.mark.parametrize(("rule", "changes", "expected"), CASES)
+def test_astct_crs_table(rule, changes, expected):
+    assert graded({**FEBRILE, **changes})["crs_grade"].tolist() == [expected], rule
+
+
+BOUNDARIES = [
+    # rule, inputs, grade, reason
+    (ROW_1, {**NORMAL, "temperature_c": 37.9}, 0, "grade 0: no fever (37.9 °C)"),
+    (ROW_1, {**NORMAL, "temperature_c": 38.0}, 1, "grade 1: fever 38.0 °C without hypotension or hypoxia"),
+    (
+        SIX,
+        {**FEBRILE, "oxygen_device": "nasal_cannula", "oxygen_l_min": 6.0},
+        2,
+        "grade 2: low-flow nasal cannula 6 L/min",
+    ),
+    (
+        SIX,
+        {**FEBRILE, "oxygen_device": "nasal_cannula", "oxygen_l_min": 6.5},
+        3,
+        "grade 3: high-flow nasal cannula 6.5 L/min",
+    ),
+    (ROW_3, {**FEBRILE, "vasopressin": True}, 3, "grade 3: vasopressin alone (counts as one vasopressor)"),
+    (
+        ROW_3,
+        {**FEBRILE, "vasopressors": 1, "vasopressin": True},
+        3,
+        "grade 3: 1 vasopressor with vasopressin",
+    ),
+    (ROW_4, {**FEBRILE, "vasopressors": 2}, 4, "grade 4: 2 vasopressors"),
+    (
+        FEVER,
+        {**NORMAL, "temperature_c": 37.2, "oxygen_device": "nasal_cannula", "oxygen_l_min": 8.0},
+        0,
+        "grade 0: no fever (37.2 °C); hypotension or hypoxia without fever is not graded as CRS",
+    ),
+    (
+        FEVER,
+        {
+            **NORMAL,
+            "temperature_c": 37.2,
+            "oxygen_device": "nasal_cannula",
+            "oxygen_l_min": 8.0,
+            "antipyretic_or_anticytokine_given": True,
+        },
+        3,
+        "grade 3: high-flow nasal cannula 8 L/min (fever not required after antipyretic or anti-cytokine therapy)",
+    ),
+    (
+        WORSE,
+        {
+            **FEBRILE,
+            "hypotension": True,
+            "vasopressors": 1,
+            "oxygen_device": "facemask",
+            "oxygen_l_min": 10.0,
+        },
+        3,
+        "grade 3: 1 vasopressor and facemask 10 L/min",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "row", "expected", "reason"), BOUNDARIES)
+def test_boundaries_and_their_reasons(rule, row, expected, reason):
+    result = graded(row)
+    assert (result["crs_grade"][0], result["crs_reason"][0]) == (expected, reason), rule
+
+
+def test_fever_masked_after_tocilizumab():
+    """The same hypoxic, afebrile observation: no CRS before tocilizumab, grade 2 once it was given."""
+    row = {**NORMAL, "temperature_c": 37.1, "oxygen_device": "nasal_cannula", "oxygen_l_min": 3.0}
+    result = graded(row, {**row, "antipyretic_or_anticytokine_given": True})
+    assert result["crs_grade"].tolist() == [0, 2]
+
+
+MISSING = [
+    # a missing input is not normal: the grade is a lower bound and names what could raise it
+    (
+        {**FEBRILE, "vasopressin": None},
+        1,
+        "grade 1 (lower bound): fever 38.5 °C without hypotension or hypoxia; not recorded: vasopressin",
+    ),
+    (
+        {**FEBRILE, "oxygen_device": "nasal_cannula", "oxygen_l_min": None},
+        2,
+        "grade 2 (lower bound): low-flow nasal cannula, flow not recorded; not recorded: oxygen_l_min",
+    ),
+    (
+        {**NORMAL, "temperature_c": None},
+        0,
+        "grade 0 (lower bound): no fever recorded; not recorded: temperature_c",
+    ),
+    (
+        {
+            **NORMAL,
+            "temperature_c": None,
+            "antipyretic_or_anticytokine_given": None,
+            "oxygen_device": "facemask",
+        },
+        0,
+        "grade 0 (lower bound): no fever recorded; hypotension or hypoxia without fever is not graded as CRS; "
+        "not recorded: temperature_c, antipyretic_or_anticytokine_given",
+    ),
+    ({**FEBRILE, "vasopressors": 2, "vasopressin": None}, 4, "grade 4: 2 vasopressors"),
+    (
+        {**FEBRILE, "oxygen_device": None, "oxygen_l_min": 4.0},
+        2,
+        "grade 2 (lower bound): oxygen 4 L/min, device not recorded; not recorded: oxygen_device",
+    ),
+    (
+        {"infusion_id": "INF-1", "observed_at": NORMAL["observed_at"]},
+        None,
+        "not gradable: no CRS input recorded",
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "expected", "reason"), MISSING)
+def test_missing_inputs_give_a_lower_bound(row, expected, reason):
+    result = graded(row)
+    grade = result["crs_grade"][0]
+    assert (None if pd.isna(grade) else grade, result["crs_reason"][0]) == (expected, reason)
+
+
+def test_rule_functions_on_arrays():
+    assert crs_hypotension_grade(
+        np.array([False, True, False, True, True]),
+        np.array([0, 0, 0, 1, 2]),
+        np.array([False] * 2 + [True] * 3),
+    ).tolist() == [0, 2, 3, 3, 4]
+    assert crs_hypoxia_grade(
+        np.array([0, 1, 1, 2, -1, -1]), np.array([0, 6, 6.01, np.nan, 3, np.nan])
+    ).tolist() == [0, 2, 3, 2, 2, 0]
+
+
+def test_output_keeps_the_input_and_its_index():
+    frame = conform(CONTRACT.table("observations"), pd.DataFrame([NORMAL, FEBRILE])).set_axis([10, 11])
+    result = grade_observations(frame)
+    assert list(result.columns) == [*frame.columns, "crs_grade", "crs_reason", "icans_grade", "icans_reason"]
+    assert result.index.tolist() == [10, 11]
+    assert result["crs_grade"].dtype == "Int64"
+    assert "crs_grade" not in frame
+
+
+def test_codes_outside_the_vocabulary_are_refused():
+    with pytest.raises(GradingInputError, match="oxygen_device: 'masque'"):
+        grade_observations(pd.DataFrame([{**FEBRILE, "oxygen_device": "masque"}]))
