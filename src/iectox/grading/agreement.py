@@ -68,8 +68,9 @@ def agreement(dataset: Dataset, graded_episodes: pd.DataFrame) -> pd.DataFrame:
     """Each recorded CRS/ICANS grade beside the computed episode of the same infusion (`AGREEMENT_COLUMNS`).
 
     One row per infusion, syndrome and recorded scale, plus one per computed episode with nothing recorded.
-    `max_grade` is computed; it becomes 5 only when the observations show the syndrome (grade >= 1) and a
-    recorded episode of it ended in death. An infusion recorded without the syndrome counts as recorded grade
+    `max_grade` is computed; it becomes 5 only when the observations show the syndrome (grade >= 1) and the
+    record attributes a death to it (recorded grade 5, outcome death): grade 5 is death *from* the syndrome,
+    and a patient who died of an infection during a grade 2 CRS still had a grade 2 CRS. An infusion recorded without the syndrome counts as recorded grade
     0 (no scale needed for "none"). `agrees` is "yes"/"no" for ASTCT 2019 grades, "other scale, not
     compared" for any other scale, and blank when either grade is missing.
     """
@@ -88,7 +89,11 @@ def agreement(dataset: Dataset, graded_episodes: pd.DataFrame) -> pd.DataFrame:
     died = merged[KEY].merge(
         recorded.loc[recorded["death"], KEY].drop_duplicates(), how="left", indicator=True
     )
-    fatal = (died["_merge"] == "both").to_numpy() & (merged["max_grade"] >= 1).fillna(False).to_numpy()
+    fatal = (
+        (died["_merge"] == "both").to_numpy()
+        & (merged["recorded_max_grade"] == 5).fillna(False).to_numpy()
+        & (merged["max_grade"] >= 1).fillna(False).to_numpy()
+    )
     merged.loc[fatal, "max_grade"] = 5
     other = (merged["recorded_scale"] != ASTCT).fillna(False).to_numpy()
     compared = (
