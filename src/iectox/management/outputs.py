@@ -1,0 +1,116 @@
+"""`write_audit(result, out)`: audit.html, audit.xlsx, audit.json and the two figures (PNG and SVG).
+
+The HTML page and the workbook are laid out from the same `Audit`, so they never disagree; audit.json keeps
+the findings, the KPIs and the pathway used (every value with its source) for scripts and later comparison.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from iectox.i18n import LANGUAGES
+from iectox.io.atomic import atomic_file
+from iectox.management.audit import Audit
+from iectox.management.audit_html import write_html
+from iectox.management.audit_xlsx import write_xlsx
+from iectox.management.figures import delay_by_cohort, kpi_trend
+from iectox.management.kpis import HEADLINE, rule_label
+from iectox.management.words import tr
+from iectox.report.figures import save
+from iectox.schema import THERAPY
+from iectox.schema.vocabularies import SETTING
+
+FORMAT = "iectox-audit/1"
+
+
+@dataclass(frozen=True)
+class AuditFiles:
+    """Every file `write_audit` wrote; iterating gives them all, the figures last."""
+
+    folder: Path
+    html: Path
+    xlsx: Path
+    json: Path
+    figures: tuple[Path, ...]
+
+    def __iter__(self) -> Iterator[Path]:
+        yield from (self.html, self.xlsx, self.json, *self.figures)
+
+
+def default_cohort_labels(result: Audit) -> dict[str, str]:
+    """Names of the cohorts from the contract's vocabulary (settings, products); codes otherwise."""
+    by = result.pathway["kpis.cohort_by"]
+    vocabulary = {"setting": SETTING, "therapy": THERAPY}.get(by)
+    return {t.code: t.label for t in vocabulary.terms} if vocabulary else {}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()} for row in rows
+    ]
+
+
+def audit_json(result: Audit, lang: str = "en") -> dict[str, Any]:
+    """The audit as plain JSON data: pathway used, counts, KPIs and findings (sentences in `lang`)."""
+    try:
+        iectox_version = version("iectox")
+    except PackageNotFoundError:  # running from a source tree
+        iectox_version = "unknown"
+    return {
+        "format": FORMAT,
+        "iectox": iectox_version,
+        "language": lang,
+        "pathway": result.pathway.as_dict(),
+        "graded_observations": result.graded,
+        "counts": result.counts(),
+        "kpi_labels": {
+            r: rule_label(r, result.pathway, lang) for r in result.kpis_by_cohort["rule"].unique()
+        },
+        "kpis_by_cohort": _records(result.kpis_by_cohort),
+        "kpis_by_quarter": _records(result.kpis_by_quarter),
+        "findings": _records(result.findings_table(lang)),
+    }
+
+
+def write_json(result: Audit, path: Path, lang: str = "en") -> Path:
+    """Write audit.json at `path`, whole or not at all."""
+    with atomic_file(path) as tmp:
+        text = json.dumps(audit_json(result, lang), indent=2, ensure_ascii=False, default=str)
+        tmp.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def write_audit(
+    result: Audit, out: str | Path, lang: str = "en", cohort_labels: Mapping[str, str] | None = None
+) -> AuditFiles:
+    """Write audit.html, audit.xlsx, audit.json and figures/ (delay_by_cohort, kpi_trend) into `out`."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    labels = dict(cohort_labels) if cohort_labels is not None else default_cohort_labels(result)
+    trend = tr("{kpi}: by quarter of infusion", lang).format(kpi=rule_label(HEADLINE, result.pathway, lang))
+    drawn = [
+        ("delay_by_cohort", tr("Time from CRS onset to first tocilizumab by cohort", lang), delay_by_cohort),
+        ("kpi_trend", trend, kpi_trend),
+    ]
+    figures = []
+    for name, caption, draw in drawn:
+        png, svg = save(draw(result, labels, lang), out / "figures", name)
+        figures.append((name, caption, png, svg))
+    html = write_html(result, [(n, c, svg) for n, c, _, svg in figures], out / "audit.html", labels, lang)
+    xlsx = write_xlsx(result, out / "audit.xlsx", lang)
+    data = write_json(result, out / "audit.json", lang)
+    return AuditFiles(out, html, xlsx, data, tuple(p for _, _, png, svg in figures for p in (png, svg)))
+
+
+__all__ = ["FORMAT", "AuditFiles", "audit_json", "default_cohort_labels", "write_audit", "write_json"]

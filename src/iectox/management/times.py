@@ -1,0 +1,87 @@
+"""Times known to the hour or only to the day: a delay is an exact number of hours, or a range, never a guess.
+
+The dataset contract keeps a ``<column>_time_known`` flag beside each date-time: False means "that day, hour
+not recorded". Such a time stands for its whole day, so a delay involving it is only known to lie between
+two bounds; a pathway target is met when the upper bound is within it, missed when the lower bound is past
+it, and otherwise undetermined. Hour delays are reported only when both ends are exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+HOUR = pd.Timedelta(hours=1)
+DAY = pd.Timedelta(days=1)
+FAR_FUTURE = pd.Timestamp("2262-01-01")  # "not resolved (yet)": an open end of a time window
+MET, LATE, UNTREATED, UNDETERMINED = "met", "late", "untreated", "undetermined"
+
+
+def exact(known: pd.Series) -> pd.Series:
+    """Plain bool: True where the hour was recorded (missing flags count as not recorded)."""
+    return known.astype("boolean").fillna(False).astype(bool)
+
+
+def earliest(at: pd.Series, known: pd.Series) -> pd.Series:
+    """The earliest instant each value can stand for: itself, or the start of its day."""
+    return at.where(exact(known), at.dt.normalize())
+
+
+def latest(at: pd.Series, known: pd.Series) -> pd.Series:
+    """The latest instant each value can stand for: itself, or the end of its day."""
+    return at.where(exact(known), at.dt.normalize() + DAY)
+
+
+def hours_between(
+    start: pd.Series, start_known: pd.Series, end: pd.Series, end_known: pd.Series
+) -> pd.Series:
+    """Exact hours from start to end; blank unless both hours were recorded."""
+    both = exact(start_known) & exact(end_known)
+    return ((end - start) / HOUR).where(both).astype("Float64")
+
+
+def calendar_days(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Calendar days from the day of start to the day of end (day-only times give only this)."""
+    return (end.dt.normalize() - start.dt.normalize()).dt.days.astype("Float64")
+
+
+def delay_bounds(
+    start: pd.Series, start_known: pd.Series, end: pd.Series, end_known: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Lowest and highest hours the delay from start to end can be, given what was recorded."""
+    low = (earliest(end, end_known) - latest(start, start_known)) / HOUR
+    high = (latest(end, end_known) - earliest(start, start_known)) / HOUR
+    return low.astype("Float64"), high.astype("Float64")
+
+
+def against_target(low: pd.Series, high: pd.Series, target_h: float | pd.Series) -> pd.Series:
+    """met when the delay is surely within the target, late when surely beyond it, else undetermined."""
+    verdict = np.where(
+        high.le(target_h).fillna(False), MET, np.where(low.gt(target_h).fillna(False), LATE, UNDETERMINED)
+    )
+    return pd.Series(verdict, index=low.index, dtype="string")
+
+
+def quarter(day: pd.Series) -> pd.Series:
+    """Calendar quarter of a date as '2024-Q3' (sorts chronologically as text); blank without a date."""
+    text = (
+        day.dt.year.astype("Int64").astype("string") + "-Q" + day.dt.quarter.astype("Int64").astype("string")
+    )
+    return text.astype("string")
+
+
+__all__ = [
+    "FAR_FUTURE",
+    "LATE",
+    "MET",
+    "UNDETERMINED",
+    "UNTREATED",
+    "against_target",
+    "calendar_days",
+    "delay_bounds",
+    "earliest",
+    "exact",
+    "hours_between",
+    "latest",
+    "quarter",
+]
