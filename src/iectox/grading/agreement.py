@@ -71,8 +71,8 @@ def agreement(dataset: Dataset, graded_episodes: pd.DataFrame) -> pd.DataFrame:
     `max_grade` is computed; it becomes 5 only when the observations show the syndrome (grade >= 1) and the
     record attributes a death to it (recorded grade 5, outcome death): grade 5 is death *from* the syndrome,
     and a patient who died of an infection during a grade 2 CRS still had a grade 2 CRS. An infusion recorded
-    without the syndrome counts as recorded grade 0 (no scale needed for "none"). `agrees` is "yes"/"no" for ASTCT 2019 grades, "other scale, not
-    compared" for any other scale, and blank when either grade is missing.
+    without the syndrome counts as recorded grade 0 (no scale needed for "none"). `agrees` is "yes"/"no" for
+    ASTCT 2019 grades, "other scale, not compared" for any other scale, and blank when either grade is missing.
     """
     syndromes = tuple(graded_episodes["syndrome"].dropna().unique()) or tuple(STATUS_COLUMN)
     computed = graded_episodes[[c for c in AGREEMENT_COLUMNS if c in graded_episodes]]
