@@ -4,7 +4,8 @@ Every infusion is observed every 8 hours from the infusion day to a day after it
 a week), plus one observation at each episode's onset, at its peak and at its resolution. Inside a CRS
 episode the patient has fever; at the peak, the feature that defines the episode's ASTCT grade (hypotension,
 pressors, oxygen); inside an ICANS episode, an ICE score, and at the peak the ICE score or consciousness of its
-grade. So the ASTCT grade computed from the series equals the recorded grade, except for a stated share of
+grade, a few hours before the first dose given for it (the grade that prompted the treatment). So the ASTCT
+grade computed from the series equals the recorded grade, except for a stated share of
 episodes (`DISCORDANT_SHARE`) whose peak is one grade away: deliberately discordant records, for the agreement
 table to find.
 """
@@ -95,10 +96,28 @@ def _discordant(windows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     return windows.assign(grade=np.clip(moved, 1, 4))
 
 
+def _peak_before_treatment(
+    windows: pd.DataFrame, first_dose: pd.Series, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Treated episodes peak 0.5-6 h before their first dose: the grade that prompted the treatment."""
+    dose = first_dose.reindex(windows.index)
+    before = dose - pd.to_timedelta(rng.uniform(0.5, 6.0, len(windows)), unit="h")
+    inside = dose.notna() & (before > windows["onset"]) & (before < windows["end"])
+    return windows.assign(peak=windows["peak"].where(~inside, before))
+
+
+def _first_dose(dataset: Dataset, drugs: list[str], reason: str) -> pd.Series:
+    doses = dataset["administrations"]
+    chosen = doses[doses["drug"].isin(drugs) & (doses["reason"] == reason)]
+    return chosen.groupby("infusion_id")["given_at"].min()
+
+
 def synthetic_observations(dataset: Dataset, rng: np.random.Generator) -> pd.DataFrame:
     """The observations table for a synthetic dataset (see the module docstring)."""
     crs = _discordant(_windows(dataset, "CRS"), rng)
     icans = _discordant(_windows(dataset, "ICANS"), rng)
+    crs = _peak_before_treatment(crs, _first_dose(dataset, ["tocilizumab"], "CRS"), rng)
+    icans = _peak_before_treatment(icans, _first_dose(dataset, list(CORTICOSTEROIDS), "ICANS"), rng)
     series = _schedule(dataset, crs, icans)
     n = len(series)
     in_crs, crs_peak, crs_grade = _inside(series, crs)
