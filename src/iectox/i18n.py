@@ -271,6 +271,21 @@ WORDS: dict[str, dict[str, str]] = {
         "Vital status at last follow-up": "Statut vital aux dernières nouvelles",
         "Alive": "Vivant",
         "Dead": "Décédé",
+        # the report's management section (the audit's own words are in iectox.management.words)
+        "Management of CRS and ICANS": "Prise en charge du CRS et de l'ICANS",
+        "Hours from CRS onset to the first tocilizumab, median [IQR]: {cohorts}.": (
+            "Délai entre le début du CRS et le premier tocilizumab, médiane [EIQ] : {cohorts}."
+        ),
+        "No infusion was treated with tocilizumab.": "Aucune perfusion n'a été suivie de tocilizumab.",
+        "Pathway: {name} ({source}).": "Protocole : {name} ({source}).",
+        "shipped with iectox": "fourni avec iectox",
+        "iectox default pathway": "protocole par défaut d'iectox",
+        "Management pathway KPIs by cohort": "Indicateurs du protocole de prise en charge par cohorte",
+        "KPI and cohort": "Indicateur et cohorte",
+        "n eligible": "n concernés",
+        "Within target, n": "Dans l'objectif, n",
+        "Within target, %": "Dans l'objectif, %",
+        "KPIs by cohort and quarter of infusion": "Indicateurs par cohorte et trimestre de perfusion",
     },
 }
 

@@ -174,13 +174,7 @@ def render(result: Audit, figures: list[tuple[str, str, Path]], labels: Mapping[
         f'<div style="border-color:{SEVERITY_COLOURS[s]}"><span>{n}</span>{escape(tr(s, lang))}</div>'
         for s, n in result.counts().items()
     )
-    graded = tr(
-        "First grade >= 2 times come from the graded observations."
-        if result.graded
-        else "No graded observations: delays from the first grade >= 2 are blank and those targets are only "
-        "shown met when the delay from onset is already within them.",
-        lang,
-    )
+    graded = tr(GRADED_NOTE if result.graded else UNGRADED_NOTE, lang)
     pictures = "".join(
         f'<figure id="figure-{escape(name)}">{inline_svg(svg, name)}'
         f"<figcaption>{escape(tr('Figure', lang))} {i}. {escape(caption)}</figcaption></figure>"
@@ -219,6 +213,12 @@ KPI_NOTE = (
     "n: episodes the rule applies to. Within target: met / episodes that can be judged (undetermined left "
     "out). Median delay from the rule's clock with quartiles, over delays known to the hour; a negative delay "
     "means the drug came before the grade was reached."
+)
+
+GRADED_NOTE = "First grade >= 2 times come from the graded observations."
+UNGRADED_NOTE = (
+    "No graded observations: delays from the first grade >= 2 are blank and those targets are only shown met "
+    "when the delay from onset is already within them."
 )
 
 

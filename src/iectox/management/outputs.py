@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from iectox.i18n import LANGUAGES
 from iectox.io.atomic import atomic_file
@@ -89,6 +90,21 @@ def write_json(result: Audit, path: Path, lang: str = "en") -> Path:
     return path
 
 
+def audit_figures(
+    result: Audit, cohort_labels: Mapping[str, str], lang: str = "en"
+) -> list[tuple[str, str, Figure]]:
+    """The audit's two figures as (name, caption, Figure): the delay by cohort, the headline KPI by quarter."""
+    trend = tr("{kpi}: by quarter of infusion", lang).format(kpi=rule_label(HEADLINE, result.pathway, lang))
+    return [
+        (
+            "delay_by_cohort",
+            tr("Time from CRS onset to first tocilizumab by cohort", lang),
+            delay_by_cohort(result, cohort_labels, lang),
+        ),
+        ("kpi_trend", trend, kpi_trend(result, cohort_labels, lang)),
+    ]
+
+
 def write_audit(
     result: Audit, out: str | Path, lang: str = "en", cohort_labels: Mapping[str, str] | None = None
 ) -> AuditFiles:
@@ -98,14 +114,9 @@ def write_audit(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     labels = dict(cohort_labels) if cohort_labels is not None else default_cohort_labels(result)
-    trend = tr("{kpi}: by quarter of infusion", lang).format(kpi=rule_label(HEADLINE, result.pathway, lang))
-    drawn = [
-        ("delay_by_cohort", tr("Time from CRS onset to first tocilizumab by cohort", lang), delay_by_cohort),
-        ("kpi_trend", trend, kpi_trend),
-    ]
     figures = []
-    for name, caption, draw in drawn:
-        png, svg = save(draw(result, labels, lang), out / "figures", name)
+    for name, caption, figure in audit_figures(result, labels, lang):
+        png, svg = save(figure, out / "figures", name)
         figures.append((name, caption, png, svg))
     html = write_html(result, [(n, c, svg) for n, c, _, svg in figures], out / "audit.html", labels, lang)
     xlsx = write_xlsx(result, out / "audit.xlsx", lang)
@@ -113,4 +124,12 @@ def write_audit(
     return AuditFiles(out, html, xlsx, data, tuple(p for _, _, png, svg in figures for p in (png, svg)))
 
 
-__all__ = ["FORMAT", "AuditFiles", "audit_json", "default_cohort_labels", "write_audit", "write_json"]
+__all__ = [
+    "FORMAT",
+    "AuditFiles",
+    "audit_figures",
+    "audit_json",
+    "default_cohort_labels",
+    "write_audit",
+    "write_json",
+]

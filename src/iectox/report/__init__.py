@@ -18,6 +18,7 @@ from iectox.report.document import build_document, cohorts_of
 from iectox.report.docx import write_docx
 from iectox.report.figures import FIGURES, save
 from iectox.report.html import write_html
+from iectox.report.management import build_management, write_management_figures
 from iectox.report.methods import write_methods
 from iectox.report.records import write_json
 from iectox.report.xlsx import write_xlsx
@@ -71,13 +72,15 @@ def write_figures(result: StudyResult, folder: Path, lang: str) -> list[tuple[st
 def write_report(
     result: StudyResult, out: Path, lang: str = "en", progress: Callable[[str], None] | None = None
 ) -> ReportFiles:
-    """Write report.html, report.xlsx, report.docx, report.json, analysis_table.csv and figures/ into `out`."""
+    """Write report.html, report.xlsx, report.docx, report.json, analysis_table.csv and figures/ into `out`;
+    with the management section and its two figures when the study ran the management audit."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
     step = progress or (lambda stage: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    document = build_document(result, lang, write_methods(result, lang))
+    management = build_management(result, lang, number=len(result.tables) + 1)
+    document = build_document(result, lang, write_methods(result, lang), management)
 
     step("analysis table")
     csv = out / "analysis_table.csv"
@@ -85,13 +88,24 @@ def write_report(
         result.frame.to_csv(tmp, index=False, encoding="utf-8")
     step("figures")
     figures = write_figures(result, out / "figures", lang)
+    managing = write_management_figures(result, out / "figures", lang)
     step("HTML")
-    html = write_html(document, [(n, c, svg) for n, c, _, svg in figures], out / "report.html")
+    html = write_html(
+        document,
+        [(n, c, svg) for n, c, _, svg in figures],
+        out / "report.html",
+        [(n, c, svg) for n, c, _, svg in managing],
+    )
     step("XLSX")
     xlsx = write_xlsx(document, result.frame, out / "report.xlsx")
     step("DOCX")
-    docx = write_docx(document, [(c, png) for _, c, png, _ in figures], out / "report.docx")
-    figure_files = tuple(p for _, _, png, svg in figures for p in (png, svg))
+    docx = write_docx(
+        document,
+        [(c, png) for _, c, png, _ in figures],
+        out / "report.docx",
+        [(c, png) for _, c, png, _ in managing],
+    )
+    figure_files = tuple(p for _, _, png, svg in [*figures, *managing] for p in (png, svg))
     files = ReportFiles(out, html, xlsx, docx, out / "report.json", csv, figure_files)
     step("JSON")
     write_json(result, document, files, lang)

@@ -22,6 +22,7 @@ from iectox.stats.table import VariableResult
 from iectox.study import Check, StudyResult
 
 if TYPE_CHECKING:
+    from iectox.report.management import Management
     from iectox.report.methods import Methods
 
 MONTHS = (
@@ -105,6 +106,7 @@ class Document:
     methods: Methods
     checks: tuple[CheckLine, ...]
     check_summary: str
+    management: Management | None = None  # the management section, when the study ran the audit
 
 
 def pretty(text: str) -> str:
@@ -252,8 +254,11 @@ def check_summary(checks: tuple[CheckLine, ...], lang: str) -> str:
     return text + "."
 
 
-def build_document(result: StudyResult, lang: str, methods: Methods) -> Document:
-    """Everything the report shows, in `lang`; `methods` comes from `report.methods.write_methods`."""
+def build_document(
+    result: StudyResult, lang: str, methods: Methods, management: Management | None = None
+) -> Document:
+    """Everything the report shows, in `lang`; `methods` comes from `report.methods.write_methods`,
+    `management` from `report.management.build_management`."""
     digits, p_digits = result.spec.digits, result.spec.p_digits
     tables = tuple(
         build_table(comparison, spec.title, lang, digits, p_digits, number=i, table_id=spec.id)
@@ -270,4 +275,5 @@ def build_document(result: StudyResult, lang: str, methods: Methods) -> Document
         methods=methods,
         checks=checks,
         check_summary=check_summary(checks, lang),
+        management=management,
     )

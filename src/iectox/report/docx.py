@@ -99,9 +99,12 @@ def add_table(doc, table: Table, text_width: float) -> None:
     word = doc.add_table(rows=1 + len(table.lines), cols=len(table.columns))
     word.alignment = WD_TABLE_ALIGNMENT.CENTER
     fixed = {"label": 0.34 * text_width, "p": 2.3, "stat": 1.8}
+    groups = sum(c.kind in ("group", "overall") for c in table.columns)
+    if not groups:  # a table of statistics only (the management KPIs): they share the rest of the width
+        fixed.pop("stat")
+        groups = sum(c.kind == "stat" for c in table.columns)
     rest = text_width - sum(fixed.get(c.kind, 0) for c in table.columns)
-    groups = sum(c.kind in ("group", "overall") for c in table.columns) or 1
-    _widths(word, [fixed.get(c.kind, rest / groups) for c in table.columns])
+    _widths(word, [fixed.get(c.kind, rest / max(groups, 1)) for c in table.columns])
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     rows = word.rows  # `Table.cell(i, j)` walks the whole table each time: take each row's cells once
     for j, (column, cell) in enumerate(zip(table.columns, rows[0].cells, strict=True)):
@@ -172,8 +175,20 @@ def blank(tables: tuple[Table, ...]) -> tuple[object, float]:
     return doc, _page(doc, any(len(t.columns) > WIDE for t in tables))
 
 
-def build(document: Document, figures: list[tuple[str, Path]]) -> object:
-    """The Word document; `figures` are (caption, PNG path)."""
+def _figures(doc, figures: list[tuple[str, Path]], text_width: float, lang: str, first: int = 1) -> None:
+    for i, (caption, png) in enumerate(figures, first):
+        doc.add_picture(str(png), width=Cm(min(text_width, 17)))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_paragraph(f"{tr('Figure', lang)} {i}. {caption}", style="Caption")
+
+
+def build(
+    document: Document,
+    figures: list[tuple[str, Path]],
+    management_figures: list[tuple[str, Path]] | None = None,
+) -> object:
+    """The Word document; `figures` and `management_figures` (shown in the management section) are
+    (caption, PNG path)."""
     lang = document.lang
     doc, text_width = blank(document.tables)
     doc.add_heading(document.title, level=0)
@@ -184,10 +199,15 @@ def build(document: Document, figures: list[tuple[str, Path]]) -> object:
     for table in document.tables:
         add_table(doc, table, text_width)
     doc.add_heading(tr("Figures", lang), level=1)
-    for i, (caption, png) in enumerate(figures, 1):
-        doc.add_picture(str(png), width=Cm(min(text_width, 17)))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        doc.add_paragraph(f"{tr('Figure', lang)} {i}. {caption}", style="Caption")
+    _figures(doc, figures, text_width, lang)
+    if document.management is not None:
+        management = document.management
+        doc.add_heading(management.title, level=1)
+        doc.add_paragraph(management.headline).runs[0].bold = True
+        _note(doc, management.pathway, 9)
+        doc.add_paragraph()
+        add_table(doc, management.table, text_width)
+        _figures(doc, management_figures or [], text_width, lang, len(figures) + 1)
     doc.add_heading(tr("Methods", lang), level=1)
     for paragraph in document.methods.paragraphs:
         doc.add_paragraph(paragraph).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -200,7 +220,12 @@ def build(document: Document, figures: list[tuple[str, Path]]) -> object:
     return doc
 
 
-def write_docx(document: Document, figures: list[tuple[str, Path]], path: Path) -> Path:
+def write_docx(
+    document: Document,
+    figures: list[tuple[str, Path]],
+    path: Path,
+    management_figures: list[tuple[str, Path]] | None = None,
+) -> Path:
     with atomic_file(path) as tmp:
-        build(document, figures).save(str(tmp))
+        build(document, figures, management_figures).save(str(tmp))
     return path

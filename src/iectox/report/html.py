@@ -116,6 +116,9 @@ def _colgroup(table: Table) -> str:
     kinds = [c.kind for c in table.columns]
     label, p, stat = 30.0, 10.0, 8.0
     groups = sum(k in ("group", "overall") for k in kinds)
+    if not groups and kinds.count("stat"):  # a table of statistics only (the management KPIs): share the rest
+        label = 40.0
+        stat = (100 - label - p * kinds.count("p")) / kinds.count("stat")
     rest = 100 - label - p * kinds.count("p") - stat * kinds.count("stat")
     share = rest / max(groups, 1)
     widths = {"label": [label], "p": [p], "stat": [stat], "group": [share * 0.42, share * 0.58]}
@@ -229,25 +232,51 @@ TRACE_NOTE = (
 )
 
 
-def render(document: Document, figures: list[tuple[str, str, Path]]) -> str:
-    """The page as a string; `figures` are (name, caption, SVG path) in display order."""
+def figures_html(figures: list[tuple[str, str, Path]], lang: str, first: int = 1) -> str:
+    """The figures inline, captioned "Figure {first}.", "Figure {first + 1}."..."""
+    return "".join(
+        f'<figure id="figure-{escape(name)}">{inline_svg(svg, name)}'
+        f"<figcaption>{escape(tr('Figure', lang))} {i}. {escape(caption)}</figcaption></figure>"
+        for i, (name, caption, svg) in enumerate(figures, first)
+    )
+
+
+def management_html(document: Document, figures: list[tuple[str, str, Path]], first: int) -> str:
+    """The management section: the headline, the pathway and its source, the KPI table, the two figures."""
+    m, lang = document.management, document.lang
+    if m is None:
+        return ""
+    return (
+        f'<section id="management"><h2>{escape(m.title)}</h2><p class="summary">{escape(m.headline)}</p>'
+        f'<p class="meta">{escape(m.pathway)}</p>{table_html(m.table, lang)}'
+        f'<div class="figures">{figures_html(figures, lang, first)}</div></section>'
+    )
+
+
+def render(
+    document: Document,
+    figures: list[tuple[str, str, Path]],
+    management_figures: list[tuple[str, str, Path]] | None = None,
+) -> str:
+    """The page as a string; `figures` and `management_figures` are (name, caption, SVG path) in display
+    order, the latter shown in the management section."""
     lang = document.lang
     cohorts = "".join(
         f'<div class="cohort" style="border-color:{c.colour}"><b>{escape(c.label)}</b><span>N = {c.n}</span></div>'
         for c in document.cohorts
     )
     period = tr("Period: {period}", lang).format(period=document.period) if document.period else ""
-    sections = [("tables", "Tables"), ("figures", "Figures"), ("methods", "Methods")]
+    sections = [("tables", "Tables"), ("figures", "Figures")]
+    if document.management is not None:
+        sections.append(("management", document.management.title))
+    sections.append(("methods", "Methods"))
     if document.checks:
         sections.append(("checks", "Published vs reproduced"))
     sections.append(("trace", "How to trace a number"))
     nav = "".join(f'<a href="#{anchor}">{escape(tr(name, lang))}</a>' for anchor, name in sections)
     tables = "".join(table_html(t, lang) for t in document.tables)
-    pictures = "".join(
-        f'<figure id="figure-{escape(name)}">{inline_svg(svg, name)}'
-        f"<figcaption>{escape(tr('Figure', lang))} {i}. {escape(caption)}</figcaption></figure>"
-        for i, (name, caption, svg) in enumerate(figures, 1)
-    )
+    pictures = figures_html(figures, lang)
+    management = management_html(document, management_figures or [], len(figures) + 1)
     trace = tr(TRACE_NOTE, lang).format(csv="\0csv\0", by="\0by\0", xlsx="\0xlsx\0")
     trace = escape(trace).replace("\0csv\0", "<code>analysis_table.csv</code>")
     trace = trace.replace("\0by\0", f"<code>{escape(document.by)}</code>").replace(
@@ -263,6 +292,7 @@ def render(document: Document, figures: list[tuple[str, str, Path]]) -> str:
 <div class="cohorts">{cohorts}</div><nav>{nav}</nav></header>
 <section id="tables"><h2>{escape(tr("Tables", lang))}</h2>{tables}</section>
 <section id="figures"><h2>{escape(tr("Figures", lang))}</h2><div class="figures">{pictures}</div></section>
+{management}
 {methods_html(document)}
 {checks_html(document) if document.checks else ""}
 <section id="trace"><h2>{escape(tr("How to trace a number", lang))}</h2><p class="trace">{trace}</p></section>
@@ -271,7 +301,12 @@ def render(document: Document, figures: list[tuple[str, str, Path]]) -> str:
 """
 
 
-def write_html(document: Document, figures: list[tuple[str, str, Path]], path: Path) -> Path:
+def write_html(
+    document: Document,
+    figures: list[tuple[str, str, Path]],
+    path: Path,
+    management_figures: list[tuple[str, str, Path]] | None = None,
+) -> Path:
     with atomic_file(path) as tmp:
-        tmp.write_text(render(document, figures), encoding="utf-8")
+        tmp.write_text(render(document, figures, management_figures), encoding="utf-8")
     return path

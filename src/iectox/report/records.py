@@ -16,6 +16,7 @@ import numpy as np
 from iectox import __version__
 from iectox.io.atomic import atomic_file
 from iectox.report.document import Document
+from iectox.report.management import management_records
 from iectox.study import StudyResult
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ def report_records(result: StudyResult, document: Document, files: ReportFiles, 
                 for check in result.checks
             ],
         },
+        "management": management_records(result, document.management, lang),
         "methods": document.methods.text,
         "files": [p.relative_to(files.folder).as_posix() for p in files],
     }

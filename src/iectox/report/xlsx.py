@@ -1,4 +1,5 @@
-"""report.xlsx: one formatted sheet per table, the analysis rows every number comes from, and the checks.
+"""report.xlsx: one formatted sheet per table, the analysis rows every number comes from, the checks, and the
+management KPIs when the study ran the management audit.
 
 The table sheets are for reading and pasting; the `analysis` sheet is for tracing: filter it on a cohort
 and any count or mean of the tables can be recomputed by hand.
@@ -129,9 +130,42 @@ def checks_sheet(sheet: Worksheet, document: Document) -> None:
     sheet.freeze_panes = "A5"
 
 
+def _frame_block(sheet: Worksheet, top: int, title: str, frame: pd.DataFrame) -> int:
+    """`frame` under a bold title from row `top`, numbers as numbers; returns the next free row."""
+    sheet.cell(top, 1, title).font = BOLD
+    for j, name in enumerate(frame.columns, 1):
+        cell = sheet.cell(top + 1, j, str(name))
+        cell.font, cell.fill, cell.border = BOLD, HEAD_FILL, Border(top=RULE, bottom=THIN)
+    values = frame.astype(object).where(frame.notna(), None)
+    for i, row in enumerate(values.itertuples(index=False), top + 2):
+        for j, value in enumerate(row, 1):
+            cell = sheet.cell(i, j, value)
+            if isinstance(value, float):
+                cell.number_format = "0.0%" if frame.columns[j - 1] == "share_met" else "0.0"
+    return top + 2 + len(frame) + 1
+
+
+def management_sheet(sheet: Worksheet, document: Document) -> None:
+    """The management KPIs by cohort, then by cohort and quarter of infusion: every number of the section."""
+    management, lang = document.management, document.lang
+    assert management is not None
+    sheet["A1"] = management.title
+    sheet["A1"].font = TITLE
+    sheet["A2"] = management.headline
+    sheet["A3"] = management.pathway
+    sheet["A3"].font = NOTE
+    for k, note in enumerate(management.table.footnotes, 4):
+        sheet.cell(k, 1, note).font = NOTE
+    row = 5 + len(management.table.footnotes)
+    row = _frame_block(sheet, row, tr("KPIs by cohort", lang), management.by_cohort)
+    _frame_block(sheet, row, tr("KPIs by cohort and quarter of infusion", lang), management.by_quarter)
+    widths = {"rule": 30, "kpi": 48, "cohort": 18, "cohort_label": 28, "quarter": 10}
+    _widths(sheet, [widths.get(str(c), 12) for c in management.by_quarter.columns])
+
+
 def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
     book = Workbook()
-    taken = {"analysis", "published_vs_reproduced"}
+    taken = {"analysis", "published_vs_reproduced", "management"}
     first = True
     for table in document.tables:
         sheet = book.active if first else book.create_sheet()
@@ -141,6 +175,8 @@ def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
     analysis_sheet(book.active if first else book.create_sheet(), frame)
     book.worksheets[-1].title = "analysis"
     checks_sheet(book.create_sheet("published_vs_reproduced"), document)
+    if document.management is not None:
+        management_sheet(book.create_sheet("management"), document)
     return book
 
 

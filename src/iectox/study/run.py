@@ -9,13 +9,14 @@ import pandas as pd
 from iectox import i18n
 from iectox.analysis import BY_NAME, infusion_table
 from iectox.dataset import Dataset
+from iectox.management.audit import Audit, audit
 from iectox.published import SummaryTable
 from iectox.published.recheck import printed_p
 from iectox.published.summary_table import Variable as PublishedVariable
 from iectox.published.summary_table import decimals
 from iectox.stats.compare import Comparison, compare
 from iectox.stats.table import VariableResult
-from iectox.study.spec import StudySpec, TableSpec, load_reference
+from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class StudyResult:
     tables: tuple[tuple[TableSpec, Comparison], ...]
     reference: SummaryTable | None
     checks: tuple[Check, ...]
+    management: Audit | None = None  # the management audit, when the spec has a [management] section
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -143,4 +145,6 @@ def run_study(dataset: Dataset, spec: StudySpec) -> StudyResult:
         keys = _group_keys(spec, reference)
         for table, comparison in tables:
             checks += _checks(table, comparison, reference, keys, spec.digits)
-    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks))
+    pathway = load_management_pathway(spec)
+    management = audit(dataset, pathway) if pathway is not None else None
+    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management)

@@ -4,6 +4,8 @@
 [cohorts]    by (a column of the analysis table), order, labels
 [analysis]   settings of the derived columns (grading scale, corticosteroid window...)
 [tests]      preset (iectox, gtsummary, r_tableone, py_tableone) and overrides, p_digits, digits
+[management] pathway ("iectox:default" or a pathway TOML relative to the spec): audit the management of
+             CRS and ICANS against it (`iectox.management.audit`); no section, no audit
 [[tables]]   id, title, variables = [{ name, label, kind, summary, test, levels, level_labels,
              among, top, reference }, ...]
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 from iectox.analysis import BY_NAME, AnalysisSettings
 from iectox.errors import SpecError
+from iectox.management.pathway import Pathway, default_pathway, load_pathway
 from iectox.published import SummaryTable, read_summary_table, seed_table
 from iectox.stats.policy import PRESETS, TestPolicy
 from iectox.stats.variables import Variable
@@ -64,6 +67,10 @@ class StudySpec:
     digits: int
     p_digits: int
     tables: tuple[TableSpec, ...]
+    management: str | None = None  # the pathway to audit against: "iectox:default" or a path; None: no audit
+
+
+DEFAULT_PATHWAY = "iectox:default"
 
 
 def _fail(path: Path, where: str, message: str) -> SpecError:
@@ -127,6 +134,32 @@ def load_reference(spec: StudySpec) -> SummaryTable | None:
     return read_summary_table(spec.reference)
 
 
+def load_management_pathway(spec: StudySpec) -> Pathway | None:
+    """The pathway the study's management is audited against, if its spec has a [management] section."""
+    if spec.management is None:
+        return None
+    if spec.management == DEFAULT_PATHWAY:
+        return default_pathway()
+    return load_pathway(spec.management)
+
+
+def _management(doc: dict[str, Any], path: Path) -> str | None:
+    if "management" not in doc:
+        return None
+    section = doc["management"]
+    unknown = set(section) - {"pathway"}
+    if unknown:
+        raise _fail(path, "[management]", f"unknown key(s) {', '.join(sorted(unknown))}; allowed: pathway")
+    pathway = section.get("pathway", DEFAULT_PATHWAY)
+    if not isinstance(pathway, str) or not pathway:
+        raise _fail(path, "[management] pathway", f"{pathway!r} should be {DEFAULT_PATHWAY!r} or a file")
+    if pathway.startswith("iectox:"):
+        if pathway != DEFAULT_PATHWAY:
+            raise _fail(path, "[management] pathway", f"'{pathway}' is unknown; use {DEFAULT_PATHWAY!r}")
+        return pathway
+    return str(path.parent / pathway)
+
+
 def seed_study() -> StudySpec:
     """The seed study's spec, shipped with iectox (also at examples/seed_study/study.toml)."""
     with resources.as_file(resources.files("iectox").joinpath("data", "seed", "study.toml")) as path:
@@ -181,4 +214,5 @@ def load_study(path: str | Path) -> StudySpec:
         digits=tests.get("digits", 1),
         p_digits=tests.get("p_digits", 3),
         tables=tuple(tables),
+        management=_management(doc, path),
     )
