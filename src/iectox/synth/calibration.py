@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from iectox.analysis import infusion_table
 from iectox.dataset import Dataset
 from iectox.published import SummaryTable, Variable
 from iectox.published.consistency import LEVELS_VS_N
@@ -20,11 +20,11 @@ from iectox.published.summary_table import decimals
 from iectox.schema import INDICATION
 from iectox.schema.model import fold
 from iectox.schema.vocabularies import EPISODE_OUTCOME, SEX
+from iectox.stats.tests import pearson_chi2, student_t, welch_t, yates_chi2
 from iectox.synth.contradictions import SynthFinding
 from iectox.synth.moments import p_window
 from iectox.synth.targets import KNOWN, GroupTargets
 
-CORTICOSTEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone", "prednisolone", "corticosteroid")
 EXACT, PRINTED = "exact", "to printed precision"
 
 
@@ -41,26 +41,18 @@ class CalibrationRecord:
 
 
 class Measures:
-    """The quantities of the published table, recomputed from a dataset, per setting."""
+    """The quantities of the published table, recomputed per setting from the analysis table of the dataset:
+    the same definitions as any report of it (`iectox.analysis`)."""
 
     def __init__(self, data: Dataset):
-        self.inf = data["infusions"].set_index("infusion_id")
-        sex = data["patients"].set_index("patient_id")["sex"]
-        self.inf["sex"] = self.inf["patient_id"].map(sex)
-        episodes = data["toxicity_episodes"]
-        self.crs = episodes[episodes["syndrome"] == "CRS"].groupby("infusion_id")
-        self.icans = episodes[episodes["syndrome"] == "ICANS"].groupby("infusion_id")["max_grade"].max()
-        adm = data["administrations"]
-        toci = adm[adm["drug"] == "tocilizumab"]
-        self.toci = toci.groupby("infusion_id")
-        self.steroid = set(adm.loc[adm["drug"].isin(CORTICOSTEROIDS), "infusion_id"])
+        self.frame = infusion_table(data).set_index("infusion_id")
 
     def rows(self, setting: str) -> pd.DataFrame:
-        return self.inf[self.inf["setting"] == setting]
+        return self.frame[self.frame["cohort"] == setting]
 
-    def treated(self, setting: str) -> pd.Index:
-        rows = self.rows(setting).index
-        return rows[rows.isin(self.toci.size().index)]
+    def treated(self, setting: str) -> pd.DataFrame:
+        rows = self.rows(setting)
+        return rows[rows["tocilizumab"].fillna(False).astype(bool)]
 
     def levels(self, variable: Variable, group: str, setting: str) -> dict[str, int]:
         """Generated count for each level the group prints ('Other': indications it does not name)."""
@@ -78,46 +70,39 @@ class Measures:
                 for lvl in levels
             }
         if name in ("crs_grade", "icans_grade"):
-            return self._grades(name, rows, levels)
+            return self._grades(rows[name], levels)
         treated = self.treated(setting)
         if name == "tocilizumab":
             return {lvl: len(treated) if fold(lvl) == "yes" else len(rows) - len(treated) for lvl in levels}
         if name == "corticosteroids_with_tocilizumab":
-            yes = int(treated.isin(list(self.steroid)).sum())
+            yes = int(treated["corticosteroids_with_tocilizumab"].fillna(False).sum())
             return {lvl: yes if fold(lvl) == "yes" else len(treated) - yes for lvl in levels}
         if name == "crs_outcome":
-            outcome = self.crs["outcome"].first().reindex(treated)
-            return {lvl: int((outcome == EPISODE_OUTCOME.normalise(lvl)).sum()) for lvl in levels}
+            return {
+                lvl: int((treated["crs_outcome"] == EPISODE_OUTCOME.normalise(lvl)).sum()) for lvl in levels
+            }
         raise KeyError(name)
 
-    def _grades(self, name: str, rows: pd.DataFrame, levels: list[str]) -> dict[str, int]:
-        grade = (self.crs["max_grade"].max() if name == "crs_grade" else self.icans).reindex(rows.index)
-        status = rows["crs_status" if name == "crs_grade" else "icans_status"]
+    @staticmethod
+    def _grades(grade: pd.Series, levels: list[str]) -> dict[str, int]:
         out = {}
         for lvl in levels:
             key = fold(lvl)
             if key == "no":
-                out[lvl] = int((grade.isna() & (status != "unknown").fillna(True)).sum())
+                out[lvl] = int((grade == 0).sum())
             elif key == "yes":
-                out[lvl] = int(grade.notna().sum())
+                out[lvl] = int((grade >= 1).sum())
             else:
                 out[lvl] = int((grade == int(key.removeprefix("grade"))).sum())
         return out
 
     def values(self, name: str, setting: str) -> np.ndarray:
         """Per-infusion values of a continuous variable (treated infusions for the tocilizumab ones)."""
-        rows = self.rows(setting)
         if name in ("age", "weight"):
-            return rows["age_at_infusion" if name == "age" else "weight_kg"].dropna().to_numpy(float)
-        treated = self.treated(setting)
-        if name == "tocilizumab_dose_mg":
-            return self.toci["dose_mg"].mean().reindex(treated).to_numpy(float)
-        if name == "tocilizumab_injections":
-            return self.toci.size().reindex(treated).to_numpy(float)
-        if name == "days_crs_onset_to_tocilizumab":
-            first = self.toci["given_at"].min().reindex(treated)
-            onset = self.crs["onset_at"].min().reindex(treated)
-            return ((first - onset).dt.total_seconds() / 86400).to_numpy(float)
+            column = self.rows(setting)["age" if name == "age" else "weight_kg"]
+            return column.dropna().to_numpy(float)
+        if name in ("tocilizumab_dose_mg", "tocilizumab_injections", "days_crs_onset_to_tocilizumab"):
+            return self.treated(setting)[name].to_numpy(dtype=float, na_value=np.nan)
         raise KeyError(name)
 
 
@@ -188,16 +173,13 @@ def _p_record(
     if variable.is_continuous and with_sd and len(groups) == 2:
         if variable.stated_test in (None, "welch_t", "student_t"):
             a, b = (measures.values(variable.name, targets[g].setting) for g in groups)
-            equal = variable.stated_test == "student_t"
-            p = float(stats.ttest_ind(a, b, equal_var=equal).pvalue)
-            test = "Student t" if equal else "Welch t"
+            result = (student_t if variable.stated_test == "student_t" else welch_t)(a, b)
+            p, test = result.p_value, result.method
     elif not variable.is_continuous and variable.stated_test in (None, "pearson_chi2", "yates_chi2"):
         counts = [measures.levels(variable, g, targets[g].setting) for g in groups]
         observed = np.array([[c[lvl] for lvl in counts[0]] for c in counts])
-        observed = observed[:, observed.sum(axis=0) > 0]
-        yates = variable.stated_test == "yates_chi2"
-        p = float(stats.chi2_contingency(observed, correction=yates)[1])
-        test = "Yates chi-square" if yates else "Pearson chi-square"
+        result = (yates_chi2 if variable.stated_test == "yates_chi2" else pearson_chi2)(observed)
+        p, test = result.p_value, result.method
     if p is None or window is None:
         why = (
             "no SD is published, so the p-value cannot be aimed at"
