@@ -31,16 +31,6 @@ def time_known_column(name: str) -> str:
     return name + TIME_KNOWN
 
 
-def frame_columns(table: Table) -> list[str]:
-    """The columns of a table's frame: the contract's, each date-time followed by its companion."""
-    names: list[str] = []
-    for column in table.columns:
-        names.append(column.name)
-        if column.kind is Kind.DATETIME:
-            names.append(time_known_column(column.name))
-    return names
-
-
 def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with exactly the table's columns, in order, with the contract's dtypes.
 

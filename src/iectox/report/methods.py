@@ -234,7 +234,3 @@ def write_methods(result: StudyResult, lang: str = "en") -> Methods:
         missing=missing_data(result, lang),
         software=software(lang),
     )
-
-
-def methods_text(result: StudyResult, lang: str = "en") -> str:
-    return write_methods(result, lang).text
