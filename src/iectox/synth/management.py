@@ -15,12 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from iectox.management.dosing import TOCILIZUMAB_CRS_MAX_DOSE_MG, tocilizumab_dose_mg
+from iectox.management.pathway import default_pathway
 from iectox.schema.vocabularies import DRUG, REASON
 from iectox.synth.select import adjust_total, largest_remainder
 
-DOSE_TOLERANCE = 0.10  # each patient's dose within +/-10 % of the label dose (unless capped)
-MAX_INJECTIONS = 4
-MIN_INTERVAL_MIN = 8 * 60
+# The label limits the generator respects are the audit's, read from the default pathway (one place each).
+_PATHWAY = default_pathway()
+DOSE_TOLERANCE = float(_PATHWAY["tocilizumab.dose_tolerance"])  # each dose within it of the label dose
+MAX_INJECTIONS = int(_PATHWAY["tocilizumab.max_doses_per_episode"])
+MIN_INTERVAL_MIN = int(_PATHWAY["tocilizumab.min_interval_h"] * 60)
 DAY_MIN = 24 * 60
 MIN_DELAY_MIN = 30
 DEXAMETHASONE_MG = 10.0
