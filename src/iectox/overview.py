@@ -5,8 +5,11 @@ This is a quick look, not the analysis: comparison tables with tests come from `
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
+from iectox.analysis import infusion_table
 from iectox.dataset import Dataset
 from iectox.schema.vocabularies import SETTING
 
@@ -27,39 +30,27 @@ def _mean_sd(values: pd.Series, by: pd.Series) -> pd.Series:
 
 
 def cohort_overview(dataset: Dataset) -> pd.DataFrame:
-    """Rows: a few key figures; columns: each setting present, then all infusions."""
-    inf = dataset["infusions"].set_index("infusion_id")
-    patients = dataset["patients"].set_index("patient_id")
-    episodes = dataset["toxicity_episodes"]
-    doses = dataset["administrations"]
-    outcomes = dataset["outcomes"].set_index("infusion_id")
+    """Rows: a few key figures; columns: each setting present. Counted from the analysis table, so that the
+    overview and the report use the same definitions (`iectox.analysis.columns`)."""
+    frame = infusion_table(dataset)
     labels = {t.code: t.label for t in SETTING.terms}
-    setting = inf["setting"].map(labels).astype(object)
+    setting = frame["cohort"].map(labels).astype(object)
 
-    def worst(syndrome: str) -> pd.Series:
-        rows = episodes[(episodes["syndrome"] == syndrome) & (episodes["grading_scale"] == "ASTCT2019")]
-        return rows.groupby("infusion_id")["max_grade"].max().reindex(inf.index)
+    def flag(column: str, test: Callable[[pd.Series], pd.Series] = lambda s: s.astype(bool)) -> pd.Series:
+        return _n_pct(test(frame[column].dropna()).reindex(frame.index, fill_value=False), setting)
 
-    def present(syndrome: str, status: str) -> pd.Series:
-        recorded = inf.index.isin(episodes.loc[episodes["syndrome"] == syndrome, "infusion_id"])
-        return pd.Series(recorded, index=inf.index) | inf[status].eq("yes").fillna(False)
-
-    crs, icans = worst("CRS"), worst("ICANS")
-    toci = inf.index.isin(doses.loc[doses["drug"] == "tocilizumab", "infusion_id"])
     rows = {
         "Infusions": setting.value_counts().astype(str),
-        "Male sex": _n_pct(inf["patient_id"].map(patients["sex"]).eq("male"), setting),
-        "Age, mean (SD)": _mean_sd(inf["age_at_infusion"], setting),
-        "Weight kg, mean (SD)": _mean_sd(inf["weight_kg"], setting),
-        "CRS, any grade": _n_pct(present("CRS", "crs_status"), setting),
-        "CRS grade >= 3 (ASTCT)": _n_pct(crs.fillna(0).ge(3), setting),
-        "CRS status unknown": _n_pct(inf["crs_status"].eq("unknown").fillna(False), setting),
-        "ICANS, any grade": _n_pct(present("ICANS", "icans_status"), setting),
-        "ICANS grade >= 3 (ASTCT)": _n_pct(icans.fillna(0).ge(3), setting),
-        "Tocilizumab given": _n_pct(pd.Series(toci, index=inf.index), setting),
-        "Deaths during follow-up": _n_pct(
-            outcomes["status"].reindex(inf.index).eq("dead").fillna(False), setting
-        ),
+        "Male sex": _n_pct(frame["sex"].eq("male").fillna(False), setting),
+        "Age, mean (SD)": _mean_sd(frame["age"], setting),
+        "Weight kg, mean (SD)": _mean_sd(frame["weight_kg"], setting),
+        "CRS, any grade": flag("crs_any"),
+        "CRS grade >= 3 (ASTCT)": flag("crs_grade", lambda g: g >= 3),
+        "CRS status unknown": _n_pct(frame["crs_any"].isna(), setting),
+        "ICANS, any grade": flag("icans_any"),
+        "ICANS grade >= 3 (ASTCT)": flag("icans_grade", lambda g: g >= 3),
+        "Tocilizumab given": flag("tocilizumab"),
+        "Deaths during follow-up": _n_pct(frame["status"].eq("dead").fillna(False), setting),
     }
     table = pd.DataFrame(rows).T
     order = [labels[c] for c in SETTING.codes if labels[c] in table.columns]
