@@ -205,7 +205,11 @@ def therapy_class(code: str) -> str:
     return str(THERAPY.term(code).attrs["therapy_class"])
 
 
+APPROVALS: dict[tuple[str, str], str] = {
+    (t.code, indication): month for t in THERAPY.terms for indication, month in t.attrs["approvals"].items()
+}
+
+
 def approved_since(therapy: str, indication: str) -> str | None:
     """First EU authorisation month ("YYYY-MM") of a product for an indication, or None if not authorised."""
-    approvals = THERAPY.term(therapy).attrs.get("approvals", {})
-    return approvals.get(indication)  # type: ignore[union-attr]
+    return APPROVALS.get((therapy, indication))

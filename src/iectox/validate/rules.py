@@ -13,7 +13,7 @@ import pandas as pd
 
 from iectox.dataset import time_known_column
 from iectox.errors import Issue
-from iectox.schema import THERAPY
+from iectox.schema.therapies import APPROVALS
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.validate.frames import Frames, fmt
 from iectox.validate.settings import Settings
@@ -344,11 +344,7 @@ def product_authorised(frames: Frames, settings: Settings) -> Iterator[Issue]:
     commercial &= ~inf["therapy"].str.startswith("investigational")
     commercial = commercial.fillna(False).astype(bool)
     pair = inf["therapy"] + "|" + inf["indication"]
-    approvals = {
-        f"{t.code}|{indication}": month
-        for t in THERAPY.terms
-        for indication, month in t.attrs["approvals"].items()
-    }
+    approvals = {f"{therapy}|{indication}": month for (therapy, indication), month in APPROVALS.items()}
     since = pair.map(approvals).astype("string").where(commercial)
     never = commercial & since.isna()
     yield from _report(
