@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter
 from iectox.i18n import number, percent
 from iectox.management.kpis import HEADLINE, rule_label
 from iectox.management.words import tr
-from iectox.report.figures import OKABE_ITO, STYLE
+from iectox.report.figures import STYLE, colour_at
 
 if TYPE_CHECKING:
     from iectox.management.audit import Audit
@@ -48,10 +48,6 @@ def _quarter_range(values: pd.Series) -> list[str]:
         return []
     periods = pd.period_range(present[0].replace("-", ""), present[-1].replace("-", ""), freq="Q")
     return [f"{p.year}-Q{p.quarter}" for p in periods]
-
-
-def _colour(index: int) -> str:
-    return OKABE_ITO[index % len(OKABE_ITO)]
 
 
 def delay_by_cohort(
@@ -102,13 +98,13 @@ def delay_by_cohort(
                 medianprops={"color": "#222222", "linewidth": 1.6},
             )
             for i, patch in enumerate(box["boxes"]):
-                patch.set(facecolor=to_rgba(_colour(i), 0.22), edgecolor=_colour(i))
+                patch.set(facecolor=to_rgba(colour_at(i), 0.22), edgecolor=colour_at(i))
         for i, (pos, sample) in enumerate(zip(positions, samples, strict=True)):
             ax.scatter(
                 pos + rng.uniform(-0.17, 0.17, len(sample)),
                 sample,
                 s=11,
-                color=_colour(i),
+                color=colour_at(i),
                 alpha=0.75,
                 linewidths=0,
                 zorder=3,
@@ -174,8 +170,8 @@ def kpi_trend(
             share = pd.to_numeric(part["share_met"], errors="coerce").to_numpy(float) * 100
             median = pd.to_numeric(part["median_delay_h"], errors="coerce").to_numpy(float)
             label = f"{_label(key, cohort_labels, lang)} (n = {int(part['n'].sum())})"
-            share_ax.plot(xs, share, marker="o", color=_colour(i), label=label, linewidth=1.4, markersize=4)
-            delay_ax.plot(xs, median, marker="o", color=_colour(i), linewidth=1.4, markersize=4)
+            share_ax.plot(xs, share, marker="o", color=colour_at(i), label=label, linewidth=1.4, markersize=4)
+            delay_ax.plot(xs, median, marker="o", color=colour_at(i), linewidth=1.4, markersize=4)
             for xi, yi, n in zip(xs, share, part["n"], strict=True):
                 if not np.isnan(yi):
                     share_ax.annotate(
@@ -185,7 +181,7 @@ def kpi_trend(
                         xytext=(0, 5),
                         ha="center",
                         fontsize=6.5,
-                        color=_colour(i),
+                        color=colour_at(i),
                     )
         share_ax.set_ylim(-5, 110)
         share_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0, lang)))
