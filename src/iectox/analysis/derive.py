@@ -7,6 +7,7 @@ import pandas as pd
 from iectox.analysis.columns import COLUMNS
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
+from iectox.management.times import calendar_days, hours_between
 from iectox.schema import THERAPY
 from iectox.schema.vocabularies import CORTICOSTEROIDS
 
@@ -71,19 +72,16 @@ def _tocilizumab(doses: pd.DataFrame, infusions: pd.DataFrame, crs: pd.DataFrame
     timed = toci.dropna(subset=["given_at"]).sort_values("given_at").drop_duplicates("infusion_id")
     first = timed.set_index("infusion_id")["given_at"].reindex(index)
     first_known = timed.set_index("infusion_id")["given_at_time_known"].reindex(index)
-    both_known = (first_known.fillna(False) & crs["onset_known"].fillna(False)).astype(bool)
-    hours = ((first - crs["onset"]) / HOUR).where(both_known)
+    hours = hours_between(crs["onset"], crs["onset_known"], first, first_known)
     return pd.DataFrame(
         {
             "tocilizumab": pd.Series(index.isin(toci["infusion_id"]), index=index),
             "tocilizumab_injections": injections.astype("Float64"),
             "tocilizumab_dose_mg": dose.astype("Float64"),
             "tocilizumab_dose_mg_kg": (dose / infusions["weight_kg"]).astype("Float64"),
-            "hours_crs_onset_to_tocilizumab": hours.astype("Float64"),
-            "days_crs_onset_to_tocilizumab": (hours / 24).astype("Float64"),
-            "calendar_days_crs_onset_to_tocilizumab": (
-                first.dt.normalize() - crs["onset"].dt.normalize()
-            ).dt.days.astype("Float64"),
+            "hours_crs_onset_to_tocilizumab": hours,
+            "days_crs_onset_to_tocilizumab": hours / 24,
+            "calendar_days_crs_onset_to_tocilizumab": calendar_days(crs["onset"], first),
             "_first": first,
             "_last": grouped["given_at"].max().reindex(index),
         },
