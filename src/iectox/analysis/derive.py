@@ -11,8 +11,6 @@ from iectox.management.times import calendar_days, hours_between
 from iectox.schema import THERAPY
 from iectox.schema.vocabularies import CORTICOSTEROIDS
 
-HOUR = pd.Timedelta(hours=1)
-
 
 def _scales(rows: pd.DataFrame) -> pd.Series:
     """The scales each infusion's grades were recorded on, joined ("ASTCT2019, Lee2014")."""
