@@ -1,0 +1,134 @@
+"""The demo's numbers in a layout-independent long form, so that a redesign can be checked cell by cell.
+
+`make demo` rebuilds the seed study (synthetic cohort, seed `DEFAULT_SEED`), runs the study and writes the
+report; the numbers it prints come from the frames below. Each frame is stored under `tests/golden/data/`.
+When an output's structure changes, only the extraction here changes: the stored numbers must not.
+
+Regenerate (only when a number is meant to change, saying why in the same commit):
+
+    .venv/bin/python -m tests.golden.snapshot --write
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from iectox.analysis import infusion_table
+from iectox.grading import grade_dataset
+from iectox.study import StudyResult, run_study, seed_study
+from iectox.synth import calibrate
+from iectox.synth.generate import DEFAULT_SEED
+
+DATA = Path(__file__).parent / "data"
+
+
+def comparison_cells(result: StudyResult) -> pd.DataFrame:
+    """Every number of every comparison table: one row per table, variable, level, column and statistic."""
+    rows = []
+    for spec, comparison in result.tables:
+        for r in comparison.results:
+            for row in r.rows:
+                for column, cell in enumerate(row.cells):
+                    for index, value in enumerate(cell.values):
+                        rows.append((spec.id, r.name, str(row.level), column, cell.kind, index, value))
+    columns = ["table", "variable", "level", "column", "statistic", "index", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def comparison_tests(result: StudyResult) -> pd.DataFrame:
+    """Per variable: n and missing per column, the test, its p-value and statistic, the SMD."""
+    rows = []
+    for spec, comparison in result.tables:
+        for r in comparison.results:
+            rows.append(
+                {
+                    "table": spec.id,
+                    "variable": r.name,
+                    "n": " ".join(f"{v:g}" for v in r.n),
+                    "missing": " ".join(f"{v:g}" for v in r.missing),
+                    "test": None if r.test is None else r.test.test,
+                    "p_value": None if r.test is None else r.test.p_value,
+                    "statistic": None if r.test is None else r.test.statistic,
+                    "df": None if r.test is None else r.test.df,
+                    "smd": r.smd,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def published_checks(result: StudyResult) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (c.table, c.variable, c.group, c.statistic, c.published, c.reproduced, c.agrees)
+            for c in result.checks
+        ],
+        columns=["table", "variable", "group", "statistic", "published", "reproduced", "agrees"],
+    )
+
+
+def audit_frames(result: StudyResult) -> dict[str, pd.DataFrame]:
+    audit = result.management
+    assert audit is not None
+    findings = pd.DataFrame(
+        [(f.severity, f.rule, f.infusion_id, f.episode_id, f.administration_id) for f in audit.findings],
+        columns=["severity", "rule", "infusion_id", "episode_id", "administration_id"],
+    ).sort_values(["severity", "rule", "infusion_id", "episode_id", "administration_id"], na_position="first")
+    return {
+        "audit_findings": findings.reset_index(drop=True),
+        "audit_episodes": audit.episodes,
+        "audit_timings": audit.timings,
+        "audit_adherence": audit.adherence,
+        "audit_kpis_by_cohort": audit.kpis_by_cohort,
+        "audit_kpis_by_quarter": audit.kpis_by_quarter,
+        "audit_tocilizumab": audit.tocilizumab,
+        "audit_corticosteroid_courses": audit.corticosteroid_courses,
+        "audit_corticosteroid_exposure": audit.corticosteroid_exposure,
+    }
+
+
+def snapshot() -> dict[str, pd.DataFrame]:
+    """The demo's numbers, computed as `iectox demo` computes them."""
+    dataset = calibrate(seed=DEFAULT_SEED).dataset
+    result = run_study(dataset, seed_study())
+    graded = grade_dataset(dataset)
+    keep = ["infusion_id", "observed_at", "crs_grade", "crs_reason", "icans_grade", "icans_reason"]
+    return {
+        "analysis_table": infusion_table(dataset, result.spec.analysis),
+        "comparison_cells": comparison_cells(result),
+        "comparison_tests": comparison_tests(result),
+        "published_checks": published_checks(result),
+        **audit_frames(result),
+        "graded_observations": graded[keep],
+    }
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text, floats with all their digits, blanks as empty strings: what is stored."""
+
+    def cell(value: object) -> str:
+        if value is None or value is pd.NA or value is pd.NaT:
+            return ""
+        if isinstance(value, float):
+            return "" if value != value else repr(value)
+        return str(value)
+
+    return frame.reset_index(drop=True).astype(object).map(cell)
+
+
+def write(folder: Path = DATA) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in snapshot().items():
+        as_text(frame).to_csv(folder / f"{name}.csv", index=False)
+
+
+def read(name: str, folder: Path = DATA) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--write"]:
+        sys.exit(__doc__)
+    write()
