@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.management.delays import episode_timings
 from iectox.management.episodes import audit_episodes
 from iectox.management.pathway import Pathway, default_pathway
-from iectox.management.timing import episode_timings
 
 T0 = pd.Timestamp("2024-01-10 08:00")
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from iectox.i18n import tr
-from iectox.report.figures import OKABE_ITO
-from iectox.report.single import single_table
+from iectox.render.figures import OKABE_ITO
+from iectox.render.single import single_table
 from iectox.stats.compare import Comparison, compare
 from iectox.stats.tests import TESTS
 
@@ -131,4 +131,4 @@ def test_an_unknown_language_writes_nothing(table, tmp_path):
 def test_importing_stats_loads_no_report_library():
     code = "import sys, iectox.stats; print(*sys.modules)"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert not {"matplotlib", "docx", "openpyxl", "iectox.report"} & set(loaded.stdout.split())
+    assert not {"matplotlib", "docx", "openpyxl", "iectox.render"} & set(loaded.stdout.split())

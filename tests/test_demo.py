@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from iectox.analysis.overview import cohort_overview
 from iectox.cli.commands import app
-from iectox.overview import cohort_overview
 from iectox.synth import calibrate
 
 

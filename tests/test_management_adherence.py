@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 from iectox.management.adherence import adherence
+from iectox.management.delays import infusion_timings
 from iectox.management.findings import DEVIATION, INFO
 from iectox.management.pathway import default_pathway
-from iectox.management.timing import infusion_timings
 from management_factories import dataset, dose, episode, graded, infusion, timed
 
 PATHWAY = default_pathway()

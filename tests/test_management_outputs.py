@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from iectox.cli.commands import app
 from iectox.io import write_dataset
 from iectox.management.audit import audit
-from iectox.management.figures import delay_by_cohort, kpi_trend
-from iectox.management.outputs import write_audit
 from iectox.management.pathway import default_pathway
 from iectox.management.words import FR
+from iectox.render.audit import write_audit
+from iectox.render.audit_figures import delay_by_cohort, kpi_trend
 from management_factories import dataset, dose, episode, infusion
 
 MANAGEMENT = Path(__file__).resolve().parents[1] / "src" / "iectox" / "management"

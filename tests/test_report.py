@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from iectox.cli.commands import app
 from iectox.io import write_dataset
-from iectox.report import ReportFiles, write_report
-from iectox.report.figures import FIGURES, Cohorts
+from iectox.render import ReportFiles, write_report
+from iectox.render.figures import FIGURES, Cohorts
 from iectox.stats.tests import TESTS
 from iectox.study import StudyResult, load_study, run_study
 from iectox.synth import calibrate

@@ -14,7 +14,7 @@ from iectox.errors import SpecError
 from iectox.management.audit import audit
 from iectox.management.kpis import HEADLINE
 from iectox.management.pathway import default_pathway
-from iectox.report import write_report
+from iectox.render import write_report
 from iectox.study import load_study, run_study
 from iectox.synth import calibrate
 

@@ -38,7 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
         "q-values: Holm adjustment": "q : ajustement de Holm",
         "q-values: Benjamini-Hochberg adjustment": "q : ajustement de Benjamini-Hochberg",
         "n (%); Mean (SD); Median [IQR]": "n (%) ; moyenne (ET) ; médiane [EIQ]",
-        # iectox.report: page, figures, methods and the seed study's own labels
+        # iectox.render: page, figures, methods and the seed study's own labels
         "Cohort comparison report": "Rapport de comparaison de cohortes",
         "Period: {period}": "Période : {period}",
         "{start} to {end}": "du {start} au {end}",

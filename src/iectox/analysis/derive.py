@@ -7,9 +7,9 @@ import pandas as pd
 from iectox.analysis.columns import COLUMNS
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
-from iectox.management.times import calendar_days, hours_between
 from iectox.schema import THERAPY
 from iectox.schema.vocabularies import CORTICOSTEROIDS
+from iectox.times import calendar_days, hours_between
 
 
 def _scales(rows: pd.DataFrame) -> pd.Series:

@@ -13,12 +13,6 @@ app = typer.Typer(
 )
 
 
-def main() -> None:
-    from iectox.cli import commands  # noqa: F401  (registers the commands on `app`)
-
-    app()
-
-
 @app.callback()
 def _root() -> None:
     """iectox: capture, grade, audit, compare and report toxicities of immune effector cell therapies."""

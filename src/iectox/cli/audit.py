@@ -20,6 +20,7 @@ from iectox.i18n import LANGUAGES
 from iectox.io import read_dataset
 from iectox.management.audit import audit as run_audit
 from iectox.management.pathway import default_pathway, load_pathway
+from iectox.render.audit import write_audit
 
 
 @app.command()
@@ -36,8 +37,6 @@ def audit(
     dates: DatesOption = "iso",
 ) -> None:
     """Check every tocilizumab and corticosteroid dose and CRS/ICANS episode against a management pathway."""
-    from iectox.management.outputs import write_audit  # matplotlib and openpyxl only when auditing
-
     if lang not in LANGUAGES:
         raise typer.BadParameter(f"{lang!r} is not one of {', '.join(LANGUAGES)}", param_hint="--lang")
     try:

@@ -14,8 +14,8 @@ from iectox.cli.show import print_calibration_summary, print_findings, print_ove
 from iectox.cli.validate import print_issues
 from iectox.i18n import LANGUAGES
 from iectox.io import check_path, write_dataset
-from iectox.report import STAGES as REPORT_STAGES
-from iectox.report import write_report
+from iectox.render import STAGES as REPORT_STAGES
+from iectox.render import write_report
 from iectox.study import run_study, seed_study
 from iectox.synth import STAGES, calibrate
 from iectox.synth.generate import DEFAULT_SEED

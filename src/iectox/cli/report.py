@@ -16,7 +16,7 @@ from iectox.cli.validate import DatesOption, print_issues
 from iectox.errors import DatasetInvalid, SourceError, SpecError
 from iectox.i18n import LANGUAGES
 from iectox.io import read_dataset
-from iectox.report import STAGES, write_report
+from iectox.render import STAGES, write_report
 from iectox.study import load_study, run_study
 from iectox.validate import Settings
 

@@ -6,9 +6,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from iectox.analysis.overview import cohort_overview
 from iectox.cli.console import console
 from iectox.dataset import Dataset
-from iectox.overview import cohort_overview
 from iectox.synth import SynthResult
 
 

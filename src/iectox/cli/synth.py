@@ -14,6 +14,7 @@ from iectox.cli.console import console, err_console
 from iectox.cli.show import print_calibration, print_findings, progress_columns
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, SpecError
+from iectox.io import write_dataset
 from iectox.synth import STAGES, SynthResult, calibrate, generate
 from iectox.synth.generate import DEFAULT_SEED
 
@@ -21,8 +22,6 @@ WRITING = "writing"
 
 
 def _write(dataset: Dataset, out: Path, progress: Progress, task: object) -> Path:
-    from iectox.io import write_dataset  # the writer validates first; imported late to keep --help fast
-
     progress.update(task, description=WRITING)  # type: ignore[arg-type]
     path = write_dataset(dataset, out)
     progress.advance(task)  # type: ignore[arg-type]

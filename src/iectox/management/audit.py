@@ -19,11 +19,11 @@ import pandas as pd
 from iectox.dataset import Dataset
 from iectox.management.adherence import adherence
 from iectox.management.corticosteroids import corticosteroid_courses, corticosteroid_exposure
+from iectox.management.delays import episode_timings, infusion_timings
 from iectox.management.episodes import audit_episodes
 from iectox.management.findings import SEVERITIES, Finding, cite, findings_frame
 from iectox.management.kpis import kpis_by_cohort, kpis_by_quarter
 from iectox.management.pathway import Pathway, default_pathway
-from iectox.management.timing import episode_timings, infusion_timings
 from iectox.management.tocilizumab import tocilizumab_doses
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 
 from iectox.management.findings import INFO, Finding, finding
 from iectox.management.pathway import Pathway
-from iectox.management.times import HOUR, exact
 from iectox.schema.vocabularies import CORTICOSTEROIDS
+from iectox.times import HOUR, exact
 
 # Equivalent anti-inflammatory (glucocorticoid) doses, BNF "Glucocorticoid therapy" (also Liu et al., Allergy
 # Asthma Clin Immunol 2013;9:30, table 1): dexamethasone 750 micrograms = methylprednisolone 4 mg =

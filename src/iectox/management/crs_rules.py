@@ -13,16 +13,8 @@ import pandas as pd
 from iectox.management.findings import DEVIATION, INFO, Delay, Finding, finding
 from iectox.management.outcomes import located, rows, within_hours_of_grade
 from iectox.management.pathway import Pathway
-from iectox.management.times import (
-    LATE,
-    MET,
-    UNDETERMINED,
-    UNTREATED,
-    against_target,
-    calendar_days,
-    delay_bounds,
-    hours_between,
-)
+from iectox.management.verdicts import LATE, MET, UNDETERMINED, UNTREATED, against_target
+from iectox.times import calendar_days, delay_bounds, hours_between
 
 
 def crs_tocilizumab(timed: pd.DataFrame, pathway: Pathway) -> tuple[pd.DataFrame, list[Finding]]:

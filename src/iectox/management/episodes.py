@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.grading import episodes_from_grades, grade_dataset
 from iectox.management.pathway import Pathway
-from iectox.management.times import FAR_FUTURE, earliest, latest, quarter
 from iectox.schema import THERAPY
+from iectox.times import FAR_FUTURE, earliest, latest, quarter
 
 SYNDROMES = ("CRS", "ICANS")
 COHORT_SOURCES = ("setting", "therapy", "therapy_class", "indication", "centre")
@@ -37,8 +38,6 @@ def graded_episodes(dataset: Dataset) -> pd.DataFrame | None:
     """Episodes computed from the bedside observations (ASTCT), or None when the dataset has none."""
     if dataset["observations"].empty:
         return None
-    from iectox.grading import episodes_from_grades, grade_dataset
-
     return episodes_from_grades(grade_dataset(dataset))
 
 

@@ -12,12 +12,8 @@ import pandas as pd
 from iectox.management.findings import DEVIATION, Finding, finding
 from iectox.management.outcomes import NOT_FOLLOWED, located, rows, within_hours_of_grade
 from iectox.management.pathway import Pathway
-from iectox.management.times import (
-    FAR_FUTURE,
-    MET,
-    earliest,
-    latest,
-)
+from iectox.management.verdicts import MET
+from iectox.times import FAR_FUTURE, earliest, latest
 
 
 def icans_corticosteroids(timed: pd.DataFrame, pathway: Pathway) -> tuple[pd.DataFrame, list[Finding]]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from iectox.management.adherence import NOT_FOLLOWED, OUTCOMES
 from iectox.management.pathway import Pathway
-from iectox.management.times import LATE, MET, UNDETERMINED, UNTREATED
+from iectox.management.verdicts import LATE, MET, UNDETERMINED, UNTREATED
 from iectox.management.words import tr
 
 HEADLINE = "crs.onset_to_tocilizumab"

@@ -12,16 +12,8 @@ import numpy as np
 import pandas as pd
 
 from iectox.management.findings import DEVIATION, INFO, Delay, Finding, finding
-from iectox.management.times import (
-    LATE,
-    MET,
-    UNDETERMINED,
-    UNTREATED,
-    against_target,
-    calendar_days,
-    delay_bounds,
-    hours_between,
-)
+from iectox.management.verdicts import LATE, MET, UNDETERMINED, UNTREATED, against_target
+from iectox.times import calendar_days, delay_bounds, hours_between
 
 NOT_FOLLOWED = "not_followed"
 OUTCOMES = (MET, LATE, UNTREATED, NOT_FOLLOWED, UNDETERMINED)

@@ -12,11 +12,11 @@ import math
 
 import pandas as pd
 
+from iectox.management.delays import doses_in_episodes
 from iectox.management.dosing import TOCILIZUMAB_CRS_MAX_DOSE_MG, tocilizumab_dose_mg
 from iectox.management.findings import DEVIATION, INFO, WARNING, Finding, finding
 from iectox.management.pathway import Pathway
-from iectox.management.times import delay_bounds
-from iectox.management.timing import doses_in_episodes
+from iectox.times import delay_bounds
 
 EPSILON = 1e-9  # 616 mg against 560 mg +/-10 % is within, whatever binary floating point says
 

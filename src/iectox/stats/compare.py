@@ -104,7 +104,7 @@ class Comparison:
 
     def to_html(self, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3) -> str:
         """A self-contained HTML page holding this table as the study report shows it."""
-        from iectox.report.single import html_page
+        from iectox.render.single import html_page
 
         return html_page(self, title, lang, digits, p_digits)
 
@@ -112,7 +112,7 @@ class Comparison:
         self, path: str | Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
     ) -> Path:
         """A one-sheet workbook, formatted as the study report's table sheets; written whole or not at all."""
-        from iectox.report.single import write_xlsx
+        from iectox.render.single import write_xlsx
 
         return write_xlsx(self, Path(path), title, lang, digits, p_digits)
 
@@ -120,7 +120,7 @@ class Comparison:
         self, path: str | Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
     ) -> Path:
         """A Word document holding this table as the study report prints it, with its footnotes."""
-        from iectox.report.single import write_docx
+        from iectox.render.single import write_docx
 
         return write_docx(self, Path(path), title, lang, digits, p_digits)
 

@@ -1,7 +1,7 @@
 """A comparison table as a pandas frame, as Markdown, with its footnotes, and as records for JSON.
 
-HTML, XLSX and DOCX renderings are built from `to_frame` and `footnotes` by `iectox.report.document`,
-for a whole report or for one table alone (`iectox.report.single`).
+HTML, XLSX and DOCX renderings are built from `to_frame` and `footnotes` by `iectox.render.document`,
+for a whole report or for one table alone (`iectox.render.single`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
-from iectox.report.document import Document, Table
+from iectox.render.document import Document, Table
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)

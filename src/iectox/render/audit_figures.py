@@ -4,7 +4,7 @@
     kpi_trend(result, labels, "en")
 
 Both accept an `Audit` or the table they draw from, and return a matplotlib Figure built outside pyplot (no
-global state, safe in a web server); save it with `iectox.report.figures.save` or `fig.savefig`.
+global state, safe in a web server); save it with `iectox.render.figures.save` or `fig.savefig`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter
 from iectox.i18n import number, percent
 from iectox.management.kpis import HEADLINE, rule_label
 from iectox.management.words import tr
-from iectox.report.figures import STYLE, colour_at
+from iectox.render.figures import STYLE, colour_at
 
 if TYPE_CHECKING:
     from iectox.management.audit import Audit

@@ -15,12 +15,12 @@ import numpy as np
 
 from iectox import __version__
 from iectox.io.atomic import atomic_file
-from iectox.report.document import Document
-from iectox.report.management import management_records
+from iectox.render.document import Document
+from iectox.render.management import management_records
 from iectox.study import StudyResult
 
 if TYPE_CHECKING:
-    from iectox.report import ReportFiles
+    from iectox.render import ReportFiles
 
 FORMAT = "iectox-report/1"
 

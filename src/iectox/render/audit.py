@@ -20,12 +20,12 @@ from matplotlib.figure import Figure
 from iectox.i18n import LANGUAGES
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
-from iectox.management.audit_html import write_html
-from iectox.management.audit_xlsx import write_xlsx
-from iectox.management.figures import delay_by_cohort, kpi_trend
 from iectox.management.kpis import HEADLINE, rule_label
 from iectox.management.words import tr
-from iectox.report.figures import save
+from iectox.render.audit_figures import delay_by_cohort, kpi_trend
+from iectox.render.audit_html import write_html
+from iectox.render.audit_xlsx import write_xlsx
+from iectox.render.figures import save
 from iectox.schema import THERAPY
 from iectox.schema.vocabularies import SETTING
 

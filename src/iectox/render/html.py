@@ -11,8 +11,8 @@ from pathlib import Path
 
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
-from iectox.report.document import CheckLine, Column, Document, Table
-from iectox.report.figures import inline_svg
+from iectox.render.document import CheckLine, Column, Document, Table
+from iectox.render.figures import inline_svg
 
 CSS = """
 :root { --ink:#1d232a; --muted:#5b6670; --rule:#1d232a; --hair:#dde2e6; --soft:#f5f7f9; --ok:#009E73;

@@ -19,8 +19,8 @@ from docx.table import _Cell
 
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
-from iectox.report.document import Document, Table
-from iectox.report.html import CHECKS_NOTE, TRACE_NOTE
+from iectox.render.document import Document, Table
+from iectox.render.html import CHECKS_NOTE, TRACE_NOTE
 
 MUTED = RGBColor(0x5B, 0x66, 0x70)
 INK = RGBColor(0x1D, 0x23, 0x2A)

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
 from iectox.management.kpis import rule_label
-from iectox.report.xlsx import analysis_sheet
+from iectox.render.xlsx import analysis_sheet
 
 SEVERITY_FILLS = {"deviation": "FDF1EA", "warning": "FDF6E3", "info": "F5F7F9"}
 SEVERITY_FONTS = {"deviation": "D55E00", "warning": "B07800", "info": "5B6670"}

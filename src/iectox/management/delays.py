@@ -12,8 +12,8 @@ import pandas as pd
 
 from iectox.dataset import Dataset
 from iectox.management.episodes import cohort_of
-from iectox.management.times import FAR_FUTURE, calendar_days, earliest, hours_between, latest, quarter
 from iectox.schema.vocabularies import CORTICOSTEROIDS
+from iectox.times import FAR_FUTURE, calendar_days, earliest, hours_between, latest, quarter
 
 DRUGS = {"tocilizumab": ("tocilizumab",), "corticosteroid": CORTICOSTEROIDS}
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from iectox.i18n import LANGUAGES, tr
 from iectox.io.atomic import atomic_file
-from iectox.report.document import build_document, cohorts_of
-from iectox.report.docx import write_docx
-from iectox.report.figures import FIGURES, save
-from iectox.report.html import write_html
-from iectox.report.management import build_management, write_management_figures
-from iectox.report.methods import write_methods
-from iectox.report.records import write_json
-from iectox.report.xlsx import write_xlsx
+from iectox.render.document import build_document, cohorts_of
+from iectox.render.docx import write_docx
+from iectox.render.figures import FIGURES, save
+from iectox.render.html import write_html
+from iectox.render.management import build_management, write_management_figures
+from iectox.render.methods import write_methods
+from iectox.render.records import write_json
+from iectox.render.xlsx import write_xlsx
 from iectox.study import StudyResult
 
 STAGES = ("analysis table", "figures", "HTML", "XLSX", "DOCX", "JSON")

@@ -15,15 +15,15 @@ import pandas as pd
 
 from iectox.analysis import BY_NAME
 from iectox.i18n import tr
-from iectox.report.figures import Cohorts, colour_at
+from iectox.render.figures import Cohorts, colour_at
 from iectox.stats.compare import Comparison
 from iectox.stats.render import to_frame
 from iectox.stats.table import VariableResult
 from iectox.study import Check, StudyResult
 
 if TYPE_CHECKING:
-    from iectox.report.management import Management
-    from iectox.report.methods import Methods
+    from iectox.render.management import Management
+    from iectox.render.methods import Methods
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",

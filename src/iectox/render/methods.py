@@ -15,7 +15,7 @@ import pandas as pd
 
 from iectox.analysis import BY_NAME
 from iectox.i18n import tr
-from iectox.report.document import cohort_list, period_text, pretty
+from iectox.render.document import cohort_list, period_text, pretty
 from iectox.schema import CONTRACT
 from iectox.stats.policy import TestPolicy
 from iectox.stats.table import VariableResult

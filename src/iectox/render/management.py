@@ -20,18 +20,12 @@ from iectox.i18n import number, percent
 from iectox.management.audit import Audit
 from iectox.management.kpis import HEADLINE, rule_label
 from iectox.management.words import tr
-from iectox.report.document import Column, Line, Table, pretty
-from iectox.report.figures import save
+from iectox.render import audit as audit_outputs
+from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
+from iectox.render.document import Column, Line, Table, pretty
+from iectox.render.figures import save
 from iectox.study import StudyResult
 from iectox.study.spec import DEFAULT_PATHWAY
-
-
-def _outputs():
-    """`iectox.management.outputs`, imported when first used: it draws with the report's figure style, so
-    importing it while `iectox.report` loads would be circular."""
-    from iectox.management import outputs
-
-    return outputs
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,7 @@ class Management:
 def cohort_labels(result: StudyResult) -> dict[str, str]:
     """The audit's cohorts named as the study names them, in the study's order (so colours match)."""
     assert result.management is not None
-    labels = {**_outputs().default_cohort_labels(result.management), **dict(result.spec.labels)}
+    labels = {**audit_outputs.default_cohort_labels(result.management), **dict(result.spec.labels)}
     first = {k: labels[k] for k in result.spec.order or () if k in labels}
     return {**first, **labels}
 
@@ -123,8 +117,6 @@ def kpi_table(audit: Audit, labels: dict[str, str], lang: str, number_: int | No
             lines.append(Line((_label(key, labels, lang), *cells), level=True))
     title = tr("Management pathway KPIs by cohort", lang)
     caption = title if number_ is None else f"{tr('Table', lang)} {number_}. {title}"
-    # imported here for the same reason as `_outputs`: the audit page uses the report's HTML style
-    from iectox.management.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
 
     notes = (tr(KPI_NOTE, lang), pretty(tr(GRADED_NOTE if audit.graded else UNGRADED_NOTE, lang)))
     return Table("management", number_, title, caption, columns, tuple(lines), notes)
@@ -161,7 +153,7 @@ def write_management_figures(
     if result.management is None:
         return []
     written = []
-    for name, caption, figure in _outputs().audit_figures(result.management, cohort_labels(result), lang):
+    for name, caption, figure in audit_outputs.audit_figures(result.management, cohort_labels(result), lang):
         png, svg = save(figure, folder, f"management_{name}")
         written.append((f"management_{name}", caption, png, svg))
     return written
@@ -171,7 +163,7 @@ def management_records(result: StudyResult, section: Management | None, lang: st
     """report.json's `management`: the pathway and its source, KPIs by cohort and by quarter, finding counts."""
     if result.management is None or section is None:
         return None
-    data = _outputs().audit_json(result.management, lang)
+    data = audit_outputs.audit_json(result.management, lang)
     return {
         "headline": section.headline,
         "pathway": {"source": result.spec.management, **data["pathway"]},

@@ -14,10 +14,10 @@ from openpyxl import Workbook
 
 from iectox.i18n import LANGUAGES, tr
 from iectox.io.atomic import atomic_file
-from iectox.report.document import Table, build_table
-from iectox.report.docx import add_table, blank
-from iectox.report.html import CSS, escape, table_html
-from iectox.report.xlsx import table_sheet
+from iectox.render.document import Table, build_table
+from iectox.render.docx import add_table, blank
+from iectox.render.html import CSS, escape, table_html
+from iectox.render.xlsx import table_sheet
 from iectox.stats.compare import Comparison
 
 

@@ -2,19 +2,16 @@
 
 The dataset contract keeps a ``<column>_time_known`` flag beside each date-time: False means "that day, hour
 not recorded". Such a time stands for its whole day, so a delay involving it is only known to lie between
-two bounds; a pathway target is met when the upper bound is within it, missed when the lower bound is past
-it, and otherwise undetermined. Hour delays are reported only when both ends are exact.
+two bounds (`delay_bounds`). Hour delays are reported only when both ends are exact.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 HOUR = pd.Timedelta(hours=1)
 DAY = pd.Timedelta(days=1)
 FAR_FUTURE = pd.Timestamp("2262-01-01")  # "not resolved (yet)": an open end of a time window
-MET, LATE, UNTREATED, UNDETERMINED = "met", "late", "untreated", "undetermined"
 
 
 def exact(known: pd.Series) -> pd.Series:
@@ -54,14 +51,6 @@ def delay_bounds(
     return low.astype("Float64"), high.astype("Float64")
 
 
-def against_target(low: pd.Series, high: pd.Series, target_h: float | pd.Series) -> pd.Series:
-    """met when the delay is surely within the target, late when surely beyond it, else undetermined."""
-    verdict = np.where(
-        high.le(target_h).fillna(False), MET, np.where(low.gt(target_h).fillna(False), LATE, UNDETERMINED)
-    )
-    return pd.Series(verdict, index=low.index, dtype="string")
-
-
 def quarter(day: pd.Series) -> pd.Series:
     """Calendar quarter of a date as '2024-Q3' (sorts chronologically as text); blank without a date."""
     text = (
@@ -72,11 +61,6 @@ def quarter(day: pd.Series) -> pd.Series:
 
 __all__ = [
     "FAR_FUTURE",
-    "LATE",
-    "MET",
-    "UNDETERMINED",
-    "UNTREATED",
-    "against_target",
     "calendar_days",
     "delay_bounds",
     "earliest",

@@ -16,8 +16,8 @@ from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
 from iectox.management.kpis import HEADLINE, rule_label
 from iectox.management.words import tr
-from iectox.report.figures import OKABE_ITO, inline_svg
-from iectox.report.html import CSS, escape
+from iectox.render.figures import OKABE_ITO, inline_svg
+from iectox.render.html import CSS, escape
 
 AUDIT_CSS = """
 table.audit { border-top:2px solid var(--rule); border-bottom:2px solid var(--rule); font-size:13.5px;
