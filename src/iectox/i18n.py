@@ -290,6 +290,12 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+def N_(message: str) -> str:
+    """Marks an English message defined as data (a rule's message, a label) for the catalogs' extraction;
+    it is translated where it is shown, with `tr`."""
+    return message
+
+
 def tr(text: str, lang: str) -> str:
     """The phrase in `lang`; grades ("Grade 2", "Grade >= 3") are translated by their words."""
     if lang == "en":
