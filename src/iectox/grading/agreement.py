@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.grading.episodes import EPISODE_SPAN
 from iectox.grading.inputs import GradingInputError
 from iectox.schema.vocabularies import GRADING_SCALE
 
@@ -19,13 +20,7 @@ ASTCT = "ASTCT2019"
 AGREES, DISAGREES, OTHER_SCALE = "yes", "no", "other scale, not compared"
 STATUS_COLUMN = {"CRS": "crs_status", "ICANS": "icans_status"}
 AGREEMENT_COLUMNS = (
-    "infusion_id",
-    "syndrome",
-    "onset_at",
-    "onset_at_time_known",
-    "resolved_at",
-    "resolved_at_time_known",
-    "max_grade",
+    *EPISODE_SPAN,
     "recorded_max_grade",
     "recorded_scale",
     "agrees",

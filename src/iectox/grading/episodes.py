@@ -14,7 +14,7 @@ import pandas as pd
 from iectox.dataset import time_known_column
 
 SYNDROME_GRADES = {"CRS": "crs_grade", "ICANS": "icans_grade"}
-EPISODE_COLUMNS = (
+EPISODE_SPAN = (
     "infusion_id",
     "syndrome",
     "onset_at",
@@ -22,6 +22,10 @@ EPISODE_COLUMNS = (
     "resolved_at",
     "resolved_at_time_known",
     "max_grade",
+)
+"""Which infusion and syndrome an episode is, when it began and ended, and its highest grade."""
+EPISODE_COLUMNS = (
+    *EPISODE_SPAN,
     "duration_h",
     "first_grade2_at",
     "first_grade2_at_time_known",
