@@ -80,7 +80,7 @@ def test_seed_count_contradictions_are_reported_with_the_variable(seed_rows):
 
 
 def test_seed_rows_no_standard_test_reproduces(seed_rows):
-    # What the printed counts give (values checked against R in test_stats_tests): none rounds to the print.
+    # What the printed counts give (values checked against R in test_stats_methods): none rounds to the print.
     for name in ("crs_grade", "icans_grade", "tocilizumab", "corticosteroids_with_tocilizumab"):
         assert seed_rows[name].status == "not_reproduced", name
     ordinal = {t.test for t in seed_rows["crs_grade"].tests}

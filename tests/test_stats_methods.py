@@ -12,8 +12,7 @@ import pytest
 
 from iectox.published.summary_table import TEST_IDS
 from iectox.stats import (
-    REGISTRY,
-    TESTS,
+    METHODS,
     NotComputable,
     anova,
     anova_from_stats,
@@ -283,9 +282,9 @@ def test_kruskal_wallis_matches_kruskal_test(groups, statistic, p):
 
 
 def test_registry_names_every_test_id_of_the_summary_table_format():
-    assert tuple(REGISTRY) == TEST_IDS
-    assert TESTS["fisher_exact"] == "Fisher's exact test"
-    assert TESTS["mann_whitney"] == "Wilcoxon rank sum test"
+    assert tuple(METHODS) == TEST_IDS
+    assert METHODS["fisher_exact"].name == "Fisher's exact test"
+    assert METHODS["mann_whitney"].name == "Wilcoxon rank sum test"
 
 
 def _timed(call) -> float:
