@@ -17,7 +17,7 @@ from iectox.i18n import tr
 from iectox.render.figures import OKABE_ITO
 from iectox.render.single import single_table
 from iectox.stats.compare import Comparison, compare
-from iectox.stats.tests import TESTS
+from iectox.stats.methods import METHODS
 
 LABELS = {"real_life": "Real-life population", "trials": "Clinical trials population"}
 
@@ -67,8 +67,8 @@ def test_each_format_shows_groups_p_values_and_the_footnotes_naming_the_tests(ta
     point = "," if lang == "fr" else "."
     assert re.fullmatch(rf"0\{point}\d{{3}}¹", p_values[0]) and p_values[1].endswith("²")
     assert all(p in text for p in p_values)
-    assert f"¹ {tr(TESTS['pearson_chi2'], lang)}" in text
-    assert f"² {tr(TESTS['welch_t'], lang)}" in text
+    assert f"¹ {tr(METHODS['pearson_chi2'].name, lang)}" in text
+    assert f"² {tr(METHODS['welch_t'].name, lang)}" in text
     assert tr("Demographics", lang) in text
     counts = table.result("sex").rows[1].cells[0].values  # female, first cohort
     share = f"{counts[1]:.1f}".replace(".", point)

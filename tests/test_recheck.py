@@ -58,6 +58,8 @@ def test_seed_sex_age_and_weight_reproduce(seed_rows):
     for name in ("age", "weight"):
         assert seed_rows[name].status == "reproduced"
         assert seed_rows[name].reproduced_by == ("welch_t",)
+        # From printed means and SDs: the methods with an aggregate form that compare two groups, no ANOVA.
+        assert [t.test for t in seed_rows[name].tests] == ["welch_t", "student_t"]
 
 
 def test_seed_means_without_sds_are_not_recomputable(seed_rows):
@@ -80,7 +82,7 @@ def test_seed_count_contradictions_are_reported_with_the_variable(seed_rows):
 
 
 def test_seed_rows_no_standard_test_reproduces(seed_rows):
-    # What the printed counts give (values checked against R in test_stats_tests): none rounds to the print.
+    # What the printed counts give (values checked against R in test_stats_methods): none rounds to the print.
     for name in ("crs_grade", "icans_grade", "tocilizumab", "corticosteroids_with_tocilizumab"):
         assert seed_rows[name].status == "not_reproduced", name
     ordinal = {t.test for t in seed_rows["crs_grade"].tests}
@@ -126,6 +128,26 @@ def test_three_groups_from_means_and_sds_use_anova_with_the_group_n():
     (row,) = recheck(parse_summary_table(_table([variable])))
     assert [t.test for t in row.tests] == ["anova"]
     assert "F on 2 and 12" in row.tests[0].detail  # n = 6 + 5 from the groups, 4 from the variable
+
+
+def test_three_groups_of_ordinal_counts_are_also_ranked_by_kruskal_wallis():
+    variable = {
+        "name": "grade",
+        "type": "ordinal",
+        "counts": {
+            "a": {"0": 4, "1": 2, "2": 0},
+            "b": {"0": 1, "1": 2, "2": 2},
+            "c": {"0": 0, "1": 1, "2": 4},
+        },
+        "reported_p": "0.0160",
+    }
+    (row,) = recheck(parse_summary_table(_table([variable])))
+    assert [t.test for t in row.tests] == ["pearson_chi2", "fisher_exact", "kruskal_wallis"]
+    ranked = row.tests[-1]
+    assert ranked.detail.endswith("; levels ranked in their written order")
+    # H with the tie correction, as scipy.stats.kruskal on the same grades: 8.26446280991735, p 0.0160470
+    assert (ranked.statistic, ranked.p_value) == pytest.approx((8.26446280991735, 0.0160470314169), rel=1e-9)
+    assert row.reproduced_by == ("kruskal_wallis",)
 
 
 def test_medians_only_and_a_stated_test_that_does_not_reproduce_are_findings():

@@ -16,7 +16,7 @@ from iectox.cli.commands import app
 from iectox.io import write_dataset
 from iectox.render import ReportFiles, write_report
 from iectox.render.figures import FIGURES, Cohorts
-from iectox.stats.tests import TESTS
+from iectox.stats.methods import METHODS
 from iectox.study import StudyResult, load_study, run_study
 from iectox.synth import calibrate
 
@@ -90,7 +90,7 @@ def test_html_has_tables_methods_and_checks_and_asks_for_nothing(english, result
     used = {r.test.test for _, c in result.tables for r in c.results if r.test is not None}
     assert used >= {"pearson_chi2", "welch_t", "fisher_exact"}
     for test in used:
-        assert html.escape(TESTS[test]) in methods
+        assert html.escape(METHODS[test].name) in methods
     assert "Published vs reproduced" in page and "published numbers reproduced" in page
     assert "analysis_table.csv" in page
     assert page.count("<svg") == len(FIGURES) + len(MANAGEMENT_FIGURES)

@@ -8,7 +8,7 @@ printed precision (see `PrintedP`), never closer than the table itself allows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -17,22 +17,7 @@ import numpy as np
 from iectox.errors import SpecError
 from iectox.published.consistency import consistency_findings, yes_level
 from iectox.published.summary_table import ContinuousSummary, SummaryTable, Variable
-from iectox.stats import (
-    REGISTRY,
-    NotComputable,
-    TestResult,
-    anova,
-    anova_from_stats,
-    fisher_exact,
-    kruskal_wallis,
-    mann_whitney,
-    pearson_chi2,
-    student_t,
-    student_t_from_stats,
-    welch_t,
-    welch_t_from_stats,
-    yates_chi2,
-)
+from iectox.stats import METHODS, Method, MethodResult, Moments, NotComputable
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not_reproduced"
@@ -105,7 +90,7 @@ class VariableRecheck:
     stated_test: str | None
     status: str
     reproduced_by: tuple[str, ...]
-    tests: tuple[TestResult, ...]
+    tests: tuple[MethodResult, ...]
     consistency: tuple[str, ...]
     notes: tuple[str, ...]
 
@@ -136,20 +121,21 @@ class VariableRecheck:
         }
 
 
-Runner = Callable[[], TestResult]
+Runner = Callable[[Method], MethodResult]
 
 
-def _run(runners: dict[str, Runner], notes: list[str]) -> list[TestResult]:
+def _run(methods: Sequence[Method], run: Runner, notes: list[str]) -> list[MethodResult]:
+    """Each method in turn; one that cannot run on these numbers says why in `notes`."""
     results = []
-    for test, run in runners.items():
+    for method in methods:
         try:
-            results.append(run())
+            results.append(run(method))
         except NotComputable as exc:
-            notes.append(f"{test}: {exc}")
+            notes.append(f"{method.id}: {exc}")
     return results
 
 
-def _count_tests(table: SummaryTable, variable: Variable, notes: list[str]) -> list[TestResult]:
+def _count_tests(table: SummaryTable, variable: Variable, notes: list[str]) -> list[MethodResult]:
     groups = [g for g in table.group_ids if g in variable.counts]
     if len(groups) < 2:
         notes.append("counts are given for fewer than 2 groups: nothing to compare")
@@ -159,69 +145,47 @@ def _count_tests(table: SummaryTable, variable: Variable, notes: list[str]) -> l
         skip = yes_level(tuple(variable.counts[g]))  # a 'Yes' row that totals the grade rows below it
         levels.extend(lvl for lvl in variable.counts[g] if lvl not in levels and lvl != skip)
     counts = np.array([[variable.counts[g].get(lvl, 0) for lvl in levels] for g in groups])
-    runners: dict[str, Runner] = {"pearson_chi2": lambda: pearson_chi2(counts)}
-    if counts.shape == (2, 2):
-        runners["yates_chi2"] = lambda: yates_chi2(counts)
-    runners["fisher_exact"] = lambda: fisher_exact(counts)
+    results = _run(METHODS.taking("counts", *counts.shape), lambda m: m.run(counts), notes)
     if variable.type == "ordinal":
-        # The counts of an ordered variable are its raw data, all ties: rank tests apply to them directly.
+        # The counts of an ordered variable are its raw data, all ties: rank methods apply to them directly.
         scores = [np.repeat(np.arange(len(levels), dtype=float), row) for row in counts]
-        rank_test = mann_whitney if len(groups) == 2 else kruskal_wallis
-        runners[rank_test.__name__] = lambda: _on_levels(rank_test(*scores))
-    return _run(runners, notes)
+        ranked = [m for m in METHODS.taking("values", len(groups)) if m.on_ranks]
+        results += _run(ranked, lambda m: _on_levels(m.run(scores)), notes)
+    return results
 
 
-def _on_levels(result: TestResult) -> TestResult:
+def _on_levels(result: MethodResult) -> MethodResult:
     return replace(result, detail=result.detail + "; levels ranked in their written order")
 
 
-def _continuous_tests(table: SummaryTable, variable: Variable, notes: list[str]) -> list[TestResult]:
+def _continuous_tests(table: SummaryTable, variable: Variable, notes: list[str]) -> list[MethodResult]:
     groups = [g for g in table.group_ids if g in variable.summary]
     if len(groups) < 2:
         notes.append("summaries are given for fewer than 2 groups: nothing to compare")
         return []
     summaries = [variable.summary[g] for g in groups]
+    methods = METHODS.taking("values", len(groups))
     if all(s.values for s in summaries):
-        return _run(_raw_runners([np.asarray(s.values, dtype=float) for s in summaries]), notes)
-    moments: list[tuple[float, float, int]] = []
+        data = [np.asarray(s.values, dtype=float) for s in summaries]
+        return _run(methods, lambda m: m.run(data), notes)
+    moments: list[Moments] = []
     missing: list[str] = []
     for g, s in zip(groups, summaries, strict=True):
         if s.values:  # a group given raw next to groups given as summaries: use its moments
-            x = np.asarray(s.values, dtype=float)
-            moments.append((float(x.mean()), float(x.std(ddof=1)) if x.size > 1 else float("nan"), x.size))
+            moments.append(Moments.of(s.values, g))
             continue
         n = table.n(variable, g)
         lacking = [name for name, value in (("mean", s.mean), ("SD", s.sd), ("n", n)) if value is None]
         if lacking:
             missing.append(f"{g} has no {' or '.join(lacking)}")
         else:
-            moments.append((s.mean, s.sd, n))
+            moments.append(Moments(s.mean, s.sd, n))
     if missing:
         headline, reason = _why(summaries)
         notes.append(f"{headline} ({'; '.join(missing)}): {reason}")
         return []
-    return _run(_moment_runners(moments), notes)
-
-
-def _raw_runners(data: list[np.ndarray]) -> dict[str, Runner]:
-    if len(data) == 2:
-        return {
-            "welch_t": lambda: welch_t(*data),
-            "student_t": lambda: student_t(*data),
-            "mann_whitney": lambda: mann_whitney(*data),
-        }
-    return {"anova": lambda: anova(*data), "kruskal_wallis": lambda: kruskal_wallis(*data)}
-
-
-def _moment_runners(moments: list[tuple[float, float, int]]) -> dict[str, Runner]:
-    if len(moments) == 2:
-        (m1, s1, n1), (m2, s2, n2) = moments
-        return {
-            "welch_t": lambda: welch_t_from_stats(m1, s1, n1, m2, s2, n2),
-            "student_t": lambda: student_t_from_stats(m1, s1, n1, m2, s2, n2),
-        }
-    means, sds, ns = zip(*moments, strict=True)
-    return {"anova": lambda: anova_from_stats(means, sds, ns)}
+    from_aggregates = [m for m in methods if m.from_aggregates is not None]
+    return _run(from_aggregates, lambda m: m.run_from_aggregates(moments), notes)
 
 
 def _why(summaries: list[ContinuousSummary]) -> tuple[str, str]:
@@ -243,7 +207,7 @@ def recheck_variable(
         results = _continuous_tests(table, variable, notes)
     else:
         results = _count_tests(table, variable, notes)
-    order = list(REGISTRY)
+    order = list(METHODS)
     results.sort(key=lambda r: order.index(r.test))
     reproduced: tuple[str, ...] = ()
     if variable.reported_p is None:

@@ -15,19 +15,11 @@ from types import MappingProxyType
 from typing import Any
 
 from iectox.errors import SpecError
+from iectox.stats.methods import METHODS
 
 FORMAT = "summary-table/1"
 VARIABLE_TYPES = ("categorical", "ordinal", "continuous")
-TEST_IDS = (
-    "pearson_chi2",
-    "yates_chi2",
-    "fisher_exact",
-    "welch_t",
-    "student_t",
-    "mann_whitney",
-    "kruskal_wallis",
-    "anova",
-)
+TEST_IDS = tuple(METHODS)  # a stated_test is a method id of the registry
 SUMMARY_FIELDS = ("mean", "sd", "median", "q1", "q3")
 
 

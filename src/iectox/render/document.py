@@ -17,6 +17,7 @@ from iectox.analysis import BY_NAME
 from iectox.i18n import tr
 from iectox.render.figures import Cohorts, colour_at
 from iectox.stats.compare import Comparison
+from iectox.stats.methods import METHODS
 from iectox.stats.render import to_frame
 from iectox.stats.table import VariableResult
 from iectox.study import Check, StudyResult
@@ -29,16 +30,6 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-TEST_SHORT = {
-    "pearson_chi2": "Chi-squared",
-    "yates_chi2": "Chi-squared (Yates)",
-    "fisher_exact": "Fisher",
-    "welch_t": "Welch t",
-    "student_t": "Student t",
-    "mann_whitney": "Mann-Whitney",
-    "kruskal_wallis": "Kruskal-Wallis",
-    "anova": "ANOVA",
-}
 
 
 @dataclass(frozen=True)
@@ -216,8 +207,8 @@ def _statistic(check: Check, lang: str) -> str:
 def _reproduced(check: Check, lang: str) -> str:
     """ "0.0418 (welch_t)" -> "0.0418 (Welch t)": the test that made our p-value, by a short name."""
     match = re.fullmatch(r"(.*) \((\w+)\)", check.reproduced)
-    if match and match.group(2) in TEST_SHORT:
-        return localise(f"{match.group(1)} ({tr(TEST_SHORT[match.group(2)], lang)})", lang)
+    if match and match.group(2) in METHODS:
+        return localise(f"{match.group(1)} ({tr(METHODS[match.group(2)].short, lang)})", lang)
     return localise(check.reproduced, lang)
 
 

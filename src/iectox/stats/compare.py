@@ -19,18 +19,12 @@ import numpy as np
 import pandas as pd
 
 from iectox.stats import build, effects
-from iectox.stats.choose import (
-    choose_count_test,
-    choose_sample_test,
-    run_count_test,
-    run_sample_test,
-    testable,
-)
+from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
+from iectox.stats.methods import METHODS, benjamini_hochberg, holm, pearson_chi2
 from iectox.stats.policy import TestPolicy
 from iectox.stats.policy import policy as as_policy
 from iectox.stats.summaries import Groups, make_groups
 from iectox.stats.table import VariableResult
-from iectox.stats.tests import benjamini_hochberg, holm, pearson_chi2
 from iectox.stats.variables import Variable, as_variable
 
 MISSINGNESS_ALPHA = 0.05
@@ -148,22 +142,23 @@ def _missingness_warning(result: VariableResult) -> tuple[str, ...]:
 
 
 def _with_test(result: VariableResult, chosen: TestPolicy, k: int) -> VariableResult:
+    """The variable's p-value by the registry's method: the one set for it, else the policy's choice."""
     forced = result.variable.test
     rank = result.kind == "continuous" and (result.variable.summary or chosen.summary) == "median_iqr"
     if result.kind == "toxicity" and chosen.ordinal == "mann_whitney" and forced is None:
-        forced = "mann_whitney" if k == 2 else "kruskal_wallis"
+        forced = choose_rank_test(k)
     try:
         if result.kind in ("categorical", "toxicity") and (
-            forced is None or forced in ("pearson_chi2", "yates_chi2", "fisher_exact")
+            forced is None or METHODS[forced].data == "counts"
         ):
             table = testable(result.counts)
             if table.shape[0] < 2 or table.shape[1] < 2:
                 return replace(result, reason="not tested: a single level or group has all the values")
             test_id, reason = choose_count_test(table, chosen, forced)
-            test = run_count_test(test_id, table)
+            test = METHODS[test_id].run(table)
         else:
             test_id, reason = choose_sample_test(k, rank, chosen, forced)
-            test = run_sample_test(test_id, list(result.samples))
+            test = METHODS[test_id].run(result.samples)
     except ValueError as exc:
         return replace(result, reason=f"not tested: {exc}")
     warnings = (*test.warnings, *_missingness_warning(result))

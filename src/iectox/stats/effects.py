@@ -6,14 +6,14 @@ from itertools import combinations
 
 import numpy as np
 
-from iectox.stats.table import VariableResult
-from iectox.stats.tests import (
+from iectox.stats.methods import (
     Effect,
     NotComputable,
     mean_difference,
     risk_difference,
     standardized_mean_difference,
 )
+from iectox.stats.table import VariableResult
 
 YES_LEVELS = (True, "yes", "Yes", 1)
 

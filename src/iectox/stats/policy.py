@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from iectox.stats.tests import TESTS
+from iectox.stats.methods import METHODS
 from iectox.stats.variables import Summary
 
 
@@ -41,9 +41,9 @@ class TestPolicy:
         corrected = "with" if self.categorical == "yates_chi2" else "without"
         return (
             f"{self.name}: categorical variables by Pearson's chi-squared test {corrected} continuity "
-            f"correction{fisher}; continuous variables by {TESTS[self.continuous]} (mean, SD) or "
-            f"{TESTS[self.rank_test]} (median, IQR); grades by "
-            f"{'chi-square' if self.ordinal == 'chi2' else TESTS['mann_whitney']}."
+            f"correction{fisher}; continuous variables by {METHODS[self.continuous].name} (mean, SD) or "
+            f"{METHODS[self.rank_test].name} (median, IQR); grades by "
+            f"{'chi-square' if self.ordinal == 'chi2' else METHODS['mann_whitney'].name}."
         )
 
     def with_(self, **changes: object) -> TestPolicy:

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from iectox import i18n
+from iectox.stats.methods import METHODS
 from iectox.stats.table import Cell
-from iectox.stats.tests import TESTS
 
 if TYPE_CHECKING:
     from iectox.stats.compare import Comparison
@@ -43,7 +43,7 @@ def test_markers(table: Comparison) -> dict[str, str]:
 def footnotes(table: Comparison, lang: str = "en") -> list[str]:
     notes = [i18n.tr("n (%); Mean (SD); Median [IQR]", lang)]
     for test, mark in test_markers(table).items():
-        notes.append(f"{mark} {i18n.tr(TESTS[test], lang)}")
+        notes.append(f"{mark} {i18n.tr(METHODS[test].name, lang)}")
     if table.q_method:
         name = "Holm" if table.q_method == "holm" else "Benjamini-Hochberg"
         notes.append(i18n.tr(f"q-values: {name} adjustment", lang))

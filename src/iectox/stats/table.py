@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from iectox.stats.tests import Effect, TestResult
+from iectox.stats.methods import Effect, MethodResult
 from iectox.stats.variables import Variable
 
 CellKind = Literal["n_pct", "mean_sd", "median_iqr"]
@@ -43,7 +43,7 @@ class VariableResult:
     missing: np.ndarray  # per group, then overall
     counts: np.ndarray | None = None  # levels x groups, for count tests
     samples: tuple[np.ndarray, ...] | None = None  # per group, for tests on values
-    test: TestResult | None = None
+    test: MethodResult | None = None
     reason: str | None = None
     smd: float | None = None
     q_value: float | None = None

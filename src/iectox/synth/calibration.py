@@ -20,7 +20,7 @@ from iectox.published.summary_table import decimals
 from iectox.schema import INDICATION
 from iectox.schema.model import fold
 from iectox.schema.vocabularies import EPISODE_OUTCOME, SEX
-from iectox.stats.tests import pearson_chi2, student_t, welch_t, yates_chi2
+from iectox.stats.methods import pearson_chi2, student_t, welch_t, yates_chi2
 from iectox.synth.contradictions import SynthFinding
 from iectox.synth.moments import p_window
 from iectox.synth.targets import KNOWN, GroupTargets

@@ -9,8 +9,8 @@ import numpy as np
 from scipy.stats import norm
 from scipy.stats import t as t_dist
 
-from iectox.stats.tests.means import Moments, t_parts
-from iectox.stats.tests.result import NotComputable, counts_table
+from iectox.stats.methods.means import Moments, t_parts
+from iectox.stats.methods.result import NotComputable, counts_table
 
 Z95 = float(norm.ppf(0.975))  # R: qnorm(0.975)
 

@@ -1,14 +1,12 @@
-"""What every statistical test returns, and the registry of test ids that footnotes and summary tables use.
+"""What every statistical method returns, and the checks of its input that all methods share.
 
-One result type for all tests so a comparison table can print any of them the same way: the p-value, the
+One result type for all methods so a comparison table can print any of them the same way: the p-value, the
 statistic, and -- as gtsummary does -- the method as R names it, plus why that variant was used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 
@@ -20,10 +18,9 @@ class NotComputable(IectoxError, ValueError):
 
 
 @dataclass(frozen=True)
-class TestResult:
-    """One test's outcome; `method` is R's name for it and `detail` says which variant ran and why."""
-
-    __test__ = False  # not a pytest test class, despite the name
+class MethodResult:
+    """One method's outcome; `test` is the method's id, `method` R's name for what ran and `detail` which
+    variant ran and why."""
 
     test: str
     p_value: float
@@ -32,62 +29,6 @@ class TestResult:
     method: str
     detail: str
     warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TestSpec:
-    """A test id with its footnote name, the R call it reproduces, and what it needs as input.
-
-    `data` is ``"counts"`` (a groups x levels table) or ``"values"`` (one array per group; such tests whose
-    `from_stats` is True can also run on means, SDs and ns).
-    """
-
-    __test__ = False
-
-    id: str
-    name: str
-    r_call: str
-    data: str
-    min_groups: int = 2
-    max_groups: int | None = None
-    from_stats: bool = False
-
-
-_SPECS = (
-    TestSpec("pearson_chi2", "Pearson's Chi-squared test", "chisq.test(x, correct = FALSE)", "counts"),
-    TestSpec(
-        "yates_chi2",
-        "Pearson's Chi-squared test with Yates' continuity correction",
-        "chisq.test(x, correct = TRUE)",
-        "counts",
-        max_groups=2,
-    ),
-    TestSpec("fisher_exact", "Fisher's exact test", "fisher.test(x)", "counts"),
-    TestSpec("welch_t", "Welch Two Sample t-test", "t.test(a, b)", "values", max_groups=2, from_stats=True),
-    TestSpec(
-        "student_t",
-        "Two Sample t-test",
-        "t.test(a, b, var.equal = TRUE)",
-        "values",
-        max_groups=2,
-        from_stats=True,
-    ),
-    TestSpec("mann_whitney", "Wilcoxon rank sum test", "wilcox.test(a, b)", "values", max_groups=2),
-    TestSpec("kruskal_wallis", "Kruskal-Wallis rank sum test", "kruskal.test(list(...))", "values"),
-    TestSpec(
-        "anova",
-        "One-way analysis of means",
-        "oneway.test(y ~ g, var.equal = TRUE)",
-        "values",
-        from_stats=True,
-    ),
-)
-
-REGISTRY: Mapping[str, TestSpec] = MappingProxyType({spec.id: spec for spec in _SPECS})
-"""Every test id iectox knows, in the order of the `summary-table/1` format."""
-
-TESTS: Mapping[str, str] = MappingProxyType({spec.id: spec.name for spec in _SPECS})
-"""Test id -> the human name printed in a table footnote."""
 
 
 def counts_table(table: object) -> np.ndarray:

@@ -10,9 +10,10 @@ import numpy as np
 from scipy.stats import f as f_dist
 from scipy.stats import t as t_dist
 
-from iectox.stats.tests.result import NotComputable, TestResult, values
+from iectox.stats.methods.result import MethodResult, NotComputable, values
 
 _EPS = np.finfo(float).eps
+FROM_AGGREGATES = "from mean, SD and n"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def t_parts(x: Moments, y: Moments, welch: bool) -> TParts:
     return TParts(x.mean - y.mean, stderr, float(df))
 
 
-def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> TestResult:
+def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> MethodResult:
     parts = t_parts(x, y, welch)
     t = parts.difference / parts.stderr
     p = float(2 * t_dist.sf(abs(t), parts.df))
@@ -70,30 +71,42 @@ def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> TestResult:
     else:
         test, method = "student_t", "Two Sample t-test"
         detail = f"pooled variance, df {parts.df:g}, {source}"
-    return TestResult(test, p, float(t), parts.df, method, detail)
+    return MethodResult(test, p, float(t), parts.df, method, detail)
 
 
-def welch_t(a: object, b: object) -> TestResult:
+def welch_t(a: object, b: object) -> MethodResult:
     """Welch's two-sample t-test (unequal variances), R `t.test(a, b)`; the statistic is for mean(a) - mean(b)."""
     return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), True, "from raw values")
 
 
-def student_t(a: object, b: object) -> TestResult:
+def student_t(a: object, b: object) -> MethodResult:
     """Student's two-sample t-test (pooled variance), R `t.test(a, b, var.equal = TRUE)`."""
     return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), False, "from raw values")
 
 
-def welch_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> TestResult:
-    """Welch's t-test from the means, SDs and sizes a table prints (same numbers R computes from data)."""
-    return _t_test(Moments(m1, s1, n1), Moments(m2, s2, n2), True, "from mean, SD and n")
+def welch_t_from_moments(groups: Sequence[Moments]) -> MethodResult:
+    """Welch's t-test from two groups' mean, SD and n (same numbers R computes from the data)."""
+    x, y = groups
+    return _t_test(x, y, True, FROM_AGGREGATES)
 
 
-def student_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> TestResult:
+def student_t_from_moments(groups: Sequence[Moments]) -> MethodResult:
+    """Student's t-test from two groups' mean, SD and n."""
+    x, y = groups
+    return _t_test(x, y, False, FROM_AGGREGATES)
+
+
+def welch_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> MethodResult:
+    """Welch's t-test from the means, SDs and sizes a table prints."""
+    return welch_t_from_moments((Moments(m1, s1, n1), Moments(m2, s2, n2)))
+
+
+def student_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> MethodResult:
     """Student's t-test from means, SDs and sizes."""
-    return _t_test(Moments(m1, s1, n1), Moments(m2, s2, n2), False, "from mean, SD and n")
+    return student_t_from_moments((Moments(m1, s1, n1), Moments(m2, s2, n2)))
 
 
-def _anova(groups: Sequence[Moments], source: str) -> TestResult:
+def _anova(groups: Sequence[Moments], source: str) -> MethodResult:
     k = len(groups)
     if k < 2:
         raise NotComputable("one-way ANOVA needs at least 2 groups")
@@ -112,17 +125,23 @@ def _anova(groups: Sequence[Moments], source: str) -> TestResult:
     df1, df2 = float(k - 1), float(total - k)
     p = float(f_dist.sf(statistic, df1, df2))
     detail = f"equal variances, F on {df1:g} and {df2:g} degrees of freedom, {source}"
-    return TestResult("anova", p, statistic, df1, "One-way analysis of means", detail)
+    return MethodResult("anova", p, statistic, df1, "One-way analysis of means", detail)
 
 
-def anova(*groups: object) -> TestResult:
+def anova(*groups: object) -> MethodResult:
     """One-way ANOVA F test, R `oneway.test(y ~ g, var.equal = TRUE)` (the same F as `aov`)."""
     return _anova([Moments.of(g, f"group {i + 1}") for i, g in enumerate(groups)], "from raw values")
 
 
-def anova_from_stats(means: Sequence[float], sds: Sequence[float], ns: Sequence[int]) -> TestResult:
+def anova_from_moments(groups: Sequence[Moments]) -> MethodResult:
+    """One-way ANOVA from each group's mean, SD and n."""
+    return _anova(groups, FROM_AGGREGATES)
+
+
+def anova_from_stats(means: Sequence[float], sds: Sequence[float], ns: Sequence[int]) -> MethodResult:
     """One-way ANOVA from each group's mean, SD and size."""
     if not len(means) == len(sds) == len(ns):
         raise NotComputable("means, sds and ns must have one entry per group")
-    groups = [Moments(float(m), float(s), int(n)) for m, s, n in zip(means, sds, ns, strict=True)]
-    return _anova(groups, "from mean, SD and n")
+    return anova_from_moments(
+        [Moments(float(m), float(s), int(n)) for m, s, n in zip(means, sds, ns, strict=True)]
+    )

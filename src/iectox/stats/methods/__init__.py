@@ -1,8 +1,9 @@
-"""Statistical tests for comparison tables, each matching the R function named in its docstring."""
+"""Statistical methods for comparison tables, each matching the R function named in its docstring, and
+their registry `METHODS` (see `method.py` for the protocol)."""
 
-from iectox.stats.tests.adjust import benjamini_hochberg, holm
-from iectox.stats.tests.contingency import fisher_exact, pearson_chi2, yates_chi2
-from iectox.stats.tests.effects import (
+from iectox.stats.methods.adjust import benjamini_hochberg, holm
+from iectox.stats.methods.contingency import fisher_exact, pearson_chi2, yates_chi2
+from iectox.stats.methods.effects import (
     Effect,
     mean_difference,
     mean_difference_from_stats,
@@ -12,7 +13,8 @@ from iectox.stats.tests.effects import (
     standardized_mean_difference_from_stats,
     wilson,
 )
-from iectox.stats.tests.means import (
+from iectox.stats.methods.means import (
+    Moments,
     anova,
     anova_from_stats,
     student_t,
@@ -20,16 +22,18 @@ from iectox.stats.tests.means import (
     welch_t,
     welch_t_from_stats,
 )
-from iectox.stats.tests.ranks import kruskal_wallis, mann_whitney
-from iectox.stats.tests.result import REGISTRY, TESTS, NotComputable, TestResult, TestSpec
+from iectox.stats.methods.method import Method
+from iectox.stats.methods.ranks import kruskal_wallis, mann_whitney
+from iectox.stats.methods.registry import METHODS
+from iectox.stats.methods.result import MethodResult, NotComputable
 
 __all__ = [
-    "REGISTRY",
-    "TESTS",
+    "METHODS",
     "Effect",
+    "Method",
+    "MethodResult",
+    "Moments",
     "NotComputable",
-    "TestResult",
-    "TestSpec",
     "anova",
     "anova_from_stats",
     "benjamini_hochberg",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import chi2
 
-from iectox.stats.tests import fisher
-from iectox.stats.tests.result import NotComputable, TestResult, counts_table, drop_empty
+from iectox.stats.methods import fisher
+from iectox.stats.methods.result import MethodResult, NotComputable, counts_table, drop_empty
 
 SMALL_EXPECTED = "Chi-squared approximation may be incorrect"  # R's warning when an expected count < 5
 
@@ -16,7 +16,7 @@ def _expected(table: np.ndarray) -> np.ndarray:
     return np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
 
 
-def _chi2(table: object, correct: bool) -> TestResult:
+def _chi2(table: object, correct: bool) -> MethodResult:
     observed, dropped = drop_empty(counts_table(table))
     expected = _expected(observed)
     deviation = np.abs(observed - expected)
@@ -38,7 +38,9 @@ def _chi2(table: object, correct: bool) -> TestResult:
     warnings = (SMALL_EXPECTED,) if np.any(expected < 5) else ()
     if warnings:
         detail += f"; smallest expected count {expected.min():.2f} < 5"
-    return TestResult(test, float(chi2.sf(statistic, df)), statistic, df, method, detail + dropped, warnings)
+    return MethodResult(
+        test, float(chi2.sf(statistic, df)), statistic, df, method, detail + dropped, warnings
+    )
 
 
 def _not_2x2(observed: np.ndarray) -> NotComputable:
@@ -48,12 +50,12 @@ def _not_2x2(observed: np.ndarray) -> NotComputable:
     )
 
 
-def pearson_chi2(table: object) -> TestResult:
+def pearson_chi2(table: object) -> MethodResult:
     """Pearson's chi-squared test of independence, R `chisq.test(x, correct = FALSE)`."""
     return _chi2(table, correct=False)
 
 
-def yates_chi2(table: object) -> TestResult:
+def yates_chi2(table: object) -> MethodResult:
     """Chi-squared with Yates' correction, R `chisq.test(x)` on a 2 x 2 table (R's default there)."""
     return _chi2(table, correct=True)
 
@@ -64,10 +66,10 @@ def fisher_exact(
     mc_tables: int = 100_000,
     seed: int = 1,
     max_enumerated: int = fisher.MAX_ENUMERATED,
-) -> TestResult:
+) -> MethodResult:
     """Fisher's exact test, two-sided, R `fisher.test(x)`: exact for 2 x 2 and r x c tables alike.
 
-    Every table with the observed margins is weighed (see `iectox.stats.tests.fisher`). Only when one half
+    Every table with the observed margins is weighed (see `iectox.stats.methods.fisher`). Only when one half
     of that enumeration would exceed `max_enumerated` partial tables does it fall back to a Monte Carlo
     p-value from `mc_tables` random tables drawn with `seed`, as R's `simulate.p.value = TRUE`; `detail`
     then says so.
@@ -84,7 +86,7 @@ def fisher_exact(
             f"{max_enumerated:,} partial tables)"
         )
         method = "Fisher's exact test with simulated p-value"
-        return TestResult("fisher_exact", p, None, None, method, detail + dropped)
+        return MethodResult("fisher_exact", p, None, None, method, detail + dropped)
     rule = "probability <= observed x (1 + 1e-7)" if is_2x2 else "log probability <= observed + 3.45254e-7"
     detail = f"{shape}: exact, {exact.tables:,} tables with the observed margins, two-sided sum of {rule}"
-    return TestResult("fisher_exact", exact.p_value, None, None, "Fisher's exact test", detail + dropped)
+    return MethodResult("fisher_exact", exact.p_value, None, None, "Fisher's exact test", detail + dropped)

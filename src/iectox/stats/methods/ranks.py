@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.stats import chi2, norm
 
-from iectox.stats.tests.result import NotComputable, TestResult, values
+from iectox.stats.methods.result import MethodResult, NotComputable, values
 
 EXACT_BELOW = 50  # wilcox.test: exact <- (n.x < 50) && (n.y < 50)
 TIES_WARNING = "cannot compute exact p-value with ties"
@@ -57,7 +57,7 @@ def _exact_two_sided(w: int, m: int, n: int) -> float:
     return float(min(1.0, 2 * p))
 
 
-def mann_whitney(a: object, b: object) -> TestResult:
+def mann_whitney(a: object, b: object) -> MethodResult:
     """Wilcoxon rank sum test, two-sided, exactly as R `wilcox.test(a, b)` (W = rank sum of a - na(na+1)/2).
 
     Exact p-value when both groups have fewer than 50 values and there are no ties; otherwise the normal
@@ -72,7 +72,7 @@ def mann_whitney(a: object, b: object) -> TestResult:
     if exact and not ties:
         p = _exact_two_sided(round(w), nx, ny)
         detail = f"exact: no ties and both groups < {EXACT_BELOW} (n = {nx} and {ny})"
-        return TestResult("mann_whitney", p, w, None, "Wilcoxon rank sum exact test", detail)
+        return MethodResult("mann_whitney", p, w, None, "Wilcoxon rank sum exact test", detail)
     n = nx + ny
     tie_term = float(np.sum(sizes.astype(float) ** 3 - sizes)) / (n * (n - 1))
     sigma = np.sqrt(nx * ny / 12 * ((n + 1) - tie_term))
@@ -85,10 +85,10 @@ def mann_whitney(a: object, b: object) -> TestResult:
     detail = f"normal approximation with continuity correction, tie-corrected variance ({reason})"
     warnings = (TIES_WARNING,) if exact and ties else ()
     method = "Wilcoxon rank sum test with continuity correction"
-    return TestResult("mann_whitney", p, w, None, method, detail, warnings)
+    return MethodResult("mann_whitney", p, w, None, method, detail, warnings)
 
 
-def kruskal_wallis(*groups: object) -> TestResult:
+def kruskal_wallis(*groups: object) -> MethodResult:
     """Kruskal-Wallis rank sum test, R `kruskal.test(list(...))`: chi-squared approximation, tie-corrected."""
     arrays = [values(g, f"group {i + 1}") for i, g in enumerate(groups)]
     if len(arrays) < 2:
@@ -104,6 +104,6 @@ def kruskal_wallis(*groups: object) -> TestResult:
     statistic = (12 * float(np.sum(rank_sums**2 / sizes_g)) / (n * (n + 1)) - 3 * (n + 1)) / correction
     df = float(len(arrays) - 1)
     detail = f"chi-squared approximation on {df:g} df, tie-corrected"
-    return TestResult(
+    return MethodResult(
         "kruskal_wallis", float(chi2.sf(statistic, df)), statistic, df, "Kruskal-Wallis rank sum test", detail
     )

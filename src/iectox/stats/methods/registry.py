@@ -1,0 +1,142 @@
+"""Every statistical method iectox runs, in one ordered registry: `METHODS[id]`.
+
+The order is that of the `summary-table/1` format's test ids; recheck results and JSON follow it. The
+k-group methods (ANOVA, Kruskal-Wallis) start at 3 groups: with two, the two-sample tests are the ones
+chosen and rechecked, so a two-group table never gets both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from iectox.i18n import N_
+from iectox.stats.methods.contingency import fisher_exact, pearson_chi2, yates_chi2
+from iectox.stats.methods.means import (
+    anova,
+    anova_from_moments,
+    student_t,
+    student_t_from_moments,
+    welch_t,
+    welch_t_from_moments,
+)
+from iectox.stats.methods.method import DataKind, Method
+from iectox.stats.methods.ranks import kruskal_wallis, mann_whitney
+
+
+class Methods(Mapping[str, Method]):
+    """Methods by id, in their declared order; ids are unique, and an unknown id says which ones exist."""
+
+    def __init__(self, methods: Iterable[Method]) -> None:
+        self._methods: dict[str, Method] = {}
+        for method in methods:
+            if method.id in self._methods:
+                raise ValueError(f"method id {method.id!r} is declared twice")
+            self._methods[method.id] = method
+
+    def __getitem__(self, method_id: str) -> Method:
+        try:
+            return self._methods[method_id]
+        except KeyError:
+            raise KeyError(
+                f"no statistical method {method_id!r}; known: {', '.join(self._methods)}"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._methods)
+
+    def __len__(self) -> int:
+        return len(self._methods)
+
+    def __repr__(self) -> str:
+        return f"Methods({', '.join(self._methods)})"
+
+    def taking(self, data: DataKind, groups: int, levels: int | None = None) -> list[Method]:
+        """The methods on this kind of data that compare this many groups (and levels), in order."""
+        return [m for m in self._methods.values() if m.data == data and m.accepts(groups, levels)]
+
+    def first(self, ids: Iterable[str], groups: int) -> Method:
+        """The first of `ids` that compares this many groups, or the last one (whose run then refuses)."""
+        candidates = [self[i] for i in ids]
+        return next((m for m in candidates if m.accepts(groups)), candidates[-1])
+
+
+METHODS = Methods(
+    [
+        Method(
+            id="pearson_chi2",
+            name=N_("Pearson's Chi-squared test"),
+            short=N_("Chi-squared"),
+            r_call="chisq.test(x, correct = FALSE)",
+            data="counts",
+            compute=pearson_chi2,
+        ),
+        Method(
+            id="yates_chi2",
+            name=N_("Pearson's Chi-squared test with Yates' continuity correction"),
+            short=N_("Chi-squared (Yates)"),
+            r_call="chisq.test(x, correct = TRUE)",
+            data="counts",
+            compute=yates_chi2,
+            max_groups=2,
+            max_levels=2,
+        ),
+        Method(
+            id="fisher_exact",
+            name=N_("Fisher's exact test"),
+            short=N_("Fisher"),
+            r_call="fisher.test(x)",
+            data="counts",
+            compute=fisher_exact,
+        ),
+        Method(
+            id="welch_t",
+            name=N_("Welch Two Sample t-test"),
+            short=N_("Welch t"),
+            r_call="t.test(a, b)",
+            data="values",
+            compute=welch_t,
+            max_groups=2,
+            from_aggregates=welch_t_from_moments,
+        ),
+        Method(
+            id="student_t",
+            name=N_("Two Sample t-test"),
+            short=N_("Student t"),
+            r_call="t.test(a, b, var.equal = TRUE)",
+            data="values",
+            compute=student_t,
+            max_groups=2,
+            from_aggregates=student_t_from_moments,
+        ),
+        Method(
+            id="mann_whitney",
+            name=N_("Wilcoxon rank sum test"),
+            short=N_("Mann-Whitney"),
+            r_call="wilcox.test(a, b)",
+            data="values",
+            compute=mann_whitney,
+            max_groups=2,
+            on_ranks=True,
+        ),
+        Method(
+            id="kruskal_wallis",
+            name=N_("Kruskal-Wallis rank sum test"),
+            short=N_("Kruskal-Wallis"),
+            r_call="kruskal.test(list(...))",
+            data="values",
+            compute=kruskal_wallis,
+            min_groups=3,
+            on_ranks=True,
+        ),
+        Method(
+            id="anova",
+            name=N_("One-way analysis of means"),
+            short=N_("ANOVA"),
+            r_call="oneway.test(y ~ g, var.equal = TRUE)",
+            data="values",
+            compute=anova,
+            min_groups=3,
+            from_aggregates=anova_from_moments,
+        ),
+    ]
+)

@@ -1,0 +1,149 @@
+"""Every method of the registry against the one protocol, as scikit-learn's `check_estimator` does for its
+estimators: a method added to `METHODS` is checked here by tests that already exist.
+
+The values each method gives are proved against R in `test_stats_methods.py`; here, that each one runs on
+its kind of data, keeps its group limits, agrees with its own aggregate form, and is named for the report.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from iectox.i18n import tr
+from iectox.stats.methods import METHODS, Method, Moments, NotComputable, pearson_chi2
+from iectox.stats.methods.registry import Methods
+
+ALL = pytest.mark.parametrize("method", list(METHODS.values()), ids=list(METHODS))
+WITH_AGGREGATES = [m for m in METHODS.values() if m.from_aggregates is not None]
+
+COUNTS = np.array([[12, 7, 5, 9], [6, 11, 9, 4], [8, 8, 10, 7], [5, 9, 6, 12]])
+
+
+def groups_for(method: Method) -> int:
+    """The fewest groups the method compares, but 2 where it can: the usual case of a comparison table."""
+    return max(method.min_groups, 2)
+
+
+def standard_input(method: Method, groups: int) -> object:
+    """A counts table (groups x levels) or one array of distinct values per group, each group shifted."""
+    if method.data == "counts":
+        return COUNTS[:groups, : min(method.max_levels or 3, 3)]
+    rng = np.random.default_rng(20260)
+    return [rng.normal(10 + i, 2 + 0.5 * i, 12 + 3 * i) for i in range(groups)]
+
+
+@ALL
+def test_method_runs_on_its_data_and_reports_its_own_id_a_p_value_and_its_r_name(method):
+    result = method.run(standard_input(method, groups_for(method)))
+    assert result.test == method.id
+    assert 0.0 <= result.p_value <= 1.0
+    # R's method line ("Wilcoxon rank sum exact test") names the same test as the footnote name.
+    assert result.method.split()[:2] == method.name.split()[:2]
+
+
+@ALL
+def test_method_refuses_a_number_of_groups_outside_its_limits(method):
+    too_few = method.min_groups - 1
+    if too_few >= 1:
+        with pytest.raises(NotComputable, match=rf"^{method.id} compares .* groups, not {too_few}$"):
+            method.run(standard_input(method, too_few))
+    if method.max_groups is not None:
+        too_many = method.max_groups + 1
+        with pytest.raises(NotComputable, match=rf"^{method.id} compares .* groups, not {too_many}$"):
+            method.run(standard_input(method, too_many))
+
+
+def test_every_group_limit_is_checked_somewhere():
+    # The limits test above must refuse something for every method, or it proves nothing for it.
+    assert all(m.min_groups > 1 or m.max_groups is not None for m in METHODS.values() if m.data == "values")
+    assert METHODS["welch_t"].refusal(3) == "welch_t compares 2 groups, not 3"
+    assert METHODS["anova"].refusal(2) == "anova compares 3 or more groups, not 2"
+
+
+def test_a_counts_method_for_2_x_2_tables_refuses_more_levels():
+    with pytest.raises(NotComputable, match=r"^yates_chi2 takes tables of at most 2 levels, not 3$"):
+        METHODS["yates_chi2"].run(COUNTS[:2, :3])
+
+
+@ALL
+def test_method_records_the_r_call_its_implementation_reproduces(method):
+    assert re.fullmatch(r"[a-z][\w.]*\(.+\)", method.r_call), method.r_call
+    function = method.r_call.split("(")[0]
+    assert f"{function}(" in (method.compute.__doc__ or ""), f"{method.compute.__name__} does not cite R"
+
+
+@ALL
+def test_method_names_are_translated_into_french(method):
+    assert tr(method.name, "fr") != method.name
+
+
+@pytest.mark.parametrize("method", WITH_AGGREGATES, ids=[m.id for m in WITH_AGGREGATES])
+def test_aggregate_form_agrees_with_the_raw_values(method):
+    data = standard_input(method, groups_for(method))
+    raw = method.run(data)
+    aggregated = method.run_from_aggregates([Moments.of(x, f"group {i}") for i, x in enumerate(data)])
+    assert aggregated.test == raw.test == method.id
+    assert (aggregated.p_value, aggregated.statistic, aggregated.df) == pytest.approx(
+        (raw.p_value, raw.statistic, raw.df), rel=1e-12
+    )
+
+
+def test_aggregate_forms_exist_for_the_tests_on_means():
+    # recheck reproduces a published table's t-tests and ANOVA from its printed means and SDs.
+    assert [m.id for m in WITH_AGGREGATES] == ["welch_t", "student_t", "anova"]
+
+
+def test_a_method_without_aggregate_form_refuses_means_and_sds():
+    with pytest.raises(NotComputable, match=r"^mann_whitney needs the raw values"):
+        METHODS["mann_whitney"].run_from_aggregates([Moments(1.0, 1.0, 5), Moments(2.0, 1.0, 5)])
+
+
+def test_aggregate_form_keeps_the_group_limits():
+    three = [Moments(1.0, 1.0, 5), Moments(2.0, 1.0, 5), Moments(3.0, 1.0, 5)]
+    with pytest.raises(NotComputable, match=r"^welch_t compares 2 groups, not 3$"):
+        METHODS["welch_t"].run_from_aggregates(three)
+
+
+def test_a_values_method_refuses_a_missing_sample():
+    with pytest.raises(NotComputable, match=r"^welch_t takes one array of values per group$"):
+        METHODS["welch_t"].run(None)
+
+
+def test_unknown_method_id_names_the_known_ones():
+    with pytest.raises(KeyError, match="no statistical method 't_test'; known: pearson_chi2, yates_chi2"):
+        METHODS["t_test"]
+    assert "t_test" not in METHODS and "welch_t" in METHODS
+
+
+def test_registry_refuses_an_id_declared_twice():
+    method = METHODS["pearson_chi2"]
+    with pytest.raises(ValueError, match="'pearson_chi2' is declared twice"):
+        Methods([method, method])
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (dict(data="ranks"), "data 'ranks' is not one of"),
+        (dict(min_groups=3, max_groups=2), "groups 3..2 is empty"),
+        (dict(data="values", max_levels=2), "only a counts method has a number of levels"),
+    ],
+)
+def test_a_method_is_refused_when_its_declaration_is_incoherent(changes, message):
+    declaration = dict(
+        id="new", name="New test", short="New", r_call="new.test(x)", data="counts", compute=pearson_chi2
+    )
+    with pytest.raises(ValueError, match=message):
+        Method(**{**declaration, **changes})
+
+
+def test_first_fitting_method_follows_the_group_limits():
+    assert METHODS.first(("mann_whitney", "kruskal_wallis"), 2).id == "mann_whitney"
+    assert METHODS.first(("mann_whitney", "kruskal_wallis"), 4).id == "kruskal_wallis"
+    assert [m.id for m in METHODS.taking("values", 2)] == ["welch_t", "student_t", "mann_whitney"]
+    assert [m.id for m in METHODS.taking("values", 3)] == ["kruskal_wallis", "anova"]
+    assert [m.id for m in METHODS.taking("counts", 2, 2)] == ["pearson_chi2", "yates_chi2", "fisher_exact"]
+    assert [m.id for m in METHODS.taking("counts", 2, 3)] == ["pearson_chi2", "fisher_exact"]
