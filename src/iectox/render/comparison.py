@@ -19,7 +19,7 @@ from iectox.render.figures import colour_at
 from iectox.render.format import Formatter, superscript
 from iectox.render.layout import Column, Line, Table, Value, pretty
 from iectox.stats.compare import Comparison
-from iectox.stats.table import Footnote, Row, VariableResult
+from iectox.stats.table import Footnote, VariableResult
 
 STATISTICS_NOTE = N_("n (%); Mean (SD); Median [IQR]")
 ADJUSTMENT_NOTES = {
@@ -80,11 +80,12 @@ def _p(p: float | None, fmt: Formatter, mark: str = "") -> Value:
     return Value((text,), "p", (p,), fmt.p_digits, mark) if text else Value()
 
 
-def _variable_values(r: VariableResult, comparison: Comparison, fmt: Formatter) -> list[Value]:
+def _variable_values(
+    r: VariableResult, comparison: Comparison, fmt: Formatter, marks: dict[str, int]
+) -> list[Value]:
     """The p-value (marked with its test's footnote), q-value, SMD and difference on a variable's line."""
     values = []
     if comparison.show_p:
-        marks = {test: i for i, test in enumerate(comparison.tests_used(), 1)}
         values.append(_p(r.p_value, fmt, superscript(marks[r.test.test])) if r.test else Value())
     if comparison.q_method:
         values.append(_p(r.q_value, fmt))
@@ -100,15 +101,19 @@ def _variable_values(r: VariableResult, comparison: Comparison, fmt: Formatter) 
     return values
 
 
-def _line(row: Row, r: VariableResult, comparison: Comparison, fmt: Formatter) -> Line:
-    shown = 1 + comparison.groups.k + comparison.show_overall
-    label = Value((pretty(fmt.tr(row.label)),))
-    cells = [Value(fmt.cell_parts(c), c.kind, c.values, fmt.digits) for c in row.cells[: shown - 1]]
-    cells += [Value()] * (shown - 1 - len(cells))
-    extra = _variable_values(r, comparison, fmt)
-    if row.row_type != "variable":
-        extra = [Value()] * len(extra)
-    return Line(row.row_type, (label, *cells, *extra))
+def _lines(r: VariableResult, comparison: Comparison, fmt: Formatter, marks: dict[str, int]) -> list[Line]:
+    """A variable's lines: its own (label, then p, q, SMD...), then its levels, summaries and missing values,
+    one cell per cohort (and overall)."""
+    groups = comparison.groups.k + comparison.show_overall
+    extra = _variable_values(r, comparison, fmt, marks)
+    lines = []
+    for row in r.rows:
+        label = Value((pretty(fmt.tr(row.label)),))
+        cells = [Value(fmt.cell_parts(c), c.kind, c.values, fmt.digits) for c in row.cells[:groups]]
+        cells += [Value()] * (groups - len(cells))
+        after = extra if row.row_type == "variable" else [Value()] * len(extra)
+        lines.append(Line(row.row_type, (label, *cells, *after)))
+    return lines
 
 
 def comparison_table(
@@ -122,11 +127,13 @@ def comparison_table(
     """The table as shown: the study report numbers its tables ("Table 2. Demographics"); a table on its
     own is captioned by its title, or not at all."""
     fmt = fmt or Formatter()
-    lines = tuple(_line(row, r, comparison, fmt) for r in comparison.results for row in r.rows)
+    notes = comparison.footnotes()
+    marks = {note.test: note.mark for note in notes if note.kind == "test"}  # the p-values' footnote marks
+    lines = tuple(line for r in comparison.results for line in _lines(r, comparison, fmt, marks))
     title = pretty(fmt.tr(title)) if title else ""
     caption = title if number is None else f"{fmt.tr('Table')} {number}. {title}"
-    notes = tuple(footnotes(comparison, fmt))
-    return Table(table_id, number, title, caption, columns(comparison, fmt), lines, notes)
+    texts = tuple(footnote_text(note, comparison, fmt) for note in notes)
+    return Table(table_id, number, title, caption, columns(comparison, fmt), lines, texts)
 
 
 def table_frame(table: Table) -> pd.DataFrame:
