@@ -118,7 +118,6 @@ def test_p_values_below_the_printed_precision_are_bounds():
     assert Formatter(p_digits=3).p_value(0.0004) == "<0.001"
     assert Formatter("fr", p_digits=3).p_value(0.0004) == "<0,001"
     assert Formatter(p_digits=3).p_value(0.0418) == "0.042"
-    assert Formatter(p_digits=3).p_bound(0.0418) is None and Formatter().p_bound(0.0004) == "<0.001"
 
 
 def test_lines_carry_their_row_type_and_the_numbers_behind_the_text(table):
@@ -214,3 +213,19 @@ def test_importing_stats_loads_no_report_library():
     code = "import sys, iectox.stats; print(*sys.modules)"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert not {"matplotlib", "docx", "openpyxl", "iectox.render"} & set(loaded.stdout.split())
+
+
+def test_xlsx_q_values_smd_and_differences_are_numbers_too(table, tmp_path):
+    wider = table.add_q("holm").add_smd().add_difference()
+    sheet = openpyxl.load_workbook(write_table_xlsx(wider, tmp_path / "t.xlsx")).active
+    header = [c.value for c in sheet[3]]
+    q, smd, difference = (header.index(name) + 1 for name in ("q-value", "SMD", "Difference (95% CI)"))
+    assert (smd, difference) == (q + 1, q + 2)  # q, SMD: one cell each; the difference: three, merged head
+    age = wider.result("age")
+    assert sheet.cell(7, q).value == pytest.approx(age.q_value) and sheet.cell(7, q).number_format == "0.000"
+    assert sheet.cell(7, smd).value == pytest.approx(age.smd) and sheet.cell(7, smd).number_format == "0.000"
+    e = age.effect
+    cells = [sheet.cell(7, difference + k) for k in range(3)]
+    assert [c.value for c in cells] == pytest.approx([e.estimate, e.low, e.high])
+    assert {c.number_format for c in cells} == {"0.00"}
+    assert sheet.cell(8, q).value is None  # the Mean (SD) line carries no test

@@ -67,12 +67,6 @@ class Formatter:
         """p at `p_digits` decimals; a bound ("<0.001") below the smallest printable value; "" for none."""
         return i18n.p_value(p, self.p_digits, self.lang)
 
-    def p_bound(self, p: float | None) -> str | None:
-        """The bound printed instead of p when p is below the printed precision ("<0.001"), else None."""
-        if p is None or p != p or p >= 10.0**-self.p_digits:
-            return None
-        return self.p_value(p)
-
     @property
     def separator(self) -> str:
         """Between the two ends of an interval or the items of a list: ", " ("; " in French, spaced)."""

@@ -63,6 +63,12 @@ def _spans(table: Table) -> list[int]:
     return spans
 
 
+def _below_precision(value: Value) -> bool:
+    """A p-value printed as a bound ("<0.001"): below the smallest value its decimals can show."""
+    p = value.numbers[0] if value.numbers else None
+    return p is not None and p == p and p < 10.0**-value.digits
+
+
 def _numbers(value: Value) -> list[tuple[object, str | None]]:
     """The cells a value is written to, as (number, number format): numbers, never their text."""
     if not value.numbers:
@@ -73,8 +79,8 @@ def _numbers(value: Value) -> list[tuple[object, str | None]]:
         n, pct = numbers
         return [(None if n is None else int(n), "0"), (None if pct is None else pct / 100, plain + "%")]
     if value.kind == "p":
-        bound = value.parts[0] if value.parts and value.parts[0].startswith("<") else None
-        shown = f'[<{10.0**-value.digits:.{value.digits}f}]"{bound}";{plain}' if bound else plain
+        floor = f"{10.0**-value.digits:.{value.digits}f}"
+        shown = f'[<{floor}]"{value.parts[0]}";{plain}' if _below_precision(value) else plain
         return [(numbers[0], shown), *([(value.mark, None)] if value.mark else [])]
     return [(v, plain) for v in numbers]
 
@@ -119,7 +125,7 @@ def table_sheet(sheet: Worksheet, table: Table) -> None:
                     cell.number_format = shown
                 right = column.kind in ("p", "stat") or (span > 1 and k == 0)
                 cell.alignment = Alignment(horizontal="right" if right else "left")
-                if value.kind == "p" and k == 0 and value.parts[0].startswith("<"):
+                if value.kind == "p" and k == 0 and _below_precision(value):
                     cell.comment = Comment(f"p {value.parts[0]}", "iectox")
             col += span
         if not line.level and i > header + 1:
