@@ -13,7 +13,6 @@ import iectox
 
 PACKAGE = Path(iectox.__file__).parent
 PYPROJECT = PACKAGE.parents[1] / "pyproject.toml"
-LAZY_IMPORTS_ALLOWED = {"stats/compare.py"}  # renderers moving to iectox.render
 
 
 def _layers() -> list[str]:
@@ -60,4 +59,4 @@ def test_no_import_of_iectox_inside_a_function():
                     n.startswith("iectox") for n in names
                 ):
                     lazy.append(f"{relative}:{inner.lineno}")
-    assert sorted(p for p in lazy if p.split(":")[0] not in LAZY_IMPORTS_ALLOWED) == []
+    assert lazy == []

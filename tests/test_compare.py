@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from iectox.render import Formatter, comparison_frame, footnotes
 from iectox.stats.compare import compare
 from iectox.stats.variables import Variable
 
@@ -120,7 +121,7 @@ def test_top_levels_of_any_group_then_other():
 
 def test_verbs_add_columns_and_footnotes(frame):
     table = compare(frame, "group", ["sex", "age", "treated"]).add_p().add_overall().add_smd().add_q("bh")
-    shown = table.to_frame(p_digits=3)
+    shown = comparison_frame(table, Formatter(p_digits=3))
     assert list(shown.columns) == [
         "Characteristic",
         "A (N = 120)",
@@ -130,7 +131,13 @@ def test_verbs_add_columns_and_footnotes(frame):
         "q-value",
         "SMD",
     ]
-    assert table.footnotes() == [
+    assert [note.id for note in table.footnotes()] == [
+        "statistics",
+        "test.pearson_chi2",
+        "test.welch_t",
+        "adjustment.bh",
+    ]
+    assert footnotes(table) == [
         "n (%); Mean (SD); Median [IQR]",
         "¹ Pearson's Chi-squared test",
         "² Welch Two Sample t-test",
@@ -157,12 +164,53 @@ def test_difference_between_two_groups(frame):
 
 def test_french_uses_decimal_commas_and_french_test_names(frame):
     table = compare(frame, "group", ["age", "sex"]).add_p()
-    shown = table.to_frame(lang="fr")
+    shown = comparison_frame(table, Formatter("fr"))
     assert "," in shown.iloc[1, 1] and "." not in shown.iloc[1, 1]
-    assert "Test t de Welch" in " ".join(table.footnotes("fr"))
+    assert "Test t de Welch" in " ".join(footnotes(table, Formatter("fr")))
 
 
 def test_records_carry_name_p_value_and_test(frame):
     records = compare(frame, "group", ["sex", "age"]).add_p().records()
     assert [(r["name"], r["test"]) for r in records] == [("sex", "pearson_chi2"), ("age", "welch_t")]
     assert all(0 <= r["p_value"] <= 1 for r in records)
+
+
+def test_rows_say_what_they_are_and_cells_hold_unrounded_numbers(frame):
+    frame.loc[:9, "age"] = np.nan
+    table = compare(frame, "group", ["sex", Variable("age", summary="both")])
+    rows = [(row.row_type, row.level) for r in table.results for row in r.rows]
+    assert rows == [
+        ("variable", None),
+        ("level", "female"),
+        ("level", "male"),
+        ("variable", None),
+        ("summary", "mean_sd"),
+        ("summary", "median_iqr"),
+        ("missing", "__missing__"),
+    ]
+    female = table.result("sex").rows[1].cells[0]
+    expected = (frame["group"].eq("A") & frame["sex"].eq("female")).sum()
+    assert female.kind == "n_pct" and female.values == (expected, 100 * expected / 120)
+    mean = table.result("age").rows[1].cells[1]
+    assert mean.kind == "mean_sd" and mean.values[0] == frame.loc[frame["group"] == "B", "age"].mean()
+
+
+def test_footnotes_are_data_with_ids_and_test_marks_in_order_of_use(frame):
+    frame.loc[:4, "group"] = None
+    table = compare(frame, "group", ["age", "sex", Variable("dose", among="treated")]).add_p()
+    assert table.tests_used() == ("welch_t", "pearson_chi2")
+    notes = {note.id: note for note in table.footnotes()}
+    assert notes["test.welch_t"].mark == 1 and notes["test.pearson_chi2"].mark == 2
+    assert notes["excluded"].count == 5
+    among = notes["subpopulation.treated"]
+    assert among.variables == ("dose",)
+    treated = frame[frame["treated"] & frame["group"].notna()]
+    assert among.sizes == tuple(treated.groupby("group").size().tolist())
+
+
+def test_records_hold_numbers_and_row_types_not_text(frame):
+    records = compare(frame, "group", ["sex"]).add_p().records()
+    rows = records[0]["rows"]
+    assert [row["row_type"] for row in rows] == ["variable", "level", "level"]
+    assert rows[1]["cells"][0]["kind"] == "n_pct"
+    assert all(isinstance(v, float) for row in rows for c in row["cells"] for v in c["values"])

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from iectox.cli.commands import app
 from iectox.io import write_dataset
-from iectox.render import ReportFiles, write_report
+from iectox.io.atomic import atomic_file
+from iectox.render import FORMATS, Report, ReportFiles, ReportFormat, table_markdown, write_report
 from iectox.render.figures import FIGURES, Cohorts
 from iectox.stats.methods import METHODS
 from iectox.study import StudyResult, load_study, run_study
@@ -118,7 +119,7 @@ def test_workbook_has_a_sheet_per_table_and_the_analysis_rows(english, result):
     demographics = list(book["demographics"].iter_rows(values_only=True))
     assert demographics[0][0] == "Table 1. Demographics"
     assert demographics[2][1] == "Real-life population\nN = 361"
-    assert demographics[4][:3] == ("Male", "230 (63.7%)", "27 (67.5%)")
+    assert demographics[4][:5] == ("Male", 230, pytest.approx(230 / 361), 27, pytest.approx(27 / 40))
     analysis = list(book["analysis"].iter_rows(values_only=True))
     assert list(analysis[0]) == list(result.frame.columns) and len(analysis) == len(result.frame) + 1
 
@@ -173,3 +174,55 @@ def test_cli_report_refuses_an_invalid_dataset(dataset, tmp_path):
     assert run.exit_code == 1, run.output
     assert "patients.csv" in run.output and "row 2" in run.output and "sex" in run.output
     assert not (out / "report.html").exists()
+
+
+def test_workbook_cells_are_the_comparisons_numbers(english, result):
+    """Every count, share, mean, SD and p-value of a table sheet is a number equal to the comparison's."""
+    sheet = openpyxl.load_workbook(english.xlsx)["demographics"]
+    comparison = dict((t.id, c) for t, c in result.tables)["demographics"]
+    rows = [row for r in comparison.results for row in r.rows]
+    for i, row in enumerate(rows, 4):
+        assert sheet.cell(i, 1).value is not None
+        for j, cell in enumerate(row.cells[: comparison.groups.k]):
+            first, second = sheet.cell(i, 2 + 2 * j), sheet.cell(i, 3 + 2 * j)
+            if cell.kind == "n_pct":
+                assert (first.value, second.value) == (cell.values[0], pytest.approx(cell.values[1] / 100))
+                assert second.number_format == "0.0%"
+            else:
+                # openpyxl writes a float with 15 significant digits
+                assert (first.value, second.value) == pytest.approx(cell.values[:2], rel=1e-14)
+                assert first.number_format == "0.0"
+    p_column = 2 + 2 * comparison.groups.k + 2 * comparison.show_overall
+    firsts = [i for i, row in enumerate(rows, 4) if row.row_type == "variable"]
+    p_values = [r.p_value for r in comparison.results]
+    assert [sheet.cell(i, p_column).value for i in firsts] == pytest.approx(p_values, rel=1e-14)
+    assert {sheet.cell(i, p_column).number_format for i in firsts} == {"0.0000"}  # the study's p_digits
+
+
+def test_a_registered_format_is_written_and_listed_by_the_report(result, tmp_path):
+    """Adding a format is adding one object: here Markdown, the report's tables one after the other."""
+
+    def write_markdown(report: Report, path: Path) -> Path:
+        with atomic_file(path) as tmp:
+            tmp.write_text("\n".join(table_markdown(t) for t in report.document.tables), encoding="utf-8")
+        return path
+
+    FORMATS.register(ReportFormat("markdown", ".md", write_markdown, "Markdown"))
+    stages: list[str] = []
+    try:
+        files = write_report(result, tmp_path, "fr", progress=stages.append)
+    finally:
+        FORMATS.unregister("markdown")
+    assert "markdown" not in FORMATS
+    text = files["markdown"].read_text(encoding="utf-8")
+    assert files["markdown"] == tmp_path / "report.md" and stages[-1] == "Markdown"
+    assert "**Tableau 1. Données démographiques**" in text and "230 (63,7\u00a0%)" in text
+    assert "report.md" in json.loads(files.json.read_text(encoding="utf-8"))["files"]
+
+
+def test_a_format_is_registered_once_and_writes_its_own_suffix():
+    with pytest.raises(ValueError, match="registered twice"):
+        FORMATS.register(ReportFormat("html", ".htm", lambda report, path: path))
+    with pytest.raises(ValueError, match=r"\.xlsx files"):
+        FORMATS.register(ReportFormat("sheet", ".xlsx", lambda report, path: path))
+    assert list(FORMATS) == ["html", "xlsx", "docx", "json"]

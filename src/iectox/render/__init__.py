@@ -1,50 +1,80 @@
-"""A study's report, in every format a pharmacist needs, from one `StudyResult`.
+"""A study's report, in every format a pharmacist needs, from one `StudyResult`; and one table on its own.
 
     files = write_report(run_study(dataset, spec), Path("out/report"), lang="fr")
+    files["html"], files.xlsx, files.docx, files.json
 
-The words and numbers are decided once (`document.build_document`); each format only lays them out, so the
-HTML page, the workbook, the Word document and report.json always say the same thing.
+The words and numbers are decided once (`document.build_document`, every number through one `Formatter`);
+each registered format (`FORMATS`: HTML, XLSX, DOCX, JSON) only lays them out, so the files always say the
+same thing. A comparison table alone:
+
+    fmt = Formatter("fr", digits=1, p_digits=3)
+    comparison_frame(table, fmt); comparison_markdown(table, fmt); footnotes(table, fmt)
+    write_table_docx(table, "table1.docx", title="Demographics", formatter=fmt)   # or _html, _xlsx
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from iectox.i18n import LANGUAGES, tr
+from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
-from iectox.render.document import build_document, cohorts_of
-from iectox.render.docx import write_docx
+from iectox.render.comparison import (
+    comparison_frame,
+    comparison_markdown,
+    comparison_table,
+    footnotes,
+    table_frame,
+    table_markdown,
+)
+from iectox.render.document import build_document, cohorts_of, report_formatter
 from iectox.render.figures import FIGURES, save
-from iectox.render.html import write_html
+from iectox.render.format import Formatter
+from iectox.render.formats import FORMATS
 from iectox.render.management import build_management, write_management_figures
-from iectox.render.methods import write_methods
-from iectox.render.records import write_json
-from iectox.render.xlsx import write_xlsx
+from iectox.render.methods import build_methods
+from iectox.render.report import Figure, Formats, Report, ReportFormat
+from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
 from iectox.study import StudyResult
 
-STAGES = ("analysis table", "figures", "HTML", "XLSX", "DOCX", "JSON")
+STAGES = ("analysis table", "figures", *(f.stage or f.id for f in FORMATS.values()))
 
 
 @dataclass(frozen=True)
 class ReportFiles:
-    """Every file a report wrote; iterating gives them all, the figures last."""
+    """Every file a report wrote: one per format (by id), the analysis table, the figures last."""
 
     folder: Path
-    html: Path
-    xlsx: Path
-    docx: Path
-    json: Path
+    outputs: Mapping[str, Path]
     csv: Path
     figures: tuple[Path, ...]
 
+    def __getitem__(self, format_id: str) -> Path:
+        return self.outputs[format_id]
+
     def __iter__(self) -> Iterator[Path]:
-        yield from (self.html, self.xlsx, self.docx, self.json, self.csv, *self.figures)
+        yield from (*self.outputs.values(), self.csv, *self.figures)
 
     @property
     def all(self) -> tuple[Path, ...]:
         return tuple(self)
+
+    @property
+    def html(self) -> Path:
+        return self.outputs["html"]
+
+    @property
+    def xlsx(self) -> Path:
+        return self.outputs["xlsx"]
+
+    @property
+    def docx(self) -> Path:
+        return self.outputs["docx"]
+
+    @property
+    def json(self) -> Path:
+        return self.outputs["json"]
 
 
 def _product_labels(result: StudyResult) -> dict[str, str]:
@@ -56,8 +86,8 @@ def _product_labels(result: StudyResult) -> dict[str, str]:
     return {}
 
 
-def write_figures(result: StudyResult, folder: Path, lang: str) -> list[tuple[str, str, Path, Path]]:
-    """Each figure whose columns the analysis table has: (name, caption, PNG, SVG)."""
+def write_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
+    """Each figure whose columns the analysis table has, saved as PNG and SVG."""
     cohorts = cohorts_of(result)
     written = []
     for figure in FIGURES:
@@ -65,51 +95,66 @@ def write_figures(result: StudyResult, folder: Path, lang: str) -> list[tuple[st
             continue
         extra = {"labels": _product_labels(result)} if figure.name == "products" else {}
         png, svg = save(figure.draw(result.frame, cohorts, lang, **extra), folder, figure.name)
-        written.append((figure.name, tr(figure.caption, lang), png, svg))
+        written.append(Figure(figure.name, tr(figure.caption, lang), png, svg))
     return written
 
 
 def write_report(
-    result: StudyResult, out: Path, lang: str = "en", progress: Callable[[str], None] | None = None
+    result: StudyResult,
+    out: Path,
+    lang: str = "en",
+    progress: Callable[[str], None] | None = None,
+    formats: Formats = FORMATS,
 ) -> ReportFiles:
-    """Write report.html, report.xlsx, report.docx, report.json, analysis_table.csv and figures/ into `out`;
-    with the management section and its two figures when the study ran the management audit."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    """Write analysis_table.csv, figures/ and one report file per registered format into `out` (report.html,
+    report.xlsx, report.docx, report.json); with the management section and its two figures when the study
+    ran the management audit."""
+    fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     management = build_management(result, lang, number=len(result.tables) + 1)
-    document = build_document(result, lang, write_methods(result, lang), management)
+    document = build_document(result, build_methods(result, lang), fmt, management)
 
     step("analysis table")
     csv = out / "analysis_table.csv"
     with atomic_file(csv) as tmp:
         result.frame.to_csv(tmp, index=False, encoding="utf-8")
     step("figures")
-    figures = write_figures(result, out / "figures", lang)
-    managing = write_management_figures(result, out / "figures", lang)
-    step("HTML")
-    html = write_html(
-        document,
-        [(n, c, svg) for n, c, _, svg in figures],
-        out / "report.html",
-        [(n, c, svg) for n, c, _, svg in managing],
+    figures = tuple(write_figures(result, out / "figures", lang))
+    managing = tuple(
+        Figure(name, caption, png, svg)
+        for name, caption, png, svg in write_management_figures(result, out / "figures", lang)
     )
-    step("XLSX")
-    xlsx = write_xlsx(document, result.frame, out / "report.xlsx")
-    step("DOCX")
-    docx = write_docx(
-        document,
-        [(c, png) for _, c, png, _ in figures],
-        out / "report.docx",
-        [(c, png) for _, c, png, _ in managing],
-    )
-    figure_files = tuple(p for _, _, png, svg in [*figures, *managing] for p in (png, svg))
-    files = ReportFiles(out, html, xlsx, docx, out / "report.json", csv, figure_files)
-    step("JSON")
-    write_json(result, document, files, lang)
+    outputs = {f.id: out / f"report{f.suffix}" for f in formats.values()}
+    pictures = tuple(p for figure in (*figures, *managing) for p in (figure.png, figure.svg))
+    files = ReportFiles(out, outputs, csv, pictures)
+    report = Report(result, document, fmt, out, figures, managing, files.all)
+    for output in formats.values():
+        step(output.stage or output.id)
+        output.write(report, outputs[output.id])
     return files
 
 
-__all__ = ["STAGES", "ReportFiles", "write_figures", "write_report"]
+__all__ = [
+    "FORMATS",
+    "STAGES",
+    "Figure",
+    "Formats",
+    "Formatter",
+    "Report",
+    "ReportFiles",
+    "ReportFormat",
+    "comparison_frame",
+    "comparison_markdown",
+    "comparison_table",
+    "footnotes",
+    "table_frame",
+    "table_markdown",
+    "table_page",
+    "write_figures",
+    "write_report",
+    "write_table_docx",
+    "write_table_html",
+    "write_table_xlsx",
+]

@@ -19,8 +19,9 @@ from docx.table import _Cell
 
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
-from iectox.render.document import Document, Table
+from iectox.render.document import Document
 from iectox.render.html import CHECKS_NOTE, TRACE_NOTE
+from iectox.render.layout import Table
 
 MUTED = RGBColor(0x5B, 0x66, 0x70)
 INK = RGBColor(0x1D, 0x23, 0x2A)
@@ -112,11 +113,11 @@ def add_table(doc, table: Table, text_width: float) -> None:
         _write(cell, text, bold=True, align=None if j == 0 else center)
     for line, row in zip(table.lines, rows[1:], strict=True):
         cells = row.cells
-        for j, (column, text) in enumerate(zip(table.columns, line.cells, strict=False)):
+        for j, (column, value) in enumerate(zip(table.columns, line.cells, strict=False)):
             if j == 0:
-                _write(cells[j], text, bold=not line.level, indent=0.4 if line.level else 0)
+                _write(cells[j], value.text, bold=not line.level, indent=0.4 if line.level else 0)
             else:
-                _write(cells[j], text, align=right if column.kind in ("p", "stat") else center)
+                _write(cells[j], value.text, align=right if column.kind in ("p", "stat") else center)
     _three_rules(word)
     _keep_together(word)
     for k, note in enumerate(table.footnotes, 1):
@@ -135,7 +136,7 @@ def _checks(doc, document: Document, text_width: float) -> None:
     for name, cell in zip(columns, rows[0].cells, strict=True):
         _write(cell, tr(name, lang), bold=True, size=8)
     for c, row in zip(document.checks, rows[1:], strict=True):
-        values = (c.table, c.variable, c.group, c.statistic, c.published, c.reproduced, c.verdict(lang))
+        values = (c.table, c.variable, c.group, c.statistic, c.published, c.reproduced_text, c.verdict(lang))
         for j, (value, cell) in enumerate(zip(values, row.cells, strict=True)):
             _write(cell, value, size=8, bold=j == 6 and c.agrees is False)
     shares = (0.2, 0.22, 0.15, 0.17, 0.08, 0.11, 0.07)
@@ -220,7 +221,7 @@ def build(
     return doc
 
 
-def write_docx(
+def write_report_docx(
     document: Document,
     figures: list[tuple[str, Path]],
     path: Path,

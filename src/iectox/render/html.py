@@ -11,8 +11,9 @@ from pathlib import Path
 
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
-from iectox.render.document import CheckLine, Column, Document, Table
+from iectox.render.document import CheckLine, Document
 from iectox.render.figures import inline_svg
+from iectox.render.layout import Column, Table
 
 CSS = """
 :root { --ink:#1d232a; --muted:#5b6670; --rule:#1d232a; --hair:#dde2e6; --soft:#f5f7f9; --ok:#009E73;
@@ -96,12 +97,6 @@ def escape(text: str) -> str:
     return text
 
 
-def _split(text: str) -> tuple[str, str]:
-    """ "230 (63.7%)" -> ("230", "(63.7%)"): the count and its share, aligned in two sub-columns."""
-    head, _, tail = text.partition(" ")
-    return head, tail
-
-
 def _head(column: Column, lang: str) -> str:
     if column.kind in ("group", "overall"):
         swatch = f'<span class="swatch" style="background:{column.colour}"></span>' if column.colour else ""
@@ -132,14 +127,14 @@ def table_html(table: Table, lang: str) -> str:
     rows = []
     for line in table.lines:
         cells = []
-        for column, text in zip(table.columns, line.cells, strict=False):
+        for column, value in zip(table.columns, line.cells, strict=False):
             if column.kind in ("group", "overall"):
-                n, share = _split(text)
+                n, share = (*value.parts, "", "")[:2]  # a count and its share line up in two sub-columns
                 cells.append(
                     f'<td class="n {column.kind}">{escape(n)}</td> <td class="pct">{escape(share)}</td>'
                 )
             else:
-                cells.append(f'<td class="{column.kind}">{escape(text)}</td>')
+                cells.append(f'<td class="{column.kind}">{escape(value.text)}</td>')
         rows.append(f'<tr class="{"level" if line.level else "var"}">{"".join(cells)}</tr>')
     notes = "".join(f"<li>{escape(n)}</li>" for n in table.footnotes)
     caption = f"<figcaption>{escape(table.caption)}</figcaption>" if table.caption else ""
@@ -154,8 +149,7 @@ def _verdict(check: CheckLine | None, lang: str) -> str:
     if check is None:
         return '<td class="num"></td><td class="num"></td><td></td>'
     kind = {True: "ok", False: "bad", None: "na"}[check.agrees]
-    value, _, test = check.reproduced.partition(" (")
-    ours = escape(value) + (f"<small>{escape(test.rstrip(')'))}</small>" if test else "")
+    ours = escape(check.reproduced) + (f"<small>{escape(check.test)}</small>" if check.test else "")
     return (
         f'<td class="num first">{escape(check.published)}</td><td class="num">{ours}</td>'
         f'<td class="verdict {kind}">{escape(check.verdict(lang))}</td>'
@@ -301,7 +295,7 @@ def render(
 """
 
 
-def write_html(
+def write_report_html(
     document: Document,
     figures: list[tuple[str, str, Path]],
     path: Path,

@@ -22,8 +22,8 @@ from iectox.management.kpis import HEADLINE, rule_label
 from iectox.management.words import tr
 from iectox.render import audit as audit_outputs
 from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
-from iectox.render.document import Column, Line, Table, pretty
 from iectox.render.figures import save
+from iectox.render.layout import Column, Line, Table, pretty
 from iectox.study import StudyResult
 from iectox.study.spec import DEFAULT_PATHWAY
 
@@ -110,11 +110,13 @@ def kpi_table(audit: Audit, labels: dict[str, str], lang: str, number_: int | No
     columns = (Column(tr(heads[0], lang), "label"), *(Column(tr(h, lang), "stat") for h in heads[1:]))
     lines = []
     for rule, rows in audit.kpis_by_cohort.groupby("rule", sort=False):
-        lines.append(Line((pretty(rule_label(rule, audit.pathway, lang)), "", "", "", ""), level=False))
+        lines.append(
+            Line.of_text((pretty(rule_label(rule, audit.pathway, lang)), "", "", "", ""), level=False)
+        )
         for key in _order(rows["cohort"], labels):
             row = rows[rows["cohort"] == key].iloc[0]
             cells = (str(int(row["n"])), str(int(row["met"])), _share(row, lang), _median(row, lang))
-            lines.append(Line((_label(key, labels, lang), *cells), level=True))
+            lines.append(Line.of_text((_label(key, labels, lang), *cells), level=True))
     title = tr("Management pathway KPIs by cohort", lang)
     caption = title if number_ is None else f"{tr('Table', lang)} {number_}. {title}"
 

@@ -15,9 +15,10 @@ import pandas as pd
 
 from iectox.analysis import BY_NAME
 from iectox.i18n import tr
-from iectox.render.document import cohort_list, period_text, pretty
+from iectox.render.document import cohort_list, period_text
+from iectox.render.format import test_name
+from iectox.render.layout import pretty
 from iectox.schema import CONTRACT
-from iectox.stats.methods import METHODS
 from iectox.stats.policy import TestPolicy
 from iectox.stats.table import VariableResult
 from iectox.study import StudyResult
@@ -105,7 +106,7 @@ def policy_text(policy: TestPolicy, lang: str) -> str:
     if lang == "en":
         name, _, rest = policy.describe().partition(": ")
         return f"Test policy “{name}”: {rest}"
-    categorical = tr(METHODS[policy.categorical].name, lang)
+    categorical = tr(test_name(policy.categorical), lang)
     fisher = (
         tr("; Fisher's exact test when an expected count is below {n}", lang).format(
             n=f"{policy.fisher_below:g}"
@@ -113,7 +114,7 @@ def policy_text(policy: TestPolicy, lang: str) -> str:
         if policy.fisher_below is not None
         else ""
     )
-    grades = tr("chi-squared", lang) if policy.ordinal == "chi2" else tr(METHODS["mann_whitney"].name, lang)
+    grades = tr("chi-squared", lang) if policy.ordinal == "chi2" else tr(test_name("mann_whitney"), lang)
     return tr(
         "Test policy “{name}”: categorical variables by {categorical}{fisher}; continuous variables by "
         "{continuous} (mean, SD) or {rank} (median, IQR); grades by {grades}.",
@@ -122,8 +123,8 @@ def policy_text(policy: TestPolicy, lang: str) -> str:
         name=policy.name,
         categorical=_lower_first(categorical),
         fisher=fisher,
-        continuous=_lower_first(tr(METHODS[policy.continuous].name, lang)),
-        rank=_lower_first(tr(METHODS[policy.rank_test].name, lang)),
+        continuous=_lower_first(tr(test_name(policy.continuous), lang)),
+        rank=_lower_first(tr(test_name(policy.rank_test), lang)),
         grades=_lower_first(grades),
     )
 
@@ -138,7 +139,7 @@ def tests_used(result: StudyResult, lang: str) -> str:
                 used[r.test.test].append(_label(r, lang))
     if not used:
         return tr("No test was run.", lang)
-    parts = [f"{tr(METHODS[t].name, lang)} ({_sep(lang).join(labels)})" for t, labels in used.items()]
+    parts = [f"{tr(test_name(t), lang)} ({_sep(lang).join(labels)})" for t, labels in used.items()]
     text = tr("Tests used: {tests}.", lang).format(tests=_sep(lang).join(parts))
     text += " " + tr("All tests are two-sided; p-values are not adjusted for multiple comparisons.", lang)
     if any(c.show_smd for _, c in result.tables):
@@ -222,8 +223,9 @@ class Methods:
         return "\n\n".join(self.paragraphs)
 
 
-def write_methods(result: StudyResult, lang: str = "en") -> Methods:
-    """The methods section of `result`, in the report's language."""
+def build_methods(result: StudyResult, lang: str = "en") -> Methods:
+    """The methods section of `result`, written from what it did, in the report's language (built, not
+    written to a file: every format of the report lays it out)."""
     items = definitions(result, lang)
     return Methods(
         design=design(result, lang),

@@ -9,18 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from iectox import __version__
 from iectox.io.atomic import atomic_file
-from iectox.render.document import Document
 from iectox.render.management import management_records
-from iectox.study import StudyResult
-
-if TYPE_CHECKING:
-    from iectox.render import ReportFiles
+from iectox.render.report import Report
 
 FORMAT = "iectox-report/1"
 
@@ -36,7 +32,8 @@ def _plain(value: object) -> Any:
     return str(value)
 
 
-def report_records(result: StudyResult, document: Document, files: ReportFiles, lang: str) -> dict[str, Any]:
+def report_records(report: Report) -> dict[str, Any]:
+    result, document, lang = report.result, report.document, report.formatter.lang
     spec = result.spec
     return {
         "format": FORMAT,
@@ -55,6 +52,7 @@ def report_records(result: StudyResult, document: Document, files: ReportFiles, 
                 "title": table.title,
                 "caption": shown.caption,
                 "footnotes": list(shown.footnotes),
+                "footnote_ids": [note.id for note in comparison.footnotes()],
                 "variables": comparison.records(),
             }
             for (table, comparison), shown in zip(result.tables, document.tables, strict=True)
@@ -68,14 +66,14 @@ def report_records(result: StudyResult, document: Document, files: ReportFiles, 
         },
         "management": management_records(result, document.management, lang),
         "methods": document.methods.text,
-        "files": [p.relative_to(files.folder).as_posix() for p in files],
+        "files": [p.relative_to(report.folder).as_posix() for p in report.files],
     }
 
 
-def write_json(result: StudyResult, document: Document, files: ReportFiles, lang: str) -> Path:
-    records = report_records(result, document, files, lang)
-    with atomic_file(files.json) as tmp:
+def write_report_json(report: Report, path: Path) -> Path:
+    records = report_records(report)
+    with atomic_file(path) as tmp:
         tmp.write_text(
             json.dumps(records, indent=2, ensure_ascii=False, default=_plain) + "\n", encoding="utf-8"
         )
-    return files.json
+    return path

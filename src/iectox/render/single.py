@@ -1,8 +1,9 @@
 """One comparison table on its own, laid out as the study report lays out its tables.
 
-    compare(frame, "cohort", ["sex", "age"]).add_p().to_docx("table1.docx", title="Demographics")
+    table = compare(frame, "cohort", ["sex", "age"]).add_p()
+    write_table_docx(table, "table1.docx", title="Demographics", formatter=Formatter("fr"))
 
-The table is built by the report's own `document.build_table`, so a lone table and the same table in a report
+The table is built by the report's own `comparison_table`, so a lone table and the same table in a report
 have the same columns, colours, numbers and footnotes; only the page around it differs.
 """
 
@@ -12,55 +13,59 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from iectox.i18n import LANGUAGES, tr
 from iectox.io.atomic import atomic_file
-from iectox.render.document import Table, build_table
+from iectox.render.comparison import comparison_table
 from iectox.render.docx import add_table, blank
+from iectox.render.format import Formatter
 from iectox.render.html import CSS, escape, table_html
 from iectox.render.xlsx import table_sheet
 from iectox.stats.compare import Comparison
 
 
-def single_table(comparison: Comparison, title: str, lang: str, digits: int, p_digits: int) -> Table:
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    return build_table(comparison, title, lang, digits, p_digits)
-
-
-def html_page(
-    comparison: Comparison, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
-) -> str:
-    """A self-contained page (inline CSS, no external request) holding the table and its footnotes."""
-    table = single_table(comparison, title, lang, digits, p_digits)
+def table_page(comparison: Comparison, title: str = "", formatter: Formatter | None = None) -> str:
+    """A self-contained HTML page (inline CSS, no external request) holding the table and its footnotes."""
+    fmt = formatter or Formatter()
+    table = comparison_table(comparison, fmt, title)
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
+<html lang="{fmt.lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(table.title or tr("Table", lang))}</title><style>{CSS}</style></head>
+<title>{escape(table.title or fmt.tr("Table"))}</title><style>{CSS}</style></head>
 <body><main>
-{table_html(table, lang)}
+{table_html(table, fmt.lang)}
 </main></body></html>
 """
 
 
-def write_xlsx(
-    comparison: Comparison, path: Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
+def write_table_html(
+    comparison: Comparison, path: str | Path, title: str = "", formatter: Formatter | None = None
 ) -> Path:
-    """A workbook of one sheet, formatted as the report's table sheets."""
-    table = single_table(comparison, title, lang, digits, p_digits)
+    """The table's page (`table_page`) written whole or not at all."""
+    page = table_page(comparison, title, formatter)
+    path = Path(path)
+    with atomic_file(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return path
+
+
+def write_table_xlsx(
+    comparison: Comparison, path: str | Path, title: str = "", formatter: Formatter | None = None
+) -> Path:
+    """A workbook of one sheet, laid out as the report's table sheets (statistics as numbers)."""
+    fmt = formatter or Formatter()
     book = Workbook()
-    book.active.title = tr("Table", lang)
-    table_sheet(book.active, table)
+    book.active.title = fmt.tr("Table")
+    table_sheet(book.active, comparison_table(comparison, fmt, title))
     path = Path(path)
     with atomic_file(path) as tmp:
         book.save(tmp)
     return path
 
 
-def write_docx(
-    comparison: Comparison, path: Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
+def write_table_docx(
+    comparison: Comparison, path: str | Path, title: str = "", formatter: Formatter | None = None
 ) -> Path:
     """A Word document holding the table as a journal prints it (caption, three rules, footnotes)."""
-    table = single_table(comparison, title, lang, digits, p_digits)
+    table = comparison_table(comparison, formatter or Formatter(), title)
     doc, text_width = blank((table,))
     add_table(doc, table, text_width)
     path = Path(path)

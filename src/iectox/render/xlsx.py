@@ -1,5 +1,5 @@
-"""report.xlsx: one formatted sheet per table, the analysis rows every number comes from, the checks, and the
-management KPIs when the study ran the management audit.
+"""report.xlsx: one sheet per table (its statistics as numbers with number formats), the analysis rows every
+number comes from, the checks, and the management KPIs when the study ran the management audit.
 
 The table sheets are for reading and pasting; the `analysis` sheet is for tracing: filter it on a cohort
 and any count or mean of the tables can be recomputed by hand.
@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
-from iectox.render.document import Document, Table
+from iectox.render.document import Document
+from iectox.render.layout import Table, Value
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -46,44 +48,102 @@ def _widths(sheet: Worksheet, widths: list[float]) -> None:
         sheet.column_dimensions[get_column_letter(i)].width = width
 
 
+def _decimals(digits: int) -> str:
+    return "0." + "0" * digits if digits > 0 else "0"
+
+
+def _spans(table: Table) -> list[int]:
+    """How many cells each column takes: one per number it holds (n and %, mean and SD, median and
+    quartiles...), and a narrow one for the footnote mark beside p-values."""
+    spans = []
+    for j in range(len(table.columns)):
+        values = [line.cells[j] for line in table.lines if j < len(line.cells)]
+        width = max([len(v.numbers) for v in values] + [1])
+        spans.append(width + any(v.mark for v in values))
+    return spans
+
+
+def _below_precision(value: Value) -> bool:
+    """A p-value printed as a bound ("<0.001"): below the smallest value its decimals can show."""
+    p = value.numbers[0] if value.numbers else None
+    return p is not None and p == p and p < 10.0**-value.digits
+
+
+def _numbers(value: Value) -> list[tuple[object, str | None]]:
+    """The cells a value is written to, as (number, number format): numbers, never their text."""
+    if not value.numbers:
+        return [(value.text or None, None)]
+    plain = _decimals(value.digits)
+    numbers = [None if v is None or v != v else float(v) for v in value.numbers]
+    if value.kind == "n_pct":
+        n, pct = numbers
+        return [(None if n is None else int(n), "0"), (None if pct is None else pct / 100, plain + "%")]
+    if value.kind == "p":
+        floor = f"{10.0**-value.digits:.{value.digits}f}"
+        shown = f'[<{floor}]"{value.parts[0]}";{plain}' if _below_precision(value) else plain
+        return [(numbers[0], shown), *([(value.mark, None)] if value.mark else [])]
+    return [(v, plain) for v in numbers]
+
+
+def _header(sheet: Worksheet, table: Table, spans: list[int], header: int) -> None:
+    col = 1
+    for column, span in zip(table.columns, spans, strict=True):
+        cell = sheet.cell(
+            header, col, column.label if column.n is None else f"{column.label}\nN = {column.n}"
+        )
+        cell.font = BOLD
+        cell.alignment = Alignment(
+            horizontal="left" if col == 1 else "center", vertical="bottom", wrap_text=True
+        )
+        top = Side(style="thick", color=column.colour.lstrip("#")) if column.colour else RULE
+        for k in range(col, col + span):
+            sheet.cell(header, k).fill = HEAD_FILL
+            sheet.cell(header, k).border = Border(top=top, bottom=THIN)
+        if span > 1:
+            sheet.merge_cells(start_row=header, start_column=col, end_row=header, end_column=col + span - 1)
+        col += span
+
+
 def table_sheet(sheet: Worksheet, table: Table) -> None:
+    """The table as the publication lays it out, its statistics as numbers with number formats: a count and
+    its share in two adjacent cells (230 | 63.7%), a mean and its SD, a p-value (0.000; a value below the
+    printed precision shows its bound, "<0.001", and says so in a note on the cell)."""
     sheet["A1"] = table.caption or None
     sheet["A1"].font = TITLE
     header = 3
-    for j, column in enumerate(table.columns, 1):
-        cell = sheet.cell(header, j, column.label if column.n is None else f"{column.label}\nN = {column.n}")
-        cell.font = BOLD
-        cell.fill = HEAD_FILL
-        cell.alignment = Alignment(
-            horizontal="left" if j == 1 else "center", vertical="bottom", wrap_text=True
-        )
-        top = Side(style="thick", color=column.colour.lstrip("#")) if column.colour else RULE
-        cell.border = Border(top=top, bottom=THIN)
+    spans = _spans(table)
+    _header(sheet, table, spans, header)
     for i, line in enumerate(table.lines, header + 1):
-        for j, (column, text) in enumerate(zip(table.columns, line.cells, strict=False), 1):
-            cell = sheet.cell(i, j, text or None)
-            if j == 1:
-                cell.alignment = Alignment(indent=2 if line.level else 0)
-                cell.font = Font(bold=not line.level)
-            else:
-                cell.alignment = Alignment(horizontal="right" if column.kind in ("p", "stat") else "center")
-            if not line.level and i > header + 1:
-                cell.border = Border(top=HAIR)
+        label = sheet.cell(i, 1, line.cells[0].text or None)
+        label.alignment = Alignment(indent=2 if line.level else 0)
+        label.font = Font(bold=not line.level)
+        col = 2
+        for column, value, span in zip(table.columns[1:], line.cells[1:], spans[1:], strict=False):
+            for k, (number, shown) in enumerate(_numbers(value)):
+                cell = sheet.cell(i, col + k, number)
+                if shown is not None:
+                    cell.number_format = shown
+                right = column.kind in ("p", "stat") or (span > 1 and k == 0)
+                cell.alignment = Alignment(horizontal="right" if right else "left")
+                if value.kind == "p" and k == 0 and _below_precision(value):
+                    cell.comment = Comment(f"p {value.parts[0]}", "iectox")
+            col += span
+        if not line.level and i > header + 1:
+            for k in range(1, sum(spans) + 1):
+                sheet.cell(i, k).border = Border(top=HAIR)
     last = header + len(table.lines)
-    for j in range(1, len(table.columns) + 1):
-        cell = sheet.cell(last, j)
+    for k in range(1, sum(spans) + 1):
+        cell = sheet.cell(last, k)
         cell.border = Border(top=cell.border.top, bottom=RULE)
     for k, note in enumerate(table.footnotes, last + 2):
         sheet.cell(k, 1, note).font = NOTE
     sheet.row_dimensions[header].height = 32
-    first = max([len(line.cells[0]) + (4 if line.level else 0) for line in table.lines] + [16])
-    needed = [max(13, *(len(line.cells[j]) + 3 for line in table.lines)) for j in range(len(table.columns))]
-    group = (
-        max(n for n, c in zip(needed, table.columns, strict=True) if c.n is not None) if table.lines else 16
-    )
-    group = max(group, 18)  # the cohort names wrap over two lines in the header; every cohort gets one width
-    rest = [group if c.n is not None else needed[j] for j, c in enumerate(table.columns) if j]
-    _widths(sheet, [min(first + 2, 60), *rest])
+    first = max([len(line.cells[0].text) + (4 if line.level else 0) for line in table.lines] + [16])
+    widths = [min(first + 2, 60)]
+    for column, span in zip(table.columns[1:], spans[1:], strict=True):
+        share = 22 / span if column.n is not None else 11
+        widths += [max(share, 8)] * span if not (column.kind == "p" and span > 1) else [11, 3]
+    _widths(sheet, widths)
     sheet.freeze_panes = sheet.cell(header + 1, 2)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
@@ -118,7 +178,7 @@ def checks_sheet(sheet: Worksheet, document: Document) -> None:
         cell = sheet.cell(4, j, tr(name, lang))
         cell.font, cell.fill, cell.border = BOLD, HEAD_FILL, Border(top=RULE, bottom=THIN)
     for i, c in enumerate(document.checks, 5):
-        row = (c.table, c.variable, c.group, c.statistic, c.published, c.reproduced, c.verdict(lang))
+        row = (c.table, c.variable, c.group, c.statistic, c.published, c.reproduced_text, c.verdict(lang))
         for j, value in enumerate(row, 1):
             sheet.cell(i, j, value)
         colour = {True: GREEN, False: RED, None: GREY}[c.agrees]
@@ -180,7 +240,7 @@ def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
     return book
 
 
-def write_xlsx(document: Document, frame: pd.DataFrame, path: Path) -> Path:
+def write_report_xlsx(document: Document, frame: pd.DataFrame, path: Path) -> Path:
     with atomic_file(path) as tmp:
         workbook(document, frame).save(tmp)
     return path

@@ -22,7 +22,7 @@ def _missing_row(variable: Variable, missing: np.ndarray, n: np.ndarray) -> tupl
     """Missing values as n (% of the group), shown only when there are some."""
     if not missing.any():
         return ()
-    return (Row(variable.name, "Missing", "__missing__", _n_pct(missing, missing + n), missing=True),)
+    return (Row(variable.name, "missing", "Missing", "__missing__", _n_pct(missing, missing + n)),)
 
 
 def _top_levels(values: pd.Series, variable: Variable, groups: Groups) -> pd.Series:
@@ -48,10 +48,10 @@ def categorical(values: pd.Series, variable: Variable, groups: Groups) -> Variab
     n = np.append(table.sum(axis=0), table.sum())
     missing = np.append(missing, missing.sum())
     counts = np.column_stack([table, table.sum(axis=1)])
-    rows = [Row(variable.name, variable.display_label(), None, ())]
+    rows = [Row(variable.name, "variable", variable.display_label(), None, ())]
     for level, line in zip(levels, counts, strict=True):
         label = variable.level_labels.get(level, str(level))
-        rows.append(Row(variable.name, label, level, _n_pct(line, n)))
+        rows.append(Row(variable.name, "level", label, level, _n_pct(line, n)))
     rows += _missing_row(variable, missing, n)
     return VariableResult(variable, "categorical", tuple(rows), n, missing, counts=table.T)
 
@@ -66,14 +66,15 @@ def toxicity(values: pd.Series, variable: Variable, groups: Groups) -> VariableR
     n = np.append(table.sum(axis=0), table.sum())
     missing = np.append(missing, missing.sum())
     counts = np.column_stack([table, table.sum(axis=1)])
-    rows = [Row(variable.name, variable.display_label(), None, ())]
-    rows.append(Row(variable.name, "Any grade", "any", _n_pct(counts[1:].sum(axis=0), n)))
+    rows = [Row(variable.name, "variable", variable.display_label(), None, ())]
+    rows.append(Row(variable.name, "level", "Any grade", "any", _n_pct(counts[1:].sum(axis=0), n)))
     top = max(observed, default=0)
     for grade in range(1, max(top, 1) + 1):
-        rows.append(Row(variable.name, f"Grade {grade}", grade, _n_pct(counts[grade], n)))
+        rows.append(Row(variable.name, "level", f"Grade {grade}", grade, _n_pct(counts[grade], n)))
     rows.append(
         Row(
             variable.name,
+            "level",
             f"Grade >= {variable.severe_from}",
             f">={variable.severe_from}",
             _n_pct(counts[variable.severe_from :].sum(axis=0), n),
@@ -96,11 +97,12 @@ def continuous(values: pd.Series, variable: Variable, groups: Groups, summary: s
     array = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     samples = split(array, groups)
     m = moments(samples, missing_by_group(array, groups), quantiles=summary in ("median_iqr", "both"))
-    rows = [Row(variable.name, variable.display_label(), None, ())]
+    rows = [Row(variable.name, "variable", variable.display_label(), None, ())]
     if summary in ("mean_sd", "both"):
         rows.append(
             Row(
                 variable.name,
+                "summary",
                 "Mean (SD)",
                 "mean_sd",
                 tuple(Cell("mean_sd", (a, b)) for a, b in zip(m.mean, m.sd, strict=True)),
@@ -110,6 +112,7 @@ def continuous(values: pd.Series, variable: Variable, groups: Groups, summary: s
         rows.append(
             Row(
                 variable.name,
+                "summary",
                 "Median [IQR]",
                 "median_iqr",
                 tuple(Cell("median_iqr", v) for v in zip(m.median, m.q1, m.q3, strict=True)),

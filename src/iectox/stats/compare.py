@@ -2,29 +2,29 @@
 
     table = compare(frame, by="cohort", variables=["sex", "age", Variable("crs_grade", kind="toxicity")])
     table = table.add_p().add_overall().add_smd().add_q("holm")
-    table.to_frame()
-    table.to_docx("table1.docx", title="Demographics")  # or .to_html(), .to_xlsx(path)
 
 Every verb returns a new table; the input frame is never modified. Tests run on complete cases; missing
-values are counted per group and shown.
+values are counted per group and shown. The table holds numbers only: `iectox.render` formats it
+(`comparison_frame`, `comparison_markdown`, `write_table_docx`...).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from iectox.stats import build, effects
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
+from iectox.stats.footnotes import footnotes as table_footnotes
+from iectox.stats.footnotes import tests_used
 from iectox.stats.methods import METHODS, benjamini_hochberg, holm, pearson_chi2
 from iectox.stats.policy import TestPolicy
 from iectox.stats.policy import policy as as_policy
 from iectox.stats.summaries import Groups, make_groups
-from iectox.stats.table import VariableResult
+from iectox.stats.table import Footnote, VariableResult, variable_record
 from iectox.stats.variables import Variable, as_variable
 
 MISSINGNESS_ALPHA = 0.05
@@ -86,47 +86,17 @@ class Comparison:
                 return r
         raise KeyError(f"no variable {name!r} in the table")
 
-    def to_frame(self, lang: str = "en", digits: int = 1, p_digits: int = 3) -> pd.DataFrame:
-        from iectox.stats.render import to_frame
+    def tests_used(self) -> tuple[str, ...]:
+        """Test ids in order of first use: the footnote marks (1, 2...) of the p-values."""
+        return tests_used(self.results)
 
-        return to_frame(self, lang, digits, p_digits)
-
-    def to_markdown(self, lang: str = "en", digits: int = 1, p_digits: int = 3) -> str:
-        from iectox.stats.render import to_markdown
-
-        return to_markdown(self, lang, digits, p_digits)
-
-    def to_html(self, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3) -> str:
-        """A self-contained HTML page holding this table as the study report shows it."""
-        from iectox.render.single import html_page
-
-        return html_page(self, title, lang, digits, p_digits)
-
-    def to_xlsx(
-        self, path: str | Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
-    ) -> Path:
-        """A one-sheet workbook, formatted as the study report's table sheets; written whole or not at all."""
-        from iectox.render.single import write_xlsx
-
-        return write_xlsx(self, Path(path), title, lang, digits, p_digits)
-
-    def to_docx(
-        self, path: str | Path, title: str = "", lang: str = "en", digits: int = 1, p_digits: int = 3
-    ) -> Path:
-        """A Word document holding this table as the study report prints it, with its footnotes."""
-        from iectox.render.single import write_docx
-
-        return write_docx(self, Path(path), title, lang, digits, p_digits)
-
-    def footnotes(self, lang: str = "en") -> list[str]:
-        from iectox.stats.render import footnotes
-
-        return footnotes(self, lang)
+    def footnotes(self) -> tuple[Footnote, ...]:
+        """The table's footnotes as data with stable ids; `iectox.render.comparison` words them."""
+        return table_footnotes(self.results, self.groups.k, self.q_method, self.excluded)
 
     def records(self) -> list[dict[str, object]]:
-        from iectox.stats.render import records
-
-        return records(self)
+        """Every variable's numbers, test id and p-value, for report.json: numbers, not text."""
+        return [variable_record(r) for r in self.results]
 
 
 def _missingness_warning(result: VariableResult) -> tuple[str, ...]:

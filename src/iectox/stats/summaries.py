@@ -41,19 +41,6 @@ def make_groups(by: pd.Series, order: tuple[object, ...] | None, labels: dict[ob
     return Groups(codes, names, keys)
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Counts of each level (rows) in each group (columns), and missing values per group."""
-
-    levels: tuple[object, ...]
-    table: np.ndarray  # levels x groups
-    missing: np.ndarray  # per group
-
-    @property
-    def overall(self) -> np.ndarray:
-        return self.table.sum(axis=1)
-
-
 def category_codes(
     values: pd.Series, levels: tuple[object, ...] | None
 ) -> tuple[np.ndarray, tuple[object, ...]]:

@@ -1,4 +1,9 @@
-"""The values a comparison table is made of: cells, rows and per-variable results (plain data)."""
+"""What a comparison table is made of, as numbers: rows of a type, cells of a statistic kind, footnotes by id.
+
+The idea of gtsummary's `table_body`: every row says what it is (`row_type`), every cell which statistic it
+holds (`kind`) and its unrounded values, every p-value the id of the test that made it. Nothing here is text
+for a reader: the render layer (`iectox.render.comparison`) formats it once, at the edge.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +15,34 @@ import numpy as np
 from iectox.stats.methods import Effect, MethodResult
 from iectox.stats.variables import Variable
 
-CellKind = Literal["n_pct", "mean_sd", "median_iqr"]
+StatisticKind = Literal["n_pct", "mean_sd", "median_iqr"]
+RowType = Literal["variable", "level", "summary", "missing"]
+# the variable's own line (label only), one of its levels (n, %), one of its summaries (mean, SD...), missing
+FootnoteKind = Literal["statistics", "test", "adjustment", "excluded", "subpopulation", "untested", "warning"]
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One statistic in one column: n (%), mean (SD) or median [Q1, Q3]."""
+    """One statistic in one column: `n_pct` (n, %), `mean_sd` (mean, SD) or `median_iqr` (median, Q1, Q3)."""
 
-    kind: CellKind
+    kind: StatisticKind
     values: tuple[float, ...]
 
 
 @dataclass(frozen=True)
 class Row:
-    """A line of the table: the variable's own line (`level` None) or one of its levels or statistics."""
+    """A line of the table; `level` is the level's key (a category, a grade, "mean_sd"...), None on the
+    variable's own line, "__missing__" on the missing line."""
 
     variable: str
+    row_type: RowType
     label: str
     level: object | None
-    cells: tuple[Cell, ...]  # one per group, then overall
-    missing: bool = False
+    cells: tuple[Cell, ...]  # one per group, then overall; none on the variable's own line
+
+    @property
+    def missing(self) -> bool:
+        return self.row_type == "missing"
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,3 +70,66 @@ class VariableResult:
     @property
     def p_value(self) -> float | None:
         return None if self.test is None else self.test.p_value
+
+    @property
+    def label(self) -> str:
+        """The variable's label in English (translated where it is shown)."""
+        return self.variable.display_label()
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """One footnote of a table, as data: its stable `id` and `kind`, and the facts it states.
+
+    `test` (kind "test": a test id; its `mark` is the superscript's number), `method` ("adjustment": holm or
+    bh), `count` ("excluded": rows without a group), `variables` (the variables a "subpopulation", "untested"
+    or "warning" note is about), `among` and `sizes` ("subpopulation": the column and its n per group),
+    `message` ("untested", "warning": an English message, translated where shown).
+    """
+
+    id: str
+    kind: FootnoteKind
+    test: str | None = None
+    mark: int | None = None
+    method: str | None = None
+    count: int | None = None
+    variables: tuple[str, ...] = ()
+    among: str | None = None
+    sizes: tuple[int, ...] = ()
+    message: str | None = None
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
+
+
+def variable_record(r: VariableResult) -> dict[str, object]:
+    """One variable with its rows' numbers, p-value and test, for report.json (numbers and ids, no text)."""
+    test = r.test
+    return {
+        "name": r.name,
+        "label": r.label,
+        "kind": r.kind,
+        "n": [_number(v) for v in r.n],
+        "missing": [_number(v) for v in r.missing],
+        "p_value": None if test is None else _number(test.p_value),
+        "test": None if test is None else test.test,
+        "method": None if test is None else test.method,
+        "statistic": None if test is None else _number(test.statistic),
+        "df": None if test is None else _number(test.df),
+        "reason": r.reason,
+        "detail": None if test is None else test.detail,
+        "warnings": list(r.warnings),
+        "q_value": _number(r.q_value),
+        "smd": _number(r.smd),
+        "effect": None if r.effect is None else r.effect.__dict__,
+        "rows": [
+            {
+                "row_type": row.row_type,
+                "label": row.label,
+                "level": None if row.level is None else str(row.level),
+                "cells": [{"kind": c.kind, "values": [_number(v) for v in c.values]} for c in row.cells],
+            }
+            for row in r.rows
+        ],
+    }

@@ -30,6 +30,9 @@ class Check:
     published: str
     reproduced: str
     agrees: bool | None  # None when the two cannot be compared (e.g. a p-value from an unstated test)
+    value: float | None = None  # our number, unrounded (reproduced is its English text)
+    digits: int = 0  # the decimals it is printed with
+    test: str | None = None  # the test that made our p-value
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def _checks(
                 shown = "-" if ours is None else f"{ours:.0f}"
                 pooled = level.strip().lower() == "other" and result.variable.top is not None
                 agrees = None if pooled else ours == count  # "Other" pools other levels than ours
-                checks.append(Check(table.id, name, group_id, level, str(count), shown, agrees))
+                checks.append(Check(table.id, name, group_id, level, str(count), shown, agrees, ours))
             summary = (variable.summary or {}).get(group_id)
             if summary is not None:
                 for statistic, value in (("mean", summary.mean), ("sd", summary.sd)):
@@ -103,6 +106,7 @@ def _checks(
                     row = next((r for r in result.rows if r.level == "mean_sd"), None)
                     ours = None if row is None else row.cells[index].values[0 if statistic == "mean" else 1]
                     printed = summary.printed.get(statistic, str(value))
+                    digits = max(decimals(printed), 1)
                     checks.append(
                         Check(
                             table.id,
@@ -110,13 +114,16 @@ def _checks(
                             group_id,
                             statistic,
                             printed,
-                            "-" if ours is None else f"{ours:.{max(decimals(printed), 1)}f}",
+                            "-" if ours is None else f"{ours:.{digits}f}",
                             _matches(printed, ours),
+                            ours,
+                            digits,
                         )
                     )
         if variable.reported_p is not None:
             p = result.p_value
             test = result.test.test if result.test else "not tested"
+            digits = max(decimals(variable.reported_p.lstrip("<>")), 1)
             checks.append(
                 Check(
                     table.id,
@@ -124,10 +131,11 @@ def _checks(
                     None,
                     "p",
                     variable.reported_p,
-                    "-"
-                    if p is None
-                    else f"{i18n.p_value(p, max(decimals(variable.reported_p.lstrip('<>')), 1), 'en')} ({test})",
+                    "-" if p is None else f"{i18n.p_value(p, digits, 'en')} ({test})",
                     p is not None and printed_p(variable.reported_p).matches(p),
+                    p,
+                    digits,
+                    result.test.test if result.test else None,
                 )
             )
     return checks

@@ -1,0 +1,92 @@
+"""The one protocol of a report's output format, and its registry.
+
+A format is an object: an id, the suffix of its file, and a `write(report, path)` that lays out the
+report's `Document` (decided once, in one language) into that file. `write_report` writes every registered
+format, so adding one (say Markdown) is adding one object:
+
+    FORMATS.register(ReportFormat("markdown", ".md", write_markdown, stage="Markdown"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from iectox.render.document import Document
+from iectox.render.format import Formatter
+from iectox.study import StudyResult
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the report, saved as PNG (for DOCX) and SVG (inlined in HTML)."""
+
+    name: str
+    caption: str
+    png: Path
+    svg: Path
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every format writes from: the study, its document, the formatter, the figures already saved,
+    and every file the report writes (so report.json can list them)."""
+
+    result: StudyResult
+    document: Document
+    formatter: Formatter
+    folder: Path
+    figures: tuple[Figure, ...]
+    management_figures: tuple[Figure, ...]
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One output format: `write(report, path)` writes the whole file (atomically) and returns its path."""
+
+    id: str
+    suffix: str
+    write: Callable[[Report, Path], Path]
+    stage: str = ""  # the progress label ("HTML"); the id when empty
+
+    def __post_init__(self) -> None:
+        if not self.suffix.startswith("."):
+            raise ValueError(f"format {self.id!r}: suffix {self.suffix!r} must start with '.'")
+
+
+class Formats(Mapping[str, ReportFormat]):
+    """The report's formats, in the order they are written; ids and suffixes are unique."""
+
+    def __init__(self, formats: Iterable[ReportFormat] = ()) -> None:
+        self._formats: dict[str, ReportFormat] = {}
+        for fmt in formats:
+            self.register(fmt)
+
+    def register(self, fmt: ReportFormat) -> ReportFormat:
+        if fmt.id in self._formats:
+            raise ValueError(f"report format {fmt.id!r} is registered twice")
+        suffixes = {f.suffix for f in self._formats.values()}
+        if fmt.suffix in suffixes:
+            raise ValueError(f"report format {fmt.id!r}: another format writes {fmt.suffix} files")
+        self._formats[fmt.id] = fmt
+        return fmt
+
+    def unregister(self, format_id: str) -> ReportFormat:
+        return self._formats.pop(format_id)
+
+    def __getitem__(self, format_id: str) -> ReportFormat:
+        try:
+            return self._formats[format_id]
+        except KeyError:
+            raise KeyError(f"no report format {format_id!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._formats)
+
+    def __len__(self) -> int:
+        return len(self._formats)
+
+    def __repr__(self) -> str:
+        return f"Formats({list(self._formats)})"
