@@ -6,20 +6,19 @@ Comparisons with a day-only time (hour not recorded) are made on the day, never 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 
 import pandas as pd
 
 from iectox.dataset import time_known_column
 from iectox.errors import Issue
+from iectox.schema.contract import NCT_PATTERN
 from iectox.schema.therapies import APPROVALS
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.validate.frames import Frames, fmt
 from iectox.validate.settings import Settings
 
 Rule = Callable[[Frames, Settings], Iterator[Issue]]
-NCT_NUMBER = re.compile(r"NCT\d{8}")
 
 
 def _lookup(frame: pd.DataFrame, on: str, source: pd.DataFrame, column: str) -> pd.Series:
@@ -79,7 +78,7 @@ def trial_id_format(frames: Frames, settings: Settings) -> Iterator[Issue]:
     """A trial_id that starts with NCT is a ClinicalTrials.gov number: NCT followed by exactly 8 digits."""
     ids = frames.tables["infusions"]["trial_id"]
     looks_nct = ids.str.upper().str.startswith("NCT").fillna(False)
-    malformed = looks_nct & ~ids.str.fullmatch(NCT_NUMBER.pattern).fillna(False)
+    malformed = looks_nct & ~ids.str.fullmatch(NCT_PATTERN).fillna(False)
     yield from _report(
         frames,
         "infusions",
