@@ -65,4 +65,20 @@ class SourceError(IectoxError):
 
 
 class SpecError(IectoxError):
-    """A settings, mapping or summary-table file is malformed."""
+    """A settings, mapping or summary-table file is malformed.
+
+    The message says it all; `file`, `key`, `value` and `allowed` say it again for programs (a study editor
+    that puts the cursor on the key), when the code that raised it knew them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        key: str | None = None,
+        value: object = None,
+        allowed: tuple[object, ...] = (),
+    ):
+        self.file, self.key, self.value, self.allowed = file, key, value, allowed
+        super().__init__(message)
