@@ -131,8 +131,8 @@ def test_an_unknown_key_is_refused_with_the_close_one(tmp_path):
         ('[cohorts]\norder = ["clinical_trail"]\n', "did you mean 'clinical_trial'?"),
         ('[study]\nlanguage = "de"\n', "[study] language: 'de' is not one of en, fr"),
         (
-            '[[tables]]\nid = "t"\nvariables = [{ name = "sex", levels = ["male", "femme"] }]\n',
-            "variable #1 (sex) levels #2: 'femme' is not one of",
+            '[[tables]]\nid = "t"\nvariables = [{ name = "sex", levels = ["male", "fmale"] }]\n',
+            "variable #1 (sex) levels #2: 'fmale' is not one of",
         ),
     ],
 )
@@ -175,3 +175,8 @@ def test_cli_report_exits_2_and_writes_nothing_on_a_spec_error(tmp_path):
         assert run.exit_code == 2, run.output
         assert shown in " ".join(run.output.split())
         assert not out.exists()
+
+
+def test_levels_may_be_written_as_labels_of_their_codes(tmp_path):
+    spec = load_study(_spec(tmp_path, '[cohorts]\norder = ["Standard of care", "clinical_trial"]\n'))
+    assert spec.order == ("standard_of_care", "clinical_trial")

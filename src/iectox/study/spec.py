@@ -8,6 +8,11 @@
              CRS and ICANS against it (`iectox.management.audit`); no section, no audit
 [[tables]]   id, title, variables = [{ name, label, kind, summary, test, levels, level_labels,
              among, top, reference }, ...]
+
+Every key is checked when the file is read (`load_study`): an unknown key, a wrong type, a column that is not
+in the analysis table, a kind, summary, preset or level that does not exist is a `SpecError` naming the file,
+the key, the value and what is allowed. Levels of columns whose values come from the data are checked when
+the study runs (`iectox.study.levels`).
 """
 
 from __future__ import annotations
@@ -119,8 +124,9 @@ def _level(path: Path, key: str, column: Derived, raw: object) -> object:
             if isinstance(value, bool)
             else choice(path, key, raw, BOOLEAN_WORDS)
         )
-    if column.vocabulary is not None:
-        return choice(path, key, typed(path, key, value, str), column.vocabulary.codes)
+    if column.vocabulary is not None:  # a code, or a label or synonym of one ("Clinical trial")
+        code = column.vocabulary.normalise(typed(path, key, value, str))
+        return choice(path, key, value if code is None else code, column.vocabulary.codes)
     if column.kind in ("ordinal", "continuous"):
         if isinstance(value, str):  # a TOML key, e.g. level_labels = { 3 = "Grade 3" }; text is refused below
             with contextlib.suppress(ValueError):
