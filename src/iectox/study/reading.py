@@ -17,7 +17,14 @@ from typing import Any, Literal
 
 from iectox.errors import SpecError
 
-TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false", list: "a list"}
+TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a table",
+}
 
 
 def did_you_mean(value: object, allowed: Collection[object]) -> str:
