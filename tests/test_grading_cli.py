@@ -97,3 +97,15 @@ def test_small_dataset(tmp_path):
         ("INF-003", "CRS", "", "3", "other scale, not compared"),
     ]
     assert len(read(tmp_path / "out" / "graded_observations.csv")) == 1
+
+
+def test_a_lone_file_is_held_to_the_contract_ranges(tmp_path):
+    """25 °C and an age of 130 are refused when the file is read, with the contract's ranges, before grading."""
+    source = tmp_path / "bedside.csv"
+    source.write_text(OBSERVATIONS.replace("37.9", "25").replace("no,8\n", "no,130\n"), encoding="utf-8")
+    result = run(str(source), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "row 2, column temperature_c: temperature_c 25 is outside the plausible range 30-44 °C" in text
+    assert "row 6, column age_years: age_years 130 is outside the plausible range 0-110 years" in text
+    assert not (tmp_path / "out" / "graded_observations.csv").exists()

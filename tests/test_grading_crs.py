@@ -226,3 +226,26 @@ def test_output_keeps_the_input_and_its_index():
 def test_codes_outside_the_vocabulary_are_refused():
     with pytest.raises(GradingInputError, match="oxygen_device: 'masque'"):
         grade_observations(pd.DataFrame([{**FEBRILE, "oxygen_device": "masque"}]))
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("temperature_c", 25.0, "temperature_c: 25 is outside 30-44"),  # 25 °C: a typing error, not a patient
+        ("temperature_c", 45.0, "temperature_c: 45 is outside 30-44"),
+        ("vasopressors", 7, "vasopressors: 7 is outside 0-6"),
+        ("oxygen_l_min", 90.0, "oxygen_l_min: 90 is outside 0-80"),
+    ],
+)
+def test_grading_refuses_what_the_contract_refuses_at_import(column, value, message):
+    declared = CONTRACT.table("observations").column(column)
+    assert not declared.minimum <= value <= declared.maximum  # the same value fails validation too
+    with pytest.raises(GradingInputError, match=message):
+        grade_observations(pd.DataFrame([{**FEBRILE, column: value}]))
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("temperature_c", 30.0), ("temperature_c", 44.0), ("oxygen_l_min", 80.0)]
+)
+def test_the_contract_bounds_themselves_are_graded(column, value):
+    assert grade_observations(pd.DataFrame([{**FEBRILE, column: value}]))["crs_grade"].notna().all()

@@ -11,6 +11,7 @@ import pytest
 
 from iectox.dataset import conform
 from iectox.grading import GradingInputError, GradingSettings, grade_observations, ice_as_recorded, ice_score
+from iectox.grading.ice import ICE_MAX
 from iectox.schema import CONTRACT
 
 ICE = "| ICE score | 7-9 | 3-6 | 0-2 | 0, unarousable, cannot perform ICE |"
@@ -181,3 +182,10 @@ def test_ice_score_from_its_items():
 def test_ice_items_out_of_range_are_refused():
     with pytest.raises(GradingInputError, match="ice_naming"):
         ice_score(np.array([4]), np.array([4]), np.array([1]), np.array([1]), np.array([1]))
+
+
+def test_the_contract_ice_range_is_the_sum_of_its_items():
+    declared = CONTRACT.table("observations").column("ice_score")
+    assert (declared.minimum, declared.maximum) == (0, ICE_MAX) == (0, 10)
+    with pytest.raises(GradingInputError, match="ice_score: 11 is outside 0-10"):
+        grade_observations(pd.DataFrame({"ice_score": [11]}))

@@ -69,7 +69,7 @@ def _worse(draw: st.DrawFn, row: dict, column: str) -> dict:
     if column == "temperature_c":
         new = round(value + draw(st.sampled_from([0.0, 0.1, 0.5, 2.0])), 1)
     elif column in ("vasopressors", "capd_score"):
-        new = min(value + draw(st.integers(0, 3)), 32)
+        new = min(value + draw(st.integers(0, 3)), CONTRACT.table("observations").column(column).maximum)
     elif column == "oxygen_l_min":
         new = value + draw(st.sampled_from([0.0, 0.5, 4.0, 30.0]))
     elif column == "ice_score":

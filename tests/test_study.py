@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from iectox.cli.commands import app
 from iectox.errors import SpecError
+from iectox.io import write_dataset
 from iectox.study import load_study, run_study
 from iectox.synth import calibrate
 
@@ -76,3 +79,104 @@ def test_spec_errors_name_the_file_and_the_entry(tmp_path, text, message):
     with pytest.raises(SpecError, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
         load_study(path)
     assert str(path) in str(caught.value)
+
+
+def _spec(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "study.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refused(path: Path) -> SpecError:
+    with pytest.raises(SpecError) as caught:
+        load_study(path)
+    return caught.value
+
+
+def test_an_unknown_cohort_column_is_named_not_a_key_error(tmp_path):
+    path = _spec(tmp_path, '[cohorts]\nby = "cohorts"\n')
+    error = _refused(path)
+    assert str(error) == (
+        f"{path}: [cohorts] by: 'cohorts' is not a column of the analysis table (see docs/analysis_columns.md)"
+        "; did you mean 'cohort'?"
+    )
+    assert (error.file, error.key, error.value) == (str(path), "[cohorts] by", "cohorts")
+
+
+def test_a_summary_that_does_not_exist_is_refused_with_the_close_one(tmp_path):
+    path = _spec(tmp_path, '[[tables]]\nid = "t"\nvariables = [{ name = "age", summary = "median" }]\n')
+    error = _refused(path)
+    assert str(error) == (
+        f"{path}: [[tables]] #1 (t), variable #1 (age) summary: 'median' is not one of mean_sd, median_iqr, "
+        "both; did you mean 'median_iqr'?"
+    )
+    assert error.allowed == ("mean_sd", "median_iqr", "both")
+
+
+def test_an_unknown_key_is_refused_with_the_close_one(tmp_path):
+    error = _refused(_spec(tmp_path, '[cohorts]\nbyy = "cohort"\n'))
+    assert "[cohorts]: unknown key(s) byy; did you mean 'by'? (allowed: by, labels, order)" in str(error)
+    error = _refused(_spec(tmp_path, '[studdy]\ntitle = "x"\n'))
+    assert "the study file: unknown key(s) studdy; did you mean 'study'?" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[tests]\np_digits = "4"\n', "[tests] p_digits: '4' should be a whole number"),
+        ("[tests]\np_digits = true\n", "[tests] p_digits: True should be a whole number"),
+        ('[analysis]\nsteroid_window_h = "24"\n', "[analysis] steroid_window_h: '24' should be a number"),
+        ('[cohorts]\norder = "clinical_trial"\n', "[cohorts] order: 'clinical_trial' should be a list"),
+        ('[tests]\ncontinuous = "welch"\n', "[tests] continuous: 'welch' is not one of welch_t, student_t"),
+        ('[cohorts]\norder = ["clinical_trail"]\n', "did you mean 'clinical_trial'?"),
+        ('[study]\nlanguage = "de"\n', "[study] language: 'de' is not one of en, fr"),
+        (
+            '[[tables]]\nid = "t"\nvariables = [{ name = "sex", levels = ["male", "fmale"] }]\n',
+            "variable #1 (sex) levels #2: 'fmale' is not one of",
+        ),
+    ],
+)
+def test_wrong_types_and_values_name_the_key_and_the_value(tmp_path, text, message):
+    path = _spec(tmp_path, text)
+    error = _refused(path)
+    assert str(error).startswith(f"{path}: ") and message in str(error)
+
+
+def test_a_steroid_window_may_be_a_whole_number(tmp_path):
+    spec = load_study(_spec(tmp_path, "[analysis]\nsteroid_window_h = 48\n"))
+    assert spec.analysis.steroid_window_h == 48
+
+
+MISSPELT_COHORT = '[cohorts]\nby = "therapy_class"\norder = ["CAR-T", "BiTE"]\n'
+
+
+def test_a_cohort_missing_from_the_data_stops_the_study(tmp_path):
+    path = _spec(tmp_path, MISSPELT_COHORT)
+    spec = load_study(path)  # therapy_class takes its values from the data: checked when the study runs
+    with pytest.raises(SpecError) as caught:
+        run_study(calibrate().dataset, spec)
+    assert str(caught.value) == (
+        f"{path}: [cohorts] order: 'BiTE' is not a value of therapy_class in the data (CAR-T)"
+    )
+
+
+def test_cli_report_exits_2_and_writes_nothing_on_a_spec_error(tmp_path):
+    folder = write_dataset(calibrate().dataset, tmp_path / "dataset")
+    for text, shown in (
+        (MISSPELT_COHORT, "'BiTE' is not a value of therapy_class"),
+        ('[[tables]]\nid = "t"\nvariables = [{ name = "age", summary = "median" }]\n', "'median_iqr'"),
+    ):
+        out = tmp_path / "report"
+        run = CliRunner().invoke(
+            app,
+            ["report", str(folder), "--study", str(_spec(tmp_path, text)), "--out", str(out)],
+            terminal_width=300,
+        )
+        assert run.exit_code == 2, run.output
+        assert shown in " ".join(run.output.split())
+        assert not out.exists()
+
+
+def test_levels_may_be_written_as_labels_of_their_codes(tmp_path):
+    spec = load_study(_spec(tmp_path, '[cohorts]\norder = ["Standard of care", "clinical_trial"]\n'))
+    assert spec.order == ("standard_of_care", "clinical_trial")

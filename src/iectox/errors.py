@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -12,7 +12,10 @@ class Issue:
 
     `row` is the row number shown by Excel or a text editor (the header is row 1), so a pharmacist can go
     straight to the cell. `rule` is a stable identifier (e.g. ``vocabulary``, ``onset_not_before_infusion``)
-    that tests and scripts can rely on; `message` is the sentence for people.
+    that tests and scripts can rely on; `message` is the sentence for people, in English. `template` is the
+    rule's English template (marked with `iectox.i18n.N_`) and `values` what fills its placeholders, so the
+    sentence can be rebuilt in another language: `tr(issue.template, lang).format(**issue.values)`. An issue
+    made without a template is its own template.
     """
 
     file: str
@@ -23,6 +26,12 @@ class Issue:
     rule: str
     message: str
     severity: str = "error"
+    template: str | None = None
+    values: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.template is None:
+            object.__setattr__(self, "template", self.message)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -65,4 +74,20 @@ class SourceError(IectoxError):
 
 
 class SpecError(IectoxError):
-    """A settings, mapping or summary-table file is malformed."""
+    """A settings, mapping or summary-table file is malformed.
+
+    The message says it all; `file`, `key`, `value` and `allowed` say it again for programs (a study editor
+    that puts the cursor on the key), when the code that raised it knew them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        key: str | None = None,
+        value: object = None,
+        allowed: tuple[object, ...] = (),
+    ):
+        self.file, self.key, self.value, self.allowed = file, key, value, allowed
+        super().__init__(message)

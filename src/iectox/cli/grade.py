@@ -38,13 +38,11 @@ from iectox.validate import Settings, check_raw
 from iectox.validate.cells import parse_column
 from iectox.validate.structure import check_headers
 
-AGE = Column(
-    "age_years",
-    Kind.NUMBER,
-    "Age (children below the CAPD age are graded by CAPD).",
-    minimum=0,
-    maximum=110,
-    unit="years",
+AGE = dataclasses.replace(  # the contract's age, range included, under the lone file's name
+    CONTRACT.table("infusions").column("age_at_infusion"),
+    name="age_years",
+    description="Age (children below the CAPD age are graded by CAPD).",
+    example=None,
 )
 GRADES = (
     Column("crs_grade", Kind.INTEGER, "ASTCT 2019 CRS grade."),

@@ -64,7 +64,12 @@ def report(
             console.print(f"[red]{data}: {errors} error(s); no report was written.[/]", soft_wrap=True)
             raise typer.Exit(1) from exc
         step("run study")
-        result = run_study(dataset, spec)
+        try:
+            result = run_study(dataset, spec)
+        except SpecError as exc:  # a cohort or level the study names is not in the data: nothing is written
+            progress.stop()
+            err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
         files = write_report(result, out, language, progress=step)
         progress.update(task, completed=len(steps))
     console.print(f"[green]Report written[/] to [bold]{escape(str(out))}/[/] ({language}):", soft_wrap=True)

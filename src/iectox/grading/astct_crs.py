@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iectox.grading.inputs import NOT_RECORDED, category, check_range, flag, number
+from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
 from iectox.grading.reasons import build_reasons, missing_list, number_text, pack_bits, value_codes
 from iectox.schema.vocabularies import OXYGEN_DEVICE
 
@@ -110,12 +110,12 @@ class _Observed:
     """The CRS inputs of an observations frame, with the mildest and most severe fill of each missing one."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self.temperature = check_range(number(frame, "temperature_c"), "temperature_c", 25, 45)
+        self.temperature = plausible(number(frame, "temperature_c"), "temperature_c")
         self.hypotension = flag(frame, "hypotension")
-        self.vasopressors = check_range(number(frame, "vasopressors"), "vasopressors", 0, 20)
+        self.vasopressors = plausible(number(frame, "vasopressors"), "vasopressors")
         self.vasopressin = flag(frame, "vasopressin")
         self.device = category(frame, "oxygen_device", OXYGEN_DEVICE)
-        self.flow = check_range(number(frame, "oxygen_l_min"), "oxygen_l_min", 0, 100)
+        self.flow = plausible(number(frame, "oxygen_l_min"), "oxygen_l_min")
         self.given = flag(frame, "antipyretic_or_anticytokine_given")
         self.missing = [
             np.isnan(self.temperature),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.grading.ice import ice_as_recorded
-from iectox.grading.inputs import NOT_RECORDED, category, check_range, flag, number
+from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
 from iectox.grading.reasons import build_reasons, missing_list, pack_bits
 from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, SEIZURE
 
@@ -98,7 +98,7 @@ def grade_icans(frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE) -> tupl
     """ASTCT 2019 ICANS grade (Int64, blank when no ICANS input was recorded) and its reason, for every row."""
     child = uses_capd(number(frame, "age_years"), capd_age)
     ice = ice_as_recorded(frame)
-    capd = check_range(number(frame, "capd_score"), "capd_score", 0, 32)
+    capd = plausible(number(frame, "capd_score"), "capd_score")
     consciousness = category(frame, "consciousness", CONSCIOUSNESS)
     seizure = category(frame, "seizure", SEIZURE)
     motor = flag(frame, "motor_weakness")

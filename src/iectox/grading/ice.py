@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iectox.grading.inputs import check_range, number
+from iectox.grading.inputs import check_range, number, plausible
 
 ICE_ITEMS: dict[str, int] = {
     "ice_orientation": 4,
@@ -40,7 +40,7 @@ def ice_score(
 def ice_as_recorded(frame: pd.DataFrame) -> np.ndarray:
     """The ICE score of each row: computed from its items when the frame has all five item columns and the row
     has every item, otherwise the `ice_score` column as entered (NaN when neither)."""
-    entered = check_range(number(frame, "ice_score"), "ice_score", 0, ICE_MAX)
+    entered = plausible(number(frame, "ice_score"), "ice_score")
     if not all(item in frame for item in ICE_ITEMS):
         return entered
     computed = ice_score(*(number(frame, item) for item in ICE_ITEMS))

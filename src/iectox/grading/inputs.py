@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from iectox.errors import IectoxError
-from iectox.schema import Vocabulary
+from iectox.schema import CONTRACT, Vocabulary
 
 NOT_RECORDED = -1
+OBSERVATIONS = CONTRACT.table("observations")
 
 
 class GradingInputError(IectoxError, ValueError):
@@ -71,3 +72,15 @@ def check_range(values: np.ndarray, column: str, low: float, high: float) -> np.
     if outside.any():
         raise GradingInputError(f"{column}: {values[outside][0]:g} is outside {low:g}-{high:g}")
     return values
+
+
+def plausible(values: np.ndarray, column: str) -> np.ndarray:
+    """`values` of an observations column checked against the contract's plausible range of that column.
+
+    The range is the contract's (`iectox.schema.contract`), the one definition that import also enforces, so
+    a frame graded without being read from a file is held to the same bounds as a validated dataset.
+    """
+    declared = OBSERVATIONS.column(column)
+    low = -np.inf if declared.minimum is None else declared.minimum
+    high = np.inf if declared.maximum is None else declared.maximum
+    return check_range(values, column, low, high)

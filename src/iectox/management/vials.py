@@ -24,11 +24,18 @@ import pandas as pd
 from iectox.errors import Issue
 from iectox.management.dosing import tocilizumab_dose_mg
 from iectox.schema import CONTRACT, Column, Kind, Table
-from iectox.validate.cells import parse_column
+from iectox.validate.cells import parse_column, type_issue
 from iectox.validate.content import check_column
 from iectox.validate.frames import Frames
 from iectox.validate.settings import Settings
-from iectox.validate.structure import HEADER_ROW, RawTable, check_headers, header_key
+from iectox.validate.structure import (
+    HEADER_ROW,
+    MISSING_COLUMN,
+    UNKNOWN_COLUMN,
+    RawTable,
+    check_headers,
+    header_key,
+)
 
 TOCILIZUMAB_IV_VIALS_MG = (400, 200, 80)  # 400 mg/20 mL, 200 mg/10 mL, 80 mg/4 mL
 TOCILIZUMAB_IV_MG_PER_ML = 20.0
@@ -147,13 +154,13 @@ def _header_issues(raw: RawTable, table: Table, headers: set[str]) -> tuple[pd.D
     """Header problems as the registry reports them, except that extra columns are only a warning."""
     named, issues = check_headers(table, raw)
     issues = [
-        replace(i, severity="warning", message=f"{i.message}; ignored") if i.rule == "unknown_column" else i
+        replace(i, severity="warning", message=f"{i.message}; ignored") if i.rule == UNKNOWN_COLUMN.id else i
         for i in issues
-        if not (i.rule == "missing_column" and i.column in ID_COLUMNS)
+        if not (i.rule == MISSING_COLUMN.id and i.column in ID_COLUMNS)
     ]
     if not headers & set(ID_COLUMNS):
         message = "the plan needs a patient_id or an infusion_id column"
-        issues.append(Issue(raw.file, raw.sheet, HEADER_ROW, "patient_id", None, "missing_column", message))
+        issues.append(Issue(raw.file, raw.sheet, HEADER_ROW, "patient_id", None, MISSING_COLUMN.id, message))
     return named.dropna(how="all") if len(named.columns) else named, issues
 
 
@@ -180,10 +187,7 @@ def check_plan(raw: RawTable, settings: Settings | None = None) -> tuple[pd.Data
         parsed = parse_column(cells, column.kind, settings)
         for row in parsed.bad.index[parsed.bad.to_numpy(dtype=bool)]:
             value = str(cells[row]).strip()
-            message = f"'{value}' is not {parsed.reason[row]}"
-            issues.append(
-                frames.issue(table.name, row, column.name, value, column.kind.name.lower(), message)
-            )
+            issues.append(type_issue(frames, table.name, row, column.name, column.kind, value, settings))
             unreadable.add((int(row), column.name))
         typed[column.name] = parsed.values
     frames.tables[table.name] = plan = pd.DataFrame(typed, index=named.index)

@@ -28,7 +28,7 @@ from iectox.schema.vocabularies import (
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 ID_RULE = "letters, digits, '_', '.', '-', at most 64 characters, no spaces"
-NCT_PATTERN = r"^NCT\d{8}$"
+NCT_PATTERN = r"NCT\d{8}"  # a ClinicalTrials.gov number; the one definition, read by the trial_id_format rule
 
 
 def _id(name: str, description: str, **kw: object) -> Column:
@@ -239,6 +239,9 @@ OBSERVATIONS = Table(
             required=True,
             example="2023-05-19 14:00",
         ),
+        # 30-44 °C: below 30 °C is severe accidental hypothermia and above 44 °C is not survivable for long;
+        # neither is a bedside reading of a patient followed for CRS, so such a value is a typing error
+        # (25 for 35, 48 for 38.4), refused at import and by grading alike.
         Column(
             "temperature_c",
             Kind.NUMBER,
@@ -249,6 +252,8 @@ OBSERVATIONS = Table(
             example="38.4",
         ),
         Column("hypotension", Kind.BOOLEAN, "Hypotension present.", example="no"),
+        # At most 6: the vasopressors in use (norepinephrine, epinephrine, dopamine, phenylephrine, and the
+        # inotropes run beside them) do not reach 7 at once; ASTCT grade 4 already starts at 2.
         Column(
             "vasopressors",
             Kind.INTEGER,
@@ -265,6 +270,8 @@ OBSERVATIONS = Table(
             vocabulary=OXYGEN_DEVICE,
             example="nasal_cannula",
         ),
+        # 0-80 L/min: high-flow nasal cannula devices deliver up to 60-80 L/min; nothing given at the bedside
+        # flows more, so a larger number is a typing error (or a FiO2 % typed in the wrong column).
         Column("oxygen_l_min", Kind.NUMBER, "Oxygen flow.", minimum=0, maximum=80, unit="L/min", example="4"),
         Column(
             "ice_score",

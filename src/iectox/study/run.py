@@ -16,6 +16,7 @@ from iectox.published.summary_table import Variable as PublishedVariable
 from iectox.published.summary_table import decimals
 from iectox.stats.compare import Comparison, compare
 from iectox.stats.table import VariableResult
+from iectox.study.levels import check_levels
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
 
 
@@ -142,7 +143,9 @@ def _checks(
 
 
 def run_study(dataset: Dataset, spec: StudySpec) -> StudyResult:
+    """The study's tables and checks; `SpecError` when a cohort or level it names is not in the data."""
     frame = infusion_table(dataset, spec.analysis)
+    check_levels(spec, frame)
     tables = []
     for table in spec.tables:
         comparison = compare(frame, spec.by, table.variables, spec.policy, spec.order, dict(spec.labels))

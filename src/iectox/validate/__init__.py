@@ -13,14 +13,21 @@ import pandas as pd
 from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table
-from iectox.validate.cells import parse_column
-from iectox.validate.content import check_cells
+from iectox.validate.cells import parse_column, type_issue
 from iectox.validate.frames import Frames
-from iectox.validate.rules import RULES
+from iectox.validate.registry import VALIDATION, run_rules
 from iectox.validate.settings import Settings
-from iectox.validate.structure import RawTable, check_headers, check_tables
+from iectox.validate.structure import MISSING_TABLE, RawTable, check_headers, check_tables
 
-__all__ = ["DatasetInvalid", "RawTable", "Settings", "check_raw", "load_raw", "validate_dataset"]
+__all__ = [
+    "VALIDATION",
+    "DatasetInvalid",
+    "RawTable",
+    "Settings",
+    "check_raw",
+    "load_raw",
+    "validate_dataset",
+]
 
 
 def _typed(
@@ -43,16 +50,7 @@ def _typed(
         parsed = parse_column(cells, column.kind, settings)
         for row in parsed.bad.index[parsed.bad.to_numpy(dtype=bool)]:
             value = str(cells[row]).strip()
-            issues.append(
-                frames.issue(
-                    table.name,
-                    row,
-                    column.name,
-                    value,
-                    column.kind.name.lower(),
-                    f"'{value}' is not {parsed.reason[row]}",
-                )
-            )
+            issues.append(type_issue(frames, table.name, row, column.name, column.kind, value, settings))
         values = parsed.values
         if column.vocabulary is not None:
             spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}
@@ -74,15 +72,15 @@ def check_raw(
     """Every problem of a dataset read from disk, and the dataset itself when it has no error."""
     settings = settings or Settings()
     issues = check_tables(schema, dict(raw_tables), where, list(extra))
-    frames = Frames({}, {name: (raw.file, raw.sheet) for name, raw in raw_tables.items()})
+    frames = Frames({}, {name: (raw.file, raw.sheet) for name, raw in raw_tables.items()}, schema=schema)
     for table in schema.tables:
         if table.name in raw_tables:
             frames.tables[table.name], table_issues = _typed(table, raw_tables[table.name], settings, frames)
             issues += table_issues
         else:
             frames.tables[table.name] = Dataset()[table.name]
-    if not any(i.rule == "missing_table" for i in issues):
-        issues += _content_issues(frames, settings, schema)
+    if not any(i.rule == MISSING_TABLE.id for i in issues):
+        issues += run_rules(frames, settings)
     order = {
         source: n
         for n, source in enumerate(frames.sources[t.name] for t in schema.tables if t.name in raw_tables)
@@ -106,22 +104,7 @@ def load_raw(
     return dataset
 
 
-def _content_issues(frames: Frames, settings: Settings, schema: Schema) -> list[Issue]:
-    """Cell and column rules first; cross-field rules then see failed cells as blank, so one wrong value
-    gives one error, not a cascade."""
-    issues = list(check_cells(frames, schema))
-    failed = {(i.file, i.sheet, i.row, i.column) for i in issues if i.rule in ("vocabulary", "range")}
-    clean = Frames({name: frame.copy() for name, frame in frames.tables.items()}, frames.sources)
-    for name, frame in clean.tables.items():
-        file, sheet = frames.sources.get(name, (f"{name}.csv", None))
-        for _, _, row, column in (f for f in failed if f[:2] == (file, sheet)):
-            frame.loc[row, column] = pd.NA
-    for rule in RULES:
-        issues += rule(clean, settings)
-    return issues
-
-
 def validate_dataset(dataset: Dataset, settings: Settings | None = None) -> list[Issue]:
     """Problems of an in-memory dataset, with rows numbered as they will be in the written CSV files."""
     tables = {name: frame.set_axis(frame.index + 2) for name, frame in dataset.tables.items()}
-    return _content_issues(Frames(tables), settings or Settings(), dataset.schema)
+    return run_rules(Frames(tables, schema=dataset.schema), settings or Settings())

@@ -11,12 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from iectox.dataset import DTYPES
+from iectox.errors import Issue
+from iectox.i18n import N_
+from iectox.rules import Rule
 from iectox.schema import Kind
+from iectox.validate.frames import Frames
 from iectox.validate.settings import DATE_ORDER_HELP, Settings
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -237,3 +242,62 @@ def parse_column(raw: pd.Series, kind: Kind, settings: Settings) -> Parsed:
         return parse_datetime(raw, settings, with_time=kind is Kind.DATETIME)
     text = as_text(raw).astype(DTYPES[kind])
     return _result(text, pd.Series(False, index=raw.index), "")
+
+
+CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md): the column's type"
+TYPE_RULES: dict[Kind, Rule] = {
+    Kind.NUMBER: Rule(
+        id="number",
+        severity="error",
+        source=CONTRACT_SOURCE,
+        title="A cell of a number column cannot be read as a number (decimal commas are accepted).",
+        message=N_("'{value}' is not a number (decimal point or comma)"),
+        evaluate=parse_number,
+    ),
+    Kind.INTEGER: Rule(
+        id="integer",
+        severity="error",
+        source=CONTRACT_SOURCE,
+        title="A cell of a whole-number column cannot be read as a whole number.",
+        message=N_("'{value}' is not a whole number"),
+        evaluate=parse_integer,
+    ),
+    Kind.BOOLEAN: Rule(
+        id="boolean",
+        severity="error",
+        source=CONTRACT_SOURCE,
+        title="A cell of a yes/no column is neither yes nor no (true/false, 1/0 and oui/non are accepted).",
+        message=N_("'{value}' is not yes or no (also accepted: true/false, 1/0, oui/non)"),
+        evaluate=parse_boolean,
+    ),
+    Kind.DATE: Rule(
+        id="date",
+        severity="error",
+        source=CONTRACT_SOURCE,
+        title="A cell of a date column cannot be read as a date (Excel serial dates, and day-first or "
+        "month-first dates when the study says so, are accepted).",
+        message=N_("'{value}' is not a date ({form})"),
+        settings=("date_order",),
+        evaluate=partial(parse_datetime, with_time=False),
+    ),
+    Kind.DATETIME: Rule(
+        id="datetime",
+        severity="error",
+        source=CONTRACT_SOURCE,
+        title="A cell of a date-and-time column cannot be read as a date, with or without its time.",
+        message=N_("'{value}' is not a date ({form} with an optional HH:MM)"),
+        settings=("date_order",),
+        evaluate=partial(parse_datetime, with_time=True),
+    ),
+}
+
+
+def type_issue(
+    frames: Frames, table: str, row: int, column: str, kind: Kind, value: str, settings: Settings
+) -> Issue:
+    """The issue of a cell that its column's type rule could not read."""
+    rule = TYPE_RULES[kind]
+    values = {"value": value, "form": DATE_ORDER_HELP[settings.date_order]}
+    values = {name: text for name, text in values.items() if "{" + name + "}" in rule.message}
+    message = rule.message.format(**values)
+    return frames.issue(table, row, column, value, rule.id, message, rule.severity, rule.message, values)

@@ -1,30 +1,36 @@
-"""Rules on single cells and on one column: required, vocabulary, range, pattern, uniqueness, references."""
+"""Rules on single cells and on one column: required, vocabulary, range, pattern, uniqueness, references.
+
+Each is a `Rule` whose check of one column (`ColumnCheck`) runs on every column of the contract that declares
+the property it checks (a vocabulary, a range...), so a new column needs no new code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pandas as pd
 
 from iectox.errors import Issue
-from iectox.schema import Column, Kind, Schema, Table
+from iectox.i18n import N_
+from iectox.rules import Rule
+from iectox.schema import Column, Table
 from iectox.validate.frames import Frames, fmt
 
+CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md)"
 
-def _issues(
-    frames: Frames,
-    table: str,
-    column: str,
-    mask: pd.Series,
-    rule: str,
-    message: str | Callable[[object], str],
-) -> Iterator[Issue]:
-    """One issue per flagged cell; the message is built only for those cells, from the cell's value."""
-    frame = frames.tables[table]
-    for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
-        value = frame.at[row, column]
-        text = message if isinstance(message, str) else message(value)
-        yield frames.issue(table, row, column, fmt(value), rule, text)
+
+@dataclass(frozen=True)
+class ColumnCheck:
+    """The `evaluate` of a cell rule: `check` of one column, run on every column of every table read."""
+
+    check: Callable[[Frames, Table, Column], Iterator[Issue]]
+
+    def __call__(self, frames: Frames) -> Iterator[Issue]:
+        for table in frames.schema.tables:
+            if table.name in frames.tables:
+                for column in table.columns:
+                    yield from self.check(frames, table, column)
 
 
 def _range_text(column: Column) -> str:
@@ -38,95 +44,150 @@ def _range_text(column: Column) -> str:
     )
 
 
-def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+def _required(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    if column.required and (table.name, column.name) not in frames.absent:
+        blank = frames.tables[table.name][column.name].isna()
+        yield from frames.flag(REQUIRED, table.name, column.name, blank, column=column.name, table=table.name)
+
+
+def _vocabulary(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    vocab = column.vocabulary
+    if vocab is None:
+        return
     values = frames.tables[table.name][column.name]
-    name = column.name
-    if column.required and (table.name, name) not in frames.absent:
-        yield from _issues(
-            frames,
+    unknown = values.notna() & ~values.isin(vocab.codes)
+    if unknown.any():
+        hints = values[unknown].map(vocab.suggest).reindex(values.index)
+        placeholders = {"value": values, "column": column.name, "allowed": ", ".join(vocab.codes)}
+        plain = frames.flag(VOCABULARY, table.name, column.name, unknown & hints.isna(), **placeholders)
+        hinted = frames.flag(
+            VOCABULARY,
             table.name,
-            name,
-            values.isna(),
-            "required",
-            f"{name} is required in {table.name} and is blank",
+            column.name,
+            unknown & hints.notna(),
+            VOCABULARY_HINT,
+            hint=hints,
+            **placeholders,
         )
-    if column.vocabulary is not None:
-        vocab = column.vocabulary
-        unknown = values.notna() & ~values.isin(vocab.codes)
-        if unknown.any():
+        yield from sorted((*plain, *hinted), key=lambda issue: issue.row or 0)
 
-            def explain(value: object) -> str:
-                hint = vocab.suggest(value)
-                did_you_mean = f"; did you mean '{hint}'?" if hint else ""
-                return f"'{value}' is not an allowed {name}{did_you_mean} (allowed: {', '.join(vocab.codes)})"
 
-            yield from _issues(frames, table.name, name, unknown, "vocabulary", explain)
-    if column.kind in (Kind.NUMBER, Kind.INTEGER) and (
-        column.minimum is not None or column.maximum is not None
-    ):
-        outside = pd.Series(False, index=values.index)
-        if column.minimum is not None:
-            low = values <= column.minimum if column.exclusive_minimum else values < column.minimum
-            outside |= low.fillna(False).astype(bool)
-        if column.maximum is not None:
-            outside |= (values > column.maximum).fillna(False).astype(bool)
-        yield from _issues(
-            frames,
+def _range(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    if column.minimum is None and column.maximum is None:
+        return
+    values = frames.tables[table.name][column.name]
+    outside = pd.Series(False, index=values.index)
+    if column.minimum is not None:
+        low = values <= column.minimum if column.exclusive_minimum else values < column.minimum
+        outside |= low.fillna(False).astype(bool)
+    if column.maximum is not None:
+        outside |= (values > column.maximum).fillna(False).astype(bool)
+    yield from frames.flag(
+        RANGE, table.name, column.name, outside, column=column.name, value=values, range=_range_text(column)
+    )
+
+
+def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    if column.pattern is None:
+        return
+    values = frames.tables[table.name][column.name]
+    malformed = values.notna() & ~values.fillna("").str.fullmatch(column.pattern)
+    yield from frames.flag(
+        PATTERN,
+        table.name,
+        column.name,
+        malformed,
+        column=column.name,
+        value=values,
+        rule=column.pattern_name,
+    )
+
+
+def _unique(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    if not column.unique:
+        return
+    values = frames.tables[table.name][column.name]
+    repeated = values.notna() & values.duplicated(keep="first")
+    if repeated.any():
+        first = values[values.notna()].drop_duplicates(keep="first")
+        first_row = values.map(pd.Series(first.index, index=first.to_numpy()))
+        yield from frames.flag(
+            UNIQUE,
             table.name,
-            name,
-            outside,
-            "range",
-            lambda v: f"{name} {fmt(v)} is outside the plausible range {_range_text(column)}",
+            column.name,
+            repeated,
+            column=column.name,
+            value=values,
+            first_row=first_row,
+            table=table.name,
         )
-    if column.pattern is not None:
-        malformed = values.notna() & ~values.fillna("").str.fullmatch(column.pattern)
-        yield from _issues(
-            frames,
-            table.name,
-            name,
-            malformed,
-            "pattern",
-            lambda v: f"{name} '{v}' is not valid: {column.pattern_name}",
-        )
-    if column.unique:
-        repeated = values.notna() & values.duplicated(keep="first")
-        if repeated.any():
-            first = values[values.notna()].drop_duplicates(keep="first")
-            first_row = dict(zip(first, first.index, strict=True))
-            yield from _issues(
-                frames,
-                table.name,
-                name,
-                repeated,
-                "unique",
-                lambda v: f"{name} '{v}' already appears on row {first_row.get(v)} of {table.name}",
-            )
 
 
-def check_references(frames: Frames, schema: Schema) -> Iterator[Issue]:
-    for table in schema.tables:
-        for column in table.columns:
-            if column.references is None or table.name not in frames.tables:
-                continue
-            target_table, target_column = column.references.split(".")
-            values = frames.tables[table.name][column.name]
-            known = (
-                frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
-            )
-            missing = values.notna() & ~values.isin(known.dropna())
-            yield from _issues(
-                frames,
-                table.name,
-                column.name,
-                missing,
-                "reference",
-                lambda v, t=target_table, c=column.name: f"{c} '{v}' does not exist in {t}",
-            )
+def _reference(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    if column.references is None:
+        return
+    target_table, target_column = column.references.split(".")
+    values = frames.tables[table.name][column.name]
+    known = frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
+    missing = values.notna() & ~values.isin(known.dropna())
+    yield from frames.flag(
+        REFERENCE, table.name, column.name, missing, column=column.name, value=values, target=target_table
+    )
 
 
-def check_cells(frames: Frames, schema: Schema) -> Iterator[Issue]:
-    for table in schema.tables:
-        if table.name in frames.tables:
-            for column in table.columns:
-                yield from check_column(frames, table, column)
-    yield from check_references(frames, schema)
+REQUIRED = Rule(
+    id="required",
+    severity="error",
+    source=CONTRACT_SOURCE,
+    title="A required cell is blank.",
+    message=N_("{column} is required in {table} and is blank"),
+    evaluate=ColumnCheck(_required),
+)
+VOCABULARY = Rule(
+    id="vocabulary",
+    severity="error",
+    source=CONTRACT_SOURCE,
+    title="A value outside the column's vocabulary (synonyms are accepted), with a 'did you mean'.",
+    message=N_("'{value}' is not an allowed {column} (allowed: {allowed})"),
+    evaluate=ColumnCheck(_vocabulary),
+)
+VOCABULARY_HINT = N_("'{value}' is not an allowed {column}; did you mean '{hint}'? (allowed: {allowed})")
+RANGE = Rule(
+    id="range",
+    severity="error",
+    source=CONTRACT_SOURCE + "; each range's clinical reason is given beside it in iectox.schema.contract",
+    title="A number outside the plausible range of its column (e.g. weight 20-250 kg, dose > 0).",
+    message=N_("{column} {value} is outside the plausible range {range}"),
+    evaluate=ColumnCheck(_range),
+)
+PATTERN = Rule(
+    id="pattern",
+    severity="error",
+    source=CONTRACT_SOURCE,
+    title="An identifier with spaces or characters other than letters, digits, '_', '.', '-'.",
+    message=N_("{column} '{value}' is not valid: {rule}"),
+    evaluate=ColumnCheck(_pattern),
+)
+UNIQUE = Rule(
+    id="unique",
+    severity="error",
+    source=CONTRACT_SOURCE,
+    title="An identifier used twice; reported on the repeat, naming the first row.",
+    message=N_("{column} '{value}' already appears on row {first_row} of {table}"),
+    evaluate=ColumnCheck(_unique),
+)
+REFERENCE = Rule(
+    id="reference",
+    severity="error",
+    source=CONTRACT_SOURCE,
+    title="An identifier that does not exist in the table it refers to.",
+    message=N_("{column} '{value}' does not exist in {target}"),
+    evaluate=ColumnCheck(_reference),
+)
+CELL_RULES = (REQUIRED, VOCABULARY, RANGE, PATTERN, UNIQUE, REFERENCE)
+
+
+def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    """Every cell rule on one column (for tables outside the contract, e.g. the vials inventory)."""
+    for rule in CELL_RULES:
+        yield from rule.evaluate.check(frames, table, column)

@@ -1,33 +1,24 @@
-"""The validation rules page of the docs, generated from the rules themselves so it cannot drift."""
+"""The validation rules page of the docs, generated from the rules' own declarations so it cannot drift."""
 
 from __future__ import annotations
 
-import inspect
+from collections.abc import Iterable
 
-from iectox.validate.rules import RULES
+from iectox.rules import Rule
+from iectox.validate import registry
+from iectox.validate.content import ColumnCheck
 
-CELL_RULES = (
-    ("missing_table", "A required table has no sheet (workbook) or file (CSV folder) of its name."),
-    ("unknown_table", "Warning: a sheet or CSV file that is not a table is reported and not read."),
-    ("missing_column", "A required column has no header in its table."),
-    ("unknown_column", "A header that is not a column of the table (with a 'did you mean')."),
-    ("duplicate_column", "The same column appears twice in a table."),
-    ("unnamed_column", "Values stand under an empty header."),
-    (
-        "number / integer / boolean / date / datetime",
-        "The cell cannot be read as its type (decimal commas, "
-        "Excel serial dates and day-first dates when the study says so are accepted).",
-    ),
-    ("required", "A required cell is blank."),
-    ("vocabulary", "A value outside the column's vocabulary (synonyms are accepted), with a 'did you mean'."),
-    ("range", "A number outside the plausible range of its column (e.g. weight 20-250 kg, dose > 0)."),
-    ("pattern", "An identifier with spaces or characters other than letters, digits, '_', '.', '-'."),
-    ("unique", "An identifier used twice; reported on the repeat, naming the first row."),
-    ("reference", "An identifier that does not exist in the table it refers to."),
-)
+HEADER = ("| rule | {what} | severity | source |", "| --- | --- | --- | --- |")
+
+
+def _rows(rules: Iterable[Rule]) -> list[str]:
+    return [f"| `{rule.id}` | {rule.title} | {rule.severity} | {rule.source} |" for rule in rules]
 
 
 def validation_rules_markdown() -> str:
+    checked = list(registry.VALIDATION.values())  # read when called: a rule registered later is listed too
+    cell = [rule for rule in checked if isinstance(rule.evaluate, ColumnCheck)]
+    cross_field = [rule for rule in checked if not isinstance(rule.evaluate, ColumnCheck)]
     lines = [
         "# Validation rules",
         "",
@@ -36,20 +27,19 @@ def validation_rules_markdown() -> str:
         "Every problem is reported with its file, sheet, row (as numbered in the spreadsheet, header = 1), "
         "column, value, rule and a sentence. A dataset with any error is neither loaded nor written. "
         "After the cell rules, a cell that failed its vocabulary or range is treated as blank by the "
-        "cross-field rules, so one wrong value gives one error.",
+        "cross-field rules, so one wrong value gives one error. Rules are checked and reported in the order "
+        "of these tables.",
         "",
         "## Tables, headers and cells",
         "",
-        "| rule | what it checks |",
-        "| --- | --- |",
-        *(f"| `{rule}` | {text} |" for rule, text in CELL_RULES),
+        HEADER[0].format(what="what it checks"),
+        HEADER[1],
+        *_rows([*registry.READING.values(), *cell]),
         "",
         "## Cross-field rules",
         "",
-        "| rule | what must hold |",
-        "| --- | --- |",
+        HEADER[0].format(what="what must hold"),
+        HEADER[1],
+        *_rows(cross_field),
     ]
-    for rule in RULES:
-        doc = " ".join(inspect.cleandoc(rule.__doc__ or "").split("\n\n")[0].split())
-        lines.append(f"| `{rule.__name__}` | {doc} |")
     return "\n".join(lines) + "\n"

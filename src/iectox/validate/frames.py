@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from iectox.errors import Issue
+from iectox.rules import Rule
+from iectox.schema import CONTRACT, Schema
 
 
 def fmt(value: object) -> str | None:
@@ -33,6 +36,7 @@ class Frames:
     tables: dict[str, pd.DataFrame]
     sources: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     absent: set[tuple[str, str]] = field(default_factory=set)  # (table, column) missing from the file
+    schema: Schema = CONTRACT
 
     def issue(
         self,
@@ -43,6 +47,44 @@ class Frames:
         rule: str,
         message: str,
         severity: str = "error",
+        template: str | None = None,
+        values: Mapping[str, str] | None = None,
     ) -> Issue:
         file, sheet = self.sources.get(table, (f"{table}.csv", None))
-        return Issue(file, sheet, None if row is None else int(row), column, value, rule, message, severity)
+        row = None if row is None else int(row)
+        return Issue(file, sheet, row, column, value, rule, message, severity, template, dict(values or {}))
+
+    def flag(
+        self,
+        rule: Rule,
+        table: str,
+        column: str,
+        mask: pd.Series,
+        template: str | None = None,
+        /,
+        **values: object,
+    ) -> Iterator[Issue]:
+        """One issue of `rule` per row where `mask` is true, located at `column` of `table`.
+
+        The sentence is the rule's template (or another of its templates) filled with `values`: a Series gives
+        each row its own value, anything else is the same on every row. Only the flagged rows are formatted.
+        The arguments before `values` are positional, so a placeholder may be called `column` or `table`.
+        """
+        frame = self.tables[table]
+        text = template or rule.message
+        for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
+            filled = {
+                name: fmt(value[row] if isinstance(value, pd.Series) else value) or ""
+                for name, value in values.items()
+            }
+            message = text.format(**filled)
+            value = fmt(frame.at[row, column])
+            yield self.issue(table, row, column, value, rule.id, message, rule.severity, text, filled)
+
+
+def lookup(frame: pd.DataFrame, on: str, source: pd.DataFrame, column: str) -> pd.Series:
+    """For each row of `frame`, `column` of the `source` row with the same `on` key (NA when none)."""
+    if source.empty:
+        return pd.Series(pd.NA, index=frame.index, dtype=source[column].dtype)
+    keyed = source.dropna(subset=[on]).drop_duplicates(on).set_index(on)[column]
+    return frame[on].map(keyed).astype(source[column].dtype)

@@ -13,6 +13,7 @@ from iectox.errors import DatasetInvalid, Issue, SpecError
 from iectox.io.mapping.spec import NUMBER, Condition, MappingSpec, Record, Template
 from iectox.schema import CONTRACT, Schema
 from iectox.validate import RawTable
+from iectox.validate.content import UNIQUE
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def locate_issues(
         if issue.file in by_file and table is not None and issue.row is not None and issue.row >= 2:
             source_row, label = table.origins[issue.row - 2]
             message = issue.message
-            if issue.rule == "unique" and issue.column in table.frame:
+            if issue.rule == UNIQUE.id and issue.column in table.frame:
                 rows = sorted(
                     {table.origins[i][0] for i in table.frame.index[table.frame[issue.column] == issue.value]}
                 )

@@ -1,0 +1,48 @@
+"""The validation rules in the order they are checked and reported.
+
+`READING` holds the rules applied while a file is read (tables, headers, cell types); `VALIDATION` the rules
+on typed tables: cell rules, then cross-field rules. Adding a rule is registering one `Rule` in `VALIDATION`
+(in this list, or with `VALIDATION.register`): it is then checked on every dataset, its issues reported after
+those of the rules before it, and it is listed on docs/validation_rules.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from iectox.errors import Issue
+from iectox.rules import Registry
+from iectox.validate.cells import TYPE_RULES
+from iectox.validate.content import CELL_RULES, RANGE, VOCABULARY
+from iectox.validate.frames import Frames
+from iectox.validate.rules import CROSS_FIELD_RULES
+from iectox.validate.settings import Settings
+from iectox.validate.structure import HEADER_RULES, TABLE_RULES
+
+READING = Registry("reading", [*TABLE_RULES, *HEADER_RULES, *TYPE_RULES.values()])
+VALIDATION = Registry("validation", [*CELL_RULES, *CROSS_FIELD_RULES])
+# Rules after these see the cells they failed as blank, so one wrong value gives one error, not a cascade.
+BLANKED_AFTER = (VOCABULARY.id, RANGE.id)
+
+
+def run_rules(frames: Frames, settings: Settings, registry: Registry | None = None) -> list[Issue]:
+    """Every issue of every rule of `registry` (`VALIDATION`), in its order; each rule is passed only the
+    settings it declares, by name."""
+    clean = replace(frames, tables={name: frame.copy() for name, frame in frames.tables.items()})
+    issues: list[Issue] = []
+    for rule in (registry if registry is not None else VALIDATION).values():
+        found = list(rule.evaluate(clean, **{name: getattr(settings, name) for name in rule.settings}))
+        issues += found
+        if rule.id in BLANKED_AFTER:
+            _blank(clean, found)
+    return issues
+
+
+def _blank(frames: Frames, issues: list[Issue]) -> None:
+    located = {frames.sources.get(name, (f"{name}.csv", None)): name for name in frames.tables}
+    for issue in issues:
+        table = located.get((issue.file, issue.sheet))
+        if table is not None and issue.row is not None and issue.column is not None:
+            frames.tables[table].loc[issue.row, issue.column] = pd.NA
