@@ -1,0 +1,267 @@
+# ruff: noqa: E501  (each message stays on one line, as it is searched for in its module)
+"""Messages shown to users but defined as data where no `N_` marks them yet, so that the catalog
+extraction finds them and their French stays live.
+
+Grouped by the module (or data file) that defines them. When that module wraps a message in `N_` itself,
+delete its line here; `tests/test_i18n_catalog.py` fails when a message listed here no longer occurs in
+its module, so this list only shrinks. Nothing imports this module: Babel reads it.
+"""
+
+from iectox.i18n import N_
+
+UNMARKED = {
+    "analysis/columns.py": (
+        N_("Age"),
+        N_("Age on the infusion day."),
+        N_(
+            "Among tocilizumab-treated infusions: a corticosteroid given from the CRS onset to the end of the steroid window after the CRS resolution (a dose of unknown time given for CRS counts); blank when no tocilizumab was given."
+        ),
+        N_("As crs_grade, for ICANS."),
+        N_("At least one tocilizumab dose recorded."),
+        N_("CRS onset to first tocilizumab"),
+        N_("CRS outcome"),
+        N_("CRS, maximum grade"),
+        N_("Cohort"),
+        N_("Concomitant corticosteroids"),
+        N_("Days from infusion to last follow-up or death."),
+        N_("Follow-up"),
+        N_(
+            "Highest CRS grade on the study's grading scale over all CRS episodes of the infusion; 0 without CRS; blank when unknown or graded only on another scale."
+        ),
+        N_(
+            "Hours from the first CRS onset to the first tocilizumab dose; blank when either hour was not recorded."
+        ),
+        N_("ICANS, maximum grade"),
+        N_("Infusion"),
+        N_("Mean of the infusion's tocilizumab doses (doses of unknown amount left out)."),
+        N_("Number of tocilizumab doses; blank when none was given."),
+        N_("Product"),
+        N_("Received corticosteroids"),
+        N_("Received tocilizumab"),
+        N_("Setting of the infusion: clinical_trial or standard_of_care."),
+        N_("Sex"),
+        N_("Tocilizumab dose per injection"),
+        N_("Tocilizumab dose per kg"),
+        N_("Tocilizumab injections"),
+        N_("Vital status"),
+        N_("Weight"),
+        N_("alive or dead at last follow-up."),
+        N_("corticosteroids"),
+        N_("death if any CRS episode ended in death, otherwise the outcome of the last CRS episode."),
+        N_("hours_crs_onset_to_tocilizumab / 24."),
+        N_("tocilizumab"),
+    ),
+    "analysis/derive.py": (N_("prophylaxis"),),
+    "cli/audit.py": (
+        N_("deviation"),
+        N_("info"),
+        N_("warning"),
+    ),
+    "data/pathways/default.toml": (N_("iectox default pathway"),),
+    "data/seed/published_tables.json": (
+        N_("Age (years)"),
+        N_("Clinical trials population"),
+        N_("Real-life population"),
+        N_("Recovery"),
+        N_("Weight (kg)"),
+    ),
+    "data/seed/study.toml": (
+        N_("CRS and ICANS after CAR-T cells: clinical trials versus standard of care"),
+        N_("Cytokine release syndrome (maximum ASTCT grade)"),
+        N_("Demographics"),
+        N_("Dose per injection (mg)"),
+        N_("Indications (three most frequent per cohort)"),
+        N_("Injections per patient"),
+        N_("Neurotoxicity: ICANS (maximum ASTCT grade)"),
+        N_("Outcome of CRS, tocilizumab-treated"),
+        N_("Outcomes"),
+        N_("PMBCL, >= 2nd line"),
+        N_("Products used"),
+        N_("Time from CRS onset to first injection (days)"),
+        N_("Treatment with tocilizumab"),
+        N_("Vital status at last follow-up"),
+    ),
+    "management/adherence.py": (
+        N_("Grade not recorded and not graded from observations: grade-based rules not applied."),
+        N_(
+            "Grade recorded on {scale}, not {pathway_scale}, and not graded from observations: grade-based rules not applied."
+        ),
+        N_("Recorded grade {recorded} but the observations give {scale} grade {observed}."),
+    ),
+    "management/corticosteroids.py": (
+        N_("dexamethasone"),
+        N_("hydrocortisone"),
+        N_("methylprednisolone"),
+        N_("prednisolone"),
+        N_("{drug} {dose} mg x {doses}, every {every} h: not a regimen of the pathway."),
+        N_("{drug} {dose} mg x {doses}, interval not recorded: not a regimen of the pathway."),
+    ),
+    "management/crs_rules.py": (
+        N_(
+            "Grade 1 CRS lasting {duration} (more than {threshold} h) without tocilizumab; the pathway gives it when CRS persists."
+        ),
+        N_(
+            "Grade 1 CRS of unknown duration: whether tocilizumab was due after {threshold} h cannot be checked."
+        ),
+        N_(
+            "Grade {grade} CRS without corticosteroids; the pathway adds dexamethasone from grade {from_grade}."
+        ),
+        N_(
+            "Tocilizumab timing not recorded to the hour ({delay} after onset): the {deadline} h deadline cannot be checked."
+        ),
+        N_(
+            "Tocilizumab {delay} after onset of a grade 1 CRS that lasted at most {threshold} h: allowed early for elderly or comorbid patients; check the indication."
+        ),
+        N_(
+            "Tocilizumab {delay} after onset of a persistent grade 1 CRS; due by {deadline} h ({threshold} h + {grace} h)."
+        ),
+    ),
+    "management/delays.py": (N_("corticosteroid"),),
+    "management/findings.py": (N_("Finding"),),
+    "management/kpis.py": (
+        N_("CRS grade >= {a}: corticosteroids"),
+        N_("CRS grade >= {a}: tocilizumab within {b} h"),
+        N_("CRS onset to first tocilizumab (target {a} h)"),
+        N_("Grade 1 CRS persisting > {a} h (high-risk products {b} h): tocilizumab"),
+        N_("ICANS grade >= {a}: corticosteroids within {b} h"),
+        N_("ICANS without CRS: no tocilizumab"),
+        N_("n"),
+    ),
+    "management/outcomes.py": (
+        N_("A dose of {drug} has no recorded time: the {target} h target cannot be checked."),
+        N_(
+            "First dose of {drug} {delay} after {syndrome} reached grade {from_grade} (hour not recorded): the {target} h target cannot be checked."
+        ),
+        N_("First dose of {drug} {delay} after {syndrome} reached grade {from_grade}; target {target} h."),
+        N_("Grade {grade} {syndrome} without {drug}; the pathway gives {drug} from grade {from_grade}."),
+        N_(
+            "Time of grade {from_grade} not observed; first dose of {drug} {delay} after {syndrome} onset: the {target} h target cannot be checked."
+        ),
+    ),
+    "management/pathway.py": (
+        N_("Pathway"),
+        N_("Setting"),
+    ),
+    "management/tocilizumab.py": (
+        N_("Tocilizumab repeated after {hours} h; the label requires at least {minimum} h between doses."),
+        N_(
+            "Tocilizumab repeated less than {hours} h after the previous dose; the label requires {minimum} h."
+        ),
+    ),
+    "published/__init__.py": (N_("Variable"),),
+    "published/consistency.py": (N_("median"),),
+    "published/recheck.py": (N_("SD"),),
+    "render/audit_html.py": (
+        N_("By quarter"),
+        N_("Dose"),
+        N_("Episode"),
+        N_("Figure"),
+        N_("Findings"),
+        N_("First grade >= 2 times come from the graded observations."),
+        N_("From"),
+        N_("Generated by iectox from the patient-level rows of the study."),
+        N_("KPI"),
+        N_("Late"),
+        N_("Management audit"),
+        N_("Median delay, h [IQR]"),
+        N_("Met"),
+        N_("No finding."),
+        N_(
+            "No graded observations: delays from the first grade >= 2 are blank and those targets are only shown met when the delay from onset is already within them."
+        ),
+        N_("Other treatment"),
+        N_("Quarter"),
+        N_("Rule"),
+        N_("Severity"),
+        N_("Source"),
+        N_("Undetermined"),
+        N_("Unit"),
+        N_("Untreated"),
+        N_("Value"),
+        N_(
+            "n: episodes the rule applies to. Within target: met / episodes that can be judged (undetermined left out). Median delay from the rule's clock with quartiles, over delays known to the hour; a negative delay means the drug came before the grade was reached."
+        ),
+        N_("within target; median h"),
+    ),
+    "render/document.py": (
+        N_("April"),
+        N_("August"),
+        N_("Chi-squared"),
+        N_("Chi-squared (Yates)"),
+        N_("December"),
+        N_("February"),
+        N_("January"),
+        N_("July"),
+        N_("June"),
+        N_("March"),
+        N_("May"),
+        N_("Mean"),
+        N_("November"),
+        N_("October"),
+        N_("September"),
+        N_("Student t"),
+        N_("Welch t"),
+    ),
+    "render/docx.py": (
+        N_("Agrees"),
+        N_("Published"),
+        N_("Reproduced"),
+        N_("Statistic"),
+    ),
+    "render/figures.py": (
+        N_("CRS: maximum grade by cohort"),
+        N_("ICANS: maximum grade by cohort"),
+    ),
+    "render/html.py": (
+        N_("Cohort comparison report"),
+        N_("Definitions"),
+        N_(
+            "Each number printed in the published tables, next to the same number recomputed from the patient-level rows. A count agrees when it is equal; a mean, SD or p-value when it is equal at the printed precision. A p-value can differ because the published test was not stated: the test used here is named in brackets."
+        ),
+        N_(
+            "Every number in the tables is computed from {csv}, written next to this file: one row per infusion, one column per variable (the column names are given with the definitions in the methods). To check a number, open it in a spreadsheet, filter the column {by} on a cohort, then count the rows (n), divide by the rows where the column is filled (%), or average the column (mean). The same rows are in the sheet analysis of {xlsx}."
+        ),
+    ),
+    "render/management.py": (
+        N_("KPI and cohort"),
+        N_("Within target, %"),
+        N_("Within target, n"),
+        N_("n eligible"),
+    ),
+    "render/methods.py": (
+        N_("ASTCT consensus 2019 (Lee et al., Biol Blood Marrow Transplant 2019;25:625-38)"),
+        N_("and"),
+    ),
+    "schema/therapies.py": (
+        N_("Acute B-cell leukaemia"),
+        N_("R/R B-cell NHL (DLBCL, >= 3rd line)"),
+        N_("R/R aggressive NHL (PMBCL, >= 2nd line)"),
+        N_("Refractory B-cell lymphoma (DLBCL, 2nd line)"),
+        N_("other"),
+    ),
+    "sentences built from parts": (
+        N_("Grade"),
+        N_("No CRS"),
+        N_("No ICANS"),
+        N_("q-values: Benjamini-Hochberg adjustment"),
+        N_("q-values: Holm adjustment"),
+    ),
+    "stats/build.py": (
+        N_("Any grade"),
+        N_("Mean (SD)"),
+        N_("Median [IQR]"),
+        N_("Missing"),
+    ),
+    "stats/tests/contingency.py": (
+        N_("Fisher's exact test"),
+        N_("Pearson's Chi-squared test"),
+        N_("Pearson's Chi-squared test with Yates' continuity correction"),
+    ),
+    "stats/tests/means.py": (
+        N_("One-way analysis of means"),
+        N_("Two Sample t-test"),
+        N_("Welch Two Sample t-test"),
+    ),
+    "stats/tests/ranks.py": (N_("Kruskal-Wallis rank sum test"),),
+    "stats/tests/result.py": (N_("Wilcoxon rank sum test"),),
+}
