@@ -31,10 +31,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-# The catalog: extract every message marked by tr / N_ / finding into the template, then merge the template
+# The catalog: extract every message marked by tr / N_ / say / finding into the template, then merge the template
 # into the French catalog (new messages arrive untranslated; `make test` fails until they are translated).
 LOCALE := src/iectox/locale
-KEYWORDS := -k tr -k N_ -k finding:3
+KEYWORDS := -k tr -k N_ -k say -k finding:3
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-default-keywords --no-location --sort-output \
 		--project iectox --version 0.1.0 -w 110 -o $(LOCALE)/iectox.pot .

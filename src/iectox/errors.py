@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+from iectox.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -12,7 +14,8 @@ class Issue:
 
     `row` is the row number shown by Excel or a text editor (the header is row 1), so a pharmacist can go
     straight to the cell. `rule` is a stable identifier (e.g. ``vocabulary``, ``onset_not_before_infusion``)
-    that tests and scripts can rely on; `message` is the sentence for people.
+    that tests and scripts can rely on; `message` is the sentence for people, in English. When `template`
+    is set, `message` is `template` filled with `values`, and `text(lang)` fills the template's translation.
     """
 
     file: str
@@ -23,18 +26,31 @@ class Issue:
     rule: str
     message: str
     severity: str = "error"
+    template: str = ""  # the English message with {placeholders}; "" when `message` is the only text
+    values: Mapping[str, object] = field(default_factory=dict)  # the placeholders' values
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
-    def where(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The sentence in `lang`: the template's translation filled with the values, else the message.
+
+        A value whose placeholder ends in `_text` is English words (an expected form, a pattern's name) and
+        is translated too; every other value (a cell's content, a column's name) is shown as it is.
+        """
+        if not self.template:
+            return tr(self.message, lang)
+        values = {k: tr(str(v), lang) if k.endswith("_text") else v for k, v in self.values.items()}
+        return tr(self.template, lang).format(**values)
+
+    def where(self, lang: str = "en") -> str:
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(tr("sheet {sheet}", lang).format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(tr("row {row}", lang).format(row=self.row))
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(tr("column {column}", lang).format(column=self.column))
         return ", ".join(parts)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pandas as pd
 
 from iectox.errors import Issue
+from iectox.i18n import N_
 from iectox.schema import Column, Kind, Schema, Table
 from iectox.validate.frames import Frames, fmt
 
@@ -17,25 +19,29 @@ def _issues(
     column: str,
     mask: pd.Series,
     rule: str,
-    message: str | Callable[[object], str],
+    template: str | Callable[[object], str],
+    values: Callable[[object], dict[str, object]] = lambda value: {},
 ) -> Iterator[Issue]:
-    """One issue per flagged cell; the message is built only for those cells, from the cell's value."""
+    """One issue per flagged cell, its English message the template filled with the cell's values; the
+    template and the values travel with the issue so that it can be printed in another language."""
     frame = frames.tables[table]
     for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
         value = frame.at[row, column]
-        text = message if isinstance(message, str) else message(value)
-        yield frames.issue(table, row, column, fmt(value), rule, text)
+        text = template if isinstance(template, str) else template(value)
+        filled = {"column": column, "table": table, **values(value)}
+        issue = frames.issue(table, row, column, fmt(value), rule, text.format(**filled))
+        yield replace(issue, template=text, values=filled)
 
 
-def _range_text(column: Column) -> str:
-    unit = f" {column.unit}" if column.unit else ""
+def _range_template(column: Column) -> str:
+    """The out-of-range sentence for `column`'s bounds, with {low}, {high} and {unit} placeholders."""
     if column.minimum is not None and column.maximum is not None:
-        return f"{fmt(column.minimum)}-{fmt(column.maximum)}{unit}"
+        return N_("{column} {value} is outside the plausible range {low}-{high}{unit}")
     if column.exclusive_minimum:
-        return f"greater than {fmt(column.minimum)}{unit}"
-    return (
-        f"at least {fmt(column.minimum)}{unit}" if column.minimum is not None else f"at most {column.maximum}"
-    )
+        return N_("{column} {value} is outside the plausible range greater than {low}{unit}")
+    if column.minimum is not None:
+        return N_("{column} {value} is outside the plausible range at least {low}{unit}")
+    return N_("{column} {value} is outside the plausible range at most {high}")
 
 
 def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
@@ -48,7 +54,7 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
             name,
             values.isna(),
             "required",
-            f"{name} is required in {table.name} and is blank",
+            N_("{column} is required in {table} and is blank"),
         )
     if column.vocabulary is not None:
         vocab = column.vocabulary
@@ -56,11 +62,16 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
         if unknown.any():
 
             def explain(value: object) -> str:
-                hint = vocab.suggest(value)
-                did_you_mean = f"; did you mean '{hint}'?" if hint else ""
-                return f"'{value}' is not an allowed {name}{did_you_mean} (allowed: {', '.join(vocab.codes)})"
+                if vocab.suggest(value):
+                    return N_(
+                        "'{value}' is not an allowed {column}; did you mean '{hint}'? (allowed: {allowed})"
+                    )
+                return N_("'{value}' is not an allowed {column} (allowed: {allowed})")
 
-            yield from _issues(frames, table.name, name, unknown, "vocabulary", explain)
+            def spelled(value: object) -> dict[str, object]:
+                return {"value": str(value), "hint": vocab.suggest(value), "allowed": ", ".join(vocab.codes)}
+
+            yield from _issues(frames, table.name, name, unknown, "vocabulary", explain, spelled)
     if column.kind in (Kind.NUMBER, Kind.INTEGER) and (
         column.minimum is not None or column.maximum is not None
     ):
@@ -76,7 +87,13 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
             name,
             outside,
             "range",
-            lambda v: f"{name} {fmt(v)} is outside the plausible range {_range_text(column)}",
+            _range_template(column),
+            lambda v: {
+                "value": fmt(v),
+                "low": fmt(column.minimum),
+                "high": fmt(column.maximum),
+                "unit": f" {column.unit}" if column.unit else "",
+            },
         )
     if column.pattern is not None:
         malformed = values.notna() & ~values.fillna("").str.fullmatch(column.pattern)
@@ -86,7 +103,8 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
             name,
             malformed,
             "pattern",
-            lambda v: f"{name} '{v}' is not valid: {column.pattern_name}",
+            N_("{column} '{value}' is not valid: {pattern_text}"),
+            lambda v: {"value": v, "pattern_text": column.pattern_name},
         )
     if column.unique:
         repeated = values.notna() & values.duplicated(keep="first")
@@ -99,7 +117,8 @@ def check_column(frames: Frames, table: Table, column: Column) -> Iterator[Issue
                 name,
                 repeated,
                 "unique",
-                lambda v: f"{name} '{v}' already appears on row {first_row.get(v)} of {table.name}",
+                N_("{column} '{value}' already appears on row {first_row} of {table}"),
+                lambda v: {"value": v, "first_row": int(first_row[v])},
             )
 
 
@@ -120,7 +139,8 @@ def check_references(frames: Frames, schema: Schema) -> Iterator[Issue]:
                 column.name,
                 missing,
                 "reference",
-                lambda v, t=target_table, c=column.name: f"{c} '{v}' does not exist in {t}",
+                N_("{column} '{value}' does not exist in {target}"),
+                lambda v, t=target_table: {"value": v, "target": t},
             )
 
 
