@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from iectox.cli.app import app
+from iectox.cli.app import LangOption, app, chosen_language
 from iectox.cli.console import console
 from iectox.cli.show import print_calibration_summary, print_findings, print_overview, progress_columns
 from iectox.cli.validate import print_issues
-from iectox.i18n import LANGUAGES
 from iectox.io import check_path, write_dataset
 from iectox.render import STAGES as REPORT_STAGES
 from iectox.render import write_report
@@ -25,11 +24,10 @@ from iectox.synth.generate import DEFAULT_SEED
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("out/demo"),
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic cohort.")] = DEFAULT_SEED,
-    lang: Annotated[str, typer.Option(help=f"Language of the report: {', '.join(LANGUAGES)}.")] = "en",
+    lang: LangOption = None,
 ) -> None:
     """Rebuild the seed study as a synthetic cohort: write it (CSV, XLSX), validate both, report it."""
-    if lang not in LANGUAGES:
-        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    lang = chosen_language(lang)
     csv_folder, workbook, report = out / "dataset", out / "dataset.xlsx", out / "report"
     steps = (*STAGES, "write CSV", "write XLSX", "validate CSV", "validate XLSX", "study", *REPORT_STAGES)
     with Progress(*progress_columns(), console=console, transient=True) as progress:
@@ -54,7 +52,7 @@ def demo(
             files = write_report(study, report, lang, progress=step)
     for path, dataset, issues in checks:
         if dataset is None or issues:
-            print_issues(issues)
+            print_issues(issues, lang=lang)
             raise typer.Exit(1)
         same = "identical to" if dataset.equals(result.dataset) else "DIFFERENT from"
         console.print(f"[green]valid[/]: {path} (read back {same} the generated data)", soft_wrap=True)
