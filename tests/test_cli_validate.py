@@ -90,3 +90,17 @@ def test_a_valid_workbook_passes_in_french(tmp_path):
     result = CliRunner().invoke(app, ["validate", str(path), "--lang", "fr"], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "registry.xlsx : valide (3 patients" in result.output
+
+
+def test_unreadable_cells_are_explained_in_french(tmp_path):
+    path = write_dataset(small_dataset(), tmp_path / "registry.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["infusions"]["I2"] = "lourd"
+    book["infusions"]["D3"] = "hier"
+    book.save(path)
+    result = CliRunner().invoke(app, ["validate", str(path), "--lang", "fr"], terminal_width=300)
+    assert result.exit_code == 1
+    assert "« lourd » n'est pas un nombre (point ou virgule décimale)" in result.output
+    assert "« hier » n'est pas une date (AAAA-MM-JJ)" in result.output
+    english = CliRunner().invoke(app, ["validate", str(path)], terminal_width=300)
+    assert "'lourd' is not a number (decimal point or comma)" in english.output

@@ -399,6 +399,12 @@ UNMARKED = {
     "stats/tests/ranks.py": (N_("Kruskal-Wallis rank sum test"),),
     "stats/tests/result.py": (N_("Wilcoxon rank sum test"),),
     "sentences built from parts": (
+        N_("a date (DD/MM/YYYY (day first) or YYYY-MM-DD with an optional HH:MM)"),
+        N_("a date (DD/MM/YYYY (day first) or YYYY-MM-DD)"),
+        N_("a date (MM/DD/YYYY (month first) or YYYY-MM-DD with an optional HH:MM)"),
+        N_("a date (MM/DD/YYYY (month first) or YYYY-MM-DD)"),
+        N_("a date (YYYY-MM-DD with an optional HH:MM)"),
+        N_("a date (YYYY-MM-DD)"),
         N_("CRS onset day (days)"),
         N_("CRS onset to first tocilizumab (calendar days) (days)"),
         N_("CRS onset to first tocilizumab (days)"),

@@ -7,13 +7,14 @@ problem found, never a partial dataset.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import pandas as pd
 
 from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table
-from iectox.validate.cells import parse_column
+from iectox.validate.cells import NOT_READ, parse_column
 from iectox.validate.content import check_cells
 from iectox.validate.frames import Frames
 from iectox.validate.rules import RULES
@@ -43,16 +44,11 @@ def _typed(
         parsed = parse_column(cells, column.kind, settings)
         for row in parsed.bad.index[parsed.bad.to_numpy(dtype=bool)]:
             value = str(cells[row]).strip()
-            issues.append(
-                frames.issue(
-                    table.name,
-                    row,
-                    column.name,
-                    value,
-                    column.kind.name.lower(),
-                    f"'{value}' is not {parsed.reason[row]}",
-                )
+            values = {"value": value, "expected_text": parsed.reason[row]}
+            issue = frames.issue(
+                table.name, row, column.name, value, column.kind.name.lower(), NOT_READ.format(**values)
             )
+            issues.append(replace(issue, template=NOT_READ, values=values))
         values = parsed.values
         if column.vocabulary is not None:
             spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.dataset import DTYPES
+from iectox.i18n import N_
 from iectox.schema import Kind
 from iectox.validate.settings import DATE_ORDER_HELP, Settings
 
@@ -29,7 +30,9 @@ _OTHER_DATETIME = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})[ T](\d{1,2
 _SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
 TRUE_WORDS = ("yes", "y", "true", "1", "oui", "o", "x")
 FALSE_WORDS = ("no", "n", "false", "0", "non")
-YES_NO_HELP = "yes or no (also accepted: true/false, 1/0, oui/non)"
+YES_NO_HELP = N_("yes or no (also accepted: true/false, 1/0, oui/non)")
+# The issue of a cell that cannot be read: `expected_text` is the reason of `Parsed`, translated when shown.
+NOT_READ = N_("'{value}' is not {expected_text}")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def parse_number(raw: pd.Series) -> Parsed:
         written.where(well_formed, "").str.replace(",", ".", regex=False).replace("", None), errors="coerce"
     ).astype("float64")
     bad = present & (~well_formed | values.isna())
-    return _result(values.where(~bad), bad, "a number (decimal point or comma)")
+    return _result(values.where(~bad), bad, N_("a number (decimal point or comma)"))
 
 
 def parse_integer(raw: pd.Series) -> Parsed:
@@ -101,7 +104,7 @@ def parse_integer(raw: pd.Series) -> Parsed:
     huge = number.values.abs() > 2**53  # beyond exact integers in a float; never a count or a year
     bad = number.bad | fractional | huge
     values = number.values.where(~bad).round().astype("Int64")
-    return _result(values, bad, "a whole number")
+    return _result(values, bad, N_("a whole number"))
 
 
 def parse_boolean(raw: pd.Series) -> Parsed:
