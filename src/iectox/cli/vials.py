@@ -37,9 +37,11 @@ from iectox.management.vials import (
 )
 
 
-def _num(value: float) -> str:
-    """A quantity as a pharmacist writes it: 358.8, 240, 17.94 (no float dust, no trailing zeros)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def _num(value: float, lang: str) -> str:
+    """A quantity as a pharmacist writes it: 358.8, 240, 17.94 (no float dust, no trailing zeros); 358,8 in
+    French."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def _basis(weight_kg: float, lang: str) -> str:
@@ -48,17 +50,17 @@ def _basis(weight_kg: float, lang: str) -> str:
         return say(
             "{dose} mg/kg, under {cutoff} kg",
             lang,
-            dose=_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG),
-            cutoff=_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG),
+            dose=_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG, lang),
+            cutoff=_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG, lang),
         )
     if TOCILIZUMAB_CRS_MG_PER_KG * weight_kg >= TOCILIZUMAB_CRS_MAX_DOSE_MG:
         return say(
             "{dose} mg/kg capped at {cap} mg",
             lang,
-            dose=_num(TOCILIZUMAB_CRS_MG_PER_KG),
-            cap=_num(TOCILIZUMAB_CRS_MAX_DOSE_MG),
+            dose=_num(TOCILIZUMAB_CRS_MG_PER_KG, lang),
+            cap=_num(TOCILIZUMAB_CRS_MAX_DOSE_MG, lang),
         )
-    return f"{_num(TOCILIZUMAB_CRS_MG_PER_KG)} mg/kg"
+    return f"{_num(TOCILIZUMAB_CRS_MG_PER_KG, lang)} mg/kg"
 
 
 def _stock_text(combo: VialCombination, doses: int) -> str:
@@ -74,12 +76,12 @@ def _footnote(settings: VialSettings, lang: str) -> None:
         "patient on site before infusion, each from its own vials (--doses-on-site; US REMS asked for 2, REMS "
         "removed June 2025; EU SmPCs: 1 on site and a further dose within 8 h).",
         lang,
-        dose=_num(TOCILIZUMAB_CRS_MG_PER_KG),
-        cutoff=_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG),
-        dose_under=_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG),
-        cap=_num(TOCILIZUMAB_CRS_MAX_DOSE_MG),
+        dose=_num(TOCILIZUMAB_CRS_MG_PER_KG, lang),
+        cutoff=_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG, lang),
+        dose_under=_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG, lang),
+        cap=_num(TOCILIZUMAB_CRS_MAX_DOSE_MG, lang),
         sizes=sizes,
-        concentration=_num(settings.mg_per_ml),
+        concentration=_num(settings.mg_per_ml, lang),
         doses=settings.doses_on_site,
     )
     console.print(f"[dim]{text}[/]", soft_wrap=True, highlight=False)
@@ -93,9 +95,9 @@ def _one_weight(weight_kg: float, settings: VialSettings, lang: str) -> None:
             say(
                 "{weight} kg is outside the plausible range {low}-{high} kg",
                 lang,
-                weight=_num(weight_kg),
-                low=_num(low),
-                high=_num(high),
+                weight=_num(weight_kg, lang),
+                low=_num(low, lang),
+                high=_num(high, lang),
             ),
             param_hint="--weight-kg",
         )
@@ -105,11 +107,11 @@ def _one_weight(weight_kg: float, settings: VialSettings, lang: str) -> None:
         say(
             "Tocilizumab for CRS at {weight} kg: {dose} mg ({basis}), {ml} mL of {concentration} mg/mL",
             lang,
-            weight=_num(weight_kg),
-            dose=f"[bold]{_num(dose)}[/]",
+            weight=_num(weight_kg, lang),
+            dose=f"[bold]{_num(dose, lang)}[/]",
             basis=_basis(weight_kg, lang),
-            ml=_num(dose / settings.mg_per_ml),
-            concentration=_num(settings.mg_per_ml),
+            ml=_num(dose / settings.mg_per_ml, lang),
+            concentration=_num(settings.mg_per_ml, lang),
         ),
         say(
             "Vials: {combo} ({n} vial(s), {total} mg); waste {waste} mg",
@@ -117,7 +119,7 @@ def _one_weight(weight_kg: float, settings: VialSettings, lang: str) -> None:
             combo=f"[bold]{combo}[/]",
             n=combo.n_vials,
             total=combo.total_mg,
-            waste=_num(combo.waste_mg),
+            waste=_num(combo.waste_mg, lang),
         ),
         say(
             "Stock for {doses} dose(s) on site: {stock}",
@@ -160,13 +162,13 @@ def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
     table.add_column(say("stock, {doses} doses", lang, doses=settings.doses_on_site))
     for _, row in rows.iterrows():
         counts = {size: int(row[f"vials_{size}mg"]) for size in settings.vials_mg}
-        cells = [escape(str(row[c])) for c in ids] + [_num(row["weight_kg"])]
+        cells = [escape(str(row[c])) for c in ids] + [_num(row["weight_kg"], lang)]
         if dated:
             cells.append(row["planned_date"].date().isoformat() if pd.notna(row["planned_date"]) else "")
         cells += [
-            _num(row["dose_mg"]),
+            _num(row["dose_mg"], lang),
             _compact(counts),
-            _num(row["waste_mg"]),
+            _num(row["waste_mg"], lang),
             _compact(counts, settings.doses_on_site),
         ]
         table.add_row(*cells)
