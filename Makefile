@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test bench lint install clean messages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ bench: $(VENV)/.bench-installed
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# The catalog: extract every message marked by tr / N_ / say / finding into the template, then merge the template
+# into the French catalog (new messages arrive untranslated; `make test` fails until they are translated).
+LOCALE := src/iectox/locale
+KEYWORDS := -k tr -k N_ -k say -k finding:3
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-default-keywords --no-location --sort-output \
+		--project iectox --version 0.1.0 -w 110 -o $(LOCALE)/iectox.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/iectox.pot -d $(LOCALE) -D iectox -l fr -w 110 --no-fuzzy-matching \
+		--ignore-obsolete
 
 clean:
 	rm -rf $(VENV) out build src/*.egg-info

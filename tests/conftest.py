@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -9,6 +11,10 @@ from factories import small_dataset
 from iectox.errors import Issue
 from iectox.io.text import table_text
 from iectox.validate import RawTable, Settings, check_raw
+
+# The command line speaks the environment's language (IECTOX_LANG, LANG); the tests expect English unless
+# they set it themselves, whatever the developer's locale.
+os.environ["IECTOX_LANG"] = "en"
 
 
 class RawDataset:

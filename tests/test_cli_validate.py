@@ -57,3 +57,50 @@ def test_a_valid_workbook_passes(tmp_path):
 def test_unreadable_path_exits_2(tmp_path):
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "nope.xlsx")])
     assert result.exit_code == 2
+
+
+def test_planted_errors_are_printed_in_french(tmp_path):
+    path = write_dataset(small_dataset(), tmp_path / "registry.xlsx")
+    book = openpyxl.load_workbook(path)
+    for sheet, cell, value, _ in PLANTED:
+        book[sheet][cell] = value
+    book.save(path)
+    report = tmp_path / "errors.json"
+    result = CliRunner().invoke(
+        app, ["validate", str(path), "--lang", "fr", "--errors-json", str(report)], terminal_width=300
+    )
+    assert result.exit_code == 1
+    assert "registry.xlsx, feuille infusions, ligne 2, colonne therapy" in result.output
+    assert (
+        "« Yescarte » n'est pas une valeur admise pour therapy ; vouliez-vous dire « axicabtagene_ciloleucel » ?"
+        in result.output
+    )
+    assert "weight_kg 12 est hors des bornes plausibles 20-250 kg" in result.output
+    assert "7 erreur(s) ; rien n'a été chargé" in result.output
+    errors = json.loads(report.read_text())
+    therapy = errors[1]
+    assert therapy["template"].startswith("'{value}' is not an allowed {column}; did you mean '{hint}'?")
+    assert therapy["values"]["hint"] == "axicabtagene_ciloleucel"
+    assert therapy["message"].startswith("'Yescarte' is not an allowed therapy")
+    assert therapy["text"].startswith("« Yescarte » n'est pas une valeur admise")
+
+
+def test_a_valid_workbook_passes_in_french(tmp_path):
+    path = write_dataset(small_dataset(), tmp_path / "registry.xlsx")
+    result = CliRunner().invoke(app, ["validate", str(path), "--lang", "fr"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "registry.xlsx : valide (3 patients" in result.output
+
+
+def test_unreadable_cells_are_explained_in_french(tmp_path):
+    path = write_dataset(small_dataset(), tmp_path / "registry.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["infusions"]["I2"] = "lourd"
+    book["infusions"]["D3"] = "hier"
+    book.save(path)
+    result = CliRunner().invoke(app, ["validate", str(path), "--lang", "fr"], terminal_width=300)
+    assert result.exit_code == 1
+    assert "« lourd » n'est pas un nombre (point ou virgule décimale)" in result.output
+    assert "« hier » n'est pas une date (AAAA-MM-JJ)" in result.output
+    english = CliRunner().invoke(app, ["validate", str(path)], terminal_width=300)
+    assert "'lourd' is not a number (decimal point or comma)" in english.output

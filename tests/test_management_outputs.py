@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from iectox.cli.commands import app
+from iectox.i18n import catalog
 from iectox.io import write_dataset
 from iectox.management.audit import audit
 from iectox.management.pathway import default_pathway
-from iectox.management.words import FR
 from iectox.render.audit import write_audit
 from iectox.render.audit_figures import delay_by_cohort, kpi_trend
 from management_factories import dataset, dose, episode, infusion
@@ -128,9 +128,7 @@ def _sentences() -> set[str]:
 
 
 def test_every_sentence_has_a_french_translation():
-    from iectox.i18n import WORDS
-
-    missing = sorted(s for s in _sentences() if s not in FR and s not in WORDS["fr"])
+    missing = sorted(s for s in _sentences() if s not in catalog("fr"))
     assert missing == []
 
 

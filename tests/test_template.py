@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from factories import small_dataset
 from iectox.cli.commands import app
+from iectox.i18n import tr
 from iectox.io import read_dataset
-from iectox.io.template import DEFAULT_ROWS, LISTS_SHEET, YES_NO, list_name, write_template
+from iectox.io.template import DEFAULT_ROWS, LISTS_SHEET, list_name, list_values, write_template
 from iectox.io.text import table_text
 from iectox.schema import CONTRACT, Kind
 
@@ -66,7 +67,7 @@ def test_every_header_has_a_comment_with_description_type_and_example(book):
     assert "How to fill this workbook" in book["patients"]["A1"].comment.text
 
 
-def test_drop_down_on_every_category_and_yes_no_column_with_the_right_codes(book):
+def test_drop_down_on_every_category_and_yes_no_column_with_the_labels(book):
     checked = 0
     for table in CONTRACT.tables:
         validations = _validations(book[table.name])
@@ -77,7 +78,11 @@ def test_drop_down_on_every_category_and_yes_no_column_with_the_right_codes(book
             validation, cells = validations[letter]
             assert validation.type == "list"
             assert cells == f"{letter}2:{letter}{DEFAULT_ROWS + 1}"
-            expected = column.vocabulary.codes if column.kind is Kind.CATEGORY else YES_NO
+            expected = (
+                tuple(t.label for t in column.vocabulary.terms)
+                if column.kind is Kind.CATEGORY
+                else ("yes", "no")
+            )
             assert _list_values(book, validation.formula1) == expected
             checked += 1
     assert checked == sum(list_name(c) is not None for t in CONTRACT.tables for c in t.columns)
@@ -88,10 +93,12 @@ def test_lists_sheet_holds_each_vocabulary_once(book):
     names = [c.value for c in lists[1]]
     assert len(names) == len(set(names))
     therapy = names.index("therapy") + 1
-    codes = [lists.cell(row=r, column=therapy).value for r in range(2, lists.max_row + 1)]
-    assert [c for c in codes if c] == list(CONTRACT.table("infusions").column("therapy").vocabulary.codes)
+    labels = [lists.cell(row=r, column=therapy).value for r in range(2, lists.max_row + 1)]
+    labels = [label for label in labels if label]
+    assert labels[0] == "Axicabtagene ciloleucel (Yescarta)"
+    assert len(labels) == len(CONTRACT.table("infusions").column("therapy").vocabulary.codes)
     # The reason the lists live on a sheet: Excel refuses inline lists over 255 characters.
-    assert len(",".join(codes)) > 255
+    assert len(",".join(labels)) > 255
 
 
 def test_numeric_and_date_checks_name_their_rule(book):
@@ -147,3 +154,77 @@ def test_cli_writes_the_template_and_refuses_to_overwrite(tmp_path):
     assert runner.invoke(app, ["template", str(target)]).exit_code != 0
     assert runner.invoke(app, ["template", str(target), "--force"]).exit_code == 0
     assert runner.invoke(app, ["template", str(tmp_path / "entry.csv")]).exit_code != 0
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory):
+    path = write_template(tmp_path_factory.mktemp("modele") / "modele.xlsx", lang="fr")
+    return openpyxl.load_workbook(path)
+
+
+def test_french_template_has_french_help_and_the_contract_headers(french):
+    patients = french["patients"]
+    assert [c.value for c in patients[1]] == list(CONTRACT.table("patients").column_names)
+    first = patients["A1"].comment.text
+    assert first.startswith("Comment remplir ce classeur")
+    assert "Feuille « patients » : Une ligne par patient (pseudonymisé)." in first
+    assert "Obligatoire." in first and "Type : texte." in first
+    age = french["infusions"]["H1"].comment.text
+    assert "Unité : years." in age and "Valeurs admises : un nombre de 0 à 110." in age
+    validation, _ = _validations(french["infusions"])["H"]
+    assert validation.errorTitle == "Valeur non admise"
+    assert "age_at_infusion (years): un nombre de 0 à 110." in validation.error
+
+
+def test_french_drop_downs_offer_french_labels(french):
+    therapy = CONTRACT.table("infusions").column("therapy")
+    validation, _ = _validations(french["infusions"])["C"]
+    offered = _list_values(french, validation.formula1)
+    assert offered == list_values(therapy, "fr")
+    assert "Axicabtagène ciloleucel (Yescarta)" in offered
+    setting, _ = _validations(french["infusions"])["E"]
+    assert _list_values(french, setting.formula1) == ("Essai clinique", "Soins courants")
+    assert validation.prompt == "Choisissez une valeur de la liste « therapy »."
+
+
+def _fill(path, dataset, lang):
+    """Type the dataset into a blank template the way a user would: labels from the drop-downs."""
+    book = openpyxl.load_workbook(path)
+    for table in CONTRACT.tables:
+        text = table_text(dataset[table.name], table)
+        for row in text.itertuples(index=False):
+            cells = []
+            for column, value in zip(table.columns, row, strict=True):
+                if value and column.vocabulary is not None:
+                    value = tr(column.vocabulary.term(value).label, lang)
+                elif value and column.kind is Kind.BOOLEAN:
+                    value = tr(value, lang)
+                cells.append(value or None)
+            book[table.name].append(cells)
+    book.save(path)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_labels_picked_from_the_drop_downs_read_back_as_codes(tmp_path, lang):
+    path = write_template(tmp_path / f"filled-{lang}.xlsx", lang=lang)
+    expected = small_dataset()
+    _fill(path, expected, lang)
+    assert read_dataset(path).equals(expected)
+
+
+def test_cli_writes_a_french_template(tmp_path):
+    target = tmp_path / "saisie.xlsx"
+    result = CliRunner().invoke(app, ["template", str(target), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert "Modèle écrit dans" in result.output
+    assert openpyxl.load_workbook(target)["patients"]["A1"].comment.text.startswith("Comment remplir")
+
+
+def test_cli_language_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("IECTOX_LANG", "fr_FR.UTF-8")
+    result = CliRunner().invoke(app, ["template", str(tmp_path / "t.xlsx")])
+    assert "Modèle écrit dans" in result.output
+    monkeypatch.setenv("IECTOX_LANG", "en")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    result = CliRunner().invoke(app, ["template", str(tmp_path / "t.xlsx"), "--force"])
+    assert "Template written to" in result.output

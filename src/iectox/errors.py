@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+from iectox.i18n import tr
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -13,9 +15,9 @@ class Issue:
     `row` is the row number shown by Excel or a text editor (the header is row 1), so a pharmacist can go
     straight to the cell. `rule` is a stable identifier (e.g. ``vocabulary``, ``onset_not_before_infusion``)
     that tests and scripts can rely on; `message` is the sentence for people, in English. `template` is the
-    rule's English template (marked with `iectox.i18n.N_`) and `values` what fills its placeholders, so the
-    sentence can be rebuilt in another language: `tr(issue.template, lang).format(**issue.values)`. An issue
-    made without a template is its own template.
+    rule's English template (marked with `iectox.i18n.N_`) and `values` what fills its placeholders, so that
+    `text(lang)` rebuilds the sentence in another language. An issue made without a template is its own
+    template.
     """
 
     file: str
@@ -27,7 +29,7 @@ class Issue:
     message: str
     severity: str = "error"
     template: str | None = None
-    values: Mapping[str, str] = field(default_factory=dict, compare=False)
+    values: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if self.template is None:
@@ -36,14 +38,25 @@ class Issue:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
-    def where(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The sentence in `lang`: the template's translation filled with the values, else the message.
+
+        A value whose placeholder ends in `_text` is English words (an expected form, a pattern's name) and
+        is translated too; every other value (a cell's content, a column's name) is shown as it is.
+        """
+        if not self.values:
+            return tr(self.template or self.message, lang)
+        values = {k: tr(str(v), lang) if k.endswith("_text") else v for k, v in self.values.items()}
+        return tr(self.template, lang).format(**values)
+
+    def where(self, lang: str = "en") -> str:
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(tr("sheet {sheet}", lang).format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(tr("row {row}", lang).format(row=self.row))
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(tr("column {column}", lang).format(column=self.column))
         return ", ".join(parts)
 
 

@@ -1,18 +1,63 @@
-"""The `iectox` command: one Typer app; each command lives in its own module and calls the library."""
+"""The `iectox` command: one Typer app; each command lives in its own module and calls the library.
+
+Help texts are in the environment's language (`IECTOX_LANG`, else `LC_ALL`/`LC_MESSAGES`/`LANG` starting
+with "fr": French), read once when the command starts, since Typer builds the help before it parses any
+option. A command's messages are in its `--lang` when it has one, else in that same language.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from iectox.i18n import LANGUAGES, language, tr
+
+HELP_LANG = language()
+
+
+def say(message: str, lang: str = HELP_LANG, **values: object) -> str:
+    """`message` in `lang`, its {placeholders} filled with `values`."""
+    return tr(message, lang).format(**values)
+
+
+def chosen_language(lang: str | None) -> str:
+    """The language of a command's output: its `--lang`, else the environment's; refuses other languages."""
+    chosen = language(lang)
+    if chosen not in LANGUAGES:
+        raise typer.BadParameter(
+            say("'{lang}' is not one of {languages}", lang=chosen, languages=", ".join(LANGUAGES)),
+            param_hint="--lang",
+        )
+    return chosen
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help=say(
+            "Language of the output: {languages} (default: IECTOX_LANG, else LANG).",
+            languages=", ".join(LANGUAGES),
+        ),
+    ),
+]
 
 app = typer.Typer(
     name="iectox",
-    help="Toxicity registry, ASTCT grading, management audit and statistics for CAR-T cells and bispecifics.",
+    help=say(
+        "Toxicity registry, ASTCT grading, management audit and statistics for CAR-T cells and bispecifics."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
 
-@app.callback()
+@app.callback(
+    help=say(
+        "iectox: capture, grade, audit, compare and report toxicities of immune effector cell therapies."
+    )
+)
 def _root() -> None:
-    """iectox: capture, grade, audit, compare and report toxicities of immune effector cell therapies."""
+    pass

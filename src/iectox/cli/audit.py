@@ -12,11 +12,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from iectox.cli.app import app
+from iectox.cli.app import LangOption, app, chosen_language
 from iectox.cli.console import console, err_console
 from iectox.cli.validate import DatesOption, print_issues, settings_from_options
 from iectox.errors import DatasetInvalid, SourceError, SpecError
-from iectox.i18n import LANGUAGES
 from iectox.io import read_dataset
 from iectox.management.audit import audit as run_audit
 from iectox.management.pathway import default_pathway, load_pathway
@@ -33,12 +32,11 @@ def audit(
         Path | None,
         typer.Option("--pathway", help="The management pathway (TOML); default: iectox's default pathway."),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the audit: en or fr.")] = "en",
+    lang: LangOption = None,
     dates: DatesOption = "iso",
 ) -> None:
     """Check every tocilizumab and corticosteroid dose and CRS/ICANS episode against a management pathway."""
-    if lang not in LANGUAGES:
-        raise typer.BadParameter(f"{lang!r} is not one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    lang = chosen_language(lang)
     try:
         chosen = load_pathway(pathway) if pathway is not None else default_pathway()
     except SpecError as exc:
@@ -51,7 +49,7 @@ def audit(
         err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
     except DatasetInvalid as exc:
-        print_issues(exc.issues)
+        print_issues(exc.issues, lang=lang)
         errors = sum(i.severity == "error" for i in exc.issues)
         console.print(f"[red]{data}: {errors} error(s); no audit was written.[/]", soft_wrap=True)
         raise typer.Exit(1) from exc

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from iectox.cli.app import app
+from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
 from iectox.cli.show import print_calibration_summary, print_findings, print_overview, progress_columns
 from iectox.cli.validate import print_issues
-from iectox.i18n import LANGUAGES
 from iectox.io import check_path, write_dataset
 from iectox.render import STAGES as REPORT_STAGES
 from iectox.render import write_report
@@ -21,15 +20,15 @@ from iectox.synth import STAGES, calibrate
 from iectox.synth.generate import DEFAULT_SEED
 
 
-@app.command()
+@app.command(
+    help=say("Rebuild the seed study as a synthetic cohort: write it (CSV, XLSX), validate both, report it.")
+)
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("out/demo"),
-    seed: Annotated[int, typer.Option(help="Random seed of the synthetic cohort.")] = DEFAULT_SEED,
-    lang: Annotated[str, typer.Option(help=f"Language of the report: {', '.join(LANGUAGES)}.")] = "en",
+    out: Annotated[Path, typer.Option(help=say("Folder for the demo's files."))] = Path("out/demo"),
+    seed: Annotated[int, typer.Option(help=say("Random seed of the synthetic cohort."))] = DEFAULT_SEED,
+    lang: LangOption = None,
 ) -> None:
-    """Rebuild the seed study as a synthetic cohort: write it (CSV, XLSX), validate both, report it."""
-    if lang not in LANGUAGES:
-        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    lang = chosen_language(lang)
     csv_folder, workbook, report = out / "dataset", out / "dataset.xlsx", out / "report"
     steps = (*STAGES, "write CSV", "write XLSX", "validate CSV", "validate XLSX", "study", *REPORT_STAGES)
     with Progress(*progress_columns(), console=console, transient=True) as progress:
@@ -54,24 +53,43 @@ def demo(
             files = write_report(study, report, lang, progress=step)
     for path, dataset, issues in checks:
         if dataset is None or issues:
-            print_issues(issues)
+            print_issues(issues, lang=lang)
             raise typer.Exit(1)
-        same = "identical to" if dataset.equals(result.dataset) else "DIFFERENT from"
-        console.print(f"[green]valid[/]: {path} (read back {same} the generated data)", soft_wrap=True)
-    print_overview(result.dataset, "Seed study, synthetic cohort (n = 401)")
-    print_findings(result)
-    print_calibration_summary(result)
+        read_back = (
+            say("read back identical to the generated data", lang)
+            if dataset.equals(result.dataset)
+            else say("read back DIFFERENT from the generated data", lang)
+        )
+        valid = say("valid", lang)
+        console.print(f"[green]{valid}[/]: {path} ({read_back})", soft_wrap=True)
+    print_overview(
+        result.dataset,
+        say("Seed study, synthetic cohort (n = {n})", lang, n=len(result.dataset["infusions"])),
+    )
+    print_findings(result, lang)
+    print_calibration_summary(result, lang)
     demographics = study.tables[0][1]
     tested = "; ".join(
         f"{r.variable.display_label()} {r.p_value:.4f} ({r.test.method})"
         for r in demographics.results
         if r.test
     )
-    console.print(f"Demographics, p-values in the report: {tested}", soft_wrap=True)
+    console.print(say("Demographics, p-values in the report: {tests}", lang, tests=tested), soft_wrap=True)
     console.print(
-        f"\nThe dataset: [bold]{csv_folder}/[/] (CSV) and [bold]{workbook}[/] (XLSX)", soft_wrap=True
+        "\n"
+        + say(
+            "The dataset: {csv} (CSV) and {xlsx} (XLSX)",
+            lang,
+            csv=f"[bold]{csv_folder}/[/]",
+            xlsx=f"[bold]{workbook}[/]",
+        ),
+        soft_wrap=True,
     )
     console.print(
-        f"The report:  [bold]{files.html}[/] (also .xlsx, .docx, .json and figures/ beside it)",
+        say(
+            "The report: {html} (also .xlsx, .docx, .json and figures/ beside it)",
+            lang,
+            html=f"[bold]{files.html}[/]",
+        ),
         soft_wrap=True,
     )

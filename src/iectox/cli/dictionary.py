@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from iectox.analysis.docs import analysis_columns_markdown
-from iectox.cli.app import app
+from iectox.cli.app import app, say
 from iectox.cli.console import console
 from iectox.schema.dictionary import data_dictionary_markdown
 from iectox.validate.docs import validation_rules_markdown
@@ -18,17 +18,22 @@ RULES_PATH = Path("docs/validation_rules.md")
 ANALYSIS_PATH = Path("docs/analysis_columns.md")
 
 
-@app.command()
+@app.command(
+    help=say(
+        "Write the data dictionary, the validation rules and the analysis columns pages, derived from the code."
+    )
+)
 def dictionary(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Markdown file to write.", dir_okay=False)
+        Path, typer.Option("--out", "-o", help=say("Markdown file to write."), dir_okay=False)
     ] = DEFAULT_PATH,
-    rules_out: Annotated[Path, typer.Option(help="Markdown file for the validation rules.")] = RULES_PATH,
+    rules_out: Annotated[
+        Path, typer.Option(help=say("Markdown file for the validation rules."))
+    ] = RULES_PATH,
     analysis_out: Annotated[
-        Path, typer.Option(help="Markdown file for the analysis columns.")
+        Path, typer.Option(help=say("Markdown file for the analysis columns."))
     ] = ANALYSIS_PATH,
 ) -> None:
-    """Write the data dictionary, the validation rules and the analysis columns pages, derived from the code."""
     pages = (
         (out, data_dictionary_markdown()),
         (rules_out, validation_rules_markdown()),
@@ -37,4 +42,4 @@ def dictionary(
     for path, text in pages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        console.print(f"Written: [bold]{path}[/bold]")
+        console.print(say("Written: {path}", path=f"[bold]{path}[/bold]"))

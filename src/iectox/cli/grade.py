@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
-from iectox.cli.app import app
+from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
 from iectox.cli.validate import DatesOption, print_issues, settings_from_options
 from iectox.dataset import Dataset
@@ -29,6 +29,7 @@ from iectox.grading import (
     grade_observations,
     observations_with_age,
 )
+from iectox.i18n import number
 from iectox.io import read_dataset
 from iectox.io.atomic import atomic_file
 from iectox.io.csvdir import read_csv_table
@@ -102,69 +103,88 @@ def _write(frame: pd.DataFrame, columns: tuple[Column, ...], path: Path) -> None
         text.to_csv(tmp, index=False)
 
 
-def _load(path: Path, settings: Settings) -> tuple[pd.DataFrame, Dataset]:
+def _load(path: Path, settings: Settings, lang: str) -> tuple[pd.DataFrame, Dataset]:
     if path.is_file() and path.suffix.lower() == ".csv":
         observations, issues = read_observations_csv(path, settings)
         if observations is None:
             raise DatasetInvalid(issues)
         if issues:
-            print_issues(issues)
+            print_issues(issues, lang=lang)
         return observations, Dataset()
     dataset = read_dataset(path, settings)
     return observations_with_age(dataset), dataset
 
 
-@app.command()
+@app.command(
+    help=say(
+        "Grade CRS and ICANS (ASTCT 2019) from observations; episodes and agreement with the recorded grades."
+    )
+)
 def grade(
     path: Annotated[
-        Path, typer.Argument(help="A dataset (.xlsx or CSV folder) or a lone observations .csv.")
+        Path, typer.Argument(help=say("A dataset (.xlsx or CSV folder) or a lone observations .csv."))
     ],
-    out: Annotated[Path, typer.Option("--out", help="Folder for graded_observations.csv and episodes.csv.")],
-    capd_age: Annotated[float, typer.Option(help="Children younger than this are graded by CAPD.")] = 12.0,
+    out: Annotated[
+        Path, typer.Option("--out", help=say("Folder for graded_observations.csv and episodes.csv."))
+    ],
+    capd_age: Annotated[
+        float, typer.Option(help=say("Children younger than this are graded by CAPD."))
+    ] = 12.0,
     dates: DatesOption = "iso",
+    lang: LangOption = None,
 ) -> None:
-    """Grade CRS and ICANS (ASTCT 2019) from observations; episodes and agreement with the recorded grades."""
+    lang = chosen_language(lang)
     settings = settings_from_options(dates, None, None)
     try:
         grading = GradingSettings(capd_age=capd_age)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     try:
-        with console.status(f"Reading and checking {path}...") as status:
-            observations, dataset = _load(path, settings)
-            status.update(f"Grading {len(observations):,} observations...")
+        with console.status(say("Reading and checking {path}...", lang, path=path)) as status:
+            observations, dataset = _load(path, settings, lang)
+            status.update(say("Grading {n} observations...", lang, n=f"{len(observations):,}"))
             graded = grade_observations(observations, grading)
-            status.update("Building episodes and comparing with the record...")
+            status.update(say("Building episodes and comparing with the record...", lang))
             table = agreement(dataset, episodes_from_grades(graded))
-            status.update(f"Writing {out}...")
+            status.update(say("Writing {path}...", lang, path=out))
             columns = (*CONTRACT.table("observations").columns, AGE, *GRADES)
             _write(graded, columns, out / "graded_observations.csv")
             _write(table, EPISODE_TEXT, out / "episodes.csv")
     except SourceError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        error = say("error", lang)
+        err_console.print(f"[red]{error}:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     except DatasetInvalid as exc:
-        print_issues(exc.issues)
+        print_issues(exc.issues, lang=lang)
         errors = sum(i.severity == "error" for i in exc.issues)
-        console.print(f"[red]{escape(str(path))}: {errors} error(s); nothing was graded.[/]", soft_wrap=True)
+        failed = say("{path}: {n} error(s); nothing was graded.", lang, path=escape(str(path)), n=errors)
+        console.print(f"[red]{failed}[/]", soft_wrap=True)
         raise typer.Exit(1) from exc
-    _summary(graded, table, out)
+    _summary(graded, table, out, lang)
 
 
-def _summary(graded: pd.DataFrame, table: pd.DataFrame, out: Path) -> None:
+def _summary(graded: pd.DataFrame, table: pd.DataFrame, out: Path, lang: str) -> None:
     computed = table.drop_duplicates(["infusion_id", "syndrome"])
     episodes = computed[(computed["max_grade"] >= 1).fillna(False)]
     by_syndrome = ", ".join(f"{n} {s}" for s, n in episodes["syndrome"].value_counts().sort_index().items())
     compared = table["agrees"].isin([AGREES, DISAGREES]).sum()
     same = (table["agrees"] == AGREES).sum()
     agreement_text = (
-        f"agreement with recorded ASTCT 2019 grades {same}/{compared} ({100 * same / compared:.1f} %)"
+        say(
+            "agreement with recorded ASTCT 2019 grades {same}/{compared} ({percent} %)",
+            lang,
+            same=same,
+            compared=compared,
+            percent=number(100 * same / compared, 1, lang),
+        )
         if compared
-        else "no infusion has both a computed and a recorded ASTCT 2019 grade to compare"
+        else say("no infusion has both a computed and a recorded ASTCT 2019 grade to compare", lang)
     )
+    graded_text = say("{n} observation rows graded", lang, n=f"{len(graded):,}")
+    episodes_text = say("{n} episodes", lang, n=len(episodes)) + (f" ({by_syndrome})" if by_syndrome else "")
+    written = say("Written to {path}.", lang, path=escape(str(out)))
     console.print(
-        f"[green]{len(graded):,} observation rows graded[/]; {len(episodes)} episodes"
-        f"{f' ({by_syndrome})' if by_syndrome else ''}; {agreement_text}. Written to {escape(str(out))}.",
+        f"[green]{graded_text}[/]; {episodes_text}; {agreement_text}. {written}",
         soft_wrap=True,
         highlight=False,
     )

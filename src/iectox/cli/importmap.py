@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from iectox.cli.app import app
+from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
 from iectox.cli.validate import print_issues
 from iectox.errors import DatasetInvalid, SourceError, SpecError
@@ -17,28 +17,41 @@ from iectox.io import write_dataset
 from iectox.io.mapping import import_mapped
 
 
-@app.command("import-mapped")
+@app.command(
+    "import-mapped",
+    help=say(
+        "Read the source named by MAPPING, build the dataset, validate it, and write it (all or nothing)."
+    ),
+)
 def import_mapped_command(
-    mapping: Annotated[Path, typer.Argument(help="The mapping file (TOML) describing the source file.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset to write: .xlsx file or CSV folder.")],
-    errors_json: Annotated[Path | None, typer.Option(help="Also write every problem here (JSON).")] = None,
+    mapping: Annotated[Path, typer.Argument(help=say("The mapping file (TOML) describing the source file."))],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help=say("Dataset to write: .xlsx file or CSV folder."))
+    ],
+    errors_json: Annotated[
+        Path | None, typer.Option(help=say("Also write every problem here (JSON)."))
+    ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Read the source named by MAPPING, build the dataset, validate it, and write it (all or nothing)."""
+    lang = chosen_language(lang)
     try:
         dataset = import_mapped(mapping)
         written = write_dataset(dataset, out)
     except (SpecError, SourceError) as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        error = say("error", lang)
+        err_console.print(f"[red]{error}:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
     except DatasetInvalid as exc:
         if errors_json is not None:
             errors_json.write_text(
-                json.dumps([i.as_dict() for i in exc.issues], indent=2, ensure_ascii=False) + "\n",
+                json.dumps([i.as_dict() for i in exc.issues], indent=2, ensure_ascii=False, default=str)
+                + "\n",
                 encoding="utf-8",
             )
-        print_issues(exc.issues)
+        print_issues(exc.issues, lang=lang)
         errors = sum(i.severity == "error" for i in exc.issues)
-        console.print(f"[red]{mapping}: {errors} error(s); nothing was written.[/]")
+        failed = say("{path}: {n} error(s); nothing was written.", lang, path=mapping, n=errors)
+        console.print(f"[red]{failed}[/]")
         raise typer.Exit(1) from exc
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-    console.print(f"[green]Imported[/] {counts} into [bold]{written}[/bold].")
+    console.print(say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{written}[/bold]"))

@@ -7,3 +7,7 @@ from iectox.cli.commands import app
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -59,7 +59,7 @@ def report(
             raise typer.Exit(2) from exc
         except DatasetInvalid as exc:
             progress.stop()
-            print_issues(exc.issues)
+            print_issues(exc.issues, lang=language)
             errors = sum(i.severity == "error" for i in exc.issues)
             console.print(f"[red]{data}: {errors} error(s); no report was written.[/]", soft_wrap=True)
             raise typer.Exit(1) from exc

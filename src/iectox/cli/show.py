@@ -7,6 +7,7 @@ from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColu
 from rich.table import Table
 
 from iectox.analysis.overview import cohort_overview
+from iectox.cli.app import HELP_LANG, say
 from iectox.cli.console import console
 from iectox.dataset import Dataset
 from iectox.synth import SynthResult
@@ -25,17 +26,21 @@ def progress_columns() -> tuple[ProgressColumn, ...]:
 READINGS = ("subpopulation", "label")  # kinds of finding that are readings of an ambiguous row, not errors
 
 
-def print_findings(result: SynthResult) -> None:
+def print_findings(result: SynthResult, lang: str = HELP_LANG) -> None:
     """Contradictions in the published table, then ambiguous rows; each with what the generator did."""
     if not result.findings:
-        console.print("[green]The published table is internally consistent.[/]")
+        consistent = say("The published table is internally consistent.", lang)
+        console.print(f"[green]{consistent}[/]")
         return
     sections = (
         (
-            "Contradictions in the published table, and how each is resolved",
+            say("Contradictions in the published table, and how each is resolved", lang),
             [f for f in result.findings if f.kind not in READINGS],
         ),
-        ("Ambiguous rows, and how each is read", [f for f in result.findings if f.kind in READINGS]),
+        (
+            say("Ambiguous rows, and how each is read", lang),
+            [f for f in result.findings if f.kind in READINGS],
+        ),
     )
     for title, findings in sections:
         if findings:
@@ -70,9 +75,9 @@ def print_calibration(result: SynthResult) -> None:
         console.print(f"  ({number}) {escape(reason)}")
 
 
-def print_overview(dataset: Dataset, title: str = "The cohort at a glance") -> None:
+def print_overview(dataset: Dataset, title: str = "") -> None:
     overview = cohort_overview(dataset)
-    table = Table(title=title)
+    table = Table(title=title or say("The cohort at a glance"))
     table.add_column("")
     for column in overview.columns:
         table.add_column(str(column), justify="right")
@@ -81,12 +86,17 @@ def print_overview(dataset: Dataset, title: str = "The cohort at a glance") -> N
     console.print(table)
 
 
-def print_calibration_summary(result: SynthResult) -> None:
+def print_calibration_summary(result: SynthResult, lang: str = HELP_LANG) -> None:
     """How many published numbers the cohort reproduces (the full list: `iectox synth --calibrate`)."""
     records = result.calibration
     reproduced = [r for r in records if not r.status.startswith("not calibrated")]
     console.print(
-        f"Published numbers reproduced: [bold]{len(reproduced)} of {len(records)}[/] "
-        f"({sum(r.status == 'exact' for r in records)} exactly, the rest to their printed precision); "
-        "the others are listed by `iectox synth --calibrate`."
+        say(
+            "Published numbers reproduced: {reproduced} of {total} ({exact} exactly, the rest to their printed "
+            "precision); the others are listed by `iectox synth --calibrate`.",
+            lang,
+            reproduced=len(reproduced),
+            total=len(records),
+            exact=sum(r.status == "exact" for r in records),
+        )
     )

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.app import app
+from iectox.cli.app import app, say
 from iectox.cli.console import console, err_console
 from iectox.cli.show import print_calibration, print_findings, progress_columns
 from iectox.dataset import Dataset
@@ -28,14 +28,16 @@ def _write(dataset: Dataset, out: Path, progress: Progress, task: object) -> Pat
     return path
 
 
-@app.command()
+@app.command(
+    help=say("Write a synthetic cohort: `--calibrate FILE` reproduces a published table, `--n N` any size.")
+)
 def synth(
-    out: Annotated[Path, typer.Option("--out", help="Where to write: a CSV folder, or a .xlsx file.")],
+    out: Annotated[Path, typer.Option("--out", help=say("Where to write: a CSV folder, or a .xlsx file."))],
     calibrate_on: Annotated[
         Path | None,
         typer.Option(
             "--calibrate",
-            help="A summary-table/1 JSON file to rebuild patient by patient.",
+            help=say("A summary-table/1 JSON file to rebuild patient by patient."),
             exists=True,
             dir_okay=False,
         ),
@@ -45,21 +47,26 @@ def synth(
         typer.Option(
             "--n",
             min=1,
-            help="Number of infusions, with the published proportions (seed study "
-            "unless --calibrate names another table).",
+            help=say(
+                "Number of infusions, with the published proportions (seed study unless --calibrate names "
+                "another table)."
+            ),
         ),
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            help=f"Random seed; the same seed gives the same files (default "
-            f"{DEFAULT_SEED} with --calibrate, 1 with --n)."
+            help=say(
+                "Random seed; the same seed gives the same files (default {seed} with --calibrate, 1 with --n).",
+                seed=DEFAULT_SEED,
+            )
         ),
     ] = None,
 ) -> None:
-    """Write a synthetic cohort: `--calibrate FILE` reproduces a published table, `--n N` any size."""
     if calibrate_on is None and n is None:
-        raise typer.BadParameter("give --calibrate FILE.json, --n N, or both", param_hint="--calibrate/--n")
+        raise typer.BadParameter(
+            say("give --calibrate FILE.json, --n N, or both"), param_hint="--calibrate/--n"
+        )
     columns = progress_columns()
     result: SynthResult | None = None
     try:
@@ -79,13 +86,22 @@ def synth(
             progress.advance(task)
             written = _write(dataset, out, progress, task)
     except SpecError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        error = say("error")
+        err_console.print(f"[red]{error}:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     except DatasetInvalid as exc:
-        err_console.print(f"[red]error:[/] the generated dataset does not validate: {escape(str(exc))}")
+        failed = say("the generated dataset does not validate: {reason}", reason=escape(str(exc)))
+        error = say("error")
+        err_console.print(f"[red]{error}:[/] {failed}")
         raise typer.Exit(1) from exc
     if result is not None:
         print_findings(result)
         print_calibration(result)
     counts = ", ".join(f"{count} {name}" for name, count in dataset.counts().items())
-    console.print(f"Synthetic cohort written to [bold]{escape(str(written))}[/] ({counts}).")
+    console.print(
+        say(
+            "Synthetic cohort written to {path} ({counts}).",
+            path=f"[bold]{escape(str(written))}[/]",
+            counts=counts,
+        )
+    )

@@ -7,23 +7,36 @@ from typing import Annotated
 
 import typer
 
-from iectox.cli.app import app
+from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
 from iectox.io.template import DEFAULT_ROWS, write_template
 
 
-@app.command()
+@app.command(
+    help=say(
+        "Write the blank XLSX data-entry template (one sheet per table, drop-downs, checks, help comments)."
+    )
+)
 def template(
-    file: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).", dir_okay=False)],
-    rows: Annotated[int, typer.Option(min=1, help="Data rows covered by checks.")] = DEFAULT_ROWS,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    file: Annotated[Path, typer.Argument(help=say("Workbook to create (.xlsx)."), dir_okay=False)],
+    rows: Annotated[int, typer.Option(min=1, help=say("Data rows covered by checks."))] = DEFAULT_ROWS,
+    force: Annotated[bool, typer.Option("--force", help=say("Overwrite FILE if it exists."))] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Write the blank XLSX data-entry template (one sheet per table, drop-downs, checks, help comments)."""
+    lang = chosen_language(lang)
     if file.suffix.lower() != ".xlsx":
         raise typer.BadParameter(
-            "the template is an Excel workbook: give a name ending in .xlsx", param_hint="FILE"
+            say("the template is an Excel workbook: give a name ending in .xlsx", lang), param_hint="FILE"
         )
     if file.exists() and not force:
-        raise typer.BadParameter(f"{file} exists; use --force to overwrite it", param_hint="FILE")
-    written = write_template(file, rows=rows)
-    console.print(f"Template written to [bold]{written}[/bold] (checks on rows 2-{rows + 1}).")
+        raise typer.BadParameter(
+            say("{file} exists; use --force to overwrite it", lang, file=file), param_hint="FILE"
+        )
+    written = write_template(file, rows=rows, lang=lang)
+    text = say(
+        "Template written to {file} (checks on rows 2-{last}).",
+        lang,
+        file=f"[bold]{written}[/bold]",
+        last=rows + 1,
+    )
+    console.print(text)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from iectox.cli.app import app
+from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
 from iectox.errors import Issue, SourceError
 from iectox.io import check_path
@@ -19,11 +19,12 @@ from iectox.validate import Settings
 DatesOption = Annotated[
     str,
     typer.Option(
-        "--dates", help="How dates with slashes are written: iso (only YYYY-MM-DD), dmy (31/12/2024) or mdy."
+        "--dates",
+        help=say("How dates with slashes are written: iso (only YYYY-MM-DD), dmy (31/12/2024) or mdy."),
     ),
 ]
-StartOption = Annotated[str | None, typer.Option(help="First day of the study period (YYYY-MM-DD).")]
-EndOption = Annotated[str | None, typer.Option(help="Last day of the study period (YYYY-MM-DD).")]
+StartOption = Annotated[str | None, typer.Option(help=say("First day of the study period (YYYY-MM-DD)."))]
+EndOption = Annotated[str | None, typer.Option(help=say("Last day of the study period (YYYY-MM-DD)."))]
 
 
 def settings_from_options(dates: str, study_start: str | None, study_end: str | None) -> Settings:
@@ -37,44 +38,53 @@ def settings_from_options(dates: str, study_start: str | None, study_end: str | 
         raise typer.BadParameter(str(exc)) from exc
 
 
-def print_issues(issues: list[Issue], limit: int = 200) -> None:
-    """One line per problem, in the user's terms: where, what, and the rule's name in brackets."""
+def print_issues(issues: list[Issue], limit: int = 200, lang: str = HELP_LANG) -> None:
+    """One line per problem, in the user's terms and language: where, what, and the rule's id in brackets."""
     for issue in issues[:limit]:
-        mark = "[red]error[/]  " if issue.severity == "error" else "[yellow]warning[/]"
+        severity = say("error", lang) if issue.severity == "error" else say("warning", lang)
+        mark = f"[red]{severity}[/]  " if issue.severity == "error" else f"[yellow]{severity}[/]"
         console.print(
-            f"{mark} [bold]{escape(issue.where())}[/]: {escape(issue.message)} [dim]\\[{issue.rule}][/]",
+            f"{mark} [bold]{escape(issue.where(lang))}[/]: {escape(issue.text(lang))} [dim]\\[{issue.rule}][/]",
             highlight=False,
             soft_wrap=True,
         )
     if len(issues) > limit:
-        console.print(f"... and {len(issues) - limit} more (all of them are in --errors-json)")
+        console.print(say("... and {n} more (all of them are in --errors-json)", lang, n=len(issues) - limit))
 
 
-@app.command()
+@app.command(
+    help=say("Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then).")
+)
 def validate(
-    path: Annotated[Path, typer.Argument(help="An .xlsx workbook or a folder of CSV files.")],
+    path: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     errors_json: Annotated[
-        Path | None, typer.Option(help="Also write every problem to this JSON file.")
+        Path | None, typer.Option(help=say("Also write every problem to this JSON file."))
     ] = None,
     dates: DatesOption = "iso",
     study_start: StartOption = None,
     study_end: EndOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then)."""
+    lang = chosen_language(lang)
     settings = settings_from_options(dates, study_start, study_end)
     try:
-        with console.status(f"Reading and checking {path}..."):
+        with console.status(say("Reading and checking {path}...", lang, path=path)):
             dataset, issues = check_path(path, settings)
     except SourceError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        error = say("error", lang)
+        err_console.print(f"[red]{error}:[/] {exc}")
         raise typer.Exit(2) from exc
     if errors_json is not None:
-        errors_json.write_text(json.dumps([i.as_dict() for i in issues], indent=2, ensure_ascii=False) + "\n")
+        records = [i.as_dict() | {"text": i.text(lang)} for i in issues]
+        errors_json.write_text(json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n")
     errors = [i for i in issues if i.severity == "error"]
     if issues:
-        print_issues(issues)
+        print_issues(issues, lang=lang)
     if dataset is None:
-        console.print(f"[red]{path}: {len(errors)} error(s); nothing was loaded.[/]", soft_wrap=True)
+        failed = say("{path}: {n} error(s); nothing was loaded.", lang, path=path, n=len(errors))
+        console.print(f"[red]{failed}[/]", soft_wrap=True)
         raise typer.Exit(1)
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-    console.print(f"[green]{path}: valid[/] ({counts}; {len(issues)} warning(s))", soft_wrap=True)
+    valid = say("{path}: valid", lang, path=path)
+    warnings = say("({counts}; {n} warning(s))", lang, counts=counts, n=len(issues))
+    console.print(f"[green]{valid}[/] {warnings}", soft_wrap=True)

@@ -11,7 +11,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from iectox.cli.app import app
+from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
 from iectox.cli.validate import DatesOption, print_issues, settings_from_options
 from iectox.errors import SourceError
@@ -37,68 +37,100 @@ from iectox.management.vials import (
 )
 
 
-def _num(value: float) -> str:
-    """A quantity as a pharmacist writes it: 358.8, 240, 17.94 (no float dust, no trailing zeros)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def _num(value: float, lang: str) -> str:
+    """A quantity as a pharmacist writes it: 358.8, 240, 17.94 (no float dust, no trailing zeros); 358,8 in
+    French."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "fr" else text
 
 
-def _basis(weight_kg: float) -> str:
+def _basis(weight_kg: float, lang: str) -> str:
     """Which branch of the label rule gave the dose, so the reader can check it by hand."""
     if weight_kg < TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG:
-        return f"{_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG)} mg/kg, under {_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG)} kg"
+        return say(
+            "{dose} mg/kg, under {cutoff} kg",
+            lang,
+            dose=_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG, lang),
+            cutoff=_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG, lang),
+        )
     if TOCILIZUMAB_CRS_MG_PER_KG * weight_kg >= TOCILIZUMAB_CRS_MAX_DOSE_MG:
-        return f"{_num(TOCILIZUMAB_CRS_MG_PER_KG)} mg/kg capped at {_num(TOCILIZUMAB_CRS_MAX_DOSE_MG)} mg"
-    return f"{_num(TOCILIZUMAB_CRS_MG_PER_KG)} mg/kg"
+        return say(
+            "{dose} mg/kg capped at {cap} mg",
+            lang,
+            dose=_num(TOCILIZUMAB_CRS_MG_PER_KG, lang),
+            cap=_num(TOCILIZUMAB_CRS_MAX_DOSE_MG, lang),
+        )
+    return f"{_num(TOCILIZUMAB_CRS_MG_PER_KG, lang)} mg/kg"
 
 
 def _stock_text(combo: VialCombination, doses: int) -> str:
     return " + ".join(f"{n * doses} x {s} mg" for s, n in zip(combo.sizes_mg, combo.counts, strict=True) if n)
 
 
-def _footnote(settings: VialSettings) -> None:
+def _footnote(settings: VialSettings, lang: str) -> None:
     """Every default in force, printed (as gtsummary prints its tests): nothing here is hidden."""
     sizes = ", ".join(f"{s} mg" for s in settings.vials_mg)
-    console.print(
-        f"[dim]Dose: tocilizumab label for CRS, {_num(TOCILIZUMAB_CRS_MG_PER_KG)} mg/kg from "
-        f"{_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG)} kg, {_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG)} mg/kg "
-        f"below, at most {_num(TOCILIZUMAB_CRS_MAX_DOSE_MG)} mg. Vials: {sizes} at {_num(settings.mg_per_ml)} "
-        "mg/mL, least waste then fewest vials. Stock: "
-        f"{settings.doses_on_site} dose(s) per patient on site before infusion, each from its own vials "
-        "(--doses-on-site; US REMS asked for 2, REMS removed June 2025; EU SmPCs: 1 on site and a further "
-        "dose within 8 h).[/]",
-        soft_wrap=True,
-        highlight=False,
+    text = say(
+        "Dose: tocilizumab label for CRS, {dose} mg/kg from {cutoff} kg, {dose_under} mg/kg below, at most {cap} "
+        "mg. Vials: {sizes} at {concentration} mg/mL, least waste then fewest vials. Stock: {doses} dose(s) per "
+        "patient on site before infusion, each from its own vials (--doses-on-site; US REMS asked for 2, REMS "
+        "removed June 2025; EU SmPCs: 1 on site and a further dose within 8 h).",
+        lang,
+        dose=_num(TOCILIZUMAB_CRS_MG_PER_KG, lang),
+        cutoff=_num(TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG, lang),
+        dose_under=_num(TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG, lang),
+        cap=_num(TOCILIZUMAB_CRS_MAX_DOSE_MG, lang),
+        sizes=sizes,
+        concentration=_num(settings.mg_per_ml, lang),
+        doses=settings.doses_on_site,
     )
+    console.print(f"[dim]{text}[/]", soft_wrap=True, highlight=False)
 
 
-def _one_weight(weight_kg: float, settings: VialSettings) -> None:
+def _one_weight(weight_kg: float, settings: VialSettings, lang: str) -> None:
     column = plan_table().column("weight_kg")
     low, high = column.minimum, column.maximum
     if low is not None and high is not None and not low <= weight_kg <= high:
         raise typer.BadParameter(
-            f"{_num(weight_kg)} kg is outside the plausible range {_num(low)}-{_num(high)} kg",
+            say(
+                "{weight} kg is outside the plausible range {low}-{high} kg",
+                lang,
+                weight=_num(weight_kg, lang),
+                low=_num(low, lang),
+                high=_num(high, lang),
+            ),
             param_hint="--weight-kg",
         )
     dose = tocilizumab_dose_mg(weight_kg)
     combo = choose_vials(dose, settings.vials_mg)
-    console.print(
-        f"Tocilizumab for CRS at {_num(weight_kg)} kg: [bold]{_num(dose)} mg[/] ({_basis(weight_kg)}), "
-        f"{_num(dose / settings.mg_per_ml)} mL of {_num(settings.mg_per_ml)} mg/mL",
-        soft_wrap=True,
-        highlight=False,
+    lines = (
+        say(
+            "Tocilizumab for CRS at {weight} kg: {dose} mg ({basis}), {ml} mL of {concentration} mg/mL",
+            lang,
+            weight=_num(weight_kg, lang),
+            dose=f"[bold]{_num(dose, lang)}[/]",
+            basis=_basis(weight_kg, lang),
+            ml=_num(dose / settings.mg_per_ml, lang),
+            concentration=_num(settings.mg_per_ml, lang),
+        ),
+        say(
+            "Vials: {combo} ({n} vial(s), {total} mg); waste {waste} mg",
+            lang,
+            combo=f"[bold]{combo}[/]",
+            n=combo.n_vials,
+            total=combo.total_mg,
+            waste=_num(combo.waste_mg, lang),
+        ),
+        say(
+            "Stock for {doses} dose(s) on site: {stock}",
+            lang,
+            doses=settings.doses_on_site,
+            stock=_stock_text(combo, settings.doses_on_site),
+        ),
     )
-    console.print(
-        f"Vials: [bold]{combo}[/] ({combo.n_vials} vial(s), {combo.total_mg} mg); "
-        f"waste {_num(combo.waste_mg)} mg",
-        soft_wrap=True,
-        highlight=False,
-    )
-    console.print(
-        f"Stock for {settings.doses_on_site} dose(s) on site: {_stock_text(combo, settings.doses_on_site)}",
-        soft_wrap=True,
-        highlight=False,
-    )
-    _footnote(settings)
+    for line in lines:
+        console.print(line, soft_wrap=True, highlight=False)
+    _footnote(settings, lang)
 
 
 def _compact(counts: dict[int, int], times: int = 1) -> str:
@@ -106,13 +138,13 @@ def _compact(counts: dict[int, int], times: int = 1) -> str:
     return " + ".join(f"{n * times}x{size}" for size, n in counts.items() if n)
 
 
-def _print_plan(plan: VialPlan, source: str) -> None:
+def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
     rows, settings = plan.infusions, plan.settings
     ids = [c for c in ("patient_id", "infusion_id") if c in rows]
     dated = rows["planned_date"].notna().any()
     table = Table(
-        title=f"Tocilizumab per planned infusion ({escape(source)})",
-        caption="vials as count x mg, e.g. 1x400 + 2x80",
+        title=say("Tocilizumab per planned infusion ({source})", lang, source=escape(source)),
+        caption=say("vials as count x mg, e.g. 1x400 + 2x80", lang),
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
@@ -123,46 +155,48 @@ def _print_plan(plan: VialPlan, source: str) -> None:
         table.add_column(name, no_wrap=True)
     table.add_column("kg", justify="right")
     if dated:
-        table.add_column("planned", no_wrap=True)
-    table.add_column("dose mg", justify="right")
-    table.add_column("vials per dose")
-    table.add_column("waste mg", justify="right")
-    table.add_column(f"stock, {settings.doses_on_site} doses")
+        table.add_column(say("planned", lang), no_wrap=True)
+    table.add_column(say("dose mg", lang), justify="right")
+    table.add_column(say("vials per dose", lang))
+    table.add_column(say("waste mg", lang), justify="right")
+    table.add_column(say("stock, {doses} doses", lang, doses=settings.doses_on_site))
     for _, row in rows.iterrows():
         counts = {size: int(row[f"vials_{size}mg"]) for size in settings.vials_mg}
-        cells = [escape(str(row[c])) for c in ids] + [_num(row["weight_kg"])]
+        cells = [escape(str(row[c])) for c in ids] + [_num(row["weight_kg"], lang)]
         if dated:
             cells.append(row["planned_date"].date().isoformat() if pd.notna(row["planned_date"]) else "")
         cells += [
-            _num(row["dose_mg"]),
+            _num(row["dose_mg"], lang),
             _compact(counts),
-            _num(row["waste_mg"]),
+            _num(row["waste_mg"], lang),
             _compact(counts, settings.doses_on_site),
         ]
         table.add_row(*cells)
     console.print(table)
 
-    console.print(f"[bold]Stock to hold for {len(rows)} planned infusion(s)[/]", highlight=False)
+    stock = say("Stock to hold for {n} planned infusion(s)", lang, n=len(rows))
+    console.print(f"[bold]{stock}[/]", highlight=False)
     totals = Table()
-    for name in ("vial", "vials", "mg"):
+    for name in (say("vial", lang), say("vials", lang), "mg"):
         totals.add_column(name, justify="right")
     for _, row in plan.totals.iterrows():
         totals.add_row(f"{row['vial_mg']} mg", str(row["vials"]), str(row["mg"]))
     console.print(totals)
 
     if plan.weekly is not None:
-        console.print("[bold]Stock per planned week (Monday to Sunday)[/]", highlight=False)
+        per_week = say("Stock per planned week (Monday to Sunday)", lang)
+        console.print(f"[bold]{per_week}[/]", highlight=False)
         weekly = Table()
-        weekly.add_column("week of")
-        weekly.add_column("infusions", justify="right")
+        weekly.add_column(say("week of", lang))
+        weekly.add_column(say("infusions", lang), justify="right")
         for size in settings.vials_mg:
             weekly.add_column(f"{size} mg", justify="right")
         for _, row in plan.weekly.iterrows():
-            week = row["week"].date().isoformat() if pd.notna(row["week"]) else "no date"
+            week = row["week"].date().isoformat() if pd.notna(row["week"]) else say("no date", lang)
             stock = [str(row[f"stock_{size}mg"]) for size in settings.vials_mg]
             weekly.add_row(week, str(row["infusions"]), *stock)
         console.print(weekly)
-    _footnote(settings)
+    _footnote(settings, lang)
 
 
 def _write(plan: VialPlan, out: Path) -> None:
@@ -172,65 +206,78 @@ def _write(plan: VialPlan, out: Path) -> None:
         frame.to_csv(tmp, index=False)
 
 
-def _sizes(text: str) -> tuple[int, ...]:
+def _sizes(text: str, lang: str) -> tuple[int, ...]:
     try:
         return VialSettings(vials_mg=tuple(int(part) for part in text.split(","))).vials_mg
     except ValueError as exc:
         raise typer.BadParameter(
-            f"'{text}' is not a list of whole mg such as 400,200,80", param_hint="--vials"
+            say("'{text}' is not a list of whole mg such as 400,200,80", lang, text=text),
+            param_hint="--vials",
         ) from exc
 
 
-@app.command()
+@app.command(
+    help=say(
+        "Tocilizumab for CRS: label dose, vials with the least waste, and the stock to hold before infusions."
+    )
+)
 def vials(
     weight_kg: Annotated[
-        float | None, typer.Option("--weight-kg", help="Body weight (kg): print the dose, vials and waste.")
+        float | None,
+        typer.Option("--weight-kg", help=say("Body weight (kg): print the dose, vials and waste.")),
     ] = None,
     plan: Annotated[
         Path | None,
         typer.Option(
             "--plan",
-            help="CSV of planned infusions: patient_id or infusion_id, weight_kg, optional planned_date.",
+            help=say(
+                "CSV of planned infusions: patient_id or infusion_id, weight_kg, optional planned_date."
+            ),
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="With --plan: also write the per-infusion table as CSV.")
+        Path | None, typer.Option("--out", help=say("With --plan: also write the per-infusion table as CSV."))
     ] = None,
     doses_on_site: Annotated[
         int,
-        typer.Option("--doses-on-site", min=1, help="Doses held per patient before infusion (local rule)."),
+        typer.Option(
+            "--doses-on-site", min=1, help=say("Doses held per patient before infusion (local rule).")
+        ),
     ] = DOSES_ON_SITE,
     vial_sizes: Annotated[
-        str, typer.Option("--vials", help="Vial strengths the pharmacy stocks, in mg, comma-separated.")
+        str, typer.Option("--vials", help=say("Vial strengths the pharmacy stocks, in mg, comma-separated."))
     ] = ",".join(str(s) for s in TOCILIZUMAB_IV_VIALS_MG),
     dates: DatesOption = "iso",
+    lang: LangOption = None,
 ) -> None:
-    """Tocilizumab for CRS: label dose, vials with the least waste, and the stock to hold before infusions."""
+    lang = chosen_language(lang)
     if (weight_kg is None) == (plan is None):
-        raise typer.BadParameter("give either --weight-kg or --plan (one of them)")
+        raise typer.BadParameter(say("give either --weight-kg or --plan (one of them)", lang))
     if out is not None and plan is None:
-        raise typer.BadParameter("--out writes the table of a --plan", param_hint="--out")
-    settings = VialSettings(vials_mg=_sizes(vial_sizes), doses_on_site=doses_on_site)
+        raise typer.BadParameter(say("--out writes the table of a --plan", lang), param_hint="--out")
+    settings = VialSettings(vials_mg=_sizes(vial_sizes, lang), doses_on_site=doses_on_site)
     if weight_kg is not None:
-        _one_weight(weight_kg, settings)
+        _one_weight(weight_kg, settings, lang)
         return
     assert plan is not None
     try:
         if not plan.is_file():
-            raise SourceError(str(plan), "does not exist")
+            raise SourceError(str(plan), say("does not exist", lang))
         raw = read_csv_table(plan)
     except SourceError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        error = say("error", lang)
+        err_console.print(f"[red]{error}:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     planned, issues = check_plan(raw, settings_from_options(dates, None, None))
     if issues:
-        print_issues(issues)
+        print_issues(issues, lang=lang)
     if planned is None:
         errors = sum(i.severity == "error" for i in issues)
-        console.print(f"[red]{escape(str(plan))}: {errors} error(s); nothing was planned.[/]", soft_wrap=True)
+        failed = say("{path}: {n} error(s); nothing was planned.", lang, path=escape(str(plan)), n=errors)
+        console.print(f"[red]{failed}[/]", soft_wrap=True)
         raise typer.Exit(1)
     result = plan_vials(planned, settings)
-    _print_plan(result, plan.name)
+    _print_plan(result, plan.name, lang)
     if out is not None:
         _write(result, out)
-        console.print(f"Wrote {escape(str(out))}", soft_wrap=True, highlight=False)
+        console.print(say("Wrote {path}", lang, path=escape(str(out))), soft_wrap=True, highlight=False)

@@ -121,7 +121,7 @@ def rules_table(result: Audit, lang: str) -> str:
     body = "".join(
         f"<tr><td><code>{escape(row['rule'])}</code></td>"
         + "".join(f'<td class="num">{int(row[s])}</td>' for s in SEVERITY_COLOURS)
-        + f"<td><small>{escape(sources[row['rule']])}</small></td></tr>"
+        + f"<td><small>{escape(tr(sources[row['rule']], lang))}</small></td></tr>"
         for _, row in counts.iterrows()
     )
     return f'<table class="audit"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -153,8 +153,8 @@ def pathway_table(result: Audit, lang: str) -> str:
     heads = ["Setting", "Value", "Unit", "Source", "From"]
     head = "".join(f"<th>{escape(tr(h, lang))}</th>" for h in heads)
     body = "".join(
-        f"<tr><td><code>{escape(s.key)}</code></td><td>{escape(str(s.value))}</td><td>{escape(s.unit)}</td>"
-        f"<td>{escape(s.source)}</td><td>{escape(s.origin)}</td></tr>"
+        f"<tr><td><code>{escape(s.key)}</code></td><td>{escape(str(s.value))}</td><td>{escape(tr(s.unit, lang))}</td>"
+        f"<td>{escape(tr(s.source, lang))}</td><td>{escape(s.origin)}</td></tr>"
         for s in result.pathway
     )
     return f'<table class="audit"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -184,7 +184,7 @@ def render(result: Audit, figures: list[tuple[str, str, Path]], labels: Mapping[
     sections += [("findings", "Findings"), ("pathway", "Pathway")]
     nav = "".join(f'<a href="#{a}">{escape(tr(t, lang))}</a>' for a, t in sections)
     title = tr("Management pathway audit", lang)
-    meta = tr("Pathway: {name}.", lang).format(name=result.pathway.name) + " " + graded
+    meta = tr("Pathway: {name}.", lang).format(name=tr(result.pathway.name, lang)) + " " + graded
     quarters = tr("{kpi}: by quarter of infusion", lang).format(
         kpi=rule_label(HEADLINE, result.pathway, lang)
     )

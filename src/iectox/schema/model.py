@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from iectox.i18n import LANGUAGES, tr
+
 
 class Kind(StrEnum):
     """The value types a column can hold, as a spreadsheet user thinks of them."""
@@ -43,6 +45,12 @@ class Term:
     synonyms: tuple[str, ...] = ()
     attrs: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every way of writing the term that reads back as its code: the code, its label in each language
+        (a French workbook's drop-downs hold the French labels) and its synonyms."""
+        return (self.code, *dict.fromkeys(tr(self.label, lang) for lang in LANGUAGES), *self.synonyms)
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -55,7 +63,7 @@ class Vocabulary:
     def __post_init__(self) -> None:
         lookup: dict[str, str] = {}
         for term in self.terms:
-            for spelling in (term.code, term.label, *term.synonyms):
+            for spelling in term.spellings:
                 key = fold(spelling)
                 if lookup.setdefault(key, term.code) != term.code:
                     raise ValueError(f"vocabulary {self.name}: {spelling!r} maps to two codes")
@@ -71,7 +79,7 @@ class Vocabulary:
 
     def suggest(self, value: object) -> str | None:
         """The closest code for a "did you mean" hint, or None when nothing is close."""
-        spellings = {fold(s): t.code for t in self.terms for s in (t.code, t.label, *t.synonyms)}
+        spellings = {fold(s): t.code for t in self.terms for s in t.spellings}
         close = difflib.get_close_matches(fold(str(value)), list(spellings), n=1, cutoff=0.6)
         return spellings[close[0]] if close else None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from iectox.i18n import N_
 from iectox.schema.model import Term, Vocabulary, vocabulary
 
 CAR_T = "CAR-T"
@@ -32,7 +33,7 @@ THERAPY = Vocabulary(
     (
         _therapy(
             "axicabtagene_ciloleucel",
-            "Axicabtagene ciloleucel (Yescarta)",
+            N_("Axicabtagene ciloleucel (Yescarta)"),
             ("Yescarta", "axi-cel", "axicel", "axicabtagene"),
             CAR_T,
             "CD19",
@@ -40,7 +41,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "tisagenlecleucel",
-            "Tisagenlecleucel (Kymriah)",
+            N_("Tisagenlecleucel (Kymriah)"),
             ("Kymriah", "tisa-cel", "tisacel", "CTL019"),
             CAR_T,
             "CD19",
@@ -48,7 +49,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "lisocabtagene_maraleucel",
-            "Lisocabtagene maraleucel (Breyanzi)",
+            N_("Lisocabtagene maraleucel (Breyanzi)"),
             ("Breyanzi", "liso-cel", "lisocel", "JCAR017"),
             CAR_T,
             "CD19",
@@ -56,7 +57,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "brexucabtagene_autoleucel",
-            "Brexucabtagene autoleucel (Tecartus)",
+            N_("Brexucabtagene autoleucel (Tecartus)"),
             ("Tecartus", "brexu-cel", "brexucel", "KTE-X19"),
             CAR_T,
             "CD19",
@@ -64,7 +65,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "idecabtagene_vicleucel",
-            "Idecabtagene vicleucel (Abecma)",
+            N_("Idecabtagene vicleucel (Abecma)"),
             ("Abecma", "ide-cel", "idecel", "bb2121"),
             CAR_T,
             "BCMA",
@@ -72,7 +73,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "ciltacabtagene_autoleucel",
-            "Ciltacabtagene autoleucel (Carvykti)",
+            N_("Ciltacabtagene autoleucel (Carvykti)"),
             ("Carvykti", "cilta-cel", "ciltacel", "JNJ-4528"),
             CAR_T,
             "BCMA",
@@ -80,7 +81,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "obecabtagene_autoleucel",
-            "Obecabtagene autoleucel (Aucatzyl)",
+            N_("Obecabtagene autoleucel (Aucatzyl)"),
             ("Aucatzyl", "obe-cel", "obecel", "AUTO1"),
             CAR_T,
             "CD19",
@@ -88,18 +89,23 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "investigational_car_t",
-            "Investigational CAR-T",
+            N_("Investigational CAR-T"),
             ("investigational CAR T", "CAR-T (trial)", "experimental CAR-T"),
             CAR_T,
             "various",
             {},
         ),
         _therapy(
-            "blinatumomab", "Blinatumomab (Blincyto)", ("Blincyto",), BSAB, "CD19xCD3", {"b_all": "2015-11"}
+            "blinatumomab",
+            N_("Blinatumomab (Blincyto)"),
+            ("Blincyto",),
+            BSAB,
+            "CD19xCD3",
+            {"b_all": "2015-11"},
         ),
         _therapy(
             "teclistamab",
-            "Teclistamab (Tecvayli)",
+            N_("Teclistamab (Tecvayli)"),
             ("Tecvayli",),
             BSAB,
             "BCMAxCD3",
@@ -107,7 +113,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "elranatamab",
-            "Elranatamab (Elrexfio)",
+            N_("Elranatamab (Elrexfio)"),
             ("Elrexfio",),
             BSAB,
             "BCMAxCD3",
@@ -115,7 +121,7 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "talquetamab",
-            "Talquetamab (Talvey)",
+            N_("Talquetamab (Talvey)"),
             ("Talvey",),
             BSAB,
             "GPRC5DxCD3",
@@ -123,24 +129,34 @@ THERAPY = Vocabulary(
         ),
         _therapy(
             "epcoritamab",
-            "Epcoritamab (Epkinly/Tepkinly)",
+            N_("Epcoritamab (Epkinly/Tepkinly)"),
             ("Epkinly", "Tepkinly"),
             BSAB,
             "CD20xCD3",
             {"dlbcl_3l_plus": "2023-09", "fl": "2024-08"},
         ),
         _therapy(
-            "glofitamab", "Glofitamab (Columvi)", ("Columvi",), BSAB, "CD20xCD3", {"dlbcl_3l_plus": "2023-07"}
+            "glofitamab",
+            N_("Glofitamab (Columvi)"),
+            ("Columvi",),
+            BSAB,
+            "CD20xCD3",
+            {"dlbcl_3l_plus": "2023-07"},
         ),
         _therapy(
-            "mosunetuzumab", "Mosunetuzumab (Lunsumio)", ("Lunsumio",), BSAB, "CD20xCD3", {"fl": "2022-06"}
+            "mosunetuzumab",
+            N_("Mosunetuzumab (Lunsumio)"),
+            ("Lunsumio",),
+            BSAB,
+            "CD20xCD3",
+            {"fl": "2022-06"},
         ),
         _therapy(
-            "tarlatamab", "Tarlatamab (Imdelltra)", ("Imdelltra",), BSAB, "DLL3xCD3", {"sclc": "2025-07"}
+            "tarlatamab", N_("Tarlatamab (Imdelltra)"), ("Imdelltra",), BSAB, "DLL3xCD3", {"sclc": "2025-07"}
         ),
         _therapy(
             "investigational_bsab",
-            "Investigational bispecific antibody",
+            N_("Investigational bispecific antibody"),
             ("investigational BsAb", "bispecific (trial)"),
             BSAB,
             "various",
@@ -155,7 +171,7 @@ INDICATION = vocabulary(
     [
         (
             "dlbcl_2l",
-            "DLBCL, 2nd line",
+            N_("DLBCL, 2nd line"),
             (
                 "DLBCL 2L",
                 "LBCL 2nd line",
@@ -166,7 +182,7 @@ INDICATION = vocabulary(
         ),
         (
             "dlbcl_3l_plus",
-            "DLBCL, >= 3rd line",
+            N_("DLBCL, >= 3rd line"),
             (
                 "DLBCL 3L+",
                 "DLBCL >= 3rd line",
@@ -177,24 +193,24 @@ INDICATION = vocabulary(
         ),
         (
             "pmbcl",
-            "PMBCL",
+            N_("PMBCL"),
             (
                 "primary mediastinal B-cell lymphoma",
                 "R/R aggressive NHL (PMBCL, >= 2nd line)",
                 "Relapsed/refractory aggressive NHL (PMBCL >= second-line treatment)",
             ),
         ),
-        ("fl", "Follicular lymphoma", ("FL",)),
-        ("mcl", "Mantle cell lymphoma", ("MCL",)),
+        ("fl", N_("Follicular lymphoma"), ("FL",)),
+        ("mcl", N_("Mantle cell lymphoma"), ("MCL",)),
         (
             "b_all",
-            "B-cell acute lymphoblastic leukaemia",
+            N_("B-cell acute lymphoblastic leukaemia"),
             ("B-ALL", "ALL", "Acute B-cell leukaemia", "Acute B-cell leukemia", "B-cell ALL"),
         ),
-        ("multiple_myeloma", "Multiple myeloma", ("MM", "myeloma")),
-        ("cll", "Chronic lymphocytic leukaemia", ("CLL", "chronic lymphocytic leukemia")),
-        ("sclc", "Small-cell lung cancer", ("SCLC", "small cell lung cancer")),
-        ("other", "Other", ()),
+        ("multiple_myeloma", N_("Multiple myeloma"), ("MM", "myeloma")),
+        ("cll", N_("Chronic lymphocytic leukaemia"), ("CLL", "chronic lymphocytic leukemia")),
+        ("sclc", N_("Small-cell lung cancer"), ("SCLC", "small cell lung cancer")),
+        ("other", N_("Other"), ()),
     ],
     "Disease and, for DLBCL, the line of therapy at which the product was given.",
 )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from iectox.i18n import N_
 from iectox.schema.model import Term, Vocabulary, vocabulary
 
 SEX = vocabulary(
     "sex",
     [
-        ("male", "Male", ("M", "man", "H", "homme", "masculin")),
-        ("female", "Female", ("F", "woman", "femme", "feminin")),
-        ("other", "Other", ()),
-        ("unknown", "Unknown", ("U", "inconnu", "not known")),
+        ("male", N_("Male"), ("M", "man", "H", "homme", "masculin")),
+        ("female", N_("Female"), ("F", "woman", "femme", "feminin")),
+        ("other", N_("Other"), ()),
+        ("unknown", N_("Unknown"), ("U", "inconnu", "not known")),
     ],
 )
 
@@ -21,12 +22,12 @@ SETTING = vocabulary(
     [
         (
             "clinical_trial",
-            "Clinical trial",
+            N_("Clinical trial"),
             ("trial", "clinical trials", "CT", "essai", "essai clinique", "study"),
         ),
         (
             "standard_of_care",
-            "Standard of care",
+            N_("Standard of care"),
             ("SOC", "real-life", "real life", "routine care", "commercial", "vie reelle", "hors essai"),
         ),
     ],
@@ -36,13 +37,13 @@ SETTING = vocabulary(
 SYNDROME = vocabulary(
     "syndrome",
     [
-        ("CRS", "Cytokine release syndrome", ("SRC", "cytokine release")),
+        ("CRS", N_("Cytokine release syndrome"), ("SRC", "cytokine release")),
         (
             "ICANS",
-            "Immune effector cell-associated neurotoxicity syndrome",
+            N_("Immune effector cell-associated neurotoxicity syndrome"),
             ("neurotoxicity", "CRES", "neurotox"),
         ),
-        ("IEC-HS", "IEC-associated HLH-like syndrome", ("carHLH", "HLH", "HLH-like", "MAS", "IECHS")),
+        ("IEC-HS", N_("IEC-associated HLH-like syndrome"), ("carHLH", "HLH", "HLH-like", "MAS", "IECHS")),
     ],
 )
 
@@ -51,14 +52,20 @@ SYNDROME = vocabulary(
 #  2018;11:35 (Penn); Park et al. NEJM 2018;378:449 (MSKCC); Neelapu et al. Nat Rev Clin Oncol 2018;15:47
 #  (CARTOX, grades 1-4); NCI CTCAE v4.03 and v5.0.
 _SCALES = (
-    ("ASTCT2019", "ASTCT consensus 2019", ("ASTCT", "ASBMT", "ASTCT 2019", "Lee 2019"), 5, ("CRS", "ICANS")),
-    ("ASTCT2023", "ASTCT IEC-HS 2023", ("ASTCT IEC-HS", "Hines 2023"), 5, ("IEC-HS",)),
-    ("Lee2014", "Lee 2014", ("Lee", "Lee et al 2014"), 5, ("CRS",)),
-    ("Penn", "Penn (Porter 2018)", ("UPenn", "Porter"), 5, ("CRS",)),
-    ("MSKCC", "MSKCC (Park 2018)", ("Park",), 5, ("CRS",)),
-    ("CARTOX", "CARTOX (Neelapu 2018)", ("Neelapu", "CARTOX-10"), 4, ("CRS", "ICANS")),
-    ("CTCAEv4", "CTCAE v4", ("CTCAE 4", "CTCAE v4.03"), 5, ("CRS", "ICANS", "IEC-HS")),
-    ("CTCAEv5", "CTCAE v5", ("CTCAE 5", "CTCAE v5.0"), 5, ("CRS", "ICANS", "IEC-HS")),
+    (
+        "ASTCT2019",
+        N_("ASTCT consensus 2019"),
+        ("ASTCT", "ASBMT", "ASTCT 2019", "Lee 2019"),
+        5,
+        ("CRS", "ICANS"),
+    ),
+    ("ASTCT2023", N_("ASTCT IEC-HS 2023"), ("ASTCT IEC-HS", "Hines 2023"), 5, ("IEC-HS",)),
+    ("Lee2014", N_("Lee 2014"), ("Lee", "Lee et al 2014"), 5, ("CRS",)),
+    ("Penn", N_("Penn (Porter 2018)"), ("UPenn", "Porter"), 5, ("CRS",)),
+    ("MSKCC", N_("MSKCC (Park 2018)"), ("Park",), 5, ("CRS",)),
+    ("CARTOX", N_("CARTOX (Neelapu 2018)"), ("Neelapu", "CARTOX-10"), 4, ("CRS", "ICANS")),
+    ("CTCAEv4", N_("CTCAE v4"), ("CTCAE 4", "CTCAE v4.03"), 5, ("CRS", "ICANS", "IEC-HS")),
+    ("CTCAEv5", N_("CTCAE v5"), ("CTCAE 5", "CTCAE v5.0"), 5, ("CRS", "ICANS", "IEC-HS")),
 )
 GRADING_SCALE = Vocabulary(
     "grading_scale",
@@ -72,29 +79,29 @@ GRADING_SCALE = Vocabulary(
 EPISODE_OUTCOME = vocabulary(
     "episode_outcome",
     [
-        ("resolved", "Resolved", ("recovery", "recovered", "resolution", "guerison")),
-        ("death", "Death", ("died", "deces", "fatal")),
-        ("ongoing", "Ongoing", ("persistent", "en cours")),
-        ("unknown", "Unknown", ()),
+        ("resolved", N_("Resolved"), ("recovery", "recovered", "resolution", "guerison")),
+        ("death", N_("Death"), ("died", "deces", "fatal")),
+        ("ongoing", N_("Ongoing"), ("persistent", "en cours")),
+        ("unknown", N_("Unknown"), ()),
     ],
 )
 
 DRUG = vocabulary(
     "drug",
     [
-        ("tocilizumab", "Tocilizumab", ("RoActemra", "Actemra", "toci", "TCZ")),
-        ("dexamethasone", "Dexamethasone", ("dexa", "dex", "Dectancyl")),
-        ("methylprednisolone", "Methylprednisolone", ("Solu-Medrol", "Solumedrol", "methylpred", "MP")),
-        ("hydrocortisone", "Hydrocortisone", ("HSHC",)),
-        ("prednisolone", "Prednisolone", ("Solupred",)),
-        ("anakinra", "Anakinra", ("Kineret",)),
-        ("siltuximab", "Siltuximab", ("Sylvant",)),
+        ("tocilizumab", N_("Tocilizumab"), ("RoActemra", "Actemra", "toci", "TCZ")),
+        ("dexamethasone", N_("Dexamethasone"), ("dexa", "dex", "Dectancyl")),
+        ("methylprednisolone", N_("Methylprednisolone"), ("Solu-Medrol", "Solumedrol", "methylpred", "MP")),
+        ("hydrocortisone", N_("Hydrocortisone"), ("HSHC",)),
+        ("prednisolone", N_("Prednisolone"), ("Solupred",)),
+        ("anakinra", N_("Anakinra"), ("Kineret",)),
+        ("siltuximab", N_("Siltuximab"), ("Sylvant",)),
         (
             "corticosteroid",
-            "Corticosteroid, drug not recorded",
+            N_("Corticosteroid, drug not recorded"),
             ("steroids", "corticosteroids", "corticoids"),
         ),
-        ("other", "Other", ()),
+        ("other", N_("Other"), ()),
     ],
     "Drug given to manage the toxicity.",
 )
@@ -104,38 +111,42 @@ CORTICOSTEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone", "pre
 ROUTE = vocabulary(
     "route",
     [
-        ("IV", "Intravenous", ("intravenous", "i.v.", "IVD", "IVL")),
-        ("SC", "Subcutaneous", ("subcutaneous", "s.c.", "SQ")),
-        ("PO", "Oral", ("oral", "per os", "os")),
-        ("other", "Other", ()),
+        ("IV", N_("Intravenous"), ("intravenous", "i.v.", "IVD", "IVL")),
+        ("SC", N_("Subcutaneous"), ("subcutaneous", "s.c.", "SQ")),
+        ("PO", N_("Oral"), ("oral", "per os", "os")),
+        ("other", N_("Other"), ()),
     ],
 )
 
 REASON = vocabulary(
     "reason",
     [
-        ("CRS", "CRS", ("SRC", "cytokine release syndrome")),
-        ("ICANS", "ICANS", ("neurotoxicity",)),
-        ("prophylaxis", "Prophylaxis", ("prophylactic", "prevention")),
-        ("other", "Other", ()),
+        ("CRS", N_("CRS"), ("SRC", "cytokine release syndrome")),
+        ("ICANS", N_("ICANS"), ("neurotoxicity",)),
+        ("prophylaxis", N_("Prophylaxis"), ("prophylactic", "prevention")),
+        ("other", N_("Other"), ()),
     ],
 )
 
 OXYGEN_DEVICE = vocabulary(
     "oxygen_device",
     [
-        ("none", "None (room air)", ("room air", "RA", "air ambiant", "no")),
-        ("nasal_cannula", "Nasal cannula (flow decides low vs high)", ("NC", "lunettes", "nasal prongs")),
-        ("blow_by", "Blow-by", ("blowby",)),
-        ("high_flow_cannula", "High-flow nasal cannula", ("HFNC", "high flow", "optiflow", "OHD")),
-        ("facemask", "Facemask", ("face mask", "simple mask", "masque")),
-        ("non_rebreather", "Non-rebreather mask", ("NRB", "non-rebreather", "masque haute concentration")),
-        ("venturi", "Venturi mask", ("venturi mask",)),
-        ("cpap", "CPAP", ()),
-        ("bipap", "BiPAP", ("NIV", "VNI", "BPAP")),
+        ("none", N_("None (room air)"), ("room air", "RA", "air ambiant", "no")),
+        ("nasal_cannula", N_("Nasal cannula (flow decides low vs high)"), ("NC", "lunettes", "nasal prongs")),
+        ("blow_by", N_("Blow-by"), ("blowby",)),
+        ("high_flow_cannula", N_("High-flow nasal cannula"), ("HFNC", "high flow", "optiflow", "OHD")),
+        ("facemask", N_("Facemask"), ("face mask", "simple mask", "masque")),
+        (
+            "non_rebreather",
+            N_("Non-rebreather mask"),
+            ("NRB", "non-rebreather", "masque haute concentration"),
+        ),
+        ("venturi", N_("Venturi mask"), ("venturi mask",)),
+        ("cpap", N_("CPAP"), ()),
+        ("bipap", N_("BiPAP"), ("NIV", "VNI", "BPAP")),
         (
             "mechanical_ventilation",
-            "Intubation / mechanical ventilation",
+            N_("Intubation / mechanical ventilation"),
             ("intubated", "intubation", "ventilation", "MV", "IOT"),
         ),
     ],
@@ -144,32 +155,36 @@ OXYGEN_DEVICE = vocabulary(
 CONSCIOUSNESS = vocabulary(
     "consciousness",
     [
-        ("alert", "Alert", ("awake", "normal")),
-        ("wakes_spontaneously", "Wakes spontaneously", ()),
-        ("wakes_to_voice", "Wakes to voice", ()),
-        ("wakes_to_touch", "Wakes only to tactile stimulus", ("wakes to tactile stimulus",)),
-        ("unarousable", "Unarousable, stupor or coma", ("coma", "stupor")),
+        ("alert", N_("Alert"), ("awake", "normal")),
+        ("wakes_spontaneously", N_("Wakes spontaneously"), ()),
+        ("wakes_to_voice", N_("Wakes to voice"), ()),
+        ("wakes_to_touch", N_("Wakes only to tactile stimulus"), ("wakes to tactile stimulus",)),
+        ("unarousable", N_("Unarousable, stupor or coma"), ("coma", "stupor")),
     ],
 )
 
 SEIZURE = vocabulary(
     "seizure",
     [
-        ("none", "None", ("no",)),
-        ("clinical_resolved", "Clinical seizure resolving rapidly", ()),
-        ("nonconvulsive_resolved", "Non-convulsive EEG seizure resolving with intervention", ()),
-        ("prolonged_or_repetitive", "Prolonged (> 5 min) or repetitive seizures", ("status epilepticus",)),
+        ("none", N_("None"), ("no",)),
+        ("clinical_resolved", N_("Clinical seizure resolving rapidly"), ()),
+        ("nonconvulsive_resolved", N_("Non-convulsive EEG seizure resolving with intervention"), ()),
+        (
+            "prolonged_or_repetitive",
+            N_("Prolonged (> 5 min) or repetitive seizures"),
+            ("status epilepticus",),
+        ),
     ],
 )
 
 CEREBRAL_EDEMA = vocabulary(
     "cerebral_edema",
     [
-        ("none", "None", ("no",)),
-        ("focal", "Focal/local oedema on imaging", ("local", "focal oedema")),
+        ("none", N_("None"), ("no",)),
+        ("focal", N_("Focal/local oedema on imaging"), ("local", "focal oedema")),
         (
             "diffuse",
-            "Diffuse oedema, posturing, CN VI palsy, papilloedema or Cushing's triad",
+            N_("Diffuse oedema, posturing, CN VI palsy, papilloedema or Cushing's triad"),
             ("diffuse oedema",),
         ),
     ],
@@ -178,16 +193,20 @@ CEREBRAL_EDEMA = vocabulary(
 VITAL_STATUS = vocabulary(
     "vital_status",
     [
-        ("alive", "Alive", ("vivant", "living")),
-        ("dead", "Dead", ("deceased", "death", "died", "decede")),
+        ("alive", N_("Alive"), ("vivant", "living")),
+        ("dead", N_("Dead"), ("deceased", "death", "died", "decede")),
     ],
 )
 
 TOXICITY_STATUS = vocabulary(
     "toxicity_status",
     [
-        ("yes", "Yes", ("y", "oui", "present", "1", "true")),
-        ("no", "No", ("n", "non", "absent", "0", "false")),
-        ("unknown", "Unknown (not assessed or not recorded)", ("NA", "N/A", "nk", "not known", "inconnu")),
+        ("yes", N_("Yes"), ("y", "oui", "present", "1", "true")),
+        ("no", N_("No"), ("n", "non", "absent", "0", "false")),
+        (
+            "unknown",
+            N_("Unknown (not assessed or not recorded)"),
+            ("NA", "N/A", "nk", "not known", "inconnu"),
+        ),
     ],
 )

@@ -276,7 +276,7 @@ TYPE_RULES: dict[Kind, Rule] = {
         source=CONTRACT_SOURCE,
         title="A cell of a date column cannot be read as a date (Excel serial dates, and day-first or "
         "month-first dates when the study says so, are accepted).",
-        message=N_("'{value}' is not a date ({form})"),
+        message=N_("'{value}' is not a date ({form_text})"),
         settings=("date_order",),
         evaluate=partial(parse_datetime, with_time=False),
     ),
@@ -285,7 +285,7 @@ TYPE_RULES: dict[Kind, Rule] = {
         severity="error",
         source=CONTRACT_SOURCE,
         title="A cell of a date-and-time column cannot be read as a date, with or without its time.",
-        message=N_("'{value}' is not a date ({form} with an optional HH:MM)"),
+        message=N_("'{value}' is not a date ({form_text} with an optional HH:MM)"),
         settings=("date_order",),
         evaluate=partial(parse_datetime, with_time=True),
     ),
@@ -297,7 +297,7 @@ def type_issue(
 ) -> Issue:
     """The issue of a cell that its column's type rule could not read."""
     rule = TYPE_RULES[kind]
-    values = {"value": value, "form": DATE_ORDER_HELP[settings.date_order]}
+    values = {"value": value, "form_text": DATE_ORDER_HELP[settings.date_order]}
     values = {name: text for name, text in values.items() if "{" + name + "}" in rule.message}
     message = rule.message.format(**values)
     return frames.issue(table, row, column, value, rule.id, message, rule.severity, rule.message, values)

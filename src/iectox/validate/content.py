@@ -15,7 +15,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Table
-from iectox.validate.frames import Frames, fmt
+from iectox.validate.frames import Frames
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md)"
 
@@ -33,15 +33,16 @@ class ColumnCheck:
                     yield from self.check(frames, table, column)
 
 
-def _range_text(column: Column) -> str:
-    unit = f" {column.unit}" if column.unit else ""
+def _range_template(column: Column) -> str:
+    """The out-of-range sentence for the shape of `column`'s bounds, with {low}, {high} and {unit}: a whole
+    sentence per shape, so that a translation never has to assemble English fragments."""
     if column.minimum is not None and column.maximum is not None:
-        return f"{fmt(column.minimum)}-{fmt(column.maximum)}{unit}"
+        return N_("{column} {value} is outside the plausible range {low}-{high}{unit}")
     if column.exclusive_minimum:
-        return f"greater than {fmt(column.minimum)}{unit}"
-    return (
-        f"at least {fmt(column.minimum)}{unit}" if column.minimum is not None else f"at most {column.maximum}"
-    )
+        return N_("{column} {value} is outside the plausible range greater than {low}{unit}")
+    if column.minimum is not None:
+        return N_("{column} {value} is outside the plausible range at least {low}{unit}")
+    return N_("{column} {value} is outside the plausible range at most {high}{unit}")
 
 
 def _required(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
@@ -83,7 +84,16 @@ def _range(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.maximum is not None:
         outside |= (values > column.maximum).fillna(False).astype(bool)
     yield from frames.flag(
-        RANGE, table.name, column.name, outside, column=column.name, value=values, range=_range_text(column)
+        RANGE,
+        table.name,
+        column.name,
+        outside,
+        _range_template(column),
+        column=column.name,
+        value=values,
+        low=column.minimum,
+        high=column.maximum,
+        unit=f" {column.unit}" if column.unit else "",
     )
 
 
@@ -99,7 +109,7 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
         malformed,
         column=column.name,
         value=values,
-        rule=column.pattern_name,
+        pattern_text=column.pattern_name,
     )
 
 
@@ -157,7 +167,7 @@ RANGE = Rule(
     severity="error",
     source=CONTRACT_SOURCE + "; each range's clinical reason is given beside it in iectox.schema.contract",
     title="A number outside the plausible range of its column (e.g. weight 20-250 kg, dose > 0).",
-    message=N_("{column} {value} is outside the plausible range {range}"),
+    message=N_("{column} {value} is outside the plausible range {low}-{high}{unit}"),
     evaluate=ColumnCheck(_range),
 )
 PATTERN = Rule(
@@ -165,7 +175,7 @@ PATTERN = Rule(
     severity="error",
     source=CONTRACT_SOURCE,
     title="An identifier with spaces or characters other than letters, digits, '_', '.', '-'.",
-    message=N_("{column} '{value}' is not valid: {rule}"),
+    message=N_("{column} '{value}' is not valid: {pattern_text}"),
     evaluate=ColumnCheck(_pattern),
 )
 UNIQUE = Rule(

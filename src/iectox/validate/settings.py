@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from iectox.i18n import N_
+
 DateOrder = Literal["iso", "dmy", "mdy"]
 
 DATE_ORDER_HELP = {
-    "iso": "YYYY-MM-DD",
-    "dmy": "DD/MM/YYYY (day first) or YYYY-MM-DD",
-    "mdy": "MM/DD/YYYY (month first) or YYYY-MM-DD",
+    "iso": N_("YYYY-MM-DD"),
+    "dmy": N_("DD/MM/YYYY (day first) or YYYY-MM-DD"),
+    "mdy": N_("MM/DD/YYYY (month first) or YYYY-MM-DD"),
 }
 
 
