@@ -15,14 +15,14 @@ from iectox.management.adherence import adherence
 from iectox.management.delays import infusion_timings
 from iectox.management.findings import DEVIATION, INFO
 from iectox.management.pathway import default_pathway
-from management_factories import dataset, dose, episode, graded, infusion, timed
+from management_factories import dataset, dose, episode, evidence, graded, infusion, timed
 
 PATHWAY = default_pathway()
 
 
 def _judge(episodes, doses, observed=None, infusions=None, pathway=PATHWAY):
     data = dataset(episodes, doses, infusions)
-    rows, findings = adherence(timed(data, pathway, observed), pathway)
+    rows, findings = adherence(evidence(data, pathway, observed))
     return rows.set_index(["rule", "episode_id"]), findings
 
 
@@ -150,7 +150,7 @@ def test_day_only_times_give_calendar_days_and_never_hour_delays():
     per_infusion = infusion_timings(data, table)
     assert pd.isna(per_infusion.loc[0, "hours_crs_onset_to_tocilizumab"])
     assert per_infusion.loc[0, "calendar_days_crs_onset_to_tocilizumab"] == 2
-    rows, findings = adherence(table, PATHWAY)
+    rows, findings = adherence(evidence(data))
     assert rows["delay_h"].isna().all()
     for found in findings:
         assert " h after" not in found.sentence()

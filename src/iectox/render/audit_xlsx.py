@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
-from iectox.management.kpis import rule_label
 from iectox.render.xlsx import analysis_sheet
 
 SEVERITY_FILLS = {"deviation": "FDF1EA", "warning": "FDF6E3", "info": "F5F7F9"}
@@ -38,7 +37,7 @@ def _sheet(book: Workbook, name: str, frame: pd.DataFrame) -> Worksheet:
 
 
 def _labelled(table: pd.DataFrame, result: Audit, lang: str) -> pd.DataFrame:
-    labels = table["rule"].map(lambda r: rule_label(r, result.pathway, lang))
+    labels = table["rule"].map(lambda r: result.label(r, lang))
     return table.assign(rule_label=labels)[["rule", "rule_label", *table.columns[1:]]]
 
 
