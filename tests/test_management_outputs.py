@@ -77,6 +77,26 @@ def test_workbook_has_findings_kpis_and_timings(english):
     assert "hours_crs_onset_to_tocilizumab" in header
 
 
+def test_workbook_counts_shares_and_delays_are_formatted_numbers(english):
+    result, files = english
+    sheet = load_workbook(files.xlsx)["kpis_by_cohort"]
+    header = [c.value for c in sheet[1]]
+    assert header[:2] == ["rule", "rule_label"]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    expected = result.kpis_by_cohort.iloc[0]
+    assert row["rule_label"].value == result.label(expected["rule"])
+    assert (row["n"].value, row["n"].number_format) == (expected["n"], "0")
+    assert row["share_met"].value == pytest.approx(expected["share_met"])
+    assert row["share_met"].number_format == "0.0%"
+    assert row["median_delay_h"].value == pytest.approx(expected["median_delay_h"])
+    assert row["median_delay_h"].number_format == "0.0"
+    assert (row["target_h"].value, row["target_h"].number_format) == (24, "General")
+    pathway = load_workbook(files.xlsx)["pathway"]
+    values = {r[0].value: r[1].value for r in pathway.iter_rows(min_row=2)}
+    assert values["crs.tocilizumab_within_h"] == 2
+    assert values["crs.high_risk_products"] == "axicabtagene_ciloleucel, brexucabtagene_autoleucel"
+
+
 def test_json_keeps_findings_kpis_and_the_pathway_used(english):
     result, files = english
     data = json.loads(files.json.read_text(encoding="utf-8"))
