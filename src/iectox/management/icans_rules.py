@@ -1,5 +1,8 @@
 """The pathway's ICANS rules: corticosteroids from grade 2 within N hours; without CRS, no tocilizumab.
 
+"ICANS without CRS given tocilizumab" is one rule (`icans.without_crs`), judged on each ICANS episode for
+the KPI and reported on each tocilizumab dose given for ICANS alone.
+
 Source: clinical_rules.md, "Management pathway": ICANS without CRS -> corticosteroids (grade 2:
 dexamethasone 10 mg); tocilizumab only if CRS is also present.
 """
@@ -92,14 +95,11 @@ def icans_without_crs(evidence: Evidence) -> Verdicts:
     eps = icans[pd.Series(concurrent, index=icans.index).eq(False).fillna(False).astype(bool)]
     toci = eps["tocilizumab_doses"].gt(0)
     outcome = pd.Series(np.where(toci, NOT_FOLLOWED, MET), index=eps.index, dtype="string")
-    flagged = doses[given_for_icans_alone(doses)]
-    named = set(
-        doses_in_episodes(
-            eps, flagged[["administration_id", "infusion_id", "given_at", "given_at_time_known"]]
-        )["episode_id"]
-    )
+    alone = given_for_icans_alone(doses)
+    flagged = doses.loc[alone, ["administration_id", "infusion_id", "given_at", "given_at_time_known"]]
+    named = set(doses_in_episodes(eps, flagged)["episode_id"])
     findings = [
-        *emit(doses, given_for_icans_alone(doses), DEVIATION, DOSE_TEXT, at=DOSE),
+        *emit(doses, alone, DEVIATION, DOSE_TEXT, at=DOSE),
         *emit(
             eps,
             toci & ~eps["episode_id"].isin(named),
