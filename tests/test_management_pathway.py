@@ -40,6 +40,27 @@ def test_defaults_are_those_of_clinical_rules():
     assert "unconfirmed" in p.setting("crs.tocilizumab_within_h").source  # a local target, said so
 
 
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "examples" / "pathways").glob("*.toml")), ids=lambda p: p.name
+)
+def test_every_example_pathway_loads(path):
+    pathway = load_pathway(path)
+    assert pathway.name and len(list(pathway)) == len(list(default_pathway()))
+
+
+def test_the_example_hospital_pathway_is_typed_and_keeps_the_rest():
+    pathway = load_pathway(ROOT / "examples" / "pathways" / "stricter_targets.toml")
+    assert pathway.crs.tocilizumab_within_h.value == 1
+    assert "protocol v3" in pathway.crs.tocilizumab_within_h.source
+    assert pathway.crs.high_risk_products.value[-1] == "lisocabtagene_maraleucel"
+    assert isinstance(pathway.crs.high_risk_products.value, tuple)  # frozen like the rest
+    assert pathway.kpis.cohort_by.value == "therapy"
+    assert pathway.tocilizumab.min_interval_h.value == 8
+    assert pathway.tocilizumab.min_interval_h.origin == "default"
+    with pytest.raises(AttributeError):
+        pathway.crs.tocilizumab_within_hours  # noqa: B018 - a misspelt name fails where it is written
+
+
 def test_every_rule_cites_settings_that_exist():
     pathway = default_pathway()
     for rule in MANAGEMENT.values():

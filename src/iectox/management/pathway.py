@@ -46,6 +46,12 @@ class Setting(Generic[T]):
     unit: str = ""
     origin: str = "default"
 
+    def shown(self) -> str:
+        """The value as a person reads it: a list or a range as its items joined by commas."""
+        if isinstance(self.value, tuple):
+            return ", ".join(str(v) for v in self.value)
+        return str(self.value)
+
     def as_dict(self) -> dict[str, Any]:
         value = list(self.value) if isinstance(self.value, tuple) else self.value
         return {

@@ -152,7 +152,7 @@ def pathway_table(result: Audit, lang: str) -> str:
     heads = ["Setting", "Value", "Unit", "Source", "From"]
     head = "".join(f"<th>{escape(tr(h, lang))}</th>" for h in heads)
     body = "".join(
-        f"<tr><td><code>{escape(s.key)}</code></td><td>{escape(str(s.value))}</td><td>{escape(s.unit)}</td>"
+        f"<tr><td><code>{escape(s.key)}</code></td><td>{escape(s.shown())}</td><td>{escape(s.unit)}</td>"
         f"<td>{escape(s.source)}</td><td>{escape(s.origin)}</td></tr>"
         for s in result.pathway
     )

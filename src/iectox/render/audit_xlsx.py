@@ -67,10 +67,9 @@ def _labelled(table: pd.DataFrame, result: Audit, lang: str) -> pd.DataFrame:
 
 def _pathway(result: Audit) -> pd.DataFrame:
     """Every setting with its value (numbers as numbers, lists as text), unit, source and origin."""
-    rows = [s.as_dict() for s in result.pathway]
-    for row in rows:
-        if isinstance(row["value"], list):
-            row["value"] = ", ".join(str(v) for v in row["value"])
+    rows = [
+        {**s.as_dict(), "value": s.shown() if isinstance(s.value, tuple) else s.value} for s in result.pathway
+    ]
     return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "origin"])
 
 
