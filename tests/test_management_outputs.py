@@ -104,7 +104,14 @@ def test_json_keeps_findings_kpis_and_the_pathway_used(english):
     assert len(data["findings"]) == len(result.findings)
     assert {s["key"] for s in data["pathway"]["settings"]} == {s.key for s in default_pathway()}
     assert all(s["source"] for s in data["pathway"]["settings"])
+    assert all({"value", "unit", "origin"} <= set(s) for s in data["pathway"]["settings"])
     assert data["counts"]["deviation"] >= 1
+    assert [r["id"] for r in data["rules"]] == list(result.rules)
+    kpis = [r["id"] for r in data["rules"] if r["kpi"]]
+    assert list(data["kpi_labels"]) == kpis and kpis[0] == "crs.onset_to_tocilizumab"
+    assert data["kpi_labels"]["crs.tocilizumab"] == "CRS grade >= 2: tocilizumab within 2 h"
+    cap = next(r for r in data["rules"] if r["id"] == "tocilizumab.max_dose")
+    assert cap["source"].startswith("Tocilizumab labels")
     headline = [k for k in data["kpis_by_cohort"] if k["rule"] == "crs.onset_to_tocilizumab"]
     assert {k["cohort"]: k["median_delay_h"] for k in headline} == {
         "clinical_trial": 50.0,

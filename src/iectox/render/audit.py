@@ -1,7 +1,9 @@
 """`write_audit(result, out)`: audit.html, audit.xlsx, audit.json and the two figures (PNG and SVG).
 
 The HTML page and the workbook are laid out from the same `Audit`, so they never disagree; audit.json keeps
-the findings, the KPIs and the pathway used (every value with its source) for scripts and later comparison.
+the findings, the KPIs, the rules judged (id, severity, source, whether a KPI follows it, in the registry's
+order) and the pathway used (every value with its unit, source and origin) for scripts and later comparison.
+KPI labels and their order come from the audit's rules, never from a list kept here.
 """
 
 from __future__ import annotations
