@@ -91,6 +91,10 @@ def test_workbook_counts_shares_and_delays_are_formatted_numbers(english):
     assert row["median_delay_h"].value == pytest.approx(expected["median_delay_h"])
     assert row["median_delay_h"].number_format == "0.0"
     assert (row["target_h"].value, row["target_h"].number_format) == (24, "General")
+    timings = load_workbook(files.xlsx)["timings"]
+    formats = {c.value: timings.cell(2, c.column).number_format for c in timings[1]}
+    assert formats["hours_crs_onset_to_tocilizumab"] == "0.0"
+    assert formats["calendar_days_crs_onset_to_tocilizumab"] == "0"
     pathway = load_workbook(files.xlsx)["pathway"]
     values = {r[0].value: r[1].value for r in pathway.iter_rows(min_row=2)}
     assert values["crs.tocilizumab_within_h"] == 2

@@ -27,14 +27,14 @@ COUNT_FORMAT, SHARE_FORMAT, DECIMAL_FORMAT = "0", "0.0%", "0.0"
 
 
 def number_format(column: str, values: pd.Series) -> str | None:
-    """The cell format of a column: date-times with their hour, counts whole, shares as %, delays to 0.1."""
+    """The cell format of a column: date-times with their hour, counts and days whole, shares as %, hours to 0.1."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return None if column == "infusion_date" else "yyyy-mm-dd hh:mm"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return None
     if column.startswith("share"):
         return SHARE_FORMAT
-    if pd.api.types.is_integer_dtype(values):
+    if pd.api.types.is_integer_dtype(values) or column.startswith("calendar_days"):
         return COUNT_FORMAT
     return DECIMAL_FORMAT
 
