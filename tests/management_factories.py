@@ -7,9 +7,12 @@ from collections.abc import Sequence
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.management.corticosteroids import corticosteroid_courses
 from iectox.management.delays import episode_timings
 from iectox.management.episodes import audit_episodes
+from iectox.management.evidence import Evidence
 from iectox.management.pathway import Pathway, default_pathway
+from iectox.management.tocilizumab import tocilizumab_doses
 
 T0 = pd.Timestamp("2024-01-10 08:00")
 
@@ -123,3 +126,17 @@ def timed(
     """The audit's per-episode table for a hand-made case."""
     pathway = pathway or default_pathway()
     return episode_timings(audit_episodes(data, pathway, observed), data["administrations"])
+
+
+def evidence(data: Dataset, pathway: Pathway | None = None, observed: pd.DataFrame | None = None) -> Evidence:
+    """What the audit's rules read for a hand-made case, computed as `audit` computes it."""
+    pathway = pathway or default_pathway()
+    episodes = audit_episodes(data, pathway, observed)
+    timed_episodes = episode_timings(episodes, data["administrations"])
+    administrations, infusions = data["administrations"], data["infusions"]
+    return Evidence(
+        pathway,
+        timed_episodes,
+        tocilizumab_doses(administrations, infusions, episodes, pathway),
+        corticosteroid_courses(administrations, infusions, pathway),
+    )

@@ -15,14 +15,14 @@ from iectox.management.adherence import adherence
 from iectox.management.delays import infusion_timings
 from iectox.management.findings import DEVIATION, INFO
 from iectox.management.pathway import default_pathway
-from management_factories import dataset, dose, episode, graded, infusion, timed
+from management_factories import dataset, dose, episode, evidence, graded, infusion, timed
 
 PATHWAY = default_pathway()
 
 
 def _judge(episodes, doses, observed=None, infusions=None, pathway=PATHWAY):
     data = dataset(episodes, doses, infusions)
-    rows, findings = adherence(timed(data, pathway, observed), pathway)
+    rows, findings = adherence(evidence(data, pathway, observed))
     return rows.set_index(["rule", "episode_id"]), findings
 
 
@@ -127,11 +127,23 @@ def test_icans_without_crs_gets_corticosteroids_not_tocilizumab():
     rows, findings = _judge(icans, doses)
     assert rows.loc[("icans.without_crs", "EP-2"), "outcome"] == "not_followed"
     assert _severities(findings, "icans.without_crs") == [DEVIATION]
+    named = [(f.episode_id, f.administration_id) for f in findings if f.rule == "icans.without_crs"]
+    assert named == [(None, "A1")]  # one event, one finding: on the dose, not again on the episode
     rows, _ = _judge(icans, doses[:1])
     assert rows.loc[("icans.without_crs", "EP-2"), "outcome"] == "met"
     with_crs = [episode("EP-1", "CRS", 0, 48, 2), *icans]
     rows, _ = _judge(with_crs, doses)
     assert ("icans.without_crs", "EP-2") not in rows.index  # CRS present: tocilizumab allowed
+
+
+def test_icans_treated_with_tocilizumab_is_named_on_the_episode_when_no_dose_can_be():
+    """CRS stated but not recorded: a dose cannot be said to be outside CRS, the ICANS episode still is."""
+    icans = [episode("EP-2", "ICANS", 0, 72, 2)]
+    doses = [dose("A1", "tocilizumab", 2, 560, "ICANS")]
+    _, findings = _judge(icans, doses, infusions=[{**infusion(), "crs_status": "yes"}])
+    named = [(f.episode_id, f.administration_id) for f in findings if f.rule == "icans.without_crs"]
+    assert named == [("EP-2", None)]
+    assert "(1 dose(s))" in next(f for f in findings if f.rule == "icans.without_crs").sentence()
 
 
 def test_grades_on_another_scale_are_not_used_by_the_rules():
@@ -150,7 +162,7 @@ def test_day_only_times_give_calendar_days_and_never_hour_delays():
     per_infusion = infusion_timings(data, table)
     assert pd.isna(per_infusion.loc[0, "hours_crs_onset_to_tocilizumab"])
     assert per_infusion.loc[0, "calendar_days_crs_onset_to_tocilizumab"] == 2
-    rows, findings = adherence(table, PATHWAY)
+    rows, findings = adherence(evidence(data))
     assert rows["delay_h"].isna().all()
     for found in findings:
         assert " h after" not in found.sentence()

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from iectox.management.audit import Audit, audit
-from iectox.management.findings import RULES, SEVERITIES
+from iectox.management.findings import SEVERITIES
 from iectox.management.pathway import default_pathway
+from iectox.management.registry import MANAGEMENT
 from iectox.synth import calibrate
 
 
@@ -67,7 +68,7 @@ def test_per_infusion_timings_match_the_raw_tables(seed, result):
 def test_findings_are_complete_sentences_with_a_source(result):
     assert result.findings
     for found in result.findings:
-        assert found.severity in SEVERITIES and found.rule in RULES
+        assert found.severity in SEVERITIES and found.rule in MANAGEMENT
         assert found.source and found.sentence().endswith(".")
         assert found.infusion_id
     table = result.findings_table("fr")

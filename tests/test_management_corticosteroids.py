@@ -12,6 +12,7 @@ import math
 import pytest
 
 from iectox.management.corticosteroids import (
+    CORTICOSTEROID_REGIMEN,
     corticosteroid_courses,
     corticosteroid_exposure,
     dexamethasone_equivalent_mg,
@@ -20,7 +21,7 @@ from iectox.management.corticosteroids import (
 )
 from iectox.management.findings import INFO
 from iectox.management.pathway import default_pathway
-from management_factories import dataset, dose, infusion
+from management_factories import dataset, dose, evidence, infusion
 
 PATHWAY = default_pathway()
 
@@ -81,7 +82,8 @@ def test_courses_recognise_regimens_and_report_the_others():
     doses += [dose(f"M{i}", "methylprednisolone", h, 1000.0, "ICANS") for i, h in enumerate([100, 124, 148])]
     doses += [dose(f"X{i}", "dexamethasone", h, 20.0, "CRS") for i, h in enumerate([300, 312])]
     data = dataset([], doses)
-    courses, findings = corticosteroid_courses(data["administrations"], data["infusions"], PATHWAY)
+    courses = corticosteroid_courses(data["administrations"], data["infusions"], PATHWAY)
+    findings = CORTICOSTEROID_REGIMEN.evaluate(evidence(data, PATHWAY)).findings
     assert courses["regimen"].tolist() == ["dexamethasone 10 mg q6h", "", "methylprednisolone 1 g/day"]
     assert courses["recognised"].tolist() == [True, False, True]
     assert [f.severity for f in findings] == [INFO]

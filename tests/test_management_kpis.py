@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from iectox.management.audit import audit
-from iectox.management.kpis import kpis_by_cohort, kpis_by_quarter, rule_label
+from iectox.management.kpis import kpis_by_cohort, kpis_by_quarter
 from iectox.management.pathway import default_pathway
+from iectox.management.registry import MANAGEMENT, rule_label
 from management_factories import dataset, dose, episode, infusion
 
 
@@ -116,5 +117,5 @@ def test_cohorts_are_a_setting():
 
 def test_kpi_labels_carry_the_pathway_thresholds():
     pathway = default_pathway().replace(crs__tocilizumab_within_h=3)
-    assert rule_label("crs.tocilizumab", pathway) == "CRS grade >= 2: tocilizumab within 3 h"
-    assert rule_label("crs.tocilizumab", pathway, "fr") == "CRS de grade ≥ 2 : tocilizumab en 3 h"
+    assert rule_label(MANAGEMENT["crs.tocilizumab"], pathway) == "CRS grade >= 2: tocilizumab within 3 h"
+    assert rule_label(MANAGEMENT["crs.tocilizumab"], pathway, "fr") == "CRS de grade ≥ 2 : tocilizumab en 3 h"

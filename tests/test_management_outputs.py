@@ -77,6 +77,30 @@ def test_workbook_has_findings_kpis_and_timings(english):
     assert "hours_crs_onset_to_tocilizumab" in header
 
 
+def test_workbook_counts_shares_and_delays_are_formatted_numbers(english):
+    result, files = english
+    sheet = load_workbook(files.xlsx)["kpis_by_cohort"]
+    header = [c.value for c in sheet[1]]
+    assert header[:2] == ["rule", "rule_label"]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    expected = result.kpis_by_cohort.iloc[0]
+    assert row["rule_label"].value == result.label(expected["rule"])
+    assert (row["n"].value, row["n"].number_format) == (expected["n"], "0")
+    assert row["share_met"].value == pytest.approx(expected["share_met"])
+    assert row["share_met"].number_format == "0.0%"
+    assert row["median_delay_h"].value == pytest.approx(expected["median_delay_h"])
+    assert row["median_delay_h"].number_format == "0.0"
+    assert (row["target_h"].value, row["target_h"].number_format) == (24, "General")
+    timings = load_workbook(files.xlsx)["timings"]
+    formats = {c.value: timings.cell(2, c.column).number_format for c in timings[1]}
+    assert formats["hours_crs_onset_to_tocilizumab"] == "0.0"
+    assert formats["calendar_days_crs_onset_to_tocilizumab"] == "0"
+    pathway = load_workbook(files.xlsx)["pathway"]
+    values = {r[0].value: r[1].value for r in pathway.iter_rows(min_row=2)}
+    assert values["crs.tocilizumab_within_h"] == 2
+    assert values["crs.high_risk_products"] == "axicabtagene_ciloleucel, brexucabtagene_autoleucel"
+
+
 def test_json_keeps_findings_kpis_and_the_pathway_used(english):
     result, files = english
     data = json.loads(files.json.read_text(encoding="utf-8"))
@@ -84,7 +108,14 @@ def test_json_keeps_findings_kpis_and_the_pathway_used(english):
     assert len(data["findings"]) == len(result.findings)
     assert {s["key"] for s in data["pathway"]["settings"]} == {s.key for s in default_pathway()}
     assert all(s["source"] for s in data["pathway"]["settings"])
+    assert all({"value", "unit", "origin"} <= set(s) for s in data["pathway"]["settings"])
     assert data["counts"]["deviation"] >= 1
+    assert [r["id"] for r in data["rules"]] == list(result.rules)
+    kpis = [r["id"] for r in data["rules"] if r["kpi"]]
+    assert list(data["kpi_labels"]) == kpis and kpis[0] == "crs.onset_to_tocilizumab"
+    assert data["kpi_labels"]["crs.tocilizumab"] == "CRS grade >= 2: tocilizumab within 2 h"
+    cap = next(r for r in data["rules"] if r["id"] == "tocilizumab.max_dose")
+    assert cap["source"].startswith("Tocilizumab labels")
     headline = [k for k in data["kpis_by_cohort"] if k["rule"] == "crs.onset_to_tocilizumab"]
     assert {k["cohort"]: k["median_delay_h"] for k in headline} == {
         "clinical_trial": 50.0,
@@ -113,14 +144,14 @@ def test_french_audit(registry, tmp_path):
 
 
 def _sentences() -> set[str]:
-    """Every English sentence the audit can print: templates of findings and words passed to `tr`."""
+    """Every English sentence the audit can print: messages marked `N_` (rules, findings) and words `tr` is given."""
     found = set()
     for path in MANAGEMENT.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "text":
                 values = [node.value]
-            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("tr", "finding"):
-                values = node.args[2:3] if node.func.id == "finding" else node.args[:1]
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("tr", "N_"):
+                values = node.args[:1]
             else:
                 continue
             found |= {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
@@ -128,7 +159,9 @@ def _sentences() -> set[str]:
 
 
 def test_every_sentence_has_a_french_translation():
-    missing = sorted(s for s in _sentences() if s not in catalog("fr"))
+    sentences = _sentences()
+    assert len(sentences) >= 38  # the finding templates and KPI labels are found, not skipped
+    missing = sorted(s for s in sentences if s not in catalog("fr"))
     assert missing == []
 
 
@@ -170,3 +203,9 @@ def test_cli_audit_refuses_an_invalid_dataset_or_pathway(registry, tmp_path):
     bad.write_text("[crs]\nwithin = 2\n")
     run = CliRunner().invoke(app, ["audit", str(folder), "--pathway", str(bad), "--out", str(out)])
     assert run.exit_code == 2
+    assert not out.exists()  # nothing written, not even the folder
+    assert (
+        "bad.toml" in run.output
+        and "'within' is unknown" in run.output
+        and "tocilizumab_within_h" in run.output
+    )

@@ -12,11 +12,13 @@ import pytest
 
 from iectox.errors import SpecError
 from iectox.management.audit import audit
-from iectox.management.kpis import HEADLINE
+from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.pathway import default_pathway
 from iectox.render import write_report
 from iectox.study import load_study, run_study
 from iectox.synth import calibrate
+
+HEADLINE = CRS_ONSET_TO_TOCILIZUMAB.id
 
 SPEC = Path(__file__).resolve().parents[1] / "src" / "iectox" / "data" / "seed" / "study.toml"
 
@@ -134,7 +136,7 @@ def test_a_pathway_file_beside_the_spec_is_named_with_its_path(dataset, tmp_path
     spec = load_study(tmp_path / "study.toml")
     assert spec.management == str(tmp_path / "ours.toml")
     result = run_study(dataset, spec)
-    assert result.management.pathway["crs.tocilizumab_within_h"] == 1
+    assert result.management.pathway.crs.tocilizumab_within_h.value == 1
     page = write_report(result, tmp_path / "report", "en").html.read_text(encoding="utf-8")
     assert "Pathway: CHU pathway (ours.toml)." in page
 

@@ -12,7 +12,7 @@ standardised pathways as the remedy; this is the tool that measures whether a pa
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,10 +21,13 @@ from iectox.management.adherence import adherence
 from iectox.management.corticosteroids import corticosteroid_courses, corticosteroid_exposure
 from iectox.management.delays import episode_timings, infusion_timings
 from iectox.management.episodes import audit_episodes
-from iectox.management.findings import SEVERITIES, Finding, cite, findings_frame
+from iectox.management.evidence import Evidence
+from iectox.management.findings import SEVERITIES, Finding, findings_frame
 from iectox.management.kpis import kpis_by_cohort, kpis_by_quarter
 from iectox.management.pathway import Pathway, default_pathway
+from iectox.management.registry import MANAGEMENT, cite, kpi_rules, rule_label
 from iectox.management.tocilizumab import tocilizumab_doses
+from iectox.rules import Registry, Rule
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,26 @@ class Audit:
     corticosteroid_courses: pd.DataFrame
     corticosteroid_exposure: pd.DataFrame  # one row per infusion, dexamethasone-equivalent mg
     graded: bool  # True when observations were graded, so that first grade >= 2 times exist
+    rules: Registry = field(default_factory=lambda: MANAGEMENT)  # the rules judged, in their order
+
+    def label(self, rule_id: str, lang: str = "en") -> str:
+        """The KPI label of a rule, with this pathway's thresholds in it."""
+        return rule_label(self.rules[rule_id], self.pathway, lang)
+
+    def source(self, rule_id: str, lang: str = "en") -> str:
+        """Where a rule comes from: its source and those of the settings it reads, in `lang`."""
+        return cite(self.rules[rule_id], self.pathway, lang)
+
+    def kpi_rules(self) -> list[Rule]:
+        """The rules a KPI follows, in the order the pages show them."""
+        return kpi_rules(self.rules.values())
 
     def findings_table(self, lang: str = "en") -> pd.DataFrame:
         """The findings, most serious first, with each sentence in `lang` and the infusion's cohort."""
         cohorts = dict(zip(self.timings["infusion_id"], self.timings["cohort"], strict=True))
-        return findings_frame(list(self.findings), lang, cohorts)
+        table = findings_frame(list(self.findings), lang, cohorts)
+        sources = {rule: self.source(rule, lang) for rule in table["rule"].dropna().unique()}
+        return table.assign(source=table["rule"].map(sources).astype("string"))
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity (deviation, warning, info)."""
@@ -54,14 +72,21 @@ class Audit:
         return {s: seen.get(s, 0) for s in SEVERITIES}
 
     def counts_by_rule(self) -> pd.DataFrame:
-        """Findings per rule and severity, for a summary table."""
+        """Findings per rule and severity, for a summary table, rules in registry order."""
         frame = pd.DataFrame([(f.rule, f.severity) for f in self.findings], columns=["rule", "severity"])
         table = frame.value_counts().unstack(fill_value=0) if len(frame) else pd.DataFrame()
-        return table.reindex(columns=list(SEVERITIES), fill_value=0).rename_axis(columns=None).reset_index()
+        table = table.reindex(columns=list(SEVERITIES), fill_value=0).rename_axis(columns=None)
+        table = table.reindex([r for r in self.rules if r in table.index]).rename_axis("rule")
+        return table.reset_index()
 
 
-def audit(dataset: Dataset, pathway: Pathway | None = None, graded: pd.DataFrame | None = None) -> Audit:
-    """Judge `dataset` against `pathway` (the default pathway when None).
+def audit(
+    dataset: Dataset,
+    pathway: Pathway | None = None,
+    graded: pd.DataFrame | None = None,
+    rules: Registry = MANAGEMENT,
+) -> Audit:
+    """Judge `dataset` against `pathway` (the default pathway when None) with every rule of `rules`.
 
     `graded` is optional `iectox.grading.episodes_from_grades` output; by default it is computed from the
     dataset's observations (none: first grade >= 2 times stay blank).
@@ -69,27 +94,23 @@ def audit(dataset: Dataset, pathway: Pathway | None = None, graded: pd.DataFrame
     pathway = pathway or default_pathway()
     episodes = audit_episodes(dataset, pathway, graded)
     timed = episode_timings(episodes, dataset["administrations"])
-    per_infusion = infusion_timings(dataset, timed, pathway["kpis.cohort_by"])
-    rows, findings = adherence(timed, pathway)
-    doses, dose_findings = tocilizumab_doses(
-        dataset["administrations"], dataset["infusions"], episodes, pathway
-    )
-    courses, course_findings = corticosteroid_courses(
-        dataset["administrations"], dataset["infusions"], pathway
-    )
-    every = [replace(f, source=cite(f.rule, pathway)) for f in (*dose_findings, *findings, *course_findings)]
+    per_infusion = infusion_timings(dataset, timed, pathway.kpis.cohort_by.value)
+    doses = tocilizumab_doses(dataset["administrations"], dataset["infusions"], episodes, pathway)
+    courses = corticosteroid_courses(dataset["administrations"], dataset["infusions"], pathway)
+    rows, findings = adherence(Evidence(pathway, timed, doses, courses), rules)
     return Audit(
         pathway=pathway,
-        findings=tuple(every),
+        findings=tuple(findings),
         episodes=timed,
         timings=per_infusion,
         adherence=rows,
-        kpis_by_cohort=kpis_by_cohort(rows),
-        kpis_by_quarter=kpis_by_quarter(rows),
+        kpis_by_cohort=kpis_by_cohort(rows, rules),
+        kpis_by_quarter=kpis_by_quarter(rows, rules),
         tocilizumab=doses,
         corticosteroid_courses=courses,
         corticosteroid_exposure=corticosteroid_exposure(dataset["administrations"], dataset["infusions"]),
         graded=graded is not None or not dataset["observations"].empty,
+        rules=rules,
     )
 
 

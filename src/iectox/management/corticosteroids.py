@@ -14,8 +14,11 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from iectox.management.findings import INFO, Finding, finding
+from iectox.i18n import N_
+from iectox.management.evidence import INFUSION, Evidence, Verdicts, emit
+from iectox.management.findings import INFO
 from iectox.management.pathway import Pathway
+from iectox.rules import Rule
 from iectox.schema.vocabularies import CORTICOSTEROIDS
 from iectox.times import HOUR, exact
 
@@ -53,16 +56,17 @@ def _every(interval_h: float, tolerance_h: float) -> str:
 
 def dexamethasone_regimen(dose_mg: float, interval_h: float, doses: int, pathway: Pathway) -> str | None:
     """'dexamethasone 10 mg q6h' (or single dose) when the course matches the pathway's regimen, else None."""
-    target = pathway["corticosteroids.dexamethasone_mg"]
-    if not _near(dose_mg, target, pathway["corticosteroids.dose_tolerance"] * target):
+    settings = pathway.corticosteroids
+    target = settings.dexamethasone_mg.value
+    if not _near(dose_mg, target, settings.dose_tolerance.value * target):
         return None
     name = f"dexamethasone {target:g} mg"
     if doses == 1:
         return f"{name}, single dose"
     if pd.isna(interval_h):
         return f"{name}, interval not recorded"
-    low, high = pathway["corticosteroids.dexamethasone_interval_h"]
-    slack = pathway["corticosteroids.interval_tolerance_h"]
+    low, high = settings.dexamethasone_interval_h.value
+    slack = settings.interval_tolerance_h.value
     if low - slack <= interval_h <= high + slack:
         return f"{name} {_every(interval_h, slack)}"
     return None
@@ -72,27 +76,23 @@ def methylprednisolone_regimen(
     dose_mg: float, weight_kg: float | None, interval_h: float, doses: int, pathway: Pathway
 ) -> str | None:
     """'methylprednisolone 1 g/day' or '... 1.0 mg/kg q12h' when the course matches, else None."""
-    tolerance = pathway["corticosteroids.dose_tolerance"]
-    slack = pathway["corticosteroids.interval_tolerance_h"]
-    pulse = pathway["corticosteroids.methylprednisolone_pulse_mg"]
+    settings = pathway.corticosteroids
+    tolerance = settings.dose_tolerance.value
+    slack = settings.interval_tolerance_h.value
+    pulse = settings.methylprednisolone_pulse_mg.value
     spaced = doses == 1 or pd.isna(interval_h)
     if _near(dose_mg, pulse, tolerance * pulse) and (spaced or _near(interval_h, 24, slack)):
         return f"methylprednisolone {pulse / 1000:g} g/day"
     if weight_kg is None or pd.isna(weight_kg):
         return None
-    low, high = pathway["corticosteroids.methylprednisolone_mg_kg"]
+    low, high = settings.methylprednisolone_mg_kg.value
     per_kg = dose_mg / weight_kg
-    every = pathway["corticosteroids.methylprednisolone_interval_h"]
+    every = settings.methylprednisolone_interval_h.value
     if low * (1 - tolerance) <= per_kg <= high * (1 + tolerance) and (
         spaced or _near(interval_h, every, slack)
     ):
         return f"methylprednisolone {per_kg:.1f} mg/kg q{every:g}h"
     return None
-
-
-def _median(values: pd.Series) -> float:
-    known = values.dropna()
-    return float(known.median()) if len(known) else math.nan
 
 
 def corticosteroid_doses(administrations: pd.DataFrame) -> pd.DataFrame:
@@ -107,52 +107,98 @@ def corticosteroid_doses(administrations: pd.DataFrame) -> pd.DataFrame:
 
 def corticosteroid_courses(
     administrations: pd.DataFrame, infusions: pd.DataFrame, pathway: Pathway
-) -> tuple[pd.DataFrame, list[Finding]]:
-    """One row per course (drug, doses, median interval, regimen recognised or not) and the findings."""
+) -> pd.DataFrame:
+    """One row per course: drug, doses, median interval, the regimen recognised or not."""
     doses = corticosteroid_doses(administrations).sort_values(["infusion_id", "drug", "given_at"])
     gap = (doses.groupby(["infusion_id", "drug"])["given_at"].diff() / HOUR).astype("float64")
-    new = gap.isna() | (gap > pathway["corticosteroids.course_gap_h"])
+    new = gap.isna() | (gap > pathway.corticosteroids.course_gap_h.value)
     doses["course"] = new.cumsum()
     both = exact(doses["given_at_time_known"]) & exact(doses.groupby("course")["given_at_time_known"].shift())
     doses["interval_h"] = gap.where(both & ~new)
-    weights = infusions.set_index("infusion_id")["weight_kg"]
-    rows, findings = [], []
-    for _, course in doses.groupby("course", sort=True):
-        first = course.iloc[0]
-        dose, interval = _median(course["dose_mg"]), _median(course["interval_h"])
-        weight = weights.get(first["infusion_id"], math.nan)
-        regimen = None
-        if first["drug"] == "dexamethasone" and not pd.isna(dose):
-            regimen = dexamethasone_regimen(dose, interval, len(course), pathway)
-        elif first["drug"] == "methylprednisolone" and not pd.isna(dose):
-            regimen = methylprednisolone_regimen(dose, weight, interval, len(course), pathway)
-        row = {
-            "infusion_id": first["infusion_id"],
-            "drug": first["drug"],
-            "reason": ", ".join(sorted(set(course["reason"].dropna()))),
-            "first_at": first["given_at"],
-            "last_at": course["given_at"].iloc[-1],
-            "doses": len(course),
-            "dose_mg": dose,
-            "median_interval_h": interval,
-            "regimen": regimen or "",
-            "recognised": regimen is not None,
-            "dexamethasone_equivalent_mg": course["dexamethasone_equivalent_mg"].sum(min_count=1),
+    by = doses.groupby("course", sort=True)
+    first, last = doses.drop_duplicates("course"), doses.drop_duplicates("course", keep="last")
+    reasons = doses.dropna(subset=["reason"]).drop_duplicates(["course", "reason"]).sort_values("reason")
+    courses = pd.DataFrame(
+        {
+            "infusion_id": first["infusion_id"].to_numpy(),
+            "drug": first["drug"].to_numpy(),
+            "reason": reasons.groupby("course")["reason"]
+            .agg(", ".join)
+            .reindex(first["course"])
+            .fillna("")
+            .astype(object),
+            "first_at": first["given_at"].to_numpy(),
+            "last_at": last["given_at"].to_numpy(),
+            "doses": by.size().to_numpy(),
+            "dose_mg": by["dose_mg"].median().astype("float64").to_numpy(),
+            "median_interval_h": by["interval_h"].median().astype("float64").to_numpy(),
         }
-        rows.append(row)
-        if regimen is None:
-            text = "{drug} {dose} mg x {doses}, every {every} h: not a regimen of the pathway."
-            if pd.isna(interval):
-                text = "{drug} {dose} mg x {doses}, interval not recorded: not a regimen of the pathway."
-            values = {
-                "drug": first["drug"],
-                "dose": dose,
-                "doses": len(course),
-                "every": interval if pd.isna(interval) else float(round(interval)),
-            }
-            found = finding(INFO, "corticosteroids.regimen", text, **values)
-            findings.append(found.at(infusion_id=first["infusion_id"]))
-    return pd.DataFrame(rows, columns=list(rows[0]) if rows else None), findings
+    ).reset_index(drop=True)
+    weights = courses["infusion_id"].map(infusions.set_index("infusion_id")["weight_kg"]).astype("float64")
+    regimens = [
+        _regimen(drug, dose, weight, interval, n, pathway)
+        for drug, dose, weight, interval, n in zip(
+            courses["drug"],
+            courses["dose_mg"],
+            weights,
+            courses["median_interval_h"],
+            courses["doses"],
+            strict=True,
+        )
+    ]
+    courses["regimen"] = [r or "" for r in regimens]
+    courses["recognised"] = [r is not None for r in regimens]
+    courses["dexamethasone_equivalent_mg"] = by["dexamethasone_equivalent_mg"].sum(min_count=1).to_numpy()
+    return courses
+
+
+def _regimen(
+    drug: str, dose: float, weight: float, interval: float, doses: int, pathway: Pathway
+) -> str | None:
+    if pd.isna(dose):
+        return None
+    if drug == "dexamethasone":
+        return dexamethasone_regimen(dose, interval, doses, pathway)
+    if drug == "methylprednisolone":
+        return methylprednisolone_regimen(dose, weight, interval, doses, pathway)
+    return None
+
+
+REGIMEN_TEXT = N_("{drug} {dose} mg x {doses}, every {every} h: not a regimen of the pathway.")
+REGIMEN_UNSPACED_TEXT = N_("{drug} {dose} mg x {doses}, interval not recorded: not a regimen of the pathway.")
+
+
+def corticosteroid_regimen(evidence: Evidence) -> Verdicts:
+    """A course that matches no regimen of the pathway is worth a look (information, not a deviation)."""
+    courses = evidence.courses
+    if courses.empty:
+        return Verdicts()
+    unknown = ~courses["recognised"].astype(bool)
+    interval = courses["median_interval_h"].astype("float64")
+    common = {"at": INFUSION, "drug": courses["drug"], "dose": courses["dose_mg"], "doses": courses["doses"]}
+    return Verdicts(
+        [
+            *emit(courses, unknown & interval.notna(), INFO, REGIMEN_TEXT, every=interval.round(), **common),
+            *emit(courses, unknown & interval.isna(), INFO, REGIMEN_UNSPACED_TEXT, every=interval, **common),
+        ]
+    )
+
+
+CORTICOSTEROID_REGIMEN = Rule(
+    id="corticosteroids.regimen",
+    severity="info",
+    source=N_("clinical_rules.md, Corticosteroids and other agents (ASCO 2021, NCCN)"),
+    message=REGIMEN_TEXT,
+    columns=("administrations.drug", "administrations.dose_mg", "administrations.given_at"),
+    settings=(
+        "corticosteroids.dexamethasone_mg",
+        "corticosteroids.dexamethasone_interval_h",
+        "corticosteroids.methylprednisolone_mg_kg",
+        "corticosteroids.methylprednisolone_interval_h",
+        "corticosteroids.methylprednisolone_pulse_mg",
+    ),
+    evaluate=corticosteroid_regimen,
+)
 
 
 def corticosteroid_exposure(administrations: pd.DataFrame, infusions: pd.DataFrame) -> pd.DataFrame:
@@ -182,11 +228,13 @@ def corticosteroid_exposure(administrations: pd.DataFrame, infusions: pd.DataFra
 
 
 __all__ = [
+    "CORTICOSTEROID_REGIMEN",
     "EQUIVALENCE_SOURCE",
     "EQUIVALENT_DOSE_MG",
     "corticosteroid_courses",
     "corticosteroid_doses",
     "corticosteroid_exposure",
+    "corticosteroid_regimen",
     "dexamethasone_equivalent_mg",
     "dexamethasone_regimen",
     "methylprednisolone_regimen",

@@ -12,12 +12,11 @@ import pandas as pd
 
 from iectox.dataset import Dataset
 from iectox.grading import episodes_from_grades, grade_dataset
-from iectox.management.pathway import Pathway
+from iectox.management.pathway import COHORT_SOURCES, Pathway
 from iectox.schema import THERAPY
 from iectox.times import FAR_FUTURE, earliest, latest, quarter
 
 SYNDROMES = ("CRS", "ICANS")
-COHORT_SOURCES = ("setting", "therapy", "therapy_class", "indication", "centre")
 
 
 def cohort_of(dataset: Dataset, by: str) -> pd.Series:
@@ -83,7 +82,7 @@ def audit_episodes(dataset: Dataset, pathway: Pathway, graded: pd.DataFrame | No
     `graded` is `iectox.grading.episodes_from_grades(...)` output; by default it is computed from the
     dataset's observations. Episodes seen only in the observations are added (`source` "observations").
     """
-    scale = pathway["grading.scale"]
+    scale = pathway.grading.scale.value
     recorded = dataset["toxicity_episodes"]
     recorded = recorded[recorded["syndrome"].isin(SYNDROMES)].reset_index(drop=True)
     recorded = recorded.assign(source="recorded", recorded_grade=recorded["max_grade"])
@@ -127,7 +126,7 @@ def audit_episodes(dataset: Dataset, pathway: Pathway, graded: pd.DataFrame | No
             "infusion_id": ids.astype("string"),
             "syndrome": recorded["syndrome"].astype("string"),
             "source": recorded["source"].astype("string"),
-            "cohort": ids.map(cohort_of(dataset, pathway["kpis.cohort_by"])).astype("string"),
+            "cohort": ids.map(cohort_of(dataset, pathway.kpis.cohort_by.value)).astype("string"),
             "therapy": ids.map(infusions["therapy"]).astype("string"),
             "weight_kg": ids.map(infusions["weight_kg"]).astype("float64"),
             "infusion_date": ids.map(infusions["infusion_date"]).astype("datetime64[ns]"),

@@ -11,65 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
 from iectox.i18n import number
-from iectox.management.pathway import Pathway
 from iectox.management.words import tr
 
 DEVIATION, WARNING, INFO = "deviation", "warning", "info"
 SEVERITIES = (DEVIATION, WARNING, INFO)
-
-LABEL_DOSE_SOURCE = (
-    "Tocilizumab labels (RoActemra SmPC 4.2, Actemra USPI), CRS: 8 mg/kg from 30 kg, 12 mg/kg below 30 kg, "
-    "at most 800 mg per dose (iectox.management.dosing)"
-)
-DATA_SOURCE = "dataset contract (docs/data_dictionary.md)"
-
-# Each rule id and the pathway settings (or fixed source) it rests on: a finding cites these.
-RULES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "tocilizumab.dose": ("tocilizumab.dose_tolerance",),
-        "tocilizumab.max_dose": (),
-        "tocilizumab.interval": ("tocilizumab.min_interval_h",),
-        "tocilizumab.doses_in_window": ("tocilizumab.max_doses_in_window", "tocilizumab.window_h"),
-        "tocilizumab.doses_per_episode": ("tocilizumab.max_doses_per_episode",),
-        "tocilizumab.icans_without_crs": ("icans.corticosteroid_from_grade",),
-        "tocilizumab.no_crs_episode": (),
-        "crs.onset_to_tocilizumab": ("kpis.crs_onset_to_tocilizumab_target_h",),
-        "crs.tocilizumab": ("crs.tocilizumab_from_grade", "crs.tocilizumab_within_h"),
-        "crs.grade1_persistent_tocilizumab": (
-            "crs.grade1_persistent_h",
-            "crs.grade1_persistent_high_risk_h",
-            "crs.high_risk_products",
-            "crs.grade1_tocilizumab_within_h",
-        ),
-        "crs.corticosteroids": ("crs.corticosteroid_from_grade",),
-        "icans.corticosteroids": ("icans.corticosteroid_from_grade", "icans.corticosteroid_within_h"),
-        "icans.without_crs": ("icans.corticosteroid_from_grade",),
-        "corticosteroids.regimen": (
-            "corticosteroids.dexamethasone_mg",
-            "corticosteroids.dexamethasone_interval_h",
-            "corticosteroids.methylprednisolone_mg_kg",
-            "corticosteroids.methylprednisolone_interval_h",
-            "corticosteroids.methylprednisolone_pulse_mg",
-        ),
-        "episode.grade_scale": ("grading.scale",),
-        "episode.grade_observed": ("grading.scale",),
-    }
-)
-FIXED_SOURCES = {
-    "tocilizumab.dose": LABEL_DOSE_SOURCE,
-    "tocilizumab.max_dose": LABEL_DOSE_SOURCE,
-    "tocilizumab.no_crs_episode": DATA_SOURCE,
-    "tocilizumab.icans_without_crs": "clinical_rules.md, Management pathway: ICANS without CRS -> "
-    "corticosteroids; tocilizumab only if CRS is also present",
-    "icans.without_crs": "clinical_rules.md, Management pathway: ICANS without CRS -> corticosteroids; "
-    "tocilizumab only if CRS is also present",
-}
 
 
 @dataclass(frozen=True)
@@ -128,18 +78,9 @@ def _show(value: Any, lang: str) -> str:
     return tr(str(value), lang)
 
 
-def finding(severity: str, rule: str, text: str, **values: Any) -> Finding:
-    """A finding of a known rule (a misspelt rule id fails here, not in a report)."""
-    if rule not in RULES:
-        raise KeyError(f"unknown rule {rule!r}")
-    return Finding(severity, rule, text, MappingProxyType(values))
-
-
-def cite(rule: str, pathway: Pathway) -> str:
-    """The source of a rule: its fixed source (label) and the sources of the settings it uses."""
-    parts = [FIXED_SOURCES[rule]] if rule in FIXED_SOURCES else []
-    parts += [pathway.setting(k).source for k in RULES[rule]]
-    return "; ".join(dict.fromkeys(parts))
+def delays(hours: pd.Series, days: pd.Series) -> pd.Series:
+    """A `Delay` per row from aligned exact hours and calendar days, for the sentences that state one."""
+    return pd.Series([Delay(h, d) for h, d in zip(hours, days, strict=True)], index=hours.index, dtype=object)
 
 
 def findings_frame(
@@ -159,7 +100,14 @@ def findings_frame(
             "source": f.source,
         }
         for f in sorted(
-            findings, key=lambda f: (order[f.severity], f.rule, f.infusion_id or "", f.episode_id or "")
+            findings,
+            key=lambda f: (
+                order[f.severity],
+                f.rule,
+                f.infusion_id or "",
+                f.episode_id or "",
+                f.administration_id or "",
+            ),
         )
     ]
     columns = [
@@ -178,12 +126,10 @@ def findings_frame(
 __all__ = [
     "DEVIATION",
     "INFO",
-    "RULES",
     "SEVERITIES",
     "WARNING",
     "Delay",
     "Finding",
-    "cite",
-    "finding",
+    "delays",
     "findings_frame",
 ]

@@ -1,5 +1,8 @@
 """The pathway's ICANS rules: corticosteroids from grade 2 within N hours; without CRS, no tocilizumab.
 
+"ICANS without CRS given tocilizumab" is one rule (`icans.without_crs`), judged on each ICANS episode for
+the KPI and reported on each tocilizumab dose given for ICANS alone.
+
 Source: clinical_rules.md, "Management pathway": ICANS without CRS -> corticosteroids (grade 2:
 dexamethasone 10 mg); tocilizumab only if CRS is also present.
 """
@@ -9,22 +12,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iectox.management.findings import DEVIATION, Finding, finding
-from iectox.management.outcomes import NOT_FOLLOWED, located, rows, within_hours_of_grade
-from iectox.management.pathway import Pathway
+from iectox.i18n import N_
+from iectox.management.delays import doses_in_episodes
+from iectox.management.evidence import DOSE, Evidence, Verdicts, emit
+from iectox.management.findings import DEVIATION
+from iectox.management.outcomes import NOT_FOLLOWED, UNTREATED_TEXT, rows, within_hours_of_grade
 from iectox.management.verdicts import MET
+from iectox.rules import Rule
 from iectox.times import FAR_FUTURE, earliest, latest
 
 
-def icans_corticosteroids(timed: pd.DataFrame, pathway: Pathway) -> tuple[pd.DataFrame, list[Finding]]:
+def icans_corticosteroids(evidence: Evidence) -> Verdicts:
     """ICANS from grade 2 (setting): corticosteroids within N hours of reaching that grade (setting)."""
+    icans = evidence.pathway.icans
     return within_hours_of_grade(
-        timed,
+        evidence.episodes,
         "ICANS",
         "corticosteroid",
-        pathway["icans.corticosteroid_from_grade"],
-        pathway["icans.corticosteroid_within_h"],
-        "icans.corticosteroids",
+        icans.corticosteroid_from_grade.value,
+        icans.corticosteroid_within_h.value,
     )
 
 
@@ -58,28 +64,89 @@ def _concurrent_crs(timed: pd.DataFrame, icans: pd.DataFrame) -> pd.Series:
     return result
 
 
-def icans_without_crs(timed: pd.DataFrame, pathway: Pathway) -> tuple[pd.DataFrame, list[Finding]]:
-    """ICANS without concurrent CRS: corticosteroids, not tocilizumab (tocilizumab only if CRS is present)."""
-    rule = "icans.without_crs"
+EPISODE_TEXT = N_(
+    "ICANS without concurrent CRS treated with tocilizumab ({doses} dose(s)); the pathway gives "
+    "corticosteroids, tocilizumab only with CRS."
+)
+DOSE_TEXT = N_(
+    "Tocilizumab given for ICANS without concurrent CRS; the pathway treats ICANS alone with corticosteroids."
+)
+
+
+def given_for_icans_alone(doses: pd.DataFrame) -> pd.Series:
+    """Tocilizumab doses given for ICANS (by reason or timing) while no CRS can be under way."""
+    treating = doses["reason"].ne("prophylaxis").fillna(True)
+    no_crs = doses["crs_active"].eq(False).fillna(False)
+    for_icans = doses["reason"].eq("ICANS").fillna(False) | doses["icans_active"].eq(True).fillna(False)
+    return (treating & no_crs & for_icans).astype(bool)
+
+
+def icans_without_crs(evidence: Evidence) -> Verdicts:
+    """ICANS without concurrent CRS: corticosteroids, not tocilizumab (tocilizumab only if CRS is present).
+
+    One rule, checked twice over: each tocilizumab dose given for ICANS alone is a finding on that dose, and
+    an ICANS episode without CRS that received tocilizumab is a finding on the episode only when none of its
+    doses was already named, so that one event is reported once.
+    """
+    timed, doses = evidence.episodes, evidence.doses
     icans = timed[timed["syndrome"] == "ICANS"]
     concurrent = _concurrent_crs(timed, icans).reindex(icans["episode_id"]).to_numpy()
     eps = icans[pd.Series(concurrent, index=icans.index).eq(False).fillna(False).astype(bool)]
     toci = eps["tocilizumab_doses"].gt(0)
     outcome = pd.Series(np.where(toci, NOT_FOLLOWED, MET), index=eps.index, dtype="string")
+    alone = given_for_icans_alone(doses)
+    flagged = doses.loc[alone, ["administration_id", "infusion_id", "given_at", "given_at_time_known"]]
+    named = set(doses_in_episodes(eps, flagged)["episode_id"])
     findings = [
-        located(
-            finding(
-                DEVIATION,
-                rule,
-                "ICANS without concurrent CRS treated with tocilizumab ({doses} dose(s)); the pathway gives "
-                "corticosteroids, tocilizumab only with CRS.",
-                doses=int(row["tocilizumab_doses"]),
-            ),
-            row,
-        )
-        for _, row in eps[toci].iterrows()
+        *emit(doses, alone, DEVIATION, DOSE_TEXT, at=DOSE),
+        *emit(
+            eps,
+            toci & ~eps["episode_id"].isin(named),
+            DEVIATION,
+            EPISODE_TEXT,
+            doses=eps["tocilizumab_doses"],
+        ),
     ]
-    return rows(rule, eps, outcome, pd.Series(pd.NA, index=eps.index), pd.NA), findings
+    return Verdicts(findings, rows(eps, outcome, pd.Series(pd.NA, index=eps.index), pd.NA))
 
 
-__all__ = ["icans_corticosteroids", "icans_without_crs"]
+ICANS_CORTICOSTEROIDS = Rule(
+    id="icans.corticosteroids",
+    severity="deviation",
+    source=N_("clinical_rules.md, Management pathway: ICANS grade 2 -> dexamethasone 10 mg"),
+    message=UNTREATED_TEXT,
+    title=N_("ICANS grade >= {a}: corticosteroids within {b} h"),
+    columns=("episodes.grade", "episodes.first_grade2_at", "episodes.corticosteroid_first_at"),
+    settings=("icans.corticosteroid_from_grade", "icans.corticosteroid_within_h"),
+    evaluate=icans_corticosteroids,
+)
+ICANS_WITHOUT_CRS = Rule(
+    id="icans.without_crs",
+    severity="deviation",
+    source=N_(
+        "clinical_rules.md, Management pathway: ICANS without CRS -> corticosteroids; "
+        "tocilizumab only if CRS is also present"
+    ),
+    message=EPISODE_TEXT,
+    title=N_("ICANS without CRS: no tocilizumab"),
+    columns=(
+        "episodes.onset_at",
+        "episodes.resolved_at",
+        "episodes.tocilizumab_doses",
+        "doses.reason",
+        "doses.crs_active",
+        "doses.icans_active",
+    ),
+    settings=("icans.corticosteroid_from_grade",),
+    evaluate=icans_without_crs,
+)
+ICANS_RULES = (ICANS_CORTICOSTEROIDS, ICANS_WITHOUT_CRS)
+
+__all__ = [
+    "ICANS_CORTICOSTEROIDS",
+    "ICANS_RULES",
+    "ICANS_WITHOUT_CRS",
+    "given_for_icans_alone",
+    "icans_corticosteroids",
+    "icans_without_crs",
+]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iectox.management.findings import DEVIATION, INFO, Delay, Finding, finding
+from iectox.i18n import N_
+from iectox.management.evidence import Verdicts, emit
+from iectox.management.findings import DEVIATION, INFO, delays
 from iectox.management.verdicts import LATE, MET, UNDETERMINED, UNTREATED, against_target
 from iectox.times import calendar_days, delay_bounds, hours_between
 
@@ -32,25 +34,36 @@ COLUMNS = [
 DRUG_WORDS = {"tocilizumab": "tocilizumab", "corticosteroid": "corticosteroids"}
 
 
-def rows(
-    rule: str, eps: pd.DataFrame, outcome: pd.Series, delay_h: pd.Series, target_h: object
-) -> pd.DataFrame:
-    """The adherence rows of one rule: one per eligible episode, in the columns every rule shares."""
+def rows(eps: pd.DataFrame, outcome: pd.Series, delay_h: pd.Series, target_h: object) -> pd.DataFrame:
+    """The adherence rows of one rule: one per eligible episode, in the columns every rule shares.
+
+    `rule` is left blank here: the registry writes the id of the rule that returned them.
+    """
     base = eps[["episode_id", "infusion_id", "syndrome", "cohort", "quarter", "grade"]]
-    rows = base.assign(rule=rule, outcome=pd.Series(outcome, index=eps.index, dtype="string"))
+    rows = base.assign(rule="", outcome=pd.Series(outcome, index=eps.index, dtype="string"))
     target = pd.Series(target_h, index=eps.index, dtype="Float64")
     rows = rows.assign(delay_h=pd.Series(delay_h, index=eps.index, dtype="Float64"), target_h=target)
     return rows[COLUMNS]
 
 
-def located(found: Finding, row: pd.Series) -> Finding:
-    """The finding placed on the episode's infusion and episode."""
-    return found.at(infusion_id=row["infusion_id"], episode_id=row["episode_id"])
+UNTREATED_TEXT = N_(
+    "Grade {grade} {syndrome} without {drug}; the pathway gives {drug} from grade {from_grade}."
+)
+LATE_TEXT = N_("First dose of {drug} {delay} after {syndrome} reached grade {from_grade}; target {target} h.")
+UNTIMED_TEXT = N_("A dose of {drug} has no recorded time: the {target} h target cannot be checked.")
+HOUR_UNKNOWN_TEXT = N_(
+    "First dose of {drug} {delay} after {syndrome} reached grade {from_grade} (hour not recorded): "
+    "the {target} h target cannot be checked."
+)
+GRADE_UNOBSERVED_TEXT = N_(
+    "Time of grade {from_grade} not observed; first dose of {drug} {delay} after {syndrome} onset: "
+    "the {target} h target cannot be checked."
+)
 
 
 def within_hours_of_grade(
-    timed: pd.DataFrame, syndrome: str, family: str, from_grade: int, within_h: float, rule: str
-) -> tuple[pd.DataFrame, list[Finding]]:
+    timed: pd.DataFrame, syndrome: str, family: str, from_grade: int, within_h: float
+) -> Verdicts:
     """From grade `from_grade`, a first dose of `family` within `within_h` hours of reaching that grade."""
     eps = timed[(timed["syndrome"] == syndrome) & timed["grade"].ge(from_grade).fillna(False)]
     at, known = eps[f"{family}_first_at"], eps[f"{family}_first_at_time_known"]
@@ -64,43 +77,19 @@ def within_hours_of_grade(
     outcome = outcome.where(at.notna(), pd.Series(absent, index=eps.index, dtype="string"))
     hours = hours_between(clock, clock_known, at, known).where(graded)
     days = calendar_days(clock, at)
-    drug = DRUG_WORDS[family]
-    common = {"drug": drug, "syndrome": syndrome, "from_grade": from_grade, "target": float(within_h)}
-    findings = []
-    for i, row in eps.iterrows():
-        delay = Delay(hours.loc[i], days.loc[i])
-        if outcome.loc[i] == UNTREATED:
-            text = (
-                "Grade {grade} {syndrome} without {drug}; the pathway gives {drug} from grade {from_grade}."
-            )
-            found = finding(DEVIATION, rule, text, grade=int(row["grade"]), **common)
-        elif outcome.loc[i] == LATE:
-            text = (
-                "First dose of {drug} {delay} after {syndrome} reached grade {from_grade}; target {target} h."
-            )
-            found = finding(DEVIATION, rule, text, delay=delay, **common)
-        elif outcome.loc[i] != UNDETERMINED:
-            continue
-        elif pd.isna(at.loc[i]):
-            text = "A dose of {drug} has no recorded time: the {target} h target cannot be checked."
-            found = finding(INFO, rule, text, **common)
-        elif graded.loc[i]:
-            text = (
-                "First dose of {drug} {delay} after {syndrome} reached grade {from_grade} (hour not recorded): "
-                "the {target} h target cannot be checked."
-            )
-            found = finding(INFO, rule, text, delay=delay, **common)
-        else:
-            delay = Delay(
-                hours_between(eps["onset_at"], eps["onset_at_time_known"], at, known).loc[i], days.loc[i]
-            )
-            text = (
-                "Time of grade {from_grade} not observed; first dose of {drug} {delay} after {syndrome} onset: "
-                "the {target} h target cannot be checked."
-            )
-            found = finding(INFO, rule, text, delay=delay, **common)
-        findings.append(located(found, row))
-    return rows(rule, eps, outcome, hours, within_h), findings
+    from_onset = delays(hours_between(eps["onset_at"], eps["onset_at_time_known"], at, known), days)
+    delay = delays(hours, days)
+    common = {"drug": DRUG_WORDS[family], "syndrome": syndrome, "from_grade": from_grade}
+    common["target"] = float(within_h)
+    open_ = outcome == UNDETERMINED
+    findings = [
+        *emit(eps, outcome == UNTREATED, DEVIATION, UNTREATED_TEXT, grade=eps["grade"], **common),
+        *emit(eps, outcome == LATE, DEVIATION, LATE_TEXT, delay=delay, **common),
+        *emit(eps, open_ & at.isna(), INFO, UNTIMED_TEXT, **common),
+        *emit(eps, open_ & at.notna() & graded, INFO, HOUR_UNKNOWN_TEXT, delay=delay, **common),
+        *emit(eps, open_ & at.notna() & ~graded, INFO, GRADE_UNOBSERVED_TEXT, delay=from_onset, **common),
+    ]
+    return Verdicts(findings, rows(eps, outcome, hours, within_h))
 
 
-__all__ = ["COLUMNS", "DRUG_WORDS", "NOT_FOLLOWED", "OUTCOMES", "located", "rows", "within_hours_of_grade"]
+__all__ = ["COLUMNS", "DRUG_WORDS", "NOT_FOLLOWED", "OUTCOMES", "rows", "within_hours_of_grade"]

@@ -1,8 +1,12 @@
-"""The management pathway: every threshold the audit applies, each with its unit and its source, in TOML.
+"""The management pathway: every threshold the audit applies, typed, each with its unit and its source.
 
-The shipped default (`iectox/data/pathways/default.toml`) is also the schema: a user's pathway may only set
-keys the default has, with values of the same type, so that a misspelt key is an error instead of a silently
-ignored rule. Keys left out keep the default's value and source; the audit prints where each value came from.
+A pathway is frozen dataclasses, one per TOML section, whose fields are `Setting`s (a value with its unit,
+source and origin), so that code reads `pathway.crs.tocilizumab_within_h.value` and a misspelt name fails
+where it is written. The shipped default (`iectox/data/pathways/default.toml`) gives every value and source; a
+user's file may only set settings the dataclasses declare, with values of the declared type and range, so that
+a misspelt key or a grade of 7 is a `SpecError` naming the file, the key, the value and what is allowed,
+instead of a silently ignored rule. Keys left out keep the default's value and source; the audit prints where
+each value came from.
 
     [tocilizumab]
     min_interval_h = { value = 8, unit = "h", source = "Tocilizumab SmPC 4.2" }
@@ -10,35 +14,49 @@ ignored rule. Keys left out keep the default's value and source; the audit print
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from dataclasses import replace as replace_fields
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from iectox.errors import SpecError
+from iectox.schema import THERAPY
+from iectox.schema.vocabularies import GRADING_SCALE
 
 DEFAULT_RESOURCE = ("data", "pathways", "default.toml")
 NOT_STATED = "not stated"
 META_KEYS = ("name", "description")
+COHORT_SOURCES = ("setting", "therapy", "therapy_class", "indication", "centre")
+GRADES = (1, 2, 3, 4)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Setting:
+class Setting(Generic[T]):
     """One threshold: its value, unit, source (why this value) and origin (which file set it)."""
 
     key: str
-    value: Any
+    value: T
     source: str
     unit: str = ""
     origin: str = "default"
 
+    def shown(self) -> str:
+        """The value as a person reads it: a list or a range as its items joined by commas."""
+        if isinstance(self.value, tuple):
+            return ", ".join(str(v) for v in self.value)
+        return str(self.value)
+
     def as_dict(self) -> dict[str, Any]:
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
         return {
             "key": self.key,
-            "value": self.value,
+            "value": value,
             "unit": self.unit,
             "source": self.source,
             "origin": self.origin,
@@ -46,36 +64,141 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Allowed:
+    """What a setting accepts: a kind ('number', 'integer', 'text', 'texts', 'range'), bounds or choices."""
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    below: float | None = None  # strict upper bound (a tolerance is a fraction below 1)
+    choices: tuple[Any, ...] = ()
+
+    def describe(self) -> str:
+        if self.choices:
+            shown = ", ".join(repr(c) if isinstance(c, str) else str(c) for c in self.choices)
+            return f"{'a list of ' if self.kind == 'texts' else 'one of '}{shown}"
+        words = {
+            "number": "a number",
+            "integer": "a whole number",
+            "text": "text",
+            "range": "a range [low, high] of numbers",
+        }
+        text = words[self.kind]
+        if self.low is not None:
+            text += f" >= {self.low:g}"
+        if self.below is not None:
+            text += f" and < {self.below:g}"
+        return text
+
+
+def _limits(kind: str, **limits: Any) -> dict[str, Allowed]:
+    return {"allowed": Allowed(kind, **limits)}
+
+
+NON_NEGATIVE = {"kind": "number", "low": 0}
+FRACTION = {"kind": "number", "low": 0, "below": 1}
+
+
+@dataclass(frozen=True)
+class GradingSettings:
+    """Which grading scale the pathway's grade thresholds are on (other scales are never converted)."""
+
+    scale: Setting[str] = field(metadata=_limits("text", choices=tuple(t.code for t in GRADING_SCALE.terms)))
+
+
+@dataclass(frozen=True)
+class TocilizumabSettings:
+    """Tolerance around the label dose, spacing and counts of tocilizumab doses."""
+
+    dose_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
+    min_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    max_doses_in_window: Setting[int] = field(metadata=_limits("integer", low=1))
+    window_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    max_doses_per_episode: Setting[int] = field(metadata=_limits("integer", low=1))
+
+
+@dataclass(frozen=True)
+class CrsSettings:
+    """When CRS gets tocilizumab and corticosteroids."""
+
+    tocilizumab_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
+    tocilizumab_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    grade1_persistent_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    grade1_persistent_high_risk_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    high_risk_products: Setting[tuple[str, ...]] = field(
+        metadata=_limits("texts", choices=tuple(t.code for t in THERAPY.terms))
+    )
+    grade1_tocilizumab_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
+
+
+@dataclass(frozen=True)
+class IcansSettings:
+    """When ICANS gets corticosteroids."""
+
+    corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
+    corticosteroid_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+
+
+@dataclass(frozen=True)
+class CorticosteroidSettings:
+    """The regimens a corticosteroid course is recognised as, and how courses are cut."""
+
+    dexamethasone_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dexamethasone_interval_h: Setting[tuple[float, float]] = field(metadata=_limits("range", low=0))
+    methylprednisolone_mg_kg: Setting[tuple[float, float]] = field(metadata=_limits("range", low=0))
+    methylprednisolone_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    methylprednisolone_pulse_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dose_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
+    interval_tolerance_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    course_gap_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    """How KPIs are grouped and the seed study's own target."""
+
+    cohort_by: Setting[str] = field(metadata=_limits("text", choices=COHORT_SOURCES))
+    crs_onset_to_tocilizumab_target_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+
+
+@dataclass(frozen=True)
 class Pathway:
-    """A management pathway: `pathway["crs.tocilizumab_within_h"]` is a value, `.setting(key)` its provenance."""
+    """A management pathway: `pathway.crs.tocilizumab_within_h.value`, with its unit, source and origin."""
 
     name: str
     description: str
-    settings: Mapping[str, Setting] = field(default_factory=lambda: MappingProxyType({}))
+    grading: GradingSettings
+    tocilizumab: TocilizumabSettings
+    crs: CrsSettings
+    icans: IcansSettings
+    corticosteroids: CorticosteroidSettings
+    kpis: KpiSettings
     path: Path | None = None
 
-    def __getitem__(self, key: str) -> Any:
-        return self.settings[key].value
+    def __iter__(self) -> Iterator[Setting[Any]]:
+        for section in SECTIONS:
+            group = getattr(self, section)
+            yield from (getattr(group, f.name) for f in fields(group))
 
-    def __iter__(self) -> Iterator[Setting]:
-        return iter(self.settings.values())
-
-    def setting(self, key: str) -> Setting:
-        return self.settings[key]
-
-    def source(self, *keys: str) -> str:
-        """The sources of `keys`, each once, in order: what a finding cites."""
-        return "; ".join(dict.fromkeys(self.settings[k].source for k in keys))
+    def setting(self, key: str) -> Setting[Any]:
+        """The setting named 'section.name' (what a rule declares it reads)."""
+        section, _, name = key.partition(".")
+        if section not in SECTIONS or name not in _names(section):
+            raise KeyError(f"no pathway setting {key!r}")
+        return getattr(getattr(self, section), name)
 
     def replace(self, **values: Any) -> Pathway:
         """A copy with some values changed (keys with '__' for '.': `crs__tocilizumab_within_h=4`)."""
-        settings = dict(self.settings)
+        changed: dict[str, dict[str, Setting[Any]]] = {}
         for name, value in values.items():
             key = name.replace("__", ".")
-            old = settings[key]
-            _check_value(key, value, old.value, "replace()")
-            settings[key] = Setting(key, value, old.source, old.unit, "replace()")
-        return Pathway(self.name, self.description, MappingProxyType(settings), self.path)
+            old = self.setting(key)
+            section, _, short = key.partition(".")
+            new = Setting(key, _checked(key, value, "replace()"), old.source, old.unit, "replace()")
+            changed.setdefault(section, {})[short] = new
+        groups = {s: replace_fields(getattr(self, s), **c) for s, c in changed.items()}
+        return replace_fields(self, **groups)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,69 +209,115 @@ class Pathway:
         }
 
 
-def _same_type(value: Any, like: Any) -> bool:
-    if isinstance(like, bool) or isinstance(value, bool):
-        return isinstance(value, bool) and isinstance(like, bool)
-    if isinstance(like, int | float):
-        return isinstance(value, int | float)
-    if isinstance(like, list):
-        return isinstance(value, list) and (not like or all(_same_type(v, like[0]) for v in value))
-    return isinstance(value, type(like))
+SECTIONS: Mapping[str, type] = {
+    "grading": GradingSettings,
+    "tocilizumab": TocilizumabSettings,
+    "crs": CrsSettings,
+    "icans": IcansSettings,
+    "corticosteroids": CorticosteroidSettings,
+    "kpis": KpiSettings,
+}
 
 
-def _check_value(key: str, value: Any, like: Any, where: str) -> None:
-    if not _same_type(value, like):
-        raise SpecError(f"{where}: {key}: {value!r} should be like the default {like!r}")
-    numbers = value if isinstance(value, list) else [value]
-    if any(isinstance(v, int | float) and not isinstance(v, bool) and v < 0 for v in numbers):
-        raise SpecError(f"{where}: {key}: {value!r} must not be negative")
-    is_range = isinstance(like, list) and len(like) == 2 and all(isinstance(v, int | float) for v in like)
-    if is_range and (len(value) != 2 or value[0] > value[1]):
-        raise SpecError(f"{where}: {key}: {value!r} must be a range [low, high]")
-    if key.endswith("tolerance") and not value < 1:
-        raise SpecError(f"{where}: {key}: a tolerance is a fraction below 1, got {value!r}")
+def _names(section: str) -> list[str]:
+    return [f.name for f in fields(SECTIONS[section])]
+
+
+def _allowed(key: str) -> Allowed:
+    section, _, name = key.partition(".")
+    return next(f.metadata["allowed"] for f in fields(SECTIONS[section]) if f.name == name)
+
+
+def _unknown(where: str, what: str, given: str, known: list[str]) -> SpecError:
+    close = difflib.get_close_matches(given, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return SpecError(f"{where}: {what} {given!r} is unknown{hint}; allowed: {', '.join(known)}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _checked(key: str, value: Any, where: str) -> Any:
+    """`value` as the setting's type (lists as tuples), or a `SpecError` saying what is allowed."""
+    allowed = _allowed(key)
+    fail = SpecError(f"{where}: {key} = {value!r} is not allowed; allowed: {allowed.describe()}")
+    if allowed.kind == "text":
+        ok = isinstance(value, str)
+    elif allowed.kind == "texts":
+        ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    elif allowed.kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif allowed.kind == "range":
+        ok = isinstance(value, list | tuple) and len(value) == 2 and all(_is_number(v) for v in value)
+        ok = ok and value[0] <= value[1]
+    else:
+        ok = _is_number(value)
+    if not ok:
+        raise fail
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    if allowed.choices and any(v not in allowed.choices for v in items):
+        wrong = next(v for v in items if v not in allowed.choices)
+        names = [c for c in allowed.choices if isinstance(c, str)]
+        close = difflib.get_close_matches(wrong, names, n=1) if isinstance(wrong, str) else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SpecError(f"{where}: {key} = {value!r}: {wrong!r} is not allowed{hint}; {allowed.describe()}")
+    if allowed.low is not None and any(v < allowed.low for v in items):
+        raise fail
+    if allowed.below is not None and any(v >= allowed.below for v in items):
+        raise fail
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def _parse(data: Mapping[str, Any], where: str, defaults: Pathway | None) -> Pathway:
     meta = data.get("pathway", {})
-    unknown_meta = set(meta) - set(META_KEYS)
-    if unknown_meta:
-        raise SpecError(f"{where}: [pathway]: unknown key(s) {', '.join(sorted(unknown_meta))}")
-    settings: dict[str, Setting] = dict(defaults.settings) if defaults else {}
+    for name in meta:
+        if name not in META_KEYS:
+            raise _unknown(where, "[pathway] key", name, list(META_KEYS))
+    found: dict[str, dict[str, Setting[Any]]] = {s: {} for s in SECTIONS}
     for section, entries in data.items():
         if section == "pathway":
             continue
+        if section not in SECTIONS:
+            raise _unknown(where, "section", section, ["pathway", *SECTIONS])
         if not isinstance(entries, dict):
             raise SpecError(f"{where}: {section} should be a [section] of settings")
         for name, entry in entries.items():
             key = f"{section}.{name}"
-            if defaults is not None and key not in defaults.settings:
-                allowed = ", ".join(k for k in defaults.settings if k.startswith(section + ".")) or "none"
-                raise SpecError(f"{where}: {key} is not a pathway setting (in [{section}]: {allowed})")
+            if name not in _names(section):
+                raise _unknown(where, f"[{section}] setting", name, _names(section))
             raw = entry if isinstance(entry, dict) else {"value": entry}
             extra = set(raw) - {"value", "unit", "source"}
             if "value" not in raw or extra:
                 raise SpecError(f"{where}: {key} should be {{ value = ..., unit = ..., source = ... }}")
-            old = defaults.settings[key] if defaults else None
-            if old is not None:
-                _check_value(key, raw["value"], old.value, where)
-            settings[key] = Setting(
+            old = defaults.setting(key) if defaults else None
+            found[section][name] = Setting(
                 key,
-                raw["value"],
+                _checked(key, raw["value"], where),
                 str(raw.get("source", NOT_STATED)),
                 str(raw.get("unit", old.unit if old else "")),
                 "default" if defaults is None else where,
             )
+    groups = {}
+    for section, cls in SECTIONS.items():
+        values = {}
+        for name in _names(section):
+            if name in found[section]:
+                values[name] = found[section][name]
+            elif defaults is not None:
+                values[name] = defaults.setting(f"{section}.{name}")
+            else:
+                raise SpecError(f"{where}: {section}.{name} is missing")
+        groups[section] = cls(**values)
     name = str(meta.get("name", defaults.name if defaults else where))
     description = str(meta.get("description", "" if defaults is None else defaults.description))
-    return Pathway(name, description, MappingProxyType(settings))
+    return Pathway(name, description, **groups)
 
 
 def default_pathway() -> Pathway:
     """The pathway shipped with iectox (clinical_rules.md defaults), read from its TOML file."""
     text = resources.files("iectox").joinpath(*DEFAULT_RESOURCE).read_text(encoding="utf-8")
-    pathway = _parse(tomllib.loads(text), "default pathway", None)
-    return Pathway(pathway.name, pathway.description, pathway.settings, None)
+    return _parse(tomllib.loads(text), "default pathway", None)
 
 
 def load_pathway(path: str | Path) -> Pathway:
@@ -160,8 +329,19 @@ def load_pathway(path: str | Path) -> Pathway:
         raise SpecError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: not valid TOML: {exc}") from exc
-    pathway = _parse(data, str(path), default_pathway())
-    return Pathway(pathway.name, pathway.description, pathway.settings, path)
+    return replace_fields(_parse(data, str(path), default_pathway()), path=path)
 
 
-__all__ = ["Pathway", "Setting", "default_pathway", "load_pathway"]
+__all__ = [
+    "COHORT_SOURCES",
+    "CorticosteroidSettings",
+    "CrsSettings",
+    "GradingSettings",
+    "IcansSettings",
+    "KpiSettings",
+    "Pathway",
+    "Setting",
+    "TocilizumabSettings",
+    "default_pathway",
+    "load_pathway",
+]

@@ -1,160 +1,36 @@
 """Each tocilizumab dose checked against the label and the pathway: dose, cap, spacing, counts, indication.
 
-One function per rule, named after it, each returning a `Finding` or None (nothing to say). The label dose
+`tocilizumab_doses` computes, once, every dose with its weight, label dose, spacing and counts; each check is
+then one `Rule` whose `evaluate` selects with masks the doses it has something to say about. The label dose
 comes from `iectox.management.dosing` (never restated here); the tolerance around it, the spacing and the
 counts are pathway settings. A time known only to the day makes a spacing a range (see `times`): a rule is
-then broken only when every possible time breaks it, and undetermined otherwise.
+then broken only when every possible time breaks it, and undetermined otherwise. Tocilizumab given for ICANS
+alone is `icans_rules.ICANS_WITHOUT_CRS`, one rule with the episode check.
 """
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import pandas as pd
 
+from iectox.i18n import N_
 from iectox.management.delays import doses_in_episodes
 from iectox.management.dosing import TOCILIZUMAB_CRS_MAX_DOSE_MG, tocilizumab_dose_mg
-from iectox.management.findings import DEVIATION, INFO, WARNING, Finding, finding
+from iectox.management.evidence import DOSE, Evidence, Verdicts, emit
+from iectox.management.findings import DEVIATION, INFO, WARNING
+from iectox.management.icans_rules import given_for_icans_alone
 from iectox.management.pathway import Pathway
+from iectox.rules import Rule
 from iectox.times import delay_bounds
 
 EPSILON = 1e-9  # 616 mg against 560 mg +/-10 % is within, whatever binary floating point says
 
 
-def _na(value: object) -> bool:
-    """Missing in any of pandas' spellings (None, NaN, NA, NaT)."""
-    return value is None or bool(pd.isna(value))
-
-
-def tocilizumab_dose_check(
-    dose_mg: float | None, weight_kg: float | None, tolerance: float
-) -> Finding | None:
-    """The dose against the label dose at this weight, within +/- `tolerance` (a fraction)."""
-    if _na(dose_mg):
-        return finding(INFO, "tocilizumab.dose", "Tocilizumab dose not recorded: not checked.")
-    if _na(weight_kg):
-        return finding(
-            INFO,
-            "tocilizumab.dose",
-            "Body weight not recorded: the {dose} mg dose is not checked.",
-            dose=float(dose_mg),
-        )
-    label = tocilizumab_dose_mg(float(weight_kg))
-    if abs(dose_mg - label) <= tolerance * label * (1 + EPSILON):
-        return None
-    return finding(
-        DEVIATION,
-        "tocilizumab.dose",
-        "Tocilizumab {dose} mg is {percent}% of the label dose ({label} mg at {weight} kg); "
-        "tolerance +/-{tolerance}%.",
-        dose=float(dose_mg),
-        percent=round(100.0 * dose_mg / label, 1),
-        label=round(label, 1),
-        weight=float(weight_kg),
-        tolerance=round(100.0 * tolerance, 1),
-    )
-
-
-def tocilizumab_max_dose_check(dose_mg: float | None) -> Finding | None:
-    """No dose above the label's maximum per dose (800 mg), whatever the weight."""
-    if _na(dose_mg) or dose_mg <= TOCILIZUMAB_CRS_MAX_DOSE_MG * (1 + EPSILON):
-        return None
-    return finding(
-        DEVIATION,
-        "tocilizumab.max_dose",
-        "Tocilizumab {dose} mg is above the label maximum of {cap} mg per dose.",
-        dose=float(dose_mg),
-        cap=TOCILIZUMAB_CRS_MAX_DOSE_MG,
-    )
-
-
-def tocilizumab_interval_check(
-    low_h: float | None, high_h: float | None, min_interval_h: float
-) -> Finding | None:
-    """Doses no sooner than `min_interval_h` apart; `low_h`/`high_h` bound the hours since the previous dose."""
-    if _na(low_h):
-        return None
-    if high_h < min_interval_h:
-        text = "Tocilizumab repeated after {hours} h; the label requires at least {minimum} h between doses."
-        if low_h != high_h:
-            text = "Tocilizumab repeated less than {hours} h after the previous dose; the label requires {minimum} h."
-        return finding(
-            DEVIATION,
-            "tocilizumab.interval",
-            text,
-            hours=round(float(high_h), 1),
-            minimum=float(min_interval_h),
-        )
-    if low_h >= min_interval_h:
-        return None
-    return finding(
-        INFO,
-        "tocilizumab.interval",
-        "Time of day not recorded: the spacing from the previous dose (between {low} and {high} h) cannot be "
-        "checked against {minimum} h.",
-        low=round(max(float(low_h), 0.0), 1),
-        high=round(float(high_h), 1),
-        minimum=float(min_interval_h),
-    )
-
-
-def tocilizumab_doses_in_window_check(
-    certain: int, possible: int, max_doses: int, window_h: float
-) -> Finding | None:
-    """At most `max_doses` doses in any `window_h` hours, counting this dose and those before it."""
-    if certain > max_doses:
-        return finding(
-            DEVIATION,
-            "tocilizumab.doses_in_window",
-            "Dose {count} of tocilizumab within {window} h; the label allows at most {maximum}.",
-            count=certain,
-            window=float(window_h),
-            maximum=max_doses,
-        )
-    if possible > max_doses:
-        return finding(
-            INFO,
-            "tocilizumab.doses_in_window",
-            "Times of day not recorded: up to {count} doses may fall within {window} h (label: at most {maximum}).",
-            count=possible,
-            window=float(window_h),
-            maximum=max_doses,
-        )
-    return None
-
-
-def tocilizumab_doses_per_episode_check(dose_number: int | None, max_doses: int) -> Finding | None:
-    """At most `max_doses` doses for one CRS episode (labels: 4 in total)."""
-    if _na(dose_number) or dose_number <= max_doses:
-        return None
-    return finding(
-        DEVIATION,
-        "tocilizumab.doses_per_episode",
-        "Dose {number} of tocilizumab in this CRS episode; the label allows {maximum} in total.",
-        number=int(dose_number),
-        maximum=max_doses,
-    )
-
-
-def tocilizumab_indication_check(
-    reason: str | None, crs_active: bool | None, icans_active: bool | None
-) -> Finding | None:
-    """Tocilizumab treats CRS: given for ICANS without concurrent CRS it departs from the pathway."""
-    if reason == "prophylaxis" or crs_active is True or _na(crs_active):
-        return None
-    if reason == "ICANS" or icans_active is True:
-        return finding(
-            DEVIATION,
-            "tocilizumab.icans_without_crs",
-            "Tocilizumab given for ICANS without concurrent CRS; the pathway treats ICANS alone with "
-            "corticosteroids.",
-        )
-    return finding(
-        WARNING,
-        "tocilizumab.no_crs_episode",
-        "Tocilizumab recorded for {reason}, but no CRS episode covers this dose.",
-        reason=reason or "-",
-    )
+LABEL_DOSE_SOURCE = N_(
+    "Tocilizumab labels (RoActemra SmPC 4.2, Actemra USPI), CRS: 8 mg/kg from 30 kg, 12 mg/kg below 30 kg, "
+    "at most 800 mg per dose (iectox.management.dosing)"
+)
+DATA_SOURCE = N_("dataset contract (docs/data_dictionary.md)")
 
 
 def _active(
@@ -200,8 +76,8 @@ def _spacing(doses: pd.DataFrame, window_h: float) -> pd.DataFrame:
 
 def tocilizumab_doses(
     administrations: pd.DataFrame, infusions: pd.DataFrame, episodes: pd.DataFrame, pathway: Pathway
-) -> tuple[pd.DataFrame, list[Finding]]:
-    """Every tocilizumab dose with its checks, and the findings (located on dose, infusion and episode).
+) -> pd.DataFrame:
+    """Every tocilizumab dose with what its checks read: weight, label dose, CRS/ICANS under way, spacing.
 
     `episodes` is `episodes.audit_episodes(...)`; the infusions give the weight, and their `crs_status` keeps
     a CRS stated without a recorded episode from being read as "no CRS".
@@ -223,56 +99,230 @@ def tocilizumab_doses(
     doses["dose_number_in_episode"] = (
         doses["administration_id"].map(in_crs.set_index("administration_id")["number"]).astype("Int64")
     )
-    doses = doses.join(_spacing(doses, pathway["tocilizumab.window_h"]), on="administration_id")
-    label = doses["weight_kg"].map(lambda w: math.nan if _na(w) else tocilizumab_dose_mg(float(w)))
+    doses = doses.join(_spacing(doses, pathway.tocilizumab.window_h.value), on="administration_id")
+    weight = doses["weight_kg"]
+    label = pd.Series(
+        [np.nan if pd.isna(w) else tocilizumab_dose_mg(float(w)) for w in weight],
+        index=doses.index,
+        dtype="float64",
+    )
     doses["label_dose_mg"] = label
     doses["percent_of_label_dose"] = 100.0 * doses["dose_mg"] / label
-    findings: list[Finding] = []
-    for row in doses.itertuples(index=False):
-        checks = [
-            tocilizumab_dose_check(row.dose_mg, row.weight_kg, pathway["tocilizumab.dose_tolerance"]),
-            tocilizumab_max_dose_check(row.dose_mg),
-            tocilizumab_interval_check(
-                row.since_previous_low_h, row.since_previous_high_h, pathway["tocilizumab.min_interval_h"]
-            ),
-            tocilizumab_doses_in_window_check(
-                0 if _na(row.doses_in_window) else int(row.doses_in_window),
-                0 if _na(row.doses_in_window_possible) else int(row.doses_in_window_possible),
-                pathway["tocilizumab.max_doses_in_window"],
-                pathway["tocilizumab.window_h"],
-            ),
-            tocilizumab_doses_per_episode_check(
-                row.dose_number_in_episode, pathway["tocilizumab.max_doses_per_episode"]
-            ),
-            tocilizumab_indication_check(
-                row.reason,
-                None if _na(row.crs_active) else bool(row.crs_active),
-                None if _na(row.icans_active) else bool(row.icans_active),
+    return doses.reset_index(drop=True)
+
+
+NOT_RECORDED_TEXT = N_("Tocilizumab dose not recorded: not checked.")
+NO_WEIGHT_TEXT = N_("Body weight not recorded: the {dose} mg dose is not checked.")
+DOSE_TEXT = N_(
+    "Tocilizumab {dose} mg is {percent}% of the label dose ({label} mg at {weight} kg); tolerance +/-{tolerance}%."
+)
+
+
+def tocilizumab_dose(evidence: Evidence) -> Verdicts:
+    """The dose against the label dose at this weight, within +/- the pathway's tolerance (a fraction)."""
+    doses, tolerance = evidence.doses, evidence.pathway.tocilizumab.dose_tolerance.value
+    dose, weight, label = doses["dose_mg"].astype("float64"), doses["weight_kg"], doses["label_dose_mg"]
+    outside = (dose - label).abs() > tolerance * label * (1 + EPSILON)
+    return Verdicts(
+        [
+            *emit(doses, dose.isna(), INFO, NOT_RECORDED_TEXT, at=DOSE),
+            *emit(doses, dose.notna() & weight.isna(), INFO, NO_WEIGHT_TEXT, at=DOSE, dose=dose),
+            *emit(
+                doses,
+                dose.notna() & weight.notna() & outside,
+                DEVIATION,
+                DOSE_TEXT,
+                at=DOSE,
+                dose=dose,
+                percent=(100.0 * dose / label).round(1),
+                label=label.round(1),
+                weight=weight,
+                tolerance=round(100.0 * tolerance, 1),
             ),
         ]
-        if _na(row.given_at):
-            checks.append(
-                finding(
-                    INFO,
-                    "tocilizumab.interval",
-                    "Time of the dose not recorded: spacing and counts not checked.",
-                )
-            )
-        where = {
-            "infusion_id": row.infusion_id,
-            "episode_id": row.episode_id,
-            "administration_id": row.administration_id,
-        }
-        findings += [c.at(**where) for c in checks if c is not None]
-    return doses.reset_index(drop=True), findings
+    )
 
+
+MAX_DOSE_TEXT = N_("Tocilizumab {dose} mg is above the label maximum of {cap} mg per dose.")
+
+
+def tocilizumab_max_dose(evidence: Evidence) -> Verdicts:
+    """No dose above the label's maximum per dose (800 mg), whatever the weight."""
+    doses = evidence.doses
+    dose = doses["dose_mg"].astype("float64")
+    above = dose > TOCILIZUMAB_CRS_MAX_DOSE_MG * (1 + EPSILON)
+    return Verdicts(
+        emit(doses, above, DEVIATION, MAX_DOSE_TEXT, at=DOSE, dose=dose, cap=TOCILIZUMAB_CRS_MAX_DOSE_MG)
+    )
+
+
+TOO_SOON_TEXT = N_(
+    "Tocilizumab repeated after {hours} h; the label requires at least {minimum} h between doses."
+)
+TOO_SOON_RANGE_TEXT = N_(
+    "Tocilizumab repeated less than {hours} h after the previous dose; the label requires {minimum} h."
+)
+SPACING_OPEN_TEXT = N_(
+    "Time of day not recorded: the spacing from the previous dose (between {low} and {high} h) cannot be "
+    "checked against {minimum} h."
+)
+UNTIMED_TEXT = N_("Time of the dose not recorded: spacing and counts not checked.")
+
+
+def tocilizumab_interval(evidence: Evidence) -> Verdicts:
+    """Doses no sooner than the pathway's minimum interval apart (bounds when a time is known to the day)."""
+    doses, minimum = evidence.doses, evidence.pathway.tocilizumab.min_interval_h.value
+    low = doses["since_previous_low_h"].astype("Float64")
+    high = doses["since_previous_high_h"].astype("Float64")
+    spaced = low.notna()
+    soon = (spaced & high.lt(minimum)).fillna(False)
+    exact = low.eq(high).fillna(False)
+    unsure = (spaced & ~soon & low.lt(minimum)).fillna(False)
+    common = {"at": DOSE, "minimum": float(minimum)}
+    return Verdicts(
+        [
+            *emit(doses, soon & exact, DEVIATION, TOO_SOON_TEXT, hours=high.round(1), **common),
+            *emit(doses, soon & ~exact, DEVIATION, TOO_SOON_RANGE_TEXT, hours=high.round(1), **common),
+            *emit(
+                doses,
+                unsure,
+                INFO,
+                SPACING_OPEN_TEXT,
+                low=low.clip(lower=0.0).round(1),
+                high=high.round(1),
+                **common,
+            ),
+            *emit(doses, doses["given_at"].isna(), INFO, UNTIMED_TEXT, at=DOSE),
+        ]
+    )
+
+
+IN_WINDOW_TEXT = N_("Dose {count} of tocilizumab within {window} h; the label allows at most {maximum}.")
+IN_WINDOW_OPEN_TEXT = N_(
+    "Times of day not recorded: up to {count} doses may fall within {window} h (label: at most {maximum})."
+)
+
+
+def tocilizumab_doses_in_window(evidence: Evidence) -> Verdicts:
+    """At most N doses in any window of hours (both settings), counting each dose and those before it."""
+    doses, settings = evidence.doses, evidence.pathway.tocilizumab
+    maximum, window = settings.max_doses_in_window.value, float(settings.window_h.value)
+    certain = doses["doses_in_window"].astype("Int64").fillna(0)
+    possible = doses["doses_in_window_possible"].astype("Int64").fillna(0)
+    over = certain.gt(maximum)
+    common = {"at": DOSE, "window": window, "maximum": maximum}
+    return Verdicts(
+        [
+            *emit(doses, over, DEVIATION, IN_WINDOW_TEXT, count=certain, **common),
+            *emit(doses, ~over & possible.gt(maximum), INFO, IN_WINDOW_OPEN_TEXT, count=possible, **common),
+        ]
+    )
+
+
+PER_EPISODE_TEXT = N_(
+    "Dose {number} of tocilizumab in this CRS episode; the label allows {maximum} in total."
+)
+
+
+def tocilizumab_doses_per_episode(evidence: Evidence) -> Verdicts:
+    """At most N doses for one CRS episode (labels: 4 in total)."""
+    doses, maximum = evidence.doses, evidence.pathway.tocilizumab.max_doses_per_episode.value
+    number = doses["dose_number_in_episode"].astype("Int64")
+    return Verdicts(
+        emit(
+            doses,
+            number.gt(maximum).fillna(False),
+            DEVIATION,
+            PER_EPISODE_TEXT,
+            at=DOSE,
+            number=number,
+            maximum=maximum,
+        )
+    )
+
+
+NO_CRS_EPISODE_TEXT = N_("Tocilizumab recorded for {reason}, but no CRS episode covers this dose.")
+
+
+def tocilizumab_no_crs_episode(evidence: Evidence) -> Verdicts:
+    """Tocilizumab treats CRS: a treating dose no CRS episode covers, not given for ICANS, needs a look."""
+    doses = evidence.doses
+    treating = doses["reason"].ne("prophylaxis").fillna(True)
+    no_crs = doses["crs_active"].eq(False).fillna(False)
+    uncovered = treating & no_crs & ~given_for_icans_alone(doses)
+    reason = doses["reason"].astype("object").where(doses["reason"].notna() & doses["reason"].ne(""), "-")
+    return Verdicts(emit(doses, uncovered, WARNING, NO_CRS_EPISODE_TEXT, at=DOSE, reason=reason))
+
+
+TOCILIZUMAB_DOSE = Rule(
+    id="tocilizumab.dose",
+    severity="deviation",
+    source=LABEL_DOSE_SOURCE,
+    message=DOSE_TEXT,
+    columns=("administrations.dose_mg", "infusions.weight_kg"),
+    settings=("tocilizumab.dose_tolerance",),
+    evaluate=tocilizumab_dose,
+)
+TOCILIZUMAB_MAX_DOSE = Rule(
+    id="tocilizumab.max_dose",
+    severity="deviation",
+    source=LABEL_DOSE_SOURCE,
+    message=MAX_DOSE_TEXT,
+    columns=("administrations.dose_mg",),
+    evaluate=tocilizumab_max_dose,
+)
+TOCILIZUMAB_INTERVAL = Rule(
+    id="tocilizumab.interval",
+    severity="deviation",
+    source=N_("Tocilizumab labels (RoActemra SmPC 4.2, Actemra USPI, CRS): spacing between doses"),
+    message=TOO_SOON_TEXT,
+    columns=("administrations.given_at", "administrations.given_at_time_known"),
+    settings=("tocilizumab.min_interval_h",),
+    evaluate=tocilizumab_interval,
+)
+TOCILIZUMAB_DOSES_IN_WINDOW = Rule(
+    id="tocilizumab.doses_in_window",
+    severity="deviation",
+    source=N_("Tocilizumab labels (RoActemra SmPC, Actemra USPI, CRS): doses in a window"),
+    message=IN_WINDOW_TEXT,
+    columns=("administrations.given_at", "administrations.given_at_time_known"),
+    settings=("tocilizumab.max_doses_in_window", "tocilizumab.window_h"),
+    evaluate=tocilizumab_doses_in_window,
+)
+TOCILIZUMAB_DOSES_PER_EPISODE = Rule(
+    id="tocilizumab.doses_per_episode",
+    severity="deviation",
+    source=N_("CAR-T product labels: doses of tocilizumab per CRS episode"),
+    message=PER_EPISODE_TEXT,
+    columns=("administrations.given_at", "toxicity_episodes.onset_at", "toxicity_episodes.resolved_at"),
+    settings=("tocilizumab.max_doses_per_episode",),
+    evaluate=tocilizumab_doses_per_episode,
+)
+TOCILIZUMAB_NO_CRS_EPISODE = Rule(
+    id="tocilizumab.no_crs_episode",
+    severity="warning",
+    source=DATA_SOURCE,
+    message=NO_CRS_EPISODE_TEXT,
+    columns=("administrations.reason", "toxicity_episodes.onset_at", "infusions.crs_status"),
+    evaluate=tocilizumab_no_crs_episode,
+)
+TOCILIZUMAB_RULES = (
+    TOCILIZUMAB_DOSE,
+    TOCILIZUMAB_MAX_DOSE,
+    TOCILIZUMAB_INTERVAL,
+    TOCILIZUMAB_DOSES_IN_WINDOW,
+    TOCILIZUMAB_DOSES_PER_EPISODE,
+    TOCILIZUMAB_NO_CRS_EPISODE,
+)
 
 __all__ = [
-    "tocilizumab_dose_check",
+    "LABEL_DOSE_SOURCE",
+    "TOCILIZUMAB_DOSE",
+    "TOCILIZUMAB_DOSES_IN_WINDOW",
+    "TOCILIZUMAB_DOSES_PER_EPISODE",
+    "TOCILIZUMAB_INTERVAL",
+    "TOCILIZUMAB_MAX_DOSE",
+    "TOCILIZUMAB_NO_CRS_EPISODE",
+    "TOCILIZUMAB_RULES",
     "tocilizumab_doses",
-    "tocilizumab_doses_in_window_check",
-    "tocilizumab_doses_per_episode_check",
-    "tocilizumab_indication_check",
-    "tocilizumab_interval_check",
-    "tocilizumab_max_dose_check",
 ]

@@ -1,7 +1,9 @@
 """`write_audit(result, out)`: audit.html, audit.xlsx, audit.json and the two figures (PNG and SVG).
 
 The HTML page and the workbook are laid out from the same `Audit`, so they never disagree; audit.json keeps
-the findings, the KPIs and the pathway used (every value with its source) for scripts and later comparison.
+the findings, the KPIs, the rules judged (id, severity, source, whether a KPI follows it, in the registry's
+order) and the pathway used (every value with its unit, source and origin) for scripts and later comparison.
+KPI labels and their order come from the audit's rules, never from a list kept here.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from matplotlib.figure import Figure
 from iectox.i18n import LANGUAGES
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
-from iectox.management.kpis import HEADLINE, rule_label
+from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
 from iectox.render.audit_figures import delay_by_cohort, kpi_trend
 from iectox.render.audit_html import write_html
@@ -48,7 +50,7 @@ class AuditFiles:
 
 def default_cohort_labels(result: Audit) -> dict[str, str]:
     """Names of the cohorts from the contract's vocabulary (settings, products); codes otherwise."""
-    by = result.pathway["kpis.cohort_by"]
+    by = result.pathway.kpis.cohort_by.value
     vocabulary = {"setting": SETTING, "therapy": THERAPY}.get(by)
     return {t.code: t.label for t in vocabulary.terms} if vocabulary else {}
 
@@ -73,9 +75,11 @@ def audit_json(result: Audit, lang: str = "en") -> dict[str, Any]:
         "pathway": result.pathway.as_dict(),
         "graded_observations": result.graded,
         "counts": result.counts(),
-        "kpi_labels": {
-            r: rule_label(r, result.pathway, lang) for r in result.kpis_by_cohort["rule"].unique()
-        },
+        "kpi_labels": {r.id: result.label(r.id, lang) for r in result.kpi_rules()},
+        "rules": [
+            {"id": r.id, "severity": r.severity, "source": result.source(r.id), "kpi": bool(r.title)}
+            for r in result.rules.values()
+        ],
         "kpis_by_cohort": _records(result.kpis_by_cohort),
         "kpis_by_quarter": _records(result.kpis_by_quarter),
         "findings": _records(result.findings_table(lang)),
@@ -94,7 +98,9 @@ def audit_figures(
     result: Audit, cohort_labels: Mapping[str, str], lang: str = "en"
 ) -> list[tuple[str, str, Figure]]:
     """The audit's two figures as (name, caption, Figure): the delay by cohort, the headline KPI by quarter."""
-    trend = tr("{kpi}: by quarter of infusion", lang).format(kpi=rule_label(HEADLINE, result.pathway, lang))
+    trend = tr("{kpi}: by quarter of infusion", lang).format(
+        kpi=result.label(CRS_ONSET_TO_TOCILIZUMAB.id, lang)
+    )
     return [
         (
             "delay_by_cohort",

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from iectox.i18n import number, percent
-from iectox.management.kpis import HEADLINE, rule_label
+from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
 from iectox.render.figures import STYLE, colour_at
 
@@ -68,7 +68,7 @@ def delay_by_cohort(
     else:
         timings = audit_or_timings.timings
         target_h = (
-            audit_or_timings.pathway["kpis.crs_onset_to_tocilizumab_target_h"]
+            audit_or_timings.pathway.kpis.crs_onset_to_tocilizumab_target_h.value
             if target_h is None
             else target_h
         )
@@ -147,7 +147,7 @@ def kpi_trend(
     kpis: Audit | pd.DataFrame,
     cohort_labels: Mapping[str, str] | None = None,
     lang: str = "en",
-    rule: str = HEADLINE,
+    rule: str = CRS_ONSET_TO_TOCILIZUMAB.id,
 ) -> Figure:
     """Share within target (top) and median delay (bottom) per calendar quarter of infusion, a line per cohort.
 
@@ -155,7 +155,7 @@ def kpi_trend(
     tocilizumab). Each point is labelled with its n, so that a quarter of two episodes is read as such.
     """
     table = kpis if isinstance(kpis, pd.DataFrame) else kpis.kpis_by_quarter
-    name = rule if isinstance(kpis, pd.DataFrame) else rule_label(rule, kpis.pathway, lang)
+    name = rule if isinstance(kpis, pd.DataFrame) else kpis.label(rule, lang)
     rows = table[table["rule"] == rule]
     quarters = _quarter_range(rows["quarter"])
     x = {q: i for i, q in enumerate(quarters)}

@@ -14,7 +14,7 @@ import pandas as pd
 from iectox.i18n import number, percent
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
-from iectox.management.kpis import HEADLINE, rule_label
+from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
 from iectox.render.figures import OKABE_ITO, inline_svg
 from iectox.render.html import CSS, escape
@@ -69,7 +69,7 @@ def kpi_table(result: Audit, labels: Mapping[str, str], lang: str) -> str:
         rows = rows.sort_values("cohort", key=lambda s: s.map(order))
         for k, (_, row) in enumerate(rows.iterrows()):
             name = (
-                f'<td class="rule" rowspan="{len(rows)}">{escape(rule_label(rule, result.pathway, lang))}</td>'
+                f'<td class="rule" rowspan="{len(rows)}">{escape(result.label(rule, lang))}</td>'
                 if k == 0
                 else ""
             )
@@ -86,7 +86,7 @@ def kpi_table(result: Audit, labels: Mapping[str, str], lang: str) -> str:
 
 def quarter_table(result: Audit, labels: Mapping[str, str], lang: str) -> str:
     """The headline KPI per quarter of infusion, cohorts side by side, with the n of every cell."""
-    rows = result.kpis_by_quarter[result.kpis_by_quarter["rule"] == HEADLINE]
+    rows = result.kpis_by_quarter[result.kpis_by_quarter["rule"] == CRS_ONSET_TO_TOCILIZUMAB.id]
     cohorts = [c for c in _order(result.timings, labels) if c in set(rows["cohort"])]
     head = f"<th>{escape(tr('Quarter', lang))}</th>" + "".join(
         f'<th class="num">{escape(_label(c, labels, lang))}<small>{escape(tr("within target; median h", lang))}'
@@ -113,7 +113,6 @@ def rules_table(result: Audit, lang: str) -> str:
     counts = result.counts_by_rule()
     if counts.empty:
         return f"<p>{escape(tr('No finding.', lang))}</p>"
-    sources = {f.rule: f.source for f in result.findings}
     heads = ["Rule", *SEVERITY_COLOURS, "Source"]
     head = "".join(
         f'<th class="{"num" if 0 < i < 4 else ""}">{escape(tr(h, lang))}</th>' for i, h in enumerate(heads)
@@ -121,7 +120,7 @@ def rules_table(result: Audit, lang: str) -> str:
     body = "".join(
         f"<tr><td><code>{escape(row['rule'])}</code></td>"
         + "".join(f'<td class="num">{int(row[s])}</td>' for s in SEVERITY_COLOURS)
-        + f"<td><small>{escape(tr(sources[row['rule']], lang))}</small></td></tr>"
+        + f"<td><small>{escape(result.source(row['rule'], lang))}</small></td></tr>"
         for _, row in counts.iterrows()
     )
     return f'<table class="audit"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -153,7 +152,7 @@ def pathway_table(result: Audit, lang: str) -> str:
     heads = ["Setting", "Value", "Unit", "Source", "From"]
     head = "".join(f"<th>{escape(tr(h, lang))}</th>" for h in heads)
     body = "".join(
-        f"<tr><td><code>{escape(s.key)}</code></td><td>{escape(str(s.value))}</td><td>{escape(tr(s.unit, lang))}</td>"
+        f"<tr><td><code>{escape(s.key)}</code></td><td>{escape(s.shown())}</td><td>{escape(tr(s.unit, lang))}</td>"
         f"<td>{escape(tr(s.source, lang))}</td><td>{escape(s.origin)}</td></tr>"
         for s in result.pathway
     )
@@ -186,7 +185,7 @@ def render(result: Audit, figures: list[tuple[str, str, Path]], labels: Mapping[
     title = tr("Management pathway audit", lang)
     meta = tr("Pathway: {name}.", lang).format(name=tr(result.pathway.name, lang)) + " " + graded
     quarters = tr("{kpi}: by quarter of infusion", lang).format(
-        kpi=rule_label(HEADLINE, result.pathway, lang)
+        kpi=result.label(CRS_ONSET_TO_TOCILIZUMAB.id, lang)
     )
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">

@@ -1,7 +1,9 @@
 """audit.xlsx: the findings, the KPIs by cohort and by quarter, and the rows they come from, one sheet each.
 
-Every sheet is a filterable table of raw values (numbers as numbers, times as times), laid out like the study
-report's `analysis` sheet, so that a pharmacist can recount any KPI by filtering the `adherence` sheet.
+Every sheet is a filterable table of raw values, laid out like the study report's `analysis` sheet, so that
+a pharmacist can recount any KPI by filtering the `adherence` sheet: counts, shares and delays are numeric
+cells with a number format (a share is a fraction shown as a percentage), times are times. KPI labels and
+their order come from the audit's rules.
 """
 
 from __future__ import annotations
@@ -15,31 +17,60 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
-from iectox.management.kpis import rule_label
 from iectox.render.xlsx import analysis_sheet
 
 SEVERITY_FILLS = {"deviation": "FDF1EA", "warning": "FDF6E3", "info": "F5F7F9"}
 SEVERITY_FONTS = {"deviation": "D55E00", "warning": "B07800", "info": "5B6670"}
 
 
-def _times(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    """Date-times with their hour (the report's sheet shows days only)."""
+COUNT_FORMAT, SHARE_FORMAT, DECIMAL_FORMAT = "0", "0.0%", "0.0"
+
+
+def number_format(column: str, values: pd.Series) -> str | None:
+    """The cell format of a column: date-times with their hour, counts and days whole, shares as %, hours to 0.1."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return None if column == "infusion_date" else "yyyy-mm-dd hh:mm"
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return None
+    if column.startswith("share"):
+        return SHARE_FORMAT
+    if pd.api.types.is_integer_dtype(values) or column.startswith("calendar_days"):
+        return COUNT_FORMAT
+    return DECIMAL_FORMAT
+
+
+def _formats(sheet: Worksheet, frame: pd.DataFrame) -> None:
     for j, column in enumerate(frame.columns, 1):
-        if pd.api.types.is_datetime64_any_dtype(frame[column]) and column != "infusion_date":
+        fmt = number_format(str(column), frame[column])
+        if fmt is not None:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.number_format = "yyyy-mm-dd hh:mm"
+                cell.number_format = fmt
 
 
 def _sheet(book: Workbook, name: str, frame: pd.DataFrame) -> Worksheet:
     sheet = book.create_sheet(name)
     analysis_sheet(sheet, frame.reset_index(drop=True))
-    _times(sheet, frame)
+    _formats(sheet, frame)
     return sheet
 
 
 def _labelled(table: pd.DataFrame, result: Audit, lang: str) -> pd.DataFrame:
-    labels = table["rule"].map(lambda r: rule_label(r, result.pathway, lang))
-    return table.assign(rule_label=labels)[["rule", "rule_label", *table.columns[1:]]]
+    """The KPIs with each rule's label beside its id, and a single target as a number of hours."""
+    labels = table["rule"].map(lambda r: result.label(r, lang))
+    single = pd.to_numeric(table["target_h"], errors="coerce")
+    target = single.astype(object).where(
+        single.notna(), table["target_h"].where(table["target_h"] != "", None)
+    )
+    table = table.assign(rule_label=labels, target_h=target)
+    return table[["rule", "rule_label", *[c for c in table.columns if c not in ("rule", "rule_label")]]]
+
+
+def _pathway(result: Audit) -> pd.DataFrame:
+    """Every setting with its value (numbers as numbers, lists as text), unit, source and origin."""
+    rows = [
+        {**s.as_dict(), "value": s.shown() if isinstance(s.value, tuple) else s.value} for s in result.pathway
+    ]
+    return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "origin"])
 
 
 def workbook(result: Audit, lang: str = "en") -> Workbook:
@@ -60,8 +91,7 @@ def workbook(result: Audit, lang: str = "en") -> Workbook:
     _sheet(book, "corticosteroid_courses", result.corticosteroid_courses)
     _sheet(book, "corticosteroid_exposure", result.corticosteroid_exposure)
     _sheet(book, "episodes", result.episodes)
-    pathway = pd.DataFrame([s.as_dict() for s in result.pathway]).astype({"value": "string"})
-    _sheet(book, "pathway", pathway)
+    _sheet(book, "pathway", _pathway(result))
     return book
 
 

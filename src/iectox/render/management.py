@@ -18,7 +18,7 @@ import pandas as pd
 
 from iectox.i18n import number, percent
 from iectox.management.audit import Audit
-from iectox.management.kpis import HEADLINE, rule_label
+from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
 from iectox.render import audit as audit_outputs
 from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
@@ -72,7 +72,7 @@ def _share(row: pd.Series, lang: str) -> str:
 
 def headline(audit: Audit, labels: dict[str, str], lang: str) -> str:
     """Median [IQR] hours from CRS onset to the first tocilizumab in each cohort, with the n of each median."""
-    rows = audit.kpis_by_cohort[audit.kpis_by_cohort["rule"] == HEADLINE]
+    rows = audit.kpis_by_cohort[audit.kpis_by_cohort["rule"] == CRS_ONSET_TO_TOCILIZUMAB.id]
     if rows.empty:
         return tr("No infusion was treated with tocilizumab.", lang)
     parts = []
@@ -110,9 +110,7 @@ def kpi_table(audit: Audit, labels: dict[str, str], lang: str, number_: int | No
     columns = (Column(tr(heads[0], lang), "label"), *(Column(tr(h, lang), "stat") for h in heads[1:]))
     lines = []
     for rule, rows in audit.kpis_by_cohort.groupby("rule", sort=False):
-        lines.append(
-            Line.of_text((pretty(rule_label(rule, audit.pathway, lang)), "", "", "", ""), level=False)
-        )
+        lines.append(Line.of_text((pretty(audit.label(rule, lang)), "", "", "", ""), level=False))
         for key in _order(rows["cohort"], labels):
             row = rows[rows["cohort"] == key].iloc[0]
             cells = (str(int(row["n"])), str(int(row["met"])), _share(row, lang), _median(row, lang))
@@ -127,7 +125,7 @@ def kpi_table(audit: Audit, labels: dict[str, str], lang: str, number_: int | No
 def _named(frame: pd.DataFrame, audit: Audit, labels: dict[str, str], lang: str) -> pd.DataFrame:
     """The KPI table with the rule and the cohort named beside their codes; numbers stay numbers."""
     named = frame.copy()
-    named.insert(1, "kpi", named["rule"].map(lambda r: pretty(rule_label(r, audit.pathway, lang))))
+    named.insert(1, "kpi", named["rule"].map(lambda r: pretty(audit.label(r, lang))))
     named.insert(3, "cohort_label", named["cohort"].map(lambda c: _label(str(c), labels, lang)))
     return named
 

@@ -21,9 +21,9 @@ from iectox.synth.select import adjust_total, largest_remainder
 
 # The label limits the generator respects are the audit's, read from the default pathway (one place each).
 _PATHWAY = default_pathway()
-DOSE_TOLERANCE = float(_PATHWAY["tocilizumab.dose_tolerance"])  # each dose within it of the label dose
-MAX_INJECTIONS = int(_PATHWAY["tocilizumab.max_doses_per_episode"])
-MIN_INTERVAL_MIN = int(_PATHWAY["tocilizumab.min_interval_h"] * 60)
+DOSE_TOLERANCE = float(_PATHWAY.tocilizumab.dose_tolerance.value)  # each dose within it of the label dose
+MAX_INJECTIONS = int(_PATHWAY.tocilizumab.max_doses_per_episode.value)
+MIN_INTERVAL_MIN = int(_PATHWAY.tocilizumab.min_interval_h.value * 60)
 DAY_MIN = 24 * 60
 MIN_DELAY_MIN = 30
 DEXAMETHASONE_MG = 10.0
