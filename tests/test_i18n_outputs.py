@@ -47,36 +47,12 @@ preset = "gtsummary"
 id = "all"
 title = "Demographics"
 variables = [
-  { name = "sex" }, { name = "age", summary = "median" }, { name = "indication" }, { name = "therapy" },
+  { name = "sex" }, { name = "age", summary = "median_iqr" }, { name = "indication" }, { name = "therapy" },
   { name = "crs_grade" }, { name = "icans_grade" }, { name = "crs_any" }, { name = "tocilizumab" },
-  { name = "tocilizumab_dose_mg", summary = "median" }, { name = "crs_outcome" }, { name = "status" },
+  { name = "tocilizumab_dose_mg", summary = "median_iqr" }, { name = "crs_outcome" }, { name = "status" },
   { name = "corticosteroids" }, { name = "follow_up_days" },
 ]
 """
-# English still printed in French outputs by modules of other branches, by output; the test fails when one is
-# fixed (then remove it here) as when a new one appears.
-PENDING_ELSEWHERE: dict[str, set[str]] = {
-    # `iectox.management.findings.cite` joins the sources of a rule into one string ("; "), which the audit's
-    # rules table can only translate whole: each source is translated alone, the joined ones stay English
-    # until the audit renders the sources one by one (H3).
-    "audit": {
-        "ASCO guideline 2021 (Santomasso et al., J Clin Oncol 2021;39:3978): tocilizumab considered for grade 1 "
-        "CRS persisting > 3 days",
-        "clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg",
-        "clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg q6h to q24h by grade",
-        "clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4",
-        "clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h",
-        "clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 2 -> dexamethasone 10 mg",
-        "clinical_rules.md, Management pathway: CRS grade >= 2 -> tocilizumab (labels; ASCO 2021; NCCN)",
-        "clinical_rules.md, Management pathway: axi-cel, brexu-cel (CAR-T with the highest CRS and ICANS rates "
-        "in pivotal trials)",
-        "clinical_rules.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h); "
-        "unconfirmed",
-        "local target after grade 1 CRS passes the persistence threshold; iectox default, unconfirmed",
-        "local target, counted from the first observation at that grade (clinical_rules.md gives no delay); "
-        "iectox default, unconfirmed",
-    },
-}
 
 
 def _visible(page: str) -> str:
@@ -166,7 +142,7 @@ def _validate_output(folder: Path) -> str:
 
 @pytest.mark.parametrize("name", ["seed report", "bare report", "audit", "template", "validate"])
 def test_no_english_sentence_in_french_output(outputs, name):
-    assert english_left(outputs[name]) == PENDING_ELSEWHERE.get(name, set())
+    assert english_left(outputs[name]) == set()
 
 
 def test_french_outputs_show_the_words_users_read(outputs):

@@ -41,7 +41,7 @@ def footnote_text(note: Footnote, comparison: Comparison, fmt: Formatter) -> str
     if note.kind == "test":
         return f"{superscript(note.mark or 0)} {fmt.test(note.test or '')}"
     if note.kind == "adjustment":
-        return fmt.tr(ADJUSTMENT_NOTES[note.method or ""])
+        return fmt.tr(ADJUSTMENT_NOTES[str(note.method)])
     if note.kind == "excluded":
         return fmt.tr(EXCLUDED_NOTE).format(n=note.count, by=comparison.by)
     labels = [_label(comparison.result(name), fmt) for name in note.variables]
