@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from iectox.stats.tests import TESTS
 
 from iectox.errors import Issue
 from iectox.i18n import language, number, p_value, percent, tr
+from iectox.stats.methods import METHODS
 
 
 @pytest.mark.parametrize(
@@ -37,8 +37,8 @@ def test_numbers_in_french():
 
 def test_every_statistical_test_has_a_french_name():
     """Test names come from the statistics registry (id -> the name R prints); each needs its French."""
-    assert tr(TESTS["fisher_exact"], "fr") == "Test exact de Fisher"
-    assert [test for test, name in TESTS.items() if tr(name, "fr") == name] == []
+    assert tr(METHODS["fisher_exact"].name, "fr") == "Test exact de Fisher"
+    assert [m.id for m in METHODS.values() if tr(m.name, "fr") == m.name] == []
 
 
 def test_an_issue_prints_its_template_in_french_and_keeps_cell_values_as_typed():

@@ -327,7 +327,7 @@ UNMARKED = {
         N_("Missing"),
     ),
     "stats/compare.py": (N_("not tested: a single level or group has all the values"),),
-    "stats/tests/contingency.py": (N_("Chi-squared approximation may be incorrect"),),
+    "stats/methods/contingency.py": (N_("Chi-squared approximation may be incorrect"),),
     "sentences built from parts": (
         N_("a date (DD/MM/YYYY (day first) or YYYY-MM-DD with an optional HH:MM)"),
         N_("a date (DD/MM/YYYY (day first) or YYYY-MM-DD)"),
