@@ -19,7 +19,7 @@ from iectox.render.document import cohort_list, period_text
 from iectox.render.format import test_name
 from iectox.render.layout import pretty
 from iectox.schema import CONTRACT
-from iectox.stats.policy import TestPolicy
+from iectox.stats.policy import MethodPolicy
 from iectox.stats.table import VariableResult
 from iectox.study import StudyResult
 
@@ -101,8 +101,8 @@ def definitions_text(items: tuple[tuple[str, str, str], ...], lang: str) -> str:
     return tr("Definitions. ", lang) + " ".join(p if p.endswith(".") else p + "." for p in parts)
 
 
-def policy_text(policy: TestPolicy, lang: str) -> str:
-    """The test policy in words: `TestPolicy.describe()` in English, the same facts in French."""
+def policy_text(policy: MethodPolicy, lang: str) -> str:
+    """The test policy in words: `MethodPolicy.describe()` in English, the same facts in French."""
     if lang == "en":
         name, _, rest = policy.describe().partition(": ")
         return f"Test policy “{name}”: {rest}"

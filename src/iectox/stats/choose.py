@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from iectox.stats.methods import METHODS
-from iectox.stats.policy import TestPolicy
+from iectox.stats.policy import MethodPolicy
 
 RANK_METHODS = ("mann_whitney", "kruskal_wallis")  # the two-group test first, then its k-group form
 
@@ -20,7 +20,7 @@ def testable(table: np.ndarray) -> np.ndarray:
     return table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
 
 
-def choose_count_test(table: np.ndarray, policy: TestPolicy, forced: str | None = None) -> tuple[str, str]:
+def choose_count_test(table: np.ndarray, policy: MethodPolicy, forced: str | None = None) -> tuple[str, str]:
     """Pearson (with or without Yates) unless an expected count is too small for it: then Fisher's exact."""
     shape = f"{table.shape[0]} x {table.shape[1]} table"
     expected = expected_counts(table)
@@ -47,7 +47,9 @@ def choose_rank_test(k: int) -> str:
     return METHODS.first(RANK_METHODS, k).id
 
 
-def choose_sample_test(k: int, rank: bool, policy: TestPolicy, forced: str | None = None) -> tuple[str, str]:
+def choose_sample_test(
+    k: int, rank: bool, policy: MethodPolicy, forced: str | None = None
+) -> tuple[str, str]:
     if forced is not None:
         return forced, f"{METHODS[forced].name} as set for this variable"
     if rank:

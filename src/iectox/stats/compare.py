@@ -21,7 +21,7 @@ from iectox.stats.choose import choose_count_test, choose_rank_test, choose_samp
 from iectox.stats.footnotes import footnotes as table_footnotes
 from iectox.stats.footnotes import tests_used
 from iectox.stats.methods import METHODS, benjamini_hochberg, holm, pearson_chi2
-from iectox.stats.policy import TestPolicy
+from iectox.stats.policy import MethodPolicy
 from iectox.stats.policy import policy as as_policy
 from iectox.stats.summaries import Groups, make_groups
 from iectox.stats.table import Footnote, VariableResult, variable_record
@@ -37,7 +37,7 @@ class Comparison:
     by: str
     groups: Groups
     results: tuple[VariableResult, ...]
-    policy: TestPolicy
+    policy: MethodPolicy
     excluded: int = 0  # rows without a group
     show_overall: bool = False
     show_p: bool = False
@@ -45,7 +45,7 @@ class Comparison:
     q_method: str | None = None
     show_difference: bool = False
 
-    def add_p(self, test_policy: str | TestPolicy | None = None) -> Comparison:
+    def add_p(self, test_policy: str | MethodPolicy | None = None) -> Comparison:
         """A p-value per variable, by the policy's test (or the variable's own), with the reason recorded."""
         chosen = as_policy(test_policy) if test_policy is not None else self.policy
         results = tuple(_with_test(r, chosen, self.groups.k) for r in self.results)
@@ -111,7 +111,7 @@ def _missingness_warning(result: VariableResult) -> tuple[str, ...]:
     return ()
 
 
-def _with_test(result: VariableResult, chosen: TestPolicy, k: int) -> VariableResult:
+def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> VariableResult:
     """The variable's p-value by the registry's method: the one set for it, else the policy's choice."""
     forced = result.variable.test
     rank = result.kind == "continuous" and (result.variable.summary or chosen.summary) == "median_iqr"
@@ -139,7 +139,7 @@ def compare(
     frame: pd.DataFrame,
     by: str,
     variables: Sequence[str | Variable] | None = None,
-    test_policy: str | TestPolicy = "iectox",
+    test_policy: str | MethodPolicy = "iectox",
     group_order: Sequence[object] | None = None,
     group_labels: Mapping[object, str] | None = None,
 ) -> Comparison:

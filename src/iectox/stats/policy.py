@@ -14,7 +14,7 @@ from iectox.stats.variables import Summary
 
 
 @dataclass(frozen=True)
-class TestPolicy:
+class MethodPolicy:
     """The test policy of a comparison table.
 
     `categorical`: Pearson's chi-square without (`pearson_chi2`) or with (`yates_chi2`, 2x2 only, as R)
@@ -46,22 +46,22 @@ class TestPolicy:
             f"{'chi-square' if self.ordinal == 'chi2' else METHODS['mann_whitney'].name}."
         )
 
-    def with_(self, **changes: object) -> TestPolicy:
+    def with_(self, **changes: object) -> MethodPolicy:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-PRESETS: dict[str, TestPolicy] = {
-    "iectox": TestPolicy(),
-    "gtsummary": TestPolicy(name="gtsummary", summary="median_iqr", ordinal="chi2"),
-    "r_tableone": TestPolicy(
+PRESETS: dict[str, MethodPolicy] = {
+    "iectox": MethodPolicy(),
+    "gtsummary": MethodPolicy(name="gtsummary", summary="median_iqr", ordinal="chi2"),
+    "r_tableone": MethodPolicy(
         name="r_tableone", categorical="yates_chi2", fisher_below=None, continuous="student_t"
     ),
-    "py_tableone": TestPolicy(name="py_tableone", categorical="yates_chi2", fisher_below=None),
+    "py_tableone": MethodPolicy(name="py_tableone", categorical="yates_chi2", fisher_below=None),
 }
 
 
-def policy(name_or_policy: str | TestPolicy) -> TestPolicy:
-    if isinstance(name_or_policy, TestPolicy):
+def policy(name_or_policy: str | MethodPolicy) -> MethodPolicy:
+    if isinstance(name_or_policy, MethodPolicy):
         return name_or_policy
     try:
         return PRESETS[name_or_policy]

@@ -32,7 +32,7 @@ from iectox.errors import SpecError
 from iectox.i18n import LANGUAGES
 from iectox.management.pathway import Pathway, default_pathway, load_pathway
 from iectox.published import SummaryTable, read_summary_table, seed_table
-from iectox.stats.policy import PRESETS, TestPolicy
+from iectox.stats.policy import PRESETS, MethodPolicy
 from iectox.stats.variables import Kind as VariableKind
 from iectox.stats.variables import Summary, Variable
 from iectox.study.reading import choice, dataclass_fields, not_allowed, table, typed
@@ -87,7 +87,7 @@ class StudySpec:
     order: tuple[str, ...] | None
     labels: MappingProxyType
     analysis: AnalysisSettings
-    policy: TestPolicy
+    policy: MethodPolicy
     digits: int
     p_digits: int
     tables: tuple[TableSpec, ...]
@@ -247,13 +247,13 @@ def _cohorts(path: Path, raw: object) -> tuple[str, tuple[object, ...] | None, d
     return column.name, order, labels
 
 
-def _tests(path: Path, raw: object) -> tuple[TestPolicy, int, int]:
-    overridable = [f for f in TestPolicy.__dataclass_fields__ if f != "name"]
+def _tests(path: Path, raw: object) -> tuple[MethodPolicy, int, int]:
+    overridable = [f for f in MethodPolicy.__dataclass_fields__ if f != "name"]
     tests = table(path, "[tests]", raw, (*TEST_KEYS, *overridable))
     preset = choice(
         path, "[tests] preset", typed(path, "[tests] preset", tests.get("preset", "iectox"), str), PRESETS
     )
-    overrides = dataclass_fields(path, "[tests]", tests, TestPolicy, exclude=("name",))
+    overrides = dataclass_fields(path, "[tests]", tests, MethodPolicy, exclude=("name",))
     digits = typed(path, "[tests] digits", tests.get("digits", 1), int)
     p_digits = typed(path, "[tests] p_digits", tests.get("p_digits", 3), int)
     return PRESETS[preset].with_(**overrides), digits, p_digits
