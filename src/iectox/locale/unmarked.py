@@ -82,6 +82,19 @@ UNMARKED = {
         N_("Weight"),
     ),
     "analysis/derive.py": (N_("prophylaxis"),),
+    "analysis/overview.py": (
+        N_("Infusions"),
+        N_("Male sex"),
+        N_("Age, mean (SD)"),
+        N_("Weight kg, mean (SD)"),
+        N_("CRS, any grade"),
+        N_("CRS grade >= 3 (ASTCT)"),
+        N_("CRS status unknown"),
+        N_("ICANS, any grade"),
+        N_("ICANS grade >= 3 (ASTCT)"),
+        N_("Tocilizumab given"),
+        N_("Deaths during follow-up"),
+    ),
     "cli/audit.py": (
         N_("deviation"),
         N_("info"),
@@ -326,8 +339,6 @@ UNMARKED = {
         N_("Median [IQR]"),
         N_("Missing"),
     ),
-    "stats/compare.py": (N_("not tested: a single level or group has all the values"),),
-    "stats/methods/contingency.py": (N_("Chi-squared approximation may be incorrect"),),
     "sentences built from parts": (
         N_("a date (DD/MM/YYYY (day first) or YYYY-MM-DD with an optional HH:MM)"),
         N_("a date (DD/MM/YYYY (day first) or YYYY-MM-DD)"),
