@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from iectox.i18n import N_, tr
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
 from iectox.render.xlsx import analysis_sheet
@@ -24,6 +25,38 @@ SEVERITY_FONTS = {"deviation": "D55E00", "warning": "B07800", "info": "5B6670"}
 
 
 COUNT_FORMAT, SHARE_FORMAT, DECIMAL_FORMAT = "0", "0.0%", "0.0"
+
+# The headers of the summary sheets (findings, KPIs, pathway) in a language other than English, where a
+# column code is not a word of the reader's; English sheets, and the sheets of rows in every language, keep
+# the column codes a pharmacist filters on and the docs name.
+HEADERS = {
+    "severity": N_("Severity"),
+    "rule": N_("Rule"),
+    "rule_label": N_("KPI"),
+    "infusion_id": N_("Infusion"),
+    "cohort": N_("Cohort"),
+    "quarter": N_("Quarter"),
+    "episode_id": N_("Episode"),
+    "administration_id": N_("Dose"),
+    "finding": N_("Finding"),
+    "source": N_("Source"),
+    "n": N_("n"),
+    "met": N_("Met"),
+    "late": N_("Late"),
+    "untreated": N_("Untreated"),
+    "not_followed": N_("Other treatment"),
+    "undetermined": N_("Undetermined"),
+    "share_met": N_("Within target (%)"),
+    "n_delay": N_("Delays known (n)"),
+    "median_delay_h": N_("Median delay (h)"),
+    "q1_delay_h": N_("First quartile of the delay (h)"),
+    "q3_delay_h": N_("Third quartile of the delay (h)"),
+    "target_h": N_("Target (h)"),
+    "key": N_("Setting"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "origin": N_("From"),
+}
 
 
 def number_format(column: str, values: pd.Series) -> str | None:
@@ -47,10 +80,14 @@ def _formats(sheet: Worksheet, frame: pd.DataFrame) -> None:
                 cell.number_format = fmt
 
 
-def _sheet(book: Workbook, name: str, frame: pd.DataFrame) -> Worksheet:
+def _sheet(book: Workbook, name: str, frame: pd.DataFrame, lang: str | None = None) -> Worksheet:
+    """A filterable sheet of `frame`; with a `lang` other than English, its headers are words (`HEADERS`)."""
     sheet = book.create_sheet(name)
     analysis_sheet(sheet, frame.reset_index(drop=True))
     _formats(sheet, frame)
+    if lang not in (None, "en"):
+        for cell, column in zip(sheet[1], frame.columns, strict=True):
+            cell.value = tr(HEADERS.get(str(column), str(column)), lang)
     return sheet
 
 
@@ -65,10 +102,17 @@ def _labelled(table: pd.DataFrame, result: Audit, lang: str) -> pd.DataFrame:
     return table[["rule", "rule_label", *[c for c in table.columns if c not in ("rule", "rule_label")]]]
 
 
-def _pathway(result: Audit) -> pd.DataFrame:
-    """Every setting with its value (numbers as numbers, lists as text), unit, source and origin."""
+def _pathway(result: Audit, lang: str) -> pd.DataFrame:
+    """Every setting with its value (numbers as numbers, lists as text), unit, source (both in `lang`) and
+    origin."""
     rows = [
-        {**s.as_dict(), "value": s.shown() if isinstance(s.value, tuple) else s.value} for s in result.pathway
+        {
+            **s.as_dict(),
+            "value": s.shown() if isinstance(s.value, tuple) else s.value,
+            "unit": tr(s.unit, lang) if s.unit else s.unit,
+            "source": tr(s.source, lang),
+        }
+        for s in result.pathway
     ]
     return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "origin"])
 
@@ -78,20 +122,21 @@ def workbook(result: Audit, lang: str = "en") -> Workbook:
     book = Workbook()
     book.remove(book.active)
     findings = result.findings_table(lang)
-    sheet = _sheet(book, "findings", findings)
+    shown = findings.assign(severity=findings["severity"].map(lambda s: tr(s, lang)))
+    sheet = _sheet(book, "findings", shown, lang)
     for i, severity in enumerate(findings["severity"], 2):
         sheet.cell(i, 1).fill = PatternFill("solid", fgColor=SEVERITY_FILLS[severity])
         sheet.cell(i, 1).font = Font(bold=True, color=SEVERITY_FONTS[severity])
     sheet.column_dimensions["G"].width = 90
-    _sheet(book, "kpis_by_cohort", _labelled(result.kpis_by_cohort, result, lang))
-    _sheet(book, "kpis_by_quarter", _labelled(result.kpis_by_quarter, result, lang))
+    _sheet(book, "kpis_by_cohort", _labelled(result.kpis_by_cohort, result, lang), lang)
+    _sheet(book, "kpis_by_quarter", _labelled(result.kpis_by_quarter, result, lang), lang)
     _sheet(book, "timings", result.timings)
     _sheet(book, "adherence", result.adherence)
     _sheet(book, "tocilizumab_doses", result.tocilizumab)
     _sheet(book, "corticosteroid_courses", result.corticosteroid_courses)
     _sheet(book, "corticosteroid_exposure", result.corticosteroid_exposure)
     _sheet(book, "episodes", result.episodes)
-    _sheet(book, "pathway", _pathway(result))
+    _sheet(book, "pathway", _pathway(result, lang), lang)
     return book
 
 
