@@ -172,7 +172,10 @@ UNMARKED = {
         N_("prednisolone"),
     ),
     "management/delays.py": (N_("corticosteroid"),),
-    "management/pathway.py": (N_("Pathway"),),
+    "management/pathway.py": (
+        N_("Pathway"),
+        N_("default"),
+    ),
     "published/__init__.py": (N_("Variable"),),
     "published/consistency.py": (N_("median"),),
     "published/recheck.py": (N_("SD"),),
@@ -239,6 +242,7 @@ UNMARKED = {
         N_("ASTCT consensus 2019 (Lee et al., Biol Blood Marrow Transplant 2019;25:625-38)"),
     ),
     "schema/contract.py": (
+        N_("years"),
         N_("Age on the infusion day."),
         N_("Antipyretics, tocilizumab or corticosteroids already given (fever then no longer required)."),
         N_("Bedside observations that ASTCT grading is computed from (optional)."),

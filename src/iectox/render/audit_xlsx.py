@@ -15,48 +15,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from iectox.i18n import N_, tr
+from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
-from iectox.render.xlsx import analysis_sheet
+from iectox.render.xlsx import analysis_sheet, header_word
 
 SEVERITY_FILLS = {"deviation": "FDF1EA", "warning": "FDF6E3", "info": "F5F7F9"}
 SEVERITY_FONTS = {"deviation": "D55E00", "warning": "B07800", "info": "5B6670"}
 
 
 COUNT_FORMAT, SHARE_FORMAT, DECIMAL_FORMAT = "0", "0.0%", "0.0"
-
-# The headers of the summary sheets (findings, KPIs, pathway) in a language other than English, where a
-# column code is not a word of the reader's; English sheets, and the sheets of rows in every language, keep
-# the column codes a pharmacist filters on and the docs name.
-HEADERS = {
-    "severity": N_("Severity"),
-    "rule": N_("Rule"),
-    "rule_label": N_("KPI"),
-    "infusion_id": N_("Infusion"),
-    "cohort": N_("Cohort"),
-    "quarter": N_("Quarter"),
-    "episode_id": N_("Episode"),
-    "administration_id": N_("Dose"),
-    "finding": N_("Finding"),
-    "source": N_("Source"),
-    "n": N_("n"),
-    "met": N_("Met"),
-    "late": N_("Late"),
-    "untreated": N_("Untreated"),
-    "not_followed": N_("Other treatment"),
-    "undetermined": N_("Undetermined"),
-    "share_met": N_("Within target (%)"),
-    "n_delay": N_("Delays known (n)"),
-    "median_delay_h": N_("Median delay (h)"),
-    "q1_delay_h": N_("First quartile of the delay (h)"),
-    "q3_delay_h": N_("Third quartile of the delay (h)"),
-    "target_h": N_("Target (h)"),
-    "key": N_("Setting"),
-    "value": N_("Value"),
-    "unit": N_("Unit"),
-    "origin": N_("From"),
-}
 
 
 def number_format(column: str, values: pd.Series) -> str | None:
@@ -81,13 +49,13 @@ def _formats(sheet: Worksheet, frame: pd.DataFrame) -> None:
 
 
 def _sheet(book: Workbook, name: str, frame: pd.DataFrame, lang: str | None = None) -> Worksheet:
-    """A filterable sheet of `frame`; with a `lang` other than English, its headers are words (`HEADERS`)."""
+    """A filterable sheet of `frame`; with `lang`, its headers in that language (`header_word`)."""
     sheet = book.create_sheet(name)
     analysis_sheet(sheet, frame.reset_index(drop=True))
     _formats(sheet, frame)
-    if lang not in (None, "en"):
+    if lang is not None:
         for cell, column in zip(sheet[1], frame.columns, strict=True):
-            cell.value = tr(HEADERS.get(str(column), str(column)), lang)
+            cell.value = header_word(str(column), lang)
     return sheet
 
 
@@ -111,6 +79,7 @@ def _pathway(result: Audit, lang: str) -> pd.DataFrame:
             "value": s.shown() if isinstance(s.value, tuple) else s.value,
             "unit": tr(s.unit, lang) if s.unit else s.unit,
             "source": tr(s.source, lang),
+            "origin": tr(s.origin, lang),
         }
         for s in result.pathway
     ]
