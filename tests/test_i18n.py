@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from iectox.errors import Issue
 from iectox.i18n import language, number, p_value, percent, tr
+from iectox.message import Message, shown
+from iectox.stats.choose import choose_count_test
 from iectox.stats.methods import METHODS
+from iectox.stats.policy import policy
 
 
 @pytest.mark.parametrize(
@@ -65,3 +69,14 @@ def test_an_issue_prints_its_template_in_french_and_keeps_cell_values_as_typed()
     assert issue.where() == "registry.xlsx, sheet patients, row 3, column patient_id"
     plain = Issue("f.csv", None, None, None, None, "rule", "Grade 2")
     assert plain.text("fr") == "Grade 2" and plain.text("en") == "Grade 2"
+
+
+def test_a_message_is_its_english_and_shows_its_template_in_french():
+    test, reason = choose_count_test(np.array([[20, 25], [18, 30]]), policy("iectox"))
+    assert test == "pearson_chi2"
+    assert reason == "2 x 2 table, smallest expected count 18.39"
+    assert reason.text("fr") == "tableau 2 x 2, plus petit effectif théorique 18,39"
+    assert reason.record()["values"]["smallest"] == pytest.approx(45 * 38 / 93)
+    share = Message("{share:.1f}%", share=12.25)
+    assert (str(share), shown(share, "en")) == ("12.2%", "12.2%")
+    assert shown("Median [IQR]", "fr") == "Médiane [EIQ]"

@@ -170,10 +170,10 @@ def test_french_template_has_french_help_and_the_contract_headers(french):
     assert "Feuille « patients » : Une ligne par patient (pseudonymisé)." in first
     assert "Obligatoire." in first and "Type : texte." in first
     age = french["infusions"]["H1"].comment.text
-    assert "Unité : years." in age and "Valeurs admises : un nombre de 0 à 110." in age
+    assert "Unité : ans." in age and "Valeurs admises : un nombre de 0 à 110." in age
     validation, _ = _validations(french["infusions"])["H"]
     assert validation.errorTitle == "Valeur non admise"
-    assert "age_at_infusion (years): un nombre de 0 à 110." in validation.error
+    assert "age_at_infusion (ans): un nombre de 0 à 110." in validation.error
 
 
 def test_french_drop_downs_offer_french_labels(french):

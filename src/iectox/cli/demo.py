@@ -15,6 +15,7 @@ from iectox.cli.validate import print_issues
 from iectox.io import check_path, write_dataset
 from iectox.render import STAGES as REPORT_STAGES
 from iectox.render import write_report
+from iectox.render.format import Formatter
 from iectox.study import run_study, seed_study
 from iectox.synth import STAGES, calibrate
 from iectox.synth.generate import DEFAULT_SEED
@@ -65,12 +66,14 @@ def demo(
     print_overview(
         result.dataset,
         say("Seed study, synthetic cohort (n = {n})", lang, n=len(result.dataset["infusions"])),
+        lang,
     )
     print_findings(result, lang)
     print_calibration_summary(result, lang)
     demographics = study.tables[0][1]
-    tested = "; ".join(
-        f"{r.variable.display_label()} {r.p_value:.4f} ({r.test.method})"
+    fmt = Formatter(lang, p_digits=4)
+    tested = fmt.separator.join(
+        f"{fmt.tr(r.label)} {fmt.p_value(r.p_value)} ({fmt.test(r.test.test)})"
         for r in demographics.results
         if r.test
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.markup import escape
 from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -10,6 +12,7 @@ from iectox.analysis.overview import cohort_overview
 from iectox.cli.app import HELP_LANG, say
 from iectox.cli.console import console
 from iectox.dataset import Dataset
+from iectox.i18n import tr
 from iectox.synth import SynthResult
 
 
@@ -75,15 +78,23 @@ def print_calibration(result: SynthResult) -> None:
         console.print(f"  ({number}) {escape(reason)}")
 
 
-def print_overview(dataset: Dataset, title: str = "") -> None:
+def print_overview(dataset: Dataset, title: str = "", lang: str = HELP_LANG) -> None:
+    """The cohort's key figures per setting, labels and decimal marks in `lang`."""
     overview = cohort_overview(dataset)
-    table = Table(title=title or say("The cohort at a glance"))
+    table = Table(title=title or say("The cohort at a glance", lang))
     table.add_column("")
     for column in overview.columns:
-        table.add_column(str(column), justify="right")
+        table.add_column(tr(str(column), lang), justify="right")
     for label, row in overview.iterrows():
-        table.add_row(str(label), *(str(v) for v in row))
+        table.add_row(tr(str(label), lang), *(_figure(str(v), lang) for v in row))
     console.print(table)
+
+
+def _figure(text: str, lang: str) -> str:
+    """An overview figure ("27 (67.5%)", made by `cohort_overview` in English) with French decimal marks."""
+    if lang != "fr":
+        return text
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", text).replace("%", "\u00a0%")
 
 
 def print_calibration_summary(result: SynthResult, lang: str = HELP_LANG) -> None:

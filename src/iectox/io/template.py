@@ -165,7 +165,7 @@ def header_comment(column: Column, lang: str = "en") -> str:
 
     lines = [tr(column.description, lang), say("Type: {kind}.", kind=tr(KIND_WORDS[column.kind], lang))]
     if column.unit:
-        lines.append(say("Unit: {unit}.", unit=column.unit))
+        lines.append(say("Unit: {unit}.", unit=tr(column.unit, lang)))
     rule = allowed(column, lang)
     if rule:
         lines.append(say("Allowed: {rule}.", rule=rule))
@@ -297,7 +297,7 @@ def _number_validation(column: Column, lang: str) -> DataValidation:
         validation = DataValidation(type=kind, operator="lessThanOrEqual", formula1=high)
     else:
         validation = DataValidation(type=kind, operator="between", formula1="-1E+300", formula2="1E+300")
-    unit = f" ({column.unit})" if column.unit else ""
+    unit = f" ({tr(column.unit, lang)})" if column.unit else ""
     return _checked(validation, column, f"{column.name}{unit}: {_range(column, lang)}.", lang)
 
 

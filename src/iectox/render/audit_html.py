@@ -153,7 +153,7 @@ def pathway_table(result: Audit, lang: str) -> str:
     head = "".join(f"<th>{escape(tr(h, lang))}</th>" for h in heads)
     body = "".join(
         f"<tr><td><code>{escape(s.key)}</code></td><td>{escape(s.shown())}</td><td>{escape(tr(s.unit, lang))}</td>"
-        f"<td>{escape(tr(s.source, lang))}</td><td>{escape(s.origin)}</td></tr>"
+        f"<td>{escape(tr(s.source, lang))}</td><td>{escape(tr(s.origin, lang))}</td></tr>"
         for s in result.pathway
     )
     return f'<table class="audit"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

@@ -15,9 +15,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
-from iectox.render.xlsx import analysis_sheet
+from iectox.render.xlsx import analysis_sheet, header_word
 
 SEVERITY_FILLS = {"deviation": "FDF1EA", "warning": "FDF6E3", "info": "F5F7F9"}
 SEVERITY_FONTS = {"deviation": "D55E00", "warning": "B07800", "info": "5B6670"}
@@ -47,10 +48,14 @@ def _formats(sheet: Worksheet, frame: pd.DataFrame) -> None:
                 cell.number_format = fmt
 
 
-def _sheet(book: Workbook, name: str, frame: pd.DataFrame) -> Worksheet:
+def _sheet(book: Workbook, name: str, frame: pd.DataFrame, lang: str | None = None) -> Worksheet:
+    """A filterable sheet of `frame`; with `lang`, its headers in that language (`header_word`)."""
     sheet = book.create_sheet(name)
     analysis_sheet(sheet, frame.reset_index(drop=True))
     _formats(sheet, frame)
+    if lang is not None:
+        for cell, column in zip(sheet[1], frame.columns, strict=True):
+            cell.value = header_word(str(column), lang)
     return sheet
 
 
@@ -65,10 +70,18 @@ def _labelled(table: pd.DataFrame, result: Audit, lang: str) -> pd.DataFrame:
     return table[["rule", "rule_label", *[c for c in table.columns if c not in ("rule", "rule_label")]]]
 
 
-def _pathway(result: Audit) -> pd.DataFrame:
-    """Every setting with its value (numbers as numbers, lists as text), unit, source and origin."""
+def _pathway(result: Audit, lang: str) -> pd.DataFrame:
+    """Every setting with its value (numbers as numbers, lists as text), unit, source (both in `lang`) and
+    origin."""
     rows = [
-        {**s.as_dict(), "value": s.shown() if isinstance(s.value, tuple) else s.value} for s in result.pathway
+        {
+            **s.as_dict(),
+            "value": s.shown() if isinstance(s.value, tuple) else s.value,
+            "unit": tr(s.unit, lang) if s.unit else s.unit,
+            "source": tr(s.source, lang),
+            "origin": tr(s.origin, lang),
+        }
+        for s in result.pathway
     ]
     return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "origin"])
 
@@ -78,20 +91,21 @@ def workbook(result: Audit, lang: str = "en") -> Workbook:
     book = Workbook()
     book.remove(book.active)
     findings = result.findings_table(lang)
-    sheet = _sheet(book, "findings", findings)
+    shown = findings.assign(severity=findings["severity"].map(lambda s: tr(s, lang)))
+    sheet = _sheet(book, "findings", shown, lang)
     for i, severity in enumerate(findings["severity"], 2):
         sheet.cell(i, 1).fill = PatternFill("solid", fgColor=SEVERITY_FILLS[severity])
         sheet.cell(i, 1).font = Font(bold=True, color=SEVERITY_FONTS[severity])
     sheet.column_dimensions["G"].width = 90
-    _sheet(book, "kpis_by_cohort", _labelled(result.kpis_by_cohort, result, lang))
-    _sheet(book, "kpis_by_quarter", _labelled(result.kpis_by_quarter, result, lang))
+    _sheet(book, "kpis_by_cohort", _labelled(result.kpis_by_cohort, result, lang), lang)
+    _sheet(book, "kpis_by_quarter", _labelled(result.kpis_by_quarter, result, lang), lang)
     _sheet(book, "timings", result.timings)
     _sheet(book, "adherence", result.adherence)
     _sheet(book, "tocilizumab_doses", result.tocilizumab)
     _sheet(book, "corticosteroid_courses", result.corticosteroid_courses)
     _sheet(book, "corticosteroid_exposure", result.corticosteroid_exposure)
     _sheet(book, "episodes", result.episodes)
-    _sheet(book, "pathway", _pathway(result))
+    _sheet(book, "pathway", _pathway(result, lang), lang)
     return book
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from iectox.analysis import BY_NAME
 from iectox.i18n import N_
+from iectox.message import shown
 from iectox.render.figures import colour_at
 from iectox.render.format import Formatter, superscript
 from iectox.render.layout import Column, Line, Table, Value, pretty
@@ -49,7 +50,7 @@ def footnote_text(note: Footnote, comparison: Comparison, fmt: Formatter) -> str
         among = fmt.tr(BY_NAME[note.among].label if note.among in BY_NAME else str(note.among))
         counts = fmt.separator.join(str(n) for n in note.sizes)
         return fmt.tr(SUBPOPULATION_NOTE).format(names=", ".join(labels), among=among.lower(), counts=counts)
-    return f"{labels[0]}: {fmt.tr(note.message or '')}"  # untested, warning
+    return f"{labels[0]}: {shown(note.message or '', fmt.lang)}"  # untested, warning
 
 
 def footnotes(comparison: Comparison, fmt: Formatter | None = None) -> list[str]:

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from iectox.i18n import tr
+from iectox.i18n import N_, tr
 from iectox.io.atomic import atomic_file
 from iectox.render.document import Document
 from iectox.render.layout import Table, Value
@@ -30,6 +30,46 @@ RULE = Side(style="medium", color="1D232A")
 THIN = Side(style="thin", color="1D232A")
 HAIR = Side(style="hair", color="BFC5CA")
 GREEN, RED, GREY = "009E73", "D55E00", "5B6670"
+
+
+# The headers of summary sheets (the audit's findings, KPIs and pathway; the report's management KPIs) in a
+# language other than English, where a column code is not a word of the reader's. English keeps the codes,
+# and so do the sheets of rows in every language: the names a pharmacist filters on and the docs give.
+HEADERS = {
+    "severity": N_("Severity"),
+    "rule": N_("Rule"),
+    "rule_label": N_("KPI"),
+    "kpi": N_("KPI"),
+    "cohort_label": N_("Cohort name"),
+    "infusion_id": N_("Infusion"),
+    "cohort": N_("Cohort"),
+    "quarter": N_("Quarter"),
+    "episode_id": N_("Episode"),
+    "administration_id": N_("Dose"),
+    "finding": N_("Finding"),
+    "source": N_("Source"),
+    "n": N_("n"),
+    "met": N_("Met"),
+    "late": N_("Late"),
+    "untreated": N_("Untreated"),
+    "not_followed": N_("Other treatment"),
+    "undetermined": N_("Undetermined"),
+    "share_met": N_("Within target (%)"),
+    "n_delay": N_("Delays known (n)"),
+    "median_delay_h": N_("Median delay (h)"),
+    "q1_delay_h": N_("First quartile of the delay (h)"),
+    "q3_delay_h": N_("Third quartile of the delay (h)"),
+    "target_h": N_("Target (h)"),
+    "key": N_("Setting"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "origin": N_("From"),
+}
+
+
+def header_word(column: str, lang: str) -> str:
+    """A summary sheet's header: the column code in English, its word (`HEADERS`) in another language."""
+    return column if lang == "en" else tr(HEADERS.get(column, column), lang)
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -190,11 +230,11 @@ def checks_sheet(sheet: Worksheet, document: Document) -> None:
     sheet.freeze_panes = "A5"
 
 
-def _frame_block(sheet: Worksheet, top: int, title: str, frame: pd.DataFrame) -> int:
+def _frame_block(sheet: Worksheet, top: int, title: str, frame: pd.DataFrame, lang: str) -> int:
     """`frame` under a bold title from row `top`, numbers as numbers; returns the next free row."""
     sheet.cell(top, 1, title).font = BOLD
     for j, name in enumerate(frame.columns, 1):
-        cell = sheet.cell(top + 1, j, str(name))
+        cell = sheet.cell(top + 1, j, header_word(str(name), lang))
         cell.font, cell.fill, cell.border = BOLD, HEAD_FILL, Border(top=RULE, bottom=THIN)
     values = frame.astype(object).where(frame.notna(), None)
     for i, row in enumerate(values.itertuples(index=False), top + 2):
@@ -217,8 +257,8 @@ def management_sheet(sheet: Worksheet, document: Document) -> None:
     for k, note in enumerate(management.table.footnotes, 4):
         sheet.cell(k, 1, note).font = NOTE
     row = 5 + len(management.table.footnotes)
-    row = _frame_block(sheet, row, tr("KPIs by cohort", lang), management.by_cohort)
-    _frame_block(sheet, row, tr("KPIs by cohort and quarter of infusion", lang), management.by_quarter)
+    row = _frame_block(sheet, row, tr("KPIs by cohort", lang), management.by_cohort, lang)
+    _frame_block(sheet, row, tr("KPIs by cohort and quarter of infusion", lang), management.by_quarter, lang)
     widths = {"rule": 30, "kpi": 48, "cohort": 18, "cohort_label": 28, "quarter": 10}
     _widths(sheet, [widths.get(str(c), 12) for c in management.by_quarter.columns])
 

@@ -1,9 +1,12 @@
-"""Choosing the method of one variable, with the reason written down; the registry runs it."""
+"""Choosing the method of one variable, with the reason written down (a `Message`, translated where it is
+shown); the registry runs it."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from iectox.i18n import N_
+from iectox.message import Message
 from iectox.stats.methods import METHODS
 from iectox.stats.policy import MethodPolicy
 
@@ -20,26 +23,43 @@ def testable(table: np.ndarray) -> np.ndarray:
     return table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
 
 
-def choose_count_test(table: np.ndarray, policy: MethodPolicy, forced: str | None = None) -> tuple[str, str]:
+def choose_count_test(
+    table: np.ndarray, policy: MethodPolicy, forced: str | None = None
+) -> tuple[str, Message]:
     """Pearson (with or without Yates) unless an expected count is too small for it: then Fisher's exact."""
-    shape = f"{table.shape[0]} x {table.shape[1]} table"
+    shape = Message(N_("{rows} x {columns} table"), rows=table.shape[0], columns=table.shape[1])
     expected = expected_counts(table)
     smallest = float(expected.min()) if expected.size else 0.0
     small = int((expected < (policy.fisher_below or 0)).sum())
     if forced is not None:
-        return forced, f"{METHODS[forced].name} as set for this variable ({shape})"
+        return forced, Message(
+            N_("{method_text} as set for this variable ({shape})"),
+            method_text=METHODS[forced].name,
+            shape=shape,
+        )
     if policy.fisher_below is not None and small:
-        return "fisher_exact", (
-            f"{small} of {expected.size} expected counts below {policy.fisher_below:g} "
-            f"(smallest {smallest:.2f}) in the {shape}"
+        return "fisher_exact", Message(
+            N_("{small} of {size} expected counts below {below:g} (smallest {smallest:.2f}) in the {shape}"),
+            small=small,
+            size=int(expected.size),
+            below=float(policy.fisher_below),
+            smallest=smallest,
+            shape=shape,
         )
     if policy.categorical == "yates_chi2" and METHODS["yates_chi2"].accepts(*table.shape):
-        return (
-            "yates_chi2",
-            f"2 x 2 table, continuity correction by policy; smallest expected count {smallest:.2f}",
+        return "yates_chi2", Message(
+            N_("2 x 2 table, continuity correction by policy; smallest expected count {smallest:.2f}"),
+            smallest=smallest,
         )
-    correction = "" if policy.categorical == "pearson_chi2" else "; Yates applies to 2 x 2 tables only"
-    return "pearson_chi2", f"{shape}, smallest expected count {smallest:.2f}{correction}"
+    if policy.categorical == "pearson_chi2":
+        return "pearson_chi2", Message(
+            N_("{shape}, smallest expected count {smallest:.2f}"), shape=shape, smallest=smallest
+        )
+    return "pearson_chi2", Message(
+        N_("{shape}, smallest expected count {smallest:.2f}; Yates applies to 2 x 2 tables only"),
+        shape=shape,
+        smallest=smallest,
+    )
 
 
 def choose_rank_test(k: int) -> str:
@@ -49,16 +69,17 @@ def choose_rank_test(k: int) -> str:
 
 def choose_sample_test(
     k: int, rank: bool, policy: MethodPolicy, forced: str | None = None
-) -> tuple[str, str]:
+) -> tuple[str, Message]:
     if forced is not None:
-        return forced, f"{METHODS[forced].name} as set for this variable"
+        return forced, Message(N_("{method_text} as set for this variable"), method_text=METHODS[forced].name)
     if rank:
         test = choose_rank_test(k)
-        return test, ("two groups" if k == 2 else f"{k} groups") + ", summarised by median [IQR]"
+        if k == 2:
+            return test, Message(N_("two groups, summarised by median [IQR]"))
+        return test, Message(N_("{k} groups, summarised by median [IQR]"), k=k)
     test = METHODS.first((policy.continuous, "anova"), k).id
     if test == policy.continuous:
-        variances = (
-            "unequal variances allowed" if policy.continuous == "welch_t" else "equal variances assumed"
-        )
-        return test, f"two groups, summarised by mean (SD); {variances}"
-    return test, f"{k} groups, summarised by mean (SD)"
+        if policy.continuous == "welch_t":
+            return test, Message(N_("two groups, summarised by mean (SD); unequal variances allowed"))
+        return test, Message(N_("two groups, summarised by mean (SD); equal variances assumed"))
+    return test, Message(N_("{k} groups, summarised by mean (SD)"), k=k)

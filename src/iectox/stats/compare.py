@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from iectox.i18n import N_
+from iectox.message import Message
 from iectox.stats import build, effects
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
 from iectox.stats.footnotes import footnotes as table_footnotes
@@ -106,8 +108,15 @@ def _missingness_warning(result: VariableResult) -> tuple[str, ...]:
         return ()
     test = pearson_chi2(np.vstack([missing, present]))
     if test.p_value < MISSINGNESS_ALPHA:
-        shares = ", ".join(f"{100 * m / (m + n):.1f}%" for m, n in zip(missing, present, strict=True))
-        return (f"missing values differ between groups ({shares}; chi-square p = {test.p_value:.3g})",)
+        shares = [
+            Message(N_("{share:.1f}%"), share=float(100 * m / (m + n)))
+            for m, n in zip(missing, present, strict=True)
+        ]
+        listed = Message(
+            ", ".join(f"{{s{i}}}" for i in range(len(shares))), **{f"s{i}": s for i, s in enumerate(shares)}
+        )
+        message = N_("missing values differ between groups ({shares}; chi-square p = {p:.3g})")
+        return (Message(message, shares=listed, p=float(test.p_value)),)
     return ()
 
 
@@ -123,14 +132,16 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> Variable
         ):
             table = testable(result.counts)
             if table.shape[0] < 2 or table.shape[1] < 2:
-                return replace(result, reason="not tested: a single level or group has all the values")
+                return replace(
+                    result, reason=Message(N_("not tested: a single level or group has all the values"))
+                )
             test_id, reason = choose_count_test(table, chosen, forced)
             test = METHODS[test_id].run(table)
         else:
             test_id, reason = choose_sample_test(k, rank, chosen, forced)
             test = METHODS[test_id].run(result.samples)
     except ValueError as exc:
-        return replace(result, reason=f"not tested: {exc}")
+        return replace(result, reason=Message(N_("not tested: {why_text}"), why_text=str(exc)))
     warnings = (*test.warnings, *_missingness_warning(result))
     return replace(result, test=test, reason=reason, warnings=warnings)
 

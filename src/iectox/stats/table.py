@@ -12,6 +12,7 @@ from typing import Literal
 
 import numpy as np
 
+from iectox.message import Message
 from iectox.stats.methods import Effect, MethodResult
 from iectox.stats.variables import Variable
 
@@ -57,7 +58,7 @@ class VariableResult:
     counts: np.ndarray | None = None  # levels x groups, for count tests
     samples: tuple[np.ndarray, ...] | None = None  # per group, for tests on values
     test: MethodResult | None = None
-    reason: str | None = None
+    reason: str | None = None  # a `Message` when the comparison wrote it: English, and its template
     smd: float | None = None
     q_value: float | None = None
     effect: Effect | None = None
@@ -118,8 +119,10 @@ def variable_record(r: VariableResult) -> dict[str, object]:
         "statistic": None if test is None else _number(test.statistic),
         "df": None if test is None else _number(test.df),
         "reason": r.reason,
+        "reason_message": r.reason.record() if isinstance(r.reason, Message) else None,
         "detail": None if test is None else test.detail,
         "warnings": list(r.warnings),
+        "warning_messages": [w.record() if isinstance(w, Message) else None for w in r.warnings],
         "q_value": _number(r.q_value),
         "smd": _number(r.smd),
         "effect": None if r.effect is None else r.effect.__dict__,

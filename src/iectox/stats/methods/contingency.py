@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import chi2
 
+from iectox.i18n import N_
 from iectox.stats.methods import fisher
 from iectox.stats.methods.result import MethodResult, NotComputable, counts_table, drop_empty
 
-SMALL_EXPECTED = "Chi-squared approximation may be incorrect"  # R's warning when an expected count < 5
+SMALL_EXPECTED = N_("Chi-squared approximation may be incorrect")  # R's warning when an expected count < 5
 
 
 def _expected(table: np.ndarray) -> np.ndarray:

@@ -9,10 +9,11 @@ from functools import lru_cache
 import numpy as np
 from scipy.stats import chi2, norm
 
+from iectox.i18n import N_
 from iectox.stats.methods.result import MethodResult, NotComputable, values
 
 EXACT_BELOW = 50  # wilcox.test: exact <- (n.x < 50) && (n.y < 50)
-TIES_WARNING = "cannot compute exact p-value with ties"
+TIES_WARNING = N_("cannot compute exact p-value with ties")
 
 
 def ranks(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
