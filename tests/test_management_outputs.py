@@ -174,7 +174,7 @@ def test_cli_audit_writes_the_three_files(registry, tmp_path):
     assert run.exit_code == 0, run.output
     for name in ("audit.html", "audit.xlsx", "audit.json"):
         assert (out / name).exists() and name in run.output
-    assert "iectox default pathway" in run.output
+    assert "protocole par défaut d'iectox" in run.output and "écart(s)" in run.output  # French, as asked
 
 
 def test_cli_audit_with_a_pathway_file(registry, tmp_path):

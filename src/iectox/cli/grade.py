@@ -16,8 +16,8 @@ import typer
 from rich.markup import escape
 
 from iectox.cli.app import LangOption, app, chosen_language, say
-from iectox.cli.console import console, err_console
-from iectox.cli.validate import DatesOption, print_issues, settings_from_options
+from iectox.cli.console import console
+from iectox.cli.validate import DatesOption, print_issues, refuse, reject, settings_from_options
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
 from iectox.grading import (
@@ -151,15 +151,9 @@ def grade(
             _write(graded, columns, out / "graded_observations.csv")
             _write(table, EPISODE_TEXT, out / "episodes.csv")
     except SourceError as exc:
-        error = say("error", lang)
-        err_console.print(f"[red]{error}:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
-        print_issues(exc.issues, lang=lang)
-        errors = sum(i.severity == "error" for i in exc.issues)
-        failed = say("{path}: {n} error(s); nothing was graded.", lang, path=escape(str(path)), n=errors)
-        console.print(f"[red]{failed}[/]", soft_wrap=True)
-        raise typer.Exit(1) from exc
+        raise reject(exc, "{path}: {n} error(s); nothing was graded.", lang, path=path) from exc
     _summary(graded, table, out, lang)
 
 

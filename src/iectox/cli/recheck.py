@@ -10,9 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from iectox.cli.app import app
-from iectox.cli.console import console, err_console
+from iectox.cli.app import app, say
+from iectox.cli.console import console
+from iectox.cli.validate import refuse
 from iectox.errors import SpecError
+from iectox.i18n import N_
 from iectox.published import read_summary_table
 from iectox.published.recheck import (
     NO_REPORTED_P,
@@ -43,8 +45,8 @@ def _tests_cell(row: VariableRecheck) -> str:
 def print_recheck(rows: list[VariableRecheck], title: str) -> None:
     """One row per variable: printed p, status, every recomputed p (✓ = reproduces), and the findings."""
     table = Table(title=title, show_lines=True)
-    for name in ("variable", "printed p", "status", "recomputed p", "findings"):
-        table.add_column(name, overflow="fold")
+    for name in (N_("variable"), N_("printed p"), N_("status"), N_("recomputed p"), N_("findings")):
+        table.add_column(say(name), overflow="fold")
     for row in rows:
         style = STYLES[row.status]
         findings = [escape(m) for m in row.consistency] + [f"[dim]{escape(n)}[/]" for n in row.notes]
@@ -60,22 +62,26 @@ def print_recheck(rows: list[VariableRecheck], title: str) -> None:
     console.print(", ".join(f"{n} {status}" for status, n in counts.items() if n), highlight=False)
 
 
-@app.command()
+@app.command(
+    help=say(
+        "Recompute every p-value of a published table from its printed numbers; say which tests reproduce it."
+    )
+)
 def recheck(
-    file: Annotated[Path, typer.Argument(help="A summary-table/1 JSON file (a published comparison table).")],
+    file: Annotated[
+        Path, typer.Argument(help=say("A summary-table/1 JSON file (a published comparison table)."))
+    ],
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write one JSON object per variable to this file.")
+        Path | None, typer.Option("--json", help=say("Also write one JSON object per variable to this file."))
     ] = None,
 ) -> None:
-    """Recompute every p-value of a published table from its printed numbers; say which tests reproduce it."""
     try:
         table = read_summary_table(file)
         rows = recheck_table(table)
     except SpecError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
-    print_recheck(rows, f"Recheck of {file.name}")
+        raise refuse(exc) from exc
+    print_recheck(rows, say("Recheck of {name}", name=file.name))
     if json_out is not None:
         payload = [row.as_dict() for row in rows]
         json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        console.print(f"Written: {json_out}", highlight=False, soft_wrap=True)
+        console.print(say("Written: {path}", path=json_out), highlight=False, soft_wrap=True)

@@ -9,10 +9,10 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.app import app
-from iectox.cli.console import console, err_console
+from iectox.cli.app import app, say
+from iectox.cli.console import console
 from iectox.cli.show import progress_columns
-from iectox.cli.validate import DatesOption, print_issues
+from iectox.cli.validate import DatesOption, refuse, reject
 from iectox.errors import DatasetInvalid, SourceError, SpecError
 from iectox.i18n import LANGUAGES
 from iectox.io import read_dataset
@@ -21,27 +21,33 @@ from iectox.study import load_study, run_study
 from iectox.validate import Settings
 
 
-@app.command()
+@app.command(
+    help=say(
+        "Run a study on a dataset and write report.html, .xlsx, .docx, .json, the analysis table and figures."
+    )
+)
 def report(
-    data: Annotated[Path, typer.Argument(help="An .xlsx workbook or a folder of CSV files.")],
+    data: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     study: Annotated[
-        Path, typer.Option("--study", help="The study spec (TOML), e.g. examples/seed_study/study.toml.")
+        Path, typer.Option("--study", help=say("The study spec (TOML), e.g. examples/seed_study/study.toml."))
     ],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the report's files.")],
+    out: Annotated[Path, typer.Option("--out", help=say("Folder for the report's files."))],
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the report: en or fr (default: the study's).")
+        str | None,
+        typer.Option("--lang", help=say("Language of the report: en or fr (default: the study's).")),
     ] = None,
     dates: DatesOption = "iso",
 ) -> None:
-    """Run a study on a dataset and write report.html, .xlsx, .docx, .json, the analysis table and figures."""
     try:
         spec = load_study(study)
     except SpecError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from exc
+        raise refuse(exc) from exc
     language = lang or spec.language
     if language not in LANGUAGES:
-        raise typer.BadParameter(f"{language!r} is not one of {', '.join(LANGUAGES)}", param_hint="--lang")
+        raise typer.BadParameter(
+            say("'{lang}' is not one of {languages}", lang=language, languages=", ".join(LANGUAGES)),
+            param_hint="--lang",
+        )
     start, end = spec.period or (None, None)
     settings = Settings(date_order=dates, study_start=start, study_end=end)  # type: ignore[arg-type]
     steps = ("read data", "run study", *STAGES)
@@ -55,26 +61,29 @@ def report(
             dataset = read_dataset(data, settings)
         except SourceError as exc:
             progress.stop()
-            err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            raise refuse(exc, language) from exc
         except DatasetInvalid as exc:
             progress.stop()
-            print_issues(exc.issues, lang=language)
-            errors = sum(i.severity == "error" for i in exc.issues)
-            console.print(f"[red]{data}: {errors} error(s); no report was written.[/]", soft_wrap=True)
-            raise typer.Exit(1) from exc
+            raise reject(exc, "{path}: {n} error(s); no report was written.", language, path=data) from exc
         step("run study")
         try:
             result = run_study(dataset, spec)
         except SpecError as exc:  # a cohort or level the study names is not in the data: nothing is written
             progress.stop()
-            err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            raise refuse(exc, language) from exc
         files = write_report(result, out, language, progress=step)
         progress.update(task, completed=len(steps))
-    console.print(f"[green]Report written[/] to [bold]{escape(str(out))}/[/] ({language}):", soft_wrap=True)
+    written = say("Report written to {out}/ ({lang}):", language, out=out, lang=language)
+    console.print(f"[green]{escape(written)}[/]", soft_wrap=True)
     for path in files:
         console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
     if result.checks:
         agree = sum(c.agrees is True for c in result.checks)
-        console.print(f"Published vs reproduced: {agree} of {len(result.checks)} published numbers agree.")
+        console.print(
+            say(
+                "Published vs reproduced: {agree} of {total} published numbers agree.",
+                language,
+                agree=agree,
+                total=len(result.checks),
+            )
+        )

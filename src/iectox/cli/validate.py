@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
-from iectox.errors import Issue, SourceError
+from iectox.errors import DatasetInvalid, IectoxError, Issue, SourceError
 from iectox.io import check_path
 from iectox.validate import Settings
 
@@ -50,6 +50,21 @@ def print_issues(issues: list[Issue], limit: int = 200, lang: str = HELP_LANG) -
         )
     if len(issues) > limit:
         console.print(say("... and {n} more (all of them are in --errors-json)", lang, n=len(issues) - limit))
+
+
+def refuse(exc: IectoxError, lang: str = HELP_LANG) -> typer.Exit:
+    """A file that cannot be used as given (unreadable, or a settings file that is wrong): exit status 2."""
+    err_console.print(f"[red]{say('error', lang)}:[/] {escape(str(exc))}", soft_wrap=True)
+    return typer.Exit(2)
+
+
+def reject(exc: DatasetInvalid, nothing_written: str, lang: str = HELP_LANG, **values: object) -> typer.Exit:
+    """An invalid dataset: every issue, then `nothing_written` ("{path}: {n} error(s); no audit was
+    written.") with the count of errors; exit status 1."""
+    print_issues(exc.issues, lang=lang)
+    errors = sum(i.severity == "error" for i in exc.issues)
+    console.print(f"[red]{escape(say(nothing_written, lang, n=errors, **values))}[/]", soft_wrap=True)
+    return typer.Exit(1)
 
 
 @app.command(
