@@ -221,7 +221,7 @@ def test_a_registered_format_is_written_and_listed_by_the_report(result, tmp_pat
 
 
 def test_a_format_is_registered_once_and_writes_its_own_suffix():
-    with pytest.raises(ValueError, match="registered twice"):
+    with pytest.raises(ValueError, match="declared twice"):
         FORMATS.register(ReportFormat("html", ".htm", lambda report, path: path))
     with pytest.raises(ValueError, match=r"\.xlsx files"):
         FORMATS.register(ReportFormat("sheet", ".xlsx", lambda report, path: path))

@@ -22,9 +22,11 @@ frame to recompute a column.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from iectox.registry import Registry as BaseRegistry
 
 Severity = Literal["error", "warning", "deviation", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "deviation", "warning", "info")
@@ -50,35 +52,10 @@ class Rule:
             raise ValueError(f"rule {self.id!r} has no source")
 
 
-class Registry(Mapping[str, Rule]):
+class Registry(BaseRegistry[Rule]):
     """The rules of one extension point, in the order they run and are reported; ids are unique."""
 
-    def __init__(self, name: str, rules: Iterable[Rule] = ()) -> None:
-        self.name = name
-        self._rules: dict[str, Rule] = {}
-        for rule in rules:
-            self.register(rule)
-
-    def register(self, rule: Rule) -> Rule:
-        if rule.id in self._rules:
-            raise ValueError(f"{self.name}: rule id {rule.id!r} is declared twice")
-        self._rules[rule.id] = rule
-        return rule
-
-    def __getitem__(self, rule_id: str) -> Rule:
-        try:
-            return self._rules[rule_id]
-        except KeyError:
-            raise KeyError(f"{self.name}: no rule {rule_id!r}") from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rules)
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-    def __repr__(self) -> str:
-        return f"Registry({self.name!r}, {list(self._rules)})"
+    kind = "rule"
 
 
 __all__ = ["SEVERITIES", "Registry", "Rule", "Severity"]

@@ -24,21 +24,25 @@ def treatment_doses(administrations: pd.DataFrame, family: str) -> pd.DataFrame:
     return rows[rows["reason"] != "prophylaxis"]
 
 
+# What places an episode in time: its infusion, onset and resolution, with whether each time is known.
+EPISODE_WINDOW = (
+    "infusion_id",
+    "onset_at",
+    "onset_at_time_known",
+    "resolved_at",
+    "resolved_at_time_known",
+)
+
+
 def doses_in_episodes(episodes: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
     """Each (episode, dose) pair where the dose may fall between the episode's onset and its resolution.
 
     A dose counts when it can be at or after the onset and before the end of the resolution day; with a
     day-only time either way, sharing the onset day is enough. Doses of unknown time are left out here.
     """
-    window = [
-        "episode_id",
-        "infusion_id",
-        "onset_at",
-        "onset_at_time_known",
-        "resolved_at",
-        "resolved_at_time_known",
-    ]
-    pairs = episodes[window].merge(doses.dropna(subset=["given_at"]), on="infusion_id")
+    pairs = episodes[["episode_id", *EPISODE_WINDOW]].merge(
+        doses.dropna(subset=["given_at"]), on="infusion_id"
+    )
     after_onset = latest(pairs["given_at"], pairs["given_at_time_known"]) >= earliest(
         pairs["onset_at"], pairs["onset_at_time_known"]
     )

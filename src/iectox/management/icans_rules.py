@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.i18n import N_
-from iectox.management.delays import doses_in_episodes
+from iectox.management.delays import EPISODE_WINDOW, doses_in_episodes
 from iectox.management.evidence import DOSE, Evidence, Verdicts, emit
 from iectox.management.findings import DEVIATION
 from iectox.management.outcomes import NOT_FOLLOWED, UNTREATED_TEXT, rows, within_hours_of_grade
@@ -37,17 +37,8 @@ def icans_corticosteroids(evidence: Evidence) -> Verdicts:
 def _concurrent_crs(timed: pd.DataFrame, icans: pd.DataFrame) -> pd.Series:
     """Whether a CRS episode of the same infusion overlaps each ICANS episode (NA when a CRS onset is unknown)."""
     crs = timed[timed["syndrome"] == "CRS"]
-    pairs = icans[
-        [
-            "episode_id",
-            "infusion_id",
-            "onset_at",
-            "onset_at_time_known",
-            "resolved_at",
-            "resolved_at_time_known",
-        ]
-    ].merge(
-        crs[["infusion_id", "onset_at", "onset_at_time_known", "resolved_at", "resolved_at_time_known"]],
+    pairs = icans[["episode_id", *EPISODE_WINDOW]].merge(
+        crs[list(EPISODE_WINDOW)],
         on="infusion_id",
         suffixes=("", "_crs"),
     )

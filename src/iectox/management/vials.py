@@ -24,7 +24,7 @@ import pandas as pd
 from iectox.errors import Issue
 from iectox.management.dosing import tocilizumab_dose_mg
 from iectox.schema import CONTRACT, Column, Kind, Table
-from iectox.validate.cells import parse_column, type_issue
+from iectox.validate.cells import read_cells
 from iectox.validate.content import check_column
 from iectox.validate.frames import Frames
 from iectox.validate.settings import Settings
@@ -184,11 +184,9 @@ def check_plan(raw: RawTable, settings: Settings | None = None) -> tuple[pd.Data
             typed[column.name] = pd.Series(pd.NA, index=named.index, dtype=object)
             continue
         cells = named[column.name]
-        parsed = parse_column(cells, column.kind, settings)
-        for row in parsed.bad.index[parsed.bad.to_numpy(dtype=bool)]:
-            value = str(cells[row]).strip()
-            issues.append(type_issue(frames, table.name, row, column.name, column.kind, value, settings))
-            unreadable.add((int(row), column.name))
+        parsed, unread = read_cells(frames, table.name, column, cells, settings)
+        issues += unread
+        unreadable |= {(int(row), column.name) for row in parsed.bad_rows}
         typed[column.name] = parsed.values
     frames.tables[table.name] = plan = pd.DataFrame(typed, index=named.index)
     for column in table.columns:

@@ -9,10 +9,11 @@ format, so adding one (say Markdown) is adding one object:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from iectox.registry import Registry
 from iectox.render.document import Document
 from iectox.render.format import Formatter
 from iectox.study import StudyResult
@@ -56,37 +57,22 @@ class ReportFormat:
             raise ValueError(f"format {self.id!r}: suffix {self.suffix!r} must start with '.'")
 
 
-class Formats(Mapping[str, ReportFormat]):
+class Formats(Registry[ReportFormat]):
     """The report's formats, in the order they are written; ids and suffixes are unique."""
 
+    kind = "format"
+
     def __init__(self, formats: Iterable[ReportFormat] = ()) -> None:
-        self._formats: dict[str, ReportFormat] = {}
-        for fmt in formats:
-            self.register(fmt)
+        super().__init__("report", formats)
 
     def register(self, fmt: ReportFormat) -> ReportFormat:
-        if fmt.id in self._formats:
-            raise ValueError(f"report format {fmt.id!r} is registered twice")
-        suffixes = {f.suffix for f in self._formats.values()}
-        if fmt.suffix in suffixes:
+        """Add `fmt` last; a second format writing the same suffix is refused, as it would overwrite a file."""
+        if fmt.id not in self and any(f.suffix == fmt.suffix for f in self.values()):
             raise ValueError(f"report format {fmt.id!r}: another format writes {fmt.suffix} files")
-        self._formats[fmt.id] = fmt
-        return fmt
+        return super().register(fmt)
 
     def unregister(self, format_id: str) -> ReportFormat:
-        return self._formats.pop(format_id)
-
-    def __getitem__(self, format_id: str) -> ReportFormat:
-        try:
-            return self._formats[format_id]
-        except KeyError:
-            raise KeyError(f"no report format {format_id!r}") from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._formats)
-
-    def __len__(self) -> int:
-        return len(self._formats)
-
-    def __repr__(self) -> str:
-        return f"Formats({list(self._formats)})"
+        """Remove a format registered for one run (a plug-in, a test); the others keep their order."""
+        fmt = self[format_id]
+        del self._members[format_id]
+        return fmt

@@ -13,7 +13,7 @@ import pandas as pd
 from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table
-from iectox.validate.cells import parse_column, type_issue
+from iectox.validate.cells import read_cells
 from iectox.validate.frames import Frames
 from iectox.validate.registry import VALIDATION, run_rules
 from iectox.validate.settings import Settings
@@ -47,10 +47,8 @@ def _typed(
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
         cells = named[column.name]
-        parsed = parse_column(cells, column.kind, settings)
-        for row in parsed.bad.index[parsed.bad.to_numpy(dtype=bool)]:
-            value = str(cells[row]).strip()
-            issues.append(type_issue(frames, table.name, row, column.name, column.kind, value, settings))
+        parsed, unread = read_cells(frames, table.name, column, cells, settings)
+        issues += unread
         values = parsed.values
         if column.vocabulary is not None:
             spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}

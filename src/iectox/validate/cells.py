@@ -20,7 +20,7 @@ from iectox.dataset import DTYPES
 from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
-from iectox.schema import Kind
+from iectox.schema import Column, Kind
 from iectox.validate.frames import Frames
 from iectox.validate.settings import DATE_ORDER_HELP, Settings
 
@@ -45,6 +45,11 @@ class Parsed:
     bad: pd.Series
     reason: pd.Series  # per bad cell, the sentence naming the expected form
     time_known: pd.Series | None = None
+
+    @property
+    def bad_rows(self) -> pd.Index:
+        """The rows (as in the file) whose cell could not be read."""
+        return self.bad.index[self.bad.to_numpy(dtype=bool)]
 
 
 def _typed_cells(raw: pd.Series) -> bool:
@@ -301,3 +306,18 @@ def type_issue(
     values = {name: text for name, text in values.items() if "{" + name + "}" in rule.message}
     message = rule.message.format(**values)
     return frames.issue(table, row, column, value, rule.id, message, rule.severity, rule.message, values)
+
+
+def read_cells(
+    frames: Frames, table: str, column: Column, cells: pd.Series, settings: Settings
+) -> tuple[Parsed, list[Issue]]:
+    """The column's cells typed as its kind, and one type issue per cell that could not be read.
+
+    The dataset and the vial plan read their columns the same way, so a cell is refused with the same words.
+    """
+    parsed = parse_column(cells, column.kind, settings)
+    issues = [
+        type_issue(frames, table, row, column.name, column.kind, str(cells[row]).strip(), settings)
+        for row in parsed.bad_rows
+    ]
+    return parsed, issues

@@ -63,29 +63,37 @@ INFUSION_IN_STUDY_PERIOD = Rule(
 )
 
 
-def _onset_not_before_infusion(frames: Frames) -> Iterator[Issue]:
-    ep = frames.tables["toxicity_episodes"]
-    infused = lookup(ep, "infusion_id", frames.tables["infusions"], "infusion_date")
-    early = (ep["onset_at"].dt.normalize() < infused).fillna(False)
-    yield from frames.flag(
-        ONSET_NOT_BEFORE_INFUSION,
-        "toxicity_episodes",
-        "onset_at",
-        early,
-        onset_at=ep["onset_at"],
-        infusion_date=infused,
-        infusion_id=ep["infusion_id"],
+def _day_not_before_infusion(table: str, column: str, id: str, title: str, message: str) -> Rule:
+    """A rule that the day of `table.column` is not before the infusion day of the row's infusion.
+
+    Episodes and administrations are checked the same way; only the table, the column and the words differ.
+    """
+
+    def evaluate(frames: Frames) -> Iterator[Issue]:
+        rows = frames.tables[table]
+        infused = lookup(rows, "infusion_id", frames.tables["infusions"], "infusion_date")
+        early = (rows[column].dt.normalize() < infused).fillna(False)
+        names = {column: rows[column], "infusion_date": infused, "infusion_id": rows["infusion_id"]}
+        yield from frames.flag(rule, table, column, early, **names)
+
+    rule = Rule(
+        id=id,
+        severity="error",
+        source=CHRONOLOGY,
+        title=title,
+        message=message,
+        columns=(f"{table}.{column}", "infusions.infusion_date"),
+        evaluate=evaluate,
     )
+    return rule
 
 
-ONSET_NOT_BEFORE_INFUSION = Rule(
+ONSET_NOT_BEFORE_INFUSION = _day_not_before_infusion(
+    "toxicity_episodes",
+    "onset_at",
     id="onset_not_before_infusion",
-    severity="error",
-    source=CHRONOLOGY,
     title="A toxicity episode cannot start before the infusion day.",
     message=N_("onset_at {onset_at} is before the infusion date {infusion_date} of {infusion_id}"),
-    columns=("toxicity_episodes.onset_at", "infusions.infusion_date"),
-    evaluate=_onset_not_before_infusion,
 )
 
 
@@ -113,29 +121,12 @@ RESOLUTION_NOT_BEFORE_ONSET = Rule(
 )
 
 
-def _administration_not_before_infusion(frames: Frames) -> Iterator[Issue]:
-    adm = frames.tables["administrations"]
-    infused = lookup(adm, "infusion_id", frames.tables["infusions"], "infusion_date")
-    early = (adm["given_at"].dt.normalize() < infused).fillna(False)
-    yield from frames.flag(
-        ADMINISTRATION_NOT_BEFORE_INFUSION,
-        "administrations",
-        "given_at",
-        early,
-        given_at=adm["given_at"],
-        infusion_date=infused,
-        infusion_id=adm["infusion_id"],
-    )
-
-
-ADMINISTRATION_NOT_BEFORE_INFUSION = Rule(
+ADMINISTRATION_NOT_BEFORE_INFUSION = _day_not_before_infusion(
+    "administrations",
+    "given_at",
     id="administration_not_before_infusion",
-    severity="error",
-    source=CHRONOLOGY,
     title="A drug given to manage a toxicity is given on or after the infusion day.",
     message=N_("given_at {given_at} is before the infusion date {infusion_date} of {infusion_id}"),
-    columns=("administrations.given_at", "infusions.infusion_date"),
-    evaluate=_administration_not_before_infusion,
 )
 
 

@@ -7,9 +7,10 @@ chosen and rechecked, so a two-group table never gets both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 
 from iectox.i18n import N_
+from iectox.registry import Registry
 from iectox.stats.methods.contingency import fisher_exact, pearson_chi2, yates_chi2
 from iectox.stats.methods.means import (
     anova,
@@ -23,36 +24,17 @@ from iectox.stats.methods.method import DataKind, Method
 from iectox.stats.methods.ranks import kruskal_wallis, mann_whitney
 
 
-class Methods(Mapping[str, Method]):
-    """Methods by id, in their declared order; ids are unique, and an unknown id says which ones exist."""
+class Methods(Registry[Method]):
+    """Methods by id, in their declared order, with the two questions the choice and the recheck ask."""
 
-    def __init__(self, methods: Iterable[Method]) -> None:
-        self._methods: dict[str, Method] = {}
-        for method in methods:
-            if method.id in self._methods:
-                raise ValueError(f"method id {method.id!r} is declared twice")
-            self._methods[method.id] = method
+    kind = "statistical method"
 
-    def __getitem__(self, method_id: str) -> Method:
-        try:
-            return self._methods[method_id]
-        except KeyError:
-            raise KeyError(
-                f"no statistical method {method_id!r}; known: {', '.join(self._methods)}"
-            ) from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._methods)
-
-    def __len__(self) -> int:
-        return len(self._methods)
-
-    def __repr__(self) -> str:
-        return f"Methods({', '.join(self._methods)})"
+    def __init__(self, methods: Iterable[Method] = ()) -> None:
+        super().__init__("stats", methods)
 
     def taking(self, data: DataKind, groups: int, levels: int | None = None) -> list[Method]:
         """The methods on this kind of data that compare this many groups (and levels), in order."""
-        return [m for m in self._methods.values() if m.data == data and m.accepts(groups, levels)]
+        return [m for m in self.values() if m.data == data and m.accepts(groups, levels)]
 
     def first(self, ids: Iterable[str], groups: int) -> Method:
         """The first of `ids` that compares this many groups, or the last one (whose run then refuses)."""
