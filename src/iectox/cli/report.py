@@ -73,7 +73,7 @@ def report(
             raise refuse(exc, language) from exc
         files = write_report(result, out, language, progress=step)
         progress.update(task, completed=len(steps))
-    written = say("Report written to {out}/ ({lang}):", language, out=out, lang=language)
+    written = say("Report written to {out}/ ({language}):", language, out=out, language=language)
     console.print(f"[green]{escape(written)}[/]", soft_wrap=True)
     for path in files:
         console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
