@@ -45,10 +45,6 @@ ALLOWED = {
     "infection": "a cause of death recorded by the synthetic cohort: data",
     "cardiovascular event": "a cause of death recorded by the synthetic cohort: data",
     "second malignancy": "a cause of death recorded by the synthetic cohort: data",
-    "dexamethasone 10 mg, single dose": (
-        "LEFTOVER: the regimen of a course, an English f-string in management/corticosteroids.py (the "
-        "management layer, outside the render layer's reach); to become a Message there"
-    ),
 }
 # Words that are English-only in the catalog but are also data or names in every language.
 NAMES = {

@@ -18,6 +18,7 @@ from iectox.i18n import N_
 from iectox.management.evidence import INFUSION, Evidence, Verdicts, emit
 from iectox.management.findings import INFO
 from iectox.management.pathway import Pathway
+from iectox.message import Message
 from iectox.rules import Rule
 from iectox.schema.vocabularies import CORTICOSTEROIDS
 from iectox.times import HOUR, exact
@@ -48,10 +49,11 @@ def _near(value: float, target: float, tolerance: float) -> bool:
     return abs(value - target) <= tolerance * (1 + 1e-9)
 
 
-def _every(interval_h: float, tolerance_h: float) -> str:
+def _named_hours(interval_h: float, tolerance_h: float) -> str:
+    """The hours of the usual interval (6, 8, 12, 24) within tolerance of `interval_h`, else the hours rounded."""
     named = [h for h in NAMED_INTERVALS_H if _near(interval_h, h, tolerance_h)]
     hours = min(named, key=lambda h: abs(h - interval_h)) if named else round(interval_h)
-    return f"q{hours}h"
+    return str(hours)
 
 
 def dexamethasone_regimen(dose_mg: float, interval_h: float, doses: int, pathway: Pathway) -> str | None:
@@ -60,15 +62,16 @@ def dexamethasone_regimen(dose_mg: float, interval_h: float, doses: int, pathway
     target = settings.dexamethasone_mg.value
     if not _near(dose_mg, target, settings.dose_tolerance.value * target):
         return None
-    name = f"dexamethasone {target:g} mg"
     if doses == 1:
-        return f"{name}, single dose"
+        return Message(N_("dexamethasone {mg:g} mg, single dose"), mg=target)
     if pd.isna(interval_h):
-        return f"{name}, interval not recorded"
+        return Message(N_("dexamethasone {mg:g} mg, interval not recorded"), mg=target)
     low, high = settings.dexamethasone_interval_h.value
     slack = settings.interval_tolerance_h.value
     if low - slack <= interval_h <= high + slack:
-        return f"{name} {_every(interval_h, slack)}"
+        return Message(
+            N_("dexamethasone {mg:g} mg q{hours}h"), mg=target, hours=_named_hours(interval_h, slack)
+        )
     return None
 
 
@@ -82,7 +85,7 @@ def methylprednisolone_regimen(
     pulse = settings.methylprednisolone_pulse_mg.value
     spaced = doses == 1 or pd.isna(interval_h)
     if _near(dose_mg, pulse, tolerance * pulse) and (spaced or _near(interval_h, 24, slack)):
-        return f"methylprednisolone {pulse / 1000:g} g/day"
+        return Message(N_("methylprednisolone {g:g} g/day"), g=pulse / 1000)
     if weight_kg is None or pd.isna(weight_kg):
         return None
     low, high = settings.methylprednisolone_mg_kg.value
@@ -91,7 +94,7 @@ def methylprednisolone_regimen(
     if low * (1 - tolerance) <= per_kg <= high * (1 + tolerance) and (
         spaced or _near(interval_h, every, slack)
     ):
-        return f"methylprednisolone {per_kg:.1f} mg/kg q{every:g}h"
+        return Message(N_("methylprednisolone {per_kg:.1f} mg/kg q{every:g}h"), per_kg=per_kg, every=every)
     return None
 
 

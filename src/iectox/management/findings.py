@@ -17,6 +17,7 @@ import pandas as pd
 
 from iectox.i18n import number
 from iectox.management.words import tr
+from iectox.message import shown
 
 DEVIATION, WARNING, INFO = "deviation", "warning", "info"
 SEVERITIES = (DEVIATION, WARNING, INFO)
@@ -75,7 +76,7 @@ def _show(value: Any, lang: str) -> str:
         )
     if isinstance(value, float):
         return number(value, 0 if value == int(value) else 1, lang)
-    return tr(str(value), lang)
+    return shown(str(value) if not isinstance(value, str) else value, lang)
 
 
 def delays(hours: pd.Series, days: pd.Series) -> pd.Series:

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
+from iectox.message import Message
 from iectox.render.xlsx import analysis_sheet, header_word
 
 SEVERITY_FILLS = {"deviation": "FDF1EA", "warning": "FDF6E3", "info": "F5F7F9"}
@@ -57,6 +58,11 @@ def _sheet(book: Workbook, name: str, frame: pd.DataFrame, lang: str | None = No
         for cell, column in zip(sheet[1], frame.columns, strict=True):
             cell.value = header_word(str(column), lang)
     return sheet
+
+
+def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The frame with every `Message` cell (a regimen's name) in `lang`; other cells as they are."""
+    return frame.map(lambda value: value.text(lang) if isinstance(value, Message) else value)
 
 
 def _labelled(table: pd.DataFrame, result: Audit, lang: str) -> pd.DataFrame:
@@ -102,7 +108,7 @@ def workbook(result: Audit, lang: str = "en") -> Workbook:
     _sheet(book, "timings", result.timings)
     _sheet(book, "adherence", result.adherence)
     _sheet(book, "tocilizumab_doses", result.tocilizumab)
-    _sheet(book, "corticosteroid_courses", result.corticosteroid_courses)
+    _sheet(book, "corticosteroid_courses", _in_language(result.corticosteroid_courses, lang))
     _sheet(book, "corticosteroid_exposure", result.corticosteroid_exposure)
     _sheet(book, "episodes", result.episodes)
     _sheet(book, "pathway", _pathway(result, lang), lang)
