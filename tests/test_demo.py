@@ -6,6 +6,8 @@ from typer.testing import CliRunner
 
 from iectox.analysis.overview import cohort_overview
 from iectox.cli.commands import app
+from iectox.cli.show import overview_figure
+from iectox.render import Formatter
 from iectox.synth import calibrate
 
 
@@ -28,7 +30,11 @@ def test_demo_writes_validates_and_summarises(tmp_path):
 
 
 def test_overview_of_the_seed_cohort_gives_the_published_counts():
-    overview = cohort_overview(calibrate().dataset)
+    figures = cohort_overview(calibrate().dataset)
+    overview = figures.map(lambda figure: overview_figure(figure, Formatter()))
+    assert figures.loc["Male sex", "Clinical trial"] == ("n_pct", (27, 67.5))
+    french = figures.map(lambda figure: overview_figure(figure, Formatter("fr")))
+    assert french.loc["Male sex"].tolist() == ["27 (67,5\u00a0%)", "230 (63,7\u00a0%)"]
     assert overview.loc["Infusions"].tolist() == ["40", "361"]
     assert overview.loc["Male sex"].tolist() == ["27 (67.5%)", "230 (63.7%)"]
     assert overview.loc["Age, mean (SD)"].tolist() == ["59.1 (13.6)", "62.7 (14.2)"]

@@ -1,6 +1,8 @@
 """A dataset at a glance, per setting: the few counts a pharmacist checks first after an import.
 
-This is a quick look, not the analysis: comparison tables with tests come from `iectox.stats`.
+This is a quick look, not the analysis: comparison tables with tests come from `iectox.stats`. Each figure is
+numbers with their kind, `(kind, values)`: `("n", (n,))`, `("n_pct", (n, %))` or `("mean_sd", (mean, SD))`, as
+a comparison cell is; the command line formats them in the reader's language.
 """
 
 from __future__ import annotations
@@ -17,14 +19,12 @@ from iectox.schema.vocabularies import SETTING
 def _n_pct(flags: pd.Series, by: pd.Series) -> pd.Series:
     counts = flags.groupby(by).sum()
     totals = flags.groupby(by).size()
-    return pd.Series({g: f"{int(counts[g])} ({100 * counts[g] / totals[g]:.1f}%)" for g in totals.index})
+    return pd.Series({g: ("n_pct", (int(counts[g]), 100 * counts[g] / totals[g])) for g in totals.index})
 
 
 def _mean_sd(values: pd.Series, by: pd.Series) -> pd.Series:
-    def one(v: pd.Series) -> str:
-        if v.count() == 0:
-            return "-"
-        return f"{v.mean():.1f} ({v.std():.1f})" if v.count() > 1 else f"{v.mean():.1f}"
+    def one(v: pd.Series) -> tuple[str, tuple[float, ...]] | None:
+        return ("mean_sd", (float(v.mean()), float(v.std()))) if v.count() else None
 
     return pd.Series({g: one(v) for g, v in values.groupby(by)})
 
@@ -40,7 +40,7 @@ def cohort_overview(dataset: Dataset) -> pd.DataFrame:
         return _n_pct(test(frame[column].dropna()).reindex(frame.index, fill_value=False), setting)
 
     rows = {
-        "Infusions": setting.value_counts().astype(str),
+        "Infusions": setting.value_counts().map(lambda n: ("n", (int(n),))),
         "Male sex": _n_pct(frame["sex"].eq("male").fillna(False), setting),
         "Age, mean (SD)": _mean_sd(frame["age"], setting),
         "Weight kg, mean (SD)": _mean_sd(frame["weight_kg"], setting),
@@ -54,4 +54,4 @@ def cohort_overview(dataset: Dataset) -> pd.DataFrame:
     }
     table = pd.DataFrame(rows).T
     order = [labels[c] for c in SETTING.codes if labels[c] in table.columns]
-    return table[order].fillna("-")
+    return table[order]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.markup import escape
 from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -13,6 +11,8 @@ from iectox.cli.app import HELP_LANG, say
 from iectox.cli.console import console
 from iectox.dataset import Dataset
 from iectox.i18n import tr
+from iectox.render import Formatter
+from iectox.stats.table import Cell
 from iectox.synth import SynthResult
 
 
@@ -86,15 +86,16 @@ def print_overview(dataset: Dataset, title: str = "", lang: str = HELP_LANG) -> 
     for column in overview.columns:
         table.add_column(tr(str(column), lang), justify="right")
     for label, row in overview.iterrows():
-        table.add_row(tr(str(label), lang), *(_figure(str(v), lang) for v in row))
+        table.add_row(tr(str(label), lang), *(overview_figure(v, Formatter(lang)) for v in row))
     console.print(table)
 
 
-def _figure(text: str, lang: str) -> str:
-    """An overview figure ("27 (67.5%)", made by `cohort_overview` in English) with French decimal marks."""
-    if lang != "fr":
-        return text
-    return re.sub(r"(\d)\.(\d)", r"\1,\2", text).replace("%", "\u00a0%")
+def overview_figure(figure: tuple[str, tuple[float, ...]] | None, fmt: Formatter) -> str:
+    """One figure of `cohort_overview` as text: a count, n (%), or mean (SD); "-" when there is none."""
+    if not isinstance(figure, tuple):
+        return "-"
+    kind, values = figure
+    return str(values[0]) if kind == "n" else fmt.cell(Cell(kind, values))  # type: ignore[arg-type]
 
 
 def print_calibration_summary(result: SynthResult, lang: str = HELP_LANG) -> None:
