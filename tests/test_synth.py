@@ -215,6 +215,7 @@ def test_cli_writes_the_calibrated_cohort_and_prints_the_findings(tmp_path):
     assert "crs_grade, real_life: levels add up to 360 of 361" in text
     assert "icans_grade, trial: levels add up to 48 of 40" in text
     assert sorted(p.name for p in out.iterdir()) == [
+        ".iectox-output",  # the marker that lets iectox replace this folder later
         "administrations.csv",
         "infusions.csv",
         "observations.csv",

@@ -86,6 +86,21 @@ class SourceError(IectoxError):
         super().__init__(f"{where}: {message}")
 
 
+class OutputRefused(IectoxError):
+    """iectox will not write where it was asked to: it would replace what the user keeps there.
+
+    `reason` is an English template (its French in the catalogs) filled with `values`."""
+
+    def __init__(self, path: str, reason: str, **values: object):
+        self.path, self.reason, self.values = path, reason, values
+        super().__init__(f"{path}: {reason.format(**values)}; nothing was written")
+
+    def text(self, lang: str = "en") -> str:
+        return tr("{path}: {reason}; nothing was written", lang).format(
+            path=self.path, reason=tr(self.reason, lang).format(**self.values)
+        )
+
+
 class SpecError(IectoxError):
     """A settings, mapping or summary-table file is malformed.
 

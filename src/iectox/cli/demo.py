@@ -11,7 +11,8 @@ from rich.progress import Progress
 from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
 from iectox.cli.show import print_calibration_summary, print_findings, print_overview, progress_columns
-from iectox.cli.validate import print_issues
+from iectox.cli.validate import print_issues, refuse
+from iectox.errors import OutputRefused
 from iectox.io import check_path, write_dataset
 from iectox.render import STAGES as REPORT_STAGES
 from iectox.render import write_report
@@ -40,7 +41,11 @@ def demo(
 
         result = calibrate(seed=seed, progress=step)
         step("write CSV")
-        write_dataset(result.dataset, csv_folder)
+        try:
+            write_dataset(result.dataset, csv_folder)
+        except OutputRefused as exc:
+            progress.stop()
+            raise refuse(exc, lang) from exc
         step("write XLSX")
         write_dataset(result.dataset, workbook)
         checks = []

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from iectox.cli.app import LangOption, app, chosen_language, say
-from iectox.cli.console import console, err_console
-from iectox.cli.validate import print_issues
-from iectox.errors import DatasetInvalid, SourceError, SpecError
+from iectox.cli.console import console
+from iectox.cli.validate import print_issues, refuse
+from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.io import write_dataset
 from iectox.io.mapping import import_mapped
 
@@ -37,10 +36,8 @@ def import_mapped_command(
     try:
         dataset = import_mapped(mapping)
         written = write_dataset(dataset, out)
-    except (SpecError, SourceError) as exc:
-        error = say("error", lang)
-        err_console.print(f"[red]{error}:[/] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from exc
+    except (SpecError, SourceError, OutputRefused) as exc:
+        raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
         if errors_json is not None:
             errors_json.write_text(

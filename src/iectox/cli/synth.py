@@ -12,8 +12,9 @@ from rich.progress import Progress
 from iectox.cli.app import app, say
 from iectox.cli.console import console, err_console
 from iectox.cli.show import print_calibration, print_findings, progress_columns
+from iectox.cli.validate import refuse
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid, SpecError
+from iectox.errors import DatasetInvalid, OutputRefused, SpecError
 from iectox.io import write_dataset
 from iectox.synth import STAGES, SynthResult, calibrate, generate
 from iectox.synth.generate import DEFAULT_SEED
@@ -85,10 +86,8 @@ def synth(
                 dataset = generate(n, seed=1 if seed is None else seed, table=calibrate_on, progress=step)
             progress.advance(task)
             written = _write(dataset, out, progress, task)
-    except SpecError as exc:
-        error = say("error")
-        err_console.print(f"[red]{error}:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    except (SpecError, OutputRefused) as exc:
+        raise refuse(exc) from exc
     except DatasetInvalid as exc:
         failed = say("the generated dataset does not validate: {reason}", reason=escape(str(exc)))
         error = say("error")

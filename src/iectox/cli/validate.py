@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
-from iectox.errors import DatasetInvalid, IectoxError, Issue, SourceError
+from iectox.errors import DatasetInvalid, IectoxError, Issue, OutputRefused, SourceError
 from iectox.io import check_path
 from iectox.validate import Settings
 
@@ -53,8 +53,10 @@ def print_issues(issues: list[Issue], limit: int = 200, lang: str = HELP_LANG) -
 
 
 def refuse(exc: IectoxError, lang: str = HELP_LANG) -> typer.Exit:
-    """A file that cannot be used as given (unreadable, or a settings file that is wrong): exit status 2."""
-    err_console.print(f"[red]{say('error', lang)}:[/] {escape(str(exc))}", soft_wrap=True)
+    """A file that cannot be used as given (unreadable, a settings file that is wrong, an output place that
+    is the user's): exit status 2."""
+    message = exc.text(lang) if isinstance(exc, OutputRefused) else str(exc)
+    err_console.print(f"[red]{say('error', lang)}:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(2)
 
 

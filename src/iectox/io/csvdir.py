@@ -58,6 +58,6 @@ def read_csv_folder(folder: Path) -> tuple[dict[str, RawTable], list[str]]:
 
 
 def write_csv_folder(dataset: Dataset, folder: Path) -> None:
-    with atomic_folder(folder) as tmp:
+    with atomic_folder(folder, [f"{table}.csv" for table in dataset.schema.table_names]) as tmp:
         for table in dataset.schema.tables:
             table_text(dataset[table.name], table).to_csv(tmp / f"{table.name}.csv", index=False)
