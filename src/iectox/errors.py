@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from iectox.i18n import tr
+from iectox.i18n import N_, tr
+from iectox.message import Message, fill
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,7 @@ class Issue:
         """
         if not self.values:
             return tr(self.template or self.message, lang)
-        values = {k: tr(str(v), lang) if k.endswith("_text") else v for k, v in self.values.items()}
-        return tr(self.template, lang).format(**values)
+        return fill(self.template or self.message, self.values, lang)
 
     def where(self, lang: str = "en") -> str:
         parts = [self.file]
@@ -92,13 +92,14 @@ class OutputRefused(IectoxError):
     `reason` is an English template (its French in the catalogs) filled with `values`."""
 
     def __init__(self, path: str, reason: str, **values: object):
-        self.path, self.reason, self.values = path, reason, values
-        super().__init__(f"{path}: {reason.format(**values)}; nothing was written")
+        self.path = path
+        self.message = Message(
+            N_("{path}: {reason}; nothing was written"), path=path, reason=Message(reason, **values)
+        )
+        super().__init__(str(self.message))
 
     def text(self, lang: str = "en") -> str:
-        return tr("{path}: {reason}; nothing was written", lang).format(
-            path=self.path, reason=tr(self.reason, lang).format(**self.values)
-        )
+        return self.message.text(lang)
 
 
 class SpecError(IectoxError):

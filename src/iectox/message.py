@@ -58,9 +58,7 @@ class Message(str):
 
     def text(self, lang: str) -> str:
         """The sentence in `lang`: the template's translation filled with the values."""
-        if lang == "en":
-            return str(self)
-        return tr(self.template, lang).format(**{k: _value(k, v, lang) for k, v in self.values.items()})
+        return str(self) if lang == "en" else fill(self.template, self.values, lang)
 
     def record(self) -> dict[str, object]:
         """The template and its values, for report.json beside the English sentence."""
@@ -68,6 +66,12 @@ class Message(str):
             "template": self.template,
             "values": {k: str(v) if isinstance(v, Message) else v for k, v in self.values.items()},
         }
+
+
+def fill(template: str, values: Mapping[str, object], lang: str) -> str:
+    """`template` in `lang`, filled with `values` as shown in `lang`: the one way a sentence kept as data
+    (a `Message`, an `Issue`, a refusal) is made in a language."""
+    return tr(template, lang).format(**{k: _value(k, v, lang) for k, v in values.items()})
 
 
 def shown(message: str, lang: str) -> str:

@@ -76,7 +76,7 @@ def _show(value: Any, lang: str) -> str:
         )
     if isinstance(value, float):
         return number(value, 0 if value == int(value) else 1, lang)
-    return shown(str(value) if not isinstance(value, str) else value, lang)
+    return shown(value if isinstance(value, str) else str(value), lang)
 
 
 def delays(hours: pd.Series, days: pd.Series) -> pd.Series:
