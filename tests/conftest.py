@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from factories import small_dataset
+from iectox.dataset import Dataset
 from iectox.errors import Issue
 from iectox.io.text import table_text
+from iectox.management.audit import audit
+from iectox.render import ReportFiles, write_report
+from iectox.render.audit import AuditFiles, write_audit
+from iectox.study import load_study, run_study
+from iectox.synth import calibrate
 from iectox.validate import RawTable, Settings, check_raw
+
+SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 
 # The command line speaks the environment's language (IECTOX_LANG, LANG); the tests expect English unless
 # they set it themselves, whatever the developer's locale.
@@ -43,3 +53,21 @@ class RawDataset:
 @pytest.fixture
 def raw() -> RawDataset:
     return RawDataset()
+
+
+@dataclass(frozen=True)
+class FrenchSeed:
+    """The seed cohort with its French report and audit, written once for the tests that read French."""
+
+    dataset: Dataset
+    folder: Path
+    report: ReportFiles
+    audit: AuditFiles
+
+
+@pytest.fixture(scope="session")
+def french_seed(tmp_path_factory) -> FrenchSeed:
+    dataset = calibrate().dataset
+    folder = tmp_path_factory.mktemp("fr")
+    report = write_report(run_study(dataset, load_study(SEED_SPEC)), folder / "seed", "fr")
+    return FrenchSeed(dataset, folder, report, write_audit(audit(dataset), folder / "audit", "fr"))

@@ -23,13 +23,9 @@ from iectox.cli.commands import app
 from iectox.i18n import catalog
 from iectox.io import write_dataset
 from iectox.io.template import write_template
-from iectox.management.audit import audit
 from iectox.render import write_report
-from iectox.render.audit import write_audit
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
-SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 # Labels left to the vocabularies, cohorts by a column without labels, medians: the words a study
 # with no labels of its own shows.
 BARE_SPEC = """
@@ -87,23 +83,15 @@ def test_the_detector_finds_english_and_passes_french():
 
 
 @pytest.fixture(scope="module")
-def dataset():
-    return calibrate().dataset
-
-
-@pytest.fixture(scope="module")
-def outputs(dataset, tmp_path_factory) -> dict[str, str]:
+def outputs(french_seed, tmp_path_factory) -> dict[str, str]:
     """Every French output as text, by name."""
     out = tmp_path_factory.mktemp("fr")
-    texts = {}
-    seed = write_report(run_study(dataset, load_study(SEED_SPEC)), out / "seed", "fr")
-    texts["seed report"] = _visible(seed.html.read_text(encoding="utf-8"))
+    texts = {"seed report": _visible(french_seed.report.html.read_text(encoding="utf-8"))}
     spec = out / "bare.toml"
     spec.write_text(BARE_SPEC, encoding="utf-8")
-    bare = write_report(run_study(dataset, load_study(spec)), out / "bare", "fr")
+    bare = write_report(run_study(french_seed.dataset, load_study(spec)), out / "bare", "fr")
     texts["bare report"] = _visible(bare.html.read_text(encoding="utf-8"))
-    files = write_audit(audit(dataset), out / "audit", "fr")
-    texts["audit"] = _visible(files.html.read_text(encoding="utf-8"))
+    texts["audit"] = _visible(french_seed.audit.html.read_text(encoding="utf-8"))
     texts["template"] = _template_text(write_template(out / "modele.xlsx", lang="fr"))
     texts["validate"] = _validate_output(out)
     return texts

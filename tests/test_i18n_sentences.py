@@ -26,15 +26,10 @@ import pytest
 from iectox.analysis import BY_NAME
 from iectox.i18n import catalog
 from iectox.io.template import write_template
-from iectox.management.audit import audit
-from iectox.render import write_report
-from iectox.render.audit import write_audit
 from iectox.schema import CONTRACT
-from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_i18n_outputs import SEED_SPEC, _template_text, _validate_output, _visible
+from test_i18n_outputs import _template_text, _validate_output, _visible
 
 CODE = re.compile(r"\S*[_./@\\]\S*|\{\w*\}|\[\w+\]")
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -128,11 +123,9 @@ def test_the_detector_learns_english_words_and_passes_french(only):
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[str, str]:
-    dataset = calibrate().dataset
+def outputs(french_seed, tmp_path_factory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("fr-sentences")
-    report = write_report(run_study(dataset, load_study(SEED_SPEC)), out / "seed", "fr")
-    files = write_audit(audit(dataset), out / "audit", "fr")
+    report, files = french_seed.report, french_seed.audit
     return {
         "report html": _visible(report["html"].read_text(encoding="utf-8")),
         "report docx": _docx_text(report["docx"]),
