@@ -80,13 +80,13 @@ def print_calibration(result: SynthResult) -> None:
 
 def print_overview(dataset: Dataset, title: str = "", lang: str = HELP_LANG) -> None:
     """The cohort's key figures per setting, labels and decimal marks in `lang`."""
-    overview = cohort_overview(dataset)
+    overview, fmt = cohort_overview(dataset), Formatter(lang)
     table = Table(title=title or say("The cohort at a glance", lang))
     table.add_column("")
     for column in overview.columns:
         table.add_column(tr(str(column), lang), justify="right")
     for label, row in overview.iterrows():
-        table.add_row(tr(str(label), lang), *(overview_figure(v, Formatter(lang)) for v in row))
+        table.add_row(tr(str(label), lang), *(overview_figure(v, fmt) for v in row))
     console.print(table)
 
 
