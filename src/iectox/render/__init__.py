@@ -122,10 +122,7 @@ def write_report(
         result.frame.to_csv(tmp, index=False, encoding="utf-8")
     step("figures")
     figures = tuple(write_figures(result, out / "figures", lang))
-    managing = tuple(
-        Figure(name, caption, png, svg)
-        for name, caption, png, svg in write_management_figures(result, out / "figures", lang)
-    )
+    managing = tuple(write_management_figures(result, out / "figures", lang))
     outputs = {f.id: out / f"report{f.suffix}" for f in formats.values()}
     pictures = tuple(p for figure in (*figures, *managing) for p in (figure.png, figure.svg))
     files = ReportFiles(out, outputs, csv, pictures)

@@ -75,7 +75,7 @@ class Document:
 def format_date(day: date, lang: str) -> str:
     month = tr(MONTHS[day.month - 1], lang)
     first = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{first} {month} {day.year}" if lang == "fr" else f"{day.day} {month} {day.year}"
+    return f"{first} {month} {day.year}"
 
 
 def period_text(result: StudyResult, lang: str) -> str | None:

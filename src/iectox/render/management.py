@@ -24,6 +24,7 @@ from iectox.render import audit as audit_outputs
 from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
 from iectox.render.figures import save
 from iectox.render.layout import Column, Line, Table, pretty
+from iectox.render.report import Figure
 from iectox.study import StudyResult
 from iectox.study.spec import DEFAULT_PATHWAY
 
@@ -146,16 +147,14 @@ def build_management(result: StudyResult, lang: str, number: int | None = None) 
     )
 
 
-def write_management_figures(
-    result: StudyResult, folder: Path, lang: str
-) -> list[tuple[str, str, Path, Path]]:
-    """The audit's two figures, saved like the report's: (name, caption, PNG, SVG); none without an audit."""
+def write_management_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
+    """The audit's two figures, saved like the report's; none without an audit."""
     if result.management is None:
         return []
     written = []
     for name, caption, figure in audit_outputs.audit_figures(result.management, cohort_labels(result), lang):
         png, svg = save(figure, folder, f"management_{name}")
-        written.append((f"management_{name}", caption, png, svg))
+        written.append(Figure(f"management_{name}", caption, png, svg))
     return written
 
 
