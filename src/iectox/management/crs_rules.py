@@ -13,7 +13,7 @@ import pandas as pd
 from iectox.i18n import N_
 from iectox.management.evidence import Evidence, Verdicts, emit
 from iectox.management.findings import DEVIATION, INFO, delays
-from iectox.management.outcomes import UNTREATED_TEXT, rows, within_hours_of_grade
+from iectox.management.outcomes import UNTREATED_TEXT, eligible, rows, within_hours_of_grade
 from iectox.management.verdicts import LATE, MET, UNDETERMINED, UNTREATED, against_target
 from iectox.rules import Rule
 from iectox.times import calendar_days, delay_bounds, hours_between
@@ -137,7 +137,7 @@ CORTICOSTEROIDS_UNTIMED_TEXT = N_(
 def crs_corticosteroids(evidence: Evidence) -> Verdicts:
     """CRS from grade 3 (setting): corticosteroids during the episode (dexamethasone 10 mg q6h)."""
     from_grade, timed = evidence.pathway.crs.corticosteroid_from_grade.value, evidence.episodes
-    eps = timed[(timed["syndrome"] == "CRS") & timed["grade"].ge(from_grade).fillna(False)]
+    eps = eligible(timed, "CRS", from_grade)
     given = eps["corticosteroid_doses"].gt(0)
     absent = np.where(eps["corticosteroid_untimed"], UNDETERMINED, UNTREATED)
     outcome = pd.Series(np.where(given, MET, absent), index=eps.index, dtype="string")

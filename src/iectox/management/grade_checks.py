@@ -43,7 +43,7 @@ def grade_observed(evidence: Evidence) -> Verdicts:
     return Verdicts(
         emit(
             eps,
-            contradicted.fillna(False),
+            contradicted,
             WARNING,
             CONTRADICTED_TEXT,
             recorded=eps["recorded_grade"],

@@ -61,11 +61,16 @@ GRADE_UNOBSERVED_TEXT = N_(
 )
 
 
+def eligible(timed: pd.DataFrame, syndrome: str, from_grade: int) -> pd.DataFrame:
+    """The episodes of `syndrome` graded `from_grade` or higher, those a grade-based treatment rule judges."""
+    return timed[(timed["syndrome"] == syndrome) & timed["grade"].ge(from_grade).fillna(False)]
+
+
 def within_hours_of_grade(
     timed: pd.DataFrame, syndrome: str, family: str, from_grade: int, within_h: float
 ) -> Verdicts:
     """From grade `from_grade`, a first dose of `family` within `within_h` hours of reaching that grade."""
-    eps = timed[(timed["syndrome"] == syndrome) & timed["grade"].ge(from_grade).fillna(False)]
+    eps = eligible(timed, syndrome, from_grade)
     at, known = eps[f"{family}_first_at"], eps[f"{family}_first_at_time_known"]
     graded = eps["first_grade2_at"].notna() & (from_grade == 2)
     clock = eps["first_grade2_at"].where(graded, eps["onset_at"])
