@@ -35,6 +35,7 @@ def _typed(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The table's typed frame (index kept as the user's row numbers) and its header and type problems."""
     named, issues = check_headers(table, raw)
+    issues = [*raw.issues, *issues]
     named = named.dropna(how="all") if len(named.columns) else named
     typed: dict[str, pd.Series] = {}
     for column in table.columns:

@@ -23,11 +23,16 @@ IGNORED_SHEETS = ("_lists",)  # the template's hidden drop-down lists
 
 @dataclass(frozen=True)
 class RawTable:
-    """One table as read from disk: cells untouched, index = the row number the user sees (header = 1)."""
+    """One table as read from disk: cells untouched, index = the row number the user sees (header = 1).
+
+    `issues` are the problems the reader itself found in the file (a cell it cannot trust as read, a line it
+    cannot split): they are reported with the validation's, so that nothing is dropped in silence.
+    """
 
     file: str
     sheet: str | None
     frame: pd.DataFrame
+    issues: tuple[Issue, ...] = ()
 
 
 def header_key(name: object) -> str:
