@@ -31,8 +31,8 @@ from iectox.grading import (
 )
 from iectox.i18n import number
 from iectox.io import read_dataset
-from iectox.io.atomic import atomic_file
 from iectox.io.csvdir import read_csv_table
+from iectox.io.sheets import write_csv
 from iectox.io.text import column_text
 from iectox.schema import CONTRACT, Column, Kind, Schema, Table
 from iectox.validate import Settings, check_raw
@@ -99,8 +99,7 @@ def read_observations_csv(path: Path, settings: Settings) -> tuple[pd.DataFrame 
 
 def _write(frame: pd.DataFrame, columns: tuple[Column, ...], path: Path) -> None:
     text = pd.DataFrame({c.name: column_text(frame, c) for c in columns}, index=frame.index)
-    with atomic_file(path) as tmp:
-        text.to_csv(tmp, index=False)
+    write_csv(text, path, [c.name for c in columns if c.kind in (Kind.TEXT, Kind.CATEGORY)])
 
 
 def _load(path: Path, settings: Settings, lang: str) -> tuple[pd.DataFrame, Dataset]:

@@ -15,8 +15,8 @@ from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
 from iectox.cli.validate import DatesOption, print_issues, settings_from_options
 from iectox.errors import SourceError
-from iectox.io.atomic import atomic_file
 from iectox.io.csvdir import read_csv_table
+from iectox.io.sheets import write_csv
 from iectox.management.dosing import (
     TOCILIZUMAB_CRS_MAX_DOSE_MG,
     TOCILIZUMAB_CRS_MG_PER_KG,
@@ -202,8 +202,7 @@ def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
 def _write(plan: VialPlan, out: Path) -> None:
     frame = plan.infusions.copy()
     frame["planned_date"] = frame["planned_date"].dt.strftime("%Y-%m-%d")
-    with atomic_file(out) as tmp:
-        frame.to_csv(tmp, index=False)
+    write_csv(frame, out)
 
 
 def _sizes(text: str, lang: str) -> tuple[int, ...]:

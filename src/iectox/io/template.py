@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.i18n import N_, tr
+from iectox.io.sheets import save_workbook
 from iectox.schema import CONTRACT, Column, Kind, Schema, Table
 from iectox.schema.dictionary import bound_text, value_rule
 
@@ -71,9 +72,7 @@ def write_template(
     """Write the blank template to `path` in `lang`; validations and formats cover data rows 2..rows+1."""
     path = Path(path)
     workbook = build_template(schema, rows, lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return save_workbook(workbook, path)
 
 
 def build_template(schema: Schema = CONTRACT, rows: int = DEFAULT_ROWS, lang: str = "en") -> Workbook:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iectox.i18n import tr
-from iectox.io.atomic import atomic_file
+from iectox.io.sheets import write_csv
 from iectox.render.comparison import (
     comparison_frame,
     comparison_markdown,
@@ -118,8 +118,7 @@ def write_report(
 
     step("analysis table")
     csv = out / "analysis_table.csv"
-    with atomic_file(csv) as tmp:
-        result.frame.to_csv(tmp, index=False, encoding="utf-8")
+    write_csv(result.frame, csv)
     step("figures")
     figures = tuple(write_figures(result, out / "figures", lang))
     managing = tuple(write_management_figures(result, out / "figures", lang))

@@ -16,7 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.i18n import tr
-from iectox.io.atomic import atomic_file
+from iectox.io.sheets import save_workbook
 from iectox.management.audit import Audit
 from iectox.message import Message
 from iectox.render.xlsx import analysis_sheet, header_word
@@ -117,9 +117,7 @@ def workbook(result: Audit, lang: str = "en") -> Workbook:
 
 def write_xlsx(result: Audit, path: Path, lang: str = "en") -> Path:
     """Write audit.xlsx at `path`, whole or not at all."""
-    with atomic_file(path) as tmp:
-        workbook(result, lang).save(tmp)
-    return path
+    return save_workbook(workbook(result, lang), path)
 
 
 __all__ = ["workbook", "write_xlsx"]

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from iectox.io.atomic import atomic_file
+from iectox.io.sheets import save_workbook
 from iectox.render.comparison import comparison_table
 from iectox.render.docx import add_table, blank
 from iectox.render.format import Formatter
 from iectox.render.html import CSS, escape, table_html
-from iectox.render.xlsx import table_sheet
+from iectox.render.xlsx import table_workbook
 from iectox.stats.compare import Comparison
 
 
@@ -52,13 +51,9 @@ def write_table_xlsx(
 ) -> Path:
     """A workbook of one sheet, laid out as the report's table sheets (statistics as numbers)."""
     fmt = formatter or Formatter()
-    book = Workbook()
-    book.active.title = fmt.tr("Table")
-    table_sheet(book.active, comparison_table(comparison, fmt, title))
-    path = Path(path)
-    with atomic_file(path) as tmp:
-        book.save(tmp)
-    return path
+    return save_workbook(
+        table_workbook(comparison_table(comparison, fmt, title), fmt.tr("Table")), Path(path)
+    )
 
 
 def write_table_docx(

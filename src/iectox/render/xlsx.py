@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.i18n import N_, tr
-from iectox.io.atomic import atomic_file
+from iectox.io.sheets import save_workbook
 from iectox.render.document import Document
 from iectox.render.layout import Table, Value
 
@@ -263,6 +263,14 @@ def management_sheet(sheet: Worksheet, document: Document) -> None:
     _widths(sheet, [widths.get(str(c), 12) for c in management.by_quarter.columns])
 
 
+def table_workbook(table: Table, name: str) -> Workbook:
+    """A workbook of one sheet, `name`, holding `table` as the report's table sheets lay it out."""
+    book = Workbook()
+    book.active.title = _sheet_name(name, set())
+    table_sheet(book.active, table)
+    return book
+
+
 def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
     book = Workbook()
     taken = {"analysis", "published_vs_reproduced", "management"}
@@ -281,6 +289,4 @@ def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
 
 
 def write_report_xlsx(document: Document, frame: pd.DataFrame, path: Path) -> Path:
-    with atomic_file(path) as tmp:
-        workbook(document, frame).save(tmp)
-    return path
+    return save_workbook(workbook(document, frame), path)
