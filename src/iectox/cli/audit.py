@@ -15,7 +15,7 @@ from rich.markup import escape
 from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
 from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
-from iectox.errors import DatasetInvalid, SourceError, SpecError
+from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.io import read_dataset
 from iectox.management.audit import audit as run_audit
 from iectox.management.pathway import default_pathway, load_pathway
@@ -53,9 +53,12 @@ def audit(
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
         raise reject(exc, "{path}: {n} error(s); no audit was written.", lang, path=data) from exc
-    with console.status(say("Auditing...", lang)):
-        result = run_audit(dataset, chosen)
-        files = write_audit(result, out, lang)
+    try:
+        with console.status(say("Auditing...", lang)):
+            result = run_audit(dataset, chosen)
+            files = write_audit(result, out, lang)
+    except OutputRefused as exc:  # a folder of the user's, or another iectox writing there
+        raise refuse(exc, lang) from exc
     counts = result.counts()
     written = say(
         "Audit written to {out}/ (pathway: {pathway}; {deviations} deviation(s), {warnings} warning(s), "

@@ -13,7 +13,7 @@ from iectox.cli.app import app, say
 from iectox.cli.console import console
 from iectox.cli.show import progress_columns
 from iectox.cli.validate import DatesOption, refuse, reject
-from iectox.errors import DatasetInvalid, SourceError, SpecError
+from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.i18n import LANGUAGES
 from iectox.io import read_dataset
 from iectox.render import STAGES, write_report
@@ -71,7 +71,11 @@ def report(
         except SpecError as exc:  # a cohort or level the study names is not in the data: nothing is written
             progress.stop()
             raise refuse(exc, language) from exc
-        files = write_report(result, out, language, progress=step)
+        try:
+            files = write_report(result, out, language, progress=step)
+        except OutputRefused as exc:  # a folder of the user's, or another iectox writing there
+            progress.stop()
+            raise refuse(exc, language) from exc
         progress.update(task, completed=len(steps))
     written = say("Report written to {out}/ ({language}):", language, out=out, language=language)
     console.print(f"[green]{escape(written)}[/]", soft_wrap=True)

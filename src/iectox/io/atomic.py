@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fnmatch
+import glob
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Collection, Iterator
@@ -11,6 +14,8 @@ from pathlib import Path
 
 from iectox.errors import OutputRefused
 from iectox.i18n import N_
+from iectox.io.exchange import exchange
+from iectox.io.lock import LOCK_WAIT_SECONDS, UNWRITABLE, output_lock
 
 
 @contextlib.contextmanager
@@ -29,27 +34,40 @@ def atomic_file(path: Path) -> Iterator[Path]:
 
 MARKER = ".iectox-output"
 """The file iectox leaves in every folder it writes whole, so that it replaces only folders of its own."""
+MARKER_TEXT = "Written by iectox; iectox may replace this folder.\n"
+NEW = ".iectox-new-"  # `.NAME.iectox-new-XXXXXXXX`: the folder being written
+ASIDE = ".iectox-old"  # `.NAME.iectox-old`: the previous folder, put aside where folders cannot be swapped
+LEGACY_ASIDE = ".old"  # what iectox 0.x put aside under
 
 
-def _ours(folder: Path, own_files: Collection[str]) -> bool:
-    """A folder iectox may replace: empty, marked as written by iectox, or holding only files it writes."""
-    names = {entry.name for entry in folder.iterdir()}
-    return not names or MARKER in names or names <= set(own_files)
+def _foreign(folder: Path, own_files: Collection[str], prefix: str = "") -> str | None:
+    """The first entry of `folder` (as a path relative to it) that is none of `own_files`: names, or
+    patterns one folder deep such as `figures/*.png`."""
+    for entry in sorted(folder.iterdir()):
+        name = prefix + entry.name
+        if entry.is_dir() and not entry.is_symlink() and any(p.startswith(f"{name}/") for p in own_files):
+            inner = _foreign(entry, own_files, f"{name}/")
+            if inner is not None:
+                return inner
+        elif not any(fnmatch.fnmatchcase(name, pattern) for pattern in own_files):
+            return name
+    return None
 
 
 def check_output_folder(path: Path, own_files: Collection[str] = ()) -> Path:
     """`path` resolved, or `OutputRefused` when writing there would replace something iectox did not write.
 
     A folder is replaced whole (so that a write lands whole or not at all): it must therefore be new, empty,
-    marked by an earlier write of iectox, or hold only `own_files`. Anything else is the user's, and stays.
+    marked by an earlier write of iectox, or hold only `own_files` (names, or patterns such as
+    `figures/*.png`). Anything else is the user's, and stays.
     """
     path = Path(path).resolve()
     if not path.exists():
         return path
     if not path.is_dir():
         raise OutputRefused(str(path), N_("it is a file, not a folder; choose a new folder name"))
-    if not _ours(path, own_files):
-        example = sorted(e.name for e in path.iterdir() if e.name not in own_files)[0]
+    example = None if (path / MARKER).is_file() else _foreign(path, own_files)
+    if example is not None:
         raise OutputRefused(
             str(path),
             N_("the folder holds files iectox did not write (e.g. {example}); choose a new or empty folder"),
@@ -58,32 +76,112 @@ def check_output_folder(path: Path, own_files: Collection[str] = ()) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def atomic_folder(path: Path, own_files: Collection[str] = ()) -> Iterator[Path]:
-    """Yield a temporary folder beside `path`; it replaces `path` (whole) only if the block finishes.
+def _mark(folder: Path) -> None:
+    if not (folder / MARKER).is_file():
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
-    Only a folder of iectox's own is replaced (`check_output_folder`); the new one carries `MARKER`. On any
-    failure the previous folder is put back and no temporary file is left.
-    """
-    path = check_output_folder(path, own_files)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    old = path.with_name(f".{path.name}.old")
-    try:
-        yield tmp
-        (tmp / MARKER).write_text("Written by iectox; iectox may replace this folder.\n", encoding="utf-8")
-        if path.exists():
-            if old.exists():
-                shutil.rmtree(old)
-            path.rename(old)
+
+def _new_folder(beside: Path) -> Path:
+    """A new, marked, empty folder beside `beside` (with the user's usual permissions, unlike mkdtemp's)."""
+    while True:
+        folder = beside.with_name(f".{beside.name}{NEW}{secrets.token_hex(4)}")
         try:
-            tmp.rename(path)
-        except OSError:
-            if old.exists() and not path.exists():
-                old.rename(path)
-            raise
-        if old.exists():
-            shutil.rmtree(old)
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        _mark(folder)
+        return folder
+
+
+def _discard(folder: Path) -> None:
+    """Delete a folder of iectox's own, its marker last, so that a run killed half-way through leaves a
+    folder the next run still recognises as its own."""
+    for entry in folder.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
+
+
+def _leftovers(path: Path) -> list[Path]:
+    """What killed runs left beside `path`: folders being written or put aside, that carry the marker."""
+    found = [
+        *path.parent.glob(f".{glob.escape(path.name)}.iectox-*"),
+        path.with_name(f".{path.name}{LEGACY_ASIDE}"),
+    ]
+    return [p for p in found if p.is_dir() and not p.is_symlink() and (p / MARKER).is_file()]
+
+
+def _recover(path: Path) -> None:
+    """Put back the last complete folder a killed run had put aside, and delete what killed runs left."""
+    leftovers = _leftovers(path)
+    if not path.exists():
+        for aside in (path.with_name(f".{path.name}{ASIDE}"), path.with_name(f".{path.name}{LEGACY_ASIDE}")):
+            if aside in leftovers:
+                aside.rename(path)
+                leftovers.remove(aside)
+                break
+    for leftover in leftovers:
+        _discard(leftover)
+
+
+def _fsync(entry: Path) -> None:
+    """Flush a file or folder to the disk, so that a power cut after the swap cannot leave it empty (Windows
+    cannot open a folder: it flushes folders itself)."""
+    if entry.is_symlink() or (os.name == "nt" and entry.is_dir()):
+        return
+    fd = os.open(entry, os.O_RDONLY)
+    try:
+        os.fsync(fd)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        os.close(fd)
+
+
+def _publish(new: Path, path: Path) -> None:
+    """Put the finished folder `new` in place of `path`: at no instant is `path` missing or mixed."""
+    for entry in (*new.rglob("*"), new):
+        _fsync(entry)
+    if not path.exists():
+        new.rename(path)
+    else:
+        _mark(path)  # so that, put aside, it is recognised as iectox's should this run be killed
+        if exchange(new, path):
+            _discard(new)  # it now holds the previous folder
+        else:  # two renames: a run killed between them leaves the previous folder aside, put back next time
+            aside = path.with_name(f".{path.name}{ASIDE}")
+            path.rename(aside)
+            new.rename(path)
+            _discard(aside)
+    _fsync(path.parent)
+
+
+@contextlib.contextmanager
+def atomic_folder(
+    path: Path, own_files: Collection[str] = (), wait: float = LOCK_WAIT_SECONDS
+) -> Iterator[Path]:
+    """Yield a new folder beside `path`; it replaces `path` (whole, in one step) only if the block finishes.
+
+    Only a folder of iectox's own is replaced (`check_output_folder`); the new one carries `MARKER`. One
+    writer at a time: another one writing to `path` is waited for up to `wait` seconds (`output_lock`).
+    Whatever happens, even a kill at any instant, `path` is either the previous folder or the new one,
+    whole: what a killed run left beside it is cleaned, or put back, by the next run.
+    """
+    path = check_output_folder(path, own_files)  # refuses at once, without waiting for the lock
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputRefused(str(path), UNWRITABLE, error=exc.strerror or str(exc)) from exc
+    with output_lock(path, wait):
+        _recover(path)
+        path = check_output_folder(path, own_files)
+        new = _new_folder(path)
+        try:
+            yield new
+            _publish(new, path)
+        finally:
+            if new.exists():
+                _discard(new)

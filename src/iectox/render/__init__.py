@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iectox.i18n import tr
+from iectox.io.atomic import atomic_folder
 from iectox.io.sheets import write_csv
 from iectox.render.comparison import (
     comparison_frame,
@@ -38,6 +39,8 @@ from iectox.render.report import Figure, Formats, Report, ReportFormat
 from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
 from iectox.study import StudyResult
 
+ANALYSIS_TABLE = "analysis_table.csv"
+FIGURE_FILES = ("figures/*.png", "figures/*.svg")  # what a report folder of iectox's own may hold there
 STAGES = ("analysis table", "figures", *(f.stage or f.id for f in FORMATS.values()))
 
 
@@ -59,6 +62,15 @@ class ReportFiles:
     @property
     def all(self) -> tuple[Path, ...]:
         return tuple(self)
+
+    def moved(self, folder: Path) -> ReportFiles:
+        """The same files in `folder`: where the report is published once written in a temporary folder."""
+
+        def move(path: Path) -> Path:
+            return folder / path.relative_to(self.folder)
+
+        outputs = {key: move(path) for key, path in self.outputs.items()}
+        return ReportFiles(folder, outputs, move(self.csv), tuple(map(move, self.figures)))
 
     @property
     def html(self) -> Path:
@@ -108,28 +120,32 @@ def write_report(
 ) -> ReportFiles:
     """Write analysis_table.csv, figures/ and one report file per registered format into `out` (report.html,
     report.xlsx, report.docx, report.json); with the management section and its two figures when the study
-    ran the management audit."""
+    ran the management audit.
+
+    The report is published whole (`atomic_folder`): written, figures included, into a new folder beside
+    `out` that replaces it in one step at the end, so that `out` holds the previous report or this one,
+    never a mixture, even if iectox is killed; a second iectox writing to `out` waits for this one. Only a
+    folder iectox wrote is replaced: `OutputRefused` otherwise.
+    """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     management = build_management(result, lang, number=len(result.tables) + 1)
     document = build_document(result, build_methods(result, lang), fmt, management)
-
-    step("analysis table")
-    csv = out / "analysis_table.csv"
-    write_csv(result.frame, csv)
-    step("figures")
-    figures = tuple(write_figures(result, out / "figures", lang))
-    managing = tuple(write_management_figures(result, out / "figures", lang))
-    outputs = {f.id: out / f"report{f.suffix}" for f in formats.values()}
-    pictures = tuple(p for figure in (*figures, *managing) for p in (figure.png, figure.svg))
-    files = ReportFiles(out, outputs, csv, pictures)
-    report = Report(result, document, fmt, out, figures, managing, files.all)
-    for output in formats.values():
-        step(output.stage or output.id)
-        output.write(report, outputs[output.id])
-    return files
+    own = (*(f"report{f.suffix}" for f in formats.values()), ANALYSIS_TABLE, *FIGURE_FILES)
+    with atomic_folder(Path(out), own) as folder:
+        step("analysis table")
+        csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
+        step("figures")
+        figures = tuple(write_figures(result, folder / "figures", lang))
+        managing = tuple(write_management_figures(result, folder / "figures", lang))
+        outputs = {f.id: folder / f"report{f.suffix}" for f in formats.values()}
+        pictures = tuple(p for figure in (*figures, *managing) for p in (figure.png, figure.svg))
+        files = ReportFiles(folder, outputs, csv, pictures)
+        report = Report(result, document, fmt, folder, figures, managing, files.all)
+        for output in formats.values():
+            step(output.stage or output.id)
+            output.write(report, outputs[output.id])
+    return files.moved(Path(out))
 
 
 __all__ = [

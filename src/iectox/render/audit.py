@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from iectox.i18n import LANGUAGES
-from iectox.io.atomic import atomic_file
+from iectox.io.atomic import atomic_file, atomic_folder
 from iectox.management.audit import Audit
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
@@ -32,6 +32,8 @@ from iectox.schema import THERAPY
 from iectox.schema.vocabularies import SETTING
 
 FORMAT = "iectox-audit/1"
+OWN_FILES = ("audit.html", "audit.xlsx", "audit.json", "figures/*.png", "figures/*.svg")
+"""What an audit folder of iectox's own holds: only such a folder is replaced."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,16 @@ class AuditFiles:
 
     def __iter__(self) -> Iterator[Path]:
         yield from (self.html, self.xlsx, self.json, *self.figures)
+
+    def moved(self, folder: Path) -> AuditFiles:
+        """The same files in `folder`: where the audit is published once written in a temporary folder."""
+
+        def move(path: Path) -> Path:
+            return folder / path.relative_to(self.folder)
+
+        return AuditFiles(
+            folder, move(self.html), move(self.xlsx), move(self.json), tuple(map(move, self.figures))
+        )
 
 
 def default_cohort_labels(result: Audit) -> dict[str, str]:
@@ -114,20 +126,25 @@ def audit_figures(
 def write_audit(
     result: Audit, out: str | Path, lang: str = "en", cohort_labels: Mapping[str, str] | None = None
 ) -> AuditFiles:
-    """Write audit.html, audit.xlsx, audit.json and figures/ (delay_by_cohort, kpi_trend) into `out`."""
+    """Write audit.html, audit.xlsx, audit.json and figures/ (delay_by_cohort, kpi_trend) into `out`.
+
+    Published whole, as a report is (`atomic_folder`): `out` holds the previous audit or this one, never a
+    mixture; only a folder iectox wrote is replaced (`OutputRefused` otherwise).
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     labels = dict(cohort_labels) if cohort_labels is not None else default_cohort_labels(result)
-    figures = []
-    for name, caption, figure in audit_figures(result, labels, lang):
-        png, svg = save(figure, out / "figures", name)
-        figures.append((name, caption, png, svg))
-    html = write_html(result, [(n, c, svg) for n, c, _, svg in figures], out / "audit.html", labels, lang)
-    xlsx = write_xlsx(result, out / "audit.xlsx", lang)
-    data = write_json(result, out / "audit.json", lang)
-    return AuditFiles(out, html, xlsx, data, tuple(p for _, _, png, svg in figures for p in (png, svg)))
+    with atomic_folder(Path(out), OWN_FILES) as folder:
+        figures = []
+        for name, caption, figure in audit_figures(result, labels, lang):
+            png, svg = save(figure, folder / "figures", name)
+            figures.append((name, caption, png, svg))
+        pages = [(n, c, svg) for n, c, _, svg in figures]
+        html = write_html(result, pages, folder / "audit.html", labels, lang)
+        xlsx = write_xlsx(result, folder / "audit.xlsx", lang)
+        data = write_json(result, folder / "audit.json", lang)
+        pictures = tuple(p for _, _, png, svg in figures for p in (png, svg))
+    return AuditFiles(folder, html, xlsx, data, pictures).moved(Path(out))
 
 
 __all__ = [
