@@ -50,6 +50,7 @@ def _typed(
         cells = named[column.name]
         parsed, unread = read_cells(frames, table.name, column, cells, settings)
         issues += unread
+        frames.refuse(table.name, column.name, parsed.bad_rows)
         values = parsed.values
         if column.vocabulary is not None:
             spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,12 +31,39 @@ def fmt(value: object) -> str | None:
 
 @dataclass
 class Frames:
-    """Typed frames (index = row number shown to the user) and where each table came from."""
+    """Typed frames (index = row number shown to the user) and where each table came from.
+
+    `refused` holds, per (table, column), the rows whose cell a rule has already refused (its type, its
+    vocabulary, a required blank...): such a cell is blank for the rules after, and no rule reports it, or a
+    row that reads it, again. One wrong value gives one error, not a cascade.
+    """
 
     tables: dict[str, pd.DataFrame]
     sources: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     absent: set[tuple[str, str]] = field(default_factory=set)  # (table, column) missing from the file
     schema: Schema = CONTRACT
+    refused: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+    def refuse(self, table: str, column: str, rows: Iterable[int]) -> None:
+        """Record the cells as refused, and blank them in the typed table when it is there."""
+        rows = [int(row) for row in rows]
+        if not rows:
+            return
+        self.refused.setdefault((table, column), set()).update(rows)
+        frame = self.tables.get(table)
+        if frame is not None and column in frame:
+            frame.loc[rows, column] = pd.NA
+
+    def refused_mask(self, table: str, column: str) -> pd.Series:
+        """True on the rows of `table` whose `column` was refused."""
+        index = self.tables[table].index
+        return pd.Series(index.isin(list(self.refused.get((table, column), ()))), index=index)
+
+    def _unjudged(self, rule: Rule, table: str, column: str) -> pd.Series | None:
+        """The rows `rule` cannot judge at `column` of `table`: a cell it reads in that row was refused."""
+        read = {column, *(c.split(".", 1)[1] for c in rule.columns if c.split(".", 1)[0] == table)}
+        masks = [self.refused_mask(table, name) for name in read if (table, name) in self.refused]
+        return None if not masks else pd.concat(masks, axis=1).any(axis=1)
 
     def issue(
         self,
@@ -72,6 +99,9 @@ class Frames:
         """
         frame = self.tables[table]
         text = template or rule.message
+        unjudged = self._unjudged(rule, table, column)
+        if unjudged is not None:
+            mask = mask.fillna(False).astype(bool) & ~unjudged
         for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
             filled = {
                 name: fmt(value[row] if isinstance(value, pd.Series) else value) or ""
