@@ -21,6 +21,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Kind
+from iectox.validate.excerpt import excerpt, visible
 from iectox.validate.frames import Frames
 from iectox.validate.settings import DATE_ORDER_HELP, Settings
 
@@ -302,10 +303,12 @@ def type_issue(
 ) -> Issue:
     """The issue of a cell that its column's type rule could not read."""
     rule = TYPE_RULES[kind]
-    values = {"value": value, "form_text": DATE_ORDER_HELP[settings.date_order]}
+    values = {"value": excerpt(value), "form_text": DATE_ORDER_HELP[settings.date_order]}
     values = {name: text for name, text in values.items() if "{" + name + "}" in rule.message}
     message = rule.message.format(**values)
-    return frames.issue(table, row, column, value, rule.id, message, rule.severity, rule.message, values)
+    return frames.issue(
+        table, row, column, visible(value), rule.id, message, rule.severity, rule.message, values
+    )
 
 
 def read_cells(

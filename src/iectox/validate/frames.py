@@ -10,6 +10,7 @@ import pandas as pd
 from iectox.errors import Issue
 from iectox.rules import Rule
 from iectox.schema import CONTRACT, Schema
+from iectox.validate.excerpt import excerpt, visible
 
 
 def fmt(value: object) -> str | None:
@@ -94,7 +95,8 @@ class Frames:
         """One issue of `rule` per row where `mask` is true, located at `column` of `table`.
 
         The sentence is the rule's template (or another of its templates) filled with `values`: a Series gives
-        each row its own value, anything else is the same on every row. Only the flagged rows are formatted.
+        each row its own value (data: quoted as an `excerpt`), anything else is the same on every row. Only the
+        flagged rows are formatted.
         The arguments before `values` are positional, so a placeholder may be called `column` or `table`.
         """
         frame = self.tables[table]
@@ -104,11 +106,12 @@ class Frames:
             mask = mask.fillna(False).astype(bool) & ~unjudged
         for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
             filled = {
-                name: fmt(value[row] if isinstance(value, pd.Series) else value) or ""
+                name: excerpt(fmt(value[row]) or "") if isinstance(value, pd.Series) else fmt(value) or ""
                 for name, value in values.items()
             }
             message = text.format(**filled)
-            value = fmt(frame.at[row, column])
+            cell = fmt(frame.at[row, column])
+            value = None if cell is None else visible(cell)
             yield self.issue(table, row, column, value, rule.id, message, rule.severity, text, filled)
 
 

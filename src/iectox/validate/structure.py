@@ -16,6 +16,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Schema, Table
+from iectox.validate.excerpt import excerpt, short_name, visible
 
 HEADER_ROW = 1
 IGNORED_SHEETS = ("_lists",)  # the template's hidden drop-down lists
@@ -81,7 +82,15 @@ def _unknown_tables(
             hint = _closest(header_key(name), schema.table_names)
             template = UNKNOWN_TABLE_HINT if hint else None
             issues.append(
-                _issue(UNKNOWN_TABLE, (where, name, None), None, None, template, name=name, hint=hint or "")
+                _issue(
+                    UNKNOWN_TABLE,
+                    (where, short_name(name), None),
+                    None,
+                    None,
+                    template,
+                    name=excerpt(name),
+                    hint=hint or "",
+                )
             )
     return issues
 
@@ -104,10 +113,18 @@ def _headers(table: Table, raw: RawTable) -> list[tuple[object, str, str]]:
     return found
 
 
-def _flag_headers(rule: Rule, status: str, table: Table, raw: RawTable) -> list[Issue]:
+def _header_issue(
+    rule: Rule, raw: RawTable, original: object, template: str | None = None, /, **values: str
+) -> Issue:
+    """An issue on a header cell: named in its location, quoted in the sentence, never printed raw or whole."""
+    name = str(original)
     where = (raw.file, raw.sheet, HEADER_ROW)
+    return _issue(rule, where, short_name(name), visible(name), template, column=excerpt(name), **values)
+
+
+def _flag_headers(rule: Rule, status: str, table: Table, raw: RawTable) -> list[Issue]:
     return [
-        _issue(rule, where, str(original), str(original), column=str(original), table=table.name)
+        _header_issue(rule, raw, original, table=table.name)
         for original, _, found in _headers(table, raw)
         if found == status
     ]
@@ -118,17 +135,9 @@ def _unknown_columns(table: Table, raw: RawTable) -> list[Issue]:
     for original, key, status in _headers(table, raw):
         if status == "unknown":
             hint = _closest(key, table.column_names)
+            template = UNKNOWN_COLUMN_HINT if hint else None
             issues.append(
-                _issue(
-                    UNKNOWN_COLUMN,
-                    (raw.file, raw.sheet, HEADER_ROW),
-                    str(original),
-                    str(original),
-                    UNKNOWN_COLUMN_HINT if hint else None,
-                    column=str(original),
-                    table=table.name,
-                    hint=hint or "",
-                )
+                _header_issue(UNKNOWN_COLUMN, raw, original, template, table=table.name, hint=hint or "")
             )
     return issues
 
