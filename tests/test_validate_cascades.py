@@ -52,11 +52,21 @@ def _dangling(column: Column, current: str | None) -> str | None:
     return "ZZZ-999" if column.references else None
 
 
+def _marked_uncertain(column: Column, current: str | None) -> str | None:
+    return None if column.kind is Kind.TEXT else f"{current or ''}?"
+
+
+def _control_character(column: Column, current: str | None) -> str | None:
+    return f"\x01{current or 'x'}"
+
+
 SPOILERS: dict[str, Callable[[Column, str | None], str | None]] = {
     "type": _refused_by_type,
     "range": _out_of_range,
     "required": _blank,
     "reference": _dangling,
+    "uncertain": _marked_uncertain,
+    "control": _control_character,
 }
 ID_COLUMNS = {"patient_id", "infusion_id", "episode_id", "administration_id"}
 

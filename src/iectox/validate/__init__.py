@@ -14,10 +14,12 @@ from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table
 from iectox.validate.cells import read_cells
+from iectox.validate.characters import check_characters
 from iectox.validate.frames import Frames
 from iectox.validate.registry import VALIDATION, run_rules
 from iectox.validate.settings import Settings
 from iectox.validate.structure import MISSING_TABLE, RawTable, check_headers, check_tables
+from iectox.validate.uncertain import check_uncertain
 
 __all__ = [
     "VALIDATION",
@@ -47,10 +49,15 @@ def _typed(
             if column.kind is Kind.DATETIME:
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
-        cells = named[column.name]
+        cells, marked, controlled = check_characters(frames, table.name, column.name, named[column.name])
+        uncertain, unsure = check_uncertain(frames, table.name, column, cells)
+        refused = controlled.union(unsure)
+        if len(refused):
+            cells = cells.copy()
+            cells[refused] = None
         parsed, unread = read_cells(frames, table.name, column, cells, settings)
-        issues += unread
-        frames.refuse(table.name, column.name, parsed.bad_rows)
+        issues += sorted([*marked, *uncertain, *unread], key=lambda issue: issue.row or 0)
+        frames.refuse(table.name, column.name, refused.union(parsed.bad_rows))
         values = parsed.values
         if column.vocabulary is not None:
             spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}

@@ -13,13 +13,25 @@ from dataclasses import replace
 from iectox.errors import Issue
 from iectox.rules import Registry
 from iectox.validate.cells import TYPE_RULES
+from iectox.validate.characters import CONTROL_CHARACTER, INVISIBLE_CHARACTER
 from iectox.validate.content import CELL_RULES, PATTERN, RANGE, REQUIRED, VOCABULARY
 from iectox.validate.frames import Frames
 from iectox.validate.rules import CROSS_FIELD_RULES
 from iectox.validate.settings import Settings
 from iectox.validate.structure import HEADER_RULES, TABLE_RULES
+from iectox.validate.uncertain import UNCERTAIN_VALUE
 
-READING = Registry("reading", [*TABLE_RULES, *HEADER_RULES, *TYPE_RULES.values()])
+READING = Registry(
+    "reading",
+    [
+        *TABLE_RULES,
+        *HEADER_RULES,
+        CONTROL_CHARACTER,
+        INVISIBLE_CHARACTER,
+        UNCERTAIN_VALUE,
+        *TYPE_RULES.values(),
+    ],
+)
 VALIDATION = Registry("validation", [*CELL_RULES, *CROSS_FIELD_RULES])
 # Rules after these see the cells they failed as blank and refused (`Frames.refused`), so one wrong value gives
 # one error, not a cascade; cells refused while reading (their type) are refused the same way.
