@@ -60,6 +60,10 @@ def _control_character(column: Column, current: str | None) -> str | None:
     return f"\x01{current or 'x'}"
 
 
+def _day_first(column: Column, current: str | None) -> str | None:
+    return {Kind.DATE: "17/05/2023", Kind.DATETIME: "17/05/2023 10:00"}.get(column.kind)
+
+
 SPOILERS: dict[str, Callable[[Column, str | None], str | None]] = {
     "type": _refused_by_type,
     "range": _out_of_range,
@@ -67,6 +71,7 @@ SPOILERS: dict[str, Callable[[Column, str | None], str | None]] = {
     "reference": _dangling,
     "uncertain": _marked_uncertain,
     "control": _control_character,
+    "date order": _day_first,
 }
 ID_COLUMNS = {"patient_id", "infusion_id", "episode_id", "administration_id"}
 

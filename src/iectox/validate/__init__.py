@@ -18,7 +18,7 @@ from iectox.validate.characters import check_characters
 from iectox.validate.frames import Frames
 from iectox.validate.registry import VALIDATION, run_rules
 from iectox.validate.settings import Settings
-from iectox.validate.structure import MISSING_TABLE, RawTable, check_headers, check_tables
+from iectox.validate.structure import BLOCKING, RawTable, check_headers, check_tables
 from iectox.validate.uncertain import check_uncertain
 
 __all__ = [
@@ -37,6 +37,8 @@ def _typed(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The table's typed frame (index kept as the user's row numbers) and its header and type problems."""
     named, issues = check_headers(table, raw)
+    if any(issue.rule in BLOCKING for issue in issues):
+        return Dataset()[table.name], issues  # what the reader found follows from it: said once it is fixed
     issues = [*raw.issues, *issues]
     named = named.dropna(how="all") if len(named.columns) else named
     typed: dict[str, pd.Series] = {}
@@ -86,7 +88,7 @@ def check_raw(
             issues += table_issues
         else:
             frames.tables[table.name] = Dataset()[table.name]
-    if not any(i.rule == MISSING_TABLE.id for i in issues):
+    if not any(i.rule in BLOCKING for i in issues):
         issues += run_rules(frames, settings)
     order = {
         source: n

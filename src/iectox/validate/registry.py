@@ -15,6 +15,7 @@ from iectox.rules import Registry
 from iectox.validate.cells import TYPE_RULES
 from iectox.validate.characters import CONTROL_CHARACTER, INVISIBLE_CHARACTER
 from iectox.validate.content import CELL_RULES, PATTERN, RANGE, REQUIRED, VOCABULARY
+from iectox.validate.date_order import DATE_ORDER
 from iectox.validate.frames import Frames
 from iectox.validate.rules import CROSS_FIELD_RULES
 from iectox.validate.settings import Settings
@@ -30,6 +31,7 @@ READING = Registry(
         INVISIBLE_CHARACTER,
         UNCERTAIN_VALUE,
         *TYPE_RULES.values(),
+        DATE_ORDER,
     ],
 )
 VALIDATION = Registry("validation", [*CELL_RULES, *CROSS_FIELD_RULES])

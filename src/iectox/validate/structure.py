@@ -162,6 +162,45 @@ def _missing_columns(table: Table, raw: RawTable) -> list[Issue]:
     ]
 
 
+def _filled(cells: Iterable[object]) -> list[str]:
+    return [text for text in (str(cell).strip() for cell in cells if not pd.isna(cell)) if text]
+
+
+def _named_columns(table: Table, cells: list[str]) -> bool:
+    """Whether most of these cells are column names of the table (a header row)."""
+    known = sum(header_key(cell) in table.column_names for cell in cells)
+    return known > 0 and 2 * known >= len(cells)
+
+
+def _title_row(table: Table, raw: RawTable) -> list[Issue]:
+    """Row 1 holds a title ("Registre CAR-T 2024") and a row below holds the column names: one error for
+    the table, instead of every column missing and every reference to it dangling."""
+    header = [h for h in _filled(raw.frame.columns) if not header_key(h).startswith("unnamed:")]
+    if not header or len(header) > TITLE_CELLS or _named_columns(table, header):
+        return []
+    for position in range(min(len(raw.frame), TITLE_LOOKAHEAD)):
+        if _named_columns(table, _filled(raw.frame.iloc[position])):
+            row = int(raw.frame.index[position])
+            template = TITLE_ROW.message if row == HEADER_ROW + 1 else TITLE_ROWS
+            where = (raw.file, raw.sheet, HEADER_ROW)
+            return [
+                _issue(TITLE_ROW, where, None, visible(header[0]), template, row=str(row), above=str(row - 1))
+            ]
+    return []
+
+
+TITLE_CELLS = 2  # a title row holds a title, perhaps a date: no more
+TITLE_LOOKAHEAD = 5  # rows below it searched for the column names
+TITLE_ROW = Rule(
+    id="title_row",
+    severity="error",
+    source=CONTRACT_SOURCE + ": row 1 holds the column names",
+    title="Row 1 holds a title and the column names are on a row below: one error for the table, which is "
+    "read once the title is deleted.",
+    message=N_("row 1 holds a title, the column names are on row {row}: delete row 1"),
+    evaluate=_title_row,
+)
+TITLE_ROWS = N_("row 1 holds a title, the column names are on row {row}: delete rows 1 to {above}")
 MISSING_TABLE = Rule(
     id="missing_table",
     severity="error",
@@ -213,12 +252,19 @@ MISSING_COLUMN = Rule(
     evaluate=_missing_columns,
 )
 TABLE_RULES = (MISSING_TABLE, UNKNOWN_TABLE)
-HEADER_RULES = (UNKNOWN_COLUMN, DUPLICATE_COLUMN, UNNAMED_COLUMN, MISSING_COLUMN)
+HEADER_RULES = (TITLE_ROW, UNKNOWN_COLUMN, DUPLICATE_COLUMN, UNNAMED_COLUMN, MISSING_COLUMN)
+# After these, a table cannot be read as the contract's, and the cross-field rules are not run.
+BLOCKING = (MISSING_TABLE.id, TITLE_ROW.id)
 
 
 def check_headers(table: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Issue]]:
-    """The frame with contract column names, and the header problems (unknown, duplicate, missing...)."""
-    issues = [issue for rule in HEADER_RULES for issue in rule.evaluate(table, raw)]
+    """The frame with contract column names, and the header problems (unknown, duplicate, missing...).
+
+    A title above the headers is the one problem reported for its table (and the frame is then empty)."""
+    title = _title_row(table, raw)
+    if title:
+        return raw.frame.iloc[:0, :0], title
+    issues = [issue for rule in HEADER_RULES[1:] for issue in rule.evaluate(table, raw)]
     renamed = {original: key for original, key, status in _headers(table, raw) if status == "known"}
     return raw.frame[list(renamed)].rename(columns=renamed), issues
 
