@@ -17,6 +17,7 @@ from iectox.validate.characters import CONTROL_CHARACTER, INVISIBLE_CHARACTER
 from iectox.validate.content import CELL_RULES, PATTERN, RANGE, REQUIRED, VOCABULARY
 from iectox.validate.date_order import DATE_ORDER
 from iectox.validate.frames import Frames
+from iectox.validate.identifiers import DIRECT_IDENTIFIER_VALUE
 from iectox.validate.rules import CROSS_FIELD_RULES
 from iectox.validate.settings import Settings
 from iectox.validate.structure import HEADER_RULES, TABLE_RULES
@@ -34,10 +35,10 @@ READING = Registry(
         DATE_ORDER,
     ],
 )
-VALIDATION = Registry("validation", [*CELL_RULES, *CROSS_FIELD_RULES])
+VALIDATION = Registry("validation", [DIRECT_IDENTIFIER_VALUE, *CELL_RULES, *CROSS_FIELD_RULES])
 # Rules after these see the cells they failed as blank and refused (`Frames.refused`), so one wrong value gives
 # one error, not a cascade; cells refused while reading (their type) are refused the same way.
-BLANKED_AFTER = (REQUIRED.id, VOCABULARY.id, RANGE.id, PATTERN.id)
+BLANKED_AFTER = (DIRECT_IDENTIFIER_VALUE.id, REQUIRED.id, VOCABULARY.id, RANGE.id, PATTERN.id)
 
 
 def run_rules(frames: Frames, settings: Settings, registry: Registry | None = None) -> list[Issue]:

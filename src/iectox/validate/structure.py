@@ -17,6 +17,7 @@ from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Schema, Table
 from iectox.validate.excerpt import excerpt, short_name, visible
+from iectox.validate.identifiers import PRIVACY, identifying_header
 
 HEADER_ROW = 1
 IGNORED_SHEETS = ("_lists",)  # the template's hidden drop-down lists
@@ -107,6 +108,8 @@ def _headers(table: Table, raw: RawTable) -> list[tuple[object, str, str]]:
             seen.add(key)
         elif key == "" or key.startswith("unnamed:"):
             status = "unnamed" if raw.frame[original].notna().any() else "empty"
+        elif identifying_header(original):
+            status = "identifier"
         else:
             status = "unknown"
         found.append((original, key, status))
@@ -140,6 +143,14 @@ def _unknown_columns(table: Table, raw: RawTable) -> list[Issue]:
                 _header_issue(UNKNOWN_COLUMN, raw, original, template, table=table.name, hint=hint or "")
             )
     return issues
+
+
+def _identifier_columns(table: Table, raw: RawTable) -> list[Issue]:
+    return [
+        _header_issue(DIRECT_IDENTIFIER_COLUMN, raw, original, kind_text=identifying_header(original) or "")
+        for original, _, status in _headers(table, raw)
+        if status == "identifier"
+    ]
 
 
 def _duplicate_columns(table: Table, raw: RawTable) -> list[Issue]:
@@ -218,6 +229,18 @@ UNKNOWN_TABLE = Rule(
     evaluate=_unknown_tables,
 )
 UNKNOWN_TABLE_HINT = N_("'{name}' is not a table of the dataset and was not read; did you mean '{hint}'?")
+DIRECT_IDENTIFIER_COLUMN = Rule(
+    id="direct_identifier_column",
+    severity="error",
+    source=PRIVACY,
+    title="A header names a direct identifier (name, prénom, NIP, IPP, NIR, date of birth, phone, address, "
+    "e-mail): refused for privacy, not as an unknown column.",
+    message=N_(
+        "column '{column}' looks like a direct identifier ({kind_text}): iectox keeps pseudonymous data only; "
+        "remove the column"
+    ),
+    evaluate=_identifier_columns,
+)
 UNKNOWN_COLUMN = Rule(
     id="unknown_column",
     severity="error",
@@ -252,7 +275,14 @@ MISSING_COLUMN = Rule(
     evaluate=_missing_columns,
 )
 TABLE_RULES = (MISSING_TABLE, UNKNOWN_TABLE)
-HEADER_RULES = (TITLE_ROW, UNKNOWN_COLUMN, DUPLICATE_COLUMN, UNNAMED_COLUMN, MISSING_COLUMN)
+HEADER_RULES = (
+    TITLE_ROW,
+    DIRECT_IDENTIFIER_COLUMN,
+    UNKNOWN_COLUMN,
+    DUPLICATE_COLUMN,
+    UNNAMED_COLUMN,
+    MISSING_COLUMN,
+)
 # After these, a table cannot be read as the contract's, and the cross-field rules are not run.
 BLOCKING = (MISSING_TABLE.id, TITLE_ROW.id)
 

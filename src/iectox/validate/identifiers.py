@@ -1,0 +1,174 @@
+"""Direct identifiers are refused: iectox keeps pseudonymous data only.
+
+A column whose header names a direct identifier (a name, a hospital or social security number, a date of
+birth, a phone number, an address, an e-mail) is refused for that reason, not as an unknown column. Values
+are searched too: in every text column, a French NIR (its key checked), a phone number, an e-mail address;
+in identifiers, also a full date of birth and a "NAME Firstname" shape. The message names the cell and the
+kind found, never the value, and the cell is refused so that no later rule prints it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+
+from iectox.errors import Issue
+from iectox.i18n import N_
+from iectox.rules import Rule
+from iectox.schema import Column, Kind
+from iectox.schema.model import fold
+from iectox.validate.frames import Frames
+
+A_NAME = N_("a name")
+A_NUMBER = N_("a hospital or social security number")
+A_BIRTH_DATE = N_("a date of birth")
+A_PHONE = N_("a phone number")
+AN_ADDRESS = N_("a postal address")
+AN_EMAIL = N_("an e-mail address")
+A_NIR = N_("a NIR (French social security number)")
+A_NAME_SHAPE = N_("a name (NAME Firstname)")
+
+_HEADERS = {
+    A_NAME: "name names nom noms prenom prenoms firstname lastname surname givenname familyname fullname "
+    "patientname nompatient nomdupatient nomprenom prenomnom nomdenaissance nomdefamille nomusuel nommarital "
+    "nomdejeunefille maidenname",
+    A_NUMBER: "nip ipp nir ins nirpp numeroins matriculeins securitesociale numerodesecuritesociale "
+    "ndesecuritesociale numerosecu numsecu nsecu secu nss ssn socialsecuritynumber mrn medicalrecordnumber "
+    "hospitalnumber numerodossier ndossier numerodedossier",
+    A_BIRTH_DATE: "dateofbirth dob birthdate birthday datedenaissance datenaissance ddn nele naissance",
+    A_PHONE: "phone phonenumber telephone tel mobile portable cellphone numerodetelephone ntel fax",
+    AN_ADDRESS: "address adresse adressepostale streetaddress street rue domicile",
+    AN_EMAIL: "email mail courriel adressemail adresseemail emailaddress mel",
+}
+IDENTIFYING_HEADERS = {spelling: kind for kind, words in _HEADERS.items() for spelling in words.split()}
+
+
+def identifying_header(header: object) -> str | None:
+    """The kind of direct identifier a header names ("Prénom" -> a name), or None."""
+    return IDENTIFYING_HEADERS.get(fold(str(header)))
+
+
+_EDGE = r"(?<![0-9A-Za-z]){}(?![0-9A-Za-z])"
+_SEP = r"[ .\-]?"
+NIR = re.compile(
+    _EDGE.format(
+        rf"([1-478]){_SEP}(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{2}}|2[ABab]){_SEP}(\d{{3}}){_SEP}(\d{{3}})"
+        rf"(?:{_SEP}(\d{{2}}))?"
+    )
+)
+PHONE = re.compile(
+    _EDGE.format(r"(?:0[1-9](?:[ .\-]?\d{2}){4}|\+[1-9]\d{0,2}[ .\-]?(?:\(0\)[ .\-]?)?\d(?:[ .\-]?\d){6,12})")
+)
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_YEAR, _MONTH, _DAY = r"(19\d{2}|20[0-2]\d)", r"(0?[1-9]|1[0-2])", r"(0?[1-9]|[12]\d|3[01])"
+FULL_DATE = re.compile(
+    r"(?<!\d)(?:"
+    rf"{_YEAR}[\-/._]?(0[1-9]|1[0-2])[\-/._]?(0[1-9]|[12]\d|3[01])"  # 1961-05-17, 19610517
+    rf"|{_DAY}[\-/._]{_MONTH}[\-/._]{_YEAR}|{_MONTH}[\-/._]{_DAY}[\-/._]{_YEAR}"  # 17/05/1961, 05/17/1961
+    rf"|(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2]){_YEAR}"  # 17051961
+    r")(?!\d)"
+)
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_SURNAME = rf"[{_UPPER}]{{2,}}(?:[ '\-][{_UPPER}]{{2,}})*"
+_FIRST_NAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
+NAME_SHAPE = re.compile(rf"(?m)^(?:{_SURNAME}[ _.,]+{_FIRST_NAME}|{_FIRST_NAME}[ _.,]+{_SURNAME})$")
+INFUSIONS_SINCE = 2000  # no immune effector cell therapy was given before: an older date in an id is a birth
+
+
+def nir_key_holds(match: re.Match[str]) -> bool:
+    """A 13-digit NIR with a plausible month, or a 15-digit one whose key is 97 - (number mod 97) (INSEE);
+    Corsica's departments 2A and 2B count as 19 and 18."""
+    sex, year, month, department, commune, order, key = match.groups()
+    if key is None:
+        return 1 <= int(month) <= 12
+    department = department.upper().replace("2A", "19").replace("2B", "18")
+    number = int(sex + year + month + department + commune + order)
+    return 97 - number % 97 == int(key)
+
+
+def _any(match: re.Match[str]) -> bool:
+    return True
+
+
+def _birth_year(match: re.Match[str]) -> bool:
+    year = next(group for group in match.groups() if group is not None and len(group) == 4)
+    return int(year) < INFUSIONS_SINCE
+
+
+Detector = tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]]
+IN_ANY_TEXT: tuple[Detector, ...] = (
+    (A_NIR, NIR, nir_key_holds),
+    (AN_EMAIL, EMAIL, _any),
+    (A_PHONE, PHONE, _any),
+)
+IN_IDENTIFIERS: tuple[Detector, ...] = (*IN_ANY_TEXT, (A_NAME_SHAPE, NAME_SHAPE, _any))
+
+
+def _detectors(column: Column) -> tuple[Detector, ...]:
+    if column.pattern is None:
+        return IN_ANY_TEXT
+    dates = _any if column.name == "patient_id" else _birth_year
+    return (*IN_IDENTIFIERS, (A_BIRTH_DATE, FULL_DATE, dates))
+
+
+def identifying_values(values: list[str], detectors: tuple[Detector, ...]) -> dict[int, str]:
+    """For the values that look like a direct identifier, their position and the kind found.
+
+    The values are joined and each pattern searched once over the whole text, so a column of a million
+    pseudonymous codes is checked at C speed; only a match costs Python work."""
+    joined = "\n".join(values)
+    starts, position = [], 0
+    for value in values:
+        starts.append(position)
+        position += len(value) + 1
+    found: dict[int, str] = {}
+    for kind, pattern, accept in detectors:
+        for match in pattern.finditer(joined):
+            which = bisect_right(starts, match.start()) - 1
+            if which not in found and accept(match):
+                found[which] = kind
+    return found
+
+
+def _direct_identifier_values(frames: Frames) -> Iterator[Issue]:
+    for table in frames.schema.tables:
+        if table.name not in frames.tables:
+            continue
+        for column in table.columns:
+            if column.kind is not Kind.TEXT:
+                continue
+            values = frames.tables[table.name][column.name]
+            distinct = [str(value) for value in values.dropna().unique()]
+            kinds = identifying_values(distinct, _detectors(column))
+            if not kinds:
+                continue
+            found = values.map({distinct[i]: kind for i, kind in kinds.items()})
+            for row, kind in found.dropna().items():
+                yield _masked(frames, table.name, int(row), column.name, kind)
+
+
+def _masked(frames: Frames, table: str, row: int, column: str, kind: str) -> Issue:
+    rule = DIRECT_IDENTIFIER_VALUE
+    values = {"column": column, "kind_text": kind}
+    message = rule.message.format(**values)
+    return frames.issue(table, row, column, None, rule.id, message, rule.severity, rule.message, values)
+
+
+PRIVACY = (
+    "GDPR art. 4(5) and CNIL guidance on pseudonymisation: a research dataset holds no direct identifier "
+    "(name, NIR, date of birth, contact details)"
+)
+DIRECT_IDENTIFIER_VALUE = Rule(
+    id="direct_identifier_value",
+    severity="error",
+    source=PRIVACY + "; the NIR as INSEE defines it (sex, year, month, department incl. 2A/2B, commune, "
+    "order, key = 97 - number mod 97)",
+    title="A text cell holds a NIR (key checked), a phone number or an e-mail address, or an identifier holds a "
+    "full date of birth or a NAME Firstname shape: refused, the value never shown.",
+    message=N_(
+        "{column} holds what looks like {kind_text} (not shown): iectox keeps pseudonymous data only; replace "
+        "it with a pseudonymous code, or remove it"
+    ),
+    evaluate=_direct_identifier_values,
+)
