@@ -30,7 +30,8 @@ class Kind(StrEnum):
 
 
 # A question mark says the value is uncertain ("CRS?"): it is never folded away into a certain code.
-UNCERTAINTY_MARK = re.compile("[?\uff1f\u00bf]")
+UNCERTAINTY_MARKS = "?\uff1f\u00bf"  # ? and its full-width and inverted forms
+UNCERTAINTY_MARK = re.compile(f"[{UNCERTAINTY_MARKS}]")
 
 
 def fold(text: str) -> str:

@@ -14,12 +14,11 @@ from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table
 from iectox.validate.cells import read_cells
-from iectox.validate.characters import check_characters
 from iectox.validate.frames import Frames
+from iectox.validate.marks import check_marks
 from iectox.validate.registry import VALIDATION, run_rules
 from iectox.validate.settings import Settings
 from iectox.validate.structure import BLOCKING, RawTable, check_headers, check_tables
-from iectox.validate.uncertain import check_uncertain
 
 __all__ = [
     "VALIDATION",
@@ -51,14 +50,9 @@ def _typed(
             if column.kind is Kind.DATETIME:
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
-        cells, marked, controlled = check_characters(frames, table.name, column.name, named[column.name])
-        uncertain, unsure = check_uncertain(frames, table.name, column, cells)
-        refused = controlled.union(unsure)
-        if len(refused):
-            cells = cells.copy()
-            cells[refused] = None
+        cells, marked, refused = check_marks(frames, table.name, column, named[column.name])
         parsed, unread = read_cells(frames, table.name, column, cells, settings)
-        issues += sorted([*marked, *uncertain, *unread], key=lambda issue: issue.row or 0)
+        issues += sorted([*marked, *unread], key=lambda issue: issue.row or 0)
         frames.refuse(table.name, column.name, refused.union(parsed.bad_rows))
         values = parsed.values
         if column.vocabulary is not None:

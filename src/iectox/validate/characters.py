@@ -18,10 +18,11 @@ from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.validate.excerpt import excerpt, visible
 from iectox.validate.frames import Frames
-from iectox.validate.scan import cells_with
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+INVISIBLE_CHARS = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 
 
 def code_points(text: str, pattern: re.Pattern[str]) -> str:
@@ -30,16 +31,17 @@ def code_points(text: str, pattern: re.Pattern[str]) -> str:
 
 
 def check_characters(
-    frames: Frames, table: str, column: str, cells: pd.Series
+    frames: Frames, table: str, column: str, cells: pd.Series, suspect: pd.Series
 ) -> tuple[pd.Series, list[Issue], pd.Index]:
     """The raw cells of a column with invisible characters removed, the issues of both rules, and the rows
-    refused for a control character."""
+    refused for a control character; only the `suspect` text cells (found by one search) are looked at."""
     issues = []
-    controlled = cells_with(cells, CONTROL)
+    controlled = suspect[suspect.str.contains(CONTROL)]
     for row, text in controlled.items():
         values = {"column": column, "value": excerpt(text), "chars": code_points(text, CONTROL)}
         issues.append(_issue(frames, (table, row, column), text, CONTROL_CHARACTER, values))
-    hidden = cells_with(cells.drop(controlled.index), INVISIBLE)
+    rest = suspect.drop(controlled.index)
+    hidden = rest[rest.str.contains(INVISIBLE)]
     if not hidden.empty:
         cleaned = hidden.str.replace(INVISIBLE, "", regex=True)
         cells = cells.copy()

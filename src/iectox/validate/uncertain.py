@@ -17,17 +17,16 @@ from iectox.schema import Column, Kind
 from iectox.schema.model import UNCERTAINTY_MARK
 from iectox.validate.excerpt import excerpt, visible
 from iectox.validate.frames import Frames
-from iectox.validate.scan import cells_with
 
 
 def check_uncertain(
-    frames: Frames, table: str, column: Column, cells: pd.Series
+    frames: Frames, table: str, column: Column, suspect: pd.Series
 ) -> tuple[list[Issue], pd.Index]:
-    """The issues of the cells of a read (not free-text) column that carry an uncertainty mark, and their
-    rows, refused."""
+    """The issues of the `suspect` text cells of a read (not free-text) column that carry an uncertainty
+    mark, and their rows, to be refused."""
     if column.kind is Kind.TEXT:
         return [], pd.Index([])
-    marked = cells_with(cells, UNCERTAINTY_MARK)
+    marked = suspect[suspect.str.contains(UNCERTAINTY_MARK)]
     issues = []
     for row, text in marked.items():
         values = {"column": column.name, "value": excerpt(text.strip())}
