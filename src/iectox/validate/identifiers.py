@@ -20,8 +20,9 @@ import pandas as pd
 from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
-from iectox.schema import Column, Kind
+from iectox.schema import Column, Kind, Table
 from iectox.schema.model import fold
+from iectox.validate.content import ColumnCheck
 from iectox.validate.frames import Frames
 
 A_NAME = N_("a name")
@@ -158,23 +159,18 @@ def identifying_values(values: list[str], detectors: tuple[Detector, ...]) -> di
     return found
 
 
-def _direct_identifier_values(frames: Frames) -> Iterator[Issue]:
-    for table in frames.schema.tables:
-        if table.name not in frames.tables:
-            continue
-        for column in table.columns:
-            if column.kind is not Kind.TEXT:
-                continue
-            values = frames.tables[table.name][column.name]
-            distinct = np.asarray(values.dropna().unique(), dtype=object).tolist()
-            if not isinstance(values.dtype, pd.StringDtype):
-                distinct = [str(value) for value in distinct]
-            kinds = identifying_values(distinct, _detectors(column))
-            if not kinds:
-                continue
-            found = values.map({distinct[i]: kind for i, kind in kinds.items()})
-            for row, kind in found.dropna().items():
-                yield _masked(frames, table.name, int(row), column.name, kind)
+def _direct_identifier_values(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
+    if column.kind is not Kind.TEXT:
+        return
+    values = frames.tables[table.name][column.name]
+    distinct = np.asarray(values.dropna().unique(), dtype=object).tolist()
+    if not isinstance(values.dtype, pd.StringDtype):
+        distinct = [str(value) for value in distinct]
+    kinds = identifying_values(distinct, _detectors(column))
+    if kinds:
+        found = values.map({distinct[i]: kind for i, kind in kinds.items()})
+        for row, kind in found.dropna().items():
+            yield _masked(frames, table.name, int(row), column.name, kind)
 
 
 def _masked(frames: Frames, table: str, row: int, column: str, kind: str) -> Issue:
@@ -199,5 +195,5 @@ DIRECT_IDENTIFIER_VALUE = Rule(
         "{column} holds what looks like {kind_text} (not shown): iectox keeps pseudonymous data only; replace "
         "it with a pseudonymous code, or remove it"
     ),
-    evaluate=_direct_identifier_values,
+    evaluate=ColumnCheck(_direct_identifier_values),
 )
