@@ -62,7 +62,8 @@ class Frames:
 
     def _unjudged(self, rule: Rule, table: str, column: str) -> pd.Series | None:
         """The rows `rule` cannot judge at `column` of `table`: a cell it reads in that row was refused."""
-        read = {column, *(c.split(".", 1)[1] for c in rule.columns if c.split(".", 1)[0] == table)}
+        declared = (name.partition(".") for name in rule.columns)
+        read = {column, *(name for where, _, name in declared if where == table)}
         masks = [self.refused_mask(table, name) for name in read if (table, name) in self.refused]
         return None if not masks else pd.concat(masks, axis=1).any(axis=1)
 
