@@ -30,7 +30,7 @@ def test_day_first_dates_only_when_the_study_says_so(tmp_path):
     with pytest.raises(DatasetInvalid) as caught:
         read_dataset(folder)
     assert [(i.rule, i.row, i.column, i.value) for i in caught.value.issues] == [
-        ("date", 2, "infusion_date", "17/05/2023")
+        ("date_order", 2, "infusion_date", "17/05/2023")
     ]
     dataset = read_dataset(folder, Settings(date_order="dmy"))
     assert dataset["infusions"].loc[0, "infusion_date"] == pd.Timestamp("2023-05-17")

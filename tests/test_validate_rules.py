@@ -106,7 +106,12 @@ CELL_CASES = [
         2,
         "infusion_date",
         "17/05/2023",
-        ("date", 2, "infusion_date", "'17/05/2023' is not a date (YYYY-MM-DD)"),
+        (
+            "date_order",
+            2,
+            "infusion_date",
+            "infusion_date has 1 date written day first, like 17/05/2023 (row 2): say so with --dates dmy",
+        ),
         id="type-date-iso-only",
     ),
     pytest.param(

@@ -163,7 +163,11 @@ def test_a_plan_needs_an_id_and_a_weight(tmp_path: Path) -> None:
     planned, issues = check_plan(read_csv_table(write(tmp_path, "name,weight\nA,70\n")))
     assert planned is None
     errors = {(i.column, i.rule) for i in issues if i.severity == "error"}
-    assert errors == {("patient_id", "missing_column"), ("weight_kg", "missing_column")}
+    assert errors == {
+        ("patient_id", "missing_column"),
+        ("weight_kg", "missing_column"),
+        ("name", "direct_identifier_column"),  # a plan holds pseudonymous ids only, like the dataset
+    }
 
 
 def run(*args: str) -> object:

@@ -29,6 +29,11 @@ class Kind(StrEnum):
     CATEGORY = "category"
 
 
+# A question mark says the value is uncertain ("CRS?"): it is never folded away into a certain code.
+UNCERTAINTY_MARKS = "?\uff1f\u00bf"  # ? and its full-width and inverted forms
+UNCERTAINTY_MARK = re.compile(f"[{UNCERTAINTY_MARKS}]")
+
+
 def fold(text: str) -> str:
     """Case-, accent-, space- and punctuation-insensitive key used to match synonyms."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
@@ -74,7 +79,10 @@ class Vocabulary:
         return tuple(t.code for t in self.terms)
 
     def normalise(self, value: object) -> str | None:
-        """The code a written value stands for, or None when it is not in the vocabulary."""
+        """The code a written value stands for, or None when it is not in the vocabulary or marked
+        uncertain."""
+        if UNCERTAINTY_MARK.search(str(value)):
+            return None
         return self._lookup.get(fold(str(value)))  # type: ignore[attr-defined]
 
     def suggest(self, value: object) -> str | None:

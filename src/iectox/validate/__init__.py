@@ -15,9 +15,10 @@ from iectox.errors import DatasetInvalid, Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table
 from iectox.validate.cells import read_cells
 from iectox.validate.frames import Frames
+from iectox.validate.marks import check_marks
 from iectox.validate.registry import VALIDATION, run_rules
 from iectox.validate.settings import Settings
-from iectox.validate.structure import MISSING_TABLE, RawTable, check_headers, check_tables
+from iectox.validate.structure import BLOCKING, RawTable, check_headers, check_tables
 
 __all__ = [
     "VALIDATION",
@@ -35,6 +36,8 @@ def _typed(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The table's typed frame (index kept as the user's row numbers) and its header and type problems."""
     named, issues = check_headers(table, raw)
+    if any(issue.rule in BLOCKING for issue in issues):
+        return Dataset()[table.name], issues  # what the reader found follows from it: said once it is fixed
     issues = [*raw.issues, *issues]
     named = named.dropna(how="all") if len(named.columns) else named
     typed: dict[str, pd.Series] = {}
@@ -47,9 +50,10 @@ def _typed(
             if column.kind is Kind.DATETIME:
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
-        cells = named[column.name]
+        cells, marked, refused = check_marks(frames, table.name, column, named[column.name])
         parsed, unread = read_cells(frames, table.name, column, cells, settings)
-        issues += unread
+        issues += sorted([*marked, *unread], key=lambda issue: issue.row or 0)
+        frames.refuse(table.name, column.name, refused.union(parsed.bad_rows))
         values = parsed.values
         if column.vocabulary is not None:
             spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}
@@ -78,7 +82,7 @@ def check_raw(
             issues += table_issues
         else:
             frames.tables[table.name] = Dataset()[table.name]
-    if not any(i.rule == MISSING_TABLE.id for i in issues):
+    if not any(i.rule in BLOCKING for i in issues):
         issues += run_rules(frames, settings)
     order = {
         source: n

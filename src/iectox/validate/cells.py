@@ -21,6 +21,8 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Kind
+from iectox.validate.date_order import date_order_issue
+from iectox.validate.excerpt import excerpt, visible
 from iectox.validate.frames import Frames
 from iectox.validate.settings import DATE_ORDER_HELP, Settings
 
@@ -302,10 +304,12 @@ def type_issue(
 ) -> Issue:
     """The issue of a cell that its column's type rule could not read."""
     rule = TYPE_RULES[kind]
-    values = {"value": value, "form_text": DATE_ORDER_HELP[settings.date_order]}
+    values = {"value": excerpt(value), "form_text": DATE_ORDER_HELP[settings.date_order]}
     values = {name: text for name, text in values.items() if "{" + name + "}" in rule.message}
     message = rule.message.format(**values)
-    return frames.issue(table, row, column, value, rule.id, message, rule.severity, rule.message, values)
+    return frames.issue(
+        table, row, column, visible(value), rule.id, message, rule.severity, rule.message, values
+    )
 
 
 def read_cells(
@@ -314,10 +318,18 @@ def read_cells(
     """The column's cells typed as its kind, and one type issue per cell that could not be read.
 
     The dataset and the vial plan read their columns the same way, so a cell is refused with the same words.
+    Dates refused because their order was not given are one issue for the column (`date_order`).
     """
     parsed = parse_column(cells, column.kind, settings)
-    issues = [
+    bad = parsed.bad_rows
+    issues: list[Issue] = []
+    if len(bad) and column.kind in (Kind.DATE, Kind.DATETIME) and settings.date_order == "iso":
+        issues, grouped = date_order_issue(
+            frames, table, column.name, as_text(cells[bad]), with_time=column.kind is Kind.DATETIME
+        )
+        bad = bad.difference(grouped, sort=False)
+    issues += [
         type_issue(frames, table, row, column.name, column.kind, str(cells[row]).strip(), settings)
-        for row in parsed.bad_rows
+        for row in bad
     ]
-    return parsed, issues
+    return parsed, sorted(issues, key=lambda issue: issue.row or 0)

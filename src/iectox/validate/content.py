@@ -137,6 +137,8 @@ def _reference(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.references is None:
         return
     target_table, target_column = column.references.split(".")
+    if frames.refused.get((target_table, target_column)):
+        return  # a refused identifier may be the one referred to: references are checked once it is fixed
     values = frames.tables[table.name][column.name]
     known = frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
     missing = values.notna() & ~values.isin(known.dropna())

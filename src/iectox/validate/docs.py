@@ -26,9 +26,14 @@ def validation_rules_markdown() -> str:
         "",
         "Every problem is reported with its file, sheet, row (as numbered in the spreadsheet, header = 1), "
         "column, value, rule and a sentence. A dataset with any error is neither loaded nor written. "
-        "After the cell rules, a cell that failed its vocabulary or range is treated as blank by the "
-        "cross-field rules, so one wrong value gives one error. Rules are checked and reported in the order "
-        "of these tables.",
+        "One wrong value gives one error: a cell refused by a rule (its type, vocabulary, range or pattern, "
+        "a required blank) is blank for the rules after it, which report neither that cell nor a row that "
+        "reads it again, and references to a table whose identifiers were refused are checked once these are "
+        "fixed. Nothing is guessed: a value marked uncertain, dates whose order the study has not given "
+        "and a title above the headers are refused with what to do, each said once. A message quotes the "
+        "offending cell only (at most 60 characters, hidden characters shown as `<U+XXXX>`), and never a "
+        "value that looks like a direct identifier. Rules are checked and reported in the order of these "
+        "tables.",
         "",
         "## Tables, headers and cells",
         "",

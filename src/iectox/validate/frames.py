@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 from iectox.errors import Issue
 from iectox.rules import Rule
 from iectox.schema import CONTRACT, Schema
+from iectox.validate.excerpt import excerpt, visible
 
 
 def fmt(value: object) -> str | None:
@@ -31,12 +32,40 @@ def fmt(value: object) -> str | None:
 
 @dataclass
 class Frames:
-    """Typed frames (index = row number shown to the user) and where each table came from."""
+    """Typed frames (index = row number shown to the user) and where each table came from.
+
+    `refused` holds, per (table, column), the rows whose cell a rule has already refused (its type, its
+    vocabulary, a required blank...): such a cell is blank for the rules after, and no rule reports it, or a
+    row that reads it, again. One wrong value gives one error, not a cascade.
+    """
 
     tables: dict[str, pd.DataFrame]
     sources: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     absent: set[tuple[str, str]] = field(default_factory=set)  # (table, column) missing from the file
     schema: Schema = CONTRACT
+    refused: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+    def refuse(self, table: str, column: str, rows: Iterable[int]) -> None:
+        """Record the cells as refused, and blank them in the typed table when it is there."""
+        rows = [int(row) for row in rows]
+        if not rows:
+            return
+        self.refused.setdefault((table, column), set()).update(rows)
+        frame = self.tables.get(table)
+        if frame is not None and column in frame:
+            frame.loc[rows, column] = pd.NA
+
+    def refused_mask(self, table: str, column: str) -> pd.Series:
+        """True on the rows of `table` whose `column` was refused."""
+        index = self.tables[table].index
+        return pd.Series(index.isin(list(self.refused.get((table, column), ()))), index=index)
+
+    def _unjudged(self, rule: Rule, table: str, column: str) -> pd.Series | None:
+        """The rows `rule` cannot judge at `column` of `table`: a cell it reads in that row was refused."""
+        declared = (name.partition(".") for name in rule.columns)
+        read = {column, *(name for where, _, name in declared if where == table)}
+        masks = [self.refused_mask(table, name) for name in read if (table, name) in self.refused]
+        return None if not masks else pd.concat(masks, axis=1).any(axis=1)
 
     def issue(
         self,
@@ -67,18 +96,23 @@ class Frames:
         """One issue of `rule` per row where `mask` is true, located at `column` of `table`.
 
         The sentence is the rule's template (or another of its templates) filled with `values`: a Series gives
-        each row its own value, anything else is the same on every row. Only the flagged rows are formatted.
+        each row its own value (data: quoted as an `excerpt`), anything else is the same on every row. Only the
+        flagged rows are formatted.
         The arguments before `values` are positional, so a placeholder may be called `column` or `table`.
         """
         frame = self.tables[table]
         text = template or rule.message
+        unjudged = self._unjudged(rule, table, column)
+        if unjudged is not None:
+            mask = mask.fillna(False).astype(bool) & ~unjudged
         for row in mask.index[mask.to_numpy(dtype=bool, na_value=False)]:
             filled = {
-                name: fmt(value[row] if isinstance(value, pd.Series) else value) or ""
+                name: excerpt(fmt(value[row]) or "") if isinstance(value, pd.Series) else fmt(value) or ""
                 for name, value in values.items()
             }
             message = text.format(**filled)
-            value = fmt(frame.at[row, column])
+            cell = fmt(frame.at[row, column])
+            value = None if cell is None else visible(cell)
             yield self.issue(table, row, column, value, rule.id, message, rule.severity, text, filled)
 
 

@@ -10,27 +10,45 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
-
 from iectox.errors import Issue
 from iectox.rules import Registry
 from iectox.validate.cells import TYPE_RULES
-from iectox.validate.content import CELL_RULES, RANGE, VOCABULARY
+from iectox.validate.characters import CONTROL_CHARACTER, INVISIBLE_CHARACTER
+from iectox.validate.content import CELL_RULES, PATTERN, RANGE, REQUIRED, VOCABULARY
+from iectox.validate.date_order import DATE_ORDER
 from iectox.validate.frames import Frames
+from iectox.validate.identifiers import DIRECT_IDENTIFIER_VALUE
 from iectox.validate.rules import CROSS_FIELD_RULES
 from iectox.validate.settings import Settings
 from iectox.validate.structure import HEADER_RULES, TABLE_RULES
+from iectox.validate.uncertain import UNCERTAIN_VALUE
 
-READING = Registry("reading", [*TABLE_RULES, *HEADER_RULES, *TYPE_RULES.values()])
-VALIDATION = Registry("validation", [*CELL_RULES, *CROSS_FIELD_RULES])
-# Rules after these see the cells they failed as blank, so one wrong value gives one error, not a cascade.
-BLANKED_AFTER = (VOCABULARY.id, RANGE.id)
+READING = Registry(
+    "reading",
+    [
+        *TABLE_RULES,
+        *HEADER_RULES,
+        CONTROL_CHARACTER,
+        INVISIBLE_CHARACTER,
+        UNCERTAIN_VALUE,
+        *TYPE_RULES.values(),
+        DATE_ORDER,
+    ],
+)
+VALIDATION = Registry("validation", [DIRECT_IDENTIFIER_VALUE, *CELL_RULES, *CROSS_FIELD_RULES])
+# Rules after these see the cells they failed as blank and refused (`Frames.refused`), so one wrong value gives
+# one error, not a cascade; cells refused while reading (their type) are refused the same way.
+BLANKED_AFTER = (DIRECT_IDENTIFIER_VALUE.id, REQUIRED.id, VOCABULARY.id, RANGE.id, PATTERN.id)
 
 
 def run_rules(frames: Frames, settings: Settings, registry: Registry | None = None) -> list[Issue]:
     """Every issue of every rule of `registry` (`VALIDATION`), in its order; each rule is passed only the
     settings it declares, by name."""
-    clean = replace(frames, tables={name: frame.copy() for name, frame in frames.tables.items()})
+    clean = replace(
+        frames,
+        tables={name: frame.copy() for name, frame in frames.tables.items()},
+        refused={cell: set(rows) for cell, rows in frames.refused.items()},
+    )
     issues: list[Issue] = []
     for rule in (registry if registry is not None else VALIDATION).values():
         found = list(rule.evaluate(clean, **{name: getattr(settings, name) for name in rule.settings}))
@@ -45,4 +63,4 @@ def _blank(frames: Frames, issues: list[Issue]) -> None:
     for issue in issues:
         table = located.get((issue.file, issue.sheet))
         if table is not None and issue.row is not None and issue.column is not None:
-            frames.tables[table].loc[issue.row, issue.column] = pd.NA
+            frames.refuse(table, issue.column, [issue.row])

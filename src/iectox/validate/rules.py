@@ -208,8 +208,12 @@ DEATH_DATE_WITHOUT_DEATH = N_("death_date is given but status is '{status}'")
 
 def _death_episode_means_dead(frames: Frames) -> Iterator[Issue]:
     ep = frames.tables["toxicity_episodes"]
-    status = lookup(ep, "infusion_id", frames.tables["outcomes"], "status")
-    wrong = (ep["outcome"] == "death").fillna(False) & (status != "dead").fillna(True)
+    outcomes = frames.tables["outcomes"].assign(
+        status_refused=frames.refused_mask("outcomes", "status").astype("boolean")
+    )
+    status = lookup(ep, "infusion_id", outcomes, "status")
+    refused = lookup(ep, "infusion_id", outcomes, "status_refused").fillna(False).astype(bool)
+    wrong = (ep["outcome"] == "death").fillna(False) & (status != "dead").fillna(True) & ~refused
     yield from frames.flag(
         DEATH_EPISODE_MEANS_DEAD, "toxicity_episodes", "outcome", wrong, infusion_id=ep["infusion_id"]
     )

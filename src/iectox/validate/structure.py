@@ -16,6 +16,8 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Schema, Table
+from iectox.validate.excerpt import excerpt, short_name, visible
+from iectox.validate.identifiers import PRIVACY, identifying_header
 
 HEADER_ROW = 1
 IGNORED_SHEETS = ("_lists",)  # the template's hidden drop-down lists
@@ -81,7 +83,15 @@ def _unknown_tables(
             hint = _closest(header_key(name), schema.table_names)
             template = UNKNOWN_TABLE_HINT if hint else None
             issues.append(
-                _issue(UNKNOWN_TABLE, (where, name, None), None, None, template, name=name, hint=hint or "")
+                _issue(
+                    UNKNOWN_TABLE,
+                    (where, short_name(name), None),
+                    None,
+                    None,
+                    template,
+                    name=excerpt(name),
+                    hint=hint or "",
+                )
             )
     return issues
 
@@ -98,16 +108,26 @@ def _headers(table: Table, raw: RawTable) -> list[tuple[object, str, str]]:
             seen.add(key)
         elif key == "" or key.startswith("unnamed:"):
             status = "unnamed" if raw.frame[original].notna().any() else "empty"
+        elif identifying_header(original):
+            status = "identifier"
         else:
             status = "unknown"
         found.append((original, key, status))
     return found
 
 
-def _flag_headers(rule: Rule, status: str, table: Table, raw: RawTable) -> list[Issue]:
+def _header_issue(
+    rule: Rule, raw: RawTable, original: object, template: str | None = None, /, **values: str
+) -> Issue:
+    """An issue on a header cell: named in its location, quoted in the sentence, never printed raw or whole."""
+    name = str(original)
     where = (raw.file, raw.sheet, HEADER_ROW)
+    return _issue(rule, where, short_name(name), visible(name), template, column=excerpt(name), **values)
+
+
+def _flag_headers(rule: Rule, status: str, table: Table, raw: RawTable) -> list[Issue]:
     return [
-        _issue(rule, where, str(original), str(original), column=str(original), table=table.name)
+        _header_issue(rule, raw, original, table=table.name)
         for original, _, found in _headers(table, raw)
         if found == status
     ]
@@ -118,19 +138,19 @@ def _unknown_columns(table: Table, raw: RawTable) -> list[Issue]:
     for original, key, status in _headers(table, raw):
         if status == "unknown":
             hint = _closest(key, table.column_names)
+            template = UNKNOWN_COLUMN_HINT if hint else None
             issues.append(
-                _issue(
-                    UNKNOWN_COLUMN,
-                    (raw.file, raw.sheet, HEADER_ROW),
-                    str(original),
-                    str(original),
-                    UNKNOWN_COLUMN_HINT if hint else None,
-                    column=str(original),
-                    table=table.name,
-                    hint=hint or "",
-                )
+                _header_issue(UNKNOWN_COLUMN, raw, original, template, table=table.name, hint=hint or "")
             )
     return issues
+
+
+def _identifier_columns(table: Table, raw: RawTable) -> list[Issue]:
+    return [
+        _header_issue(DIRECT_IDENTIFIER_COLUMN, raw, original, kind_text=identifying_header(original) or "")
+        for original, _, status in _headers(table, raw)
+        if status == "identifier"
+    ]
 
 
 def _duplicate_columns(table: Table, raw: RawTable) -> list[Issue]:
@@ -153,6 +173,45 @@ def _missing_columns(table: Table, raw: RawTable) -> list[Issue]:
     ]
 
 
+def _filled(cells: Iterable[object]) -> list[str]:
+    return [text for text in (str(cell).strip() for cell in cells if not pd.isna(cell)) if text]
+
+
+def _named_columns(table: Table, cells: list[str]) -> bool:
+    """Whether most of these cells are column names of the table (a header row)."""
+    known = sum(header_key(cell) in table.column_names for cell in cells)
+    return known > 0 and 2 * known >= len(cells)
+
+
+def _title_row(table: Table, raw: RawTable) -> list[Issue]:
+    """Row 1 holds a title ("Registre CAR-T 2024") and a row below holds the column names: one error for
+    the table, instead of every column missing and every reference to it dangling."""
+    header = [h for h in _filled(raw.frame.columns) if not header_key(h).startswith("unnamed:")]
+    if not header or len(header) > TITLE_CELLS or _named_columns(table, header):
+        return []
+    for position in range(min(len(raw.frame), TITLE_LOOKAHEAD)):
+        if _named_columns(table, _filled(raw.frame.iloc[position])):
+            row = int(raw.frame.index[position])
+            template = TITLE_ROW.message if row == HEADER_ROW + 1 else TITLE_ROWS
+            where = (raw.file, raw.sheet, HEADER_ROW)
+            return [
+                _issue(TITLE_ROW, where, None, visible(header[0]), template, row=str(row), above=str(row - 1))
+            ]
+    return []
+
+
+TITLE_CELLS = 2  # a title row holds a title, perhaps a date: no more
+TITLE_LOOKAHEAD = 5  # rows below it searched for the column names
+TITLE_ROW = Rule(
+    id="title_row",
+    severity="error",
+    source=CONTRACT_SOURCE + ": row 1 holds the column names",
+    title="Row 1 holds a title and the column names are on a row below: one error for the table, which is "
+    "read once the title is deleted.",
+    message=N_("row 1 holds a title, the column names are on row {row}: delete row 1"),
+    evaluate=_title_row,
+)
+TITLE_ROWS = N_("row 1 holds a title, the column names are on row {row}: delete rows 1 to {above}")
 MISSING_TABLE = Rule(
     id="missing_table",
     severity="error",
@@ -170,6 +229,18 @@ UNKNOWN_TABLE = Rule(
     evaluate=_unknown_tables,
 )
 UNKNOWN_TABLE_HINT = N_("'{name}' is not a table of the dataset and was not read; did you mean '{hint}'?")
+DIRECT_IDENTIFIER_COLUMN = Rule(
+    id="direct_identifier_column",
+    severity="error",
+    source=PRIVACY,
+    title="A header names a direct identifier (name, prénom, NIP, IPP, NIR, date of birth, phone, address, "
+    "e-mail): refused for privacy, not as an unknown column.",
+    message=N_(
+        "column '{column}' looks like a direct identifier ({kind_text}): iectox keeps pseudonymous data only; "
+        "remove the column"
+    ),
+    evaluate=_identifier_columns,
+)
 UNKNOWN_COLUMN = Rule(
     id="unknown_column",
     severity="error",
@@ -204,12 +275,26 @@ MISSING_COLUMN = Rule(
     evaluate=_missing_columns,
 )
 TABLE_RULES = (MISSING_TABLE, UNKNOWN_TABLE)
-HEADER_RULES = (UNKNOWN_COLUMN, DUPLICATE_COLUMN, UNNAMED_COLUMN, MISSING_COLUMN)
+HEADER_RULES = (
+    TITLE_ROW,
+    DIRECT_IDENTIFIER_COLUMN,
+    UNKNOWN_COLUMN,
+    DUPLICATE_COLUMN,
+    UNNAMED_COLUMN,
+    MISSING_COLUMN,
+)
+# After these, a table cannot be read as the contract's, and the cross-field rules are not run.
+BLOCKING = (MISSING_TABLE.id, TITLE_ROW.id)
 
 
 def check_headers(table: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Issue]]:
-    """The frame with contract column names, and the header problems (unknown, duplicate, missing...)."""
-    issues = [issue for rule in HEADER_RULES for issue in rule.evaluate(table, raw)]
+    """The frame with contract column names, and the header problems (unknown, duplicate, missing...).
+
+    A title above the headers is the one problem reported for its table (and the frame is then empty)."""
+    title = _title_row(table, raw)
+    if title:
+        return raw.frame.iloc[:0, :0], title
+    issues = [issue for rule in HEADER_RULES[1:] for issue in rule.evaluate(table, raw)]
     renamed = {original: key for original, key, status in _headers(table, raw) if status == "known"}
     return raw.frame[list(renamed)].rename(columns=renamed), issues
 
