@@ -28,7 +28,7 @@ from iectox.validate import validate_dataset
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 SRC = Path(__file__).resolve().parents[1] / "src" / "iectox"
-PAYLOADS = ('=HYPERLINK("http://x","y")', "=A1+1", "+33612345678", "-2+3", "@SUM(A1)", "\t=1", "'=A1")
+PAYLOADS = ('=HYPERLINK("http://x","y")', "=A1+1", "+A1*2", "-2+3", "@SUM(A1)", "\t=1", "'=A1")
 
 
 def _cycle(n: int) -> list[str]:
