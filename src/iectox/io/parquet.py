@@ -15,7 +15,7 @@ Rows are numbered as in the same table written as CSV: row 1 holds the column na
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -244,9 +244,12 @@ class _TableReader:
 
 
 def check_parquet(
-    path: str | Path, settings: Settings | None = None, schema: Schema = CONTRACT
+    path: str | Path, settings: Settings | None = None, schema: Schema = CONTRACT, skip: Collection[str] = ()
 ) -> tuple[Dataset | None, list[Issue]]:
-    """Every problem of the Parquet dataset at `path`, and the dataset when there is no error."""
+    """Every problem of the Parquet dataset at `path`, and the dataset when there is no error.
+
+    Tables named in `skip` are found but not read (they stay empty in the dataset): a dataframe engine reads
+    and checks them itself (`iectox.engine`), for observations too many for memory."""
     folder = Path(path)
     if not folder.is_dir():
         raise SourceError(str(folder), "is not a folder of Parquet files")
@@ -257,7 +260,7 @@ def check_parquet(
     issues = check_tables(schema, raw, folder.name, extra)
     frames = Frames({}, {name: (where[name], None) for name in parts}, schema=schema)
     for table in schema.tables:
-        if table.name not in parts:
+        if table.name not in parts or table.name in skip:
             frames.tables[table.name] = Dataset()[table.name]
             continue
         reader = _TableReader(
