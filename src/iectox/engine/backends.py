@@ -1,9 +1,9 @@
 """The engines the SQL runs on: DuckDB on one machine (the default), Apache Spark for larger registries.
 
-A backend does four things only: register an Arrow table, scan Parquet part files as a table whose `ord`
-column is each row's position in the dataset (file after file, in name order), define a view from SQL, and
-return a query's rows as Arrow. Everything else is the shared SQL (`iectox.engine.grading`), translated by
-`iectox.engine.dialect`.
+A backend does five things only: register an Arrow table, scan Parquet part files as a table whose `ord`
+column is each row's position in the dataset (file after file, in name order), define a view from SQL or a
+table computed once (`materialize`), and return a query's rows as Arrow. Everything else is the shared SQL
+(`iectox.engine.grading`), translated by `iectox.engine.dialect`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Backend(Protocol):
     def scan(self, name: str, parts: Sequence[Path]) -> None: ...
 
     def view(self, name: str, sql: str) -> None: ...
+
+    def materialize(self, name: str, sql: str) -> None: ...
 
     def arrow(self, sql: str) -> pa.Table: ...
 
@@ -77,6 +79,9 @@ class DuckDB:
     def view(self, name: str, sql: str) -> None:
         self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
 
+    def materialize(self, name: str, sql: str) -> None:
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
     def arrow(self, sql: str) -> pa.Table:
         return self.connection.sql(sql).to_arrow_table()
 
@@ -121,6 +126,9 @@ class Spark:
 
     def view(self, name: str, sql: str) -> None:
         self.session.sql(translate(sql, self.name)).createOrReplaceTempView(name)
+
+    def materialize(self, name: str, sql: str) -> None:
+        self.session.sql(translate(sql, self.name)).cache().createOrReplaceTempView(name)
 
     def arrow(self, sql: str) -> pa.Table:
         return self.session.sql(translate(sql, self.name)).toArrow()

@@ -48,38 +48,30 @@ def code_grade(column: str, vocabulary: Vocabulary, grades: Iterable[int]) -> st
     return f"CASE {column} {pairs} ELSE 0 END" if pairs else "0"
 
 
-def crs_grade() -> str:
-    """The ASTCT CRS grade of an observation row (see `iectox.grading.astct_crs`)."""
-    fever = f"coalesce(temperature_c >= {_number(FEVER_C)}, false)"
-    vasopressin_alone = "CASE WHEN vasopressin AND coalesce(vasopressors, 0) = 0 THEN 1 ELSE 0 END"
-    pressors = f"(coalesce(vasopressors, 0) + {vasopressin_alone})"
-    hypotension = (
-        f"CASE WHEN {pressors} >= 2 THEN 4 WHEN {pressors} >= 1 THEN 3 "
-        "WHEN coalesce(hypotension, false) THEN 2 ELSE 0 END"
-    )
+def _crs_components() -> dict[str, str]:
+    """The CRS inputs as graded by `iectox.grading.astct_crs`, each missing value at its mildest; reads the
+    column `pressors` (vasopressors, vasopressin alone counting as one)."""
     device = code_grade(
         "oxygen_device", OXYGEN_DEVICE, [DEVICE_GRADE_BY_CODE[c] for c in OXYGEN_DEVICE.codes]
     )
-    hypoxia = (
-        f"CASE WHEN oxygen_device = 'nasal_cannula' AND oxygen_l_min > {_number(LOW_FLOW_MAX_L_MIN)} THEN 3 "
-        "WHEN oxygen_device IS NULL AND oxygen_l_min > 0 THEN 2 "
-        f"ELSE {device} END"
-    )
-    organ = f"greatest({hypotension}, {hypoxia})"
-    given = "coalesce(antipyretic_or_anticytokine_given, false)"
-    graded = (
-        f"CASE WHEN {fever} THEN greatest({organ}, 1) WHEN {given} AND {organ} > 0 THEN {organ} ELSE 0 END"
-    )
-    gradable = " OR ".join(f"{name} IS NOT NULL" for name in CRS_INPUTS[:6])
-    return f"CASE WHEN {gradable} THEN {graded} END"
+    return {
+        "fever": f"coalesce(temperature_c >= {_number(FEVER_C)}, false)",
+        "given": "coalesce(antipyretic_or_anticytokine_given, false)",
+        "hypotension_grade": "CASE WHEN pressors >= 2 THEN 4 WHEN pressors >= 1 THEN 3 "
+        "WHEN coalesce(hypotension, false) THEN 2 ELSE 0 END",
+        "hypoxia_grade": (
+            f"CASE WHEN oxygen_device = 'nasal_cannula' AND oxygen_l_min > {_number(LOW_FLOW_MAX_L_MIN)} "
+            f"THEN 3 WHEN oxygen_device IS NULL AND oxygen_l_min > 0 THEN 2 ELSE {device} END"
+        ),
+        "crs_gradable": " OR ".join(f"{name} IS NOT NULL" for name in CRS_INPUTS[:6]),
+    }
 
 
-def icans_grade(capd_age: float = DEFAULT_CAPD_AGE) -> str:
-    """The ASTCT ICANS grade of an observation row, children (`age_years` below `capd_age`) by CAPD."""
-    child = f"coalesce(age_years < {_number(capd_age)}, false)"
+def _icans_components() -> dict[str, str]:
+    """The ICANS domains as graded by `iectox.grading.astct_icans`; reads `child` (CAPD instead of ICE)."""
     ice = " ".join(f"WHEN ice_score <= {top} THEN {grade}" for top, grade in ICE_GRADES)
     score = (
-        f"CASE WHEN {child} THEN (CASE WHEN capd_score >= {CAPD_DELIRIUM} THEN 3 ELSE 0 END) "
+        f"CASE WHEN child THEN (CASE WHEN capd_score >= {CAPD_DELIRIUM} THEN 3 ELSE 0 END) "
         f"ELSE (CASE {ice} ELSE 0 END) END"
     )
     domains = [
@@ -89,10 +81,10 @@ def icans_grade(capd_age: float = DEFAULT_CAPD_AGE) -> str:
         "CASE WHEN motor_weakness THEN 4 ELSE 0 END",
         code_grade("cerebral_edema", CEREBRAL_EDEMA, _grades(CEREBRAL_EDEMA_GRADE)),
     ]
-    recorded = [f"(CASE WHEN {child} THEN capd_score ELSE ice_score END) IS NOT NULL"] + [
+    recorded = ["(CASE WHEN child THEN capd_score ELSE ice_score END) IS NOT NULL"] + [
         f"{name} IS NOT NULL" for name in ADULT_INPUTS[1:]
     ]
-    return f"CASE WHEN {' OR '.join(recorded)} THEN greatest({', '.join(domains)}) END"
+    return {"icans_worst": f"greatest({', '.join(domains)})", "icans_gradable": " OR ".join(recorded)}
 
 
 def _grades(table: np.ndarray) -> list[int]:
@@ -101,60 +93,90 @@ def _grades(table: np.ndarray) -> list[int]:
 
 
 def graded_observations(source: str = "observations_aged", capd_age: float = DEFAULT_CAPD_AGE) -> str:
-    """Each observation's identity, time and grades: `infusion_id, observed_at, known, ord, crs_grade,
-    icans_grade`; `ord` is the row's position in the dataset (ties of time keep it, as the NumPy path)."""
+    """Each observation's infusion key `k`, time, hour-known flag, position `ord` and grades (`crs_grade`,
+    `icans_grade`, TINYINT, blank when not gradable); ties of time keep `ord`, as the NumPy path keeps them.
+
+    Three layers, so that each component is computed once per row: the inputs that several rules read, the
+    components of each grade, the grades."""
+    vasopressin_alone = "CASE WHEN vasopressin AND coalesce(vasopressors, 0) = 0 THEN 1 ELSE 0 END"
+    inputs = (
+        f"SELECT *, coalesce(vasopressors, 0) + {vasopressin_alone} AS pressors, "
+        f"coalesce(age_years < {_number(capd_age)}, false) AS child FROM {source}"
+    )
+    parts = {**_crs_components(), **_icans_components()}
+    components = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
+    layer = (
+        "SELECT k, observed_at, coalesce(observed_at_time_known, true) AS known, ord, "
+        f"{components}, greatest(hypotension_grade, hypoxia_grade) AS organ FROM ({inputs}) AS inputs"
+    )
+    crs = "CASE WHEN fever THEN greatest(organ, 1) WHEN given AND organ > 0 THEN organ ELSE 0 END"
     return (
-        "SELECT infusion_id, observed_at, coalesce(observed_at_time_known, true) AS known, ord, "
-        f"CAST({crs_grade()} AS INTEGER) AS crs_grade, CAST({icans_grade(capd_age)} AS INTEGER) AS icans_grade "
-        f"FROM {source}"
+        "SELECT k, observed_at, known, ord, "
+        f"CAST(CASE WHEN crs_gradable THEN {crs} END AS TINYINT) AS crs_grade, "
+        "CAST(CASE WHEN icans_gradable THEN icans_worst END AS TINYINT) AS icans_grade "
+        f"FROM ({layer}) AS components"
     )
 
 
-def _first(condition: str, name: str) -> str:
-    """Time and hour-known flag of the first row (by time, then position) where `condition` holds."""
-    key = "{'at': observed_at, 'ord': ord}"
+KEY = "{'at': observed_at, 'ord': ord}"
+
+
+def _spans(prefix: str, grade: str) -> str:
+    """Per infusion, over the rows where `grade` is recorded: rows, maximum, first >= 1, first >= 2, last >= 1."""
+    first = []
+    for name, condition in (("onset_at", f"{grade} >= 1"), ("first_grade2_at", f"{grade} >= 2")):
+        first.append(
+            f"min(observed_at) FILTER (WHERE {condition}) AS {prefix}_{name}, "
+            f"min_by(known, {KEY}) FILTER (WHERE {condition}) AS {prefix}_{name}_known"
+        )
     return (
-        f"min(observed_at) FILTER (WHERE {condition}) AS {name}, "
-        f"min_by(known, {key}) FILTER (WHERE {condition}) AS {name}_time_known"
+        f"count({grade}) AS {prefix}_rows, max({grade}) AS {prefix}_max, {', '.join(first)}, "
+        f"max_by(observed_at, {KEY}) FILTER (WHERE {grade} >= 1) AS {prefix}_last_at, "
+        f"max_by(ord, {KEY}) FILTER (WHERE {grade} >= 1) AS {prefix}_last_ord"
     )
 
 
-def episodes(graded: str = "graded") -> str:
+def _resolution(prefix: str, grade: str) -> str:
+    """The first row back to grade 0 after the last row at grade >= 1."""
+    after = (
+        f"g.{grade} = 0 AND (g.observed_at > s.{prefix}_last_at "
+        f"OR (g.observed_at = s.{prefix}_last_at AND g.ord > s.{prefix}_last_ord))"
+    )
+    return (
+        f"min(g.observed_at) FILTER (WHERE {after}) AS {prefix}_resolved_at, "
+        f"min_by(g.known, {{'at': g.observed_at, 'ord': g.ord}}) FILTER (WHERE {after}) AS {prefix}_resolved_known"
+    )
+
+
+def episodes(graded: str = "graded", keys: str = "infusion_keys") -> str:
     """Per infusion and syndrome, the episode `iectox.grading.episodes_from_grades` makes: onset (first grade
     >= 1), resolution (first grade 0 after the last grade >= 1), maximum grade, hours between onset and
-    resolution when both hours are known, first grade >= 2. Two grouped passes, no sort of the rows."""
-    parts = []
-    for syndrome, column in SYNDROME_GRADES.items():
-        rows = (
-            f"SELECT infusion_id, observed_at, known, ord, {column} AS grade FROM {graded} "
-            f"WHERE {column} IS NOT NULL AND observed_at IS NOT NULL AND infusion_id IS NOT NULL"
+    resolution when both hours are known, first grade >= 2, from the rows with a time and that grade.
+
+    Two grouped passes over the graded rows, both syndromes at once, and no sort of the rows."""
+    prefixes = {syndrome: syndrome.lower() for syndrome in SYNDROME_GRADES}
+    spans = ", ".join(_spans(prefixes[s], c) for s, c in SYNDROME_GRADES.items())
+    resolutions = ", ".join(_resolution(prefixes[s], c) for s, c in SYNDROME_GRADES.items())
+    selects = []
+    for syndrome in SYNDROME_GRADES:
+        p = prefixes[syndrome]
+        selects.append(
+            f"SELECT i.infusion_id, '{syndrome}' AS syndrome, s.{p}_onset_at AS onset_at, "
+            f"CASE WHEN s.{p}_onset_at IS NOT NULL THEN s.{p}_onset_at_known END AS onset_at_time_known, "
+            f"e.{p}_resolved_at AS resolved_at, "
+            f"CASE WHEN e.{p}_resolved_at IS NOT NULL THEN e.{p}_resolved_known END AS resolved_at_time_known, "
+            f"CAST(s.{p}_max AS INTEGER) AS max_grade, "
+            f"CASE WHEN s.{p}_onset_at_known AND e.{p}_resolved_known THEN "
+            f"date_diff('microsecond', s.{p}_onset_at, e.{p}_resolved_at) / 3600000000.0 END AS duration_h, "
+            f"s.{p}_first_grade2_at AS first_grade2_at, CASE WHEN s.{p}_first_grade2_at IS NOT NULL "
+            f"THEN s.{p}_first_grade2_at_known END AS first_grade2_at_time_known "
+            f"FROM spans s JOIN resolutions e ON s.k = e.k JOIN {keys} i ON s.k = i.k WHERE s.{p}_rows > 0"
         )
-        ill = (
-            f"SELECT infusion_id, max(grade) AS max_grade, {_first('grade >= 1', 'onset_at')}, "
-            f"{_first('grade >= 2', 'first_grade2_at')}, "
-            "max_by(observed_at, {'at': observed_at, 'ord': ord}) FILTER (WHERE grade >= 1) AS last_at, "
-            "max_by(ord, {'at': observed_at, 'ord': ord}) FILTER (WHERE grade >= 1) AS last_ord "
-            "FROM rows GROUP BY infusion_id"
-        )
-        after = "r.grade = 0 AND (r.observed_at > s.last_at OR (r.observed_at = s.last_at AND r.ord > s.last_ord))"
-        resolved = (
-            "SELECT r.infusion_id, min(r.observed_at) AS resolved_at, "
-            "min_by(r.known, {'at': r.observed_at, 'ord': r.ord}) AS resolved_at_time_known "
-            f"FROM rows r JOIN spans s ON r.infusion_id = s.infusion_id WHERE {after} GROUP BY r.infusion_id"
-        )
-        parts.append(
-            f"(WITH rows AS ({rows}), spans AS ({ill}), resolutions AS ({resolved}) "
-            f"SELECT s.infusion_id, '{syndrome}' AS syndrome, s.onset_at, "
-            "CASE WHEN s.onset_at IS NOT NULL THEN s.onset_at_time_known END AS onset_at_time_known, "
-            "e.resolved_at, e.resolved_at_time_known, s.max_grade, "
-            "CASE WHEN s.onset_at_time_known AND e.resolved_at_time_known "
-            "THEN date_diff('microsecond', s.onset_at, e.resolved_at) / 3600000000.0 END AS duration_h, "
-            "s.first_grade2_at, "
-            "CASE WHEN s.first_grade2_at IS NOT NULL THEN s.first_grade2_at_time_known END "
-            "AS first_grade2_at_time_known "
-            "FROM spans s LEFT JOIN resolutions e ON s.infusion_id = e.infusion_id)"
-        )
-    return " UNION ALL ".join(parts)
+    return (
+        f"WITH spans AS (SELECT k, {spans} FROM {graded} WHERE observed_at IS NOT NULL GROUP BY k), "
+        f"resolutions AS (SELECT g.k, {resolutions} FROM {graded} g JOIN spans s ON g.k = s.k "
+        "WHERE g.observed_at IS NOT NULL GROUP BY g.k) " + " UNION ALL ".join(selects)
+    )
 
 
 SQL_TYPES = {

@@ -80,27 +80,34 @@ def frame(rows: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def grade_episodes(backend: Backend, capd_age: float = DEFAULT_CAPD_AGE) -> pd.DataFrame:
-    """`episodes_from_grades` computed by the engine from its `observations_aged` view."""
-    backend.view("graded", grading.graded_observations("observations_aged", capd_age))
-    episodes = frame(backend.arrow(grading.episodes("graded")), EPISODE_DTYPES)
+    """`episodes_from_grades` computed by the engine: the observations graded once (`graded`, narrow rows
+    kept by the engine), then two grouped passes."""
+    backend.materialize("graded", grading.graded_observations("observations_aged", capd_age))
+    episodes = frame(backend.arrow(grading.episodes("graded", "infusion_keys")), EPISODE_DTYPES)
     episodes = episodes.sort_values(["infusion_id", "syndrome"], kind="stable").reset_index(drop=True)
     return episodes[list(EPISODE_COLUMNS)]
 
 
 def prepare(backend: Backend, parts: list[Path], dataset: Dataset, present: list[str]) -> None:
-    """Register the observations (with `ord`) and `observations_aged`: each row with its infusion's age."""
+    """Register the observations (with `ord`) and `observations_aged`: each row with its infusion's integer
+    key `k` (narrower than the identifier in the engine's tables) and age."""
     backend.scan("observations", parts)
-    backend.table(
-        "infusions", pa.Table.from_pandas(dataset["infusions"][["infusion_id"]], preserve_index=False)
+    infusions = dataset["infusions"].drop_duplicates("infusion_id")
+    keys = pd.DataFrame(
+        {
+            "k": pd.Series(range(len(infusions)), dtype="int32"),
+            "infusion_id": infusions["infusion_id"].to_numpy(),
+            "age_at_infusion": infusions["age_at_infusion"].to_numpy(),
+        }
     )
-    ages = dataset["infusions"].drop_duplicates("infusion_id")[["infusion_id", "age_at_infusion"]]
-    backend.table("ages", pa.Table.from_pandas(ages, preserve_index=False))
-    missing = [c for c in grading.OBSERVATION_INPUTS if c not in present]
+    backend.table("infusion_keys", pa.Table.from_pandas(keys, preserve_index=False))
+    backend.table("infusions", pa.Table.from_pandas(keys[["infusion_id"]], preserve_index=False))
+    missing = [(name, kind) for name, kind in grading.OBSERVATION_INPUTS if name not in present]
     blanks = "".join(f", CAST(NULL AS {kind}) AS {name}" for name, kind in missing)
     backend.view(
         "observations_aged",
-        f"SELECT o.*{blanks}, a.age_at_infusion AS age_years FROM observations o "
-        "LEFT JOIN ages a ON o.infusion_id = a.infusion_id",
+        f"SELECT o.*{blanks}, a.k, a.age_at_infusion AS age_years FROM observations o "
+        "JOIN infusion_keys a ON o.infusion_id = a.infusion_id",
     )
 
 
@@ -150,7 +157,7 @@ def observation_grades(
 
     For tests and extracts: at national scale, `run` keeps the graded rows in the engine."""
     with session(path, engine, **options) as opened:
-        opened.backend.view("graded", grading.graded_observations("observations_aged", capd_age))
+        opened.backend.materialize("graded", grading.graded_observations("observations_aged", capd_age))
         rows = opened.backend.arrow(
             f"SELECT ord + {FIRST_ROW} AS row, crs_grade, icans_grade FROM graded ORDER BY ord"
         )
