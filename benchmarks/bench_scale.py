@@ -134,7 +134,7 @@ def observation_sql(source: str, first: int, last: int, per_infusion: int) -> st
                CAST(NULL AS BIGINT) AS capd_score,
                {_blank("obs_at >= coalesce(crs_on, icans_on, TIMESTAMP '9999-01-01') + INTERVAL 6 HOUR", 18)}
                    AS antipyretic_or_anticytokine_given
-        FROM d ORDER BY i
+        FROM d
     """
 
 

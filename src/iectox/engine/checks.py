@@ -76,7 +76,7 @@ def _literal(value: object) -> str:
 
 def suspect(column: Column, present: bool) -> list[str]:
     """SQL conditions under which a cell rule may flag this column's value."""
-    name = column.name
+    name = f"o.{column.name}"
     if not present:
         return []
     found = []
@@ -91,9 +91,25 @@ def suspect(column: Column, present: bool) -> list[str]:
     if column.pattern is not None:
         found.append(f"NOT regexp_matches({name}, {_literal(column.pattern)})")
     if column.references is not None:
-        table, key = column.references.split(".")
-        found.append(f"{name} NOT IN (SELECT {key} FROM {table} WHERE {key} IS NOT NULL)")
+        found.append(f"{name} IS NOT NULL AND {_alias(column)}.{column.references.split('.')[1]} IS NULL")
     return found
+
+
+def _alias(column: Column) -> str:
+    return f"known_{column.name}"
+
+
+def _references(present: Sequence[str]) -> str:
+    """LEFT JOINs of the tables the observations refer to (a plain join, not a subquery, for every engine)."""
+    joins = []
+    for column in OBSERVATIONS.columns:
+        if column.references is not None and column.name in present:
+            table, key = column.references.split(".")
+            joins.append(
+                f" LEFT JOIN (SELECT DISTINCT {key} FROM {table}) AS {_alias(column)} "
+                f"ON o.{column.name} = {_alias(column)}.{key}"
+            )
+    return "".join(joins)
 
 
 def _typed(rows: pa.Table, present: Sequence[str]) -> pd.DataFrame:
@@ -116,8 +132,9 @@ def observation_issues(
     conditions = [c for column in OBSERVATIONS.columns for c in suspect(column, column.name in present)]
     if not conditions:
         return []
+    suspects = " OR ".join(f"coalesce({c}, false)" for c in conditions)
     rows = backend.arrow(
-        f"SELECT * FROM observations WHERE {' OR '.join(f'coalesce({c}, false)' for c in conditions)} ORDER BY ord"
+        f"SELECT o.* FROM observations o{_references(present)} WHERE {suspects} ORDER BY o.ord"
     )
     frames = Frames(
         {"observations": _typed(rows, present), "infusions": dataset["infusions"]},
