@@ -1,11 +1,11 @@
-"""Validation of the observations where they lie: a SQL filter finds the rows a cell rule could flag, and the
-cell rules themselves (`iectox.validate.content`) judge those rows, so the issues are word for word the ones
-`iectox validate` gives, without bringing a hundred million rows into memory.
+"""Validation of the observations where they lie: a SQL condition marks the rows a cell rule could flag (in
+the same pass as grading), and the cell rules themselves (`iectox.validate.content`) judge those rows only, so
+the issues are word for word those of `iectox validate`, without bringing a hundred million rows into memory.
 
-The filter is generated from the contract (required, vocabulary, range, identifier pattern, reference to the
-infusions): a row it lets through breaks none of those rules. The engine reads observations stored with the
-contract's own Arrow types (`iectox.io.parquet.ARROW_TYPES`); any other type is refused before anything runs,
-with what to do about it.
+The condition is generated from the contract (required, vocabulary, range, identifier pattern, reference to
+the infusions): a row it leaves unmarked breaks none of those rules. The engine reads observations stored with
+the contract's own Arrow types (`iectox.io.parquet.ARROW_TYPES`); any other type is refused before anything
+runs, with what to do about it.
 """
 
 from __future__ import annotations
@@ -75,7 +75,11 @@ def _literal(value: object) -> str:
 
 
 def suspect(column: Column, present: bool) -> list[str]:
-    """SQL conditions under which a cell rule may flag this column's value."""
+    """SQL conditions under which a cell rule may flag this column's value (`o` is the observations, each
+    referenced table is joined as `known_<column>`).
+
+    A column that refers to another table needs no pattern condition: the table's identifiers are validated,
+    so a malformed value is never among them and the reference condition already selects its row."""
     name = f"o.{column.name}"
     if not present:
         return []
@@ -88,26 +92,33 @@ def suspect(column: Column, present: bool) -> list[str]:
         found.append(f"{name} {'<=' if column.exclusive_minimum else '<'} {column.minimum!r}")
     if column.maximum is not None:
         found.append(f"{name} > {column.maximum!r}")
-    if column.pattern is not None:
-        found.append(f"NOT regexp_matches({name}, {_literal(column.pattern)})")
     if column.references is not None:
         found.append(f"{name} IS NOT NULL AND {_alias(column)}.{column.references.split('.')[1]} IS NULL")
+    elif column.pattern is not None:
+        found.append(f"NOT regexp_matches({name}, {_literal(column.pattern)})")
     return found
+
+
+def suspect_rows(present: Sequence[str]) -> str:
+    """True on every observation a cell rule could flag (a superset: the rules themselves then judge)."""
+    conditions = [c for column in OBSERVATIONS.columns for c in suspect(column, column.name in present)]
+    return " OR ".join(f"coalesce({c}, false)" for c in conditions) or "false"
 
 
 def _alias(column: Column) -> str:
     return f"known_{column.name}"
 
 
-def _references(present: Sequence[str]) -> str:
-    """LEFT JOINs of the tables the observations refer to (a plain join, not a subquery, for every engine)."""
+def references(present: Sequence[str], tables: dict[str, str]) -> str:
+    """LEFT JOINs of the tables the observations refer to, each as `known_<column>`; `tables` names the
+    engine table to join for a referenced table (the infusions: the key table the grading joins anyway)."""
     joins = []
     for column in OBSERVATIONS.columns:
         if column.references is not None and column.name in present:
             table, key = column.references.split(".")
+            joined = tables.get(table, f"(SELECT DISTINCT {key} FROM {table})")
             joins.append(
-                f" LEFT JOIN (SELECT DISTINCT {key} FROM {table}) AS {_alias(column)} "
-                f"ON o.{column.name} = {_alias(column)}.{key}"
+                f" LEFT JOIN {joined} AS {_alias(column)} ON o.{column.name} = {_alias(column)}.{key}"
             )
     return "".join(joins)
 
@@ -128,14 +139,8 @@ def _typed(rows: pa.Table, present: Sequence[str]) -> pd.DataFrame:
 def observation_issues(
     backend: Backend, dataset: Dataset, present: Sequence[str], where: str, settings: Settings
 ) -> list[Issue]:
-    """The cell rules' issues on the observations scanned as `observations` in `backend`."""
-    conditions = [c for column in OBSERVATIONS.columns for c in suspect(column, column.name in present)]
-    if not conditions:
-        return []
-    suspects = " OR ".join(f"coalesce({c}, false)" for c in conditions)
-    rows = backend.arrow(
-        f"SELECT o.* FROM observations o{_references(present)} WHERE {suspects} ORDER BY o.ord"
-    )
+    """The cell rules' issues on the rows of the engine's `observations_aged` flagged `suspect`."""
+    rows = backend.arrow("SELECT * FROM observations_aged WHERE suspect ORDER BY ord")
     frames = Frames(
         {"observations": _typed(rows, present), "infusions": dataset["infusions"]},
         {"observations": (where, None)},

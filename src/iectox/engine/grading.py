@@ -93,8 +93,9 @@ def _grades(table: np.ndarray) -> list[int]:
 
 
 def graded_observations(source: str = "observations_aged", capd_age: float = DEFAULT_CAPD_AGE) -> str:
-    """Each observation's infusion key `k`, time, hour-known flag, position `ord` and grades (`crs_grade`,
-    `icans_grade`, TINYINT, blank when not gradable); ties of time keep `ord`, as the NumPy path keeps them.
+    """Each observation's infusion key `k`, time, hour-known flag, position `ord`, `suspect` flag (see
+    `iectox.engine.checks`) and grades (`crs_grade`, `icans_grade`, TINYINT, blank when not gradable); ties of
+    time keep `ord`, as the NumPy path keeps them.
 
     Three layers, so that each component is computed once per row: the inputs that several rules read, the
     components of each grade, the grades."""
@@ -106,12 +107,12 @@ def graded_observations(source: str = "observations_aged", capd_age: float = DEF
     parts = {**_crs_components(), **_icans_components()}
     components = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
     layer = (
-        "SELECT k, observed_at, coalesce(observed_at_time_known, true) AS known, ord, "
+        "SELECT k, observed_at, coalesce(observed_at_time_known, true) AS known, ord, suspect, "
         f"{components}, greatest(hypotension_grade, hypoxia_grade) AS organ FROM ({inputs}) AS inputs"
     )
     crs = "CASE WHEN fever THEN greatest(organ, 1) WHEN given AND organ > 0 THEN organ ELSE 0 END"
     return (
-        "SELECT k, observed_at, known, ord, "
+        "SELECT k, observed_at, known, ord, suspect, "
         f"CAST(CASE WHEN crs_gradable THEN {crs} END AS TINYINT) AS crs_grade, "
         "CAST(CASE WHEN icans_gradable THEN icans_worst END AS TINYINT) AS icans_grade "
         f"FROM ({layer}) AS components"

@@ -29,7 +29,7 @@ from iectox.analysis import AnalysisSettings, infusion_table
 from iectox.dataset import Dataset
 from iectox.engine import grading
 from iectox.engine.backends import Backend, connect
-from iectox.engine.checks import observation_issues, stored_columns
+from iectox.engine.checks import observation_issues, references, stored_columns, suspect_rows
 from iectox.errors import DatasetInvalid, SourceError
 from iectox.grading import agreement
 from iectox.grading.astct_icans import DEFAULT_CAPD_AGE
@@ -79,10 +79,8 @@ def frame(rows: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def grade_episodes(backend: Backend, capd_age: float = DEFAULT_CAPD_AGE) -> pd.DataFrame:
-    """`episodes_from_grades` computed by the engine: the observations graded once (`graded`, narrow rows
-    kept by the engine), then two grouped passes."""
-    backend.materialize("graded", grading.graded_observations("observations_aged", capd_age))
+def grade_episodes(backend: Backend) -> pd.DataFrame:
+    """`episodes_from_grades` computed by the engine from its graded rows (`graded`), two grouped passes."""
     episodes = frame(backend.arrow(grading.episodes("graded", "infusion_keys")), EPISODE_DTYPES)
     episodes = episodes.sort_values(["infusion_id", "syndrome"], kind="stable").reset_index(drop=True)
     return episodes[list(EPISODE_COLUMNS)]
@@ -90,7 +88,8 @@ def grade_episodes(backend: Backend, capd_age: float = DEFAULT_CAPD_AGE) -> pd.D
 
 def prepare(backend: Backend, parts: list[Path], dataset: Dataset, present: list[str]) -> None:
     """Register the observations (with `ord`) and `observations_aged`: each row with its infusion's integer
-    key `k` (narrower than the identifier in the engine's tables) and age."""
+    key `k` (narrower than the identifier in the engine's tables), its age, and whether a cell rule could
+    flag it (`suspect`)."""
     backend.scan("observations", parts)
     infusions = dataset["infusions"].drop_duplicates("infusion_id")
     keys = pd.DataFrame(
@@ -101,20 +100,20 @@ def prepare(backend: Backend, parts: list[Path], dataset: Dataset, present: list
         }
     )
     backend.table("infusion_keys", pa.Table.from_pandas(keys, preserve_index=False))
-    backend.table("infusions", pa.Table.from_pandas(keys[["infusion_id"]], preserve_index=False))
     missing = [(name, kind) for name, kind in grading.OBSERVATION_INPUTS if name not in present]
     blanks = "".join(f", CAST(NULL AS {kind}) AS {name}" for name, kind in missing)
     backend.view(
         "observations_aged",
-        f"SELECT o.*{blanks}, a.k, a.age_at_infusion AS age_years FROM observations o "
-        "JOIN infusion_keys a ON o.infusion_id = a.infusion_id",
+        f"SELECT o.*{blanks}, known_infusion_id.k AS k, known_infusion_id.age_at_infusion AS age_years, "
+        f"{suspect_rows(present)} AS suspect FROM observations o"
+        + references(present, {"infusions": "infusion_keys"}),
     )
 
 
 @dataclass(frozen=True)
 class Session:
-    """A validated Parquet dataset open on an engine: the small tables in pandas, the observations in the
-    engine as the views `observations` and `observations_aged`."""
+    """A validated Parquet dataset open on an engine: the small tables in pandas, the observations graded in
+    the engine as the table `graded` (see `iectox.engine.grading.graded_observations`)."""
 
     backend: Backend
     dataset: Dataset
@@ -123,9 +122,15 @@ class Session:
 
 @contextmanager
 def session(
-    path: str | Path, engine: str = "duckdb", settings: Settings | None = None, **options: object
+    path: str | Path,
+    engine: str = "duckdb",
+    settings: Settings | None = None,
+    capd_age: float = DEFAULT_CAPD_AGE,
+    **options: object,
 ) -> Iterator[Session]:
-    """Open the dataset at `path` on `engine`, or raise `DatasetInvalid` with every issue (nothing partial)."""
+    """Open the dataset at `path` on `engine` and grade its observations, or raise `DatasetInvalid` with every
+    issue (nothing partial). The observations are validated in the pass that grades them: the rows a cell
+    rule could flag are marked there, and only when there are some are they read back and judged."""
     start = time.perf_counter()
     folder = Path(path)
     settings = settings or Settings()
@@ -136,15 +141,17 @@ def session(
     if not parts:
         raise SourceError(str(folder), f"has no observations{SUFFIX}: nothing to grade")
     where = "observations" + SUFFIX
-    present, header_issues = stored_columns(parts, where)
+    present, issues = stored_columns(parts, where)
     seconds = {"read": time.perf_counter() - start}
     backend = connect(engine, **options)
     try:
         prepare(backend, parts, dataset, present)
-        issues = header_issues + observation_issues(backend, dataset, present, where, settings)
+        backend.materialize("graded", grading.graded_observations("observations_aged", capd_age))
+        seconds["grade"] = time.perf_counter() - start - seconds["read"]
+        if backend.arrow("SELECT count(*) AS n FROM graded WHERE suspect").column("n")[0].as_py():
+            issues += observation_issues(backend, dataset, present, where, settings)
         if any(i.severity == "error" for i in issues):
             raise DatasetInvalid(issues)
-        seconds["validate"] = time.perf_counter() - start - seconds["read"]
         yield Session(backend, dataset, seconds)
     finally:
         backend.close()
@@ -156,8 +163,7 @@ def observation_grades(
     """Every observation's CRS and ICANS grade (`row` as `iectox.io.parquet` numbers it), in dataset order.
 
     For tests and extracts: at national scale, `run` keeps the graded rows in the engine."""
-    with session(path, engine, **options) as opened:
-        opened.backend.materialize("graded", grading.graded_observations("observations_aged", capd_age))
+    with session(path, engine, capd_age=capd_age, **options) as opened:
         rows = opened.backend.arrow(
             f"SELECT ord + {FIRST_ROW} AS row, crs_grade, icans_grade FROM graded ORDER BY ord"
         )
@@ -178,12 +184,12 @@ def run(
     `memory`). A dataset with an error raises `DatasetInvalid` with every issue, as `read_dataset` does.
     """
     start = time.perf_counter()
-    with session(path, engine, settings, **options) as opened:
+    with session(path, engine, settings, capd_age, **options) as opened:
         seconds = opened.seconds
-        episodes = grade_episodes(opened.backend, capd_age)
+        episodes = grade_episodes(opened.backend)
         counts = frame(opened.backend.arrow(grading.grade_counts("graded")), grading.GRADE_COUNT_DTYPES)
         counts = counts.sort_values(["syndrome", "grade"], ignore_index=True)
-        seconds["grade"] = time.perf_counter() - start - sum(seconds.values())
+        seconds["episodes"] = time.perf_counter() - start - sum(seconds.values())
     dataset = opened.dataset
     observations = int(counts.loc[counts["syndrome"] == "CRS", "observations"].sum())
     table = infusion_table(dataset, analysis)
