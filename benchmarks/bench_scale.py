@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -80,7 +81,10 @@ def _blank(expression: str, salt: int, share: float = 0.03) -> str:
 def observation_sql(source: str, first: int, last: int, per_infusion: int) -> str:
     """Rows `first`..`last - 1` of the observations, as one DuckDB query over the per-infusion windows."""
     in_crs = "(obs_at >= crs_on AND obs_at < crs_off)"
-    crs_peak = f"({in_crs} AND obs_at >= crs_on + (crs_off - crs_on) * 0.3 AND obs_at < crs_on + (crs_off - crs_on) * 0.5)"
+    crs_peak = (
+        f"({in_crs} AND obs_at >= crs_on + (crs_off - crs_on) * 0.3 "
+        "AND obs_at < crs_on + (crs_off - crs_on) * 0.5)"
+    )
     in_icans = "(obs_at >= icans_on AND obs_at < icans_off)"
     icans_peak = (
         f"({in_icans} AND obs_at >= icans_on + (icans_off - icans_on) * 0.3 "
@@ -192,12 +196,15 @@ def measure(folder: Path, memory_limit: str, threads: int) -> dict[str, object]:
     }
 
 
-def _time_v(output: str) -> tuple[float, float]:
-    """(wall seconds, peak resident GB) from /usr/bin/time -v."""
+def _time_v(output: str) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds (user + system), peak resident GB) from /usr/bin/time -v."""
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", output)
+    user = re.search(r"User time \(seconds\): ([\d.]+)", output)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", output)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", output)
     hours, minutes, secs = (float(g or 0) for g in wall.groups())
-    return hours * 3600 + minutes * 60 + secs, int(rss.group(1)) / 1024**2
+    cpu = float(user.group(1)) + float(system.group(1))
+    return hours * 3600 + minutes * 60 + secs, cpu, int(rss.group(1)) / 1024**2
 
 
 def main() -> None:
@@ -229,12 +236,13 @@ def main() -> None:
     timed = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True, check=False)
     if timed.returncode != 0:
         sys.exit(timed.stderr[-3000:])
-    wall, peak = _time_v(timed.stderr)
+    wall, cpu, peak = _time_v(timed.stderr)
     report = json.loads(timed.stdout.strip().splitlines()[-1])
     print(json.dumps(report, indent=1))
     verdict = "within" if wall <= TARGET_S and peak <= TARGET_GB else "OUTSIDE"
     print(
-        f"engine run: {args.infusions:,} infusions, {report['observations']:,} observations in {wall:.1f} s, "
+        f"engine run: {args.infusions:,} infusions, {report['observations']:,} observations in {wall:.1f} s "
+        f"({cpu:.0f} CPU-seconds on {args.threads} threads; load average {os.getloadavg()[0]:.1f}), "
         f"peak {peak:.2f} GB ({verdict} the targets {TARGET_S} s and {TARGET_GB} GB)"
     )
 

@@ -87,7 +87,8 @@ def suspect(column: Column, present: bool) -> list[str]:
     if column.required:
         found.append(f"{name} IS NULL")
     if column.vocabulary is not None:
-        found.append(f"{name} NOT IN ({', '.join(map(_literal, column.vocabulary.codes))})")
+        codes = " ".join(f"WHEN {_literal(code)} THEN true" for code in column.vocabulary.codes)
+        found.append(f"{name} IS NOT NULL AND (CASE {name} {codes} END) IS NULL")  # faster than NOT IN
     if column.minimum is not None:
         found.append(f"{name} {'<=' if column.exclusive_minimum else '<'} {column.minimum!r}")
     if column.maximum is not None:

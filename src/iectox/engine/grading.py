@@ -119,66 +119,87 @@ def graded_observations(source: str = "observations_aged", capd_age: float = DEF
     )
 
 
-KEY = "{'at': observed_at, 'ord': ord}"
+LATER = 1 << 62  # added to a row position to rank a later time after every row of an earlier one
 
 
-def _spans(prefix: str, grade: str) -> str:
-    """Per infusion, over the rows where `grade` is recorded: rows, maximum, first >= 1, first >= 2, last >= 1."""
-    first = []
-    for name, condition in (("onset_at", f"{grade} >= 1"), ("first_grade2_at", f"{grade} >= 2")):
-        first.append(
-            f"min(observed_at) FILTER (WHERE {condition}) AS {prefix}_{name}, "
-            f"min_by(known, {KEY}) FILTER (WHERE {condition}) AS {prefix}_{name}_known"
-        )
+def _spans(p: str, grade: str) -> str:
+    """Pass 1, per infusion: rows with this grade, maximum, first time >= 1, first >= 2, last time >= 1."""
     return (
-        f"count({grade}) AS {prefix}_rows, max({grade}) AS {prefix}_max, {', '.join(first)}, "
-        f"max_by(observed_at, {KEY}) FILTER (WHERE {grade} >= 1) AS {prefix}_last_at, "
-        f"max_by(ord, {KEY}) FILTER (WHERE {grade} >= 1) AS {prefix}_last_ord"
+        f"count({grade}) AS {p}_rows, max({grade}) AS {p}_max, "
+        f"min(observed_at) FILTER (WHERE {grade} >= 1) AS {p}_onset_at, "
+        f"min(observed_at) FILTER (WHERE {grade} >= 2) AS {p}_g2_at, "
+        f"max(observed_at) FILTER (WHERE {grade} >= 1) AS {p}_last_at"
     )
 
 
-def _resolution(prefix: str, grade: str) -> str:
-    """The first row back to grade 0 after the last row at grade >= 1."""
+def _marks(p: str, grade: str) -> str:
+    """Pass 2: among rows at the same time, which came first (the hour flag of the onset and of the first
+    grade >= 2), the position of the last row >= 1, and the first later time back at grade 0."""
+    return (
+        f"min_by(g.known, g.ord) FILTER (WHERE g.{grade} >= 1 AND g.observed_at = s.{p}_onset_at) "
+        f"AS {p}_onset_known, "
+        f"min_by(g.known, g.ord) FILTER (WHERE g.{grade} >= 2 AND g.observed_at = s.{p}_g2_at) AS {p}_g2_known, "
+        f"max(g.ord) FILTER (WHERE g.{grade} >= 1 AND g.observed_at = s.{p}_last_at) AS {p}_last_ord, "
+        f"min(g.observed_at) FILTER (WHERE g.{grade} = 0 AND g.observed_at > s.{p}_last_at) AS {p}_next_at"
+    )
+
+
+def _resolution(p: str, grade: str) -> str:
+    """Pass 3: the first row back to grade 0 after the last row >= 1: at the same time and later in the
+    dataset, else at the first later time (the earliest of those rows)."""
     after = (
-        f"g.{grade} = 0 AND (g.observed_at > s.{prefix}_last_at "
-        f"OR (g.observed_at = s.{prefix}_last_at AND g.ord > s.{prefix}_last_ord))"
+        f"g.{grade} = 0 AND ((g.observed_at = m.{p}_last_at AND g.ord > m.{p}_last_ord) "
+        f"OR g.observed_at = m.{p}_next_at)"
     )
+    rank = f"CASE WHEN g.observed_at = m.{p}_last_at THEN g.ord ELSE g.ord + {LATER} END"
     return (
-        f"min(g.observed_at) FILTER (WHERE {after}) AS {prefix}_resolved_at, "
-        f"min_by(g.known, {{'at': g.observed_at, 'ord': g.ord}}) FILTER (WHERE {after}) AS {prefix}_resolved_known"
+        f"min(g.observed_at) FILTER (WHERE {after}) AS {p}_resolved_at, "
+        f"min_by(g.known, {rank}) FILTER (WHERE {after}) AS {p}_resolved_known"
     )
 
 
-def episodes(graded: str = "graded", keys: str = "infusion_keys") -> str:
+def episode_steps(graded: str = "graded", keys: str = "infusion_keys") -> tuple[list[tuple[str, str]], str]:
     """Per infusion and syndrome, the episode `iectox.grading.episodes_from_grades` makes: onset (first grade
     >= 1), resolution (first grade 0 after the last grade >= 1), maximum grade, hours between onset and
-    resolution when both hours are known, first grade >= 2, from the rows with a time and that grade.
+    resolution when both hours are known, first grade >= 2, from the rows with a time and that grade; rows at
+    the same time are ordered by their position in the dataset.
 
-    Two grouped passes over the graded rows, both syndromes at once, and no sort of the rows."""
-    prefixes = {syndrome: syndrome.lower() for syndrome in SYNDROME_GRADES}
-    spans = ", ".join(_spans(prefixes[s], c) for s, c in SYNDROME_GRADES.items())
-    resolutions = ", ".join(_resolution(prefixes[s], c) for s, c in SYNDROME_GRADES.items())
+    Returns the tables to compute in turn (`spans`, `marks`, `resolutions`: three grouped passes over the
+    graded rows, both syndromes at once, keyed by plain numbers and times, no sort of the rows) and the final
+    query. Each table is materialised before the next reads it: as CTEs an engine may compute one twice."""
+    grades = {syndrome.lower(): column for syndrome, column in SYNDROME_GRADES.items()}
+    spans = ", ".join(_spans(p, c) for p, c in grades.items())
+    marks = ", ".join(_marks(p, c) for p, c in grades.items())
+    resolutions = ", ".join(_resolution(p, c) for p, c in grades.items())
+    last = ", ".join(f"s.{p}_last_at" for p in grades)
+    steps = [
+        ("spans", f"SELECT k, {spans} FROM {graded} WHERE observed_at IS NOT NULL GROUP BY k"),
+        (
+            "marks",
+            f"SELECT g.k, {marks}, {last} FROM {graded} g JOIN spans s ON g.k = s.k "
+            f"WHERE g.observed_at IS NOT NULL GROUP BY g.k, {last}",
+        ),
+        (
+            "resolutions",
+            f"SELECT g.k, {resolutions} FROM {graded} g JOIN marks m ON g.k = m.k "
+            "WHERE g.observed_at IS NOT NULL GROUP BY g.k",
+        ),
+    ]
     selects = []
     for syndrome in SYNDROME_GRADES:
-        p = prefixes[syndrome]
+        p = syndrome.lower()
         selects.append(
             f"SELECT i.infusion_id, '{syndrome}' AS syndrome, s.{p}_onset_at AS onset_at, "
-            f"CASE WHEN s.{p}_onset_at IS NOT NULL THEN s.{p}_onset_at_known END AS onset_at_time_known, "
-            f"e.{p}_resolved_at AS resolved_at, "
-            f"CASE WHEN e.{p}_resolved_at IS NOT NULL THEN e.{p}_resolved_known END AS resolved_at_time_known, "
-            f"CAST(s.{p}_max AS INTEGER) AS max_grade, "
-            f"CASE WHEN s.{p}_onset_at_known AND e.{p}_resolved_known THEN "
+            f"m.{p}_onset_known AS onset_at_time_known, e.{p}_resolved_at AS resolved_at, "
+            f"e.{p}_resolved_known AS resolved_at_time_known, CAST(s.{p}_max AS INTEGER) AS max_grade, "
+            f"CASE WHEN m.{p}_onset_known AND e.{p}_resolved_known THEN "
             f"CAST(date_diff('microsecond', s.{p}_onset_at, e.{p}_resolved_at) AS DOUBLE) "
             "/ CAST(3600000000 AS DOUBLE) END AS duration_h, "
-            f"s.{p}_first_grade2_at AS first_grade2_at, CASE WHEN s.{p}_first_grade2_at IS NOT NULL "
-            f"THEN s.{p}_first_grade2_at_known END AS first_grade2_at_time_known "
-            f"FROM spans s JOIN resolutions e ON s.k = e.k JOIN {keys} i ON s.k = i.k WHERE s.{p}_rows > 0"
+            f"s.{p}_g2_at AS first_grade2_at, m.{p}_g2_known AS first_grade2_at_time_known "
+            f"FROM spans s JOIN marks m ON s.k = m.k JOIN resolutions e ON s.k = e.k JOIN {keys} i ON s.k = i.k "
+            f"WHERE s.{p}_rows > 0"
         )
-    return (
-        f"WITH spans AS (SELECT k, {spans} FROM {graded} WHERE observed_at IS NOT NULL GROUP BY k), "
-        f"resolutions AS (SELECT g.k, {resolutions} FROM {graded} g JOIN spans s ON g.k = s.k "
-        "WHERE g.observed_at IS NOT NULL GROUP BY g.k) " + " UNION ALL ".join(selects)
-    )
+    return steps, " UNION ALL ".join(selects)
 
 
 SQL_TYPES = {

@@ -80,8 +80,11 @@ def frame(rows: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def grade_episodes(backend: Backend) -> pd.DataFrame:
-    """`episodes_from_grades` computed by the engine from its graded rows (`graded`), two grouped passes."""
-    episodes = frame(backend.arrow(grading.episodes("graded", "infusion_keys")), EPISODE_DTYPES)
+    """`episodes_from_grades` computed by the engine from its graded rows (`graded`)."""
+    steps, final = grading.episode_steps("graded", "infusion_keys")
+    for name, sql in steps:
+        backend.materialize(name, sql)
+    episodes = frame(backend.arrow(final), EPISODE_DTYPES)
     episodes = episodes.sort_values(["infusion_id", "syndrome"], kind="stable").reset_index(drop=True)
     return episodes[list(EPISODE_COLUMNS)]
 
