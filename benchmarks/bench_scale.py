@@ -10,8 +10,9 @@ blank, an eighth of the infusions observed by the day only on their first day, a
 
 The measured run (`--measure`) is started under `/usr/bin/time -v`, which reports its wall time and peak
 memory; DuckDB gets `--memory-limit` and `--threads`. It runs `iectox.engine.run` (validation of every
-observation, CRS and ICANS grades, episodes, grade counts, the analysis table, the agreement table) and the
-seed study's comparison tables on the analysis table.
+observation, CRS and ICANS grades, episodes, grade counts, the analysis table, the agreement table), the seed
+study's comparison tables on the analysis table, and the management audit of the seed study's pathway with the
+engine's episodes.
 
     python benchmarks/bench_scale.py [--infusions 100000] [--rows 100000000] [--data DIR]
 """
@@ -35,8 +36,10 @@ import pandas as pd
 from iectox.analysis import AnalysisSettings
 from iectox.engine import run
 from iectox.io.parquet import write_parquet_dataset
+from iectox.management.audit import audit
 from iectox.stats.compare import compare
 from iectox.study import load_study
+from iectox.study.spec import load_management_pathway
 from iectox.synth import generate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
@@ -180,11 +183,15 @@ def measure(folder: Path, memory_limit: str, threads: int) -> dict[str, object]:
     ]
     seconds = dict(result.seconds)
     seconds["comparisons"] = time.perf_counter() - start - sum(seconds.values())
+    audited = audit(result.dataset, load_management_pathway(spec), graded=result.episodes)
+    seconds["audit"] = time.perf_counter() - start - sum(seconds.values())
     return {
         "observations": result.observations,
         "infusions": len(result.analysis),
         "episodes": len(result.episodes),
         "comparison_tables": len(tables),
+        "audit_findings": len(audited.findings),
+        "audit_kpi_rows": len(audited.kpis_by_cohort),
         "crs_grade_counts": dict(
             zip(
                 result.grade_counts["syndrome"] + ":" + result.grade_counts["grade"].astype(str),

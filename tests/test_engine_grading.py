@@ -188,3 +188,21 @@ def test_the_sql_is_written_once_and_translated_for_spark():
     )
     with pytest.raises(ValueError, match="unknown engine"):
         translate(sql, "oracle")
+
+
+def test_the_small_tables_are_validated_as_any_dataset_and_observations_are_needed(seed, tmp_path):
+    folder = write_parquet_dataset(seed[1], tmp_path / "small.parquet")
+    table = pq.read_table(folder / "infusions.parquet")
+    weights = table.column("weight_kg").to_pylist()
+    weights[0] = 900.0
+    index = table.schema.get_field_index("weight_kg")
+    pq.write_table(table.set_column(index, "weight_kg", pa.array(weights)), folder / "infusions.parquet")
+    with pytest.raises(DatasetInvalid) as caught:
+        run(folder, **ENGINE)
+    assert [(i.rule, i.file, i.row, i.column) for i in caught.value.issues] == [
+        ("range", "infusions.parquet", 2, "weight_kg")
+    ]
+    pq.write_table(table, folder / "infusions.parquet")
+    (folder / "observations.parquet").unlink()
+    with pytest.raises(SourceError, match=r"has no observations\.parquet"):
+        run(folder, **ENGINE)
