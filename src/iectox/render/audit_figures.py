@@ -152,30 +152,31 @@ def kpi_trend(
     """Share within target (top) and median delay (bottom) per calendar quarter of infusion, a line per cohort.
 
     `kpis` is an `Audit` or its `kpis_by_quarter` table; `rule` picks the KPI (default: CRS onset to first
-    tocilizumab). Each point is labelled with its n, so that a quarter of two episodes is read as such.
+    tocilizumab). Each point is labelled "met/n", so that a quarter of two episodes is read as such; a quarter
+    without an eligible episode breaks the line (it is on the axis, with no point).
     """
     table = kpis if isinstance(kpis, pd.DataFrame) else kpis.kpis_by_quarter
     name = rule if isinstance(kpis, pd.DataFrame) else kpis.label(rule, lang)
     rows = table[table["rule"] == rule]
     quarters = _quarter_range(rows["quarter"])
-    x = {q: i for i, q in enumerate(quarters)}
+    xs = np.arange(len(quarters))
     keys = _keys(rows["cohort"], cohort_labels)
     with rc_context(STYLE):
         fig = Figure(figsize=(6.8, 5.2), layout="constrained")
         FigureCanvasAgg(fig)
         share_ax, delay_ax = fig.subplots(2, 1, sharex=True)
         for i, key in enumerate(keys):
-            part = rows[rows["cohort"] == key].sort_values("quarter")
-            xs = part["quarter"].map(x).to_numpy()
+            # every quarter of the range, blank where no episode was eligible: the line breaks there
+            part = rows[rows["cohort"] == key].set_index("quarter").reindex(quarters)
             share = pd.to_numeric(part["share_met"], errors="coerce").to_numpy(float) * 100
             median = pd.to_numeric(part["median_delay_h"], errors="coerce").to_numpy(float)
             label = f"{_label(key, cohort_labels, lang)} (n = {int(part['n'].sum())})"
             share_ax.plot(xs, share, marker="o", color=colour_at(i), label=label, linewidth=1.4, markersize=4)
             delay_ax.plot(xs, median, marker="o", color=colour_at(i), linewidth=1.4, markersize=4)
-            for xi, yi, n in zip(xs, share, part["n"], strict=True):
+            for xi, yi, met, n in zip(xs, share, part["met"], part["n"], strict=True):
                 if not np.isnan(yi):
                     share_ax.annotate(
-                        str(n),
+                        f"{int(met)}/{int(n)}",
                         (xi, yi),
                         textcoords="offset points",
                         xytext=(0, 5),
@@ -203,7 +204,8 @@ def kpi_trend(
             share_ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(keys), fontsize=9)
         title = tr("Pathway KPI by quarter of infusion", lang)
         fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-        note = tr("{rule}; numbers: episodes per quarter of infusion", lang).format(rule=name)
+        note = tr("{rule}; labels: episodes within target / eligible episodes, per quarter of infusion", lang)
+        note = note.format(rule=name)
         fig.supxlabel(note, x=0.01, ha="left", fontsize=8, color="#555555")
     return fig
 

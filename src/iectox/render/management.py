@@ -67,8 +67,8 @@ def _median(row: pd.Series, lang: str) -> str:
 
 
 def _share(row: pd.Series, lang: str) -> str:
-    judged = int(row["n"]) - int(row["undetermined"])
-    return percent(100 * float(row["share_met"]), 1, lang) if judged else "-"
+    """The share within target among the n eligible (the audit's `share_met`)."""
+    return percent(100 * float(row["share_met"]), 1, lang)
 
 
 def headline(audit: Audit, labels: dict[str, str], lang: str) -> str:
