@@ -2,10 +2,10 @@
 
 For each rule: the episodes it applies to (n), how many met it, were late, untreated, treated otherwise, or
 cannot be judged; the share shown to meet it among all the episodes it applies to (met / n: an episode the
-record cannot judge is neither counted as met nor left out of the denominator, so that "3 met of 8" reads
-3/8, not 3/3); and the median delay from the rule's clock with its interquartile range (quartiles by linear
-interpolation, as R's default and pandas'), over the delays known to the hour (n_delay). By calendar quarter of infusion too, so that a trend shows, with the
-n of every cell, since a share of 2 episodes says little.
+record cannot judge is neither counted as met nor left out of the denominator, so that "3 met of 8" reads 3/8,
+not 3/3); and the median delay from the rule's clock with its interquartile range (quartiles by linear
+interpolation, as R's default and pandas'), over the delays known to the hour (n_delay). By calendar quarter
+of infusion too, so that a trend shows, with the n of every cell, since a share of 2 episodes says little.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter
 from iectox.i18n import number, percent
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
-from iectox.render.figures import STYLE, colour_at
+from iectox.render.figures import LABEL_CHARACTERS, NOTE_CHARACTERS, STYLE, colour_at, legend_columns, wrapped
 
 if TYPE_CHECKING:
     from iectox.management.audit import Audit
@@ -126,7 +126,7 @@ def delay_by_cohort(
         ]
         ax.set_xticks(positions, names)
         ax.set_xlim(0.3, len(keys) + 0.9)
-        ax.set_ylabel(tr("Hours from CRS onset to first tocilizumab", lang))
+        ax.set_ylabel(wrapped(tr("Hours from CRS onset to first tocilizumab", lang), LABEL_CHARACTERS))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0, lang)))
         ax.set_ylim(bottom=0)
         ax.set_title(
@@ -139,7 +139,7 @@ def delay_by_cohort(
         note = tr("Tocilizumab-treated infusions; box: median and interquartile range", lang)
         if missing:
             note += tr("; hour not recorded (left out): {n}", lang).format(n=missing)
-        fig.supxlabel(note, x=0.01, ha="left", fontsize=8, color="#555555")
+        fig.supxlabel(wrapped(note, NOTE_CHARACTERS), x=0.01, ha="left", fontsize=8, color="#555555")
     return fig
 
 
@@ -201,12 +201,15 @@ def kpi_trend(
         delay_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0, lang)))
         delay_ax.set_xticks(range(len(quarters)), quarters, rotation=45, ha="right", fontsize=8)
         if keys:
-            share_ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(keys), fontsize=9)
+            labels = [line.get_label() for line in share_ax.get_lines()]
+            share_ax.legend(
+                loc="lower left", bbox_to_anchor=(0, 1.0), ncols=legend_columns(labels), fontsize=9
+            )
         title = tr("Pathway KPI by quarter of infusion", lang)
         fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
         note = tr("{rule}; labels: episodes within target / eligible episodes, per quarter of infusion", lang)
         note = note.format(rule=name)
-        fig.supxlabel(note, x=0.01, ha="left", fontsize=8, color="#555555")
+        fig.supxlabel(wrapped(note, NOTE_CHARACTERS), x=0.01, ha="left", fontsize=8, color="#555555")
     return fig
 
 

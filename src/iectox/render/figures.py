@@ -7,10 +7,12 @@ deficiency), names each cohort with its N in the legend, and prints numbers in t
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,8 +24,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from iectox.i18n import number, percent, tr
+from iectox.i18n import N_, number, percent, tr
 from iectox.schema import THERAPY
+
+if TYPE_CHECKING:
+    from iectox.study import StudyResult
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 STYLE = {
@@ -38,6 +43,16 @@ STYLE = {
     "svg.hashsalt": "iectox",  # the same figure gives the same file
 }
 DPI = 200
+# Characters per line of an axis label beside a 4-inch-high axes, and of a note under a 6.4-inch-wide figure:
+# longer text is wrapped, so that every label stays inside the figure in every language.
+LABEL_CHARACTERS = 36
+NOTE_CHARACTERS = 110
+LEGEND_CHARACTERS = 84  # a legend row under the title: as many cohorts side by side as fit
+
+
+def wrapped(text: str, width: int) -> str:
+    """`text` on lines of at most `width` characters (a longer word keeps its line)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
 def colour_at(index: int) -> str:
@@ -91,15 +106,21 @@ def _frame(
         Patch(color=cohorts.colour(k), label=f"{cohorts.label(k, lang)} (N = {sizes[k]})")
         for k in cohorts.keys
     ]
-    ax.set_title(
-        title, loc="left", pad=10 + 16 * (len(handles) if stacked else 1), fontsize=12, fontweight="bold"
-    )
+    columns = 1 if stacked else legend_columns([h.get_label() for h in handles])
+    rows = -(-len(handles) // columns)
+    ax.set_title(title, loc="left", pad=10 + 16 * rows, fontsize=12, fontweight="bold")
     ax.legend(
-        handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1 if stacked else len(handles), fontsize=9,
+        handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=columns, fontsize=9,
         borderaxespad=0.3, handlelength=1.2, columnspacing=1.5,
     )  # fmt: skip
     if note:
-        ax.figure.supxlabel(note, x=0.01, ha="left", fontsize=8, color="#555555")
+        ax.figure.supxlabel(wrapped(note, NOTE_CHARACTERS), x=0.01, ha="left", fontsize=8, color="#555555")
+
+
+def legend_columns(labels: list[str], room: int = LEGEND_CHARACTERS) -> int:
+    """How many legend entries fit side by side on a row of `room` characters (at least one)."""
+    widest = max((len(label) for label in labels), default=0) + 6  # the swatch and the gap
+    return max(1, min(len(labels), room // widest))
 
 
 def _percent_axis(ax, lang: str) -> None:
@@ -146,17 +167,27 @@ def icans_grades(frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en") -> Fig
     return grade_distribution(frame, "icans_grade", "ICANS", cohorts, lang)
 
 
-def tocilizumab_delay(frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en", seed: int = 1) -> Figure:
-    """Days from CRS onset to the first tocilizumab dose among the treated: a box per cohort, every point."""
+# The analysis table's measures of the delay from CRS onset to the first tocilizumab, each with its axis label.
+DELAYS = {
+    "hours_crs_onset_to_tocilizumab": N_("Hours from CRS onset to first tocilizumab"),
+    "days_crs_onset_to_tocilizumab": N_("Days from CRS onset to first tocilizumab"),
+    "calendar_days_crs_onset_to_tocilizumab": N_("Calendar days from CRS onset to first tocilizumab"),
+}
+DEFAULT_DELAY = "hours_crs_onset_to_tocilizumab"  # the exact measure, and the unit of the management KPIs
+
+
+def tocilizumab_delay(
+    frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en", seed: int = 1, column: str = DEFAULT_DELAY
+) -> Figure:
+    """The delay from CRS onset to the first tocilizumab dose among the treated, in the unit of `column` (one
+    of `DELAYS`, the one the study's table shows): a box per cohort, every point."""
     treated = frame[frame["tocilizumab"].fillna(False).astype(bool)]
     rng = np.random.default_rng(seed)  # jitter only moves points sideways; a fixed seed keeps files stable
     with rc_context(STYLE):
         fig, ax = _figure(4.0)
         samples, sizes = [], {}
         for key in cohorts.keys:
-            values = pd.to_numeric(
-                cohorts.rows(treated, key)["days_crs_onset_to_tocilizumab"], errors="coerce"
-            )
+            values = pd.to_numeric(cohorts.rows(treated, key)[column], errors="coerce")
             samples.append(values.dropna().to_numpy(dtype=float))
             sizes[key] = len(samples[-1])
         positions = np.arange(1, len(samples) + 1)
@@ -174,10 +205,10 @@ def tocilizumab_delay(frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en", s
                 median = f"{tr('median', lang)} {number(float(np.median(sample)), 1, lang)}"
                 ax.annotate(median, (pos + 0.27, np.median(sample)), va="center", fontsize=8.5)
         ax.set_xticks(positions, [f"{cohorts.label(k, lang)}\n(n = {sizes[k]})" for k in cohorts.keys])
-        ax.set_ylabel(tr("Days from CRS onset to first tocilizumab", lang))
+        ax.set_ylabel(wrapped(tr(DELAYS[column], lang), LABEL_CHARACTERS))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0 if v == int(v) else 1, lang)))
         ax.set_ylim(bottom=0)
-        missing = int(treated["days_crs_onset_to_tocilizumab"].isna().sum())
+        missing = int(treated[column].isna().sum())
         note = tr("Tocilizumab-treated infusions; box: median and interquartile range", lang)
         if missing:
             note += tr("; time not recorded (left out): {n}", lang).format(n=missing)
@@ -201,7 +232,8 @@ def products(
             counts = rows["therapy"].value_counts().reindex(order, fill_value=0)
             y = np.arange(len(order)) - (i - (len(cohorts.keys) - 1) / 2) * height
             bars = ax.barh(y, counts.to_numpy(), height * 0.92, color=cohorts.colour(key))
-            ax.bar_label(bars, [str(int(c)) for c in counts], fontsize=7.5, padding=2)
+            # an empty bar says "none" by its absence; a "0" beside it would only clutter (the table has it)
+            ax.bar_label(bars, [str(int(c)) if c else "" for c in counts], fontsize=7.5, padding=2)
         names = [tr(labels.get(p, str(p).replace("_", " ").capitalize()), lang) for p in order]
         ax.set_yticks(np.arange(len(order)), names)
         ax.set_xlabel(tr("Infusions (n)", lang))
@@ -209,14 +241,34 @@ def products(
     return fig
 
 
+def _variables(result: StudyResult) -> list[Any]:
+    return [variable for table, _ in result.tables for variable in table.variables]
+
+
+def product_labels(result: StudyResult) -> dict[str, Any]:
+    """The study's own names for the products, when one of its tables lists them."""
+    for variable in _variables(result):
+        if variable.name == "therapy":
+            return {"labels": {str(k): v for k, v in variable.level_labels.items()}}
+    return {}
+
+
+def delay_column(result: StudyResult) -> dict[str, Any]:
+    """The delay in the unit the study's tables show it in (the first they list); hours when none does."""
+    shown = [v.name for v in _variables(result) if v.name in DELAYS]
+    return {"column": shown[0] if shown else DEFAULT_DELAY}
+
+
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure of the report: its file name, its caption, and how to draw it."""
+    """One figure of the report: its file name, its caption, how to draw it, the columns it needs, and the
+    options the study gives it (`options(result)`: keyword arguments of `draw`)."""
 
     name: str
     caption: str
     draw: Callable[..., Figure]
     needs: tuple[str, ...]
+    options: Callable[[StudyResult], dict[str, Any]] = lambda result: {}
 
 
 FIGURES = (
@@ -226,9 +278,10 @@ FIGURES = (
         "tocilizumab_delay",
         "Time from CRS onset to first tocilizumab by cohort",
         tocilizumab_delay,
-        ("tocilizumab", "days_crs_onset_to_tocilizumab"),
+        ("tocilizumab", *DELAYS),
+        delay_column,
     ),
-    FigureSpec("products", "Products by cohort", products, ("therapy",)),
+    FigureSpec("products", "Products by cohort", products, ("therapy",), product_labels),
 )
 
 
