@@ -37,6 +37,13 @@ def _keys(values: pd.Series, labels: Mapping[str, str] | None) -> list[str]:
     return ordered + sorted(k for k in present if k not in ordered)
 
 
+def _colours(keys: list[str], labels: Mapping[str, str] | None) -> dict[str, str]:
+    """Each cohort's colour by its place among the labelled cohorts (the study's order, as in the report's
+    figures), the others after: a cohort missing from one figure does not shift the others' colours."""
+    order = [*(labels or {}), *(k for k in keys if k not in (labels or {}))]
+    return {k: colour_at(order.index(k)) for k in keys}
+
+
 def _label(key: str, labels: Mapping[str, str] | None, lang: str) -> str:
     return tr((labels or {}).get(key, key.replace("_", " ").capitalize()), lang)
 
@@ -75,7 +82,8 @@ def delay_by_cohort(
     treated = (
         timings[timings["first_tocilizumab_at"].notna()] if "first_tocilizumab_at" in timings else timings
     )
-    keys = _keys(treated["cohort"], cohort_labels)
+    keys = _keys(timings["cohort"], cohort_labels)  # every cohort, one without a treated infusion at n = 0
+    colours = _colours(keys, cohort_labels)
     rng = np.random.default_rng(seed)  # jitter moves points sideways only; a fixed seed keeps files stable
     with rc_context(STYLE):
         fig = Figure(figsize=(6.4, 4.0), layout="constrained")
@@ -97,14 +105,14 @@ def delay_by_cohort(
                 patch_artist=True,
                 medianprops={"color": "#222222", "linewidth": 1.6},
             )
-            for i, patch in enumerate(box["boxes"]):
-                patch.set(facecolor=to_rgba(colour_at(i), 0.22), edgecolor=colour_at(i))
-        for i, (pos, sample) in enumerate(zip(positions, samples, strict=True)):
+            for key, patch in zip(keys, box["boxes"], strict=True):
+                patch.set(facecolor=to_rgba(colours[key], 0.22), edgecolor=colours[key])
+        for key, pos, sample in zip(keys, positions, samples, strict=True):
             ax.scatter(
                 pos + rng.uniform(-0.17, 0.17, len(sample)),
                 sample,
                 s=11,
-                color=colour_at(i),
+                color=colours[key],
                 alpha=0.75,
                 linewidths=0,
                 zorder=3,
@@ -161,18 +169,19 @@ def kpi_trend(
     quarters = _quarter_range(rows["quarter"])
     xs = np.arange(len(quarters))
     keys = _keys(rows["cohort"], cohort_labels)
+    colours = _colours(keys, cohort_labels)
     with rc_context(STYLE):
         fig = Figure(figsize=(6.8, 5.2), layout="constrained")
         FigureCanvasAgg(fig)
         share_ax, delay_ax = fig.subplots(2, 1, sharex=True)
-        for i, key in enumerate(keys):
+        for key in keys:
             # every quarter of the range, blank where no episode was eligible: the line breaks there
             part = rows[rows["cohort"] == key].set_index("quarter").reindex(quarters)
             share = pd.to_numeric(part["share_met"], errors="coerce").to_numpy(float) * 100
             median = pd.to_numeric(part["median_delay_h"], errors="coerce").to_numpy(float)
             label = f"{_label(key, cohort_labels, lang)} (n = {int(part['n'].sum())})"
-            share_ax.plot(xs, share, marker="o", color=colour_at(i), label=label, linewidth=1.4, markersize=4)
-            delay_ax.plot(xs, median, marker="o", color=colour_at(i), linewidth=1.4, markersize=4)
+            share_ax.plot(xs, share, marker="o", color=colours[key], label=label, linewidth=1.4, markersize=4)
+            delay_ax.plot(xs, median, marker="o", color=colours[key], linewidth=1.4, markersize=4)
             for xi, yi, met, n in zip(xs, share, part["met"], part["n"], strict=True):
                 if not np.isnan(yi):
                     share_ax.annotate(
@@ -182,7 +191,7 @@ def kpi_trend(
                         xytext=(0, 5),
                         ha="center",
                         fontsize=6.5,
-                        color=colour_at(i),
+                        color=colours[key],
                     )
         share_ax.set_ylim(-5, 110)
         share_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0, lang)))

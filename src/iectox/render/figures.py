@@ -72,8 +72,11 @@ class Cohorts:
     def from_frame(
         cls, frame: pd.DataFrame, by: str = "cohort", order=None, labels: Mapping[str, str] | None = None
     ) -> Cohorts:
-        keys = tuple(order) if order else tuple(sorted(frame[by].dropna().astype(str).unique()))
-        return cls(by, keys, MappingProxyType(dict(labels or {})))
+        # keys as text, as the column reads with astype("string"): yes/no and grade cohorts too
+        keys = (
+            tuple(map(str, order)) if order else tuple(sorted(frame[by].dropna().astype("string").unique()))
+        )
+        return cls(by, keys, MappingProxyType({str(k): v for k, v in (labels or {}).items()}))
 
     def label(self, key: str, lang: str) -> str:
         return tr(self.labels.get(key, key.replace("_", " ").capitalize()), lang)
