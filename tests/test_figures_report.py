@@ -16,7 +16,7 @@ from matplotlib.collections import PathCollection
 from figure_checks import outside, ticklabels
 from iectox.render.audit_figures import delay_by_cohort, kpi_trend
 from iectox.render.document import cohorts_of
-from iectox.render.figures import FIGURES, Cohorts, products
+from iectox.render.figures import FIGURES, Cohorts, products, save
 from iectox.study import load_study, run_study
 from iectox.synth import calibrate
 
@@ -99,8 +99,11 @@ def _every_figure(result, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_every_text_of_every_figure_lies_inside_the_figure(seed, lang):
-    cut = {name: found for name, fig in _every_figure(seed, lang) if (found := outside(fig))}
+def test_every_text_of_every_figure_lies_inside_the_figure(seed, lang, tmp_path):
+    cut = {}
+    for name, fig in _every_figure(seed, lang):
+        save(fig, tmp_path, name)  # the layout the files are written with
+        cut |= {name: found} if (found := outside(fig)) else {}
     assert cut == {}
 
 
@@ -115,3 +118,25 @@ def test_the_quarters_of_the_trend_are_every_quarter_of_the_range(seed):
     quarters = ticklabels(fig.axes[1].xaxis)
     assert quarters[0] == "2020-Q1" and len(quarters) == len(set(quarters))
     assert len(quarters) == len(pd.period_range("2020Q1", quarters[-1].replace("-", ""), freq="Q"))
+
+
+def test_a_figure_is_laid_out_once_for_both_files(seed, tmp_path, monkeypatch):
+    """Saving used to lay the figure out for each file, each layout a whole draw of its own: four draws for
+    the two files. Now the layout runs once, without a draw, and each file is one draw."""
+    fig = FIGURES[0].draw(seed.frame, cohorts_of(seed), "en")
+    engine, calls = fig.get_layout_engine(), {"layout": 0, "draw": 0}
+    execute, draw = engine.execute, fig.draw
+
+    def counted_execute(figure):
+        calls["layout"] += 1
+        return execute(figure)
+
+    def counted_draw(renderer):
+        calls["draw"] += 1
+        return draw(renderer)
+
+    monkeypatch.setattr(engine, "execute", counted_execute)
+    monkeypatch.setattr(fig, "draw", counted_draw)
+    png, svg = save(fig, tmp_path, "crs_grades")
+    assert calls == {"layout": 1, "draw": 2}
+    assert png.read_bytes().startswith(b"\x89PNG") and "<svg" in svg.read_text(encoding="utf-8")

@@ -23,7 +23,15 @@ from matplotlib.ticker import FuncFormatter
 from iectox.i18n import number, percent
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
-from iectox.render.figures import LABEL_CHARACTERS, NOTE_CHARACTERS, STYLE, colour_at, legend_columns, wrapped
+from iectox.render.figures import (
+    LABEL_CHARACTERS,
+    NOTE_CHARACTERS,
+    STYLE,
+    colour_at,
+    label_at,
+    legend_columns,
+    wrapped,
+)
 
 if TYPE_CHECKING:
     from iectox.management.audit import Audit
@@ -119,16 +127,11 @@ def delay_by_cohort(
             )
             if len(sample):
                 text = f"{tr('median', lang)} {number(float(np.median(sample)), 1, lang)} h"
-                ax.annotate(text, (pos + 0.27, np.median(sample)), va="center", fontsize=8.5)
+                label_at(ax, [pos + 0.27], [np.median(sample)], [text], va="center", fontsize=8.5)
         if target_h is not None:
             ax.axhline(target_h, color="#D55E00", linestyle="--", linewidth=1)
-            ax.annotate(
-                tr("target {h} h", lang).format(h=f"{target_h:g}"),
-                (0.5, target_h),
-                color="#D55E00",
-                fontsize=8,
-                va="bottom",
-            )
+            target = tr("target {h} h", lang).format(h=f"{target_h:g}")
+            label_at(ax, [0.5], [target_h], [target], color="#D55E00", fontsize=8, va="bottom")
         names = [
             f"{_label(k, cohort_labels, lang)}\n(n = {len(s)})" for k, s in zip(keys, samples, strict=True)
         ]
@@ -182,17 +185,13 @@ def kpi_trend(
             label = f"{_label(key, cohort_labels, lang)} (n = {int(part['n'].sum())})"
             share_ax.plot(xs, share, marker="o", color=colours[key], label=label, linewidth=1.4, markersize=4)
             delay_ax.plot(xs, median, marker="o", color=colours[key], linewidth=1.4, markersize=4)
-            for xi, yi, met, n in zip(xs, share, part["met"], part["n"], strict=True):
-                if not np.isnan(yi):
-                    share_ax.annotate(
-                        f"{int(met)}/{int(n)}",
-                        (xi, yi),
-                        textcoords="offset points",
-                        xytext=(0, 5),
-                        ha="center",
-                        fontsize=6.5,
-                        color=colours[key],
-                    )
+            texts = [
+                "" if np.isnan(y) else f"{int(m)}/{int(k)}"
+                for y, m, k in zip(share, part["met"], part["n"], strict=True)
+            ]
+            label_at(
+                share_ax, xs, share, texts, dy=5, ha="center", va="bottom", fontsize=6.5, color=colours[key]
+            )
         share_ax.set_ylim(-5, 110)
         share_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0, lang)))
         share_ax.set_ylabel(tr("Within target", lang))

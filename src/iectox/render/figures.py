@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -23,6 +23,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import ScaledTranslation
 
 from iectox.i18n import N_, number, percent, tr
 from iectox.schema import THERAPY
@@ -126,6 +127,26 @@ def legend_columns(labels: list[str], room: int = LEGEND_CHARACTERS) -> int:
     return max(1, min(len(labels), room // widest))
 
 
+def label_at(
+    ax: Axes,
+    xs: Iterable[float],
+    ys: Iterable[float],
+    texts: Iterable[str],
+    dx: float = 0,
+    dy: float = 0,
+    **style,
+) -> None:
+    """Each text at its data point, shifted by (dx, dy) points; nothing for an empty text.
+
+    Plain texts rather than annotations (`annotate`, `bar_label`): an annotation is hit-tested against the
+    axes at every draw, which made a figure's labels a tenth of its drawing time.
+    """
+    shift = ax.transData + ScaledTranslation(dx / 72, dy / 72, ax.figure.dpi_scale_trans)
+    for x, y, text in zip(xs, ys, texts, strict=True):
+        if text:
+            ax.text(x, y, text, transform=shift, **style)
+
+
 def _percent_axis(ax, lang: str) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0, lang)))
 
@@ -149,8 +170,9 @@ def grade_distribution(
                 unknown.append(f"{cohorts.label(key, lang)} ({len(values) - len(known)})")
             shares = [100 * (known == g).mean() if len(known) else 0.0 for g in levels]
             x = np.arange(len(levels)) + (i - (len(cohorts.keys) - 1) / 2) * width
-            bars = ax.bar(x, shares, width * 0.92, color=cohorts.colour(key))
-            ax.bar_label(bars, [percent(s, 1, lang) for s in shares], fontsize=7.5, padding=2)
+            ax.bar(x, shares, width * 0.92, color=cohorts.colour(key))
+            texts = [percent(s, 1, lang) for s in shares]
+            label_at(ax, x, shares, texts, dy=2, ha="center", va="bottom", fontsize=7.5)
         names = [tr(f"No {syndrome}", lang), *(tr(f"Grade {g}", lang) for g in levels[1:])]
         ax.set_xticks(np.arange(len(levels)), names)
         ax.set_ylabel(tr("Infusions (%)", lang))
@@ -206,7 +228,7 @@ def tocilizumab_delay(
             ax.scatter(x, sample, s=11, color=cohorts.colour(key), alpha=0.75, linewidths=0, zorder=3)
             if len(sample):
                 median = f"{tr('median', lang)} {number(float(np.median(sample)), 1, lang)}"
-                ax.annotate(median, (pos + 0.27, np.median(sample)), va="center", fontsize=8.5)
+                label_at(ax, [pos + 0.27], [np.median(sample)], [median], va="center", fontsize=8.5)
         ax.set_xticks(positions, [f"{cohorts.label(k, lang)}\n(n = {sizes[k]})" for k in cohorts.keys])
         ax.set_ylabel(wrapped(tr(DELAYS[column], lang), LABEL_CHARACTERS))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0 if v == int(v) else 1, lang)))
@@ -234,9 +256,10 @@ def products(
             sizes[key] = len(rows)
             counts = rows["therapy"].value_counts().reindex(order, fill_value=0)
             y = np.arange(len(order)) - (i - (len(cohorts.keys) - 1) / 2) * height
-            bars = ax.barh(y, counts.to_numpy(), height * 0.92, color=cohorts.colour(key))
+            ax.barh(y, counts.to_numpy(), height * 0.92, color=cohorts.colour(key))
             # an empty bar says "none" by its absence; a "0" beside it would only clutter (the table has it)
-            ax.bar_label(bars, [str(int(c)) if c else "" for c in counts], fontsize=7.5, padding=2)
+            texts = [str(int(c)) if c else "" for c in counts]
+            label_at(ax, counts.to_numpy(), y, texts, dx=2, ha="left", va="center", fontsize=7.5)
         names = [tr(labels.get(p, str(p).replace("_", " ").capitalize()), lang) for p in order]
         ax.set_yticks(np.arange(len(order)), names)
         ax.set_xlabel(tr("Infusions (n)", lang))
@@ -289,13 +312,35 @@ FIGURES = (
 
 
 def save(fig: Figure, folder: Path, name: str) -> tuple[Path, Path]:
-    """The figure as PNG (200 dpi, for documents) and SVG (for the HTML page)."""
+    """The figure as PNG (200 dpi, for documents) and SVG (for the HTML page): laid out once, one draw each.
+
+    matplotlib saving a figure that has a layout engine draws it twice per file (once to lay it out, once to
+    render it). Here the layout runs once, without drawing, and is kept for both files. The PNG is
+    compressed fast (zlib level 1: the same pixels in a file about a tenth larger, for a fifth of the time).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
     with rc_context(STYLE):
-        fig.savefig(png, dpi=DPI, metadata={"Software": None})
+        lay_out(fig)
+        fig.savefig(png, dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
     return png, svg
+
+
+def lay_out(fig: Figure) -> None:
+    """Place every label once (the figure's layout engine), then fix the result: no engine is left to run
+    again at each save (`set_layout_engine("none")` would leave a placeholder that still does). The layout is
+    computed at the PNG's resolution, whose text measures the PNG's draw then reuses."""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    dpi = fig.get_dpi()
+    fig.set_dpi(DPI)
+    try:
+        engine.execute(fig)
+    finally:
+        fig.set_dpi(dpi)
+    fig.set_layout_engine(None)
 
 
 def inline_svg(path: Path, prefix: str) -> str:
