@@ -50,7 +50,7 @@ def test_kpis_by_cohort_hand_computed():
     assert a["share_met"] == pytest.approx(1 / 4)
     assert (a["median_delay_h"], a["q1_delay_h"], a["q3_delay_h"]) == pytest.approx((4.0, 2.5, 6.25))
     assert (b["n"], b["met"], b["untreated"], b["undetermined"]) == (3, 1, 1, 1)
-    assert b["share_met"] == pytest.approx(1 / 2)  # undetermined left out of the denominator
+    assert b["share_met"] == pytest.approx(1 / 3)  # undetermined: not shown met, still eligible
     assert (b["n_delay"], b["median_delay_h"]) == (2, pytest.approx(3.0))
     assert a["target_h"] == "2"
 
@@ -65,7 +65,7 @@ def test_kpis_by_quarter_give_the_n_of_every_cell():
     }
     assert table.loc[("A", "2024-Q2"), "median_delay_h"] == pytest.approx(7.5)
     assert table.loc[("A", "2024-Q1"), "share_met"] == pytest.approx(0.5)
-    assert pd.isna(table.loc[("B", "2024-Q2"), "share_met"])  # nothing judged in that cell
+    assert table.loc[("B", "2024-Q2"), "share_met"] == 0  # one eligible episode, not shown met
 
 
 def test_audit_kpis_on_a_small_registry():

@@ -51,6 +51,21 @@ def delay_bounds(
     return low.astype("Float64"), high.astype("Float64")
 
 
+def surely_longer(
+    start: pd.Series, start_known: pd.Series, end: pd.Series, end_known: pd.Series, hours: float | pd.Series
+) -> pd.Series:
+    """Plain bool: True where the time from start to end is surely longer than `hours`.
+
+    A day-only start is an instant of its day, before midnight and never at it, so a delay from it is
+    strictly longer than its lower bound: a CRS whose onset and resolution were recorded two calendar days
+    apart, without hours, lasted more than 24 h (and less than 72 h). An exact start keeps the bound as is
+    (a day-only end may be at 00:00).
+    """
+    low, _ = delay_bounds(start, start_known, end, end_known)
+    longer = low.gt(hours) | (low.ge(hours) & ~exact(start_known))
+    return longer.fillna(False).astype(bool)
+
+
 def quarter(day: pd.Series) -> pd.Series:
     """Calendar quarter of a date as '2024-Q3' (sorts chronologically as text); blank without a date."""
     text = (
@@ -68,4 +83,5 @@ __all__ = [
     "hours_between",
     "latest",
     "quarter",
+    "surely_longer",
 ]

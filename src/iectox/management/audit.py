@@ -85,16 +85,20 @@ def audit(
     pathway: Pathway | None = None,
     graded: pd.DataFrame | None = None,
     rules: Registry = MANAGEMENT,
+    cohorts: pd.Series | None = None,
 ) -> Audit:
     """Judge `dataset` against `pathway` (the default pathway when None) with every rule of `rules`.
 
     `graded` is optional `iectox.grading.episodes_from_grades` output; by default it is computed from the
-    dataset's observations (none: first grade >= 2 times stay blank).
+    dataset's observations (none: first grade >= 2 times stay blank). `cohorts` gives each infusion's cohort
+    (a Series indexed by infusion_id, blank for an infusion in none: the KPIs leave it out), as a study
+    defines them; by default the pathway's `kpis.cohort_by`.
     """
     pathway = pathway or default_pathway()
-    episodes = audit_episodes(dataset, pathway, graded)
+    by = pathway.kpis.cohort_by.value if cohorts is None else cohorts
+    episodes = audit_episodes(dataset, pathway, graded, cohorts)
     timed = episode_timings(episodes, dataset["administrations"])
-    per_infusion = infusion_timings(dataset, timed, pathway.kpis.cohort_by.value)
+    per_infusion = infusion_timings(dataset, timed, by)
     doses = tocilizumab_doses(dataset["administrations"], dataset["infusions"], episodes, pathway)
     courses = corticosteroid_courses(dataset["administrations"], dataset["infusions"], pathway)
     rows, findings = adherence(Evidence(pathway, timed, doses, courses), rules)

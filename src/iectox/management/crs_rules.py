@@ -16,7 +16,7 @@ from iectox.management.findings import DEVIATION, INFO, delays
 from iectox.management.outcomes import UNTREATED_TEXT, eligible, rows, within_hours_of_grade
 from iectox.management.verdicts import LATE, MET, UNDETERMINED, UNTREATED, against_target
 from iectox.rules import Rule
-from iectox.times import calendar_days, delay_bounds, hours_between
+from iectox.times import calendar_days, delay_bounds, hours_between, surely_longer
 
 
 def crs_onset_to_tocilizumab(evidence: Evidence) -> Verdicts:
@@ -51,6 +51,10 @@ BRIEF_TEXT = N_(
 UNKNOWN_DURATION_TEXT = N_(
     "Grade 1 CRS of unknown duration: whether tocilizumab was due after {threshold} h cannot be checked."
 )
+DAYS_ONLY_DURATION_TEXT = N_(
+    "Grade 1 CRS lasting {duration} ({low} to {high} h, hours not recorded): whether it persisted beyond "
+    "{threshold} h, so whether tocilizumab was due, cannot be checked."
+)
 PERSISTENT_UNTREATED_TEXT = N_(
     "Grade 1 CRS lasting {duration} (more than {threshold} h) without tocilizumab; the pathway "
     "gives it when CRS persists."
@@ -78,7 +82,7 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
     onset, onset_known = eps["onset_at"], eps["onset_at_time_known"]
     end, end_known = eps["resolved_at"], eps["resolved_at_time_known"]
     lasted_low, lasted_high = delay_bounds(onset, onset_known, end, end_known)
-    persistent = lasted_low.gt(threshold).fillna(False).astype(bool)
+    persistent = surely_longer(onset, onset_known, end, end_known, threshold)
     brief = lasted_high.le(threshold).fillna(False).astype(bool)
     at, known = eps["tocilizumab_first_at"], eps["tocilizumab_first_at_time_known"]
     low, high = delay_bounds(onset, onset_known, at, known)
@@ -89,13 +93,25 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
     outcome = outcome.where(at.notna(), absent).where(persistent, UNDETERMINED)
     hours = hours_between(onset, onset_known, at, known)
     delay = delays(hours, calendar_days(onset, at))
-    duration = delays(hours_between(onset, onset_known, end, end_known), calendar_days(onset, end))
+    lasted_days = calendar_days(onset, end)  # known whenever both days are: the duration in days
+    duration = delays(hours_between(onset, onset_known, end, end_known), lasted_days)
     deadline = threshold + grace
     early = brief & at.notna() & high.le(threshold).fillna(False)
+    open_ = ~brief & ~persistent  # both ends exact always decide: open only with a day-only end or none
     values = {"threshold": threshold, "delay": delay}
     findings = [
         *emit(eps, early, INFO, BRIEF_TEXT, **values),
-        *emit(eps, ~brief & ~persistent, INFO, UNKNOWN_DURATION_TEXT, **values),
+        *emit(
+            eps,
+            open_ & lasted_days.notna(),
+            INFO,
+            DAYS_ONLY_DURATION_TEXT,
+            duration=duration,
+            low=lasted_low.clip(lower=0),
+            high=lasted_high,
+            **values,
+        ),
+        *emit(eps, open_ & lasted_days.isna(), INFO, UNKNOWN_DURATION_TEXT, **values),
         *emit(
             eps,
             persistent & (outcome == UNTREATED),

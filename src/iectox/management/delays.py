@@ -112,9 +112,12 @@ PER_INFUSION = {
 }
 
 
-def infusion_timings(dataset: Dataset, timed: pd.DataFrame, cohort_by: str = "setting") -> pd.DataFrame:
+def infusion_timings(
+    dataset: Dataset, timed: pd.DataFrame, cohort_by: str | pd.Series = "setting"
+) -> pd.DataFrame:
     """One row per infusion: the delays of its first CRS episode (tocilizumab) and first ICANS episode
-    (corticosteroids); blank without such an episode."""
+    (corticosteroids); blank without such an episode. `cohort_by`: a cohort source, or each infusion's cohort
+    (see `episodes.cohort_of`)."""
     infusions = dataset["infusions"]
     ids = infusions["infusion_id"]
     out = pd.DataFrame(

@@ -19,8 +19,11 @@ from iectox.times import FAR_FUTURE, earliest, latest, quarter
 SYNDROMES = ("CRS", "ICANS")
 
 
-def cohort_of(dataset: Dataset, by: str) -> pd.Series:
-    """Each infusion's cohort (indexed by infusion_id) by one of `COHORT_SOURCES`."""
+def cohort_of(dataset: Dataset, by: str | pd.Series) -> pd.Series:
+    """Each infusion's cohort (indexed by infusion_id) by one of `COHORT_SOURCES`, or as `by` gives it: a
+    Series indexed by infusion_id (a study's own cohorts: `iectox.study.run_study`), blank outside them."""
+    if isinstance(by, pd.Series):
+        return by.astype("string")
     infusions = dataset["infusions"].set_index("infusion_id")
     if by == "therapy_class":
         classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
@@ -76,11 +79,18 @@ def _prepare_graded(graded: pd.DataFrame) -> pd.DataFrame:
     return graded[graded["syndrome"].isin(SYNDROMES)]
 
 
-def audit_episodes(dataset: Dataset, pathway: Pathway, graded: pd.DataFrame | None = None) -> pd.DataFrame:
+def audit_episodes(
+    dataset: Dataset,
+    pathway: Pathway,
+    graded: pd.DataFrame | None = None,
+    cohorts: pd.Series | None = None,
+) -> pd.DataFrame:
     """One row per CRS or ICANS episode with `grade` on the pathway's scale, `first_grade2_at` and cohort.
 
     `graded` is `iectox.grading.episodes_from_grades(...)` output; by default it is computed from the
     dataset's observations. Episodes seen only in the observations are added (`source` "observations").
+    `cohorts` gives each infusion's cohort (indexed by infusion_id); by default the pathway's
+    `kpis.cohort_by`.
     """
     scale = pathway.grading.scale.value
     recorded = dataset["toxicity_episodes"]
@@ -120,13 +130,14 @@ def audit_episodes(dataset: Dataset, pathway: Pathway, graded: pd.DataFrame | No
     grade = on_scale.astype("Float64").fillna(recorded["observed_grade"].astype("Float64")).astype("Int64")
     infusions = dataset["infusions"].set_index("infusion_id")
     ids = recorded["infusion_id"]
+    by = pathway.kpis.cohort_by.value if cohorts is None else cohorts
     episodes = pd.DataFrame(
         {
             "episode_id": recorded["episode_id"].astype("string"),
             "infusion_id": ids.astype("string"),
             "syndrome": recorded["syndrome"].astype("string"),
             "source": recorded["source"].astype("string"),
-            "cohort": ids.map(cohort_of(dataset, pathway.kpis.cohort_by.value)).astype("string"),
+            "cohort": ids.map(cohort_of(dataset, by)).astype("string"),
             "therapy": ids.map(infusions["therapy"]).astype("string"),
             "weight_kg": ids.map(infusions["weight_kg"]).astype("float64"),
             "infusion_date": ids.map(infusions["infusion_date"]).astype("datetime64[ns]"),

@@ -1,10 +1,11 @@
 """Cohort KPIs of the pathway: how often it was followed and how long treatment took, by cohort and quarter.
 
 For each rule: the episodes it applies to (n), how many met it, were late, untreated, treated otherwise, or
-cannot be judged; the share that met it among those that can be judged; and the median delay from the rule's
-clock with its interquartile range (quartiles by linear interpolation, as R's default and pandas'), over
-the delays known to the hour (n_delay). By calendar quarter of infusion too, so that a trend shows, with the
-n of every cell, since a share of 2 episodes says little.
+cannot be judged; the share shown to meet it among all the episodes it applies to (met / n: an episode the
+record cannot judge is neither counted as met nor left out of the denominator, so that "3 met of 8" reads 3/8,
+not 3/3); and the median delay from the rule's clock with its interquartile range (quartiles by linear
+interpolation, as R's default and pandas'), over the delays known to the hour (n_delay). By calendar quarter
+of infusion too, so that a trend shows, with the n of every cell, since a share of 2 episodes says little.
 """
 
 from __future__ import annotations
@@ -34,8 +35,7 @@ COLUMNS = [
 def _summary(rows: pd.DataFrame) -> dict[str, object]:
     counts = rows["outcome"].value_counts()
     out: dict[str, object] = {"n": len(rows), **{o: int(counts.get(o, 0)) for o in OUTCOMES}}
-    judged = len(rows) - out[UNDETERMINED]
-    out["share_met"] = out[MET] / judged if judged else float("nan")
+    out["share_met"] = out[MET] / len(rows) if len(rows) else float("nan")
     delays = rows["delay_h"].dropna().astype(float)
     out["n_delay"] = len(delays)
     out["median_delay_h"] = delays.median() if len(delays) else float("nan")

@@ -89,15 +89,6 @@ class ReportFiles:
         return self.outputs["json"]
 
 
-def _product_labels(result: StudyResult) -> dict[str, str]:
-    """The study's own names for the products, when one of its tables lists them."""
-    for table, _ in result.tables:
-        for variable in table.variables:
-            if variable.name == "therapy":
-                return {str(k): v for k, v in variable.level_labels.items()}
-    return {}
-
-
 def write_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
     """Each figure whose columns the analysis table has, saved as PNG and SVG."""
     cohorts = cohorts_of(result)
@@ -105,8 +96,8 @@ def write_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
     for figure in FIGURES:
         if not set(figure.needs) <= set(result.frame.columns):
             continue
-        extra = {"labels": _product_labels(result)} if figure.name == "products" else {}
-        png, svg = save(figure.draw(result.frame, cohorts, lang, **extra), folder, figure.name)
+        drawn = figure.draw(result.frame, cohorts, lang, **figure.options(result))
+        png, svg = save(drawn, folder, figure.name)
         written.append(Figure(figure.name, tr(figure.caption, lang), png, svg))
     return written
 

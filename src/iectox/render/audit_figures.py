@@ -23,7 +23,15 @@ from matplotlib.ticker import FuncFormatter
 from iectox.i18n import number, percent
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
-from iectox.render.figures import STYLE, colour_at
+from iectox.render.figures import (
+    LABEL_CHARACTERS,
+    NOTE_CHARACTERS,
+    STYLE,
+    colour_at,
+    label_at,
+    legend_columns,
+    wrapped,
+)
 
 if TYPE_CHECKING:
     from iectox.management.audit import Audit
@@ -35,6 +43,13 @@ def _keys(values: pd.Series, labels: Mapping[str, str] | None) -> list[str]:
     present = [str(v) for v in values.dropna().unique()]
     ordered = [k for k in (labels or {}) if k in present]
     return ordered + sorted(k for k in present if k not in ordered)
+
+
+def _colours(keys: list[str], labels: Mapping[str, str] | None) -> dict[str, str]:
+    """Each cohort's colour by its place among the labelled cohorts (the study's order, as in the report's
+    figures), the others after: a cohort missing from one figure does not shift the others' colours."""
+    order = [*(labels or {}), *(k for k in keys if k not in (labels or {}))]
+    return {k: colour_at(order.index(k)) for k in keys}
 
 
 def _label(key: str, labels: Mapping[str, str] | None, lang: str) -> str:
@@ -75,7 +90,8 @@ def delay_by_cohort(
     treated = (
         timings[timings["first_tocilizumab_at"].notna()] if "first_tocilizumab_at" in timings else timings
     )
-    keys = _keys(treated["cohort"], cohort_labels)
+    keys = _keys(timings["cohort"], cohort_labels)  # every cohort, one without a treated infusion at n = 0
+    colours = _colours(keys, cohort_labels)
     rng = np.random.default_rng(seed)  # jitter moves points sideways only; a fixed seed keeps files stable
     with rc_context(STYLE):
         fig = Figure(figsize=(6.4, 4.0), layout="constrained")
@@ -97,36 +113,31 @@ def delay_by_cohort(
                 patch_artist=True,
                 medianprops={"color": "#222222", "linewidth": 1.6},
             )
-            for i, patch in enumerate(box["boxes"]):
-                patch.set(facecolor=to_rgba(colour_at(i), 0.22), edgecolor=colour_at(i))
-        for i, (pos, sample) in enumerate(zip(positions, samples, strict=True)):
+            for key, patch in zip(keys, box["boxes"], strict=True):
+                patch.set(facecolor=to_rgba(colours[key], 0.22), edgecolor=colours[key])
+        for key, pos, sample in zip(keys, positions, samples, strict=True):
             ax.scatter(
                 pos + rng.uniform(-0.17, 0.17, len(sample)),
                 sample,
                 s=11,
-                color=colour_at(i),
+                color=colours[key],
                 alpha=0.75,
                 linewidths=0,
                 zorder=3,
             )
             if len(sample):
                 text = f"{tr('median', lang)} {number(float(np.median(sample)), 1, lang)} h"
-                ax.annotate(text, (pos + 0.27, np.median(sample)), va="center", fontsize=8.5)
+                label_at(ax, [pos + 0.27], [np.median(sample)], [text], va="center", fontsize=8.5)
         if target_h is not None:
             ax.axhline(target_h, color="#D55E00", linestyle="--", linewidth=1)
-            ax.annotate(
-                tr("target {h} h", lang).format(h=f"{target_h:g}"),
-                (0.5, target_h),
-                color="#D55E00",
-                fontsize=8,
-                va="bottom",
-            )
+            target = tr("target {h} h", lang).format(h=f"{target_h:g}")
+            label_at(ax, [0.5], [target_h], [target], color="#D55E00", fontsize=8, va="bottom")
         names = [
             f"{_label(k, cohort_labels, lang)}\n(n = {len(s)})" for k, s in zip(keys, samples, strict=True)
         ]
         ax.set_xticks(positions, names)
         ax.set_xlim(0.3, len(keys) + 0.9)
-        ax.set_ylabel(tr("Hours from CRS onset to first tocilizumab", lang))
+        ax.set_ylabel(wrapped(tr("Hours from CRS onset to first tocilizumab", lang), LABEL_CHARACTERS))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0, lang)))
         ax.set_ylim(bottom=0)
         ax.set_title(
@@ -139,7 +150,7 @@ def delay_by_cohort(
         note = tr("Tocilizumab-treated infusions; box: median and interquartile range", lang)
         if missing:
             note += tr("; hour not recorded (left out): {n}", lang).format(n=missing)
-        fig.supxlabel(note, x=0.01, ha="left", fontsize=8, color="#555555")
+        fig.supxlabel(wrapped(note, NOTE_CHARACTERS), x=0.01, ha="left", fontsize=8, color="#555555")
     return fig
 
 
@@ -152,37 +163,35 @@ def kpi_trend(
     """Share within target (top) and median delay (bottom) per calendar quarter of infusion, a line per cohort.
 
     `kpis` is an `Audit` or its `kpis_by_quarter` table; `rule` picks the KPI (default: CRS onset to first
-    tocilizumab). Each point is labelled with its n, so that a quarter of two episodes is read as such.
+    tocilizumab). Each point is labelled "met/n", so that a quarter of two episodes is read as such; a quarter
+    without an eligible episode breaks the line (it is on the axis, with no point).
     """
     table = kpis if isinstance(kpis, pd.DataFrame) else kpis.kpis_by_quarter
     name = rule if isinstance(kpis, pd.DataFrame) else kpis.label(rule, lang)
     rows = table[table["rule"] == rule]
     quarters = _quarter_range(rows["quarter"])
-    x = {q: i for i, q in enumerate(quarters)}
+    xs = np.arange(len(quarters))
     keys = _keys(rows["cohort"], cohort_labels)
+    colours = _colours(keys, cohort_labels)
     with rc_context(STYLE):
         fig = Figure(figsize=(6.8, 5.2), layout="constrained")
         FigureCanvasAgg(fig)
         share_ax, delay_ax = fig.subplots(2, 1, sharex=True)
-        for i, key in enumerate(keys):
-            part = rows[rows["cohort"] == key].sort_values("quarter")
-            xs = part["quarter"].map(x).to_numpy()
+        for key in keys:
+            # every quarter of the range, blank where no episode was eligible: the line breaks there
+            part = rows[rows["cohort"] == key].set_index("quarter").reindex(quarters)
             share = pd.to_numeric(part["share_met"], errors="coerce").to_numpy(float) * 100
             median = pd.to_numeric(part["median_delay_h"], errors="coerce").to_numpy(float)
             label = f"{_label(key, cohort_labels, lang)} (n = {int(part['n'].sum())})"
-            share_ax.plot(xs, share, marker="o", color=colour_at(i), label=label, linewidth=1.4, markersize=4)
-            delay_ax.plot(xs, median, marker="o", color=colour_at(i), linewidth=1.4, markersize=4)
-            for xi, yi, n in zip(xs, share, part["n"], strict=True):
-                if not np.isnan(yi):
-                    share_ax.annotate(
-                        str(n),
-                        (xi, yi),
-                        textcoords="offset points",
-                        xytext=(0, 5),
-                        ha="center",
-                        fontsize=6.5,
-                        color=colour_at(i),
-                    )
+            share_ax.plot(xs, share, marker="o", color=colours[key], label=label, linewidth=1.4, markersize=4)
+            delay_ax.plot(xs, median, marker="o", color=colours[key], linewidth=1.4, markersize=4)
+            texts = [
+                "" if np.isnan(y) else f"{int(m)}/{int(k)}"
+                for y, m, k in zip(share, part["met"], part["n"], strict=True)
+            ]
+            label_at(
+                share_ax, xs, share, texts, dy=5, ha="center", va="bottom", fontsize=6.5, color=colours[key]
+            )
         share_ax.set_ylim(-5, 110)
         share_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0, lang)))
         share_ax.set_ylabel(tr("Within target", lang))
@@ -200,11 +209,15 @@ def kpi_trend(
         delay_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0, lang)))
         delay_ax.set_xticks(range(len(quarters)), quarters, rotation=45, ha="right", fontsize=8)
         if keys:
-            share_ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(keys), fontsize=9)
+            labels = [line.get_label() for line in share_ax.get_lines()]
+            share_ax.legend(
+                loc="lower left", bbox_to_anchor=(0, 1.0), ncols=legend_columns(labels), fontsize=9
+            )
         title = tr("Pathway KPI by quarter of infusion", lang)
         fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-        note = tr("{rule}; numbers: episodes per quarter of infusion", lang).format(rule=name)
-        fig.supxlabel(note, x=0.01, ha="left", fontsize=8, color="#555555")
+        note = tr("{rule}; labels: episodes within target / eligible episodes, per quarter of infusion", lang)
+        note = note.format(rule=name)
+        fig.supxlabel(wrapped(note, NOTE_CHARACTERS), x=0.01, ha="left", fontsize=8, color="#555555")
     return fig
 
 

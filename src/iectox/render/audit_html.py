@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from iectox.i18n import number, percent
+from iectox.i18n import N_, number, percent
 from iectox.io.atomic import atomic_file
 from iectox.management.audit import Audit
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
@@ -43,10 +43,8 @@ def _label(key: str, labels: Mapping[str, str], lang: str) -> str:
 
 
 def _share(row: pd.Series, lang: str) -> str:
-    judged = int(row["n"]) - int(row["undetermined"])
-    if not judged:
-        return "-"
-    return f"{int(row['met'])}/{judged} ({percent(100 * float(row['share_met']), 1, lang)})"
+    """met / eligible (share), the share as the audit computed it: "3/8 (37.5 %)", never "3/3"."""
+    return f"{int(row['met'])}/{int(row['n'])} ({percent(100 * float(row['share_met']), 1, lang)})"
 
 
 def _median(row: pd.Series, lang: str) -> str:
@@ -208,10 +206,10 @@ def render(result: Audit, figures: list[tuple[str, str, Path]], labels: Mapping[
 """
 
 
-KPI_NOTE = (
-    "n: episodes the rule applies to. Within target: met / episodes that can be judged (undetermined left "
-    "out). Median delay from the rule's clock with quartiles, over delays known to the hour; a negative delay "
-    "means the drug came before the grade was reached."
+KPI_NOTE = N_(
+    "n: episodes the rule applies to. Within target: episodes shown within target / n (an episode the record "
+    "cannot judge counts in n, never as met). Median delay from the rule's clock with quartiles, over delays "
+    "known to the hour; a negative delay means the drug came before the grade was reached."
 )
 
 GRADED_NOTE = "First grade >= 2 times come from the graded observations."

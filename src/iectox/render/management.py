@@ -16,12 +16,14 @@ from typing import Any
 
 import pandas as pd
 
+from iectox.analysis import BY_NAME
 from iectox.i18n import number, percent
 from iectox.management.audit import Audit
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
 from iectox.render import audit as audit_outputs
 from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
+from iectox.render.document import cohorts_of
 from iectox.render.figures import save
 from iectox.render.layout import Column, Line, Table, pretty
 from iectox.render.report import Figure
@@ -43,11 +45,15 @@ class Management:
 
 
 def cohort_labels(result: StudyResult) -> dict[str, str]:
-    """The audit's cohorts named as the study names them, in the study's order (so colours match)."""
-    assert result.management is not None
-    labels = {**audit_outputs.default_cohort_labels(result.management), **dict(result.spec.labels)}
-    first = {k: labels[k] for k in result.spec.order or () if k in labels}
-    return {**first, **labels}
+    """The study's cohorts (the audit groups by them: `iectox.study.run.study_cohorts`), in the order and with
+    the names of its tables and figures (so colours match); codes of the column's vocabulary are named by it."""
+    cohorts = cohorts_of(result)
+    vocabulary = BY_NAME[result.spec.by].vocabulary
+    named = {t.code: t.label for t in vocabulary.terms} if vocabulary is not None else {}
+    return {
+        key: cohorts.labels.get(key, named.get(key, key.replace("_", " ").capitalize()))
+        for key in cohorts.keys
+    }
 
 
 def _order(cohorts: pd.Series, labels: dict[str, str]) -> list[str]:
@@ -67,8 +73,8 @@ def _median(row: pd.Series, lang: str) -> str:
 
 
 def _share(row: pd.Series, lang: str) -> str:
-    judged = int(row["n"]) - int(row["undetermined"])
-    return percent(100 * float(row["share_met"]), 1, lang) if judged else "-"
+    """The share within target among the n eligible (the audit's `share_met`)."""
+    return percent(100 * float(row["share_met"]), 1, lang)
 
 
 def headline(audit: Audit, labels: dict[str, str], lang: str) -> str:
@@ -159,12 +165,14 @@ def write_management_figures(result: StudyResult, folder: Path, lang: str) -> li
 
 
 def management_records(result: StudyResult, section: Management | None, lang: str) -> dict[str, Any] | None:
-    """report.json's `management`: the pathway and its source, KPIs by cohort and by quarter, finding counts."""
+    """report.json's `management`: the study's cohorts it groups by, the pathway and its source, KPIs by
+    cohort and by quarter, finding counts."""
     if result.management is None or section is None:
         return None
     data = audit_outputs.audit_json(result.management, lang)
     return {
         "headline": section.headline,
+        "cohorts": {"by": result.spec.by, "order": list(cohort_labels(result))},
         "pathway": {"source": result.spec.management, **data["pathway"]},
         "graded_observations": data["graded_observations"],
         "counts": data["counts"],

@@ -142,6 +142,14 @@ def _checks(
     return checks
 
 
+def study_cohorts(spec: StudySpec, frame: pd.DataFrame) -> pd.Series:
+    """Each infusion's cohort as the study defines it (its `by` column, its `order`), indexed by infusion_id:
+    the management audit groups its KPIs by the study's cohorts, as the tables do. An infusion in none of
+    the ordered cohorts is blank, as it is in no column of the tables."""
+    cohorts = frame.set_index("infusion_id")[spec.by]
+    return cohorts if spec.order is None else cohorts.where(cohorts.isin(list(spec.order)))
+
+
 def run_study(dataset: Dataset, spec: StudySpec) -> StudyResult:
     """The study's tables and checks; `SpecError` when a cohort or level it names is not in the data."""
     frame = infusion_table(dataset, spec.analysis)
@@ -157,5 +165,5 @@ def run_study(dataset: Dataset, spec: StudySpec) -> StudyResult:
         for table, comparison in tables:
             checks += _checks(table, comparison, reference, keys, spec.digits)
     pathway = load_management_pathway(spec)
-    management = audit(dataset, pathway) if pathway is not None else None
+    management = audit(dataset, pathway, cohorts=study_cohorts(spec, frame)) if pathway is not None else None
     return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management)
