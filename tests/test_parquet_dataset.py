@@ -192,13 +192,13 @@ def test_bad_cells_are_named_like_csv_and_nothing_is_loaded(tmp_path):
 def test_structure_problems_use_the_reading_rules(tmp_path):
     folder = write_parquet_dataset(small_dataset(), tmp_path / "r.parquet")
     (folder / "outcomes.parquet").unlink()
-    _rewrite(folder, "patients", lambda t: t.append_column("nom", pa.array(["a", "b", "c"])))
+    _rewrite(folder, "patients", lambda t: t.append_column("weight_lb", pa.array(["a", "b", "c"])))
     _write(folder, "notes", pa.table({"x": [1]}))
     dataset, issues = check_parquet(folder)
     assert dataset is None
     assert sorted((i.rule, i.severity, i.column) for i in issues) == [
         ("missing_table", "error", None),
-        ("unknown_column", "error", "nom"),
+        ("unknown_column", "error", "weight_lb"),
         ("unknown_table", "warning", None),
     ]
 
