@@ -21,7 +21,17 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
-from iectox.io.ooxml import DAMAGED, LIMITS, TOO_MANY_CELLS, Package, Sheet, open_package, read_part, refusal
+from iectox.io.ooxml import (
+    DAMAGE,
+    DAMAGED,
+    LIMITS,
+    TOO_MANY_CELLS,
+    Package,
+    Sheet,
+    open_package,
+    read_part,
+    refusal,
+)
 from iectox.io.sheetxml import SheetCells, column_letter, scan
 from iectox.io.xlsx_write import write_workbook
 from iectox.schema import CONTRACT, Kind, Table
@@ -32,7 +42,7 @@ from iectox.validate.workbook import CellFinding, SheetFindings, sheet_issues
 __all__ = ["read_workbook", "write_workbook"]
 
 Cell = object
-_DAMAGE = (python_calamine.CalamineError, ValueError, OSError, EOFError, KeyError)
+_DAMAGE = (*DAMAGE, KeyError, python_calamine.CalamineError)
 
 
 def _blank(value: object) -> bool:
@@ -163,7 +173,7 @@ def _scan(package: Package, sheet: Sheet) -> SheetCells:
     part = package.part(sheet)
     try:
         cells = scan(lambda: package.zip.open(part), package.date_styles, package.recalculated_on_load)
-    except (*_DAMAGE, SyntaxError) as exc:  # a zip member's CRC, deflate data, or XML (ParseError)
+    except _DAMAGE as exc:
         raise refusal(package.path, DAMAGED, sheet.name, reason=str(exc) or type(exc).__name__) from None
     area = cells.last_row * (cells.last_column + 1)
     if area > LIMITS.cells:
@@ -173,7 +183,7 @@ def _scan(package: Package, sheet: Sheet) -> SheetCells:
             sheet.name,
             rows=cells.last_row,
             columns=cells.last_column + 1,
-            limit=f"{LIMITS.cells:,}",
+            limit=LIMITS.cells,
         )
     return cells
 
