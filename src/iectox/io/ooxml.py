@@ -41,7 +41,8 @@ class Limits:
 LIMITS = Limits()
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: an .xls, or an encrypted .xlsx
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError)
+DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError, SyntaxError)
+"""What reading a damaged member raises: a bad CRC or deflate stream, a truncated file, malformed XML."""
 # Built-in number formats that are dates or times (ECMA-376 part 1, 18.8.30, and the East Asian ones).
 _BUILTIN_DATES = {
     **dict.fromkeys((14, 15, 16, 17, 27, 28, 29, 30, 31, 36, *range(50, 59)), "yyyy-mm-dd"),
@@ -107,7 +108,7 @@ def read_part(package: zipfile.ZipFile, path: Path, part: str) -> bytes:
         return package.read(part)
     except KeyError:
         raise refusal(path, MISSING_PART, part=part) from None
-    except _DAMAGE as exc:
+    except DAMAGE as exc:
         raise refusal(path, DAMAGED, reason=str(exc) or type(exc).__name__) from None
 
 
@@ -222,7 +223,7 @@ def open_package(path: Path) -> Package:
         package = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise _not_a_zip(path) from None
-    except _DAMAGE as exc:
+    except DAMAGE as exc:
         raise refusal(path, DAMAGED, reason=str(exc) or type(exc).__name__) from None
     try:
         return _open(package, path)
