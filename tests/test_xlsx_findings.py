@@ -15,7 +15,9 @@ from xlsx_files import dataset_workbook, edited, rezipped, sheet_part
 def _found(path, rule=None):
     _, issues = check_path(path)
     return [
-        (i.severity, i.sheet, i.row, i.column, i.rule, i.message) for i in issues if rule is None or i.rule == rule
+        (i.severity, i.sheet, i.row, i.column, i.rule, i.message)
+        for i in issues
+        if rule is None or i.rule == rule
     ]
 
 
@@ -142,7 +144,9 @@ def test_a_crafted_second_sheet_of_the_same_name_is_an_error(tmp_path, name):
     path = dataset_workbook(tmp_path)
 
     def rename(part, data):
-        return data.replace(b'name="infusions"', b'name="' + name + b'"') if part == "xl/workbook.xml" else data
+        return (
+            data.replace(b'name="infusions"', b'name="' + name + b'"') if part == "xl/workbook.xml" else data
+        )
 
     found = _found(rezipped(path, rename))
     assert ("error", name.decode(), None, None, "duplicate_table") in [f[:5] for f in found]
@@ -153,7 +157,9 @@ def test_a_sheet_whose_part_is_missing_is_refused_by_name(tmp_path):
     path = dataset_workbook(tmp_path)
     part = sheet_part(path, "infusions")
     damaged = rezipped(path, lambda name, data: None if name == part else data)
-    with pytest.raises(SourceError, match=r"sheet infusions: is damaged: the data of this sheet .* is missing"):
+    with pytest.raises(
+        SourceError, match=r"sheet infusions: is damaged: the data of this sheet .* is missing"
+    ):
         check_path(damaged)
 
 

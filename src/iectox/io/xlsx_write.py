@@ -108,7 +108,7 @@ class _Sheet:
                 row=row + 2,
                 column=name,
                 length=int(lengths[row]),
-                limit=f"{MAX_TEXT:,}",
+                limit=MAX_TEXT,
             )
         cells: list[Any] = text.to_numpy(dtype=object, na_value=None).tolist()
         first = text.str.slice(0, 1)
@@ -182,9 +182,7 @@ def write_workbook(dataset: Dataset, path: Path) -> None:
     for table in dataset.schema.tables:
         rows = len(dataset[table.name])
         if rows + 1 > MAX_ROWS:
-            raise OutputRefused(
-                str(path), TOO_MANY_ROWS, table=table.name, rows=f"{rows:,}", limit=f"{MAX_ROWS - 1:,}"
-            )
+            raise OutputRefused(str(path), TOO_MANY_ROWS, table=table.name, rows=rows, limit=MAX_ROWS - 1)
     import openpyxl  # here, not at the top: reading a workbook does not need it
 
     book = openpyxl.Workbook(write_only=True)
