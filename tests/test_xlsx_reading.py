@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from factories import small_dataset
-from iectox.io import read_dataset, read_raw
+from iectox.io import read_dataset, read_raw, sheetxml
 from xlsx_files import dataset_workbook, edited, reference_last, rezipped, with_prefix, without_references
 
 
@@ -82,3 +82,14 @@ def test_cells_without_references_are_placed_one_after_the_other(tmp_path):
     path = dataset_workbook(tmp_path)
     raw, _ = read_raw(rezipped(path, without_references))
     assert raw["infusions"].frame.loc[3, "trial_id"] == "NCT01234567"
+
+
+def test_a_sheet_scanned_in_small_pieces_gives_the_same_findings(tmp_path, monkeypatch):
+    """The scan streams the XML in pieces cut at a row's end; tiny pieces must not lose a cell."""
+    path = edited(tmp_path, _typed_by_hand)
+    expected, _ = read_raw(path)
+    monkeypatch.setattr(sheetxml, "CHUNK", 997)
+    found, _ = read_raw(path)
+    for table, raw in expected.items():
+        pd.testing.assert_frame_equal(found[table].frame, raw.frame)
+        assert _located(found[table]) == _located(raw)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factories import small_dataset
 from iectox.dataset import Dataset
@@ -64,10 +67,33 @@ def test_a_table_longer_than_a_sheet_is_refused_not_truncated(tmp_path, monkeypa
     assert not path.exists()
 
 
-def test_a_text_longer_than_a_cell_is_refused_not_truncated(tmp_path):
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("x" * 40_000, "the text has 40000 characters, more than an Excel cell holds"), ("a\uffffb", "U+FFFF")],
+    ids=["too long", "not characters"],
+)
+def test_a_text_a_cell_cannot_hold_is_refused_not_truncated(tmp_path, text, reason):
     path = tmp_path / "book.xlsx"
-    with pytest.raises(
-        OutputRefused, match=r"table patients, row 3, column centre: the text has 40000 characters"
-    ):
-        write_workbook(_with_centres(["CHU-A", "x" * 40_000, "CHU-B"]), path)
+    with pytest.raises(OutputRefused, match=rf"table patients, row 3, column centre: .*{re.escape(reason)}"):
+        write_workbook(_with_centres(["CHU-A", text, "CHU-B"]), path)
     assert not path.exists()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff"),
+            min_size=1,
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_text_reads_back_exactly(tmp_path, centres):
+    """Control characters, formula-like text, `_x0041_`-like text, spaces: written, then read, unchanged."""
+    path = tmp_path / "book.xlsx"
+    write_workbook(_with_centres(centres), path)
+    raw, _ = read_raw(path)
+    assert raw["patients"].frame["centre"].tolist() == centres

@@ -188,7 +188,10 @@ def _scan(package: Package, sheet: Sheet) -> SheetCells:
     return cells
 
 
-def _calamine_sheet(book: python_calamine.CalamineWorkbook, index: int, name: str) -> list[list[Cell]]:
+def _calamine_sheet(
+    book: python_calamine.CalamineWorkbook, index: int, name: str
+) -> tuple[list[list[Cell]], list[tuple[tuple[int, int], tuple[int, int]]] | None]:
+    """The sheet's rows from A1 (so that row numbers are the user's) and its merged ranges."""
     names = book.sheet_names
     sheet = book.get_sheet_by_index(index) if index < len(names) and names[index] == name else None
     sheet = sheet or book.get_sheet_by_name(name)
@@ -198,7 +201,9 @@ def _calamine_sheet(book: python_calamine.CalamineWorkbook, index: int, name: st
 def _read(package: Package, path: Path) -> tuple[dict[str, RawTable], list[str]]:
     chosen, duplicates, extra = _choose(package.sheets)
     cells = {table: _scan(package, package.sheets[index]) for table, index in chosen.items()}
-    read_part(package.zip, path, "[Content_Types].xml")
+    read_part(
+        package.zip, path, "[Content_Types].xml"
+    )  # a clearer sentence than calamine's when it is missing
     raw = {}
     with _calamine(path, python_calamine.CalamineWorkbook.from_path) as book:
         for table, index in chosen.items():

@@ -5,8 +5,8 @@
 - Characters XML cannot hold (control characters such as `\\x01`) are escaped the way Excel does, `_x0001_`,
   and a text that already looks like such an escape has its underscore escaped (`_x005F_`), so the workbook
   reads back exactly (python-calamine undoes both).
-- What a sheet cannot hold is refused, never truncated: a table of more than 1,048,575 rows, a text longer
-  than 32,767 characters.
+- What a sheet cannot hold is refused, never truncated or changed: a table of more than 1,048,575 rows, a text
+  longer than 32,767 characters, or holding U+FFFE or U+FFFF (no XML can).
 - Speed: openpyxl's write-only mode, given rows of plain values; only cells that need a style (dates, bold
   headers, quoted text) are cell objects, and a date column reuses one cell per number format. Dates are
   written as Excel serial numbers computed for the whole column at once.
@@ -41,11 +41,15 @@ MAX_TEXT = 32_767  # characters of an Excel cell
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # openpyxl's error values
 _LOOKS_ESCAPED = r"_(?=[xX][0-9A-Fa-f]{4}_)"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 TOO_MANY_ROWS = N_(
     "table {table} has {rows} rows, more than an Excel sheet holds ({limit} below the header); "
     "write the dataset as a folder of CSV files instead"
+)
+NOT_CHARACTERS = N_(
+    "table {table}, row {row}, column {column}: the text holds U+FFFE or U+FFFF, which are not characters and "
+    "cannot be written to a workbook"
 )
 TEXT_TOO_LONG = N_(
     "table {table}, row {row}, column {column}: the text has {length} characters, more than an Excel cell "
@@ -96,20 +100,8 @@ class _Sheet:
             cells.append(cell)
         return cells
 
-    def text(self, name: str, values: pd.Series) -> list[Any]:
+    def text(self, values: pd.Series) -> list[Any]:
         text = excel_text(values)
-        lengths = text.str.len()
-        if (lengths > MAX_TEXT).any():
-            row = int(lengths.index[(lengths > MAX_TEXT).fillna(False).to_numpy()][0])
-            raise OutputRefused(
-                str(self.path),
-                TEXT_TOO_LONG,
-                table=self.table.name,
-                row=row + 2,
-                column=name,
-                length=int(lengths[row]),
-                limit=MAX_TEXT,
-            )
         cells: list[Any] = text.to_numpy(dtype=object, na_value=None).tolist()
         first = text.str.slice(0, 1)
         special = (first.isin(list(FORMULA_CHARACTERS)) | text.isin(ERROR_TEXTS)).fillna(False).to_numpy()
@@ -140,7 +132,31 @@ def _column(sheet: _Sheet, frame: pd.DataFrame, name: str, kind: Kind) -> tuple[
         return values.to_numpy(dtype=object, na_value=None).tolist(), None
     if kind is Kind.NUMBER:
         return _objects(values.to_numpy(dtype="float64", na_value=np.nan)), None
-    return sheet.text(name, values), None
+    return sheet.text(values), None
+
+
+def _unwritable(table: Table, frame: pd.DataFrame, path: Path) -> OutputRefused | None:
+    """The refusal of the first thing a sheet cannot hold: more rows than a sheet, a text longer than a cell,
+    or a text holding noncharacters."""
+    if len(frame) + 1 > MAX_ROWS:
+        return OutputRefused(str(path), TOO_MANY_ROWS, table=table.name, rows=len(frame), limit=MAX_ROWS - 1)
+    for column in table.columns:
+        if column.kind in (Kind.DATE, Kind.DATETIME, Kind.BOOLEAN, Kind.INTEGER, Kind.NUMBER):
+            continue
+        text = frame[column.name].astype("string")
+        lengths = text.str.len()
+        for mask, template in (
+            (lengths.gt(MAX_TEXT), TEXT_TOO_LONG),
+            (text.str.contains("[\ufffe\uffff]"), NOT_CHARACTERS),
+        ):
+            flagged = mask.fillna(False).to_numpy(dtype=bool)
+            if flagged.any():
+                label = mask.index[flagged][0]
+                place = {"table": table.name, "row": int(label) + 2, "column": column.name}
+                if template is TEXT_TOO_LONG:
+                    place |= {"length": int(lengths[label]), "limit": MAX_TEXT}
+                return OutputRefused(str(path), template, **place)
+    return None
 
 
 def _write_table(sheet: _Sheet, frame: pd.DataFrame) -> None:
@@ -180,9 +196,9 @@ def write_workbook(dataset: Dataset, path: Path) -> None:
     """The dataset as a workbook at `path`, written whole or not at all (`OutputRefused` if a sheet cannot
     hold a table)."""
     for table in dataset.schema.tables:
-        rows = len(dataset[table.name])
-        if rows + 1 > MAX_ROWS:
-            raise OutputRefused(str(path), TOO_MANY_ROWS, table=table.name, rows=rows, limit=MAX_ROWS - 1)
+        refused = _unwritable(table, dataset[table.name], path)
+        if refused is not None:
+            raise refused
     import openpyxl  # here, not at the top: reading a workbook does not need it
 
     book = openpyxl.Workbook(write_only=True)
