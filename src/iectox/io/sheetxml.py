@@ -8,7 +8,8 @@ streamed in pieces that end at a row's end, for:
 - formula cells without a calculated value (no `<v>`, or an empty one that is not a text result; or any
   cached value when the workbook asks to be recalculated on opening, as files from tools that cannot
   calculate do: their cached values are placeholders);
-- date-formatted cells, with whether their format shows the time;
+- date-formatted cells that python-calamine reads otherwise than they show (a midnight shown with its time
+  comes back as a date; a time under a date-only format as a date and time), with whether they show the time;
 - the last row and column used, to refuse a sheet whose used area python-calamine could not allocate.
 
 The scan is a few byte-level regular expressions, run in C over the XML as Excel, LibreOffice, openpyxl and
@@ -66,9 +67,22 @@ class SheetCells:
 
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # an Excel error value: "#N/A"...
     uncalculated: list[tuple[int, int, str]] = field(default_factory=list)  # formula text, never calculated
-    dated: list[tuple[int, int, bool]] = field(default_factory=list)  # date-formatted: does it show time?
+    dated: list[tuple[int, int, bool]] = field(default_factory=list)  # misread date cells: shown with time?
     last_row: int = 0
     last_column: int = -1
+
+
+_WHOLE = rb"[0-9]+"  # a day at midnight
+_TIME_OF_DAY = rb"0\.[0-9]+"  # a time alone (a fraction of a day)
+_FRACTION = rb"[0-9]+\.[0-9]*[1-9][0-9]*"  # a day and a time
+_SHOWN_WITH_TIME = re.compile(b"(?:" + _WHOLE + b"|" + _TIME_OF_DAY + b")")
+_SHOWN_WITHOUT_TIME = re.compile(_FRACTION)
+
+
+def misread(shows_time: bool, value: bytes) -> bool:
+    """Whether python-calamine reads this date cell otherwise than its format shows it: a midnight (or a time
+    alone) under a format with the time, or a time under a date-only format. It reads the others right."""
+    return bool((_SHOWN_WITH_TIME if shows_time else _SHOWN_WITHOUT_TIME).fullmatch(value))
 
 
 class _Patterns:
@@ -79,22 +93,24 @@ class _Patterns:
         ref = b"<" + p + rb'c r="([A-Z]{1,3})([0-9]{1,7})"'
         formula = b"<" + p + rb"f\b[^>]*?(?:/>|>([^<]*)</" + p + rb"f>)"
         value = b"<" + p + rb"v>([^<]*)</" + p + rb"v>"
-        styles = b"|".join(re.escape(s) for s in date_styles) or b"(?!)"
-        self.opens = (b"<" + prefix + b"c ", b"<" + prefix + b"c>")
-        self.ref_open = b"<" + prefix + b'c r="'
-        self.formula_open = b"<" + prefix + b"f"
-        self.row_end = b"</" + prefix + b"row>"
-        self.dated = re.compile(ref + rb'(?=[^>]*?\ss="(' + styles + rb')")')
-        self.dated_in_order = re.compile(
-            ref + rb' s="(' + styles + rb')"'
-        )  # as nearly every writer orders them
-        self.style_marks = [b' s="' + style + b'"' for style in date_styles]
+        with_time = b"|".join(re.escape(s) for s, shows in date_styles.items() if shows) or b"(?!)"
+        without_time = b"|".join(re.escape(s) for s, shows in date_styles.items() if not shows) or b"(?!)"
+        cached = rb"[^>]*>(?:<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>))?<" + p + rb"v>"
+        self.layout = re.compile(b"<" + p + rb'c(?! r=")[\s/>]|<' + p + rb'c r="[^"]*" (?!s=)[^>]*?\ss="')
+        self.dated = re.compile(
+            ref + rb' s="(?:(' + with_time + rb')"' + cached + b"(?:" + _WHOLE + b"|" + _TIME_OF_DAY + b")<"
+            rb"|(" + without_time + rb')"' + cached + _FRACTION + b"<)"
+        )
         self.errors = re.compile(ref + rb'(?=[^>]*?\st="e")[^>]*>(?:' + formula + rb")?" + value)
         self.formulas = re.compile(
             ref + rb"([^>]*)>\s*" + formula + rb"\s*(?:" + value + b"|<" + p + rb"v/>)?"
         )
         self.row = re.compile(b"<" + p + rb'row\b[^>]*?\sr="([0-9]{1,7})"')
         self.wide = re.compile(b"<" + p + rb'c r="([A-Z]{2,3})[0-9]')
+        self.ref_open = b"<" + prefix + b'c r="'
+        self.formula_open = b"<" + prefix + b"f"
+        self.row_end = b"</" + prefix + b"row>"
+        self.any_dates = bool(date_styles)
 
 
 def _pieces(stream: IO[bytes], first: bytes, row_end: bytes) -> Iterator[bytes]:
@@ -114,19 +130,19 @@ def _pieces(stream: IO[bytes], first: bytes, row_end: bytes) -> Iterator[bytes]:
 
 
 def _fast(stream: IO[bytes], first: bytes, date_styles: dict[bytes, bool], recalc: bool) -> SheetCells | None:
+    """The facts by regular expressions, or None when a cell's layout is not the usual one (reference
+    first, then the style): the streaming parser reads such a sheet."""
     match = _PREFIX.search(first)
     prefix = match.group(1) + b":" if match and match.group(1) else b""
     patterns = _Patterns(prefix, date_styles)
     found = SheetCells()
     for piece in _pieces(stream, first, patterns.row_end):
-        cells = piece.count(patterns.ref_open)
-        if sum(piece.count(tag) for tag in patterns.opens) != cells:
+        if patterns.layout.search(piece):
             return None
-        if patterns.style_marks:
-            dated = patterns.dated_in_order.findall(piece)
-            if len(dated) != sum(piece.count(mark) for mark in patterns.style_marks):
-                dated = patterns.dated.findall(piece)
-            found.dated += [(int(r), column_index(c), date_styles[s]) for c, r, s in dated]
+        if patterns.any_dates:
+            found.dated += [
+                (int(r), column_index(c), bool(shown)) for c, r, shown, _ in patterns.dated.findall(piece)
+            ]
         if b'"e"' in piece:
             found.errors += [
                 (int(r), column_index(c), _text(v)) for c, r, _, v in patterns.errors.findall(piece)
@@ -140,10 +156,10 @@ def _fast(stream: IO[bytes], first: bytes, date_styles: dict[bytes, bool], recal
                     found.uncalculated.append((int(r), column_index(c), _text(text)))
         rows = patterns.row.findall(piece, max(0, len(piece) - 65536)) or patterns.row.findall(piece)
         if rows:
-            found.last_row = max(found.last_row, *(int(r) for r in rows[-1:]))
-        if cells:
+            found.last_row = max(found.last_row, int(rows[-1]))
+        if piece.find(patterns.ref_open) >= 0:
             wide = [column_index(c) for c in set(patterns.wide.findall(piece))]
-            found.last_column = max(found.last_column, 25 if not wide else max(wide))
+            found.last_column = max(found.last_column, max(wide, default=25))
     return found
 
 
@@ -176,7 +192,11 @@ def _streamed(stream: IO[bytes], date_styles: dict[bytes, bool], recalc: bool) -
             cached = (value is not None and bool(value.text)) or kind == "str"
             if recalc or not cached:
                 found.uncalculated.append((row, column, formula.text or ""))
-        if style in date_styles:
+        if (
+            style in date_styles
+            and value is not None
+            and misread(date_styles[style], (value.text or "").encode())
+        ):
             found.dated.append((row, column, date_styles[style]))
         found.last_row, found.last_column = max(found.last_row, row), max(found.last_column, column)
     return found

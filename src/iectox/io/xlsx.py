@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -43,6 +44,7 @@ __all__ = ["read_workbook", "write_workbook"]
 
 Cell = object
 _DAMAGE = (*DAMAGE, KeyError, python_calamine.CalamineError)
+_WITHOUT_TEXT = ("floating", "integer", "boolean", "datetime", "date", "time", "timedelta", "empty")
 
 
 def _blank(value: object) -> bool:
@@ -92,7 +94,7 @@ class _Sheet:
                 rows[row - 1][column] = value.isoformat(timespec="minutes")
         for row, column, _ in (*self.cells.errors, *self.cells.uncalculated):
             if row <= len(rows) and column < len(rows[row - 1]):
-                rows[row - 1][column] = None
+                rows[row - 1][column] = ""
 
     def column_name(self, column: int) -> str:
         name = self.header[column] if column < len(self.header) else ""
@@ -102,25 +104,31 @@ class _Sheet:
         return CellFinding(row, self.column_name(column), cell or f"{column_letter(column)}{row}", value)
 
     def frame(self) -> pd.DataFrame:
-        """Every column up to the last one holding anything; a header-less one is named "Unnamed: F"."""
-        body = pd.DataFrame(self.rows[1:], columns=range(len(self.header)), dtype=object)
-        body = body.where(body.ne(""), None)
-        width = max(
-            (i + 1 for i, name in enumerate(self.header) if name.strip()),
-            default=0,
-        )
-        filled = body.notna().any().to_numpy()
-        if filled.any():
-            width = max(width, int(filled.nonzero()[0][-1]) + 1)
-        body = body.iloc[:, :width]
+        """Every column up to the last one holding anything (a header-less one is named "Unnamed: F"), without
+        the blank rows, indexed by the row numbers the user sees. Empty cells are None."""
+        grid = np.array(self.rows[1:], dtype=object).reshape(len(self.rows[1:]), len(self.header))
+        blank = np.ones(grid.shape, dtype=bool)
+        for column in range(grid.shape[1]):
+            values = grid[:, column]
+            spaces = _spaces(values)
+            empty = pd.Series(values).isin(spaces).to_numpy() if spaces else np.zeros(len(values), dtype=bool)
+            values[values == ""] = None
+            blank[:, column] = empty
+        named = [i + 1 for i, name in enumerate(self.header) if name.strip()]
+        filled = np.flatnonzero(~blank.all(axis=0))
+        width = max(named[-1] if named else 0, filled[-1] + 1 if len(filled) else 0)
         names = [
-            (self.header[i] if i < len(self.header) and self.header[i].strip() else "")
-            or f"Unnamed: {column_letter(i)}"
+            (self.header[i] if self.header[i].strip() else "") or f"Unnamed: {column_letter(i)}"
             for i in range(width)
         ]
-        body.columns = pd.Index(names, dtype=object)
-        body.index = pd.RangeIndex(2, len(body) + 2)
-        return body[~_blank_rows(body)]
+        kept = ~blank[:, :width].all(axis=1) if width else np.zeros(len(grid), dtype=bool)
+        index = pd.Index(np.flatnonzero(kept) + 2)
+        return pd.DataFrame(
+            {name: grid[kept, i] for i, name in enumerate(names)},
+            index=index,
+            columns=pd.Index(names, dtype=object),
+            dtype=object,
+        )
 
     def merged(self, ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None) -> list[CellFinding]:
         found = []
@@ -141,13 +149,11 @@ class _Sheet:
         ]
 
 
-def _blank_rows(body: pd.DataFrame) -> pd.Series:
-    """Rows where every cell is blank or spaces (the text columns only are looked at for spaces)."""
-    blank = body.isna()
-    for name in body.columns[~blank.all().to_numpy()]:
-        if pd.api.types.infer_dtype(body[name], skipna=True) in ("string", "mixed", "mixed-integer"):
-            blank[name] |= body[name].str.strip().eq("").fillna(False).astype(bool)
-    return blank.all(axis=1)
+def _spaces(values: np.ndarray) -> list[str]:
+    """The blank texts of a column: "" (an empty cell, for python-calamine) and spaces alone."""
+    if pd.api.types.infer_dtype(values, skipna=False) in _WITHOUT_TEXT:
+        return []
+    return [v for v in pd.unique(values) if type(v) is str and (not v or v.isspace())]
 
 
 def _choose(sheets: list[Sheet]) -> tuple[dict[str, int], dict[str, list[str]], list[str]]:
