@@ -79,7 +79,7 @@ def test_a_text_a_cell_cannot_hold_is_refused_not_truncated(tmp_path, text, reas
     assert not path.exists()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.text(

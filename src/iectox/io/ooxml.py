@@ -35,7 +35,7 @@ class Limits:
     """What a workbook may unpack to; beyond, it is refused before it is inflated."""
 
     unpacked_bytes: int = 4 * 1024**3  # a full dataset workbook (1,048,576 rows) unpacks to about 1 GB
-    cells: int = 1_048_576 * 24  # a sheet's used area, rows x columns, as python-calamine allocates it
+    cells: int = 1_048_576 * 26  # a sheet's used area as python-calamine allocates it: a full sheet, A to Z
 
 
 LIMITS = Limits()

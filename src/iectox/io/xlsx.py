@@ -14,8 +14,9 @@ header-less column that the header rules report. A package that cannot be read i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -207,11 +208,9 @@ def _calamine_sheet(
 def _read(package: Package, path: Path) -> tuple[dict[str, RawTable], list[str]]:
     chosen, duplicates, extra = _choose(package.sheets)
     cells = {table: _scan(package, package.sheets[index]) for table, index in chosen.items()}
-    read_part(
-        package.zip, path, "[Content_Types].xml"
-    )  # a clearer sentence than calamine's when it is missing
+    read_part(package.zip, path, "[Content_Types].xml")  # missing: our sentence rather than calamine's
     raw = {}
-    with _calamine(path, python_calamine.CalamineWorkbook.from_path) as book:
+    with _calamine(path) as book:
         for table, index in chosen.items():
             try:
                 rows, merged = _calamine_sheet(book, index, table)
@@ -233,20 +232,17 @@ def _read(package: Package, path: Path) -> tuple[dict[str, RawTable], list[str]]
     return raw, extra
 
 
-class _calamine:
-    """python-calamine's workbook, any failure of it a `SourceError` (it may meet damage the checks missed)."""
-
-    def __init__(self, path: Path, opener: Callable[[str], python_calamine.CalamineWorkbook]):
-        try:
-            self.book = opener(str(path))
-        except _DAMAGE as exc:
-            raise refusal(path, DAMAGED, reason=str(exc) or type(exc).__name__) from None
-
-    def __enter__(self) -> python_calamine.CalamineWorkbook:
-        return self.book
-
-    def __exit__(self, *_: object) -> None:
-        self.book.close()
+@contextlib.contextmanager
+def _calamine(path: Path) -> Iterator[python_calamine.CalamineWorkbook]:
+    """python-calamine's workbook; any failure of it is a `SourceError` (it may meet damage the checks did not)."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except _DAMAGE as exc:
+        raise refusal(path, DAMAGED, reason=str(exc) or type(exc).__name__) from None
+    try:
+        yield book
+    finally:
+        book.close()
 
 
 def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[str]]:
