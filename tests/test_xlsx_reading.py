@@ -11,7 +11,15 @@ import pytest
 
 from factories import small_dataset
 from iectox.io import read_dataset, read_raw, sheetxml
-from xlsx_files import dataset_workbook, edited, reference_last, rezipped, with_prefix, without_references
+from xlsx_files import (
+    dataset_workbook,
+    edited,
+    reference_last,
+    rezipped,
+    style_after_type,
+    with_prefix,
+    without_references,
+)
 
 
 def test_reading_a_workbook_does_not_load_openpyxl(tmp_path):
@@ -65,7 +73,11 @@ def _located(raw):
     return [(i.sheet, i.row, i.column, i.rule, i.message) for i in raw.issues]
 
 
-@pytest.mark.parametrize("layout", [reference_last, with_prefix], ids=["reference last", "x: prefix"])
+@pytest.mark.parametrize(
+    "layout",
+    [reference_last, style_after_type, with_prefix],
+    ids=["reference last", "style after type", "x: prefix"],
+)
 def test_every_xml_layout_gives_the_same_tables(tmp_path, layout):
     """A cell's reference after its other attributes (read by the streaming parser), or a namespace prefix
     (by the fast scan): the same tables and the same findings."""

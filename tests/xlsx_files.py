@@ -57,6 +57,13 @@ def reference_last(part: str, data: bytes) -> bytes:
     return re.sub(rb'<c r="([A-Z]+[0-9]+)"([^>]*?)(/?)>', rb'<c\2 r="\1"\3>', data)
 
 
+def style_after_type(part: str, data: bytes) -> bytes:
+    """Each cell's style after its type (`<c r="B4" t="n" s="3">`), an order no known writer uses."""
+    if "worksheets/" not in part:
+        return data
+    return re.sub(rb'<c (r="[A-Z]+[0-9]+") (s="[0-9]+") (t="[a-zA-Z]+")', rb"<c \1 \3 \2", data)
+
+
 def with_prefix(part: str, data: bytes) -> bytes:
     """The sheet XML with the namespace prefix `x:`, as the Open XML SDK writes it."""
     if "worksheets/" not in part:

@@ -13,9 +13,10 @@ streamed in pieces that end at a row's end, for:
 - the last row and column used, to refuse a sheet whose used area python-calamine could not allocate.
 
 The scan is a few byte-level regular expressions, run in C over the XML as Excel, LibreOffice, openpyxl and
-the Open XML SDK write it (each cell's reference `r` as its first attribute, with or without a namespace
-prefix). A sheet laid out otherwise (a cell without its reference) is read with the standard streaming XML parser
-instead, which gives the same answer at a slower pace.
+the Open XML SDK write it (each cell's reference `r` as its first attribute, then its style `s`, with or
+without a namespace prefix; every cell is checked for its reference, and the first 16 MB for the order of
+the style, which is the writer's). A sheet laid out otherwise (a cell without its reference, or its style
+after its type) is read with the standard streaming XML parser instead: the same answer, at a slower pace.
 """
 
 from __future__ import annotations
@@ -96,7 +97,10 @@ class _Patterns:
         with_time = b"|".join(re.escape(s) for s, shows in date_styles.items() if shows) or b"(?!)"
         without_time = b"|".join(re.escape(s) for s, shows in date_styles.items() if not shows) or b"(?!)"
         cached = rb"[^>]*>(?:<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>))?<" + p + rb"v>"
-        self.layout = re.compile(b"<" + p + rb'c(?! r=")[\s/>]|<' + p + rb'c r="[^"]*" (?!s=)[^>]*?\ss="')
+        self.unreferenced = re.compile(
+            b"<" + p + rb'c(?! r=")[\s/>]'
+        )  # a cell not starting with its reference
+        self.style_later = re.compile(b"<" + p + rb'c r="[^"]*" (?!s=)[^>]*?\ss="')  # its style not next
         self.dated = re.compile(
             ref + rb' s="(?:(' + with_time + rb')"' + cached + b"(?:" + _WHOLE + b"|" + _TIME_OF_DAY + b")<"
             rb"|(" + without_time + rb')"' + cached + _FRACTION + b"<)"
@@ -136,9 +140,9 @@ def _fast(stream: IO[bytes], first: bytes, date_styles: dict[bytes, bool], recal
     prefix = match.group(1) + b":" if match and match.group(1) else b""
     patterns = _Patterns(prefix, date_styles)
     found = SheetCells()
-    for piece in _pieces(stream, first, patterns.row_end):
-        if patterns.layout.search(piece):
-            return None
+    for number, piece in enumerate(_pieces(stream, first, patterns.row_end)):
+        if patterns.unreferenced.search(piece) or (number == 0 and patterns.style_later.search(piece)):
+            return None  # the order of attributes is the writer's: the first piece shows it for the sheet
         if patterns.any_dates:
             found.dated += [
                 (int(r), column_index(c), bool(shown)) for c, r, shown, _ in patterns.dated.findall(piece)
