@@ -48,6 +48,7 @@ def _typed_by_hand(book):
     episodes["E2"].number_format = "dd/mm/yyyy hh:mm"  # midnight, shown: the hour is known
     book["infusions"]["I2"] = 71  # a whole number typed as a number
     book["patients"].insert_rows(3, amount=2)  # blank rows: the rows below keep their numbers
+    book["patients"]["B4"] = "   "  # a row of spaces alone is blank too
 
 
 def test_native_cells_keep_the_meaning_the_user_sees(tmp_path):

@@ -111,10 +111,10 @@ class _Sheet:
         blank = np.ones(grid.shape, dtype=bool)
         for column in range(grid.shape[1]):
             values = grid[:, column]
-            spaces = _spaces(values)
-            empty = pd.Series(values).isin(spaces).to_numpy() if spaces else np.zeros(len(values), dtype=bool)
-            values[values == ""] = None
-            blank[:, column] = empty
+            empty = values == ""  # python-calamine's empty cell
+            spaces = _spaces(values[~empty])
+            values[empty] = None
+            blank[:, column] = empty | pd.Series(values).isin(spaces).to_numpy() if spaces else empty
         named = [i + 1 for i, name in enumerate(self.header) if name.strip()]
         filled = np.flatnonzero(~blank.all(axis=0))
         width = max(named[-1] if named else 0, filled[-1] + 1 if len(filled) else 0)
@@ -151,10 +151,10 @@ class _Sheet:
 
 
 def _spaces(values: np.ndarray) -> list[str]:
-    """The blank texts of a column: "" (an empty cell, for python-calamine) and spaces alone."""
+    """The texts of spaces alone among a column's non-empty cells (none when it holds no text)."""
     if pd.api.types.infer_dtype(values, skipna=False) in _WITHOUT_TEXT:
         return []
-    return [v for v in pd.unique(values) if type(v) is str and (not v or v.isspace())]
+    return [v for v in pd.unique(values) if type(v) is str and v.isspace()]
 
 
 def _choose(sheets: list[Sheet]) -> tuple[dict[str, int], dict[str, list[str]], list[str]]:
