@@ -145,5 +145,5 @@ def test_missing_required_column(tmp_path):
 def test_not_a_workbook(tmp_path):
     bad = tmp_path / "x.xlsx"
     bad.write_text("hello")
-    with pytest.raises(SourceError, match="cannot be opened as an XLSX workbook"):
+    with pytest.raises(SourceError, match="is not an XLSX workbook"):
         read_dataset(bad)

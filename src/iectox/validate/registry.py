@@ -22,11 +22,13 @@ from iectox.validate.rules import CROSS_FIELD_RULES
 from iectox.validate.settings import Settings
 from iectox.validate.structure import HEADER_RULES, TABLE_RULES
 from iectox.validate.uncertain import UNCERTAIN_VALUE
+from iectox.validate.workbook import WORKBOOK_RULES
 
 READING = Registry(
     "reading",
     [
         *TABLE_RULES,
+        *WORKBOOK_RULES,
         *HEADER_RULES,
         CONTROL_CHARACTER,
         INVISIBLE_CHARACTER,

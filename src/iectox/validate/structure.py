@@ -158,9 +158,16 @@ def _duplicate_columns(table: Table, raw: RawTable) -> list[Issue]:
 
 
 def _unnamed_columns(table: Table, raw: RawTable) -> list[Issue]:
-    where = (raw.file, raw.sheet, HEADER_ROW)
-    unnamed = [original for original, _, status in _headers(table, raw) if status == "unnamed"]
-    return [_issue(UNNAMED_COLUMN, where, None, None, table=table.name) for _ in unnamed]
+    """One issue per header-less column holding values, at its first value, with how many and where."""
+    issues = []
+    for original, _, status in _headers(table, raw):
+        if status == "unnamed":
+            rows = raw.frame.index[raw.frame[original].notna().to_numpy()]
+            shown = ", ".join(str(row) for row in rows[:5]) + (", ..." if len(rows) > 5 else "")
+            where = (raw.file, raw.sheet, int(rows[0]))
+            values = {"column": str(original), "table": table.name, "count": str(len(rows)), "rows": shown}
+            issues.append(_issue(UNNAMED_COLUMN, where, str(original), None, **values))
+    return issues
 
 
 def _missing_columns(table: Table, raw: RawTable) -> list[Issue]:
@@ -263,7 +270,7 @@ UNNAMED_COLUMN = Rule(
     severity="error",
     source=CONTRACT_SOURCE,
     title="Values stand under an empty header.",
-    message=N_("a column of {table} holds values but has no header"),
+    message=N_("column '{column}' of {table} has no header but holds {count} value(s), in rows {rows}"),
     evaluate=_unnamed_columns,
 )
 MISSING_COLUMN = Rule(
