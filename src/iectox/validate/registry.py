@@ -20,8 +20,9 @@ from iectox.validate.frames import Frames
 from iectox.validate.rules import CROSS_FIELD_RULES
 from iectox.validate.settings import Settings
 from iectox.validate.structure import HEADER_RULES, TABLE_RULES
+from iectox.validate.text_files import TEXT_FILE_RULES
 
-READING = Registry("reading", [*TABLE_RULES, *HEADER_RULES, *TYPE_RULES.values()])
+READING = Registry("reading", [*TABLE_RULES, *TEXT_FILE_RULES, *HEADER_RULES, *TYPE_RULES.values()])
 VALIDATION = Registry("validation", [*CELL_RULES, *CROSS_FIELD_RULES])
 # Rules after these see the cells they failed as blank, so one wrong value gives one error, not a cascade.
 BLANKED_AFTER = (VOCABULARY.id, RANGE.id)
