@@ -104,9 +104,20 @@ def test_shorter_rows_are_blanks(folder):
     assert _found(folder) == [("required", "patients.csv", 3, "centre", None)]
 
 
-@pytest.mark.parametrize("line", [b"sep=;\r\n", b"sep=;\n", b'"sep=;"\n', b"SEP=;;;\n"])
-def test_an_excel_sep_line_is_honoured_and_rows_are_numbered_as_excel_shows_them(folder, line):
-    _edit(folder / "infusions.csv", lambda b: line + b.replace(b",", b";").replace(b"61.5;", b"61,5;"))
+@pytest.mark.parametrize("line", [b"sep=;\n", b'"sep=;"\r\n', b"SEP=;;;\n"])
+def test_an_excel_sep_line_declares_the_separator(folder, line):
+    written = read_csv_table(folder / "infusions.csv").frame
+    _edit(folder / "infusions.csv", lambda b: line + b.replace(b",", b";"))
+    again = read_csv_table(folder / "infusions.csv").frame
+    pd.testing.assert_frame_equal(again, written)
+    assert again.index.tolist() == [2, 3, 4]
+
+
+def test_rows_below_a_sep_line_are_numbered_as_excel_shows_them(folder):
+    """Excel hides the sep= line: the header is still row 1."""
+    _edit(
+        folder / "infusions.csv", lambda b: b"sep=;\r\n" + b.replace(b",", b";").replace(b"61.5;", b"61,5;")
+    )
     _same_as_written(folder)
     _edit(folder / "infusions.csv", lambda b: b.replace(b"dlbcl_2l", b"dlbcl_2"))
     assert _found(folder) == [("vocabulary", "infusions.csv", 3, "indication", "dlbcl_2")]
@@ -151,3 +162,26 @@ def test_files_that_are_not_csv_text_are_refused(folder, content, reason):
     (folder / "patients.csv").write_bytes(content)
     with pytest.raises(SourceError, match=reason):
         check_path(folder)
+
+
+def test_an_unclosed_quote_early_in_a_large_file(folder):
+    """The quoted cell runs over every later line: more than the csv module's default cell size (128 KiB)."""
+    rows = b"".join(b"P-%06d,male,1990,CHU-B\n" % n for n in range(10, 20000))
+    _edit(
+        folder / "patients.csv",
+        lambda b: b.replace(b"P-001,female,1961,CHU-A", b'P-001,female,1961,"CHU-A') + rows,
+    )
+    found = _found(folder)
+    assert found[0] == ("unclosed_quote", "patients.csv", 2, "centre", "CHU-A")
+
+
+def test_thousands_of_unnamed_columns_are_named_quickly(folder):
+    _edit(folder / "patients.csv", lambda b: b.replace(b"\n", b"," * 2_000 + b"\n"))
+    raw = read_csv_table(folder / "patients.csv")
+    assert raw.frame.columns[-1] == "Unnamed: 2003" and not raw.issues
+
+
+def test_a_file_wider_than_a_spreadsheet_is_refused_before_it_is_parsed(folder):
+    _edit(folder / "patients.csv", lambda b: b.replace(b"\n", b"," * 20_000 + b"\n", 1))
+    with pytest.raises(SourceError, match="has 20004 columns, more than a spreadsheet holds \\(16384\\)"):
+        read_csv_table(folder / "patients.csv")

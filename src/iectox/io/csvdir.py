@@ -9,6 +9,7 @@ formula (`injection`), and reading gives it back exactly.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from iectox.dataset import Dataset
 from iectox.errors import Issue, SourceError
 from iectox.i18n import N_
 from iectox.io.atomic import atomic_folder
-from iectox.io.csvsplit import separator, split
+from iectox.io.csvsplit import MAX_COLUMNS, header_width, separator, split
 from iectox.io.encoding import utf8_text
 from iectox.io.files import folder_entries, read_file
 from iectox.io.injection import FORMULA_CHARACTERS, neutralise_column, restore_column
@@ -29,20 +30,22 @@ from iectox.validate.structure import header_key
 from iectox.validate.text_files import NUL_SHOWN, mixed_encoding, nul_characters, repeated_header
 
 TEXT_KINDS = (Kind.TEXT, Kind.CATEGORY)  # the columns whose formula-like text is neutralised when written
-_ESCAPES = tuple(f"'{c}".encode() for c in FORMULA_CHARACTERS)  # what a neutralised cell starts with
+_ESCAPED = re.compile(b"'[" + re.escape(FORMULA_CHARACTERS.encode()) + b"]")  # a neutralised cell holds this
 
 
 def _names(header: list[str]) -> list[str]:
     """Column labels as pandas gives them: an empty header is "Unnamed: <position>", a repeated one gets
     ".1", ".2"..., so that every column keeps its own label and none is lost."""
     names: list[str] = []
+    taken: set[str] = set()
     for position, cell in enumerate(header):
         name = cell if cell != "" else f"Unnamed: {position}"
         candidate, n = name, 0
-        while candidate in names:
+        while candidate in taken:
             n += 1
             candidate = f"{name}.{n}"
         names.append(candidate)
+        taken.add(candidate)
     return names
 
 
@@ -51,7 +54,7 @@ def _restored(frame: pd.DataFrame, table: Table, data: bytes) -> pd.DataFrame:
 
     The file is searched first for an apostrophe followed by a formula character: without one, no cell was
     neutralised and the columns are left as read, at no cost."""
-    if not any(escape in data for escape in _ESCAPES):
+    if data.find(b"'") == -1 or _ESCAPED.search(data) is None:
         return frame
     kinds = {column.name: column.kind for column in table.columns}
     restored = {
@@ -71,10 +74,19 @@ def read_csv_table(path: Path, table: Table | None = None) -> RawTable:
     data = decoded.data
     if b"\0" in data:
         data = data.replace(b"\0", NUL_SHOWN.encode())
+    width = header_width(data, sep, skip)
+    if width > MAX_COLUMNS:
+        raise SourceError(
+            str(path),
+            N_("has {count} columns, more than a spreadsheet holds ({limit})"),
+            count=width,
+            limit=MAX_COLUMNS,
+        )
     cut = split(name, data, sep, skip)
     if not any(cell.strip() for cell in cut.header):
         raise SourceError(str(path), N_("is empty: the first line must hold the column names"))
-    frame = cut.frame.set_axis(_names(cut.header), axis="columns")
+    frame = cut.frame
+    frame.columns = _names(cut.header)
     issues: list[Issue] = []
     if decoded.mixed:
         utf8 = [line - skip for line in decoded.utf8_lines]

@@ -22,6 +22,9 @@ from iectox.errors import Issue
 from iectox.validate.text_files import too_many_values, unclosed_quote
 
 SEPARATORS = (",", ";", "\t")
+MAX_COLUMNS = 16_384
+"""A spreadsheet's width (Excel: 16,384 columns, XFD). A dataset's table has a few dozen columns; a wider file
+comes from no spreadsheet, and pandas' cost grows with each column, so it is refused before it is parsed."""
 _SEP_LINE = re.compile(rb'^"?sep=(.)"?', re.IGNORECASE)
 
 
@@ -54,6 +57,18 @@ def separator(data: bytes) -> tuple[str, int]:
             return sep.decode("latin-1"), 1
     counts = {sep: first.count(sep.encode()) for sep in SEPARATORS}
     return max(SEPARATORS, key=lambda sep: counts[sep]) if any(counts.values()) else ",", 0
+
+
+def header_width(data: bytes, sep: str, skip: int) -> int:
+    """The number of cells in the header line (after `skip` lines), counted without parsing the file."""
+    start = 0
+    for _ in range(skip):
+        start += len(_first_line(data, start))
+        start += 2 if data[start : start + 2] == b"\r\n" else 1
+    line = _first_line(data, start)
+    if line.count(sep.encode()) < MAX_COLUMNS:
+        return line.count(sep.encode()) + 1
+    return len(next(csv.reader([line.decode("utf-8")], delimiter=sep)))
 
 
 def split(file: str, data: bytes, sep: str, skip: int) -> Split:
@@ -90,12 +105,17 @@ def _careful(file: str, data: bytes, sep: str, skip: int) -> Split:
     other cells are then checked as usual). Empty cells that end every row (a trailing separator) are not
     values and are left out."""
     lines = io.StringIO(data.decode("utf-8"), newline="").readlines()[skip:]
-    reader = csv.reader(lines, delimiter=sep)
-    header = next(reader, [])
+    limit = csv.field_size_limit(max(len(data), csv.field_size_limit()))  # a cell may be the whole file
+    try:
+        reader = csv.reader(lines, delimiter=sep)
+        header = next(reader, [])
+        read = [(reader.line_num, header)]  # (lines read up to the end of the row, its cells)
+        read += [(reader.line_num, fields) for fields in reader]
+        unclosed = len(read) > 1 and _unclosed(lines[read[-2][0] :], sep)
+    finally:
+        csv.field_size_limit(limit)
     width, issues = len(header), []
-    read = [(reader.line_num, header)]  # (lines read up to the end of the row, its cells)
-    read += [(reader.line_num, fields) for fields in reader]
-    if len(read) > 1 and _unclosed(lines[read[-2][0] :], sep):
+    if unclosed:
         cell = read[-1][1][-1]
         column = header[len(read[-1][1]) - 1] if len(read[-1][1]) <= width else None
         first_line = cell.splitlines()[0] if cell else cell

@@ -78,7 +78,7 @@ def repeated_header(file: str, frame: pd.DataFrame, header: Sequence[str]) -> li
     candidates = frame[frame.iloc[:, first].isin(spelled).to_numpy(dtype=bool)]
     rows = [
         int(row)
-        for row, cells in zip(candidates.index, candidates.itertuples(index=False), strict=True)
+        for row, cells in zip(candidates.index, candidates.to_numpy(dtype=object), strict=True)
         if [("" if pd.isna(cell) else str(cell).strip().lower()) for cell in cells] == keys
     ]
     return [_issue(REPEATED_HEADER, file, row, None, None) for row in rows]
