@@ -74,7 +74,7 @@ def header_width(data: bytes, sep: str, skip: int) -> int:
 def split(file: str, data: bytes, sep: str, skip: int) -> Split:
     """The rows of the UTF-8 CSV text `data`, and the problems of the rows that could not be cut
     (`too_many_values`, `unclosed_quote`): the dataset is then not loaded; every other row is kept as it is."""
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip would copy the file
         return Split([], pd.DataFrame(), [])
     try:
         cells = pd.read_csv(
