@@ -31,11 +31,11 @@ from iectox.validate.structure import header_key
 from iectox.validate.text_files import NUL_SHOWN, mixed_encoding, nul_characters, repeated_header
 
 TEXT_KINDS = (Kind.TEXT, Kind.CATEGORY)  # the columns whose formula-like text is neutralised when written
-_STARTS_OF_ESCAPED = np.array(
-    ["'", *FORMULA_CHARACTERS]
-)  # first characters of the cells `neutralise` may change
-_APOSTROPHE = np.array(["'"])  # the first character of the cells `restore` may change
-_ESCAPED = re.compile(b"'[" + re.escape(FORMULA_CHARACTERS.encode()) + b"]")  # a neutralised cell holds this
+# The first characters of the cells that `neutralise` may change, and of those `restore` may change; and
+# what a file holds when it holds a neutralised cell.
+_STARTS_OF_ESCAPED = np.array(["'", *FORMULA_CHARACTERS])
+_APOSTROPHE = np.array(["'"])
+_ESCAPED = re.compile(b"'[" + re.escape(FORMULA_CHARACTERS.encode()) + b"]")
 
 
 def _names(header: list[str]) -> list[str]:

@@ -53,7 +53,7 @@ def separator(data: bytes) -> tuple[str, int]:
     if declared is not None:
         sep = declared.group(1)
         rest = first[declared.end() :]
-        if sep not in b'\r\n"' and not rest.replace(sep, b"").strip():
+        if sep.isascii() and sep not in b'\r\n"' and not rest.replace(sep, b"").strip():
             return sep.decode("latin-1"), 1
     counts = {sep: first.count(sep.encode()) for sep in SEPARATORS}
     return max(SEPARATORS, key=lambda sep: counts[sep]) if any(counts.values()) else ",", 0
