@@ -110,6 +110,11 @@ def test_a_file_above_the_size_limit_is_refused_before_it_is_read(folder, monkey
     )
 
 
+def test_a_read_that_takes_too_long_is_stopped(folder, monkeypatch):
+    monkeypatch.setattr(files_module, "READ_SECONDS", -1.0)
+    assert _refused(folder).endswith("administrations.csv: took more than -1 s to read and was stopped")
+
+
 def test_a_size_limit_that_is_not_a_size(folder, monkeypatch):
     monkeypatch.setenv("IECTOX_MAX_FILE_SIZE", "lots")
     assert _refused(folder) == (

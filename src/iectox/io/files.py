@@ -127,18 +127,21 @@ def read_file(path: Path) -> bytes:
         descriptor = os.open(path, flags)
     except OSError as error:
         raise _unreachable(path, error) from error
-    with os.fdopen(descriptor, "rb", buffering=0) as handle:
+    try:
         opened = os.fstat(descriptor)
         if (opened.st_dev, opened.st_ino) != (checked.st_dev, checked.st_ino) or _kind(opened.st_mode):
             raise SourceError(str(path), N_("changed while it was being opened; try again"))
-        return _read_all(path, handle, max_file_size())
+        return _read_all(path, descriptor, max_file_size())
+    finally:
+        os.close(descriptor)
 
 
-def _read_all(path: Path, handle: object, limit: int) -> bytes:
+def _read_all(path: Path, descriptor: int, limit: int) -> bytes:
+    """Every byte of the open file, in pieces, stopping at `limit` bytes or after `READ_SECONDS`."""
     pieces, size, deadline = [], 0, time.monotonic() + READ_SECONDS
     while True:
         try:
-            piece = handle.read(min(CHUNK, limit + 1 - size))  # type: ignore[attr-defined]
+            piece = os.read(descriptor, min(CHUNK, limit + 1 - size))
         except OSError as error:
             raise SourceError(str(path), N_("cannot be read ({reason})"), reason=error.strerror) from error
         if not piece:
