@@ -17,7 +17,7 @@ from iectox.errors import OutputRefused
 from iectox.io import read_dataset, read_raw, write_dataset, xlsx_write
 from iectox.io.xlsx import write_workbook
 
-FORMULA_LIKE = ["=A1+1", "+33 6 12 34 56 78", "-x", "@SUM(A1)", "'=A1", "#N/A"]
+FORMULA_LIKE = ["=A1+1", "+A1*2", "-x", "@SUM(A1)", "'=A1", "#N/A"]
 
 
 def _with_centres(centres: list[str]) -> Dataset:

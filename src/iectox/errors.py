@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from iectox.i18n import N_, tr
-from iectox.message import Message, fill
+from iectox.message import Message, fill, shown
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,22 @@ class DatasetInvalid(IectoxError):
 
 
 class SourceError(IectoxError):
-    """A file could not be read at all (missing, not a workbook, no header...)."""
+    """A file could not be read at all (missing, not a workbook, no header...).
 
-    def __init__(self, file: str, message: str, sheet: str | None = None):
+    `message` is an English sentence, or an English template (marked with `N_`) filled with `values`, so
+    that `text(lang)` gives it in the user's language."""
+
+    def __init__(self, file: str, message: str, sheet: str | None = None, **values: object):
         self.file, self.sheet = file, sheet
+        self.reason = Message(message, **values) if values else message
         where = f"{file}, sheet {sheet}" if sheet else file
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {self.reason}")
+
+    def text(self, lang: str = "en") -> str:
+        where = (
+            f"{self.file}, {tr('sheet {sheet}', lang).format(sheet=self.sheet)}" if self.sheet else self.file
+        )
+        return f"{where}: {shown(self.reason, lang)}"
 
 
 class OutputRefused(IectoxError):

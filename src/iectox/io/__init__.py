@@ -9,8 +9,11 @@ from pathlib import Path
 
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
+from iectox.i18n import N_
 from iectox.io.csvdir import read_csv_folder, write_csv_folder
+from iectox.io.files import regular_file
 from iectox.io.xlsx import read_workbook, write_workbook
+from iectox.schema import CONTRACT
 from iectox.validate import RawTable, Settings, check_raw, validate_dataset
 
 __all__ = ["check_path", "read_dataset", "read_raw", "write_dataset"]
@@ -19,17 +22,28 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_raw(path: str | Path) -> tuple[dict[str, RawTable], list[str]]:
-    """The raw tables of a workbook or CSV folder (a lone CSV file counts as its folder)."""
+    """The raw tables of a workbook or CSV folder (a lone CSV file named after a table counts as its folder).
+
+    Only a regular file within the size limit is ever opened (`iectox.io.files`); anything else at `path`
+    (a missing file, a broken or looping link, a pipe, a device) is a `SourceError` naming it.
+    """
     path = Path(path)
-    if not path.exists():
-        raise SourceError(str(path), "does not exist")
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.is_dir():
+        regular_file(path)
         return read_workbook(path)
-    if path.is_file() and path.suffix.lower() == ".csv":
-        path = path.parent
     if path.is_dir():
         return read_csv_folder(path)
-    raise SourceError(str(path), "is neither an XLSX workbook nor a folder of CSV files")
+    if path.suffix.lower() == ".csv":
+        if path.stem not in CONTRACT.table_names:
+            raise SourceError(
+                str(path),
+                N_("is not a table of the dataset; give the folder that holds its tables ({files})"),
+                files=", ".join(f"{name}.csv" for name in CONTRACT.table_names),
+            )
+        regular_file(path)
+        return read_csv_folder(path.parent)
+    regular_file(path)
+    raise SourceError(str(path), N_("is neither an XLSX workbook nor a folder of CSV files"))
 
 
 def check_path(path: str | Path, settings: Settings | None = None) -> tuple[Dataset | None, list[Issue]]:

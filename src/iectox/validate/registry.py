@@ -21,6 +21,7 @@ from iectox.validate.identifiers import DIRECT_IDENTIFIER_VALUE
 from iectox.validate.rules import CROSS_FIELD_RULES
 from iectox.validate.settings import Settings
 from iectox.validate.structure import HEADER_RULES, TABLE_RULES
+from iectox.validate.text_files import TEXT_FILE_RULES
 from iectox.validate.uncertain import UNCERTAIN_VALUE
 from iectox.validate.workbook import WORKBOOK_RULES
 
@@ -29,6 +30,7 @@ READING = Registry(
     [
         *TABLE_RULES,
         *WORKBOOK_RULES,
+        *TEXT_FILE_RULES,
         *HEADER_RULES,
         CONTROL_CHARACTER,
         INVISIBLE_CHARACTER,
