@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from factories import small_dataset
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, SourceError
+from iectox.io import check_path, read_dataset, write_dataset
 from iectox.io.parquet import (
     arrow_schema,
     check_parquet,
@@ -235,3 +236,14 @@ def test_times_finer_than_a_microsecond_are_refused_not_truncated(tmp_path):
 def test_every_column_kind_has_an_arrow_type():
     kinds = {c.kind for t in CONTRACT.tables for c in t.columns}
     assert kinds == set(Kind)
+
+
+def test_the_dataset_functions_read_and_write_parquet_folders(tmp_path):
+    """`iectox.io` (and so every command that reads or writes a dataset) takes a `.parquet` folder."""
+    original = small_dataset()
+    folder = write_dataset(original, tmp_path / "registry.parquet")
+    assert sorted(p.name for p in folder.glob("*.parquet")) == sorted(f"{t}.parquet" for t in original.tables)
+    assert_same(read_dataset(folder), original)
+    (folder / "outcomes.parquet").unlink()
+    dataset, issues = check_path(folder)
+    assert dataset is None and [i.rule for i in issues if i.severity == "error"] == ["missing_table"]

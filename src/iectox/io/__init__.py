@@ -1,4 +1,4 @@
-"""Reading and writing datasets: a folder of CSV files or one XLSX workbook, losslessly.
+"""Reading and writing datasets: a folder of CSV files, one XLSX workbook or a Parquet folder, losslessly.
 
 Reading validates everything and is all-or-nothing; writing lands whole or not at all.
 """
@@ -12,6 +12,7 @@ from iectox.errors import DatasetInvalid, Issue, SourceError
 from iectox.i18n import N_
 from iectox.io.csvdir import read_csv_folder, write_csv_folder
 from iectox.io.files import regular_file
+from iectox.io.parquet import check_parquet, is_parquet_dataset, write_parquet_dataset
 from iectox.io.xlsx import read_workbook, write_workbook
 from iectox.schema import CONTRACT
 from iectox.validate import RawTable, Settings, check_raw, validate_dataset
@@ -47,7 +48,12 @@ def read_raw(path: str | Path) -> tuple[dict[str, RawTable], list[str]]:
 
 
 def check_path(path: str | Path, settings: Settings | None = None) -> tuple[Dataset | None, list[Issue]]:
-    """Every problem in the dataset at `path`, and the dataset when there is no error."""
+    """Every problem in the dataset at `path`, and the dataset when there is no error.
+
+    A Parquet folder (`*.parquet`, or a folder of `<table>.parquet` files) is read typed, with the same rules.
+    """
+    if is_parquet_dataset(path):
+        return check_parquet(path, settings)
     raw, extra = read_raw(path)
     return check_raw(raw, settings, where=Path(path).name, extra=extra)
 
@@ -61,13 +67,16 @@ def read_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:
 
 
 def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:
-    """Write `dataset` as an .xlsx workbook or a CSV folder after checking it; an invalid one is not written."""
+    """Write `dataset` as an .xlsx workbook, a `.parquet` folder or a CSV folder after checking it; an invalid
+    one is not written."""
     errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
     if errors:
         raise DatasetInvalid(errors)
     path = Path(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         write_workbook(dataset, path)
+    elif path.suffix.lower() == ".parquet":
+        write_parquet_dataset(dataset, path)
     else:
         write_csv_folder(dataset, path)
     return path
