@@ -48,12 +48,21 @@ def test_flipped_bytes_in_the_zip(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "part", ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels", "xl/styles.xml"]
+    "part",
+    ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels", "xl/styles.xml", "[Content_Types].xml"],
 )
 def test_a_broken_package_part(tmp_path, part):
     path = dataset_workbook(tmp_path)
     damaged = _part_replaced(path, part, lambda data: data[:-40] + b"<unclosed")
     _refused(damaged, f"is damaged: its part {part} is not well-formed")
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "[Content_Types].xml"])
+def test_a_missing_styles_or_content_types_part(tmp_path, part):
+    """Found by the fuzz suite: without the styles its workbook names, dates are bare numbers and a midnight
+    entered with its time was read as a date alone, in silence; without its content types no Excel opens it."""
+    path = dataset_workbook(tmp_path)
+    _refused(rezipped(path, lambda name, data: None if name == part else data), "is missing")
 
 
 def test_not_a_zip_at_all(tmp_path):

@@ -85,6 +85,9 @@ def is_date_format(number_format: str) -> bool:
     return _DATE_CODE.search(_LITERAL.sub("", number_format.split(";")[0])) is not None
 
 
+CONTENT_TYPES = "[Content_Types].xml"
+
+
 def refusal(path: Path, template: str, sheet: str | None = None, **values: object) -> SourceError:
     """A `SourceError` whose sentence is a translatable `Message`."""
     return SourceError(str(path), Message(template, **values), sheet)
@@ -201,6 +204,7 @@ def _workbook_part(package: zipfile.ZipFile, path: Path) -> str:
 
 def _open(package: zipfile.ZipFile, path: Path) -> Package:
     _check_members(package, path)
+    _xml(package, path, CONTENT_TYPES)  # every package lists its parts' types; Excel opens none without it
     workbook = _workbook_part(package, path)
     book = _xml(package, path, workbook)
     targets = _relationships(package, path, workbook)
@@ -208,10 +212,12 @@ def _open(package: zipfile.ZipFile, path: Path) -> Package:
     for element in book.iterfind(".//{*}sheet"):
         rid = next((value for key, value in element.attrib.items() if key.endswith("}id")), "")
         sheets.append(Sheet(element.get("name", ""), targets.get(rid, ("", ""))[1]))
-    styles = next(
-        (target for kind, target in targets.values() if kind.endswith("/styles")),
-        posixpath.join(posixpath.dirname(workbook), "styles.xml"),
-    )
+    named = next((target for kind, target in targets.values() if kind.endswith("/styles")), None)
+    if named is not None and named not in package.NameToInfo:
+        # Without the styles it names, a workbook's dates are bare numbers: a midnight entered with its time
+        # could no longer be told from a date alone.
+        raise refusal(path, MISSING_PART, part=named)
+    styles = named or posixpath.join(posixpath.dirname(workbook), "styles.xml")
     calc = book.find(".//{*}calcPr")
     recalculated = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
     return Package(path, package, sheets, _date_styles(package, path, styles), recalculated)
