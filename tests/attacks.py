@@ -9,17 +9,21 @@ Expectations:
 - `LOADS`: the input is only laid out differently (line endings, BOM, `sep=` line, trailing separator): it must
   load, with the values of `expected` (cells that differ must carry an issue, e.g. a warning for a certain fix);
 - `EXACT`: it loads with the values of `expected`, each differing cell named by an issue, or it is refused;
-- `REFUSED`: it must be refused: a `SourceError`, or an error issue, at `row` of `table` when they are given.
+- `REFUSED`: it must be refused: a `SourceError`, or an error issue, at `row` of `table` when they are given;
+- `SETTLED`: a settings file (study, mapping, pathway, summary table) with a value of the wrong type: it loads,
+  or it is refused by an error of iectox's family naming what is wrong; never another exception.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
+import re
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +35,7 @@ from iectox.dataset import Dataset
 from iectox.io import write_dataset
 
 SEED = 20261205
-LOADS, EXACT, REFUSED = "loads", "exact", "refused"
+LOADS, EXACT, REFUSED, SETTLED = "loads", "exact", "refused", "settled"
 FORMULAS = (
     "=A1+1",
     '=HYPERLINK("http://example.org","x")',
@@ -399,10 +403,21 @@ def xlsx_cases(valid: Valid, rng: random.Random) -> list[Case]:
         for k in range(6)
     ]
     for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "[Content_Types].xml"):
-        cases += [
-            _xlsx_case(valid, f"broken {part}", _part(part, b"<?xml version='1.0'?><broken"), REFUSED),
-            _xlsx_case(valid, f"missing {part}", _part(part, None), REFUSED),
-        ]
+        cases.append(
+            _xlsx_case(valid, f"broken {part}", _part(part, b"<?xml version='1.0'?><broken"), REFUSED)
+        )
+        # Without its styles a workbook still holds its values (dates as serial numbers); without its list of
+        # content types it still holds everything: either may be read, but only exactly.
+        optional = part in ("xl/styles.xml", "[Content_Types].xml")
+        cases.append(
+            _xlsx_case(
+                valid,
+                f"missing {part}",
+                _part(part, None),
+                EXACT if optional else REFUSED,
+                expected=valid.dataset if optional else None,
+            )
+        )
     sheet = _sheet_part(valid, "infusions")
     cases += [
         _xlsx_case(valid, "missing infusions sheet part", _part(sheet, None), REFUSED),
@@ -510,7 +525,103 @@ def path_cases(valid: Valid) -> list[Case]:
     ]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS_FILES = {
+    "study": ROOT / "examples" / "seed_study" / "study.toml",
+    "mapping": ROOT / "examples" / "cd22_crs" / "mapping.toml",
+    "pathway": ROOT / "examples" / "pathways" / "default.toml",
+}
+SUMMARY_TABLE = ROOT / "src" / "iectox" / "data" / "seed" / "published_tables.json"
+WRONG_TOML = (
+    "5",
+    "-1",
+    "0",
+    "1e309",
+    "nan",
+    "true",
+    '"bogus"',
+    '""',
+    "[1, 2]",
+    '["a", 1]',
+    "[]",
+    "{}",
+    "{ x = 1 }",
+    '"../../../../etc/passwd"',
+    '"/dev/zero"',
+    '"' + "x" * 5000 + '"',
+    "2024-13-45",
+    '"=A1+1"',
+    "[[1]]",
+)
+WRONG_JSON = (5, -1, 0.5, None, True, "bogus", "", [1, "a"], [], {}, {"x": 1}, "<0.001", "1e309", "x" * 5000)
+_ASSIGNMENT = re.compile(r"^(\s*[A-Za-z0-9_.\"-]+\s*=\s*)(.+)$")
+
+
+def _settings_case(kind: str, name: str, source: Path, text: str | bytes) -> Case:
+    """A copy of a settings file's folder (its relative paths keep working) with the file replaced."""
+
+    def build(where: Path) -> Path:
+        folder = where / "settings"
+        shutil.copytree(source.parent, folder)
+        target = folder / source.name
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+        return target
+
+    return Case(kind, name, build, SETTLED)
+
+
+def settings_cases(rng: random.Random) -> list[Case]:
+    """Study, mapping and pathway files with one value of the wrong type, and summary tables likewise."""
+    cases = []
+    for kind, path in SETTINGS_FILES.items():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        assignments = [
+            n for n, line in enumerate(lines) if _ASSIGNMENT.match(line) and not line.lstrip().startswith("#")
+        ]
+        for n in rng.sample(assignments, min(len(assignments), 24)):
+            wrong = rng.choice(WRONG_TOML)
+            changed = list(lines)
+            changed[n] = _ASSIGNMENT.sub(lambda m, w=wrong: m.group(1) + w, lines[n])
+            key = lines[n].split("=")[0].strip()
+            cases.append(
+                _settings_case(kind, f"{key} = {wrong[:20]} (line {n + 1})", path, "\n".join(changed))
+            )
+        cases += [
+            _settings_case(kind, "empty file", path, ""),
+            _settings_case(kind, "TOML syntax error", path, "[study\ntitle = "),
+            _settings_case(kind, "not UTF-8", path, path.read_bytes().replace(b"e", b"\xe9", 3)),
+            _settings_case(kind, "binary", path, bytes(rng.randrange(256) for _ in range(300))),
+        ]
+    table = json.loads(SUMMARY_TABLE.read_text(encoding="utf-8"))
+    leaves = list(_json_leaves(table, ()))
+    for trail in rng.sample(leaves, 30):
+        changed = json.loads(json.dumps(table))
+        wrong = rng.choice(WRONG_JSON)
+        holder = changed
+        for step in trail[:-1]:
+            holder = holder[step]
+        holder[trail[-1]] = wrong
+        name = f"{'/'.join(map(str, trail))} = {str(wrong)[:20]}"
+        cases.append(_settings_case("summary table", name, SUMMARY_TABLE, json.dumps(changed)))
+    cases.append(_settings_case("summary table", "not JSON", SUMMARY_TABLE, "{'format': "))
+    return cases
+
+
+def _json_leaves(value: object, trail: tuple[object, ...]) -> Iterator[tuple[object, ...]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_leaves(item, (*trail, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_leaves(item, (*trail, index))
+    if trail:
+        yield trail
+
+
 def all_cases(where: Path) -> tuple[Valid, list[Case]]:
     rng = random.Random(SEED)
     valid = Valid.write(where)
-    return valid, [*csv_cases(valid, rng), *xlsx_cases(valid, rng), *path_cases(valid)]
+    return valid, [*csv_cases(valid, rng), *xlsx_cases(valid, rng), *path_cases(valid), *settings_cases(rng)]

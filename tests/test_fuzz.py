@@ -7,25 +7,43 @@ process with a time and memory limit. The counts are printed at the end of the r
 
 from __future__ import annotations
 
+import atexit
 import collections
+import contextlib
 import json
+import resource
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from attacks import EXACT, LOADS, REFUSED, Case, all_cases
+from attacks import EXACT, LOADS, REFUSED, SETTLED, Case, all_cases
 from iectox.dataset import Dataset
-from iectox.errors import IectoxError, Issue, SourceError
+from iectox.errors import IectoxError, Issue, SourceError, SpecError
 from iectox.io import check_path
+from iectox.io.mapping import import_mapped
+from iectox.management.pathway import load_pathway
+from iectox.published.summary_table import read_summary_table
+from iectox.study import load_study
+from iectox.study.spec import load_management_pathway, load_reference
 
 CASE_SECONDS = 20
 COUNTS: collections.Counter[tuple[str, str]] = collections.Counter()
-_VALID, CASES = all_cases(Path(__import__("tempfile").mkdtemp(prefix="iectox-fuzz-")))
+_WHERE = Path(tempfile.mkdtemp(prefix="iectox-fuzz-"))
+atexit.register(shutil.rmtree, _WHERE, ignore_errors=True)
+_VALID, CASES = all_cases(_WHERE)
+
+
+CASE_MEMORY = (
+    3 * 1024**3
+)  # bytes of address space a case may add: a reader that swallows /dev/zero fails here
 
 
 class Hang(Exception):
@@ -34,6 +52,23 @@ class Hang(Exception):
 
 def _alarm(signum: int, frame: object) -> None:
     raise Hang(f"no answer within {CASE_SECONDS} s")
+
+
+@contextlib.contextmanager
+def bounded() -> Iterator[None]:
+    """Run a case within `CASE_SECONDS` and `CASE_MEMORY` more address space, so that a hang or a runaway
+    allocation fails the case (Hang, MemoryError) instead of the machine."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    resource.setrlimit(resource.RLIMIT_AS, (used + CASE_MEMORY, hard))
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(CASE_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _located(issue: Issue, case: Case, table: str) -> tuple[str, int | None, str | None]:
@@ -76,28 +111,54 @@ def _check_loaded(case: Case, loaded: Dataset | None, issues: list[Issue]) -> st
     return "loaded, flagged" if issues else "loaded"
 
 
-IN_PROCESS = [c for c in CASES if c.family != "path"]
+IN_PROCESS = [c for c in CASES if c.family != "path" and c.expect != SETTLED]
 CHILD = [c for c in CASES if c.family == "path"]
+SETTINGS = [c for c in CASES if c.expect == SETTLED]
 
 
 @pytest.mark.parametrize("case", IN_PROCESS, ids=lambda c: c.id)
 def test_hostile_input_is_refused_or_read_exactly(case: Case, tmp_path: Path) -> None:
     path = case.build(tmp_path)
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(CASE_SECONDS)
     try:
-        loaded, issues = check_path(path)
+        with bounded():
+            loaded, issues = check_path(path)
     except SourceError as exc:
         assert case.expect != LOADS, f"{case.id}: refused although it only changes the layout: {exc}"
         assert str(exc).strip(), case.id
         outcome = "refused (file)"
-    except IectoxError as exc:  # pragma: no cover - any other error of the family must name what is wrong
-        outcome = f"refused ({type(exc).__name__})"
     else:
         outcome = _check_loaded(case, loaded, issues)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    COUNTS[(case.family, outcome)] += 1
+
+
+def _load_settings(kind: str, path: Path) -> None:
+    """Load a settings file the way the command that takes it does (a study also loads what it names)."""
+    if kind == "study":
+        spec = load_study(path)
+        load_reference(spec)
+        load_management_pathway(spec)
+    elif kind == "mapping":
+        import_mapped(path)
+    elif kind == "pathway":
+        load_pathway(path)
+    else:
+        read_summary_table(path)
+
+
+@pytest.mark.parametrize("case", SETTINGS, ids=lambda c: c.id)
+def test_settings_of_the_wrong_type_are_refused_by_name(case: Case, tmp_path: Path) -> None:
+    path = case.build(tmp_path)
+    try:
+        with bounded():
+            _load_settings(case.family, path)
+    except SpecError as exc:
+        assert path.name in str(exc) or exc.file, f"{case.id}: the error does not name the file: {exc}"
+        outcome = "refused"
+    except IectoxError as exc:
+        assert str(exc).strip(), case.id
+        outcome = "refused"
+    else:
+        outcome = "loaded"
     COUNTS[(case.family, outcome)] += 1
 
 
