@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
 from iectox.errors import DatasetInvalid, SourceError, SpecError
 from iectox.io import read_dataset
@@ -22,11 +22,6 @@ from iectox.management.pathway import default_pathway, load_pathway
 from iectox.render.audit import write_audit
 
 
-@app.command(
-    help=say(
-        "Check every tocilizumab and corticosteroid dose and CRS/ICANS episode against a management pathway."
-    )
-)
 def audit(
     data: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     out: Annotated[

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.show import print_calibration_summary, print_findings, print_overview, progress_columns
 from iectox.cli.validate import print_issues, refuse
 from iectox.errors import OutputRefused
@@ -22,9 +22,6 @@ from iectox.synth import STAGES, calibrate
 from iectox.synth.generate import DEFAULT_SEED
 
 
-@app.command(
-    help=say("Rebuild the seed study as a synthetic cohort: write it (CSV, XLSX), validate both, report it.")
-)
 def demo(
     out: Annotated[Path, typer.Option(help=say("Folder for the demo's files."))] = Path("out/demo"),
     seed: Annotated[int, typer.Option(help=say("Random seed of the synthetic cohort."))] = DEFAULT_SEED,

@@ -15,8 +15,8 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
-from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, print_issues, refuse, reject, settings_from_options
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
@@ -115,11 +115,6 @@ def _load(path: Path, settings: Settings, lang: str) -> tuple[pd.DataFrame, Data
     return observations_with_age(dataset), dataset
 
 
-@app.command(
-    help=say(
-        "Grade CRS and ICANS (ASTCT 2019) from observations; episodes and agreement with the recorded grades."
-    )
-)
 def grade(
     path: Annotated[
         Path, typer.Argument(help=say("A dataset (.xlsx or CSV folder) or a lone observations .csv."))

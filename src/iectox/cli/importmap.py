@@ -8,20 +8,14 @@ from typing import Annotated
 
 import typer
 
-from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import print_issues, refuse
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.io import write_dataset
 from iectox.io.mapping import import_mapped
 
 
-@app.command(
-    "import-mapped",
-    help=say(
-        "Read the source named by MAPPING, build the dataset, validate it, and write it (all or nothing)."
-    ),
-)
 def import_mapped_command(
     mapping: Annotated[Path, typer.Argument(help=say("The mapping file (TOML) describing the source file."))],
     out: Annotated[

@@ -10,8 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from iectox.cli.app import app, say
 from iectox.cli.console import console
+from iectox.cli.language import say
 from iectox.cli.validate import refuse
 from iectox.errors import SpecError
 from iectox.i18n import N_
@@ -62,11 +62,6 @@ def print_recheck(rows: list[VariableRecheck], title: str) -> None:
     console.print(", ".join(f"{n} {status}" for status, n in counts.items() if n), highlight=False)
 
 
-@app.command(
-    help=say(
-        "Recompute every p-value of a published table from its printed numbers; say which tests reproduce it."
-    )
-)
 def recheck(
     file: Annotated[
         Path, typer.Argument(help=say("A summary-table/1 JSON file (a published comparison table)."))

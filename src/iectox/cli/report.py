@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.app import app, say
 from iectox.cli.console import console
+from iectox.cli.language import say
 from iectox.cli.show import progress_columns
 from iectox.cli.validate import DatesOption, refuse, reject
 from iectox.errors import DatasetInvalid, SourceError, SpecError
@@ -21,11 +21,6 @@ from iectox.study import load_study, run_study
 from iectox.validate import Settings
 
 
-@app.command(
-    help=say(
-        "Run a study on a dataset and write report.html, .xlsx, .docx, .json, the analysis table and figures."
-    )
-)
 def report(
     data: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     study: Annotated[

@@ -7,8 +7,8 @@ from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColu
 from rich.table import Table
 
 from iectox.analysis.overview import cohort_overview
-from iectox.cli.app import HELP_LANG, say
 from iectox.cli.console import console
+from iectox.cli.language import HELP_LANG, say
 from iectox.dataset import Dataset
 from iectox.i18n import tr
 from iectox.render import Formatter

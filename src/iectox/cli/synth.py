@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.app import app, say
 from iectox.cli.console import console, err_console
+from iectox.cli.language import say
 from iectox.cli.show import print_calibration, print_findings, progress_columns
 from iectox.cli.validate import refuse
 from iectox.dataset import Dataset
@@ -29,9 +29,6 @@ def _write(dataset: Dataset, out: Path, progress: Progress, task: object) -> Pat
     return path
 
 
-@app.command(
-    help=say("Write a synthetic cohort: `--calibrate FILE` reproduces a published table, `--n N` any size.")
-)
 def synth(
     out: Annotated[Path, typer.Option("--out", help=say("Where to write: a CSV folder, or a .xlsx file."))],
     calibrate_on: Annotated[

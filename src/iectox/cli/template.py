@@ -7,16 +7,11 @@ from typing import Annotated
 
 import typer
 
-from iectox.cli.app import LangOption, app, chosen_language, say
 from iectox.cli.console import console
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.io.template import DEFAULT_ROWS, write_template
 
 
-@app.command(
-    help=say(
-        "Write the blank XLSX data-entry template (one sheet per table, drop-downs, checks, help comments)."
-    )
-)
 def template(
     file: Annotated[Path, typer.Argument(help=say("Workbook to create (.xlsx)."), dir_okay=False)],
     rows: Annotated[int, typer.Option(min=1, help=say("Data rows covered by checks."))] = DEFAULT_ROWS,

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
+from iectox.cli.language import HELP_LANG, LangOption, chosen_language, say
 from iectox.errors import DatasetInvalid, IectoxError, Issue, OutputRefused, SourceError
 from iectox.io import check_path
 from iectox.validate import Settings
@@ -69,9 +69,6 @@ def reject(exc: DatasetInvalid, nothing_written: str, lang: str = HELP_LANG, **v
     return typer.Exit(1)
 
 
-@app.command(
-    help=say("Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then).")
-)
 def validate(
     path: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     errors_json: Annotated[

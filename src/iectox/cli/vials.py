@@ -11,8 +11,8 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
 from iectox.cli.console import console, err_console
+from iectox.cli.language import HELP_LANG, LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, print_issues, settings_from_options
 from iectox.errors import SourceError
 from iectox.io.atomic import atomic_file
@@ -216,11 +216,6 @@ def _sizes(text: str, lang: str) -> tuple[int, ...]:
         ) from exc
 
 
-@app.command(
-    help=say(
-        "Tocilizumab for CRS: label dose, vials with the least waste, and the stock to hold before infusions."
-    )
-)
 def vials(
     weight_kg: Annotated[
         float | None,

@@ -1,4 +1,4 @@
-"""The `iectox` command: one Typer app; each command lives in its own module and calls the library.
+"""The language every command speaks: help texts, messages and the `--lang` option they share.
 
 Help texts are in the environment's language (`IECTOX_LANG`, else `LC_ALL`/`LC_MESSAGES`/`LANG` starting
 with "fr": French), read once when the command starts, since Typer builds the help before it parses any
@@ -42,22 +42,3 @@ LangOption = Annotated[
         ),
     ),
 ]
-
-app = typer.Typer(
-    name="iectox",
-    help=say(
-        "Toxicity registry, ASTCT grading, management audit and statistics for CAR-T cells and bispecifics."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback(
-    help=say(
-        "iectox: capture, grade, audit, compare and report toxicities of immune effector cell therapies."
-    )
-)
-def _root() -> None:
-    pass
