@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
 from iectox.errors import DatasetInvalid, SourceError, SpecError
@@ -42,7 +41,7 @@ def audit(
     except SpecError as exc:
         raise refuse(exc, lang) from exc
     try:
-        with console.status(say("Reading and checking {path}...", lang, path=data)):
+        with console.status(literal(say("Reading and checking {path}...", lang, path=data))):
             dataset = read_dataset(data, settings_from_options(dates, None, None))
     except SourceError as exc:
         raise refuse(exc, lang) from exc
@@ -62,6 +61,6 @@ def audit(
         warnings=counts["warning"],
         infos=counts["info"],
     )
-    console.print(f"[green]{escape(written)}[/]", soft_wrap=True)
+    console.print(f"[green]{literal(written)}[/]", soft_wrap=True)
     for path in files:
-        console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
+        console.print(f"  {literal(path)}", highlight=False, soft_wrap=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from iectox.analysis.docs import analysis_columns_markdown
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
 from iectox.cli.language import say
 from iectox.schema.dictionary import data_dictionary_markdown
 from iectox.validate.docs import validation_rules_markdown
@@ -37,4 +37,4 @@ def dictionary(
     for path, text in pages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        console.print(say("Written: {path}", path=f"[bold]{path}[/bold]"))
+        console.print(say("Written: {path}", path=f"[bold]{literal(path)}[/bold]"))

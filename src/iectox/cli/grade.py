@@ -13,10 +13,9 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 
-from iectox.cli.console import console
-from iectox.cli.language import LangOption, chosen_language, say
+from iectox.cli.console import console, literal, visible
+from iectox.cli.language import LangOption, chosen_language, decimal_number, say
 from iectox.cli.validate import DatesOption, print_issues, refuse, reject, settings_from_options
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
@@ -123,7 +122,7 @@ def grade(
         Path, typer.Option("--out", help=say("Folder for graded_observations.csv and episodes.csv."))
     ],
     capd_age: Annotated[
-        float, typer.Option(help=say("Children younger than this are graded by CAPD."))
+        float, typer.Option(parser=decimal_number, help=say("Children younger than this are graded by CAPD."))
     ] = 12.0,
     dates: DatesOption = "iso",
     lang: LangOption = None,
@@ -133,15 +132,15 @@ def grade(
     try:
         grading = GradingSettings(capd_age=capd_age)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+        raise typer.BadParameter(visible(exc)) from exc
     try:
-        with console.status(say("Reading and checking {path}...", lang, path=path)) as status:
+        with console.status(literal(say("Reading and checking {path}...", lang, path=path))) as status:
             observations, dataset = _load(path, settings, lang)
             status.update(say("Grading {n} observations...", lang, n=f"{len(observations):,}"))
             graded = grade_observations(observations, grading)
             status.update(say("Building episodes and comparing with the record...", lang))
             table = agreement(dataset, episodes_from_grades(graded))
-            status.update(say("Writing {path}...", lang, path=out))
+            status.update(literal(say("Writing {path}...", lang, path=out)))
             columns = (*CONTRACT.table("observations").columns, AGE, *GRADES)
             _write(graded, columns, out / "graded_observations.csv")
             _write(table, EPISODE_TEXT, out / "episodes.csv")
@@ -171,7 +170,7 @@ def _summary(graded: pd.DataFrame, table: pd.DataFrame, out: Path, lang: str) ->
     )
     graded_text = say("{n} observation rows graded", lang, n=f"{len(graded):,}")
     episodes_text = say("{n} episodes", lang, n=len(episodes)) + (f" ({by_syndrome})" if by_syndrome else "")
-    written = say("Written to {path}.", lang, path=escape(str(out)))
+    written = say("Written to {path}.", lang, path=literal(out))
     console.print(
         f"[green]{graded_text}[/]; {episodes_text}; {agreement_text}. {written}",
         soft_wrap=True,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.files import check_file_output, write_json
 from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import print_issues, refuse
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
@@ -28,21 +28,24 @@ def import_mapped_command(
 ) -> None:
     lang = chosen_language(lang)
     try:
+        check_file_output(errors_json)
         dataset = import_mapped(mapping)
         written = write_dataset(dataset, out)
     except (SpecError, SourceError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
         if errors_json is not None:
-            errors_json.write_text(
-                json.dumps([i.as_dict() for i in exc.issues], indent=2, ensure_ascii=False, default=str)
-                + "\n",
-                encoding="utf-8",
-            )
+            try:
+                write_json(errors_json, [i.as_dict() for i in exc.issues])
+            except OutputRefused as refused:
+                raise refuse(refused, lang) from refused
         print_issues(exc.issues, lang=lang)
         errors = sum(i.severity == "error" for i in exc.issues)
         failed = say("{path}: {n} error(s); nothing was written.", lang, path=mapping, n=errors)
-        console.print(f"[red]{failed}[/]")
+        console.print(f"[red]{literal(failed)}[/]", soft_wrap=True)
         raise typer.Exit(1) from exc
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-    console.print(say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{written}[/bold]"))
+    console.print(
+        say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{literal(written)}[/bold]"),
+        soft_wrap=True,
+    )

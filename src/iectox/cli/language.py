@@ -7,6 +7,7 @@ option. A command's messages are in its `--lang` when it has one, else in that s
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -42,3 +43,19 @@ LangOption = Annotated[
         ),
     ),
 ]
+
+
+def decimal_number(text: str | float) -> float:
+    """A number typed as a French or an English speaker types it: 72.5 or 72,5 (the decimal comma is accepted
+    here as it is in the data); anything else, infinity and NaN included, is a bad option value. (An option's
+    default arrives as a number.)"""
+    written = str(text).strip()
+    if written.count(",") == 1 and "." not in written:
+        written = written.replace(",", ".")
+    try:
+        value = float(written)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise typer.BadParameter(say("'{text}' is not a number (e.g. 72.5 or 72,5)", text=text))
+    return value

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
 from iectox.cli.language import say
 from iectox.cli.show import progress_columns
 from iectox.cli.validate import DatesOption, refuse, reject
@@ -69,9 +68,9 @@ def report(
         files = write_report(result, out, language, progress=step)
         progress.update(task, completed=len(steps))
     written = say("Report written to {out}/ ({language}):", language, out=out, language=language)
-    console.print(f"[green]{escape(written)}[/]", soft_wrap=True)
+    console.print(f"[green]{literal(written)}[/]", soft_wrap=True)
     for path in files:
-        console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
+        console.print(f"  {literal(path)}", highlight=False, soft_wrap=True)
     if result.checks:
         agree = sum(c.agrees is True for c in result.checks)
         console.print(

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.console import console, err_console
+from iectox.cli.console import console, err_console, literal
 from iectox.cli.language import say
 from iectox.cli.show import print_calibration, print_findings, progress_columns
 from iectox.cli.validate import refuse
@@ -86,7 +85,7 @@ def synth(
     except (SpecError, OutputRefused) as exc:
         raise refuse(exc) from exc
     except DatasetInvalid as exc:
-        failed = say("the generated dataset does not validate: {reason}", reason=escape(str(exc)))
+        failed = say("the generated dataset does not validate: {reason}", reason=literal(exc))
         error = say("error")
         err_console.print(f"[red]{error}:[/] {failed}")
         raise typer.Exit(1) from exc
@@ -97,7 +96,7 @@ def synth(
     console.print(
         say(
             "Synthetic cohort written to {path} ({counts}).",
-            path=f"[bold]{escape(str(written))}[/]",
+            path=f"[bold]{literal(written)}[/]",
             counts=counts,
         )
     )

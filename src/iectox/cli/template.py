@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from iectox.cli.console import console
+from iectox.cli.console import console, literal, visible
 from iectox.cli.language import LangOption, chosen_language, say
 from iectox.io.template import DEFAULT_ROWS, write_template
 
@@ -25,13 +25,13 @@ def template(
         )
     if file.exists() and not force:
         raise typer.BadParameter(
-            say("{file} exists; use --force to overwrite it", lang, file=file), param_hint="FILE"
+            say("{file} exists; use --force to overwrite it", lang, file=visible(file)), param_hint="FILE"
         )
     written = write_template(file, rows=rows, lang=lang)
     text = say(
         "Template written to {file} (checks on rows 2-{last}).",
         lang,
-        file=f"[bold]{written}[/bold]",
+        file=f"[bold]{literal(written)}[/bold]",
         last=rows + 1,
     )
     console.print(text)
