@@ -24,12 +24,19 @@ def import_mapped_command(
     errors_json: Annotated[
         Path | None, typer.Option(help=say("Also write every problem here (JSON)."))
     ] = None,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside",
+            help=say("Let the mapping read a source outside its own folder (an absolute path, ../...)."),
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
     try:
         check_file_output(errors_json)
-        dataset = import_mapped(mapping)
+        dataset = import_mapped(mapping, allow_outside=allow_outside)
         written = write_dataset(dataset, out)
     except (SpecError, SourceError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
