@@ -172,3 +172,35 @@ def test_the_refusal_is_in_the_users_language(tmp_path):
     assert result.exit_code == 2
     assert "c'est un dossier ; donnez un nom de fichier" in result.output
     assert "rien n'a été écrit" in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["template", "{tmp}/t.xlsx"],
+        ["validate", "{tmp}/x.xlsx"],
+        ["import-mapped", "{tmp}/m.toml", "--out", "{tmp}/o"],
+        ["grade", "{tmp}/x.xlsx", "--out", "{tmp}/o"],
+        ["audit", "{tmp}/x.xlsx", "--out", "{tmp}/o"],
+        ["vials", "--weight-kg", "70"],
+        [
+            "report",
+            "{tmp}/x.xlsx",
+            "--study",
+            str(Path(__file__).parents[1] / "examples/seed_study/study.toml"),
+        ],
+        ["demo", "--out", "{tmp}/d"],
+        ["init", "{tmp}/x.xlsx", "--out", "{tmp}/s.toml"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_language_iectox_does_not_speak_is_a_bad_option_not_a_crash(tmp_path, command):
+    """`say(message, lang=...)` read a {lang} placeholder as the language to translate into, and crashed."""
+    args = [part.format(tmp=tmp_path) for part in command]
+    if command[0] == "report":
+        args += ["--out", str(tmp_path / "o")]
+    result = _run(*args, "--lang", "de")
+    _no_traceback(result)
+    assert result.exit_code == 2
+    assert "'de' is not one of en, fr" in result.output
+    assert list(tmp_path.iterdir()) == []

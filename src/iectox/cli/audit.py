@@ -15,6 +15,7 @@ from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
 from iectox.errors import DatasetInvalid, SourceError, SpecError
+from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.management.audit import audit as run_audit
 from iectox.management.pathway import default_pathway, load_pathway
@@ -46,7 +47,7 @@ def audit(
     except SourceError as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
-        raise reject(exc, "{path}: {n} error(s); no audit was written.", lang, path=data) from exc
+        raise reject(exc, N_("{path}: {n} error(s); no audit was written."), lang, path=data) from exc
     with console.status(say("Auditing...", lang)):
         result = run_audit(dataset, chosen)
         files = write_audit(result, out, lang)

@@ -110,6 +110,14 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "init",
+            "init",
+            "init",
+            N_(
+                "Draft a study file from a dataset: the cohorts, tables and variables, asked or taken from the data."
+            ),
+        ),
+        Command(
             "report",
             "report",
             "report",

@@ -28,7 +28,7 @@ from iectox.grading import (
     grade_observations,
     observations_with_age,
 )
-from iectox.i18n import number
+from iectox.i18n import N_, number
 from iectox.io import read_dataset
 from iectox.io.atomic import atomic_file
 from iectox.io.csvdir import read_csv_table
@@ -147,7 +147,7 @@ def grade(
     except SourceError as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
-        raise reject(exc, "{path}: {n} error(s); nothing was graded.", lang, path=path) from exc
+        raise reject(exc, N_("{path}: {n} error(s); nothing was graded."), lang, path=path) from exc
     _summary(graded, table, out, lang)
 
 

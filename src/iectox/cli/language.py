@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from iectox.cli.console import visible
 from iectox.i18n import LANGUAGES, language, tr
 
 HELP_LANG = language()
@@ -25,10 +26,10 @@ def say(message: str, lang: str = HELP_LANG, **values: object) -> str:
 def chosen_language(lang: str | None) -> str:
     """The language of a command's output: its `--lang`, else the environment's; refuses other languages."""
     chosen = language(lang)
-    if chosen not in LANGUAGES:
+    if chosen not in LANGUAGES:  # {lang} is a placeholder here, not say's language: tr, then format
+        message = tr("'{lang}' is not one of {languages}", HELP_LANG)
         raise typer.BadParameter(
-            say("'{lang}' is not one of {languages}", lang=chosen, languages=", ".join(LANGUAGES)),
-            param_hint="--lang",
+            message.format(lang=visible(chosen), languages=", ".join(LANGUAGES)), param_hint="--lang"
         )
     return chosen
 

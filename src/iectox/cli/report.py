@@ -9,11 +9,11 @@ import typer
 from rich.progress import Progress
 
 from iectox.cli.console import console, literal
-from iectox.cli.language import say
+from iectox.cli.language import chosen_language, say
 from iectox.cli.show import progress_columns
 from iectox.cli.validate import DatesOption, refuse, reject
 from iectox.errors import DatasetInvalid, SourceError, SpecError
-from iectox.i18n import LANGUAGES
+from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.render import STAGES, write_report
 from iectox.study import load_study, run_study
@@ -36,12 +36,7 @@ def report(
         spec = load_study(study)
     except SpecError as exc:
         raise refuse(exc) from exc
-    language = lang or spec.language
-    if language not in LANGUAGES:
-        raise typer.BadParameter(
-            say("'{lang}' is not one of {languages}", lang=language, languages=", ".join(LANGUAGES)),
-            param_hint="--lang",
-        )
+    language = chosen_language(lang) if lang else spec.language
     start, end = spec.period or (None, None)
     settings = Settings(date_order=dates, study_start=start, study_end=end)  # type: ignore[arg-type]
     steps = ("read data", "run study", *STAGES)
@@ -58,7 +53,9 @@ def report(
             raise refuse(exc, language) from exc
         except DatasetInvalid as exc:
             progress.stop()
-            raise reject(exc, "{path}: {n} error(s); no report was written.", language, path=data) from exc
+            raise reject(
+                exc, N_("{path}: {n} error(s); no report was written."), language, path=data
+            ) from exc
         step("run study")
         try:
             result = run_study(dataset, spec)
