@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from iectox.cli.commands import COMMANDS, app
 
-HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "openpyxl", "docx")
+HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "openpyxl", "docx", "markdown_it")
 
 PROBE = """
 import json, sys
