@@ -276,3 +276,17 @@ def test_values_of_the_right_type_that_cannot_work_are_refused(tmp_path, where, 
     study.write_text(toml_document(put(full_study(), where, value)), encoding="utf-8")
     with pytest.raises(SpecError, match=message.replace("(", r"\(").replace("?", r"\?")):
         load_study(study)
+
+
+def test_audit_refuses_a_pathway_file_that_cannot_be_read(tmp_path):
+    for name, pathway in _unreadable(tmp_path).items():
+        out = tmp_path / "audit"
+        run = CliRunner().invoke(
+            app,
+            ["audit", str(tmp_path / "data.xlsx"), "--pathway", str(pathway), "--out", str(out)],
+            terminal_width=300,
+        )
+        assert run.exit_code == 2, (name, run.output)
+        assert run.exception is None or isinstance(run.exception, SystemExit), (name, run.exception)
+        assert pathway.name in run.output, name
+        assert not out.exists()
