@@ -204,3 +204,11 @@ def test_a_language_iectox_does_not_speak_is_a_bad_option_not_a_crash(tmp_path, 
     assert result.exit_code == 2
     assert "'de' is not one of en, fr" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_helper_escapes_for_the_console():
+    """Every command escapes through `iectox.cli.console.literal`, which also writes control characters out;
+    Rich's bare `escape` would let a terminal code through."""
+    package = Path(__file__).resolve().parents[1] / "src" / "iectox" / "cli"
+    users = sorted(p.name for p in package.glob("*.py") if "rich.markup import escape" in p.read_text("utf-8"))
+    assert users == ["console.py"]
