@@ -210,5 +210,7 @@ def test_one_helper_escapes_for_the_console():
     """Every command escapes through `iectox.cli.console.literal`, which also writes control characters out;
     Rich's bare `escape` would let a terminal code through."""
     package = Path(__file__).resolve().parents[1] / "src" / "iectox" / "cli"
-    users = sorted(p.name for p in package.glob("*.py") if "rich.markup import escape" in p.read_text("utf-8"))
+    users = sorted(
+        p.name for p in package.glob("*.py") if "rich.markup import escape" in p.read_text("utf-8")
+    )
     assert users == ["console.py"]
