@@ -39,6 +39,12 @@ SUMMARIES = typing.get_args(Summary)
 BOOLEAN_WORDS = {"true": True, "false": False}
 MAX_TOP = 1000  # `top` keeps the most frequent levels; more than this is no longer a top
 GRADES = (1, 5)  # `severe_from`: a grade of the ASTCT and CTCAE scales
+SUITED_KINDS = {  # how a column may be summarised: sex cannot have a mean, a grade may
+    "categorical": ("categorical",),
+    "boolean": ("categorical",),
+    "ordinal": ("toxicity", "ordinal", "categorical", "continuous"),
+    "continuous": ("continuous", "categorical"),
+}
 
 
 def column(path: Path, key: str, name: object) -> Derived:
@@ -120,7 +126,7 @@ def variable(entry: object, path: Path, where: str) -> tuple[Variable, str | Non
         if key in entry:
             typed(path, f"{where} {key}", entry[key], expected)
     if "kind" in entry:
-        choice(path, f"{where} kind", entry["kind"], KINDS)
+        choice(path, f"{where} kind", entry["kind"], SUITED_KINDS.get(derived.kind, KINDS))
     if "summary" in entry:
         choice(path, f"{where} summary", entry["summary"], SUMMARIES)
     if "among" in entry and column(path, f"{where} among", entry["among"]).kind != "boolean":
@@ -140,6 +146,8 @@ def variable(entry: object, path: Path, where: str) -> tuple[Variable, str | Non
     kind = entry.get("kind") or {"continuous": "continuous", "ordinal": "toxicity"}.get(
         derived.kind, "categorical"
     )
+    if "summary" in entry and kind != "continuous":  # it would be ignored: said rather than dropped
+        raise not_allowed(path, f"{where} summary", entry["summary"], (), "a setting of continuous variables")
     test = _test(path, f"{where} test", entry["test"], kind) if "test" in entry else None
     unit = f" ({derived.unit})" if derived.unit else ""
     parsed = Variable(
