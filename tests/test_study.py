@@ -70,7 +70,7 @@ def test_tocilizumab_rows_are_among_the_treated(seed):
         ),
         ('[[tables]]\nid = "t"\nvariables = [{ name = "age", colour = "red" }]', "unknown key(s) colour"),
         ('[tests]\npreset = "spss"', "'spss' is not one of iectox, gtsummary, r_tableone, py_tableone"),
-        ("[study\n", "cannot be read as TOML"),
+        ("[study\n", "not valid TOML"),
     ],
 )
 def test_spec_errors_name_the_file_and_the_entry(tmp_path, text, message):

@@ -10,23 +10,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from iectox.cli.app import LangOption, app, chosen_language, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
+from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.management.audit import audit as run_audit
 from iectox.management.pathway import default_pathway, load_pathway
 from iectox.render.audit import write_audit
 
 
-@app.command(
-    help=say(
-        "Check every tocilizumab and corticosteroid dose and CRS/ICANS episode against a management pathway."
-    )
-)
 def audit(
     data: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     out: Annotated[
@@ -47,12 +42,12 @@ def audit(
     except SpecError as exc:
         raise refuse(exc, lang) from exc
     try:
-        with console.status(say("Reading and checking {path}...", lang, path=data)):
+        with console.status(literal(say("Reading and checking {path}...", lang, path=data))):
             dataset = read_dataset(data, settings_from_options(dates, None, None))
     except SourceError as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
-        raise reject(exc, "{path}: {n} error(s); no audit was written.", lang, path=data) from exc
+        raise reject(exc, N_("{path}: {n} error(s); no audit was written."), lang, path=data) from exc
     try:
         with console.status(say("Auditing...", lang)):
             result = run_audit(dataset, chosen)
@@ -70,6 +65,6 @@ def audit(
         warnings=counts["warning"],
         infos=counts["info"],
     )
-    console.print(f"[green]{escape(written)}[/]", soft_wrap=True)
+    console.print(f"[green]{literal(written)}[/]", soft_wrap=True)
     for path in files:
-        console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
+        console.print(f"  {literal(path)}", highlight=False, soft_wrap=True)

@@ -1,9 +1,202 @@
-"""Imports every command module so that each registers itself on the Typer app, in the order of the pipeline
-(the order `iectox --help` lists them)."""
+"""The `iectox` command: a table of its commands, each loaded only when it runs.
 
-# ruff: noqa: I001, F401  (the order of these imports is the order of the commands in the help)
-from iectox.cli import template, validate, importmap, synth, grade, audit, vials, recheck, report, demo
-from iectox.cli import dictionary
-from iectox.cli.app import app
+Each command lives in its own module, which imports the library it calls (pandas, SciPy, matplotlib...): a
+second or two. `iectox --help` needs none of it, so the root group knows every command's name, module and help
+from `COMMANDS` (English marked for translation, shown in the help language) and imports a command's module
+only to run it or show its own help. The table is also the order the help lists them in: the pipeline's.
+"""
 
-__all__ = ["app"]
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+import typer.main
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
+
+from iectox.cli.console import console
+from iectox.cli.language import say
+from iectox.i18n import N_
+from iectox.registry import Registry
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its name, the `iectox.cli` module and function that implement it, and its help."""
+
+    id: str
+    module: str
+    function: str
+    help: str
+
+    def listed(self) -> TyperCommand:
+        """The command as the root help lists it: its name and help, nothing imported."""
+        return TyperCommand(name=self.id, help=say(self.help))
+
+    def load(self) -> Any:
+        """The command itself: its module imported, its options read from its function's signature."""
+        function = getattr(importlib.import_module(f"iectox.cli.{self.module}"), self.function)
+        single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        single.command(self.id, help=say(self.help))(function)
+        return typer.main.get_command(single)
+
+
+COMMANDS: Registry[Command] = Registry(
+    "cli",
+    [
+        Command(
+            "template",
+            "template",
+            "template",
+            N_(
+                "Write the blank XLSX data-entry template (one sheet per table, drop-downs, checks, help comments)."
+            ),
+        ),
+        Command(
+            "validate",
+            "validate",
+            "validate",
+            N_("Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then)."),
+        ),
+        Command(
+            "import-mapped",
+            "importmap",
+            "import_mapped_command",
+            N_(
+                "Read the source named by MAPPING, build the dataset, validate it, and write it (all or nothing)."
+            ),
+        ),
+        Command(
+            "synth",
+            "synth",
+            "synth",
+            N_(
+                "Write a synthetic cohort: `--calibrate FILE` reproduces a published table, `--n N` any size."
+            ),
+        ),
+        Command(
+            "grade",
+            "grade",
+            "grade",
+            N_(
+                "Grade CRS and ICANS (ASTCT 2019) from observations; episodes and agreement with the recorded grades."
+            ),
+        ),
+        Command(
+            "audit",
+            "audit",
+            "audit",
+            N_(
+                "Check every tocilizumab and corticosteroid dose and CRS/ICANS episode against a management pathway."
+            ),
+        ),
+        Command(
+            "vials",
+            "vials",
+            "vials",
+            N_(
+                "Tocilizumab for CRS: label dose, vials with the least waste, and the stock to hold before infusions."
+            ),
+        ),
+        Command(
+            "recheck",
+            "recheck",
+            "recheck",
+            N_(
+                "Recompute every p-value of a published table from its printed numbers; say which tests reproduce it."
+            ),
+        ),
+        Command(
+            "init",
+            "init",
+            "init",
+            N_(
+                "Draft a study file from a dataset: the cohorts, tables and variables, asked or taken from the data."
+            ),
+        ),
+        Command(
+            "report",
+            "report",
+            "report",
+            N_(
+                "Run a study on a dataset and write report.html, .xlsx, .docx, .json, the analysis table and figures."
+            ),
+        ),
+        Command(
+            "demo",
+            "demo",
+            "demo",
+            N_(
+                "Rebuild the seed study as a synthetic cohort: write it (CSV, XLSX), validate both, report it."
+            ),
+        ),
+        Command(
+            "dictionary",
+            "dictionary",
+            "dictionary",
+            N_(
+                "Write the data dictionary, the validation rules and the analysis columns pages, derived from the code."
+            ),
+        ),
+    ],
+)
+
+
+class CommandGroup(TyperGroup):
+    """The root group: lists `COMMANDS` from the table, and replaces a listed command by the loaded one the
+    first time it is looked up (to run it, or to show its own help)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = {command.id: command.listed() for command in COMMANDS.values()}  # for "did you mean"
+        self.loaded: set[str] = set()
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS and cmd_name not in self.loaded:
+            self.commands[cmd_name] = COMMANDS[cmd_name].load()
+            self.loaded.add(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The root help, drawn with Rich's panels as Typer draws a command's: Typer's own renderer would
+        import Markdown support, a third of `iectox --help`'s time, to list commands."""
+        usage = Text.assemble((say("Usage:"), "yellow"), f" {ctx.command_path} [OPTIONS] COMMAND [ARGS]...")
+        console.print(Padding(usage, (1, 1, 0, 1)))
+        console.print(Padding(Text(self.help or ""), (1, 1, 1, 1)))
+        options = Table.grid(padding=(0, 2))
+        options.add_row(Text("--help", style="bold cyan"), Text(say("Show this message and exit.")))
+        commands = Table.grid(padding=(0, 2))
+        for command in COMMANDS.values():
+            commands.add_row(Text(command.id, style="bold cyan"), Text(say(command.help)))
+        for title, grid in ((say("Options"), options), (say("Commands"), commands)):
+            console.print(Panel(grid, title=title, title_align="left", border_style="dim"))
+
+
+app = typer.Typer(
+    name="iectox",
+    cls=CommandGroup,
+    help=say(
+        "Toxicity registry, ASTCT grading, management audit and statistics for CAR-T cells and bispecifics."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback(
+    help=say(
+        "iectox: capture, grade, audit, compare and report toxicities of immune effector cell therapies."
+    )
+)
+def _root() -> None:
+    pass
+
+
+__all__ = ["COMMANDS", "Command", "CommandGroup", "app"]

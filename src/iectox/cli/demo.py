@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from iectox.cli.app import LangOption, app, chosen_language, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.show import print_calibration_summary, print_findings, print_overview, progress_columns
 from iectox.cli.validate import print_issues, refuse
 from iectox.errors import OutputRefused
@@ -22,9 +22,6 @@ from iectox.synth import STAGES, calibrate
 from iectox.synth.generate import DEFAULT_SEED
 
 
-@app.command(
-    help=say("Rebuild the seed study as a synthetic cohort: write it (CSV, XLSX), validate both, report it.")
-)
 def demo(
     out: Annotated[Path, typer.Option(help=say("Folder for the demo's files."))] = Path("out/demo"),
     seed: Annotated[int, typer.Option(help=say("Random seed of the synthetic cohort."))] = DEFAULT_SEED,
@@ -67,7 +64,7 @@ def demo(
             else say("read back DIFFERENT from the generated data", lang)
         )
         valid = say("valid", lang)
-        console.print(f"[green]{valid}[/]: {path} ({read_back})", soft_wrap=True)
+        console.print(f"[green]{valid}[/]: {literal(path)} ({read_back})", soft_wrap=True)
     print_overview(
         result.dataset,
         say("Seed study, synthetic cohort (n = {n})", lang, n=len(result.dataset["infusions"])),
@@ -82,14 +79,16 @@ def demo(
         for r in demographics.results
         if r.test
     )
-    console.print(say("Demographics, p-values in the report: {tests}", lang, tests=tested), soft_wrap=True)
+    console.print(
+        literal(say("Demographics, p-values in the report: {tests}", lang, tests=tested)), soft_wrap=True
+    )
     console.print(
         "\n"
         + say(
             "The dataset: {csv} (CSV) and {xlsx} (XLSX)",
             lang,
-            csv=f"[bold]{csv_folder}/[/]",
-            xlsx=f"[bold]{workbook}[/]",
+            csv=f"[bold]{literal(csv_folder)}/[/]",
+            xlsx=f"[bold]{literal(workbook)}[/]",
         ),
         soft_wrap=True,
     )
@@ -97,7 +96,7 @@ def demo(
         say(
             "The report: {html} (also .xlsx, .docx, .json and figures/ beside it)",
             lang,
-            html=f"[bold]{files.html}[/]",
+            html=f"[bold]{literal(files.html)}[/]",
         ),
         soft_wrap=True,
     )

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from iectox.analysis.docs import analysis_columns_markdown
-from iectox.cli.app import app, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.language import say
 from iectox.schema.dictionary import data_dictionary_markdown
 from iectox.validate.docs import validation_rules_markdown
 
@@ -18,11 +18,6 @@ RULES_PATH = Path("docs/validation_rules.md")
 ANALYSIS_PATH = Path("docs/analysis_columns.md")
 
 
-@app.command(
-    help=say(
-        "Write the data dictionary, the validation rules and the analysis columns pages, derived from the code."
-    )
-)
 def dictionary(
     out: Annotated[
         Path, typer.Option("--out", "-o", help=say("Markdown file to write."), dir_okay=False)
@@ -42,4 +37,4 @@ def dictionary(
     for path, text in pages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        console.print(say("Written: {path}", path=f"[bold]{path}[/bold]"))
+        console.print(say("Written: {path}", path=f"[bold]{literal(path)}[/bold]"))

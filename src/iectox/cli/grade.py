@@ -13,10 +13,9 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.markup import escape
 
-from iectox.cli.app import LangOption, app, chosen_language, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal, visible
+from iectox.cli.language import LangOption, chosen_language, decimal_number, say
 from iectox.cli.validate import DatesOption, print_issues, refuse, reject, settings_from_options
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
@@ -29,7 +28,7 @@ from iectox.grading import (
     grade_observations,
     observations_with_age,
 )
-from iectox.i18n import number
+from iectox.i18n import N_, number
 from iectox.io import read_dataset
 from iectox.io.csvdir import read_csv_table
 from iectox.io.sheets import write_csv
@@ -114,11 +113,6 @@ def _load(path: Path, settings: Settings, lang: str) -> tuple[pd.DataFrame, Data
     return observations_with_age(dataset), dataset
 
 
-@app.command(
-    help=say(
-        "Grade CRS and ICANS (ASTCT 2019) from observations; episodes and agreement with the recorded grades."
-    )
-)
 def grade(
     path: Annotated[
         Path, typer.Argument(help=say("A dataset (.xlsx or CSV folder) or a lone observations .csv."))
@@ -127,7 +121,7 @@ def grade(
         Path, typer.Option("--out", help=say("Folder for graded_observations.csv and episodes.csv."))
     ],
     capd_age: Annotated[
-        float, typer.Option(help=say("Children younger than this are graded by CAPD."))
+        float, typer.Option(parser=decimal_number, help=say("Children younger than this are graded by CAPD."))
     ] = 12.0,
     dates: DatesOption = "iso",
     lang: LangOption = None,
@@ -137,22 +131,22 @@ def grade(
     try:
         grading = GradingSettings(capd_age=capd_age)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+        raise typer.BadParameter(visible(exc)) from exc
     try:
-        with console.status(say("Reading and checking {path}...", lang, path=path)) as status:
+        with console.status(literal(say("Reading and checking {path}...", lang, path=path))) as status:
             observations, dataset = _load(path, settings, lang)
             status.update(say("Grading {n} observations...", lang, n=f"{len(observations):,}"))
             graded = grade_observations(observations, grading)
             status.update(say("Building episodes and comparing with the record...", lang))
             table = agreement(dataset, episodes_from_grades(graded))
-            status.update(say("Writing {path}...", lang, path=out))
+            status.update(literal(say("Writing {path}...", lang, path=out)))
             columns = (*CONTRACT.table("observations").columns, AGE, *GRADES)
             _write(graded, columns, out / "graded_observations.csv")
             _write(table, EPISODE_TEXT, out / "episodes.csv")
     except SourceError as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
-        raise reject(exc, "{path}: {n} error(s); nothing was graded.", lang, path=path) from exc
+        raise reject(exc, N_("{path}: {n} error(s); nothing was graded."), lang, path=path) from exc
     _summary(graded, table, out, lang)
 
 
@@ -175,7 +169,7 @@ def _summary(graded: pd.DataFrame, table: pd.DataFrame, out: Path, lang: str) ->
     )
     graded_text = say("{n} observation rows graded", lang, n=f"{len(graded):,}")
     episodes_text = say("{n} episodes", lang, n=len(episodes)) + (f" ({by_syndrome})" if by_syndrome else "")
-    written = say("Written to {path}.", lang, path=escape(str(out)))
+    written = say("Written to {path}.", lang, path=literal(out))
     console.print(
         f"[green]{graded_text}[/]; {episodes_text}; {agreement_text}. {written}",
         soft_wrap=True,

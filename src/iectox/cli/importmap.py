@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from iectox.cli.app import LangOption, app, chosen_language, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.files import check_file_output, write_json
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import print_issues, refuse
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.io import write_dataset
 from iectox.io.mapping import import_mapped
 
 
-@app.command(
-    "import-mapped",
-    help=say(
-        "Read the source named by MAPPING, build the dataset, validate it, and write it (all or nothing)."
-    ),
-)
 def import_mapped_command(
     mapping: Annotated[Path, typer.Argument(help=say("The mapping file (TOML) describing the source file."))],
     out: Annotated[
@@ -30,25 +24,35 @@ def import_mapped_command(
     errors_json: Annotated[
         Path | None, typer.Option(help=say("Also write every problem here (JSON)."))
     ] = None,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside",
+            help=say("Let the mapping read a source outside its own folder (an absolute path, ../...)."),
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
     try:
-        dataset = import_mapped(mapping)
+        check_file_output(errors_json)
+        dataset = import_mapped(mapping, allow_outside=allow_outside)
         written = write_dataset(dataset, out)
     except (SpecError, SourceError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
         if errors_json is not None:
-            errors_json.write_text(
-                json.dumps([i.as_dict() for i in exc.issues], indent=2, ensure_ascii=False, default=str)
-                + "\n",
-                encoding="utf-8",
-            )
+            try:
+                write_json(errors_json, [i.as_dict() for i in exc.issues])
+            except OutputRefused as refused:
+                raise refuse(refused, lang) from refused
         print_issues(exc.issues, lang=lang)
         errors = sum(i.severity == "error" for i in exc.issues)
         failed = say("{path}: {n} error(s); nothing was written.", lang, path=mapping, n=errors)
-        console.print(f"[red]{failed}[/]")
+        console.print(f"[red]{literal(failed)}[/]", soft_wrap=True)
         raise typer.Exit(1) from exc
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-    console.print(say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{written}[/bold]"))
+    console.print(
+        say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{literal(written)}[/bold]"),
+        soft_wrap=True,
+    )

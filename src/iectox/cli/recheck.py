@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from iectox.cli.app import app, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.files import check_file_output, write_json
+from iectox.cli.language import say
 from iectox.cli.validate import refuse
-from iectox.errors import SpecError
+from iectox.errors import OutputRefused, SpecError
 from iectox.i18n import N_
 from iectox.published import read_summary_table
 from iectox.published.recheck import (
@@ -44,15 +43,15 @@ def _tests_cell(row: VariableRecheck) -> str:
 
 def print_recheck(rows: list[VariableRecheck], title: str) -> None:
     """One row per variable: printed p, status, every recomputed p (✓ = reproduces), and the findings."""
-    table = Table(title=title, show_lines=True)
+    table = Table(title=literal(title), show_lines=True)
     for name in (N_("variable"), N_("printed p"), N_("status"), N_("recomputed p"), N_("findings")):
         table.add_column(say(name), overflow="fold")
     for row in rows:
         style = STYLES[row.status]
-        findings = [escape(m) for m in row.consistency] + [f"[dim]{escape(n)}[/]" for n in row.notes]
+        findings = [literal(m) for m in row.consistency] + [f"[dim]{literal(n)}[/]" for n in row.notes]
         table.add_row(
-            escape(row.name),
-            escape(row.reported_p or "-"),
+            literal(row.name),
+            literal(row.reported_p or "-"),
             f"[{style}]{row.status}[/]",
             _tests_cell(row),
             "\n".join(findings),
@@ -62,11 +61,6 @@ def print_recheck(rows: list[VariableRecheck], title: str) -> None:
     console.print(", ".join(f"{n} {status}" for status, n in counts.items() if n), highlight=False)
 
 
-@app.command(
-    help=say(
-        "Recompute every p-value of a published table from its printed numbers; say which tests reproduce it."
-    )
-)
 def recheck(
     file: Annotated[
         Path, typer.Argument(help=say("A summary-table/1 JSON file (a published comparison table)."))
@@ -76,12 +70,15 @@ def recheck(
     ] = None,
 ) -> None:
     try:
+        check_file_output(json_out)
         table = read_summary_table(file)
         rows = recheck_table(table)
-    except SpecError as exc:
+    except (SpecError, OutputRefused) as exc:
         raise refuse(exc) from exc
     print_recheck(rows, say("Recheck of {name}", name=file.name))
     if json_out is not None:
-        payload = [row.as_dict() for row in rows]
-        json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        console.print(say("Written: {path}", path=json_out), highlight=False, soft_wrap=True)
+        try:
+            write_json(json_out, [row.as_dict() for row in rows])
+        except OutputRefused as exc:
+            raise refuse(exc) from exc
+        console.print(literal(say("Written: {path}", path=json_out)), highlight=False, soft_wrap=True)

@@ -6,26 +6,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.app import app, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.language import chosen_language, say
 from iectox.cli.show import progress_columns
 from iectox.cli.validate import DatesOption, refuse, reject
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
-from iectox.i18n import LANGUAGES
+from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.render import STAGES, write_report
 from iectox.study import load_study, run_study
 from iectox.validate import Settings
 
 
-@app.command(
-    help=say(
-        "Run a study on a dataset and write report.html, .xlsx, .docx, .json, the analysis table and figures."
-    )
-)
 def report(
     data: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     study: Annotated[
@@ -42,12 +36,7 @@ def report(
         spec = load_study(study)
     except SpecError as exc:
         raise refuse(exc) from exc
-    language = lang or spec.language
-    if language not in LANGUAGES:
-        raise typer.BadParameter(
-            say("'{lang}' is not one of {languages}", lang=language, languages=", ".join(LANGUAGES)),
-            param_hint="--lang",
-        )
+    language = chosen_language(lang) if lang else spec.language
     start, end = spec.period or (None, None)
     settings = Settings(date_order=dates, study_start=start, study_end=end)  # type: ignore[arg-type]
     steps = ("read data", "run study", *STAGES)
@@ -64,7 +53,9 @@ def report(
             raise refuse(exc, language) from exc
         except DatasetInvalid as exc:
             progress.stop()
-            raise reject(exc, "{path}: {n} error(s); no report was written.", language, path=data) from exc
+            raise reject(
+                exc, N_("{path}: {n} error(s); no report was written."), language, path=data
+            ) from exc
         step("run study")
         try:
             result = run_study(dataset, spec)
@@ -78,9 +69,9 @@ def report(
             raise refuse(exc, language) from exc
         progress.update(task, completed=len(steps))
     written = say("Report written to {out}/ ({language}):", language, out=out, language=language)
-    console.print(f"[green]{escape(written)}[/]", soft_wrap=True)
+    console.print(f"[green]{literal(written)}[/]", soft_wrap=True)
     for path in files:
-        console.print(f"  {escape(str(path))}", highlight=False, soft_wrap=True)
+        console.print(f"  {literal(path)}", highlight=False, soft_wrap=True)
     if result.checks:
         agree = sum(c.agrees is True for c in result.checks)
         console.print(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from iectox.analysis.overview import cohort_overview
-from iectox.cli.app import HELP_LANG, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal
+from iectox.cli.language import HELP_LANG, say
 from iectox.dataset import Dataset
 from iectox.i18n import tr
 from iectox.render import Formatter
@@ -49,7 +48,7 @@ def print_findings(result: SynthResult, lang: str = HELP_LANG) -> None:
         if findings:
             console.print(f"[bold]{title}[/]")
         for f in findings:
-            console.print(f"- [yellow]{escape(f.message)}[/]\n  -> {escape(f.resolution)}", highlight=False)
+            console.print(f"- [yellow]{literal(f.message)}[/]\n  -> {literal(f.resolution)}", highlight=False)
 
 
 def print_calibration(result: SynthResult) -> None:
@@ -66,16 +65,16 @@ def print_calibration(result: SynthResult) -> None:
                 reasons.append(reason)
             status = f"[yellow]not calibrated ({reasons.index(reason) + 1})[/]"
         table.add_row(
-            escape(r.name),
-            escape(r.group or "-"),
-            escape(r.statistic),
-            escape(r.target),
-            escape(r.achieved),
+            literal(r.name),
+            literal(r.group or "-"),
+            literal(r.statistic),
+            literal(r.target),
+            literal(r.achieved),
             status,
         )
     console.print(table)
     for number, reason in enumerate(reasons, 1):
-        console.print(f"  ({number}) {escape(reason)}")
+        console.print(f"  ({number}) {literal(reason)}")
 
 
 def print_overview(dataset: Dataset, title: str = "", lang: str = HELP_LANG) -> None:
@@ -84,9 +83,9 @@ def print_overview(dataset: Dataset, title: str = "", lang: str = HELP_LANG) -> 
     table = Table(title=title or say("The cohort at a glance", lang))
     table.add_column("")
     for column in overview.columns:
-        table.add_column(tr(str(column), lang), justify="right")
+        table.add_column(literal(tr(str(column), lang)), justify="right")
     for label, row in overview.iterrows():
-        table.add_row(tr(str(label), lang), *(overview_figure(v, fmt) for v in row))
+        table.add_row(literal(tr(str(label), lang)), *(literal(overview_figure(v, fmt)) for v in row))
     console.print(table)
 
 

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import Progress
 
-from iectox.cli.app import app, say
-from iectox.cli.console import console, err_console
+from iectox.cli.console import console, err_console, literal
+from iectox.cli.language import say
 from iectox.cli.show import print_calibration, print_findings, progress_columns
 from iectox.cli.validate import refuse
 from iectox.dataset import Dataset
@@ -29,9 +28,6 @@ def _write(dataset: Dataset, out: Path, progress: Progress, task: object) -> Pat
     return path
 
 
-@app.command(
-    help=say("Write a synthetic cohort: `--calibrate FILE` reproduces a published table, `--n N` any size.")
-)
 def synth(
     out: Annotated[Path, typer.Option("--out", help=say("Where to write: a CSV folder, or a .xlsx file."))],
     calibrate_on: Annotated[
@@ -89,7 +85,7 @@ def synth(
     except (SpecError, OutputRefused) as exc:
         raise refuse(exc) from exc
     except DatasetInvalid as exc:
-        failed = say("the generated dataset does not validate: {reason}", reason=escape(str(exc)))
+        failed = say("the generated dataset does not validate: {reason}", reason=literal(exc))
         error = say("error")
         err_console.print(f"[red]{error}:[/] {failed}")
         raise typer.Exit(1) from exc
@@ -100,7 +96,7 @@ def synth(
     console.print(
         say(
             "Synthetic cohort written to {path} ({counts}).",
-            path=f"[bold]{escape(str(written))}[/]",
+            path=f"[bold]{literal(written)}[/]",
             counts=counts,
         )
     )

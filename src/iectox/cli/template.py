@@ -7,16 +7,11 @@ from typing import Annotated
 
 import typer
 
-from iectox.cli.app import LangOption, app, chosen_language, say
-from iectox.cli.console import console
+from iectox.cli.console import console, literal, visible
+from iectox.cli.language import LangOption, chosen_language, say
 from iectox.io.template import DEFAULT_ROWS, write_template
 
 
-@app.command(
-    help=say(
-        "Write the blank XLSX data-entry template (one sheet per table, drop-downs, checks, help comments)."
-    )
-)
 def template(
     file: Annotated[Path, typer.Argument(help=say("Workbook to create (.xlsx)."), dir_okay=False)],
     rows: Annotated[int, typer.Option(min=1, help=say("Data rows covered by checks."))] = DEFAULT_ROWS,
@@ -30,13 +25,13 @@ def template(
         )
     if file.exists() and not force:
         raise typer.BadParameter(
-            say("{file} exists; use --force to overwrite it", lang, file=file), param_hint="FILE"
+            say("{file} exists; use --force to overwrite it", lang, file=visible(file)), param_hint="FILE"
         )
     written = write_template(file, rows=rows, lang=lang)
     text = say(
         "Template written to {file} (checks on rows 2-{last}).",
         lang,
-        file=f"[bold]{written}[/bold]",
+        file=f"[bold]{literal(written)}[/bold]",
         last=rows + 1,
     )
     console.print(text)

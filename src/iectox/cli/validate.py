@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
-from iectox.cli.console import console, err_console
+from iectox.cli.console import console, err_console, literal, visible
+from iectox.cli.files import check_file_output, write_json
+from iectox.cli.language import HELP_LANG, LangOption, chosen_language, say
 from iectox.errors import DatasetInvalid, IectoxError, Issue, OutputRefused, SourceError
 from iectox.io import check_path
 from iectox.validate import Settings
@@ -35,7 +34,7 @@ def settings_from_options(dates: str, study_start: str | None, study_end: str | 
             study_end=date.fromisoformat(study_end) if study_end else None,
         )
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+        raise typer.BadParameter(visible(exc)) from exc
 
 
 def print_issues(issues: list[Issue], limit: int = 200, lang: str = HELP_LANG) -> None:
@@ -43,8 +42,9 @@ def print_issues(issues: list[Issue], limit: int = 200, lang: str = HELP_LANG) -
     for issue in issues[:limit]:
         severity = say("error", lang) if issue.severity == "error" else say("warning", lang)
         mark = f"[red]{severity}[/]  " if issue.severity == "error" else f"[yellow]{severity}[/]"
+        where, text, rule = literal(issue.where(lang)), literal(issue.text(lang)), literal(issue.rule)
         console.print(
-            f"{mark} [bold]{escape(issue.where(lang))}[/]: {escape(issue.text(lang))} [dim]\\[{issue.rule}][/]",
+            f"{mark} [bold]{where}[/]: {text} [dim]\\[{rule}][/]",
             highlight=False,
             soft_wrap=True,
         )
@@ -56,7 +56,7 @@ def refuse(exc: IectoxError, lang: str = HELP_LANG) -> typer.Exit:
     """A file that cannot be used as given (unreadable, a settings file that is wrong, an output place that
     is the user's): exit status 2."""
     message = exc.text(lang) if isinstance(exc, OutputRefused) else str(exc)
-    err_console.print(f"[red]{say('error', lang)}:[/] {escape(message)}", soft_wrap=True)
+    err_console.print(f"[red]{say('error', lang)}:[/] {literal(message)}", soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -65,13 +65,10 @@ def reject(exc: DatasetInvalid, nothing_written: str, lang: str = HELP_LANG, **v
     written.") with the count of errors; exit status 1."""
     print_issues(exc.issues, lang=lang)
     errors = sum(i.severity == "error" for i in exc.issues)
-    console.print(f"[red]{escape(say(nothing_written, lang, n=errors, **values))}[/]", soft_wrap=True)
+    console.print(f"[red]{literal(say(nothing_written, lang, n=errors, **values))}[/]", soft_wrap=True)
     return typer.Exit(1)
 
 
-@app.command(
-    help=say("Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then).")
-)
 def validate(
     path: Annotated[Path, typer.Argument(help=say("An .xlsx workbook or a folder of CSV files."))],
     errors_json: Annotated[
@@ -85,23 +82,21 @@ def validate(
     lang = chosen_language(lang)
     settings = settings_from_options(dates, study_start, study_end)
     try:
-        with console.status(say("Reading and checking {path}...", lang, path=path)):
+        check_file_output(errors_json)
+        with console.status(literal(say("Reading and checking {path}...", lang, path=path))):
             dataset, issues = check_path(path, settings)
-    except SourceError as exc:
-        error = say("error", lang)
-        err_console.print(f"[red]{error}:[/] {exc}")
-        raise typer.Exit(2) from exc
-    if errors_json is not None:
-        records = [i.as_dict() | {"text": i.text(lang)} for i in issues]
-        errors_json.write_text(json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n")
+        if errors_json is not None:
+            write_json(errors_json, [i.as_dict() | {"text": i.text(lang)} for i in issues])
+    except (SourceError, OutputRefused) as exc:
+        raise refuse(exc, lang) from exc
     errors = [i for i in issues if i.severity == "error"]
     if issues:
         print_issues(issues, lang=lang)
     if dataset is None:
         failed = say("{path}: {n} error(s); nothing was loaded.", lang, path=path, n=len(errors))
-        console.print(f"[red]{failed}[/]", soft_wrap=True)
+        console.print(f"[red]{literal(failed)}[/]", soft_wrap=True)
         raise typer.Exit(1)
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
     valid = say("{path}: valid", lang, path=path)
     warnings = say("({counts}; {n} warning(s))", lang, counts=counts, n=len(issues))
-    console.print(f"[green]{valid}[/] {warnings}", soft_wrap=True)
+    console.print(f"[green]{literal(valid)}[/] {literal(warnings)}", soft_wrap=True)

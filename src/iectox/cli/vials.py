@@ -8,11 +8,10 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
-from iectox.cli.app import HELP_LANG, LangOption, app, chosen_language, say
-from iectox.cli.console import console, err_console
+from iectox.cli.console import console, err_console, literal, visible
+from iectox.cli.language import HELP_LANG, LangOption, chosen_language, decimal_number, say
 from iectox.cli.validate import DatesOption, print_issues, settings_from_options
 from iectox.errors import SourceError
 from iectox.io.csvdir import read_csv_table
@@ -143,7 +142,7 @@ def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
     ids = [c for c in ("patient_id", "infusion_id") if c in rows]
     dated = rows["planned_date"].notna().any()
     table = Table(
-        title=say("Tocilizumab per planned infusion ({source})", lang, source=escape(source)),
+        title=say("Tocilizumab per planned infusion ({source})", lang, source=literal(source)),
         caption=say("vials as count x mg, e.g. 1x400 + 2x80", lang),
         title_justify="left",
         caption_justify="left",
@@ -162,7 +161,7 @@ def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
     table.add_column(say("stock, {doses} doses", lang, doses=settings.doses_on_site))
     for _, row in rows.iterrows():
         counts = {size: int(row[f"vials_{size}mg"]) for size in settings.vials_mg}
-        cells = [escape(str(row[c])) for c in ids] + [_num(row["weight_kg"], lang)]
+        cells = [literal(row[c]) for c in ids] + [_num(row["weight_kg"], lang)]
         if dated:
             cells.append(row["planned_date"].date().isoformat() if pd.notna(row["planned_date"]) else "")
         cells += [
@@ -210,20 +209,19 @@ def _sizes(text: str, lang: str) -> tuple[int, ...]:
         return VialSettings(vials_mg=tuple(int(part) for part in text.split(","))).vials_mg
     except ValueError as exc:
         raise typer.BadParameter(
-            say("'{text}' is not a list of whole mg such as 400,200,80", lang, text=text),
+            say("'{text}' is not a list of whole mg such as 400,200,80", lang, text=visible(text)),
             param_hint="--vials",
         ) from exc
 
 
-@app.command(
-    help=say(
-        "Tocilizumab for CRS: label dose, vials with the least waste, and the stock to hold before infusions."
-    )
-)
 def vials(
     weight_kg: Annotated[
         float | None,
-        typer.Option("--weight-kg", help=say("Body weight (kg): print the dose, vials and waste.")),
+        typer.Option(
+            "--weight-kg",
+            parser=decimal_number,
+            help=say("Body weight (kg): print the dose, vials and waste (72.5 or 72,5)."),
+        ),
     ] = None,
     plan: Annotated[
         Path | None,
@@ -265,18 +263,18 @@ def vials(
         raw = read_csv_table(plan)
     except SourceError as exc:
         error = say("error", lang)
-        err_console.print(f"[red]{error}:[/] {escape(str(exc))}")
+        err_console.print(f"[red]{error}:[/] {literal(exc)}")
         raise typer.Exit(2) from exc
     planned, issues = check_plan(raw, settings_from_options(dates, None, None))
     if issues:
         print_issues(issues, lang=lang)
     if planned is None:
         errors = sum(i.severity == "error" for i in issues)
-        failed = say("{path}: {n} error(s); nothing was planned.", lang, path=escape(str(plan)), n=errors)
+        failed = say("{path}: {n} error(s); nothing was planned.", lang, path=literal(plan), n=errors)
         console.print(f"[red]{failed}[/]", soft_wrap=True)
         raise typer.Exit(1)
     result = plan_vials(planned, settings)
     _print_plan(result, plan.name, lang)
     if out is not None:
         _write(result, out)
-        console.print(say("Wrote {path}", lang, path=escape(str(out))), soft_wrap=True, highlight=False)
+        console.print(say("Wrote {path}", lang, path=literal(out)), soft_wrap=True, highlight=False)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from iectox.errors import SpecError
+from iectox.io.settings_file import read_toml
 from iectox.schema import THERAPY
 from iectox.schema.vocabularies import GRADING_SCALE
 
@@ -323,12 +324,7 @@ def default_pathway() -> Pathway:
 def load_pathway(path: str | Path) -> Pathway:
     """A pathway TOML file laid over the default; `SpecError` naming the file and key when malformed."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SpecError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{path}: not valid TOML: {exc}") from exc
+    data = read_toml(path, "pathway file")  # a folder, a device, a huge or non-UTF-8 file: a SpecError
     return replace_fields(_parse(data, str(path), default_pathway()), path=path)
 
 

@@ -15,12 +15,28 @@ from types import MappingProxyType
 from typing import Any
 
 from iectox.errors import SpecError
+from iectox.io.settings_file import read_settings_text
 from iectox.stats.methods import METHODS
 
 FORMAT = "summary-table/1"
 VARIABLE_TYPES = ("categorical", "ordinal", "continuous")
 TEST_IDS = tuple(METHODS)  # a stated_test is a method id of the registry
 SUMMARY_FIELDS = ("mean", "sd", "median", "q1", "q3")
+DOCUMENT_FIELDS = ("format", "study", "groups", "variables")
+VARIABLE_FIELDS = (
+    "name",
+    "label",
+    "type",
+    "counts",
+    "summary",
+    "percentages",
+    "reported_p",
+    "stated_test",
+    "note",
+)
+MAX_NUMBER = Decimal(
+    "1e15"
+)  # no published count, mean or SD is larger; beyond, float() loses the printed digits
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -123,62 +139,99 @@ class SummaryTable:
 class _Reader:
     """Checks one decoded JSON document; every error names the file and the place inside it."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, file: str | None = None):
         self.source = source
+        self.file = file or source
 
-    def fail(self, where: str, message: str) -> SpecError:
-        return SpecError(f"{self.source}: {where}: {message}")
+    def fail(self, where: str, message: str, value: object = None, allowed: str = "") -> SpecError:
+        return SpecError(
+            f"{self.source}: {where}: {message}",
+            file=self.file,
+            key=where,
+            value=_plain(value),
+            allowed=(allowed,) if allowed else (),
+        )
 
     def mapping(self, value: object, where: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.fail(where, f"must be an object, got {_kind(value)}")
+            raise self.fail(where, f"must be an object, got {_kind(value)}", value, "an object")
         return value
+
+    def known(self, spec: Mapping[str, Any], where: str, keys: tuple[str, ...]) -> None:
+        """A misspelt field ("reported_P") would be ignored and its value lost: it is an error."""
+        unknown = sorted(set(spec) - set(keys))
+        if unknown:
+            raise self.fail(
+                where,
+                f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(keys)}",
+                unknown[0],
+                ", ".join(keys),
+            )
 
     def text(self, value: object, where: str) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, f"must be a non-empty string, got {_kind(value)}")
+            raise self.fail(
+                where, f"must be a non-empty string, got {_kind(value)}", value, "a non-empty string"
+            )
         return value
 
     def count(self, value: object, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(where, f"must be a whole number >= 0, got {_show(value)}")
+            raise self.fail(
+                where, f"must be a whole number >= 0, got {_show(value)}", value, "a whole number >= 0"
+            )
         return value
 
     def number(self, value: object, where: str) -> tuple[float, str]:
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise self.fail(where, f"must be a number, got {_show(value)}")
+            raise self.fail(where, f"must be a number, got {_show(value)}", value, "a number")
         if isinstance(value, Decimal) and not value.is_finite():
-            raise self.fail(where, f"must be a finite number, got {value}")
+            raise self.fail(where, f"must be a finite number, got {value}", str(value), "a finite number")
+        if abs(value) > MAX_NUMBER:
+            raise self.fail(
+                where, f"is not a number a table prints, got {_show(value)}", str(value), "a number"
+            )
         return float(value), str(value)
 
     def table(self, data: object) -> SummaryTable:
         top = self.mapping(data, "document")
+        self.known(top, "document", DOCUMENT_FIELDS)
         if top.get("format") != FORMAT:
-            raise self.fail("format", f"must be {FORMAT!r}, got {_show(top.get('format'))}")
+            raise self.fail(
+                "format", f"must be {FORMAT!r}, got {_show(top.get('format'))}", top.get("format"), FORMAT
+            )
         groups = self.groups(top.get("groups"))
         raw_variables = top.get("variables")
         if not isinstance(raw_variables, list):
-            raise self.fail("variables", f"must be a list, got {_kind(raw_variables)}")
+            raise self.fail(
+                "variables", f"must be a list, got {_kind(raw_variables)}", raw_variables, "a list"
+            )
         ids = {g.id for g in groups}
         variables: list[Variable] = []
         for index, raw in enumerate(raw_variables):
             variable = self.variable(raw, index, ids)
             if any(v.name == variable.name for v in variables):
-                raise self.fail(f"variables[{index}]", f"variable {variable.name!r} appears twice")
+                raise self.fail(
+                    f"variables[{index}]",
+                    f"variable {variable.name!r} appears twice",
+                    variable.name,
+                    "each once",
+                )
             variables.append(variable)
         study = top.get("study")
         if study is not None and not isinstance(study, str):
-            raise self.fail("study", f"must be a string, got {_kind(study)}")
+            raise self.fail("study", f"must be a string, got {_kind(study)}", study, "a string")
         return SummaryTable(tuple(groups), tuple(variables), study, self.source)
 
     def groups(self, value: object) -> list[Group]:
         raw = self.mapping(value, "groups")
         if not raw:
-            raise self.fail("groups", "must name at least one group")
+            raise self.fail("groups", "must name at least one group", raw, "at least one group")
         groups = []
         for group_id, spec in raw.items():
             where = f"groups.{group_id}"
             spec = self.mapping(spec, where)
+            self.known(spec, where, ("label", "n"))
             label = self.text(spec.get("label", group_id), f"{where}.label")
             n = spec.get("n")
             groups.append(Group(group_id, label, None if n is None else self.count(n, f"{where}.n")))
@@ -188,9 +241,15 @@ class _Reader:
         spec = self.mapping(raw, f"variables[{index}]")
         name = self.text(spec.get("name"), f"variables[{index}].name")
         where = f"variables[{index}] ({name})"
+        self.known(spec, where, VARIABLE_FIELDS)
         kind = spec.get("type")
-        if kind not in VARIABLE_TYPES:
-            raise self.fail(f"{where}.type", f"must be one of {', '.join(VARIABLE_TYPES)}, got {_show(kind)}")
+        if not isinstance(kind, str) or kind not in VARIABLE_TYPES:
+            raise self.fail(
+                f"{where}.type",
+                f"must be one of {', '.join(VARIABLE_TYPES)}, got {_show(kind)}",
+                kind,
+                ", ".join(VARIABLE_TYPES),
+            )
         label = self.text(spec.get("label", name), f"{where}.label")
         counts: dict[str, Mapping[str, int]] = {}
         summary: dict[str, ContinuousSummary] = {}
@@ -221,15 +280,20 @@ class _Reader:
             raise self.fail(
                 f"{where}.reported_p",
                 f'must be the p-value as printed, in quotes (e.g. "0.0270"), got {reported_p}',
+                str(reported_p),
+                'the p-value as printed, in quotes (e.g. "0.0270")',
             )
         stated_test = spec.get("stated_test")
-        if stated_test is not None and stated_test not in TEST_IDS:
+        if stated_test is not None and (not isinstance(stated_test, str) or stated_test not in TEST_IDS):
             raise self.fail(
-                f"{where}.stated_test", f"must be one of {', '.join(TEST_IDS)}, got {_show(stated_test)}"
+                f"{where}.stated_test",
+                f"must be one of {', '.join(TEST_IDS)}, got {_show(stated_test)}",
+                stated_test,
+                ", ".join(TEST_IDS),
             )
         note = spec.get("note")
         if note is not None and not isinstance(note, str):
-            raise self.fail(f"{where}.note", f"must be a string, got {_kind(note)}")
+            raise self.fail(f"{where}.note", f"must be a string, got {_kind(note)}", note, "a string")
         return Variable(
             name,
             label,
@@ -245,30 +309,33 @@ class _Reader:
     def known_group(self, group_id: str, group_ids: set[str], where: str) -> None:
         if group_id not in group_ids:
             declared = ", ".join(sorted(group_ids))
-            raise self.fail(where, f"group {group_id!r} is not declared in groups ({declared})")
+            raise self.fail(
+                where, f"group {group_id!r} is not declared in groups ({declared})", group_id, declared
+            )
 
     def summary(self, raw: object, where: str) -> ContinuousSummary:
         spec = self.mapping(raw, where)
-        unknown = set(spec) - {*SUMMARY_FIELDS, "n", "values"}
-        if unknown:
-            raise self.fail(
-                where,
-                f"unknown field(s) {', '.join(sorted(unknown))}; allowed: "
-                f"{', '.join((*SUMMARY_FIELDS, 'n', 'values'))}",
-            )
+        self.known(spec, where, (*SUMMARY_FIELDS, "n", "values"))
         fields: dict[str, Any] = {}
         printed: dict[str, str] = {}
         for name in SUMMARY_FIELDS:
             if spec.get(name) is not None:
                 fields[name], printed[name] = self.number(spec[name], f"{where}.{name}")
         if fields.get("sd") is not None and fields["sd"] < 0:
-            raise self.fail(f"{where}.sd", f"must be >= 0, got {printed['sd']}")
+            raise self.fail(
+                f"{where}.sd", f"must be >= 0, got {printed['sd']}", printed["sd"], "a number >= 0"
+            )
         if spec.get("n") is not None:
             fields["n"] = self.count(spec["n"], f"{where}.n")
         if spec.get("values") is not None:
             values = spec["values"]
             if not isinstance(values, list):
-                raise self.fail(f"{where}.values", f"must be a list of numbers, got {_kind(values)}")
+                raise self.fail(
+                    f"{where}.values",
+                    f"must be a list of numbers, got {_kind(values)}",
+                    values,
+                    "a list of numbers",
+                )
             fields["values"] = tuple(self.number(v, f"{where}.values[{i}]")[0] for i, v in enumerate(values))
         return ContinuousSummary(**fields, printed=_frozen(printed))
 
@@ -280,30 +347,54 @@ def _kind(value: object) -> str:
 
 
 def _show(value: object) -> str:
-    return repr(str(value)) if isinstance(value, Decimal) else repr(value)
+    return repr(str(value)) if isinstance(value, Decimal) else repr(_plain(value))
+
+
+def _plain(value: object) -> object:
+    """A decoded JSON value as its author wrote it: numbers read as `Decimal` (to keep their printed digits)
+    shown as numbers, not as Decimal('62.7')."""
+    if isinstance(value, Decimal):
+        return float(value) if value.is_finite() else str(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def parse_summary_table(
-    data: str | bytes | Mapping[str, Any], source: str = "<summary table>"
+    data: str | bytes | Mapping[str, Any], source: str = "<summary table>", file: str | None = None
 ) -> SummaryTable:
     """A `SummaryTable` from JSON text or an already decoded mapping; `SpecError` when malformed."""
     if isinstance(data, str | bytes):
         try:
-            data = json.loads(data, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno}, column {exc.colno}"
-            raise SpecError(f"{source}: not valid JSON: {exc.msg} ({where})") from exc
+            data = json.loads(data, parse_float=Decimal, parse_constant=_constant)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValueError) as exc:
+            where = (
+                f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+            )
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__
+            raise SpecError(
+                f"{source}: not valid JSON: {reason}{where}",
+                file=file or source,
+                key="document",
+                value=None,
+                allowed=("JSON",),
+            ) from exc
     else:
         # A mapping built in Python holds floats; route it through JSON so numbers keep a printed form.
         data = json.loads(json.dumps(data), parse_float=Decimal)
-    return _Reader(source).table(data)
+    return _Reader(source, file).table(data)
+
+
+def _constant(name: str) -> Decimal:
+    """NaN and Infinity are not JSON, but Python's reader takes them: kept as numbers here, so that the field
+    holding one is named when it is refused as not finite."""
+    return Decimal(name)
 
 
 def read_summary_table(path: str | Path) -> SummaryTable:
-    """The `summary-table/1` file at `path`; `SpecError` when it is missing or malformed."""
+    """The `summary-table/1` file at `path`; `SpecError` when it is missing, unreadable or malformed."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
-    return parse_summary_table(text, source=path.name)
+    text = read_settings_text(path, "summary-table/1 file")
+    return parse_summary_table(text, source=path.name, file=str(path))

@@ -57,13 +57,19 @@ def report_records(report: Report) -> dict[str, Any]:
             }
             for (table, comparison), shown in zip(result.tables, document.tables, strict=True)
         ],
-        "checks": {
-            "summary": document.check_summary,
-            "items": [
-                {**asdict(check), "agrees": None if check.agrees is None else bool(check.agrees)}
-                for check in result.checks
-            ],
-        },
+        **(
+            {}  # only a study that names published values has checks to show
+            if not result.checks
+            else {
+                "checks": {
+                    "summary": document.check_summary,
+                    "items": [
+                        {**asdict(check), "agrees": None if check.agrees is None else bool(check.agrees)}
+                        for check in result.checks
+                    ],
+                }
+            }
+        ),
         "management": management_records(result, document.management, lang),
         "methods": document.methods.text,
         "files": [p.relative_to(report.folder).as_posix() for p in report.files],

@@ -212,7 +212,7 @@ def checks_sheet(sheet: Worksheet, document: Document) -> None:
     lang = document.lang
     sheet["A1"] = tr("Published vs reproduced", lang)
     sheet["A1"].font = TITLE
-    sheet["A2"] = document.check_summary or tr("The study names no published values.", lang)
+    sheet["A2"] = document.check_summary
     columns = ("Table", "Variable", "Cohort", "Statistic", "Published", "Reproduced", "Agrees")
     for j, name in enumerate(columns, 1):
         cell = sheet.cell(4, j, tr(name, lang))
@@ -282,7 +282,8 @@ def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
         first = False
     analysis_sheet(book.active if first else book.create_sheet(), frame)
     book.worksheets[-1].title = "analysis"
-    checks_sheet(book.create_sheet("published_vs_reproduced"), document)
+    if document.checks:  # only a study that names published values has them
+        checks_sheet(book.create_sheet("published_vs_reproduced"), document)
     if document.management is not None:
         management_sheet(book.create_sheet("management"), document)
     return book

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import types
 import typing
 from collections.abc import Collection, Mapping
@@ -17,6 +18,9 @@ from typing import Any, Literal
 
 from iectox.errors import SpecError
 
+CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f]"
+)  # text in a study file is one line, shown in reports and on screen
 TYPE_NAMES = {
     str: "text",
     int: "a whole number",
@@ -51,7 +55,11 @@ def table(path: Path, where: str, raw: object, keys: Collection[str]) -> dict[st
     """`raw` as a dict when it is a TOML table whose keys are all in `keys`."""
     if not isinstance(raw, dict):
         raise SpecError(
-            f"{path}: {where}: should be a table, not {raw!r}", file=str(path), key=where, value=raw
+            f"{path}: {where}: should be a table, not {raw!r}",
+            file=str(path),
+            key=where,
+            value=raw,
+            allowed=(TYPE_NAMES[dict],),
         )
     for name in raw:
         if name not in keys:
@@ -70,12 +78,54 @@ def typed(path: Path, key: str, value: object, expected: type | tuple[type, ...]
     """`value` when it has the expected TOML type (a whole number is a number; true is not a number)."""
     declared = expected if isinstance(expected, tuple) else (expected,)
     wanted = (*declared, int) if float in declared else declared
-    if isinstance(value, wanted) and not (isinstance(value, bool) and bool not in wanted):
-        return value
     names = " or ".join(TYPE_NAMES.get(t, t.__name__) for t in declared)
-    raise SpecError(
-        f"{path}: {key}: {value!r} should be {names}", file=str(path), key=key, value=value, allowed=()
-    )
+    if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+        raise SpecError(
+            f"{path}: {key}: {value!r} should be {names}",
+            file=str(path),
+            key=key,
+            value=value,
+            allowed=(names,),
+        )
+    if isinstance(value, str) and CONTROL.search(value):
+        raise SpecError(
+            f"{path}: {key}: {value!r} holds a control character; write plain text",
+            file=str(path),
+            key=key,
+            value=value,
+            allowed=("text without control characters",),
+        )
+    return value
+
+
+def within(path: Path, key: str, value: object, low: float, high: float, whole: bool = False) -> Any:
+    """`value` when it is a number (a whole one if `whole`) from `low` to `high`: a setting that prints
+    -1 decimals, or waits for ever, is refused when the file is read rather than failing in the middle of a
+    report."""
+    number = typed(path, key, value, int if whole else float)
+    if not low <= number <= high:  # NaN and infinity fail it too
+        wanted = f"{'a whole number' if whole else 'a number'} from {low:g} to {high:g}"
+        raise SpecError(
+            f"{path}: {key}: {number!r} is not {wanted}",
+            file=str(path),
+            key=key,
+            value=number,
+            allowed=(wanted,),
+        )
+    return number
+
+
+def non_empty(path: Path, key: str, value: list[Any], what: str) -> list[Any]:
+    """`value` when the list holds at least one item: an empty list of levels or variables is a mistake."""
+    if not value:
+        raise SpecError(
+            f"{path}: {key}: an empty list; give at least one {what}",
+            file=str(path),
+            key=key,
+            value=value,
+            allowed=(f"at least one {what}",),
+        )
+    return value
 
 
 def choice(path: Path, key: str, value: object, allowed: Collection[object]) -> Any:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from iectox.errors import DatasetInvalid, Issue, SpecError
-from iectox.io.mapping.spec import NUMBER, Condition, MappingSpec, Record, Template
+from iectox.io.mapping.expressions import NUMBER, Condition, Template
+from iectox.io.mapping.spec import MappingSpec, Record
 from iectox.schema import CONTRACT, Schema
 from iectox.validate import RawTable
 from iectox.validate.content import UNIQUE
@@ -56,7 +57,11 @@ def _check_source_columns(spec: MappingSpec, record: Record, source: pd.DataFram
             close = difflib.get_close_matches(column, [str(c) for c in source.columns], n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise SpecError(
-                f"{spec.path}: {record.label}: source column '{column}' is not in {spec.source.name}{hint}"
+                f"{spec.path}: {record.label}: source column '{column}' is not in {spec.source.name}{hint}",
+                file=str(spec.path),
+                key=f"{record.label} columns",
+                value=column,
+                allowed=(f"a column of {spec.source.name}",),
             )
 
 

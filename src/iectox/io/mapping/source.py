@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Sequence
 
 import pandas as pd
@@ -20,11 +19,14 @@ def read_source(spec: MappingSpec) -> pd.DataFrame:
     path = spec.source
     if not path.exists():
         raise SourceError(str(path), f"does not exist (named by {spec.path})")
+    if not path.is_file():
+        raise SourceError(str(path), f"is a folder or a device, not a file (named by {spec.path})")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         try:
             frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object, keep_default_na=False)
-        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
-            raise SourceError(str(path), f"cannot be read as a workbook ({exc})", spec.sheet) from None
+        except Exception as exc:  # a damaged workbook fails inside zipfile, XML or openpyxl in many ways
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            raise SourceError(str(path), f"cannot be read as a workbook ({reason})", spec.sheet) from None
         header = [str(c).strip() for c in frame.columns]
         # Native cells to text as the validator writes them: a midnight date-time becomes a date, no hour.
         text = frame.apply(as_text).astype(object)
@@ -32,11 +34,16 @@ def read_source(spec: MappingSpec) -> pd.DataFrame:
     else:
         try:
             text = path.read_text(encoding=spec.encoding)
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             raise SourceError(
                 str(path), f"is not {spec.encoding} text ({exc}); set [source] encoding"
             ) from None
-        lines = list(csv.reader(io.StringIO(text), delimiter=spec.delimiter))
+        except OSError as exc:
+            raise SourceError(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+        try:
+            lines = list(csv.reader(io.StringIO(text), delimiter=spec.delimiter))
+        except csv.Error as exc:
+            raise SourceError(str(path), f"cannot be read as CSV ({exc})") from None
         if not lines or not any(cell.strip() for cell in lines[0]):
             raise SourceError(str(path), "is empty: the first line must hold the column names")
         header = [cell.strip() for cell in lines[0]]

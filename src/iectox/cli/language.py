@@ -1,4 +1,4 @@
-"""The `iectox` command: one Typer app; each command lives in its own module and calls the library.
+"""The language every command speaks: help texts, messages and the `--lang` option they share.
 
 Help texts are in the environment's language (`IECTOX_LANG`, else `LC_ALL`/`LC_MESSAGES`/`LANG` starting
 with "fr": French), read once when the command starts, since Typer builds the help before it parses any
@@ -7,10 +7,12 @@ option. A command's messages are in its `--lang` when it has one, else in that s
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
 
+from iectox.cli.console import visible
 from iectox.i18n import LANGUAGES, language, tr
 
 HELP_LANG = language()
@@ -24,10 +26,10 @@ def say(message: str, lang: str = HELP_LANG, **values: object) -> str:
 def chosen_language(lang: str | None) -> str:
     """The language of a command's output: its `--lang`, else the environment's; refuses other languages."""
     chosen = language(lang)
-    if chosen not in LANGUAGES:
+    if chosen not in LANGUAGES:  # {lang} is a placeholder here, not say's language: tr, then format
+        message = tr("'{lang}' is not one of {languages}", HELP_LANG)
         raise typer.BadParameter(
-            say("'{lang}' is not one of {languages}", lang=chosen, languages=", ".join(LANGUAGES)),
-            param_hint="--lang",
+            message.format(lang=visible(chosen), languages=", ".join(LANGUAGES)), param_hint="--lang"
         )
     return chosen
 
@@ -43,21 +45,18 @@ LangOption = Annotated[
     ),
 ]
 
-app = typer.Typer(
-    name="iectox",
-    help=say(
-        "Toxicity registry, ASTCT grading, management audit and statistics for CAR-T cells and bispecifics."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
-
-@app.callback(
-    help=say(
-        "iectox: capture, grade, audit, compare and report toxicities of immune effector cell therapies."
-    )
-)
-def _root() -> None:
-    pass
+def decimal_number(text: str | float) -> float:
+    """A number typed as a French or an English speaker types it: 72.5 or 72,5 (the decimal comma is accepted
+    here as it is in the data); anything else, infinity and NaN included, is a bad option value. (An option's
+    default arrives as a number.)"""
+    written = str(text).strip()
+    if written.count(",") == 1 and "." not in written:
+        written = written.replace(",", ".")
+    try:
+        value = float(written)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise typer.BadParameter(say("'{text}' is not a number (e.g. 72.5 or 72,5)", text=text))
+    return value
