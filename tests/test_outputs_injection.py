@@ -149,10 +149,10 @@ def test_a_write_only_workbook_is_refused():
         save_workbook(Workbook(write_only=True), Path("never.xlsx"))
 
 
-# The writers that may save a workbook or a CSV themselves: the helpers, and the dataset's own reader and
-# writer (io/xlsx.py streams a write-only workbook through `text_cell`; io/csvdir.py escapes with
+# The writers that may save a workbook or a CSV themselves: the helpers, and the dataset's own writers
+# (io/xlsx_write.py writes formula-like text as quoted text cells; io/csvdir.py escapes with
 # `neutralise_column` so that the dataset reads back exactly).
-OWN_WRITERS = {"io/sheets.py", "io/xlsx_write.py", "io/csvdir.py"}  # the dataset writers neutralise themselves
+OWN_WRITERS = {"io/sheets.py", "io/xlsx_write.py", "io/csvdir.py"}
 
 
 def test_every_writer_goes_through_the_helpers():
