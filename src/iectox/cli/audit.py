@@ -19,7 +19,7 @@ from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.management.audit import audit as run_audit
 from iectox.management.pathway import default_pathway, load_pathway
-from iectox.render.audit import write_audit
+from iectox.render.audit import check_audit_folder, write_audit
 
 
 def audit(
@@ -39,7 +39,8 @@ def audit(
     lang = chosen_language(lang)
     try:
         chosen = load_pathway(pathway) if pathway is not None else default_pathway()
-    except SpecError as exc:
+        check_audit_folder(out)  # a folder of the user's is refused before any work, not after it
+    except (SpecError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
     try:
         with console.status(literal(say("Reading and checking {path}...", lang, path=data))):

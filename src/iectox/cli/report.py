@@ -12,10 +12,13 @@ from iectox.cli.console import console, literal
 from iectox.cli.language import chosen_language, say
 from iectox.cli.show import progress_columns
 from iectox.cli.validate import DatesOption, refuse, reject
+from iectox.engine import ENGINES
+from iectox.engine import run as run_engine
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.i18n import N_
 from iectox.io import read_dataset
-from iectox.render import STAGES, write_report
+from iectox.io.parquet import is_parquet_dataset
+from iectox.render import STAGES, check_report_folder, write_report
 from iectox.study import load_study, run_study
 from iectox.validate import Settings
 
@@ -31,12 +34,27 @@ def report(
         typer.Option("--lang", help=say("Language of the report: en or fr (default: the study's).")),
     ] = None,
     dates: DatesOption = "iso",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help=say(
+                "Where the observations are graded: pandas (in memory), or duckdb or spark for a Parquet dataset "
+                "too large for memory (docs/scale.md)."
+            ),
+        ),
+    ] = "pandas",
 ) -> None:
     try:
         spec = load_study(study)
     except SpecError as exc:
         raise refuse(exc) from exc
     language = chosen_language(lang) if lang else spec.language
+    _check_engine(engine, data, language)
+    try:  # refuse a folder of the user's before any work, not after it
+        check_report_folder(out)
+    except OutputRefused as exc:
+        raise refuse(exc, language) from exc
     start, end = spec.period or (None, None)
     settings = Settings(date_order=dates, study_start=start, study_end=end)  # type: ignore[arg-type]
     steps = ("read data", "run study", *STAGES)
@@ -46,8 +64,13 @@ def report(
         def step(stage: str) -> None:
             progress.update(task, description=stage, completed=steps.index(stage))
 
+        graded = None
         try:
-            dataset = read_dataset(data, settings)
+            if engine == "pandas":
+                dataset = read_dataset(data, settings)
+            else:
+                scaled = run_engine(data, engine, settings, spec.analysis)
+                dataset, graded = scaled.dataset, scaled.episodes
         except SourceError as exc:
             progress.stop()
             raise refuse(exc, language) from exc
@@ -58,7 +81,7 @@ def report(
             ) from exc
         step("run study")
         try:
-            result = run_study(dataset, spec)
+            result = run_study(dataset, spec, graded)
         except SpecError as exc:  # a cohort or level the study names is not in the data: nothing is written
             progress.stop()
             raise refuse(exc, language) from exc
@@ -81,4 +104,28 @@ def report(
                 agree=agree,
                 total=len(result.checks),
             )
+        )
+
+
+def _check_engine(engine: str, data: Path, language: str) -> None:
+    """An engine other than pandas reads a Parquet dataset (docs/scale.md); say so before any work."""
+    if engine != "pandas" and engine not in ENGINES:
+        raise typer.BadParameter(
+            say(
+                "'{engine}' is not one of {engines}",
+                language,
+                engine=engine,
+                engines="pandas, " + ", ".join(ENGINES),
+            ),
+            param_hint="--engine",
+        )
+    if engine != "pandas" and not is_parquet_dataset(data):
+        raise typer.BadParameter(
+            say(
+                "--engine {engine} reads a Parquet dataset (a .parquet folder); {data} is not one",
+                language,
+                engine=engine,
+                data=literal(data),
+            ),
+            param_hint="--engine",
         )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iectox.i18n import tr
-from iectox.io.atomic import atomic_folder
+from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import write_csv
 from iectox.render.comparison import (
     comparison_frame,
@@ -102,6 +102,16 @@ def write_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
     return written
 
 
+def report_files(formats: Formats = FORMATS) -> tuple[str, ...]:
+    """What a report folder holds, so that the folder of an earlier report is recognised as iectox's."""
+    return (*(f"report{f.suffix}" for f in formats.values()), ANALYSIS_TABLE, *FIGURE_FILES)
+
+
+def check_report_folder(out: Path, formats: Formats = FORMATS) -> Path:
+    """`out` resolved, or `OutputRefused` when it is a folder or file of the user's: asked before any work."""
+    return check_output_folder(Path(out), report_files(formats))
+
+
 def write_report(
     result: StudyResult,
     out: Path,
@@ -122,8 +132,7 @@ def write_report(
     step = progress or (lambda stage: None)
     management = build_management(result, lang, number=len(result.tables) + 1)
     document = build_document(result, build_methods(result, lang), fmt, management)
-    own = (*(f"report{f.suffix}" for f in formats.values()), ANALYSIS_TABLE, *FIGURE_FILES)
-    with atomic_folder(Path(out), own) as folder:
+    with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
         step("figures")
@@ -148,6 +157,7 @@ __all__ = [
     "Report",
     "ReportFiles",
     "ReportFormat",
+    "check_report_folder",
     "comparison_frame",
     "comparison_markdown",
     "comparison_table",

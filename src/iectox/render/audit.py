@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from iectox.i18n import LANGUAGES
-from iectox.io.atomic import atomic_file, atomic_folder
+from iectox.io.atomic import atomic_file, atomic_folder, check_output_folder
 from iectox.management.audit import Audit
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
@@ -121,6 +121,11 @@ def audit_figures(
         ),
         ("kpi_trend", trend, kpi_trend(result, cohort_labels, lang)),
     ]
+
+
+def check_audit_folder(out: Path) -> Path:
+    """`out` resolved, or `OutputRefused` when it is a folder or file of the user's: asked before any work."""
+    return check_output_folder(Path(out), OWN_FILES)
 
 
 def write_audit(

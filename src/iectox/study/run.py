@@ -150,8 +150,12 @@ def study_cohorts(spec: StudySpec, frame: pd.DataFrame) -> pd.Series:
     return cohorts if spec.order is None else cohorts.where(cohorts.isin(list(spec.order)))
 
 
-def run_study(dataset: Dataset, spec: StudySpec) -> StudyResult:
-    """The study's tables and checks; `SpecError` when a cohort or level it names is not in the data."""
+def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = None) -> StudyResult:
+    """The study's tables and checks; `SpecError` when a cohort or level it names is not in the data.
+
+    `graded` is the per-infusion episodes graded elsewhere (`iectox.engine` at national scale, where the
+    observations never reach memory); by default the audit grades the dataset's observations itself.
+    """
     frame = infusion_table(dataset, spec.analysis)
     check_levels(spec, frame)
     tables = []
@@ -165,5 +169,6 @@ def run_study(dataset: Dataset, spec: StudySpec) -> StudyResult:
         for table, comparison in tables:
             checks += _checks(table, comparison, reference, keys, spec.digits)
     pathway = load_management_pathway(spec)
-    management = audit(dataset, pathway, cohorts=study_cohorts(spec, frame)) if pathway is not None else None
+    cohorts = study_cohorts(spec, frame)
+    management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
     return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management)
