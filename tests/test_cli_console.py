@@ -215,3 +215,13 @@ def test_one_helper_escapes_for_the_console():
         p.name for p in package.glob("*.py") if "rich.markup import escape" in p.read_text("utf-8")
     )
     assert users == ["console.py"]
+
+
+def test_a_file_that_cannot_be_read_is_refused_in_the_users_language(tmp_path):
+    """A SourceError's sentence is data (an English template): the command line prints its French."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a dataset", encoding="utf-8")
+    result = _run("validate", str(notes), "--lang", "fr", lang="fr")
+    _no_traceback(result)
+    assert result.exit_code == 2
+    assert "n'est ni un classeur XLSX ni un dossier de fichiers CSV" in result.output

@@ -253,7 +253,7 @@ def test_a_source_outside_the_mapping_folder_is_refused_unless_allowed(tmp_path)
         assert run.exit_code == 0, run.output
         os.remove(tmp_path / "out.xlsx")
     mapping = write(folder, put(full_mapping(), ("source", "file"), "zero.csv"))
-    with pytest.raises(SourceError, match="is a folder or a device, not a file"):
+    with pytest.raises(SourceError, match="is a device, not a file"):
         import_mapped(mapping, allow_outside=True)
 
 

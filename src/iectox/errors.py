@@ -63,6 +63,10 @@ class Issue:
 class IectoxError(Exception):
     """Base class of every error iectox raises on purpose."""
 
+    def text(self, lang: str = "en") -> str:
+        """The sentence in `lang`; errors whose sentence is data (`SourceError`, `OutputRefused`) translate it."""
+        return str(self)
+
 
 class DatasetInvalid(IectoxError):
     """A dataset failed validation; nothing was loaded or written."""

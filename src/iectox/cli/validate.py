@@ -55,8 +55,7 @@ def print_issues(issues: list[Issue], limit: int = 200, lang: str = HELP_LANG) -
 def refuse(exc: IectoxError, lang: str = HELP_LANG) -> typer.Exit:
     """A file that cannot be used as given (unreadable, a settings file that is wrong, an output place that
     is the user's): exit status 2."""
-    message = exc.text(lang) if isinstance(exc, OutputRefused) else str(exc)
-    err_console.print(f"[red]{say('error', lang)}:[/] {literal(message)}", soft_wrap=True)
+    err_console.print(f"[red]{say('error', lang)}:[/] {literal(exc.text(lang))}", soft_wrap=True)
     return typer.Exit(2)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from iectox.errors import SourceError
 from iectox.io import WORKBOOK_SUFFIXES
+from iectox.io.files import read_file, regular_file
 from iectox.io.mapping.spec import MappingSpec
 from iectox.validate.cells import as_text
 
@@ -19,8 +20,7 @@ def read_source(spec: MappingSpec) -> pd.DataFrame:
     path = spec.source
     if not path.exists():
         raise SourceError(str(path), f"does not exist (named by {spec.path})")
-    if not path.is_file():
-        raise SourceError(str(path), f"is a folder or a device, not a file (named by {spec.path})")
+    regular_file(path)  # a folder, a pipe, a device or a file over the size limit is refused here
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         try:
             frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=object, keep_default_na=False)
@@ -33,7 +33,7 @@ def read_source(spec: MappingSpec) -> pd.DataFrame:
         rows = text.where(text.notna(), None).to_numpy().tolist()
     else:
         try:
-            text = path.read_text(encoding=spec.encoding)
+            text = read_file(path).decode(spec.encoding)
         except UnicodeError as exc:
             raise SourceError(
                 str(path), f"is not {spec.encoding} text ({exc}); set [source] encoding"
