@@ -53,7 +53,8 @@ NOT_CHARACTERS = N_(
     "cannot be written to a workbook"
 )
 INFINITE = N_(
-    "table {table}, row {row}, column {column}: the number {value} is infinite, which a workbook cannot hold"
+    "table {table}, row {row}, column {column}: the number {value} is infinite, which a workbook cannot hold; "
+    "correct the value"
 )
 TEXT_TOO_LONG = N_(
     "table {table}, row {row}, column {column}: the text has {length} characters, more than an Excel cell "
@@ -92,7 +93,11 @@ class _Text:
 
 
 def _text_column(values: pd.Series) -> _Text:
+    """A text column's codes; an empty text is a blank cell, as openpyxl wrote it."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object, na_value=None))
+    empty = np.flatnonzero(uniques == "")
+    if len(empty):
+        codes[codes == empty[0]] = -1
     return _Text(codes, uniques)
 
 
