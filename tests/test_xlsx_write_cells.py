@@ -3,7 +3,7 @@
 iectox writes the workbook's XML itself (`iectox.io.xlsx_package`). These tests read it back with openpyxl and
 with python-calamine and compare every cell with the dataset: value, type, the number format of dates, Excel's
 quote prefix on formula-like text, the bold header of required columns and the column widths; on the seed
-cohort and on a dataset of every hostile value.
+cohort and on a dataset of every hostile value; and LibreOffice opens it and shows the dataset.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import shutil
+import subprocess
 import zipfile
 
 import numpy as np
@@ -23,7 +25,7 @@ from factories import small_dataset
 from iectox.dataset import Dataset, time_known_column
 from iectox.errors import OutputRefused
 from iectox.io import read_dataset, read_raw, write_dataset
-from iectox.io.injection import formula_like
+from iectox.io.injection import formula_like, restore
 from iectox.io.xlsx_text import SPACES, excel_escaped
 from iectox.io.xlsx_write import MAX_TEXT, write_workbook
 from iectox.schema import Kind, Table
@@ -271,3 +273,38 @@ def test_the_package_is_plain_spreadsheetml(tmp_path):
 
 def test_spaces_are_the_characters_python_strips():
     assert SPACES.tolist() == [c for c in range(0x110000) if chr(c).isspace()]
+
+
+LIBREOFFICE = shutil.which("soffice")
+CSV_EXPORT = (
+    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"  # every sheet, UTF-8
+)
+
+
+@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_workbook_and_shows_the_dataset(tmp_path, seed):
+    """LibreOffice's CSV of each sheet reads as the dataset, and its patients sheet is iectox's own CSV."""
+    patients = seed["patients"].copy()
+    patients.loc[:3, "centre"] = ["=1+1", "-x", "@SUM(A1)", "a&b<c>"]
+    dataset = Dataset.from_frames({**seed.tables, "patients": patients})
+    book = tmp_path / "book.xlsx"
+    write_workbook(dataset, book)
+    profile = (tmp_path / "profile").as_uri()
+    command = [LIBREOFFICE, "--headless", f"-env:UserInstallation={profile}", "--convert-to", CSV_EXPORT]
+    subprocess.run(
+        [*command, "--outdir", str(tmp_path / "lo"), str(book)], check=True, timeout=300, capture_output=True
+    )
+    shown = tmp_path / "shown"
+    shown.mkdir()
+    for table in dataset.schema.table_names:
+        (tmp_path / "lo" / f"book-{table}.csv").rename(shown / f"{table}.csv")
+    write_dataset(dataset, tmp_path / "own")
+    own = (tmp_path / "own" / "patients.csv").read_text(encoding="utf-8").splitlines()
+    restored = [",".join(restore(cell) for cell in line.split(",")) for line in own]
+    assert (shown / "patients.csv").read_text(encoding="utf-8").splitlines() == restored
+    assert (
+        restored[1:5] != own[1:5]
+    )  # iectox's CSV escapes the formula-like text; LibreOffice shows it as text
+    again = read_dataset(shown)
+    for table in dataset.schema.table_names:  # LibreOffice's CSV rounds numbers to 15 significant digits
+        pd.testing.assert_frame_equal(again[table], dataset[table], check_exact=False, rtol=1e-14)
