@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from iectox.io.sheetxml import column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -97,56 +99,41 @@ def decimals(count: int) -> np.ndarray:
     return np.array([str(n) for n in range(count)], dtype=object)
 
 
-def column_letter(index: int) -> str:
-    """0 -> "A", 27 -> "AB"."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _piece(letter: str, cells: Cells, start: int, stop: int, numbers: np.ndarray) -> tuple[str, list]:
-    """A column's part of the row template, and the values that fill it, for rows start..stop: one template
-    for the whole block when its cells are alike, else each cell written out ("" for a blank one)."""
-    values = cells.values[start:stop]
+def _piece(letter: str, cells: Cells, start: int, stop: int, rows: list[str]) -> tuple[str, list[list[str]]]:
+    """A column's part of the row template for rows start..stop, and the values that fill it: one template
+    for the whole block when its cells are alike (all filled, one style), else each cell written out ("" for
+    a blank one). `rows` are the block's row numbers."""
+    values = cells.values[start:stop].tolist()
     present = None if cells.present is None else cells.present[start:stop]
     styles = None if cells.styles is None else cells.styles[start:stop]
     kind = ' t="s"' if cells.text else ""
+    style = cells.style
     if styles is not None and len(styles) and (styles == styles[0]).all():
         style, styles = Style(int(styles[0])), None
-    else:
-        style = cells.style
     if (present is None or present.all()) and styles is None:
-        return f'<c r="{letter}%s"{STYLE_ATTRIBUTE[style]}{kind}><v>%s</v></c>', [numbers, values]
+        return f'<c r="{letter}%s"{STYLE_ATTRIBUTE[style]}{kind}><v>%s</v></c>', [rows, values]
     heads = [f'"{attribute}{kind}><v>' for attribute in STYLE_ATTRIBUTE]
     head = repeat(heads[style]) if styles is None else map(heads.__getitem__, styles.tolist())
     filled = repeat(True) if present is None else present.tolist()
     written = [
-        f'<c r="{letter}{number}{h}{value}</v></c>' if p else ""
-        for number, h, value, p in zip(numbers.tolist(), head, values.tolist(), filled, strict=False)
+        f'<c r="{letter}{row}{h}{value}</v></c>' if p else ""
+        for row, h, value, p in zip(rows, head, values, filled, strict=False)
     ]
     return "%s", [written]
 
 
 def _rows(sheet: SheetPart, numbers: np.ndarray) -> Iterator[str]:
-    """The sheet's data rows, a block of `ROWS_PER_BLOCK` rows at a time, as XML."""
+    """The sheet's data rows as XML, `ROWS_PER_BLOCK` rows at a time: each row one `%` template, filled."""
     letters = [column_letter(i) for i in range(len(sheet.columns))]
     for start in range(0, sheet.rows, ROWS_PER_BLOCK):
         stop = min(start + ROWS_PER_BLOCK, sheet.rows)
-        block = numbers[start + 2 : stop + 2]
-        template, arguments = '<row r="%s">', [block]
+        rows = numbers[start + 2 : stop + 2].tolist()
+        template, arguments = '<row r="%s">', [rows]
         for letter, cells in zip(letters, sheet.columns, strict=True):
-            piece, values = _piece(letter, cells, start, stop, block)
+            piece, values = _piece(letter, cells, start, stop, rows)
             template += piece
             arguments += values
-        template += "</row>"
-        yield "".join(
-            map(
-                template.__mod__,
-                zip(*(a.tolist() if isinstance(a, np.ndarray) else a for a in arguments), strict=True),
-            )
-        )
+        yield "".join(map((template + "</row>").__mod__, zip(*arguments, strict=True)))
 
 
 def _sheet_head(sheet: SheetPart) -> str:
@@ -241,16 +228,21 @@ def _write(package: zipfile.ZipFile, name: str, texts: Iterable[str]) -> None:
             written.result()
 
 
-def write_package(path: Path, sheets: Sequence[SheetPart], strings: Sequence[str], references: int) -> None:
-    """The workbook at `path` (a new file: the caller makes the write atomic)."""
-    numbers = decimals(max((s.rows for s in sheets), default=0) + 2)
+def write_package(
+    path: Path, names: Sequence[str], sheets: Iterable[SheetPart], strings: Sequence[str], references: int
+) -> None:
+    """The workbook at `path` (a new file: the caller makes the write atomic): the sheets `names`, given one at
+    a time by `sheets`, and the shared strings (`references`: how many cells refer to them)."""
+    numbers = decimals(0)  # row numbers as text, made once for the longest sheet so far
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as package:
-        _write(package, "[Content_Types].xml", [_content_types(len(sheets))])
+        _write(package, "[Content_Types].xml", [_content_types(len(names))])
         _write(package, "_rels/.rels", [_package_relationships()])
-        _write(package, "xl/workbook.xml", [_workbook([s.name for s in sheets])])
-        _write(package, "xl/_rels/workbook.xml.rels", [_workbook_relationships(len(sheets))])
+        _write(package, "xl/workbook.xml", [_workbook(names)])
+        _write(package, "xl/_rels/workbook.xml.rels", [_workbook_relationships(len(names))])
         _write(package, "xl/styles.xml", [STYLES])
         for n, sheet in enumerate(sheets, start=1):
+            if len(numbers) < sheet.rows + 2:
+                numbers = decimals(sheet.rows + 2)
             rows = chain([_sheet_head(sheet)], _rows(sheet, numbers), [SHEET_TAIL])
             _write(package, f"xl/worksheets/sheet{n}.xml", rows)
         _write(package, "xl/sharedStrings.xml", _shared_strings(strings, references))

@@ -1,25 +1,26 @@
-"""Writing the dataset workbook: native dates and numbers, text that stays text, nothing truncated.
+"""Writing the dataset workbook: native dates and numbers, text that stays text, nothing truncated or dropped.
 
 - Text never becomes a formula or an error value: formula-like text (`=A1+1`, `+33...`, `-x`, `@x`, a tab
   or a carriage return first) is a text cell with Excel's quote prefix, as `iectox.io.injection.text_cell`
   makes it in the workbooks openpyxl writes, and text such as `#N/A` is a text cell like any other.
-- Characters XML cannot hold (control characters such as `\\x01`) are escaped the way Excel does, `_x0001_`,
-  and a text that already looks like such an escape has its underscore escaped (`_x005F_`), so the workbook
-  reads back exactly (python-calamine undoes both).
+  Characters XML cannot hold are escaped as Excel escapes them (`iectox.io.xlsx_text`).
 - Numbers are written as Python's `repr` gives them, the shortest text that reads back as the same float
   (openpyxl wrote 16 significant digits: 71.40000000000001 came back as 71.4); whole numbers without ".0".
   Dates are Excel serial numbers computed for the whole column at once, styled `yyyy-mm-dd`, or
   `yyyy-mm-dd hh:mm` (`:ss` when the seconds are not zero) when the hour was recorded; yes/no as "yes"/"no".
-- What a sheet cannot hold is refused, never truncated or changed: a table of more than 1,048,575 rows, a text
-  longer than 32,767 characters, or holding U+FFFE or U+FFFF (no XML can). All is checked before a byte is
-  written, and the workbook replaces `path` only once whole (`iectox.io.atomic.atomic_file`).
-- Speed: each column is formatted at once, text through its distinct values (`pandas.factorize`: a category
-  column's few values are checked, escaped and stored once, in the shared-string table), and the package is
-  written as XML directly (`iectox.io.xlsx_package`): about 0.5 microsecond a cell, where openpyxl took 7.
+- What a sheet cannot hold is refused, never truncated or changed: a table of more than 1,048,575 rows, an
+  infinite number (openpyxl wrote a blank cell), a text longer than 32,767 characters, or holding U+FFFE or
+  U+FFFF (no XML can). All is checked before a byte is written, and the workbook replaces `path` only once
+  whole (`iectox.io.atomic.atomic_file`).
+- Speed: each column is formatted at once, a text column through its distinct values (`pandas.factorize`: a
+  category column's few values are checked, escaped and stored once, in the shared-string table), a number
+  column through its distinct numbers; the package is written as XML directly (`iectox.io.xlsx_package`).
+  About 0.65 microsecond a cell, where openpyxl took 7 to 9.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,10 +35,6 @@ from iectox.io.xlsx_package import Cells, SheetPart, Style, decimals, write_pack
 from iectox.io.xlsx_text import NONCHARACTERS, SharedStrings, Texts
 from iectox.schema import Kind, Table
 
-DATE_FORMAT = "yyyy-mm-dd"
-MINUTE_FORMAT = "yyyy-mm-dd hh:mm"
-SECOND_FORMAT = "yyyy-mm-dd hh:mm:ss"
-FORMATS = (DATE_FORMAT, MINUTE_FORMAT, SECOND_FORMAT)
 MAX_ROWS = 1_048_576  # rows of an Excel sheet, the header included
 MAX_TEXT = 32_767  # characters of an Excel cell
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -150,14 +147,14 @@ def _dates(frame: pd.DataFrame, name: str, kind: Kind) -> Cells:
     return Cells(texts, present, styles)
 
 
-def _cells(frame: pd.DataFrame, name: str, kind: Kind, shared: np.ndarray, quoted: np.ndarray) -> Cells:
-    """A column that is not text, formatted."""
+def _cells(frame: pd.DataFrame, name: str, kind: Kind, yes_no: np.ndarray) -> Cells:
+    """A column that is not text, formatted (`yes_no`: the shared-string indices of "yes" and "no")."""
     if kind in (Kind.DATE, Kind.DATETIME):
         return _dates(frame, name, kind)
     values = frame[name]
     if kind is Kind.BOOLEAN:
         flags = values.to_numpy(dtype=bool, na_value=False)
-        return Cells(np.where(flags, shared[0], shared[1]), values.notna().to_numpy(dtype=bool), text=True)
+        return Cells(np.where(flags, yes_no[0], yes_no[1]), values.notna().to_numpy(dtype=bool), text=True)
     numbers = values.to_numpy(dtype="float64", na_value=np.nan)
     texts, present = number_texts(numbers)
     if kind is Kind.INTEGER:  # an Int64 beyond a float's exact integers keeps all its digits
@@ -166,58 +163,74 @@ def _cells(frame: pd.DataFrame, name: str, kind: Kind, shared: np.ndarray, quote
     return Cells(texts, present)
 
 
-def _sheets(dataset: Dataset, path: Path) -> tuple[list[SheetPart], list[str], int]:
-    """Each table as the cells of its sheet, the shared strings as XML, and how many cells refer to them;
-    `OutputRefused` for the first table a sheet cannot hold."""
-    strings = SharedStrings()
-    plan = []
-    for table in dataset.schema.tables:
-        frame = dataset[table.name]
-        texts = {c.name: _text_column(frame[c.name]) for c in table.columns if c.kind in _TEXT_KINDS}
-        refused = _unwritable(table, frame, texts, path)
-        if refused is not None:
-            raise refused
-        header = strings.add(np.array(table.column_names, dtype=object))
-        offsets = {name: strings.add(text.uniques) for name, text in texts.items()}
-        plan.append((table, frame, texts, header, offsets))
-    yes_no = strings.add(np.array(["yes", "no"], dtype=object))
-    index, entries, quoted = strings.finish()
-    numbers = decimals(len(entries))
-    shared = numbers[index]
-    sheets, references = [], 0
-    for table, frame, texts, header, offsets in plan:
-        columns = []
-        for column in table.columns:
-            if column.name in texts:
-                text = texts[column.name]
-                entry = index[offsets[column.name] + text.codes]
-                present = text.codes >= 0
-                styles = np.where(quoted[entry] & present, Style.QUOTED, Style.PLAIN).astype(np.int8)
-                cells = Cells(
-                    numbers[entry],
-                    None if present.all() else present,
-                    styles if styles.any() else None,
-                    text=True,
-                )
-            else:
-                cells = _cells(frame, column.name, column.kind, shared[yes_no : yes_no + 2], quoted)
-            references += (
-                int(len(frame) if cells.present is None else cells.present.sum()) if cells.text else 0
-            )
-            columns.append(cells)
-        names = [
-            (int(index[header + i]), Style.HEADER if c.required else Style.PLAIN)
-            for i, c in enumerate(table.columns)
-        ]
-        widths = [max(12, len(c.name) + 2) for c in table.columns]
-        references += len(names)
-        sheets.append(SheetPart(table.name, widths, names, columns, len(frame)))
-    return sheets, entries, references
+@dataclass
+class _Plan:
+    """A table to write, once checked: its text columns, and where their texts (and its column names) begin
+    among the shared strings."""
+
+    table: Table
+    frame: pd.DataFrame
+    texts: dict[str, _Text]
+    header: int
+    offsets: dict[str, int]
+
+    def references(self) -> int:
+        """How many of its cells hold a shared string: column names, texts and yes/no values."""
+        booleans = [c.name for c in self.table.columns if c.kind is Kind.BOOLEAN]
+        texts = sum(int((text.codes >= 0).sum()) for text in self.texts.values())
+        return len(self.table.columns) + texts + int(self.frame[booleans].notna().to_numpy().sum())
+
+
+class _Book:
+    """The workbook's sheets, made one at a time as they are written, from the tables once all are checked."""
+
+    def __init__(self, dataset: Dataset, path: Path):
+        self.strings = SharedStrings()
+        self.plans = []
+        for table in dataset.schema.tables:
+            frame = dataset[table.name]
+            texts = {c.name: _text_column(frame[c.name]) for c in table.columns if c.kind in _TEXT_KINDS}
+            refused = _unwritable(table, frame, texts, path)
+            if refused is not None:
+                raise refused
+            header = self.strings.add(np.array(table.column_names, dtype=object))
+            offsets = {name: self.strings.add(text.uniques) for name, text in texts.items()}
+            self.plans.append(_Plan(table, frame, texts, header, offsets))
+        yes_no = self.strings.add(np.array(["yes", "no"], dtype=object))
+        self.index, self.entries, self.quoted = self.strings.finish()
+        self.numbers = decimals(len(self.entries))  # a shared string's index, as text
+        self.yes_no = self.numbers[self.index[yes_no : yes_no + 2]]
+
+    def sheets(self) -> Iterator[SheetPart]:
+        for plan in self.plans:
+            columns = [
+                self._text(plan, column.name)
+                if column.name in plan.texts
+                else _cells(plan.frame, column.name, column.kind, self.yes_no)
+                for column in plan.table.columns
+            ]
+            names = [
+                (int(self.index[plan.header + i]), Style.HEADER if c.required else Style.PLAIN)
+                for i, c in enumerate(plan.table.columns)
+            ]
+            widths = [max(12, len(c.name) + 2) for c in plan.table.columns]
+            yield SheetPart(plan.table.name, widths, names, columns, len(plan.frame))
+
+    def _text(self, plan: _Plan, name: str) -> Cells:
+        """A text column's cells: the index of each one's shared string, with the quote prefix if need be."""
+        codes = plan.texts[name].codes
+        entry = self.index[plan.offsets[name] + codes]
+        present = codes >= 0
+        quoted = self.quoted[entry] & present
+        styles = np.where(quoted, Style.QUOTED, Style.PLAIN).astype(np.int8) if quoted.any() else None
+        return Cells(self.numbers[entry], None if present.all() else present, styles, text=True)
 
 
 def write_workbook(dataset: Dataset, path: Path) -> None:
     """The dataset as a workbook at `path`, written whole or not at all (`OutputRefused` if a sheet cannot
-    hold a table)."""
-    sheets, strings, references = _sheets(dataset, path)
+    hold a table: every table is checked before anything is written)."""
+    book = _Book(dataset, path)
+    names = [plan.table.name for plan in book.plans]
+    references = sum(plan.references() for plan in book.plans)
     with atomic_file(path) as tmp:
-        write_package(tmp, sheets, strings, references)
+        write_package(tmp, names, book.sheets(), book.entries, references)
