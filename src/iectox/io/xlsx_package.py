@@ -33,7 +33,9 @@ PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relation
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 ROWS_PER_BLOCK = 32_768  # rows formatted, encoded and compressed at a time: a few MB of XML
-COMPRESSLEVEL = 1  # deflate's fastest level: sheet XML is repetitive, so the file is barely larger
+# Deflate's level: at 300,000 infusions, 1 gives 80 MB, 4 gives 67 MB for the same time (its deflating, in its
+# own thread, still takes less than the formatting), 5 adds a second and a half for 65 MB, 6 four seconds.
+COMPRESSLEVEL = 4
 
 
 class Style(IntEnum):
