@@ -8,7 +8,7 @@ change are then changed one by one.
 
 - Characters XML cannot hold (control characters such as `\\x01`) are escaped the way Excel does, `_x0001_`,
   and a text that already looks like such an escape has its underscore escaped (`_x005F_`), so the workbook
-  reads back exactly (python-calamine and openpyxl undo both).
+  reads back exactly (Excel, LibreOffice and python-calamine undo both; openpyxl only the second).
 - `&`, `<`, `>` are XML's escapes; a carriage return is `&#13;` (XML would read a bare one as a line feed); a
   text that starts or ends with a space keeps it (`xml:space="preserve"`, as openpyxl writes it).
 - A formula-like text (`iectox.io.injection.FORMULA_CHARACTERS` first) is marked for Excel's quote prefix.
