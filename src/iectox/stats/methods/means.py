@@ -14,6 +14,7 @@ from iectox.stats.methods.result import MethodResult, NotComputable, values
 
 _EPS = np.finfo(float).eps
 FROM_AGGREGATES = "from mean, SD and n"
+FROM_VALUES = "from raw values"
 
 
 @dataclass(frozen=True)
@@ -76,24 +77,27 @@ def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> MethodResult:
 
 def welch_t(a: object, b: object) -> MethodResult:
     """Welch's two-sample t-test (unequal variances), R `t.test(a, b)`; the statistic is for mean(a) - mean(b)."""
-    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), True, "from raw values")
+    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), True, FROM_VALUES)
 
 
 def student_t(a: object, b: object) -> MethodResult:
     """Student's two-sample t-test (pooled variance), R `t.test(a, b, var.equal = TRUE)`."""
-    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), False, "from raw values")
+    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), False, FROM_VALUES)
 
 
-def welch_t_from_moments(groups: Sequence[Moments]) -> MethodResult:
-    """Welch's t-test from two groups' mean, SD and n (same numbers R computes from the data)."""
+def welch_t_from_moments(groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:
+    """Welch's t-test from two groups' mean, SD and n (same numbers R computes from the data).
+
+    `source` says where the moments come from: printed (`FROM_AGGREGATES`), or computed from the values
+    (`FROM_VALUES`, as a comparison table does once for its summaries and its test)."""
     x, y = groups
-    return _t_test(x, y, True, FROM_AGGREGATES)
+    return _t_test(x, y, True, source)
 
 
-def student_t_from_moments(groups: Sequence[Moments]) -> MethodResult:
+def student_t_from_moments(groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:
     """Student's t-test from two groups' mean, SD and n."""
     x, y = groups
-    return _t_test(x, y, False, FROM_AGGREGATES)
+    return _t_test(x, y, False, source)
 
 
 def welch_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> MethodResult:
@@ -130,12 +134,12 @@ def _anova(groups: Sequence[Moments], source: str) -> MethodResult:
 
 def anova(*groups: object) -> MethodResult:
     """One-way ANOVA F test, R `oneway.test(y ~ g, var.equal = TRUE)` (the same F as `aov`)."""
-    return _anova([Moments.of(g, f"group {i + 1}") for i, g in enumerate(groups)], "from raw values")
+    return _anova([Moments.of(g, f"group {i + 1}") for i, g in enumerate(groups)], FROM_VALUES)
 
 
-def anova_from_moments(groups: Sequence[Moments]) -> MethodResult:
+def anova_from_moments(groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:
     """One-way ANOVA from each group's mean, SD and n."""
-    return _anova(groups, FROM_AGGREGATES)
+    return _anova(groups, source)
 
 
 def anova_from_stats(means: Sequence[float], sds: Sequence[float], ns: Sequence[int]) -> MethodResult:
