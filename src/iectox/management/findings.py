@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -54,9 +54,24 @@ class Finding:
     def sentence(self, lang: str = "en") -> str:
         return tr(self.text, lang).format(**{k: _show(v, lang) for k, v in self.values.items()})
 
-    def at(self, **where: Any) -> Finding:
-        """The same finding, located: infusion_id, episode_id, administration_id (blank values stay None)."""
-        return replace(self, **{k: (None if _missing(v) else str(v)) for k, v in where.items()})
+    def stamped(self, rule: str, source: str) -> Finding:
+        """The same finding with its rule id and source (what `dataclasses.replace` would give, without its
+        introspection: an audit of a registry stamps hundreds of thousands)."""
+        return Finding(
+            self.severity,
+            rule,
+            self.text,
+            self.values,
+            self.infusion_id,
+            self.episode_id,
+            self.administration_id,
+            source,
+        )
+
+
+def place(value: Any) -> str | None:
+    """A location (infusion, episode or dose id) as a finding keeps it: text, or None when blank."""
+    return None if _missing(value) else str(value)
 
 
 def _missing(value: Any) -> bool:
@@ -79,9 +94,23 @@ def _show(value: Any, lang: str) -> str:
     return shown(value if isinstance(value, str) else str(value), lang)
 
 
-def delays(hours: pd.Series, days: pd.Series) -> pd.Series:
-    """A `Delay` per row from aligned exact hours and calendar days, for the sentences that state one."""
-    return pd.Series([Delay(h, d) for h, d in zip(hours, days, strict=True)], index=hours.index, dtype=object)
+@dataclass(frozen=True)
+class Delays:
+    """Exact hours and calendar days aligned on a rule's rows: a `Delay` is made for a row only when a finding
+    states it (`pick`), not for every row the rule reads."""
+
+    hours: pd.Series
+    days: pd.Series
+
+    def pick(self, mask: pd.Series) -> list[Delay]:
+        """The `Delay` of each row where `mask` holds, in order."""
+        hours, days = self.hours[mask].tolist(), self.days[mask].tolist()
+        return [Delay(h, d) for h, d in zip(hours, days, strict=True)]
+
+
+def delays(hours: pd.Series, days: pd.Series) -> Delays:
+    """The delays of a rule's rows from aligned exact hours and calendar days, for the sentences that state one."""
+    return Delays(hours, days)
 
 
 def findings_frame(
@@ -130,7 +159,9 @@ __all__ = [
     "SEVERITIES",
     "WARNING",
     "Delay",
+    "Delays",
     "Finding",
     "delays",
     "findings_frame",
+    "place",
 ]

@@ -10,7 +10,6 @@ alone is `icans_rules.ICANS_WITHOUT_CRS`, one rule with the episode check.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from iectox.i18n import N_
@@ -101,11 +100,7 @@ def tocilizumab_doses(
     )
     doses = doses.join(_spacing(doses, pathway.tocilizumab.window_h.value), on="administration_id")
     weight = doses["weight_kg"]
-    label = pd.Series(
-        [np.nan if pd.isna(w) else tocilizumab_dose_mg(float(w)) for w in weight],
-        index=doses.index,
-        dtype="float64",
-    )
+    label = pd.Series(tocilizumab_dose_mg(weight.to_numpy(dtype="float64")), index=doses.index)
     doses["label_dose_mg"] = label
     doses["percent_of_label_dose"] = 100.0 * doses["dose_mg"] / label
     return doses.reset_index(drop=True)

@@ -1,0 +1,116 @@
+"""The audit's shortcuts at scale give exactly what the row-by-row definitions give.
+
+An audit of a national registry judges hundreds of thousands of doses and courses: the label dose is computed
+on the whole column, a regimen once per distinct course description, a delay's words only for the rows a
+finding states. Each shortcut is checked here against the definition it replaces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from iectox.management import corticosteroids, tocilizumab
+from iectox.management.audit import audit
+from iectox.management.corticosteroids import _reasons, _regimen, _regimens, corticosteroid_courses
+from iectox.management.dosing import tocilizumab_dose_mg
+from iectox.management.episodes import audit_episodes
+from iectox.management.evidence import emit
+from iectox.management.findings import Delay, delays
+from iectox.management.pathway import default_pathway
+from iectox.synth import generate
+
+PATHWAY = default_pathway()
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return generate(600, seed=5)
+
+
+def test_the_label_dose_is_computed_once_for_the_whole_column(cohort, monkeypatch):
+    calls = []
+
+    def counted(weight):
+        calls.append(np.size(weight))
+        return tocilizumab_dose_mg(weight)
+
+    monkeypatch.setattr(tocilizumab, "tocilizumab_dose_mg", counted)
+    episodes = audit_episodes(cohort, PATHWAY)
+    doses = tocilizumab.tocilizumab_doses(cohort["administrations"], cohort["infusions"], episodes, PATHWAY)
+    assert len(calls) == 1 and calls[0] == len(doses) > 100
+    weight = doses["weight_kg"].tolist()
+    expected = [np.nan if pd.isna(w) else tocilizumab_dose_mg(float(w)) for w in weight]
+    assert doses["label_dose_mg"].tolist() == pytest.approx(expected, nan_ok=True)
+
+
+def test_a_regimen_is_worked_out_once_per_distinct_course(cohort, monkeypatch):
+    courses = corticosteroid_courses(cohort["administrations"], cohort["infusions"], PATHWAY)
+    weights = courses["infusion_id"].map(cohort["infusions"].set_index("infusion_id")["weight_kg"])
+    calls = []
+    monkeypatch.setattr(corticosteroids, "_regimen", lambda *a: calls.append(a) or _regimen(*a))
+    found = _regimens(courses, weights.astype("float64"), PATHWAY)
+    expected = [
+        _regimen(drug, dose, weight, interval, n, PATHWAY)
+        for drug, dose, weight, interval, n in zip(
+            courses["drug"],
+            courses["dose_mg"],
+            weights,
+            courses["median_interval_h"],
+            courses["doses"],
+            strict=True,
+        )
+    ]
+    assert found == expected
+    methylprednisolone = courses["drug"] == "methylprednisolone"
+    distinct = {
+        (drug, repr(dose), repr(weight if mp else np.nan), repr(interval), min(n, 2))
+        for drug, dose, weight, interval, n, mp in zip(
+            courses["drug"],
+            courses["dose_mg"],
+            weights,
+            courses["median_interval_h"],
+            courses["doses"],
+            methylprednisolone,
+            strict=True,
+        )
+    }
+    assert len(courses) > 100 and len(calls) == len(distinct) < len(courses)
+
+
+def test_reasons_of_a_course_are_its_distinct_reasons_in_order():
+    doses = pd.DataFrame(
+        {
+            "course": [1, 1, 1, 2, 3, 3, 4],
+            "reason": pd.array(["ICANS", "CRS", "ICANS", None, "prophylaxis", "CRS", "CRS"], dtype="string"),
+        }
+    )
+    assert _reasons(doses).to_dict() == {1: "CRS, ICANS", 3: "CRS, prophylaxis", 4: "CRS"}
+
+
+def test_delays_are_worded_only_for_the_rows_a_finding_states():
+    frame = pd.DataFrame({"infusion_id": ["A", "B", "C"], "episode_id": ["A:1", None, "C:1"]})
+    hours = pd.Series([1.5, pd.NA, 30.0], dtype="Float64")
+    days = pd.Series([0.0, 2.0, 1.0], dtype="Float64")
+    mask = pd.Series([False, True, True])
+    found = emit(frame, mask, "info", "{delay}", delay=delays(hours, days), n=7)
+    assert [(f.infusion_id, f.episode_id, f.administration_id) for f in found] == [
+        ("B", None, None),
+        ("C", "C:1", None),
+    ]
+    assert [f.values["delay"] for f in found] == [Delay(pd.NA, 2.0), Delay(30.0, 1.0)]
+    assert [f.sentence() for f in found] == ["2 calendar day(s)", "30.0 h"]
+    assert [f.values["n"] for f in found] == [7, 7]
+
+
+def test_a_finding_is_located_only_by_infusion_episode_or_dose():
+    frame = pd.DataFrame({"patient_id": ["P"]})
+    with pytest.raises(ValueError, match="not patient_id"):
+        emit(frame, pd.Series([True]), "info", "x", at=("patient_id",))
+
+
+def test_audit_findings_carry_their_rule_and_source(cohort):
+    result = audit(cohort)
+    assert result.findings and all(f.rule and f.source for f in result.findings)
+    assert len({f.rule for f in result.findings}) > 3
