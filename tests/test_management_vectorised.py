@@ -18,6 +18,7 @@ from iectox.management.dosing import tocilizumab_dose_mg
 from iectox.management.episodes import audit_episodes
 from iectox.management.evidence import emit
 from iectox.management.findings import Delay, delays
+from iectox.management.kpis import kpis_by_quarter
 from iectox.management.pathway import default_pathway
 from iectox.synth import generate
 
@@ -114,3 +115,25 @@ def test_audit_findings_carry_their_rule_and_source(cohort):
     result = audit(cohort)
     assert result.findings and all(f.rule and f.source for f in result.findings)
     assert len({f.rule for f in result.findings}) > 3
+
+
+def test_kpis_of_every_cohort_and_quarter_are_those_of_their_rows(cohort):
+    rows = audit(cohort).adherence
+    table = kpis_by_quarter(rows).set_index(["rule", "cohort", "quarter"])
+    assert len(table) > 50
+    for (rule, group, quarter), kpi in table.iterrows():
+        mine = rows[(rows["rule"] == rule) & (rows["cohort"] == group) & (rows["quarter"] == quarter)]
+        delays = mine["delay_h"].dropna().astype(float)
+        outcomes = mine["outcome"].value_counts()
+        judged = len(mine) - outcomes.get("undetermined", 0)
+        assert (kpi["n"], kpi["met"], kpi["n_delay"]) == (len(mine), outcomes.get("met", 0), len(delays))
+        assert kpi["share_met"] == pytest.approx(
+            outcomes.get("met", 0) / judged if judged else np.nan, nan_ok=True
+        )
+        expected = (
+            [delays.median(), delays.quantile(0.25), delays.quantile(0.75)] if len(delays) else [np.nan] * 3
+        )
+        found = [kpi["median_delay_h"], kpi["q1_delay_h"], kpi["q3_delay_h"]]
+        assert found == pytest.approx(expected, rel=1e-12, nan_ok=True)
+        targets = sorted(mine["target_h"].dropna().unique())
+        assert kpi["target_h"] == " / ".join(f"{t:g}" for t in targets)

@@ -31,19 +31,15 @@ COLUMNS = [
 ]
 
 
-def _summary(rows: pd.DataFrame) -> dict[str, object]:
-    counts = rows["outcome"].value_counts()
-    out: dict[str, object] = {"n": len(rows), **{o: int(counts.get(o, 0)) for o in OUTCOMES}}
-    judged = len(rows) - out[UNDETERMINED]
-    out["share_met"] = out[MET] / judged if judged else float("nan")
-    delays = rows["delay_h"].dropna().astype(float)
-    out["n_delay"] = len(delays)
-    out["median_delay_h"] = delays.median() if len(delays) else float("nan")
-    out["q1_delay_h"] = delays.quantile(0.25) if len(delays) else float("nan")
-    out["q3_delay_h"] = delays.quantile(0.75) if len(delays) else float("nan")
-    targets = rows["target_h"].dropna().unique()
-    out["target_h"] = " / ".join(f"{t:g}" for t in sorted(targets))
-    return out
+def _targets(known: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per group, its distinct targets in increasing order ("24 / 72"); a few rows per group once deduplicated."""
+    targets = known[[*keys, "target_h"]].dropna(subset=["target_h"]).drop_duplicates()
+    joined: dict[object, list[float]] = {}
+    for *key, target in targets.itertuples(index=False, name=None):
+        joined.setdefault(tuple(key) if len(keys) > 1 else key[0], []).append(float(target))
+    return pd.Series(
+        {key: " / ".join(f"{t:g}" for t in sorted(values)) for key, values in joined.items()}, dtype=object
+    )
 
 
 def kpis(
@@ -51,13 +47,31 @@ def kpis(
 ) -> pd.DataFrame:
     """One row per rule and group of `by` (columns of the adherence table): counts, share met, delays.
 
-    Rules come in `registry` order, the order the audit's pages show them in."""
+    Rules come in `registry` order, the order the audit's pages show them in. Every statistic is one grouped
+    aggregation over the whole table, so the cost does not grow with the number of cohorts and quarters."""
     by = list(by)
-    rows = []
+    keys = ["rule", *by]
     known = adherence.dropna(subset=by) if by else adherence
-    for keys, group in known.groupby(["rule", *by], sort=True, dropna=False):
-        rows.append({"rule": keys[0], **dict(zip(by, keys[1:], strict=True)), **_summary(group)})
-    frame = pd.DataFrame(rows, columns=["rule", *by, *COLUMNS[1:]])
+    groups = known.groupby(keys, sort=True, dropna=False)
+    sizes = groups.size()
+    outcomes = known.groupby([*keys, "outcome"], sort=False).size().unstack("outcome")
+    counts = outcomes.reindex(index=sizes.index, columns=list(OUTCOMES)).fillna(0).astype("int64")
+    delays = known["delay_h"].astype("float64").groupby([known[k] for k in keys], sort=True, dropna=False)
+    judged = sizes - counts[UNDETERMINED]
+    frame = pd.DataFrame(
+        {
+            "n": sizes,
+            **{o: counts[o] for o in OUTCOMES},
+            "share_met": (counts[MET] / judged.where(judged > 0)).astype("float64"),
+            "n_delay": delays.count(),
+            "median_delay_h": delays.median(),
+            "q1_delay_h": delays.quantile(0.25),
+            "q3_delay_h": delays.quantile(0.75),
+            "target_h": _targets(known, keys).reindex(sizes.index).fillna(""),
+        },
+        index=sizes.index,
+    )
+    frame = frame.reset_index().astype({k: object for k in keys})[["rule", *by, *COLUMNS[1:]]]
     order = {r: i for i, r in enumerate(registry)}
     frame = frame.sort_values(["rule", *by], key=lambda s: s.map(order) if s.name == "rule" else s)
     for column in [*COUNT_COLUMNS, "n_delay"]:
