@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import f as f_dist
-from scipy.stats import t as t_dist
 
+from iectox.stats.methods.distributions import f_sf, t_sf
 from iectox.stats.methods.result import MethodResult, NotComputable, values
 
 _EPS = np.finfo(float).eps
@@ -65,7 +64,7 @@ def t_parts(x: Moments, y: Moments, welch: bool) -> TParts:
 def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> MethodResult:
     parts = t_parts(x, y, welch)
     t = parts.difference / parts.stderr
-    p = float(2 * t_dist.sf(abs(t), parts.df))
+    p = 2 * t_sf(abs(t), parts.df)
     if welch:
         test, method = "welch_t", "Welch Two Sample t-test"
         detail = f"unequal variances, Welch-Satterthwaite df {parts.df:.2f}, {source}"
@@ -127,7 +126,7 @@ def _anova(groups: Sequence[Moments], source: str) -> MethodResult:
         raise NotComputable("no variation within groups: the F statistic is undefined")
     statistic = float(between / within)
     df1, df2 = float(k - 1), float(total - k)
-    p = float(f_dist.sf(statistic, df1, df2))
+    p = f_sf(statistic, df1, df2)
     detail = f"equal variances, F on {df1:g} and {df2:g} degrees of freedom, {source}"
     return MethodResult("anova", p, statistic, df1, "One-way analysis of means", detail)
 
