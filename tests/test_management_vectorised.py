@@ -21,6 +21,7 @@ from iectox.management.findings import Delay, delays
 from iectox.management.kpis import kpis_by_quarter
 from iectox.management.pathway import default_pathway
 from iectox.synth import generate
+from iectox.times import delay_bounds
 
 PATHWAY = default_pathway()
 
@@ -137,3 +138,42 @@ def test_kpis_of_every_cohort_and_quarter_are_those_of_their_rows(cohort):
         assert found == pytest.approx(expected, rel=1e-12, nan_ok=True)
         targets = sorted(mine["target_h"].dropna().unique())
         assert kpi["target_h"] == " / ".join(f"{t:g}" for t in targets)
+
+
+def _spacing_by_pairs(doses: pd.DataFrame, window_h: float) -> pd.DataFrame:
+    """The definition: every dose paired with the earlier doses of its infusion, counted per dose id."""
+    timed = doses.dropna(subset=["given_at"]).sort_values(["infusion_id", "given_at"])
+    timed = timed.assign(order=timed.groupby("infusion_id").cumcount())
+    pairs = timed.merge(timed, on="infusion_id", suffixes=("", "_before"))
+    pairs = pairs[pairs["order_before"] <= pairs["order"]]
+    low, high = delay_bounds(
+        pairs["given_at_before"],
+        pairs["given_at_time_known_before"],
+        pairs["given_at"],
+        pairs["given_at_time_known"],
+    )
+    pairs = pairs.assign(low=low, high=high)
+    itself = pairs["order_before"] == pairs["order"]
+    counts = pairs.assign(
+        certain=itself | (pairs["high"] < window_h), possible=itself | (pairs["low"] < window_h)
+    )
+    counts = counts.groupby("administration_id")
+    previous = pairs[pairs["order_before"] == pairs["order"] - 1].set_index("administration_id")
+    out = pd.DataFrame(index=timed["administration_id"])
+    out["since_previous_low_h"] = previous["low"].reindex(out.index)
+    out["since_previous_high_h"] = previous["high"].reindex(out.index)
+    out["doses_in_window"] = counts["certain"].sum().reindex(out.index).astype("Int64")
+    out["doses_in_window_possible"] = counts["possible"].sum().reindex(out.index).astype("Int64")
+    return out
+
+
+def test_spacing_counts_each_dose_with_those_before_it(cohort):
+    doses = cohort["administrations"][cohort["administrations"]["drug"] == "tocilizumab"].copy()
+    day_only = doses.index[::7]  # some times known only to the day, so that bounds differ
+    doses.loc[day_only, "given_at"] = doses.loc[day_only, "given_at"].dt.normalize()
+    doses.loc[day_only, "given_at_time_known"] = False
+    found = tocilizumab._spacing(doses, 24.0)
+    expected = _spacing_by_pairs(doses, 24.0)
+    assert len(found) > 100 and found.index.tolist() == expected.index.tolist()
+    pd.testing.assert_frame_equal(found, expected, check_names=False)
+    assert (found["doses_in_window_possible"] > found["doses_in_window"]).any()

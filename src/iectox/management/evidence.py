@@ -55,6 +55,13 @@ def _pick(value: Any, mask: pd.Series, n: int) -> list[Any]:
     return [value] * n
 
 
+def _places(ids: pd.Series) -> list[str | None]:
+    """Ids as a finding keeps them (`findings.place`); a text column needs no conversion but its blanks."""
+    if isinstance(ids.dtype, pd.StringDtype):
+        return ids.astype(object).where(ids.notna(), None).tolist()
+    return [place(v) for v in ids.tolist()]
+
+
 def emit(
     frame: pd.DataFrame, mask: pd.Series, severity: str, text: str, at: Sequence[str] = EPISODE, **values: Any
 ) -> list[Finding]:
@@ -72,9 +79,7 @@ def emit(
     columns = {name: _pick(value, mask, n) for name, value in values.items()}
     names = tuple(columns)
     rows = zip(*columns.values(), strict=True) if columns else repeat((), n)
-    places = [
-        [place(v) for v in frame[name][mask].tolist()] if name in at else repeat(None, n) for name in PLACES
-    ]
+    places = [_places(frame[name][mask]) if name in at else repeat(None, n) for name in PLACES]
     return [
         Finding(severity, "", text, MappingProxyType(dict(zip(names, row, strict=True))), *where)
         for row, *where in zip(rows, *places, strict=True)
