@@ -116,41 +116,30 @@ def delays(hours: pd.Series, days: pd.Series) -> Delays:
 def findings_frame(
     findings: list[Finding], lang: str = "en", cohorts: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
-    """The findings as a table, most serious first, with the sentence in `lang`."""
+    """The findings as a table, most serious first, with the sentence in `lang` (built column by column)."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    rows = [
-        {
-            "severity": f.severity,
-            "rule": f.rule,
-            "infusion_id": f.infusion_id,
-            "cohort": (cohorts or {}).get(f.infusion_id or "", None),
-            "episode_id": f.episode_id,
-            "administration_id": f.administration_id,
-            "finding": f.sentence(lang),
-            "source": f.source,
-        }
-        for f in sorted(
-            findings,
-            key=lambda f: (
-                order[f.severity],
-                f.rule,
-                f.infusion_id or "",
-                f.episode_id or "",
-                f.administration_id or "",
-            ),
-        )
-    ]
-    columns = [
-        "severity",
-        "rule",
-        "infusion_id",
-        "cohort",
-        "episode_id",
-        "administration_id",
-        "finding",
-        "source",
-    ]
-    return pd.DataFrame(rows, columns=columns).astype("string")
+    ranked = sorted(
+        findings,
+        key=lambda f: (
+            order[f.severity],
+            f.rule,
+            f.infusion_id or "",
+            f.episode_id or "",
+            f.administration_id or "",
+        ),
+    )
+    cohort_of = (cohorts or {}).get
+    columns = {
+        "severity": [f.severity for f in ranked],
+        "rule": [f.rule for f in ranked],
+        "infusion_id": [f.infusion_id for f in ranked],
+        "cohort": [cohort_of(f.infusion_id or "", None) for f in ranked],
+        "episode_id": [f.episode_id for f in ranked],
+        "administration_id": [f.administration_id for f in ranked],
+        "finding": [f.sentence(lang) for f in ranked],
+        "source": [f.source for f in ranked],
+    }
+    return pd.DataFrame({name: pd.array(values, dtype="string") for name, values in columns.items()})
 
 
 __all__ = [
