@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from iectox.management.outcomes import NOT_FOLLOWED, OUTCOMES
@@ -31,15 +32,13 @@ COLUMNS = [
 ]
 
 
-def _targets(known: pd.DataFrame, keys: list[str]) -> pd.Series:
+def _targets(known: pd.DataFrame, group: np.ndarray, n_groups: int) -> list[str]:
     """Per group, its distinct targets in increasing order ("24 / 72"); a few rows per group once deduplicated."""
-    targets = known[[*keys, "target_h"]].dropna(subset=["target_h"]).drop_duplicates()
-    joined: dict[object, list[float]] = {}
-    for *key, target in targets.itertuples(index=False, name=None):
-        joined.setdefault(tuple(key) if len(keys) > 1 else key[0], []).append(float(target))
-    return pd.Series(
-        {key: " / ".join(f"{t:g}" for t in sorted(values)) for key, values in joined.items()}, dtype=object
-    )
+    targets = pd.DataFrame({"group": group, "target": known["target_h"].astype("float64").to_numpy()})
+    joined: list[list[float]] = [[] for _ in range(n_groups)]
+    for g, target in targets.dropna().drop_duplicates().itertuples(index=False, name=None):
+        joined[g].append(float(target))
+    return [" / ".join(f"{t:g}" for t in sorted(values)) for values in joined]
 
 
 def kpis(
@@ -47,27 +46,32 @@ def kpis(
 ) -> pd.DataFrame:
     """One row per rule and group of `by` (columns of the adherence table): counts, share met, delays.
 
-    Rules come in `registry` order, the order the audit's pages show them in. Every statistic is one grouped
-    aggregation over the whole table, so the cost does not grow with the number of cohorts and quarters."""
+    Rules come in `registry` order, the order the audit's pages show them in. The groups are numbered once;
+    every statistic is then one aggregation by that number over the whole table, so the cost does not grow
+    with the number of cohorts and quarters."""
     by = list(by)
     keys = ["rule", *by]
     known = adherence.dropna(subset=by) if by else adherence
     groups = known.groupby(keys, sort=True, dropna=False)
     sizes = groups.size()
-    outcomes = known.groupby([*keys, "outcome"], sort=False).size().unstack("outcome")
-    counts = outcomes.reindex(index=sizes.index, columns=list(OUTCOMES)).fillna(0).astype("int64")
-    delays = known["delay_h"].astype("float64").groupby([known[k] for k in keys], sort=True, dropna=False)
+    group, n_groups = groups.ngroup().to_numpy(), len(sizes)
+    outcome = pd.Categorical(known["outcome"], categories=list(OUTCOMES)).codes  # -1: none of them
+    width = len(OUTCOMES) + 1
+    tally = np.bincount(group * width + outcome + 1, minlength=n_groups * width).reshape(n_groups, width)
+    counts = pd.DataFrame(tally[:, 1:], columns=list(OUTCOMES), index=sizes.index)
+    delays = known["delay_h"].astype("float64").groupby(group)
     judged = sizes - counts[UNDETERMINED]
+    every = pd.RangeIndex(n_groups)
     frame = pd.DataFrame(
         {
             "n": sizes,
             **{o: counts[o] for o in OUTCOMES},
             "share_met": (counts[MET] / judged.where(judged > 0)).astype("float64"),
-            "n_delay": delays.count(),
-            "median_delay_h": delays.median(),
-            "q1_delay_h": delays.quantile(0.25),
-            "q3_delay_h": delays.quantile(0.75),
-            "target_h": _targets(known, keys).reindex(sizes.index).fillna(""),
+            "n_delay": delays.count().reindex(every, fill_value=0).to_numpy(),
+            "median_delay_h": delays.median().reindex(every).to_numpy(),
+            "q1_delay_h": delays.quantile(0.25).reindex(every).to_numpy(),
+            "q3_delay_h": delays.quantile(0.75).reindex(every).to_numpy(),
+            "target_h": np.array(_targets(known, group, n_groups), dtype=object),
         },
         index=sizes.index,
     )
