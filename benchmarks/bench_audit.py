@@ -90,7 +90,7 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.measure, args.repeat)))
         return
-    sizes = args.sizes or sorted({5_000, 20_000, size(100_000, 20_000), size(300_000, 60_000)})
+    sizes = args.sizes or sorted({5_000, 20_000, size(100_000, 20_000), size(300_000, 40_000)})
     main_rows(lambda: rows(sizes, args.repeat))
 
 

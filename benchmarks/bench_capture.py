@@ -82,7 +82,7 @@ def csv_rows(n: int, work: Path) -> list[Row]:
 def xlsx_rows(n: int, work: Path) -> list[Row]:
     workbook = work / "cohort.xlsx"
     limit = XLSX_TARGET_S * n / XLSX_FULL
-    scaled = f" (target scaled to {n:,}: {limit:.0f} s)" if n != XLSX_FULL else ""
+    scaled = f" (target scaled to {n:,}: {limit:.1f} s)" if n != XLSX_FULL else ""
     synth = run([IECTOX, "synth", "--n", n, "--out", workbook], timeout=max(600, 20 * limit))
     rows = [
         Row(
@@ -124,8 +124,8 @@ def main() -> None:
     if args.case:
         print(json.dumps(CASES[args.case](args.n, args.folder)))
         return
-    n = args.n or size(1_000_000, 50_000)
-    xlsx_n = args.xlsx_n or size(XLSX_FULL, 10_000)
+    n = args.n or size(1_000_000, 20_000)
+    xlsx_n = args.xlsx_n or size(XLSX_FULL, 5_000)
     main_rows(lambda: all_rows(n, xlsx_n))
 
 

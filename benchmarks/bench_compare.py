@@ -136,7 +136,7 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.measure, args.frame, args.repeat)))
         return
-    default = f"401,{size(100_000, 401)},{size(1_000_000, 300_000)}"
+    default = f"401,{size(100_000, 401)},{size(1_000_000, 100_000)}"
     sizes = sorted({int(s) for s in (args.sizes or default).split(",")})
     main_rows(lambda: rows(sizes, args.repeat))
 

@@ -100,7 +100,7 @@ def large_rows(n: int, work: Path) -> list[Row]:
     )
     target = f"report of {LARGE:,} infusions with figures <= {LARGE_S:g} s and <= {LARGE_GB:g} GB"
     if scaled:
-        target += f" (quick: {n:,} infusions, {limit:.0f} s)"
+        target += f" (quick: {n:,} infusions, {limit:.1f} s)"
     ok = report.returncode == 0 and report.wall <= limit and report.peak_mb <= LARGE_GB * 1024
     rows.append(
         Row(
@@ -135,7 +135,7 @@ def main() -> None:
     if args.compute:
         print(json.dumps(measure_compute(args.compute, args.repeat)))
         return
-    main_rows(lambda: all_rows(args.n or size(LARGE, 20_000), args.repeat or size(3, 1)))
+    main_rows(lambda: all_rows(args.n or size(LARGE, 10_000), args.repeat or size(3, 1)))
 
 
 if __name__ == "__main__":
