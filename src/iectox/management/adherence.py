@@ -7,8 +7,6 @@ findings here, with the finding's source (`registry.cite`), so that no rule func
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from iectox.management.evidence import Evidence
@@ -24,7 +22,7 @@ def adherence(evidence: Evidence, registry: Registry = MANAGEMENT) -> tuple[pd.D
     for rule in registry.values():
         verdicts = rule.evaluate(evidence)
         source = cite(rule, evidence.pathway)
-        findings += [replace(f, rule=rule.id, source=source) for f in verdicts.findings]
+        findings += [f.stamped(rule.id, source) for f in verdicts.findings]
         if verdicts.rows is not None and len(verdicts.rows):
             frames.append(verdicts.rows.assign(rule=rule.id))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)

@@ -61,7 +61,8 @@ class Audit:
 
     def findings_table(self, lang: str = "en") -> pd.DataFrame:
         """The findings, most serious first, with each sentence in `lang` and the infusion's cohort."""
-        cohorts = dict(zip(self.timings["infusion_id"], self.timings["cohort"], strict=True))
+        ids, cohort = (self.timings[c].to_numpy(dtype=object) for c in ("infusion_id", "cohort"))
+        cohorts = dict(zip(ids, cohort, strict=True))
         table = findings_frame(list(self.findings), lang, cohorts)
         sources = {rule: self.source(rule, lang) for rule in table["rule"].dropna().unique()}
         return table.assign(source=table["rule"].map(sources).astype("string"))

@@ -101,8 +101,9 @@ def methylprednisolone_regimen(
 def corticosteroid_doses(administrations: pd.DataFrame) -> pd.DataFrame:
     """Every corticosteroid dose with its dexamethasone equivalent (all reasons, prophylaxis included)."""
     doses = administrations[administrations["drug"].isin(CORTICOSTEROIDS)].copy()
+    drugs = doses["drug"].dropna().unique()
     factor = doses["drug"].map(
-        lambda d: EQUIVALENT_DOSE_MG["dexamethasone"] / EQUIVALENT_DOSE_MG.get(d, math.nan)
+        {d: EQUIVALENT_DOSE_MG["dexamethasone"] / EQUIVALENT_DOSE_MG.get(d, math.nan) for d in drugs}
     )
     doses["dexamethasone_equivalent_mg"] = doses["dose_mg"].astype("float64") * factor.astype("float64")
     return doses
@@ -120,16 +121,11 @@ def corticosteroid_courses(
     doses["interval_h"] = gap.where(both & ~new)
     by = doses.groupby("course", sort=True)
     first, last = doses.drop_duplicates("course"), doses.drop_duplicates("course", keep="last")
-    reasons = doses.dropna(subset=["reason"]).drop_duplicates(["course", "reason"]).sort_values("reason")
     courses = pd.DataFrame(
         {
             "infusion_id": first["infusion_id"].to_numpy(),
             "drug": first["drug"].to_numpy(),
-            "reason": reasons.groupby("course")["reason"]
-            .agg(", ".join)
-            .reindex(first["course"])
-            .fillna("")
-            .astype(object),
+            "reason": _reasons(doses).reindex(first["course"]).fillna("").astype(object),
             "first_at": first["given_at"].to_numpy(),
             "last_at": last["given_at"].to_numpy(),
             "doses": by.size().to_numpy(),
@@ -138,21 +134,48 @@ def corticosteroid_courses(
         }
     ).reset_index(drop=True)
     weights = courses["infusion_id"].map(infusions.set_index("infusion_id")["weight_kg"]).astype("float64")
-    regimens = [
-        _regimen(drug, dose, weight, interval, n, pathway)
-        for drug, dose, weight, interval, n in zip(
-            courses["drug"],
-            courses["dose_mg"],
-            weights,
-            courses["median_interval_h"],
-            courses["doses"],
-            strict=True,
-        )
-    ]
+    regimens = _regimens(courses, weights, pathway)
     courses["regimen"] = [r or "" for r in regimens]
     courses["recognised"] = [r is not None for r in regimens]
     courses["dexamethasone_equivalent_mg"] = by["dexamethasone_equivalent_mg"].sum(min_count=1).to_numpy()
     return courses
+
+
+def _reasons(doses: pd.DataFrame) -> pd.Series:
+    """Per course, its distinct reasons in alphabetical order, joined ("CRS, ICANS").
+
+    A course's text depends only on which of the few reasons it has: each course gets a bit per reason, and
+    each distinct set of bits is joined once, instead of joining per course."""
+    given = doses.dropna(subset=["reason"]).drop_duplicates(["course", "reason"])
+    names = sorted(given["reason"].unique())
+    bits = given["reason"].map({name: 1 << i for i, name in enumerate(names)}).astype("int64")
+    sets = bits.groupby(given["course"]).sum()
+    text = {b: ", ".join(n for i, n in enumerate(names) if b >> i & 1) for b in sets.unique()}
+    return sets.map(text)
+
+
+def _regimens(courses: pd.DataFrame, weights: pd.Series, pathway: Pathway) -> list[str | None]:
+    """The regimen of each course (see `_regimen`), worked out once per distinct course description.
+
+    A regimen depends on the drug, the dose, the weight (methylprednisolone only), the median interval and
+    whether the course is a single dose; courses alike in these share one answer.
+    """
+    key = pd.DataFrame(
+        {
+            "drug": courses["drug"],
+            "dose": courses["dose_mg"],
+            "weight": weights.where(courses["drug"].eq("methylprednisolone").fillna(False)),
+            "interval": courses["median_interval_h"],
+            "doses": courses["doses"].clip(upper=2),
+        }
+    )
+    group = key.groupby(list(key.columns), dropna=False, sort=False).ngroup().to_numpy()
+    distinct = key.drop_duplicates()
+    answers = [
+        _regimen(drug, dose, weight, interval, n, pathway)
+        for drug, dose, weight, interval, n in zip(*(distinct[c] for c in key.columns), strict=True)
+    ]
+    return [answers[g] for g in group]
 
 
 def _regimen(

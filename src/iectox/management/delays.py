@@ -54,15 +54,21 @@ def doses_in_episodes(episodes: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFra
 
 def _first(episodes: pd.DataFrame, doses: pd.DataFrame, family: str) -> pd.DataFrame:
     pairs = doses_in_episodes(episodes, doses)
-    first = pairs.drop_duplicates("episode_id").set_index("episode_id")
     ids = episodes["episode_id"]
-    untimed = set(doses.loc[doses["given_at"].isna(), "infusion_id"])
+    first = pairs.drop_duplicates("episode_id").set_index("episode_id")[["given_at", "given_at_time_known"]]
+    first = first.reindex(ids)  # one lookup of the episodes' ids for both columns
+    untimed = doses.loc[doses["given_at"].isna(), "infusion_id"]
     return pd.DataFrame(
         {
-            f"{family}_first_at": ids.map(first["given_at"]),
-            f"{family}_first_at_time_known": ids.map(first["given_at_time_known"]).astype("boolean"),
-            f"{family}_doses": ids.map(pairs.groupby("episode_id").size()).fillna(0).astype("Int64"),
-            f"{family}_untimed": episodes["infusion_id"].isin(untimed),
+            f"{family}_first_at": first["given_at"].to_numpy(),
+            f"{family}_first_at_time_known": first["given_at_time_known"].astype("boolean").to_numpy(),
+            f"{family}_doses": pairs["episode_id"]
+            .value_counts()
+            .reindex(ids)
+            .fillna(0)
+            .astype("Int64")
+            .to_numpy(),
+            f"{family}_untimed": episodes["infusion_id"].isin(untimed).to_numpy(),
         },
         index=episodes.index,
     )
@@ -70,18 +76,19 @@ def _first(episodes: pd.DataFrame, doses: pd.DataFrame, family: str) -> pd.DataF
 
 def episode_timings(episodes: pd.DataFrame, administrations: pd.DataFrame) -> pd.DataFrame:
     """`episodes` (see `episodes.audit_episodes`) with first doses and delays, one row per episode."""
-    out = episodes.copy()
+    parts = [episodes]
+    onset, onset_known = episodes["onset_at"], episodes["onset_at_time_known"]
     for family in DRUGS:
-        out = out.join(_first(episodes, treatment_doses(administrations, family), family))
-        at, known = out[f"{family}_first_at"], out[f"{family}_first_at_time_known"]
-        out[f"hours_onset_to_{family}"] = hours_between(
-            out["onset_at"], out["onset_at_time_known"], at, known
-        )
-        out[f"calendar_days_onset_to_{family}"] = calendar_days(out["onset_at"], at)
-        out[f"hours_grade2_to_{family}"] = hours_between(
-            out["first_grade2_at"], out["first_grade2_at_time_known"], at, known
-        )
-    return out
+        first = _first(episodes, treatment_doses(administrations, family), family)
+        at, known = first[f"{family}_first_at"], first[f"{family}_first_at_time_known"]
+        grade2, grade2_known = episodes["first_grade2_at"], episodes["first_grade2_at_time_known"]
+        delays = {
+            f"hours_onset_to_{family}": hours_between(onset, onset_known, at, known),
+            f"calendar_days_onset_to_{family}": calendar_days(onset, at),
+            f"hours_grade2_to_{family}": hours_between(grade2, grade2_known, at, known),
+        }
+        parts += [first, pd.DataFrame(delays, index=episodes.index)]
+    return pd.concat(parts, axis=1)
 
 
 PER_INFUSION = {

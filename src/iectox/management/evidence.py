@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
-from iectox.management.findings import Finding
+from iectox.management.findings import Delays, Finding, place
 from iectox.management.pathway import Pathway
 
 EPISODE = ("infusion_id", "episode_id")
 DOSE = ("infusion_id", "episode_id", "administration_id")
 INFUSION = ("infusion_id",)
+PLACES = ("infusion_id", "episode_id", "administration_id")  # where a finding is, in `Finding`'s field order
 
 
 @dataclass(frozen=True)
@@ -44,31 +46,43 @@ class Verdicts:
     rows: pd.DataFrame | None = None
 
 
+def _pick(value: Any, mask: pd.Series, n: int) -> list[Any]:
+    """The value of each chosen row: a Series (or `Delays`) row by row, anything else the same for all."""
+    if isinstance(value, pd.Series):
+        return value[mask].tolist()
+    if isinstance(value, Delays):
+        return value.pick(mask)
+    return [value] * n
+
+
+def _places(ids: pd.Series) -> list[str | None]:
+    """Ids as a finding keeps them (`findings.place`); a text column needs no conversion but its blanks."""
+    if isinstance(ids.dtype, pd.StringDtype):
+        return ids.astype(object).where(ids.notna(), None).tolist()
+    return [place(v) for v in ids.tolist()]
+
+
 def emit(
     frame: pd.DataFrame, mask: pd.Series, severity: str, text: str, at: Sequence[str] = EPISODE, **values: Any
 ) -> list[Finding]:
     """One finding per row of `frame` where `mask` holds, located by the `at` columns, in the frame's order.
 
-    A value given as a Series (aligned on `frame`) is taken row by row; any other value is the same for all.
+    A value given as a Series (aligned on `frame`) or `Delays` is taken row by row; any other value is the
+    same for all. Only the chosen rows are read, so a rule pays for its findings, not for the rows it judged.
     """
+    if not set(at) <= set(PLACES):
+        raise ValueError(f"a finding is located by {', '.join(PLACES)}, not {', '.join(at)}")
     mask = pd.Series(mask, index=frame.index).fillna(False).astype(bool)
-    chosen = frame[mask]
-    if chosen.empty:
+    n = int(mask.sum())
+    if not n:
         return []
-    columns = {
-        name: (value[mask].tolist() if isinstance(value, pd.Series) else [value] * len(chosen))
-        for name, value in values.items()
-    }
-    places = [chosen[c].tolist() for c in at]
+    columns = {name: _pick(value, mask, n) for name, value in values.items()}
+    names = tuple(columns)
+    rows = zip(*columns.values(), strict=True) if columns else repeat((), n)
+    places = [_places(frame[name][mask]) if name in at else repeat(None, n) for name in PLACES]
     return [
-        Finding(severity, "", text, MappingProxyType(dict(zip(columns, row, strict=True)))).at(
-            **dict(zip(at, where, strict=True))
-        )
-        for row, where in zip(
-            zip(*columns.values(), strict=True) if columns else [()] * len(chosen),
-            zip(*places, strict=True),
-            strict=True,
-        )
+        Finding(severity, "", text, MappingProxyType(dict(zip(names, row, strict=True))), *where)
+        for row, *where in zip(rows, *places, strict=True)
     ]
 
 

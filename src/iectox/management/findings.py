@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -54,9 +54,24 @@ class Finding:
     def sentence(self, lang: str = "en") -> str:
         return tr(self.text, lang).format(**{k: _show(v, lang) for k, v in self.values.items()})
 
-    def at(self, **where: Any) -> Finding:
-        """The same finding, located: infusion_id, episode_id, administration_id (blank values stay None)."""
-        return replace(self, **{k: (None if _missing(v) else str(v)) for k, v in where.items()})
+    def stamped(self, rule: str, source: str) -> Finding:
+        """The same finding with its rule id and source (what `dataclasses.replace` would give, without its
+        introspection: an audit of a registry stamps hundreds of thousands)."""
+        return Finding(
+            self.severity,
+            rule,
+            self.text,
+            self.values,
+            self.infusion_id,
+            self.episode_id,
+            self.administration_id,
+            source,
+        )
+
+
+def place(value: Any) -> str | None:
+    """A location (infusion, episode or dose id) as a finding keeps it: text, or None when blank."""
+    return None if _missing(value) else str(value)
 
 
 def _missing(value: Any) -> bool:
@@ -79,49 +94,52 @@ def _show(value: Any, lang: str) -> str:
     return shown(value if isinstance(value, str) else str(value), lang)
 
 
-def delays(hours: pd.Series, days: pd.Series) -> pd.Series:
-    """A `Delay` per row from aligned exact hours and calendar days, for the sentences that state one."""
-    return pd.Series([Delay(h, d) for h, d in zip(hours, days, strict=True)], index=hours.index, dtype=object)
+@dataclass(frozen=True)
+class Delays:
+    """Exact hours and calendar days aligned on a rule's rows: a `Delay` is made for a row only when a finding
+    states it (`pick`), not for every row the rule reads."""
+
+    hours: pd.Series
+    days: pd.Series
+
+    def pick(self, mask: pd.Series) -> list[Delay]:
+        """The `Delay` of each row where `mask` holds, in order."""
+        hours, days = self.hours[mask].tolist(), self.days[mask].tolist()
+        return [Delay(h, d) for h, d in zip(hours, days, strict=True)]
+
+
+def delays(hours: pd.Series, days: pd.Series) -> Delays:
+    """The delays of a rule's rows from aligned exact hours and calendar days, for the sentences that state one."""
+    return Delays(hours, days)
 
 
 def findings_frame(
     findings: list[Finding], lang: str = "en", cohorts: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
-    """The findings as a table, most serious first, with the sentence in `lang`."""
+    """The findings as a table, most serious first, with the sentence in `lang` (built column by column)."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    rows = [
-        {
-            "severity": f.severity,
-            "rule": f.rule,
-            "infusion_id": f.infusion_id,
-            "cohort": (cohorts or {}).get(f.infusion_id or "", None),
-            "episode_id": f.episode_id,
-            "administration_id": f.administration_id,
-            "finding": f.sentence(lang),
-            "source": f.source,
-        }
-        for f in sorted(
-            findings,
-            key=lambda f: (
-                order[f.severity],
-                f.rule,
-                f.infusion_id or "",
-                f.episode_id or "",
-                f.administration_id or "",
-            ),
-        )
-    ]
-    columns = [
-        "severity",
-        "rule",
-        "infusion_id",
-        "cohort",
-        "episode_id",
-        "administration_id",
-        "finding",
-        "source",
-    ]
-    return pd.DataFrame(rows, columns=columns).astype("string")
+    ranked = sorted(
+        findings,
+        key=lambda f: (
+            order[f.severity],
+            f.rule,
+            f.infusion_id or "",
+            f.episode_id or "",
+            f.administration_id or "",
+        ),
+    )
+    cohort_of = (cohorts or {}).get
+    columns = {
+        "severity": [f.severity for f in ranked],
+        "rule": [f.rule for f in ranked],
+        "infusion_id": [f.infusion_id for f in ranked],
+        "cohort": [cohort_of(f.infusion_id or "", None) for f in ranked],
+        "episode_id": [f.episode_id for f in ranked],
+        "administration_id": [f.administration_id for f in ranked],
+        "finding": [f.sentence(lang) for f in ranked],
+        "source": [f.source for f in ranked],
+    }
+    return pd.DataFrame({name: pd.array(values, dtype="string") for name, values in columns.items()})
 
 
 __all__ = [
@@ -130,7 +148,9 @@ __all__ = [
     "SEVERITIES",
     "WARNING",
     "Delay",
+    "Delays",
     "Finding",
     "delays",
     "findings_frame",
+    "place",
 ]

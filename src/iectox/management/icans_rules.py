@@ -87,7 +87,7 @@ def icans_without_crs(evidence: Evidence) -> Verdicts:
     outcome = pd.Series(np.where(toci, NOT_FOLLOWED, MET), index=eps.index, dtype="string")
     alone = given_for_icans_alone(doses)
     flagged = doses.loc[alone, ["administration_id", "infusion_id", "given_at", "given_at_time_known"]]
-    named = set(doses_in_episodes(eps, flagged)["episode_id"])
+    named = doses_in_episodes(eps, flagged)["episode_id"]
     findings = [
         *emit(doses, alone, DEVIATION, DOSE_TEXT, at=DOSE),
         *emit(

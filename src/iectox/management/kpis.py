@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from iectox.management.outcomes import NOT_FOLLOWED, OUTCOMES
@@ -32,18 +33,13 @@ COLUMNS = [
 ]
 
 
-def _summary(rows: pd.DataFrame) -> dict[str, object]:
-    counts = rows["outcome"].value_counts()
-    out: dict[str, object] = {"n": len(rows), **{o: int(counts.get(o, 0)) for o in OUTCOMES}}
-    out["share_met"] = out[MET] / len(rows) if len(rows) else float("nan")
-    delays = rows["delay_h"].dropna().astype(float)
-    out["n_delay"] = len(delays)
-    out["median_delay_h"] = delays.median() if len(delays) else float("nan")
-    out["q1_delay_h"] = delays.quantile(0.25) if len(delays) else float("nan")
-    out["q3_delay_h"] = delays.quantile(0.75) if len(delays) else float("nan")
-    targets = rows["target_h"].dropna().unique()
-    out["target_h"] = " / ".join(f"{t:g}" for t in sorted(targets))
-    return out
+def _targets(known: pd.DataFrame, group: np.ndarray, n_groups: int) -> list[str]:
+    """Per group, its distinct targets in increasing order ("24 / 72"); a few rows per group once deduplicated."""
+    targets = pd.DataFrame({"group": group, "target": known["target_h"].astype("float64").to_numpy()})
+    joined: list[list[float]] = [[] for _ in range(n_groups)]
+    for g, target in targets.dropna().drop_duplicates().itertuples(index=False, name=None):
+        joined[g].append(float(target))
+    return [" / ".join(f"{t:g}" for t in sorted(values)) for values in joined]
 
 
 def kpis(
@@ -51,13 +47,35 @@ def kpis(
 ) -> pd.DataFrame:
     """One row per rule and group of `by` (columns of the adherence table): counts, share met, delays.
 
-    Rules come in `registry` order, the order the audit's pages show them in."""
+    Rules come in `registry` order, the order the audit's pages show them in. The groups are numbered once;
+    every statistic is then one aggregation by that number over the whole table, so the cost does not grow
+    with the number of cohorts and quarters."""
     by = list(by)
-    rows = []
+    keys = ["rule", *by]
     known = adherence.dropna(subset=by) if by else adherence
-    for keys, group in known.groupby(["rule", *by], sort=True, dropna=False):
-        rows.append({"rule": keys[0], **dict(zip(by, keys[1:], strict=True)), **_summary(group)})
-    frame = pd.DataFrame(rows, columns=["rule", *by, *COLUMNS[1:]])
+    groups = known.groupby(keys, sort=True, dropna=False)
+    sizes = groups.size()
+    group, n_groups = groups.ngroup().to_numpy(), len(sizes)
+    outcome = pd.Categorical(known["outcome"], categories=list(OUTCOMES)).codes  # -1: none of them
+    width = len(OUTCOMES) + 1
+    tally = np.bincount(group * width + outcome + 1, minlength=n_groups * width).reshape(n_groups, width)
+    counts = pd.DataFrame(tally[:, 1:], columns=list(OUTCOMES), index=sizes.index)
+    delays = known["delay_h"].astype("float64").groupby(group)
+    every = pd.RangeIndex(n_groups)
+    frame = pd.DataFrame(
+        {
+            "n": sizes,
+            **{o: counts[o] for o in OUTCOMES},
+            "share_met": (counts[MET] / sizes.where(sizes > 0)).astype("float64"),
+            "n_delay": delays.count().reindex(every, fill_value=0).to_numpy(),
+            "median_delay_h": delays.median().reindex(every).to_numpy(),
+            "q1_delay_h": delays.quantile(0.25).reindex(every).to_numpy(),
+            "q3_delay_h": delays.quantile(0.75).reindex(every).to_numpy(),
+            "target_h": np.array(_targets(known, group, n_groups), dtype=object),
+        },
+        index=sizes.index,
+    )
+    frame = frame.reset_index().astype({k: object for k in keys})[["rule", *by, *COLUMNS[1:]]]
     order = {r: i for i, r in enumerate(registry)}
     frame = frame.sort_values(["rule", *by], key=lambda s: s.map(order) if s.name == "rule" else s)
     for column in [*COUNT_COLUMNS, "n_delay"]:

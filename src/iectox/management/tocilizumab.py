@@ -38,20 +38,28 @@ def _active(
 ) -> pd.Series:
     """Whether an episode of `syndrome` may be under way at each dose (NA when the record cannot tell)."""
     rows = episodes[episodes["syndrome"] == syndrome]
-    inside = set(doses_in_episodes(rows, doses)["administration_id"])
+    inside = doses_in_episodes(rows, doses)["administration_id"]
     active = doses["administration_id"].isin(inside).astype("boolean")
-    unknown = set(rows.loc[rows["onset_at"].isna(), "infusion_id"])
-    if status is not None:
-        unknown |= set(status[status.isin(["yes", "unknown"])].index) - set(rows["infusion_id"])
+    unknown = rows.loc[rows["onset_at"].isna(), "infusion_id"]  # an episode of unknown onset
     unplaced = doses["given_at"].isna() | doses["infusion_id"].isin(unknown)  # a dose of unknown time too
+    if status is not None:  # stated yes or unknown, but no episode recorded
+        stated = status.index[status.isin(["yes", "unknown"]).to_numpy(dtype=bool)]
+        unplaced |= doses["infusion_id"].isin(stated[~stated.isin(rows["infusion_id"])])
     return active.mask(~active & unplaced, pd.NA)
 
 
 def _spacing(doses: pd.DataFrame, window_h: float) -> pd.DataFrame:
-    """Per timed dose: hours since the previous dose (bounds) and the doses within the window ending at it."""
-    timed = doses.dropna(subset=["given_at"]).sort_values(["infusion_id", "given_at"])
-    timed = timed.assign(order=timed.groupby("infusion_id").cumcount())
-    pairs = timed.merge(timed, on="infusion_id", suffixes=("", "_before"))
+    """Per timed dose: hours since the previous dose (bounds) and the doses within the window ending at it.
+
+    Each dose is paired with the doses of its infusion given at or before it (a few per infusion): only the
+    columns the bounds need are paired, and the pairs are counted per dose by position."""
+    columns = ["infusion_id", "given_at", "given_at_time_known"]
+    timed = doses.loc[doses["given_at"].notna(), ["administration_id", *columns]]
+    timed = timed.sort_values(["infusion_id", "given_at"])
+    timed = timed.assign(order=timed.groupby("infusion_id").cumcount(), row=np.arange(len(timed)))
+    pairs = timed[[*columns, "order", "row"]].merge(
+        timed[[*columns, "order"]], on="infusion_id", suffixes=("", "_before")
+    )
     pairs = pairs[pairs["order_before"] <= pairs["order"]]
     low, high = delay_bounds(
         pairs["given_at_before"],
@@ -59,19 +67,27 @@ def _spacing(doses: pd.DataFrame, window_h: float) -> pd.DataFrame:
         pairs["given_at"],
         pairs["given_at_time_known"],
     )
-    pairs = pairs.assign(low=low, high=high)
-    itself = pairs["order_before"] == pairs["order"]
-    counts = pairs.assign(
-        certain=itself | (pairs["high"] < window_h), possible=itself | (pairs["low"] < window_h)
+    itself = (pairs["order_before"] == pairs["order"]).to_numpy()
+    row = pairs["row"].to_numpy()
+
+    def per_dose(within: pd.Series) -> np.ndarray:
+        counted = itself | within.fillna(False).to_numpy(dtype=bool)
+        return np.bincount(row, weights=counted, minlength=len(timed)).astype(np.int64)
+
+    previous = (pairs["order_before"] == pairs["order"] - 1).to_numpy()
+    since_low = np.full(len(timed), np.nan)
+    since_high = np.full(len(timed), np.nan)
+    since_low[row[previous]] = low.to_numpy(dtype=float, na_value=np.nan)[previous]
+    since_high[row[previous]] = high.to_numpy(dtype=float, na_value=np.nan)[previous]
+    return pd.DataFrame(
+        {
+            "since_previous_low_h": pd.array(since_low, dtype="Float64"),
+            "since_previous_high_h": pd.array(since_high, dtype="Float64"),
+            "doses_in_window": pd.array(per_dose(high < window_h), dtype="Int64"),
+            "doses_in_window_possible": pd.array(per_dose(low < window_h), dtype="Int64"),
+        },
+        index=pd.Index(timed["administration_id"], name="administration_id"),
     )
-    counts = counts.groupby("administration_id")
-    previous = pairs[pairs["order_before"] == pairs["order"] - 1].set_index("administration_id")
-    out = pd.DataFrame(index=timed["administration_id"])
-    out["since_previous_low_h"] = previous["low"].reindex(out.index)
-    out["since_previous_high_h"] = previous["high"].reindex(out.index)
-    out["doses_in_window"] = counts["certain"].sum().reindex(out.index).astype("Int64")
-    out["doses_in_window_possible"] = counts["possible"].sum().reindex(out.index).astype("Int64")
-    return out
 
 
 def tocilizumab_doses(
@@ -101,11 +117,7 @@ def tocilizumab_doses(
     )
     doses = doses.join(_spacing(doses, pathway.tocilizumab.window_h.value), on="administration_id")
     weight = doses["weight_kg"]
-    label = pd.Series(
-        [np.nan if pd.isna(w) else tocilizumab_dose_mg(float(w)) for w in weight],
-        index=doses.index,
-        dtype="float64",
-    )
+    label = pd.Series(tocilizumab_dose_mg(weight.to_numpy(dtype="float64")), index=doses.index)
     doses["label_dose_mg"] = label
     doses["percent_of_label_dose"] = 100.0 * doses["dose_mg"] / label
     return doses.reset_index(drop=True)

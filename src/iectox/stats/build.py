@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iectox.stats.summaries import Groups, category_codes, count, missing_by_group, moments, split
+from iectox.stats.methods import Moments
+from iectox.stats.summaries import Groups, level_counts, moments, pool, samples, value_counts
 from iectox.stats.table import Cell, Row, VariableResult
 from iectox.stats.variables import Variable
 
@@ -43,8 +44,7 @@ def categorical(values: pd.Series, variable: Variable, groups: Groups) -> Variab
         levels = tuple(level for level in found.index if level != OTHER) + (
             (OTHER,) if OTHER in found else ()
         )
-    codes, levels = category_codes(values, levels)
-    table, missing = count(codes, len(levels), groups)
+    table, missing, levels = level_counts(values, levels, groups)
     n = np.append(table.sum(axis=0), table.sum())
     missing = np.append(missing, missing.sum())
     counts = np.column_stack([table, table.sum(axis=1)])
@@ -57,20 +57,28 @@ def categorical(values: pd.Series, variable: Variable, groups: Groups) -> Variab
 
 
 def toxicity(values: pd.Series, variable: Variable, groups: Groups) -> VariableResult:
-    """Maximum grade per infusion: any grade, each grade, grade >= severe_from; tests use the grade table."""
-    grades = pd.to_numeric(values, errors="coerce")
-    observed = sorted(int(g) for g in grades.dropna().unique())
+    """Maximum grade per infusion: any grade, each grade, grade >= severe_from; tests use the grade table.
+
+    The column is read once: its distinct values are counted per group, then turned into grades. Each
+    group's grades, for rank tests, are rebuilt from those counts (the same values, in another order).
+    """
+    by_value, missing, found = value_counts(values, groups)
+    numbers = pd.to_numeric(pd.Series(found, dtype=object), errors="coerce").astype("float64")
+    whole = numbers.astype("Int64")  # a grade that is not a whole number is refused, as in the column
+    observed = sorted(int(g) for g in whole.dropna().unique())
     levels = tuple(range(0, max([*observed, variable.severe_from]) + 1))
-    codes, levels = category_codes(grades.astype("Int64"), levels)
-    table, missing = count(codes, len(levels), groups)
+    grade = numbers.to_numpy()
+    known = ~np.isnan(grade)
+    position = np.where(known & (grade >= 0), np.nan_to_num(grade, nan=-1.0), -1).astype(np.intp)
+    table, missing = pool(by_value, missing, position, len(levels))
     n = np.append(table.sum(axis=0), table.sum())
     missing = np.append(missing, missing.sum())
     counts = np.column_stack([table, table.sum(axis=1)])
     rows = [Row(variable.name, "variable", variable.display_label(), None, ())]
     rows.append(Row(variable.name, "level", "Any grade", "any", _n_pct(counts[1:].sum(axis=0), n)))
     top = max(observed, default=0)
-    for grade in range(1, max(top, 1) + 1):
-        rows.append(Row(variable.name, "level", f"Grade {grade}", grade, _n_pct(counts[grade], n)))
+    for g in range(1, max(top, 1) + 1):
+        rows.append(Row(variable.name, "level", f"Grade {g}", g, _n_pct(counts[g], n)))
     rows.append(
         Row(
             variable.name,
@@ -82,21 +90,20 @@ def toxicity(values: pd.Series, variable: Variable, groups: Groups) -> VariableR
     )
     rows += _missing_row(variable, missing, n)
     keep = table.sum(axis=1) > 0
-    return VariableResult(
-        variable,
-        "toxicity",
-        tuple(rows),
-        n,
-        missing,
-        counts=table[keep].T,
-        samples=tuple(split(grades.to_numpy(dtype=float, na_value=np.nan), groups)),
-    )
+    grades = tuple(np.repeat(grade[known], by_value[known, g]) for g in range(groups.k))
+    return VariableResult(variable, "toxicity", tuple(rows), n, missing, counts=table[keep].T, samples=grades)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """The column as floats, NaN where blank or not a number (no copy for a float column)."""
+    if values.dtype == np.float64:
+        return values.to_numpy()
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def continuous(values: pd.Series, variable: Variable, groups: Groups, summary: str) -> VariableResult:
-    array = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    samples = split(array, groups)
-    m = moments(samples, missing_by_group(array, groups), quantiles=summary in ("median_iqr", "both"))
+    split = samples(_numbers(values), groups)
+    m = moments(split, quantiles=summary in ("median_iqr", "both"))
     rows = [Row(variable.name, "variable", variable.display_label(), None, ())]
     if summary in ("mean_sd", "both"):
         rows.append(
@@ -119,4 +126,10 @@ def continuous(values: pd.Series, variable: Variable, groups: Groups, summary: s
             )
         )
     rows += _missing_row(variable, m.missing, m.n)
-    return VariableResult(variable, "continuous", tuple(rows), m.n, m.missing, samples=tuple(samples))
+    per_group = tuple(
+        Moments(float(mean), float(sd), int(size))
+        for mean, sd, size in zip(m.mean[:-1], m.sd[:-1], m.n[:-1], strict=True)
+    )
+    return VariableResult(
+        variable, "continuous", tuple(rows), m.n, m.missing, samples=split.groups, moments=per_group
+    )

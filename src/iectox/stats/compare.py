@@ -22,7 +22,9 @@ from iectox.stats import build, effects
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
 from iectox.stats.footnotes import footnotes as table_footnotes
 from iectox.stats.footnotes import tests_used
-from iectox.stats.methods import METHODS, benjamini_hochberg, holm, pearson_chi2
+from iectox.stats.methods import METHODS, MethodResult, benjamini_hochberg, holm, pearson_chi2
+from iectox.stats.methods.means import FROM_VALUES
+from iectox.stats.methods.method import Method
 from iectox.stats.policy import MethodPolicy
 from iectox.stats.policy import policy as as_policy
 from iectox.stats.summaries import Groups, make_groups
@@ -120,6 +122,15 @@ def _missingness_warning(result: VariableResult) -> tuple[str, ...]:
     return ()
 
 
+def _on_values(method: Method, result: VariableResult) -> MethodResult:
+    """A test on each group's values: from their mean, SD and n, already computed from the same values for the
+    table, when the method has that form and no group is empty (the same numbers, without a second pass)."""
+    moments = result.moments
+    if method.from_aggregates is not None and moments and all(m.n > 0 for m in moments):
+        return method.run_from_aggregates(moments, FROM_VALUES)
+    return method.run(result.samples)
+
+
 def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> VariableResult:
     """The variable's p-value by the registry's method: the one set for it, else the policy's choice."""
     forced = result.variable.test
@@ -139,7 +150,7 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> Variable
             test = METHODS[test_id].run(table)
         else:
             test_id, reason = choose_sample_test(k, rank, chosen, forced)
-            test = METHODS[test_id].run(result.samples)
+            test = _on_values(METHODS[test_id], result)
     except ValueError as exc:
         return replace(result, reason=Message(N_("not tested: {why_text}"), why_text=str(exc)))
     warnings = (*test.warnings, *_missingness_warning(result))

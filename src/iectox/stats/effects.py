@@ -10,19 +10,32 @@ from iectox.stats.methods import (
     Effect,
     NotComputable,
     mean_difference,
+    mean_difference_from_stats,
     risk_difference,
     standardized_mean_difference,
+    standardized_mean_difference_from_stats,
 )
 from iectox.stats.table import VariableResult
 
 YES_LEVELS = (True, "yes", "Yes", 1)
 
 
+def _summarised(result: VariableResult) -> bool:
+    """Whether every group's mean, SD and n were computed from its values (none is empty): the effects then
+    read them instead of the values, the same numbers without another pass over the rows."""
+    return bool(result.moments) and all(m.n > 0 for m in result.moments or ())
+
+
 def smd(result: VariableResult) -> float | None:
     """|SMD| between two groups; with more groups the mean over pairs, as R tableone prints it."""
     pairs = []
     try:
-        if result.kind == "continuous":
+        if result.kind == "continuous" and _summarised(result):
+            pairs = [
+                abs(standardized_mean_difference_from_stats(a.mean, a.sd, b.mean, b.sd).estimate)
+                for a, b in combinations(result.moments or (), 2)
+            ]
+        elif result.kind == "continuous":
             samples = result.samples or ()
             pairs = [abs(standardized_mean_difference(a, b).estimate) for a, b in combinations(samples, 2)]
         elif result.counts is not None:
@@ -39,6 +52,9 @@ def smd(result: VariableResult) -> float | None:
 def difference(result: VariableResult) -> Effect | None:
     """First group minus second: risk difference for a yes/no variable, mean difference for a continuous one."""
     try:
+        if result.kind == "continuous" and _summarised(result):
+            a, b = (result.moments or ())[:2]
+            return mean_difference_from_stats(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
         if result.kind == "continuous" and result.samples is not None:
             return mean_difference(*result.samples[:2])
         if result.kind == "categorical" and result.counts is not None and result.counts.shape[1] == 2:

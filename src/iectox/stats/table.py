@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from iectox.message import Message
-from iectox.stats.methods import Effect, MethodResult
+from iectox.stats.methods import Effect, MethodResult, Moments
 from iectox.stats.variables import Variable
 
 StatisticKind = Literal["n_pct", "mean_sd", "median_iqr"]
@@ -57,6 +57,7 @@ class VariableResult:
     missing: np.ndarray  # per group, then overall
     counts: np.ndarray | None = None  # levels x groups, for count tests
     samples: tuple[np.ndarray, ...] | None = None  # per group, for tests on values
+    moments: tuple[Moments, ...] | None = None  # per group mean, SD and n of those values (continuous)
     test: MethodResult | None = None
     reason: str | None = None  # a `Message` when the comparison wrote it: English, and its template
     smd: float | None = None

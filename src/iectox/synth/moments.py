@@ -11,8 +11,9 @@ import math
 from decimal import Decimal
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
 
+from iectox.stats.methods import student_t_from_stats, welch_t_from_stats
 from iectox.synth.select import adjust_total
 
 PAIR_SAMPLE = 256
@@ -122,8 +123,9 @@ def p_window(printed: str | None) -> tuple[float, float] | None:
 
 
 def t_test_p(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int, equal_var: bool = False) -> float:
-    """Two-sided t-test p-value from summary statistics (Welch unless `equal_var`)."""
-    return float(stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=equal_var).pvalue)
+    """Two-sided t-test p-value from summary statistics (Welch unless `equal_var`), as the report computes it."""
+    test = student_t_from_stats if equal_var else welch_t_from_stats
+    return test(m1, s1, n1, m2, s2, n2).p_value
 
 
 def sds_for_p(

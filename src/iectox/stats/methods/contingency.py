@@ -4,10 +4,10 @@ correction, and Fisher's exact test, each as R's `chisq.test` and `fisher.test` 
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import chi2
 
 from iectox.i18n import N_
 from iectox.stats.methods import fisher
+from iectox.stats.methods.distributions import chi2_sf
 from iectox.stats.methods.result import MethodResult, NotComputable, counts_table, drop_empty
 
 SMALL_EXPECTED = N_("Chi-squared approximation may be incorrect")  # R's warning when an expected count < 5
@@ -39,9 +39,7 @@ def _chi2(table: object, correct: bool) -> MethodResult:
     warnings = (SMALL_EXPECTED,) if np.any(expected < 5) else ()
     if warnings:
         detail += f"; smallest expected count {expected.min():.2f} < 5"
-    return MethodResult(
-        test, float(chi2.sf(statistic, df)), statistic, df, method, detail + dropped, warnings
-    )
+    return MethodResult(test, chi2_sf(statistic, df), statistic, df, method, detail + dropped, warnings)
 
 
 def _not_2x2(observed: np.ndarray) -> NotComputable:

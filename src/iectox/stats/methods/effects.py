@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
-from scipy.stats import t as t_dist
 
+from iectox.stats.methods.distributions import norm_ppf, t_ppf
 from iectox.stats.methods.means import Moments, t_parts
 from iectox.stats.methods.result import NotComputable, counts_table
 
-Z95 = float(norm.ppf(0.975))  # R: qnorm(0.975)
+Z95 = norm_ppf(0.975)  # R: qnorm(0.975)
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def odds_ratio(table2x2: object) -> Effect:
 
 def _mean_difference(x: Moments, y: Moments, welch: bool) -> Effect:
     parts = t_parts(x, y, welch)
-    q = float(t_dist.ppf(0.975, parts.df))
+    q = t_ppf(0.975, parts.df)
     kind = "Welch" if welch else "pooled-variance"
     return Effect(
         parts.difference,

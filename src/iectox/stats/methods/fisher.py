@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import gammaln
-from scipy.stats import random_table
 
 TOL_2X2 = math.log1p(1e-7)  # fisher.test: d <= d[observed] * (1 + 10^-7)
 TOL_RXC = 3.45254e-7  # FEXACT: observed path length + tol, in log space
@@ -162,6 +161,9 @@ def monte_carlo_p(table: np.ndarray, replicates: int, seed: int) -> float:
     Random tables with the observed margins (scipy's `random_table`, Patefield's or Boyett's algorithm, as
     R's `r2dtable`), from a seeded numpy generator: reproducible from run to run, not the same draws as R's.
     """
+    # imported here: scipy.stats costs half a second of start-up, and a table too large to enumerate is rare
+    from scipy.stats import random_table
+
     lf_max = int(table.sum())
     lf = gammaln(np.arange(lf_max + 1) + 1.0)
     observed = -lf[table].sum()

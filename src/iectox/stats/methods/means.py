@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import f as f_dist
-from scipy.stats import t as t_dist
 
+from iectox.stats.methods.distributions import f_sf, t_sf
 from iectox.stats.methods.result import MethodResult, NotComputable, values
 
 _EPS = np.finfo(float).eps
 FROM_AGGREGATES = "from mean, SD and n"
+FROM_VALUES = "from raw values"
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def t_parts(x: Moments, y: Moments, welch: bool) -> TParts:
 def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> MethodResult:
     parts = t_parts(x, y, welch)
     t = parts.difference / parts.stderr
-    p = float(2 * t_dist.sf(abs(t), parts.df))
+    p = 2 * t_sf(abs(t), parts.df)
     if welch:
         test, method = "welch_t", "Welch Two Sample t-test"
         detail = f"unequal variances, Welch-Satterthwaite df {parts.df:.2f}, {source}"
@@ -76,24 +76,27 @@ def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> MethodResult:
 
 def welch_t(a: object, b: object) -> MethodResult:
     """Welch's two-sample t-test (unequal variances), R `t.test(a, b)`; the statistic is for mean(a) - mean(b)."""
-    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), True, "from raw values")
+    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), True, FROM_VALUES)
 
 
 def student_t(a: object, b: object) -> MethodResult:
     """Student's two-sample t-test (pooled variance), R `t.test(a, b, var.equal = TRUE)`."""
-    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), False, "from raw values")
+    return _t_test(Moments.of(a, "first group"), Moments.of(b, "second group"), False, FROM_VALUES)
 
 
-def welch_t_from_moments(groups: Sequence[Moments]) -> MethodResult:
-    """Welch's t-test from two groups' mean, SD and n (same numbers R computes from the data)."""
+def welch_t_from_moments(groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:
+    """Welch's t-test from two groups' mean, SD and n (same numbers R computes from the data).
+
+    `source` says where the moments come from: printed (`FROM_AGGREGATES`), or computed from the values
+    (`FROM_VALUES`, as a comparison table does once for its summaries and its test)."""
     x, y = groups
-    return _t_test(x, y, True, FROM_AGGREGATES)
+    return _t_test(x, y, True, source)
 
 
-def student_t_from_moments(groups: Sequence[Moments]) -> MethodResult:
+def student_t_from_moments(groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:
     """Student's t-test from two groups' mean, SD and n."""
     x, y = groups
-    return _t_test(x, y, False, FROM_AGGREGATES)
+    return _t_test(x, y, False, source)
 
 
 def welch_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> MethodResult:
@@ -123,19 +126,19 @@ def _anova(groups: Sequence[Moments], source: str) -> MethodResult:
         raise NotComputable("no variation within groups: the F statistic is undefined")
     statistic = float(between / within)
     df1, df2 = float(k - 1), float(total - k)
-    p = float(f_dist.sf(statistic, df1, df2))
+    p = f_sf(statistic, df1, df2)
     detail = f"equal variances, F on {df1:g} and {df2:g} degrees of freedom, {source}"
     return MethodResult("anova", p, statistic, df1, "One-way analysis of means", detail)
 
 
 def anova(*groups: object) -> MethodResult:
     """One-way ANOVA F test, R `oneway.test(y ~ g, var.equal = TRUE)` (the same F as `aov`)."""
-    return _anova([Moments.of(g, f"group {i + 1}") for i, g in enumerate(groups)], "from raw values")
+    return _anova([Moments.of(g, f"group {i + 1}") for i, g in enumerate(groups)], FROM_VALUES)
 
 
-def anova_from_moments(groups: Sequence[Moments]) -> MethodResult:
+def anova_from_moments(groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:
     """One-way ANOVA from each group's mean, SD and n."""
-    return _anova(groups, FROM_AGGREGATES)
+    return _anova(groups, source)
 
 
 def anova_from_stats(means: Sequence[float], sds: Sequence[float], ns: Sequence[int]) -> MethodResult:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from iectox.stats.methods.means import Moments
+from iectox.stats.methods.means import FROM_AGGREGATES, Moments
 from iectox.stats.methods.result import MethodResult, NotComputable, counts_table
 
 DataKind = Literal["counts", "values"]
@@ -41,7 +41,7 @@ class Method:
     max_groups: int | None = None
     max_levels: int | None = None
     on_ranks: bool = False
-    from_aggregates: Callable[[Sequence[Moments]], MethodResult] | None = None
+    from_aggregates: Callable[[Sequence[Moments], str], MethodResult] | None = None
 
     def __post_init__(self) -> None:
         if self.data not in DATA_KINDS:
@@ -91,9 +91,12 @@ class Method:
         self._check(len(groups))
         return self.compute(*groups)
 
-    def run_from_aggregates(self, groups: Sequence[Moments]) -> MethodResult:
-        """The method from each group's mean, SD and n; `NotComputable` when it needs the raw values."""
+    def run_from_aggregates(self, groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:
+        """The method from each group's mean, SD and n; `NotComputable` when it needs the raw values.
+
+        `source` is written in the result's detail: printed numbers by default, or `means.FROM_VALUES` when
+        the moments were computed from the values themselves."""
         if self.from_aggregates is None:
             raise NotComputable(f"{self.id} needs the raw values, not means, SDs and ns")
         self._check(len(groups))
-        return self.from_aggregates(groups)
+        return self.from_aggregates(groups, source)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.stats import chi2, norm
 
 from iectox.i18n import N_
+from iectox.stats.methods.distributions import chi2_sf, norm_cdf, norm_sf
 from iectox.stats.methods.result import MethodResult, NotComputable, values
 
 EXACT_BELOW = 50  # wilcox.test: exact <- (n.x < 50) && (n.y < 50)
@@ -81,7 +81,7 @@ def mann_whitney(a: object, b: object) -> MethodResult:
         raise NotComputable("all values are equal: the rank sum test is undefined")
     z = w - nx * ny / 2
     z = (z - np.sign(z) * 0.5) / sigma
-    p = float(2 * min(norm.cdf(z), norm.sf(z)))
+    p = 2 * min(norm_cdf(z), norm_sf(z))
     reason = "ties" if ties else f"a group of {EXACT_BELOW} or more"
     detail = f"normal approximation with continuity correction, tie-corrected variance ({reason})"
     warnings = (TIES_WARNING,) if exact and ties else ()
@@ -106,5 +106,5 @@ def kruskal_wallis(*groups: object) -> MethodResult:
     df = float(len(arrays) - 1)
     detail = f"chi-squared approximation on {df:g} df, tie-corrected"
     return MethodResult(
-        "kruskal_wallis", float(chi2.sf(statistic, df)), statistic, df, "Kruskal-Wallis rank sum test", detail
+        "kruskal_wallis", chi2_sf(statistic, df), statistic, df, "Kruskal-Wallis rank sum test", detail
     )
