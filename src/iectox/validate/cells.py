@@ -21,6 +21,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Kind
+from iectox.validate import columnar
 from iectox.validate.date_order import date_order_issue
 from iectox.validate.excerpt import excerpt, visible
 from iectox.validate.frames import Frames
@@ -37,6 +38,7 @@ _SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
 TRUE_WORDS = ("yes", "y", "true", "1", "oui", "o", "x")
 FALSE_WORDS = ("no", "n", "false", "0", "non")
 YES_NO_HELP = "yes or no (also accepted: true/false, 1/0, oui/non)"
+NUMBER_HELP = "a number (decimal point or comma)"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,14 @@ def _typed_cells(raw: pd.Series) -> bool:
 
 def as_text(raw: pd.Series) -> pd.Series:
     """Cells as stripped text, blank cells as NA; whole numbers typed into XLSX lose their ".0"."""
+    cells = columnar.text_cells(raw)
+    if cells is not None:
+        return columnar.text_series(raw, cells, columnar.stripped(cells))
+    return _any_text(raw)
+
+
+def _any_text(raw: pd.Series) -> pd.Series:
+    """`as_text` of any cells, typed or not, one by one when typed."""
 
     def one(v: object) -> object:
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -91,6 +101,18 @@ def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Serie
 
 
 def parse_number(raw: pd.Series) -> Parsed:
+    cells = columnar.text_cells(raw)
+    numbers = (
+        columnar.native_numbers(raw) if cells is None else columnar.plain_numbers(columnar.stripped(cells))
+    )
+    if numbers is not None:
+        none = pd.Series(False, index=raw.index, dtype="boolean")  # the dtype the general reading gives
+        return _result(pd.Series(numbers, index=raw.index), none, NUMBER_HELP)
+    return _any_number(raw)
+
+
+def _any_number(raw: pd.Series) -> Parsed:
+    """`parse_number` of any cells: spaces between thousands, exponents, typed cells."""
     native = (
         raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
         if _typed_cells(raw)
@@ -104,7 +126,7 @@ def parse_number(raw: pd.Series) -> Parsed:
         written.where(well_formed, "").str.replace(",", ".", regex=False).replace("", None), errors="coerce"
     ).astype("float64")
     bad = present & (~well_formed | values.isna())
-    return _result(values.where(~bad), bad, "a number (decimal point or comma)")
+    return _result(values.where(~bad), bad, NUMBER_HELP)
 
 
 def parse_integer(raw: pd.Series) -> Parsed:
@@ -169,6 +191,37 @@ def _canonical(text: pd.Series, with_time: bool, values: pd.Series, time_known: 
 
 def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parsed:
     """Dates (`with_time` False) or date-and-times, honouring the study's date order."""
+    values, bad, time_known = _datetimes(raw, settings, with_time)
+    form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
+    values = values.where(~bad).astype("datetime64[ns]")
+    if not with_time:
+        values = values.dt.normalize()
+        return _result(values, bad, f"a date ({form})")
+    return _result(values, bad, f"a date ({form})", time_known.where(values.notna()).astype("boolean"))
+
+
+def _datetimes(raw: pd.Series, settings: Settings, with_time: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(timestamps, refused, hour written) of the cells: those written or typed as iectox writes them read
+    in C (`columnar`), the others one by one."""
+    claim = columnar.datetimes(raw, with_time)
+    if claim is None:
+        return _any_datetimes(raw, settings, with_time)
+    values = pd.Series(claim.values, index=raw.index)
+    bad = pd.Series(claim.bad, index=raw.index, dtype="boolean")  # the dtype the general reading gives
+    time_known = pd.Series(claim.time_known, index=raw.index, dtype="boolean")
+    rest = ~claim.claimed
+    if rest.any():
+        rest_values, rest_bad, rest_known = _any_datetimes(raw[rest], settings, with_time)
+        values[rest] = rest_values.to_numpy()
+        bad[rest] = rest_bad.to_numpy()
+        time_known[rest] = rest_known.array
+    return values, bad, time_known
+
+
+def _any_datetimes(
+    raw: pd.Series, settings: Settings, with_time: bool
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """`_datetimes` of any cells: ISO or day/month-first text, serial numbers, typed cells."""
     native, is_native, native_time = _native_datetimes(raw)
     text = as_text(raw).where(~is_native)
     present = text.notna()
@@ -229,12 +282,7 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
 
     read = canonical | matched | other | serial
     bad = (present & ~read) | (present & read & values.isna()) | (is_native & values.isna())
-    form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
-    values = values.where(~bad).astype("datetime64[ns]")
-    if not with_time:
-        values = values.dt.normalize()
-        return _result(values, bad, f"a date ({form})")
-    return _result(values, bad, f"a date ({form})", time_known.where(values.notna()).astype("boolean"))
+    return values, bad, time_known
 
 
 def parse_column(raw: pd.Series, kind: Kind, settings: Settings) -> Parsed:

@@ -1,0 +1,207 @@
+"""Whole columns typed in C (Arrow and NumPy): the cells most files hold, read without a Python step per cell.
+
+A national registry holds millions of cells written as iectox writes them ("72.4", "2021-06-15 14:30", a
+code) or typed by a workbook (a float, a date); reading each through Python costs more than reading the file.
+Each function here takes the cells whose value it can give exactly as the general reading of
+`iectox.validate.cells` would (same value, same type, same refusal) and leaves the others to it: a faster way
+to the same result, never a second definition of what a cell means. tests/test_validate_columnar.py compares
+the two on generated messy cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# What `str.strip` strips (the characters for which `str.isspace` is true), NBSP among them; a test checks it.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NBSP = "\u00a0"
+PLAIN_NUMBER = r"^[+-]?[0-9]+([.,][0-9]+)?$"  # "-12", "72.4", "69,5"
+MAX_DIGITS = 15  # any decimal of at most 15 digits is read to the same float by every correct reading
+ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ISO_DAY_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
+FIRST_YEAR, LAST_YEAR = 1678, 2261  # whole years inside pandas' nanosecond timestamps
+EXACT_DECIMALS = 6  # a workbook float read back exactly through its text: at most 6 decimals...
+EXACT_BELOW = 1e9  # ...and 9 digits before the point (15 in all)
+WHOLE_BELOW = 1e15  # a whole number of at most 15 digits
+
+
+def text_cells(raw: pd.Series) -> pa.Array | None:
+    """The cells as Arrow text (blank cells null) when they are all text or blank (a CSV column, a text
+    column of a workbook); None when some hold a typed value, which only `cells` reads."""
+    if isinstance(raw.dtype, pd.StringDtype):
+        values = raw.to_numpy(dtype=object, na_value=None)
+    elif raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        values = raw.to_numpy()
+    else:
+        return None
+    try:
+        return pa.array(values, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, UnicodeError):  # a lone surrogate has no UTF-8: read the slow way
+        return None
+
+
+def joined_bytes(text: pa.Array) -> bytes:
+    """Every cell's UTF-8 bytes, one after the other (blank cells hold none)."""
+    if len(text) == 0 or text.buffers()[2] is None:
+        return b""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=8 * text.offset)
+    return text.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]
+
+
+def stripped(cells: pa.Array) -> pa.Array:
+    """The cells as `cells.as_text` leaves them: NBSP as a space, stripped as `str.strip` strips, and a cell
+    left empty null."""
+    text = pc.utf8_trim(pc.replace_substring(cells, NBSP, " "), characters=WHITESPACE)
+    return pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, text.type), text)
+
+
+def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
+    """`text` (the `stripped` `cells` of `raw`) as a pandas "string" Series on `raw`'s index, holding
+    `raw`'s own string objects wherever stripping changed nothing."""
+    objects = raw.to_numpy(dtype=object, copy=True)
+    objects[_numpy(text.is_null())] = None
+    changed = np.flatnonzero(_numpy(pc.fill_null(pc.not_equal(cells, text), False)))
+    if len(changed):
+        objects[changed] = text.take(pa.array(changed)).to_pylist()
+    return pd.Series(pd.array(objects, dtype="string"), index=raw.index, name=raw.name)
+
+
+def _numpy(array: pa.Array) -> np.ndarray:
+    return array.to_numpy(zero_copy_only=False)
+
+
+def plain_numbers(text: pa.Array) -> np.ndarray | None:
+    """The numbers of stripped text cells when every one is blank or a plain decimal of at most
+    `MAX_DIGITS` digits, point or comma ("-12", "72.4", "69,5"); None when one is not (or is "-0", whose
+    sign `cells` keeps or drops depending on the column's other cells), to be read by `cells`."""
+    if not pc.all(pc.fill_null(pc.match_substring_regex(text, PLAIN_NUMBER), True)).as_py():
+        return None
+    signed = pc.match_substring_regex(text, "^[+-]")
+    pointed = pc.match_substring_regex(text, "[.,]")
+    digits = pc.subtract(
+        pc.binary_length(text), pc.add(pc.cast(signed, pa.int64()), pc.cast(pointed, pa.int64()))
+    )
+    if not pc.all(pc.fill_null(pc.less_equal(digits, MAX_DIGITS), True)).as_py():
+        return None
+    numbers = pc.cast(pc.replace_substring(text, ",", "."), pa.float64())
+    negative_zero = pc.and_(pc.equal(numbers, 0), pc.starts_with(text, "-"))
+    if pc.any(pc.fill_null(negative_zero, False)).as_py():
+        return None
+    return _numpy(pc.fill_null(numbers, np.nan))
+
+
+def native_numbers(raw: pd.Series) -> np.ndarray | None:
+    """The numbers of a workbook column whose cells are all blank, or ints and floats that `cells` (which
+    reads a typed number through its text) gives back unchanged: whole numbers of at most 15 digits, others
+    of at most 6 decimals and 9 digits before the point. None otherwise, to be read by `cells`."""
+    if raw.dtype != object or not set(map(type, raw.to_numpy())) <= {float, int, type(None)}:
+        return None
+    values = raw.to_numpy().astype(np.float64)
+    size = np.abs(values)
+    exact = (values == np.floor(values)) & (size < WHOLE_BELOW)
+    rest = ~exact & (size < EXACT_BELOW)
+    for decimals in range(1, EXACT_DECIMALS + 1):
+        scale = 10.0**decimals
+        with np.errstate(over="ignore", invalid="ignore"):  # huge values and NaN are not `rest`
+            found = rest & (np.round(values * scale) / scale == values)
+        exact |= found
+        rest &= ~found
+    if not (exact | np.isnan(values)).all():
+        return None
+    return np.where(values == 0, 0.0, values)  # a typed -0.0 is read through its text, "0"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The cells of a date column read here (`claimed`, blanks among them), with their timestamps (NaT
+    elsewhere), whether their hour was written, and the typed ones out of range (refused as `cells` does)."""
+
+    values: np.ndarray
+    time_known: np.ndarray
+    bad: np.ndarray
+    claimed: np.ndarray
+
+
+def datetimes(raw: pd.Series, with_time: bool) -> Claim | None:
+    """The dates (`with_time` False) or date-and-times of a column that are blank, written exactly as
+    iectox writes them (YYYY-MM-DD, and in a date-and-time column YYYY-MM-DD HH:MM[:SS]), or typed as dates
+    by a workbook; None when the column must be read cell by cell."""
+    cells = text_cells(raw)
+    if cells is not None:
+        return _written(stripped(cells), with_time)
+    if raw.dtype == object:
+        return _native(raw)
+    return None
+
+
+def _native(raw: pd.Series) -> Claim | None:
+    """Workbook cells typed as a date (day alone) or a date-and-time, and blanks; text and numbers (serial
+    dates) are left to `cells`. None when a cell is pd.NA, which `cells` reads as text in a typed column
+    but as a blank among text alone: the cells left to it would not be read as in their column."""
+    objects = raw.to_numpy()
+    kinds = pd.Series(objects).map(type)
+    if kinds.isin([type(pd.NA)]).any():
+        return None
+    with_hour = kinds.isin([dt.datetime, pd.Timestamp]).to_numpy()
+    native = with_hour | kinds.isin([dt.date]).to_numpy()
+    blank = kinds.isin([type(None)]).to_numpy() | (kinds.isin([float]).to_numpy() & pd.isna(objects))
+    values = np.full(len(objects), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if native.any():
+        stamps = pd.to_datetime(pd.Series(objects[native]), errors="coerce").astype("datetime64[ns]")
+        values[native] = stamps.to_numpy()
+    return Claim(values, with_hour, native & np.isnat(values), native | blank)
+
+
+def _written(text: pa.Array, with_time: bool) -> Claim:
+    size = len(text)
+    values = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
+    known = np.zeros(size, dtype=bool)
+    claimed = _numpy(text.is_null())
+    shaped = pc.fill_null(pc.match_substring_regex(text, ISO_DAY_TIME if with_time else ISO_DAY), False)
+    lengths = _numpy(pc.fill_null(pc.binary_length(text), 0))
+    shaped = _numpy(shaped)
+    for width in (10, 16, 19) if with_time else (10,):
+        rows = np.flatnonzero(shaped & (lengths == width))
+        if not len(rows):
+            continue
+        stamps, valid = _stamps(_fixed_width(text.take(pa.array(rows)), width))
+        rows = rows[valid]
+        values[rows] = stamps[valid]
+        known[rows] = width > 10
+        claimed[rows] = True
+    return Claim(values, known, np.zeros(size, dtype=bool), claimed)
+
+
+def _fixed_width(text: pa.Array, width: int) -> np.ndarray:
+    """Cells all `width` ASCII characters long, as an (n, `width`) array of their digit values."""
+    data = np.frombuffer(joined_bytes(text), dtype=np.uint8)
+    return data.reshape(len(text), width).astype(np.int64) - ord("0")
+
+
+def _stamps(digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps of YYYY-MM-DD[ HH:MM[:SS]] cells given as rows of digits, and which are real moments
+    that pandas can hold (else: left to `cells`, which names the cell)."""
+
+    def number(start: int) -> np.ndarray:
+        if start >= digits.shape[1]:
+            return np.zeros(len(digits), dtype=np.int64)
+        return digits[:, start] * 10 + digits[:, start + 1]
+
+    year = number(0) * 100 + number(2)
+    month, day, hour, minute, second = (number(start) for start in (5, 8, 11, 14, 17))
+    first = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
+    days = first.astype("datetime64[D]").astype(np.int64)
+    length = (first + 1).astype("datetime64[D]").astype(np.int64) - days
+    valid = (year >= FIRST_YEAR) & (year <= LAST_YEAR) & (month >= 1) & (month <= 12)
+    valid &= (day >= 1) & (day <= length) & (hour <= 23) & (minute <= 59) & (second <= 59)
+    seconds = (days + day - 1) * 86_400 + hour * 3_600 + minute * 60 + second
+    return (seconds * 1_000_000_000).astype("datetime64[ns]"), valid
