@@ -11,6 +11,7 @@ the two on generated messy cells.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,9 @@ FIRST_YEAR, LAST_YEAR = 1678, 2261  # whole years inside pandas' nanosecond time
 EXACT_DECIMALS = 6  # a workbook float read back exactly through its text: at most 6 decimals...
 EXACT_BELOW = 1e9  # ...and 9 digits before the point (15 in all)
 WHOLE_BELOW = 1e15  # a whole number of at most 15 digits
+# Patterns that RE2 (Arrow) reads as Python does on ASCII text: literals, classes, repeats, groups, | and
+# \d \w \. \- escapes, ^ first and $ last (\s, flags, look-arounds, anchors inside: Python alone).
+SAME_IN_RE2 = re.compile(r"\^?(?:[^\\^$(]|\\[-.dw_/\\]|\((?!\?))*\$?")
 
 
 def text_cells(raw: pd.Series) -> pa.Array | None:
@@ -54,7 +58,7 @@ def joined_bytes(text: pa.Array) -> bytes:
     if len(text) == 0 or text.buffers()[2] is None:
         return b""
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=8 * text.offset)
-    return text.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]
+    return text.buffers()[2].slice(offsets[0], offsets[-1] - offsets[0]).to_pybytes()
 
 
 def stripped(cells: pa.Array) -> pa.Array:
@@ -77,6 +81,20 @@ def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
 
 def _numpy(array: pa.Array) -> np.ndarray:
     return array.to_numpy(zero_copy_only=False)
+
+
+def full_matches(values: pd.Series, pattern: str) -> pd.Series:
+    """`values.str.fullmatch(pattern)`, False on blank cells: in RE2 (Arrow) for ASCII cells when the
+    pattern means the same to both, in Python for the others."""
+    text = text_cells(values) if SAME_IN_RE2.fullmatch(pattern) else None
+    if text is None:
+        return values.fillna("").str.fullmatch(pattern).astype(bool)
+    matched = _numpy(pc.fill_null(pc.match_substring_regex(text, f"^(?:{pattern})$"), False))
+    others = np.flatnonzero(~_numpy(pc.fill_null(pc.string_is_ascii(text), True)))
+    if len(others):
+        compiled = re.compile(pattern)
+        matched[others] = [compiled.fullmatch(value) is not None for value in values.iloc[others]]
+    return pd.Series(matched, index=values.index)
 
 
 def plain_numbers(text: pa.Array) -> np.ndarray | None:

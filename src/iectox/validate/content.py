@@ -15,6 +15,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Table
+from iectox.validate.columnar import full_matches
 from iectox.validate.frames import Frames
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md)"
@@ -101,7 +102,7 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.pattern is None:
         return
     values = frames.tables[table.name][column.name]
-    malformed = values.notna() & ~values.fillna("").str.fullmatch(column.pattern)
+    malformed = values.notna() & ~full_matches(values, column.pattern)
     yield from frames.flag(
         PATTERN,
         table.name,

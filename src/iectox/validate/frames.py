@@ -53,7 +53,9 @@ class Frames:
         self.refused.setdefault((table, column), set()).update(rows)
         frame = self.tables.get(table)
         if frame is not None and column in frame:
-            frame.loc[rows, column] = pd.NA
+            values = frame[column].copy()
+            values.loc[rows] = pd.NA
+            frame[column] = values  # a new column: a frame sharing the old one (`run_rules`) keeps it whole
 
     def refused_mask(self, table: str, column: str) -> pd.Series:
         """True on the rows of `table` whose `column` was refused."""
