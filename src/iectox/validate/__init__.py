@@ -10,10 +10,12 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table, Vocabulary
+from iectox.validate import columnar
 from iectox.validate.cells import read_cells
 from iectox.validate.frames import Frames
 from iectox.validate.marks import check_marks
@@ -51,13 +53,18 @@ def _typed(
             if column.kind is Kind.DATETIME:
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
-        cells, marked, refused = check_marks(frames, table.name, column, named[column.name])
-        parsed, unread = read_cells(frames, table.name, column, cells, settings)
+        raw_cells = named[column.name]
+        arrow = columnar.text_cells(raw_cells)  # converted once, for the marks and the typing
+        cells, marked, refused = check_marks(frames, table.name, column, raw_cells, arrow)
+        arrow = arrow if cells is raw_cells else None
+        parsed, unread = read_cells(frames, table.name, column, cells, settings, arrow)
         issues += sorted([*marked, *unread], key=lambda issue: issue.row or 0)
         frames.refuse(table.name, column.name, refused.union(parsed.bad_rows))
         values = parsed.values
         if column.vocabulary is not None:
-            values = _coded(values, column.vocabulary)
+            values = _coded(values, column.vocabulary, parsed.text)
+        if parsed.text is not None and values is parsed.values:
+            frames.text[(table.name, column.name)] = parsed.text  # for the rules, in C
         typed[column.name] = values
         if parsed.time_known is not None:
             typed[time_known_column(column.name)] = parsed.time_known
@@ -75,9 +82,14 @@ def _without_blank_rows(named: pd.DataFrame) -> pd.DataFrame:
     return named[~blank]
 
 
-def _coded(values: pd.Series, vocabulary: Vocabulary) -> pd.Series:
-    """Each written value as the code it stands for ("crs" -> "CRS"), or as written when it stands for none;
-    each distinct value is looked up once."""
+def _coded(values: pd.Series, vocabulary: Vocabulary, text: pa.Array | None) -> pd.Series:
+    """Each written value as the code it stands for ("crs" -> "CRS"), or as written when it stands for none
+    (`values` itself when each is written as its code); each distinct value is looked up once. `text`: the
+    values in Arrow, if known."""
+    if text is not None:
+        written = columnar.distinct(text)
+        if all(vocabulary.normalise(value) in (None, value) for value in written):
+            return values
     positions, distinct = pd.factorize(values)
     spelled = [vocabulary.normalise(value) for value in distinct]
     if all(code is None or code == value for value, code in zip(distinct, spelled, strict=True)):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from iectox.dataset import DTYPES
 from iectox.errors import Issue
@@ -49,6 +50,7 @@ class Parsed:
     bad: pd.Series
     reason: pd.Series  # per bad cell, the sentence naming the expected form
     time_known: pd.Series | None = None
+    text: pa.Array | None = None  # a text column's values in Arrow, when read in C (for the rules after)
 
     @property
     def bad_rows(self) -> pd.Index:
@@ -64,12 +66,20 @@ def _typed_cells(raw: pd.Series) -> bool:
     return raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "empty")
 
 
-def as_text(raw: pd.Series) -> pd.Series:
-    """Cells as stripped text, blank cells as NA; whole numbers typed into XLSX lose their ".0"."""
-    cells = columnar.text_cells(raw)
-    if cells is not None:
-        return columnar.text_series(raw, cells, columnar.stripped(cells))
-    return _any_text(raw)
+def as_text(raw: pd.Series, cells: pa.Array | None = None) -> pd.Series:
+    """Cells as stripped text, blank cells as NA; whole numbers typed into XLSX lose their ".0".
+
+    `cells`: the cells in Arrow (`columnar.text_cells`), when the caller has them."""
+    return _text(raw, cells)[0]
+
+
+def _text(raw: pd.Series, cells: pa.Array | None) -> tuple[pd.Series, pa.Array | None]:
+    """`as_text`, and the same text in Arrow when read in C."""
+    cells = cells if cells is not None else columnar.text_cells(raw)
+    if cells is None:
+        return _any_text(raw), None
+    text = columnar.stripped(cells)
+    return columnar.text_series(raw, cells, text), text
 
 
 def _any_text(raw: pd.Series) -> pd.Series:
@@ -100,8 +110,8 @@ def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Serie
     return Parsed(values, bad, reasons, time_known)
 
 
-def parse_number(raw: pd.Series) -> Parsed:
-    cells = columnar.text_cells(raw)
+def parse_number(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    cells = cells if cells is not None else columnar.text_cells(raw)
     numbers = (
         columnar.native_numbers(raw) if cells is None else columnar.plain_numbers(columnar.stripped(cells))
     )
@@ -129,8 +139,8 @@ def _any_number(raw: pd.Series) -> Parsed:
     return _result(values.where(~bad), bad, NUMBER_HELP)
 
 
-def parse_integer(raw: pd.Series) -> Parsed:
-    number = parse_number(raw)
+def parse_integer(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    number = parse_number(raw, cells)
     fractional = number.values.notna() & (number.values % 1 != 0)
     huge = number.values.abs() > 2**53  # beyond exact integers in a float; never a count or a year
     bad = number.bad | fractional | huge
@@ -138,8 +148,8 @@ def parse_integer(raw: pd.Series) -> Parsed:
     return _result(values, bad, "a whole number")
 
 
-def parse_boolean(raw: pd.Series) -> Parsed:
-    text = as_text(raw).str.lower()
+def parse_boolean(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    text = as_text(raw, cells).str.lower()
     values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     values[text.isin(TRUE_WORDS).fillna(False)] = True
     values[text.isin(FALSE_WORDS).fillna(False)] = False
@@ -189,9 +199,11 @@ def _canonical(text: pd.Series, with_time: bool, values: pd.Series, time_known: 
     return done
 
 
-def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parsed:
+def parse_datetime(
+    raw: pd.Series, settings: Settings, with_time: bool, cells: pa.Array | None = None
+) -> Parsed:
     """Dates (`with_time` False) or date-and-times, honouring the study's date order."""
-    values, bad, time_known = _datetimes(raw, settings, with_time)
+    values, bad, time_known = _datetimes(raw, settings, with_time, cells)
     form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
     values = values.where(~bad).astype("datetime64[ns]")
     if not with_time:
@@ -200,10 +212,12 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
     return _result(values, bad, f"a date ({form})", time_known.where(values.notna()).astype("boolean"))
 
 
-def _datetimes(raw: pd.Series, settings: Settings, with_time: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _datetimes(
+    raw: pd.Series, settings: Settings, with_time: bool, cells: pa.Array | None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(timestamps, refused, hour written) of the cells: those written or typed as iectox writes them read
     in C (`columnar`), the others one by one."""
-    claim = columnar.datetimes(raw, with_time)
+    claim = columnar.datetimes(raw, with_time, cells)
     if claim is None:
         return _any_datetimes(raw, settings, with_time)
     values = pd.Series(claim.values, index=raw.index)
@@ -285,18 +299,21 @@ def _any_datetimes(
     return values, bad, time_known
 
 
-def parse_column(raw: pd.Series, kind: Kind, settings: Settings) -> Parsed:
-    """Typed values for a column of the given kind; categories stay as text (vocabulary is a content rule)."""
+def parse_column(raw: pd.Series, kind: Kind, settings: Settings, cells: pa.Array | None = None) -> Parsed:
+    """Typed values for a column of the given kind; categories stay as text (vocabulary is a content rule).
+
+    `cells`: the cells in Arrow (`columnar.text_cells`), when the caller has them."""
     if kind is Kind.NUMBER:
-        return parse_number(raw)
+        return parse_number(raw, cells)
     if kind is Kind.INTEGER:
-        return parse_integer(raw)
+        return parse_integer(raw, cells)
     if kind is Kind.BOOLEAN:
-        return parse_boolean(raw)
+        return parse_boolean(raw, cells)
     if kind in (Kind.DATE, Kind.DATETIME):
-        return parse_datetime(raw, settings, with_time=kind is Kind.DATETIME)
-    text = as_text(raw).astype(DTYPES[kind])
-    return _result(text, pd.Series(False, index=raw.index), "")
+        return parse_datetime(raw, settings, kind is Kind.DATETIME, cells)
+    text, arrow = _text(raw, cells)
+    blank = pd.Series(False, index=raw.index)
+    return replace(_result(text.astype(DTYPES[kind]), blank, ""), text=arrow)
 
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md): the column's type"
@@ -361,14 +378,20 @@ def type_issue(
 
 
 def read_cells(
-    frames: Frames, table: str, column: Column, cells: pd.Series, settings: Settings
+    frames: Frames,
+    table: str,
+    column: Column,
+    cells: pd.Series,
+    settings: Settings,
+    arrow: pa.Array | None = None,
 ) -> tuple[Parsed, list[Issue]]:
     """The column's cells typed as its kind, and one type issue per cell that could not be read.
 
     The dataset and the vial plan read their columns the same way, so a cell is refused with the same words.
     Dates refused because their order was not given are one issue for the column (`date_order`).
+    `arrow`: the cells in Arrow (`columnar.text_cells`), when the caller has them.
     """
-    parsed = parse_column(cells, column.kind, settings)
+    parsed = parse_column(cells, column.kind, settings, arrow)
     bad = parsed.bad_rows
     issues: list[Issue] = []
     if len(bad) and column.kind in (Kind.DATE, Kind.DATETIME) and settings.date_order == "iso":

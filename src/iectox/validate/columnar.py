@@ -72,29 +72,52 @@ def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
     """`text` (the `stripped` `cells` of `raw`) as a pandas "string" Series on `raw`'s index, holding
     `raw`'s own string objects wherever stripping changed nothing."""
     objects = raw.to_numpy(dtype=object, copy=True)
-    objects[_numpy(text.is_null())] = None
-    changed = np.flatnonzero(_numpy(pc.fill_null(pc.not_equal(cells, text), False)))
+    objects[as_numpy(text.is_null())] = None
+    changed = np.flatnonzero(as_numpy(pc.fill_null(pc.not_equal(cells, text), False)))
     if len(changed):
         objects[changed] = text.take(pa.array(changed)).to_pylist()
     return pd.Series(pd.array(objects, dtype="string"), index=raw.index, name=raw.name)
 
 
-def _numpy(array: pa.Array) -> np.ndarray:
+def as_numpy(array: pa.Array) -> np.ndarray:
     return array.to_numpy(zero_copy_only=False)
 
 
-def full_matches(values: pd.Series, pattern: str) -> pd.Series:
+def full_matches(values: pd.Series, pattern: str, text: pa.Array | None = None) -> pd.Series:
     """`values.str.fullmatch(pattern)`, False on blank cells: in RE2 (Arrow) for ASCII cells when the
-    pattern means the same to both, in Python for the others."""
-    text = text_cells(values) if SAME_IN_RE2.fullmatch(pattern) else None
-    if text is None:
+    pattern means the same to both, in Python for the others. `text`: `text_cells(values)`, if known."""
+    if text is None and SAME_IN_RE2.fullmatch(pattern):
+        text = text_cells(values)
+    if text is None or not SAME_IN_RE2.fullmatch(pattern):
         return values.fillna("").str.fullmatch(pattern).astype(bool)
-    matched = _numpy(pc.fill_null(pc.match_substring_regex(text, f"^(?:{pattern})$"), False))
-    others = np.flatnonzero(~_numpy(pc.fill_null(pc.string_is_ascii(text), True)))
+    matched = as_numpy(pc.fill_null(pc.match_substring_regex(text, f"^(?:{pattern})$"), False))
+    others = np.flatnonzero(~as_numpy(pc.fill_null(pc.string_is_ascii(text), True)))
     if len(others):
         compiled = re.compile(pattern)
         matched[others] = [compiled.fullmatch(value) is not None for value in values.iloc[others]]
     return pd.Series(matched, index=values.index)
+
+
+def present(text: pa.Array) -> np.ndarray:
+    """Whether each cell holds a value."""
+    return as_numpy(pc.is_valid(text))
+
+
+def is_in(text: pa.Array, values: pa.Array | list[str]) -> np.ndarray:
+    """Whether each cell is one of `values` (False on blank cells): `Series.isin` in C."""
+    known = values if isinstance(values, pa.Array) else pa.array(values, type=text.type)
+    found = pc.is_in(text, value_set=known.cast(text.type))
+    return present(text) & as_numpy(pc.fill_null(found, False))
+
+
+def all_distinct(text: pa.Array) -> bool:
+    """Whether no value is written twice (blank cells aside)."""
+    return pc.count_distinct(text).as_py() == len(text) - text.null_count
+
+
+def distinct(text: pa.Array) -> list[str]:
+    """The values written, each once (blank cells aside)."""
+    return pc.unique(pc.drop_null(text)).to_pylist()
 
 
 def plain_numbers(text: pa.Array) -> np.ndarray | None:
@@ -114,7 +137,7 @@ def plain_numbers(text: pa.Array) -> np.ndarray | None:
     negative_zero = pc.and_(pc.equal(numbers, 0), pc.starts_with(text, "-"))
     if pc.any(pc.fill_null(negative_zero, False)).as_py():
         return None
-    return _numpy(pc.fill_null(numbers, np.nan))
+    return as_numpy(pc.fill_null(numbers, np.nan))
 
 
 def native_numbers(raw: pd.Series) -> np.ndarray | None:
@@ -149,11 +172,11 @@ class Claim:
     claimed: np.ndarray
 
 
-def datetimes(raw: pd.Series, with_time: bool) -> Claim | None:
+def datetimes(raw: pd.Series, with_time: bool, cells: pa.Array | None = None) -> Claim | None:
     """The dates (`with_time` False) or date-and-times of a column that are blank, written exactly as
     iectox writes them (YYYY-MM-DD, and in a date-and-time column YYYY-MM-DD HH:MM[:SS]), or typed as dates
-    by a workbook; None when the column must be read cell by cell."""
-    cells = text_cells(raw)
+    by a workbook; None when the column must be read cell by cell. `cells`: `text_cells(raw)`, if known."""
+    cells = cells if cells is not None else text_cells(raw)
     if cells is not None:
         return _written(stripped(cells), with_time)
     if raw.dtype == object:
@@ -183,10 +206,10 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
     size = len(text)
     values = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
     known = np.zeros(size, dtype=bool)
-    claimed = _numpy(text.is_null())
+    claimed = as_numpy(text.is_null())
     shaped = pc.fill_null(pc.match_substring_regex(text, ISO_DAY_TIME if with_time else ISO_DAY), False)
-    lengths = _numpy(pc.fill_null(pc.binary_length(text), 0))
-    shaped = _numpy(shaped)
+    lengths = as_numpy(pc.fill_null(pc.binary_length(text), 0))
+    shaped = as_numpy(shaped)
     for width in (10, 16, 19) if with_time else (10,):
         rows = np.flatnonzero(shaped & (lengths == width))
         if not len(rows):
@@ -200,19 +223,19 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
 
 
 def _fixed_width(text: pa.Array, width: int) -> np.ndarray:
-    """Cells all `width` ASCII characters long, as an (n, `width`) array of their digit values."""
-    data = np.frombuffer(joined_bytes(text), dtype=np.uint8)
-    return data.reshape(len(text), width).astype(np.int64) - ord("0")
+    """Cells all `width` ASCII characters long, as an (n, `width`) array of their characters' bytes."""
+    return np.frombuffer(joined_bytes(text), dtype=np.uint8).reshape(len(text), width)
 
 
 def _stamps(digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Timestamps of YYYY-MM-DD[ HH:MM[:SS]] cells given as rows of digits, and which are real moments
+    """Timestamps of YYYY-MM-DD[ HH:MM[:SS]] cells given as rows of bytes, and which are real moments
     that pandas can hold (else: left to `cells`, which names the cell)."""
 
     def number(start: int) -> np.ndarray:
         if start >= digits.shape[1]:
             return np.zeros(len(digits), dtype=np.int64)
-        return digits[:, start] * 10 + digits[:, start + 1]
+        tens, units = (digits[:, position].astype(np.int64) - ord("0") for position in (start, start + 1))
+        return tens * 10 + units
 
     year = number(0) * 100 + number(2)
     month, day, hour, minute, second = (number(start) for start in (5, 8, 11, 14, 17))

@@ -15,7 +15,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Table
-from iectox.validate.columnar import full_matches
+from iectox.validate.columnar import all_distinct, full_matches, is_in, present
 from iectox.validate.frames import Frames
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md)"
@@ -48,6 +48,9 @@ def _range_template(column: Column) -> str:
 
 def _required(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.required and (table.name, column.name) not in frames.absent:
+        text = frames.text.get((table.name, column.name))
+        if text is not None and text.null_count == 0:
+            return
         blank = frames.tables[table.name][column.name].isna()
         yield from frames.flag(REQUIRED, table.name, column.name, blank, column=column.name, table=table.name)
 
@@ -57,7 +60,11 @@ def _vocabulary(frames: Frames, table: Table, column: Column) -> Iterator[Issue]
     if vocab is None:
         return
     values = frames.tables[table.name][column.name]
-    unknown = values.notna() & ~values.isin(vocab.codes)
+    text = frames.text_of(table.name, column.name)
+    if text is not None:
+        unknown = pd.Series(present(text) & ~is_in(text, list(vocab.codes)), index=values.index)
+    else:
+        unknown = values.notna() & ~values.isin(vocab.codes)
     if unknown.any():
         hints = values[unknown].map(vocab.suggest).reindex(values.index)
         placeholders = {"value": values, "column": column.name, "allowed": ", ".join(vocab.codes)}
@@ -102,7 +109,8 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.pattern is None:
         return
     values = frames.tables[table.name][column.name]
-    malformed = values.notna() & ~full_matches(values, column.pattern)
+    matches = full_matches(values, column.pattern, frames.text_of(table.name, column.name))
+    malformed = values.notna() & ~matches
     yield from frames.flag(
         PATTERN,
         table.name,
@@ -116,6 +124,9 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
 
 def _unique(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if not column.unique:
+        return
+    text = frames.text_of(table.name, column.name)
+    if text is not None and all_distinct(text):
         return
     values = frames.tables[table.name][column.name]
     repeated = values.notna() & values.duplicated(keep="first")
@@ -141,8 +152,13 @@ def _reference(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if frames.refused.get((target_table, target_column)):
         return  # a refused identifier may be the one referred to: references are checked once it is fixed
     values = frames.tables[table.name][column.name]
-    known = frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
-    missing = values.notna() & ~values.isin(known.dropna())
+    text = frames.text_of(table.name, column.name)
+    known = frames.text_of(target_table, target_column) if target_table in frames.tables else None
+    if text is not None and known is not None:
+        missing = pd.Series(present(text) & ~is_in(text, known), index=values.index)
+    else:
+        known = frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
+        missing = values.notna() & ~values.isin(known.dropna())
     yield from frames.flag(
         REFERENCE, table.name, column.name, missing, column=column.name, value=values, target=target_table
     )

@@ -52,6 +52,7 @@ def run_rules(frames: Frames, settings: Settings, registry: Registry | None = No
         frames,
         tables={name: frame.copy(deep=False) for name, frame in frames.tables.items()},
         refused={cell: set(rows) for cell, rows in frames.refused.items()},
+        text=dict(frames.text),
     )
     issues: list[Issue] = []
     for rule in (registry if registry is not None else VALIDATION).values():
