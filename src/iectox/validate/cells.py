@@ -106,7 +106,9 @@ def _any_text(raw: pd.Series) -> pd.Series:
 
 
 def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Series | None = None) -> Parsed:
-    reasons = pd.Series(pd.NA, index=values.index, dtype="string").mask(bad, reason)
+    reasons = pd.Series(pd.NA, index=values.index, dtype="string")
+    if bad.any():
+        reasons = reasons.mask(bad, reason)
     return Parsed(values, bad, reasons, time_known)
 
 

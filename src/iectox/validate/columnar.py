@@ -64,8 +64,12 @@ def joined_bytes(text: pa.Array) -> bytes:
 def stripped(cells: pa.Array) -> pa.Array:
     """The cells as `cells.as_text` leaves them: NBSP as a space, stripped as `str.strip` strips, and a cell
     left empty null."""
-    text = pc.utf8_trim(pc.replace_substring(cells, NBSP, " "), characters=WHITESPACE)
-    return pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, text.type), text)
+    text = pc.utf8_trim(cells, characters=WHITESPACE)  # NBSP is whitespace: stripping first is the same
+    if NBSP.encode() in joined_bytes(text):
+        text = pc.replace_substring(text, NBSP, " ")
+    if len(text) and pc.min(pc.binary_length(text)).as_py() == 0:
+        text = pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, text.type), text)
+    return text
 
 
 def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
@@ -110,11 +114,6 @@ def is_in(text: pa.Array, values: pa.Array | list[str]) -> np.ndarray:
     return present(text) & as_numpy(pc.fill_null(found, False))
 
 
-def all_distinct(text: pa.Array) -> bool:
-    """Whether no value is written twice (blank cells aside)."""
-    return pc.count_distinct(text).as_py() == len(text) - text.null_count
-
-
 def distinct(text: pa.Array) -> list[str]:
     """The values written, each once (blank cells aside)."""
     return pc.unique(pc.drop_null(text)).to_pylist()
@@ -124,20 +123,25 @@ def plain_numbers(text: pa.Array) -> np.ndarray | None:
     """The numbers of stripped text cells when every one is blank or a plain decimal of at most
     `MAX_DIGITS` digits, point or comma ("-12", "72.4", "69,5"); None when one is not (or is "-0", whose
     sign `cells` keeps or drops depending on the column's other cells), to be read by `cells`."""
-    if not pc.all(pc.fill_null(pc.match_substring_regex(text, PLAIN_NUMBER), True)).as_py():
+    if not _all(pc.match_substring_regex(text, PLAIN_NUMBER)):
         return None
-    signed = pc.match_substring_regex(text, "^[+-]")
-    pointed = pc.match_substring_regex(text, "[.,]")
-    digits = pc.subtract(
-        pc.binary_length(text), pc.add(pc.cast(signed, pa.int64()), pc.cast(pointed, pa.int64()))
-    )
-    if not pc.all(pc.fill_null(pc.less_equal(digits, MAX_DIGITS), True)).as_py():
-        return None
-    numbers = pc.cast(pc.replace_substring(text, ",", "."), pa.float64())
-    negative_zero = pc.and_(pc.equal(numbers, 0), pc.starts_with(text, "-"))
-    if pc.any(pc.fill_null(negative_zero, False)).as_py():
+    lengths = pc.binary_length(text)
+    if not _all(pc.less_equal(lengths, MAX_DIGITS)):  # then count the digits: the length less sign and point
+        signed = pc.cast(pc.match_substring_regex(text, "^[+-]"), pa.int64())
+        pointed = pc.cast(pc.match_substring_regex(text, "[.,]"), pa.int64())
+        if not _all(pc.less_equal(pc.subtract(lengths, pc.add(signed, pointed)), MAX_DIGITS)):
+            return None
+    if b"," in joined_bytes(text):
+        text = pc.replace_substring(text, ",", ".")
+    numbers = pc.cast(text, pa.float64())
+    if not _all(pc.invert(pc.and_(pc.equal(numbers, 0), pc.starts_with(text, "-")))):
         return None
     return as_numpy(pc.fill_null(numbers, np.nan))
+
+
+def _all(found: pa.Array) -> bool:
+    """Whether `found` holds on every cell (blank cells, null, aside)."""
+    return pc.all(found, skip_nulls=True, min_count=0).as_py() is not False
 
 
 def native_numbers(raw: pd.Series) -> np.ndarray | None:
@@ -158,7 +162,7 @@ def native_numbers(raw: pd.Series) -> np.ndarray | None:
         rest &= ~found
     if not (exact | np.isnan(values)).all():
         return None
-    return np.where(values == 0, 0.0, values)  # a typed -0.0 is read through its text, "0"
+    return np.where(values == 0, 0.0, np.where(np.isnan(values), np.nan, values))  # -0.0 reads "0"
 
 
 @dataclass(frozen=True)

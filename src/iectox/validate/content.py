@@ -15,7 +15,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Table
-from iectox.validate.columnar import all_distinct, full_matches, is_in, present
+from iectox.validate.columnar import full_matches, is_in, present
 from iectox.validate.frames import Frames
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md)"
@@ -109,8 +109,9 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.pattern is None:
         return
     values = frames.tables[table.name][column.name]
-    matches = full_matches(values, column.pattern, frames.text_of(table.name, column.name))
-    malformed = values.notna() & ~matches
+    text = frames.text_of(table.name, column.name)
+    written = values.notna() if text is None else pd.Series(present(text), index=values.index)
+    malformed = written & ~full_matches(values, column.pattern, text)
     yield from frames.flag(
         PATTERN,
         table.name,
@@ -124,9 +125,6 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
 
 def _unique(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if not column.unique:
-        return
-    text = frames.text_of(table.name, column.name)
-    if text is not None and all_distinct(text):
         return
     values = frames.tables[table.name][column.name]
     repeated = values.notna() & values.duplicated(keep="first")

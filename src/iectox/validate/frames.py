@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from iectox.errors import Issue
 from iectox.rules import Rule
 from iectox.schema import CONTRACT, Schema
-from iectox.validate.columnar import text_cells
+from iectox.validate.columnar import as_numpy, text_cells
 from iectox.validate.excerpt import excerpt, visible
 
 
@@ -55,6 +57,15 @@ class Frames:
         if (table, column) not in self.text:
             self.text[(table, column)] = text_cells(self.tables[table][column])
         return self.text[(table, column)]
+
+    def rows_in(self, table: str, on: str, source: str) -> np.ndarray:
+        """For each row of `table`, the position of the first row of `source` with the same `on` (-1: none)."""
+        keys, held = self.tables[table][on], self.tables[source][on]
+        return first_rows(keys, held, self.text_of(table, on), self.text_of(source, on))
+
+    def look_up(self, table: str, on: str, source: str, column: str) -> pd.Series:
+        """For each row of `table`, `column` of the first row of `source` with the same `on` (NA: none)."""
+        return taken(self.tables[source][column], self.rows_in(table, on, source), self.tables[table].index)
 
     def refuse(self, table: str, column: str, rows: Iterable[int]) -> None:
         """Record the cells as refused, and blank them in the typed table when it is there."""
@@ -130,9 +141,23 @@ class Frames:
             yield self.issue(table, row, column, value, rule.id, message, rule.severity, text, filled)
 
 
-def lookup(frame: pd.DataFrame, on: str, source: pd.DataFrame, column: str) -> pd.Series:
-    """For each row of `frame`, `column` of the `source` row with the same `on` key (NA when none)."""
-    if source.empty:
-        return pd.Series(pd.NA, index=frame.index, dtype=source[column].dtype)
-    keyed = source.dropna(subset=[on]).drop_duplicates(on).set_index(on)[column]
-    return frame[on].map(keyed).astype(source[column].dtype)
+def first_rows(
+    keys: pd.Series, source: pd.Series, text: pa.Array | None = None, source_text: pa.Array | None = None
+) -> np.ndarray:
+    """For each key, the position of the first row of `source` holding it; -1 for a blank key or one that
+    `source` does not hold. `text`, `source_text`: both in Arrow, if known (the search is then in C)."""
+    if text is not None and source_text is not None:
+        found = pc.index_in(text, value_set=source_text, skip_nulls=True)
+        return as_numpy(pc.fill_null(found, -1)).astype(np.intp)
+    present = np.flatnonzero(source.notna().to_numpy())
+    held = source.iloc[present]
+    first = ~held.duplicated().to_numpy()
+    where = pd.Index(held[first]).get_indexer(keys)
+    rows = np.full(len(keys), -1, dtype=np.intp)
+    rows[where >= 0] = present[first][where[where >= 0]]
+    return rows
+
+
+def taken(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
+    """`values` at the positions `rows` (NA at -1), on `index`."""
+    return pd.Series(values.array.take(rows, allow_fill=True), index=index).astype(values.dtype)
