@@ -33,6 +33,16 @@ FIRST_YEAR, LAST_YEAR = 1678, 2261  # whole years inside pandas' nanosecond time
 EXACT_DECIMALS = 6  # a workbook float read back exactly through its text: at most 6 decimals...
 EXACT_BELOW = 1e9  # ...and 9 digits before the point (15 in all)
 WHOLE_BELOW = 1e15  # a whole number of at most 15 digits
+WITHOUT_TEXT = (
+    "floating",
+    "integer",
+    "mixed-integer-float",
+    "decimal",
+    "boolean",
+    "datetime",
+    "date",
+    "empty",
+)
 # Patterns that RE2 (Arrow) reads as Python does on ASCII text: literals, classes, repeats, groups, | and
 # \d \w \. \- escapes, ^ first and $ last (\s, flags, look-arounds, anchors inside: Python alone).
 SAME_IN_RE2 = re.compile(r"\^?(?:[^\\^$(]|\\[-.dw_/\\]|\((?!\?))*\$?")
@@ -43,7 +53,7 @@ def text_cells(raw: pd.Series) -> pa.Array | None:
     column of a workbook); None when some hold a typed value, which only `cells` reads."""
     if isinstance(raw.dtype, pd.StringDtype):
         values = raw.to_numpy(dtype=object, na_value=None)
-    elif raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+    elif raw.dtype == object and _text_first(raw.to_numpy()) and infer(raw) in ("string", "empty"):
         values = raw.to_numpy()
     else:
         return None
@@ -53,19 +63,45 @@ def text_cells(raw: pd.Series) -> pa.Array | None:
         return None
 
 
+def infer(raw: pd.Series) -> str:
+    """What the cells hold, as pandas says it ("string", "floating", "date", "mixed", "empty"...)."""
+    return pd.api.types.infer_dtype(raw, skipna=True)
+
+
+def holds_text(raw: pd.Series) -> bool:
+    """Whether some cell may be text: false of a column of typed numbers or dates and blanks."""
+    return raw.dtype != object or infer(raw) not in WITHOUT_TEXT
+
+
+def _text_first(values: np.ndarray) -> bool:
+    """Whether the first cell that is not blank is text (a workbook's typed column is told at once)."""
+    for value in values:
+        if isinstance(value, str):
+            return True
+        if not (value is None or value is pd.NA or (isinstance(value, float) and value != value)):
+            return False
+    return True
+
+
+def cell_bytes(text: pa.Array) -> np.ndarray:
+    """Every cell's UTF-8 bytes, one after the other (blank cells hold none), seen in place."""
+    if len(text) == 0 or text.buffers()[2] is None:
+        return np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=8 * text.offset)
+    return np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+
+
 def joined_bytes(text: pa.Array) -> bytes:
     """Every cell's UTF-8 bytes, one after the other (blank cells hold none)."""
-    if len(text) == 0 or text.buffers()[2] is None:
-        return b""
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=8 * text.offset)
-    return text.buffers()[2].slice(offsets[0], offsets[-1] - offsets[0]).to_pybytes()
+    return cell_bytes(text).tobytes()
 
 
 def stripped(cells: pa.Array) -> pa.Array:
     """The cells as `cells.as_text` leaves them: NBSP as a space, stripped as `str.strip` strips, and a cell
     left empty null."""
     text = pc.utf8_trim(cells, characters=WHITESPACE)  # NBSP is whitespace: stripping first is the same
-    if NBSP.encode() in joined_bytes(text):
+    data = cell_bytes(text)
+    if len(data) and data.max() >= 0x80 and NBSP.encode() in data.tobytes():  # ASCII holds no NBSP
         text = pc.replace_substring(text, NBSP, " ")
     if len(text) and pc.min(pc.binary_length(text)).as_py() == 0:
         text = pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, text.type), text)
@@ -75,12 +111,17 @@ def stripped(cells: pa.Array) -> pa.Array:
 def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
     """`text` (the `stripped` `cells` of `raw`) as a pandas "string" Series on `raw`'s index, holding
     `raw`'s own string objects wherever stripping changed nothing."""
+    # Stripping shortens every cell it changes (NBSP, two bytes, becomes a space): the lengths tell which.
+    lengths = pc.fill_null(pc.binary_length(text), -1)
+    changed = as_numpy(pc.fill_null(pc.not_equal(pc.binary_length(cells), lengths), False))
+    if not changed.any():
+        return pd.Series(pd.array(raw.to_numpy(), dtype="string"), index=raw.index, name=raw.name)
     objects = raw.to_numpy(dtype=object, copy=True)
     objects[as_numpy(text.is_null())] = None
-    changed = np.flatnonzero(as_numpy(pc.fill_null(pc.not_equal(cells, text), False)))
-    if len(changed):
-        objects[changed] = text.take(pa.array(changed)).to_pylist()
-    return pd.Series(pd.array(objects, dtype="string"), index=raw.index, name=raw.name)
+    rows = np.flatnonzero(changed & as_numpy(text.is_valid()))
+    if len(rows):
+        objects[rows] = text.take(pa.array(rows)).to_pylist()
+    return pd.Series(pd.array(objects, dtype="string", copy=False), index=raw.index, name=raw.name)
 
 
 def as_numpy(array: pa.Array) -> np.ndarray:
@@ -184,21 +225,31 @@ def datetimes(raw: pd.Series, with_time: bool, cells: pa.Array | None = None) ->
     if cells is not None:
         return _written(stripped(cells), with_time)
     if raw.dtype == object:
-        return _native(raw)
+        return _native(raw, with_time)
     return None
 
 
-def _native(raw: pd.Series) -> Claim | None:
+def _native(raw: pd.Series, with_time: bool) -> Claim | None:
     """Workbook cells typed as a date (day alone) or a date-and-time, and blanks; text and numbers (serial
     dates) are left to `cells`. None when a cell is pd.NA, which `cells` reads as text in a typed column
     but as a blank among text alone: the cells left to it would not be read as in their column."""
     objects = raw.to_numpy()
-    kinds = pd.Series(objects).map(type)
-    if kinds.isin([type(pd.NA)]).any():
-        return None
-    with_hour = kinds.isin([dt.datetime, pd.Timestamp]).to_numpy()
-    native = with_hour | kinds.isin([dt.date]).to_numpy()
-    blank = kinds.isin([type(None)]).to_numpy() | (kinds.isin([float]).to_numpy() & pd.isna(objects))
+    blanks = pd.isna(objects)
+    blank_kinds = {type(value) for value in objects[blanks]}
+    if infer(raw) in ("date", "datetime") and blank_kinds <= {type(None), float}:
+        native, blank = ~blanks, blanks  # the usual workbook column: dates, and empty cells
+        with_hour = (
+            np.array([isinstance(value, dt.datetime) for value in objects], dtype=bool)
+            if with_time and infer(raw) == "date"
+            else native & with_time
+        )
+    else:
+        if type(pd.NA) in blank_kinds:
+            return None
+        kinds = pd.Series([type(value) for value in objects], dtype=object)
+        with_hour = kinds.isin([dt.datetime, pd.Timestamp]).to_numpy()
+        native = with_hour | kinds.isin([dt.date]).to_numpy()
+        blank = kinds.isin([type(None)]).to_numpy() | (kinds.isin([float]).to_numpy() & blanks)
     values = np.full(len(objects), np.datetime64("NaT"), dtype="datetime64[ns]")
     if native.any():
         stamps = pd.to_datetime(pd.Series(objects[native]), errors="coerce").astype("datetime64[ns]")

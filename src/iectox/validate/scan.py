@@ -13,7 +13,7 @@ import re
 import pandas as pd
 import pyarrow as pa
 
-from iectox.validate.columnar import joined_bytes, text_cells
+from iectox.validate.columnar import holds_text, joined_bytes, text_cells
 
 SEPARATOR = "\n"  # between cells in the joined text; the patterns searched never match it
 
@@ -32,6 +32,8 @@ def cells_with(
             found = bool(data.translate(None, plain_ascii))
         else:
             found = pattern.search(data.decode("utf-8")) is not None
+    elif not holds_text(cells):
+        found = False
     else:
         joined = SEPARATOR.join([value for value in cells.tolist() if isinstance(value, str)])
         if plain_ascii and joined.isascii():
