@@ -48,7 +48,7 @@ class Parsed:
 
     values: pd.Series
     bad: pd.Series
-    reason: pd.Series  # per bad cell, the sentence naming the expected form
+    form: str  # the sentence naming the expected form, for the bad cells
     time_known: pd.Series | None = None
     text: pa.Array | None = None  # a text column's values in Arrow, when read in C (for the rules after)
 
@@ -56,6 +56,12 @@ class Parsed:
     def bad_rows(self) -> pd.Index:
         """The rows (as in the file) whose cell could not be read."""
         return self.bad.index[self.bad.to_numpy(dtype=bool)]
+
+    @property
+    def reason(self) -> pd.Series:
+        """Per bad cell, the sentence naming the expected form (NA elsewhere); made when asked for."""
+        reasons = pd.Series(pd.NA, index=self.values.index, dtype="string")
+        return reasons.mask(self.bad, self.form) if self.bad.any() else reasons
 
 
 def _typed_cells(raw: pd.Series) -> bool:
@@ -105,11 +111,8 @@ def _any_text(raw: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Series | None = None) -> Parsed:
-    reasons = pd.Series(pd.NA, index=values.index, dtype="string")
-    if bad.any():
-        reasons = reasons.mask(bad, reason)
-    return Parsed(values, bad, reasons, time_known)
+def _result(values: pd.Series, bad: pd.Series, form: str, time_known: pd.Series | None = None) -> Parsed:
+    return Parsed(values, bad, form, time_known)
 
 
 def parse_number(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:

@@ -33,6 +33,7 @@ FIRST_YEAR, LAST_YEAR = 1678, 2261  # whole years inside pandas' nanosecond time
 EXACT_DECIMALS = 6  # a workbook float read back exactly through its text: at most 6 decimals...
 EXACT_BELOW = 1e9  # ...and 9 digits before the point (15 in all)
 WHOLE_BELOW = 1e15  # a whole number of at most 15 digits
+FIRST_CELLS = 100
 WITHOUT_TEXT = (
     "floating",
     "integer",
@@ -74,8 +75,9 @@ def holds_text(raw: pd.Series) -> bool:
 
 
 def _text_first(values: np.ndarray) -> bool:
-    """Whether the first cell that is not blank is text (a workbook's typed column is told at once)."""
-    for value in values:
+    """Whether the first cell that is not blank is text, as far as the first cells tell (a workbook's typed
+    column is told at once; `infer` has the last word)."""
+    for value in values[:FIRST_CELLS]:
         if isinstance(value, str):
             return True
         if not (value is None or value is pd.NA or (isinstance(value, float) and value != value)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from iectox.errors import Issue
@@ -151,12 +152,12 @@ def _reference(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
         return  # a refused identifier may be the one referred to: references are checked once it is fixed
     values = frames.tables[table.name][column.name]
     text = frames.text_of(table.name, column.name)
-    known = frames.text_of(target_table, target_column) if target_table in frames.tables else None
-    if text is not None and known is not None:
-        missing = pd.Series(present(text) & ~is_in(text, known), index=values.index)
+    written = values.notna().to_numpy() if text is None else present(text)
+    if target_table in frames.tables:  # the rows found once, for this rule and the look-ups by the same key
+        found = frames.rows_in(table.name, column.name, target_table, target_column) >= 0
     else:
-        known = frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
-        missing = values.notna() & ~values.isin(known.dropna())
+        found = np.zeros(len(values), dtype=bool)
+    missing = pd.Series(written & ~found, index=values.index)
     yield from frames.flag(
         REFERENCE, table.name, column.name, missing, column=column.name, value=values, target=target_table
     )

@@ -41,7 +41,9 @@ class Frames:
     `refused` holds, per (table, column), the rows whose cell a rule has already refused (its type, its
     vocabulary, a required blank...): such a cell is blank for the rules after, and no rule reports it, or a
     row that reads it, again. One wrong value gives one error, not a cascade.
-    `text` holds text columns in Arrow, so that rules on millions of cells run in C (`text_of`).
+    `text` holds text columns in Arrow, so that rules on millions of cells run in C (`text_of`), and `rows`
+    the rows each key refers to (`rows_in`), found once for the rules that follow the same key; both are
+    dropped for a column when a cell of it is refused.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -50,6 +52,7 @@ class Frames:
     schema: Schema = CONTRACT
     refused: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     text: dict[tuple[str, str], pa.Array | None] = field(default_factory=dict)
+    rows: dict[tuple[str, str, str, str], np.ndarray] = field(default_factory=dict)
 
     def text_of(self, table: str, column: str) -> pa.Array | None:
         """`column` of `table` in Arrow, in the order of its rows (blank cells null), converted once; None
@@ -58,10 +61,15 @@ class Frames:
             self.text[(table, column)] = text_cells(self.tables[table][column])
         return self.text[(table, column)]
 
-    def rows_in(self, table: str, on: str, source: str) -> np.ndarray:
-        """For each row of `table`, the position of the first row of `source` with the same `on` (-1: none)."""
-        keys, held = self.tables[table][on], self.tables[source][on]
-        return first_rows(keys, held, self.text_of(table, on), self.text_of(source, on))
+    def rows_in(self, table: str, on: str, source: str, source_on: str | None = None) -> np.ndarray:
+        """For each row of `table`, the position of the first row of `source` whose `source_on` (by default
+        `on`) is its `on`; -1 when there is none."""
+        source_on = source_on or on
+        key = (table, on, source, source_on)
+        if key not in self.rows:
+            keys, held = self.tables[table][on], self.tables[source][source_on]
+            self.rows[key] = first_rows(keys, held, self.text_of(table, on), self.text_of(source, source_on))
+        return self.rows[key]
 
     def look_up(self, table: str, on: str, source: str, column: str) -> pd.Series:
         """For each row of `table`, `column` of the first row of `source` with the same `on` (NA: none)."""
@@ -79,6 +87,9 @@ class Frames:
             values.loc[rows] = pd.NA
             frame[column] = values  # a new column: a frame sharing the old one (`run_rules`) keeps it whole
             self.text.pop((table, column), None)
+            self.rows = {
+                key: rows for key, rows in self.rows.items() if (table, column) not in (key[:2], key[2:])
+            }
 
     def refused_mask(self, table: str, column: str) -> pd.Series:
         """True on the rows of `table` whose `column` was refused."""

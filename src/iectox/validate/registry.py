@@ -53,6 +53,7 @@ def run_rules(frames: Frames, settings: Settings, registry: Registry | None = No
         tables={name: frame.copy(deep=False) for name, frame in frames.tables.items()},
         refused={cell: set(rows) for cell, rows in frames.refused.items()},
         text=dict(frames.text),
+        rows=dict(frames.rows),
     )
     issues: list[Issue] = []
     for rule in (registry if registry is not None else VALIDATION).values():

@@ -262,12 +262,20 @@ STATUS_MATCHES_EPISODES = Rule(
 
 def _product_authorised(frames: Frames) -> Iterator[Issue]:
     inf = frames.tables["infusions"]
-    commercial = inf["therapy"].notna() & inf["indication"].notna() & (inf["setting"] == "standard_of_care")
-    commercial &= ~inf["therapy"].str.startswith("investigational")
-    commercial = commercial.fillna(False).astype(bool)
-    pair = inf["therapy"] + "|" + inf["indication"]
+    # Each product, indication and pair of them is looked at once: a registry has a handful of each.
+    therapies, therapy = pd.factorize(inf["therapy"])
+    indications, indication = pd.factorize(inf["indication"])
+    both = (therapies >= 0) & (indications >= 0)
+    pairs, pair = pd.factorize(np.where(both, therapies * len(indication) + indications, -1))
     approvals = {f"{therapy}|{indication}": month for (therapy, indication), month in APPROVALS.items()}
-    since = pair.map(approvals).astype("string").where(commercial)
+    months = [_approval(approvals, therapy, indication, key) for key in pair]
+    investigational = np.array([name.startswith("investigational") for name in therapy] + [False])
+    setting = (inf["setting"] == "standard_of_care").fillna(False).to_numpy(dtype=bool)
+    commercial = pd.Series(both & setting & ~investigational[therapies], index=inf.index)
+    since = pd.Series(
+        pd.array(np.array([*months, None], dtype=object)[pairs], dtype="string"), index=inf.index
+    )
+    since = since.where(commercial)
     never = commercial & since.isna()
     names = {"therapy": inf["therapy"], "indication": inf["indication"]}
     yield from frames.flag(PRODUCT_AUTHORISED, "infusions", "therapy", never, **names)
@@ -284,6 +292,15 @@ def _product_authorised(frames: Frames) -> Iterator[Issue]:
         since=since,
         **names,
     )
+
+
+def _approval(approvals: dict[str, str], therapy: pd.Index, indication: pd.Index, key: int) -> str | None:
+    """The month a pair of `_product_authorised` (its `key`: product * indications + indication) was
+    authorised, None when it was not or when a cell is blank (key -1)."""
+    if key < 0:
+        return None
+    product, use = divmod(int(key), len(indication))
+    return approvals.get(f"{therapy[product]}|{indication[use]}")
 
 
 PRODUCT_AUTHORISED = Rule(
