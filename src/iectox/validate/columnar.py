@@ -27,8 +27,7 @@ WHITESPACE = (
 NBSP = "\u00a0"
 PLAIN_NUMBER = r"^[+-]?[0-9]+([.,][0-9]+)?$"  # "-12", "72.4", "69,5"
 MAX_DIGITS = 15  # any decimal of at most 15 digits is read to the same float by every correct reading
-ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-ISO_DAY_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
+ISO_FORM = "0000-00-00 00:00:00"  # how iectox writes a moment (0: a digit), cut after the day or the minute
 FIRST_YEAR, LAST_YEAR = 1678, 2261  # whole years inside pandas' nanosecond timestamps
 EXACT_DECIMALS = 6  # a workbook float read back exactly through its text: at most 6 decimals...
 EXACT_BELOW = 1e9  # ...and 9 digits before the point (15 in all)
@@ -264,14 +263,16 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
     values = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
     known = np.zeros(size, dtype=bool)
     claimed = as_numpy(text.is_null())
-    shaped = pc.fill_null(pc.match_substring_regex(text, ISO_DAY_TIME if with_time else ISO_DAY), False)
     lengths = as_numpy(pc.fill_null(pc.binary_length(text), 0))
-    shaped = as_numpy(shaped)
     for width in (10, 16, 19) if with_time else (10,):
-        rows = np.flatnonzero(shaped & (lengths == width))
+        rows = np.flatnonzero(lengths == width)
         if not len(rows):
             continue
-        stamps, valid = _stamps(_fixed_width(text.take(pa.array(rows)), width))
+        if len(rows) == size:  # the usual column: every cell this long, its bytes seen in place
+            cells = cell_bytes(text).reshape(size, width)
+        else:
+            cells = cell_bytes(text.take(pa.array(rows))).reshape(len(rows), width)
+        stamps, valid = _stamps(cells)
         rows = rows[valid]
         values[rows] = stamps[valid]
         known[rows] = width > 10
@@ -279,27 +280,27 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
     return Claim(values, known, np.zeros(size, dtype=bool), claimed)
 
 
-def _fixed_width(text: pa.Array, width: int) -> np.ndarray:
-    """Cells all `width` ASCII characters long, as an (n, `width`) array of their characters' bytes."""
-    return np.frombuffer(joined_bytes(text), dtype=np.uint8).reshape(len(text), width)
+def _stamps(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps of cells given as rows of bytes, and which are written YYYY-MM-DD[ HH:MM[:SS]] (ASCII
+    digits where the form has them) and are real moments that pandas can hold (the others are left to
+    `cells`, which reads them or names them)."""
+    form = np.frombuffer(ISO_FORM.encode(), dtype=np.uint8)[: cells.shape[1]]
+    digit = form == ord("0")
+    found = cells[:, digit] - ord("0")  # a byte below "0" wraps round to above 9
+    written = (found <= 9).all(axis=1) & (cells[:, ~digit] == form[~digit]).all(axis=1)
+    parts = found.astype(np.int64)
 
-
-def _stamps(digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Timestamps of YYYY-MM-DD[ HH:MM[:SS]] cells given as rows of bytes, and which are real moments
-    that pandas can hold (else: left to `cells`, which names the cell)."""
-
-    def number(start: int) -> np.ndarray:
-        if start >= digits.shape[1]:
-            return np.zeros(len(digits), dtype=np.int64)
-        tens, units = (digits[:, position].astype(np.int64) - ord("0") for position in (start, start + 1))
-        return tens * 10 + units
+    def number(first: int) -> np.ndarray:  # the two digits from the `first`th digit of the form on
+        if first >= parts.shape[1]:
+            return np.zeros(len(parts), dtype=np.int64)
+        return parts[:, first] * 10 + parts[:, first + 1]
 
     year = number(0) * 100 + number(2)
-    month, day, hour, minute, second = (number(start) for start in (5, 8, 11, 14, 17))
+    month, day, hour, minute, second = (number(first) for first in (4, 6, 8, 10, 12))
     first = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
     days = first.astype("datetime64[D]").astype(np.int64)
     length = (first + 1).astype("datetime64[D]").astype(np.int64) - days
-    valid = (year >= FIRST_YEAR) & (year <= LAST_YEAR) & (month >= 1) & (month <= 12)
+    valid = written & (year >= FIRST_YEAR) & (year <= LAST_YEAR) & (month >= 1) & (month <= 12)
     valid &= (day >= 1) & (day <= length) & (hour <= 23) & (minute <= 59) & (second <= 59)
     seconds = (days + day - 1) * 86_400 + hour * 3_600 + minute * 60 + second
     return (seconds * 1_000_000_000).astype("datetime64[ns]"), valid
