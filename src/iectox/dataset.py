@@ -47,9 +47,9 @@ def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
                 values = pd.to_datetime(values)
                 if column.kind is Kind.DATE:
                     values = values.dt.normalize()
-                values = values.astype(dtype)
+                values = values.astype(dtype, copy=False)
             else:
-                values = values.astype(dtype)
+                values = values.astype(dtype, copy=False)  # the frame below is built from copies
         else:
             values = pd.Series(pd.array([None] * n, dtype=dtype), index=frame.index)
         out[column.name] = values
@@ -57,7 +57,9 @@ def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             companion = time_known_column(column.name)
             known = frame[companion] if companion in frame else values.notna()
             out[companion] = known.astype("boolean").mask(values.isna())
-    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+    conformed = pd.DataFrame(out, index=frame.index)  # a dict of Series is copied into the new frame
+    conformed.index = pd.RangeIndex(len(conformed))
+    return conformed
 
 
 @dataclass

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
-from iectox.schema import CONTRACT, Kind, Schema, Table
+from iectox.schema import CONTRACT, Kind, Schema, Table, Vocabulary
+from iectox.validate import columnar
 from iectox.validate.cells import read_cells
 from iectox.validate.frames import Frames
 from iectox.validate.marks import check_marks
@@ -39,7 +42,7 @@ def _typed(
     if any(issue.rule in BLOCKING for issue in issues):
         return Dataset()[table.name], issues  # what the reader found follows from it: said once it is fixed
     issues = [*raw.issues, *issues]
-    named = named.dropna(how="all") if len(named.columns) else named
+    named = _without_blank_rows(named)
     typed: dict[str, pd.Series] = {}
     for column in table.columns:
         if column.name not in named:
@@ -50,19 +53,50 @@ def _typed(
             if column.kind is Kind.DATETIME:
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
-        cells, marked, refused = check_marks(frames, table.name, column, named[column.name])
-        parsed, unread = read_cells(frames, table.name, column, cells, settings)
+        raw_cells = named[column.name]
+        arrow = columnar.text_cells(raw_cells)  # converted once, for the marks and the typing
+        cells, marked, refused = check_marks(frames, table.name, column, raw_cells, arrow)
+        arrow = arrow if cells is raw_cells else None
+        parsed, unread = read_cells(frames, table.name, column, cells, settings, arrow)
         issues += sorted([*marked, *unread], key=lambda issue: issue.row or 0)
         frames.refuse(table.name, column.name, refused.union(parsed.bad_rows))
         values = parsed.values
         if column.vocabulary is not None:
-            spelled = {value: column.vocabulary.normalise(value) for value in values.dropna().unique()}
-            codes = values.map(spelled)
-            values = codes.where(codes.notna(), values).astype("string")
+            values = _coded(values, column.vocabulary, parsed.text)
+        if parsed.text is not None and values is parsed.values:
+            frames.text[(table.name, column.name)] = parsed.text  # for the rules, in C
         typed[column.name] = values
         if parsed.time_known is not None:
             typed[time_known_column(column.name)] = parsed.time_known
     return pd.DataFrame(typed, index=named.index), issues
+
+
+def _without_blank_rows(named: pd.DataFrame) -> pd.DataFrame:
+    """`named` without the rows blank in every column, as `dropna(how="all")` gives it; the usual table has
+    none, which its first column full of identifiers tells at once, and is then not copied."""
+    blank = np.ones(len(named), dtype=bool) if len(named.columns) else np.zeros(len(named), dtype=bool)
+    for name in named.columns:
+        blank &= pd.isna(named[name].to_numpy())
+        if not blank.any():
+            return named
+    return named[~blank]
+
+
+def _coded(values: pd.Series, vocabulary: Vocabulary, text: pa.Array | None) -> pd.Series:
+    """Each written value as the code it stands for ("crs" -> "CRS"), or as written when it stands for none
+    (`values` itself when each is written as its code); each distinct value is looked up once. `text`: the
+    values in Arrow, if known."""
+    if text is not None:
+        written = columnar.distinct(text)
+        if all(vocabulary.normalise(value) in (None, value) for value in written):
+            return values
+    positions, distinct = pd.factorize(values)
+    spelled = [vocabulary.normalise(value) for value in distinct]
+    if all(code is None or code == value for value, code in zip(distinct, spelled, strict=True)):
+        return values
+    written = [value if code is None else code for value, code in zip(distinct, spelled, strict=True)]
+    codes = np.array([*written, None], dtype=object)  # position -1 (a blank cell) takes the last: None
+    return pd.Series(pd.array(codes[positions], dtype="string"), index=values.index, name=values.name)
 
 
 def check_raw(

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from iectox.dataset import DTYPES
 from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Kind
+from iectox.validate import columnar
 from iectox.validate.date_order import date_order_issue
 from iectox.validate.excerpt import excerpt, visible
 from iectox.validate.frames import Frames
@@ -37,6 +39,7 @@ _SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
 TRUE_WORDS = ("yes", "y", "true", "1", "oui", "o", "x")
 FALSE_WORDS = ("no", "n", "false", "0", "non")
 YES_NO_HELP = "yes or no (also accepted: true/false, 1/0, oui/non)"
+NUMBER_HELP = "a number (decimal point or comma)"
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,20 @@ class Parsed:
 
     values: pd.Series
     bad: pd.Series
-    reason: pd.Series  # per bad cell, the sentence naming the expected form
+    form: str  # the sentence naming the expected form, for the bad cells
     time_known: pd.Series | None = None
+    text: pa.Array | None = None  # a text column's values in Arrow, when read in C (for the rules after)
 
     @property
     def bad_rows(self) -> pd.Index:
         """The rows (as in the file) whose cell could not be read."""
         return self.bad.index[self.bad.to_numpy(dtype=bool)]
+
+    @property
+    def reason(self) -> pd.Series:
+        """Per bad cell, the sentence naming the expected form (NA elsewhere); made when asked for."""
+        reasons = pd.Series(pd.NA, index=self.values.index, dtype="string")
+        return reasons.mask(self.bad, self.form) if self.bad.any() else reasons
 
 
 def _typed_cells(raw: pd.Series) -> bool:
@@ -62,8 +72,24 @@ def _typed_cells(raw: pd.Series) -> bool:
     return raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "empty")
 
 
-def as_text(raw: pd.Series) -> pd.Series:
-    """Cells as stripped text, blank cells as NA; whole numbers typed into XLSX lose their ".0"."""
+def as_text(raw: pd.Series, cells: pa.Array | None = None) -> pd.Series:
+    """Cells as stripped text, blank cells as NA; whole numbers typed into XLSX lose their ".0".
+
+    `cells`: the cells in Arrow (`columnar.text_cells`), when the caller has them."""
+    return _text(raw, cells)[0]
+
+
+def _text(raw: pd.Series, cells: pa.Array | None) -> tuple[pd.Series, pa.Array | None]:
+    """`as_text`, and the same text in Arrow when read in C."""
+    cells = cells if cells is not None else columnar.text_cells(raw)
+    if cells is None:
+        return _any_text(raw), None
+    text = columnar.stripped(cells)
+    return columnar.text_series(raw, cells, text), text
+
+
+def _any_text(raw: pd.Series) -> pd.Series:
+    """`as_text` of any cells, typed or not, one by one when typed."""
 
     def one(v: object) -> object:
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -85,12 +111,23 @@ def as_text(raw: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def _result(values: pd.Series, bad: pd.Series, reason: str, time_known: pd.Series | None = None) -> Parsed:
-    reasons = pd.Series(pd.NA, index=values.index, dtype="string").mask(bad, reason)
-    return Parsed(values, bad, reasons, time_known)
+def _result(values: pd.Series, bad: pd.Series, form: str, time_known: pd.Series | None = None) -> Parsed:
+    return Parsed(values, bad, form, time_known)
 
 
-def parse_number(raw: pd.Series) -> Parsed:
+def parse_number(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    cells = cells if cells is not None else columnar.text_cells(raw)
+    numbers = (
+        columnar.native_numbers(raw) if cells is None else columnar.plain_numbers(columnar.stripped(cells))
+    )
+    if numbers is not None:
+        none = pd.Series(False, index=raw.index, dtype="boolean")  # the dtype the general reading gives
+        return _result(pd.Series(numbers, index=raw.index), none, NUMBER_HELP)
+    return _any_number(raw)
+
+
+def _any_number(raw: pd.Series) -> Parsed:
+    """`parse_number` of any cells: spaces between thousands, exponents, typed cells."""
     native = (
         raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
         if _typed_cells(raw)
@@ -104,11 +141,11 @@ def parse_number(raw: pd.Series) -> Parsed:
         written.where(well_formed, "").str.replace(",", ".", regex=False).replace("", None), errors="coerce"
     ).astype("float64")
     bad = present & (~well_formed | values.isna())
-    return _result(values.where(~bad), bad, "a number (decimal point or comma)")
+    return _result(values.where(~bad), bad, NUMBER_HELP)
 
 
-def parse_integer(raw: pd.Series) -> Parsed:
-    number = parse_number(raw)
+def parse_integer(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    number = parse_number(raw, cells)
     fractional = number.values.notna() & (number.values % 1 != 0)
     huge = number.values.abs() > 2**53  # beyond exact integers in a float; never a count or a year
     bad = number.bad | fractional | huge
@@ -116,8 +153,8 @@ def parse_integer(raw: pd.Series) -> Parsed:
     return _result(values, bad, "a whole number")
 
 
-def parse_boolean(raw: pd.Series) -> Parsed:
-    text = as_text(raw).str.lower()
+def parse_boolean(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    text = as_text(raw, cells).str.lower()
     values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     values[text.isin(TRUE_WORDS).fillna(False)] = True
     values[text.isin(FALSE_WORDS).fillna(False)] = False
@@ -167,8 +204,43 @@ def _canonical(text: pd.Series, with_time: bool, values: pd.Series, time_known: 
     return done
 
 
-def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parsed:
+def parse_datetime(
+    raw: pd.Series, settings: Settings, with_time: bool, cells: pa.Array | None = None
+) -> Parsed:
     """Dates (`with_time` False) or date-and-times, honouring the study's date order."""
+    values, bad, time_known = _datetimes(raw, settings, with_time, cells)
+    form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
+    values = values.where(~bad).astype("datetime64[ns]")
+    if not with_time:
+        values = values.dt.normalize()
+        return _result(values, bad, f"a date ({form})")
+    return _result(values, bad, f"a date ({form})", time_known.where(values.notna()).astype("boolean"))
+
+
+def _datetimes(
+    raw: pd.Series, settings: Settings, with_time: bool, cells: pa.Array | None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(timestamps, refused, hour written) of the cells: those written or typed as iectox writes them read
+    in C (`columnar`), the others one by one."""
+    claim = columnar.datetimes(raw, with_time, cells)
+    if claim is None:
+        return _any_datetimes(raw, settings, with_time)
+    values = pd.Series(claim.values, index=raw.index)
+    bad = pd.Series(claim.bad, index=raw.index, dtype="boolean")  # the dtype the general reading gives
+    time_known = pd.Series(claim.time_known, index=raw.index, dtype="boolean")
+    rest = ~claim.claimed
+    if rest.any():
+        rest_values, rest_bad, rest_known = _any_datetimes(raw[rest], settings, with_time)
+        values[rest] = rest_values.to_numpy()
+        bad[rest] = rest_bad.to_numpy()
+        time_known[rest] = rest_known.array
+    return values, bad, time_known
+
+
+def _any_datetimes(
+    raw: pd.Series, settings: Settings, with_time: bool
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """`_datetimes` of any cells: ISO or day/month-first text, serial numbers, typed cells."""
     native, is_native, native_time = _native_datetimes(raw)
     text = as_text(raw).where(~is_native)
     present = text.notna()
@@ -229,26 +301,24 @@ def parse_datetime(raw: pd.Series, settings: Settings, with_time: bool) -> Parse
 
     read = canonical | matched | other | serial
     bad = (present & ~read) | (present & read & values.isna()) | (is_native & values.isna())
-    form = DATE_ORDER_HELP[settings.date_order] + (" with an optional HH:MM" if with_time else "")
-    values = values.where(~bad).astype("datetime64[ns]")
-    if not with_time:
-        values = values.dt.normalize()
-        return _result(values, bad, f"a date ({form})")
-    return _result(values, bad, f"a date ({form})", time_known.where(values.notna()).astype("boolean"))
+    return values, bad, time_known
 
 
-def parse_column(raw: pd.Series, kind: Kind, settings: Settings) -> Parsed:
-    """Typed values for a column of the given kind; categories stay as text (vocabulary is a content rule)."""
+def parse_column(raw: pd.Series, kind: Kind, settings: Settings, cells: pa.Array | None = None) -> Parsed:
+    """Typed values for a column of the given kind; categories stay as text (vocabulary is a content rule).
+
+    `cells`: the cells in Arrow (`columnar.text_cells`), when the caller has them."""
     if kind is Kind.NUMBER:
-        return parse_number(raw)
+        return parse_number(raw, cells)
     if kind is Kind.INTEGER:
-        return parse_integer(raw)
+        return parse_integer(raw, cells)
     if kind is Kind.BOOLEAN:
-        return parse_boolean(raw)
+        return parse_boolean(raw, cells)
     if kind in (Kind.DATE, Kind.DATETIME):
-        return parse_datetime(raw, settings, with_time=kind is Kind.DATETIME)
-    text = as_text(raw).astype(DTYPES[kind])
-    return _result(text, pd.Series(False, index=raw.index), "")
+        return parse_datetime(raw, settings, kind is Kind.DATETIME, cells)
+    text, arrow = _text(raw, cells)
+    blank = pd.Series(False, index=raw.index)
+    return replace(_result(text.astype(DTYPES[kind]), blank, ""), text=arrow)
 
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md): the column's type"
@@ -313,14 +383,20 @@ def type_issue(
 
 
 def read_cells(
-    frames: Frames, table: str, column: Column, cells: pd.Series, settings: Settings
+    frames: Frames,
+    table: str,
+    column: Column,
+    cells: pd.Series,
+    settings: Settings,
+    arrow: pa.Array | None = None,
 ) -> tuple[Parsed, list[Issue]]:
     """The column's cells typed as its kind, and one type issue per cell that could not be read.
 
     The dataset and the vial plan read their columns the same way, so a cell is refused with the same words.
     Dates refused because their order was not given are one issue for the column (`date_order`).
+    `arrow`: the cells in Arrow (`columnar.text_cells`), when the caller has them.
     """
-    parsed = parse_column(cells, column.kind, settings)
+    parsed = parse_column(cells, column.kind, settings, arrow)
     bad = parsed.bad_rows
     issues: list[Issue] = []
     if len(bad) and column.kind in (Kind.DATE, Kind.DATETIME) and settings.date_order == "iso":

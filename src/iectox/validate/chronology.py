@@ -15,7 +15,7 @@ from iectox.dataset import time_known_column
 from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
-from iectox.validate.frames import Frames, lookup
+from iectox.validate.frames import Frames
 
 CHRONOLOGY = "chronology of a record: nothing happens to an infusion before it is given"
 
@@ -71,7 +71,7 @@ def _day_not_before_infusion(table: str, column: str, id: str, title: str, messa
 
     def evaluate(frames: Frames) -> Iterator[Issue]:
         rows = frames.tables[table]
-        infused = lookup(rows, "infusion_id", frames.tables["infusions"], "infusion_date")
+        infused = frames.look_up(table, "infusion_id", "infusions", "infusion_date")
         early = (rows[column].dt.normalize() < infused).fillna(False)
         names = {column: rows[column], "infusion_date": infused, "infusion_id": rows["infusion_id"]}
         yield from frames.flag(rule, table, column, early, **names)
@@ -132,7 +132,7 @@ ADMINISTRATION_NOT_BEFORE_INFUSION = _day_not_before_infusion(
 
 def _follow_up_not_before_infusion(frames: Frames) -> Iterator[Issue]:
     out = frames.tables["outcomes"]
-    infused = lookup(out, "infusion_id", frames.tables["infusions"], "infusion_date")
+    infused = frames.look_up("outcomes", "infusion_id", "infusions", "infusion_date")
     for column in ("last_follow_up", "death_date"):
         yield from frames.flag(
             FOLLOW_UP_NOT_BEFORE_INFUSION,
@@ -158,10 +158,9 @@ FOLLOW_UP_NOT_BEFORE_INFUSION = Rule(
 
 
 def _nothing_after_death(frames: Frames) -> Iterator[Issue]:
-    died = frames.tables["outcomes"]
     for table, column in (("toxicity_episodes", "onset_at"), ("administrations", "given_at")):
         frame = frames.tables[table]
-        death = lookup(frame, "infusion_id", died, "death_date")
+        death = frames.look_up(table, "infusion_id", "outcomes", "death_date")
         late = (frame[column].dt.normalize() > death).fillna(False)
         yield from frames.flag(
             NOTHING_AFTER_DEATH, table, column, late, column=column, value=frame[column], death_date=death

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Table
+from iectox.validate.columnar import full_matches, is_in, present
 from iectox.validate.frames import Frames
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md)"
@@ -47,6 +49,9 @@ def _range_template(column: Column) -> str:
 
 def _required(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.required and (table.name, column.name) not in frames.absent:
+        text = frames.text.get((table.name, column.name))
+        if text is not None and text.null_count == 0:
+            return
         blank = frames.tables[table.name][column.name].isna()
         yield from frames.flag(REQUIRED, table.name, column.name, blank, column=column.name, table=table.name)
 
@@ -56,7 +61,11 @@ def _vocabulary(frames: Frames, table: Table, column: Column) -> Iterator[Issue]
     if vocab is None:
         return
     values = frames.tables[table.name][column.name]
-    unknown = values.notna() & ~values.isin(vocab.codes)
+    text = frames.text_of(table.name, column.name)
+    if text is not None:
+        unknown = pd.Series(present(text) & ~is_in(text, list(vocab.codes)), index=values.index)
+    else:
+        unknown = values.notna() & ~values.isin(vocab.codes)
     if unknown.any():
         hints = values[unknown].map(vocab.suggest).reindex(values.index)
         placeholders = {"value": values, "column": column.name, "allowed": ", ".join(vocab.codes)}
@@ -101,7 +110,9 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.pattern is None:
         return
     values = frames.tables[table.name][column.name]
-    malformed = values.notna() & ~values.fillna("").str.fullmatch(column.pattern)
+    text = frames.text_of(table.name, column.name)
+    written = values.notna() if text is None else pd.Series(present(text), index=values.index)
+    malformed = written & ~full_matches(values, column.pattern, text)
     yield from frames.flag(
         PATTERN,
         table.name,
@@ -140,8 +151,13 @@ def _reference(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if frames.refused.get((target_table, target_column)):
         return  # a refused identifier may be the one referred to: references are checked once it is fixed
     values = frames.tables[table.name][column.name]
-    known = frames.tables[target_table][target_column] if target_table in frames.tables else pd.Series()
-    missing = values.notna() & ~values.isin(known.dropna())
+    text = frames.text_of(table.name, column.name)
+    written = values.notna().to_numpy() if text is None else present(text)
+    if target_table in frames.tables:  # the rows found once, for this rule and the look-ups by the same key
+        found = frames.rows_in(table.name, column.name, target_table, target_column) >= 0
+    else:
+        found = np.zeros(len(values), dtype=bool)
+    missing = pd.Series(written & ~found, index=values.index)
     yield from frames.flag(
         REFERENCE, table.name, column.name, missing, column=column.name, value=values, target=target_table
     )

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from iectox.errors import Issue
 from iectox.rules import Rule
 from iectox.schema import CONTRACT, Schema
+from iectox.validate.columnar import as_numpy, text_cells
 from iectox.validate.excerpt import excerpt, visible
 
 
@@ -37,6 +41,9 @@ class Frames:
     `refused` holds, per (table, column), the rows whose cell a rule has already refused (its type, its
     vocabulary, a required blank...): such a cell is blank for the rules after, and no rule reports it, or a
     row that reads it, again. One wrong value gives one error, not a cascade.
+    `text` holds text columns in Arrow, so that rules on millions of cells run in C (`text_of`), and `rows`
+    the rows each key refers to (`rows_in`), found once for the rules that follow the same key; both are
+    dropped for a column when a cell of it is refused.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -44,6 +51,29 @@ class Frames:
     absent: set[tuple[str, str]] = field(default_factory=set)  # (table, column) missing from the file
     schema: Schema = CONTRACT
     refused: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    text: dict[tuple[str, str], pa.Array | None] = field(default_factory=dict)
+    rows: dict[tuple[str, str, str, str], np.ndarray] = field(default_factory=dict)
+
+    def text_of(self, table: str, column: str) -> pa.Array | None:
+        """`column` of `table` in Arrow, in the order of its rows (blank cells null), converted once; None
+        when the column holds other values than text."""
+        if (table, column) not in self.text:
+            self.text[(table, column)] = text_cells(self.tables[table][column])
+        return self.text[(table, column)]
+
+    def rows_in(self, table: str, on: str, source: str, source_on: str | None = None) -> np.ndarray:
+        """For each row of `table`, the position of the first row of `source` whose `source_on` (by default
+        `on`) is its `on`; -1 when there is none."""
+        source_on = source_on or on
+        key = (table, on, source, source_on)
+        if key not in self.rows:
+            keys, held = self.tables[table][on], self.tables[source][source_on]
+            self.rows[key] = first_rows(keys, held, self.text_of(table, on), self.text_of(source, source_on))
+        return self.rows[key]
+
+    def look_up(self, table: str, on: str, source: str, column: str) -> pd.Series:
+        """For each row of `table`, `column` of the first row of `source` with the same `on` (NA: none)."""
+        return taken(self.tables[source][column], self.rows_in(table, on, source), self.tables[table].index)
 
     def refuse(self, table: str, column: str, rows: Iterable[int]) -> None:
         """Record the cells as refused, and blank them in the typed table when it is there."""
@@ -53,7 +83,13 @@ class Frames:
         self.refused.setdefault((table, column), set()).update(rows)
         frame = self.tables.get(table)
         if frame is not None and column in frame:
-            frame.loc[rows, column] = pd.NA
+            values = frame[column].copy()
+            values.loc[rows] = pd.NA
+            frame[column] = values  # a new column: a frame sharing the old one (`run_rules`) keeps it whole
+            self.text.pop((table, column), None)
+            self.rows = {
+                key: rows for key, rows in self.rows.items() if (table, column) not in (key[:2], key[2:])
+            }
 
     def refused_mask(self, table: str, column: str) -> pd.Series:
         """True on the rows of `table` whose `column` was refused."""
@@ -116,9 +152,23 @@ class Frames:
             yield self.issue(table, row, column, value, rule.id, message, rule.severity, text, filled)
 
 
-def lookup(frame: pd.DataFrame, on: str, source: pd.DataFrame, column: str) -> pd.Series:
-    """For each row of `frame`, `column` of the `source` row with the same `on` key (NA when none)."""
-    if source.empty:
-        return pd.Series(pd.NA, index=frame.index, dtype=source[column].dtype)
-    keyed = source.dropna(subset=[on]).drop_duplicates(on).set_index(on)[column]
-    return frame[on].map(keyed).astype(source[column].dtype)
+def first_rows(
+    keys: pd.Series, source: pd.Series, text: pa.Array | None = None, source_text: pa.Array | None = None
+) -> np.ndarray:
+    """For each key, the position of the first row of `source` holding it; -1 for a blank key or one that
+    `source` does not hold. `text`, `source_text`: both in Arrow, if known (the search is then in C)."""
+    if text is not None and source_text is not None:
+        found = pc.index_in(text, value_set=source_text, skip_nulls=True)
+        return as_numpy(pc.fill_null(found, -1)).astype(np.intp)
+    present = np.flatnonzero(source.notna().to_numpy())
+    held = source.iloc[present]
+    first = ~held.duplicated().to_numpy()
+    where = pd.Index(held[first]).get_indexer(keys)
+    rows = np.full(len(keys), -1, dtype=np.intp)
+    rows[where >= 0] = present[first][where[where >= 0]]
+    return rows
+
+
+def taken(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
+    """`values` at the positions `rows` (NA at -1), on `index`."""
+    return pd.Series(values.array.take(rows, allow_fill=True), index=index).astype(values.dtype)

@@ -22,6 +22,7 @@ from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Kind, Table
 from iectox.schema.model import fold
+from iectox.validate import columnar
 from iectox.validate.content import ColumnCheck
 from iectox.validate.frames import Frames
 
@@ -102,20 +103,26 @@ def _birth_year(match: re.Match[str]) -> bool:
 
 
 # Cheap tests on a whole column's text (C string searches) that a pattern could match at all: Python's
-# regular expressions cost about 0.1 s per megabyte each, string searches a hundredth of that.
-_DIGITS = str.maketrans("123456789", "000000000", " .-/_")  # digits kept (as 0), separators dropped
-_SHAPES = str.maketrans("123456789-/._", "000000000ssss")  # digits as 0, date separators as s
-DATE_SHAPES = ("0s0s0000", "00s0s0000", "0s00s0000", "00s00s0000", "0000s00s00", "00000000")
+# regular expressions cost about 0.1 s per megabyte each, string searches a hundredth of that. They run on
+# the UTF-8 bytes, where a character outside ASCII is bytes above 127, never a digit or a separator.
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")  # digits as 0 (and separators dropped, below)
+_SEPARATORS = b" .-/_"
+_SHAPES = bytes.maketrans(b"123456789-/._", b"000000000ssss")  # digits as 0, date separators as s
+DATE_SHAPES = (b"0s0s0000", b"00s0s0000", b"0s00s0000", b"00s00s0000", b"0000s00s00", b"00000000")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _long_number(text: str) -> bool:
     """Some 8 digits in a row, separators aside: any NIR, phone number or compact date has them."""
-    return "00000000" in text.translate(_DIGITS)
+    return b"00000000" in _utf8(text).translate(_DIGITS, _SEPARATORS)
 
 
 def _date_like(text: str) -> bool:
     """Something shaped like 17/05/1961, 1961-05-17 or 19610517."""
-    shapes = text.translate(_SHAPES)
+    shapes = _utf8(text).translate(_SHAPES)
     return any(shape in shapes for shape in DATE_SHAPES)
 
 
@@ -123,10 +130,14 @@ def _mixed_case(text: str) -> bool:
     return text != text.upper() and text != text.lower() and any(sep in text for sep in " _.,")
 
 
+def _at_sign(text: str) -> bool:
+    return "@" in text
+
+
 Detector = tuple[str, re.Pattern[str], Callable[[str], bool], Callable[[re.Match[str]], bool]]
 IN_ANY_TEXT: tuple[Detector, ...] = (
     (A_NIR, NIR, _long_number, nir_key_holds),
-    (AN_EMAIL, EMAIL, lambda text: "@" in text, _any),
+    (AN_EMAIL, EMAIL, _at_sign, _any),
     (A_PHONE, PHONE, _long_number, _any),
 )
 IN_IDENTIFIERS: tuple[Detector, ...] = (*IN_ANY_TEXT, (A_NAME_SHAPE, NAME_SHAPE, _mixed_case, _any))
@@ -163,10 +174,20 @@ def _direct_identifier_values(frames: Frames, table: Table, column: Column) -> I
     if column.kind is not Kind.TEXT:
         return
     values = frames.tables[table.name][column.name]
-    distinct = np.asarray(values.dropna().unique(), dtype=object).tolist()
-    if not isinstance(values.dtype, pd.StringDtype):
-        distinct = [str(value) for value in distinct]
-    kinds = identifying_values(distinct, _detectors(column))
+    text = frames.text_of(table.name, column.name)
+    detectors = _detectors(column)
+    if text is not None:
+        # The tests of the values joined hold of the cells' bytes one after the other (no separator) too: a
+        # column of pseudonymous codes is then never turned into Python strings.
+        joined = columnar.joined_bytes(text).decode("utf-8")
+        if not any(could_match(joined) for _, _, could_match, _ in detectors):
+            return
+        distinct = columnar.distinct(text)
+    else:
+        distinct = np.asarray(values.dropna().unique(), dtype=object).tolist()
+        if not isinstance(values.dtype, pd.StringDtype):
+            distinct = [str(value) for value in distinct]
+    kinds = identifying_values(distinct, detectors)
     if kinds:
         found = values.map({distinct[i]: kind for i, kind in kinds.items()})
         for row, kind in found.dropna().items():

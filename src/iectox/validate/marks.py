@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
 
 from iectox.errors import Issue
 from iectox.schema import Column
@@ -24,10 +25,11 @@ PLAIN_ASCII = bytes(char for char in range(0x20, 0x7F) if chr(char) not in UNCER
 
 
 def check_marks(
-    frames: Frames, table: str, column: Column, cells: pd.Series
+    frames: Frames, table: str, column: Column, cells: pd.Series, text: pa.Array | None = None
 ) -> tuple[pd.Series, list[Issue], pd.Index]:
-    """The cells to type (invisible characters removed, refused cells blank), the issues, the refused rows."""
-    suspect = cells_with(cells, SUSPECT, PLAIN_ASCII)
+    """The cells to type (invisible characters removed, refused cells blank), the issues, the refused rows;
+    the cells are returned as given when none is changed. `text`: the cells in Arrow, if known."""
+    suspect = cells_with(cells, SUSPECT, PLAIN_ASCII, text)
     if suspect.empty:
         return cells, [], suspect.index
     cells, issues, controlled = check_characters(frames, table, column.name, cells, suspect)

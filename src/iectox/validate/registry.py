@@ -50,8 +50,10 @@ def run_rules(frames: Frames, settings: Settings, registry: Registry | None = No
     settings it declares, by name."""
     clean = replace(
         frames,
-        tables={name: frame.copy() for name, frame in frames.tables.items()},
+        tables={name: frame.copy(deep=False) for name, frame in frames.tables.items()},
         refused={cell: set(rows) for cell, rows in frames.refused.items()},
+        text=dict(frames.text),
+        rows=dict(frames.rows),
     )
     issues: list[Issue] = []
     for rule in (registry if registry is not None else VALIDATION).values():
@@ -63,8 +65,12 @@ def run_rules(frames: Frames, settings: Settings, registry: Registry | None = No
 
 
 def _blank(frames: Frames, issues: list[Issue]) -> None:
+    """Refuse the cells of `issues`, each column at once."""
     located = {frames.sources.get(name, (f"{name}.csv", None)): name for name in frames.tables}
+    cells: dict[tuple[str, str], list[int]] = {}
     for issue in issues:
         table = located.get((issue.file, issue.sheet))
         if table is not None and issue.row is not None and issue.column is not None:
-            frames.refuse(table, issue.column, [issue.row])
+            cells.setdefault((table, issue.column), []).append(issue.row)
+    for (table, column), rows in cells.items():
+        frames.refuse(table, column, rows)

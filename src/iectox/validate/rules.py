@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from iectox.errors import Issue
@@ -26,7 +27,7 @@ from iectox.validate.chronology import (
     ONSET_NOT_BEFORE_INFUSION,
     RESOLUTION_NOT_BEFORE_ONSET,
 )
-from iectox.validate.frames import Frames, lookup
+from iectox.validate.frames import Frames, taken
 
 CONTRACT = "dataset contract (docs/data_dictionary.md)"
 ASTCT = "ASTCT consensus grading (Lee et al., Biol Blood Marrow Transplant 2019;25:625)"
@@ -69,7 +70,7 @@ TRIAL_ID_FORMAT = Rule(
 
 def _age_matches_birth_year(frames: Frames) -> Iterator[Issue]:
     inf = frames.tables["infusions"]
-    birth = lookup(inf, "patient_id", frames.tables["patients"], "birth_year")
+    birth = frames.look_up("infusions", "patient_id", "patients", "birth_year")
     gap = inf["infusion_date"].dt.year - birth.astype("float64") - inf["age_at_infusion"].floordiv(1)
     wrong = gap.notna() & ~gap.isin([0, 1])
     yield from frames.flag(
@@ -208,11 +209,10 @@ DEATH_DATE_WITHOUT_DEATH = N_("death_date is given but status is '{status}'")
 
 def _death_episode_means_dead(frames: Frames) -> Iterator[Issue]:
     ep = frames.tables["toxicity_episodes"]
-    outcomes = frames.tables["outcomes"].assign(
-        status_refused=frames.refused_mask("outcomes", "status").astype("boolean")
-    )
-    status = lookup(ep, "infusion_id", outcomes, "status")
-    refused = lookup(ep, "infusion_id", outcomes, "status_refused").fillna(False).astype(bool)
+    rows = frames.rows_in("toxicity_episodes", "infusion_id", "outcomes")
+    status = taken(frames.tables["outcomes"]["status"], rows, ep.index)
+    refused_status = frames.refused_mask("outcomes", "status").astype("boolean")
+    refused = taken(refused_status, rows, ep.index).fillna(False).astype(bool)
     wrong = (ep["outcome"] == "death").fillna(False) & (status != "dead").fillna(True) & ~refused
     yield from frames.flag(
         DEATH_EPISODE_MEANS_DEAD, "toxicity_episodes", "outcome", wrong, infusion_id=ep["infusion_id"]
@@ -234,8 +234,9 @@ def _status_matches_episodes(frames: Frames) -> Iterator[Issue]:
     inf = frames.tables["infusions"]
     ep = frames.tables["toxicity_episodes"]
     for column, syndrome in (("crs_status", "CRS"), ("icans_status", "ICANS")):
-        with_episode = inf["infusion_id"].isin(ep.loc[ep["syndrome"] == syndrome, "infusion_id"].dropna())
-        wrong = inf[column].isin(["no", "unknown"]).fillna(False) & with_episode
+        wrong = inf[column].isin(["no", "unknown"]).fillna(False)
+        if wrong.any():  # only then are the infusions with an episode looked for
+            wrong &= inf["infusion_id"].isin(ep.loc[ep["syndrome"] == syndrome, "infusion_id"].dropna())
         yield from frames.flag(
             STATUS_MATCHES_EPISODES,
             "infusions",
@@ -261,16 +262,26 @@ STATUS_MATCHES_EPISODES = Rule(
 
 def _product_authorised(frames: Frames) -> Iterator[Issue]:
     inf = frames.tables["infusions"]
-    commercial = inf["therapy"].notna() & inf["indication"].notna() & (inf["setting"] == "standard_of_care")
-    commercial &= ~inf["therapy"].str.startswith("investigational")
-    commercial = commercial.fillna(False).astype(bool)
-    pair = inf["therapy"] + "|" + inf["indication"]
+    # Each product, indication and pair of them is looked at once: a registry has a handful of each.
+    therapies, therapy = pd.factorize(inf["therapy"])
+    indications, indication = pd.factorize(inf["indication"])
+    both = (therapies >= 0) & (indications >= 0)
+    pairs, pair = pd.factorize(np.where(both, therapies * len(indication) + indications, -1))
     approvals = {f"{therapy}|{indication}": month for (therapy, indication), month in APPROVALS.items()}
-    since = pair.map(approvals).astype("string").where(commercial)
+    months = [_approval(approvals, therapy, indication, key) for key in pair]
+    investigational = np.array([name.startswith("investigational") for name in therapy] + [False])
+    setting = (inf["setting"] == "standard_of_care").fillna(False).to_numpy(dtype=bool)
+    commercial = pd.Series(both & setting & ~investigational[therapies], index=inf.index)
+    since = pd.Series(
+        pd.array(np.array([*months, None], dtype=object)[pairs], dtype="string"), index=inf.index
+    )
+    since = since.where(commercial)
     never = commercial & since.isna()
     names = {"therapy": inf["therapy"], "indication": inf["indication"]}
     yield from frames.flag(PRODUCT_AUTHORISED, "infusions", "therapy", never, **names)
-    first_day = pd.to_datetime(since.astype(object).where(since.notna()) + "-01", errors="coerce")
+    months, month = pd.factorize(since)  # each month read once
+    starts = pd.to_datetime(pd.Series(month.astype(object)) + "-01", errors="coerce").to_numpy()
+    first_day = pd.Series(np.append(starts, np.datetime64("NaT"))[months], index=inf.index)
     early = commercial & (inf["infusion_date"] < first_day).fillna(False)
     yield from frames.flag(
         PRODUCT_AUTHORISED,
@@ -281,6 +292,15 @@ def _product_authorised(frames: Frames) -> Iterator[Issue]:
         since=since,
         **names,
     )
+
+
+def _approval(approvals: dict[str, str], therapy: pd.Index, indication: pd.Index, key: int) -> str | None:
+    """The month a pair of `_product_authorised` (its `key`: product * indications + indication) was
+    authorised, None when it was not or when a cell is blank (key -1)."""
+    if key < 0:
+        return None
+    product, use = divmod(int(key), len(indication))
+    return approvals.get(f"{therapy[product]}|{indication[use]}")
 
 
 PRODUCT_AUTHORISED = Rule(

@@ -303,6 +303,8 @@ def check_headers(table: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Issue
         return raw.frame.iloc[:0, :0], title
     issues = [issue for rule in HEADER_RULES[1:] for issue in rule.evaluate(table, raw)]
     renamed = {original: key for original, key, status in _headers(table, raw) if status == "known"}
+    if len(renamed) == len(raw.frame.columns):  # every header known: the frame renamed, not copied
+        return raw.frame.set_axis(list(renamed.values()), axis=1, copy=False), issues
     return raw.frame[list(renamed)].rename(columns=renamed), issues
 
 
