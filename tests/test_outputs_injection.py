@@ -87,6 +87,9 @@ def test_every_payload_reads_back_exactly_as_quoted_text(written):
     causes = _column(xlsx, "analysis", "death_cause")
     assert causes == frame["death_cause"].astype(object).where(frame["death_cause"].notna(), None).tolist()
     assert set(PAYLOADS) <= set(causes)
+    analysis = [c for c in _cells(xlsx) if c.parent.title == "analysis" and c.value in PAYLOADS]
+    assert {c.value for c in analysis} == set(PAYLOADS)
+    assert all(c.quotePrefix == (c.value[0] in FORMULA_CHARACTERS) for c in analysis)
     cohorts = _column(audit_folder / "audit.xlsx", "kpis_by_cohort", "cohort")
     assert set(PAYLOADS) <= set(cohorts)
     quoted = [c for c in _cells(audit_folder / "audit.xlsx") if c.value in PAYLOADS]
@@ -152,8 +155,9 @@ def test_a_write_only_workbook_is_refused():
 
 # The writers that may save a workbook or a CSV themselves: the helpers, and the dataset's own writers
 # (io/xlsx_write.py and io/xlsx_package.py write formula-like text as quoted text cells; io/csvdir.py escapes with
-# `neutralise_column` so that the dataset reads back exactly).
-OWN_WRITERS = {"io/sheets.py", "io/xlsx_write.py", "io/xlsx_package.py", "io/csvdir.py"}
+# `neutralise_column` so that the dataset reads back exactly; io/xlsx_rows.py writes the long sheets of the
+# workbooks `save_workbook` saves, such as the report's analysis sheet, its formula-like text quoted).
+OWN_WRITERS = {"io/sheets.py", "io/xlsx_write.py", "io/xlsx_package.py", "io/xlsx_rows.py", "io/csvdir.py"}
 
 
 def test_every_writer_goes_through_the_helpers():

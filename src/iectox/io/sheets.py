@@ -8,7 +8,7 @@ pharmacist's spreadsheet. Numbers, dates and yes/no values are never touched.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -16,22 +16,29 @@ from openpyxl import Workbook
 
 from iectox.io.atomic import atomic_file
 from iectox.io.injection import neutralise_column, text_cell
+from iectox.io.xlsx_rows import LongSheets, Rows
 
 
-def save_workbook(book: Workbook, path: Path) -> Path:
+def save_workbook(book: Workbook, path: Path, rows: Mapping[str, Rows] | None = None) -> Path:
     """Save `book` at `path`, whole or not at all, after making every text cell of every sheet safe.
 
     The cells are made safe here, at the last moment, rather than where each sheet is filled: whatever a
     sheet holds (data, labels, footnotes), no text reaches the file as a formula and every text reads back
-    exactly (`text_cell`: a text cell with Excel's quote prefix).
+    exactly (`text_cell`: a text cell with Excel's quote prefix). The long sheets named in `rows` hold their
+    header row in `book` and their rows in a frame, written as XML directly (`iectox.io.xlsx_rows`), their
+    formula-like text quoted in the same way.
     """
     if book.write_only:
         raise ValueError("a write-only workbook cannot be checked: make its cells with injection.text_cell")
     for sheet in book.worksheets:
         for cell in sheet._cells.values():  # the cells that exist; iter_rows would create the empty ones
             text_cell(cell)
+    long_sheets = LongSheets(book, rows, Path(path)) if rows else None  # refused before a byte is written
     with atomic_file(Path(path)) as tmp:
-        book.save(tmp)
+        if long_sheets is None:
+            book.save(tmp)
+        else:
+            long_sheets.write(tmp)
     return Path(path)
 
 
@@ -70,4 +77,4 @@ def write_csv(frame: pd.DataFrame, path: Path, text: Collection[str] | None = No
     return Path(path)
 
 
-__all__ = ["csv_safe", "save_workbook", "write_csv"]
+__all__ = ["Rows", "csv_safe", "save_workbook", "write_csv"]

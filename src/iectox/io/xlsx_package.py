@@ -75,13 +75,17 @@ STYLE_ATTRIBUTE = ["" if style is Style.PLAIN else f' s="{style.value}"' for sty
 @dataclass
 class Cells:
     """One column's cells, formatted: the text of each value (a number, or the index of a shared string),
-    which cells hold a value (None: all), and each cell's style (None: all `style`)."""
+    which cells hold a value (None: all), and each cell's style (None: all `style`). `attributes` give each
+    style its `s` attribute: the styles of this module's package, or those of another package (openpyxl's
+    numbers its styles itself) or of a column with its own number format."""
 
     values: np.ndarray  # of str
     present: np.ndarray | None = None  # of bool
     styles: np.ndarray | None = None  # of Style values
     style: Style = Style.PLAIN
     text: bool = False  # a shared string (t="s") rather than a number
+    boolean: bool = False  # Excel's TRUE or FALSE (t="b", values 1 and 0)
+    attributes: Sequence[str] = tuple(STYLE_ATTRIBUTE)
 
 
 @dataclass
@@ -108,13 +112,13 @@ def _piece(letter: str, cells: Cells, start: int, stop: int, rows: list[str]) ->
     values = cells.values[start:stop].tolist()
     present = None if cells.present is None else cells.present[start:stop]
     styles = None if cells.styles is None else cells.styles[start:stop]
-    kind = ' t="s"' if cells.text else ""
+    kind = ' t="s"' if cells.text else ' t="b"' if cells.boolean else ""
     style = cells.style
     if styles is not None and len(styles) and (styles == styles[0]).all():
         style, styles = Style(int(styles[0])), None
     if (present is None or present.all()) and styles is None:
-        return f'<c r="{letter}%s"{STYLE_ATTRIBUTE[style]}{kind}><v>%s</v></c>', [rows, values]
-    heads = [f'"{attribute}{kind}><v>' for attribute in STYLE_ATTRIBUTE]
+        return f'<c r="{letter}%s"{cells.attributes[style]}{kind}><v>%s</v></c>', [rows, values]
+    heads = [f'"{attribute}{kind}><v>' for attribute in cells.attributes]
     head = repeat(heads[style]) if styles is None else map(heads.__getitem__, styles.tolist())
     filled = repeat(True) if present is None else present.tolist()
     written = [
@@ -124,8 +128,9 @@ def _piece(letter: str, cells: Cells, start: int, stop: int, rows: list[str]) ->
     return "%s", [written]
 
 
-def _rows(sheet: SheetPart, numbers: np.ndarray) -> Iterator[str]:
-    """The sheet's data rows as XML, `ROWS_PER_BLOCK` rows at a time: each row one `%` template, filled."""
+def sheet_rows(sheet: SheetPart, numbers: np.ndarray) -> Iterator[str]:
+    """The sheet's data rows (from row 2) as XML, `ROWS_PER_BLOCK` rows at a time: each row one `%` template,
+    filled; `numbers` are row numbers as text (`decimals`), at least `sheet.rows + 2` of them."""
     letters = [column_letter(i) for i in range(len(sheet.columns))]
     for start in range(0, sheet.rows, ROWS_PER_BLOCK):
         stop = min(start + ROWS_PER_BLOCK, sheet.rows)
@@ -209,7 +214,7 @@ def _workbook_relationships(sheets: int) -> str:
     )
 
 
-def _shared_strings(strings: Sequence[str], references: int) -> Iterator[str]:
+def shared_strings(strings: Sequence[str], references: int) -> Iterator[str]:
     """The shared-string table: `strings` are XML-escaped already, `references` counts the cells using them."""
     yield f'{DECLARATION}<sst xmlns="{MAIN}" count="{references}" uniqueCount="{len(strings)}">'
     for start in range(0, len(strings), ROWS_PER_BLOCK * 4):
@@ -217,7 +222,7 @@ def _shared_strings(strings: Sequence[str], references: int) -> Iterator[str]:
     yield "</sst>"
 
 
-def _write(package: zipfile.ZipFile, name: str, texts: Iterable[str]) -> None:
+def write_part(package: zipfile.ZipFile, name: str, texts: Iterable[str]) -> None:
     """A part of the package, its text compressed by another thread (zlib lets go of the interpreter while it
     works) while this one formats the next block."""
     with package.open(name, "w", force_zip64=True) as part, ThreadPoolExecutor(1) as deflater:
@@ -237,14 +242,14 @@ def write_package(
     a time by `sheets`, and the shared strings (`references`: how many cells refer to them)."""
     numbers = decimals(0)  # row numbers as text, made once for the longest sheet so far
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as package:
-        _write(package, "[Content_Types].xml", [_content_types(len(names))])
-        _write(package, "_rels/.rels", [_package_relationships()])
-        _write(package, "xl/workbook.xml", [_workbook(names)])
-        _write(package, "xl/_rels/workbook.xml.rels", [_workbook_relationships(len(names))])
-        _write(package, "xl/styles.xml", [STYLES])
+        write_part(package, "[Content_Types].xml", [_content_types(len(names))])
+        write_part(package, "_rels/.rels", [_package_relationships()])
+        write_part(package, "xl/workbook.xml", [_workbook(names)])
+        write_part(package, "xl/_rels/workbook.xml.rels", [_workbook_relationships(len(names))])
+        write_part(package, "xl/styles.xml", [STYLES])
         for n, sheet in enumerate(sheets, start=1):
             if len(numbers) < sheet.rows + 2:
                 numbers = decimals(sheet.rows + 2)
-            rows = chain([_sheet_head(sheet)], _rows(sheet, numbers), [SHEET_TAIL])
-            _write(package, f"xl/worksheets/sheet{n}.xml", rows)
-        _write(package, "xl/sharedStrings.xml", _shared_strings(strings, references))
+            rows = chain([_sheet_head(sheet)], sheet_rows(sheet, numbers), [SHEET_TAIL])
+            write_part(package, f"xl/worksheets/sheet{n}.xml", rows)
+        write_part(package, "xl/sharedStrings.xml", shared_strings(strings, references))

@@ -35,11 +35,10 @@ from iectox.render.format import Formatter
 from iectox.render.formats import FORMATS
 from iectox.render.management import build_management, write_management_figures
 from iectox.render.methods import build_methods
-from iectox.render.report import Figure, Formats, Report, ReportFormat
+from iectox.render.report import ANALYSIS_TABLE, Figure, Formats, Report, ReportFormat
 from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
 from iectox.study import StudyResult
 
-ANALYSIS_TABLE = "analysis_table.csv"
 FIGURE_FILES = ("figures/*.png", "figures/*.svg")  # what a report folder of iectox's own may hold there
 STAGES = ("analysis table", "figures", *(f.stage or f.id for f in FORMATS.values()))
 

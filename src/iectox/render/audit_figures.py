@@ -27,9 +27,11 @@ from iectox.render.figures import (
     LABEL_CHARACTERS,
     NOTE_CHARACTERS,
     STYLE,
+    as_image,
     colour_at,
     label_at,
     legend_columns,
+    points,
     wrapped,
 )
 
@@ -72,7 +74,8 @@ def delay_by_cohort(
     target_h: float | None = None,
     seed: int = 1,
 ) -> Figure:
-    """Hours from CRS onset to the first tocilizumab, a box per cohort with every infusion as a point.
+    """Hours from CRS onset to the first tocilizumab, a box per cohort with every infusion as a point
+    (`iectox.render.figures.points`: one image within the SVG when there are many).
 
     `audit_or_timings` is an `Audit` or its per-infusion `timings` table; the target line is the pathway's
     (`kpis.crs_onset_to_tocilizumab_target_h`) when an Audit is given. Delays known only to the day are left
@@ -115,16 +118,9 @@ def delay_by_cohort(
             )
             for key, patch in zip(keys, box["boxes"], strict=True):
                 patch.set(facecolor=to_rgba(colours[key], 0.22), edgecolor=colours[key])
+        image = as_image(samples)
         for key, pos, sample in zip(keys, positions, samples, strict=True):
-            ax.scatter(
-                pos + rng.uniform(-0.17, 0.17, len(sample)),
-                sample,
-                s=11,
-                color=colours[key],
-                alpha=0.75,
-                linewidths=0,
-                zorder=3,
-            )
+            points(ax, pos, sample, colours[key], rng, image)
             if len(sample):
                 text = f"{tr('median', lang)} {number(float(np.median(sample)), 1, lang)} h"
                 label_at(ax, [pos + 0.27], [np.median(sample)], [text], va="center", fontsize=8.5)

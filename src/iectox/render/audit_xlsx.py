@@ -19,7 +19,7 @@ from iectox.i18n import tr
 from iectox.io.sheets import save_workbook
 from iectox.management.audit import Audit
 from iectox.message import Message
-from iectox.render.xlsx import analysis_sheet, header_word
+from iectox.render.xlsx import frame_sheet, header_word
 
 SEVERITY_FILLS = {"deviation": "FDF1EA", "warning": "FDF6E3", "info": "F5F7F9"}
 SEVERITY_FONTS = {"deviation": "D55E00", "warning": "B07800", "info": "5B6670"}
@@ -52,7 +52,7 @@ def _formats(sheet: Worksheet, frame: pd.DataFrame) -> None:
 def _sheet(book: Workbook, name: str, frame: pd.DataFrame, lang: str | None = None) -> Worksheet:
     """A filterable sheet of `frame`; with `lang`, its headers in that language (`header_word`)."""
     sheet = book.create_sheet(name)
-    analysis_sheet(sheet, frame.reset_index(drop=True))
+    frame_sheet(sheet, frame.reset_index(drop=True))
     _formats(sheet, frame)
     if lang is not None:
         for cell, column in zip(sheet[1], frame.columns, strict=True):

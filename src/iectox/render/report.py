@@ -18,6 +18,8 @@ from iectox.render.document import Document
 from iectox.render.format import Formatter
 from iectox.study import StudyResult
 
+ANALYSIS_TABLE = "analysis_table.csv"  # every row of the analysis table, whatever its length
+
 
 @dataclass(frozen=True)
 class Figure:

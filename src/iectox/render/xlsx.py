@@ -19,8 +19,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from iectox.i18n import N_, tr
 from iectox.io.sheets import save_workbook
+from iectox.io.xlsx_rows import DATE_FORMAT, Rows
+from iectox.io.xlsx_write import MAX_ROWS
 from iectox.render.document import Document
 from iectox.render.layout import Table, Value
+from iectox.render.report import ANALYSIS_TABLE
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -30,6 +33,11 @@ RULE = Side(style="medium", color="1D232A")
 THIN = Side(style="thin", color="1D232A")
 HAIR = Side(style="hair", color="BFC5CA")
 GREEN, RED, GREY = "009E73", "D55E00", "5B6670"
+SHEET_ROWS = MAX_ROWS - 1  # the rows an Excel sheet holds below its header: 1,048,575
+TOO_MANY_ROWS = N_(
+    "The analysis table has {n} rows, more than a sheet holds ({limit}): every row is in {file}, beside this "
+    "workbook."
+)
 
 
 # The headers of summary sheets (the audit's findings, KPIs and pathway; the report's management KPIs) in a
@@ -190,22 +198,40 @@ def table_sheet(sheet: Worksheet, table: Table) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def analysis_sheet(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    """The one-row-per-infusion table, raw values (numbers as numbers), filterable."""
-    sheet.append(list(frame.columns))
-    values = frame.astype(object).where(frame.notna(), None)
-    for row in values.itertuples(index=False):
-        sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+def header_row(sheet: Worksheet, columns: list[str], rows: int) -> None:
+    """A sheet of rows' header, in bold on a grey fill, frozen with the first column, and its filter over
+    the `rows` rows below it."""
+    sheet.append(columns)
     for cell in sheet[1]:
         cell.font = BOLD
         cell.fill = HEAD_FILL
-    _widths(sheet, [max(len(str(c)) + 2, 10) for c in frame.columns])
+    _widths(sheet, [max(len(str(c)) + 2, 10) for c in columns])
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{rows + 1}"
+
+
+def frame_sheet(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    """A short table of rows, cell by cell (numbers as numbers): for sheets styled row by row."""
+    header_row(sheet, [str(c) for c in frame.columns], len(frame))
+    values = frame.astype(object).where(frame.notna(), None)
+    for row in values.itertuples(index=False):
+        sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
     for j, column in enumerate(frame.columns, 1):
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             for cell in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell[0].number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = sheet.dimensions
+                cell[0].number_format = DATE_FORMAT
+
+
+def analysis_sheet(sheet: Worksheet, frame: pd.DataFrame, lang: str = "en") -> Rows | None:
+    """The one-row-per-infusion table, raw values (numbers as numbers, dates as dates), filterable: its header
+    here, its rows given back for `save_workbook` to write (10 million cells at 300,000 infusions). A table
+    longer than a sheet holds is in analysis_table.csv alone, and the sheet says so."""
+    if len(frame) > SHEET_ROWS:
+        sheet["A1"] = tr(TOO_MANY_ROWS, lang).format(n=len(frame), limit=SHEET_ROWS, file=ANALYSIS_TABLE)
+        sheet["A1"].font = BOLD
+        return None
+    header_row(sheet, [str(c) for c in frame.columns], len(frame))
+    return Rows(frame)
 
 
 def checks_sheet(sheet: Worksheet, document: Document) -> None:
@@ -271,7 +297,8 @@ def table_workbook(table: Table, name: str) -> Workbook:
     return book
 
 
-def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
+def workbook(document: Document, frame: pd.DataFrame) -> tuple[Workbook, dict[str, Rows]]:
+    """The report's workbook, and the rows of its analysis sheet (written by `save_workbook`)."""
     book = Workbook()
     taken = {"analysis", "published_vs_reproduced", "management"}
     first = True
@@ -280,14 +307,16 @@ def workbook(document: Document, frame: pd.DataFrame) -> Workbook:
         sheet.title = _sheet_name(table.id, taken)
         table_sheet(sheet, table)
         first = False
-    analysis_sheet(book.active if first else book.create_sheet(), frame)
-    book.worksheets[-1].title = "analysis"
+    analysis = book.active if first else book.create_sheet()
+    analysis.title = "analysis"
+    rows = analysis_sheet(analysis, frame, document.lang)
     if document.checks:  # only a study that names published values has them
         checks_sheet(book.create_sheet("published_vs_reproduced"), document)
     if document.management is not None:
         management_sheet(book.create_sheet("management"), document)
-    return book
+    return book, ({"analysis": rows} if rows is not None else {})
 
 
 def write_report_xlsx(document: Document, frame: pd.DataFrame, path: Path) -> Path:
-    return save_workbook(workbook(document, frame), path)
+    book, rows = workbook(document, frame)
+    return save_workbook(book, path, rows)
