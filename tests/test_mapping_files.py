@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -283,5 +284,53 @@ def test_keys_for_the_other_kind_of_source_are_refused(tmp_path, source, message
 def test_a_damaged_workbook_source_is_a_source_error(tmp_path):
     (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     mapping = write(tmp_path, put(full_mapping(), ("source",), {"file": "book.xlsx"}))
-    with pytest.raises(SourceError, match="cannot be read as a workbook"):
+    with pytest.raises(SourceError, match="is not an XLSX workbook"):
+        import_mapped(mapping)
+
+
+def _workbook_source(folder: Path, fill) -> Path:
+    """A mapping whose source is book.xlsx, sheet Data, holding SOURCE's cells and what `fill` changes."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    for line in SOURCE.strip().split("\n"):
+        sheet.append(line.split(";"))
+    fill(sheet)
+    book.save(folder / "book.xlsx")
+    return write(folder, put(full_mapping(), ("source",), {"file": "book.xlsx", "sheet": "Data"}))
+
+
+def test_a_workbook_source_reads_as_the_csv_source(tmp_path):
+    from_csv = import_mapped(write(tmp_path, full_mapping()))
+    from_book = import_mapped(_workbook_source(tmp_path, lambda sheet: None))
+    for table in ("patients", "infusions"):
+        assert from_book[table].equals(from_csv[table])
+
+
+@pytest.mark.parametrize(
+    ("fill", "told"),
+    [
+        # openpyxl writes a formula without its cached value: pandas.read_excel read it blank
+        (
+            lambda sheet: sheet.__setitem__("B2", "=CHAR(70)"),
+            "row 2, column sex: cell B2 holds the formula =CHAR(70)",
+        ),
+        # an Excel error value: read as the text "#N/A" before
+        (lambda sheet: sheet.__setitem__("B3", "#N/A"), "row 3, column sex"),
+        # a merged range: every cell but the first read blank before
+        (lambda sheet: sheet.merge_cells("B2:B3"), "B2:B3"),
+    ],
+)
+def test_a_workbook_source_refuses_what_it_cannot_read_faithfully(tmp_path, fill, told):
+    mapping = _workbook_source(tmp_path, fill)
+    with pytest.raises(SourceError) as caught:
+        import_mapped(mapping)
+    assert told in str(caught.value)
+    assert "sheet Data" in str(caught.value)
+
+
+def test_a_missing_sheet_is_named_with_the_sheets_there(tmp_path):
+    mapping = _workbook_source(tmp_path, lambda sheet: None)
+    mapping.write_text(mapping.read_text().replace('sheet = "Data"', 'sheet = "Données"'), encoding="utf-8")
+    with pytest.raises(SourceError, match="has no sheet named Données; its sheets: Data"):
         import_mapped(mapping)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
+from iectox.i18n import N_
 from iectox.io.ooxml import (
     DAMAGE,
     DAMAGED,
@@ -41,7 +42,9 @@ from iectox.validate import RawTable
 from iectox.validate.structure import header_key
 from iectox.validate.workbook import CellFinding, SheetFindings, sheet_issues
 
-__all__ = ["read_workbook", "write_workbook"]
+__all__ = ["read_sheet", "read_workbook", "write_workbook"]
+
+NO_SUCH_SHEET = N_("has no sheet named {name}; its sheets: {sheets}")
 
 Cell = object
 _DAMAGE = (*DAMAGE, KeyError, python_calamine.CalamineError)
@@ -67,7 +70,7 @@ def _clock(value: dt.datetime) -> str:
 class _Sheet:
     """One table's sheet while it is read: calamine's rows, corrected by what the XML says of its cells."""
 
-    def __init__(self, rows: list[list[Cell]], cells: SheetCells, table: Table):
+    def __init__(self, rows: list[list[Cell]], cells: SheetCells, table: Table | None):
         self.rows, self.cells, self.table = rows, cells, table
         self.header = [_header_text(v) for v in rows[0]] if rows else []
         self.hidden: list[tuple[int, int, str]] = []
@@ -77,14 +80,16 @@ class _Sheet:
         return line[column] if column < len(line) else None
 
     def correct(self) -> None:
-        """Dates as their format shows them; error and uncalculated cells blank (they are reported)."""
+        """Dates as their format shows them; error and uncalculated cells blank (they are reported). A sheet
+        that is no table of the contract (a mapping's source) keeps a time its format hides: which of its
+        columns want a time is not known, and the hour is the cell's."""
         rows = self.rows
         for row, column, with_time in self.cells.dated:
             if row > len(rows) or column >= len(rows[row - 1]):
                 continue
             value = rows[row - 1][column]
             if isinstance(value, dt.datetime):
-                if not with_time:
+                if not with_time and (self.table is not None or value.time() == dt.time()):
                     rows[row - 1][column] = value.date()
                     if value.time() != dt.time():
                         self.hidden.append((row, column, _clock(value)))
@@ -142,6 +147,8 @@ class _Sheet:
 
     def hidden_times(self) -> list[CellFinding]:
         """Times hidden by a date-only format, in the table's date-and-time columns (a date column wants none)."""
+        if self.table is None:
+            return []
         with_time = {c.name for c in self.table.columns if c.kind is Kind.DATETIME}
         return [
             self.finding(row, column, clock)
@@ -205,30 +212,48 @@ def _calamine_sheet(
     return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges
 
 
+def _raw_table(
+    package: Package,
+    book: python_calamine.CalamineWorkbook,
+    index: int,
+    cells: SheetCells,
+    table: Table | None,
+    duplicates: tuple[str, ...] | list[str] = (),
+) -> RawTable:
+    """One sheet as read, with the problems of its cells (errors, uncalculated formulas, merged cells, hidden
+    times) as issues. `cells` is what its XML says of them (`_scan`), read before calamine so that damage is
+    told in iectox's words."""
+    name = package.sheets[index].name
+    try:
+        rows, merged = _calamine_sheet(book, index, name)
+    except _DAMAGE as exc:
+        raise refusal(package.path, DAMAGED, name, reason=str(exc) or type(exc).__name__) from None
+    sheet = _Sheet(rows, cells, table)
+    sheet.correct()
+    findings = SheetFindings(
+        package.path.name,
+        name,
+        table.name if table else name,
+        errors=tuple(sheet.finding(r, c, v) for r, c, v in cells.errors),
+        uncalculated=tuple(sheet.finding(r, c, f"={v}") for r, c, v in cells.uncalculated),
+        merged=tuple(sheet.merged(merged)),
+        hidden_times=tuple(sheet.hidden_times()),
+        duplicates=tuple(duplicates),
+    )
+    return RawTable(package.path.name, name, sheet.frame(), tuple(sheet_issues(findings)))
+
+
 def _read(package: Package, path: Path) -> tuple[dict[str, RawTable], list[str]]:
     chosen, duplicates, extra = _choose(package.sheets)
     cells = {table: _scan(package, package.sheets[index]) for table, index in chosen.items()}
     read_part(package.zip, path, "[Content_Types].xml")  # missing: our sentence rather than calamine's
-    raw = {}
     with _calamine(path) as book:
-        for table, index in chosen.items():
-            try:
-                rows, merged = _calamine_sheet(book, index, table)
-            except _DAMAGE as exc:
-                raise refusal(path, DAMAGED, table, reason=str(exc) or type(exc).__name__) from None
-            sheet = _Sheet(rows, cells[table], CONTRACT.table(table))
-            sheet.correct()
-            findings = SheetFindings(
-                path.name,
-                table,
-                table,
-                errors=tuple(sheet.finding(r, c, v) for r, c, v in cells[table].errors),
-                uncalculated=tuple(sheet.finding(r, c, f"={v}") for r, c, v in cells[table].uncalculated),
-                merged=tuple(sheet.merged(merged)),
-                hidden_times=tuple(sheet.hidden_times()),
-                duplicates=tuple(duplicates.get(table, ())),
+        raw = {
+            table: _raw_table(
+                package, book, index, cells[table], CONTRACT.table(table), duplicates.get(table, ())
             )
-            raw[table] = RawTable(path.name, table, sheet.frame(), tuple(sheet_issues(findings)))
+            for table, index in chosen.items()
+        }
     return raw, extra
 
 
@@ -243,6 +268,23 @@ def _calamine(path: Path) -> Iterator[python_calamine.CalamineWorkbook]:
         yield book
     finally:
         book.close()
+
+
+def read_sheet(path: Path, sheet: str | None = None) -> RawTable:
+    """One sheet of any workbook (the first when `sheet` is None), read as the dataset's tables are: a
+    mapping's source gets the same checks of formulas, error values and merged cells."""
+    package = open_package(path)
+    try:
+        names = [s.name for s in package.sheets]
+        if sheet is not None and sheet not in names:
+            raise refusal(path, NO_SUCH_SHEET, name=sheet, sheets=", ".join(names))
+        index = names.index(sheet) if sheet is not None else 0
+        cells = _scan(package, package.sheets[index])
+        read_part(package.zip, path, "[Content_Types].xml")
+        with _calamine(path) as book:
+            return _raw_table(package, book, index, cells, None)
+    finally:
+        package.close()
 
 
 def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[str]]:
