@@ -26,6 +26,8 @@ def unreadable_files(folder: Path, suffix: str) -> dict[str, Path]:
     dangling.symlink_to(folder / f"nowhere{suffix}")
     loop = folder / f"loop{suffix}"
     loop.symlink_to(loop)
+    empty = folder / f"empty{suffix}"
+    empty.write_text("# settings to come\n\n", encoding="utf-8")
     return {
         "missing": folder / f"missing{suffix}",
         "folder": made,
@@ -36,4 +38,5 @@ def unreadable_files(folder: Path, suffix: str) -> dict[str, Path]:
         "syntax": syntax,
         "dangling": dangling,
         "loop": loop,
+        "empty": empty,
     }

@@ -122,6 +122,7 @@ def test_a_pathway_file_overrides_some_settings_and_keeps_the_rest(tmp_path):
         ("[crs]\ntocilizumab_within_h = { value = 2, why = 'x' }\n", "should be { value"),
         ("[pathway]\ntitle = 'x'\n", "[pathway] key 'title' is unknown; allowed: name, description"),
         ("[crs\n", "not valid TOML"),
+        ("# our pathway, to be written\n", "holds no settings (it is empty, or comments alone)"),
     ],
 )
 def test_a_malformed_pathway_is_refused_with_file_and_key(tmp_path, text, message):

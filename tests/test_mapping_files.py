@@ -201,6 +201,7 @@ EXPECTED = {
     "syntax": "not valid TOML",
     "dangling": "there is no such mapping file",
     "loop": "there is no such mapping file",
+    "empty": "holds no settings (it is empty, or comments alone)",
 }
 
 

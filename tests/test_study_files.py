@@ -214,6 +214,7 @@ EXPECTED = {
     "syntax": "not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 7)",
     "dangling": "there is no such study file",
     "loop": "there is no such study file",
+    "empty": "holds no settings (it is empty, or comments alone); a study file says what it sets",
 }
 
 

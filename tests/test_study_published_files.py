@@ -141,6 +141,7 @@ EXPECTED = {
     "syntax": "not valid JSON: Expecting value (line 1, column 2)",
     "dangling": "there is no such summary-table/1 file",
     "loop": "there is no such summary-table/1 file",
+    "empty": "not valid JSON: Expecting value (line 1, column 1)",
 }
 
 

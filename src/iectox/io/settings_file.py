@@ -52,11 +52,20 @@ def read_settings_text(path: str | Path, what: str = "settings file") -> str:
 
 
 def read_toml(path: str | Path, what: str = "settings file") -> dict[str, Any]:
-    """The TOML document at `path`; a syntax error is a `SpecError` naming the line and column."""
+    """The TOML document at `path`; a syntax error is a `SpecError` naming the line and column. A document
+    without a single setting (an empty file, comments alone) is refused too: it is a file saved empty or the
+    wrong file, and reading it as "every default" would run a study or a pathway nobody wrote."""
     text = read_settings_text(path, what)
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(
             f"{path}: not valid TOML: {exc}", file=str(path), key=what, value=None, allowed=("TOML",)
         ) from exc
+    if not doc:
+        raise _refused(
+            Path(path),
+            what,
+            f"holds no settings (it is empty, or comments alone); a {what} says what it sets",
+        )
+    return doc
