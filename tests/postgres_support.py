@@ -9,13 +9,14 @@ DATABASE_URL says, so that tests which need a database of their own (backup and 
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from components import missing
 
 PG_CLUSTER = Path(__file__).resolve().parents[1] / "scripts" / "pg_cluster.py"
 
@@ -30,13 +31,6 @@ def _script() -> Any:
 
 
 pg_cluster = _script()
-
-
-def missing(reason: str) -> None:
-    """Skip for a missing component, or fail on CI, where the project's scripts install every component."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: the project's scripts should have installed it)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
