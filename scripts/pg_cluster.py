@@ -274,7 +274,11 @@ def main(argv: list[str] | None = None) -> int:
                 with contextlib.suppress(KeyboardInterrupt):
                     signal.pause()
                 return 0
-            child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": cluster.url})
+            try:
+                child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": cluster.url})
+            except OSError as error:
+                print(f"pg_cluster: cannot run {command[0]}: {error.strerror}", file=sys.stderr)
+                return 127
             try:
                 return child.wait()
             except BaseException:
