@@ -93,12 +93,22 @@ def _server_user() -> pwd.struct_passwd | None:
     )
 
 
+def _reachable(folder: Path, user: str) -> None:
+    """The server's user must reach its folder: every folder above it must let others through."""
+    for above in folder.parents:
+        if not os.stat(above).st_mode & 0o001:
+            raise ClusterError(
+                f"{above} is closed to other users, so the '{user}' user cannot reach the cluster's "
+                "folder below it; set TMPDIR to a folder they can reach (e.g. /tmp)"
+            )
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # alive, another user's
         return True
     return True
 
@@ -114,17 +124,12 @@ class Cluster:
         self.port = 0
         self.password = secrets.token_hex(16)
         self.superuser_password = secrets.token_hex(16)
-        self.started = False
 
     @property
     def url(self) -> str:
         """The application's database, as DATABASE_URL: user `iectox` (may create databases, as Django's
         test runner does), database `iectox`."""
         return f"postgresql://{USER}:{self.password}@127.0.0.1:{self.port}/{DATABASE}"
-
-    @property
-    def superuser_url(self) -> str:
-        return f"postgresql://{SUPERUSER}:{self.superuser_password}@127.0.0.1:{self.port}/postgres"
 
     def __enter__(self) -> Cluster:
         try:
@@ -161,7 +166,7 @@ class Cluster:
         if self.user is not None:
             for path in (self.folder, secret):
                 os.chown(path, self.user.pw_uid, self.user.pw_gid)
-            self._readable_by_server(self.folder, self.user.pw_name)
+            _reachable(self.folder, self.user.pw_name)
         self._run(
             self._as_server(
                 [str(self.bin / "initdb"), "-D", str(data), "-U", SUPERUSER, f"--pwfile={secret}", *INITDB]
@@ -180,20 +185,10 @@ class Cluster:
             except ClusterError:
                 if attempt == START_ATTEMPTS - 1:
                     raise ClusterError(f"pg_ctl start failed; server log:\n{self.log()[-3000:]}") from None
-        self.started = True
         self.sql(
             f"CREATE ROLE {USER} LOGIN CREATEDB PASSWORD '{self.password}'",
             f"CREATE DATABASE {DATABASE} OWNER {USER}",
         )
-
-    def _readable_by_server(self, folder: Path, user: str) -> None:
-        """The server user must reach its folder: every folder above it must let others through."""
-        for above in folder.parents:
-            if not os.stat(above).st_mode & 0o001:
-                raise ClusterError(
-                    f"{above} is closed to other users, so the '{user}' user cannot reach the cluster's "
-                    "folder below it; set TMPDIR to a folder they can reach (e.g. /tmp)"
-                )
 
     def sql(self, *statements: str, database: str = "postgres") -> str:
         """Run statements as the superuser with psql, each in its own transaction; their output, unaligned.
@@ -217,7 +212,7 @@ class Cluster:
         if self.folder is None:
             return
         _stop_and_delete(self.folder, self.bin, self.user)
-        self.folder, self.started = None, False
+        self.folder = None
 
 
 def _stop_and_delete(folder: Path, bin: Path, user: pwd.struct_passwd | None) -> None:
