@@ -139,6 +139,7 @@ def test_a_dump_taken_while_another_session_commits_restores_whole_and_equal(pos
     assert manifest.engine == "postgresql" and manifest.content == "pg_dump-custom"
     assert manifest.server_version == psql(source, "SHOW server_version")[0].split()[0]
     assert (tmp_path / "live.dump").read_bytes()[:5] == b"PGDMP"
+    assert (tmp_path / "live.dump").stat().st_mode & 0o777 == 0o600  # patients' data: its owner's only
 
     restored = restore(tmp_path / "live.dump", _empty(postgres, "restored_live"))
     taken = rows(restored.database)

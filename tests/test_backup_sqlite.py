@@ -111,6 +111,7 @@ def test_the_manifest_says_what_the_snapshot_is_and_proves_it(tmp_path):
     assert written["source"] == str(source.path) and written["iectox_version"] == "0.1.0"
     assert written["created_at"].endswith("+00:00")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.snapshot", "db.snapshot.json", "db.sqlite3"]
+    assert {(tmp_path / n).stat().st_mode & 0o777 for n in ("db.snapshot", "db.snapshot.json")} == {0o600}
 
 
 @pytest.fixture
