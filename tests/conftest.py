@@ -20,6 +20,9 @@ from iectox.study import load_study, run_study
 from iectox.synth import calibrate
 from iectox.validate import RawTable, Settings, check_raw
 
+# Fixtures of the real components the tests start themselves: a throwaway PostgreSQL cluster, a headless Chromium.
+pytest_plugins = ("postgres_support", "browser_support")
+
 SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 
 # The command line speaks the environment's language (IECTOX_LANG, LANG); the tests expect English unless

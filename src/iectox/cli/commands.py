@@ -137,6 +137,20 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "backup",
+            "backup",
+            "backup",
+            N_(
+                "Snapshot the web application's database while it runs (SQLite or PostgreSQL), with a checksum."
+            ),
+        ),
+        Command(
+            "restore",
+            "backup",
+            "restore",
+            N_("Verify a snapshot of iectox backup and load it into an empty database."),
+        ),
+        Command(
             "dictionary",
             "dictionary",
             "dictionary",
