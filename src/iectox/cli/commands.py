@@ -105,6 +105,14 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "advise",
+            "advise",
+            "advise_command",
+            N_(
+                "What the pathway says next for one patient: tocilizumab dose and vials, corticosteroids, limits."
+            ),
+        ),
+        Command(
             "recheck",
             "recheck",
             "recheck",
