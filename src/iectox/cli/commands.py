@@ -65,6 +65,12 @@ COMMANDS: Registry[Command] = Registry(
             N_("Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then)."),
         ),
         Command(
+            "diff",
+            "diff",
+            "diff",
+            N_("What replacing one dataset by another would change, row by row; exit 1 when they differ."),
+        ),
+        Command(
             "import-mapped",
             "importmap",
             "import_mapped_command",
