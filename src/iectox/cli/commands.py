@@ -71,6 +71,14 @@ COMMANDS: Registry[Command] = Registry(
             N_("What replacing one dataset by another would change, row by row; exit 1 when they differ."),
         ),
         Command(
+            "deidentify",
+            "deidentify",
+            "deidentify_command",
+            N_(
+                "A de-identified copy of a dataset to share: keyed codes, dates shifted per patient, no free text."
+            ),
+        ),
+        Command(
             "import-mapped",
             "importmap",
             "import_mapped_command",
