@@ -31,7 +31,7 @@ from iectox.schema import CONTRACT
 sys.path.insert(0, str(Path(__file__).parent))
 from test_i18n_outputs import _template_text, _validate_output, _visible
 
-CODE = re.compile(r"\S*[_./@\\]\S*|\{\w*\}|\[\w+\]")
+CODE = re.compile(r"\S*[_./@\\]\S*|\{\w*(?::[^{}]*)?\}|\[\w+\]")  # {name} and {name:g}
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 # Segments that are English on purpose, each with its reason.

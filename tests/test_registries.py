@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from iectox.management.advice import BEDSIDE
 from iectox.management.registry import MANAGEMENT
 from iectox.registry import Registry
 from iectox.render import FORMATS
@@ -16,6 +17,7 @@ REGISTRIES = {
     "validation": VALIDATION,
     "reading": READING,
     "management": MANAGEMENT,
+    "bedside": BEDSIDE,
 }
 
 

@@ -65,6 +65,20 @@ COMMANDS: Registry[Command] = Registry(
             N_("Check a dataset against the contract; exit 1 when it has errors (nothing is loaded then)."),
         ),
         Command(
+            "diff",
+            "diff",
+            "diff",
+            N_("What replacing one dataset by another would change, row by row; exit 1 when they differ."),
+        ),
+        Command(
+            "deidentify",
+            "deidentify",
+            "deidentify_command",
+            N_(
+                "A de-identified copy of a dataset to share: keyed codes, dates shifted per patient, no free text."
+            ),
+        ),
+        Command(
             "import-mapped",
             "importmap",
             "import_mapped_command",
@@ -102,6 +116,14 @@ COMMANDS: Registry[Command] = Registry(
             "vials",
             N_(
                 "Tocilizumab for CRS: label dose, vials with the least waste, and the stock to hold before infusions."
+            ),
+        ),
+        Command(
+            "advise",
+            "advise",
+            "advise_command",
+            N_(
+                "What the pathway says next for one patient: tocilizumab dose and vials, corticosteroids, limits."
             ),
         ),
         Command(

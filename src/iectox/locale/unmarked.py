@@ -111,6 +111,15 @@ UNMARKED = {
         N_("clinical_rules.md, Management pathway (ASCO 2021, NCCN): grade 3 CRS -> dexamethasone 10 mg q6h"),
         N_("clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 2 -> dexamethasone 10 mg"),
         N_(
+            "clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 3 -> dexamethasone 10 mg q6h or methylprednisolone 1 mg/kg q12h"
+        ),
+        N_(
+            "clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 4 -> high-dose methylprednisolone (1 g/day x 3 days)"
+        ),
+        N_(
+            "clinical_rules.md, Corticosteroids (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4 (then taper)"
+        ),
+        N_(
             "clinical_rules.md, Management pathway: axi-cel, brexu-cel (CAR-T with the highest CRS and ICANS rates in pivotal trials)"
         ),
         N_("clinical_rules.md, Management pathway: CRS grade >= 2 -> tocilizumab (labels; ASCO 2021; NCCN)"),

@@ -37,6 +37,23 @@ def tocilizumab_dose_mg(weight_kg: npt.ArrayLike) -> float | npt.NDArray[np.floa
     The dose is not rounded: rounding to whole vials is a pharmacy decision (`iectox.management.vials`).
     """
     weight = np.asarray(weight_kg, dtype=np.float64)
+    dose = np.minimum(tocilizumab_mg_per_kg(weight) * weight, TOCILIZUMAB_CRS_MAX_DOSE_MG)
+    return float(dose) if dose.ndim == 0 else dose
+
+
+@overload
+def tocilizumab_mg_per_kg(weight_kg: float) -> float: ...
+
+
+@overload
+def tocilizumab_mg_per_kg(weight_kg: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+
+
+def tocilizumab_mg_per_kg(weight_kg: npt.ArrayLike) -> float | npt.NDArray[np.float64]:
+    """The label's mg/kg at this weight (12 below 30 kg, 8 from 30 kg), before the 800 mg cap: the branch of
+    the label rule a dose came from, so that a page can show "8 mg/kg = 560 mg" and a reader check it.
+    A missing weight (NaN) gives NaN."""
+    weight = np.asarray(weight_kg, dtype=np.float64)
     if np.any(weight <= 0) or np.any(np.isinf(weight)):
         raise ValueError(f"a body weight must be a positive number of kg, got {weight_kg!r}")
     per_kg = np.where(
@@ -44,5 +61,5 @@ def tocilizumab_dose_mg(weight_kg: npt.ArrayLike) -> float | npt.NDArray[np.floa
         TOCILIZUMAB_CRS_MG_PER_KG_UNDER_30_KG,
         TOCILIZUMAB_CRS_MG_PER_KG,
     )
-    dose = np.minimum(per_kg * weight, TOCILIZUMAB_CRS_MAX_DOSE_MG)
-    return float(dose) if dose.ndim == 0 else dose
+    per_kg = np.where(np.isnan(weight), np.nan, per_kg)  # a missing weight has no branch
+    return float(per_kg) if per_kg.ndim == 0 else per_kg

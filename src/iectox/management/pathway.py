@@ -120,7 +120,7 @@ class TocilizumabSettings:
 
 @dataclass(frozen=True)
 class CrsSettings:
-    """When CRS gets tocilizumab and corticosteroids."""
+    """When CRS gets tocilizumab and corticosteroids, and which corticosteroid by grade."""
 
     tocilizumab_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     tocilizumab_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
@@ -131,14 +131,17 @@ class CrsSettings:
     )
     grade1_tocilizumab_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
+    methylprednisolone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
 
 
 @dataclass(frozen=True)
 class IcansSettings:
-    """When ICANS gets corticosteroids."""
+    """When ICANS gets corticosteroids, and which regimen by grade."""
 
     corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     corticosteroid_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    repeated_dexamethasone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
+    methylprednisolone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
 
 
 @dataclass(frozen=True)
