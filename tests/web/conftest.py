@@ -7,8 +7,7 @@ import pytest
 from django.test import Client
 
 from factories import small_dataset
-from iectox.web.accounts.making import make_user
-from iectox.web.accounts.models import User
+from iectox.web.accounts.models import Centre, User
 from iectox.web.accounts.roles import ROLES
 from iectox.web.registry.records import store
 
@@ -23,10 +22,20 @@ def registry(db) -> None:
 
 
 def user_of(role: str, centres: tuple[str, ...] = (CENTRE,), language: str = "en") -> User:
-    return make_user(f"{role}-{'-'.join(centres)}-{language}", role, centres, language)[0]
+    """The user of `role` in `centres`, made once per test (no password: the tests sign in with
+    `force_login`, and Argon2 is slow on purpose)."""
+    username = f"{role}-{'-'.join(centres)}-{language}"
+    user, made = User.objects.get_or_create(username=username, defaults={"role": role, "language": language})
+    if made:
+        user.set_unusable_password()
+        user.save()
+        user.centres.set([Centre.objects.get_or_create(code=code)[0] for code in centres])
+    return user
 
 
-def client_of(role: str, centres: tuple[str, ...] = (CENTRE,), language: str = "en", **options: object) -> Client:
+def client_of(
+    role: str, centres: tuple[str, ...] = (CENTRE,), language: str = "en", **options: object
+) -> Client:
     """A client signed in as a user of `role` in `centres`."""
     client = Client(**options)
     client.force_login(user_of(role, centres, language))

@@ -30,14 +30,18 @@ OWN_FIELDS = {"id", "version"}
 
 def test_one_model_per_table_of_the_contract():
     assert sorted(BY_TABLE) == sorted(CONTRACT.table_names)
-    assert {model._meta.db_table for model in BY_TABLE.values()} == {f"registry_{t}" for t in CONTRACT.table_names}
+    assert {model._meta.db_table for model in BY_TABLE.values()} == {
+        f"registry_{t}" for t in CONTRACT.table_names
+    }
 
 
 @pytest.mark.parametrize("table", CONTRACT.tables, ids=lambda t: t.name)
 def test_columns_types_required_and_vocabularies_match(table):
     model = BY_TABLE[table.name]
     by_column = {field.column: field for field in model._meta.concrete_fields}
-    expected = set(table.column_names) | {time_known_column(c.name) for c in table.columns if c.kind is Kind.DATETIME}
+    expected = set(table.column_names) | {
+        time_known_column(c.name) for c in table.columns if c.kind is Kind.DATETIME
+    }
     assert set(by_column) - OWN_FIELDS == expected
     for column in table.columns:
         field = by_column[column.name]

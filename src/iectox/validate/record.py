@@ -21,6 +21,7 @@ import pandas as pd
 from iectox.errors import Issue
 from iectox.schema import CONTRACT, Kind, Schema, Table
 from iectox.validate import check_raw
+from iectox.validate.content import REQUIRED
 from iectox.validate.settings import Settings
 from iectox.validate.structure import RawTable
 
@@ -104,6 +105,8 @@ def check_record(
         raise KeyError(f"not columns of {table}: {sorted(unknown)}")
     row = _cells(pd.DataFrame([{name: record.get(name) for name in columns}]), columns)
     at = len(context.get(table, ())) if replacing is None else replacing
+    if row.isna().all(axis=None):  # a file's blank line is no record; a blank form is a record left blank
+        return RecordCheck(_blank(schema.table(table), FIRST_ROW + at), (), None)
     dataset, issues = check_raw(_raw(schema, context, table, row, replacing), settings, WHERE)
     own = tuple(issue for issue in issues if issue.sheet == table and issue.row == FIRST_ROW + at)
     others = [issue for issue in issues if issue.severity == "error" and issue not in own]
@@ -118,6 +121,27 @@ def check_record(
         return RecordCheck(own, elsewhere, None)
     values = dataset[table].iloc[at] if dataset is not None else None
     return RecordCheck(own, elsewhere, None if values is None else _plain(values, schema.table(table)))
+
+
+def _blank(table: Table, row: int) -> tuple[Issue, ...]:
+    """The issues of a record left blank: each required column, as the `required` rule says it."""
+    return tuple(
+        Issue(
+            WHERE,
+            table.name,
+            row,
+            column.name,
+            None,
+            REQUIRED.id,
+            REQUIRED.message.format(**values),
+            REQUIRED.severity,
+            REQUIRED.message,
+            values,
+        )
+        for column in table.columns
+        if column.required
+        for values in [{"column": column.name, "table": table.name}]
+    )
 
 
 def _elsewhere(issue: Issue, context: Mapping[str, pd.DataFrame], schema: Schema) -> Elsewhere:
