@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from iectox.cli.console import console
+from iectox.cli.console import console, err_console
 from iectox.cli.language import say
 from iectox.web.serve import prepare, run
 
@@ -28,10 +28,18 @@ def serve(
 ) -> None:
     prepare(host, demo)
     shown = f"[{host}]" if ":" in host else host
-    console.print(
-        say("Serving on http://{host}:{port}/ (Ctrl-C to stop)", host=shown, port=port), soft_wrap=True
-    )
+
+    def listening() -> None:
+        message = say("Serving on http://{host}:{port}/ (Ctrl-C to stop)", host=shown, port=port)
+        console.print(message, soft_wrap=True)
+
     try:
-        run(host, port)
+        run(host, port, listening)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+    except OSError as error:
+        message = say(
+            "Cannot listen on {host}:{port}: {reason}", host=shown, port=port, reason=error.strerror
+        )
+        err_console.print(message, soft_wrap=True)
+        raise typer.Exit(2) from None

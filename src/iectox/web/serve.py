@@ -8,11 +8,12 @@ reverse proxy that terminates TLS (docs/web.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import django
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
-from waitress import serve as waitress_serve
+from waitress import create_server
 
 SETTINGS = "iectox.web.settings"
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
@@ -30,6 +31,9 @@ def prepare(host: str, demo: bool) -> None:
         call_command("demo")
 
 
-def run(host: str, port: int) -> None:
-    """Serve until interrupted (Ctrl-C)."""
-    waitress_serve(get_wsgi_application(), host=host, port=port, threads=THREADS, ident="iectox")
+def run(host: str, port: int, listening: Callable[[], None]) -> None:
+    """Serve until interrupted (Ctrl-C); `listening` is called once the port is bound (a port already taken
+    raises `OSError` before)."""
+    server = create_server(get_wsgi_application(), host=host, port=port, threads=THREADS, ident="iectox")
+    listening()
+    server.run()
