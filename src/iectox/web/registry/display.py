@@ -18,7 +18,7 @@ def value_text(column: Column, value: object, lang: str, time_known: object = Tr
         codes = column.vocabulary.codes
         return tr(column.vocabulary.term(str(value)).label, lang) if value in codes else str(value)
     if column.kind is Kind.BOOLEAN:
-        return tr("Yes" if value else "No", lang)
+        return tr("Yes", lang) if value else tr("No", lang)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if time_known is False else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
