@@ -3,14 +3,13 @@
 Every record has a `version`. An edit or a deletion names the version its form was opened on; the database
 raises the version only if it is still that one (`UPDATE ... WHERE version = v`, one statement, so two people
 saving together cannot both pass). Otherwise the edit is refused with `Stale`, which carries the record as it is
-now and the history entries made since the form was opened: the page shows what the other person changed, and
-keeps what this person typed, to be saved again on purpose.
+now: the page shows from its history what the other person changed since the form was opened, and keeps what
+this person typed, to be saved again on purpose.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, ProtectedError
@@ -22,9 +21,9 @@ from iectox.web.registry.records import model_values
 class Stale(Exception):
     """The record changed (or was deleted: `current` is None) since the form was opened at `version`."""
 
-    def __init__(self, current: Record | None, version: int | None, since: list[Any]):
+    def __init__(self, current: Record | None, version: int | None):
         super().__init__(f"record changed since version {version}")
-        self.current, self.version, self.since = current, version, since
+        self.current, self.version = current, version
 
 
 class Protected(Exception):
@@ -41,9 +40,7 @@ def _claim(record: Record, version: int | None) -> Record:
     if version is None or not model.objects.filter(pk=record.pk, version=version).update(
         version=F("version") + 1
     ):
-        current = model.objects.filter(pk=record.pk).first()
-        since = list(record.history.filter(version__gt=version or 0).order_by("history_date", "history_id"))
-        raise Stale(current, version, since)
+        raise Stale(model.objects.filter(pk=record.pk).first(), version)
     return model.objects.get(pk=record.pk)
 
 
