@@ -5,11 +5,12 @@ page is covered by declaring its capability, and a new role by adding it to the 
 from __future__ import annotations
 
 import pytest
-from urls import every_url
 
-from conftest import client_of
 from iectox.web.accounts.access import SIGNED_IN
 from iectox.web.accounts.roles import ROLES
+
+from .web_helpers import client_of
+from .web_urls import every_url
 
 URLS = [url for url in every_url() if url.needs != "public"]
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import OTHER_CENTRE, client_of, user_of
 from iectox.web.accounts.access import visible
 from iectox.web.registry.models import BY_TABLE, Administration, Patient
+
+from .web_helpers import OTHER_CENTRE, client_of, user_of
 
 OTHER = {
     "patients": "P-003",

@@ -8,8 +8,9 @@ import re
 
 from django.urls import reverse
 
-from conftest import client_of
 from iectox.web.registry.models import Infusion, Observation, Patient, ToxicityEpisode
+
+from .web_helpers import client_of
 
 OBSERVATION = {
     "infusion_id": "INF-001",

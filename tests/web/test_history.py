@@ -8,9 +8,10 @@ import io
 
 from django.urls import reverse
 
-from conftest import client_of
 from iectox.io.injection import restore
 from iectox.web.registry.models import Outcome, Patient
+
+from .web_helpers import client_of
 
 NEW = {"patient_id": "P-050", "sex": "female", "centre": "CHU-A", "birth_year": "1970"}
 

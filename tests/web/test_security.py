@@ -13,9 +13,10 @@ from django.contrib.auth.hashers import identify_hasher
 from django.test import Client
 from django.urls import reverse
 
-from conftest import user_of
 from iectox.web.accounts.making import make_user
 from iectox.web.registry.models import Patient
+
+from .web_helpers import user_of
 
 NEW = {"patient_id": "P-060", "sex": "female", "centre": "CHU-A"}
 

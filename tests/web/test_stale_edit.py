@@ -7,8 +7,9 @@ import re
 
 from django.urls import reverse
 
-from conftest import client_of
 from iectox.web.registry.models import Observation, Patient
+
+from .web_helpers import client_of
 
 URL = reverse("registry:patients-edit", args=["P-001"])
 

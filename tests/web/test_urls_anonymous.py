@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from urls import every_url
+
+from .web_urls import every_url
 
 URLS = every_url()
 LOGIN = reverse("accounts:login")

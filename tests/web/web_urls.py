@@ -56,7 +56,7 @@ class Url:
     def sample(self) -> str:
         """The URL with each parameter filled by its sample (needs the database)."""
         missing = [p for p in self.parameters if p not in SAMPLES]
-        assert not missing, f"{self.name}: no sample for {missing}; add one to tests/web/urls.py SAMPLES"
+        assert not missing, f"{self.name}: no sample for {missing}; add one to tests/web/web_urls.py SAMPLES"
         return reverse(self.name, kwargs={p: SAMPLES[p](self.name) for p in self.parameters})
 
 
