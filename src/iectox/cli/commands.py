@@ -34,6 +34,7 @@ class Command:
     module: str
     function: str
     help: str
+    passthrough: bool = False  # its arguments go, unparsed, to another program (web-admin: Django's)
 
     def listed(self) -> TyperCommand:
         """The command as the root help lists it: its name and help, nothing imported."""
@@ -43,7 +44,10 @@ class Command:
         """The command itself: its module imported, its options read from its function's signature."""
         function = getattr(importlib.import_module(f"iectox.cli.{self.module}"), self.function)
         single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-        single.command(self.id, help=say(self.help))(function)
+        context = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+        single.command(self.id, help=say(self.help), context_settings=context if self.passthrough else None)(
+            function
+        )
         return typer.main.get_command(single)
 
 
@@ -171,6 +175,21 @@ COMMANDS: Registry[Command] = Registry(
             "backup",
             "restore",
             N_("Verify a snapshot of iectox backup and load it into an empty database."),
+        ),
+        Command(
+            "serve",
+            "serve",
+            "serve",
+            N_(
+                "Serve the web application (migrations applied first); --demo loads the seed cohort and demo accounts."
+            ),
+        ),
+        Command(
+            "web-admin",
+            "webadmin",
+            "web_admin",
+            N_("The web application's management commands (migrate, check --deploy, adduser, demo...)."),
+            passthrough=True,
         ),
         Command(
             "dictionary",

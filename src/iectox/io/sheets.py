@@ -77,4 +77,9 @@ def write_csv(frame: pd.DataFrame, path: Path, text: Collection[str] | None = No
     return Path(path)
 
 
-__all__ = ["Rows", "csv_safe", "save_workbook", "write_csv"]
+def csv_text(frame: pd.DataFrame, text: Collection[str] | None = None) -> str:
+    """The CSV `write_csv` would write, as a string (a download the web application serves)."""
+    return csv_safe(frame, text).to_csv(index=False, lineterminator="\n")
+
+
+__all__ = ["Rows", "csv_safe", "csv_text", "save_workbook", "write_csv"]

@@ -61,7 +61,6 @@ UNMARKED = {
         N_("Infusion date"),
         N_("Mean of the infusion's tocilizumab doses (doses of unknown amount left out)."),
         N_("Number of tocilizumab doses; blank when none was given."),
-        N_("Patient"),
         N_("Product"),
         N_("Product given (international non-proprietary name)."),
         N_("Received corticosteroids"),
@@ -81,7 +80,6 @@ UNMARKED = {
     ),
     "analysis/derive.py": (N_("prophylaxis"),),
     "analysis/overview.py": (
-        N_("Infusions"),
         N_("Male sex"),
         N_("Age, mean (SD)"),
         N_("Weight kg, mean (SD)"),
@@ -167,7 +165,6 @@ UNMARKED = {
         N_("Injections per patient"),
         N_("Neurotoxicity: ICANS (maximum ASTCT grade)"),
         N_("Outcome of CRS, tocilizumab-treated"),
-        N_("Outcomes"),
         N_("PMBCL, >= 2nd line"),
         N_("Products used"),
         N_("Time from CRS onset to first injection (days)"),

@@ -1,0 +1,1 @@
+"""The dataset's tables as database models, derived from the contract, with forms validated by the library."""

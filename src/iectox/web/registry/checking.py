@@ -1,0 +1,62 @@
+"""A form's record checked by the library, among the rows of its patient (`iectox.validate.record`).
+
+The context is every row of the patient the record belongs to (its infusions, episodes, doses, observations,
+follow-up), of the user's centres only: a reference to a record the user cannot see "does not exist", as in a
+file. A record whose code is already used elsewhere is put beside its namesake, so that the library's `unique`
+rule says so. French users type dates day first (their language says which order, as `--dates dmy` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from iectox.dataset import Dataset
+from iectox.validate import Settings
+from iectox.validate.record import RecordCheck, check_record
+from iectox.web.accounts.access import visible
+from iectox.web.registry.models import Infusion, Patient, Record
+from iectox.web.registry.records import as_text, frame, patients_rows
+from iectox.web.registry.tables import TablePage
+
+DATE_ORDER = {"fr": "dmy", "en": "iso"}
+
+
+def patient_codes(page: TablePage, typed: Mapping[str, str], user: Any, stored: Record | None) -> set[str]:
+    """The patients whose rows the record is checked among: the one it names, and the one it belonged to."""
+    records = [typed, *([_codes(stored)] if stored is not None else [])]
+    codes = set()
+    for record in records:
+        if page.id in ("patients", "infusions"):
+            codes.add(record.get("patient_id") or "")
+        else:
+            infusions = visible(Infusion.objects.all(), user)
+            infusion = infusions.filter(infusion_id=record.get("infusion_id") or "").first()
+            codes.add(infusion.patient_id if infusion else "")
+    return codes - {""}
+
+
+def _codes(stored: Record) -> dict[str, str]:
+    return {
+        name: str(getattr(stored, name)) for name in ("patient_id", "infusion_id") if hasattr(stored, name)
+    }
+
+
+def check(page: TablePage, typed: Mapping[str, str], user: Any, stored: Record | None = None) -> RecordCheck:
+    """What the library says of the record typed in `page`'s form (`stored`: its saved version, when edited)."""
+    patients = visible(Patient.objects, user).filter(patient_id__in=patient_codes(page, typed, user, stored))
+    rows = patients_rows(patients)
+    frames = {name: frame(queryset) for name, queryset in rows.items()}
+    replacing = None
+    if stored is not None:
+        positions = list(rows[page.id].values_list("pk", flat=True))
+        replacing = positions.index(stored.pk) if stored.pk in positions else None
+    key = page.key
+    if key and typed.get(key) and (stored is None or str(getattr(stored, key)) != typed[key]):
+        namesake = page.model.objects.filter(**{key: typed[key]})
+        frames[page.id] = pd.concat([frames[page.id], frame(namesake)], ignore_index=True)
+    context = as_text(Dataset.from_frames(frames))
+    settings = Settings(date_order=DATE_ORDER.get(getattr(user, "language", "en"), "iso"))
+    return check_record(page.id, typed, context, replacing=replacing, settings=settings)

@@ -1,0 +1,91 @@
+"""Registry rows and the library's `Dataset`, both ways: what the library checks, grades and reports is read
+from the database here, and a dataset (the synthetic demo cohort, an import) is stored here, whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+from django.db import transaction
+from django.db.models import QuerySet
+from simple_history.utils import bulk_create_with_history
+
+from iectox.dataset import Dataset
+from iectox.io.text import table_text
+from iectox.schema import CONTRACT, Kind
+from iectox.web.registry.derive import stored_columns
+from iectox.web.registry.models import BY_TABLE, Infusion, Patient, Record
+
+BATCH = 2000
+
+
+def frame(rows: QuerySet[Record]) -> pd.DataFrame:
+    """The rows as the dataset's frame of their table (the contract's dtypes), in the queryset's order."""
+    table = rows.model.contract
+    values = pd.DataFrame.from_records(
+        list(rows.values_list(*stored_columns(table))), columns=stored_columns(table)
+    )
+    return Dataset.from_frames({table.name: values})[table.name]
+
+
+def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
+    """Every row of these patients, table by table, in each model's order."""
+    infusions = Infusion.objects.filter(patient__in=patients)
+    rows: dict[str, QuerySet[Record]] = {"patients": patients, "infusions": infusions}
+    for name, model in BY_TABLE.items():
+        if name not in rows:
+            rows[name] = model.objects.filter(infusion__in=infusions)
+    return rows
+
+
+def patients_dataset(patients: QuerySet[Patient]) -> Dataset:
+    """Every row of these patients as one dataset (an export, a study, a patient's timeline)."""
+    return Dataset.from_frames({name: frame(rows) for name, rows in patients_rows(patients).items()})
+
+
+def as_text(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Each table as the text cells of its CSV file (what `iectox.validate.record.check_record` reads)."""
+    return {table.name: table_text(dataset[table.name], table) for table in CONTRACT.tables}
+
+
+def python_value(value: object) -> object:
+    """A dataset cell as the model field takes it: None for NA, `datetime`/`date` objects, plain numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def model_values(table: str, values: Mapping[str, object]) -> dict[str, object]:
+    """A typed row (dataset column -> value) as model attributes; a date column's value is a `date`."""
+    dates = {c.name for c in CONTRACT.table(table).columns if c.kind is Kind.DATE}
+    out = {}
+    for name in stored_columns(CONTRACT.table(table)):
+        value = python_value(values.get(name))
+        out[name] = value.date() if name in dates and isinstance(value, dt.datetime) else value
+    return out
+
+
+def store(dataset: Dataset, tables: Iterable[str] | None = None) -> dict[str, int]:
+    """Insert every row of `dataset` (into an empty registry, or beside rows whose codes differ), each with its
+    "created" history entry; all or nothing. Returns the number of rows per table."""
+    counts = {}
+    with transaction.atomic():
+        for name in tables or CONTRACT.table_names:
+            model = BY_TABLE[name]
+            records = [model(**model_values(name, row)) for row in dataset[name].to_dict("records")]
+            bulk_create_with_history(records, model, batch_size=BATCH)
+            counts[name] = len(records)
+    return counts
+
+
+def record_text(record: Record) -> dict[str, str]:
+    """The record's columns as the text a user would type ("" for a blank): a form's initial values."""
+    table = record.contract
+    typed = frame(type(record).objects.filter(pk=record.pk))
+    return {name: str(value) for name, value in table_text(typed, table).iloc[0].items()}

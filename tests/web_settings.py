@@ -1,0 +1,16 @@
+"""The web application's settings under test (pytest-django's DJANGO_SETTINGS_MODULE, in pyproject.toml): the
+application's own, with its var folder (secret key, SQLite file) in a private temporary folder.
+
+Set `DATABASE_URL=postgresql://...` to run the web tests on PostgreSQL (pytest-django makes a test database).
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_VAR = tempfile.mkdtemp(prefix="iectox-web-tests-")
+atexit.register(shutil.rmtree, _VAR, ignore_errors=True)
+os.environ.setdefault("IECTOX_VAR", _VAR)
+
+from iectox.web.settings import *  # noqa: E402, F403
