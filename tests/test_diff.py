@@ -141,7 +141,11 @@ def test_rows_carry_their_positions_to_apply_the_diff():
     new = pd.concat([later, new], ignore_index=True)  # a row added first: the others move down by one
     result = diff_datasets(old, Dataset.from_frames({**{n: data[n] for n in data}, "observations": new}))
     (row,) = result["observations"].changed
-    assert (row.changes, row.old_position, row.new_position) == ((CellChange("temperature_c", 38.4, 39.1),), 0, 1)
+    assert (row.changes, row.old_position, row.new_position) == (
+        (CellChange("temperature_c", 38.4, 39.1),),
+        0,
+        1,
+    )
     (added,) = result["observations"].added
     assert added.position == 0
     fewer = {n: data[n] for n in data} | {"administrations": data["administrations"].iloc[[0, 2]]}

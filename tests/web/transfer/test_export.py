@@ -17,13 +17,22 @@ from factories import small_dataset
 from iectox.dataset import Dataset
 from iectox.io import read_dataset
 from iectox.synth import calibrate
-from iectox.web.registry.models import BY_TABLE, Patient
+from iectox.web.registry.models import BY_TABLE
 from iectox.web.registry.records import store
 from iectox.web.transfer import exporting
 from iectox.web.transfer.models import Export
 
 from ..web_helpers import client_of, user_of
-from .transfer_helpers import assert_same, centre_a, commit, edited, preview, registry_dataset, upload, workbook
+from .transfer_helpers import (
+    assert_same,
+    centre_a,
+    commit,
+    edited,
+    preview,
+    registry_dataset,
+    upload,
+    workbook,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +88,9 @@ def test_a_user_exports_only_the_patients_of_their_centres(tmp_path):
     name, content = download(both, "transfer:export", centre="CHU-B", format="csv")
     assert "registry-CHU-B" in name
     assert read_dataset(saved(tmp_path, name, content))["patients"]["patient_id"].tolist() == ["P-003"]
-    log = [(e.user.username, e.kind, e.file_format, e.centres, e.patients) for e in Export.objects.order_by("pk")]
+    log = [
+        (e.user.username, e.kind, e.file_format, e.centres, e.patients) for e in Export.objects.order_by("pk")
+    ]
     assert log == [
         ("clinician-CHU-A-en", "dataset", "xlsx", "CHU-A", 2),
         ("data_manager-CHU-A-CHU-B-en", "dataset", "csv", "CHU-B", 1),
@@ -95,15 +106,21 @@ def test_formula_like_text_is_neutralised_in_both_formats(tmp_path):
         (outcomes,) = [n for n in package.namelist() if n.endswith("/outcomes.csv")]
         assert b",'=HYPERLINK(1)" in package.read(outcomes)
     name, content = download(client, "transfer:export", centre="", format="xlsx")
-    cell = [c for c in openpyxl.load_workbook(io.BytesIO(content))["outcomes"]["E"] if c.value == "=HYPERLINK(1)"]
+    cell = [
+        c for c in openpyxl.load_workbook(io.BytesIO(content))["outcomes"]["E"] if c.value == "=HYPERLINK(1)"
+    ]
     assert len(cell) == 1 and cell[0].data_type == "s" and cell[0].quotePrefix
-    assert read_dataset(saved(tmp_path, name, content))["outcomes"]["death_cause"].tolist()[1] == "=HYPERLINK(1)"
+    assert (
+        read_dataset(saved(tmp_path, name, content))["outcomes"]["death_cause"].tolist()[1] == "=HYPERLINK(1)"
+    )
 
 
 def _delays(dataset: Dataset) -> pd.Series:
     """Per episode, the minutes from its infusion's date to its onset (an interval within a patient)."""
     episodes = dataset["toxicity_episodes"].merge(dataset["infusions"], on="infusion_id")
-    return ((episodes["onset_at"] - episodes["infusion_date"]).dt.total_seconds() / 60).sort_values(ignore_index=True)
+    return ((episodes["onset_at"] - episodes["infusion_date"]).dt.total_seconds() / 60).sort_values(
+        ignore_index=True
+    )
 
 
 def test_the_deidentified_export_has_no_original_code_and_keeps_every_interval(tmp_path, settings):
@@ -119,10 +136,17 @@ def test_the_deidentified_export_has_no_original_code_and_keeps_every_interval(t
     assert not originals & text and len(shared["patients"]) == len(cohort["patients"])
     pd.testing.assert_series_equal(_delays(shared), _delays(cohort), check_exact=True)
     assert (shared["infusions"]["infusion_date"] != cohort["infusions"]["infusion_date"]).any()
-    again = read_dataset(saved(tmp_path, "again.xlsx", download(client, "transfer:deidentified", centre="")[1]))
+    again = read_dataset(
+        saved(tmp_path, "again.xlsx", download(client, "transfer:deidentified", centre="")[1])
+    )
     assert again["patients"]["patient_id"].tolist() == shared["patients"]["patient_id"].tolist()
     (entry,) = Export.objects.filter(kind="deidentified")[:1]
-    assert (entry.user, entry.centres, entry.patients, entry.file_format) == (user_of("data_manager"), "CHU-A", 401, "xlsx")
+    assert (entry.user, entry.centres, entry.patients, entry.file_format) == (
+        user_of("data_manager"),
+        "CHU-A",
+        401,
+        "xlsx",
+    )
     assert entry.history.count() == 1
 
 
@@ -170,7 +194,9 @@ def test_the_log_shows_exports_and_imports_of_the_readers_centres(tmp_path):
     download(client_of("data_manager", centres=("CHU-B",)), "transfer:export", centre="", format="xlsx")
     manager = client_of("data_manager")
     download(manager, "transfer:deidentified", centre="")
-    upload(manager, workbook(edited(centre_a(), "patients", {"patient_id": "P-001"}, birth_year=1962), tmp_path))
+    upload(
+        manager, workbook(edited(centre_a(), "patients", {"patient_id": "P-001"}, birth_year=1962), tmp_path)
+    )
     commit(manager, preview(manager))
     page = client_of("auditor").get(reverse("transfer:log"))
     assert [(r["entry"].centres, r["kind"]) for r in page.context["exports"]] == [("CHU-A", "de-identified")]

@@ -113,7 +113,9 @@ def test_a_second_commit_of_the_same_preview_stores_nothing(tmp_path):
     assert Patient.objects.count() == 2 and Patient.history.count() == 2
     assert Submission.objects.count() == 1
     messages = [m.message for m in again.wsgi_request._messages]
-    assert messages[0].startswith("Imported, in one transaction: patients: 2 added, 0 changed, 0 deleted, 0 kept;")
+    assert messages[0].startswith(
+        "Imported, in one transaction: patients: 2 added, 0 changed, 0 deleted, 0 kept;"
+    )
     assert messages[-1] == "This preview was already committed: nothing more was stored."
 
 
@@ -143,7 +145,10 @@ def test_a_reimport_shows_the_exact_changed_cells_and_applies_only_them(tmp_path
     store(centre_a())
     newer = edited(centre_a(), "infusions", {"infusion_id": "INF-001"}, weight_kg=72.0)
     newer = edited(
-        newer, "toxicity_episodes", {"episode_id": "EP-002"}, onset_at=dt.datetime(2023, 5, 21, 9, 45),
+        newer,
+        "toxicity_episodes",
+        {"episode_id": "EP-002"},
+        onset_at=dt.datetime(2023, 5, 21, 9, 45),
         onset_at_time_known=True,
     )
     newer = edited(newer, "observations", {"infusion_id": "INF-001"}, temperature_c=38.9)
@@ -174,7 +179,9 @@ def test_rows_missing_from_the_file_are_kept_unless_their_deletion_is_ticked(tmp
     store(centre_a())
     data = centre_a()
     fewer = {name: data[name] for name in data}
-    fewer["administrations"] = data["administrations"][data["administrations"]["administration_id"] != "ADM-002"]
+    fewer["administrations"] = data["administrations"][
+        data["administrations"]["administration_id"] != "ADM-002"
+    ]
     newer = type(data).from_frames(fewer)
     client = client_of("data_manager")
     upload(client, workbook(newer, tmp_path))
@@ -196,7 +203,9 @@ def test_keeping_missing_rows_that_the_file_contradicts_is_refused(tmp_path):
     store(centre_a())
     data = centre_a()
     frames = {name: data[name] for name in data}
-    frames["toxicity_episodes"] = data["toxicity_episodes"][data["toxicity_episodes"]["episode_id"] != "EP-001"]
+    frames["toxicity_episodes"] = data["toxicity_episodes"][
+        data["toxicity_episodes"]["episode_id"] != "EP-001"
+    ]
     frames["administrations"] = data["administrations"][data["administrations"]["reason"] != "CRS"]
     newer = edited(type(data).from_frames(frames), "infusions", {"infusion_id": "INF-001"}, crs_status="no")
     client = client_of("data_manager")
@@ -213,10 +222,15 @@ def test_keeping_missing_rows_that_the_file_contradicts_is_refused(tmp_path):
 def test_a_registry_changed_after_the_preview_is_not_overwritten(tmp_path):
     store(centre_a())
     client = client_of("data_manager")
-    upload(client, workbook(edited(centre_a(), "infusions", {"infusion_id": "INF-001"}, weight_kg=72.0), tmp_path))
+    upload(
+        client,
+        workbook(edited(centre_a(), "infusions", {"infusion_id": "INF-001"}, weight_kg=72.0), tmp_path),
+    )
     shown = preview(client)
     infusion = Infusion.objects.get(infusion_id="INF-001")
-    saving.update(infusion, 1, {**records.model_values("infusions", {}), **_values(infusion), "height_cm": 170.0})
+    saving.update(
+        infusion, 1, {**records.model_values("infusions", {}), **_values(infusion), "height_cm": 170.0}
+    )
     refused = commit(client, shown)
     assert refused["Location"] == reverse("transfer:preview")
     assert Infusion.objects.get(infusion_id="INF-001").weight_kg == 71.4

@@ -33,11 +33,16 @@ def test_upload_preview_and_commit_a_workbook(django_db_setup, live_server, page
     store(centre_a())
     newer = edited(centre_a(), "infusions", {"infusion_id": "INF-001"}, weight_kg=72.5)
     newer = edited(
-        newer, "toxicity_episodes", {"episode_id": "EP-002"}, onset_at=dt.datetime(2023, 5, 21, 9, 45),
+        newer,
+        "toxicity_episodes",
+        {"episode_id": "EP-002"},
+        onset_at=dt.datetime(2023, 5, 21, 9, 45),
         onset_at_time_known=True,
     )
     frames = {name: newer[name] for name in newer}
-    frames["administrations"] = newer["administrations"][newer["administrations"]["administration_id"] != "ADM-002"]
+    frames["administrations"] = newer["administrations"][
+        newer["administrations"]["administration_id"] != "ADM-002"
+    ]
     path = workbook(type(newer).from_frames(frames), tmp_path, "registry-2024-06.xlsx")
     book = openpyxl.load_workbook(path)
     book["toxicity_episodes"]["D2"].number_format = "yyyy-mm-dd"  # EP-001's 14:30 no longer shown: a warning
@@ -55,11 +60,18 @@ def test_upload_preview_and_commit_a_workbook(django_db_setup, live_server, page
     assert page.text_content("h1") == "Import preview"
     warning = page.locator("table.issues tr.warning")
     assert warning.locator("td").all_inner_texts()[:6] == [
-        "warning", "toxicity_episodes", "2", "onset_at", "14:30", "time_not_shown"
+        "warning",
+        "toxicity_episodes",
+        "2",
+        "onset_at",
+        "14:30",
+        "time_not_shown",
     ]
     assert page.is_visible("text=infusions: 0 added, 0 removed, 1 changed, 1 unchanged")
     changed = page.locator("section.changes", has=page.locator("h3", has_text="infusions"))
-    assert changed.locator("td.old").inner_text() == "71.4" and changed.locator("td.new").inner_text() == "72.5"
+    assert (
+        changed.locator("td.old").inner_text() == "71.4" and changed.locator("td.new").inner_text() == "72.5"
+    )
     assert page.locator("ul.codes.removed li").all_inner_texts() == ["ADM-002"]
     screenshot(page, "import")
 

@@ -27,7 +27,10 @@ def centre_a() -> Dataset:
     """The small dataset's patients of CHU-A (P-001, P-002) and their rows."""
     data = small_dataset()
     infusions = data["infusions"][data["infusions"]["patient_id"].isin(CHU_A)]
-    frames = {"patients": data["patients"][data["patients"]["patient_id"].isin(CHU_A)], "infusions": infusions}
+    frames = {
+        "patients": data["patients"][data["patients"]["patient_id"].isin(CHU_A)],
+        "infusions": infusions,
+    }
     for name in CONTRACT.table_names:
         if name not in frames:
             frames[name] = data[name][data[name]["infusion_id"].isin(infusions["infusion_id"])]
@@ -68,8 +71,14 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client: Client, path: Path | None = None, *, data: bytes | None = None, name: str | None = None,
-           date_order: str = "iso"):
+def upload(
+    client: Client,
+    path: Path | None = None,
+    *,
+    data: bytes | None = None,
+    name: str | None = None,
+    date_order: str = "iso",
+):
     """POST a file to the import page (a path, or bytes with a name)."""
     content = data if data is not None else path.read_bytes()
     file = SimpleUploadedFile(name or path.name, content)

@@ -66,7 +66,9 @@ def centre_issues(patients: RawTable | None, centres: list[str]) -> list[Issue]:
     centre = _column(patients.frame, "centre")
     code = _column(patients.frame, "patient_id")
     stored = dict(
-        Patient.objects.filter(patient_id__in=list(code.dropna().unique())).values_list("patient_id", "centre")
+        Patient.objects.filter(patient_id__in=list(code.dropna().unique())).values_list(
+            "patient_id", "centre"
+        )
     )
     yours = ", ".join(centres)
     found = []
@@ -83,7 +85,18 @@ def centre_issues(patients: RawTable | None, centres: list[str]) -> list[Issue]:
             continue
         message = template.format(**values)
         found.append(
-            Issue(patients.file, patients.sheet, int(row), column, value, CENTRE_RULE, message, "error", template, values)
+            Issue(
+                patients.file,
+                patients.sheet,
+                int(row),
+                column,
+                value,
+                CENTRE_RULE,
+                message,
+                "error",
+                template,
+                values,
+            )
         )
     return found
 

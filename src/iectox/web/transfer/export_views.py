@@ -54,7 +54,9 @@ def _download(download: Download) -> FileResponse:
 
 
 def _invalid(request: HttpRequest, template: str, error: DatasetInvalid) -> HttpResponse:
-    return _page(request, template, 409, error=tr(INVALID, request.lang), issues=issue_rows(error.issues, request.lang))
+    return _page(
+        request, template, 409, error=tr(INVALID, request.lang), issues=issue_rows(error.issues, request.lang)
+    )
 
 
 @requires(Capability.VIEW_REGISTRY)
@@ -87,7 +89,9 @@ def deidentified(request: HttpRequest) -> HttpResponse:
     if centre is None:
         return _page(request, template, 400, error=error)
     try:
-        return _download(export_deidentified(request.user, centre or None, request.POST.get("code_centres") == "yes"))
+        return _download(
+            export_deidentified(request.user, centre or None, request.POST.get("code_centres") == "yes")
+        )
     except DatasetInvalid as invalid:
         return _invalid(request, template, invalid)
 

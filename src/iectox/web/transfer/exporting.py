@@ -12,6 +12,7 @@ gives the same codes and date shifts, so that successive exports link; nobody ou
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import tempfile
@@ -50,10 +51,8 @@ def deidentify_key() -> bytes:
     instant wins, and both read the same key)."""
     path = key_path()
     if not path.exists():
-        try:
+        with contextlib.suppress(OutputRefused):
             create_key(path)
-        except OutputRefused:
-            pass
     return read_key(path)
 
 

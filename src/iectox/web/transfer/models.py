@@ -17,13 +17,13 @@ from iectox.i18n import N_
 
 class Import(models.Model):
     PENDING, COMMITTED, DISCARDED, EXPIRED = "pending", "committed", "discarded", "expired"
-    STATUSES = [
+    STATUSES = (
         (PENDING, N_("previewed, not committed")),
         (COMMITTED, N_("committed")),
         (DISCARDED, N_("discarded")),
         (EXPIRED, N_("expired")),
-    ]
-    KINDS = [("xlsx", "XLSX"), ("zip", "CSV (zip)")]
+    )
+    KINDS = (("xlsx", "XLSX"), ("zip", "CSV (zip)"))
 
     token = models.CharField(max_length=64, unique=True)  # the preview's one-time token, also in the session
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -47,8 +47,8 @@ class Import(models.Model):
 
 class Export(models.Model):
     DATASET, DEIDENTIFIED = "dataset", "deidentified"
-    KINDS = [(DATASET, N_("dataset")), (DEIDENTIFIED, N_("de-identified"))]
-    FORMATS = [("xlsx", "XLSX"), ("csv", "CSV (zip)")]
+    KINDS = ((DATASET, N_("dataset")), (DEIDENTIFIED, N_("de-identified")))
+    FORMATS = (("xlsx", "XLSX"), ("csv", "CSV (zip)"))
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField(auto_now_add=True)

@@ -36,7 +36,9 @@ from iectox.web.registry.models import BY_TABLE, Patient
 from iectox.web.registry.records import patients_rows
 
 CODE_RULE = "code_used_elsewhere"
-CODE_USED = N_("{code} is already in the registry, for a patient who is not in this file; a code is used once")
+CODE_USED = N_(
+    "{code} is already in the registry, for a patient who is not in this file; a code is used once"
+)
 KEPT_RULE = "kept_rows_invalid"
 
 
@@ -94,8 +96,18 @@ def _codes_used_elsewhere(changes: DatasetDiff) -> list[Issue]:
         for code in sorted(used.values_list(table.key, flat=True)):
             values = {"code": code}
             found.append(
-                Issue(table.name, table.name, None, table.key, code, CODE_RULE, CODE_USED.format(**values),
-                      "error", CODE_USED, values)
+                Issue(
+                    table.name,
+                    table.name,
+                    None,
+                    table.key,
+                    code,
+                    CODE_RULE,
+                    CODE_USED.format(**values),
+                    "error",
+                    CODE_USED,
+                    values,
+                )
             )
     return found
 
@@ -106,7 +118,10 @@ def _kept_errors(incoming: Dataset, stored: Stored, changes: DatasetDiff) -> lis
         return []
     frames = {
         table.name: pd.concat(
-            [incoming[table.name], stored.dataset[table.name].iloc[[r.position for r in changes[table.name].removed]]],
+            [
+                incoming[table.name],
+                stored.dataset[table.name].iloc[[r.position for r in changes[table.name].removed]],
+            ],
             ignore_index=True,
         )
         for table in CONTRACT.tables

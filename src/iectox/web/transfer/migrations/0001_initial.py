@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,97 +15,213 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Export',
+            name="Export",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(choices=[('dataset', 'dataset'), ('deidentified', 'de-identified')], max_length=16)),
-                ('file_format', models.CharField(choices=[('xlsx', 'XLSX'), ('csv', 'CSV (zip)')], max_length=8)),
-                ('centres', models.CharField(max_length=500)),
-                ('patients', models.PositiveIntegerField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("made_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("dataset", "dataset"), ("deidentified", "de-identified")], max_length=16
+                    ),
+                ),
+                (
+                    "file_format",
+                    models.CharField(choices=[("xlsx", "XLSX"), ("csv", "CSV (zip)")], max_length=8),
+                ),
+                ("centres", models.CharField(max_length=500)),
+                ("patients", models.PositiveIntegerField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-made_at', '-pk'),
+                "ordering": ("-made_at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalExport',
+            name="HistoricalExport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('made_at', models.DateTimeField(blank=True, editable=False)),
-                ('kind', models.CharField(choices=[('dataset', 'dataset'), ('deidentified', 'de-identified')], max_length=16)),
-                ('file_format', models.CharField(choices=[('xlsx', 'XLSX'), ('csv', 'CSV (zip)')], max_length=8)),
-                ('centres', models.CharField(max_length=500)),
-                ('patients', models.PositiveIntegerField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("made_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("dataset", "dataset"), ("deidentified", "de-identified")], max_length=16
+                    ),
+                ),
+                (
+                    "file_format",
+                    models.CharField(choices=[("xlsx", "XLSX"), ("csv", "CSV (zip)")], max_length=8),
+                ),
+                ("centres", models.CharField(max_length=500)),
+                ("patients", models.PositiveIntegerField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical export',
-                'verbose_name_plural': 'historical exports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical export",
+                "verbose_name_plural": "historical exports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalImport',
+            name="HistoricalImport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('token', models.CharField(db_index=True, max_length=64)),
-                ('started_at', models.DateTimeField(blank=True, editable=False)),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('kind', models.CharField(choices=[('xlsx', 'XLSX'), ('zip', 'CSV (zip)')], max_length=8)),
-                ('size', models.PositiveBigIntegerField()),
-                ('checksum', models.CharField(max_length=64)),
-                ('date_order', models.CharField(default='iso', max_length=3)),
-                ('folder', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('pending', 'previewed, not committed'), ('committed', 'committed'), ('discarded', 'discarded'), ('expired', 'expired')], default='pending', max_length=12)),
-                ('centres', models.CharField(default='', max_length=500)),
-                ('patients', models.PositiveIntegerField(null=True)),
-                ('deleted_missing', models.BooleanField(default=False)),
-                ('changes', models.JSONField(default=dict)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("token", models.CharField(db_index=True, max_length=64)),
+                ("started_at", models.DateTimeField(blank=True, editable=False)),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("kind", models.CharField(choices=[("xlsx", "XLSX"), ("zip", "CSV (zip)")], max_length=8)),
+                ("size", models.PositiveBigIntegerField()),
+                ("checksum", models.CharField(max_length=64)),
+                ("date_order", models.CharField(default="iso", max_length=3)),
+                ("folder", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "previewed, not committed"),
+                            ("committed", "committed"),
+                            ("discarded", "discarded"),
+                            ("expired", "expired"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("centres", models.CharField(default="", max_length=500)),
+                ("patients", models.PositiveIntegerField(null=True)),
+                ("deleted_missing", models.BooleanField(default=False)),
+                ("changes", models.JSONField(default=dict)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical import',
-                'verbose_name_plural': 'historical imports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical import",
+                "verbose_name_plural": "historical imports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Import',
+            name="Import",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('kind', models.CharField(choices=[('xlsx', 'XLSX'), ('zip', 'CSV (zip)')], max_length=8)),
-                ('size', models.PositiveBigIntegerField()),
-                ('checksum', models.CharField(max_length=64)),
-                ('date_order', models.CharField(default='iso', max_length=3)),
-                ('folder', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('pending', 'previewed, not committed'), ('committed', 'committed'), ('discarded', 'discarded'), ('expired', 'expired')], default='pending', max_length=12)),
-                ('centres', models.CharField(default='', max_length=500)),
-                ('patients', models.PositiveIntegerField(null=True)),
-                ('deleted_missing', models.BooleanField(default=False)),
-                ('changes', models.JSONField(default=dict)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("kind", models.CharField(choices=[("xlsx", "XLSX"), ("zip", "CSV (zip)")], max_length=8)),
+                ("size", models.PositiveBigIntegerField()),
+                ("checksum", models.CharField(max_length=64)),
+                ("date_order", models.CharField(default="iso", max_length=3)),
+                ("folder", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "previewed, not committed"),
+                            ("committed", "committed"),
+                            ("discarded", "discarded"),
+                            ("expired", "expired"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("centres", models.CharField(default="", max_length=500)),
+                ("patients", models.PositiveIntegerField(null=True)),
+                ("deleted_missing", models.BooleanField(default=False)),
+                ("changes", models.JSONField(default=dict)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-started_at', '-pk'),
+                "ordering": ("-started_at", "-pk"),
             },
         ),
     ]
