@@ -7,6 +7,8 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -309,13 +311,32 @@ def test_a_zip_with_parent_paths_is_refused_and_nothing_is_unpacked(tmp_path, se
 
 
 def test_wrong_kinds_and_sizes_are_refused(tmp_path, monkeypatch):
+    before = set(uploads.imports_folder().iterdir())
     client = client_of("data_manager")
     assert upload(client, data=b"patient_id\n", name="patients.csv").status_code == 400
     assert client.post(reverse("transfer:import"), {}).status_code == 400
     monkeypatch.setenv("IECTOX_MAX_UPLOAD_MB", "0")
-    too_large = upload(client, workbook(centre_a(), tmp_path))
-    assert too_large.status_code == 413 and "larger than 0 MB" in too_large.content.decode()
-    assert Import.objects.count() == 0
+    small = upload(client, workbook(centre_a(), tmp_path))  # declared small: stopped while it is read
+    assert small.status_code == 413 and "larger than 0 MB" in small.content.decode()
+    large = upload(client, data=b"x" * 100_000, name="big.xlsx")  # declared too large: not read at all
+    assert large.status_code == 413 and "larger than 0 MB" in large.content.decode()
+    assert Import.objects.count() == 0 and set(uploads.imports_folder().iterdir()) == before
+
+
+def test_a_forged_csrf_token_is_refused_and_nothing_is_kept(tmp_path):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user_of("data_manager"))
+    file = SimpleUploadedFile("registry.xlsx", workbook(centre_a(), tmp_path).read_bytes())
+    forged = client.post(reverse("transfer:import"), {"file": file, "csrfmiddlewaretoken": "forged" * 8})
+    assert forged.status_code == 403 and Import.objects.count() == 0
+    client.get(reverse("transfer:import"))
+    file.seek(0)
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    assert (
+        client.post(reverse("transfer:import"), {"file": file, "csrfmiddlewaretoken": token}).status_code
+        == 302
+    )
+    assert Import.objects.count() == 1
 
 
 def test_an_expired_upload_is_deleted(tmp_path):

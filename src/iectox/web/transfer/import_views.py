@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from iectox.errors import SourceError
 from iectox.i18n import N_, tr
@@ -62,22 +63,33 @@ def _upload_page(request: HttpRequest, error: str = "", status: int = 200) -> Ht
 
 
 @requires(Capability.EDIT_REGISTRY)
+@csrf_exempt  # checked below, once the size limit is in place: the CSRF check reads the form, file included
 def upload(request: HttpRequest) -> HttpResponse:
     uploads.purge()
     if request.method != "POST":
         return _upload_page(request)
     limit = uploads.max_upload_bytes()
-    too_large = tr(TOO_LARGE, request.lang).format(limit=limit // 2**20)
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 2**16:  # the form's other fields: a few bytes
-        return _upload_page(request, too_large, 413)
+        return _too_large(request, limit)
+    handler = uploads.SizeLimit(request, limit)
+    request.upload_handlers.insert(0, handler)
+    return _received(request, handler)
+
+
+def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    return _upload_page(request, tr(TOO_LARGE, request.lang).format(limit=limit // 2**20), 413)
+
+
+@csrf_protect
+def _received(request: HttpRequest, handler: uploads.SizeLimit) -> HttpResponse:
     file = request.FILES.get("file")
+    if handler.exceeded:
+        return _too_large(request, handler.limit)
     if file is None:
         return _upload_page(request, tr(NO_FILE, request.lang), 400)
     kind = uploads.kind_of(file.name or "")
     if kind is None:
         return _upload_page(request, tr(WRONG_KIND, request.lang), 400)
-    if file.size > limit:
-        return _upload_page(request, too_large, 413)
     date_order = request.POST.get("date_order", "iso")
     pending = start(request.user, file, kind, date_order if date_order in DATE_ORDERS else "iso")
     request.session[SESSION] = pending.token

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils import timezone
 
 from iectox.web.transfer.models import Import
@@ -39,6 +40,24 @@ def max_upload_bytes() -> int:
 def lifetime() -> timedelta:
     """How long an upload waits for its commit: `IECTOX_IMPORT_MINUTES` (60 by default)."""
     return timedelta(minutes=int(os.environ.get("IECTOX_IMPORT_MINUTES", "60")))
+
+
+class SizeLimit(FileUploadHandler):
+    """Stops reading an uploaded file as soon as it passes `limit` bytes: what lies beyond is read and thrown
+    away, never written to a temporary file (`exceeded` then says so). Installed before the form is parsed."""
+
+    def __init__(self, request: object, limit: int):
+        super().__init__(request)
+        self.limit, self.exceeded = limit, False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 def imports_folder() -> Path:
