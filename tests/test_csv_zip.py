@@ -44,6 +44,21 @@ def test_a_zipped_folder_reads_back_exactly(tables, tmp_path, prefix):
         pd.testing.assert_frame_equal(read[name], small_dataset()[name], check_exact=True, obj=name)
 
 
+def test_write_dataset_writes_a_zip_of_the_csv_folder_that_reads_back_exactly(tmp_path):
+    data = small_dataset()
+    frames = {name: data[name].copy() for name in data}
+    frames["outcomes"].loc[1, "death_cause"] = "=HYPERLINK(1)"
+    data = type(data).from_frames(frames)
+    archive = write_dataset(data, tmp_path / "export.zip")
+    with zipfile.ZipFile(archive) as package:
+        assert package.namelist() == [f"export/{name}.csv" for name in CONTRACT.table_names]
+        assert b",'=HYPERLINK(1)\n" in package.read("export/outcomes.csv")
+    read = read_dataset(archive)
+    for name in CONTRACT.table_names:
+        pd.testing.assert_frame_equal(read[name], data[name], check_exact=True, obj=name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.zip"]  # nothing left beside it
+
+
 def test_an_issue_names_the_csv_file_and_row(tables, tmp_path):
     members = csv_members(tables)
     members["infusions.csv"] = members["infusions.csv"].replace(b"axicabtagene_ciloleucel", b"Yescarte")

@@ -11,7 +11,7 @@ from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
 from iectox.i18n import N_
 from iectox.io.csvdir import read_csv_folder, write_csv_folder
-from iectox.io.csvzip import read_csv_zip
+from iectox.io.csvzip import read_csv_zip, write_csv_zip
 from iectox.io.files import regular_file
 from iectox.io.parquet import check_parquet, is_parquet_dataset, write_parquet_dataset
 from iectox.io.xlsx import read_workbook, write_workbook
@@ -72,8 +72,8 @@ def read_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:
 
 
 def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:
-    """Write `dataset` as an .xlsx workbook, a `.parquet` folder or a CSV folder after checking it; an invalid
-    one is not written."""
+    """Write `dataset` as an .xlsx workbook, a `.parquet` folder, a `.zip` of CSV files or a CSV folder after
+    checking it; an invalid one is not written."""
     errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
     if errors:
         raise DatasetInvalid(errors)
@@ -82,6 +82,8 @@ def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None 
         write_workbook(dataset, path)
     elif path.suffix.lower() == ".parquet":
         write_parquet_dataset(dataset, path)
+    elif path.suffix.lower() == ZIP_SUFFIX:
+        write_csv_zip(dataset, path)
     else:
         write_csv_folder(dataset, path)
     return path

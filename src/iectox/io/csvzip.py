@@ -1,5 +1,6 @@
 """A zipped folder of CSV files (`registry.zip`): checked before a byte is inflated, unpacked into a private
-temporary folder, and read as the folder it holds (`csvdir.read_csv_folder`).
+temporary folder, and read as the folder it holds (`csvdir.read_csv_folder`); written as the CSV folder
+`csvdir.write_csv_folder` writes, zipped (`write_csv_zip`).
 
 A zip is what a browser uploads and an e-mail carries, so it is read as a file that may be hostile:
 
@@ -15,6 +16,9 @@ A zip is what a browser uploads and an e-mail carries, so it is read as a file t
   (not `.csv`, hidden files, macOS's `__MACOSX` folder) are not unpacked, as a folder's other files are not read.
 
 The temporary folder (mode 0700, files 0600) is deleted once the tables are read.
+
+Writing zips the files `write_csv_folder` made (formula-like text neutralised, read back exactly) into one folder
+named after the archive, as "compress the folder" makes it, written to a temporary file and renamed into place.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from iectox.dataset import Dataset
 from iectox.errors import SourceError
 from iectox.i18n import N_
-from iectox.io.csvdir import read_csv_folder
+from iectox.io.atomic import atomic_file
+from iectox.io.csvdir import read_csv_folder, write_csv_folder
 from iectox.io.files import SIZE_VARIABLE, max_file_size, regular_file
 from iectox.io.ooxml import DAMAGE, LIMITS
 from iectox.message import Message
@@ -172,3 +178,16 @@ def read_csv_zip(path: str | Path) -> tuple[dict[str, RawTable], list[str]]:
         except SourceError as error:
             inner = Path(error.file).name
             raise SourceError(f"{path.name}/{inner}", error.reason, error.sheet) from None
+
+
+def write_csv_zip(dataset: Dataset, path: str | Path) -> Path:
+    """The dataset's CSV files in a zip at `path`, in a folder named after it (`registry.zip` holds
+    `registry/patients.csv`...), written whole or not at all."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="iectox-zip-") as folder:
+        tables = Path(folder) / path.stem
+        write_csv_folder(dataset, tables)
+        with atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as package:
+            for table in dataset.schema.table_names:
+                package.write(tables / f"{table}.csv", f"{path.stem}/{table}.csv")
+    return path

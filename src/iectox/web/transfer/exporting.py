@@ -16,7 +16,6 @@ import contextlib
 import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +31,14 @@ from iectox.errors import OutputRefused
 from iectox.io import write_dataset
 from iectox.io.deidentify import DeidentifySettings, deidentify
 from iectox.io.pseudonyms import create_key, read_key
-from iectox.schema import CONTRACT
 from iectox.web.accounts.access import visible
 from iectox.web.registry.models import Patient
 from iectox.web.registry.records import patients_dataset
 from iectox.web.transfer.models import Export
 
 KEY_FILE = "deidentify.key"
-FORMATS = ("xlsx", "csv")
+SUFFIXES = {"xlsx": "xlsx", "csv": "zip"}  # a format of the export page, and its file
+FORMATS = tuple(SUFFIXES)
 
 
 def key_path() -> Path:
@@ -65,14 +64,6 @@ def scope(user: Any, centre: str | None) -> tuple[QuerySet[Patient], tuple[str, 
     return patients, centres
 
 
-def _zipped(folder: Path, target: Path) -> Path:
-    """The dataset's CSV files in a zip, in a folder named after it (as "compress the folder" makes it)."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-        for name in CONTRACT.table_names:
-            package.write(folder / f"{name}.csv", f"{folder.name}/{name}.csv")
-    return target
-
-
 def _stem(kind: str, centres: Iterable[str], single: bool) -> str:
     label = re.sub(r"[^A-Za-z0-9_-]+", "_", next(iter(centres))) if single else "all"
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -96,10 +87,7 @@ def _opened(path: Path, folder: Path) -> Download:
 def _write(dataset: Dataset, file_format: str, stem: str) -> Download:
     folder = Path(tempfile.mkdtemp(prefix="iectox-export-"))
     try:
-        if file_format == "xlsx":
-            path = write_dataset(dataset, folder / f"{stem}.xlsx")
-        else:
-            path = _zipped(write_dataset(dataset, folder / stem), folder / f"{stem}.zip")
+        path = write_dataset(dataset, folder / f"{stem}.{SUFFIXES[file_format]}")
         return _opened(path, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
