@@ -260,6 +260,17 @@ def test_rows_of_another_centre_are_errors_naming_the_row(tmp_path):
     assert Patient.objects.count() == 0
 
 
+def test_a_centre_cell_the_library_refuses_is_left_to_its_issue_and_never_shown(tmp_path):
+    path = spoil(workbook(centre_a(), tmp_path), "patients", 2, "centre", "jean.dupont@chu.fr")
+    client = client_of("data_manager")
+    upload(client, path)
+    shown = preview(client)
+    assert {(i["row"], i["column"], i["rule"]) for i in shown.context["issues"]} == {
+        (2, "centre", "direct_identifier_value")
+    }
+    assert "jean.dupont" not in shown.content.decode()
+
+
 def test_a_patient_of_another_centre_cannot_be_moved_into_ones_own(tmp_path):
     store(small_dataset())
     moved = edited(small_dataset(), "patients", {"patient_id": "P-003"}, centre="CHU-A")

@@ -59,8 +59,11 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype="string")
 
 
-def centre_issues(patients: RawTable | None, centres: list[str]) -> list[Issue]:
-    """One error per patient row of a centre that is not among `centres`, or of another centre's patient."""
+def centre_issues(
+    patients: RawTable | None, centres: list[str], refused: set[tuple[int, str]]
+) -> list[Issue]:
+    """One error per patient row of a centre that is not among `centres`, or of another centre's patient; a cell
+    the library refused (`refused`: row, column) is left to its issue, which may be one that never shows it."""
     if patients is None:
         return []
     centre = _column(patients.frame, "centre")
@@ -75,6 +78,8 @@ def centre_issues(patients: RawTable | None, centres: list[str]) -> list[Issue]:
     for row in patients.frame.index:
         here, patient = centre[row], code[row]
         owner = None if pd.isna(patient) else stored.get(patient)
+        if (int(row), "centre") in refused or (int(row), "patient_id") in refused:
+            continue
         if not pd.isna(here) and here not in centres:
             values = {"centre": here, "yours": yours}
             column, value, template = "centre", here, CENTRE_NOT_YOURS
@@ -112,7 +117,15 @@ def check_upload(path: Path, user: Any, date_order: str = "iso") -> Checked:
     cannot be read at all raises the library's `SourceError`."""
     raw, extra = read_raw(path)
     dataset, issues = check_raw(raw, Settings(date_order=date_order), where=path.name, extra=extra)
-    refused = centre_issues(raw.get("patients"), user.centre_codes())
+    patients = raw.get("patients")
+    taken = {
+        (i.row, i.column or "")
+        for i in issues
+        if patients is not None
+        and i.severity == "error"
+        and (i.file, i.sheet) == (patients.file, patients.sheet)
+    }
+    refused = centre_issues(patients, user.centre_codes(), taken)
     if refused:
         dataset = None
     return Checked(dataset, _ordered(issues + refused, raw))
