@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from simple_history.utils import bulk_create_with_history
 
@@ -19,6 +19,7 @@ from iectox.web.registry.derive import stored_columns
 from iectox.web.registry.models import BY_TABLE, Infusion, Patient, Record
 
 BATCH = 2000
+ANALYSE_ROWS = 1000  # a store of at least this many rows refreshes PostgreSQL's statistics of its tables
 
 
 def frame(rows: QuerySet[Record]) -> pd.DataFrame:
@@ -81,7 +82,21 @@ def store(dataset: Dataset, tables: Iterable[str] | None = None) -> dict[str, in
             records = [model(**model_values(name, row)) for row in dataset[name].to_dict("records")]
             bulk_create_with_history(records, model, batch_size=BATCH)
             counts[name] = len(records)
+        if sum(counts.values()) >= ANALYSE_ROWS:
+            analyse([name for name, n in counts.items() if n])
     return counts
+
+
+def analyse(tables: Iterable[str]) -> None:
+    """Refresh PostgreSQL's statistics of these tables, in the current transaction (ANALYZE counts its own new
+    rows). PostgreSQL plans from them: a table analysed while empty (after rows were deleted or rolled back) and
+    then filled in bulk is planned as if still empty, with nested loops over whole tables (minutes to read the
+    demo cohort back) until autovacuum analyses it again. Nothing to do on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name in tables:
+            cursor.execute(f'ANALYZE "{BY_TABLE[name]._meta.db_table}"')
 
 
 def record_text(record: Record) -> dict[str, str]:
