@@ -389,3 +389,30 @@ def test_only_roles_that_edit_the_registry_import(role, tmp_path):
 def test_a_signed_out_upload_is_sent_to_the_login_page(tmp_path):
     response = upload(Client(), workbook(centre_a(), tmp_path))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_pages_speak_the_users_language(tmp_path):
+    store(centre_a())
+    client = client_of("data_manager", language="fr")
+    pages = {
+        name: client.get(reverse(name)).content.decode() for name in ("transfer:index", "transfer:import")
+    }
+    upload(
+        client,
+        workbook(edited(centre_a(), "infusions", {"infusion_id": "INF-001"}, weight_kg=72.0), tmp_path),
+    )
+    shown = preview(client)
+    pages["preview"] = shown.content.decode()
+    assert (
+        "Exporter le registre" in pages["transfer:index"]
+        and "Export the registry" not in pages["transfer:index"]
+    )
+    assert (
+        "Vérifier le fichier" in pages["transfer:import"] and "Check the file" not in pages["transfer:import"]
+    )
+    assert "Ce qui changerait" in pages["preview"] and "What would change" not in pages["preview"]
+    assert (
+        "infusions : 0 ajoutée(s), 0 supprimée(s), 1 modifiée(s), 1 inchangée(s)" in shown.context["summary"]
+    )
+    assert shown.context["tables"][0]["changed"][0]["cells"] == [("weight_kg", "71,4", "72")]
+    assert "Confirmer l&#x27;import" in pages["preview"]
