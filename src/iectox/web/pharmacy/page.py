@@ -8,7 +8,7 @@ from typing import Any
 
 from iectox.i18n import N_, tr
 from iectox.management.order_delays import delay_column
-from iectox.schema.vocabularies import DRUG
+from iectox.schema.vocabularies import DRUG, REASON
 from iectox.web.pharmacy import policy, shown
 from iectox.web.pharmacy.delays import order_delays_of
 from iectox.web.pharmacy.forms import MoveForm
@@ -35,6 +35,7 @@ def order_row(order: Order, now: dt.datetime, lang: str) -> dict[str, Any]:
         "infusion": order.infusion_id,
         "drug": order.drug,
         "drug_label": tr(DRUG.term(order.drug).label, lang),
+        "reason_label": tr(REASON.term(order.reason).label, lang),
         "regimen": tr(REGIMENS[order.regimen][1], lang) if order.regimen in REGIMENS else order.regimen,
         "dose": shown.number(order.dose_mg, lang),
         "vials": shown.vials(order.combination()),
