@@ -25,10 +25,12 @@ from iectox.web.pharmacy.models import Order
 from iectox.web.pharmacy.page import order_context, order_row
 from iectox.web.pharmacy.prescribing import REGIMENS, NoWeight, Prescription, choices, latest_weight
 from iectox.web.pharmacy.workflow import ADMINISTERED, CLOSED, LABELS, OPEN
+from iectox.web.registry.display import value_text
 from iectox.web.registry.models import Infusion
 from iectox.web.submission import already_done, once
 
 PHARMACY = Capability.MANAGE_PHARMACY
+INFUSIONS = Infusion.contract
 CLOSED_SHOWN = 20
 SAVED = N_("Saved.")
 ALREADY = N_("This form had already been sent: it was saved once, nothing more.")
@@ -126,6 +128,8 @@ def _new_page(
         options = choices(weight, policy.pathway_in_force(), policy.vial_settings())
         context.update(
             weight=weight,
+            therapy=value_text(INFUSIONS.column("therapy"), infusion.therapy, request.lang),
+            infusion_date=value_text(INFUSIONS.column("infusion_date"), infusion.infusion_date, request.lang),
             weight_shown="" if weight is None else shown.number(weight.kg, request.lang),
             options=[_option(key, dose, request.lang) for key, dose in options],
         )
