@@ -19,10 +19,9 @@ from iectox.web.accounts.roles import Capability
 from iectox.web.pharmacy import policy, shown
 from iectox.web.pharmacy.forms import CountForm
 from iectox.web.pharmacy.stock import StaleCount, StockCheck, check_stock, count
+from iectox.web.registry.editing import ALREADY, SAVED
 from iectox.web.submission import already_done, once
 
-SAVED = N_("Saved.")
-ALREADY = N_("This form had already been sent: it was saved once, nothing more.")
 COUNTED_MEANWHILE = N_(
     "The {mg} mg vials were counted by someone else since you opened this page: nothing was saved. The stock "
     "below is as it is now; your numbers are kept in the form: save again to replace it."

@@ -26,14 +26,13 @@ from iectox.web.pharmacy.page import order_context, order_row
 from iectox.web.pharmacy.prescribing import REGIMENS, NoWeight, Prescription, choices, latest_weight
 from iectox.web.pharmacy.workflow import ADMINISTERED, CLOSED, LABELS, OPEN
 from iectox.web.registry.display import value_text
+from iectox.web.registry.editing import ALREADY, SAVED
 from iectox.web.registry.models import Infusion
 from iectox.web.submission import already_done, once
 
 PHARMACY = Capability.MANAGE_PHARMACY
 INFUSIONS = Infusion.contract
 CLOSED_SHOWN = 20
-SAVED = N_("Saved.")
-ALREADY = N_("This form had already been sent: it was saved once, nothing more.")
 NO_INFUSION = N_("No infusion {code} among the patients of your centres.")
 MOVED_MEANWHILE = N_(
     "This order was changed by someone else since you opened it: it is now {status}. Nothing was saved; check "
@@ -74,11 +73,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     for order in orders.filter(status__in=OPEN).order_by("ordered_at", "pk"):
         by_step[order.status].append(order_row(order, now, lang))
     groups = [{"status": step, "label": tr(LABELS[step], lang), "orders": by_step[step]} for step in OPEN]
-    closed = [order_row(o, now, lang) for o in orders.filter(status__in=CLOSED).order_by("-ordered_at")]
+    closed = orders.filter(status__in=CLOSED).order_by("-ordered_at", "-pk")[:CLOSED_SHOWN]
     context = {
         "area": "pharmacy",
         "groups": groups,
-        "closed": closed[:CLOSED_SHOWN],
+        "closed": [order_row(order, now, lang) for order in closed],
         "open": [row for rows in by_step.values() for row in rows],
     }
     return render(request, "pharmacy/queue.html", context)
