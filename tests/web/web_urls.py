@@ -17,6 +17,8 @@ from iectox.web.accounts.access import declared
 from iectox.web.accounts.models import User
 from iectox.web.registry.models import BY_TABLE
 
+from .pharmacy.orders import sample_order
+
 # One record of each table in centre CHU-A (the hand-made dataset); observations are numbered.
 CODES = {
     "patients": "P-001",
@@ -40,7 +42,7 @@ def account(name: str) -> object:
     return User.objects.get_or_create(username="sample-account", defaults={"role": "analyst"})[0].pk
 
 
-SAMPLES: dict[str, Callable[[str], object]] = {"key": registry_key, "user_id": account}
+SAMPLES: dict[str, Callable[[str], object]] = {"key": registry_key, "user_id": account, "order": sample_order}
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "iectox.web",
     "iectox.web.accounts",
     "iectox.web.registry",
+    "iectox.web.pharmacy",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
