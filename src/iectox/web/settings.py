@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "iectox.web",
     "iectox.web.accounts",
     "iectox.web.registry",
+    "iectox.web.quality",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
