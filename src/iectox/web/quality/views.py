@@ -9,6 +9,10 @@ user's centres, kept per registry state (`dashboard`), its figures, and one page
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +27,7 @@ from iectox.web.accounts.access import requires
 from iectox.web.accounts.roles import Capability
 from iectox.web.quality import specs
 from iectox.web.quality.dashboard import DASHBOARDS
-from iectox.web.quality.runs import study_run
+from iectox.web.quality.runs import StudyRun, study_run
 from iectox.web.quality.state import centres_of
 
 DOWNLOADS = ("html", "xlsx", "docx")  # the report's formats offered for download
@@ -68,32 +72,50 @@ def study(request: HttpRequest) -> HttpResponse:
     return redirect("quality:study-result", spec=key)
 
 
-def _run(request: HttpRequest, spec: str):
+class Gone(Exception):
+    """The study's file is not in the user's session (another session, or one that has ended)."""
+
+
+def _run(request: HttpRequest, spec: str) -> StudyRun:
     named = specs.spec_named(request.session, spec)
     if named is None:
-        raise Http404(tr(GONE, request.lang))
+        raise Gone(spec)
     return study_run(spec, named, centres_of(request.user))
+
+
+def _study_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view of one study: a study no longer known (404) or that the registry no longer fits (a cohort or
+    level gone: the library's `SpecError`) shows the choice of a study with the reason."""
+
+    @wraps(view)
+    def shown(request: HttpRequest, spec: str, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, _run(request, spec), spec, **kwargs)
+        except Gone:
+            return _study_form(request, {"study": tr(GONE, request.lang)}, 404)
+        except SpecError as exc:
+            return _study_form(request, {"study": exc.text(request.lang)}, 400)
+
+    return shown
 
 
 @requires(Capability.RUN_STUDIES)
 @require_GET
-def study_result(request: HttpRequest, spec: str) -> HttpResponse:
+@_study_view
+def study_result(request: HttpRequest, run: StudyRun, spec: str) -> HttpResponse:
     """The study's tables, figures, management section, methods and checks, as its report shows them."""
-    try:
-        run = _run(request, spec)
-    except SpecError as exc:  # the registry changed since: a cohort or level is gone
-        return _study_form(request, {"study": exc.text(request.lang)}, 400)
     page = run.page(request.lang)
     downloads = [(f, reverse(f"quality:study-{f}", kwargs={"spec": spec})) for f in DOWNLOADS]
-    context = {"area": "study", "page": page, "spec": spec, "downloads": downloads, "result": run.result}
+    context = {"area": "study", "page": page, "spec": spec, "downloads": downloads}
     return render(request, "quality/study_result.html", context)
 
 
 @requires(Capability.RUN_STUDIES)
 @require_GET
-def study_figure(request: HttpRequest, spec: str, figure: str) -> HttpResponse:
+@_study_view
+def study_figure(request: HttpRequest, run: StudyRun, spec: str, figure: str) -> HttpResponse:
     """One of the report's figures (PNG), as the render layer drew it."""
-    found = _run(request, spec).figures(request.lang).get(figure)
+    found = run.figures(request.lang).get(figure)
     if found is None:
         raise Http404(figure)
     return FileResponse(found.open("rb"), content_type="image/png")
@@ -101,9 +123,10 @@ def study_figure(request: HttpRequest, spec: str, figure: str) -> HttpResponse:
 
 @requires(Capability.RUN_STUDIES)
 @require_GET
-def study_download(request: HttpRequest, spec: str, format: str) -> HttpResponse:
+@_study_view
+def study_download(request: HttpRequest, run: StudyRun, spec: str, format: str) -> HttpResponse:
     """The report's file in the user's language, as an attachment named `report.<suffix>` (no identifier)."""
-    path = _run(request, spec).report(request.lang)[format]
+    path = run.report(request.lang)[format]
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
