@@ -69,6 +69,8 @@ def test_open_means_an_onset_without_resolution_nor_death_oldest_first():
 
 
 def test_no_episode_no_row_with_the_same_columns():
-    found = open_episodes(_with_episodes([_episode("EP-1", "INF-001", "2024-01-02", "2024-01-03", "resolved")]))
+    found = open_episodes(
+        _with_episodes([_episode("EP-1", "INF-001", "2024-01-02", "2024-01-03", "resolved")])
+    )
     assert found.empty
     assert list(found.columns) == list(open_episodes(small_dataset()).columns)

@@ -17,4 +17,6 @@ def test_every_figure_written_has_its_caption_in_the_reports_language(french_see
     assert report.captions["management_delay_by_cohort"] == tr(
         "Time from CRS onset to first tocilizumab by cohort", "fr"
     )
-    assert report.captions["management_delay_by_cohort"] != "Time from CRS onset to first tocilizumab by cohort"
+    assert (
+        report.captions["management_delay_by_cohort"] != "Time from CRS onset to first tocilizumab by cohort"
+    )

@@ -39,7 +39,12 @@ def test_the_seed_study_loads_alone_as_it_names_only_iectox_files():
     [
         ('reference = "published.json"', "[study] reference", "published.json", "iectox:seed"),
         ('reference = "/etc/passwd"', "[study] reference", "/etc/passwd", "iectox:seed"),
-        ('[management]\npathway = "../../pathway.toml"', "[management] pathway", "../../pathway.toml", "iectox:default"),
+        (
+            '[management]\npathway = "../../pathway.toml"',
+            "[management] pathway",
+            "../../pathway.toml",
+            "iectox:default",
+        ),
     ],
 )
 def test_a_file_named_by_a_study_sent_alone_is_refused_before_it_is_read(tmp_path, line, key, value, own):
@@ -65,5 +70,7 @@ def test_the_same_file_beside_its_folder_still_reads_what_it_names(tmp_path):
 
 
 def test_iectox_names_are_allowed_alone(tmp_path):
-    spec = load_study(_write(tmp_path, 'reference = "iectox:seed"\n[management]\npathway = "iectox:default"'), True)
+    spec = load_study(
+        _write(tmp_path, 'reference = "iectox:seed"\n[management]\npathway = "iectox:default"'), True
+    )
     assert (spec.reference, spec.management) == ("iectox:seed", "iectox:default")

@@ -152,9 +152,10 @@ def table_html(table: Table, lang: str, inline_style: bool = True) -> str:
         rows.append(f'<tr class="{"level" if line.level else "var"}">{"".join(cells)}</tr>')
     notes = "".join(f"<li>{escape(n)}</li>" for n in table.footnotes)
     caption = f"<figcaption>{escape(table.caption)}</figcaption>" if table.caption else ""
+    widths = _colgroup(table) if inline_style else ""
     return (
         f'<figure class="table" id="table-{escape(table.id)}">{caption}'
-        f'<table class="result">{_colgroup(table) if inline_style else ""}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<table class="result">{widths}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         f'<ol class="notes">{notes}</ol></figure>'
     )
 
