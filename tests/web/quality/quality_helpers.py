@@ -30,3 +30,19 @@ def of_centre(dataset: Dataset, centre: str) -> Dataset:
             rows = dataset[name]
             frames[name] = rows[rows["infusion_id"].isin(infusions["infusion_id"])]
     return Dataset.from_frames({name: frame.reset_index(drop=True) for name, frame in frames.items()})
+
+
+def with_open_episode(dataset: Dataset, centre: str = "CHU-A") -> tuple[Dataset, str]:
+    """`dataset` with its first episode of a patient of `centre` still going (no resolution, outcome ongoing),
+    and that patient's code."""
+    frames = {name: dataset[name] for name in dataset.tables}
+    own = of_centre(dataset, centre)["toxicity_episodes"]["episode_id"].iloc[0]
+    episodes = frames["toxicity_episodes"].copy()
+    chosen = episodes["episode_id"] == own
+    episodes.loc[chosen, ["resolved_at", "resolved_at_time_known"]] = None
+    episodes.loc[chosen, "outcome"] = "ongoing"
+    frames["toxicity_episodes"] = episodes
+    infusion = episodes.loc[chosen, "infusion_id"].iloc[0]
+    infusions = frames["infusions"]
+    patient = infusions.loc[infusions["infusion_id"] == infusion, "patient_id"].iloc[0]
+    return Dataset.from_frames(frames), str(patient)
