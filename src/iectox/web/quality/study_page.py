@@ -48,6 +48,7 @@ class StudyPage:
     management: Management | None
     methods: str  # HTML
     checks: str  # HTML; empty when the study names no published table
+    left_out: int  # infusions of the user's centres outside the study's period
 
 
 def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage:
@@ -71,4 +72,5 @@ def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage
         management=management,
         methods=methods_html(document),
         checks=checks_html(document) if document.checks else "",
+        left_out=result.left_out,
     )
