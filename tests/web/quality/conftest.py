@@ -8,6 +8,7 @@ import pytest
 from iectox.dataset import Dataset
 from iectox.web.quality.dashboard import DASHBOARDS
 from iectox.web.quality.runs import RUNS
+from iectox.web.quality.state import forget_counts
 from iectox.web.registry.records import store
 
 from .quality_helpers import two_centres
@@ -18,6 +19,7 @@ def forgotten():
     """Each test starts and ends with no kept study run or dashboard."""
     RUNS.clear()
     DASHBOARDS.clear()
+    forget_counts()
     yield
     RUNS.clear()
     DASHBOARDS.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import ClassVar
 
 import pytest
 from django.urls import reverse
@@ -149,15 +150,27 @@ def test_the_page_carries_no_inline_script_or_style(cohort):
 
 
 class _Registry:
-    """A registry whose state the test moves, and an audit that takes as long as the test says."""
+    """A registry whose state the test moves, and an audit that records which states it computed."""
 
     def __init__(self) -> None:
         self.state = "one"
         self.made: list[str] = []
 
-    def compute(self, state: str, centres: tuple[str, ...]) -> dashboards.Dashboard:
+    def compute(self, state: str, centres: tuple[str, ...]) -> _Made:
         self.made.append(state)
-        return state  # type: ignore[return-value]
+        return _Made(state)
+
+
+class _Made(str):
+    """A computed dashboard, as the worker sees it: its pages and figures are asked for once made."""
+
+    asked: ClassVar[list[str]] = []
+
+    def page(self, lang: str) -> None:
+        self.asked.append(f"page {lang}")
+
+    def figures(self, lang: str) -> None:
+        self.asked.append(f"figures {lang}")
 
 
 @pytest.mark.parametrize("mode", ["background", "inline"])
@@ -168,6 +181,7 @@ def test_a_new_registry_state_is_computed_in_the_background_while_the_last_one_i
     registry = _Registry()
     monkeypatch.setattr(dashboards, "registry_state", lambda: registry.state)
     monkeypatch.setattr(dashboards, "compute", registry.compute)
+    monkeypatch.setattr(dashboards, "REFRESH_SECONDS", 0.0)
     kept = dashboards.Dashboards()
     assert kept.get(("CHU-A",)) == ("one", True)  # the first one of these centres: in the request
     assert kept.get(("CHU-A",)) == ("one", True) and registry.made == ["one"]
@@ -178,5 +192,26 @@ def test_a_new_registry_state_is_computed_in_the_background_while_the_last_one_i
     assert kept.get(("CHU-A",)) == ("one", False)  # shown while "two" is computed
     kept._worker.shutdown(wait=True)
     assert registry.made == ["one", "two"]
+    assert _Made.asked[-4:] == ["page en", "figures en", "page fr", "figures fr"]
     assert kept.get(("CHU-A",)) == ("two", True)
     assert kept.get(("CHU-B",)) == ("two", True) and registry.made == ["one", "two", "two"]
+
+
+def test_the_same_centres_are_audited_in_the_background_at_most_every_refresh_seconds(monkeypatch, settings):
+    settings.IECTOX_DASHBOARD_REFRESH = "background"
+    registry = _Registry()
+    monkeypatch.setattr(dashboards, "registry_state", lambda: registry.state)
+    monkeypatch.setattr(dashboards, "compute", registry.compute)
+    kept = dashboards.Dashboards()
+    kept.get(("CHU-A",))
+    registry.state = "two"
+    assert kept.get(("CHU-A",)) == ("one", False)
+    kept._worker.shutdown(wait=True)
+    kept._worker = None
+    registry.state = "three"  # written again at once: shown stale, not audited again so soon
+    assert kept.get(("CHU-A",)) == ("two", False)
+    assert registry.made == ["one", "two"] and kept._worker is None
+    monkeypatch.setattr(dashboards, "REFRESH_SECONDS", 0.0)
+    assert kept.get(("CHU-A",)) == ("two", False)
+    kept._worker.shutdown(wait=True)
+    assert registry.made == ["one", "two", "three"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from iectox.i18n import LANGUAGES
 from iectox.management.audit import Audit, audit
 from iectox.management.findings import SEVERITIES, findings_frame
 from iectox.management.open_episodes import open_episodes
@@ -42,6 +44,7 @@ from iectox.web.registry.records import patients_dataset
 
 log = logging.getLogger(__name__)
 KEPT = 16  # dashboards kept: a few states of each set of centres in use
+REFRESH_SECONDS = 30.0  # at least this long between the starts of two background audits of the same centres
 
 
 def pathway_in_force() -> Pathway:
@@ -136,6 +139,7 @@ class Dashboards:
         self.kept: Memo[Dashboard] = Memo(KEPT)
         self.latest: Memo[Dashboard] = Memo(KEPT)
         self._refreshing: set[Centres] = set()
+        self._started: dict[Centres, float] = {}
         self._lock = threading.Lock()
         self._worker: ThreadPoolExecutor | None = None
 
@@ -157,10 +161,18 @@ class Dashboards:
         return made
 
     def _in_background(self, centres: Centres) -> None:
+        """Start computing the dashboard of `centres` in the worker, unless it is already computing it or
+        started it less than `REFRESH_SECONDS` ago (a registry written all day is audited twice a minute at
+        most, not after every observation)."""
         with self._lock:
-            if centres in self._refreshing:
+            now = time.monotonic()
+            if (
+                centres in self._refreshing
+                or now - self._started.get(centres, -REFRESH_SECONDS) < REFRESH_SECONDS
+            ):
                 return
             self._refreshing.add(centres)
+            self._started[centres] = now
             if self._worker is None:
                 self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iectox-dashboard")
             self._worker.submit(self._refresh, centres)
@@ -168,7 +180,10 @@ class Dashboards:
     def _refresh(self, centres: Centres) -> None:
         """Compute the dashboard of the registry as it is when the worker starts (later writes included)."""
         try:
-            self._compute(registry_state(), centres)
+            made = self._compute(registry_state(), centres)
+            for lang in LANGUAGES:  # the pages' pieces too, so that no reader waits for them
+                made.page(lang)
+                made.figures(lang)
         except Exception:  # the last dashboard stays shown; the next request tries again
             log.exception("the dashboard could not be updated")
         finally:
