@@ -1,12 +1,17 @@
-"""Open episodes: an onset and no resolution, unless the outcome says the episode ended otherwise (death)."""
+"""Open episodes: an onset and no resolution, unless the outcome says the episode ended otherwise (death); in
+words (English and French), and `iectox open-episodes`."""
 
 from __future__ import annotations
 
 import pandas as pd
+from typer.testing import CliRunner
 
 from factories import small_dataset
+from iectox.cli.commands import app
 from iectox.dataset import Dataset
+from iectox.io import write_dataset
 from iectox.management.open_episodes import open_episodes
+from iectox.render.open_episodes import open_episode_lines, open_episode_rows
 
 
 def _with_episodes(rows: list[dict]) -> Dataset:
@@ -74,3 +79,34 @@ def test_no_episode_no_row_with_the_same_columns():
     )
     assert found.empty
     assert list(found.columns) == list(open_episodes(small_dataset()).columns)
+
+
+def test_the_open_episodes_in_words_an_hour_only_when_recorded():
+    dataset = _with_episodes(
+        [
+            _episode("EP-timed", "INF-003", "2024-01-02 09:30", None, "ongoing"),
+            {**_episode("EP-day", "INF-001", "2024-01-03", None, None), "onset_at_time_known": False},
+        ]
+    )
+    rows = open_episode_rows(open_episodes(dataset))
+    assert [(r.episode_id, r.onset, r.grade) for r in rows] == [
+        ("EP-timed", "2024-01-02 09:30", "2 (ASTCT2019)"),
+        ("EP-day", "2024-01-03", "2 (ASTCT2019)"),
+    ]
+    assert open_episode_lines(rows, "en")[0] == (
+        "P-003, INF-003, EP-timed: CRS since 2024-01-02 09:30, recorded grade 2 (ASTCT2019)"
+    )
+    assert open_episode_lines(rows, "fr")[1].startswith("P-001, INF-001, EP-day : CRS depuis le 2024-01-03")
+    assert open_episode_lines((), "fr") == ["Aucun épisode en cours."]
+
+
+def test_iectox_open_episodes_prints_them_and_refuses_an_invalid_dataset(tmp_path):
+    write_dataset(small_dataset(), tmp_path / "registry")
+    done = CliRunner().invoke(app, ["open-episodes", str(tmp_path / "registry")], terminal_width=200)
+    assert done.exit_code == 0, done.output
+    assert (
+        done.output.strip() == "P-001, INF-001, EP-002: ICANS since 2023-05-21, recorded grade 1 (ASTCT2019)"
+    )
+    (tmp_path / "registry" / "patients.csv").write_text("patient_id,sex\nP-1,martian\n", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["open-episodes", str(tmp_path / "registry")], terminal_width=200)
+    assert refused.exit_code == 1 and "nothing was listed" in refused.output

@@ -3,7 +3,8 @@
 Every number comes formatted from the library: the KPI tables and the headline are the render layer's
 (`render.audit_html.kpi_table` and `quarter_table`, `render.management.headline`, the same as audit.html and
 the report's management section), the counts are the audit's (`Audit.counts`, `Audit.counts_by_rule`), and the
-open episodes are `management.open_episodes`' rows. Nothing is recomputed here.
+open episodes are `management.open_episodes`' rows as `render.open_episodes` shows them. Nothing is
+recomputed here.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from iectox.i18n import tr
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.findings import SEVERITIES
 from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE, kpi_table, quarter_table
 from iectox.render.management import headline
+from iectox.render.open_episodes import OpenEpisode, open_episode_rows
 
 if TYPE_CHECKING:
     from iectox.web.quality.dashboard import Dashboard
@@ -34,16 +34,6 @@ class Deviation:
     counts: tuple[int, ...]  # in the order of SEVERITIES
     patients: tuple[str, ...]  # the first SHOWN codes
     more: int  # patients not shown
-
-
-@dataclass(frozen=True)
-class OpenEpisode:
-    patient_id: str
-    infusion_id: str
-    episode_id: str
-    syndrome: str
-    onset: str
-    grade: str
 
 
 @dataclass(frozen=True)
@@ -77,26 +67,6 @@ def _deviations(dashboard: Dashboard, lang: str) -> tuple[Deviation, ...]:
     return tuple(found)
 
 
-def _when(value: pd.Timestamp, known: object) -> str:
-    """A time as the registry holds it: the hour only when it was recorded."""
-    return value.strftime("%Y-%m-%d %H:%M" if known is True else "%Y-%m-%d")
-
-
-def _open(dashboard: Dashboard) -> tuple[OpenEpisode, ...]:
-    rows = dashboard.open_episodes.astype(object).where(dashboard.open_episodes.notna(), None)
-    return tuple(
-        OpenEpisode(
-            patient_id=row["patient_id"],
-            infusion_id=row["infusion_id"],
-            episode_id=row["episode_id"],
-            syndrome=row["syndrome"],
-            onset=_when(row["onset_at"], row["onset_at_time_known"]),
-            grade="" if row["max_grade"] is None else f"{row['max_grade']} ({row['grading_scale'] or '-'})",
-        )
-        for row in rows.to_dict("records")
-    )
-
-
 def dashboard_page(dashboard: Dashboard, lang: str) -> DashboardPage:
     result, labels = dashboard.audit, dashboard.labels
     quarters_title = tr("{kpi}: by quarter of infusion", lang).format(
@@ -111,5 +81,5 @@ def dashboard_page(dashboard: Dashboard, lang: str) -> DashboardPage:
         quarters=quarter_table(result, labels, lang),
         counts=tuple((tr(s, lang), n) for s, n in dashboard.counts().items()),
         deviations=_deviations(dashboard, lang),
-        open_episodes=_open(dashboard),
+        open_episodes=open_episode_rows(dashboard.open_episodes),
     )
