@@ -42,7 +42,19 @@ def account(name: str) -> object:
     return User.objects.get_or_create(username="sample-account", defaults={"role": "analyst"})[0].pk
 
 
-SAMPLES: dict[str, Callable[[str], object]] = {"key": registry_key, "user_id": account, "order": sample_order}
+def figure(name: str) -> str:
+    """A figure the page draws: the dashboard's, or a study report's (the seed study on CHU-A)."""
+    return "delay_by_cohort" if name.startswith("quality:dashboard") else "management_delay_by_cohort"
+
+
+SAMPLES: dict[str, Callable[[str], object]] = {
+    "key": registry_key,
+    "user_id": account,
+    "order": sample_order,
+    "spec": lambda name: "seed",  # the seed study shipped with iectox
+    "figure": figure,
+    "rule": lambda name: "crs.tocilizumab",
+}
 
 
 @dataclass(frozen=True)

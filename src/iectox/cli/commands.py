@@ -155,6 +155,12 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "open-episodes",
+            "open_episodes",
+            "open_episodes",
+            N_("List the CRS and ICANS episodes still open (an onset, no resolution, not ended by death)."),
+        ),
+        Command(
             "demo",
             "demo",
             "demo",

@@ -15,7 +15,7 @@ same thing. A comparison table alone:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from iectox.i18n import tr
@@ -51,6 +51,7 @@ class ReportFiles:
     outputs: Mapping[str, Path]
     csv: Path
     figures: tuple[Path, ...]
+    captions: Mapping[str, str] = field(default_factory=dict)  # figure name -> its caption, in display order
 
     def __getitem__(self, format_id: str) -> Path:
         return self.outputs[format_id]
@@ -69,7 +70,7 @@ class ReportFiles:
             return folder / path.relative_to(self.folder)
 
         outputs = {key: move(path) for key, path in self.outputs.items()}
-        return ReportFiles(folder, outputs, move(self.csv), tuple(map(move, self.figures)))
+        return ReportFiles(folder, outputs, move(self.csv), tuple(map(move, self.figures)), self.captions)
 
     @property
     def html(self) -> Path:
@@ -139,7 +140,8 @@ def write_report(
         managing = tuple(write_management_figures(result, folder / "figures", lang))
         outputs = {f.id: folder / f"report{f.suffix}" for f in formats.values()}
         pictures = tuple(p for figure in (*figures, *managing) for p in (figure.png, figure.svg))
-        files = ReportFiles(folder, outputs, csv, pictures)
+        captions = {figure.name: figure.caption for figure in (*figures, *managing)}
+        files = ReportFiles(folder, outputs, csv, pictures, captions)
         report = Report(result, document, fmt, folder, figures, managing, files.all)
         for output in formats.values():
             step(output.stage or output.id)

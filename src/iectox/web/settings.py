@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "iectox.web.accounts",
     "iectox.web.registry",
     "iectox.web.pharmacy",
+    "iectox.web.quality",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

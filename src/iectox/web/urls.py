@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("iectox.web.accounts.urls")),
     path("registry/", include("iectox.web.registry.urls")),
     path("pharmacy/", include("iectox.web.pharmacy.urls")),
+    path("quality/", include("iectox.web.quality.urls")),
 ]
 
 handler500 = "iectox.web.views.server_error"
