@@ -130,6 +130,29 @@ def test_observations_sharing_a_key_are_paired_in_their_order():
     assert after["observations"].counts() == {"added": 1, "removed": 1, "changed": 1, "unchanged": 0}
 
 
+def test_rows_carry_their_positions_to_apply_the_diff():
+    """Rows sharing a key (observations) are told apart by their positions in the old and new tables."""
+    data = small_dataset()
+    twice = pd.concat([data["observations"]] * 2, ignore_index=True)
+    old = Dataset.from_frames({**{n: data[n] for n in data}, "observations": twice})
+    new = twice.copy()
+    new.loc[0, "temperature_c"] = 39.1
+    later = new.iloc[[1]].assign(observed_at=pd.Timestamp("2023-05-19 18:00"))
+    new = pd.concat([later, new], ignore_index=True)  # a row added first: the others move down by one
+    result = diff_datasets(old, Dataset.from_frames({**{n: data[n] for n in data}, "observations": new}))
+    (row,) = result["observations"].changed
+    assert (row.changes, row.old_position, row.new_position) == (
+        (CellChange("temperature_c", 38.4, 39.1),),
+        0,
+        1,
+    )
+    (added,) = result["observations"].added
+    assert added.position == 0
+    fewer = {n: data[n] for n in data} | {"administrations": data["administrations"].iloc[[0, 2]]}
+    (removed,) = diff_datasets(data, Dataset.from_frames(fewer))["administrations"].removed
+    assert (removed.key, removed.position) == (("ADM-002",), 1)
+
+
 def test_as_dict_is_plain_json():
     result = diff_datasets(small_dataset(), changed(toxicity_episodes={(1, "onset_at_time_known"): True}))
     data = json.loads(json.dumps(result.as_dict()))

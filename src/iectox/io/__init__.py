@@ -11,6 +11,7 @@ from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
 from iectox.i18n import N_
 from iectox.io.csvdir import read_csv_folder, write_csv_folder
+from iectox.io.csvzip import read_csv_zip, write_csv_zip
 from iectox.io.files import regular_file
 from iectox.io.parquet import check_parquet, is_parquet_dataset, write_parquet_dataset
 from iectox.io.xlsx import read_workbook, write_workbook
@@ -20,10 +21,12 @@ from iectox.validate import RawTable, Settings, check_raw, validate_dataset
 __all__ = ["check_path", "read_dataset", "read_raw", "write_dataset"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_SUFFIX = ".zip"  # a zipped folder of CSV files (`csvzip`)
 
 
 def read_raw(path: str | Path) -> tuple[dict[str, RawTable], list[str]]:
-    """The raw tables of a workbook or CSV folder (a lone CSV file named after a table counts as its folder).
+    """The raw tables of a workbook or CSV folder (a lone CSV file named after a table counts as its folder, a
+    `.zip` as the folder it holds).
 
     Only a regular file within the size limit is ever opened (`iectox.io.files`); anything else at `path`
     (a missing file, a broken or looping link, a pipe, a device) is a `SourceError` naming it.
@@ -34,6 +37,8 @@ def read_raw(path: str | Path) -> tuple[dict[str, RawTable], list[str]]:
         return read_workbook(path)
     if path.is_dir():
         return read_csv_folder(path)
+    if path.suffix.lower() == ZIP_SUFFIX:
+        return read_csv_zip(path)
     if path.suffix.lower() == ".csv":
         if path.stem not in CONTRACT.table_names:
             raise SourceError(
@@ -67,8 +72,8 @@ def read_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:
 
 
 def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:
-    """Write `dataset` as an .xlsx workbook, a `.parquet` folder or a CSV folder after checking it; an invalid
-    one is not written."""
+    """Write `dataset` as an .xlsx workbook, a `.parquet` folder, a `.zip` of CSV files or a CSV folder after
+    checking it; an invalid one is not written."""
     errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
     if errors:
         raise DatasetInvalid(errors)
@@ -77,6 +82,8 @@ def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None 
         write_workbook(dataset, path)
     elif path.suffix.lower() == ".parquet":
         write_parquet_dataset(dataset, path)
+    elif path.suffix.lower() == ZIP_SUFFIX:
+        write_csv_zip(dataset, path)
     else:
         write_csv_folder(dataset, path)
     return path

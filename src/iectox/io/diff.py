@@ -18,7 +18,7 @@ turned into Python objects.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -44,18 +44,23 @@ class CellChange:
 
 @dataclass(frozen=True)
 class Row:
-    """A row added or removed: its key and every value."""
+    """A row added or removed: its key, every value, and its position in its table (the new dataset's for a row
+    added, the old one's for a row removed), so that a program applying the diff finds it."""
 
     key: tuple[Any, ...]
     values: Mapping[str, Any]
+    position: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True)
 class ChangedRow:
-    """A row present in both datasets whose values differ: its key and each cell that changed."""
+    """A row present in both datasets whose values differ: its key, each cell that changed, and its positions
+    in the old and the new table (rows without a key of their own, sharing one, are told apart by them)."""
 
     key: tuple[Any, ...]
     changes: tuple[CellChange, ...]
+    old_position: int = field(default=-1, compare=False)
+    new_position: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,12 @@ def diff_table(old: pd.DataFrame, new: pd.DataFrame, table: Table) -> TableDiff:
             }
     keys = _key_values(new, table, names, new_rows[where])
     changed = tuple(
-        ChangedRow(key, tuple(cells[c.name][int(i)] for c in compared if int(i) in cells.get(c.name, {})))
+        ChangedRow(
+            key,
+            tuple(cells[c.name][int(i)] for c in compared if int(i) in cells.get(c.name, {})),
+            int(old_rows[i]),
+            int(new_rows[i]),
+        )
         for i, key in zip(where, keys, strict=True)
     )
     added = np.sort(pairs.loc[pairs["__old"].isna(), "__new"].to_numpy(dtype=np.int64))
@@ -259,7 +269,9 @@ def _key_values(frame: pd.DataFrame, table: Table, names: tuple[str, ...], rows:
 def _rows(frame: pd.DataFrame, table: Table, names: tuple[str, ...], rows: np.ndarray) -> tuple[Row, ...]:
     values = {c.name: _python(frame, c, rows) for c in table.columns}
     keys = _key_values(frame, table, names, rows)
-    return tuple(Row(key, {name: values[name][i] for name in values}) for i, key in enumerate(keys))
+    return tuple(
+        Row(key, {name: values[name][i] for name in values}, int(rows[i])) for i, key in enumerate(keys)
+    )
 
 
 def diff_datasets(old: Dataset, new: Dataset) -> DatasetDiff:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "iectox.web.registry",
     "iectox.web.pharmacy",
     "iectox.web.quality",
+    "iectox.web.transfer",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

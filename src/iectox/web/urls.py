@@ -16,6 +16,7 @@ urlpatterns = [
     path("registry/", include("iectox.web.registry.urls")),
     path("pharmacy/", include("iectox.web.pharmacy.urls")),
     path("quality/", include("iectox.web.quality.urls")),
+    path("transfer/", include("iectox.web.transfer.urls")),
 ]
 
 handler500 = "iectox.web.views.server_error"
