@@ -7,9 +7,12 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from factories import small_dataset
+from iectox.cli.commands import app
 from iectox.dataset import Dataset
+from iectox.io import write_dataset
 from iectox.management.advice import advise
 from iectox.management.advice_items import WAIT
 from iectox.management.bedside import GivenDose, Untimed, bedside_at, given_doses, infusion_bedside
@@ -63,3 +66,15 @@ def test_given_doses_keep_a_day_alone_and_leave_out_a_dose_without_time():
         GivenDose("tocilizumab", datetime(2024, 11, 10), 640.0, False),
     ]
     assert doses[1].latest == datetime(2024, 11, 11)  # counted at the end of its day
+
+
+def test_the_grades_reasons_are_in_the_language_asked_also_by_iectox_advise(tmp_path):
+    bedside = infusion_bedside(small_dataset(), "INF-001", lang="fr")
+    assert bedside.crs.reason == "grade 2 : lunettes nasales à bas débit 4 L/min"
+    assert bedside.icans.reason == "grade 0 : ICE 10/10, aucun autre domaine atteint"
+    folder = write_dataset(small_dataset(), tmp_path / "data")
+    result = CliRunner().invoke(
+        app, ["advise", str(folder), "--infusion-id", "INF-001", "--lang", "fr"], terminal_width=240
+    )
+    assert result.exit_code == 0, result.output
+    assert "CRS : grade 2 (grade 2 : lunettes nasales à bas débit 4 L/min)" in result.output

@@ -153,10 +153,12 @@ def _observed(
     at: datetime | None,
     weight: float | None,
     therapy: str | None,
+    lang: str,
 ) -> Bedside:
-    """The bedside at `at` (default: the latest observation or dose); doses after `at` are not yet given."""
+    """The bedside at `at` (default: the latest observation or dose); doses after `at` are not yet given; the
+    grades' reasons in `lang`."""
     try:
-        return bedside_at(observations, doses, at=at, weight_kg=weight, therapy=therapy)
+        return bedside_at(observations, doses, at=at, weight_kg=weight, therapy=therapy, lang=lang)
     except Untimed:
         raise typer.BadParameter(
             say("no observation has a time; give --at", HELP_LANG), param_hint="--at"
@@ -294,14 +296,14 @@ def advise_command(
             if observations is None:
                 raise DatasetInvalid(issues)
             observations = _one_infusion(observations, infusion_id, observations["infusion_id"], lang)
-            bedside = _observed(observations, given, when, weight, product)
+            bedside = _observed(observations, given, when, weight, product, lang)
         else:
             observations, recorded, recorded_weight, recorded_therapy = _from_dataset(
                 data, infusion_id, settings, lang
             )
             chosen_weight = weight if weight is not None else recorded_weight
             bedside = _observed(
-                observations, [*recorded, *given], when, chosen_weight, product or recorded_therapy
+                observations, [*recorded, *given], when, chosen_weight, product or recorded_therapy, lang
             )
         result = advise(bedside, chosen)
         if json_path is not None:

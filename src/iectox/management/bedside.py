@@ -131,10 +131,11 @@ def bedside_from_observations(
     doses: Iterable[GivenDose] = (),
     at: datetime | None = None,
     settings: GradingSettings | None = None,
+    lang: str = "en",
 ) -> Bedside:
     """The bedside of one infusion from its observations (the observations table's columns, `age_years`
     optional), graded by ASTCT 2019; the current grade of each syndrome is that of its latest graded
-    observation at or before `at` (default: the latest observation).
+    observation at or before `at` (default: the latest observation). The grades' reasons are in `lang`.
 
     Observations of several infusions are refused (ValueError): the advice is for one patient.
     """
@@ -146,7 +147,7 @@ def bedside_from_observations(
     if pd.isna(when):
         raise ValueError("no observation has a time; give the time of the advice")
     rows = rows[rows["observed_at"] <= when]
-    graded = grade_observations(rows.sort_values("observed_at", kind="stable"), settings)
+    graded = grade_observations(rows.sort_values("observed_at", kind="stable"), settings, lang)
     return Bedside(
         at=when.to_pydatetime(),
         crs=_syndrome(graded, "CRS"),
@@ -178,6 +179,7 @@ def bedside_at(
     weight_kg: float | None = None,
     therapy: str | None = None,
     settings: GradingSettings | None = None,
+    lang: str = "en",
 ) -> Bedside:
     """The bedside of one infusion at `at`, by default the latest observation or dose (what is known last);
     the doses given after `at` are not yet given. `Untimed` when nothing has a time and `at` is not given."""
@@ -189,12 +191,17 @@ def bedside_at(
     when = at or max(known).to_pydatetime()
     given = [d for d in doses if d.given_at <= when]
     return bedside_from_observations(
-        observations, weight_kg=weight_kg, therapy=therapy, doses=given, at=when, settings=settings
+        observations, weight_kg=weight_kg, therapy=therapy, doses=given, at=when, settings=settings, lang=lang
     )
 
 
 def infusion_bedside(
-    dataset: Dataset, infusion_id: str, *, at: datetime | None = None, settings: GradingSettings | None = None
+    dataset: Dataset,
+    infusion_id: str,
+    *,
+    at: datetime | None = None,
+    settings: GradingSettings | None = None,
+    lang: str = "en",
 ) -> Bedside:
     """The bedside of one infusion of a dataset (`bedside_at`): its observations, graded as a child's when the
     infusion's age says so, its timed doses, its weight and its product. KeyError for an unknown infusion."""
@@ -212,6 +219,7 @@ def infusion_bedside(
         weight_kg=None if pd.isna(infusion["weight_kg"]) else float(infusion["weight_kg"]),
         therapy=str(infusion["therapy"]),
         settings=settings,
+        lang=lang,
     )
 
 
