@@ -40,7 +40,13 @@ def account(name: str) -> object:
     return User.objects.get_or_create(username="sample-account", defaults={"role": "analyst"})[0].pk
 
 
-SAMPLES: dict[str, Callable[[str], object]] = {"key": registry_key, "user_id": account}
+SAMPLES: dict[str, Callable[[str], object]] = {
+    "key": registry_key,
+    "user_id": account,
+    "patient": lambda name: CODES["patients"],
+    "infusion": lambda name: CODES["infusions"],
+    "observation": lambda name: registry_key("registry:observations"),
+}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("iectox.web.accounts.urls")),
     path("registry/", include("iectox.web.registry.urls")),
+    path("bedside/", include("iectox.web.bedside.urls")),
 ]
 
 handler500 = "iectox.web.views.server_error"

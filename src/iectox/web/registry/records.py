@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from simple_history.utils import bulk_create_with_history
 
-from iectox.dataset import Dataset
+from iectox.dataset import Dataset, conform
 from iectox.io.text import table_text
 from iectox.schema import CONTRACT, Kind
 from iectox.web.registry.derive import stored_columns
@@ -27,7 +27,7 @@ def frame(rows: QuerySet[Record]) -> pd.DataFrame:
     values = pd.DataFrame.from_records(
         list(rows.values_list(*stored_columns(table))), columns=stored_columns(table)
     )
-    return Dataset.from_frames({table.name: values})[table.name]
+    return conform(table, values)  # its own table only: a page reading one patient makes a few of these
 
 
 def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
