@@ -217,3 +217,14 @@ def opened_from_refusal(html: str) -> dict[str, str]:
     fields.update(re.findall(r'<input type="radio" name="(\w+)" value="([^"]*)"[^>]*checked', html))
     fields.update(re.findall(r'<select name="(\w+)"[^>]*>.*?<option value="([^"]*)" selected', html, re.S))
     return fields
+
+
+def test_the_time_filled_in_is_the_wards_now_and_saves_as_it_is_in_french_too(ward):
+    nurse = client_of("clinician", language="fr")
+    form = opened(nurse, URL)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", form["observed_at"])
+    assert nurse.post(URL, {**form, "temperature_c": "37,2"}).status_code == 302
+    stored = Observation.objects.get(infusion_id=INFUSION)
+    assert (
+        stored.observed_at.strftime("%Y-%m-%d %H:%M") == form["observed_at"] and stored.temperature_c == 37.2
+    )

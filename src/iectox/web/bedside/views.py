@@ -33,7 +33,7 @@ from iectox.web.registry.checking import check
 from iectox.web.registry.editing import ALREADY, DELETED_MEANWHILE, SAVED
 from iectox.web.registry.lookup import record_of
 from iectox.web.registry.models import Infusion, Observation, Patient
-from iectox.web.registry.records import frame, patients_dataset, record_text
+from iectox.web.registry.records import patients_dataset, record_text
 from iectox.web.registry.tables import PAGES
 from iectox.web.submission import already_done, once
 
@@ -88,12 +88,11 @@ def _page(
     pathway, unreadable = _pathway(request)
     dataset = infusion_rows(infusion)
     code = infusion.infusion_id
-    recent = list(
-        Observation.objects.filter(infusion_id=code)
-        .order_by("-observed_at", "-id")
-        .values_list("pk", flat=True)
-    )[:RECENT]
-    rows = frame(Observation.objects.filter(pk__in=recent).order_by("-observed_at", "-id"))
+    latest = Observation.objects.filter(infusion_id=code).order_by("-observed_at", "-id")
+    recent = list(latest.values_list("pk", flat=True)[:RECENT])
+    rows = (
+        dataset["observations"].iloc[::-1].iloc[:RECENT]
+    )  # in the model's order: the same rows, newest first
     context = {
         "area": "bedside",
         "infusion": infusion,
@@ -135,7 +134,12 @@ def observe(request: HttpRequest, infusion: str) -> HttpResponse:
     if not result.ok or form.errors:
         return _page(request, found, form, status=422)
     target = reverse("bedside:observe", kwargs={"infusion": found.infusion_id})
-    _, ran = once(request, lambda: (saving.create(Observation, result.values), target)[1])
+
+    def save() -> str:
+        saving.create(Observation, result.values)
+        return target
+
+    _, ran = once(request, save)
     return _done(request, target, ran)
 
 
@@ -162,11 +166,13 @@ def edit(request: HttpRequest, observation: int) -> HttpResponse:
     if not result.ok or form.errors:
         return _page(request, infusion, form, status=422, editing=record)
     target = reverse("bedside:observe", kwargs={"infusion": infusion.infusion_id})
+
+    def save() -> str:
+        saving.update(record, form.cleaned_data.get("version"), result.values)
+        return target
+
     try:
-        _, ran = once(
-            request,
-            lambda: (saving.update(record, form.cleaned_data.get("version"), result.values), target)[1],
-        )
+        _, ran = once(request, save)
     except saving.Stale as error:
         return _stale(request, infusion, form, error)
     return _done(request, target, ran)
