@@ -54,6 +54,9 @@ SAMPLES: dict[str, Callable[[str], object]] = {
     "spec": lambda name: "seed",  # the seed study shipped with iectox
     "figure": figure,
     "rule": lambda name: "crs.tocilizumab",
+    "patient": lambda name: CODES["patients"],
+    "infusion": lambda name: CODES["infusions"],
+    "observation": lambda name: registry_key("registry:observations"),
 }
 
 

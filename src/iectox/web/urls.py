@@ -17,6 +17,7 @@ urlpatterns = [
     path("pharmacy/", include("iectox.web.pharmacy.urls")),
     path("quality/", include("iectox.web.quality.urls")),
     path("transfer/", include("iectox.web.transfer.urls")),
+    path("bedside/", include("iectox.web.bedside.urls")),
 ]
 
 handler500 = "iectox.web.views.server_error"

@@ -27,7 +27,7 @@ def frame(rows: QuerySet[Record]) -> pd.DataFrame:
     values = pd.DataFrame.from_records(
         list(rows.values_list(*stored_columns(table))), columns=stored_columns(table)
     )
-    return conform(table, values)
+    return conform(table, values)  # its own table only: a page reading one patient makes a few of these
 
 
 def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
