@@ -36,7 +36,7 @@ LOCUSTFILE = Path(__file__).with_name("web_locustfile.py")
 # Run inside the web application's environment (DATABASE_URL set): migrate, fill, make the accounts, and say
 # which URLs the users will request (by the views' names, so that the benchmark follows the URL map).
 PREPARE = """
-import json, sys
+import datetime, json, sys
 import django
 from django.core.management import call_command
 django.setup()
@@ -50,13 +50,18 @@ store(generate(int(sys.argv[1]), seed=1))
 centres = sorted(set(Patient.objects.values_list("centre", flat=True)))
 _, nurse = make_user("load-nurse", "clinician", centres)
 codes = list(Patient.objects.values_list("patient_id", flat=True))
-infusions = list(Infusion.objects.values_list("infusion_id", flat=True)[:2000])
+infusions = [
+    (code, (day.date() if hasattr(day, "date") else day) + datetime.timedelta(days=1))
+    for code, day in Infusion.objects.values_list("infusion_id", "infusion_date")[:2000]
+]
 print(json.dumps({
     "user": "load-nurse", "password": nurse, "login": reverse("accounts:login"),
-    "patient": reverse("bedside:patient", kwargs={"key": "KEY"}),
+    "patient": reverse("bedside:timeline", kwargs={"patient": "KEY"}),
     "dashboard": reverse("quality:dashboard"),
-    "observe": reverse("bedside:observe", kwargs={"key": "KEY"}),
-    "patients": codes, "infusions": infusions,
+    "observe": reverse("bedside:observe", kwargs={"infusion": "KEY"}),
+    "patients": codes,
+    "infusions": [[code, f"{day.isoformat()} 10:00"] for code, day in infusions],
+    "observation": {"temperature_c": "38.6", "hypotension": "yes", "vasopressors": "0", "oxygen_device": "none"},
 }))
 """
 

@@ -48,12 +48,15 @@ class Nurse(HttpUser):
 
     @task(2)
     def observation_save(self) -> None:
-        key = random.choice(PLAN["patients"])
-        url = PLAN["observe"].replace("KEY", key)
+        infusion, observed_at = random.choice(PLAN["infusions"])
+        url = PLAN["observe"].replace("KEY", infusion)
         form = self.client.get(url, name="observation form").text
         fields = {
             "csrfmiddlewaretoken": _field(TOKEN, form),
             "submission": _field(SUBMISSION, form),
-            **PLAN.get("observation", {}),
+            "observed_at": observed_at,
+            **PLAN["observation"],
         }
-        self.client.post(url, fields, name="observation save")
+        with self.client.post(url, fields, name="observation save", catch_response=True) as saved:
+            if saved.status_code != 200 or "errorlist" in saved.text:  # a refused form is a failure here
+                saved.failure(f"not saved ({saved.status_code})")
