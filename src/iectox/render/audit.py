@@ -14,10 +14,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from iectox.i18n import LANGUAGES
 from iectox.io.atomic import atomic_file, atomic_folder, check_output_folder
@@ -30,6 +29,9 @@ from iectox.render.audit_xlsx import write_xlsx
 from iectox.render.figures import save
 from iectox.schema import THERAPY
 from iectox.schema.vocabularies import SETTING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FORMAT = "iectox-audit/1"
 OWN_FILES = ("audit.html", "audit.xlsx", "audit.json", "figures/*.png", "figures/*.svg")
