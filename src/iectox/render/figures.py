@@ -6,6 +6,7 @@ deficiency), names each cohort with its N in the legend, and prints numbers in t
 
 from __future__ import annotations
 
+import importlib
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
@@ -57,6 +58,24 @@ def styled() -> AbstractContextManager[Any]:
     from matplotlib import rc_context
 
     return rc_context(STYLE)
+
+
+# What drawing and saving a figure import (matplotlib, and Pillow for the PNG): a third of a second.
+DRAWING_MODULES = (
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+    "matplotlib.patches",
+    "matplotlib.ticker",
+    "PIL.PngImagePlugin",
+)
+
+
+def prepare() -> None:
+    """Import what drawing and saving a figure need, ahead of the first figure: what the figure worker does
+    while the data are read (`iectox.render.worker`)."""
+    for module in DRAWING_MODULES:
+        importlib.import_module(module)
 
 
 def wrapped(text: str, width: int) -> str:

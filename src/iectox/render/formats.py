@@ -36,8 +36,8 @@ def _docx(report: Report, path: Path) -> Path:
 FORMATS = Formats(
     [
         ReportFormat("html", ".html", _html, "HTML"),
-        ReportFormat("xlsx", ".xlsx", _xlsx, "XLSX"),
+        ReportFormat("xlsx", ".xlsx", _xlsx, "XLSX", figures=False),
         ReportFormat("docx", ".docx", _docx, "DOCX"),
-        ReportFormat("json", ".json", write_report_json, "JSON"),
+        ReportFormat("json", ".json", write_report_json, "JSON", figures=False),
     ]
 )

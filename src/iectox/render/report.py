@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from iectox.registry import Registry
 from iectox.render.document import Document
@@ -29,6 +30,20 @@ class Figure:
     caption: str
     png: Path
     svg: Path
+
+
+@dataclass(frozen=True)
+class PlannedFigure:
+    """A figure of the report before it is drawn: its name and caption (known at once, so that every file
+    can name it), and how to draw it (`draw()`, a matplotlib Figure: in this process or a worker's)."""
+
+    name: str
+    caption: str
+    draw: Callable[[], Any]
+
+    def record(self, folder: Path) -> Figure:
+        """The figure as the report lists it once saved in `folder` (`iectox.render.figures.save`)."""
+        return Figure(self.name, self.caption, folder / f"{self.name}.png", folder / f"{self.name}.svg")
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,7 @@ class ReportFormat:
     suffix: str
     write: Callable[[Report, Path], Path]
     stage: str = ""  # the progress label ("HTML"); the id when empty
+    figures: bool = True  # whether the file shows the figures: written once they are drawn (`Drawing`)
 
     def __post_init__(self) -> None:
         if not self.suffix.startswith("."):
