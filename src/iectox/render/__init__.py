@@ -121,8 +121,9 @@ def write_report(
     ran the management audit.
 
     With a `worker` (`iectox.render.worker.Worker.start()`, forked before the data were read), the figures are
-    drawn by it while this process writes the files that show none (the formats whose `figures` is False:
-    XLSX, JSON), and the others once they are drawn; the files are the same as without one.
+    drawn by it while this process writes the files that do not need them from the start (the formats whose
+    `figures` is False: XLSX and JSON show none, DOCX builds its tables first and waits at its pictures through
+    `Report.figures_saved`), then the others (HTML); the files are the same as without one.
 
     The report is published whole (`atomic_folder`): written, figures included, into a new folder beside
     `out` that replaces it in one step at the end, so that `out` holds the previous report or this one,
@@ -142,7 +143,9 @@ def write_report(
             outputs = {f.id: folder / f"report{f.suffix}" for f in formats.values()}
             pictures = tuple(p for figure in drawing.files for p in (figure.png, figure.svg))
             files = ReportFiles(folder, outputs, csv, pictures)
-            report = Report(result, document, fmt, folder, drawing.figures, drawing.management, files.all)
+            report = Report(
+                result, document, fmt, folder, drawing.figures, drawing.management, files.all, drawing.wait
+            )
             order = list(formats.values())
             if drawing.pending:  # while the figures are drawn, the files that show none
                 order.sort(key=lambda output: output.figures)

@@ -5,6 +5,7 @@ Tables with more than five columns put the page in landscape: a comparison table
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document as new_document
@@ -176,20 +177,36 @@ def blank(tables: tuple[Table, ...]) -> tuple[object, float]:
     return doc, _page(doc, any(len(t.columns) > WIDE for t in tables))
 
 
-def _figures(doc, figures: list[tuple[str, Path]], text_width: float, lang: str, first: int = 1) -> None:
+def _figures(
+    doc, figures: list[tuple[str, Path]], text_width: float, lang: str, first: int = 1
+) -> list[tuple[object, Path, object]]:
+    """Each figure's centred paragraph and caption; the pictures themselves are added by `_pictures`, once the
+    PNG files are written. Returns (run to hold the picture, PNG, its width) for each."""
+    holders = []
     for i, (caption, png) in enumerate(figures, first):
-        doc.add_picture(str(png), width=Cm(min(text_width, 17)))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        holders.append((paragraph.add_run(), png, Cm(min(text_width, 17))))
         doc.add_paragraph(f"{tr('Figure', lang)} {i}. {caption}", style="Caption")
+    return holders
+
+
+def _pictures(holders: list[tuple[object, Path, object]]) -> None:
+    """The pictures into their paragraphs, in the document's order: the XML is the one `add_picture` makes
+    in place (same image parts, relationship and drawing ids), as no other part of the document has any."""
+    for run, png, width in holders:
+        run.add_picture(str(png), width=width)  # type: ignore[attr-defined]
 
 
 def build(
     document: Document,
     figures: list[tuple[str, Path]],
     management_figures: list[tuple[str, Path]] | None = None,
+    figures_saved: Callable[[], object] = lambda: None,
 ) -> object:
     """The Word document; `figures` and `management_figures` (shown in the management section) are
-    (caption, PNG path)."""
+    (caption, PNG path). `figures_saved()` returns once the PNG files are written: it is called after the
+    rest of the document is built (drawn by a worker process meanwhile: `iectox.render.drawing`)."""
     lang = document.lang
     doc, text_width = blank(document.tables)
     doc.add_heading(document.title, level=0)
@@ -200,7 +217,7 @@ def build(
     for table in document.tables:
         add_table(doc, table, text_width)
     doc.add_heading(tr("Figures", lang), level=1)
-    _figures(doc, figures, text_width, lang)
+    holders = _figures(doc, figures, text_width, lang)
     if document.management is not None:
         management = document.management
         doc.add_heading(management.title, level=1)
@@ -208,7 +225,7 @@ def build(
         _note(doc, management.pathway, 9)
         doc.add_paragraph()
         add_table(doc, management.table, text_width)
-        _figures(doc, management_figures or [], text_width, lang, len(figures) + 1)
+        holders += _figures(doc, management_figures or [], text_width, lang, len(figures) + 1)
     doc.add_heading(tr("Methods", lang), level=1)
     for paragraph in document.methods.paragraphs:
         doc.add_paragraph(paragraph).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -218,6 +235,8 @@ def build(
     doc.add_paragraph(
         tr(TRACE_NOTE, lang).format(csv="analysis_table.csv", by=document.by, xlsx="report.xlsx")
     )
+    figures_saved()
+    _pictures(holders)
     return doc
 
 
@@ -226,7 +245,8 @@ def write_report_docx(
     figures: list[tuple[str, Path]],
     path: Path,
     management_figures: list[tuple[str, Path]] | None = None,
+    figures_saved: Callable[[], object] = lambda: None,
 ) -> Path:
     with atomic_file(path) as tmp:
-        build(document, figures, management_figures).save(str(tmp))
+        build(document, figures, management_figures, figures_saved).save(str(tmp))
     return path

@@ -30,6 +30,7 @@ def _docx(report: Report, path: Path) -> Path:
         [(f.caption, f.png) for f in report.figures],
         path,
         [(f.caption, f.png) for f in report.management_figures],
+        report.figures_saved,
     )
 
 
@@ -37,7 +38,7 @@ FORMATS = Formats(
     [
         ReportFormat("html", ".html", _html, "HTML"),
         ReportFormat("xlsx", ".xlsx", _xlsx, "XLSX", figures=False),
-        ReportFormat("docx", ".docx", _docx, "DOCX"),
+        ReportFormat("docx", ".docx", _docx, "DOCX", figures=False),  # its tables first, then figures_saved()
         ReportFormat("json", ".json", write_report_json, "JSON", figures=False),
     ]
 )

@@ -58,6 +58,7 @@ class Report:
     figures: tuple[Figure, ...]
     management_figures: tuple[Figure, ...]
     files: tuple[Path, ...]
+    figures_saved: Callable[[], object] = lambda: None  # returns once the figure files are written
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,10 @@ class ReportFormat:
     suffix: str
     write: Callable[[Report, Path], Path]
     stage: str = ""  # the progress label ("HTML"); the id when empty
-    figures: bool = True  # whether the file shows the figures: written once they are drawn (`Drawing`)
+    # Whether `write` needs the figure files from its start: it is then called once they are written. A format
+    # that shows none says False, and so does one that reads them late, after calling `report.figures_saved()`
+    # (DOCX: its tables first), so that it is written while the figures are drawn (`iectox.render.drawing`).
+    figures: bool = True
 
     def __post_init__(self) -> None:
         if not self.suffix.startswith("."):
