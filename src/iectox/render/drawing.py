@@ -15,6 +15,7 @@ the same functions (`iectox.render.figures.save`), whichever process draws it.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -47,6 +48,28 @@ def report_figure_plans(result: StudyResult, lang: str) -> list[PlannedFigure]:
 def figure_plans(result: StudyResult, lang: str) -> tuple[list[PlannedFigure], list[PlannedFigure]]:
     """The report's figures, then the management section's, in the order the report shows them."""
     return report_figure_plans(result, lang), management_figure_plans(result, lang)
+
+
+def figure_data(result: StudyResult) -> StudyResult:
+    """The study as the worker needs it to draw the figures: the analysis table's columns they read (the
+    cohort column and `FIGURES`' needs), the tables (their variables set the figures' options), and of the
+    audit its pathway, rules, timings and KPIs. The rest (the audit's findings and per-dose tables, the
+    published checks) is not sent: at national scale it would be most of the pickle and of the worker's
+    memory. `tests/test_report_worker.py` checks the figures drawn from it are those drawn from the whole."""
+    wanted = dict.fromkeys((result.spec.by, *(column for figure in FIGURES for column in figure.needs)))
+    frame = result.frame[[column for column in wanted if column in result.frame.columns]]
+    audit = result.management
+    if audit is not None:
+        audit = replace(
+            audit,
+            findings=(),
+            episodes=audit.episodes.iloc[:0],
+            adherence=audit.adherence.iloc[:0],
+            tocilizumab=audit.tocilizumab.iloc[:0],
+            corticosteroid_courses=audit.corticosteroid_courses.iloc[:0],
+            corticosteroid_exposure=audit.corticosteroid_exposure.iloc[:0],
+        )
+    return replace(result, frame=frame, reference=None, checks=(), management=audit)
 
 
 def draw_here(plans: list[PlannedFigure], folder: Path) -> None:
@@ -96,7 +119,7 @@ class Drawing:
         self._worker = worker
         if worker is not None:
             try:
-                worker.run(draw_shared, result, folder, lang)
+                worker.run(draw_shared, figure_data(result), folder, lang)
             except WorkerLost:
                 self.stop()
         if self._worker is None:
@@ -129,4 +152,4 @@ class Drawing:
             self._worker = None
 
 
-__all__ = ["Drawing", "draw_here", "draw_shared", "figure_plans", "report_figure_plans"]
+__all__ = ["Drawing", "draw_here", "draw_shared", "figure_data", "figure_plans", "report_figure_plans"]
