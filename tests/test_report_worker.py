@@ -4,6 +4,10 @@ second process, forked before the data are read, while it writes the tables' fil
 What it must keep: the same files as a report drawn in one process; an error raised while drawing is raised
 by `write_report`, and nothing is published; a worker lost (killed) leaves its figures to the caller; and
 no process outlives iectox, even killed with SIGKILL while its figures are being drawn.
+
+iectox never forks beside a running thread (`can_fork`), and the test session has one once Spark has run
+(py4j's finalizer), and a JVM among its children: the tests below run in an interpreter of their own
+(`test_the_worker_tests_pass_in_a_process_of_their_own`), where they are not skipped.
 """
 
 from __future__ import annotations
@@ -24,12 +28,30 @@ import pytest
 import iectox.render.drawing
 from iectox.render import write_report
 from iectox.render.figures import prepare
-from iectox.render.worker import Child, Worker, WorkerLost, can_fork
+from iectox.render.worker import Child, Worker, WorkerLost
 from iectox.study import StudyResult, load_study, run_study
 from iectox.synth import calibrate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
-pytestmark = pytest.mark.skipif(not can_fork(), reason="the figure worker forks (Linux, no other thread)")
+OWN_PROCESS = "IECTOX_WORKER_TESTS"  # set in the interpreter that runs the tests below
+own_process = pytest.mark.skipif(
+    not os.environ.get(OWN_PROCESS), reason="run in an interpreter of their own (see the module's docstring)"
+)
+
+
+def test_the_worker_tests_pass_in_a_process_of_their_own():
+    if os.environ.get(OWN_PROCESS):
+        pytest.skip("this is that process")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
+        env={**os.environ, OWN_PROCESS: "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert re.search(r"\b9 passed, 1 skipped\b", run.stdout), run.stdout[-2000:]
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +104,7 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+@own_process
 def test_a_report_drawn_by_the_worker_is_the_report_drawn_in_one_process(result, drawn_here, tmp_path):
     stages: list[str] = []
     with iectox.render.worker.worker(prepare) as drawer:
@@ -102,6 +125,7 @@ def _failing(figure, error: BaseException):
     return replace(figure, draw=draw)
 
 
+@own_process
 @pytest.mark.parametrize("failing", [0, 3])  # whichever of the two drawing processes takes it
 def test_an_error_while_drawing_is_raised_by_write_report_and_nothing_is_published(
     result, tmp_path, monkeypatch, failing
@@ -119,6 +143,7 @@ def test_an_error_while_drawing_is_raised_by_write_report_and_nothing_is_publish
     assert _children(os.getpid()) == []
 
 
+@own_process
 def test_an_error_that_cannot_travel_is_raised_with_its_text(tmp_path):
     class Unpicklable(Exception):
         def __reduce__(self):
@@ -131,6 +156,7 @@ def test_an_error_that_cannot_travel_is_raised_with_its_text(tmp_path):
         Child(fail).outcome()
 
 
+@own_process
 def test_a_worker_killed_before_its_job_leaves_the_figures_to_the_caller(result, drawn_here, tmp_path):
     with iectox.render.worker.worker(prepare) as drawer:
         os.kill(drawer.pid, signal.SIGKILL)
@@ -139,6 +165,7 @@ def test_a_worker_killed_before_its_job_leaves_the_figures_to_the_caller(result,
     assert _children(os.getpid()) == []
 
 
+@own_process
 def test_a_worker_killed_while_drawing_leaves_the_figures_to_the_caller(
     result, drawn_here, tmp_path, monkeypatch
 ):
@@ -159,6 +186,7 @@ def test_a_worker_killed_while_drawing_leaves_the_figures_to_the_caller(
     assert _children(os.getpid()) == []
 
 
+@own_process
 def test_a_job_that_cannot_be_sent_is_refused_and_the_worker_ended():
     with (
         iectox.render.worker.worker(prepare) as drawer,
@@ -190,6 +218,7 @@ time.sleep(120)
 """
 
 
+@own_process
 def test_killing_iectox_while_its_figures_are_drawn_leaves_no_process_behind(tmp_path):
     """SIGKILL cannot be caught: the worker and the sibling it forked die with their parents (Linux's
     parent-death signal), instead of drawing on into a folder nobody will publish."""
@@ -210,6 +239,7 @@ def test_killing_iectox_while_its_figures_are_drawn_leaves_no_process_behind(tmp
     assert not _running(worker) and not _running(sibling)
 
 
+@own_process
 def test_no_worker_where_a_process_cannot_be_forked(monkeypatch):
     monkeypatch.setattr(iectox.render.worker, "FORKS", False)
     assert Worker.start(prepare) is None

@@ -28,9 +28,11 @@ import ctypes
 import gc
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -38,6 +40,7 @@ from types import MappingProxyType
 from typing import Any
 
 FORKS = sys.platform.startswith("linux") and hasattr(os, "fork")
+END_WAIT_SECONDS = 10.0  # for a killed child's own children to die with it
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 
@@ -97,11 +100,15 @@ class Child:
         return value
 
     def end(self) -> None:
-        """Kill the child if it is still running, and reap it; nothing happens if it was reaped already."""
+        """Kill the child if it is still running, and reap it; nothing happens if it was reaped already.
+
+        Returns once the processes the child forked have ended too (they die with it): the end of the
+        answer pipe, which they hold, is seen then (waited for at most `END_WAIT_SECONDS`)."""
         if self.pid is not None:
             os.kill(self.pid, signal.SIGKILL)  # not reaped yet: the pid is still the child's
             self._reap()
         if self._answer is not None:
+            _drain(self._answer)
             os.close(self._answer)
             self._answer = None
 
@@ -110,6 +117,15 @@ class Child:
             with suppress(ChildProcessError):  # reaped by someone else (a SIGCHLD handler)
                 os.waitpid(self.pid, 0)
             self.pid = None
+
+
+def _drain(fd: int) -> None:
+    """Read `fd` to its end: every process holding the other end of the pipe has ended."""
+    deadline = time.monotonic() + END_WAIT_SECONDS
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready and not os.read(fd, 65536):
+            return
 
 
 def _run_child(function: Callable[[], Any], parent: int, answered: int, close: tuple[int, ...]) -> None:
