@@ -92,10 +92,10 @@ def test_a_corticosteroid_order_has_the_pathways_dose(registry, regimen, drug, d
     assert order.weight_kg == (70.0 if per_kg else None)
 
 
-def test_the_pathway_in_force_gives_the_corticosteroid_dose(registry, tmp_path, monkeypatch):
+def test_the_pathway_in_force_gives_the_corticosteroid_dose(registry, tmp_path, settings):
     pathway = tmp_path / "pathway.toml"
     pathway.write_text('[corticosteroids]\ndexamethasone_mg = { value = 20, source = "CHU protocol v3" }\n')
-    monkeypatch.setenv("IECTOX_PATHWAY", str(pathway))
+    settings.IECTOX_PATHWAY = str(pathway)  # from the environment variable of that name (iectox.web.pathway)
     assert place_order("dexamethasone").dose_mg == 20.0
 
 

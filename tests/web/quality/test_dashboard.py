@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from iectox.management.audit import audit
 from iectox.management.findings import findings_frame
-from iectox.management.pathway import default_pathway
+from iectox.management.pathway import default_pathway, load_pathway
 from iectox.render.audit import default_cohort_labels
 from iectox.render.audit_html import kpi_table, quarter_table
 from iectox.render.management import headline
@@ -179,7 +180,7 @@ def test_a_new_registry_state_is_computed_in_the_background_while_the_last_one_i
 ):
     settings.IECTOX_DASHBOARD_REFRESH = mode
     registry = _Registry()
-    monkeypatch.setattr(dashboards, "registry_state", lambda: registry.state)
+    monkeypatch.setattr(dashboards, "current_state", lambda: registry.state)
     monkeypatch.setattr(dashboards, "compute", registry.compute)
     monkeypatch.setattr(dashboards, "REFRESH_SECONDS", 0.0)
     kept = dashboards.Dashboards()
@@ -200,7 +201,7 @@ def test_a_new_registry_state_is_computed_in_the_background_while_the_last_one_i
 def test_the_same_centres_are_audited_in_the_background_at_most_every_refresh_seconds(monkeypatch, settings):
     settings.IECTOX_DASHBOARD_REFRESH = "background"
     registry = _Registry()
-    monkeypatch.setattr(dashboards, "registry_state", lambda: registry.state)
+    monkeypatch.setattr(dashboards, "current_state", lambda: registry.state)
     monkeypatch.setattr(dashboards, "compute", registry.compute)
     kept = dashboards.Dashboards()
     kept.get(("CHU-A",))
@@ -215,3 +216,17 @@ def test_the_same_centres_are_audited_in_the_background_at_most_every_refresh_se
     assert kept.get(("CHU-A",)) == ("two", False)
     kept._worker.shutdown(wait=True)
     assert registry.made == ["one", "two", "three"]
+
+
+def test_the_dashboard_audits_against_the_pathway_in_force(cohort, settings):
+    """The pathway the ward is advised by (IECTOX_PATHWAY) is the one the dashboard audits against: with the
+    stricter example pathway, its KPI table is the library's under that pathway, not the default's."""
+    stricter = Path(__file__).resolve().parents[3] / "examples" / "pathways" / "stricter_targets.toml"
+    settings.IECTOX_PATHWAY = str(stricter)
+    dataset = of_centre(cohort, "CHU-A")
+    expected = audit(dataset, load_pathway(stricter))
+    default = audit(dataset, default_pathway())
+    labels = default_cohort_labels(expected)
+    page = _page(client_of("clinician"))
+    assert kpi_table(expected, labels, "en") in page
+    assert kpi_table(default, labels, "en") != kpi_table(expected, labels, "en")

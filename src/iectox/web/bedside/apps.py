@@ -5,8 +5,8 @@ from django.core import checks
 
 from iectox.i18n import N_
 from iectox.web.accounts.roles import Capability
-from iectox.web.bedside.pathway import pathway_check
 from iectox.web.navigation import MENU, Entry
+from iectox.web.pathway import pathway_check
 
 
 class BedsideConfig(AppConfig):

@@ -26,8 +26,8 @@ from iectox.web.accounts.access import requires, visible
 from iectox.web.accounts.roles import Capability
 from iectox.web.bedside.advice import advised, infusion_rows
 from iectox.web.bedside.forms import OBSERVATIONS, ObservationForm, now_text
-from iectox.web.bedside.pathway import pathway_in_force, pathway_key
 from iectox.web.bedside.timeline import patient_timeline, shown_rows
+from iectox.web.pathway import pathway_in_force, pathway_key
 from iectox.web.registry import display, history, saving
 from iectox.web.registry.checking import check
 from iectox.web.registry.editing import ALREADY, DELETED_MEANWHILE, SAVED

@@ -1,7 +1,7 @@
 """The settings the pharmacy applies, read from the environment at each use (docs/web.md, "Pharmacy"):
 
-- `IECTOX_PATHWAY`: the pathway file in force (TOML, `iectox.management.pathway.load_pathway`); the default
-  pathway shipped with iectox when unset. Its corticosteroid regimens give the corticosteroid doses.
+- `IECTOX_PATHWAY`: the pathway file in force for the whole application (`iectox.web.pathway`); its
+  corticosteroid regimens give the corticosteroid doses.
 - `IECTOX_TOCILIZUMAB_VIALS`: the vial sizes the pharmacy stocks, in mg (`400,200,80` by default), from which
   the least-waste vials of a dose are chosen.
 - `IECTOX_DOSES_ON_SITE`: tocilizumab doses held on site per patient before an infusion (2 by default).
@@ -13,34 +13,25 @@ pharmacy never falls back to another rule in silence.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
-from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from iectox.errors import SpecError
-from iectox.management.pathway import Pathway, default_pathway, load_pathway
+from iectox.management.pathway import Pathway
 from iectox.management.vials import DOSES_ON_SITE, TOCILIZUMAB_IV_VIALS_MG, VialSettings
+from iectox.web.pathway import pathway_in_force as shared_pathway
 
 PATHWAY_VARIABLE = "IECTOX_PATHWAY"
 VIALS_VARIABLE = "IECTOX_TOCILIZUMAB_VIALS"
 DOSES_VARIABLE = "IECTOX_DOSES_ON_SITE"
 
 
-@lru_cache(maxsize=8)
-def _pathway(path: str, changed: float) -> Pathway:
-    return load_pathway(path)
-
-
 def pathway_in_force() -> Pathway:
-    """The pathway of `IECTOX_PATHWAY` (read again when the file changes), else the default pathway."""
-    path = os.environ.get(PATHWAY_VARIABLE, "").strip()
-    if not path:
-        return default_pathway()
+    """The application's pathway in force (`iectox.web.pathway`); a file that cannot be read stops the page."""
     try:
-        return _pathway(path, Path(path).stat().st_mtime)
-    except (OSError, SpecError) as error:
-        raise ImproperlyConfigured(f"{PATHWAY_VARIABLE}={path}: {error}") from error
+        return shared_pathway()
+    except SpecError as error:
+        raise ImproperlyConfigured(f"{PATHWAY_VARIABLE}: {error}") from error
 
 
 def vial_settings() -> VialSettings:

@@ -34,9 +34,9 @@ from iectox.i18n import LANGUAGES
 from iectox.management.audit import Audit, audit
 from iectox.management.findings import SEVERITIES, findings_frame
 from iectox.management.open_episodes import open_episodes
-from iectox.management.pathway import Pathway, default_pathway
 from iectox.render.audit import audit_figures, default_cohort_labels
 from iectox.render.figures import save
+from iectox.web.pathway import pathway_in_force, pathway_key
 from iectox.web.quality.memo import Memo
 from iectox.web.quality.page import DashboardPage, dashboard_page
 from iectox.web.quality.state import Centres, patients_of, registry_state
@@ -45,11 +45,6 @@ from iectox.web.registry.records import patients_dataset
 log = logging.getLogger(__name__)
 KEPT = 16  # dashboards kept: a few states of each set of centres in use
 REFRESH_SECONDS = 30.0  # at least this long between the starts of two background audits of the same centres
-
-
-def pathway_in_force() -> Pathway:
-    """The pathway the registry is audited against: the default pathway shipped with iectox."""
-    return default_pathway()
 
 
 @dataclass
@@ -115,6 +110,11 @@ class Dashboard:
         return {severity: counts[severity] for severity in SEVERITIES}
 
 
+def current_state() -> str:
+    """The registry's state and the pathway in force: a dashboard is the audit of both."""
+    return f"{registry_state()}|{pathway_key()}"
+
+
 def compute(state: str, centres: Centres) -> Dashboard:
     """Audit the patients of `centres` as the registry holds them now (`state` read just before)."""
     dataset = patients_dataset(patients_of(centres))
@@ -145,7 +145,7 @@ class Dashboards:
 
     def get(self, centres: Centres) -> tuple[Dashboard, bool]:
         """The dashboard of `centres`, and whether it is the registry as it is now (False: being updated)."""
-        state = registry_state()
+        state = current_state()
         found = self.kept.peek((state, centres))
         if found is not None:
             return found, True
@@ -180,7 +180,7 @@ class Dashboards:
     def _refresh(self, centres: Centres) -> None:
         """Compute the dashboard of the registry as it is when the worker starts (later writes included)."""
         try:
-            made = self._compute(registry_state(), centres)
+            made = self._compute(current_state(), centres)
             for lang in LANGUAGES:  # the pages' pieces too, so that no reader waits for them
                 made.page(lang)
                 made.figures(lang)
