@@ -22,6 +22,14 @@ from .quality_helpers import of_centre, two_centres, with_open_episode
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def sessions_saved_when_changed(settings):
+    """On SQLite the live server's threads share one connection to the in-memory test database: a page's
+    images, loaded at once, would each save the session (`SESSION_SAVE_EVERY_REQUEST`) and collide there
+    ("database table is locked", seen as `SessionInterrupted`). Saved when changed only, for this test."""
+    settings.SESSION_SAVE_EVERY_REQUEST = False
+
+
 @pytest.fixture(scope="module", autouse=True)
 def synchronous_database_calls():
     """The database is emptied after the test (transactional), while Playwright's loop still runs in this

@@ -13,14 +13,19 @@ from django.urls import reverse
 
 from iectox.management.audit import audit
 from iectox.management.findings import findings_frame
+from iectox.management.order_delays import order_delay_summary, order_delays
 from iectox.management.pathway import default_pathway, load_pathway
 from iectox.render.audit import default_cohort_labels
 from iectox.render.audit_html import kpi_table, quarter_table
 from iectox.render.management import headline
+from iectox.web.pharmacy import ordering
+from iectox.web.pharmacy.delays import order_times
+from iectox.web.pharmacy.models import Order
 from iectox.web.quality import dashboard as dashboards
 from iectox.web.registry.models import Patient
 
-from ..web_helpers import OTHER_CENTRE, client_of
+from ..pharmacy.orders import place_order
+from ..web_helpers import OTHER_CENTRE, client_of, user_of
 from .quality_helpers import of_centre
 
 DASHBOARD = reverse("quality:dashboard")
@@ -157,7 +162,7 @@ class _Registry:
         self.state = "one"
         self.made: list[str] = []
 
-    def compute(self, state: str, centres: tuple[str, ...]) -> _Made:
+    def compute(self, state: str, centres: tuple[str, ...], pathway: object) -> _Made:
         self.made.append(state)
         return _Made(state)
 
@@ -180,7 +185,7 @@ def test_a_new_registry_state_is_computed_in_the_background_while_the_last_one_i
 ):
     settings.IECTOX_DASHBOARD_REFRESH = mode
     registry = _Registry()
-    monkeypatch.setattr(dashboards, "current_state", lambda: registry.state)
+    monkeypatch.setattr(dashboards, "current", lambda: (registry.state, None))
     monkeypatch.setattr(dashboards, "compute", registry.compute)
     monkeypatch.setattr(dashboards, "REFRESH_SECONDS", 0.0)
     kept = dashboards.Dashboards()
@@ -201,7 +206,7 @@ def test_a_new_registry_state_is_computed_in_the_background_while_the_last_one_i
 def test_the_same_centres_are_audited_in_the_background_at_most_every_refresh_seconds(monkeypatch, settings):
     settings.IECTOX_DASHBOARD_REFRESH = "background"
     registry = _Registry()
-    monkeypatch.setattr(dashboards, "current_state", lambda: registry.state)
+    monkeypatch.setattr(dashboards, "current", lambda: (registry.state, None))
     monkeypatch.setattr(dashboards, "compute", registry.compute)
     kept = dashboards.Dashboards()
     kept.get(("CHU-A",))
@@ -216,6 +221,38 @@ def test_the_same_centres_are_audited_in_the_background_at_most_every_refresh_se
     assert kept.get(("CHU-A",)) == ("two", False)
     kept._worker.shutdown(wait=True)
     assert registry.made == ["one", "two", "three"]
+
+
+def _order_rows(page: str) -> list[list[str]]:
+    section = page[page.index('<section id="orders"') :]
+    section = section[: section.index("</section>")]
+    return [
+        [html.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", row)]
+        for row in re.findall(r"<tr><td>.*?</tr>", section)
+    ]
+
+
+def test_the_pharmacys_order_delays_are_the_librarys_for_the_users_centres_and_follow_each_move(registry):
+    chu_a = place_order()
+    chu_b = place_order("dexamethasone", infusion="INF-003", episode="EP-003", centres=(OTHER_CENTRE,))
+    pharmacist = user_of("pharmacist")
+    ordering.advance(chu_b, chu_b.version, "validated", user_of("pharmacist", (OTHER_CENTRE,)))
+    client = client_of("clinician")
+    rows = _order_rows(_page(client))
+    times = order_times(Order.objects.filter(pk=chu_a.pk))
+    expected = order_delay_summary(order_delays(times).join(times["drug"]), by=["drug"])
+    assert len(rows) == len(expected) == 7
+    onset = expected.iloc[0]
+    assert rows[0] == [
+        "Tocilizumab",
+        "Onset to order",
+        "1",
+        f"{onset.median_h:.1f} [{onset.q1_h:.1f}; {onset.q3_h:.1f}]",
+    ]
+    assert rows[1] == ["", "Order to validation", "0", "-"]  # CHU-B's validated order is not CHU-A's
+    ordering.advance(chu_a, chu_a.version, "validated", pharmacist)  # a move is a new registry state
+    rows = _order_rows(_page(client))
+    assert rows[1][1:3] == ["Order to validation", "1"]
 
 
 def test_the_dashboard_audits_against_the_pathway_in_force(cohort, settings):

@@ -34,9 +34,13 @@ from iectox.i18n import LANGUAGES
 from iectox.management.audit import Audit, audit
 from iectox.management.findings import SEVERITIES, findings_frame
 from iectox.management.open_episodes import open_episodes
+from iectox.management.order_delays import order_delay_summary, order_delays
+from iectox.management.pathway import Pathway
 from iectox.render.audit import audit_figures, default_cohort_labels
 from iectox.render.figures import save
 from iectox.web.pathway import pathway_in_force, pathway_key
+from iectox.web.pharmacy.delays import order_times
+from iectox.web.pharmacy.models import Order
 from iectox.web.quality.memo import Memo
 from iectox.web.quality.page import DashboardPage, dashboard_page
 from iectox.web.quality.state import Centres, patients_of, registry_state
@@ -56,6 +60,7 @@ class Dashboard:
     computed_at: datetime
     audit: Audit
     open_episodes: pd.DataFrame
+    order_delays: pd.DataFrame  # per drug and delay of the pharmacy's orders: n, median and quartiles (hours)
     patient_of: Mapping[str, str]  # infusion -> patient, to link each finding to its patient
     _pages: dict[str, DashboardPage] = field(default_factory=dict)
     _figures: dict[str, dict[str, tuple[str, bytes]]] = field(default_factory=dict)
@@ -110,12 +115,13 @@ class Dashboard:
         return {severity: counts[severity] for severity in SEVERITIES}
 
 
-def current_state() -> str:
-    """The registry's state and the pathway in force: a dashboard is the audit of both."""
-    return f"{registry_state()}|{pathway_key()}"
+def orders_summary(centres: Centres) -> pd.DataFrame:
+    """The library's order delays of the orders of `centres`' patients, per drug (`order_delay_summary`)."""
+    times = order_times(Order.objects.filter(infusion__patient__centre__in=centres))
+    return order_delay_summary(order_delays(times).join(times["drug"]), by=["drug"])
 
 
-def compute(state: str, centres: Centres) -> Dashboard:
+def compute(state: str, centres: Centres, pathway: Pathway) -> Dashboard:
     """Audit the patients of `centres` as the registry holds them now (`state` read just before)."""
     dataset = patients_dataset(patients_of(centres))
     infusions = dataset["infusions"]
@@ -126,10 +132,17 @@ def compute(state: str, centres: Centres) -> Dashboard:
         state=state,
         centres=centres,
         computed_at=timezone.now(),
-        audit=audit(dataset, pathway_in_force()),
+        audit=audit(dataset, pathway),
         open_episodes=open_episodes(dataset),
+        order_delays=orders_summary(centres),
         patient_of=patient_of,
     )
+
+
+def current() -> tuple[str, Pathway]:
+    """The state a dashboard is kept for: the registry's, and the pathway in force (`iectox.web.pathway`, the
+    one the bedside and the pharmacy follow: a new pathway file is a new dashboard); and that pathway."""
+    return f"{registry_state()}-{pathway_key()}", pathway_in_force()
 
 
 class Dashboards:
@@ -145,7 +158,7 @@ class Dashboards:
 
     def get(self, centres: Centres) -> tuple[Dashboard, bool]:
         """The dashboard of `centres`, and whether it is the registry as it is now (False: being updated)."""
-        state = current_state()
+        state, pathway = current()
         found = self.kept.peek((state, centres))
         if found is not None:
             return found, True
@@ -153,10 +166,10 @@ class Dashboards:
         if last is not None and getattr(settings, "IECTOX_DASHBOARD_REFRESH", "background") == "background":
             self._in_background(centres)
             return last, False
-        return self._compute(state, centres), True
+        return self._compute(state, centres, pathway), True
 
-    def _compute(self, state: str, centres: Centres) -> Dashboard:
-        made = self.kept.get((state, centres), lambda: compute(state, centres))
+    def _compute(self, state: str, centres: Centres, pathway: Pathway) -> Dashboard:
+        made = self.kept.get((state, centres), lambda: compute(state, centres, pathway))
         self.latest.put(centres, made)
         return made
 
@@ -180,7 +193,8 @@ class Dashboards:
     def _refresh(self, centres: Centres) -> None:
         """Compute the dashboard of the registry as it is when the worker starts (later writes included)."""
         try:
-            made = self._compute(current_state(), centres)
+            state, pathway = current()
+            made = self._compute(state, centres, pathway)
             for lang in LANGUAGES:  # the pages' pieces too, so that no reader waits for them
                 made.page(lang)
                 made.figures(lang)

@@ -3,8 +3,9 @@
 Every number comes formatted from the library: the KPI tables and the headline are the render layer's
 (`render.audit_html.kpi_table` and `quarter_table`, `render.management.headline`, the same as audit.html and
 the report's management section), the counts are the audit's (`Audit.counts`, `Audit.counts_by_rule`), and the
-open episodes are `management.open_episodes`' rows as `render.open_episodes` shows them. Nothing is
-recomputed here.
+open episodes are `management.open_episodes`' rows as `render.open_episodes` shows them, the order delays
+`management.order_delays.order_delay_summary`'s, worded as the pharmacy's order page words them (hours at one
+decimal, as the audit's KPIs). Nothing is recomputed here.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from iectox.i18n import tr
+from iectox.i18n import number, tr
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.findings import SEVERITIES
 from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE, kpi_table, quarter_table
 from iectox.render.management import headline
 from iectox.render.open_episodes import OpenEpisode, open_episode_rows
+from iectox.schema.vocabularies import DRUG
+from iectox.web.pharmacy.page import DELAY_LABELS
 
 if TYPE_CHECKING:
     from iectox.web.quality.dashboard import Dashboard
@@ -37,6 +40,16 @@ class Deviation:
 
 
 @dataclass(frozen=True)
+class OrderDelay:
+    """One delay of the pharmacy's orders of one drug: how many orders it is known for, median [IQR] hours."""
+
+    drug: str
+    delay: str
+    n: int
+    hours: str  # "1.5 [0.8; 2.0]", "-" when none is known
+
+
+@dataclass(frozen=True)
 class DashboardPage:
     headline: str
     pathway: str
@@ -47,6 +60,7 @@ class DashboardPage:
     counts: tuple[tuple[str, int], ...]  # (severity in words, n)
     deviations: tuple[Deviation, ...]
     open_episodes: tuple[OpenEpisode, ...]
+    order_delays: tuple[OrderDelay, ...]
 
 
 def _deviations(dashboard: Dashboard, lang: str) -> tuple[Deviation, ...]:
@@ -67,6 +81,26 @@ def _deviations(dashboard: Dashboard, lang: str) -> tuple[Deviation, ...]:
     return tuple(found)
 
 
+def _hours(row: object, lang: str) -> str:
+    if not row.n:
+        return "-"
+    median, q1, q3 = (number(float(v), 1, lang) for v in (row.median_h, row.q1_h, row.q3_h))
+    return f"{median} [{q1}; {q3}]" if lang == "en" else f"{median} [{q1} ; {q3}]"
+
+
+def _order_delays(dashboard: Dashboard, lang: str) -> tuple[OrderDelay, ...]:
+    """The library's summary (`order_delay_summary`, per drug), worded as the pharmacy's order page words it."""
+    return tuple(
+        OrderDelay(
+            tr(DRUG.term(row.drug).label, lang),
+            tr(DELAY_LABELS[row.delay], lang),
+            int(row.n),
+            _hours(row, lang),
+        )
+        for row in dashboard.order_delays.itertuples(index=False)
+    )
+
+
 def dashboard_page(dashboard: Dashboard, lang: str) -> DashboardPage:
     result, labels = dashboard.audit, dashboard.labels
     quarters_title = tr("{kpi}: by quarter of infusion", lang).format(
@@ -82,4 +116,5 @@ def dashboard_page(dashboard: Dashboard, lang: str) -> DashboardPage:
         counts=tuple((tr(s, lang), n) for s, n in dashboard.counts().items()),
         deviations=_deviations(dashboard, lang),
         open_episodes=open_episode_rows(dashboard.open_episodes),
+        order_delays=_order_delays(dashboard, lang),
     )

@@ -1,8 +1,9 @@
 """What a study run and the dashboard depend on: the state of the registry, and the centres of the user.
 
-Every create, update and delete of a registry record writes a row of its history (django-simple-history, also
-for imports: `records.store`), and history rows are never deleted. So, per table, the last history id and the
-last history time change with every committed write: two index lookups per table, one query in all, read at
+Every create, update and delete of a registry record, and of a pharmacy order and its steps (whose times feed
+the dashboard's order delays), writes a row of its history (django-simple-history, also for imports:
+`records.store`), and history rows are never deleted. So, per table, the last history id and the last history
+time change with every committed write: two index lookups per table, one query in all, read at
 every request (about a millisecond). They miss one case: a transaction that took its id before another one and
 commits after it leaves both maxima as they were. The number of history rows per table catches it; counting
 is a scan (about 90 ms for 300,000 observations on PostgreSQL), so the counts are read again at most every
@@ -23,19 +24,21 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from iectox.web.pharmacy.models import Order, Transition
 from iectox.web.registry.models import BY_TABLE, Patient
 
 Centres = tuple[str, ...]
+TRACKED = (*BY_TABLE.values(), Order, Transition)  # the models whose content the pages' results depend on
 COUNT_SECONDS = 5.0
 _counted: dict[str, Any] = {"at": None, "counts": ""}
 _counting = threading.Lock()
 
 
 def _trails() -> list[tuple[str, str, str]]:
-    """Each registry table's history: its table, id column and time column, quoted for SQL."""
+    """Each tracked model's history: its table, id column and time column, quoted for SQL."""
     quote = connection.ops.quote_name
     found = []
-    for model in BY_TABLE.values():
+    for model in TRACKED:
         meta = model.history.model._meta
         found.append(
             (quote(meta.db_table), quote(meta.pk.column), quote(meta.get_field("history_date").column))
