@@ -51,7 +51,7 @@ def test_the_worker_tests_pass_in_a_process_of_their_own():
         cwd=Path(__file__).resolve().parents[1],
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert re.search(r"\b9 passed, 1 skipped\b", run.stdout), run.stdout[-2000:]
+    assert re.search(r"\b11 passed, 1 skipped\b", run.stdout), run.stdout[-2000:]
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +237,33 @@ def test_killing_iectox_while_its_figures_are_drawn_leaves_no_process_behind(tmp
     while (_running(worker) or _running(sibling)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(worker) and not _running(sibling)
+
+
+def _ready_then_wait(ready: Path) -> None:
+    """A job that says it has begun (the worker's set-up done), then waits to be stopped."""
+    ready.touch()
+    time.sleep(60)
+
+
+@own_process
+@pytest.mark.parametrize("ignored", [False, True])
+def test_ctrl_c_ends_the_worker_only_where_it_stops_the_caller(ignored, tmp_path):
+    """A background job ignores Ctrl-C: its worker must not die of it (and leave its figures to be drawn
+    again by the caller); at a terminal, Ctrl-C stops both, the worker quietly."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN if ignored else signal.default_int_handler)
+    try:
+        with iectox.render.worker.worker(prepare) as drawer:
+            drawer.run(_ready_then_wait, tmp_path / "ready")
+            deadline = time.monotonic() + 60
+            while not (tmp_path / "ready").exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(drawer.pid, signal.SIGINT)
+            deadline = time.monotonic() + (1 if ignored else 30)
+            while _running(drawer.pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert _running(drawer.pid) is ignored
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @own_process

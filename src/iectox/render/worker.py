@@ -9,11 +9,12 @@ primitive: one function run in a process forked now, its outcome sent back pickl
 
 What the caller can rely on:
 - an exception raised by the job is raised again by `result()`, with its type and message (its traceback
-  text attached as a note when it cannot travel);
+  text in its message when it cannot travel);
 - a child that ended without answering (killed, out of memory) is `WorkerLost`, so that the caller can do
   the work itself;
 - a child dies with its parent (Linux's parent-death signal): killing iectox, even with SIGKILL, leaves no
-  process behind; Ctrl-C ends it quietly, as it ends the caller;
+  process behind; Ctrl-C ends it quietly where it stops the caller (and where the caller ignores it, as a
+  job started in the background does, the child ignores it too);
 - `end()` (or leaving the `with` block) kills a child still running and reaps it, so that nothing writes
   into a folder once its owner has moved on (the report's new folder is deleted when a write fails).
 
@@ -132,7 +133,9 @@ def _run_child(function: Callable[[], Any], parent: int, answered: int, close: t
     """The child's whole life: never returns into the caller's code, never runs its exit handlers."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly; the parent says what happened
+        # Ctrl-C, where it stops the parent, ends this process quietly; where it is ignored, it stays ignored
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
         _die_with_parent(parent)
         for fd in close:
             os.close(fd)
