@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# iectox's bytecode compiled once, as pip does for an installed package: where writing it at run time is
+	# forbidden (PYTHONDONTWRITEBYTECODE), every command would compile its modules again (0.12 s)
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -72,7 +72,8 @@ def _observations(draw, ids: list[str], n: int) -> pd.DataFrame:
     def column(strategy):
         return draw(st.lists(strategy, min_size=n, max_size=n))
 
-    minutes = st.datetimes(dt.datetime(2015, 1, 1), dt.datetime(2030, 12, 31)).map(
+    # From the last infusion day of the small dataset on: an observation is never before its infusion day.
+    minutes = st.datetimes(dt.datetime(2024, 11, 2), dt.datetime(2030, 12, 31)).map(
         lambda t: t.replace(second=0, microsecond=0)
     )
     day_only = column(st.booleans())

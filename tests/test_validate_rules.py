@@ -256,6 +256,19 @@ CELL_CASES = [
         id="administration-before-infusion",
     ),
     pytest.param(
+        "observations",
+        2,
+        "observed_at",
+        "2023-05-16 09:00",
+        (
+            "observation_not_before_infusion",
+            2,
+            "observed_at",
+            "observed_at 2023-05-16 09:00 is before the infusion date 2023-05-17 of INF-001",
+        ),
+        id="observation-before-infusion",
+    ),
+    pytest.param(
         "outcomes",
         3,
         "death_date",

@@ -9,12 +9,14 @@ import re
 import struct
 import zipfile
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from factories import small_dataset
 from iectox.cli.commands import app
 from iectox.errors import SourceError
-from iectox.io import check_path
+from iectox.io import check_path, read_dataset, write_dataset
 from xlsx_files import dataset_workbook, edited, rezipped, sheet_part
 
 
@@ -124,3 +126,19 @@ def test_the_command_says_it_in_one_line_without_a_traceback(tmp_path):
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "is damaged" in result.output and "patients" in result.output
+
+
+@pytest.mark.parametrize("serial", ["-5.923332069034768E+16", "-1E+300"])
+def test_a_date_cell_no_date_is_is_named_not_a_panic(tmp_path, serial):
+    """python-calamine panics (a Rust panic, no Python exception) on a date-formatted cell of a large negative
+    number: the workbook is refused naming the cell, which Excel shows as ########. (Other numbers no date is
+    are read, and reported as not a date.)"""
+    path = write_dataset(small_dataset(), tmp_path / "registry.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["infusions"]
+    sheet["D2"].value = float(serial)
+    sheet["D2"].number_format = "yyyy-mm-dd"
+    book.save(path)
+    with pytest.raises(SourceError) as refused:
+        read_dataset(path)
+    assert "sheet infusions: cell D2 is formatted as a date but holds" in str(refused.value)

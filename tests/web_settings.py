@@ -14,3 +14,5 @@ atexit.register(shutil.rmtree, _VAR, ignore_errors=True)
 os.environ.setdefault("IECTOX_VAR", _VAR)
 
 from iectox.web.settings import *  # noqa: E402, F403
+
+IECTOX_DASHBOARD_REFRESH = "inline"  # a new registry state is audited in the request (no thread in tests)

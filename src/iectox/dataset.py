@@ -44,7 +44,7 @@ def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
         if column.name in frame:
             values = frame[column.name]
             if column.kind in (Kind.DATE, Kind.DATETIME):
-                values = pd.to_datetime(values)
+                values = pd.to_datetime(values, cache=False)  # its cache first boxes 50 values, unique or not
                 if column.kind is Kind.DATE:
                     values = values.dt.normalize()
                 values = values.astype(dtype, copy=False)

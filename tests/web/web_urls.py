@@ -17,6 +17,8 @@ from iectox.web.accounts.access import declared
 from iectox.web.accounts.models import User
 from iectox.web.registry.models import BY_TABLE
 
+from .pharmacy.orders import sample_order
+
 # One record of each table in centre CHU-A (the hand-made dataset); observations are numbered.
 CODES = {
     "patients": "P-001",
@@ -40,7 +42,22 @@ def account(name: str) -> object:
     return User.objects.get_or_create(username="sample-account", defaults={"role": "analyst"})[0].pk
 
 
-SAMPLES: dict[str, Callable[[str], object]] = {"key": registry_key, "user_id": account}
+def figure(name: str) -> str:
+    """A figure the page draws: the dashboard's, or a study report's (the seed study on CHU-A)."""
+    return "delay_by_cohort" if name.startswith("quality:dashboard") else "management_delay_by_cohort"
+
+
+SAMPLES: dict[str, Callable[[str], object]] = {
+    "key": registry_key,
+    "user_id": account,
+    "order": sample_order,
+    "spec": lambda name: "seed",  # the seed study shipped with iectox
+    "figure": figure,
+    "rule": lambda name: "crs.tocilizumab",
+    "patient": lambda name: CODES["patients"],
+    "infusion": lambda name: CODES["infusions"],
+    "observation": lambda name: registry_key("registry:observations"),
+}
 
 
 @dataclass(frozen=True)

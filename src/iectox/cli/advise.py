@@ -31,7 +31,7 @@ from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.io.csvdir import read_csv_table
 from iectox.management.advice import BedsideAdvice, advise
-from iectox.management.bedside import Bedside, GivenDose, Syndrome, bedside_from_observations
+from iectox.management.bedside import Bedside, GivenDose, Syndrome, Untimed, bedside_at, given_doses
 from iectox.management.pathway import default_pathway, load_pathway
 from iectox.render.advice import headline, reason_sources, reason_text, state_line
 from iectox.schema import CONTRACT, THERAPY, Schema
@@ -71,17 +71,7 @@ def read_doses_csv(path: Path, settings: Settings) -> list[GivenDose]:
         raise DatasetInvalid(issues)
     if issues:
         print_issues(issues)
-    return _given(dataset["administrations"])
-
-
-def _given(rows: pd.DataFrame) -> list[GivenDose]:
-    timed = rows[rows["given_at"].notna()]
-    return [
-        GivenDose(str(drug), at.to_pydatetime(), None if pd.isna(mg) else float(mg), bool(known))
-        for drug, at, mg, known in zip(
-            timed["drug"], timed["given_at"], timed["dose_mg"], timed["given_at_time_known"], strict=True
-        )
-    ]
+    return given_doses(dataset["administrations"])
 
 
 def _time(text: str | None, option: str, lang: str) -> datetime | None:
@@ -152,7 +142,7 @@ def _from_dataset(
     chosen = infusion_id or str(infusions["infusion_id"].iloc[0])
     infusion = infusions[infusions["infusion_id"] == chosen].iloc[0]
     administrations = dataset["administrations"]
-    doses = _given(administrations[administrations["infusion_id"] == chosen])
+    doses = given_doses(administrations[administrations["infusion_id"] == chosen])
     weight = None if pd.isna(infusion["weight_kg"]) else float(infusion["weight_kg"])
     return observations, doses, weight, str(infusion["therapy"])
 
@@ -163,15 +153,16 @@ def _observed(
     at: datetime | None,
     weight: float | None,
     therapy: str | None,
+    lang: str,
 ) -> Bedside:
-    """The bedside at `at` (default: the latest observation or dose); doses after `at` are not yet given."""
-    latest = [d.latest for d in doses] + [observations["observed_at"].max()]
-    times = [pd.Timestamp(t) for t in latest if not pd.isna(t)]
-    if at is None and not times:
-        raise typer.BadParameter(say("no observation has a time; give --at", HELP_LANG), param_hint="--at")
-    when = at or max(times).to_pydatetime()
-    given = [d for d in doses if d.given_at <= when]
-    return bedside_from_observations(observations, weight_kg=weight, therapy=therapy, doses=given, at=when)
+    """The bedside at `at` (default: the latest observation or dose); doses after `at` are not yet given; the
+    grades' reasons in `lang`."""
+    try:
+        return bedside_at(observations, doses, at=at, weight_kg=weight, therapy=therapy, lang=lang)
+    except Untimed:
+        raise typer.BadParameter(
+            say("no observation has a time; give --at", HELP_LANG), param_hint="--at"
+        ) from None
 
 
 def _typed_in(
@@ -305,14 +296,14 @@ def advise_command(
             if observations is None:
                 raise DatasetInvalid(issues)
             observations = _one_infusion(observations, infusion_id, observations["infusion_id"], lang)
-            bedside = _observed(observations, given, when, weight, product)
+            bedside = _observed(observations, given, when, weight, product, lang)
         else:
             observations, recorded, recorded_weight, recorded_therapy = _from_dataset(
                 data, infusion_id, settings, lang
             )
             chosen_weight = weight if weight is not None else recorded_weight
             bedside = _observed(
-                observations, [*recorded, *given], when, chosen_weight, product or recorded_therapy
+                observations, [*recorded, *given], when, chosen_weight, product or recorded_therapy, lang
             )
         result = advise(bedside, chosen)
         if json_path is not None:

@@ -8,6 +8,7 @@ only to run it or show its own help. The table is also the order the help lists 
 
 from __future__ import annotations
 
+import gc
 import importlib
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,9 @@ class Command:
     def load(self) -> Any:
         """The command itself: its module imported, its options read from its function's signature."""
         function = getattr(importlib.import_module(f"iectox.cli.{self.module}"), self.function)
+        if not gc.isenabled():  # `main` imported the library with the collector off: keep it out of its reach
+            gc.freeze()
+            gc.enable()
         single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
         context = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
         single.command(self.id, help=say(self.help), context_settings=context if self.passthrough else None)(
@@ -153,6 +157,12 @@ COMMANDS: Registry[Command] = Registry(
             N_(
                 "Run a study on a dataset and write report.html, .xlsx, .docx, .json, the analysis table and figures."
             ),
+        ),
+        Command(
+            "open-episodes",
+            "open_episodes",
+            "open_episodes",
+            N_("List the CRS and ICANS episodes still open (an onset, no resolution, not ended by death)."),
         ),
         Command(
             "demo",

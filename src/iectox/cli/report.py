@@ -19,6 +19,8 @@ from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.io.parquet import is_parquet_dataset
 from iectox.render import STAGES, check_report_folder, write_report
+from iectox.render.figures import prepare
+from iectox.render.worker import worker
 from iectox.study import load_study, run_study
 from iectox.validate import Settings
 
@@ -58,11 +60,18 @@ def report(
     start, end = spec.period or (None, None)
     settings = Settings(date_order=dates, study_start=start, study_end=end)  # type: ignore[arg-type]
     steps = ("read data", "run study", *STAGES)
-    with Progress(*progress_columns(), console=console, transient=True) as progress:
+    # The figures are drawn by a second process, forked now (before the progress bar's thread starts): it
+    # imports matplotlib while this one reads the data, and draws while this one writes the tables' files.
+    with (
+        worker(prepare) as drawer,
+        Progress(*progress_columns(), console=console, transient=True) as progress,
+    ):
         task = progress.add_task(steps[0], total=len(steps))
+        done: list[str] = []  # the stages begun, in the order they come (figures drawn beside the tables)
 
         def step(stage: str) -> None:
-            progress.update(task, description=stage, completed=steps.index(stage))
+            done.append(stage)
+            progress.update(task, description=stage, completed=len(done))
 
         graded = None
         try:
@@ -86,7 +95,7 @@ def report(
             progress.stop()
             raise refuse(exc, language) from exc
         try:
-            files = write_report(result, out, language, progress=step)
+            files = write_report(result, out, language, progress=step, worker=drawer)
         except OutputRefused as exc:  # a folder of the user's, or another iectox writing there
             progress.stop()
             raise refuse(exc, language) from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.progress import BarColumn, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -12,7 +14,9 @@ from iectox.dataset import Dataset
 from iectox.i18n import tr
 from iectox.render import Formatter
 from iectox.stats.table import Cell
-from iectox.synth import SynthResult
+
+if TYPE_CHECKING:  # the synthetic generator (and SciPy's optimiser) only for the commands that print it
+    from iectox.synth import SynthResult
 
 
 def progress_columns() -> tuple[ProgressColumn, ...]:

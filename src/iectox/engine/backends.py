@@ -14,9 +14,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Protocol
 
-import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from iectox.engine.dialect import translate
 
@@ -39,6 +37,8 @@ class Backend(Protocol):
 
 def offsets(parts: Sequence[Path]) -> list[int]:
     """Position of each part's first row in the whole table (from the Parquet footers, no data read)."""
+    import pyarrow.parquet as pq  # imported when used: a report of a workbook never reads Parquet
+
     starts, total = [], 0
     for part in parts:
         starts.append(total)
@@ -58,6 +58,8 @@ class DuckDB:
     def __init__(
         self, memory_limit: str = "6GB", threads: int | None = None, temp_directory: str | None = None
     ) -> None:
+        import duckdb  # imported when used: a report of a workbook never starts DuckDB
+
         self.connection = duckdb.connect()
         self.connection.execute(f"SET memory_limit = '{memory_limit}'")
         self.connection.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.engine.backends import Backend
@@ -46,6 +45,8 @@ def _accepted(column: Column, stored: pa.DataType) -> bool:
 def stored_columns(parts: Sequence[Path], where: str) -> tuple[list[str], list[Issue]]:
     """The contract's columns found in the observation files, and their header problems (unknown or missing
     columns, as for any file); `SourceError` when a column is stored with another type than the contract's."""
+    import pyarrow.parquet as pq  # imported when used: a report of a workbook never reads Parquet
+
     schema = pq.read_schema(parts[0])
     for part in parts[1:]:
         if not pq.read_schema(part).equals(schema):

@@ -6,8 +6,6 @@ sqlglot parses the DuckDB SQL and writes it for the target engine (struct litera
 
 from __future__ import annotations
 
-import sqlglot
-
 AUTHORED = "duckdb"
 ENGINES = {"duckdb": "duckdb", "spark": "spark"}  # engine -> sqlglot dialect
 
@@ -18,4 +16,6 @@ def translate(sql: str, engine: str) -> str:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     if ENGINES[engine] == AUTHORED:
         return sql
+    import sqlglot  # imported when used: a report of a workbook translates no SQL
+
     return sqlglot.transpile(sql, read=AUTHORED, write=ENGINES[engine])[0]

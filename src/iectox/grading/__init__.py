@@ -60,16 +60,18 @@ class GradingSettings:
             raise ValueError(f"capd_age must be an age in years (0-30), not {self.capd_age!r}")
 
 
-def grade_observations(observations: pd.DataFrame, settings: GradingSettings | None = None) -> pd.DataFrame:
-    """The observations with `crs_grade`, `crs_reason`, `icans_grade` and `icans_reason` added.
+def grade_observations(
+    observations: pd.DataFrame, settings: GradingSettings | None = None, lang: str = "en"
+) -> pd.DataFrame:
+    """The observations with `crs_grade`, `crs_reason`, `icans_grade` and `icans_reason` (in `lang`) added.
 
     Columns are those of the `observations` table (absent ones count as not recorded), plus optional
     `age_years` (blank = adult) and ICE items (`ICE_ITEMS`). Grades are Int64, blank when no input of the
     syndrome was recorded; reasons are categorical text. Vectorised: no Python runs per row.
     """
     settings = settings or GradingSettings()
-    crs_grade, crs_reason = grade_crs(observations)
-    icans_grade, icans_reason = grade_icans(observations, settings.capd_age)
+    crs_grade, crs_reason = grade_crs(observations, lang)
+    icans_grade, icans_reason = grade_icans(observations, settings.capd_age, lang)
     graded = observations.copy(deep=False)
     graded["crs_grade"] = crs_grade
     graded["crs_reason"] = pd.Series(crs_reason, index=observations.index)
@@ -85,6 +87,8 @@ def observations_with_age(dataset: Dataset) -> pd.DataFrame:
     return observations.assign(age_years=observations["infusion_id"].map(ages).astype("float64"))
 
 
-def grade_dataset(dataset: Dataset, settings: GradingSettings | None = None) -> pd.DataFrame:
+def grade_dataset(
+    dataset: Dataset, settings: GradingSettings | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """`grade_observations` on a dataset's observations, children recognised from the infusion's age."""
-    return grade_observations(observations_with_age(dataset), settings)
+    return grade_observations(observations_with_age(dataset), settings, lang)

@@ -19,7 +19,16 @@ import numpy as np
 import pandas as pd
 
 from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
-from iectox.grading.reasons import build_reasons, missing_list, number_text, pack_bits, value_codes
+from iectox.grading.reasons import (
+    build_reasons,
+    joined,
+    missing_list,
+    number_text,
+    pack_bits,
+    sentence,
+    value_codes,
+)
+from iectox.i18n import N_, tr
 from iectox.schema.vocabularies import OXYGEN_DEVICE
 
 FEVER_C = 38.0
@@ -164,8 +173,9 @@ def _raising(
     return masks
 
 
-def grade_crs(frame: pd.DataFrame) -> tuple[pd.Series, pd.Categorical]:
-    """ASTCT 2019 CRS grade (Int64, blank when no CRS input was recorded) and its reason, for every row."""
+def grade_crs(frame: pd.DataFrame, lang: str = "en") -> tuple[pd.Series, pd.Categorical]:
+    """ASTCT 2019 CRS grade (Int64, blank when no CRS input was recorded) and its reason in `lang`, for every
+    row."""
     obs = _Observed(frame)
     fever, given, hypotension_grade, hypoxia_grade = obs.components()
     grade = astct_crs_grade(fever, given, hypotension_grade, hypoxia_grade)
@@ -203,68 +213,87 @@ def grade_crs(frame: pd.DataFrame) -> tuple[pd.Series, pd.Categorical]:
         "value": (value, n_values),
         "missing": (np.where(lower, bits, 0), 1 << len(INPUTS)),
     }
-    reasons = build_reasons(fields, lambda f: crs_reason_text(f, values))
+    reasons = build_reasons(fields, lambda f: crs_reason_text(f, values, lang))
     grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
     return pd.Series(grades, index=frame.index, name="crs_grade"), reasons
 
 
-def _hypotension_text(detail: int) -> str:
-    pressors, vasopressin = divmod(detail - 1, 2)
-    if pressors == 0 and vasopressin:
-        return "vasopressin alone (counts as one vasopressor)"
-    if pressors == 0:
-        return "hypotension without vasopressors"
-    noun = "vasopressor" if pressors == 1 else "vasopressors"
-    return f"{pressors} {noun}" + (" with vasopressin" if vasopressin else "")
-
-
+VASOPRESSIN_ALONE = N_("vasopressin alone (counts as one vasopressor)")
+NO_PRESSOR, ONE_PRESSOR, PRESSORS = (
+    N_("hypotension without vasopressors"),
+    N_("1 vasopressor"),
+    N_("{n} vasopressors"),
+)
+WITH_VASOPRESSIN = N_("{pressors} with vasopressin")
 DEVICE_TEXT = {
-    "none": "room air",
-    "nasal_cannula": "nasal cannula",
-    "blow_by": "blow-by oxygen",
-    "high_flow_cannula": "high-flow nasal cannula",
-    "facemask": "facemask",
-    "non_rebreather": "non-rebreather mask",
-    "venturi": "Venturi mask",
-    "cpap": "CPAP",
-    "bipap": "BiPAP",
-    "mechanical_ventilation": "intubation / mechanical ventilation",
+    "none": N_("room air"),
+    "nasal_cannula": N_("nasal cannula"),
+    "blow_by": N_("blow-by oxygen"),
+    "high_flow_cannula": N_("high-flow nasal cannula"),
+    "facemask": N_("facemask"),
+    "non_rebreather": N_("non-rebreather mask"),
+    "venturi": N_("Venturi mask"),
+    "cpap": N_("CPAP"),
+    "bipap": N_("BiPAP"),
+    "mechanical_ventilation": N_("intubation / mechanical ventilation"),
 }
+AT_FLOW = N_("{device} {flow} L/min")
+DEVICE_UNKNOWN = N_("oxygen, device not recorded")
+DEVICE_UNKNOWN_FLOW = N_("oxygen {flow} L/min, device not recorded")
+LOW_FLOW_UNKNOWN = N_("low-flow nasal cannula, flow not recorded")
+LOW_FLOW, HIGH_FLOW = N_("low-flow nasal cannula {flow} L/min"), N_("high-flow nasal cannula {flow} L/min")
+NOT_GRADABLE = N_("not gradable: no CRS input recorded")
+NO_FEVER_RECORDED = N_("no fever recorded")
+NO_FEVER = N_("no fever ({temperature} °C)")
+ORGAN_WITHOUT_FEVER = N_("{body}; hypotension or hypoxia without fever is not graded as CRS")
+FEVER_ONLY = N_("fever {temperature} °C without hypotension or hypoxia")
+FEVER_MASKED = N_("{body} (fever not required after antipyretic or anti-cytokine therapy)")
 
 
-def _device_text(detail: int, flow: float | None) -> str:
+def _hypotension_text(detail: int, lang: str) -> str:
+    pressors, vasopressin = divmod(detail - 1, 2)
+    if pressors == 0:
+        return tr(VASOPRESSIN_ALONE if vasopressin else NO_PRESSOR, lang)
+    text = tr(ONE_PRESSOR, lang) if pressors == 1 else tr(PRESSORS, lang).format(n=pressors)
+    return tr(WITH_VASOPRESSIN, lang).format(pressors=text) if vasopressin else text
+
+
+def _device_text(detail: int, flow: float | None, lang: str) -> str:
     code = detail - 2
-    flow_text = f" {number_text(flow)} L/min" if flow is not None else ""
+    shown = None if flow is None else number_text(flow, lang=lang)
     if code == NOT_RECORDED:
-        return f"oxygen{flow_text}, device not recorded"
+        return tr(DEVICE_UNKNOWN_FLOW, lang).format(flow=shown) if shown else tr(DEVICE_UNKNOWN, lang)
     if code == NASAL_CANNULA:
         if flow is None:
-            return "low-flow nasal cannula, flow not recorded"
-        return ("low-flow" if flow <= LOW_FLOW_MAX_L_MIN else "high-flow") + f" nasal cannula{flow_text}"
-    return DEVICE_TEXT[OXYGEN_DEVICE.codes[code]] + flow_text
+            return tr(LOW_FLOW_UNKNOWN, lang)
+        return tr(LOW_FLOW if flow <= LOW_FLOW_MAX_L_MIN else HIGH_FLOW, lang).format(flow=shown)
+    named = DEVICE_TEXT[OXYGEN_DEVICE.codes[code]]
+    device = tr(named, lang)
+    return tr(AT_FLOW, lang).format(device=device, flow=shown) if shown else device
 
 
-def crs_reason_text(f: dict[str, int], values: np.ndarray) -> str:
-    """The sentence for one combination of reason fields (see `grade_crs`)."""
+def crs_reason_text(f: dict[str, int], values: np.ndarray, lang: str = "en") -> str:
+    """The sentence for one combination of reason fields (see `grade_crs`), in `lang`."""
     if f["grade"] == 5:
-        return "not gradable: no CRS input recorded"
+        return tr(NOT_GRADABLE, lang)
     value = float(values[f["value"] - 1]) if f["value"] else None
-    head = f"grade {f['grade']}" + (" (lower bound)" if f["missing"] else "") + ": "
     if f["grade"] == 0:
-        body = "no fever recorded" if f["fever"] == 2 else f"no fever ({number_text(value, 1)} °C)"
+        if f["fever"] == 2:
+            body = tr(NO_FEVER_RECORDED, lang)
+        else:
+            body = tr(NO_FEVER, lang).format(temperature=number_text(value, 1, lang))  # type: ignore[arg-type]
         if f["ignored"]:
-            body += "; hypotension or hypoxia without fever is not graded as CRS"
+            body = tr(ORGAN_WITHOUT_FEVER, lang).format(body=body)
     elif f["grade"] == 1:
-        body = f"fever {number_text(value, 1)} °C without hypotension or hypoxia"
+        body = tr(FEVER_ONLY, lang).format(temperature=number_text(value, 1, lang))  # type: ignore[arg-type]
     else:
         drivers = []
         if f["hypotension"]:
-            drivers.append(_hypotension_text(f["hypotension"]))
+            drivers.append(_hypotension_text(f["hypotension"], lang))
         if f["device"]:
-            drivers.append(_device_text(f["device"], value))
-        body = " and ".join(drivers)
+            drivers.append(_device_text(f["device"], value, lang))
+        body = joined(drivers, lang)
         if f["masked"]:
-            body += " (fever not required after antipyretic or anti-cytokine therapy)"
-    if f["missing"]:
-        body += f"; not recorded: {missing_list(f['missing'], INPUTS)}"
-    return head + body
+            body = tr(FEVER_MASKED, lang).format(body=body)
+    missing = missing_list(f["missing"], INPUTS) if f["missing"] else ""
+    return sentence(f["grade"], bool(f["missing"]), body, missing, lang)

@@ -14,7 +14,8 @@ import pandas as pd
 
 from iectox.grading.ice import ice_as_recorded
 from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
-from iectox.grading.reasons import build_reasons, missing_list, pack_bits
+from iectox.grading.reasons import build_reasons, joined, missing_list, pack_bits, sentence
+from iectox.i18n import N_, tr
 from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, SEIZURE
 
 DEFAULT_CAPD_AGE = 12.0
@@ -30,17 +31,24 @@ DOMAIN_WORST = (3, 4, 4, 4, 4)
 ADULT_INPUTS = ("ice_score", "consciousness", "seizure", "motor_weakness", "cerebral_edema")
 CHILD_INPUTS = ("capd_score", *ADULT_INPUTS[1:])
 CONSCIOUSNESS_TEXT = {
-    1: "wakes spontaneously",
-    2: "wakes to voice",
-    3: "wakes only to tactile stimulus",
-    4: "unarousable",
+    1: N_("wakes spontaneously"),
+    2: N_("wakes to voice"),
+    3: N_("wakes only to tactile stimulus"),
+    4: N_("unarousable"),
 }
 SEIZURE_TEXT = {
-    1: "clinical seizure resolving rapidly",
-    2: "non-convulsive EEG seizure resolving with intervention",
-    3: "prolonged (> 5 min) or repetitive seizures",
+    1: N_("clinical seizure resolving rapidly"),
+    2: N_("non-convulsive EEG seizure resolving with intervention"),
+    3: N_("prolonged (> 5 min) or repetitive seizures"),
 }
-CEREBRAL_EDEMA_TEXT = {1: "focal/local cerebral oedema on imaging", 2: "diffuse cerebral oedema"}
+CEREBRAL_EDEMA_TEXT = {1: N_("focal/local cerebral oedema on imaging"), 2: N_("diffuse cerebral oedema")}
+NO_CAPD, NO_ICE = N_("{state} (unable to perform CAPD)"), N_("{state} (cannot perform ICE)")
+CAPD_TEXT = N_("CAPD {value} (child)")
+ICE_TEXT, ICE_AWAKE = N_("ICE {value}/10"), N_("ICE {value}/10 while awake")
+MOTOR = N_("deep focal motor weakness")
+NOT_GRADABLE = N_("not gradable: no ICANS input recorded")
+NO_OTHER = N_("{domain}, no other domain affected")
+NO_SIGN = N_("no ICANS sign recorded")
 
 
 def uses_capd(age_years: np.ndarray, capd_age: float = DEFAULT_CAPD_AGE) -> np.ndarray:
@@ -94,8 +102,11 @@ def astct_icans_grade(*domain_grades: np.ndarray) -> np.ndarray:
     return np.maximum.reduce(domain_grades).astype(np.int8)
 
 
-def grade_icans(frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE) -> tuple[pd.Series, pd.Categorical]:
-    """ASTCT 2019 ICANS grade (Int64, blank when no ICANS input was recorded) and its reason, for every row."""
+def grade_icans(
+    frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE, lang: str = "en"
+) -> tuple[pd.Series, pd.Categorical]:
+    """ASTCT 2019 ICANS grade (Int64, blank when no ICANS input was recorded) and its reason in `lang`, for
+    every row."""
     child = uses_capd(number(frame, "age_years"), capd_age)
     ice = ice_as_recorded(frame)
     capd = plausible(number(frame, "capd_score"), "capd_score")
@@ -136,42 +147,40 @@ def grade_icans(frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE) -> tupl
         "edema": (np.where(drives[4], edema + 1, 0).astype(np.int64), 4),
         "missing": (np.where(gradable, bits, 0), n_bits),
     }
-    reasons = build_reasons(fields, icans_reason_text)
+    reasons = build_reasons(fields, lambda f: icans_reason_text(f, lang))
     grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
     return pd.Series(grades, index=frame.index, name="icans_grade"), reasons
 
 
-def _score_text(f: dict[str, int]) -> str:
+def _score_text(f: dict[str, int], lang: str) -> str:
     value = f["score"] - 1
-    if f["child"]:
-        return f"CAPD {value} (child)"
-    return f"ICE {value}/10" + (" while awake" if value == 0 and f["awake"] else "")
+    child, awake = f["child"], f["awake"]
+    if child:
+        return tr(CAPD_TEXT, lang).format(value=value)
+    return tr(ICE_AWAKE if value == 0 and awake else ICE_TEXT, lang).format(value=value)
 
 
-def icans_reason_text(f: dict[str, int]) -> str:
-    """The sentence for one combination of reason fields (see `grade_icans`)."""
+def icans_reason_text(f: dict[str, int], lang: str = "en") -> str:
+    """The sentence for one combination of reason fields (see `grade_icans`), in `lang`."""
     if f["grade"] == 5:
-        return "not gradable: no ICANS input recorded"
-    head = f"grade {f['grade']}" + (" (lower bound)" if f["missing"] else "") + ": "
-    drivers = []
-    if f["score"]:
-        drivers.append(_score_text(f))
-    if f["consciousness"]:
-        text = CONSCIOUSNESS_TEXT[f["consciousness"] - 1]
-        if f["consciousness"] - 1 == UNAROUSABLE:
-            text += " (unable to perform CAPD)" if f["child"] else " (cannot perform ICE)"
+        return tr(NOT_GRADABLE, lang)
+    consciousness, seizure, edema, child = f["consciousness"], f["seizure"], f["edema"], f["child"]
+    messages = [
+        *([CONSCIOUSNESS_TEXT[consciousness - 1]] if consciousness else []),
+        *([SEIZURE_TEXT[seizure - 1]] if seizure else []),
+        *([MOTOR] if f["motor"] else []),
+        *([CEREBRAL_EDEMA_TEXT[edema - 1]] if edema else []),
+    ]
+    drivers = [_score_text(f, lang)] if f["score"] else []
+    for message in messages:
+        text = tr(message, lang)
+        if message == CONSCIOUSNESS_TEXT[UNAROUSABLE]:  # the assessment cannot be done
+            text = tr(NO_CAPD if child else NO_ICE, lang).format(state=text)
         drivers.append(text)
-    if f["seizure"]:
-        drivers.append(SEIZURE_TEXT[f["seizure"] - 1])
-    if f["motor"]:
-        drivers.append("deep focal motor weakness")
-    if f["edema"]:
-        drivers.append(CEREBRAL_EDEMA_TEXT[f["edema"] - 1])
     if f["grade"] == 0:
-        body = (drivers[0] + ", no other domain affected") if drivers else "no ICANS sign recorded"
+        body = tr(NO_OTHER, lang).format(domain=drivers[0]) if drivers else tr(NO_SIGN, lang)
     else:
-        body = " and ".join(drivers)
-    if f["missing"]:
-        names = CHILD_INPUTS if f["child"] else ADULT_INPUTS
-        body += f"; not recorded: {missing_list(f['missing'], names)}"
-    return head + body
+        body = joined(drivers, lang)
+    names = CHILD_INPUTS if f["child"] else ADULT_INPUTS
+    missing = missing_list(f["missing"], names) if f["missing"] else ""
+    return sentence(f["grade"], bool(f["missing"]), body, missing, lang)

@@ -43,7 +43,7 @@ def _one_syndrome(graded: pd.DataFrame, syndrome: str, column: str) -> pd.DataFr
     rows = pd.DataFrame(
         {
             "infusion_id": graded["infusion_id"].astype("string"),
-            "at": pd.to_datetime(graded["observed_at"]).astype("datetime64[ns]"),
+            "at": pd.to_datetime(graded["observed_at"], cache=False).astype("datetime64[ns]"),
             "known": known.astype("boolean").fillna(True),
             "grade": graded[column].astype("Int64"),
         }

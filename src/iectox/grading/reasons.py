@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from iectox.i18n import N_, tr
+
 Fields = Mapping[str, tuple[np.ndarray, int]]  # name -> (non-negative int codes, number of possible codes)
 
 
@@ -56,8 +58,32 @@ def pack_bits(masks: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
     return bits, 1 << len(masks)
 
 
-def number_text(value: float, decimals: int = 0) -> str:
-    """A recorded number as a person wrote it: 8, 6.5, 38.0 (`decimals` is the least number of decimals)."""
-    if value == round(value, decimals):
-        return f"{value:.{decimals}f}"
-    return repr(float(value))
+def number_text(value: float, decimals: int = 0, lang: str = "en") -> str:
+    """A recorded number as a person wrote it: 8, 6.5, 38.0 (`decimals` is the least number of decimals);
+    38,0 in French."""
+    text = f"{value:.{decimals}f}" if value == round(value, decimals) else repr(float(value))
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+HEAD = N_("grade {grade}")
+HEAD_LOWER = N_("grade {grade} (lower bound)")
+SENTENCE = N_("{head}: {body}")
+BOTH = N_("{first} and {second}")
+NOT_RECORDED = N_("{body}; not recorded: {names}")
+
+
+def joined(parts: Sequence[str], lang: str) -> str:
+    """ "a and b and c" in `lang`."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = tr(BOTH, lang).format(first=text, second=part)
+    return text
+
+
+def sentence(grade: int, lower_bound: bool, body: str, missing: str, lang: str) -> str:
+    """ "grade 2 (lower bound): body; not recorded: x, y" in `lang`: the grade, what sets it, and the missing
+    inputs that could raise it (column names, as the data has them)."""
+    if missing:
+        body = tr(NOT_RECORDED, lang).format(body=body, names=missing)
+    head = tr(HEAD_LOWER if lower_bound else HEAD, lang).format(grade=grade)
+    return tr(SENTENCE, lang).format(head=head, body=body)

@@ -21,7 +21,6 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from iectox.dataset import DTYPES, TIME_KNOWN, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue, SourceError
@@ -87,6 +86,8 @@ def write_parquet_dataset(dataset: Dataset, folder: str | Path) -> Path:
 
     Validation is the caller's (`iectox.io.write_dataset` checks a dataset before writing any format).
     """
+    import pyarrow.parquet as pq  # imported when used: a workbook or CSV dataset never needs it
+
     folder = Path(folder)
     with atomic_folder(folder, file_names(dataset.schema)) as tmp:
         for table in dataset.schema.tables:
@@ -120,6 +121,8 @@ def table_parts(folder: Path, schema: Schema = CONTRACT) -> tuple[dict[str, list
 
 def read_arrow(parts: Iterable[Path], where: str) -> pa.Table:
     """One table from its part files; `SourceError` when a file is not Parquet or the parts disagree."""
+    import pyarrow.parquet as pq  # imported when used: a workbook or CSV dataset never needs it
+
     tables = []
     for part in parts:
         try:

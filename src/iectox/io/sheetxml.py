@@ -215,3 +215,29 @@ def scan(open_stream: object, date_styles: dict[bytes, bool], recalculated_on_lo
         return found
     with open_stream() as stream:  # type: ignore[operator]
         return _streamed(stream, date_styles, recalculated_on_load)
+
+
+LAST_SERIAL = 2_958_465  # 9999-12-31, Excel's last date; below 0 no date either (Excel shows ########)
+
+
+def impossible_dates(stream: IO[bytes], date_styles: dict[bytes, bool]) -> list[tuple[str, str]]:
+    """The cells formatted as a date that hold a number no date is (their reference and value): Excel shows
+    them as ########, and python-calamine cannot read their sheet at all. Read only when it has failed."""
+    found = []
+    for _, element in ElementTree.iterparse(stream, events=("end",)):
+        if element.tag.rpartition("}")[2] != "c":
+            continue
+        value = next((child.text for child in element if child.tag.endswith("}v")), None)
+        if (
+            _attribute(element, "s").encode() in date_styles
+            and _attribute(element, "t") in ("", "n")
+            and value
+        ):
+            try:
+                serial = float(value)
+            except ValueError:
+                continue
+            if not 0 <= serial <= LAST_SERIAL:
+                found.append((_attribute(element, "r"), value))
+        element.clear()
+    return found

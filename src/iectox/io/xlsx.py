@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
+from iectox.errors import SourceError
 from iectox.i18n import N_
 from iectox.io.ooxml import (
     DAMAGE,
@@ -35,7 +36,7 @@ from iectox.io.ooxml import (
     read_part,
     refusal,
 )
-from iectox.io.sheetxml import SheetCells, column_letter, scan
+from iectox.io.sheetxml import SheetCells, column_letter, impossible_dates, scan
 from iectox.io.xlsx_write import write_workbook
 from iectox.schema import CONTRACT, Kind, Table
 from iectox.validate import RawTable
@@ -45,6 +46,10 @@ from iectox.validate.workbook import CellFinding, SheetFindings, sheet_issues
 __all__ = ["read_sheet", "read_workbook", "write_workbook"]
 
 NO_SUCH_SHEET = N_("has no sheet named {name}; its sheets: {sheets}")
+IMPOSSIBLE_DATE = N_(
+    "cell {cell} is formatted as a date but holds {value}, which no date is (Excel shows ########; {count} such "
+    "cell(s) in the sheet): type the date, or clear the cell's date format"
+)
 
 Cell = object
 _DAMAGE = (*DAMAGE, KeyError, python_calamine.CalamineError)
@@ -228,6 +233,10 @@ def _raw_table(
         rows, merged = _calamine_sheet(book, index, name)
     except _DAMAGE as exc:
         raise refusal(package.path, DAMAGED, name, reason=str(exc) or type(exc).__name__) from None
+    except BaseException as exc:  # a Rust panic in python-calamine is no Exception: only that one is told
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _unreadable_cells(package, index, str(exc)) from None
     sheet = _Sheet(rows, cells, table)
     sheet.correct()
     findings = SheetFindings(
@@ -241,6 +250,17 @@ def _raw_table(
         duplicates=tuple(duplicates),
     )
     return RawTable(package.path.name, name, sheet.frame(), tuple(sheet_issues(findings)))
+
+
+def _unreadable_cells(package: Package, index: int, reason: str) -> SourceError:
+    """Why python-calamine could not read the sheet: a date cell no date is (named), else its own words."""
+    sheet = package.sheets[index]
+    with package.zip.open(package.part(sheet)) as stream:
+        cells = impossible_dates(stream, package.date_styles)
+    if cells:
+        cell, value = cells[0]
+        return refusal(package.path, IMPOSSIBLE_DATE, sheet.name, cell=cell, value=value, count=len(cells))
+    return refusal(package.path, DAMAGED, sheet.name, reason=reason)
 
 
 def _read(package: Package, path: Path) -> tuple[dict[str, RawTable], list[str]]:

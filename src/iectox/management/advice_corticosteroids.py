@@ -15,6 +15,7 @@ from datetime import datetime
 from iectox.i18n import N_
 from iectox.management.advice_items import AVOID, CONTINUE, GIVE, GIVEN, HOUR, Advice, Reason, reason, stamp
 from iectox.management.bedside import Bedside
+from iectox.management.corticosteroid_dosing import METHYLPREDNISOLONE_MG_KG, corticosteroid_dose
 from iectox.management.crs_rules import CRS_CORTICOSTEROIDS
 from iectox.management.icans_rules import ICANS_CORTICOSTEROIDS, ICANS_WITHOUT_CRS
 from iectox.management.pathway import Pathway
@@ -131,22 +132,21 @@ NO_WEIGHT_TEXT = N_("Body weight not recorded: the methylprednisolone dose in mg
 
 def _methylprednisolone_per_kg(bedside: Bedside, pathway: Pathway, grade: int) -> Advice:
     """The pathway's other regimen at grade 3 ICANS: methylprednisolone 1 mg/kg (the range's low end) q12h."""
-    steroids = pathway.corticosteroids
-    per_kg, every = steroids.methylprednisolone_mg_kg.value[0], steroids.methylprednisolone_interval_h.value
-    weight = bedside.weight_kg
+    dose = corticosteroid_dose(METHYLPREDNISOLONE_MG_KG, pathway, bedside.weight_kg)
     missing = (
-        () if weight is not None else (reason(ICANS_CORTICOSTEROIDS_ADVICE, pathway, NO_WEIGHT_TEXT, ()),)
+        ()
+        if dose.dose_mg is not None
+        else (reason(ICANS_CORTICOSTEROIDS_ADVICE, pathway, NO_WEIGHT_TEXT, ()),)
     )
-    dose = None if weight is None else round(per_kg * weight, 1)
     return Advice(
         ICANS_CORTICOSTEROIDS_ADVICE.id,
         GIVE,
         "ICANS",
         grade,
-        "methylprednisolone",
-        dose,
-        mg_per_kg=float(per_kg),
-        every_h=float(every),
+        dose.drug,
+        dose.dose_mg,
+        mg_per_kg=dose.mg_per_kg,
+        every_h=dose.every_h,
         reasons=missing,
     )
 

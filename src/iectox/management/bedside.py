@@ -18,11 +18,16 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from iectox.grading import GradingSettings, grade_observations
+from iectox.dataset import Dataset
+from iectox.grading import GradingSettings, grade_observations, observations_with_age
 from iectox.schema.vocabularies import DRUG
 
 GRADES = range(0, 5)  # an observation gives ASTCT grades 0-4; grade 5 (death) is never a bedside grade
 SYNDROME_COLUMNS = {"CRS": ("crs_grade", "crs_reason"), "ICANS": ("icans_grade", "icans_reason")}
+
+
+class Untimed(ValueError):
+    """Neither an observation nor a dose has a time, and no time of the advice was given."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +131,11 @@ def bedside_from_observations(
     doses: Iterable[GivenDose] = (),
     at: datetime | None = None,
     settings: GradingSettings | None = None,
+    lang: str = "en",
 ) -> Bedside:
     """The bedside of one infusion from its observations (the observations table's columns, `age_years`
     optional), graded by ASTCT 2019; the current grade of each syndrome is that of its latest graded
-    observation at or before `at` (default: the latest observation).
+    observation at or before `at` (default: the latest observation). The grades' reasons are in `lang`.
 
     Observations of several infusions are refused (ValueError): the advice is for one patient.
     """
@@ -141,7 +147,7 @@ def bedside_from_observations(
     if pd.isna(when):
         raise ValueError("no observation has a time; give the time of the advice")
     rows = rows[rows["observed_at"] <= when]
-    graded = grade_observations(rows.sort_values("observed_at", kind="stable"), settings)
+    graded = grade_observations(rows.sort_values("observed_at", kind="stable"), settings, lang)
     return Bedside(
         at=when.to_pydatetime(),
         crs=_syndrome(graded, "CRS"),
@@ -152,4 +158,78 @@ def bedside_from_observations(
     )
 
 
-__all__ = ["Bedside", "GivenDose", "Syndrome", "bedside_from_observations"]
+def given_doses(administrations: pd.DataFrame) -> list[GivenDose]:
+    """The doses of an administrations frame (the dataset's columns) whose time was recorded, to the minute or
+    to the day; a dose with no time at all can start no clock and is left out."""
+    timed = administrations[administrations["given_at"].notna()]
+    known = timed.get("given_at_time_known", pd.Series(True, index=timed.index))
+    return [
+        GivenDose(
+            str(drug), at.to_pydatetime(), None if pd.isna(mg) else float(mg), not pd.isna(k) and bool(k)
+        )
+        for drug, at, mg, k in zip(timed["drug"], timed["given_at"], timed["dose_mg"], known, strict=True)
+    ]
+
+
+def bedside_at(
+    observations: pd.DataFrame,
+    doses: Iterable[GivenDose] = (),
+    *,
+    at: datetime | None = None,
+    weight_kg: float | None = None,
+    therapy: str | None = None,
+    settings: GradingSettings | None = None,
+    lang: str = "en",
+) -> Bedside:
+    """The bedside of one infusion at `at`, by default the latest observation or dose (what is known last);
+    the doses given after `at` are not yet given. `Untimed` when nothing has a time and `at` is not given."""
+    doses = list(doses)
+    times = [pd.Timestamp(d.latest) for d in doses] + [observations["observed_at"].max()]
+    known = [t for t in times if not pd.isna(t)]
+    if at is None and not known:
+        raise Untimed("no observation or dose has a time; give the time of the advice")
+    when = at or max(known).to_pydatetime()
+    given = [d for d in doses if d.given_at <= when]
+    return bedside_from_observations(
+        observations, weight_kg=weight_kg, therapy=therapy, doses=given, at=when, settings=settings, lang=lang
+    )
+
+
+def infusion_bedside(
+    dataset: Dataset,
+    infusion_id: str,
+    *,
+    at: datetime | None = None,
+    settings: GradingSettings | None = None,
+    lang: str = "en",
+) -> Bedside:
+    """The bedside of one infusion of a dataset (`bedside_at`): its observations, graded as a child's when the
+    infusion's age says so, its timed doses, its weight and its product. KeyError for an unknown infusion."""
+    infusions = dataset["infusions"]
+    rows = infusions[infusions["infusion_id"] == infusion_id]
+    if rows.empty:
+        raise KeyError(f"no infusion {infusion_id!r} in the dataset")
+    infusion = rows.iloc[0]
+    observations = observations_with_age(dataset)
+    administrations = dataset["administrations"]
+    return bedside_at(
+        observations[(observations["infusion_id"] == infusion_id).fillna(False)],
+        given_doses(administrations[(administrations["infusion_id"] == infusion_id).fillna(False)]),
+        at=at,
+        weight_kg=None if pd.isna(infusion["weight_kg"]) else float(infusion["weight_kg"]),
+        therapy=str(infusion["therapy"]),
+        settings=settings,
+        lang=lang,
+    )
+
+
+__all__ = [
+    "Bedside",
+    "GivenDose",
+    "Syndrome",
+    "Untimed",
+    "bedside_at",
+    "bedside_from_observations",
+    "given_doses",
+    "infusion_bedside",
+]

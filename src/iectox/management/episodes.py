@@ -73,7 +73,7 @@ def _match_observed(recorded: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFram
 def _prepare_graded(graded: pd.DataFrame) -> pd.DataFrame:
     graded = graded.copy()
     for column in ("onset_at", "resolved_at", "first_grade2_at"):
-        graded[column] = pd.to_datetime(graded[column]) if column in graded else pd.NaT
+        graded[column] = pd.to_datetime(graded[column], cache=False) if column in graded else pd.NaT
     known = graded.get("first_grade2_at_time_known", graded["first_grade2_at"].notna())
     graded["g2_known"] = known.astype("boolean").fillna(graded["first_grade2_at"].notna())
     return graded[graded["syndrome"].isin(SYNDROMES)]
@@ -141,16 +141,16 @@ def audit_episodes(
             "therapy": ids.map(infusions["therapy"]).astype("string"),
             "weight_kg": ids.map(infusions["weight_kg"]).astype("float64"),
             "infusion_date": ids.map(infusions["infusion_date"]).astype("datetime64[ns]"),
-            "onset_at": pd.to_datetime(recorded["onset_at"]),
+            "onset_at": pd.to_datetime(recorded["onset_at"], cache=False),
             "onset_at_time_known": recorded["onset_at_time_known"].astype("boolean"),
-            "resolved_at": pd.to_datetime(recorded["resolved_at"]),
+            "resolved_at": pd.to_datetime(recorded["resolved_at"], cache=False),
             "resolved_at_time_known": recorded["resolved_at_time_known"].astype("boolean"),
             "outcome": recorded["outcome"].astype("string"),
             "recorded_grade": recorded["recorded_grade"].astype("Int64"),
             "grading_scale": recorded["grading_scale"].astype("string"),
             "observed_grade": recorded["observed_grade"].astype("Float64").astype("Int64"),
             "grade": grade,
-            "first_grade2_at": pd.to_datetime(recorded["first_grade2_at"]),
+            "first_grade2_at": pd.to_datetime(recorded["first_grade2_at"], cache=False),
             "first_grade2_at_time_known": recorded["first_grade2_at_time_known"].astype("boolean"),
         }
     )

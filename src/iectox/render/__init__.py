@@ -15,10 +15,9 @@ same thing. A comparison table alone:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from iectox.i18n import tr
 from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import write_csv
 from iectox.render.comparison import (
@@ -29,14 +28,16 @@ from iectox.render.comparison import (
     table_frame,
     table_markdown,
 )
-from iectox.render.document import build_document, cohorts_of, report_formatter
-from iectox.render.figures import FIGURES, save
+from iectox.render.document import build_document, report_formatter
+from iectox.render.drawing import Drawing, report_figure_plans
+from iectox.render.figures import save
 from iectox.render.format import Formatter
 from iectox.render.formats import FORMATS
-from iectox.render.management import build_management, write_management_figures
+from iectox.render.management import build_management
 from iectox.render.methods import build_methods
 from iectox.render.report import ANALYSIS_TABLE, Figure, Formats, Report, ReportFormat
 from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
+from iectox.render.worker import Worker
 from iectox.study import StudyResult
 
 FIGURE_FILES = ("figures/*.png", "figures/*.svg")  # what a report folder of iectox's own may hold there
@@ -51,6 +52,7 @@ class ReportFiles:
     outputs: Mapping[str, Path]
     csv: Path
     figures: tuple[Path, ...]
+    captions: Mapping[str, str] = field(default_factory=dict)  # figure name -> its caption, in display order
 
     def __getitem__(self, format_id: str) -> Path:
         return self.outputs[format_id]
@@ -69,7 +71,7 @@ class ReportFiles:
             return folder / path.relative_to(self.folder)
 
         outputs = {key: move(path) for key, path in self.outputs.items()}
-        return ReportFiles(folder, outputs, move(self.csv), tuple(map(move, self.figures)))
+        return ReportFiles(folder, outputs, move(self.csv), tuple(map(move, self.figures)), self.captions)
 
     @property
     def html(self) -> Path:
@@ -90,14 +92,10 @@ class ReportFiles:
 
 def write_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
     """Each figure whose columns the analysis table has, saved as PNG and SVG."""
-    cohorts = cohorts_of(result)
     written = []
-    for figure in FIGURES:
-        if not set(figure.needs) <= set(result.frame.columns):
-            continue
-        drawn = figure.draw(result.frame, cohorts, lang, **figure.options(result))
-        png, svg = save(drawn, folder, figure.name)
-        written.append(Figure(figure.name, tr(figure.caption, lang), png, svg))
+    for plan in report_figure_plans(result, lang):
+        save(plan.draw(), folder, plan.name)
+        written.append(plan.record(folder))
     return written
 
 
@@ -117,10 +115,16 @@ def write_report(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     formats: Formats = FORMATS,
+    worker: Worker | None = None,
 ) -> ReportFiles:
     """Write analysis_table.csv, figures/ and one report file per registered format into `out` (report.html,
     report.xlsx, report.docx, report.json); with the management section and its two figures when the study
     ran the management audit.
+
+    With a `worker` (`iectox.render.worker.Worker.start()`, forked before the data were read), the figures are
+    drawn by it while this process writes the files that do not need them from the start (the formats whose
+    `figures` is False: XLSX and JSON show none, DOCX builds its tables first and waits at its pictures through
+    `Report.figures_saved`), then the others (HTML); the files are the same as without one.
 
     The report is published whole (`atomic_folder`): written, figures included, into a new folder beside
     `out` that replaces it in one step at the end, so that `out` holds the previous report or this one,
@@ -135,15 +139,26 @@ def write_report(
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
         step("figures")
-        figures = tuple(write_figures(result, folder / "figures", lang))
-        managing = tuple(write_management_figures(result, folder / "figures", lang))
-        outputs = {f.id: folder / f"report{f.suffix}" for f in formats.values()}
-        pictures = tuple(p for figure in (*figures, *managing) for p in (figure.png, figure.svg))
-        files = ReportFiles(folder, outputs, csv, pictures)
-        report = Report(result, document, fmt, folder, figures, managing, files.all)
-        for output in formats.values():
-            step(output.stage or output.id)
-            output.write(report, outputs[output.id])
+        drawing = Drawing(result, folder / "figures", lang, worker)
+        try:
+            outputs = {f.id: folder / f"report{f.suffix}" for f in formats.values()}
+            pictures = tuple(p for figure in drawing.files for p in (figure.png, figure.svg))
+            captions = {figure.name: figure.caption for figure in drawing.files}
+            files = ReportFiles(folder, outputs, csv, pictures, captions)
+            report = Report(
+                result, document, fmt, folder, drawing.figures, drawing.management, files.all, drawing.wait
+            )
+            order = list(formats.values())
+            if drawing.pending:  # while the figures are drawn, the files that show none
+                order.sort(key=lambda output: output.figures)
+            for output in order:
+                if output.figures:
+                    drawing.wait()
+                step(output.stage or output.id)
+                output.write(report, outputs[output.id])
+            drawing.wait()
+        finally:
+            drawing.stop()  # a worker still drawing when a write failed: ended before the folder is deleted
     return files.moved(Path(out))
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from iectox.i18n import LANGUAGES
 from iectox.io.atomic import atomic_file, atomic_folder, check_output_folder
@@ -30,6 +30,9 @@ from iectox.render.audit_xlsx import write_xlsx
 from iectox.render.figures import save
 from iectox.schema import THERAPY
 from iectox.schema.vocabularies import SETTING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FORMAT = "iectox-audit/1"
 OWN_FILES = ("audit.html", "audit.xlsx", "audit.json", "figures/*.png", "figures/*.svg")
@@ -106,10 +109,11 @@ def write_json(result: Audit, path: Path, lang: str = "en") -> Path:
     return path
 
 
-def audit_figures(
+def audit_figure_plans(
     result: Audit, cohort_labels: Mapping[str, str], lang: str = "en"
-) -> list[tuple[str, str, Figure]]:
-    """The audit's two figures as (name, caption, Figure): the delay by cohort, the headline KPI by quarter."""
+) -> list[tuple[str, str, Callable[[], Figure]]]:
+    """The audit's two figures as (name, caption, draw) before they are drawn: the delay by cohort, the
+    headline KPI by quarter (`draw()` returns the Figure)."""
     trend = tr("{kpi}: by quarter of infusion", lang).format(
         kpi=result.label(CRS_ONSET_TO_TOCILIZUMAB.id, lang)
     )
@@ -117,9 +121,18 @@ def audit_figures(
         (
             "delay_by_cohort",
             tr("Time from CRS onset to first tocilizumab by cohort", lang),
-            delay_by_cohort(result, cohort_labels, lang),
+            partial(delay_by_cohort, result, cohort_labels, lang),
         ),
-        ("kpi_trend", trend, kpi_trend(result, cohort_labels, lang)),
+        ("kpi_trend", trend, partial(kpi_trend, result, cohort_labels, lang)),
+    ]
+
+
+def audit_figures(
+    result: Audit, cohort_labels: Mapping[str, str], lang: str = "en"
+) -> list[tuple[str, str, Figure]]:
+    """The audit's two figures as (name, caption, Figure): the delay by cohort, the headline KPI by quarter."""
+    return [
+        (name, caption, draw()) for name, caption, draw in audit_figure_plans(result, cohort_labels, lang)
     ]
 
 
@@ -155,6 +168,7 @@ def write_audit(
 __all__ = [
     "FORMAT",
     "AuditFiles",
+    "audit_figure_plans",
     "audit_figures",
     "audit_json",
     "default_cohort_labels",

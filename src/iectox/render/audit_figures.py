@@ -14,11 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from iectox.i18n import number, percent
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
@@ -26,16 +21,18 @@ from iectox.management.words import tr
 from iectox.render.figures import (
     LABEL_CHARACTERS,
     NOTE_CHARACTERS,
-    STYLE,
     as_image,
     colour_at,
     label_at,
     legend_columns,
     points,
+    styled,
     wrapped,
 )
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from iectox.management.audit import Audit
 
 DELAY = "hours_crs_onset_to_tocilizumab"
@@ -81,6 +78,11 @@ def delay_by_cohort(
     (`kpis.crs_onset_to_tocilizumab_target_h`) when an Audit is given. Delays known only to the day are left
     out and counted in the note.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported on the first figure (`styled`)
+    from matplotlib.colors import to_rgba
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     if isinstance(audit_or_timings, pd.DataFrame):
         timings = audit_or_timings
     else:
@@ -96,7 +98,7 @@ def delay_by_cohort(
     keys = _keys(timings["cohort"], cohort_labels)  # every cohort, one without a treated infusion at n = 0
     colours = _colours(keys, cohort_labels)
     rng = np.random.default_rng(seed)  # jitter moves points sideways only; a fixed seed keeps files stable
-    with rc_context(STYLE):
+    with styled():
         fig = Figure(figsize=(6.4, 4.0), layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.subplots()
@@ -162,6 +164,10 @@ def kpi_trend(
     tocilizumab). Each point is labelled "met/n", so that a quarter of two episodes is read as such; a quarter
     without an eligible episode breaks the line (it is on the axis, with no point).
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported on the first figure (`styled`)
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     table = kpis if isinstance(kpis, pd.DataFrame) else kpis.kpis_by_quarter
     name = rule if isinstance(kpis, pd.DataFrame) else kpis.label(rule, lang)
     rows = table[table["rule"] == rule]
@@ -169,7 +175,7 @@ def kpi_trend(
     xs = np.arange(len(quarters))
     keys = _keys(rows["cohort"], cohort_labels)
     colours = _colours(keys, cohort_labels)
-    with rc_context(STYLE):
+    with styled():
         fig = Figure(figsize=(6.8, 5.2), layout="constrained")
         FigureCanvasAgg(fig)
         share_ax, delay_ax = fig.subplots(2, 1, sharex=True)

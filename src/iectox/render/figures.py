@@ -6,6 +6,7 @@ deficiency), names each cohort with its N in the legend, and prints numbers in t
 
 from __future__ import annotations
 
+import importlib
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
@@ -16,19 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
-from matplotlib.transforms import ScaledTranslation
 
 from iectox.i18n import N_, number, percent, tr
 from iectox.schema import THERAPY
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from iectox.study import StudyResult
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -49,6 +47,35 @@ DPI = 200
 LABEL_CHARACTERS = 36
 NOTE_CHARACTERS = 110
 LEGEND_CHARACTERS = 84  # a legend row under the title: as many cohorts side by side as fit
+
+
+def styled() -> AbstractContextManager[Any]:
+    """The figures' style in force (`with styled(): ...`).
+
+    matplotlib is imported by the functions that draw, on the first figure, never with this module: a third
+    of a second that a command without figures does not pay, and that `iectox report` pays in its figure
+    worker while it reads the data (`iectox.render.drawing`)."""
+    from matplotlib import rc_context
+
+    return rc_context(STYLE)
+
+
+# What drawing and saving a figure import (matplotlib, and Pillow for the PNG): a third of a second.
+DRAWING_MODULES = (
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+    "matplotlib.patches",
+    "matplotlib.ticker",
+    "PIL.PngImagePlugin",
+)
+
+
+def prepare() -> None:
+    """Import what drawing and saving a figure need, ahead of the first figure: what the figure worker does
+    while the data are read (`iectox.render.worker`)."""
+    for module in DRAWING_MODULES:
+        importlib.import_module(module)
 
 
 def wrapped(text: str, width: int) -> str:
@@ -91,6 +118,9 @@ class Cohorts:
 
 def _figure(height: float) -> tuple[Figure, Axes]:
     """A figure on the Agg canvas, outside pyplot: no global state, nothing to close, safe in a web server."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(6.4, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.subplots()
@@ -106,6 +136,8 @@ def _frame(
     stacked: bool = False,
 ) -> None:
     """Title, legend (a row under the title) and note (under the axes), placed the same way in every figure."""
+    from matplotlib.patches import Patch
+
     handles = [
         Patch(color=cohorts.colour(k), label=f"{cohorts.label(k, lang)} (N = {sizes[k]})")
         for k in cohorts.keys
@@ -141,6 +173,8 @@ def label_at(
     Plain texts rather than annotations (`annotate`, `bar_label`): an annotation is hit-tested against the
     axes at every draw, which made a figure's labels a tenth of its drawing time.
     """
+    from matplotlib.transforms import ScaledTranslation
+
     shift = ax.transData + ScaledTranslation(dx / 72, dy / 72, ax.figure.dpi_scale_trans)
     for x, y, text in zip(xs, ys, texts, strict=True):
         if text:
@@ -169,6 +203,8 @@ def as_image(samples: list[np.ndarray]) -> bool:
 
 
 def _percent_axis(ax, lang: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, 0, lang)))
 
 
@@ -179,7 +215,7 @@ def grade_distribution(
     grades = pd.to_numeric(frame[column], errors="coerce")
     top = int(max(grades.max(skipna=True) if grades.notna().any() else 0, 3))
     levels = list(range(top + 1))
-    with rc_context(STYLE):
+    with styled():
         fig, ax = _figure(4.0)
         width = 0.8 / len(cohorts.keys)
         sizes, unknown = {}, []
@@ -227,9 +263,12 @@ def tocilizumab_delay(
 ) -> Figure:
     """The delay from CRS onset to the first tocilizumab dose among the treated, in the unit of `column` (one
     of `DELAYS`, the one the study's table shows): a box per cohort, every point (`points`)."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.ticker import FuncFormatter
+
     treated = frame[frame["tocilizumab"].fillna(False).astype(bool)]
     rng = np.random.default_rng(seed)  # jitter only moves points sideways; a fixed seed keeps files stable
-    with rc_context(STYLE):
+    with styled():
         fig, ax = _figure(4.0)
         samples, sizes = [], {}
         for key in cohorts.keys:
@@ -268,7 +307,7 @@ def products(
     """Infusions per product, cohorts side by side, the most used on top; `labels` rename products."""
     labels = {t.code: t.label for t in THERAPY.terms} | dict(labels or {})
     order = frame["therapy"].value_counts().index.tolist()[::-1]
-    with rc_context(STYLE):
+    with styled():
         fig, ax = _figure(1.2 + 0.42 * max(len(order), 2))
         height = 0.8 / len(cohorts.keys)
         sizes = {}
@@ -341,7 +380,7 @@ def save(fig: Figure, folder: Path, name: str) -> tuple[Path, Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
-    with rc_context(STYLE):
+    with styled():
         lay_out(fig)
         fig.savefig(png, dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         fig.savefig(svg, metadata={"Date": None, "Creator": None})

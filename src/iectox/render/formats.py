@@ -30,14 +30,15 @@ def _docx(report: Report, path: Path) -> Path:
         [(f.caption, f.png) for f in report.figures],
         path,
         [(f.caption, f.png) for f in report.management_figures],
+        report.figures_saved,
     )
 
 
 FORMATS = Formats(
     [
         ReportFormat("html", ".html", _html, "HTML"),
-        ReportFormat("xlsx", ".xlsx", _xlsx, "XLSX"),
-        ReportFormat("docx", ".docx", _docx, "DOCX"),
-        ReportFormat("json", ".json", write_report_json, "JSON"),
+        ReportFormat("xlsx", ".xlsx", _xlsx, "XLSX", figures=False),
+        ReportFormat("docx", ".docx", _docx, "DOCX", figures=False),  # its tables first, then figures_saved()
+        ReportFormat("json", ".json", write_report_json, "JSON", figures=False),
     ]
 )

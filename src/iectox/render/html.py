@@ -12,7 +12,7 @@ from pathlib import Path
 from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
 from iectox.render.document import CheckLine, Document
-from iectox.render.figures import inline_svg
+from iectox.render.figures import OKABE_ITO, inline_svg
 from iectox.render.layout import Column, Table
 
 CSS = """
@@ -97,9 +97,20 @@ def escape(text: str) -> str:
     return text
 
 
-def _head(column: Column, lang: str) -> str:
+def swatch_class(colour: str) -> str:
+    """The class naming a cohort's colour where a page may carry no style attribute (the web application's
+    Content-Security-Policy): `swatch-N`, N its place in the palette; its style sheet gives each its colour."""
+    return f"swatch-{OKABE_ITO.index(colour)}" if colour in OKABE_ITO else ""
+
+
+def _head(column: Column, lang: str, inline_style: bool = True) -> str:
     if column.kind in ("group", "overall"):
-        swatch = f'<span class="swatch" style="background:{column.colour}"></span>' if column.colour else ""
+        if not column.colour:
+            swatch = ""
+        elif inline_style:
+            swatch = f'<span class="swatch" style="background:{column.colour}"></span>'
+        else:
+            swatch = f'<span class="swatch {swatch_class(column.colour)}"></span>'
         return (
             f'<th colspan="2" class="group">{swatch}{escape(column.label)}<small>N = {column.n}</small></th>'
         )
@@ -122,8 +133,11 @@ def _colgroup(table: Table) -> str:
     return f"<colgroup>{cols}</colgroup>"
 
 
-def table_html(table: Table, lang: str) -> str:
-    head = "".join(_head(c, lang) for c in table.columns)
+def table_html(table: Table, lang: str, inline_style: bool = True) -> str:
+    """The table as an HTML figure (caption, table, footnotes). `inline_style=False` leaves out the style
+    attributes (the fixed column widths, the swatches' colours, given by `swatch_class` instead), for a page
+    whose Content-Security-Policy refuses them; the text and the numbers are the same."""
+    head = "".join(_head(c, lang, inline_style) for c in table.columns)
     rows = []
     for line in table.lines:
         cells = []
@@ -138,9 +152,10 @@ def table_html(table: Table, lang: str) -> str:
         rows.append(f'<tr class="{"level" if line.level else "var"}">{"".join(cells)}</tr>')
     notes = "".join(f"<li>{escape(n)}</li>" for n in table.footnotes)
     caption = f"<figcaption>{escape(table.caption)}</figcaption>" if table.caption else ""
+    widths = _colgroup(table) if inline_style else ""
     return (
         f'<figure class="table" id="table-{escape(table.id)}">{caption}'
-        f'<table class="result">{_colgroup(table)}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<table class="result">{widths}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         f'<ol class="notes">{notes}</ol></figure>'
     )
 

@@ -26,7 +26,7 @@ from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
 from iectox.render.document import cohorts_of
 from iectox.render.figures import save
 from iectox.render.layout import Column, Line, Table, pretty
-from iectox.render.report import Figure
+from iectox.render.report import Figure, PlannedFigure
 from iectox.study import StudyResult
 from iectox.study.spec import DEFAULT_PATHWAY
 
@@ -153,14 +153,20 @@ def build_management(result: StudyResult, lang: str, number: int | None = None) 
     )
 
 
-def write_management_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
-    """The audit's two figures, saved like the report's; none without an audit."""
+def management_figure_plans(result: StudyResult, lang: str) -> list[PlannedFigure]:
+    """The audit's two figures before they are drawn (named `management_...`); none without an audit."""
     if result.management is None:
         return []
+    plans = audit_outputs.audit_figure_plans(result.management, cohort_labels(result), lang)
+    return [PlannedFigure(f"management_{name}", caption, draw) for name, caption, draw in plans]
+
+
+def write_management_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
+    """The audit's two figures, saved like the report's; none without an audit."""
     written = []
-    for name, caption, figure in audit_outputs.audit_figures(result.management, cohort_labels(result), lang):
-        png, svg = save(figure, folder, f"management_{name}")
-        written.append(Figure(f"management_{name}", caption, png, svg))
+    for plan in management_figure_plans(result, lang):
+        save(plan.draw(), folder, plan.name)
+        written.append(plan.record(folder))
     return written
 
 
@@ -182,4 +188,10 @@ def management_records(result: StudyResult, section: Management | None, lang: st
     }
 
 
-__all__ = ["Management", "build_management", "management_records", "write_management_figures"]
+__all__ = [
+    "Management",
+    "build_management",
+    "management_figure_plans",
+    "management_records",
+    "write_management_figures",
+]

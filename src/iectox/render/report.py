@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from iectox.registry import Registry
 from iectox.render.document import Document
@@ -32,6 +33,20 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class PlannedFigure:
+    """A figure of the report before it is drawn: its name and caption (known at once, so that every file
+    can name it), and how to draw it (`draw()`, a matplotlib Figure: in this process or a worker's)."""
+
+    name: str
+    caption: str
+    draw: Callable[[], Any]
+
+    def record(self, folder: Path) -> Figure:
+        """The figure as the report lists it once saved in `folder` (`iectox.render.figures.save`)."""
+        return Figure(self.name, self.caption, folder / f"{self.name}.png", folder / f"{self.name}.svg")
+
+
+@dataclass(frozen=True)
 class Report:
     """What every format writes from: the study, its document, the formatter, the figures already saved,
     and every file the report writes (so report.json can list them)."""
@@ -43,6 +58,7 @@ class Report:
     figures: tuple[Figure, ...]
     management_figures: tuple[Figure, ...]
     files: tuple[Path, ...]
+    figures_saved: Callable[[], object] = lambda: None  # returns once the figure files are written
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,10 @@ class ReportFormat:
     suffix: str
     write: Callable[[Report, Path], Path]
     stage: str = ""  # the progress label ("HTML"); the id when empty
+    # Whether `write` needs the figure files from its start: it is then called once they are written. A format
+    # that shows none says False, and so does one that reads them late, after calling `report.figures_saved()`
+    # (DOCX: its tables first), so that it is written while the figures are drawn (`iectox.render.drawing`).
+    figures: bool = True
 
     def __post_init__(self) -> None:
         if not self.suffix.startswith("."):

@@ -17,6 +17,7 @@ from iectox.published.summary_table import decimals
 from iectox.stats.compare import Comparison, compare
 from iectox.stats.table import VariableResult
 from iectox.study.levels import check_levels
+from iectox.study.period import within_period
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
 
 
@@ -44,6 +45,7 @@ class StudyResult:
     reference: SummaryTable | None
     checks: tuple[Check, ...]
     management: Audit | None = None  # the management audit, when the spec has a [management] section
+    left_out: int = 0  # infusions of the dataset outside the study's period (`iectox.study.period`)
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -77,7 +79,7 @@ def _row_value(result: VariableResult, level: str, index: int) -> float | None:
             names.add("grade 0")
         if wanted in names and row.cells:
             return row.cells[index].values[0]
-    if result.kind == "toxicity" and wanted == "no" and result.counts is not None:
+    if result.kind == "toxicity" and wanted == "no" and result.counts is not None and result.counts.size:
         return float(result.counts[index][0])
     return None
 
@@ -151,11 +153,13 @@ def study_cohorts(spec: StudySpec, frame: pd.DataFrame) -> pd.Series:
 
 
 def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = None) -> StudyResult:
-    """The study's tables and checks; `SpecError` when a cohort or level it names is not in the data.
+    """The study's tables and checks on the infusions of its period (those outside it are left out and counted:
+    `left_out`); `SpecError` when a cohort or level it names is not in the data.
 
     `graded` is the per-infusion episodes graded elsewhere (`iectox.engine` at national scale, where the
     observations never reach memory); by default the audit grades the dataset's observations itself.
     """
+    dataset, left_out = within_period(dataset, spec.period)
     frame = infusion_table(dataset, spec.analysis)
     check_levels(spec, frame)
     tables = []
@@ -171,4 +175,4 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     pathway = load_management_pathway(spec)
     cohorts = study_cohorts(spec, frame)
     management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
-    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management)
+    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out)

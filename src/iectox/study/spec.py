@@ -111,7 +111,20 @@ def load_management_pathway(spec: StudySpec) -> Pathway | None:
     return load_pathway(spec.management)
 
 
-def _management(doc: dict[str, Any], path: Path) -> str | None:
+def _alone(path: Path, key: str, value: str, own: str) -> SpecError:
+    """A study sent alone (uploaded to the web application) has no folder of its own: a file it names would be
+    looked for among the server's files, so only the one shipped with iectox may be named."""
+    return _fail(
+        path,
+        key,
+        f"{value!r} names a file, but this study file was sent alone, without the files beside it; "
+        f"only {own!r} (shipped with iectox) can be named",
+        value,
+        own,
+    )
+
+
+def _management(doc: dict[str, Any], path: Path, alone: bool = False) -> str | None:
     if "management" not in doc:
         return None
     section = table(path, "[management]", doc["management"], ("pathway",))
@@ -121,10 +134,12 @@ def _management(doc: dict[str, Any], path: Path) -> str | None:
         raise _fail(path, "[management] pathway", f"{pathway!r} should be {allowed}", pathway, allowed)
     if pathway.startswith("iectox:"):
         return choice(path, "[management] pathway", pathway, (DEFAULT_PATHWAY,))
+    if alone:
+        raise _alone(path, "[management] pathway", pathway, DEFAULT_PATHWAY)
     return str(path.parent / pathway)
 
 
-def _reference(path: Path, raw: object) -> str | None:
+def _reference(path: Path, raw: object, alone: bool = False) -> str | None:
     if raw is None:
         return None
     reference = typed(path, "[study] reference", raw, str)
@@ -133,6 +148,8 @@ def _reference(path: Path, raw: object) -> str | None:
         raise _fail(path, "[study] reference", f"{reference!r} should be {allowed}", reference, allowed)
     if reference.startswith("iectox:"):
         return choice(path, "[study] reference", reference, (SEED_REFERENCE,))
+    if alone:
+        raise _alone(path, "[study] reference", reference, SEED_REFERENCE)
     return str(path.parent / reference)
 
 
@@ -236,9 +253,12 @@ def seed_study() -> StudySpec:
         return load_study(path)
 
 
-def load_study(path: str | Path) -> StudySpec:
+def load_study(path: str | Path, alone: bool = False) -> StudySpec:
     """The study file, every key checked: a `SpecError` names the file, the key, the value and what is allowed;
-    the published table and the pathway it names are read too."""
+    the published table and the pathway it names are read too.
+
+    `alone`: the file came without its folder (uploaded to the web application), so it may name only the
+    published table and pathway shipped with iectox, never a path (which would read the server's files)."""
     path = Path(path)
     doc = read_toml(path, "study file")
     table(path, "the study file", doc, SECTIONS)
@@ -256,7 +276,7 @@ def load_study(path: str | Path) -> StudySpec:
         title=study.get("title", path.stem),
         path=path,
         period=_period(path, study.get("period")),
-        reference=_reference(path, study.get("reference")),
+        reference=_reference(path, study.get("reference"), alone),
         language=choice(path, "[study] language", study.get("language", "en"), LANGUAGES),
         by=by,
         order=order,
@@ -266,7 +286,7 @@ def load_study(path: str | Path) -> StudySpec:
         digits=digits,
         p_digits=p_digits,
         tables=tables,
-        management=_management(doc, path),
+        management=_management(doc, path, alone),
     )
     _files_named(spec, path)
     return spec

@@ -183,7 +183,9 @@ def _from_parts(parts: pd.DataFrame, year: int, month: int, day: int) -> pd.Seri
     )
     for offset, unit in ((3, "hour"), (4, "minute"), (5, "second")):
         frame[unit] = parts[offset].astype(float).fillna(0) if offset < parts.shape[1] else 0.0
-    return pd.to_datetime(frame, errors="coerce")
+    # pandas adds the parts up (25:70 would be the next day's 02:10): a time no clock shows is unreadable
+    impossible = (frame["hour"] > 23) | (frame["minute"] > 59)
+    return pd.to_datetime(frame, errors="coerce").mask(impossible)
 
 
 CANONICAL_FORMATS = {True: ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"), False: ("%Y-%m-%d",)}

@@ -66,7 +66,8 @@ INFUSION_IN_STUDY_PERIOD = Rule(
 def _day_not_before_infusion(table: str, column: str, id: str, title: str, message: str) -> Rule:
     """A rule that the day of `table.column` is not before the infusion day of the row's infusion.
 
-    Episodes and administrations are checked the same way; only the table, the column and the words differ.
+    Episodes, administrations and observations are checked the same way; only the table, the column and the
+    words differ.
     """
 
     def evaluate(frames: Frames) -> Iterator[Issue]:
@@ -127,6 +128,15 @@ ADMINISTRATION_NOT_BEFORE_INFUSION = _day_not_before_infusion(
     id="administration_not_before_infusion",
     title="A drug given to manage a toxicity is given on or after the infusion day.",
     message=N_("given_at {given_at} is before the infusion date {infusion_date} of {infusion_id}"),
+)
+
+
+OBSERVATION_NOT_BEFORE_INFUSION = _day_not_before_infusion(
+    "observations",
+    "observed_at",
+    id="observation_not_before_infusion",
+    title="Bedside observations graded for CRS and ICANS are made on or after the infusion day.",
+    message=N_("observed_at {observed_at} is before the infusion date {infusion_date} of {infusion_id}"),
 )
 
 

@@ -253,7 +253,8 @@ def _native(raw: pd.Series, with_time: bool) -> Claim | None:
         blank = kinds.isin([type(None)]).to_numpy() | (kinds.isin([float]).to_numpy() & blanks)
     values = np.full(len(objects), np.datetime64("NaT"), dtype="datetime64[ns]")
     if native.any():
-        stamps = pd.to_datetime(pd.Series(objects[native]), errors="coerce").astype("datetime64[ns]")
+        stamps = pd.to_datetime(pd.Series(objects[native]), errors="coerce", cache=False)
+        stamps = stamps.astype("datetime64[ns]")
         values[native] = stamps.to_numpy()
     return Claim(values, with_hour, native & np.isnat(values), native | blank)
 

@@ -32,7 +32,10 @@ INSTALLED_APPS = [
     "iectox.web",
     "iectox.web.accounts",
     "iectox.web.registry",
+    "iectox.web.pharmacy",
+    "iectox.web.quality",
     "iectox.web.transfer",
+    "iectox.web.bedside",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -67,6 +70,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database(os.environ.get("DATABASE_URL"), VAR)}
+# The hospital's management pathway (a TOML file, docs/management_audit.md); iectox's default pathway without it.
+IECTOX_PATHWAY = os.environ.get("IECTOX_PATHWAY") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts: one user model with a role, a language and centres; Argon2 first; throttled logins.

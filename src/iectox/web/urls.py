@@ -14,7 +14,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("iectox.web.accounts.urls")),
     path("registry/", include("iectox.web.registry.urls")),
+    path("pharmacy/", include("iectox.web.pharmacy.urls")),
+    path("quality/", include("iectox.web.quality.urls")),
     path("transfer/", include("iectox.web.transfer.urls")),
+    path("bedside/", include("iectox.web.bedside.urls")),
 ]
 
 handler500 = "iectox.web.views.server_error"

@@ -21,7 +21,7 @@ class Capability(StrEnum):
     EDIT_REGISTRY = "edit_registry"  # create, edit and delete patients, infusions, episodes, doses, outcomes
     ENTER_OBSERVATIONS = "enter_observations"  # record bedside observations
     MANAGE_PHARMACY = "manage_pharmacy"  # orders, their validation, preparation and dispensing; the stock
-    RUN_STUDIES = "run_studies"  # run a study on the registry, dashboards, downloads of reports
+    RUN_STUDIES = "run_studies"  # run a study on the registry and download its report
     VIEW_AUDIT = "view_audit"  # the audit trail: who changed what, when, old and new values
     ADMINISTER_USERS = "administer_users"  # accounts, roles and centres
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from iectox.dataset import Dataset
+from iectox.dataset import conform
 from iectox.validate import Settings
 from iectox.validate.record import RecordCheck, check_record
 from iectox.web.accounts.access import visible
@@ -56,7 +56,9 @@ def check(page: TablePage, typed: Mapping[str, str], user: Any, stored: Record |
     key = page.key
     if key and typed.get(key) and (stored is None or str(getattr(stored, key)) != typed[key]):
         namesake = page.model.objects.filter(**{key: typed[key]})
-        frames[page.id] = pd.concat([frames[page.id], frame(namesake)], ignore_index=True)
-    context = as_text(Dataset.from_frames(frames))
+        frames[page.id] = conform(
+            page.table, pd.concat([frames[page.id], frame(namesake)], ignore_index=True)
+        )
+    context = as_text(frames)
     settings = Settings(date_order=DATE_ORDER.get(getattr(user, "language", "en"), "iso"))
     return check_record(page.id, typed, context, replacing=replacing, settings=settings)

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from simple_history.utils import bulk_create_with_history
 
-from iectox.dataset import Dataset
+from iectox.dataset import Dataset, conform
 from iectox.io.text import table_text
 from iectox.schema import CONTRACT, Kind
 from iectox.web.registry.derive import stored_columns
@@ -28,7 +28,7 @@ def frame(rows: QuerySet[Record]) -> pd.DataFrame:
     values = pd.DataFrame.from_records(
         list(rows.values_list(*stored_columns(table))), columns=stored_columns(table)
     )
-    return Dataset.from_frames({table.name: values})[table.name]
+    return conform(table, values)  # its own table only: a page reading one patient makes a few of these
 
 
 def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
@@ -46,9 +46,10 @@ def patients_dataset(patients: QuerySet[Patient]) -> Dataset:
     return Dataset.from_frames({name: frame(rows) for name, rows in patients_rows(patients).items()})
 
 
-def as_text(dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """Each table as the text cells of its CSV file (what `iectox.validate.record.check_record` reads)."""
-    return {table.name: table_text(dataset[table.name], table) for table in CONTRACT.tables}
+def as_text(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Each table's frame (as `frame` gives it) as the text cells of its CSV file (what
+    `iectox.validate.record.check_record` reads)."""
+    return {name: table_text(typed, CONTRACT.table(name)) for name, typed in frames.items()}
 
 
 def python_value(value: object) -> object:

@@ -1,0 +1,62 @@
+"""The users of bench_web_load.py: each signs in as a nurse, then opens patients' pages, the dashboard, and saves
+observations, with a short think time. The URLs and the account come from the plan the benchmark prepared
+(`IECTOX_LOAD_PLAN`); requests are named by what they are, so that locust's CSV gives one line per target."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+PLAN = json.loads(Path(os.environ["IECTOX_LOAD_PLAN"]).read_text(encoding="utf-8"))
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
+
+
+def _field(pattern: re.Pattern[str], page: str) -> str:
+    found = pattern.search(page)
+    return found.group(1) if found else ""
+
+
+class Nurse(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        page = self.client.get(PLAN["login"], name="login form").text
+        self.client.post(
+            PLAN["login"],
+            {
+                "username": PLAN["user"],
+                "password": PLAN["password"],
+                "csrfmiddlewaretoken": _field(TOKEN, page),
+            },
+            name="login",
+        )
+
+    @task(5)
+    def patient_page(self) -> None:
+        key = random.choice(PLAN["patients"])
+        self.client.get(PLAN["patient"].replace("KEY", key), name="patient page")
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.client.get(PLAN["dashboard"], name="dashboard")
+
+    @task(2)
+    def observation_save(self) -> None:
+        infusion, observed_at = random.choice(PLAN["infusions"])
+        url = PLAN["observe"].replace("KEY", infusion)
+        form = self.client.get(url, name="observation form").text
+        fields = {
+            "csrfmiddlewaretoken": _field(TOKEN, form),
+            "submission": _field(SUBMISSION, form),
+            "observed_at": observed_at,
+            **PLAN["observation"],
+        }
+        with self.client.post(url, fields, name="observation save", catch_response=True) as saved:
+            if saved.status_code != 200 or "errorlist" in saved.text:  # a refused form is a failure here
+                saved.failure(f"not saved ({saved.status_code})")

@@ -1,0 +1,47 @@
+"""The settings the pharmacy applies, read from the environment at each use (docs/web.md, "Pharmacy"):
+
+- `IECTOX_PATHWAY`: the pathway file in force for the whole application (`iectox.web.pathway`); its
+  corticosteroid regimens give the corticosteroid doses.
+- `IECTOX_TOCILIZUMAB_VIALS`: the vial sizes the pharmacy stocks, in mg (`400,200,80` by default), from which
+  the least-waste vials of a dose are chosen.
+- `IECTOX_DOSES_ON_SITE`: tocilizumab doses held on site per patient before an infusion (2 by default).
+
+A malformed value stops the page with a clear message naming the variable (`ImproperlyConfigured`): the
+pharmacy never falls back to another rule in silence.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from iectox.errors import SpecError
+from iectox.management.pathway import Pathway
+from iectox.management.vials import DOSES_ON_SITE, TOCILIZUMAB_IV_VIALS_MG, VialSettings
+from iectox.web.pathway import pathway_in_force as shared_pathway
+
+PATHWAY_VARIABLE = "IECTOX_PATHWAY"
+VIALS_VARIABLE = "IECTOX_TOCILIZUMAB_VIALS"
+DOSES_VARIABLE = "IECTOX_DOSES_ON_SITE"
+
+
+def pathway_in_force() -> Pathway:
+    """The application's pathway in force (`iectox.web.pathway`); a file that cannot be read stops the page."""
+    try:
+        return shared_pathway()
+    except SpecError as error:
+        raise ImproperlyConfigured(f"{PATHWAY_VARIABLE}: {error}") from error
+
+
+def vial_settings() -> VialSettings:
+    """The vial sizes and doses on site of the environment, checked by the library's `VialSettings`."""
+    sizes = os.environ.get(VIALS_VARIABLE, "").strip()
+    doses = os.environ.get(DOSES_VARIABLE, "").strip()
+    try:
+        vials = tuple(int(size) for size in sizes.split(",")) if sizes else TOCILIZUMAB_IV_VIALS_MG
+        return VialSettings(vials_mg=vials, doses_on_site=int(doses) if doses else DOSES_ON_SITE)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{VIALS_VARIABLE}={sizes!r}, {DOSES_VARIABLE}={doses!r}: {error}"
+        ) from error

@@ -1,0 +1,213 @@
+"""The management dashboard's data: the audit of the registry (`iectox.management.audit`) and its open episodes
+(`iectox.management.open_episodes`), computed once per registry state and set of centres, never per request.
+
+`DASHBOARDS.get(centres)` gives the dashboard of the registry as it is now: kept in memory per (state,
+centres). When the registry has changed since the last one was computed for these centres, that one is shown
+while the new one is computed in the background (one worker thread: a ward saving observations all day never
+makes a reader wait for an audit of 10,000 patients); the page says so. The first dashboard of a set of
+centres is computed in the request. `IECTOX_DASHBOARD_REFRESH = "inline"` (a Django setting; the tests' own)
+computes every new state in the request instead.
+
+Words and numbers are the library's: the render layer's KPI tables and headline (`render.audit_html`,
+`render.management`), its figures (`render.audit.audit_figures`), the audit's counts and findings. Each
+language's pieces are made once per dashboard (`page`).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+from iectox.i18n import LANGUAGES
+from iectox.management.audit import Audit, audit
+from iectox.management.findings import SEVERITIES, findings_frame
+from iectox.management.open_episodes import open_episodes
+from iectox.management.order_delays import order_delay_summary, order_delays
+from iectox.management.pathway import Pathway
+from iectox.render.audit import audit_figures, default_cohort_labels
+from iectox.render.figures import save
+from iectox.web.pathway import pathway_in_force, pathway_key
+from iectox.web.pharmacy.delays import order_times
+from iectox.web.pharmacy.models import Order
+from iectox.web.quality.memo import Memo
+from iectox.web.quality.page import DashboardPage, dashboard_page
+from iectox.web.quality.state import Centres, patients_of, registry_state
+from iectox.web.registry.records import patients_dataset
+
+log = logging.getLogger(__name__)
+KEPT = 16  # dashboards kept: a few states of each set of centres in use
+REFRESH_SECONDS = 30.0  # at least this long between the starts of two background audits of the same centres
+
+
+@dataclass
+class Dashboard:
+    """The audit of the patients of `centres` at registry `state`, with what the pages read from it."""
+
+    state: str
+    centres: Centres
+    computed_at: datetime
+    audit: Audit
+    open_episodes: pd.DataFrame
+    order_delays: pd.DataFrame  # per drug and delay of the pharmacy's orders: n, median and quartiles (hours)
+    patient_of: Mapping[str, str]  # infusion -> patient, to link each finding to its patient
+    _pages: dict[str, DashboardPage] = field(default_factory=dict)
+    _figures: dict[str, dict[str, tuple[str, bytes]]] = field(default_factory=dict)
+    _findings: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return default_cohort_labels(self.audit)
+
+    def patients_by_rule(self) -> dict[str, list[str]]:
+        """Each rule's patients (codes, sorted), from the infusions its findings name."""
+        found: dict[str, set[str]] = {}
+        for finding in self.audit.findings:
+            patient = self.patient_of.get(finding.infusion_id or "")
+            if patient is not None:
+                found.setdefault(finding.rule, set()).add(patient)
+        return {rule: sorted(codes) for rule, codes in found.items()}
+
+    def page(self, lang: str) -> DashboardPage:
+        """The page's pieces in `lang`, made once."""
+        with self._lock:
+            if lang not in self._pages:
+                self._pages[lang] = dashboard_page(self, lang)
+            return self._pages[lang]
+
+    def figures(self, lang: str) -> dict[str, tuple[str, bytes]]:
+        """The audit's figures in `lang` as the render layer draws and saves them: name -> (caption, PNG)."""
+        with self._lock:
+            if lang not in self._figures:
+                drawn = {}
+                with tempfile.TemporaryDirectory(prefix="iectox-dashboard-") as folder:
+                    for name, caption, figure in audit_figures(self.audit, self.labels, lang):
+                        png, _ = save(figure, Path(folder), name)
+                        drawn[name] = (caption, png.read_bytes())
+                self._figures[lang] = drawn
+            return self._figures[lang]
+
+    def findings(self, rule: str, lang: str) -> pd.DataFrame:
+        """The findings of one rule, most serious first, each sentence in `lang`, with its patient."""
+        with self._lock:
+            if (rule, lang) not in self._findings:
+                chosen = [f for f in self.audit.findings if f.rule == rule]
+                table = findings_frame(chosen, lang)
+                patients = table["infusion_id"].map(lambda i: self.patient_of.get(i) if i else None)
+                self._findings[(rule, lang)] = table.assign(patient_id=patients)
+            return self._findings[(rule, lang)]
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity, in the order of `SEVERITIES`."""
+        counts = self.audit.counts()
+        return {severity: counts[severity] for severity in SEVERITIES}
+
+
+def orders_summary(centres: Centres) -> pd.DataFrame:
+    """The library's order delays of the orders of `centres`' patients, per drug (`order_delay_summary`)."""
+    times = order_times(Order.objects.filter(infusion__patient__centre__in=centres))
+    return order_delay_summary(order_delays(times).join(times["drug"]), by=["drug"])
+
+
+def compute(state: str, centres: Centres, pathway: Pathway) -> Dashboard:
+    """Audit the patients of `centres` as the registry holds them now (`state` read just before)."""
+    dataset = patients_dataset(patients_of(centres))
+    infusions = dataset["infusions"]
+    patient_of = dict(
+        zip(infusions["infusion_id"].astype(str), infusions["patient_id"].astype(str), strict=True)
+    )
+    return Dashboard(
+        state=state,
+        centres=centres,
+        computed_at=timezone.now(),
+        audit=audit(dataset, pathway),
+        open_episodes=open_episodes(dataset),
+        order_delays=orders_summary(centres),
+        patient_of=patient_of,
+    )
+
+
+def current() -> tuple[str, Pathway]:
+    """The state a dashboard is kept for: the registry's, and the pathway in force (`iectox.web.pathway`, the
+    one the bedside and the pharmacy follow: a new pathway file is a new dashboard); and that pathway."""
+    return f"{registry_state()}-{pathway_key()}", pathway_in_force()
+
+
+class Dashboards:
+    """Dashboards by (registry state, centres), and the last one of each set of centres (see the module)."""
+
+    def __init__(self) -> None:
+        self.kept: Memo[Dashboard] = Memo(KEPT)
+        self.latest: Memo[Dashboard] = Memo(KEPT)
+        self._refreshing: set[Centres] = set()
+        self._started: dict[Centres, float] = {}
+        self._lock = threading.Lock()
+        self._worker: ThreadPoolExecutor | None = None
+
+    def get(self, centres: Centres) -> tuple[Dashboard, bool]:
+        """The dashboard of `centres`, and whether it is the registry as it is now (False: being updated)."""
+        state, pathway = current()
+        found = self.kept.peek((state, centres))
+        if found is not None:
+            return found, True
+        last = self.latest.peek(centres)
+        if last is not None and getattr(settings, "IECTOX_DASHBOARD_REFRESH", "background") == "background":
+            self._in_background(centres)
+            return last, False
+        return self._compute(state, centres, pathway), True
+
+    def _compute(self, state: str, centres: Centres, pathway: Pathway) -> Dashboard:
+        made = self.kept.get((state, centres), lambda: compute(state, centres, pathway))
+        self.latest.put(centres, made)
+        return made
+
+    def _in_background(self, centres: Centres) -> None:
+        """Start computing the dashboard of `centres` in the worker, unless it is already computing it or
+        started it less than `REFRESH_SECONDS` ago (a registry written all day is audited twice a minute at
+        most, not after every observation)."""
+        with self._lock:
+            now = time.monotonic()
+            if (
+                centres in self._refreshing
+                or now - self._started.get(centres, -REFRESH_SECONDS) < REFRESH_SECONDS
+            ):
+                return
+            self._refreshing.add(centres)
+            self._started[centres] = now
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iectox-dashboard")
+            self._worker.submit(self._refresh, centres)
+
+    def _refresh(self, centres: Centres) -> None:
+        """Compute the dashboard of the registry as it is when the worker starts (later writes included)."""
+        try:
+            state, pathway = current()
+            made = self._compute(state, centres, pathway)
+            for lang in LANGUAGES:  # the pages' pieces too, so that no reader waits for them
+                made.page(lang)
+                made.figures(lang)
+        except Exception:  # the last dashboard stays shown; the next request tries again
+            log.exception("the dashboard could not be updated")
+        finally:
+            connections.close_all()  # this thread's own connections
+            with self._lock:
+                self._refreshing.discard(centres)
+
+    def clear(self) -> None:
+        self.kept.clear()
+        self.latest.clear()
+
+
+DASHBOARDS = Dashboards()

@@ -1,0 +1,76 @@
+"""The study page's pieces in one language: the report's own document, laid out by the render layer.
+
+The words and numbers are decided once by the render layer (`build_document`, with the methods and the
+management section, exactly as `write_report` builds the report), and each piece is the render layer's HTML:
+the tables (`table_html`, without style attributes: the site's Content-Security-Policy refuses them, and the
+cohort colours are classes of the site's style sheet), the methods and the published-vs-reproduced check. The
+figures are the report's own PNG files, shown by the figure view. Nothing is recomputed or read back here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iectox.render import ReportFiles
+from iectox.render.document import build_document, report_formatter
+from iectox.render.figures import FIGURES
+from iectox.render.html import checks_html, methods_html, swatch_class, table_html
+from iectox.render.management import build_management
+from iectox.render.methods import build_methods
+from iectox.study.run import StudyResult
+
+STUDY_FIGURES = frozenset(figure.name for figure in FIGURES)  # the others are the management section's
+
+
+@dataclass(frozen=True)
+class Cohort:
+    label: str
+    n: int
+    swatch: str  # the class of its colour
+
+
+@dataclass(frozen=True)
+class Management:
+    title: str
+    headline: str
+    pathway: str
+    table: str  # HTML
+    figures: tuple[tuple[str, str, int], ...]  # (name, caption, number)
+
+
+@dataclass(frozen=True)
+class StudyPage:
+    title: str
+    period: str | None
+    cohorts: tuple[Cohort, ...]
+    tables: tuple[str, ...]  # HTML, one per table of the study
+    figures: tuple[tuple[str, str, int], ...]  # (name, caption, number) of the report's figures, in its order
+    management: Management | None
+    methods: str  # HTML
+    checks: str  # HTML; empty when the study names no published table
+    left_out: int  # infusions of the user's centres outside the study's period
+
+
+def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage:
+    """The page of `result` in `lang`; `report` is the report written in that language (its figures)."""
+    section = build_management(result, lang, number=len(result.tables) + 1)
+    document = build_document(result, build_methods(result, lang), report_formatter(result, lang), section)
+    figures = tuple(
+        (n, c, i) for i, (n, c) in enumerate(report.captions.items(), 1)
+    )  # numbered as the report
+    management = None
+    if document.management is not None:
+        m = document.management
+        managing = tuple(f for f in figures if f[0] not in STUDY_FIGURES)
+        management = Management(m.title, m.headline, m.pathway, table_html(m.table, lang, False), managing)
+    return StudyPage(
+        title=document.title,
+        period=document.period,
+        cohorts=tuple(Cohort(c.label, c.n, swatch_class(c.colour)) for c in document.cohorts),
+        tables=tuple(table_html(table, lang, inline_style=False) for table in document.tables),
+        figures=tuple(f for f in figures if f[0] in STUDY_FIGURES),
+        management=management,
+        methods=methods_html(document),
+        checks=checks_html(document) if document.checks else "",
+        left_out=result.left_out,
+    )

@@ -1,0 +1,97 @@
+"""A patient's timeline: each infusion's chart, its episodes graded by ASTCT from the observations beside the
+recorded grades, the doses given and the audit's findings, from that patient's rows only; in French too."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from iectox.web.bedside import timeline as timeline_module
+from iectox.web.registry.models import Observation
+
+from ..web_helpers import client_of
+from .test_observe import FEBRILE_HYPOTENSIVE, text
+
+P001 = reverse("bedside:timeline", args=["P-001"])
+
+
+def test_the_timeline_shows_grades_with_reasons_doses_and_the_audit(registry):
+    response = client_of("analyst").get(P001)  # any role that reads the registry
+    assert response.status_code == 200
+    page = text(response)
+    assert (
+        "Infusion INF-001 therapy Axicabtagene ciloleucel (Yescarta) infusion_date 2023-05-17 weight_kg 71.4"
+        in page
+    )
+    # INF-001's one observation: fever 38.4 °C on 4 L/min nasal oxygen (ASTCT grade 2), ICE 10.
+    assert "CRS 2 grade 2: low-flow nasal cannula 4 L/min 2023-05-19 14:00 2 ASTCT2019 same grade" in page
+    assert "ICANS 0 grade 0: ICE 10/10, no other domain affected 1 ASTCT2019 different grade" in page
+    assert "ADM-001 Tocilizumab 2023-05-20 08:00 571.2 Intravenous CRS" in page
+    assert "deviation First dose of tocilizumab 18.0 h after CRS reached grade 2; target 2 h." in page
+    assert "Enter observations" not in page  # an analyst enters none
+    assert page.count("<svg") == 0 and response.content.decode().count("<svg") == 1
+
+
+def test_the_chart_is_inline_and_the_nurse_is_offered_the_form(registry):
+    html = client_of("clinician").get(P001).content.decode()
+    assert re.search(
+        r'<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 \d+"', html
+    )
+    assert "<title>2023-05-19 14:00: 38.4 °C</title>" in html
+    assert f'href="{reverse("bedside:observe", args=["INF-001"])}"' in html
+
+
+def test_in_french(registry):
+    page = text(client_of("clinician", language="fr").get(P001))
+    assert (
+        "CRS 2 grade 2 : lunettes nasales à bas débit 4 L/min 2023-05-19 14:00 2 ASTCT2019 même grade" in page
+    )
+    assert (
+        "écart Première dose de tocilizumab 18,0 h après le passage du CRS au grade 2 ; objectif 2 h." in page
+    )
+    assert "Protocole : protocole par défaut d'iectox" in page
+
+
+def test_another_centres_patient_is_not_found(registry):
+    assert client_of("clinician").get(reverse("bedside:timeline", args=["P-003"])).status_code == 404
+    assert (
+        client_of("clinician", ("CHU-B",)).get(reverse("bedside:timeline", args=["P-003"])).status_code == 200
+    )
+
+
+def test_the_page_reads_that_patients_rows_only(registry):
+    """A bounded number of queries, each on the patient or its infusions (never a whole table)."""
+    client = client_of("clinician")
+    client.get(P001)  # sessions, user, centres warmed
+    with CaptureQueriesContext(connection) as queries:
+        client.get(P001)
+    registry_reads = [q["sql"] for q in queries if '"registry_' in q["sql"]]
+    assert len(registry_reads) <= 8, registry_reads
+    for sql in registry_reads:
+        assert "WHERE" in sql, sql
+
+
+def test_the_audit_is_not_run_again_until_a_row_changes(registry, monkeypatch):
+    cache.clear()  # kept by the tests before, under the same rows' digest
+    runs = []
+    real = timeline_module.audit
+    monkeypatch.setattr(timeline_module, "audit", lambda *a, **k: runs.append(1) or real(*a, **k))
+    nurse = client_of("clinician")
+    first = text(nurse.get(P001))
+    assert text(nurse.get(P001)) == first and len(runs) == 1
+    observe = reverse("bedside:observe", args=["INF-001"])
+    assert nurse.post(observe, {**FEBRILE_HYPOTENSIVE, "observed_at": "2023-05-20 09:00"}).status_code == 302
+    nurse.get(P001)
+    assert len(runs) == 2  # a new observation: a new digest, a new audit
+    assert Observation.objects.filter(infusion_id="INF-001").count() == 2
+
+
+def test_the_patient_list_shows_the_users_centres_only(registry):
+    page = text(client_of("clinician").get(reverse("bedside:patients")))
+    assert "P-001 CHU-A P-002 CHU-A" in page and "P-003" not in page
+    found = text(client_of("clinician").get(reverse("bedside:patients"), {"q": "p-002"}))
+    assert "P-002" in found and "P-001" not in found
