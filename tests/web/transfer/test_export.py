@@ -11,7 +11,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from factories import small_dataset
@@ -54,8 +53,6 @@ def saved(tmp_path, name: str, content: bytes):
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_the_demo_cohort_round_trips_exactly(tmp_path, file_format, django_capture_on_commit_callbacks):
     """Export -> import of the unchanged registry: "no change"; into an empty registry: the same dataset."""
-    if connection.vendor == "postgresql":  # known defect, to fix: see docs/web_operations.md
-        pytest.skip("on PostgreSQL, after the other web tests, a query of this test ran for over 10 minutes")
     cohort = calibrate().dataset
     store(cohort)
     client = client_of("data_manager")
