@@ -30,6 +30,12 @@ FEVER = (
     "corticosteroids) were given, fever is no longer required and hypotension/hypoxia drive the grade."
 )
 SIX = "Boundary at 6 L/min: <= 6 is low-flow (grade 2), > 6 is high-flow (grade 3)."
+FLOW = (
+    'Lee 2019, Table 2 footnote: "Low-flow nasal cannula is defined as oxygen delivered at <= 6 L/minute. Low flow '
+    "also includes blow-by oxygen delivery ... High-flow nasal cannula is defined as oxygen delivered at > 6 "
+    'L/minute." A recorded flow decides low against high flow, whatever the cannula is called; 0 L/min is no '
+    "oxygen; a device without a flow keeps its class."
+)
 
 NORMAL = {
     "infusion_id": "INF-1",
@@ -57,6 +63,15 @@ CASES = [
     (ROW_2, {"hypotension": True}, 2),
     (ROW_2, {"oxygen_device": "nasal_cannula", "oxygen_l_min": 2.0}, 2),
     (ROW_2, {"oxygen_device": "blow_by", "oxygen_l_min": None}, 2),
+    (FLOW, {"oxygen_device": "nasal_cannula", "oxygen_l_min": 0.0}, 1),
+    (FLOW, {"oxygen_device": "high_flow_cannula", "oxygen_l_min": 0.0}, 1),
+    (FLOW, {"oxygen_device": "high_flow_cannula", "oxygen_l_min": 4.0}, 2),
+    (FLOW, {"oxygen_device": "high_flow_cannula", "oxygen_l_min": 6.0}, 2),
+    (FLOW, {"oxygen_device": "high_flow_cannula", "oxygen_l_min": None}, 3),
+    (FLOW, {"oxygen_device": "blow_by", "oxygen_l_min": 8.0}, 3),
+    (FLOW, {"oxygen_device": None, "oxygen_l_min": 8.0}, 3),
+    (FLOW, {"oxygen_device": "facemask", "oxygen_l_min": 4.0}, 3),
+    (FLOW, {"oxygen_device": "cpap", "oxygen_l_min": 0.0}, 4),
     (ROW_3, {"hypotension": True, "vasopressors": 1}, 3),
     (ROW_3, {"hypotension": True, "vasopressors": 1, "vasopressin": True}, 3),
     (ROW_3, {"oxygen_device": "nasal_cannula", "oxygen_l_min": 8.0}, 3),
@@ -186,7 +201,28 @@ MISSING = [
     (
         {**FEBRILE, "oxygen_device": None, "oxygen_l_min": 4.0},
         2,
-        "grade 2 (lower bound): oxygen 4 L/min, device not recorded; not recorded: oxygen_device",
+        "grade 2 (lower bound): oxygen 4 L/min, device not recorded: low flow (<= 6 L/min); not recorded: "
+        "oxygen_device",
+    ),
+    (
+        {**FEBRILE, "oxygen_device": "high_flow_cannula", "oxygen_l_min": 4.0},
+        2,
+        "grade 2: high-flow nasal cannula 4 L/min: low flow (<= 6 L/min)",
+    ),
+    (
+        {**FEBRILE, "oxygen_device": "blow_by", "oxygen_l_min": 8.0},
+        3,
+        "grade 3: blow-by oxygen 8 L/min: high flow (> 6 L/min)",
+    ),
+    (
+        {**FEBRILE, "oxygen_device": "high_flow_cannula", "oxygen_l_min": 40.0},
+        3,
+        "grade 3: high-flow nasal cannula 40 L/min",
+    ),
+    (
+        {**FEBRILE, "oxygen_device": "high_flow_cannula", "oxygen_l_min": None},
+        3,
+        "grade 3: high-flow nasal cannula, flow not recorded",
     ),
     (
         {"infusion_id": "INF-1", "observed_at": NORMAL["observed_at"]},
@@ -210,8 +246,8 @@ def test_rule_functions_on_arrays():
         np.array([False] * 2 + [True] * 3),
     ).tolist() == [0, 2, 3, 3, 4]
     assert crs_hypoxia_grade(
-        np.array([0, 1, 1, 2, -1, -1]), np.array([0, 6, 6.01, np.nan, 3, np.nan])
-    ).tolist() == [0, 2, 3, 2, 2, 0]
+        np.array([0, 1, 1, 2, -1, -1, 1, -1]), np.array([0, 6, 6.01, np.nan, 3, np.nan, 0, 7])
+    ).tolist() == [0, 2, 3, 2, 2, 0, 0, 3]
 
 
 def test_output_keeps_the_input_and_its_index():

@@ -32,8 +32,11 @@ NONE = "ICE 10 with no other domain = no ICANS."
 ICE_ZERO = "ICE 0 while awake (global aphasia) = grade 3; ICE 0 because unarousable = grade 4."
 MOST_SEVERE = "the most severe domain not attributable to another cause sets the grade"
 CAPD = (
-    "Children under 12 (the age cut-off is a setting): CAPD replaces ICE: CAPD < 9 and wakes spontaneously = 1, "
-    "CAPD < 9 and wakes to voice = 2, CAPD >= 9 = 3, unable to perform CAPD = 4; the other domains as in adults."
+    "Children under 12 (the age cut-off is a setting): CAPD replaces ICE. Lee 2019's paediatric table lists CAPD "
+    "1-8 in the rows of both grade 1 and grade 2 (the level of consciousness decides between them: awakens "
+    "spontaneously = 1, awakens to voice = 2), CAPD >= 9 = 3, unable to perform CAPD = 4; the other domains as in "
+    "adults. As in adults the grade is that of the most severe domain, so CAPD 1-8 alone, in an alert child, is "
+    "grade 1."
 )
 ICE_ITEMS = (
     "orientation to year, month, city, hospital (4); naming three objects (3); following a simple command (1); "
@@ -79,6 +82,10 @@ CASES = [
     (MOST_SEVERE, {"ice_score": 8, "consciousness": "wakes_to_voice"}, 2),
     (MOST_SEVERE, {"ice_score": 5, "seizure": "clinical_resolved", "motor_weakness": True}, 4),
     (CAPD, {"age_years": 8, "capd_score": 4, "consciousness": "wakes_spontaneously"}, 1),
+    (CAPD, {"age_years": 8, "capd_score": 4}, 1),
+    (CAPD, {"age_years": 8, "capd_score": 1}, 1),
+    (CAPD, {"age_years": 8, "capd_score": 8}, 1),
+    (CAPD, {"age_years": 8, "capd_score": 0}, 0),
     (CAPD, {"age_years": 8, "capd_score": 4, "consciousness": "wakes_to_voice"}, 2),
     (CAPD, {"age_years": 8, "capd_score": 9}, 3),
     (CAPD, {"age_years": 8, "capd_score": 12, "consciousness": "unarousable"}, 4),
@@ -152,6 +159,17 @@ def test_capd_in_a_child_of_8_and_ice_in_an_adult():
     row = {**NORMAL, "ice_score": 9, "capd_score": 10}
     result = graded({**row, "age_years": 8}, {**row, "age_years": 40}, {**row, "age_years": None})
     assert result["icans_grade"].tolist() == [3, 1, 1]
+
+
+def test_capd_1_to_8_by_consciousness_is_a_named_setting():
+    """Teams that grade CAPD 1-8 by consciousness alone keep doing so by name; the table is the default."""
+    alert = {**NORMAL, "age_years": 8, "capd_score": 5}
+    voice = {**alert, "consciousness": "wakes_to_voice"}
+    by_consciousness = GradingSettings(capd_convention="consciousness")
+    assert graded(alert, voice)["icans_grade"].tolist() == [1, 2]
+    assert graded(alert, voice, settings=by_consciousness)["icans_grade"].tolist() == [0, 2]
+    with pytest.raises(ValueError, match="capd_convention must be one of table, consciousness"):
+        GradingSettings(capd_convention="lee")
 
 
 def test_capd_age_is_a_setting():

@@ -123,13 +123,22 @@ def grade(
     capd_age: Annotated[
         float, typer.Option(parser=decimal_number, help=say("Children younger than this are graded by CAPD."))
     ] = 12.0,
+    capd_convention: Annotated[
+        str,
+        typer.Option(
+            help=say(
+                "CAPD 1-8: 'table' grades it 1 as Lee 2019's Table 8 does; 'consciousness' leaves it to the "
+                "level of consciousness."
+            )
+        ),
+    ] = "table",
     dates: DatesOption = "iso",
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
     settings = settings_from_options(dates, None, None)
     try:
-        grading = GradingSettings(capd_age=capd_age)
+        grading = GradingSettings(capd_age=capd_age, capd_convention=capd_convention)
     except ValueError as exc:
         raise typer.BadParameter(visible(exc)) from exc
     try:

@@ -18,11 +18,12 @@ from collections.abc import Iterable
 import numpy as np
 
 from iectox.dataset import time_known_column
-from iectox.grading.astct_crs import DEVICE_GRADE_BY_CODE, FEVER_C, LOW_FLOW_MAX_L_MIN
+from iectox.grading.astct_crs import DEVICE_GRADE_BY_CODE, FEVER_C, FLOW_CLASSED_DEVICES, LOW_FLOW_MAX_L_MIN
 from iectox.grading.astct_crs import INPUTS as CRS_INPUTS
 from iectox.grading.astct_icans import (
     ADULT_INPUTS,
     CAPD_DELIRIUM,
+    CAPD_LOW_GRADE,
     CEREBRAL_EDEMA_GRADE,
     CONSCIOUSNESS_GRADE,
     DEFAULT_CAPD_AGE,
@@ -54,24 +55,27 @@ def _crs_components() -> dict[str, str]:
     device = code_grade(
         "oxygen_device", OXYGEN_DEVICE, [DEVICE_GRADE_BY_CODE[c] for c in OXYGEN_DEVICE.codes]
     )
+    flow_classed = ", ".join(f"'{code}'" for code in FLOW_CLASSED_DEVICES)
     return {
         "fever": f"coalesce(temperature_c >= {_number(FEVER_C)}, false)",
         "given": "coalesce(antipyretic_or_anticytokine_given, false)",
         "hypotension_grade": "CASE WHEN pressors >= 2 THEN 4 WHEN pressors >= 1 THEN 3 "
         "WHEN coalesce(hypotension, false) THEN 2 ELSE 0 END",
         "hypoxia_grade": (
-            f"CASE WHEN oxygen_device = 'nasal_cannula' AND oxygen_l_min > {_number(LOW_FLOW_MAX_L_MIN)} "
-            f"THEN 3 WHEN oxygen_device IS NULL AND oxygen_l_min > 0 THEN 2 ELSE {device} END"
+            f"CASE WHEN oxygen_l_min IS NOT NULL AND (oxygen_device IS NULL OR oxygen_device IN ({flow_classed})) "
+            f"THEN (CASE WHEN oxygen_l_min > {_number(LOW_FLOW_MAX_L_MIN)} THEN 3 WHEN oxygen_l_min > 0 THEN 2 "
+            f"ELSE 0 END) ELSE {device} END"
         ),
         "crs_gradable": " OR ".join(f"{name} IS NOT NULL" for name in CRS_INPUTS[:6]),
     }
 
 
-def _icans_components() -> dict[str, str]:
+def _icans_components(capd_convention: str = "table") -> dict[str, str]:
     """The ICANS domains as graded by `iectox.grading.astct_icans`; reads `child` (CAPD instead of ICE)."""
     ice = " ".join(f"WHEN ice_score <= {top} THEN {grade}" for top, grade in ICE_GRADES)
     score = (
-        f"CASE WHEN child THEN (CASE WHEN capd_score >= {CAPD_DELIRIUM} THEN 3 ELSE 0 END) "
+        f"CASE WHEN child THEN (CASE WHEN capd_score >= {CAPD_DELIRIUM} THEN 3 "
+        f"WHEN capd_score >= 1 THEN {CAPD_LOW_GRADE[capd_convention]} ELSE 0 END) "
         f"ELSE (CASE {ice} ELSE 0 END) END"
     )
     domains = [
@@ -92,7 +96,9 @@ def _grades(table: np.ndarray) -> list[int]:
     return [int(g) for g in table[:-1]]
 
 
-def graded_observations(source: str = "observations_aged", capd_age: float = DEFAULT_CAPD_AGE) -> str:
+def graded_observations(
+    source: str = "observations_aged", capd_age: float = DEFAULT_CAPD_AGE, capd_convention: str = "table"
+) -> str:
     """Each observation's infusion key `k`, time, hour-known flag, position `ord`, `suspect` flag (see
     `iectox.engine.checks`) and grades (`crs_grade`, `icans_grade`, TINYINT, blank when not gradable); ties of
     time keep `ord`, as the NumPy path keeps them.
@@ -104,7 +110,7 @@ def graded_observations(source: str = "observations_aged", capd_age: float = DEF
         f"SELECT *, coalesce(vasopressors, 0) + {vasopressin_alone} AS pressors, "
         f"coalesce(age_years < {_number(capd_age)}, false) AS child FROM {source}"
     )
-    parts = {**_crs_components(), **_icans_components()}
+    parts = {**_crs_components(), **_icans_components(capd_convention)}
     components = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
     layer = (
         "SELECT k, observed_at, coalesce(observed_at_time_known, true) AS known, ord, suspect, "

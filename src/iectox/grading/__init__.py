@@ -18,7 +18,7 @@ import pandas as pd
 from iectox.dataset import Dataset
 from iectox.grading.agreement import AGREES, DISAGREES, OTHER_SCALE, agreement, concordance, same_grade_share
 from iectox.grading.astct_crs import grade_crs
-from iectox.grading.astct_icans import DEFAULT_CAPD_AGE, grade_icans
+from iectox.grading.astct_icans import CAPD_CONVENTIONS, DEFAULT_CAPD_AGE, grade_icans
 from iectox.grading.episodes import episodes_from_grades
 from iectox.grading.ice import ICE_ITEMS, ice_as_recorded, ice_score
 from iectox.grading.inputs import GradingInputError
@@ -51,13 +51,20 @@ class GradingSettings:
 
     `capd_age`: children younger than this (`age_years`) are assessed with CAPD instead of ICE (ASTCT 2019 uses
     12 years; the cut-off is a setting because paediatric protocols differ).
+    `capd_convention`: "table" (default: Lee 2019's Table 8 as written, CAPD 1-8 alone is grade 1) or
+    "consciousness" (CAPD 1-8 grades nothing by itself; consciousness decides), for teams that grade so.
     """
 
     capd_age: float = DEFAULT_CAPD_AGE
+    capd_convention: str = "table"
 
     def __post_init__(self) -> None:
         if not 0 <= self.capd_age <= 30:
             raise ValueError(f"capd_age must be an age in years (0-30), not {self.capd_age!r}")
+        if self.capd_convention not in CAPD_CONVENTIONS:
+            raise ValueError(
+                f"capd_convention must be one of {', '.join(CAPD_CONVENTIONS)}, not {self.capd_convention!r}"
+            )
 
 
 def grade_observations(
@@ -71,7 +78,7 @@ def grade_observations(
     """
     settings = settings or GradingSettings()
     crs_grade, crs_reason = grade_crs(observations, lang)
-    icans_grade, icans_reason = grade_icans(observations, settings.capd_age, lang)
+    icans_grade, icans_reason = grade_icans(observations, settings.capd_age, lang, settings.capd_convention)
     graded = observations.copy(deep=False)
     graded["crs_grade"] = crs_grade
     graded["crs_reason"] = pd.Series(crs_reason, index=observations.index)

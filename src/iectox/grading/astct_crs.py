@@ -34,6 +34,9 @@ from iectox.schema.vocabularies import OXYGEN_DEVICE
 FEVER_C = 38.0
 LOW_FLOW_MAX_L_MIN = 6.0
 NASAL_CANNULA = OXYGEN_DEVICE.codes.index("nasal_cannula")
+# Oxygen by cannula or blow-by is low or high flow by its flow (Lee 2019, Table 2 footnote: low flow is "<= 6
+# L/min", high flow "> 6 L/min"), whatever the device's name; without a flow, the device keeps its class.
+FLOW_CLASSED_DEVICES = ("nasal_cannula", "high_flow_cannula", "blow_by")
 MECHANICAL_VENTILATION = OXYGEN_DEVICE.codes.index("mechanical_ventilation")
 DEVICE_GRADE_BY_CODE = {
     "none": 0,
@@ -49,6 +52,7 @@ DEVICE_GRADE_BY_CODE = {
 }
 # Indexed by the device's position in the vocabulary; the last slot (index -1) is "device not recorded".
 DEVICE_GRADE = np.array([DEVICE_GRADE_BY_CODE[c] for c in OXYGEN_DEVICE.codes] + [0], dtype=np.int8)
+FLOW_CLASSED = [OXYGEN_DEVICE.codes.index(c) for c in FLOW_CLASSED_DEVICES]
 INPUTS = (
     "temperature_c",
     "hypotension",
@@ -89,16 +93,34 @@ def crs_hypotension_grade(
 def crs_hypoxia_grade(oxygen_device: np.ndarray, oxygen_l_min: np.ndarray) -> np.ndarray:
     """Low-flow nasal cannula (<= 6 L/min) or blow-by = 2; high-flow nasal cannula (> 6 L/min), facemask,
     non-rebreather or Venturi mask = 3; positive pressure (CPAP, BiPAP, intubation and mechanical ventilation)
-    = 4 (ASTCT 2019, Table 2 and footnote on the 6 L/min boundary).
+    = 4 (ASTCT 2019, Table 2 and its footnote: "Low-flow nasal cannula is defined as oxygen delivered at <= 6
+    L/minute ... High-flow nasal cannula is defined as oxygen delivered at > 6 L/minute").
 
-    `oxygen_device` holds vocabulary positions, -1 when not recorded: oxygen at a recorded flow through an
-    unrecorded device is at least low-flow oxygen (grade 2).
+    `oxygen_device` holds vocabulary positions, -1 when not recorded. A recorded flow decides low against high
+    flow for a cannula, blow-by or an unrecorded device, whatever the device is called (a "high-flow" cannula
+    at 4 L/min is low-flow oxygen), and a cannula at 0 L/min is no oxygen; without a flow the device keeps its
+    class. Masks and positive pressure keep their row of the table whatever the flow recorded.
     """
     grade = DEVICE_GRADE[oxygen_device]
+    flow_classed = np.isin(oxygen_device, FLOW_CLASSED) | (oxygen_device == NOT_RECORDED)
     with np.errstate(invalid="ignore"):
-        grade = np.where((oxygen_device == NASAL_CANNULA) & (oxygen_l_min > LOW_FLOW_MAX_L_MIN), 3, grade)
-        grade = np.where((oxygen_device == NOT_RECORDED) & (oxygen_l_min > 0), 2, grade)
+        by_flow = np.where(oxygen_l_min > LOW_FLOW_MAX_L_MIN, 3, np.where(oxygen_l_min > 0, 2, 0))
+        grade = np.where(flow_classed & ~np.isnan(oxygen_l_min), by_flow, grade)
     return grade.astype(np.int8)
+
+
+def flow_class(oxygen_device: np.ndarray, oxygen_l_min: np.ndarray) -> np.ndarray:
+    """How the oxygen's class was decided, for the reason: 0 by the device (no flow recorded, or a device
+    whose class no flow changes), 1 by the flow, agreeing with the device's name, 2 by the flow against it
+    (a "high-flow" cannula at 4 L/min, blow-by at 8 L/min, a flow through an unrecorded device)."""
+    decided = (np.isin(oxygen_device, FLOW_CLASSED) | (oxygen_device == NOT_RECORDED)) & ~np.isnan(
+        oxygen_l_min
+    )
+    named = DEVICE_GRADE[oxygen_device]
+    with np.errstate(invalid="ignore"):
+        by_flow = np.where(oxygen_l_min > LOW_FLOW_MAX_L_MIN, 3, 2)
+    against = (oxygen_device == NOT_RECORDED) | (named != by_flow)
+    return np.where(decided, np.where(against, 2, 1), 0).astype(np.int64)
 
 
 def astct_crs_grade(
@@ -199,6 +221,7 @@ def grade_crs(frame: pd.DataFrame, lang: str = "en") -> tuple[pd.Series, pd.Cate
     pressors = np.clip(np.nan_to_num(obs.vasopressors), 0, 9).astype(np.int64)
     hypotension_detail = np.where(hypotension_drives, 1 + pressors * 2 + (obs.vasopressin == 1), 0)
     device_detail = np.where(hypoxia_drives, obs.device.astype(np.int64) + 2, 0)
+    decided_by = np.where(hypoxia_drives, flow_class(obs.device, obs.flow), 0)
     shows_temperature = grade <= 1  # the flow is shown when hypoxia sets the grade
     value, values, n_values = value_codes(
         np.where(shows_temperature, obs.temperature, obs.flow), shows_temperature | hypoxia_drives
@@ -210,6 +233,7 @@ def grade_crs(frame: pd.DataFrame, lang: str = "en") -> tuple[pd.Series, pd.Cate
         "ignored": (((grade == 0) & (organ > 0)).astype(np.int64), 2),
         "hypotension": (hypotension_detail, 21),
         "device": (device_detail, len(OXYGEN_DEVICE.codes) + 2),
+        "flow_class": (decided_by, 3),
         "value": (value, n_values),
         "missing": (np.where(lower, bits, 0), 1 << len(INPUTS)),
     }
@@ -242,6 +266,8 @@ DEVICE_UNKNOWN = N_("oxygen, device not recorded")
 DEVICE_UNKNOWN_FLOW = N_("oxygen {flow} L/min, device not recorded")
 LOW_FLOW_UNKNOWN = N_("low-flow nasal cannula, flow not recorded")
 LOW_FLOW, HIGH_FLOW = N_("low-flow nasal cannula {flow} L/min"), N_("high-flow nasal cannula {flow} L/min")
+DEVICE_NO_FLOW = N_("{device}, flow not recorded")
+BY_FLOW = {2: N_("{oxygen}: low flow (<= 6 L/min)"), 3: N_("{oxygen}: high flow (> 6 L/min)")}
 NOT_GRADABLE = N_("not gradable: no CRS input recorded")
 NO_FEVER_RECORDED = N_("no fever recorded")
 NO_FEVER = N_("no fever ({temperature} °C)")
@@ -258,18 +284,26 @@ def _hypotension_text(detail: int, lang: str) -> str:
     return tr(WITH_VASOPRESSIN, lang).format(pressors=text) if vasopressin else text
 
 
-def _device_text(detail: int, flow: float | None, lang: str) -> str:
+def _device_text(detail: int, flow: float | None, decided_by: int, lang: str) -> str:
+    """The oxygen that set the grade; when its flow overrode the device's class (`flow_class` 2), which class
+    the flow gave, so that a reader sees why a "high-flow" cannula at 4 L/min is grade 2."""
     code = detail - 2
     shown = None if flow is None else number_text(flow, lang=lang)
     if code == NOT_RECORDED:
-        return tr(DEVICE_UNKNOWN_FLOW, lang).format(flow=shown) if shown else tr(DEVICE_UNKNOWN, lang)
-    if code == NASAL_CANNULA:
+        text = tr(DEVICE_UNKNOWN_FLOW, lang).format(flow=shown) if shown else tr(DEVICE_UNKNOWN, lang)
+    elif code == NASAL_CANNULA:
         if flow is None:
             return tr(LOW_FLOW_UNKNOWN, lang)
         return tr(LOW_FLOW if flow <= LOW_FLOW_MAX_L_MIN else HIGH_FLOW, lang).format(flow=shown)
-    named = DEVICE_TEXT[OXYGEN_DEVICE.codes[code]]
-    device = tr(named, lang)
-    return tr(AT_FLOW, lang).format(device=device, flow=shown) if shown else device
+    else:
+        device = tr(DEVICE_TEXT[OXYGEN_DEVICE.codes[code]], lang)
+        if shown is None:
+            flow_classed = OXYGEN_DEVICE.codes[code] in FLOW_CLASSED_DEVICES
+            return tr(DEVICE_NO_FLOW, lang).format(device=device) if flow_classed else device
+        text = tr(AT_FLOW, lang).format(device=device, flow=shown)
+    if decided_by == 2 and flow is not None:
+        return tr(BY_FLOW[3 if flow > LOW_FLOW_MAX_L_MIN else 2], lang).format(oxygen=text)
+    return text
 
 
 def crs_reason_text(f: dict[str, int], values: np.ndarray, lang: str = "en") -> str:
@@ -291,7 +325,7 @@ def crs_reason_text(f: dict[str, int], values: np.ndarray, lang: str = "en") -> 
         if f["hypotension"]:
             drivers.append(_hypotension_text(f["hypotension"], lang))
         if f["device"]:
-            drivers.append(_device_text(f["device"], value, lang))
+            drivers.append(_device_text(f["device"], value, f["flow_class"], lang))
         body = joined(drivers, lang)
         if f["masked"]:
             body = tr(FEVER_MASKED, lang).format(body=body)

@@ -20,6 +20,11 @@ from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, SEIZURE
 
 DEFAULT_CAPD_AGE = 12.0
 CAPD_DELIRIUM = 9
+# CAPD 1-8: Lee 2019's Table 8 lists it under grades 1 and 2 (consciousness decides between them), so alone, in
+# an alert child, it is grade 1 ("table"). "consciousness" is the convention some teams use instead: CAPD 1-8
+# grades nothing by itself, only the level of consciousness does.
+CAPD_CONVENTIONS = ("table", "consciousness")
+CAPD_LOW_GRADE = {"table": 1, "consciousness": 0}
 UNAROUSABLE = CONSCIOUSNESS.codes.index("unarousable")
 # Grade of each code, in vocabulary order; the last slot (index -1) is "not recorded", graded at its mildest.
 CONSCIOUSNESS_GRADE = np.array([0, 1, 2, 3, 4, 0], dtype=np.int8)
@@ -67,11 +72,14 @@ def icans_ice_grade(ice_score: np.ndarray) -> np.ndarray:
         return np.where(ice_score <= 2, 3, grade).astype(np.int8)
 
 
-def icans_capd_grade(capd_score: np.ndarray) -> np.ndarray:
-    """Children: CAPD >= 9 = 3; CAPD < 9 is graded by consciousness (wakes spontaneously = 1, to voice = 2),
-    unable to perform CAPD (unarousable) = 4 through the consciousness domain (ASTCT 2019, Table 8)."""
+def icans_capd_grade(capd_score: np.ndarray, convention: str = "table") -> np.ndarray:
+    """Children: CAPD 1-8 = 1 (Lee 2019, Table 8 lists "1-8" under grade 1 and grade 2: the level of
+    consciousness, wakes spontaneously = 1, to voice = 2, decides between them), CAPD >= 9 = 3, unable to
+    perform CAPD (unarousable) = 4 through the consciousness domain. With `convention="consciousness"`, CAPD
+    1-8 grades nothing by itself (`CAPD_CONVENTIONS`)."""
+    low = CAPD_LOW_GRADE[convention]
     with np.errstate(invalid="ignore"):
-        return np.where(capd_score >= CAPD_DELIRIUM, 3, 0).astype(np.int8)
+        return np.where(capd_score >= CAPD_DELIRIUM, 3, np.where(capd_score >= 1, low, 0)).astype(np.int8)
 
 
 def icans_consciousness_grade(consciousness: np.ndarray) -> np.ndarray:
@@ -103,10 +111,10 @@ def astct_icans_grade(*domain_grades: np.ndarray) -> np.ndarray:
 
 
 def grade_icans(
-    frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE, lang: str = "en"
+    frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE, lang: str = "en", capd_convention: str = "table"
 ) -> tuple[pd.Series, pd.Categorical]:
     """ASTCT 2019 ICANS grade (Int64, blank when no ICANS input was recorded) and its reason in `lang`, for
-    every row."""
+    every row; `capd_convention` as in `icans_capd_grade`."""
     child = uses_capd(number(frame, "age_years"), capd_age)
     ice = ice_as_recorded(frame)
     capd = plausible(number(frame, "capd_score"), "capd_score")
@@ -116,7 +124,7 @@ def grade_icans(
     edema = category(frame, "cerebral_edema", CEREBRAL_EDEMA)
     score = np.where(child, capd, ice)
     domains = (
-        np.where(child, icans_capd_grade(capd), icans_ice_grade(ice)),
+        np.where(child, icans_capd_grade(capd, capd_convention), icans_ice_grade(ice)),
         icans_consciousness_grade(consciousness),
         icans_seizure_grade(seizure),
         icans_motor_grade(motor),
