@@ -26,8 +26,10 @@ ROW_4 = (
 )
 WORSE = "The grade is set by the more severe of hypotension and hypoxia."
 FEVER = (
-    "Fever is required to diagnose CRS; once antipyretics or anti-cytokine therapy (tocilizumab, "
-    "corticosteroids) were given, fever is no longer required and hypotension/hypoxia drive the grade."
+    'Lee 2019, Table 2 footnote: "In patients who have CRS then receive antipyretic or anticytokine therapy such '
+    'as tocilizumab or steroids, fever is no longer required to grade subsequent CRS severity." The waiver '
+    "applies only after CRS was established for that infusion (an earlier febrile observation) and such therapy "
+    "was given since; premedication and prophylaxis do not waive fever before CRS."
 )
 SIX = "Boundary at 6 L/min: <= 6 is low-flow (grade 2), > 6 is high-flow (grade 3)."
 FLOW = (
@@ -88,9 +90,8 @@ CASES = [
     (WORSE, {"hypotension": True, "vasopressors": 2, "oxygen_device": "nasal_cannula", "oxygen_l_min": 2}, 4),
     (WORSE, {"hypotension": True, "vasopressors": 1, "oxygen_device": "bipap"}, 4),
     (FEVER, {"temperature_c": 37.5, "hypotension": True, "oxygen_device": "facemask"}, 0),
-    (FEVER, {"temperature_c": 37.5, "oxygen_device": "bipap", "antipyretic_or_anticytokine_given": True}, 4),
-    (FEVER, {"temperature_c": 36.8, "vasopressors": 1, "antipyretic_or_anticytokine_given": True}, 3),
-    (FEVER, {"temperature_c": 36.8, "antipyretic_or_anticytokine_given": True}, 0),
+    (FEVER, {"temperature_c": 37.5, "oxygen_device": "bipap", "antipyretic_or_anticytokine_given": True}, 0),
+    (FEVER, {"temperature_c": 36.8, "vasopressors": 1, "antipyretic_or_anticytokine_given": True}, 0),
 ]
 
 
@@ -130,18 +131,6 @@ BOUNDARIES = [
         "grade 0: no fever (37.2 °C); hypotension or hypoxia without fever is not graded as CRS",
     ),
     (
-        FEVER,
-        {
-            **NORMAL,
-            "temperature_c": 37.2,
-            "oxygen_device": "nasal_cannula",
-            "oxygen_l_min": 8.0,
-            "antipyretic_or_anticytokine_given": True,
-        },
-        3,
-        "grade 3: high-flow nasal cannula 8 L/min (fever not required after antipyretic or anti-cytokine therapy)",
-    ),
-    (
         WORSE,
         {
             **FEBRILE,
@@ -162,11 +151,83 @@ def test_boundaries_and_their_reasons(rule, row, expected, reason):
     assert (result["crs_grade"][0], result["crs_reason"][0]) == (expected, reason), rule
 
 
-def test_fever_masked_after_tocilizumab():
-    """The same hypoxic, afebrile observation: no CRS before tocilizumab, grade 2 once it was given."""
-    row = {**NORMAL, "temperature_c": 37.1, "oxygen_device": "nasal_cannula", "oxygen_l_min": 3.0}
-    result = graded(row, {**row, "antipyretic_or_anticytokine_given": True})
-    assert result["crs_grade"].tolist() == [0, 2]
+def at(hour: int, day: int = 6, **changes: object) -> dict:
+    return {**NORMAL, "observed_at": pd.Timestamp(2024, 3, day, hour), **changes}
+
+
+HYPOXIC = {"temperature_c": 37.1, "oxygen_device": "nasal_cannula", "oxygen_l_min": 3.0}
+TREATED = {**HYPOXIC, "antipyretic_or_anticytokine_given": True}
+FEVERISH = {"temperature_c": 38.6}
+WAIVER = [
+    # the observations of one infusion in time order; the grade of the last one
+    ([at(8, **FEVERISH), at(14, **TREATED)], 2),  # CRS, then therapy: fever no longer required
+    ([at(14, **TREATED)], 0),  # no CRS before: premedication or prophylaxis waives nothing
+    ([at(14, **TREATED), at(8, day=7, **TREATED)], 0),  # still no fever before
+    ([at(8, **FEVERISH), at(14, **HYPOXIC)], 0),  # CRS, but no therapy recorded since
+    ([at(14, **FEVERISH), at(8, **TREATED)], 0),  # the fever came after: rows are put in time order
+    ([{**at(8, **FEVERISH), "observed_at": None}, at(14, **TREATED)], 0),  # a fever without a time
+    ([at(8, **FEVERISH), at(8, **TREATED)], 2),  # the same hour: the earlier row is earlier
+    ([at(8, **FEVERISH, infusion_id="INF-2"), at(14, **TREATED)], 0),  # another infusion's CRS
+]
+
+
+@pytest.mark.parametrize(("rows", "expected"), WAIVER)
+def test_fever_waiver_needs_crs_established_then_therapy(rows, expected):
+    assert graded(*rows)["crs_grade"].iloc[-1] == expected, FEVER
+
+
+def test_fever_waived_reason():
+    result = graded(at(8, **FEVERISH), at(14, **{**TREATED, "oxygen_l_min": 8.0}))
+    assert result["crs_reason"].iloc[-1] == (
+        "grade 3: high-flow nasal cannula 8 L/min (fever not required after antipyretic or anti-cytokine therapy)"
+    )
+
+
+ADMINISTRATION = {"administration_id": "ADM-1", "infusion_id": "INF-1", "dose_mg": 560.0, "route": "IV"}
+
+
+def administrations(*doses: dict) -> pd.DataFrame:
+    return conform(CONTRACT.table("administrations"), pd.DataFrame([{**ADMINISTRATION, **d} for d in doses]))
+
+
+DOSES = [
+    # a dose in the administrations table, the grade of a hypoxic afebrile observation at 14:00 on day 6 after
+    # a fever at 08:00 (no flag on the row)
+    ({"drug": "tocilizumab", "given_at": pd.Timestamp(2024, 3, 6, 10), "reason": "CRS"}, 2),
+    ({"drug": "paracetamol", "given_at": pd.Timestamp(2024, 3, 6, 9), "reason": "CRS"}, 2),
+    ({"drug": "dexamethasone", "given_at": pd.Timestamp(2024, 3, 6, 10), "reason": "CRS"}, 2),
+    ({"drug": "dexamethasone", "given_at": pd.Timestamp(2024, 3, 6, 10), "reason": "prophylaxis"}, 0),
+    ({"drug": "tocilizumab", "given_at": pd.Timestamp(2024, 3, 6, 15), "reason": "CRS"}, 0),  # after the row
+    (
+        {"drug": "paracetamol", "given_at": pd.Timestamp(2024, 3, 6, 7), "reason": "CRS"},
+        0,
+    ),  # before the fever
+    ({"drug": "other", "given_at": pd.Timestamp(2024, 3, 6, 10), "reason": "CRS"}, 0),
+]
+
+
+@pytest.mark.parametrize(("dose", "expected"), DOSES)
+def test_a_dose_for_crs_since_the_fever_waives_it(dose, expected):
+    rows = conform(CONTRACT.table("observations"), pd.DataFrame([at(8, **FEVERISH), at(14, **HYPOXIC)]))
+    result = grade_observations(rows, administrations=administrations(dose))
+    assert result["crs_grade"].iloc[-1] == expected, FEVER
+
+
+def test_a_dose_recorded_by_date_counts_from_the_end_of_its_day():
+    """Whether a dose of day 6 came before an observation of day 6 is not known; it counts on day 7."""
+    dose = administrations(
+        {
+            "drug": "tocilizumab",
+            "given_at": pd.Timestamp(2024, 3, 6),
+            "given_at_time_known": False,
+            "reason": "CRS",
+        }
+    )
+    rows = conform(
+        CONTRACT.table("observations"),
+        pd.DataFrame([at(8, **FEVERISH), at(20, **HYPOXIC), at(8, day=7, **HYPOXIC)]),
+    )
+    assert grade_observations(rows, administrations=dose)["crs_grade"].tolist() == [1, 0, 2]
 
 
 MISSING = [
@@ -195,7 +256,7 @@ MISSING = [
         },
         0,
         "grade 0 (lower bound): no fever recorded; hypotension or hypoxia without fever is not graded as CRS; "
-        "not recorded: temperature_c, antipyretic_or_anticytokine_given",
+        "not recorded: temperature_c",  # no CRS before this row: no therapy could waive its fever
     ),
     ({**FEBRILE, "vasopressors": 2, "vasopressin": None}, 4, "grade 4: 2 vasopressors"),
     (

@@ -58,7 +58,13 @@ def _crs_components() -> dict[str, str]:
     flow_classed = ", ".join(f"'{code}'" for code in FLOW_CLASSED_DEVICES)
     return {
         "fever": f"coalesce(temperature_c >= {_number(FEVER_C)}, false)",
-        "given": "coalesce(antipyretic_or_anticytokine_given, false)",
+        # Lee 2019's waiver (iectox.grading.fever_waiver): CRS established by an earlier febrile row, then
+        # therapy since (the row's flag, or a dose for CRS counted by `therapy_from`); `waivers` gives both times
+        "given": (
+            "coalesce(observed_at > first_fever_at OR (observed_at = first_fever_at AND ord > first_fever_ord), "
+            "false) AND (coalesce(antipyretic_or_anticytokine_given, false) OR coalesce(therapy_from <= observed_at, "
+            "false))"
+        ),
         "hypotension_grade": "CASE WHEN pressors >= 2 THEN 4 WHEN pressors >= 1 THEN 3 "
         "WHEN coalesce(hypotension, false) THEN 2 ELSE 0 END",
         "hypoxia_grade": (
@@ -107,8 +113,9 @@ def graded_observations(
     components of each grade, the grades."""
     vasopressin_alone = "CASE WHEN vasopressin AND coalesce(vasopressors, 0) = 0 THEN 1 ELSE 0 END"
     inputs = (
-        f"SELECT *, coalesce(vasopressors, 0) + {vasopressin_alone} AS pressors, "
-        f"coalesce(age_years < {_number(capd_age)}, false) AS child FROM {source}"
+        f"SELECT o.*, w.first_fever_at, w.first_fever_ord, w.therapy_from, "
+        f"coalesce(vasopressors, 0) + {vasopressin_alone} AS pressors, "
+        f"coalesce(age_years < {_number(capd_age)}, false) AS child FROM {source} o LEFT JOIN waivers w ON o.k = w.k"
     )
     parts = {**_crs_components(), **_icans_components(capd_convention)}
     components = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
@@ -123,6 +130,25 @@ def graded_observations(
         "CAST(CASE WHEN icans_gradable THEN icans_worst END AS TINYINT) AS icans_grade "
         f"FROM ({layer}) AS components"
     )
+
+
+def first_fevers(source: str = "observations_aged") -> tuple[list[tuple[str, str]], str]:
+    """Per infusion key with a febrile observation, its first one's time and position (`first_fever_at`,
+    `first_fever_ord`): what `iectox.grading.fever_waiver.first_fevers` finds, as two grouped passes (no sort)
+    to compute in turn, and the query that returns them."""
+    fever = f"temperature_c >= {_number(FEVER_C)} AND observed_at IS NOT NULL"
+    steps = [
+        (
+            "fever_times",
+            f"SELECT k, min(observed_at) AS first_fever_at FROM {source} WHERE {fever} GROUP BY k",
+        ),
+    ]
+    query = (
+        "SELECT o.k, f.first_fever_at, min(o.ord) AS first_fever_ord FROM "
+        f"{source} o JOIN fever_times f ON o.k = f.k AND o.observed_at = f.first_fever_at WHERE {fever} "
+        "GROUP BY o.k, f.first_fever_at"
+    )
+    return steps, query
 
 
 LATER = 1 << 62  # added to a row position to rank a later time after every row of an earlier one

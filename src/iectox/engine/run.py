@@ -34,6 +34,7 @@ from iectox.errors import DatasetInvalid, SourceError
 from iectox.grading import agreement
 from iectox.grading.astct_icans import DEFAULT_CAPD_AGE
 from iectox.grading.episodes import EPISODE_COLUMNS
+from iectox.grading.fever_waiver import therapy_since_fever
 from iectox.io.parquet import FIRST_ROW, SUFFIX, check_parquet, table_parts
 from iectox.validate import Settings
 
@@ -113,6 +114,32 @@ def prepare(backend: Backend, parts: list[Path], dataset: Dataset, present: list
     )
 
 
+def waivers(backend: Backend, dataset: Dataset) -> pa.Table:
+    """Per infusion key with a fever: when its first fever was and from when a dose for CRS since counts
+    (`iectox.grading.fever_waiver`, the same functions as the pandas path, on one row per infusion)."""
+    steps, query = grading.first_fevers("observations_aged")
+    for name, sql in steps:
+        backend.materialize(name, sql)
+    fevers = backend.arrow(query).to_pandas()
+    keys = backend.arrow("SELECT k, infusion_id FROM infusion_keys").to_pandas().set_index("k")["infusion_id"]
+    fevers = fevers.assign(
+        infusion_id=fevers["k"].map(keys),
+        first_fever_at=pd.to_datetime(fevers["first_fever_at"]).astype("datetime64[ns]"),
+    )
+    by_infusion = fevers.set_index("infusion_id")
+    administrations = dataset["administrations"] if "administrations" in dataset else None
+    therapy = therapy_since_fever(administrations, by_infusion)
+    table = pd.DataFrame(
+        {
+            "k": fevers["k"].astype("int32").to_numpy(),
+            "first_fever_at": fevers["first_fever_at"].to_numpy(),
+            "first_fever_ord": fevers["first_fever_ord"].astype("int64").to_numpy(),
+            "therapy_from": therapy.to_numpy(),
+        }
+    )
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
 @dataclass(frozen=True)
 class Session:
     """A validated Parquet dataset open on an engine: the small tables in pandas, the observations graded in
@@ -149,6 +176,7 @@ def session(
     backend = connect(engine, **options)
     try:
         prepare(backend, parts, dataset, present)
+        backend.table("waivers", waivers(backend, dataset))
         backend.materialize("graded", grading.graded_observations("observations_aged", capd_age))
         seconds["grade"] = time.perf_counter() - start - seconds["read"]
         if backend.arrow("SELECT count(*) AS n FROM graded WHERE suspect").column("n")[0].as_py():

@@ -68,16 +68,23 @@ class GradingSettings:
 
 
 def grade_observations(
-    observations: pd.DataFrame, settings: GradingSettings | None = None, lang: str = "en"
+    observations: pd.DataFrame,
+    settings: GradingSettings | None = None,
+    lang: str = "en",
+    administrations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The observations with `crs_grade`, `crs_reason`, `icans_grade` and `icans_reason` (in `lang`) added.
 
     Columns are those of the `observations` table (absent ones count as not recorded), plus optional
     `age_years` (blank = adult) and ICE items (`ICE_ITEMS`). Grades are Int64, blank when no input of the
     syndrome was recorded; reasons are categorical text. Vectorised: no Python runs per row.
+
+    Fever is waived for CRS only after a febrile observation of the same infusion and antipyretic or
+    anti-cytokine therapy since (`iectox.grading.fever_waiver`): the row's flag, or a dose for CRS in
+    `administrations` (the dataset's table), which `grade_dataset` passes.
     """
     settings = settings or GradingSettings()
-    crs_grade, crs_reason = grade_crs(observations, lang)
+    crs_grade, crs_reason = grade_crs(observations, lang, administrations)
     icans_grade, icans_reason = grade_icans(observations, settings.capd_age, lang, settings.capd_convention)
     graded = observations.copy(deep=False)
     graded["crs_grade"] = crs_grade
@@ -97,5 +104,7 @@ def observations_with_age(dataset: Dataset) -> pd.DataFrame:
 def grade_dataset(
     dataset: Dataset, settings: GradingSettings | None = None, lang: str = "en"
 ) -> pd.DataFrame:
-    """`grade_observations` on a dataset's observations, children recognised from the infusion's age."""
-    return grade_observations(observations_with_age(dataset), settings, lang)
+    """`grade_observations` on a dataset's observations, children recognised from the infusion's age and
+    fever waived by the doses for CRS of its administrations table."""
+    administrations = dataset["administrations"] if "administrations" in dataset else None
+    return grade_observations(observations_with_age(dataset), settings, lang, administrations)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from iectox.grading.fever_waiver import fever_waiver_inputs
 from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
 from iectox.grading.reasons import (
     build_reasons,
@@ -140,8 +141,12 @@ def astct_crs_grade(
 class _Observed:
     """The CRS inputs of an observations frame, with the mildest and most severe fill of each missing one."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, administrations: pd.DataFrame | None = None) -> None:
         self.temperature = plausible(number(frame, "temperature_c"), "temperature_c")
+        # fever is waived only once CRS is established and treated (iectox.grading.fever_waiver)
+        self.established, self.administered = fever_waiver_inputs(
+            frame, crs_fever(self.temperature), administrations
+        )
         self.hypotension = flag(frame, "hypotension")
         self.vasopressors = plausible(number(frame, "vasopressors"), "vasopressors")
         self.vasopressin = flag(frame, "vasopressin")
@@ -171,7 +176,8 @@ class _Observed:
         vasopressin = np.where(m[3], worst[3], self.vasopressin[rows] == 1)
         device = np.where(m[4] & worst[4], MECHANICAL_VENTILATION, self.device[rows])
         flow = np.where(m[5] & worst[5], np.inf, self.flow[rows])
-        given = np.where(m[6], worst[6], self.given[rows] == 1)
+        flagged = np.where(m[6], worst[6], self.given[rows] == 1)
+        given = self.established[rows] & (flagged | self.administered[rows])
         return (
             crs_fever(temperature),
             given,
@@ -195,10 +201,12 @@ def _raising(
     return masks
 
 
-def grade_crs(frame: pd.DataFrame, lang: str = "en") -> tuple[pd.Series, pd.Categorical]:
+def grade_crs(
+    frame: pd.DataFrame, lang: str = "en", administrations: pd.DataFrame | None = None
+) -> tuple[pd.Series, pd.Categorical]:
     """ASTCT 2019 CRS grade (Int64, blank when no CRS input was recorded) and its reason in `lang`, for every
-    row."""
-    obs = _Observed(frame)
+    row; `administrations` (the dataset's table) tells which doses for CRS waive fever."""
+    obs = _Observed(frame, administrations)
     fever, given, hypotension_grade, hypoxia_grade = obs.components()
     grade = astct_crs_grade(fever, given, hypotension_grade, hypoxia_grade)
     worst = astct_crs_grade(*obs.components((True,) * len(INPUTS)))

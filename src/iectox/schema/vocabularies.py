@@ -97,6 +97,13 @@ DRUG = vocabulary(
         ("anakinra", N_("Anakinra"), ("Kineret",)),
         ("siltuximab", N_("Siltuximab"), ("Sylvant",)),
         (
+            "paracetamol",
+            N_("Paracetamol (acetaminophen)"),
+            ("acetaminophen", "Doliprane", "Perfalgan", "Dafalgan"),
+        ),
+        ("metamizole", N_("Metamizole (dipyrone)"), ("dipyrone", "Novalgin", "Novaminsulfon")),
+        ("nsaid", N_("NSAID (ibuprofen, ketoprofen...)"), ("ibuprofen", "ketoprofen", "Advil", "Profenid")),
+        (
             "corticosteroid",
             N_("Corticosteroid, drug not recorded"),
             ("steroids", "corticosteroids", "corticoids"),
@@ -106,6 +113,8 @@ DRUG = vocabulary(
     "Drug given to manage the toxicity.",
 )
 
+# Antipyretics: given for a CRS fever they waive fever for later grades (iectox.grading.fever_waiver).
+ANTIPYRETICS = ("paracetamol", "metamizole", "nsaid")
 CORTICOSTEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone", "prednisolone", "corticosteroid")
 
 ROUTE = vocabulary(
