@@ -106,5 +106,5 @@ def grade_dataset(
 ) -> pd.DataFrame:
     """`grade_observations` on a dataset's observations, children recognised from the infusion's age and
     fever waived by the doses for CRS of its administrations table."""
-    administrations = dataset["administrations"] if "administrations" in dataset else None
+    administrations = dataset.get("administrations")
     return grade_observations(observations_with_age(dataset), settings, lang, administrations)
