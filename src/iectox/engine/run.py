@@ -127,7 +127,7 @@ def waivers(backend: Backend, dataset: Dataset) -> pa.Table:
         first_fever_at=pd.to_datetime(fevers["first_fever_at"]).astype("datetime64[ns]"),
     )
     by_infusion = fevers.set_index("infusion_id")
-    administrations = dataset.get("administrations")
+    administrations = dataset["administrations"]
     therapy = therapy_since_fever(administrations, by_infusion)
     table = pd.DataFrame(
         {

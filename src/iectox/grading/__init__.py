@@ -106,5 +106,5 @@ def grade_dataset(
 ) -> pd.DataFrame:
     """`grade_observations` on a dataset's observations, children recognised from the infusion's age and
     fever waived by the doses for CRS of its administrations table."""
-    administrations = dataset.get("administrations")
+    administrations = dataset["administrations"]
     return grade_observations(observations_with_age(dataset), settings, lang, administrations)
