@@ -61,7 +61,7 @@ def study_adverse_events(
     the presence the dataset states (crs_status, icans_status) and its toxicity episodes."""
     stated = dataset["infusions"].set_index("infusion_id")
     infusions = frame[["infusion_id", "patient_id", by]].copy()
-    for column in (c for c in STATUS.values() if c in stated):
+    for column in STATUS.values():
         infusions[column] = infusions["infusion_id"].map(stated[column]).array
     return adverse_event_table(
         dataset["toxicity_episodes"],
