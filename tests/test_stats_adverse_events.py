@@ -316,3 +316,12 @@ def test_gtreg_counting_methods_article_reproduced():
     ]
     assert table.sizes == (3, 3)  # id_df's three subjects, 003 without any AE
     assert table.row("ICANS/CTCAEv5/any").cells[0].values == pytest.approx((2.0, 200 / 3))
+
+
+def test_gtreg_layout_with_strata(per_infusion):
+    """tbl_ae(strata = setting) |> add_overall(across = "by"): per stratum, Unknown, the grades, Overall."""
+    layout = per_infusion.gtreg_layout()
+    levels = ["Unknown", *(f"Grade {g}" for g in range(1, 6)), "Overall"]
+    assert list(layout.columns) == [(group, level) for group in ORDER for level in levels]
+    assert layout.loc["CRS (Lee2014)"].tolist() == [0, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 2]
+    assert layout.loc["IEC-HS (ASTCT2023)"].tolist() == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]

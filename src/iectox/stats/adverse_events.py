@@ -118,25 +118,17 @@ class AdverseEventTable:
         """The counts laid out as gtreg's `tbl_ae(..., by = grade, strata = by) |> add_overall(across = "by")`:
         one row per toxicity (and scale), per cohort the columns "Unknown" (missing_location "first"), each
         grade, then "Overall" (any grade)."""
-        frame = {}
-        for j, group in enumerate(self.groups):
-            for syndrome, scale in self.blocks:
-                rows = self.block(syndrome, scale)
-                for r in rows:
-                    key = {"unknown": "Unknown", "grade": f"Grade {r.grade}", "any": "Overall"}.get(
-                        r.row_type
-                    )
-                    if key is not None:
-                        frame.setdefault((group, key), {})[f"{syndrome} ({scale})"] = int(
-                            r.cells[j].values[0]
-                        )
-        columns = []
-        for group in self.groups:
-            levels = [k for g, k in frame if g == group and k not in ("Unknown", "Overall")]
-            columns += [(group, "Unknown"), *((group, k) for k in levels), (group, "Overall")]
-        out = pd.DataFrame({c: frame[c] for c in columns})
-        out.columns = pd.MultiIndex.from_tuples(columns)
-        return out
+        shown = ("unknown", "grade", "any")  # gtreg's order: Unknown first, the grades, Overall last
+        names = {"unknown": "Unknown", "any": "Overall"}
+        records = {}
+        for syndrome, scale in self.blocks:
+            rows = [r for kind in shown for r in self.block(syndrome, scale) if r.row_type == kind]
+            records[f"{syndrome} ({scale})"] = {
+                (group, names.get(r.row_type, f"Grade {r.grade}")): int(r.cells[j].values[0])
+                for j, group in enumerate(self.groups)
+                for r in rows
+            }
+        return pd.DataFrame.from_dict(records, orient="index")
 
 
 def _number(value: float) -> float | None:
