@@ -115,7 +115,7 @@ def test_french_report_has_decimal_commas_and_french_test_names(french):
 def test_workbook_has_a_sheet_per_table_and_the_analysis_rows(english, result):
     book = openpyxl.load_workbook(english.xlsx, read_only=True)
     ids = [t.id for t in result.spec.tables]
-    assert book.sheetnames == [*ids, "analysis", "published_vs_reproduced", "management"]
+    assert book.sheetnames == [*ids, "adverse_events", "analysis", "published_vs_reproduced", "management"]
     demographics = list(book["demographics"].iter_rows(values_only=True))
     assert demographics[0][0] == "Table 1. Demographics"
     assert demographics[2][1] == "Real-life population\nN = 361"
@@ -126,7 +126,7 @@ def test_workbook_has_a_sheet_per_table_and_the_analysis_rows(english, result):
 
 def test_word_document_has_one_table_per_study_table(english, result):
     document = docx.Document(str(english.docx))
-    assert len(document.tables) == len(result.spec.tables) + 2  # and the management and checks tables
+    assert len(document.tables) == len(result.spec.tables) + 3  # the adverse events, management, checks
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[: len(result.spec.tables)] == [
         f"Table {i}. {t.title}" for i, t in enumerate(result.spec.tables, 1)

@@ -22,6 +22,7 @@ from iectox.cli.commands import app
 from iectox.errors import SpecError
 from iectox.stats.policy import MethodPolicy
 from iectox.study import load_study
+from iectox.study.adverse_events import KEYS as ADVERSE_EVENT_KEYS
 from iectox.study.spec import COHORT_KEYS, STUDY_KEYS, TABLE_KEYS, TEST_KEYS
 from iectox.study.variables import VARIABLE_KEYS
 from iectox.study.writing import toml_document
@@ -145,6 +146,7 @@ def test_the_walk_visits_every_key_of_the_spec():
     policy = {f.name for f in dataclasses.fields(MethodPolicy)} - {"name"}
     analysis = {f.name for f in dataclasses.fields(AnalysisSettings)}
     keys = {*STUDY_KEYS, *COHORT_KEYS, *TEST_KEYS, *policy, *analysis, *TABLE_KEYS, *VARIABLE_KEYS, "pathway"}
+    keys |= {*ADVERSE_EVENT_KEYS}
     assert keys - leaves == set()
     assert len(cases()) > 400
 

@@ -59,6 +59,18 @@ def comparison_tests(result: StudyResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def adverse_event_cells(result: StudyResult) -> pd.DataFrame:
+    """Every count and share of the adverse-event table: one row per row id and column."""
+    table = result.adverse_events
+    assert table is not None
+    rows = [
+        (row.id, column, cell.values[0], cell.values[1])
+        for row in table.rows
+        for column, cell in enumerate(row.cells)
+    ]
+    return pd.DataFrame(rows, columns=["row", "column", "n", "percent"])
+
+
 def published_checks(result: StudyResult) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -100,6 +112,7 @@ def snapshot() -> dict[str, pd.DataFrame]:
         "comparison_cells": comparison_cells(result),
         "comparison_tests": comparison_tests(result),
         "published_checks": published_checks(result),
+        "adverse_events": adverse_event_cells(result),
         **audit_frames(result),
         "graded_observations": graded[keep],
     }

@@ -28,7 +28,7 @@ from iectox.render.comparison import (
     table_frame,
     table_markdown,
 )
-from iectox.render.document import build_document, report_formatter
+from iectox.render.document import build_document, report_formatter, tables_shown
 from iectox.render.drawing import Drawing, report_figure_plans
 from iectox.render.figures import save
 from iectox.render.format import Formatter
@@ -133,7 +133,7 @@ def write_report(
     """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    management = build_management(result, lang, number=len(result.tables) + 1)
+    management = build_management(result, lang, number=tables_shown(result) + 1)
     document = build_document(result, build_methods(result, lang), fmt, management)
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from iectox.i18n import tr
+from iectox.render.adverse_events import adverse_event_layout
 from iectox.render.comparison import comparison_table
 from iectox.render.figures import Cohorts
 from iectox.render.format import Formatter
@@ -152,6 +153,12 @@ def check_summary(checks: tuple[CheckLine, ...], lang: str) -> str:
     return text + "."
 
 
+def tables_shown(result: StudyResult) -> int:
+    """How many numbered tables come before the management section: the comparison tables, then the
+    adverse-event table when the study has one."""
+    return len(result.tables) + (result.adverse_events is not None)
+
+
 def report_formatter(result: StudyResult, lang: str) -> Formatter:
     """The report's formatter: its language, and the study's decimals for statistics and p-values."""
     return Formatter(lang, result.spec.digits, result.spec.p_digits)
@@ -167,6 +174,11 @@ def build_document(
         comparison_table(comparison, fmt, spec.title, number=i, table_id=spec.id)
         for i, (spec, comparison) in enumerate(result.tables, 1)
     )
+    if result.adverse_events is not None and result.spec.adverse_events is not None:
+        groups = cohorts_of(result)
+        labels = {key: groups.label(key, lang) for key in groups.keys}
+        title, number = result.spec.adverse_events.title, tables_shown(result)
+        tables += (adverse_event_layout(result.adverse_events, fmt, title, labels=labels, number=number),)
     checks = check_lines(result, fmt)
     return Document(
         title=tr(result.spec.title, lang),

@@ -70,11 +70,35 @@ def design(result: StudyResult, lang: str) -> str:
 
 def grading(result: StudyResult, lang: str) -> str:
     scale = result.spec.analysis.grading_scale
-    return tr(
+    text = tr(
         "Grading scale: {scale}. Each infusion counts once, at the maximum grade of its CRS (or ICANS) "
         "episodes; grades recorded on another scale are left out, never converted.",
         lang,
     ).format(scale=tr(SCALES.get(scale, scale), lang))
+    events = adverse_events_text(result, lang)
+    return f"{text} {events}" if events else text
+
+
+def adverse_events_text(result: StudyResult, lang: str) -> str:
+    """The adverse-event table's counting, in one sentence (nothing without the table)."""
+    if result.spec.adverse_events is None:
+        return ""
+    per = result.spec.adverse_events.per
+    return (
+        tr(
+            "In the adverse-event table, each infusion counts once per toxicity, at the highest grade of its "
+            "episodes on each scale (gtreg's tbl_ae counting): every infusion of the cohort is in the "
+            "denominator, an ungraded episode is the lowest level, and scales are never pooled.",
+            lang,
+        )
+        if per == "infusion"
+        else tr(
+            "In the adverse-event table, each patient counts once per toxicity, at the highest grade over "
+            "their infusions on each scale (gtreg's tbl_ae counting): every patient of the cohort is in the "
+            "denominator, an ungraded episode is the lowest level, and scales are never pooled.",
+            lang,
+        )
+    )
 
 
 def definitions(result: StudyResult, lang: str) -> tuple[tuple[str, str, str], ...]:

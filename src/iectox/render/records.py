@@ -15,6 +15,7 @@ import numpy as np
 
 from iectox import __version__
 from iectox.io.atomic import atomic_file
+from iectox.render.adverse_events import adverse_event_records
 from iectox.render.management import management_records
 from iectox.render.report import Report
 
@@ -55,8 +56,15 @@ def report_records(report: Report) -> dict[str, Any]:
                 "footnote_ids": [note.id for note in comparison.footnotes()],
                 "variables": comparison.records(),
             }
-            for (table, comparison), shown in zip(result.tables, document.tables, strict=True)
+            for (table, comparison), shown in zip(
+                result.tables, document.tables[: len(result.tables)], strict=True
+            )
         ],
+        **(
+            {}  # only a study whose spec asks for the adverse-event table has one
+            if result.adverse_events is None
+            else {"adverse_events": adverse_event_records(result.adverse_events, report.formatter)}
+        ),
         **(
             {}  # only a study that names published values has checks to show
             if not result.checks

@@ -14,8 +14,10 @@ from iectox.published import SummaryTable
 from iectox.published.recheck import printed_p
 from iectox.published.summary_table import Variable as PublishedVariable
 from iectox.published.summary_table import decimals
+from iectox.stats.adverse_events import AdverseEventTable
 from iectox.stats.compare import Comparison, compare
 from iectox.stats.table import VariableResult
+from iectox.study.adverse_events import study_adverse_events
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
@@ -46,6 +48,7 @@ class StudyResult:
     checks: tuple[Check, ...]
     management: Audit | None = None  # the management audit, when the spec has a [management] section
     left_out: int = 0  # infusions of the dataset outside the study's period (`iectox.study.period`)
+    adverse_events: AdverseEventTable | None = None  # when the spec has an [adverse_events] section
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -175,4 +178,9 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     pathway = load_management_pathway(spec)
     cohorts = study_cohorts(spec, frame)
     management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
-    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out)
+    adverse = spec.adverse_events
+    scale = spec.analysis.grading_scale
+    events = (
+        None if adverse is None else study_adverse_events(adverse, dataset, frame, spec.by, spec.order, scale)
+    )
+    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out, events)

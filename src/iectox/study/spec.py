@@ -8,6 +8,8 @@
              CRS and ICANS against it (`iectox.management.audit`); no section, no audit
 [[tables]]   id, title, variables = [{ name, label, kind, summary, test, levels, level_labels,
              among, top, reference }, ...]
+[adverse_events] title, per ("infusion" or "patient"), toxicities: the adverse-event table
+             (`iectox.study.adverse_events`); no section, no table
 
 Every key is checked when the file is read (`load_study`): an unknown key, a wrong type, a number out of its
 range, a column that is not in the analysis table, a kind, summary, test, preset or level that does not exist,
@@ -35,10 +37,11 @@ from iectox.published import SummaryTable, read_summary_table, seed_table
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.stats.policy import PRESETS, MethodPolicy
 from iectox.stats.variables import Variable
+from iectox.study.adverse_events import AdverseEventSpec, read_adverse_events
 from iectox.study.reading import choice, dataclass_fields, non_empty, not_allowed, table, typed, within
 from iectox.study.variables import column, level_labels, levels, variable
 
-SECTIONS = ("study", "cohorts", "analysis", "management", "tests", "tables")
+SECTIONS = ("study", "cohorts", "analysis", "management", "tests", "tables", "adverse_events")
 STUDY_KEYS: dict[str, type | tuple[type, ...]] = {
     "title": str,
     "period": list,
@@ -82,6 +85,7 @@ class StudySpec:
     p_digits: int
     tables: tuple[TableSpec, ...]
     management: str | None = None  # the pathway to audit against: "iectox:default" or a path; None: no audit
+    adverse_events: AdverseEventSpec | None = None  # the adverse-event table; None: none
 
 
 DEFAULT_PATHWAY = "iectox:default"
@@ -287,6 +291,7 @@ def load_study(path: str | Path, alone: bool = False) -> StudySpec:
         p_digits=p_digits,
         tables=tables,
         management=_management(doc, path, alone),
+        adverse_events=read_adverse_events(path, doc),
     )
     _files_named(spec, path)
     return spec
