@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import gammaln
 
+from iectox.i18n import N_
 from iectox.stats.estimate import Estimate
 from iectox.stats.methods.contingency import fisher_exact
 from iectox.stats.methods.result import NotComputable
@@ -75,10 +76,10 @@ def conditional_odds_ratio(x1: int, n1: int, x2: int, n2: int, level: float = 0.
     """R `fisher.test(matrix(c(x1, n1 - x1, x2, n2 - x2), 2, byrow = TRUE), conf.level = level)`: its
     `estimate`, `conf.int` and `p.value` (the odds of the event in group 1 over group 2)."""
     if n1 <= 0 or n2 <= 0:
-        raise NotComputable("a group is empty: no odds ratio")
+        raise NotComputable(N_("a group is empty: no odds ratio"))
     table = np.array([[x1, n1 - x1], [x2, n2 - x2]])
     if np.any(table.sum(axis=0) == 0):
-        raise NotComputable("every patient has the event, or none has: no odds ratio")
+        raise NotComputable(N_("every patient has the event, or none has: no odds ratio"))
     d = _Noncentral(table)
     if d.x == d.lo:
         estimate = 0.0

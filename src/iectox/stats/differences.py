@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from iectox.i18n import N_
 from iectox.stats.estimate import Estimate
 from iectox.stats.intervals import check_count, check_level, observations, wilson_limits
 from iectox.stats.methods.distributions import chi2_sf, norm_ppf, t_ppf, t_sf
@@ -46,7 +47,7 @@ def prop_test(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> Estima
     width = z * np.sqrt(e1 * (1 - e1) / n1 + e2 * (1 - e2) / n2) + yates * inverse
     pooled = (x1 + x2) / (n1 + n2)
     if pooled in (0.0, 1.0):
-        raise NotComputable("no patient has the event, or all have: prop.test gives no p-value (NaN)")
+        raise NotComputable(N_("no patient has the event, or all have: prop.test gives no p-value (NaN)"))
     observed = (x1, x2, n1 - x1, n2 - x2)
     expected = (n1 * pooled, n2 * pooled, n1 * (1 - pooled), n2 * (1 - pooled))
     statistic = sum((abs(o - e) - yates) ** 2 / e for o, e in zip(observed, expected, strict=True))
@@ -62,7 +63,7 @@ def mean_difference(a: object, b: object, level: float = 0.95, welch: bool = Tru
     operations: ((m1 - m2) / se -/+ qt(1 - alpha / 2, df)) * se."""
     x, y = observations(a), observations(b)
     if x.size == 0 or y.size == 0:
-        raise NotComputable("a group has no values (R: not enough observations)")
+        raise NotComputable(N_("a group has no values (R: not enough observations)"))
     parts = t_parts(Moments.of(x, "first group"), Moments.of(y, "second group"), welch)
     tstat = parts.difference / parts.stderr
     q = t_ppf(1 - (1 - check_level(level)) / 2, parts.df)
@@ -87,7 +88,7 @@ def odds_ratio_wald(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> 
     b1, b0 = n1f - a1, n0 - a0
     if 0 in (a0, a1, b0, b1):
         raise NotComputable(
-            "a cell of the 2 x 2 table is 0: the Wald odds ratio is 0 or infinite, no interval"
+            N_("a cell of the 2 x 2 table is 0: the Wald odds ratio is 0 or infinite, no interval")
         )
     z = norm_ppf(0.5 * (1 + check_level(level)))
     estimate = (b0 * a1) / (a0 * b1)
@@ -101,7 +102,7 @@ def risk_ratio_wald(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> 
     row): exp(log RR -/+ z sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2)). No event in a group: not computed."""
     a1, n1f, a0, n0 = _ratio_counts(x1, n1, x2, n2)
     if a1 == 0 or a0 == 0:
-        raise NotComputable("a group has no event: the risk ratio is 0 or infinite, no Wald interval")
+        raise NotComputable(N_("a group has no event: the risk ratio is 0 or infinite, no Wald interval"))
     z = norm_ppf(0.5 * (1 + check_level(level)))
     estimate = (a1 / n1f) / (a0 / n0)
     se = np.sqrt((1 / a1) - (1 / n1f) + (1 / a0) - (1 / n0))
@@ -122,10 +123,10 @@ def smd_values(a: object, b: object, level: float = 0.95) -> Estimate:
     """R `smd::smd(x, g, std.error = TRUE)` on values: (m1 - m2) / sqrt((v1 + v2) / 2), signed."""
     x, y = observations(a), observations(b)
     if x.size < 2 or y.size < 2:
-        raise NotComputable("a group has fewer than 2 values: no standard deviation, no SMD")
+        raise NotComputable(N_("a group has fewer than 2 values: no standard deviation, no SMD"))
     pooled = (float(x.var(ddof=1)) + float(y.var(ddof=1))) / 2
     if not pooled > 0:
-        raise NotComputable("both groups are constant: the SMD is undefined")
+        raise NotComputable(N_("both groups are constant: the SMD is undefined"))
     d = float(np.sqrt((x.mean() - y.mean()) ** 2 / pooled) * np.sign(x.mean() - y.mean()))
     return _smd_interval(d, x.size, y.size, level, "continuous: variances with n - 1")
 
@@ -134,11 +135,11 @@ def smd_proportions(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> 
     """The same for a yes/no variable, as `smd::smd` on its 0/1 values: variances p(1 - p) n / (n - 1)."""
     (x1, n1), (x2, n2) = check_count(x1, n1), check_count(x2, n2)
     if n1 < 2 or n2 < 2:
-        raise NotComputable("a group has fewer than 2 patients: no variance, no SMD")
+        raise NotComputable(N_("a group has fewer than 2 patients: no variance, no SMD"))
     p1, p2 = x1 / n1, x2 / n2
     pooled = (p1 * (1 - p1) * n1 / (n1 - 1) + p2 * (1 - p2) * n2 / (n2 - 1)) / 2
     if not pooled > 0:
-        raise NotComputable("the event is absent, or present, in every patient of both groups: no SMD")
+        raise NotComputable(N_("the event is absent, or present, in every patient of both groups: no SMD"))
     d = float(np.sqrt((p1 - p2) ** 2 / pooled) * np.sign(p1 - p2))
     return _smd_interval(d, n1, n2, level, "yes/no: variances of the 0/1 values with n - 1")
 

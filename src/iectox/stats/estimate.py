@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from iectox.i18n import N_
 
 
@@ -130,3 +132,24 @@ ESTIMATES: dict[str, EstimateMethod] = {
 def not_computable(method: str, level: float, reason: str) -> Estimate:
     """The estimate of a method that cannot run on these numbers: the reason, no numbers."""
     return Estimate(method, level, None, None, None, reason=reason)
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def estimate_record(e: Estimate | None) -> dict[str, object] | None:
+    """An estimate for report.json: numbers (null when not finite, and `infinite` says which ends are),
+    the method id and the reason when there is none."""
+    if e is None:
+        return None
+    ends = {"estimate": e.estimate, "low": e.low, "high": e.high}
+    return {
+        "method": e.method,
+        "level": e.level,
+        **{name: _finite(v) for name, v in ends.items()},
+        "infinite": [name for name, v in ends.items() if v is not None and np.isinf(v)],
+        "p_value": _finite(e.p_value),
+        "reason": e.reason,
+        "detail": e.detail,
+    }

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from iectox.i18n import N_
 from iectox.stats.estimate import Estimate
 from iectox.stats.methods.distributions import norm_ppf
 from iectox.stats.methods.ranks import EXACT_BELOW, mann_whitney, ranks, wilcox_counts
@@ -78,7 +79,7 @@ def _normal_limits(
     alpha = 1 - level
     at_min, at_max = z_of(lower, True), z_of(upper, True)
     if not (np.isfinite(at_min) and np.isfinite(at_max)):
-        raise NotComputable("all observations are zero or tied: no interval (R gives NaN)")
+        raise NotComputable(N_("all observations are zero or tied: no interval (R gives NaN)"))
     detail = ""
     if one_sample:  # R widens alpha until both quantiles lie within [z(max), z(min)]
         while at_min - (-norm_ppf(alpha / 2)) < 0 or at_max - norm_ppf(alpha / 2) > 0:
@@ -108,7 +109,7 @@ def pseudomedian(x: np.ndarray, level: float = 0.95) -> Estimate:
     x = x[x != 0]  # R drops the zeros before everything, the interval included
     n = x.size
     if n == 0:
-        raise NotComputable("no value other than 0 (R: not enough (non-missing) 'x' observations)")
+        raise NotComputable(N_("no value other than 0 (R: not enough (non-missing) 'x' observations)"))
     _, tie_sizes = ranks(np.abs(x))
     if n < EXACT_BELOW and not np.any(tie_sizes > 1) and not zeroes:
         upper = np.triu_indices(n)
@@ -142,7 +143,7 @@ def location_shift(a: object, b: object, level: float = 0.95) -> Estimate:
     from_b = np.asarray(b, dtype=float).ravel()
     x, y = from_a[~np.isnan(from_a)], from_b[~np.isnan(from_b)]
     if x.size == 0 or y.size == 0:
-        raise NotComputable("a group has no values (R: not enough observations)")
+        raise NotComputable(N_("a group has no values (R: not enough observations)"))
     nx, ny = x.size, y.size
     _, tie_sizes = ranks(np.concatenate([x, y]))
     if nx < EXACT_BELOW and ny < EXACT_BELOW and not np.any(tie_sizes > 1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaincinv
 
+from iectox.i18n import N_
 from iectox.stats.estimate import Estimate
 from iectox.stats.hodges_lehmann import pseudomedian
 from iectox.stats.methods.distributions import norm_ppf, t_ppf
@@ -22,16 +23,16 @@ _EPS = float(np.finfo(float).eps)
 def check_level(level: float) -> float:
     """R: "'conf.level' must be a single number between 0 and 1"."""
     if not 0 < level < 1:
-        raise NotComputable(f"the confidence level must be between 0 and 1, not {level}")
+        raise NotComputable(N_("the confidence level must be between 0 and 1"))
     return float(level)
 
 
 def check_count(x: int, n: int) -> tuple[int, int]:
     """R's refusals of `prop.test` and `binom.test`: n > 0, 0 <= x <= n, whole numbers."""
     if n <= 0:
-        raise NotComputable("the group is empty (R: elements of 'n' must be positive)")
+        raise NotComputable(N_("the group is empty (R: elements of 'n' must be positive)"))
     if not 0 <= x <= n or x != int(x) or n != int(n):
-        raise NotComputable(f"a count needs 0 <= x <= n in whole numbers, not {x} of {n}")
+        raise NotComputable(N_("a count needs 0 <= x <= n in whole numbers"))
     return int(x), int(n)
 
 
@@ -83,13 +84,11 @@ def t_mean(data: object, level: float = 0.95) -> Estimate:
     operations: (mean / se -/+ qt(1 - alpha / 2, n - 1)) * se."""
     x = observations(data)
     if x.size < 2:
-        raise NotComputable(
-            f"a t interval needs 2 values or more, not {x.size} (R: not enough 'x' observations)"
-        )
+        raise NotComputable(N_("a t interval needs 2 values or more (R: not enough 'x' observations)"))
     mean = float(x.mean())
     stderr = float(np.sqrt(x.var(ddof=1) / x.size))
     if stderr < 10 * _EPS * abs(mean) or stderr == 0:
-        raise NotComputable("the values are all equal (R: data are essentially constant)")
+        raise NotComputable(N_("the values are all equal (R: data are essentially constant)"))
     tstat = mean / stderr
     q = t_ppf(1 - (1 - check_level(level)) / 2, x.size - 1)
     return Estimate("t_mean", level, mean, (tstat - q) * stderr, (tstat + q) * stderr)
