@@ -172,6 +172,10 @@ def test_conditional_odds_ratio_as_fisher_test():
     e = conditional_odds_ratio(15, 40, 8, 42)
     limits(e, 0.8468282289071678, 8.019569319891982, 2.5205069300777994)
     assert near(e.p_value, 0.085849074630584804)
+    e = conditional_odds_ratio(
+        2, 5, 3, 6
+    )  # fisher.test(matrix(c(2, 3, 3, 3), 2, byrow = TRUE)): docs' example
+    limits(e, 0.032462909436575565, 12.149242821268805, 0.69182953684205728)
     e = conditional_odds_ratio(3, 10, 5, 12)  # fisher.test(matrix(c(3, 7, 5, 7), 2, byrow = TRUE))
     limits(e, 0.067319155551242099, 4.7457874961472726, 0.61412002202400806)
     e = conditional_odds_ratio(
