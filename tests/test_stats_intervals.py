@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from iectox.stats.conditional_odds import conditional_odds_ratio
+from iectox.stats.dhyper import dhyper_log, phyper
 from iectox.stats.differences import (
     mean_difference,
     newcombe,
@@ -191,6 +192,27 @@ def test_conditional_odds_ratio_as_fisher_test():
     assert e.estimate == float("inf") and e.high == float("inf") and near(e.low, 0.5726992200684714)
     e = conditional_odds_ratio(195, 200, 20, 20)  # the seed's CRS 195/5 vs 20/0: fisher.test(...)
     assert e.estimate == 0.0 and e.low == 0.0 and near(e.high, 11.345234223630627) and e.p_value == 1.0
+
+
+def test_conditional_odds_ratio_takes_r_steps_on_a_knife_edge():
+    """f(0) = -f(1) puts Brent's first step on the boundary between interpolation and bisection: a density 1
+    ulp away from R's (gammaln instead of R's dhyper) took the other step and stopped 1e-4 away. R's dhyper,
+    phyper and sum() (long double) give R's root."""
+    # fisher.test(matrix(c(8, 16, 48, 12), 2, byrow = TRUE), conf.level = 0.9)
+    e = conditional_odds_ratio(8, 24, 48, 60, 0.9)
+    limits(e, 0.045242870011366905, 0.34576279390724063, 0.12898444452813035)
+    assert near(e.p_value, 8.2564936243674551e-05)
+    e = conditional_odds_ratio(8, 48, 20, 36)  # fisher.test(matrix(c(8, 40, 20, 16), 2, byrow = TRUE))
+    limits(e, 0.051044978937153034, 0.48228056499396543, 0.16404800171823969)
+
+
+def test_hypergeometric_as_r_to_the_bit():
+    assert dhyper_log(7, 56, 28, 24) == -11.766793599563144  # dhyper(7, 56, 28, 24, log = TRUE)
+    assert dhyper_log(0, 56, 28, 24) == -37.984087363765127  # dhyper(0, 56, 28, 24, log = TRUE)
+    assert phyper(8, 56, 28, 24) == 7.5780904549269996e-05  # phyper(8, 56, 28, 24)
+    assert (
+        phyper(30, 80, 70, 60, lower_tail=False) == 0.69196096879085123
+    )  # phyper(30, 80, 70, 60, lower.tail = FALSE)
 
 
 def test_hodges_lehmann_difference():

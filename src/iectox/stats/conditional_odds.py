@@ -1,7 +1,8 @@
 """The odds ratio of a 2 x 2 table as R's `fisher.test` gives it: the conditional maximum likelihood
 estimate (the mean of the noncentral hypergeometric distribution equals the observed count) and its exact
 limits (the odds ratios at which the observed count is in the alpha / 2 tail), found by R's `uniroot`
-(`iectox.stats.roots`, the same steps), with the two-sided exact p-value.
+(`iectox.stats.roots`, the same steps) on R's own densities (`iectox.stats.dhyper`) summed as R's `sum()`
+does, with the two-sided exact p-value.
 
 It is not the sample odds ratio a d / (b c): it is shrunk towards 1, stays finite-or-0 with a zero cell
 (0 or infinity when the observed count is at an end of its support, with a one-sided exact limit) and is
@@ -13,17 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.special import gammaln
 
 from iectox.i18n import N_
+from iectox.stats.dhyper import dhyper_log, phyper
 from iectox.stats.estimate import Estimate
 from iectox.stats.methods.contingency import fisher_exact
 from iectox.stats.methods.result import NotComputable
 from iectox.stats.roots import EPSILON, uniroot
 
 
-def _lchoose(n: float, k: np.ndarray) -> np.ndarray:
-    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+def r_sum(values: np.ndarray) -> float:
+    """R's `sum()` of doubles: added in order in a long double, then rounded to a double."""
+    return float(np.cumsum(values, dtype=np.longdouble)[-1]) if values.size else 0.0
 
 
 class _Noncentral:
@@ -36,30 +38,33 @@ class _Noncentral:
         self.x = int(table[0, 0])
         self.lo, self.hi = max(0, self.k - self.n), min(self.k, self.m)
         self.support = np.arange(self.lo, self.hi + 1, dtype=float)
-        self.logdc = _lchoose(self.m, self.support) + _lchoose(self.n, self.k - self.support)
-        self.logdc -= _lchoose(self.m + self.n, np.float64(self.k))
+        self.logdc = np.array([dhyper_log(int(s), self.m, self.n, self.k) for s in self.support])
 
     def density(self, ncp: float) -> np.ndarray:
         d = self.logdc + np.log(ncp) * self.support
         d = np.exp(d - d.max())
-        return d / d.sum()
+        return d / r_sum(d)
 
     def mean(self, ncp: float) -> float:
         if ncp == 0:
             return float(self.lo)
         if ncp == np.inf:
             return float(self.hi)
-        return float(np.sum(self.support * self.density(ncp)))
+        return r_sum(self.support * self.density(ncp))
 
     def tail(self, ncp: float, upper: bool) -> float:
         """P(X <= x), or P(X >= x) when `upper`."""
         q = self.x
+        if ncp == 1:  # R: phyper itself
+            return (
+                phyper(q - 1, self.m, self.n, self.k, False) if upper else phyper(q, self.m, self.n, self.k)
+            )
         if ncp == 0:
             return float(q <= self.lo) if upper else float(q >= self.lo)
         if ncp == np.inf:
             return float(q <= self.hi) if upper else float(q >= self.hi)
         d = self.density(ncp)
-        return float(d[self.support >= q].sum() if upper else d[self.support <= q].sum())
+        return r_sum(d[self.support >= q] if upper else d[self.support <= q])
 
 
 def _solve(f: Callable[[float], float], target: float, at_one: float, below_one: bool) -> float:
