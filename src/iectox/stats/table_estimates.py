@@ -12,7 +12,7 @@ the SMD with its interval.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,10 +50,11 @@ TWO_SAMPLES: dict[str, Callable[[np.ndarray, np.ndarray, float], Estimate]] = {
     "hodges_lehmann": location_shift,
     "smd": differences.smd_values,
 }
-RATIOS = ("odds_ratio_wald", "odds_ratio_fisher", "risk_ratio_wald")
 
 
-def _choice(value: str, choices: dict[str, object], what: str) -> str:
+def _choice(value: str, choices: Iterable[str], what: str) -> str:
+    """The method id, or a `ValueError` naming the choices."""
+    choices = tuple(choices)
     if value not in choices:
         raise ValueError(f"unknown {what} method {value!r}; use one of {', '.join(choices)}")
     return value
@@ -68,9 +69,9 @@ class IntervalMethods:
     median: str = "wilcox_pseudomedian"
 
     def __post_init__(self) -> None:
-        _choice(self.proportion, PROPORTION, "proportion interval")  # type: ignore[arg-type]
-        _choice(self.mean, LOCATION, "mean interval")  # type: ignore[arg-type]
-        _choice(self.median, LOCATION, "median interval")  # type: ignore[arg-type]
+        _choice(self.proportion, PROPORTION.keys(), "proportion interval")
+        _choice(self.mean, LOCATION.keys(), "mean interval")
+        _choice(self.median, LOCATION.keys(), "median interval")
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ class DifferenceMethods:
     categorical: str = "smd"
 
     def __post_init__(self) -> None:
-        _choice(self.dichotomous, TWO_PROPORTIONS, "yes/no difference")  # type: ignore[arg-type]
-        _choice(self.continuous, TWO_SAMPLES, "continuous difference")  # type: ignore[arg-type]
-        _choice(self.categorical, {"smd": None}, "categorical difference")
+        _choice(self.dichotomous, TWO_PROPORTIONS.keys(), "yes/no difference")
+        _choice(self.continuous, TWO_SAMPLES.keys(), "continuous difference")
+        _choice(self.categorical, ("smd",), "categorical difference")
 
 
 def _guarded(method: str, level: float, compute: Callable[[], Estimate]) -> Estimate:
