@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iectox.i18n import N_
+from iectox.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,13 @@ class EstimateMethod:
     r_call: str
 
 
-ESTIMATES: dict[str, EstimateMethod] = {
-    m.id: m
-    for m in (
+class Estimates(Registry[EstimateMethod]):
+    kind = "interval or difference method"
+
+
+ESTIMATES = Estimates(
+    "stats",
+    (
         EstimateMethod(
             "wilson_cc",
             N_("Wilson score interval with continuity correction"),
@@ -125,8 +130,8 @@ ESTIMATES: dict[str, EstimateMethod] = {
             N_("standardized mean difference"),
             "smd::smd(x, g, std.error = TRUE); CI = estimate -/+ qnorm(0.975) * std.error",
         ),
-    )
-}
+    ),
+)
 
 
 def not_computable(method: str, level: float, reason: str) -> Estimate:
