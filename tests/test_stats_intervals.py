@@ -25,6 +25,7 @@ from iectox.stats.hodges_lehmann import location_shift
 from iectox.stats.intervals import clopper_pearson, t_mean, wilcox_pseudomedian, wilson
 from iectox.stats.methods import NotComputable
 from iectox.stats.roots import uniroot
+from iectox.stats.table_estimates import LOCATION, PROPORTION, TWO_PROPORTIONS, TWO_SAMPLES
 
 
 def near(value: float | None, expected: float, tol: float = 1e-10) -> bool:
@@ -278,3 +279,5 @@ def test_uniroot_takes_r_steps():
 def test_every_method_declares_its_r_call():
     for method in ESTIMATES.values():
         assert method.r_call and method.name and method.what
+    offered = {*PROPORTION, *LOCATION, *TWO_PROPORTIONS, *TWO_SAMPLES}
+    assert offered == set(ESTIMATES)  # every choice of the verbs is declared, every declared method offered
