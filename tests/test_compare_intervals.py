@@ -157,3 +157,16 @@ def test_unknown_methods_and_levels_are_refused(table):
         table.add_difference(dichotomous="wald")
     with pytest.raises(ValueError, match="between 0 and 1"):
         table.add_ci(level=95)
+
+
+def test_a_level_r_cannot_reach_is_stated():
+    # wilcox.test(c(1.5, 2.5, 4), conf.int = TRUE): exact, "requested conf.level not achievable", 0.75
+    frame = pd.DataFrame({"group": ["A"] * 3 + ["B"] * 6, "age": [1.5, 2.5, 4.0, *B]})
+    table = compare(frame, "group", [Variable("age", summary="median_iqr")]).add_ci()
+    english = comparison_table(table, Formatter("en")).footnotes
+    assert (
+        english[-1]
+        == "Age: a 75% interval only: the requested level cannot be reached with so few values (R)"
+    )
+    french = comparison_table(table, Formatter("fr")).footnotes[-1]
+    assert french.startswith("Âge: un intervalle à 75 % seulement")

@@ -108,6 +108,10 @@ def test_pseudomedian_reports_the_level_r_achieves():
     e = wilcox_pseudomedian([1.5, 2.5, 4])
     limits(e, 1.5, 4.0, 2.625)
     assert e.level == 0.75
+    # wilcox.test(c(0.5, 0.5, 1.5, 1.5, -2), conf.int = TRUE): ties, alpha widened to 0.2
+    e = wilcox_pseudomedian([0.5, 0.5, 1.5, 1.5, -2])
+    limits(e, -0.7499943264176856, 1.5, 0.50000564906812994)
+    assert near(e.level, 0.79999999999999982)
 
 
 def test_newcombe_against_the_paper_and_r():
@@ -251,6 +255,8 @@ def test_smd_with_hedges_olkin_interval():
         (t_mean, ([1.0],), "2 values"),
         (t_mean, ([2.5, 2.5, 2.5],), "essentially constant"),
         (wilcox_pseudomedian, ([0, 0, 0],), "other than 0"),
+        # wilcox.test(c(1, 1, 2), conf.int = TRUE): conf.level 0, the median twice: no interval
+        (wilcox_pseudomedian, ([1, 1, 2],), "any level"),
         (location_shift, ([2, 2, 2], [2, 2]), "tied"),
         (location_shift, ([], [1, 2]), "no values"),
         (prop_test, (0, 10, 0, 12), "NaN"),

@@ -111,10 +111,9 @@ def _normal_limits(
             return upper
         return uniroot(lambda d: z_of(d, True) - zq, lower, upper, TOL_ROOT, f_lower, f_upper)
 
-    if alpha < 1:
-        low, high = root(-norm_ppf(alpha / 2)), root(norm_ppf(alpha / 2))
-    else:
-        low = high = float("nan")  # replaced by the caller's median, as R
+    if alpha >= 1:  # R prints the median twice at conf.level 0: no interval at all
+        raise NotComputable(N_("too few distinct values for an interval at any level (R: conf.level 0)"))
+    low, high = root(-norm_ppf(alpha / 2)), root(norm_ppf(alpha / 2))
     estimate = uniroot(lambda d: z_of(d, False), lower, upper, TOL_ROOT)
     return low, high, estimate, level, detail
 
@@ -147,8 +146,6 @@ def pseudomedian(x: np.ndarray, level: float = 0.95) -> Estimate:
             return float((zd - (np.sign(zd) * 0.5 if correct else 0.0)) / sigma)
 
     low, high, estimate, level, detail = _normal_limits(z_of, float(x.min()), float(x.max()), level, True)
-    if np.isnan(low):
-        low = high = float(np.median(x))
     route = "normal approximation with continuity correction"
     reason = "ties" if np.any(tie_sizes > 1) else ("zeros" if zeroes else f"{EXACT_BELOW} values or more")
     detail = "; ".join(filter(None, (f"{route} ({reason})", detail)))

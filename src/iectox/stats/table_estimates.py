@@ -21,11 +21,14 @@ from iectox.i18n import N_
 from iectox.message import Message
 from iectox.stats import conditional_odds, differences, intervals
 from iectox.stats.estimate import Estimate, not_computable
-from iectox.stats.hodges_lehmann import location_shift
+from iectox.stats.hodges_lehmann import NOT_ACHIEVABLE, location_shift
 from iectox.stats.methods import NotComputable, standardized_mean_difference
 from iectox.stats.table import Footnote, Row, VariableResult
 
 YES_LEVELS = (True, "yes", "Yes", 1)
+LEVEL_NOT_REACHED = N_(
+    "a {level:g}% interval only: the requested level cannot be reached with so few values (R)"
+)
 
 PROPORTION: dict[str, Callable[[int, int, float], Estimate]] = {
     "wilson_cc": lambda x, n, level: intervals.wilson(x, n, level, correct=True),
@@ -178,6 +181,16 @@ def footnotes(
         if show_difference and r.effect is not None:
             estimates.append(r.effect)
         reasons = dict.fromkeys(e.reason for e in estimates if e.reason)
+        reached = dict.fromkeys(e.level for e in estimates if e.computed and NOT_ACHIEVABLE in e.detail)
+        notes += [
+            Footnote(
+                f"interval_level.{r.name}.{i}",
+                "warning",
+                variables=(r.name,),
+                message=Message(LEVEL_NOT_REACHED, level=round(100 * level, 1)),
+            )
+            for i, level in enumerate(reached, 1)
+        ]
         notes += [
             Footnote(
                 f"not_estimated.{r.name}.{i}",
