@@ -170,3 +170,17 @@ def test_a_level_r_cannot_reach_is_stated():
     )
     french = comparison_table(table, Formatter("fr")).footnotes[-1]
     assert french.startswith("Âge: un intervalle à 75 % seulement")
+
+
+def test_three_groups_compare_the_pair_named():
+    frame = pd.DataFrame({"group": ["A"] * 5 + ["B"] * 6 + ["C"] * 3, "age": [*A, *B, 9.0, 9.5, 10.0]})
+    table = compare(frame, "group", ["age"])
+    with pytest.raises(ValueError, match="name them with pair="):
+        table.add_difference()
+    with pytest.raises(ValueError, match="two different groups"):
+        table.add_difference(pair=("A", "D"))
+    e = table.add_difference(pair=("B", "A")).result("age").effect
+    # t.test(b, a)$conf.int: the pair's order, first minus second
+    assert [e.low, e.high] == pytest.approx([0.065079843794770859, 5.0482534895385625], rel=1e-10)
+    notes = comparison_table(table.add_difference(pair=("B", "A")), Formatter("en")).footnotes
+    assert notes[-1] == "Difference, B vs A (difference in means): Welch two-sample t-test"

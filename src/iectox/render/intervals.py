@@ -90,5 +90,5 @@ def footnote_text(note: Footnote, comparison: Comparison, fmt: Formatter) -> str
     what, name = fmt.tr(method.what), fmt.tr(method.name)
     if note.kind == "interval":
         return fmt.tr(INTERVAL_NOTE).format(level=_level(note.level, fmt), what=what, method=name)
-    first, second = (fmt.tr(label) for label in comparison.groups.labels[:2])
+    first, second = (fmt.tr(comparison.groups.labels[i]) for i in comparison.difference_pair)
     return fmt.tr(DIFFERENCE_NOTE).format(first=first, second=second, what=what, method=name)

@@ -49,6 +49,7 @@ class Comparison:
     q_method: str | None = None
     show_difference: bool = False
     ci_level: float | None = None  # `add_ci`: the confidence level of the intervals beside the cells
+    difference_pair: tuple[int, int] = (0, 1)  # `add_difference`: the two groups compared, first minus second
 
     def add_p(self, test_policy: str | MethodPolicy | None = None) -> Comparison:
         """A p-value per variable, by the policy's test (or the variable's own), with the reason recorded."""
@@ -100,18 +101,19 @@ class Comparison:
         dichotomous: str = "prop_test",
         continuous: str = "welch_t_difference",
         categorical: str = "smd",
+        pair: tuple[object, object] | None = None,
     ) -> Comparison:
         """Group 1 against group 2 with its confidence interval and p, as gtsummary's `add_difference()`:
         yes/no variables `prop_test` (default), `newcombe`, `odds_ratio_wald`, `odds_ratio_fisher`,
         `risk_ratio_wald` or `smd`; continuous `welch_t_difference` (default), `student_t_difference`,
-        `hodges_lehmann` or `smd`; other categorical variables and grades `smd`."""
-        if self.groups.k != 2:
-            raise ValueError("differences need exactly two groups")
+        `hodges_lehmann` or `smd`; other categorical variables and grades `smd`. With 3+ groups, `pair`
+        names the two compared (group keys, first minus second), as gtsummary's `levels`."""
+        chosen = table_estimates.group_pair(self.groups.keys, pair)
         methods = table_estimates.DifferenceMethods(dichotomous, continuous, categorical)
         results = tuple(
-            replace(r, effect=table_estimates.difference(r, level, methods)) for r in self.results
+            replace(r, effect=table_estimates.difference(r, level, methods, chosen)) for r in self.results
         )
-        return replace(self, results=results, show_difference=True)
+        return replace(self, results=results, show_difference=True, difference_pair=chosen)
 
     def result(self, name: str) -> VariableResult:
         for r in self.results:

@@ -136,24 +136,40 @@ def _yes_column(result: VariableResult) -> int | None:
     return next((i for i, level in enumerate(levels) if level in YES_LEVELS), None)
 
 
-def difference(result: VariableResult, level: float, methods: DifferenceMethods) -> Estimate:
-    """Group 1 against group 2 for one variable, by the method of its kind."""
+def group_pair(keys: Sequence[object], pair: tuple[object, object] | None) -> tuple[int, int]:
+    """The positions of the two groups a difference compares: the only two, or the two keys named."""
+    if pair is None:
+        if len(keys) != 2:
+            raise ValueError(f"differences compare two groups; name them with pair= among {list(keys)}")
+        return 0, 1
+    unknown = [key for key in pair if key not in keys]
+    if len(pair) != 2 or unknown or pair[0] == pair[1]:
+        raise ValueError(f"pair must name two different groups among {list(keys)}, not {list(pair)}")
+    return keys.index(pair[0]), keys.index(pair[1])
+
+
+def difference(
+    result: VariableResult, level: float, methods: DifferenceMethods, pair: tuple[int, int] = (0, 1)
+) -> Estimate:
+    """The first group of `pair` against the second for one variable, by the method of its kind."""
     intervals.check_level(level)
+    first, second = pair
     if result.kind == "continuous":
-        a, b = (result.samples or (np.empty(0), np.empty(0)))[:2]
+        samples = result.samples or ()
+        a, b = (samples[first], samples[second]) if samples else (np.empty(0), np.empty(0))
         method = methods.continuous
         return _guarded(method, level, lambda: TWO_SAMPLES[method](a, b, level))
-    counts = result.counts if result.counts is not None else np.zeros((2, 0))
+    counts = result.counts[[first, second]] if result.counts is not None else np.zeros((2, 0))
     yes = _yes_column(result)
     if yes is not None:
-        n1, n2 = (int(v) for v in counts[:2].sum(axis=1))
+        n1, n2 = (int(v) for v in counts.sum(axis=1))
         x1, x2 = int(counts[0, yes]), int(counts[1, yes])
         method = methods.dichotomous
         return _guarded(method, level, lambda: TWO_PROPORTIONS[method](x1, n1, x2, n2, level))
 
     def smd_levels() -> Estimate:
-        n1, n2 = (int(v) for v in counts[:2].sum(axis=1))
-        d = standardized_mean_difference(counts[:2]).estimate
+        n1, n2 = (int(v) for v in counts.sum(axis=1))
+        d = standardized_mean_difference(counts).estimate
         return differences.smd_levels(d, n1, n2, level)
 
     return _guarded("smd", level, smd_levels)
