@@ -156,10 +156,10 @@ def test_difference_between_two_groups(frame):
     means = frame.groupby("group")["age"].mean()
     assert age.estimate == pytest.approx(means["A"] - means["B"])
     assert age.low < age.estimate < age.high
-    assert (
-        table.result("treated").effect.method.lower().startswith("newcombe")
-        or "wilson" in table.result("treated").effect.method.lower()
-    )
+    assert table.result("treated").effect.method == "prop_test"  # gtsummary's default for yes/no
+    assert age.method == "welch_t_difference" and 0 < age.p_value < 1
+    newcombe = compare(frame, "group", ["treated"]).add_difference(dichotomous="newcombe")
+    assert newcombe.result("treated").effect.method == "newcombe"
 
 
 def test_french_uses_decimal_commas_and_french_test_names(frame):

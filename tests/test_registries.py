@@ -8,11 +8,13 @@ from iectox.management.advice import BEDSIDE
 from iectox.management.registry import MANAGEMENT
 from iectox.registry import Registry
 from iectox.render import FORMATS
+from iectox.stats.estimate import ESTIMATES
 from iectox.stats.methods.registry import METHODS
 from iectox.validate.registry import READING, VALIDATION
 
 REGISTRIES = {
     "methods": METHODS,
+    "estimates": ESTIMATES,
     "formats": FORMATS,
     "validation": VALIDATION,
     "reading": READING,

@@ -16,6 +16,7 @@ import pandas as pd
 from iectox.analysis import BY_NAME
 from iectox.i18n import N_
 from iectox.message import shown
+from iectox.render import intervals
 from iectox.render.figures import colour_at
 from iectox.render.format import Formatter, superscript
 from iectox.render.layout import Column, Line, Table, Value, pretty
@@ -45,6 +46,8 @@ def footnote_text(note: Footnote, comparison: Comparison, fmt: Formatter) -> str
         return fmt.tr(ADJUSTMENT_NOTES[str(note.method)])
     if note.kind == "excluded":
         return fmt.tr(EXCLUDED_NOTE).format(n=note.count, by=comparison.by)
+    if note.kind in ("interval", "difference"):
+        return intervals.footnote_text(note, comparison, fmt)
     labels = [_label(comparison.result(name), fmt) for name in note.variables]
     if note.kind == "subpopulation":
         among = fmt.tr(BY_NAME[note.among].label if note.among in BY_NAME else str(note.among))
@@ -62,17 +65,18 @@ def columns(comparison: Comparison, fmt: Formatter) -> tuple[Column, ...]:
     sizes = comparison.groups.sizes
     shown = [Column(fmt.tr("Characteristic"), "label")]
     for i, label in enumerate(comparison.groups.labels):
-        shown.append(Column(fmt.tr(label), "group", int(sizes[i]), colour_at(i)))
+        shown += intervals.ci_columns(
+            comparison, fmt, Column(fmt.tr(label), "group", int(sizes[i]), colour_at(i))
+        )
     if comparison.show_overall:
-        shown.append(Column(fmt.tr("Overall"), "overall", int(sizes.sum())))
+        shown += intervals.ci_columns(comparison, fmt, Column(fmt.tr("Overall"), "overall", int(sizes.sum())))
     if comparison.show_p:
         shown.append(Column(fmt.tr("p-value"), "p"))
     if comparison.q_method:
         shown.append(Column(fmt.tr("q-value"), "p"))
     if comparison.show_smd:
         shown.append(Column(fmt.tr("SMD"), "stat"))
-    if comparison.show_difference:
-        shown.append(Column(fmt.tr("Difference (95% CI)"), "stat"))
+    shown += intervals.difference_columns(comparison, fmt)
     return tuple(shown)
 
 
@@ -93,12 +97,7 @@ def _variable_values(
     if comparison.show_smd:
         values.append(Value((fmt.number(r.smd, 3),), "number", (r.smd,), 3) if r.smd is not None else Value())
     if comparison.show_difference:
-        e = r.effect
-        values.append(
-            Value()
-            if e is None
-            else Value((fmt.interval(e.estimate, e.low, e.high),), "interval", (e.estimate, e.low, e.high), 2)
-        )
+        values += intervals.difference_values(r.effect, fmt)
     return values
 
 
@@ -108,10 +107,13 @@ def _lines(r: VariableResult, comparison: Comparison, fmt: Formatter, marks: dic
     groups = comparison.groups.k + comparison.show_overall
     extra = _variable_values(r, comparison, fmt, marks)
     lines = []
-    for row in r.rows:
+    for i, row in enumerate(r.rows):
         label = Value((pretty(fmt.tr(row.label)),))
         cells = [Value(fmt.cell_parts(c), c.kind, c.values, fmt.digits) for c in row.cells[:groups]]
         cells += [Value()] * (groups - len(cells))
+        if comparison.ci_level is not None:
+            ci = intervals.row_values(row, r.intervals[i] if r.intervals else (), groups, fmt)
+            cells = [value for pair in zip(cells, ci, strict=True) for value in pair]
         after = extra if row.row_type == "variable" else [Value()] * len(extra)
         lines.append(Line(row.row_type, (label, *cells, *after)))
     return lines

@@ -76,11 +76,6 @@ class Formatter:
     def cell(self, cell: Cell) -> str:
         return " ".join(self.cell_parts(cell))
 
-    def interval(self, estimate: float, low: float, high: float, digits: int = 2) -> str:
-        """An estimate and its confidence interval: "1.20 (0.80, 1.60)"."""
-        ends = self.separator.join(self.number(x, digits) for x in (low, high))
-        return f"{self.number(estimate, digits)} ({ends})"
-
     def test(self, test_id: str, short: bool = False) -> str:
         """A test's name in the formatter's language."""
         return self.tr(test_name(test_id, short))

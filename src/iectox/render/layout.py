@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 ColumnKind = Literal["label", "group", "overall", "p", "stat"]
-ValueKind = Literal["text", "n_pct", "mean_sd", "median_iqr", "p", "number", "interval"]
+ValueKind = Literal["text", "n_pct", "mean_sd", "median_iqr", "p", "number", "interval", "percent_interval"]
 LineType = Literal["variable", "level", "summary", "missing"]
 
 

@@ -126,6 +126,8 @@ def _numbers(value: Value) -> list[tuple[object, str | None]]:
     if value.kind == "n_pct":
         n, pct = numbers
         return [(None if n is None else int(n), "0"), (None if pct is None else pct / 100, plain + "%")]
+    if value.kind == "percent_interval":  # shares in percent, written as fractions shown with %
+        return [(None if v is None else v / 100, plain + "%") for v in numbers]
     if value.kind == "p":
         floor = f"{10.0**-value.digits:.{value.digits}f}"
         shown = f'[<{floor}]"{value.parts[0]}";{plain}' if _below_precision(value) else plain

@@ -18,7 +18,7 @@ import pandas as pd
 
 from iectox.i18n import N_
 from iectox.message import Message
-from iectox.stats import build, effects
+from iectox.stats import build, effects, table_estimates
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
 from iectox.stats.footnotes import footnotes as table_footnotes
 from iectox.stats.footnotes import tests_used
@@ -48,6 +48,8 @@ class Comparison:
     show_smd: bool = False
     q_method: str | None = None
     show_difference: bool = False
+    ci_level: float | None = None  # `add_ci`: the confidence level of the intervals beside the cells
+    difference_pair: tuple[int, int] = (0, 1)  # `add_difference`: the two groups compared, first minus second
 
     def add_p(self, test_policy: str | MethodPolicy | None = None) -> Comparison:
         """A p-value per variable, by the policy's test (or the variable's own), with the reason recorded."""
@@ -77,12 +79,41 @@ class Comparison:
             results[i] = replace(results[i], q_value=float(value))
         return replace(table, results=tuple(results), q_method=method)
 
-    def add_difference(self) -> Comparison:
-        """Between two groups: risk difference (Newcombe) for yes/no variables, mean difference otherwise."""
-        if self.groups.k != 2:
-            raise ValueError("differences need exactly two groups")
-        results = tuple(replace(r, effect=effects.difference(r)) for r in self.results)
-        return replace(self, results=results, show_difference=True)
+    def add_ci(
+        self,
+        level: float = 0.95,
+        proportion: str = "wilson_cc",
+        mean: str = "t_mean",
+        median: str = "wilcox_pseudomedian",
+    ) -> Comparison:
+        """A confidence interval beside every cell, as gtsummary's `add_ci()` (`stats/table_estimates.py`):
+        proportions `wilson_cc` (default), `wilson` or `clopper_pearson`; means `t_mean`; medians
+        `wilcox_pseudomedian` (default) or `t_mean`."""
+        methods = table_estimates.IntervalMethods(proportion, mean, median)
+        results = tuple(
+            replace(r, intervals=table_estimates.row_intervals(r, level, methods)) for r in self.results
+        )
+        return replace(self, results=results, ci_level=level)
+
+    def add_difference(
+        self,
+        level: float = 0.95,
+        dichotomous: str = "prop_test",
+        continuous: str = "welch_t_difference",
+        categorical: str = "smd",
+        pair: tuple[object, object] | None = None,
+    ) -> Comparison:
+        """Group 1 against group 2 with its confidence interval and p, as gtsummary's `add_difference()`:
+        yes/no variables `prop_test` (default), `newcombe`, `odds_ratio_wald`, `odds_ratio_fisher`,
+        `risk_ratio_wald` or `smd`; continuous `welch_t_difference` (default), `student_t_difference`,
+        `hodges_lehmann` or `smd`; other categorical variables and grades `smd`. With 3+ groups, `pair`
+        names the two compared (group keys, first minus second), as gtsummary's `levels`."""
+        chosen = table_estimates.group_pair(self.groups.keys, pair)
+        methods = table_estimates.DifferenceMethods(dichotomous, continuous, categorical)
+        results = tuple(
+            replace(r, effect=table_estimates.difference(r, level, methods, chosen)) for r in self.results
+        )
+        return replace(self, results=results, show_difference=True, difference_pair=chosen)
 
     def result(self, name: str) -> VariableResult:
         for r in self.results:
@@ -96,7 +127,8 @@ class Comparison:
 
     def footnotes(self) -> tuple[Footnote, ...]:
         """The table's footnotes as data with stable ids; `iectox.render.comparison` words them."""
-        return table_footnotes(self.results, self.groups.k, self.q_method, self.excluded)
+        notes = table_footnotes(self.results, self.groups.k, self.q_method, self.excluded)
+        return notes + table_estimates.footnotes(self.results, self.ci_level, self.show_difference)
 
     def records(self) -> list[dict[str, object]]:
         """Every variable's numbers, test id and p-value, for report.json: numbers, not text."""

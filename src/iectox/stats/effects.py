@@ -1,4 +1,4 @@
-"""Effect measures for a table's variables: SMD for balance, a difference with its CI for two groups."""
+"""Effect measures for a table's variables: the SMD for balance (differences with their CIs: `table_estimates`)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ from itertools import combinations
 import numpy as np
 
 from iectox.stats.methods import (
-    Effect,
     NotComputable,
-    mean_difference,
-    mean_difference_from_stats,
-    risk_difference,
     standardized_mean_difference,
     standardized_mean_difference_from_stats,
 )
 from iectox.stats.table import VariableResult
-
-YES_LEVELS = (True, "yes", "Yes", 1)
 
 
 def _summarised(result: VariableResult) -> bool:
@@ -47,23 +41,3 @@ def smd(result: VariableResult) -> float | None:
     except NotComputable:
         return None
     return float(np.mean(pairs)) if pairs else None
-
-
-def difference(result: VariableResult) -> Effect | None:
-    """First group minus second: risk difference for a yes/no variable, mean difference for a continuous one."""
-    try:
-        if result.kind == "continuous" and _summarised(result):
-            a, b = (result.moments or ())[:2]
-            return mean_difference_from_stats(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
-        if result.kind == "continuous" and result.samples is not None:
-            return mean_difference(*result.samples[:2])
-        if result.kind == "categorical" and result.counts is not None and result.counts.shape[1] == 2:
-            levels = [row.level for row in result.rows if row.level is not None and not row.missing]
-            yes = next((i for i, level in enumerate(levels) if level in YES_LEVELS), None)
-            if yes is None:
-                return None
-            x1, x2 = result.counts[0, yes], result.counts[1, yes]
-            return risk_difference(int(x1), int(result.counts[0].sum()), int(x2), int(result.counts[1].sum()))
-    except NotComputable:
-        return None
-    return None

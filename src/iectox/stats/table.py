@@ -13,13 +13,25 @@ from typing import Literal
 import numpy as np
 
 from iectox.message import Message
-from iectox.stats.methods import Effect, MethodResult, Moments
+from iectox.stats.estimate import Estimate, estimate_record
+from iectox.stats.methods import MethodResult, Moments
 from iectox.stats.variables import Variable
 
 StatisticKind = Literal["n_pct", "mean_sd", "median_iqr"]
 RowType = Literal["variable", "level", "summary", "missing"]
 # the variable's own line (label only), one of its levels (n, %), one of its summaries (mean, SD...), missing
-FootnoteKind = Literal["statistics", "test", "adjustment", "excluded", "subpopulation", "untested", "warning"]
+FootnoteKind = Literal[
+    "statistics",
+    "test",
+    "adjustment",
+    "excluded",
+    "subpopulation",
+    "untested",
+    "warning",
+    "interval",
+    "difference",
+    "not_estimated",
+]
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,8 @@ class VariableResult:
     reason: str | None = None  # a `Message` when the comparison wrote it: English, and its template
     smd: float | None = None
     q_value: float | None = None
-    effect: Effect | None = None
+    effect: Estimate | None = None  # the difference between the two groups (`add_difference`)
+    intervals: tuple[tuple[Estimate | None, ...], ...] = ()  # per row, per cell (`add_ci`)
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -86,7 +99,8 @@ class Footnote:
     `test` (kind "test": a test id; its `mark` is the superscript's number), `method` ("adjustment": holm or
     bh), `count` ("excluded": rows without a group), `variables` (the variables a "subpopulation", "untested"
     or "warning" note is about), `among` and `sizes` ("subpopulation": the column and its n per group),
-    `message` ("untested", "warning": an English message, translated where shown).
+    `message` ("untested", "warning", "not_estimated": an English message, translated where shown), `level`
+    ("interval": the confidence level; `method` its `iectox.stats.estimate.ESTIMATES` id, as "difference").
     """
 
     id: str
@@ -99,6 +113,7 @@ class Footnote:
     among: str | None = None
     sizes: tuple[int, ...] = ()
     message: str | None = None
+    level: float | None = None
 
 
 def _number(value: object) -> float | None:
@@ -126,14 +141,15 @@ def variable_record(r: VariableResult) -> dict[str, object]:
         "warning_messages": [w.record() if isinstance(w, Message) else None for w in r.warnings],
         "q_value": _number(r.q_value),
         "smd": _number(r.smd),
-        "effect": None if r.effect is None else r.effect.__dict__,
+        "effect": estimate_record(r.effect),
         "rows": [
             {
                 "row_type": row.row_type,
                 "label": row.label,
                 "level": None if row.level is None else str(row.level),
                 "cells": [{"kind": c.kind, "values": [_number(v) for v in c.values]} for c in row.cells],
+                **({"intervals": [estimate_record(e) for e in r.intervals[i]]} if r.intervals else {}),
             }
-            for row in r.rows
+            for i, row in enumerate(r.rows)
         ],
     }
