@@ -14,7 +14,14 @@ from iectox.engine.run import observation_grades
 from iectox.errors import DatasetInvalid, SourceError
 from iectox.grading import agreement, episodes_from_grades, grade_dataset
 from iectox.io.parquet import read_parquet_dataset, write_parquet_dataset
-from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, OXYGEN_DEVICE, SEIZURE
+from iectox.schema.vocabularies import (
+    CEREBRAL_EDEMA,
+    CONSCIOUSNESS,
+    HYPOTENSION_CAUSE,
+    OXYGEN_CAUSE,
+    OXYGEN_DEVICE,
+    SEIZURE,
+)
 from iectox.synth import calibrate
 
 ENGINE = {"memory_limit": "1GB", "threads": 2}
@@ -77,6 +84,12 @@ def varied(dataset: Dataset, n: int = 30_000, seed: int = 7) -> Dataset:
             "capd_score": _numbers(rng, rng.integers(0, 20, n), "Int64"),
             "antipyretic_or_anticytokine_given": _flags(rng, n, 0.3),
         }
+    )
+    causes = np.random.default_rng(11)  # a stream of its own: the columns above stay as they were drawn
+    tables["observations"] = tables["observations"].assign(
+        oxygen_cause=_codes(causes, n, OXYGEN_CAUSE),
+        hypotension_cause=_codes(causes, n, HYPOTENSION_CAUSE),
+        sedated=_flags(causes, n, 0.1),
     )
     tables["observations"].loc[rng.random(n) < 0.02, ["temperature_c", "hypotension", "vasopressors"]] = None
     tables["infusions"], tables["patients"] = infusions, patients

@@ -346,3 +346,45 @@ def test_grading_refuses_what_the_contract_refuses_at_import(column, value, mess
 )
 def test_the_contract_bounds_themselves_are_graded(column, value):
     assert grade_observations(pd.DataFrame([{**FEBRILE, column: value}]))["crs_grade"].notna().all()
+
+
+ATTRIBUTION = (
+    'Lee 2019, Table 2: CRS grades fever "with hypotension" or "with hypoxia", and the text defines CRS by '
+    '"hypotension or hypoxia not attributable to any other cause"; intubation for airway protection does not make '
+    "CRS grade 4."
+)
+ATTRIBUTED = [
+    # changes to a febrile observation, grade, reason
+    (
+        {"oxygen_device": "mechanical_ventilation", "oxygen_cause": "airway_protection"},
+        1,
+        "grade 1: fever 38.5 °C without hypotension or hypoxia; oxygen or ventilation for airway protection, not CRS",
+    ),
+    (
+        {"oxygen_device": "facemask", "oxygen_l_min": 8.0, "oxygen_cause": "other"},
+        1,
+        "grade 1: fever 38.5 °C without hypotension or hypoxia; oxygen attributed to another cause, not CRS",
+    ),
+    (
+        {"oxygen_device": "facemask", "oxygen_l_min": 8.0, "oxygen_cause": "CRS"},
+        3,
+        "grade 3: facemask 8 L/min",
+    ),
+    (
+        {
+            "hypotension": True,
+            "vasopressors": 2,
+            "hypotension_cause": "other",
+            "oxygen_device": "nasal_cannula",
+        },
+        2,
+        "grade 2 (lower bound): low-flow nasal cannula, flow not recorded; hypotension attributed to another "
+        "cause, not CRS; not recorded: oxygen_l_min",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected", "reason"), ATTRIBUTED)
+def test_support_attributed_to_another_cause_grades_no_crs(changes, expected, reason):
+    result = graded({**FEBRILE, "oxygen_l_min": None, **changes})
+    assert (result["crs_grade"][0], result["crs_reason"][0]) == (expected, reason), ATTRIBUTION

@@ -207,3 +207,42 @@ def test_the_contract_ice_range_is_the_sum_of_its_items():
     assert (declared.minimum, declared.maximum) == (0, ICE_MAX) == (0, 10)
     with pytest.raises(GradingInputError, match="ice_score: 11 is outside 0-10"):
         grade_observations(pd.DataFrame({"ice_score": [11]}))
+
+
+SEDATION = (
+    'Lee 2019, Table 6: depressed level of consciousness "should be attributable to no other cause (e.g., no '
+    'sedating medication)"; an ICE score under sedation is "not gradable", not grade 4.'
+)
+SEDATED = [
+    # changes to a normal adult observation, grade, reason
+    (
+        {"ice_score": 0, "consciousness": "unarousable", "sedated": True},
+        0,
+        "grade 0: no ICANS sign recorded; ICE or CAPD and consciousness not assessable: sedated",
+    ),
+    (
+        {"ice_score": 0, "consciousness": "unarousable", "seizure": "clinical_resolved", "sedated": True},
+        3,
+        "grade 3: clinical seizure resolving rapidly; ICE or CAPD and consciousness not assessable: sedated",
+    ),
+    (
+        {
+            "ice_score": 2,
+            "consciousness": "wakes_to_touch",
+            "seizure": None,
+            "motor_weakness": None,
+            "cerebral_edema": None,
+            "sedated": True,
+        },
+        None,
+        "not gradable: sedated (ICE or CAPD and consciousness cannot be assessed)",
+    ),
+    ({"ice_score": 2, "sedated": False}, 3, "grade 3: ICE 2/10"),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected", "reason"), SEDATED)
+def test_sedation_leaves_ice_and_consciousness_ungraded(changes, expected, reason):
+    result = graded({**NORMAL, **changes})
+    grade = result["icans_grade"][0]
+    assert (None if pd.isna(grade) else grade, result["icans_reason"][0]) == (expected, reason), SEDATION

@@ -18,7 +18,14 @@ from collections.abc import Iterable
 import numpy as np
 
 from iectox.dataset import time_known_column
-from iectox.grading.astct_crs import DEVICE_GRADE_BY_CODE, FEVER_C, FLOW_CLASSED_DEVICES, LOW_FLOW_MAX_L_MIN
+from iectox.grading.astct_crs import (
+    DEVICE_GRADE_BY_CODE,
+    FEVER_C,
+    FLOW_CLASSED_DEVICES,
+    LOW_FLOW_MAX_L_MIN,
+    OTHER_HYPOTENSION_CAUSE,
+    OTHER_OXYGEN_CAUSES,
+)
 from iectox.grading.astct_crs import INPUTS as CRS_INPUTS
 from iectox.grading.astct_icans import (
     ADULT_INPUTS,
@@ -31,7 +38,14 @@ from iectox.grading.astct_icans import (
 )
 from iectox.grading.episodes import SYNDROME_GRADES
 from iectox.schema import CONTRACT, Kind, Vocabulary
-from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, OXYGEN_DEVICE, SEIZURE
+from iectox.schema.vocabularies import (
+    CEREBRAL_EDEMA,
+    CONSCIOUSNESS,
+    HYPOTENSION_CAUSE,
+    OXYGEN_CAUSE,
+    OXYGEN_DEVICE,
+    SEIZURE,
+)
 
 # ICE thresholds of ASTCT 2019 Table 6, as `icans_ice_grade` applies them: (highest score, grade).
 ICE_GRADES = ((2, 3), (6, 2), (9, 1))
@@ -56,6 +70,8 @@ def _crs_components() -> dict[str, str]:
         "oxygen_device", OXYGEN_DEVICE, [DEVICE_GRADE_BY_CODE[c] for c in OXYGEN_DEVICE.codes]
     )
     flow_classed = ", ".join(f"'{code}'" for code in FLOW_CLASSED_DEVICES)
+    oxygen_elsewhere = ", ".join(f"'{OXYGEN_CAUSE.codes[i]}'" for i in OTHER_OXYGEN_CAUSES)
+    hypotension_elsewhere = f"'{HYPOTENSION_CAUSE.codes[OTHER_HYPOTENSION_CAUSE]}'"
     return {
         "fever": f"coalesce(temperature_c >= {_number(FEVER_C)}, false)",
         # Lee 2019's waiver (iectox.grading.fever_waiver): CRS established by an earlier febrile row, then
@@ -65,10 +81,13 @@ def _crs_components() -> dict[str, str]:
             "false) AND (coalesce(antipyretic_or_anticytokine_given, false) OR coalesce(therapy_from <= observed_at, "
             "false))"
         ),
-        "hypotension_grade": "CASE WHEN pressors >= 2 THEN 4 WHEN pressors >= 1 THEN 3 "
-        "WHEN coalesce(hypotension, false) THEN 2 ELSE 0 END",
+        "hypotension_grade": (
+            f"CASE WHEN coalesce(hypotension_cause IN ({hypotension_elsewhere}), false) THEN 0 "
+            "WHEN pressors >= 2 THEN 4 WHEN pressors >= 1 THEN 3 WHEN coalesce(hypotension, false) THEN 2 ELSE 0 END"
+        ),
         "hypoxia_grade": (
-            f"CASE WHEN oxygen_l_min IS NOT NULL AND (oxygen_device IS NULL OR oxygen_device IN ({flow_classed})) "
+            f"CASE WHEN coalesce(oxygen_cause IN ({oxygen_elsewhere}), false) THEN 0 "
+            f"WHEN oxygen_l_min IS NOT NULL AND (oxygen_device IS NULL OR oxygen_device IN ({flow_classed})) "
             f"THEN (CASE WHEN oxygen_l_min > {_number(LOW_FLOW_MAX_L_MIN)} THEN 3 WHEN oxygen_l_min > 0 THEN 2 "
             f"ELSE 0 END) ELSE {device} END"
         ),
@@ -84,16 +103,18 @@ def _icans_components(capd_convention: str = "table") -> dict[str, str]:
         f"WHEN capd_score >= 1 THEN {CAPD_LOW_GRADE[capd_convention]} ELSE 0 END) "
         f"ELSE (CASE {ice} ELSE 0 END) END"
     )
+    sedated = "coalesce(sedated, false)"
     domains = [
-        score,
-        code_grade("consciousness", CONSCIOUSNESS, _grades(CONSCIOUSNESS_GRADE)),
+        f"CASE WHEN {sedated} THEN 0 ELSE {score} END",
+        f"CASE WHEN {sedated} THEN 0 ELSE {code_grade('consciousness', CONSCIOUSNESS, _grades(CONSCIOUSNESS_GRADE))} END",
         code_grade("seizure", SEIZURE, _grades(SEIZURE_GRADE)),
         "CASE WHEN motor_weakness THEN 4 ELSE 0 END",
         code_grade("cerebral_edema", CEREBRAL_EDEMA, _grades(CEREBRAL_EDEMA_GRADE)),
     ]
-    recorded = ["(CASE WHEN child THEN capd_score ELSE ice_score END) IS NOT NULL"] + [
-        f"{name} IS NOT NULL" for name in ADULT_INPUTS[1:]
-    ]
+    recorded = [
+        f"(NOT {sedated} AND (CASE WHEN child THEN capd_score ELSE ice_score END) IS NOT NULL)",
+        f"(NOT {sedated} AND consciousness IS NOT NULL)",
+    ] + [f"{name} IS NOT NULL" for name in ADULT_INPUTS[2:]]
     return {"icans_worst": f"greatest({', '.join(domains)})", "icans_gradable": " OR ".join(recorded)}
 
 

@@ -30,7 +30,7 @@ from iectox.grading.reasons import (
     value_codes,
 )
 from iectox.i18n import N_, tr
-from iectox.schema.vocabularies import OXYGEN_DEVICE
+from iectox.schema.vocabularies import HYPOTENSION_CAUSE, OXYGEN_CAUSE, OXYGEN_DEVICE
 
 FEVER_C = 38.0
 LOW_FLOW_MAX_L_MIN = 6.0
@@ -63,6 +63,11 @@ INPUTS = (
     "oxygen_l_min",
     "antipyretic_or_anticytokine_given",
 )
+# Attribution (Lee 2019, Table 2: CRS counts hypotension or hypoxia "not attributable to any other cause"):
+# oxygen for airway protection or another cause, and hypotension from another cause, grade no CRS. A blank
+# cause is no other cause recorded: the observation is graded as CRS.
+OTHER_OXYGEN_CAUSES = [OXYGEN_CAUSE.codes.index(c) for c in ("airway_protection", "other")]
+OTHER_HYPOTENSION_CAUSE = HYPOTENSION_CAUSE.codes.index("other")
 FEVER_GATE = (
     0,
     6,
@@ -153,6 +158,10 @@ class _Observed:
         self.device = category(frame, "oxygen_device", OXYGEN_DEVICE)
         self.flow = plausible(number(frame, "oxygen_l_min"), "oxygen_l_min")
         self.given = flag(frame, "antipyretic_or_anticytokine_given")
+        self.oxygen_elsewhere = np.isin(category(frame, "oxygen_cause", OXYGEN_CAUSE), OTHER_OXYGEN_CAUSES)
+        self.hypotension_elsewhere = category(frame, "hypotension_cause", HYPOTENSION_CAUSE) == (
+            OTHER_HYPOTENSION_CAUSE
+        )
         self.missing = [
             np.isnan(self.temperature),
             self.hypotension == NOT_RECORDED,
@@ -178,11 +187,13 @@ class _Observed:
         flow = np.where(m[5] & worst[5], np.inf, self.flow[rows])
         flagged = np.where(m[6], worst[6], self.given[rows] == 1)
         given = self.established[rows] & (flagged | self.administered[rows])
+        hypotension_grade = crs_hypotension_grade(hypotension, vasopressors, vasopressin)
+        hypoxia_grade = crs_hypoxia_grade(device, flow)
         return (
             crs_fever(temperature),
             given,
-            crs_hypotension_grade(hypotension, vasopressors, vasopressin),
-            crs_hypoxia_grade(device, flow),
+            np.where(self.hypotension_elsewhere[rows], 0, hypotension_grade).astype(np.int8),
+            np.where(self.oxygen_elsewhere[rows], 0, hypoxia_grade).astype(np.int8),
         )
 
 
@@ -224,6 +235,14 @@ def grade_crs(
     grade_shown = np.where(gradable, grade, 5)
 
     organ = np.maximum(hypotension_grade, hypoxia_grade)
+    raw_hypoxia = crs_hypoxia_grade(obs.device, obs.flow)
+    raw_hypotension = crs_hypotension_grade(
+        obs.hypotension == 1, np.nan_to_num(obs.vasopressors), obs.vasopressin == 1
+    )
+    oxygen_cause = category(frame, "oxygen_cause", OXYGEN_CAUSE)
+    attributed = np.where(obs.oxygen_elsewhere & (raw_hypoxia > 0), oxygen_cause, 0) + 3 * (
+        obs.hypotension_elsewhere & (raw_hypotension > 0)
+    )
     hypotension_drives = (grade >= 2) & (hypotension_grade == grade)
     hypoxia_drives = (grade >= 2) & (hypoxia_grade == grade)
     pressors = np.clip(np.nan_to_num(obs.vasopressors), 0, 9).astype(np.int64)
@@ -244,6 +263,7 @@ def grade_crs(
         "flow_class": (decided_by, 3),
         "value": (value, n_values),
         "missing": (np.where(lower, bits, 0), 1 << len(INPUTS)),
+        "attributed": (attributed.astype(np.int64), 6),
     }
     reasons = build_reasons(fields, lambda f: crs_reason_text(f, values, lang))
     grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
@@ -282,6 +302,11 @@ NO_FEVER = N_("no fever ({temperature} °C)")
 ORGAN_WITHOUT_FEVER = N_("{body}; hypotension or hypoxia without fever is not graded as CRS")
 FEVER_ONLY = N_("fever {temperature} °C without hypotension or hypoxia")
 FEVER_MASKED = N_("{body} (fever not required after antipyretic or anti-cytokine therapy)")
+ATTRIBUTED = {
+    OXYGEN_CAUSE.codes.index("airway_protection"): N_("oxygen or ventilation for airway protection, not CRS"),
+    OXYGEN_CAUSE.codes.index("other"): N_("oxygen attributed to another cause, not CRS"),
+}
+HYPOTENSION_ELSEWHERE = N_("hypotension attributed to another cause, not CRS")
 
 
 def _hypotension_text(detail: int, lang: str) -> str:
@@ -337,5 +362,9 @@ def crs_reason_text(f: dict[str, int], values: np.ndarray, lang: str = "en") -> 
         body = joined(drivers, lang)
         if f["masked"]:
             body = tr(FEVER_MASKED, lang).format(body=body)
+    oxygen, hypotension = f["attributed"] % 3, f["attributed"] // 3
+    notes = [*([ATTRIBUTED[oxygen]] if oxygen else []), *([HYPOTENSION_ELSEWHERE] if hypotension else [])]
+    if notes:
+        body = "; ".join([body, *(tr(note, lang) for note in notes)])
     missing = missing_list(f["missing"], INPUTS) if f["missing"] else ""
     return sentence(f["grade"], bool(f["missing"]), body, missing, lang)

@@ -52,6 +52,8 @@ CAPD_TEXT = N_("CAPD {value} (child)")
 ICE_TEXT, ICE_AWAKE = N_("ICE {value}/10"), N_("ICE {value}/10 while awake")
 MOTOR = N_("deep focal motor weakness")
 NOT_GRADABLE = N_("not gradable: no ICANS input recorded")
+NOT_GRADABLE_SEDATED = N_("not gradable: sedated (ICE or CAPD and consciousness cannot be assessed)")
+SEDATED = N_("ICE or CAPD and consciousness not assessable: sedated")
 NO_OTHER = N_("{domain}, no other domain affected")
 NO_SIGN = N_("no ICANS sign recorded")
 
@@ -122,17 +124,21 @@ def grade_icans(
     seizure = category(frame, "seizure", SEIZURE)
     motor = flag(frame, "motor_weakness")
     edema = category(frame, "cerebral_edema", CEREBRAL_EDEMA)
+    # Lee 2019, Table 6: depressed consciousness "should be attributable to no other cause (e.g., no sedating
+    # medication)": under sedation the ICE (or CAPD) and consciousness domains cannot be assessed, so they grade
+    # nothing and are not counted as missing; the other domains still grade.
+    sedated = flag(frame, "sedated") == 1
     score = np.where(child, capd, ice)
     domains = (
-        np.where(child, icans_capd_grade(capd, capd_convention), icans_ice_grade(ice)),
-        icans_consciousness_grade(consciousness),
+        np.where(sedated, 0, np.where(child, icans_capd_grade(capd, capd_convention), icans_ice_grade(ice))),
+        np.where(sedated, 0, icans_consciousness_grade(consciousness)),
         icans_seizure_grade(seizure),
         icans_motor_grade(motor),
         icans_cerebral_edema_grade(edema),
     )
     missing = (
-        np.isnan(score),
-        consciousness == NOT_RECORDED,
+        np.isnan(score) & ~sedated,
+        (consciousness == NOT_RECORDED) & ~sedated,
         seizure == NOT_RECORDED,
         motor == NOT_RECORDED,
         edema == NOT_RECORDED,
@@ -140,9 +146,14 @@ def grade_icans(
     grade = astct_icans_grade(*domains)
     raising = [m & (top > grade) for m, top in zip(missing, DOMAIN_WORST, strict=True)]
     bits, n_bits = pack_bits(raising)
-    gradable = ~np.logical_and.reduce(missing)
+    assessed = (
+        ~np.isnan(score) & ~sedated,
+        (consciousness != NOT_RECORDED) & ~sedated,
+        *(~m for m in missing[2:]),
+    )
+    gradable = np.logical_or.reduce(assessed)
     drives = [(grade >= 1) & (d == grade) for d in domains]
-    shown_score = (drives[0] | (grade == 0)) & ~missing[0]
+    shown_score = (drives[0] | (grade == 0)) & ~missing[0] & ~sedated
     awake = (consciousness != NOT_RECORDED) & (consciousness != UNAROUSABLE)
     fields = {
         "grade": (np.where(gradable, grade, 5).astype(np.int64), 6),
@@ -154,6 +165,7 @@ def grade_icans(
         "motor": (drives[3].astype(np.int64), 2),
         "edema": (np.where(drives[4], edema + 1, 0).astype(np.int64), 4),
         "missing": (np.where(gradable, bits, 0), n_bits),
+        "sedated": (sedated.astype(np.int64), 2),
     }
     reasons = build_reasons(fields, lambda f: icans_reason_text(f, lang))
     grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
@@ -171,7 +183,7 @@ def _score_text(f: dict[str, int], lang: str) -> str:
 def icans_reason_text(f: dict[str, int], lang: str = "en") -> str:
     """The sentence for one combination of reason fields (see `grade_icans`), in `lang`."""
     if f["grade"] == 5:
-        return tr(NOT_GRADABLE, lang)
+        return tr(NOT_GRADABLE_SEDATED if f["sedated"] else NOT_GRADABLE, lang)
     consciousness, seizure, edema, child = f["consciousness"], f["seizure"], f["edema"], f["child"]
     messages = [
         *([CONSCIOUSNESS_TEXT[consciousness - 1]] if consciousness else []),
@@ -189,6 +201,8 @@ def icans_reason_text(f: dict[str, int], lang: str = "en") -> str:
         body = tr(NO_OTHER, lang).format(domain=drivers[0]) if drivers else tr(NO_SIGN, lang)
     else:
         body = joined(drivers, lang)
+    if f["sedated"]:
+        body = "; ".join([body, tr(SEDATED, lang)])
     names = CHILD_INPUTS if f["child"] else ADULT_INPUTS
     missing = missing_list(f["missing"], names) if f["missing"] else ""
     return sentence(f["grade"], bool(f["missing"]), body, missing, lang)

@@ -247,7 +247,12 @@ UNMARKED = {
     "schema/contract.py": (
         N_("years"),
         N_("Age on the infusion day."),
-        N_("Antipyretics, tocilizumab or corticosteroids already given (fever then no longer required)."),
+        N_(
+            "Antipyretics, tocilizumab or corticosteroids given for CRS since an earlier febrile observation (fever then no longer required)."
+        ),
+        N_("What the oxygen or ventilation is for, when not CRS (blank: no other cause recorded)."),
+        N_("What the hypotension is attributed to, when not CRS (blank: no other cause recorded)."),
+        N_("Sedating medication at the time of the ICE/CAPD and consciousness assessment."),
         N_("Bedside observations that ASTCT grading is computed from (optional)."),
         N_("Body weight before infusion."),
         N_("Cause of death (status dead only)."),
@@ -283,7 +288,7 @@ UNMARKED = {
         N_("One row per infusion of a CAR-T product or start of a bispecific antibody."),
         N_("One row per patient (pseudonymous)."),
         N_("Oxygen flow."),
-        N_("Oxygen support; for a nasal cannula the flow decides low vs high."),
+        N_("Oxygen support; for a cannula or blow-by the flow, when recorded, decides low vs high."),
         N_("Product given; the class (CAR-T or BsAb) is derived from it."),
         N_("Pseudonymous patient identifier; never a name, a hospital number or a date of birth."),
         N_("Raised intracranial pressure / cerebral oedema."),

@@ -15,6 +15,8 @@ from iectox.schema.vocabularies import (
     DRUG,
     EPISODE_OUTCOME,
     GRADING_SCALE,
+    HYPOTENSION_CAUSE,
+    OXYGEN_CAUSE,
     OXYGEN_DEVICE,
     REASON,
     ROUTE,
@@ -266,7 +268,7 @@ OBSERVATIONS = Table(
         Column(
             "oxygen_device",
             Kind.CATEGORY,
-            "Oxygen support; for a nasal cannula the flow decides low vs high.",
+            "Oxygen support; for a cannula or blow-by the flow, when recorded, decides low vs high.",
             vocabulary=OXYGEN_DEVICE,
             example="nasal_cannula",
         ),
@@ -308,7 +310,28 @@ OBSERVATIONS = Table(
         Column(
             "antipyretic_or_anticytokine_given",
             Kind.BOOLEAN,
-            "Antipyretics, tocilizumab or corticosteroids already given (fever then no longer required).",
+            "Antipyretics, tocilizumab or corticosteroids given for CRS since an earlier febrile observation "
+            "(fever then no longer required).",
+            example="no",
+        ),
+        Column(
+            "oxygen_cause",
+            Kind.CATEGORY,
+            "What the oxygen or ventilation is for, when not CRS (blank: no other cause recorded).",
+            vocabulary=OXYGEN_CAUSE,
+            example="",
+        ),
+        Column(
+            "hypotension_cause",
+            Kind.CATEGORY,
+            "What the hypotension is attributed to, when not CRS (blank: no other cause recorded).",
+            vocabulary=HYPOTENSION_CAUSE,
+            example="",
+        ),
+        Column(
+            "sedated",
+            Kind.BOOLEAN,
+            "Sedating medication at the time of the ICE/CAPD and consciousness assessment.",
             example="no",
         ),
     ),

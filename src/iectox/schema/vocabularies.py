@@ -161,6 +161,30 @@ OXYGEN_DEVICE = vocabulary(
     ],
 )
 
+# What hypoxia or hypotension is attributed to: ASTCT CRS counts only what is "not attributable to any other
+# cause" (Lee 2019, Table 2); blank means no other cause was recorded.
+OXYGEN_CAUSE = vocabulary(
+    "oxygen_cause",
+    [
+        ("CRS", N_("CRS (no other cause)"), ("SRC", "cytokine release syndrome")),
+        (
+            "airway_protection",
+            N_("Airway protection (e.g. intubation for coma or seizures)"),
+            ("airway", "protection des voies aeriennes"),
+        ),
+        ("other", N_("Another cause (e.g. pneumonia, fluid overload)"), ("autre", "other cause")),
+    ],
+    "Why oxygen or ventilation was needed.",
+)
+HYPOTENSION_CAUSE = vocabulary(
+    "hypotension_cause",
+    [
+        ("CRS", N_("CRS (no other cause)"), ("SRC", "cytokine release syndrome")),
+        ("other", N_("Another cause (e.g. sepsis, bleeding, sedation)"), ("autre", "other cause")),
+    ],
+    "What the hypotension is attributed to.",
+)
+
 CONSCIOUSNESS = vocabulary(
     "consciousness",
     [

@@ -34,13 +34,16 @@ LABELS = {
     "seizure": N_("Seizure"),
     "motor_weakness": N_("Deep focal motor weakness"),
     "cerebral_edema": N_("Raised intracranial pressure / cerebral oedema"),
+    "hypotension_cause": N_("Hypotension due to another cause than CRS"),
+    "oxygen_cause": N_("Oxygen or ventilation for another cause than CRS"),
+    "sedated": N_("Sedating medication at the time of the assessment"),
 }
 SECTIONS = (
     (N_("When"), ("observed_at",)),
     (N_("Temperature"), ("temperature_c", "antipyretic_or_anticytokine_given")),
-    (N_("Blood pressure"), ("hypotension", "vasopressors", "vasopressin")),
-    (N_("Oxygen"), ("oxygen_device", "oxygen_l_min")),
-    (N_("Neurology"), ("ice_score", "capd_score", "consciousness")),
+    (N_("Blood pressure"), ("hypotension", "vasopressors", "vasopressin", "hypotension_cause")),
+    (N_("Oxygen"), ("oxygen_device", "oxygen_l_min", "oxygen_cause")),
+    (N_("Neurology"), ("ice_score", "capd_score", "consciousness", "sedated")),
     (N_("Other neurological signs"), ("seizure", "motor_weakness", "cerebral_edema")),
 )
 NOT_RECORDED = N_("Not recorded")
