@@ -104,9 +104,10 @@ def _icans_components(capd_convention: str = "table") -> dict[str, str]:
         f"ELSE (CASE {ice} ELSE 0 END) END"
     )
     sedated = "coalesce(sedated, false)"
+    consciousness = code_grade("consciousness", CONSCIOUSNESS, _grades(CONSCIOUSNESS_GRADE))
     domains = [
         f"CASE WHEN {sedated} THEN 0 ELSE {score} END",
-        f"CASE WHEN {sedated} THEN 0 ELSE {code_grade('consciousness', CONSCIOUSNESS, _grades(CONSCIOUSNESS_GRADE))} END",
+        f"CASE WHEN {sedated} THEN 0 ELSE {consciousness} END",
         code_grade("seizure", SEIZURE, _grades(SEIZURE_GRADE)),
         "CASE WHEN motor_weakness THEN 4 ELSE 0 END",
         code_grade("cerebral_edema", CEREBRAL_EDEMA, _grades(CEREBRAL_EDEMA_GRADE)),
