@@ -74,15 +74,15 @@ CELL_CASES = [
         2,
         "weight_kg",
         "300",
-        ("range", 2, "weight_kg", "weight_kg 300 is outside the plausible range 20-250 kg"),
+        ("range", 2, "weight_kg", "weight_kg 300 is outside the plausible range 2-250 kg"),
         id="range-weight-high",
     ),
     pytest.param(
         "infusions",
         2,
         "weight_kg",
-        "19,9",
-        ("range", 2, "weight_kg", "weight_kg 19.9 is outside the plausible range 20-250 kg"),
+        "1,9",
+        ("range", 2, "weight_kg", "weight_kg 1.9 is outside the plausible range 2-250 kg"),
         id="range-weight-low-decimal-comma",
     ),
     pytest.param(
@@ -338,6 +338,15 @@ def test_rule(raw, table, row, column, value, expected):
         (rule, where_row, where_column, message)
     ]
     assert errors[0].file == f"{table}.csv"
+
+
+@pytest.mark.parametrize(("weight", "warned"), [("2", True), ("9,9", True), ("10", False), ("19,9", False)])
+def test_a_small_child_weight_is_accepted_and_checked(raw, weight, warned):
+    """From 2 kg (children given tisagenlecleucel; tocilizumab 12 mg/kg under 30 kg); under 10 kg a warning."""
+    issues = raw.set("infusions", 2, "weight_kg", weight).issues()
+    assert not [i for i in issues if i.severity == "error"]
+    small = [(i.rule, i.row, i.column, i.severity) for i in issues if i.rule == "small_child_weight"]
+    assert small == ([("small_child_weight", 2, "weight_kg", "warning")] if warned else [])
 
 
 def test_grade_must_exist_on_its_scale(raw):

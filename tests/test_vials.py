@@ -146,13 +146,13 @@ def test_plan_without_dates_by_infusion_id(tmp_path: Path) -> None:
 
 
 def test_bad_cells_say_file_row_column_value_and_rule(tmp_path: Path) -> None:
-    text = "patient_id,weight_kg,planned_date\nP-001,abc,2025-09-01\nP 2,12,2025-13-01\nP-001,70,\nP-009,,\n"
+    text = "patient_id,weight_kg,planned_date\nP-001,abc,2025-09-01\nP 2,1.5,2025-13-01\nP-001,70,\nP-009,,\n"
     planned, issues = check_plan(read_csv_table(write(tmp_path, text)))
     assert planned is None
     assert [(i.file, i.row, i.column, i.value, i.rule) for i in issues] == [
         ("plan.csv", 2, "weight_kg", "abc", "number"),
         ("plan.csv", 3, "patient_id", "P 2", "pattern"),
-        ("plan.csv", 3, "weight_kg", "12", "range"),
+        ("plan.csv", 3, "weight_kg", "1.5", "range"),
         ("plan.csv", 3, "planned_date", "2025-13-01", "date"),
         ("plan.csv", 4, "patient_id", "P-001", "unique"),
         ("plan.csv", 5, "weight_kg", None, "required"),

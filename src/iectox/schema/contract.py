@@ -122,11 +122,13 @@ INFUSIONS = Table(
             unit="years",
             example="62.5",
         ),
+        # From 2 kg: tisagenlecleucel is given to small children (the tocilizumab label's 12 mg/kg branch is for
+        # patients under 30 kg); below 10 kg is rare enough to be checked (rule small_child_weight).
         Column(
             "weight_kg",
             Kind.NUMBER,
             "Body weight before infusion.",
-            minimum=20,
+            minimum=2,
             maximum=250,
             unit="kg",
             example="71.4",

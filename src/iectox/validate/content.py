@@ -184,7 +184,7 @@ RANGE = Rule(
     id="range",
     severity="error",
     source=CONTRACT_SOURCE + "; each range's clinical reason is given beside it in iectox.schema.contract",
-    title="A number outside the plausible range of its column (e.g. weight 20-250 kg, dose > 0).",
+    title="A number outside the plausible range of its column (e.g. weight 2-250 kg, dose > 0).",
     message=N_("{column} {value} is outside the plausible range {low}-{high}{unit}"),
     evaluate=ColumnCheck(_range),
 )

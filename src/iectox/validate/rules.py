@@ -272,6 +272,27 @@ STATUS_MATCHES_EPISODES = Rule(
 )
 
 
+SMALL_CHILD_KG = 10.0
+
+
+def _small_child_weight(frames: Frames) -> Iterator[Issue]:
+    weight = frames.tables["infusions"]["weight_kg"]
+    small = (weight < SMALL_CHILD_KG).fillna(False)
+    yield from frames.flag(SMALL_CHILD_WEIGHT, "infusions", "weight_kg", small, weight=weight)
+
+
+SMALL_CHILD_WEIGHT = Rule(
+    id="small_child_weight",
+    severity="warning",  # a true weight of an infant, or 7.5 typed for 75: worth a second look, never refused
+    source="iectox: CAR-T cells are given to small children (tisagenlecleucel from 3 years in ALL); the "
+    "tocilizumab label doses by weight (12 mg/kg under 30 kg)",
+    title=f"A body weight under {SMALL_CHILD_KG:g} kg is checked: an infant's weight, or a decimal point out of place.",
+    message=N_("weight {weight} kg is under 10 kg: check it is not a typing error (e.g. 7.5 for 75)"),
+    columns=("infusions.weight_kg",),
+    evaluate=_small_child_weight,
+)
+
+
 def _product_authorised(frames: Frames) -> Iterator[Issue]:
     inf = frames.tables["infusions"]
     # Each product, indication and pair of them is looked at once: a registry has a handful of each.
@@ -344,4 +365,5 @@ CROSS_FIELD_RULES = (
     DEATH_EPISODE_MEANS_DEAD,
     STATUS_MATCHES_EPISODES,
     PRODUCT_AUTHORISED,
+    SMALL_CHILD_WEIGHT,
 )
