@@ -22,7 +22,8 @@ from iectox.stats import build, effects
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
 from iectox.stats.footnotes import footnotes as table_footnotes
 from iectox.stats.footnotes import tests_used
-from iectox.stats.methods import METHODS, MethodResult, benjamini_hochberg, holm, pearson_chi2
+from iectox.stats.methods import METHODS, MethodResult, pearson_chi2
+from iectox.stats.methods.adjust import ADJUSTMENTS
 from iectox.stats.methods.means import FROM_VALUES
 from iectox.stats.methods.method import Method
 from iectox.stats.policy import MethodPolicy
@@ -65,13 +66,13 @@ class Comparison:
         )
 
     def add_q(self, method: str = "holm") -> Comparison:
-        """p-values adjusted over the table's variables: Holm (`holm`) or Benjamini-Hochberg (`bh`)."""
+        """p-values adjusted over the table's variables: Holm (`holm`), Benjamini-Hochberg (`bh`),
+        `bonferroni`, `hochberg` or Benjamini-Yekutieli (`by`), as R `p.adjust`."""
         table = self if self.show_p else self.add_p()
-        adjust = {"holm": holm, "bh": benjamini_hochberg}
-        if method not in adjust:
-            raise ValueError(f"unknown adjustment {method!r}; use holm or bh")
+        if method not in ADJUSTMENTS:
+            raise ValueError(f"unknown adjustment {method!r}; use {', '.join(ADJUSTMENTS)}")
         tested = [i for i, r in enumerate(table.results) if r.p_value is not None]
-        q = adjust[method]([table.results[i].p_value for i in tested]) if tested else []
+        q = ADJUSTMENTS[method]([table.results[i].p_value for i in tested]) if tested else []
         results = list(table.results)
         for i, value in zip(tested, q, strict=True):
             results[i] = replace(results[i], q_value=float(value))
