@@ -11,7 +11,14 @@ from collections.abc import Iterable
 
 from iectox.i18n import N_
 from iectox.registry import Registry
+from iectox.stats.methods.cmh import (
+    cmh_generalized,
+    mantel_haenszel,
+    mantel_haenszel_exact,
+    mantel_haenszel_uncorrected,
+)
 from iectox.stats.methods.contingency import fisher_exact, pearson_chi2, yates_chi2
+from iectox.stats.methods.mcnemar import mcnemar, mcnemar_uncorrected
 from iectox.stats.methods.means import (
     anova,
     anova_from_moments,
@@ -22,6 +29,9 @@ from iectox.stats.methods.means import (
 )
 from iectox.stats.methods.method import DataKind, Method
 from iectox.stats.methods.ranks import kruskal_wallis, mann_whitney
+from iectox.stats.methods.trend import linear_by_linear, prop_trend
+from iectox.stats.methods.welch_anova import welch_anova, welch_anova_from_moments
+from iectox.stats.methods.wilcoxon_exact import wilcoxon_asymptotic, wilcoxon_exact
 
 
 class Methods(Registry[Method]):
@@ -119,6 +129,111 @@ METHODS = Methods(
             compute=anova,
             min_groups=3,
             from_aggregates=anova_from_moments,
+        ),
+        # The tests a reviewer asks for (docs/statistics.md, "Tests a reviewer expects").
+        Method(
+            id="welch_anova",
+            name=N_("One-way analysis of means (not assuming equal variances)"),
+            short=N_("Welch ANOVA"),
+            r_call="oneway.test(y ~ g)",
+            data="values",
+            compute=welch_anova,
+            min_groups=3,
+            from_aggregates=welch_anova_from_moments,
+        ),
+        Method(
+            id="prop_trend",
+            name=N_("Chi-squared Test for Trend in Proportions"),
+            short=N_("Trend (Cochran-Armitage)"),
+            r_call="prop.trend.test(x, n)",
+            data="ordered",
+            compute=prop_trend,
+            min_groups=3,
+            max_levels=2,
+        ),
+        Method(
+            id="linear_by_linear",
+            name=N_("Asymptotic Linear-by-Linear Association Test"),
+            short=N_("Linear-by-linear"),
+            r_call="coin::lbl_test(as.table(x))",
+            data="ordered",
+            compute=linear_by_linear,
+        ),
+        Method(
+            id="wilcoxon_exact",
+            name=N_("Exact Wilcoxon-Mann-Whitney Test"),
+            short=N_("Wilcoxon (exact)"),
+            r_call='coin::wilcox_test(y ~ g, distribution = "exact")',
+            data="values",
+            compute=wilcoxon_exact,
+            max_groups=2,
+            on_ranks=True,
+        ),
+        Method(
+            id="wilcoxon_asymptotic",
+            name=N_("Asymptotic Wilcoxon-Mann-Whitney Test"),
+            short=N_("Wilcoxon (asymptotic)"),
+            r_call="coin::wilcox_test(y ~ g)",
+            data="values",
+            compute=wilcoxon_asymptotic,
+            max_groups=2,
+            on_ranks=True,
+        ),
+        Method(
+            id="mantel_haenszel",
+            name=N_("Mantel-Haenszel chi-squared test with continuity correction"),
+            short=N_("Mantel-Haenszel"),
+            r_call="mantelhaen.test(x)",
+            data="strata",
+            compute=mantel_haenszel,
+            max_groups=2,
+            max_levels=2,
+        ),
+        Method(
+            id="mantel_haenszel_uncorrected",
+            name=N_("Mantel-Haenszel chi-squared test without continuity correction"),
+            short=N_("Mantel-Haenszel (uncorrected)"),
+            r_call="mantelhaen.test(x, correct = FALSE)",
+            data="strata",
+            compute=mantel_haenszel_uncorrected,
+            max_groups=2,
+            max_levels=2,
+        ),
+        Method(
+            id="mantel_haenszel_exact",
+            name=N_("Exact conditional test of independence in 2 x 2 x k tables"),
+            short=N_("Mantel-Haenszel (exact)"),
+            r_call="mantelhaen.test(x, exact = TRUE)",
+            data="strata",
+            compute=mantel_haenszel_exact,
+            max_groups=2,
+            max_levels=2,
+        ),
+        Method(
+            id="cmh_generalized",
+            name=N_("Cochran-Mantel-Haenszel test"),
+            short=N_("CMH"),
+            r_call="mantelhaen.test(x)",
+            data="strata",
+            compute=cmh_generalized,
+        ),
+        Method(
+            id="mcnemar",
+            name=N_("McNemar's Chi-squared test with continuity correction"),
+            short=N_("McNemar"),
+            r_call="mcnemar.test(x)",
+            data="paired",
+            compute=mcnemar,
+            max_groups=2,
+        ),
+        Method(
+            id="mcnemar_uncorrected",
+            name=N_("McNemar's Chi-squared test"),
+            short=N_("McNemar (uncorrected)"),
+            r_call="mcnemar.test(x, correct = FALSE)",
+            data="paired",
+            compute=mcnemar_uncorrected,
+            max_groups=2,
         ),
     ]
 )
