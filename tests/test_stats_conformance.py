@@ -14,7 +14,9 @@ import pytest
 
 from iectox.i18n import tr
 from iectox.stats.methods import METHODS, Method, Moments, NotComputable, pearson_chi2
-from iectox.stats.methods.registry import Methods
+from iectox.stats.methods.adjust import ADJUSTMENTS
+from iectox.stats.methods.pairwise import PostHoc
+from iectox.stats.methods.registry import POST_HOC, Methods
 
 ALL = pytest.mark.parametrize("method", list(METHODS.values()), ids=list(METHODS))
 WITH_AGGREGATES = [m for m in METHODS.values() if m.from_aggregates is not None]
@@ -189,3 +191,46 @@ def test_first_fitting_method_follows_the_group_limits():
     assert [m.id for m in METHODS.taking("strata", 2, 2)] == strata
     assert [m.id for m in METHODS.taking("strata", 3, 2)] == ["cmh_generalized"]
     assert [m.id for m in METHODS.taking("paired", 2, 3)] == ["mcnemar", "mcnemar_uncorrected"]
+
+
+POST_HOCS = pytest.mark.parametrize("procedure", list(POST_HOC.values()), ids=list(POST_HOC))
+
+
+def post_hoc_input(procedure: PostHoc, groups: int) -> object:
+    if procedure.data == "counts":
+        return COUNTS[:groups, : min(procedure.max_levels or 3, 3)]
+    rng = np.random.default_rng(20261)
+    return [rng.normal(10 + i, 2 + 0.5 * i, 12 + 3 * i) for i in range(groups)]
+
+
+@POST_HOCS
+@pytest.mark.parametrize("adjust", ["holm", "bh", "bonferroni", "hochberg", "by", "none"])
+def test_post_hoc_compares_every_pair_in_r_order_and_adjusts_them(procedure, adjust):
+    result = procedure.run(post_hoc_input(procedure, 4), adjust)
+    assert result.test == procedure.id
+    assert [(p.first, p.second) for p in result.pairs] == [
+        ("2", "1"),
+        ("3", "1"),
+        ("4", "1"),
+        ("3", "2"),
+        ("4", "2"),
+        ("4", "3"),
+    ]
+    raw = np.array([p.p_value for p in result.pairs])
+    expected = raw if adjust == "none" else ADJUSTMENTS[adjust](raw)
+    assert [p.adjusted for p in result.pairs] == pytest.approx(list(expected), rel=1e-15)
+    assert all(0 <= p.p_value <= p.adjusted <= 1 for p in result.pairs)
+    assert result.method
+
+
+@POST_HOCS
+def test_post_hoc_records_its_r_call_and_a_french_name(procedure):
+    function = procedure.r_call.split("(")[0]
+    assert f"{function}(" in (procedure.compare.__doc__ or ""), procedure.compare.__name__
+    assert tr(procedure.name, "fr") != procedure.name
+
+
+@POST_HOCS
+def test_post_hoc_refuses_a_single_group(procedure):
+    with pytest.raises(NotComputable, match=rf"^{procedure.id} compares 2 or more groups, not 1"):
+        procedure.run(post_hoc_input(procedure, 1))

@@ -10,6 +10,7 @@ import pytest
 
 from iectox.stats.methods import METHODS, Moments, NotComputable
 from iectox.stats.methods.cmh import mantel_haenszel_odds_ratio
+from iectox.stats.methods.registry import POST_HOC
 from iectox.stats.methods.welch_anova import welch_anova, welch_anova_from_moments
 from iectox.stats.methods.wilcoxon_exact import wilcoxon_exact
 
@@ -364,3 +365,184 @@ def test_mcnemar_without_discordant_pairs_says_why():
     # mcnemar.test(matrix(c(5, 0, 0, 7), 2)): statistic NaN
     with pytest.raises(NotComputable, match="no discordant pair between levels 1 and 2"):
         METHODS["mcnemar"].run([[5, 0], [0, 7]])
+
+
+# --- Pairwise post-hoc comparisons ------------------------------------------------------------------------
+# y <- c(A, B, C, D); g <- factor(rep(c("a", "b", "c", "d"), c(6, 5, 7, 4))); each row: the p.value matrix's
+# lower triangle column by column, m[lower.tri(m, TRUE)], i.e. pairs b-a, c-a, d-a, c-b, d-b, d-c
+GROUPS = (A, B, C, D)
+PAIRS = [("b", "a"), ("c", "a"), ("d", "a"), ("c", "b"), ("d", "b"), ("d", "c")]
+
+
+@pytest.mark.parametrize(
+    "procedure, adjust, expected",
+    [
+        # pairwise.t.test(y, g)$p.value (pooled SD, holm)
+        ("pairwise_t", "holm", [1, 1, 0.00108971776045376, 1, 0.00209389104585126, 0.00209389104585126]),
+        # pairwise.t.test(y, g, p.adjust.method = "none")$p.value
+        (
+            "pairwise_t",
+            "none",
+            [
+                0.825645429580741,
+                0.559038841746651,
+                0.000181619626742294,
+                0.741876243657756,
+                0.000418778209170253,
+                0.000427639667378715,
+            ],
+        ),
+        # pairwise.t.test(y, g, pool.sd = FALSE)$p.value
+        (
+            "pairwise_t_welch",
+            "holm",
+            [
+                0.0826217154618707,
+                0.00349401957257597,
+                0.266223635572863,
+                0.07893723225832,
+                0.266223635572863,
+                0.266223635572863,
+            ],
+        ),
+        # pairwise.t.test(y, g, pool.sd = FALSE, p.adjust.method = "BH")$p.value
+        (
+            "pairwise_t_welch",
+            "bh",
+            [
+                0.0413108577309353,
+                0.00349401957257597,
+                0.113524156984666,
+                0.0413108577309353,
+                0.113524156984666,
+                0.113524156984666,
+            ],
+        ),
+        # pairwise.wilcox.test(y, g)$p.value (b-a has a tie: normal approximation; the others exact)
+        (
+            "pairwise_wilcox",
+            "holm",
+            [
+                0.0606060606060606,
+                0.00699300699300699,
+                0.0380952380952381,
+                0.0606060606060606,
+                0.0476190476190476,
+                0.0303030303030303,
+            ],
+        ),
+        # pairwise.wilcox.test(y, g, p.adjust.method = "bonferroni")$p.value
+        (
+            "pairwise_wilcox",
+            "bonferroni",
+            [
+                0.264753417297556,
+                0.00699300699300699,
+                0.0571428571428571,
+                0.181818181818182,
+                0.0952380952380952,
+                0.0363636363636364,
+            ],
+        ),
+    ],
+)
+def test_pairwise_tests_on_values_match_r(procedure, adjust, expected):
+    result = POST_HOC[procedure].run(GROUPS, adjust, labels="abcd")
+    assert [(p.first, p.second) for p in result.pairs] == PAIRS
+    assert [p.adjusted for p in result.pairs] == pytest.approx(expected, rel=1e-10)
+    assert all(p.adjusted >= p.p_value for p in result.pairs)
+
+
+def test_pairwise_methods_are_named_as_r_prints_them():
+    assert POST_HOC["pairwise_t"].run(GROUPS).method == "t tests with pooled SD"
+    assert POST_HOC["pairwise_t_welch"].run(GROUPS).method == "t tests with non-pooled SD"
+    # pairwise.wilcox.test(y, g)$method: the first pair's, here tied
+    assert (
+        POST_HOC["pairwise_wilcox"].run(GROUPS).method == "Wilcoxon rank sum test with continuity correction"
+    )
+    welch = POST_HOC["pairwise_t_welch"].run(GROUPS, "by", labels="abcd")
+    assert (welch.adjustment, welch.p_adjust) == ("by", "BY")
+    assert welch.pair("a", "b").result.test == "welch_t"  # each pair keeps its own test's numbers
+
+
+PROPORTIONS = np.column_stack(
+    [[15, 10, 8, 3], [15, 18, 17, 17]]
+)  # x <- c(15, 10, 8, 3); n <- c(30, 28, 25, 20)
+GRADES_3X3 = [[8, 3, 1], [4, 6, 2], [1, 3, 7]]  # t3 <- matrix(c(8,3,1, 4,6,2, 1,3,7), 3, byrow = TRUE)
+
+
+@pytest.mark.parametrize(
+    "procedure, table, adjust, expected",
+    [
+        # pairwise.prop.test(x, n)$p.value
+        ("pairwise_prop", PROPORTIONS, "holm", [1, 1, 0.156405213309113, 1, 1, 1]),
+        # pairwise.prop.test(x, n, p.adjust.method = "hochberg")$p.value (R: 0.999999999999999 for 3-2)
+        (
+            "pairwise_prop",
+            PROPORTIONS,
+            "hochberg",
+            [
+                0.810243758368528,
+                0.810243758368528,
+                0.156405213309113,
+                1.0,
+                0.810243758368528,
+                0.810243758368528,
+            ],
+        ),
+        # pairwise.table(function(i, j) fisher.test(t3[c(i, j), ])$p.value, rownames(t3), "holm")
+        ("pairwise_fisher", GRADES_3X3, "holm", [0.37264566097518, 0.0175507626039324, 0.186524741915775]),
+        ("pairwise_fisher", GRADES_3X3, "none", [0.37264566097518, 0.0058502542013108, 0.0932623709578874]),
+    ],
+)
+def test_pairwise_tests_on_counts_match_r(procedure, table, adjust, expected):
+    result = POST_HOC[procedure].run(table, adjust)
+    assert [p.adjusted for p in result.pairs] == pytest.approx(expected, rel=1e-10, abs=1e-14)
+
+
+def test_a_pair_that_cannot_be_tested_says_why_and_is_not_counted():
+    # pairwise.prop.test(c(0, 0, 5), c(10, 12, 11))$p.value: NaN for 2-1, 0.0656831312505627 for 3-1 and 3-2
+    # (holm over the 2 tests R could run)
+    result = POST_HOC["pairwise_prop"].run(np.column_stack([[0, 0, 5], [10, 12, 6]]))
+    untested = result.pair("1", "2")
+    assert (untested.result, untested.adjusted, untested.p_value) == (None, None, None)
+    assert "non-empty" in untested.reason
+    assert [p.adjusted for p in result.pairs[1:]] == pytest.approx([0.0656831312505627] * 2, rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    "procedure, data, adjust, error, message",
+    [
+        (
+            "pairwise_t",
+            GROUPS,
+            "fdr",
+            ValueError,
+            "unknown adjustment 'fdr'; use holm, bh, bonferroni, hochberg, by, none",
+        ),
+        ("pairwise_t", (A, [3.0]), "holm", None, "a group has a single value: R's pooled SD is NA"),
+        (
+            "pairwise_t",
+            (A,),
+            "holm",
+            NotComputable,
+            r"compares 2 or more groups, not 1 \(R: 'too few groups'\)",
+        ),
+        ("pairwise_prop", GRADES_3X3, "holm", NotComputable, "takes tables of at most 2 levels, not 3"),
+        ("pairwise_wilcox", None, "holm", NotComputable, "takes one array of values per group"),
+    ],
+)
+def test_pairwise_says_why_it_cannot_run(procedure, data, adjust, error, message):
+    if error is None:  # every pair refused: each says why, none has a p-value
+        result = POST_HOC[procedure].run(data, adjust)
+        assert [p.reason for p in result.pairs] == [message]
+        return
+    with pytest.raises(error, match=message):
+        POST_HOC[procedure].run(data, adjust)
+
+
+def test_pair_lookup_names_the_groups():
+    result = POST_HOC["pairwise_t"].run(GROUPS, labels="abcd")
+    assert result.pair("a", "d") is result.pair("d", "a")
+    with pytest.raises(KeyError, match="no pair 'a' - 'e'; groups: a, b, c, d"):
+        result.pair("a", "e")

@@ -28,6 +28,7 @@ from iectox.stats.methods.means import (
     welch_t_from_moments,
 )
 from iectox.stats.methods.method import DataKind, Method
+from iectox.stats.methods.pairwise import PostHoc, pair_fisher, pair_prop, pair_welch_t, pair_wilcox, pooled_t
 from iectox.stats.methods.ranks import kruskal_wallis, mann_whitney
 from iectox.stats.methods.trend import linear_by_linear, prop_trend
 from iectox.stats.methods.welch_anova import welch_anova, welch_anova_from_moments
@@ -234,6 +235,67 @@ METHODS = Methods(
             data="paired",
             compute=mcnemar_uncorrected,
             max_groups=2,
+        ),
+    ]
+)
+
+
+class PostHocs(Registry[PostHoc]):
+    """Pairwise post-hoc procedures by id, in their declared order."""
+
+    kind = "post-hoc procedure"
+
+    def __init__(self, procedures: Iterable[PostHoc] = ()) -> None:
+        super().__init__("stats", procedures)
+
+
+POST_HOC = PostHocs(
+    [
+        PostHoc(
+            id="pairwise_t",
+            name=N_("Pairwise t tests with pooled SD"),
+            short=N_("Pairwise t (pooled SD)"),
+            r_call="pairwise.t.test(x, g)",
+            data="values",
+            compare=pooled_t,
+            method="t tests with pooled SD",
+        ),
+        PostHoc(
+            id="pairwise_t_welch",
+            name=N_("Pairwise t tests with non-pooled SD"),
+            short=N_("Pairwise Welch t"),
+            r_call="pairwise.t.test(x, g, pool.sd = FALSE)",
+            data="values",
+            compare=pair_welch_t,
+            method="t tests with non-pooled SD",
+        ),
+        PostHoc(
+            id="pairwise_wilcox",
+            name=N_("Pairwise Wilcoxon rank sum tests"),
+            short=N_("Pairwise Mann-Whitney"),
+            r_call="pairwise.wilcox.test(x, g)",
+            data="values",
+            compare=pair_wilcox,
+            method=None,
+        ),
+        PostHoc(
+            id="pairwise_prop",
+            name=N_("Pairwise comparison of proportions"),
+            short=N_("Pairwise proportions"),
+            r_call="pairwise.prop.test(x, n)",
+            data="counts",
+            compare=pair_prop,
+            method="Pairwise comparison of proportions",
+            max_levels=2,
+        ),
+        PostHoc(
+            id="pairwise_fisher",
+            name=N_("Pairwise Fisher's exact tests"),
+            short=N_("Pairwise Fisher"),
+            r_call='pairwise.table(function(i, j) fisher.test(x[c(i, j), ])$p.value, rownames(x), "holm")',
+            data="counts",
+            compare=pair_fisher,
+            method="Pairwise comparisons using Fisher's exact test",
         ),
     ]
 )
