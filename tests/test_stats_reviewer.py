@@ -6,13 +6,16 @@ once with `sprintf("%.15g", ...)` and pasted with its R call beside it.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from iectox.stats.compare import compare
 from iectox.stats.methods import METHODS, Moments, NotComputable
 from iectox.stats.methods.cmh import mantel_haenszel_odds_ratio
 from iectox.stats.methods.registry import POST_HOC
 from iectox.stats.methods.welch_anova import welch_anova, welch_anova_from_moments
 from iectox.stats.methods.wilcoxon_exact import wilcoxon_exact
+from iectox.stats.variables import Variable
 
 EXACT = dict(rel=1e-10)  # closed forms and exact counts: R's 15 printed digits, to 1e-10
 
@@ -546,3 +549,42 @@ def test_pair_lookup_names_the_groups():
     assert result.pair("a", "d") is result.pair("d", "a")
     with pytest.raises(KeyError, match="no pair 'a' - 'e'; groups: a, b, c, d"):
         result.pair("a", "e")
+
+
+# --- In compare(): a trend test set for a variable gets the counts table; data compare() cannot give is refused
+def _graded_cohorts() -> pd.DataFrame:
+    # 3 ordered dose levels x grades 0-3; counts per level: [6, 9, 4, 11], [8, 10, 5, 7], [4, 11, 7, 8]
+    counts = [[6, 9, 4, 11], [8, 10, 5, 7], [4, 11, 7, 8]]
+    level = [
+        name for name, row in zip("ABC", counts, strict=True) for grade, n in enumerate(row) for _ in range(n)
+    ]
+    grade = [grade for row in counts for grade, n in enumerate(row) for _ in range(n)]
+    return pd.DataFrame({"dose": level, "grade": grade, "age": np.arange(len(grade), dtype=float)})
+
+
+def test_compare_runs_a_trend_test_set_for_a_variable_on_its_counts_table():
+    # Before: the test got each group's grade values as if they were counts (p = 0.634 here, a wrong number).
+    # lbl_test(as.table(matrix(c(6,9,4,11, 8,10,5,7, 4,11,7,8), 3, byrow = TRUE))): Z = -0.116007160513138,
+    # p = 0.907646866845436
+    table = compare(_graded_cohorts(), "dose", [Variable("grade", kind="toxicity", test="linear_by_linear")])
+    result = table.add_p().result("grade")
+    assert result.test.test == "linear_by_linear"
+    assert (result.test.statistic, result.p_value) == pytest.approx(
+        (-0.116007160513138, 0.907646866845436), **EXACT
+    )
+
+
+@pytest.mark.parametrize(
+    "variable, why",
+    [
+        (Variable("grade", kind="toxicity", test="mcnemar"), "mcnemar takes paired data"),
+        (Variable("grade", kind="toxicity", test="cmh_generalized"), "cmh_generalized takes strata data"),
+        (Variable("age", kind="continuous", test="linear_by_linear"), "linear_by_linear takes ordered data"),
+        (Variable("age", kind="continuous", test="fisher_exact"), "fisher_exact takes counts data"),
+    ],
+)
+def test_compare_refuses_a_test_whose_data_a_table_of_groups_does_not_give(variable, why):
+    # Before: the groups' values went to the method as if a table (Fisher on whole-number ages gave p = 0.00018)
+    result = compare(_graded_cohorts(), "dose", [variable]).add_p().result(variable.name)
+    assert result.test is None and result.p_value is None
+    assert why in str(result.reason.values["why_text"])

@@ -22,7 +22,7 @@ from iectox.stats import build, effects
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
 from iectox.stats.footnotes import footnotes as table_footnotes
 from iectox.stats.footnotes import tests_used
-from iectox.stats.methods import METHODS, MethodResult, pearson_chi2
+from iectox.stats.methods import METHODS, MethodResult, NotComputable, pearson_chi2
 from iectox.stats.methods.adjust import ADJUSTMENTS
 from iectox.stats.methods.means import FROM_VALUES
 from iectox.stats.methods.method import Method
@@ -138,10 +138,14 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> Variable
     rank = result.kind == "continuous" and (result.variable.summary or chosen.summary) == "median_iqr"
     if result.kind == "toxicity" and chosen.ordinal == "mann_whitney" and forced is None:
         forced = choose_rank_test(k)
+    data = METHODS[forced].data if forced is not None else None
     try:
-        if result.kind in ("categorical", "toxicity") and (
-            forced is None or METHODS[forced].data == "counts"
-        ):
+        if data in ("strata", "paired") or (data in ("counts", "ordered") and result.kind == "continuous"):
+            raise NotComputable(f"{forced} takes {data} data, not a {result.kind} variable's values by group")
+        if data == "ordered":  # a trend: groups and levels keep their places, an empty one included
+            test_id, reason = choose_count_test(result.counts, chosen, forced)
+            test = METHODS[test_id].run(result.counts)
+        elif result.kind in ("categorical", "toxicity") and data in (None, "counts"):
             table = testable(result.counts)
             if table.shape[0] < 2 or table.shape[1] < 2:
                 return replace(
