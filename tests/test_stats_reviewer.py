@@ -11,7 +11,7 @@ import pytest
 
 from iectox.stats.compare import compare
 from iectox.stats.methods import METHODS, Moments, NotComputable
-from iectox.stats.methods.cmh import mantel_haenszel_odds_ratio
+from iectox.stats.methods.cmh import mantel_haenszel_exact_odds_ratio, mantel_haenszel_odds_ratio
 from iectox.stats.methods.registry import POST_HOC
 from iectox.stats.methods.welch_anova import welch_anova, welch_anova_from_moments
 from iectox.stats.methods.wilcoxon_exact import wilcoxon_exact
@@ -267,6 +267,43 @@ def test_mantel_haenszel_matches_mantelhaen_test(tables, corrected, uncorrected,
     assert (effect.estimate, effect.low, effect.high) == pytest.approx(odds_ratio, **EXACT)
     conditional = METHODS["mantel_haenszel_exact"].run(tables)
     assert (conditional.statistic, conditional.p_value) == pytest.approx(exact, **EXACT)
+
+
+@pytest.mark.parametrize(
+    "tables, printed, precise",
+    [
+        # r <- mantelhaen.test(x, exact = TRUE); c(r$estimate, r$conf.int) ("printed"), and the same code of
+        # mantelhaen.test with uniroot(..., tol = 1e-15) ("precise"): R's default tolerance is about 1e-4
+        (
+            CENTRES,
+            (1.32940359355389, 0.593309980190788, 3.00452246021848),
+            (1.3294190675659, 0.593313219603856, 3.004388301125),
+        ),
+        (
+            NEAR,
+            (1.17367874013822, 0.165940452324535, 8.44128318197175),
+            (1.17368335033144, 0.165953895101841, 8.44157873377626),
+        ),
+        (
+            ZEROS,
+            (0.034235403784836, 0.000613229842607728, 0.348703702081865),
+            (0.0342308203244311, 0.000605574686980072, 0.348705738888584),
+        ),
+        # S at the lowest value it can take: estimate 0, CI (0, ...)
+        (r_array([0, 5, 6, 4, 0, 7, 8, 2], 2, 2, 2), (0, 0, 0.230383423191897), (0, 0, 0.230381498015319)),
+        # S at the highest: estimate Inf, CI (..., Inf)
+        (
+            r_array([3, 0, 2, 4, 5, 0, 1, 2], 2, 2, 2),
+            (np.inf, 1.31582500514086, np.inf),
+            (np.inf, 1.31585907015249, np.inf),
+        ),
+    ],
+)
+def test_exact_conditional_odds_ratio_matches_mantelhaen_test(tables, printed, precise):
+    effect = mantel_haenszel_exact_odds_ratio(tables)
+    found = (effect.estimate, effect.low, effect.high)
+    assert found == pytest.approx(precise, rel=1e-9)
+    assert found == pytest.approx(printed, rel=2e-2)  # R's printed digits, to its uniroot tolerance
 
 
 def test_mantel_haenszel_names_the_variant_r_ran():

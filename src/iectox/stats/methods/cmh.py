@@ -7,6 +7,7 @@ K x r x c array -- R's `x[, , k]` is our `tables[k]`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import comb
 
 import numpy as np
@@ -110,20 +111,81 @@ def _hypergeometric(m: int, n: int, t: int) -> tuple[int, np.ndarray]:
     return low, np.array([comb(m, a) * comb(n, t - a) / whole for a in range(low, high + 1)])
 
 
+class _Conditional:
+    """The distribution of S = sum of the a cells given every stratum's margins (R's `d2x2xk`): the
+    convolution of the strata's hypergeometric distributions, tilted by an odds ratio exp(log_ncp)."""
+
+    def __init__(self, x: np.ndarray) -> None:
+        self.low, density = 0, np.ones(1)
+        for stratum in x:
+            first, probabilities = _hypergeometric(
+                int(stratum[:, 0].sum()), int(stratum[:, 1].sum()), int(stratum[0].sum())
+            )
+            self.low += first
+            density = np.convolve(density, probabilities)
+            density /= density.sum()
+        self.density = density
+        self.support = np.arange(self.low, self.low + density.size)
+        self.high = int(self.support[-1])
+        self.s = int(x[:, 0, 0].sum())
+
+    def tilted(self, log_ncp: float) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            d = np.log(self.density) + log_ncp * self.support
+        d = np.exp(d - d.max())
+        return d / d.sum()
+
+    def mean(self, log_ncp: float) -> float:
+        return float(np.dot(self.support, self.tilted(log_ncp)))
+
+    def at_most(self, log_ncp: float) -> float:
+        return float(self.tilted(log_ncp)[self.support <= self.s].sum())
+
+    def at_least(self, log_ncp: float) -> float:
+        return float(self.tilted(log_ncp)[self.support >= self.s].sum())
+
+
+def _log_root(increasing: Callable[[float], float], target: float) -> float:
+    """The log odds ratio where an increasing function of it reaches `target`, by bisection to the last bit
+    (R's `uniroot` stops at its default tolerance, about 1e-4)."""
+    low, high = -1.0, 1.0
+    while increasing(low) > target and low > -700:
+        low *= 2
+    while increasing(high) < target and high < 700:
+        high *= 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        low, high = (middle, high) if increasing(middle) < target else (low, middle)
+    return (low + high) / 2
+
+
+def mantel_haenszel_exact_odds_ratio(tables: object) -> Effect:
+    """The conditional maximum likelihood estimate of the common odds ratio and its exact 95% CI, R
+    `mantelhaen.test(x, exact = TRUE)$estimate` and `$conf.int`: 0 or Inf at the ends of the support.
+
+    The roots are found to machine precision; R's `uniroot` stops at its default tolerance, so R's printed
+    estimate and limits can differ from these in the 4th significant digit (the 2nd, for a limit near 0)."""
+    c = _Conditional(_two_by_two(tables).astype(np.int64))
+    if c.s == c.low:
+        estimate = 0.0
+    elif c.s == c.high:
+        estimate = float("inf")
+    else:
+        estimate = float(np.exp(_log_root(c.mean, c.s)))
+    low = 0.0 if c.s == c.low else float(np.exp(_log_root(c.at_least, 0.025)))
+    high = float("inf") if c.s == c.high else float(np.exp(_log_root(lambda t: -c.at_most(t), -0.025)))
+    return Effect(estimate, low, high, "conditional maximum likelihood estimate, exact conditional CI")
+
+
 def mantel_haenszel_exact(tables: object) -> MethodResult:
     """Exact conditional test of independence in 2 x 2 x K tables, R `mantelhaen.test(x, exact = TRUE)`:
     the distribution of S = sum of the a cells given every stratum's margins is the convolution of the
     strata's hypergeometric distributions; two-sided p = sum of the probabilities <= P(S = s) x (1 + 1e-7)."""
     x = _two_by_two(tables).astype(np.int64)
-    low, density = 0, np.ones(1)
-    for stratum in x:
-        first, probabilities = _hypergeometric(
-            int(stratum[:, 0].sum()), int(stratum[:, 1].sum()), int(stratum[0].sum())
-        )
-        low += first
-        density = np.convolve(density, probabilities)
-        density /= density.sum()
-    s = int(x[:, 0, 0].sum())
+    conditional = _Conditional(x)
+    s, low, density = conditional.s, conditional.low, conditional.density
     observed = density[s - low]
     p = float(density[density <= observed * EXACT_TOLERANCE].sum())
     detail = (
