@@ -221,6 +221,7 @@ def test_wilcoxon_says_why_it_cannot_run(a, b, reason):
 # routine), columns (CRS, no CRS)
 CENTRES = r_array([12, 8, 18, 22, 5, 9, 15, 11, 7, 3, 3, 7], 2, 2, 3)
 NEAR = r_array([2, 2, 2, 2, 3, 3, 3, 4], 2, 2, 2)  # |sum(a - E(a))| < 0.5: R applies no correction
+STRATA_1 = np.array([[[3, 2, 1], [1, 4, 2]]])  # one stratum of 2 x 3
 ZEROS = r_array([0, 5, 6, 4, 1, 7, 8, 2], 2, 2, 2)
 
 
@@ -349,6 +350,9 @@ def test_generalized_cmh_on_2_x_2_tables_is_the_uncorrected_mantel_haenszel_test
     "method, tables, reason",
     [
         ("mantel_haenszel", np.array([[[1, 0], [0, 0]], [[3, 2], [1, 4]]]), r"stratum 1"),  # R: "> 1"
+        # mantelhaen.test(array(c(12, 8, 18, 22), dim = c(2, 2, 1))): "each dimension in table must be >= 2"
+        ("mantel_haenszel", CENTRES[:1], r"each dimension in table must be >= 2 \(R's message\): 1 strata"),
+        ("cmh_generalized", STRATA_1, r"each dimension in table must be >= 2"),
         ("cmh_generalized", np.array([[[1, 0], [0, 0]], [[3, 2], [1, 4]]]), r"sample size in each stratum"),
         # mantelhaen.test(array(c(5,0,0,0, 3,0,0,0), dim = c(2, 2, 2))): X-squared = NaN
         ("mantel_haenszel", np.array([[[5, 0], [0, 0]], [[3, 0], [0, 0]]]), r"no information"),

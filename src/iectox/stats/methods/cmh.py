@@ -39,8 +39,12 @@ def strata_tables(data: object) -> np.ndarray:
 
 def _checked(tables: np.ndarray) -> np.ndarray:
     """R's own refusals, before any number is computed."""
-    if tables.shape[0] < 1 or min(tables.shape[1:]) < 2:
-        raise NotComputable("each dimension in table must be >= 2 (R's message), with at least one stratum")
+    if min(tables.shape) < 2:
+        strata, rows, columns = tables.shape
+        raise NotComputable(
+            f"each dimension in table must be >= 2 (R's message): {strata} strata of {rows} x {columns} tables "
+            "(with a single stratum, use the unstratified test)"
+        )
     sizes = tables.sum(axis=(1, 2))
     if np.any(sizes < 2):
         small = ", ".join(str(k + 1) for k in np.flatnonzero(sizes < 2))
