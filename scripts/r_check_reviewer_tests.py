@@ -180,8 +180,8 @@ def main() -> int:
                 print(f"{family}: iectox refuses ({exc}) what R computes: {line}")
                 disagreements += 1
             continue
-        if line == "ERROR":
-            print(f"{family}: R refuses what iectox computes: {found}")
+        if line == "ERROR" or "NA" in line.split() or "NaN" in line.split():
+            print(f"{family}: R refuses ({line}) what iectox computes: {found}")
             disagreements += 1
             continue
         expected = [float(v) for v in line.split()]
