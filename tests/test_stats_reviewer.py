@@ -61,6 +61,7 @@ def test_welch_anova_matches_oneway_test(groups, statistic, df2, p):
         ((A, [1.0, 1.0]), "a group has no variation"),  # oneway.test(c(A, 1, 1) ~ g): F = NaN
         ((A, B, [7.0]), "every group needs at least 2 observations"),  # R: "not enough observations"
         ((A,), "needs at least 2 groups"),  # R: "not enough groups"
+        ((A, B, [7.0, np.nan, 8.0]), r"group 3 has 1 missing value\(s\)"),  # R drops NA: iectox says so
     ],
 )
 def test_welch_anova_says_why_it_cannot_run(groups, reason):
@@ -206,7 +207,11 @@ def test_exact_wilcoxon_too_large_to_count_runs_coins_asymptotic_test_and_says_s
     "a, b, reason",
     [
         ([2, 2, 2], [2, 2], "all values are equal"),  # coin: Z = NaN
-        ([1.0, np.nan], [2.0, 3.0], "missing values must be removed first"),
+        (
+            [1.0, np.nan],
+            [2.0, 3.0],
+            r"first group has 1 missing value\(s\): remove them first \(R drops them\)",
+        ),
         ([], [1.0, 2.0], "first group has no observations"),
     ],
 )
@@ -574,6 +579,7 @@ def test_a_pair_that_cannot_be_tested_says_why_and_is_not_counted():
         ),
         ("pairwise_prop", GRADES_3X3, "holm", NotComputable, "takes tables of at most 2 levels, not 3"),
         ("pairwise_wilcox", None, "holm", NotComputable, "takes one array of values per group"),
+        ("pairwise_wilcox", (A, [1.0, np.nan]), "holm", NotComputable, r"group 2 has 1 missing value\(s\)"),
     ],
 )
 def test_pairwise_says_why_it_cannot_run(procedure, data, adjust, error, message):

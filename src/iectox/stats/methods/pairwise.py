@@ -20,7 +20,7 @@ from iectox.stats.methods.distributions import t_sf
 from iectox.stats.methods.means import Moments, welch_t
 from iectox.stats.methods.method import DataKind
 from iectox.stats.methods.ranks import mann_whitney
-from iectox.stats.methods.result import MethodResult, NotComputable, counts_table, values
+from iectox.stats.methods.result import MethodResult, NotComputable, complete_values, counts_table
 
 NO_ADJUSTMENT = "none"
 
@@ -125,7 +125,7 @@ class PostHoc:
             return list(table)
         if data is None or isinstance(data, (str, bytes)):
             raise NotComputable(f"{self.id} takes one array of values per group")
-        return [values(g, f"group {k + 1}") for k, g in enumerate(data)]  # type: ignore[attr-defined]
+        return [complete_values(g, f"group {k + 1}") for k, g in enumerate(data)]  # type: ignore[attr-defined]
 
 
 def pooled_t(groups: Sequence[np.ndarray], i: int, j: int) -> MethodResult:

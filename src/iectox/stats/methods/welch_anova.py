@@ -10,7 +10,7 @@ import numpy as np
 
 from iectox.stats.methods.distributions import f_sf
 from iectox.stats.methods.means import FROM_AGGREGATES, FROM_VALUES, Moments
-from iectox.stats.methods.result import MethodResult, NotComputable
+from iectox.stats.methods.result import MethodResult, NotComputable, complete_values
 
 METHOD = "One-way analysis of means (not assuming equal variances)"
 
@@ -41,7 +41,10 @@ def _welch(groups: Sequence[Moments], source: str) -> MethodResult:
 def welch_anova(*groups: object) -> MethodResult:
     """Welch's ANOVA on each group's values, R `oneway.test(y ~ g)`; `df` is the numerator df, `detail`
     gives the (fractional) denominator df R prints."""
-    return _welch([Moments.of(g, f"group {i + 1}") for i, g in enumerate(groups)], FROM_VALUES)
+    names = [f"group {i + 1}" for i in range(len(groups))]
+    return _welch(
+        [Moments.of(complete_values(g, n), n) for g, n in zip(groups, names, strict=True)], FROM_VALUES
+    )
 
 
 def welch_anova_from_moments(groups: Sequence[Moments], source: str = FROM_AGGREGATES) -> MethodResult:

@@ -20,7 +20,7 @@ import numpy as np
 
 from iectox.stats.methods.distributions import norm_cdf, norm_sf
 from iectox.stats.methods.ranks import ranks
-from iectox.stats.methods.result import MethodResult, NotComputable, values
+from iectox.stats.methods.result import MethodResult, NotComputable, complete_values
 
 MAX_EXACT_CELLS = 4_000_000  # (m + 1) x (sum range + 1) floats: 32 MB
 MAX_EXACT_WORK = 200_000_000  # array additions, about a second
@@ -32,9 +32,7 @@ class _Ranked:
     """The two groups' doubled mid-ranks (integers) and the first group's standardised rank sum."""
 
     def __init__(self, a: object, b: object) -> None:
-        x, y = values(a, "first group"), values(b, "second group")
-        if np.isnan(x).any() or np.isnan(y).any():
-            raise NotComputable("missing values must be removed first (coin drops them by its formula)")
+        x, y = complete_values(a, "first group"), complete_values(b, "second group")
         self.m, self.n = x.size, y.size
         mid, _ = ranks(np.concatenate([x, y]))
         self.doubled = np.rint(2 * mid).astype(np.int64)
