@@ -635,3 +635,23 @@ def test_compare_refuses_a_test_whose_data_a_table_of_groups_does_not_give(varia
     result = compare(_graded_cohorts(), "dose", [variable]).add_p().result(variable.name)
     assert result.test is None and result.p_value is None
     assert why in str(result.reason.values["why_text"])
+
+
+def test_pairwise_records_are_numbers_and_ids_with_the_reason_of_an_untested_pair():
+    result = POST_HOC["pairwise_prop"].run(np.column_stack([[0, 0, 5], [10, 12, 6]]), labels=["A", "B", "C"])
+    first, second = result.records()[:2]
+    assert first == {
+        "first": "B",
+        "second": "A",
+        "test": None,
+        "statistic": None,
+        "p": None,
+        "p_adjusted": None,
+        "adjustment": "holm",
+        "reason": first["reason"],
+    }
+    assert "non-empty" in first["reason"]
+    assert (second["test"], second["p_adjusted"]) == (
+        "yates_chi2",
+        pytest.approx(0.0656831312505627, rel=1e-10),
+    )

@@ -59,6 +59,22 @@ class PairwiseResult:
                 return p
         raise KeyError(f"no pair {first!r} - {second!r}; groups: {', '.join(dict.fromkeys(self._labels()))}")
 
+    def records(self) -> list[dict[str, object]]:
+        """Each pair as numbers and ids, for report.json: an untested pair has no p-value and says why."""
+        return [
+            {
+                "first": p.first,
+                "second": p.second,
+                "test": p.result.test if p.result else None,
+                "statistic": p.result.statistic if p.result else None,
+                "p": p.p_value,
+                "p_adjusted": p.adjusted,
+                "adjustment": self.p_adjust,
+                "reason": p.reason,
+            }
+            for p in self.pairs
+        ]
+
     def _labels(self) -> list[str]:
         return [label for p in self.pairs for label in (p.second, p.first)]
 
