@@ -203,6 +203,18 @@ def test_exact_wilcoxon_too_large_to_count_runs_coins_asymptotic_test_and_says_s
     assert large.method == "Asymptotic Wilcoxon-Mann-Whitney Test"
 
 
+def test_exact_wilcoxon_counts_past_a_floats_range_where_coin_overflows():
+    # 1,100 tied zeros: C(1100, 450) > 1e308. coin::wilcox_test(y ~ g, distribution = "exact") stops with
+    # "overflow error; cannot compute exact distribution" (before: an OverflowError traceback here). With a yes/no
+    # outcome the mid-rank sum is linear in the number of 1s in the first group, hypergeometric given the margins:
+    # x <- 0:100; d <- dhyper(x, 100, 1100, 450); E <- 450 * 100 / 1200; sum(d[abs(x - E) >= abs(50 - E) - 1e-9])
+    # = 0.00933069305216052
+    first, second = [0] * 400 + [1] * 50, [0] * 700 + [1] * 50
+    result = METHODS["wilcoxon_exact"].run([first, second])
+    assert result.method == "Exact Wilcoxon-Mann-Whitney Test"
+    assert result.p_value == pytest.approx(0.00933069305216052, **EXACT)
+
+
 @pytest.mark.parametrize(
     "a, b, reason",
     [

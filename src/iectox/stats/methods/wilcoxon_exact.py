@@ -52,8 +52,9 @@ class _Ranked:
 def _sum_counts(
     scores: np.ndarray, m: int, max_cells: int, max_work: int
 ) -> tuple[np.ndarray, int, int] | None:
-    """How many m-subsets of the integer `scores` give each sum, as (counts, offset, step): sum = offset +
-    step x index. None when the table would exceed `max_cells` cells or `max_work` additions."""
+    """How many m-subsets of the integer `scores` give each sum, up to one common factor, as (counts, offset,
+    step): sum = offset + step x index. None when the table would exceed `max_cells` cells or `max_work`
+    additions."""
     levels, sizes = np.unique(scores, return_counts=True)
     steps = levels - levels[0]
     step = int(np.gcd.reduce(steps)) or 1
@@ -66,11 +67,14 @@ def _sum_counts(
     table = np.zeros((m + 1, top + 1))
     table[0, 0] = 1.0
     for value, size in zip(steps.tolist(), sizes.tolist(), strict=True):
-        grown = table.copy()
+        # C(size, k) relative to the largest one, exactly rounded from integers: the counts exceed a float's
+        # range from about 1,000 tied values (coin stops there with "overflow error"), their ratios do not.
+        largest = comb(size, size // 2)
+        grown = table * (1 / largest)
         for k in range(1, min(size, m) + 1):
             shift = k * value
-            grown[k:, shift:] += comb(size, k) * table[: m + 1 - k, : top + 1 - shift]
-        table = grown
+            grown[k:, shift:] += comb(size, k) / largest * table[: m + 1 - k, : top + 1 - shift]
+        table = grown / grown.max()
     return table[m], m * int(levels[0]), step
 
 
