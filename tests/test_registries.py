@@ -8,11 +8,12 @@ from iectox.management.advice import BEDSIDE
 from iectox.management.registry import MANAGEMENT
 from iectox.registry import Registry
 from iectox.render import FORMATS
-from iectox.stats.methods.registry import METHODS
+from iectox.stats.methods.registry import METHODS, POST_HOC
 from iectox.validate.registry import READING, VALIDATION
 
 REGISTRIES = {
     "methods": METHODS,
+    "post_hoc": POST_HOC,
     "formats": FORMATS,
     "validation": VALIDATION,
     "reading": READING,
