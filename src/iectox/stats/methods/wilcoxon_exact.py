@@ -66,6 +66,7 @@ def _sum_counts(
         return None
     table = np.zeros((m + 1, top + 1))
     table[0, 0] = 1.0
+    rows, width = 1, 1  # the counts 0..rows-1 and sums 0..width-1 reachable so far: the rest is still 0
     for value, size in zip(steps.tolist(), sizes.tolist(), strict=True):
         # C(size, k) relative to the largest one, exactly rounded from integers: the counts exceed a float's
         # range from about 1,000 tied values (coin stops there with "overflow error"), their ratios do not.
@@ -73,7 +74,11 @@ def _sum_counts(
         grown = table * (1 / largest)
         for k in range(1, min(size, m) + 1):
             shift = k * value
-            grown[k:, shift:] += comb(size, k) / largest * table[: m + 1 - k, : top + 1 - shift]
+            reach, span = min(rows, m + 1 - k), min(width, top + 1 - shift)
+            if span <= 0:
+                break
+            grown[k : k + reach, shift : shift + span] += comb(size, k) / largest * table[:reach, :span]
+        rows, width = min(m + 1, rows + min(size, m)), min(top + 1, width + min(size, m) * value)
         table = grown / grown.max()
     return table[m], m * int(levels[0]), step
 
