@@ -23,7 +23,7 @@ from iectox.stats.methods.ranks import ranks
 from iectox.stats.methods.result import MethodResult, NotComputable, complete_values
 
 MAX_EXACT_CELLS = 4_000_000  # (m + 1) x (sum range + 1) floats: 32 MB
-MAX_EXACT_WORK = 200_000_000  # array additions, about a second
+MAX_EXACT_WORK = 80_000_000  # cell additions: about a second
 EXACT = "Exact Wilcoxon-Mann-Whitney Test"
 ASYMPTOTIC = "Asymptotic Wilcoxon-Mann-Whitney Test"
 
@@ -49,6 +49,19 @@ class _Ranked:
         return f"T = {self.t:g} (sum of the first group's mid-ranks), E(T) = {self.expected:g}"
 
 
+def _additions(steps: list[int], sizes: list[int], m: int, top: int) -> int:
+    """How many cells `_sum_counts` will add: the reachable band, grown one tie group at a time."""
+    total, rows, width = 0, 1, 1
+    for value, size in zip(steps, sizes, strict=True):
+        for k in range(1, min(size, m) + 1):
+            span = min(width, top + 1 - k * value)
+            if span <= 0:
+                break
+            total += min(rows, m + 1 - k) * span
+        rows, width = min(m + 1, rows + min(size, m)), min(top + 1, width + min(size, m) * value)
+    return total
+
+
 def _sum_counts(
     scores: np.ndarray, m: int, max_cells: int, max_work: int
 ) -> tuple[np.ndarray, int, int] | None:
@@ -61,8 +74,7 @@ def _sum_counts(
     steps //= step
     top = int(np.sort(np.repeat(steps, sizes))[::-1][:m].sum())
     cells = (m + 1) * (top + 1)
-    work = cells * int(np.minimum(sizes, m).sum())
-    if cells > max_cells or work > max_work:
+    if cells > max_cells or _additions(steps.tolist(), sizes.tolist(), m, top) > max_work:
         return None
     table = np.zeros((m + 1, top + 1))
     table[0, 0] = 1.0
