@@ -86,7 +86,14 @@ def test_seed_rows_no_standard_test_reproduces(seed_rows):
     for name in ("crs_grade", "icans_grade", "tocilizumab", "corticosteroids_with_tocilizumab"):
         assert seed_rows[name].status == "not_reproduced", name
     ordinal = {t.test for t in seed_rows["crs_grade"].tests}
-    assert ordinal == {"pearson_chi2", "fisher_exact", "mann_whitney"}  # ordinal counts are rank data too
+    # ordinal counts are rank data too: wilcox.test and coin's wilcox_test (exact and asymptotic) rank them
+    assert ordinal == {
+        "pearson_chi2",
+        "fisher_exact",
+        "mann_whitney",
+        "wilcoxon_exact",
+        "wilcoxon_asymptotic",
+    }
     # 195/5 vs 20/0: Yates and Fisher give p = 1, which prints as the capped "0.999"
     assert seed_rows["crs_outcome"].reproduced_by == ("yates_chi2", "fisher_exact")
 
@@ -108,7 +115,18 @@ def test_raw_values_get_every_applicable_test_including_rank_tests():
         "reported_p": "0.0441",  # wilcox.test(a, b)$p.value: 0.0441255695495927 (6.0 is tied: normal approx.)
     }
     (row,) = recheck(parse_summary_table(_table([variable])))
-    assert [t.test for t in row.tests] == ["welch_t", "student_t", "mann_whitney"]
+    # coin: pvalue(wilcox_test(y ~ g, distribution = "exact")) = 0.0346320346320346, pvalue(wilcox_test(y ~ g))
+    # = 0.0353443284075279 (R 4.2.2, coin 1.4-2): neither prints as 0.0441
+    assert [t.test for t in row.tests] == [
+        "welch_t",
+        "student_t",
+        "mann_whitney",
+        "wilcoxon_exact",
+        "wilcoxon_asymptotic",
+    ]
+    assert [t.p_value for t in row.tests[3:]] == pytest.approx(
+        [0.0346320346320346, 0.0353443284075279], rel=1e-10
+    )
     assert row.reproduced_by == (
         "mann_whitney",
     )  # t.test(a, b): 0.02066; t.test(a, b, var.equal=TRUE): 0.01982
@@ -126,8 +144,11 @@ def test_three_groups_from_means_and_sds_use_anova_with_the_group_n():
         "reported_p": "0.04",
     }
     (row,) = recheck(parse_summary_table(_table([variable])))
-    assert [t.test for t in row.tests] == ["anova"]
+    assert [t.test for t in row.tests] == ["anova", "welch_anova"]
     assert "F on 2 and 12" in row.tests[0].detail  # n = 6 + 5 from the groups, 4 from the variable
+    # Welch's F from the printed moments (R 4.2.2, oneway.test's formula on m, s, n): 4.12366862475799 on 2 and
+    # 7.32509762644727 df, p = 0.0631476779410561
+    assert row.tests[1].p_value == pytest.approx(0.0631476779410561, rel=1e-10)
 
 
 def test_three_groups_of_ordinal_counts_are_also_ranked_by_kruskal_wallis():

@@ -9,12 +9,13 @@ from iectox.management.registry import MANAGEMENT
 from iectox.registry import Registry
 from iectox.render import FORMATS
 from iectox.stats.estimate import ESTIMATES
-from iectox.stats.methods.registry import METHODS
+from iectox.stats.methods.registry import METHODS, POST_HOC
 from iectox.validate.registry import READING, VALIDATION
 
 REGISTRIES = {
     "methods": METHODS,
     "estimates": ESTIMATES,
+    "post_hoc": POST_HOC,
     "formats": FORMATS,
     "validation": VALIDATION,
     "reading": READING,

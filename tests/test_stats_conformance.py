@@ -14,12 +14,15 @@ import pytest
 
 from iectox.i18n import tr
 from iectox.stats.methods import METHODS, Method, Moments, NotComputable, pearson_chi2
-from iectox.stats.methods.registry import Methods
+from iectox.stats.methods.adjust import ADJUSTMENTS
+from iectox.stats.methods.pairwise import PostHoc
+from iectox.stats.methods.registry import POST_HOC, Methods
 
 ALL = pytest.mark.parametrize("method", list(METHODS.values()), ids=list(METHODS))
 WITH_AGGREGATES = [m for m in METHODS.values() if m.from_aggregates is not None]
 
 COUNTS = np.array([[12, 7, 5, 9], [6, 11, 9, 4], [8, 8, 10, 7], [5, 9, 6, 12]])
+STRATA = np.array([COUNTS, COUNTS[::-1], COUNTS.T])  # three strata (centres), each groups x levels
 
 
 def groups_for(method: Method) -> int:
@@ -28,9 +31,15 @@ def groups_for(method: Method) -> int:
 
 
 def standard_input(method: Method, groups: int) -> object:
-    """A counts table (groups x levels) or one array of distinct values per group, each group shifted."""
-    if method.data == "counts":
-        return COUNTS[:groups, : min(method.max_levels or 3, 3)]
+    """A counts table (groups x levels), one per stratum, a square table of paired assessments, or one array
+    of distinct values per group, each group shifted."""
+    levels = min(method.max_levels or 3, 3)
+    if method.data in ("counts", "ordered"):
+        return COUNTS[:groups, :levels]
+    if method.data == "strata":
+        return STRATA[:, :groups, :levels]
+    if method.data == "paired":
+        return COUNTS[:levels, :levels]
     rng = np.random.default_rng(20260)
     return [rng.normal(10 + i, 2 + 0.5 * i, 12 + 3 * i) for i in range(groups)]
 
@@ -46,6 +55,9 @@ def test_method_runs_on_its_data_and_reports_its_own_id_a_p_value_and_its_r_name
 
 @ALL
 def test_method_refuses_a_number_of_groups_outside_its_limits(method):
+    if method.data == "paired":  # one square table is always two assessments: the limits are in `refusal`
+        assert method.refusal(3) == f"{method.id} compares 2 groups, not 3"
+        return
     too_few = method.min_groups - 1
     if too_few >= 1:
         with pytest.raises(NotComputable, match=rf"^{method.id} compares .* groups, not {too_few}$"):
@@ -59,6 +71,7 @@ def test_method_refuses_a_number_of_groups_outside_its_limits(method):
 def test_every_group_limit_is_checked_somewhere():
     # The limits test above must refuse something for every method, or it proves nothing for it.
     assert all(m.min_groups > 1 or m.max_groups is not None for m in METHODS.values() if m.data == "values")
+    assert all((m.min_groups, m.max_groups) == (2, 2) for m in METHODS.values() if m.data == "paired")
     assert METHODS["welch_t"].refusal(3) == "welch_t compares 2 groups, not 3"
     assert METHODS["anova"].refusal(2) == "anova compares 3 or more groups, not 2"
 
@@ -66,11 +79,28 @@ def test_every_group_limit_is_checked_somewhere():
 def test_a_counts_method_for_2_x_2_tables_refuses_more_levels():
     with pytest.raises(NotComputable, match=r"^yates_chi2 takes tables of at most 2 levels, not 3$"):
         METHODS["yates_chi2"].run(COUNTS[:2, :3])
+    with pytest.raises(NotComputable, match=r"^mantel_haenszel takes tables of at most 2 levels, not 3$"):
+        METHODS["mantel_haenszel"].run(STRATA[:, :2, :3])
+
+
+@pytest.mark.parametrize(
+    "method_id, data, message",
+    [
+        ("mcnemar", COUNTS[:2, :3], r"paired outcomes need a square table of at least 2 x 2, not 2 x 3"),
+        ("mcnemar", [[4]], r"paired outcomes need a square table of at least 2 x 2, not 1 x 1"),
+        ("cmh_generalized", COUNTS, r"one table per stratum \(3 dimensions\), not 2"),
+        ("cmh_generalized", [COUNTS, COUNTS[:2]], r"one table of numbers per stratum, all of one shape"),
+        ("cmh_generalized", -STRATA, r"whole numbers >= 0"),
+    ],
+)
+def test_a_method_on_strata_or_pairs_refuses_data_of_another_shape(method_id, data, message):
+    with pytest.raises(NotComputable, match=message):
+        METHODS[method_id].run(data)
 
 
 @ALL
 def test_method_records_the_r_call_its_implementation_reproduces(method):
-    assert re.fullmatch(r"[a-z][\w.]*\(.+\)", method.r_call), method.r_call
+    assert re.fullmatch(r"([a-z]\w*::)?[a-z][\w.]*\(.+\)", method.r_call), method.r_call
     function = method.r_call.split("(")[0]
     assert f"{function}(" in (method.compute.__doc__ or ""), f"{method.compute.__name__} does not cite R"
 
@@ -93,7 +123,7 @@ def test_aggregate_form_agrees_with_the_raw_values(method):
 
 def test_aggregate_forms_exist_for_the_tests_on_means():
     # recheck reproduces a published table's t-tests and ANOVA from its printed means and SDs.
-    assert [m.id for m in WITH_AGGREGATES] == ["welch_t", "student_t", "anova"]
+    assert [m.id for m in WITH_AGGREGATES] == ["welch_t", "student_t", "anova", "welch_anova"]
 
 
 def test_a_method_without_aggregate_form_refuses_means_and_sds():
@@ -129,7 +159,8 @@ def test_registry_refuses_an_id_declared_twice():
     [
         (dict(data="ranks"), "data 'ranks' is not one of"),
         (dict(min_groups=3, max_groups=2), "groups 3..2 is empty"),
-        (dict(data="values", max_levels=2), "only a counts method has a number of levels"),
+        (dict(data="values", max_levels=2), "only a method on tables has a number of levels"),
+        (dict(data="paired", max_groups=3), "paired data are 2 assessments of the same patients"),
     ],
 )
 def test_a_method_is_refused_when_its_declaration_is_incoherent(changes, message):
@@ -143,7 +174,63 @@ def test_a_method_is_refused_when_its_declaration_is_incoherent(changes, message
 def test_first_fitting_method_follows_the_group_limits():
     assert METHODS.first(("mann_whitney", "kruskal_wallis"), 2).id == "mann_whitney"
     assert METHODS.first(("mann_whitney", "kruskal_wallis"), 4).id == "kruskal_wallis"
-    assert [m.id for m in METHODS.taking("values", 2)] == ["welch_t", "student_t", "mann_whitney"]
-    assert [m.id for m in METHODS.taking("values", 3)] == ["kruskal_wallis", "anova"]
+    assert [m.id for m in METHODS.taking("values", 2)] == [
+        "welch_t",
+        "student_t",
+        "mann_whitney",
+        "wilcoxon_exact",
+        "wilcoxon_asymptotic",
+    ]
+    assert [m.id for m in METHODS.taking("values", 3)] == ["kruskal_wallis", "anova", "welch_anova"]
     assert [m.id for m in METHODS.taking("counts", 2, 2)] == ["pearson_chi2", "yates_chi2", "fisher_exact"]
     assert [m.id for m in METHODS.taking("counts", 2, 3)] == ["pearson_chi2", "fisher_exact"]
+    # Trend tests need ordered groups: a table of unordered categories never gets them.
+    assert [m.id for m in METHODS.taking("ordered", 3, 2)] == ["prop_trend", "linear_by_linear"]
+    assert [m.id for m in METHODS.taking("ordered", 2, 3)] == ["linear_by_linear"]
+    strata = ["mantel_haenszel", "mantel_haenszel_uncorrected", "mantel_haenszel_exact", "cmh_generalized"]
+    assert [m.id for m in METHODS.taking("strata", 2, 2)] == strata
+    assert [m.id for m in METHODS.taking("strata", 3, 2)] == ["cmh_generalized"]
+    assert [m.id for m in METHODS.taking("paired", 2, 3)] == ["mcnemar", "mcnemar_uncorrected"]
+
+
+POST_HOCS = pytest.mark.parametrize("procedure", list(POST_HOC.values()), ids=list(POST_HOC))
+
+
+def post_hoc_input(procedure: PostHoc, groups: int) -> object:
+    if procedure.data == "counts":
+        return COUNTS[:groups, : min(procedure.max_levels or 3, 3)]
+    rng = np.random.default_rng(20261)
+    return [rng.normal(10 + i, 2 + 0.5 * i, 12 + 3 * i) for i in range(groups)]
+
+
+@POST_HOCS
+@pytest.mark.parametrize("adjust", ["holm", "bh", "bonferroni", "hochberg", "by", "none"])
+def test_post_hoc_compares_every_pair_in_r_order_and_adjusts_them(procedure, adjust):
+    result = procedure.run(post_hoc_input(procedure, 4), adjust)
+    assert result.test == procedure.id
+    assert [(p.first, p.second) for p in result.pairs] == [
+        ("2", "1"),
+        ("3", "1"),
+        ("4", "1"),
+        ("3", "2"),
+        ("4", "2"),
+        ("4", "3"),
+    ]
+    raw = np.array([p.p_value for p in result.pairs])
+    expected = raw if adjust == "none" else ADJUSTMENTS[adjust](raw)
+    assert [p.adjusted for p in result.pairs] == pytest.approx(list(expected), rel=1e-15)
+    assert all(0 <= p.p_value <= p.adjusted <= 1 for p in result.pairs)
+    assert result.method
+
+
+@POST_HOCS
+def test_post_hoc_records_its_r_call_and_a_french_name(procedure):
+    function = procedure.r_call.split("(")[0]
+    assert f"{function}(" in (procedure.compare.__doc__ or ""), procedure.compare.__name__
+    assert tr(procedure.name, "fr") != procedure.name
+
+
+@POST_HOCS
+def test_post_hoc_refuses_a_single_group(procedure):
+    with pytest.raises(NotComputable, match=rf"^{procedure.id} compares 2 or more groups, not 1"):
+        procedure.run(post_hoc_input(procedure, 1))

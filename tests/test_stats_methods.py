@@ -291,6 +291,17 @@ def test_registry_holds_the_summary_table_format_ids_in_its_order():
         "mann_whitney",
         "kruskal_wallis",
         "anova",
+        "welch_anova",
+        "prop_trend",
+        "linear_by_linear",
+        "wilcoxon_exact",
+        "wilcoxon_asymptotic",
+        "mantel_haenszel",
+        "mantel_haenszel_uncorrected",
+        "mantel_haenszel_exact",
+        "cmh_generalized",
+        "mcnemar",
+        "mcnemar_uncorrected",
     )
     assert METHODS["fisher_exact"].name == "Fisher's exact test"
     assert METHODS["mann_whitney"].name == "Wilcoxon rank sum test"

@@ -9,6 +9,7 @@ same thing. A comparison table alone:
 
     fmt = Formatter("fr", digits=1, p_digits=3)
     comparison_frame(table, fmt); comparison_markdown(table, fmt); footnotes(table, fmt)
+    pairwise_frame(POST_HOC["pairwise_wilcox"].run(groups, "holm", labels), fmt)   # post-hoc pairs
     write_table_docx(table, "table1.docx", title="Demographics", formatter=fmt)   # or _html, _xlsx
 """
 
@@ -35,6 +36,7 @@ from iectox.render.format import Formatter
 from iectox.render.formats import FORMATS
 from iectox.render.management import build_management
 from iectox.render.methods import build_methods
+from iectox.render.pairwise import pairwise_frame
 from iectox.render.report import ANALYSIS_TABLE, Figure, Formats, Report, ReportFormat
 from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
 from iectox.render.worker import Worker
@@ -176,6 +178,7 @@ __all__ = [
     "comparison_markdown",
     "comparison_table",
     "footnotes",
+    "pairwise_frame",
     "table_frame",
     "table_markdown",
     "table_page",

@@ -27,6 +27,9 @@ STATISTICS_NOTE = N_("n (%); Mean (SD); Median [IQR]")
 ADJUSTMENT_NOTES = {
     "holm": N_("q-values: Holm adjustment"),
     "bh": N_("q-values: Benjamini-Hochberg adjustment"),
+    "bonferroni": N_("q-values: Bonferroni adjustment"),
+    "hochberg": N_("q-values: Hochberg adjustment"),
+    "by": N_("q-values: Benjamini-Yekutieli adjustment"),
 }
 EXCLUDED_NOTE = N_("{n} rows without {by} are left out.")
 SUBPOPULATION_NOTE = N_("{names}: among infusions with {among} (n = {counts}).")

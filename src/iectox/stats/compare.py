@@ -22,7 +22,8 @@ from iectox.stats import build, effects, table_estimates
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
 from iectox.stats.footnotes import footnotes as table_footnotes
 from iectox.stats.footnotes import tests_used
-from iectox.stats.methods import METHODS, MethodResult, benjamini_hochberg, holm, pearson_chi2
+from iectox.stats.methods import METHODS, MethodResult, NotComputable, pearson_chi2
+from iectox.stats.methods.adjust import ADJUSTMENTS
 from iectox.stats.methods.means import FROM_VALUES
 from iectox.stats.methods.method import Method
 from iectox.stats.policy import MethodPolicy
@@ -67,13 +68,13 @@ class Comparison:
         )
 
     def add_q(self, method: str = "holm") -> Comparison:
-        """p-values adjusted over the table's variables: Holm (`holm`) or Benjamini-Hochberg (`bh`)."""
+        """p-values adjusted over the table's variables: Holm (`holm`), Benjamini-Hochberg (`bh`),
+        `bonferroni`, `hochberg` or Benjamini-Yekutieli (`by`), as R `p.adjust`."""
         table = self if self.show_p else self.add_p()
-        adjust = {"holm": holm, "bh": benjamini_hochberg}
-        if method not in adjust:
-            raise ValueError(f"unknown adjustment {method!r}; use holm or bh")
+        if method not in ADJUSTMENTS:
+            raise ValueError(f"unknown adjustment {method!r}; use {', '.join(ADJUSTMENTS)}")
         tested = [i for i, r in enumerate(table.results) if r.p_value is not None]
-        q = adjust[method]([table.results[i].p_value for i in tested]) if tested else []
+        q = ADJUSTMENTS[method]([table.results[i].p_value for i in tested]) if tested else []
         results = list(table.results)
         for i, value in zip(tested, q, strict=True):
             results[i] = replace(results[i], q_value=float(value))
@@ -169,10 +170,14 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> Variable
     rank = result.kind == "continuous" and (result.variable.summary or chosen.summary) == "median_iqr"
     if result.kind == "toxicity" and chosen.ordinal == "mann_whitney" and forced is None:
         forced = choose_rank_test(k)
+    data = METHODS[forced].data if forced is not None else None
     try:
-        if result.kind in ("categorical", "toxicity") and (
-            forced is None or METHODS[forced].data == "counts"
-        ):
+        if data in ("strata", "paired") or (data in ("counts", "ordered") and result.kind == "continuous"):
+            raise NotComputable(f"{forced} takes {data} data, not a {result.kind} variable's values by group")
+        if data == "ordered":  # a trend: groups and levels keep their places, an empty one included
+            test_id, reason = choose_count_test(result.counts, chosen, forced)
+            test = METHODS[test_id].run(result.counts)
+        elif result.kind in ("categorical", "toxicity") and data in (None, "counts"):
             table = testable(result.counts)
             if table.shape[0] < 2 or table.shape[1] < 2:
                 return replace(

@@ -23,17 +23,20 @@ from iectox.stats.methods.means import (
     welch_t_from_stats,
 )
 from iectox.stats.methods.method import Method
+from iectox.stats.methods.pairwise import PairwiseResult
 from iectox.stats.methods.ranks import kruskal_wallis, mann_whitney
-from iectox.stats.methods.registry import METHODS
+from iectox.stats.methods.registry import METHODS, POST_HOC
 from iectox.stats.methods.result import MethodResult, NotComputable
 
 __all__ = [
     "METHODS",
+    "POST_HOC",
     "Effect",
     "Method",
     "MethodResult",
     "Moments",
     "NotComputable",
+    "PairwiseResult",
     "anova",
     "anova_from_stats",
     "benjamini_hochberg",

@@ -12,21 +12,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from iectox.stats.methods.cmh import strata_tables
+from iectox.stats.methods.mcnemar import paired_table
 from iectox.stats.methods.means import FROM_AGGREGATES, Moments
 from iectox.stats.methods.result import MethodResult, NotComputable, counts_table
 
-DataKind = Literal["counts", "values"]
-DATA_KINDS: tuple[DataKind, ...] = ("counts", "values")
+DataKind = Literal["counts", "values", "ordered", "strata", "paired"]
+DATA_KINDS: tuple[DataKind, ...] = ("counts", "values", "ordered", "strata", "paired")
+TABLE_KINDS: tuple[DataKind, ...] = ("counts", "ordered", "strata", "paired")  # the kinds with levels
 
 
 @dataclass(frozen=True)
 class Method:
     """One statistical method.
 
-    `data` is ``"counts"`` (one groups x levels table: `compute(table)`) or ``"values"`` (one array of
-    observations per group: `compute(*groups)`). `name` and `short` are English msgids for footnotes and the
-    check tables, translated where shown with `iectox.i18n.tr`. `on_ranks`: only the order of the values
-    matters, so the counts of ordered levels (every patient's grade) are valid input too.
+    `data` is ``"counts"`` (one groups x levels table: `compute(table)`), ``"values"`` (one array of
+    observations per group: `compute(*groups)`), ``"ordered"`` (a counts table whose groups and levels are
+    both in their natural order, as a trend test needs: `compute(table)`; never chosen for unordered
+    categories, nor by the recheck of a published table), ``"strata"`` (one groups x levels table per stratum, a
+    strata x groups x levels array: `compute(tables)`) or ``"paired"`` (the same patients assessed twice: a
+    square levels x levels table, rows the first assessment: `compute(table)`; always 2 groups). `name` and
+    `short` are English msgids for footnotes and the check tables, translated where shown with
+    `iectox.i18n.tr`. `on_ranks`: only the order of the values matters, so the counts of ordered levels
+    (every patient's grade) are valid input too.
     `from_aggregates` runs the same test from each group's mean, SD and n (what a published table prints),
     or is None when the method needs the raw values.
     """
@@ -48,8 +56,10 @@ class Method:
             raise ValueError(f"method {self.id!r}: data {self.data!r} is not one of {DATA_KINDS}")
         if self.min_groups < 1 or (self.max_groups is not None and self.max_groups < self.min_groups):
             raise ValueError(f"method {self.id!r}: groups {self.min_groups}..{self.max_groups} is empty")
-        if self.max_levels is not None and self.data != "counts":
-            raise ValueError(f"method {self.id!r}: only a counts method has a number of levels")
+        if self.max_levels is not None and self.data not in TABLE_KINDS:
+            raise ValueError(f"method {self.id!r}: only a method on tables has a number of levels")
+        if self.data == "paired" and (self.min_groups, self.max_groups) != (2, 2):
+            raise ValueError(f"method {self.id!r}: paired data are 2 assessments of the same patients")
 
     def groups_text(self) -> str:
         """The number of groups it compares, in words ("2 groups", "3 or more groups")."""
@@ -76,15 +86,24 @@ class Method:
             raise NotComputable(reason)
 
     def run(self, data: object) -> MethodResult:
-        """The method on its kind of data: a counts table (rows: groups), or a sequence of arrays, one per group.
+        """The method on its kind of data: a counts table (rows: groups), a sequence of arrays (one per group),
+        a strata x groups x levels array, or a square table of paired assessments.
 
         Raises `NotComputable` when the number of groups (or levels) is outside the method's limits, or when
         the method itself cannot run on these numbers.
         """
-        if self.data == "counts":
+        if self.data in ("counts", "ordered"):
             table = counts_table(data)
             self._check(table.shape[0], table.shape[1])
             return self.compute(table)
+        if self.data == "strata":
+            tables = strata_tables(data)
+            self._check(tables.shape[1], tables.shape[2])
+            return self.compute(tables)
+        if self.data == "paired":
+            square = paired_table(data)
+            self._check(2, square.shape[0])
+            return self.compute(square)
         if data is None or isinstance(data, (str, bytes)):
             raise NotComputable(f"{self.id} takes one array of values per group")
         groups = list(data)  # type: ignore[call-overload]

@@ -69,3 +69,14 @@ def values(data: object, name: str = "group") -> np.ndarray:
     if array.size == 0:
         raise NotComputable(f"{name} has no observations")
     return array
+
+
+def complete_values(data: object, name: str = "group") -> np.ndarray:
+    """One group's observations, refusing missing ones: R's formula interfaces drop NA silently, iectox says
+    so and lets the caller drop them (a comparison table tests complete cases)."""
+    array = values(data, name)
+    if np.isnan(array).any():
+        raise NotComputable(
+            f"{name} has {int(np.isnan(array).sum())} missing value(s): remove them first (R drops them)"
+        )
+    return array
