@@ -23,12 +23,23 @@ def testable(table: np.ndarray) -> np.ndarray:
     return table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
 
 
+def _small_groups(table: np.ndarray, policy: MethodPolicy) -> int:
+    """Groups (rows) with fewer observations than the policy's `fisher_group_below` (Python tableone)."""
+    if policy.fisher_group_below is None:
+        return 0
+    return int((table.sum(axis=1) < policy.fisher_group_below).sum())
+
+
 def choose_count_test(
-    table: np.ndarray, policy: MethodPolicy, forced: str | None = None
+    table: np.ndarray, policy: MethodPolicy, forced: str | None = None, full: np.ndarray | None = None
 ) -> tuple[str, Message]:
-    """Pearson (with or without Yates) unless an expected count is too small for it: then Fisher's exact."""
+    """Pearson (with or without Yates) unless an expected count is too small for it: then Fisher's exact.
+
+    `table` is what the test runs on (no empty level or group); `full` the table with every declared level,
+    whose expected counts gtsummary checks (an unused level has expected count 0, so it means Fisher)."""
     shape = Message(N_("{rows} x {columns} table"), rows=table.shape[0], columns=table.shape[1])
-    expected = expected_counts(table)
+    checked = full if (policy.fisher_counts_unused and full is not None) else table
+    expected = expected_counts(checked)
     smallest = float(expected.min()) if expected.size else 0.0
     small = int((expected < (policy.fisher_below or 0)).sum())
     if forced is not None:
@@ -37,13 +48,22 @@ def choose_count_test(
             method_text=METHODS[forced].name,
             shape=shape,
         )
-    if policy.fisher_below is not None and small:
+    fisher_fits = not policy.fisher_2x2_only or table.shape == (2, 2)
+    if policy.fisher_below is not None and fisher_fits and small:
         return "fisher_exact", Message(
             N_("{small} of {size} expected counts below {below:g} (smallest {smallest:.2f}) in the {shape}"),
             small=small,
             size=int(expected.size),
             below=float(policy.fisher_below),
             smallest=smallest,
+            shape=shape,
+        )
+    few = _small_groups(table, policy)
+    if policy.fisher_below is not None and fisher_fits and few:
+        return "fisher_exact", Message(
+            N_("{few} group(s) with fewer than {below} observations in the {shape}, as Python tableone"),
+            few=few,
+            below=int(policy.fisher_group_below or 0),
             shape=shape,
         )
     if policy.categorical == "yates_chi2" and METHODS["yates_chi2"].accepts(*table.shape):
@@ -62,8 +82,11 @@ def choose_count_test(
     )
 
 
-def choose_rank_test(k: int) -> str:
-    """Wilcoxon rank sum for two groups, Kruskal-Wallis beyond: the first rank method that takes k groups."""
+def choose_rank_test(k: int, policy: MethodPolicy | None = None) -> str:
+    """Wilcoxon rank sum for two groups, Kruskal-Wallis beyond: the first rank method that takes k groups;
+    with two groups, the policy's own choice (both tableones run Kruskal-Wallis there too)."""
+    if k == 2 and policy is not None:
+        return policy.rank_test
     return METHODS.first(RANK_METHODS, k).id
 
 
@@ -73,7 +96,7 @@ def choose_sample_test(
     if forced is not None:
         return forced, Message(N_("{method_text} as set for this variable"), method_text=METHODS[forced].name)
     if rank:
-        test = choose_rank_test(k)
+        test = choose_rank_test(k, policy)
         if k == 2:
             return test, Message(N_("two groups, summarised by median [IQR]"))
         return test, Message(N_("{k} groups, summarised by median [IQR]"), k=k)

@@ -19,18 +19,33 @@ class MethodPolicy:
 
     `categorical`: Pearson's chi-square without (`pearson_chi2`) or with (`yates_chi2`, 2x2 only, as R)
     continuity correction. `fisher_below`: switch to Fisher's exact test when any expected count is below
-    this (None: never). `continuous`: the test for continuous variables summarised by mean (SD); `rank_test`
-    for those summarised by median [IQR]; with three or more groups they become ANOVA and Kruskal-Wallis.
-    `ordinal`: grades tested as categories (`chi2`) or by ranks (`mann_whitney`).
+    this (None: never); `fisher_2x2_only`: only on a 2 x 2 table (Python tableone; larger tables keep the
+    chi-square); `fisher_group_below`: also when a group has fewer observations than this (Python tableone's
+    `min_observed < 5`); `fisher_counts_unused`: expected counts include levels no one has, which are 0
+    (gtsummary counts a factor's unused levels). `continuous`: the test of two groups summarised by mean (SD)
+    (ANOVA beyond); `rank_test`: of two groups summarised by median [IQR] (Kruskal-Wallis beyond; both
+    tableones use Kruskal-Wallis for two groups too). `ordinal`: grades tested as categories (`chi2`) or by
+    ranks (`mann_whitney`). `quantile_type`: R's `quantile(type = )` of the median [IQR] (gtsummary: 2).
+    `categorical_below`: a number with fewer distinct values is summarised as categorical (gtsummary: 10;
+    None: iectox's rule). `empty_group`: a group without a value for a variable is left out of its test
+    (`drop`, as R's tests on factors drop unused levels, said in a footnote) or the variable is not tested
+    (`untested`, Python tableone). `adjustment`: what `add_q()` does by default (gtsummary: `fdr`).
     """
 
     name: str = "iectox"
     categorical: Literal["pearson_chi2", "yates_chi2"] = "pearson_chi2"
     fisher_below: float | None = 5.0
+    fisher_2x2_only: bool = False
+    fisher_group_below: int | None = None
+    fisher_counts_unused: bool = False
     continuous: Literal["welch_t", "student_t"] = "welch_t"
-    rank_test: Literal["mann_whitney"] = "mann_whitney"
+    rank_test: Literal["mann_whitney", "kruskal_wallis"] = "mann_whitney"
     summary: Summary = "mean_sd"
     ordinal: Literal["chi2", "mann_whitney"] = "chi2"
+    quantile_type: Literal[2, 7] = 7
+    categorical_below: int | None = None
+    empty_group: Literal["drop", "untested"] = "drop"
+    adjustment: Literal["holm", "bh", "fdr"] = "holm"
 
     def describe(self) -> str:
         fisher = (
@@ -52,11 +67,42 @@ class MethodPolicy:
 
 PRESETS: dict[str, MethodPolicy] = {
     "iectox": MethodPolicy(),
-    "gtsummary": MethodPolicy(name="gtsummary", summary="median_iqr", ordinal="chi2"),
-    "r_tableone": MethodPolicy(
-        name="r_tableone", categorical="yates_chi2", fisher_below=None, continuous="student_t"
+    # gtsummary add_p() defaults (R/assign_tests.R, .add_p_tbl_summary_default_test): wilcox.test for 2
+    # groups, kruskal.test beyond; chisq.test(correct = FALSE), or fisher.test when an expected count of
+    # table(by, variable) -- unused factor levels included -- is < 5; median [IQR] with quantile(type = 2)
+    # (cards' continuous summary functions); assign_summary_type(cat_threshold = 10L); add_q() "fdr".
+    "gtsummary": MethodPolicy(
+        name="gtsummary",
+        summary="median_iqr",
+        ordinal="chi2",
+        fisher_counts_unused=True,
+        quantile_type=2,
+        categorical_below=10,
+        adjustment="fdr",
     ),
-    "py_tableone": MethodPolicy(name="py_tableone", categorical="yates_chi2", fisher_below=None),
+    # R tableone CreateTableOne + print(): chisq.test(x) (Yates on 2 x 2 only), no Fisher unless asked
+    # (print(exact = ...)), oneway.test(var.equal = TRUE) for normal variables (with two groups the same p as
+    # t.test(var.equal = TRUE): F = t^2), kruskal.test for nonnormal ones, quantile type 7.
+    "r_tableone": MethodPolicy(
+        name="r_tableone",
+        categorical="yates_chi2",
+        fisher_below=None,
+        continuous="student_t",
+        rank_test="kruskal_wallis",
+    ),
+    # Python tableone (statistics.py, Statistics._p_test): Welch's t-test for 2 groups, one-way ANOVA
+    # beyond, Kruskal-Wallis for nonnormal variables, chi2_contingency (Yates when dof = 1), Fisher's exact
+    # test on a 2 x 2 table when an expected count < 5 or a group has < 5 observations, not tested when a
+    # group has none (min_observed == 0).
+    "py_tableone": MethodPolicy(
+        name="py_tableone",
+        categorical="yates_chi2",
+        fisher_below=5.0,
+        fisher_2x2_only=True,
+        fisher_group_below=5,
+        rank_test="kruskal_wallis",
+        empty_group="untested",
+    ),
 }
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+
+from iectox.errors import IectoxError
+from iectox.i18n import N_
+from iectox.message import Message
 
 Kind = Literal["categorical", "ordinal", "continuous", "toxicity"]
 Summary = Literal["mean_sd", "median_iqr", "both"]
@@ -38,21 +43,83 @@ class Variable:
         return self.label or self.name.replace("_", " ").capitalize()
 
 
-def infer_kind(values: pd.Series) -> Kind:
-    """Decimal numbers, and whole numbers with more than a handful of values, are continuous; the rest categorical."""
+class ColumnRefused(IectoxError, TypeError):
+    """`compare()` cannot summarise this column as it is (a date, a duration, infinite numbers, a grade
+    that is not a whole number...): the message names the column, its type and what to do, translated
+    where it is shown (`text(lang)`)."""
+
+    def __init__(self, template: str, **values: object):
+        self.message = Message(template, **values)
+        super().__init__(str(self.message))
+
+    def text(self, lang: str = "en") -> str:
+        return self.message.text(lang)
+
+
+def refuse_unsummarisable(name: str, values: pd.Series) -> None:
+    """Refuse a column no summary of a comparison table describes faithfully: dates and durations (they would
+    become one category per date), periods, intervals, complex numbers, and numbers that are infinite
+    (a mean of +inf, an SD of nothing)."""
+    dtype = values.dtype
+    temporal = (
+        pd.api.types.is_datetime64_any_dtype(dtype)
+        or pd.api.types.is_timedelta64_dtype(dtype)
+        or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype))
+        or pd.api.types.is_complex_dtype(dtype)
+    )
+    if temporal:
+        raise ColumnRefused(
+            N_(
+                "column {column}: a column of type {dtype} cannot be summarised in a comparison table; "
+                "convert it to a number first (e.g. days since infusion)"
+            ),
+            column=name,
+            dtype=str(dtype),
+        )
+    if pd.api.types.is_float_dtype(dtype):
+        infinite = int(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)).sum())
+        if infinite:
+            raise ColumnRefused(
+                N_(
+                    "column {column}: {count} infinite value(s) (type {dtype}); a mean, SD or test of them "
+                    "means nothing: correct or blank them first"
+                ),
+                column=name,
+                count=infinite,
+                dtype=str(dtype),
+            )
+
+
+def infer_kind(values: pd.Series, categorical_below: int | None = None) -> Kind:
+    """Decimal numbers, and whole numbers with more than a handful of values, are continuous; the rest
+    categorical; an ordered Categorical is ordinal. `categorical_below` is gtsummary's rule instead: any
+    number with fewer distinct values than it is categorical (`assign_summary_type(cat_threshold = 10)`)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return "ordinal" if values.dtype.ordered else "categorical"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "categorical"
+    if categorical_below is not None:
+        return "categorical" if values.nunique(dropna=True) < categorical_below else "continuous"
     if pd.api.types.is_float_dtype(values):
         return "continuous"
     return "continuous" if values.nunique(dropna=True) > 5 else "categorical"
 
 
-def as_variable(spec: str | Variable, frame: pd.DataFrame) -> Variable:
+def as_variable(spec: str | Variable, frame: pd.DataFrame, categorical_below: int | None = None) -> Variable:
+    """The variable with its kind (inferred when not set) and, for a pandas Categorical, its categories in
+    their own order, unused ones included (shown as 0 (0%), as R keeps a factor's levels)."""
     variable = spec if isinstance(spec, Variable) else Variable(spec)
     if variable.name not in frame.columns:
         raise KeyError(
             f"no column {variable.name!r} to compare (columns: {', '.join(map(str, frame.columns))})"
         )
+    values = frame[variable.name]
+    refuse_unsummarisable(variable.name, values)
+    changes: dict[str, object] = {}
     if variable.kind is None:
-        return Variable(**{**variable.__dict__, "kind": infer_kind(frame[variable.name])})
-    return variable
+        changes["kind"] = infer_kind(values, categorical_below)
+    kind = changes.get("kind", variable.kind)
+    categories = isinstance(values.dtype, pd.CategoricalDtype)
+    if categories and variable.levels is None and kind in ("categorical", "ordinal") and variable.top is None:
+        changes["levels"] = tuple(values.cat.categories)
+    return replace(variable, **changes) if changes else variable
