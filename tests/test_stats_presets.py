@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from iectox.render import Formatter, comparison_frame
+from iectox.render.format import round5
 from iectox.stats.compare import compare
 from iectox.stats.policy import PRESETS
 from iectox.stats.variables import Variable
@@ -250,3 +252,17 @@ def test_presets_declare_what_the_tools_do():
     assert PRESETS["gtsummary"].adjustment == "fdr" and PRESETS["gtsummary"].quantile_type == 2
     assert PRESETS["r_tableone"].fisher_below is None and PRESETS["r_tableone"].rank_test == "kruskal_wallis"
     assert PRESETS["py_tableone"].fisher_2x2_only and PRESETS["py_tableone"].continuous == "welch_t"
+
+
+def test_gtsummary_rounds_half_up_as_cards_round5():
+    # cards R/round5.R: round5 <- function(x, digits = 0) trunc(abs(x) * 10^digits + 0.5 +
+    #   sqrt(.Machine$double.eps)) / 10^digits * sign(as.numeric(x)); in R 4.2.2:
+    # round5(6.25, 1) -> 6.3 (round(6.25, 1) -> 6.2); round5(12.5) -> 13 (round -> 12);
+    # round5(2.675, 2) -> 2.68 (round -> 2.67); round5(-0.5) -> -1
+    assert (round5(6.25, 1), round5(12.5, 0), round5(2.675, 2), round5(-0.5, 0)) == (6.3, 13.0, 2.68, -1.0)
+    frame = pd.DataFrame({"g": ["A"] * 16 + ["B"] * 8, "x": ["yes"] + ["no"] * 15 + ["yes"] + ["no"] * 7})
+    gt = comparison_frame(compare(frame, "g", ["x"], test_policy="gtsummary"), Formatter(digits=1))
+    own = comparison_frame(compare(frame, "g", ["x"]), Formatter(digits=1))
+    assert gt.iloc[2, 1] == "1 (6.3%)" and own.iloc[2, 1] == "1 (6.2%)"  # 1/16 = 6.25%
+    whole = comparison_frame(compare(frame, "g", ["x"], test_policy="gtsummary"), Formatter(digits=0))
+    assert whole.iloc[2, 2] == "1 (13%)"  # 1/8 = 12.5%: gtsummary prints 13%, Python's format 12%

@@ -30,6 +30,8 @@ class MethodPolicy:
     None: iectox's rule). `empty_group`: a group without a value for a variable is left out of its test
     (`drop`, as R's tests on factors drop unused levels, said in a footnote) or the variable is not tested
     (`untested`, Python tableone). `adjustment`: what `add_q()` does by default (gtsummary: `fdr`).
+    `rounding`: how the table prints its statistics: Python's format of the binary value (`format`), or half
+    up as gtsummary (`half_up`, cards::round5: 6.25% -> 6.3%).
     """
 
     name: str = "iectox"
@@ -46,6 +48,7 @@ class MethodPolicy:
     categorical_below: int | None = None
     empty_group: Literal["drop", "untested"] = "drop"
     adjustment: Literal["holm", "bh", "fdr"] = "holm"
+    rounding: Literal["format", "half_up"] = "format"
 
     def describe(self) -> str:
         fisher = (
@@ -70,7 +73,8 @@ PRESETS: dict[str, MethodPolicy] = {
     # gtsummary add_p() defaults (R/assign_tests.R, .add_p_tbl_summary_default_test): wilcox.test for 2
     # groups, kruskal.test beyond; chisq.test(correct = FALSE), or fisher.test when an expected count of
     # table(by, variable) -- unused factor levels included -- is < 5; median [IQR] with quantile(type = 2)
-    # (cards' continuous summary functions); assign_summary_type(cat_threshold = 10L); add_q() "fdr".
+    # (cards' continuous summary functions); assign_summary_type(cat_threshold = 10L); add_q() "fdr";
+    # numbers rounded by cards::round5 (half up).
     "gtsummary": MethodPolicy(
         name="gtsummary",
         summary="median_iqr",
@@ -79,6 +83,7 @@ PRESETS: dict[str, MethodPolicy] = {
         quantile_type=2,
         categorical_below=10,
         adjustment="fdr",
+        rounding="half_up",
     ),
     # R tableone CreateTableOne + print(): chisq.test(x) (Yates on 2 x 2 only), no Fisher unless asked
     # (print(exact = ...)), oneway.test(var.equal = TRUE) for normal variables (with two groups the same p as
