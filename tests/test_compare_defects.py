@@ -1,8 +1,10 @@
 """compare() on the inputs an audit broke (issue 10): each test failed before its fix.
 
-Expected p-values are R 4.2.2's, with the call beside them; SMDs are R tableone's algorithm
-(modules-smd.R, StdDiffFromLstMeans with MASS::ginv, run in R 4.2.2 as written in /docs/statistics.md) and
-Python tableone 0.9.6's, run for real.
+Expected p-values are R 4.2.2's, with the call beside them. SMDs are R tableone's (R/modules-smd.R:
+StdDiffFromLstMeans for categories -- prop.table(table(group, variable), 1) without its first column, the
+mean of the two multinomial covariances, MASS::ginv, NaN for a zero covariance unless the difference is 0 --
+and StdDiff for numbers), its R code run in R 4.2.2 since tableone cannot be installed here, and Python
+tableone 0.9.6's, run for real.
 """
 
 from __future__ import annotations

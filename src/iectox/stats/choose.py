@@ -23,13 +23,6 @@ def testable(table: np.ndarray) -> np.ndarray:
     return table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
 
 
-def _small_groups(table: np.ndarray, policy: MethodPolicy) -> int:
-    """Groups (rows) with fewer observations than the policy's `fisher_group_below` (Python tableone)."""
-    if policy.fisher_group_below is None:
-        return 0
-    return int((table.sum(axis=1) < policy.fisher_group_below).sum())
-
-
 def choose_count_test(
     table: np.ndarray, policy: MethodPolicy, forced: str | None = None, full: np.ndarray | None = None
 ) -> tuple[str, Message]:
@@ -56,14 +49,6 @@ def choose_count_test(
             size=int(expected.size),
             below=float(policy.fisher_below),
             smallest=smallest,
-            shape=shape,
-        )
-    few = _small_groups(table, policy)
-    if policy.fisher_below is not None and fisher_fits and few:
-        return "fisher_exact", Message(
-            N_("{few} group(s) with fewer than {below} observations in the {shape}, as Python tableone"),
-            few=few,
-            below=int(policy.fisher_group_below or 0),
             shape=shape,
         )
     if policy.categorical == "yates_chi2" and METHODS["yates_chi2"].accepts(*table.shape):

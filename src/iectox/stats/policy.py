@@ -20,8 +20,8 @@ class MethodPolicy:
     `categorical`: Pearson's chi-square without (`pearson_chi2`) or with (`yates_chi2`, 2x2 only, as R)
     continuity correction. `fisher_below`: switch to Fisher's exact test when any expected count is below
     this (None: never); `fisher_2x2_only`: only on a 2 x 2 table (Python tableone; larger tables keep the
-    chi-square); `fisher_group_below`: also when a group has fewer observations than this (Python tableone's
-    `min_observed < 5`); `fisher_counts_unused`: expected counts include levels no one has, which are 0
+    chi-square; its other condition, a group of fewer than 5, implies an expected count below 5);
+    `fisher_counts_unused`: expected counts include levels no one has, which are 0
     (gtsummary counts a factor's unused levels). `continuous`: the test of two groups summarised by mean (SD)
     (ANOVA beyond); `rank_test`: of two groups summarised by median [IQR] (Kruskal-Wallis beyond; both
     tableones use Kruskal-Wallis for two groups too). `ordinal`: grades tested as categories (`chi2`) or by
@@ -38,7 +38,6 @@ class MethodPolicy:
     categorical: Literal["pearson_chi2", "yates_chi2"] = "pearson_chi2"
     fisher_below: float | None = 5.0
     fisher_2x2_only: bool = False
-    fisher_group_below: int | None = None
     fisher_counts_unused: bool = False
     continuous: Literal["welch_t", "student_t"] = "welch_t"
     rank_test: Literal["mann_whitney", "kruskal_wallis"] = "mann_whitney"
@@ -97,14 +96,13 @@ PRESETS: dict[str, MethodPolicy] = {
     ),
     # Python tableone (statistics.py, Statistics._p_test): Welch's t-test for 2 groups, one-way ANOVA
     # beyond, Kruskal-Wallis for nonnormal variables, chi2_contingency (Yates when dof = 1), Fisher's exact
-    # test on a 2 x 2 table when an expected count < 5 or a group has < 5 observations, not tested when a
+    # test on a 2 x 2 table when an expected count < 5 (or a group < 5, which implies it), not tested when a
     # group has none (min_observed == 0).
     "py_tableone": MethodPolicy(
         name="py_tableone",
         categorical="yates_chi2",
         fisher_below=5.0,
         fisher_2x2_only=True,
-        fisher_group_below=5,
         rank_test="kruskal_wallis",
         empty_group="untested",
     ),
