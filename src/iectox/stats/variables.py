@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from iectox.errors import IectoxError
+from iectox.errors import SpecError
 from iectox.i18n import N_
 from iectox.message import Message
 
@@ -43,14 +43,15 @@ class Variable:
         return self.label or self.name.replace("_", " ").capitalize()
 
 
-class ColumnRefused(IectoxError, TypeError):
+class ColumnRefused(SpecError, TypeError):
     """`compare()` cannot summarise this column as it is (a date, a duration, infinite numbers, a grade
     that is not a whole number...): the message names the column, its type and what to do, translated
-    where it is shown (`text(lang)`)."""
+    where it is shown (`text(lang)`). A `SpecError` (the column named as a variable is the wrong choice),
+    so that `iectox report` refuses the study with this sentence and writes nothing."""
 
     def __init__(self, template: str, **values: object):
         self.message = Message(template, **values)
-        super().__init__(str(self.message))
+        super().__init__(str(self.message), key=str(values.get("column", "")) or None)
 
     def text(self, lang: str = "en") -> str:
         return self.message.text(lang)
