@@ -266,3 +266,26 @@ def test_gtsummary_rounds_half_up_as_cards_round5():
     assert gt.iloc[2, 1] == "1 (6.3%)" and own.iloc[2, 1] == "1 (6.2%)"  # 1/16 = 6.25%
     whole = comparison_frame(compare(frame, "g", ["x"], test_policy="gtsummary"), Formatter(digits=0))
     assert whole.iloc[2, 2] == "1 (13%)"  # 1/8 = 12.5%: gtsummary prints 13%, Python's format 12%
+
+
+def test_python_tableone_counts_blanks_as_a_level_none():
+    frame = pd.DataFrame(
+        {
+            "g": list("AAAAABBBBBCCCCCC"),
+            "s": [*"mffmffmmfm", None, None, None, None, None, "m"],
+            "r": [*"ab", None, *"abababababab", None],
+        }
+    )
+    # Python tableone 0.9.6: TableOne(frame, columns=["s", "r"], categorical=["s", "r"], groupby="g",
+    # pval=True, htest_name=True) -> s 0.01112477574527163, r 0.82916895387984813, both
+    # "Chi-squared (warning: expected count < 5)"; the blanks are a level "None" (include_null=True)
+    table = compare(frame, "g", ["s", "r"], test_policy="py_tableone").add_p()
+    assert _p(table, "s") == ("pearson_chi2", pytest.approx(0.01112477574527163, abs=1e-12))
+    assert _p(table, "r") == ("pearson_chi2", pytest.approx(0.82916895387984813, abs=1e-12))
+    # printed: s None 0 (0.0) 0 (0.0) 5 (83.3); f 3 (60.0) 2 (40.0) 0 (0.0); m 2 (40.0) 3 (60.0) 1 (16.7)
+    assert _cells(table, "s") == [
+        *("0 (0.0)", "0 (0.0)", "5 (83.3)"),
+        *("3 (60.0)", "2 (40.0)", "0 (0.0)"),
+        *("2 (40.0)", "3 (60.0)", "1 (16.7)"),
+    ]
+    assert [row.label for row in table.result("r").rows[1:]] == ["None", "a", "b"]

@@ -49,6 +49,7 @@ def full_study() -> dict:
         empty_group="drop",
         adjustment="holm",
         rounding="format",
+        missing_as_level=False,
     )
     doc["analysis"]["include_prophylaxis"] = False
     doc["tables"].append(

@@ -216,6 +216,21 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> 
     return replace(result, test=test, reason=reason, warnings=warnings)
 
 
+NULL_LEVEL = "None"  # Python tableone's name for the level of blanks (preprocessors.handle_categorical_nulls)
+
+
+def _missing_as_level(
+    values: pd.Series, variable: Variable, spec: str | Variable
+) -> tuple[pd.Series, Variable]:
+    """The column as Python tableone reads it with `include_null=True`: every value as text, blanks the level
+    "None", levels sorted as text unless the variable set its own (then "None" last, if any)."""
+    text = values.astype(object).where(values.notna(), NULL_LEVEL).astype(str)
+    given = spec.levels if isinstance(spec, Variable) else None
+    if given is not None and values.isna().any():
+        given = (*given, NULL_LEVEL)
+    return text, replace(variable, levels=given)
+
+
 def compare(
     frame: pd.DataFrame,
     by: str,
@@ -232,6 +247,8 @@ def compare(
     for spec in names:
         variable = as_variable(spec, frame, chosen.categorical_below)
         values = frame[variable.name]
+        if chosen.missing_as_level and variable.kind == "categorical":
+            values, variable = _missing_as_level(values, variable, spec)
         within = groups if variable.among is None else groups.within(frame[variable.among])
         if variable.kind == "continuous":
             summary = variable.summary or chosen.summary

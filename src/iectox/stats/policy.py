@@ -31,7 +31,8 @@ class MethodPolicy:
     (`drop`, as R's tests on factors drop unused levels, said in a footnote) or the variable is not tested
     (`untested`, Python tableone). `adjustment`: what `add_q()` does by default (gtsummary: `fdr`).
     `rounding`: how the table prints its statistics: Python's format of the binary value (`format`), or half
-    up as gtsummary (`half_up`, cards::round5: 6.25% -> 6.3%).
+    up as gtsummary (`half_up`, cards::round5: 6.25% -> 6.3%). `missing_as_level`: a categorical variable's
+    blanks become a level "None", shown and tested with the others (Python tableone's `include_null=True`).
     """
 
     name: str = "iectox"
@@ -48,6 +49,7 @@ class MethodPolicy:
     empty_group: Literal["drop", "untested"] = "drop"
     adjustment: Literal["holm", "bh", "fdr"] = "holm"
     rounding: Literal["format", "half_up"] = "format"
+    missing_as_level: bool = False
 
     def describe(self) -> str:
         fisher = (
@@ -97,7 +99,7 @@ PRESETS: dict[str, MethodPolicy] = {
     # Python tableone (statistics.py, Statistics._p_test): Welch's t-test for 2 groups, one-way ANOVA
     # beyond, Kruskal-Wallis for nonnormal variables, chi2_contingency (Yates when dof = 1), Fisher's exact
     # test on a 2 x 2 table when an expected count < 5 (or a group < 5, which implies it), not tested when a
-    # group has none (min_observed == 0).
+    # group has none (min_observed == 0); blanks of a categorical variable are a level "None" (include_null).
     "py_tableone": MethodPolicy(
         name="py_tableone",
         categorical="yates_chi2",
@@ -105,6 +107,7 @@ PRESETS: dict[str, MethodPolicy] = {
         fisher_2x2_only=True,
         rank_test="kruskal_wallis",
         empty_group="untested",
+        missing_as_level=True,
     ),
 }
 
