@@ -182,11 +182,26 @@ def test_r_tableone_table(request, frame, expected):
     table = compare(request.getfixturevalue(frame), "cohort", VARIABLES, test_policy="r_tableone").add_p()
     for name, (test, p) in expected.items():
         assert _p(table, name) == (test, pytest.approx(p, abs=1e-12)), name
-    # quantile(d$ferritin[g == "routine"], c(.25, .5, .75)) -> 164.75 447 750; trial -> 326 479 742.5 (type 7)
-    ferritin = table.result("ferritin").rows[1].cells
     if frame == "two":
+        # quantile(d$ferritin[g == "routine"], c(.25, .5, .75)) -> 164.75 447 750; trial -> 326 479 742.5
+        ferritin = table.result("ferritin").rows[1].cells
         assert [c.values for c in ferritin[:2]] == [(447.0, 164.75, 750.0), (479.0, 326.0, 742.5)]
         assert table.result("rare").test.method == "Pearson's Chi-squared test"
+        # tapply(d$age, g, mean) -> 63.116666666666667 59.395833333333336; tapply(d$age, g, sd) ->
+        # 9.4780196846628844 7.4256593422178110
+        age = [c.values for c in table.result("age").rows[1].cells[:2]]
+        assert age == [
+            pytest.approx((63.116666666666667, 9.4780196846628844), abs=1e-12),
+            pytest.approx((59.395833333333336, 7.4256593422178110), abs=1e-12),
+        ]
+        # prop.table(table(g, d$indication), 1) * 100 -> routine 55.555555555555557 30.555555555555557
+        # 13.888888888888889; trial 66.666666666666657 16.666666666666664 16.666666666666664
+        shares = [[c.values[1] for c in row.cells[:2]] for row in table.result("indication").rows[1:]]
+        expected = [
+            [55.555555555555557, 30.555555555555557, 13.888888888888889],
+            [66.666666666666657, 16.666666666666664, 16.666666666666664],
+        ]
+        np.testing.assert_allclose(np.array(shares).T, expected, rtol=0, atol=1e-12)
 
 
 # --- gtsummary ------------------------------------------------------------------------------------------
