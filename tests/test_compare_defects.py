@@ -10,6 +10,7 @@ tableone 0.9.6's, run for real.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -186,3 +187,11 @@ def test_constant_groups_give_zero_or_infinity_as_tableone():
     same = pd.DataFrame({"g": list("AAAAABBBBB"), "x": [1.0] * 10})
     # R tableone StdDiff: 0 / 0 is set to 0 ("only one constant exists across two groups")
     assert _smd(same, "x") == 0
+
+
+def test_dates_held_as_python_objects_are_refused_too():
+    # an XLSX date column read into an object column holds datetime.date objects, one category per day
+    days = [date(2024, 1, d) for d in range(1, 9)]
+    frame = pd.DataFrame({"g": list("AAAABBBB"), "when": pd.Series(days, dtype=object)})
+    with pytest.raises(ColumnRefused, match=r"column when: a column of type object \(date\)"):
+        compare(frame, "g", ["when"])

@@ -9,7 +9,7 @@ from iectox.i18n import N_
 from iectox.stats.methods import Moments
 from iectox.stats.summaries import Groups, level_counts, moments, pool, samples, value_counts
 from iectox.stats.table import Cell, Row, VariableResult
-from iectox.stats.variables import ColumnRefused, Variable
+from iectox.stats.variables import ColumnRefused, Variable, refuse_temporal_values
 
 OTHER = "Other"
 MISSING = "Missing"
@@ -55,6 +55,7 @@ def categorical(values: pd.Series, variable: Variable, groups: Groups) -> Variab
             (OTHER,) if OTHER in found else ()
         )
     table, missing, levels = level_counts(values, levels, groups)
+    refuse_temporal_values(variable.name, levels)
     n = np.append(table.sum(axis=0), table.sum())
     missing = np.append(missing, missing.sum())
     counts = np.column_stack([table, table.sum(axis=1)])

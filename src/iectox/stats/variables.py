@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
 from types import MappingProxyType
 from typing import Literal
 
@@ -43,6 +44,13 @@ class Variable:
         return self.label or self.name.replace("_", " ").capitalize()
 
 
+NOT_SUMMARISABLE = N_(
+    "column {column}: a column of type {dtype} cannot be summarised in a comparison table; convert it to a "
+    "number first (e.g. days since infusion)"
+)
+TEMPORAL_VALUES = (date, time, timedelta, np.datetime64, np.timedelta64, pd.Period, pd.Interval, complex)
+
+
 class ColumnRefused(SpecError, TypeError):
     """`compare()` cannot summarise this column as it is (a date, a duration, infinite numbers, a grade
     that is not a whole number...): the message names the column, its type and what to do, translated
@@ -70,10 +78,7 @@ def refuse_unsummarisable(name: str, values: pd.Series) -> None:
     )
     if temporal:
         raise ColumnRefused(
-            N_(
-                "column {column}: a column of type {dtype} cannot be summarised in a comparison table; "
-                "convert it to a number first (e.g. days since infusion)"
-            ),
+            NOT_SUMMARISABLE,
             column=name,
             dtype=str(dtype),
         )
@@ -88,6 +93,18 @@ def refuse_unsummarisable(name: str, values: pd.Series) -> None:
                 column=name,
                 count=infinite,
                 dtype=str(dtype),
+            )
+
+
+def refuse_temporal_values(name: str, found: object) -> None:
+    """Refuse a column of Python objects that holds dates, times or durations (as read from a workbook into
+    an object column): the same refusal as for a datetime column, found among its distinct values."""
+    for value in found:  # type: ignore[attr-defined]
+        if isinstance(value, TEMPORAL_VALUES):
+            raise ColumnRefused(
+                NOT_SUMMARISABLE,
+                column=name,
+                dtype=f"object ({type(value).__name__})",
             )
 
 
