@@ -71,11 +71,13 @@ class MethodPolicy:
 
 PRESETS: dict[str, MethodPolicy] = {
     "iectox": MethodPolicy(),
-    # gtsummary add_p() defaults (R/assign_tests.R, .add_p_tbl_summary_default_test): wilcox.test for 2
-    # groups, kruskal.test beyond; chisq.test(correct = FALSE), or fisher.test when an expected count of
-    # table(by, variable) -- unused factor levels included -- is < 5; median [IQR] with quantile(type = 2)
-    # (cards' continuous summary functions); assign_summary_type(cat_threshold = 10L); add_q() "fdr";
-    # numbers rounded by cards::round5 (half up).
+    # gtsummary add_p() defaults, R/assign_tests.R .add_p_tbl_summary_default_test: continuous ->
+    # default = "wilcox.test" when length(unique(data[[by]])) == 2, else "kruskal.test"; categorical ->
+    # min_exp from table(data[[by]], data[[variable]]) |> proportions() (a factor's unused levels included),
+    # "if (isTRUE(min_exp >= 5 || is.nan(min_exp)))" "chisq.test.no.correct", else "fisher.test".
+    # Median [IQR]: cards' continuous summary functions, p25/p75 = stats::quantile(x, probs, type = 2).
+    # R/assign_summary_type.R: numbers with length(unique(na.omit(x))) < cat_threshold (10L) are categorical.
+    # add_q(method = "fdr"); numbers rounded by cards::round5 (R/round5.R, half up).
     "gtsummary": MethodPolicy(
         name="gtsummary",
         summary="median_iqr",
@@ -86,9 +88,11 @@ PRESETS: dict[str, MethodPolicy] = {
         adjustment="fdr",
         rounding="half_up",
     ),
-    # R tableone CreateTableOne + print(): chisq.test(x) (Yates on 2 x 2 only), no Fisher unless asked
-    # (print(exact = ...)), oneway.test(var.equal = TRUE) for normal variables (with two groups the same p as
-    # t.test(var.equal = TRUE): F = t^2), kruskal.test for nonnormal ones, quantile type 7.
+    # R tableone CreateTableOne defaults: testApprox = chisq.test, argsApprox = list(correct = TRUE) (R applies
+    # Yates on a 2 x 2 only), testExact = fisher.test shown only for print(exact = ...); testNormal =
+    # oneway.test, argsNormal = list(var.equal = TRUE) (with two groups the p of t.test(var.equal = TRUE):
+    # F = t^2); testNonNormal = kruskal.test, for two groups too; print(nonnormal = ) quartiles: quantile(),
+    # type 7. Tests run through R/modules.R ModuleApproxExactTests -> ModuleTestSafe on xtabs(~ var + strata).
     "r_tableone": MethodPolicy(
         name="r_tableone",
         categorical="yates_chi2",
@@ -96,10 +100,13 @@ PRESETS: dict[str, MethodPolicy] = {
         continuous="student_t",
         rank_test="kruskal_wallis",
     ),
-    # Python tableone (statistics.py, Statistics._p_test): Welch's t-test for 2 groups, one-way ANOVA
-    # beyond, Kruskal-Wallis for nonnormal variables, chi2_contingency (Yates when dof = 1), Fisher's exact
-    # test on a 2 x 2 table when an expected count < 5 (or a group < 5, which implies it), not tested when a
-    # group has none (min_observed == 0); blanks of a categorical variable are a level "None" (include_null).
+    # Python tableone 0.9.6, tableone/statistics.py Statistics._p_test (lines 157-192): "if min_observed == 0"
+    # not tested; normal and 2 groups: stats.ttest_ind(equal_var=ttest_equal_var) (False: Welch); normal:
+    # stats.f_oneway; nonnormal: stats.kruskal (2 groups too); categorical: stats.chi2_contingency (its
+    # correction=True: Yates when dof = 1), then "if expected.min() < 5 or min_observed < 5" and the table is
+    # (2, 2): stats.fisher_exact (a group < 5 implies an expected count < 5). preprocessors.py
+    # handle_categorical_nulls (include_null=True): blanks become the level "None". Quartiles: np.nanpercentile
+    # (type 7).
     "py_tableone": MethodPolicy(
         name="py_tableone",
         categorical="yates_chi2",

@@ -23,10 +23,12 @@ Summary = Literal["mean_sd", "median_iqr", "both"]
 class Variable:
     """One variable of a comparison table.
 
-        `kind` "toxicity" is a maximum grade per infusion shown the way clinicians read it: any grade, each grade,
-        grade >= `severe_from`. `levels` fixes the order of categories (and which appear); `level_labels` renames
-        them. `summary` and `test` override the table's test policy for this variable only. `among` restricts the
-    variable to a sub-population (e.g. tocilizumab doses among the treated), so its denominators are theirs.
+    `kind` "toxicity" is a maximum grade per infusion shown the way clinicians read it: any grade, each grade,
+    grade >= `severe_from`; "ordinal" is shown as categories and tested as the policy's `ordinal` says (by the
+    ranks of its levels' positions, or as categories). `levels` fixes the order of categories (and which
+    appear); `level_labels` renames them. `summary` and `test` override the table's test policy for this
+    variable only. `among` restricts the variable to a sub-population (e.g. tocilizumab doses among the
+    treated), so its denominators are theirs.
     """
 
     name: str
