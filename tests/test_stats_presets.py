@@ -304,3 +304,24 @@ def test_python_tableone_counts_blanks_as_a_level_none():
         *("2 (40.0)", "3 (60.0)", "1 (16.7)"),
     ]
     assert [row.label for row in table.result("r").rows[1:]] == ["None", "a", "b"]
+
+
+def test_gtsummary_chooses_with_every_group_even_an_empty_one():
+    frame = pd.DataFrame(
+        {"g": list("AAABBBCCC"), "s": [*"mfmffm", None, None, None], "x": [1.0, 2, 3, 4, 5, 6, *[np.nan] * 3]}
+    )
+    # x as tbl_summary(type = x ~ "continuous") (6 distinct values would otherwise be categorical)
+    table = compare(frame, "g", ["s", Variable("x", kind="continuous")], test_policy="gtsummary").add_p()
+    # R 4.2.2, with d <- data.frame(g, s, x) as above: length(unique(d$g)) -> 3, so kruskal.test(x ~ d$g)
+    # -> chi-squared 3.85714285714285765 on 1 df, p 0.04953461343562679 (it drops the empty group)
+    assert _p(table, "x") == ("kruskal_wallis", pytest.approx(0.04953461343562679, abs=1e-12))
+    # table(d$g, d$s) has a row of zeros for C: min expected 0 -> fisher.test(tab)$p.value -> 1
+    assert _p(table, "s") == ("fisher_exact", 1.0)
+    assert "tested on 2 of 3 groups: no value in C" in table.result("x").warnings
+
+
+def test_gtsummary_tests_a_mean_by_ranks_too(two):
+    # gtsummary's default test depends on the summary type, not the statistic: a "{mean} ({sd})" is still
+    # tested by wilcox.test(age ~ g, d) -> p 0.014193978061791923 (R 4.2.2)
+    table = compare(two, "cohort", [Variable("age", summary="mean_sd")], test_policy="gtsummary").add_p()
+    assert _p(table, "age") == ("mann_whitney", pytest.approx(0.014193978061791923, abs=1e-12))

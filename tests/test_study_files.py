@@ -50,6 +50,7 @@ def full_study() -> dict:
         adjustment="holm",
         rounding="format",
         missing_as_level=False,
+        ranks_always=False,
     )
     doc["analysis"]["include_prophylaxis"] = False
     doc["tables"].append(

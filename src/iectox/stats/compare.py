@@ -183,14 +183,18 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> 
     if kept < 2:
         return _untested(result, N_("not tested: fewer than two groups have a value"))
     forced = result.variable.test
-    rank = result.kind == "continuous" and (result.variable.summary or chosen.summary) == "median_iqr"
+    summary = result.variable.summary or chosen.summary
+    rank = result.kind == "continuous" and (summary == "median_iqr" or chosen.ranks_always)
+    # gtsummary chooses with every group of `by`, an empty one included (its kruskal.test and fisher.test
+    # then drop it); the others choose with the groups that have values
+    choosing = groups.k if chosen.empty_group == "kept" else kept
     if result.kind in ("toxicity", "ordinal") and chosen.ordinal == "mann_whitney" and forced is None:
-        forced = choose_rank_test(kept)
+        forced = choose_rank_test(choosing)
     try:
         if result.kind in ("categorical", "ordinal", "toxicity") and (
             forced is None or METHODS[forced].data == "counts"
         ):
-            full = result.counts[present]
+            full = result.counts if chosen.empty_group == "kept" else result.counts[present]
             table = testable(full)
             if table.shape[0] < 2 or table.shape[1] < 2:
                 return _untested(result, N_("not tested: a single level or group has all the values"))
@@ -206,7 +210,7 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> 
         else:
             samples = [s for s, kept_group in zip(result.samples, present, strict=True) if kept_group]
             moments = [m for m, kept_group in zip(result.moments or (), present, strict=False) if kept_group]
-            test_id, reason = choose_sample_test(kept, rank, chosen, forced)
+            test_id, reason = choose_sample_test(choosing, rank, chosen, forced)
             test = _on_values(METHODS[test_id], samples, moments or None)
     except ValueError as exc:
         return _untested(result, N_("not tested: {why_text}"), why_text=str(exc))

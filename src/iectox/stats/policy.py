@@ -29,7 +29,10 @@ class MethodPolicy:
     `categorical_below`: a number with fewer distinct values is summarised as categorical (gtsummary: 10;
     None: iectox's rule). `empty_group`: a group without a value for a variable is left out of its test
     (`drop`, as R's tests on factors drop unused levels, said in a footnote) or the variable is not tested
-    (`untested`, Python tableone). `adjustment`: what `add_q()` does by default (gtsummary: `fdr`).
+    (`untested`, Python tableone), or still counts in the choice of the test (`kept`, gtsummary: three groups
+    mean Kruskal-Wallis, its zero row an expected count of 0, so Fisher), which then drops it.
+    `ranks_always`: continuous variables are tested by ranks whatever their summary (gtsummary's default
+    test does not depend on the statistic shown). `adjustment`: what `add_q()` does by default (gtsummary: `fdr`).
     `rounding`: how the table prints its statistics: Python's format of the binary value (`format`), or half
     up as gtsummary (`half_up`, cards::round5: 6.25% -> 6.3%). `missing_as_level`: a categorical variable's
     blanks become a level "None", shown and tested with the others (Python tableone's `include_null=True`).
@@ -46,10 +49,11 @@ class MethodPolicy:
     ordinal: Literal["chi2", "mann_whitney"] = "chi2"
     quantile_type: Literal[2, 7] = 7
     categorical_below: int | None = None
-    empty_group: Literal["drop", "untested"] = "drop"
+    empty_group: Literal["drop", "untested", "kept"] = "drop"
     adjustment: Literal["holm", "bh", "fdr"] = "holm"
     rounding: Literal["format", "half_up"] = "format"
     missing_as_level: bool = False
+    ranks_always: bool = False
 
     def describe(self) -> str:
         fisher = (
@@ -77,7 +81,9 @@ PRESETS: dict[str, MethodPolicy] = {
     # "if (isTRUE(min_exp >= 5 || is.nan(min_exp)))" "chisq.test.no.correct", else "fisher.test".
     # Median [IQR]: cards' continuous summary functions, p25/p75 = stats::quantile(x, probs, type = 2).
     # R/assign_summary_type.R: numbers with length(unique(na.omit(x))) < cat_threshold (10L) are categorical.
-    # add_q(method = "fdr"); numbers rounded by cards::round5 (R/round5.R, half up).
+    # add_q(method = "fdr"); numbers rounded by cards::round5 (R/round5.R, half up). The test depends on the
+    # summary type, not the statistic shown (a mean (SD) is still tested by wilcox.test), and on every group
+    # of `by`: an empty one counts in length(unique(data[[by]])) and in table(), as a row of zeros.
     "gtsummary": MethodPolicy(
         name="gtsummary",
         summary="median_iqr",
@@ -87,6 +93,8 @@ PRESETS: dict[str, MethodPolicy] = {
         categorical_below=10,
         adjustment="fdr",
         rounding="half_up",
+        empty_group="kept",
+        ranks_always=True,
     ),
     # R tableone CreateTableOne defaults: testApprox = chisq.test, argsApprox = list(correct = TRUE) (R applies
     # Yates on a 2 x 2 only), testExact = fisher.test shown only for print(exact = ...); testNormal =
