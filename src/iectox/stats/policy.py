@@ -58,15 +58,23 @@ class MethodPolicy:
     def describe(self) -> str:
         fisher = (
             f"; Fisher's exact test when an expected count is below {self.fisher_below:g}"
+            + (" (2 x 2 tables only)" if self.fisher_2x2_only else "")
             if (self.fisher_below is not None)
             else ""
         )
         corrected = "with" if self.categorical == "yates_chi2" else "without"
         return (
             f"{self.name}: categorical variables by Pearson's chi-squared test {corrected} continuity "
-            f"correction{fisher}; continuous variables by {METHODS[self.continuous].name} (mean, SD) or "
-            f"{METHODS[self.rank_test].name} (median, IQR); grades by "
+            f"correction{fisher}; {self._continuous_text()}; grades by "
             f"{'chi-square' if self.ordinal == 'chi2' else METHODS['mann_whitney'].name}."
+        )
+
+    def _continuous_text(self) -> str:
+        if self.ranks_always:
+            return f"continuous variables by {METHODS[self.rank_test].name}, whatever their summary"
+        return (
+            f"continuous variables by {METHODS[self.continuous].name} (mean, SD) or "
+            f"{METHODS[self.rank_test].name} (median, IQR)"
         )
 
     def with_(self, **changes: object) -> MethodPolicy:
