@@ -195,3 +195,14 @@ def test_dates_held_as_python_objects_are_refused_too():
     frame = pd.DataFrame({"g": list("AAAABBBB"), "when": pd.Series(days, dtype=object)})
     with pytest.raises(ColumnRefused, match=r"column when: a column of type object \(date\)"):
         compare(frame, "g", ["when"])
+
+
+def test_a_rank_test_forced_on_numbered_categories_ranks_the_numbers():
+    frame = pd.DataFrame(
+        {"g": list("AAAABBBB"), "lines": [1, 1, 2, 3, 2, 3, 3, 4]}
+    )  # few values: categorical
+    result = compare(frame, "g", [Variable("lines", test="mann_whitney")]).add_p().result("lines")
+    assert result.kind == "categorical"
+    # R 4.2.2: wilcox.test(c(1, 1, 2, 3), c(2, 3, 3, 4)) -> W = 2.5, p = 0.13416918012812581
+    assert result.test.statistic == 2.5
+    assert result.test.p_value == pytest.approx(0.13416918012812581, abs=1e-12)

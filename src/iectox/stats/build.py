@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 
@@ -64,11 +66,25 @@ def categorical(values: pd.Series, variable: Variable, groups: Groups) -> Variab
     for level, label, line in zip(levels, labels, counts, strict=True):
         rows.append(Row(variable.name, "level", label, level, _n_pct(line, n)))
     rows += _missing_row(variable, missing, n, labels)
-    if variable.kind == "ordinal":
-        positions = np.arange(len(levels), dtype=float)
-        ranks = tuple(np.repeat(positions, table[:, g]) for g in range(groups.k))
-        return VariableResult(variable, "ordinal", tuple(rows), n, missing, counts=table.T, samples=ranks)
-    return VariableResult(variable, "categorical", tuple(rows), n, missing, counts=table.T)
+    kind = "ordinal" if variable.kind == "ordinal" else "categorical"
+    return VariableResult(variable, kind, tuple(rows), n, missing, counts=table.T)
+
+
+def ranked(result: VariableResult) -> tuple[np.ndarray, ...] | None:
+    """Each group's values for a rank test, rebuilt from the counts only when one is asked for (a categorical
+    variable keeps none): an ordinal variable's level positions (0, 1, 2... in the levels' order), a
+    categorical variable's levels themselves when they are numbers (lines of therapy); None for categories
+    without an order."""
+    if result.samples is not None or result.counts is None:
+        return result.samples
+    levels = [row.level for row in result.rows if row.row_type == "level"]
+    if result.kind == "ordinal":
+        order = np.arange(len(levels), dtype=float)
+    elif levels and all(isinstance(v, Real) and not isinstance(v, (bool, np.bool_)) for v in levels):
+        order = np.array(levels, dtype=float)
+    else:
+        return None
+    return tuple(np.repeat(order, line) for line in result.counts)
 
 
 def _grades(found: np.ndarray, name: str) -> np.ndarray:

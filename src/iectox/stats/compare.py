@@ -200,7 +200,7 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> 
                 return _untested(result, N_("not tested: a single level or group has all the values"))
             test_id, reason = choose_count_test(table, chosen, forced, full)
             test = _as_r_names(METHODS[test_id].run(table))
-        elif result.samples is None:
+        elif (values := build.ranked(result)) is None:
             return _untested(
                 result,
                 N_("not tested: {method_text} compares values or ranks, and {variable} is not ordered"),
@@ -208,7 +208,7 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> 
                 variable=result.name,
             )
         else:
-            samples = [s for s, kept_group in zip(result.samples, present, strict=True) if kept_group]
+            samples = [s for s, kept_group in zip(values, present, strict=True) if kept_group]
             moments = [m for m, kept_group in zip(result.moments or (), present, strict=False) if kept_group]
             test_id, reason = choose_sample_test(choosing, rank, chosen, forced)
             test = _on_values(METHODS[test_id], samples, moments or None)
