@@ -18,6 +18,7 @@ from iectox.stats.methods import (
     mann_whitney,
     student_t,
     welch_t,
+    welch_t_from_stats,
 )
 
 A = [1.5, 2, np.nan, 7]
@@ -101,3 +102,8 @@ def test_t_tests_name_the_real_cause():
     with pytest.raises(NotComputable, match="essentially constant"):
         welch_t([1, 1, np.nan], [1, 1, 1])
     assert not math.isnan(welch_t([1, 2, np.nan], [3, 4, 6]).p_value)
+
+
+def test_printed_moments_that_are_not_numbers_are_named_as_such():
+    with pytest.raises(NotComputable, match="a mean or SD is not a finite number"):
+        welch_t_from_stats(1.0, math.nan, 3, 2.0, 1.0, 3)
