@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -168,3 +170,21 @@ def test_holm_matches_p_adjust(p, expected):
 )
 def test_benjamini_hochberg_matches_p_adjust(p, expected):
     np.testing.assert_allclose(benjamini_hochberg(p), expected, rtol=1e-12)
+
+
+def test_smd_edge_cases_as_tableone():
+    """R tableone's StdDiffFromLstMeans (R/modules-smd.R) run in R 4.2.2 on these tables: a zero covariance
+    gives NaN unless the proportions are equal (0); otherwise t(d) %*% MASS::ginv(S) %*% d."""
+    assert math.isnan(standardized_mean_difference([[5, 0], [0, 5]]).estimate)  # complete separation
+    assert math.isnan(standardized_mean_difference([[0, 2, 0], [0, 0, 2]]).estimate)  # disjoint levels
+    assert standardized_mean_difference([[0, 4], [0, 3]]).estimate == 0  # both on one level: equal
+    # smdmulti(rbind(c(0, 1, 0), c(1, 0, 2))) -> 2; with an unused first level rbind(c(0, 0, 1, 0),
+    # c(0, 1, 0, 2)) -> 0.5 (tableone drops the first column, whichever it is)
+    assert standardized_mean_difference([[0, 1, 0], [1, 0, 2]]).estimate == pytest.approx(2, abs=1e-12)
+    assert standardized_mean_difference([[0, 0, 1, 0], [0, 1, 0, 2]]).estimate == pytest.approx(
+        0.5, abs=1e-12
+    )
+    # StdDiff: (1 - 2) / sqrt((0 + 0) / 2) -> -Inf (printed |.| = Inf); 0 / 0 set to 0
+    assert standardized_mean_difference_from_stats(1, 0, 2, 0).estimate == -math.inf
+    assert standardized_mean_difference_from_stats(1, 0, 1, 0).estimate == 0
+    assert math.isnan(standardized_mean_difference_from_stats(1, math.nan, 2, 1).estimate)  # var of one value

@@ -130,7 +130,7 @@ def test_an_empty_group_is_refused_as_on_values():
     frame = pd.DataFrame({"g": ["a", "a", "b"], "x": [1.0, 2.0, np.nan]})
     result = compare(frame, "g", ["x"]).add_p().result("x")
     assert result.test is None
-    assert result.reason == "not tested: second group has no observations"
+    assert result.reason == "not tested: fewer than two groups have a value"
 
 
 def test_each_groups_values_in_row_order_and_missing_counted():

@@ -43,6 +43,15 @@ def full_study() -> dict:
         rank_test="mann_whitney",
         summary="mean_sd",
         ordinal="chi2",
+        fisher_2x2_only=False,
+        fisher_counts_unused=False,
+        quantile_type=7,
+        categorical_below=10,
+        empty_group="drop",
+        adjustment="holm",
+        rounding="format",
+        missing_as_level=False,
+        ranks_always=False,
     )
     doc["analysis"]["include_prophylaxis"] = False
     doc["tables"].append(

@@ -11,6 +11,8 @@ table on its own, the frame and Markdown); nothing downstream reads its text bac
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from iectox.analysis import BY_NAME
@@ -133,6 +135,8 @@ def comparison_table(
     """The table as shown: the study report numbers its tables ("Table 2. Demographics"); a table on its
     own is captioned by its title, or not at all."""
     fmt = fmt or Formatter()
+    if comparison.policy.rounding == "half_up":
+        fmt = replace(fmt, half_up=True)
     notes = comparison.footnotes()
     marks = {note.test: note.mark for note in notes if note.kind == "test"}  # the p-values' footnote marks
     lines = tuple(line for r in comparison.results for line in _lines(r, comparison, fmt, marks))

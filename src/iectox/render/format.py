@@ -11,6 +11,7 @@ half to even on the binary value, as every table of iectox has always printed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from iectox import i18n
@@ -27,6 +28,18 @@ def test_name(test_id: str, short: bool = False) -> str:
     return METHODS[test_id].short if short else METHODS[test_id].name
 
 
+HALF_UP_FUZZ = math.sqrt(2.220446049250313e-16)  # R: sqrt(.Machine$double.eps)
+
+
+def round5(x: float, digits: int) -> float:
+    """Half away from zero, as gtsummary prints (cards::round5, R/round5.R: `trunc(abs(x) * 10^digits + 0.5 +
+    sqrt(.Machine$double.eps)) / 10^digits * sign(x)`): 6.25 -> 6.3 where Python's format gives 6.2."""
+    if not math.isfinite(x):
+        return x
+    scale = 10.0**digits
+    return math.copysign(math.trunc(abs(x) * scale + 0.5 + HALF_UP_FUZZ) / scale, x)
+
+
 def superscript(mark: int) -> str:
     """Footnote mark `mark` (1-based): ¹ to ⁹, then [10], [11]..."""
     return SUPERSCRIPTS[mark - 1] if mark <= len(SUPERSCRIPTS) else f"[{mark}]"
@@ -39,6 +52,7 @@ class Formatter:
     lang: str = "en"
     digits: int = 1
     p_digits: int = 3
+    half_up: bool = False  # statistics rounded half up (gtsummary's round5) instead of Python's format
 
     def __post_init__(self) -> None:
         if self.lang not in i18n.LANGUAGES:
@@ -48,10 +62,13 @@ class Formatter:
         return i18n.tr(text, self.lang)
 
     def number(self, value: float | None, digits: int | None = None) -> str:
-        return i18n.number(value, self.digits if digits is None else digits, self.lang)
+        digits = self.digits if digits is None else digits
+        if self.half_up and value is not None:
+            value = round5(value, digits)
+        return i18n.number(value, digits, self.lang)
 
     def percent(self, value: float) -> str:
-        return i18n.percent(value, self.digits, self.lang)
+        return i18n.percent(round5(value, self.digits) if self.half_up else value, self.digits, self.lang)
 
     def p_value(self, p: float | None) -> str:
         """p at `p_digits` decimals; a bound ("<0.001") below the smallest printable value; "" for none."""

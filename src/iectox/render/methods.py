@@ -135,15 +135,24 @@ def policy_text(policy: MethodPolicy, lang: str) -> str:
         tr("; Fisher's exact test when an expected count is below {n}", lang).format(
             n=f"{policy.fisher_below:g}"
         )
+        + (tr(" (2 x 2 tables only)", lang) if policy.fisher_2x2_only else "")
         if policy.fisher_below is not None
         else ""
     )
     grades = tr("chi-squared", lang) if policy.ordinal == "chi2" else tr(test_name("mann_whitney"), lang)
-    return tr(
-        "Test policy “{name}”: categorical variables by {categorical}{fisher}; continuous variables by "
-        "{continuous} (mean, SD) or {rank} (median, IQR); grades by {grades}.",
-        lang,
-    ).format(
+    if policy.ranks_always:
+        template = tr(
+            "Test policy “{name}”: categorical variables by {categorical}{fisher}; continuous variables by "
+            "{rank}, whatever their summary; grades by {grades}.",
+            lang,
+        )
+    else:
+        template = tr(
+            "Test policy “{name}”: categorical variables by {categorical}{fisher}; continuous variables by "
+            "{continuous} (mean, SD) or {rank} (median, IQR); grades by {grades}.",
+            lang,
+        )
+    return template.format(
         name=policy.name,
         categorical=_lower_first(categorical),
         fisher=fisher,

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 
+from iectox.i18n import N_
 from iectox.stats.methods import Moments
 from iectox.stats.summaries import Groups, level_counts, moments, pool, samples, value_counts
 from iectox.stats.table import Cell, Row, VariableResult
-from iectox.stats.variables import Variable
+from iectox.stats.variables import ColumnRefused, Variable, refuse_temporal_values
 
 OTHER = "Other"
+MISSING = "Missing"
+MISSING_BESIDE_A_LEVEL = N_("Missing (no value)")  # when a level is itself called "Missing"
 
 
 def _n_pct(n: np.ndarray, total: np.ndarray) -> tuple[Cell, ...]:
@@ -19,11 +24,16 @@ def _n_pct(n: np.ndarray, total: np.ndarray) -> tuple[Cell, ...]:
     return tuple(Cell("n_pct", (float(a), float(b))) for a, b in zip(n, pct, strict=True))
 
 
-def _missing_row(variable: Variable, missing: np.ndarray, n: np.ndarray) -> tuple[Row, ...]:
-    """Missing values as n (% of the group), shown only when there are some."""
+def _missing_row(
+    variable: Variable, missing: np.ndarray, n: np.ndarray, labels: tuple[str, ...] = ()
+) -> tuple[Row, ...]:
+    """Missing values as n (% of the group), shown only when there are some; labelled apart from a level
+    that is itself called "Missing", so that the two rows cannot be mistaken for one another."""
     if not missing.any():
         return ()
-    return (Row(variable.name, "missing", "Missing", "__missing__", _n_pct(missing, missing + n)),)
+    clash = any(label.strip().casefold() == MISSING.casefold() for label in labels)
+    label = MISSING_BESIDE_A_LEVEL if clash else MISSING
+    return (Row(variable.name, "missing", label, "__missing__", _n_pct(missing, missing + n)),)
 
 
 def _top_levels(values: pd.Series, variable: Variable, groups: Groups) -> pd.Series:
@@ -37,6 +47,8 @@ def _top_levels(values: pd.Series, variable: Variable, groups: Groups) -> pd.Ser
 
 
 def categorical(values: pd.Series, variable: Variable, groups: Groups) -> VariableResult:
+    """Counts by level; an ordinal variable also keeps each group's level positions (0, 1, 2... in the
+    levels' order) for a rank test, rebuilt from the counts."""
     values = _top_levels(values, variable, groups)
     levels = variable.levels
     if variable.top is not None and levels is None:
@@ -45,15 +57,49 @@ def categorical(values: pd.Series, variable: Variable, groups: Groups) -> Variab
             (OTHER,) if OTHER in found else ()
         )
     table, missing, levels = level_counts(values, levels, groups)
+    refuse_temporal_values(variable.name, levels)
     n = np.append(table.sum(axis=0), table.sum())
     missing = np.append(missing, missing.sum())
     counts = np.column_stack([table, table.sum(axis=1)])
     rows = [Row(variable.name, "variable", variable.display_label(), None, ())]
-    for level, line in zip(levels, counts, strict=True):
-        label = variable.level_labels.get(level, str(level))
+    labels = tuple(variable.level_labels.get(level, str(level)) for level in levels)
+    for level, label, line in zip(levels, labels, counts, strict=True):
         rows.append(Row(variable.name, "level", label, level, _n_pct(line, n)))
-    rows += _missing_row(variable, missing, n)
-    return VariableResult(variable, "categorical", tuple(rows), n, missing, counts=table.T)
+    rows += _missing_row(variable, missing, n, labels)
+    kind = "ordinal" if variable.kind == "ordinal" else "categorical"
+    return VariableResult(variable, kind, tuple(rows), n, missing, counts=table.T)
+
+
+def ranked(result: VariableResult) -> tuple[np.ndarray, ...] | None:
+    """Each group's values for a rank test, rebuilt from the counts only when one is asked for (a categorical
+    variable keeps none): an ordinal variable's level positions (0, 1, 2... in the levels' order), a
+    categorical variable's levels themselves when they are numbers (lines of therapy); None for categories
+    without an order."""
+    if result.samples is not None or result.counts is None:
+        return result.samples
+    levels = [row.level for row in result.rows if row.row_type == "level"]
+    if result.kind == "ordinal":
+        order = np.arange(len(levels), dtype=float)
+    elif levels and all(isinstance(v, Real) and not isinstance(v, (bool, np.bool_)) for v in levels):
+        order = np.array(levels, dtype=float)
+    else:
+        return None
+    return tuple(np.repeat(order, line) for line in result.counts)
+
+
+def _grades(found: np.ndarray, name: str) -> np.ndarray:
+    """The distinct values of a grade column as numbers; a value that is not a whole number from 0 (2.5,
+    -1, "two") is refused by name rather than counted as missing."""
+    numbers = pd.to_numeric(pd.Series(found, dtype=object), errors="coerce").astype("float64").to_numpy()
+    blank = pd.isna(pd.Series(found, dtype=object)).to_numpy()
+    bad = ~blank & ~(np.isfinite(numbers) & (numbers >= 0) & (numbers == np.round(numbers)))
+    if bad.any():
+        raise ColumnRefused(
+            N_("column {column}: {value} is not a grade (a whole number from 0)"),
+            column=name,
+            value=repr(found[np.flatnonzero(bad)[0]]),
+        )
+    return numbers
 
 
 def toxicity(values: pd.Series, variable: Variable, groups: Groups) -> VariableResult:
@@ -63,12 +109,10 @@ def toxicity(values: pd.Series, variable: Variable, groups: Groups) -> VariableR
     group's grades, for rank tests, are rebuilt from those counts (the same values, in another order).
     """
     by_value, missing, found = value_counts(values, groups)
-    numbers = pd.to_numeric(pd.Series(found, dtype=object), errors="coerce").astype("float64")
-    whole = numbers.astype("Int64")  # a grade that is not a whole number is refused, as in the column
-    observed = sorted(int(g) for g in whole.dropna().unique())
-    levels = tuple(range(0, max([*observed, variable.severe_from]) + 1))
-    grade = numbers.to_numpy()
+    grade = _grades(found, variable.name)
     known = ~np.isnan(grade)
+    observed = sorted({int(g) for g in grade[known]})
+    levels = tuple(range(0, max([*observed, variable.severe_from]) + 1))
     position = np.where(known & (grade >= 0), np.nan_to_num(grade, nan=-1.0), -1).astype(np.intp)
     table, missing = pool(by_value, missing, position, len(levels))
     n = np.append(table.sum(axis=0), table.sum())
@@ -101,9 +145,12 @@ def _numbers(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def continuous(values: pd.Series, variable: Variable, groups: Groups, summary: str) -> VariableResult:
+def continuous(
+    values: pd.Series, variable: Variable, groups: Groups, summary: str, quantile_type: int = 7
+) -> VariableResult:
+    """Mean (SD) and/or median [IQR] (quartiles as R's `quantile(type = quantile_type)`) per group."""
     split = samples(_numbers(values), groups)
-    m = moments(split, quantiles=summary in ("median_iqr", "both"))
+    m = moments(split, quantiles=summary in ("median_iqr", "both"), quantile_type=quantile_type)
     rows = [Row(variable.name, "variable", variable.display_label(), None, ())]
     if summary in ("mean_sd", "both"):
         rows.append(

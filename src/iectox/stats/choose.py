@@ -24,11 +24,15 @@ def testable(table: np.ndarray) -> np.ndarray:
 
 
 def choose_count_test(
-    table: np.ndarray, policy: MethodPolicy, forced: str | None = None
+    table: np.ndarray, policy: MethodPolicy, forced: str | None = None, full: np.ndarray | None = None
 ) -> tuple[str, Message]:
-    """Pearson (with or without Yates) unless an expected count is too small for it: then Fisher's exact."""
+    """Pearson (with or without Yates) unless an expected count is too small for it: then Fisher's exact.
+
+    `table` is what the test runs on (no empty level or group); `full` the table with every declared level,
+    whose expected counts gtsummary checks (an unused level has expected count 0, so it means Fisher)."""
     shape = Message(N_("{rows} x {columns} table"), rows=table.shape[0], columns=table.shape[1])
-    expected = expected_counts(table)
+    checked = full if (policy.fisher_counts_unused and full is not None) else table
+    expected = expected_counts(checked)
     smallest = float(expected.min()) if expected.size else 0.0
     small = int((expected < (policy.fisher_below or 0)).sum())
     if forced is not None:
@@ -37,7 +41,8 @@ def choose_count_test(
             method_text=METHODS[forced].name,
             shape=shape,
         )
-    if policy.fisher_below is not None and small:
+    fisher_fits = not policy.fisher_2x2_only or table.shape == (2, 2)
+    if policy.fisher_below is not None and fisher_fits and small:
         return "fisher_exact", Message(
             N_("{small} of {size} expected counts below {below:g} (smallest {smallest:.2f}) in the {shape}"),
             small=small,
@@ -62,8 +67,11 @@ def choose_count_test(
     )
 
 
-def choose_rank_test(k: int) -> str:
-    """Wilcoxon rank sum for two groups, Kruskal-Wallis beyond: the first rank method that takes k groups."""
+def choose_rank_test(k: int, policy: MethodPolicy | None = None) -> str:
+    """Wilcoxon rank sum for two groups, Kruskal-Wallis beyond: the first rank method that takes k groups;
+    with two groups, the policy's own choice (both tableones run Kruskal-Wallis there too)."""
+    if k == 2 and policy is not None:
+        return policy.rank_test
     return METHODS.first(RANK_METHODS, k).id
 
 
@@ -73,7 +81,7 @@ def choose_sample_test(
     if forced is not None:
         return forced, Message(N_("{method_text} as set for this variable"), method_text=METHODS[forced].name)
     if rank:
-        test = choose_rank_test(k)
+        test = choose_rank_test(k, policy)
         if k == 2:
             return test, Message(N_("two groups, summarised by median [IQR]"))
         return test, Message(N_("{k} groups, summarised by median [IQR]"), k=k)

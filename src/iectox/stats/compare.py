@@ -22,7 +22,7 @@ from iectox.stats import build, effects, table_estimates
 from iectox.stats.choose import choose_count_test, choose_rank_test, choose_sample_test, testable
 from iectox.stats.footnotes import footnotes as table_footnotes
 from iectox.stats.footnotes import tests_used
-from iectox.stats.methods import METHODS, MethodResult, NotComputable, pearson_chi2
+from iectox.stats.methods import METHODS, MethodResult, Moments, NotComputable, pearson_chi2
 from iectox.stats.methods.adjust import ADJUSTMENTS
 from iectox.stats.methods.means import FROM_VALUES
 from iectox.stats.methods.method import Method
@@ -33,6 +33,7 @@ from iectox.stats.table import Footnote, VariableResult, variable_record
 from iectox.stats.variables import Variable, as_variable
 
 MISSINGNESS_ALPHA = 0.05
+ADJUSTMENT_NAMES = {"holm": "holm", "bh": "bh", "BH": "bh", "fdr": "bh"}  # R p.adjust's names of the same
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Comparison:
     def add_p(self, test_policy: str | MethodPolicy | None = None) -> Comparison:
         """A p-value per variable, by the policy's test (or the variable's own), with the reason recorded."""
         chosen = as_policy(test_policy) if test_policy is not None else self.policy
-        results = tuple(_with_test(r, chosen, self.groups.k) for r in self.results)
+        results = tuple(_with_test(r, chosen, self.groups) for r in self.results)
         return replace(self, results=results, policy=chosen, show_p=True)
 
     def add_overall(self) -> Comparison:
@@ -67,12 +68,15 @@ class Comparison:
             self, results=tuple(replace(r, smd=effects.smd(r)) for r in self.results), show_smd=True
         )
 
-    def add_q(self, method: str = "holm") -> Comparison:
-        """p-values adjusted over the table's variables: Holm (`holm`), Benjamini-Hochberg (`bh`),
-        `bonferroni`, `hochberg` or Benjamini-Yekutieli (`by`), as R `p.adjust`."""
+    def add_q(self, method: str | None = None) -> Comparison:
+        """p-values adjusted over the table's variables, as R `p.adjust`: Holm (`holm`), Benjamini-Hochberg
+        (`bh`, also named `fdr` and `BH` as in R and gtsummary's `add_q()`, whose default it is), `bonferroni`,
+        `hochberg` or Benjamini-Yekutieli (`by`); by default the policy's (`holm` for iectox, `fdr` for the
+        gtsummary preset)."""
         table = self if self.show_p else self.add_p()
+        method = ADJUSTMENT_NAMES.get(method or self.policy.adjustment, method or "")
         if method not in ADJUSTMENTS:
-            raise ValueError(f"unknown adjustment {method!r}; use {', '.join(ADJUSTMENTS)}")
+            raise ValueError(f"unknown adjustment {method!r}; use {', '.join(ADJUSTMENTS)} or fdr")
         tested = [i for i, r in enumerate(table.results) if r.p_value is not None]
         q = ADJUSTMENTS[method]([table.results[i].p_value for i in tested]) if tested else []
         results = list(table.results)
@@ -155,21 +159,70 @@ def _missingness_warning(result: VariableResult) -> tuple[str, ...]:
     return ()
 
 
-def _on_values(method: Method, result: VariableResult) -> MethodResult:
+def _on_values(method: Method, samples: list[np.ndarray], moments: list[Moments] | None) -> MethodResult:
     """A test on each group's values: from their mean, SD and n, already computed from the same values for the
-    table, when the method has that form and no group is empty (the same numbers, without a second pass)."""
-    moments = result.moments
+    table, when the method has that form and no group is empty (the same numbers, without a second pass).
+    Kruskal-Wallis on two groups (both tableones' test of a nonnormal variable) runs as R's kruskal.test,
+    the registry declaring it from three groups only so that recheck never offers it twice."""
     if method.from_aggregates is not None and moments and all(m.n > 0 for m in moments):
         return method.run_from_aggregates(moments, FROM_VALUES)
-    return method.run(result.samples)
+    if method.id == "kruskal_wallis" and len(samples) == 2:
+        return method.compute(*samples)
+    return method.run(samples)
 
 
-def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> VariableResult:
-    """The variable's p-value by the registry's method: the one set for it, else the policy's choice."""
+def _as_r_names(test: MethodResult) -> MethodResult:
+    """R's name for what ran: chisq.test names a 2 x 2 test whose correction min(0.5, |O - E|) is 0
+    "Pearson's Chi-squared test", the statistic being Pearson's; the footnote then says so too."""
+    if test.test == "yates_chi2" and "Yates" not in test.method:
+        return replace(test, test="pearson_chi2")
+    return test
+
+
+def _untested(result: VariableResult, template: str, **values: object) -> VariableResult:
+    return replace(result, reason=Message(template, **values))
+
+
+def _empty_groups_note(groups: Groups, present: np.ndarray) -> tuple[Message, ...]:
+    """Which groups a test left out because they have no value for the variable (said in a footnote)."""
+    if present.all():
+        return ()
+    left_out = ", ".join(label for label, kept in zip(groups.labels, present, strict=True) if not kept)
+    return (
+        Message(
+            N_("tested on {kept} of {k} groups: no value in {groups}"),
+            kept=int(present.sum()),
+            k=groups.k,
+            groups=left_out,
+        ),
+    )
+
+
+def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> VariableResult:
+    """The variable's p-value by the registry's method: the one set for it, else the policy's choice.
+
+    A group without any value for the variable is left out of its test, for every kind of variable alike
+    (as R's tests drop a factor's unused levels), and a footnote names it; Python tableone's policy does not
+    test the variable then."""
+    present = np.asarray(result.n[: groups.k]) > 0
+    kept = int(present.sum())
+    if kept < groups.k and chosen.empty_group == "untested":
+        return _untested(
+            result,
+            N_("not tested: {empty} of {k} groups have no value (as Python tableone)"),
+            empty=groups.k - kept,
+            k=groups.k,
+        )
+    if kept < 2:
+        return _untested(result, N_("not tested: fewer than two groups have a value"))
     forced = result.variable.test
-    rank = result.kind == "continuous" and (result.variable.summary or chosen.summary) == "median_iqr"
-    if result.kind == "toxicity" and chosen.ordinal == "mann_whitney" and forced is None:
-        forced = choose_rank_test(k)
+    summary = result.variable.summary or chosen.summary
+    rank = result.kind == "continuous" and (summary == "median_iqr" or chosen.ranks_always)
+    # gtsummary chooses with every group of `by`, an empty one included (its kruskal.test and fisher.test
+    # then drop it); the others choose with the groups that have values
+    choosing = groups.k if chosen.empty_group == "kept" else kept
+    if result.kind in ("toxicity", "ordinal") and chosen.ordinal == "mann_whitney" and forced is None:
+        forced = choose_rank_test(choosing)
     data = METHODS[forced].data if forced is not None else None
     try:
         if data in ("strata", "paired") or (data in ("counts", "ordered") and result.kind == "continuous"):
@@ -177,21 +230,46 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, k: int) -> Variable
         if data == "ordered":  # a trend: groups and levels keep their places, an empty one included
             test_id, reason = choose_count_test(result.counts, chosen, forced)
             test = METHODS[test_id].run(result.counts)
-        elif result.kind in ("categorical", "toxicity") and data in (None, "counts"):
-            table = testable(result.counts)
+        elif result.kind in ("categorical", "ordinal", "toxicity") and data in (None, "counts"):
+            full = result.counts if chosen.empty_group == "kept" else result.counts[present]
+            table = testable(full)
             if table.shape[0] < 2 or table.shape[1] < 2:
-                return replace(
-                    result, reason=Message(N_("not tested: a single level or group has all the values"))
-                )
-            test_id, reason = choose_count_test(table, chosen, forced)
-            test = METHODS[test_id].run(table)
+                return _untested(result, N_("not tested: a single level or group has all the values"))
+            test_id, reason = choose_count_test(table, chosen, forced, full)
+            test = _as_r_names(METHODS[test_id].run(table))
+        elif (values := build.ranked(result)) is None:
+            return _untested(
+                result,
+                N_("not tested: {method_text} compares values or ranks, and {variable} is not ordered"),
+                method_text=METHODS[forced or ""].name,
+                variable=result.name,
+            )
         else:
-            test_id, reason = choose_sample_test(k, rank, chosen, forced)
-            test = _on_values(METHODS[test_id], result)
+            samples = [s for s, kept_group in zip(values, present, strict=True) if kept_group]
+            moments = [m for m, kept_group in zip(result.moments or (), present, strict=False) if kept_group]
+            test_id, reason = choose_sample_test(choosing, rank, chosen, forced)
+            test = _on_values(METHODS[test_id], samples, moments or None)
     except ValueError as exc:
-        return replace(result, reason=Message(N_("not tested: {why_text}"), why_text=str(exc)))
-    warnings = (*test.warnings, *_missingness_warning(result))
+        return _untested(result, N_("not tested: {why_text}"), why_text=str(exc))
+    if test.test == "pearson_chi2" and test_id == "yates_chi2":
+        reason = Message(N_("2 x 2 table on its expected counts: no continuity correction applies (as R)"))
+    warnings = (*test.warnings, *_empty_groups_note(groups, present), *_missingness_warning(result))
     return replace(result, test=test, reason=reason, warnings=warnings)
+
+
+NULL_LEVEL = "None"  # Python tableone's name for the level of blanks (preprocessors.handle_categorical_nulls)
+
+
+def _missing_as_level(
+    values: pd.Series, variable: Variable, spec: str | Variable
+) -> tuple[pd.Series, Variable]:
+    """The column as Python tableone reads it with `include_null=True`: every value as text, blanks the level
+    "None", levels sorted as text unless the variable set its own (then "None" last, if any)."""
+    text = values.astype(object).where(values.notna(), NULL_LEVEL).astype(str)
+    given = spec.levels if isinstance(spec, Variable) else None
+    if given is not None and values.isna().any():
+        given = (*given, NULL_LEVEL)
+    return text, replace(variable, levels=given)
 
 
 def compare(
@@ -208,11 +286,14 @@ def compare(
     names = variables if variables is not None else [c for c in frame.columns if c != by]
     results = []
     for spec in names:
-        variable = as_variable(spec, frame)
+        variable = as_variable(spec, frame, chosen.categorical_below)
         values = frame[variable.name]
+        if chosen.missing_as_level and variable.kind == "categorical":
+            values, variable = _missing_as_level(values, variable, spec)
         within = groups if variable.among is None else groups.within(frame[variable.among])
         if variable.kind == "continuous":
-            results.append(build.continuous(values, variable, within, variable.summary or chosen.summary))
+            summary = variable.summary or chosen.summary
+            results.append(build.continuous(values, variable, within, summary, chosen.quantile_type))
         elif variable.kind == "toxicity":
             results.append(build.toxicity(values, variable, within))
         else:

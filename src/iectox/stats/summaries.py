@@ -7,9 +7,11 @@ hashing pass (`factorize`), its counts in one `bincount`, its values per group b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
+from numbers import Number
 
 import numpy as np
 import pandas as pd
@@ -122,11 +124,31 @@ def _positions(found: list[object], levels: tuple[object, ...]) -> np.ndarray:
     return np.array([position.get(value, -1) for value in found], dtype=np.intp)
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(value: object) -> tuple[object, ...]:
+    """Numbers by value, then text with its runs of digits read as numbers: 1, 2, 10 and "Cohort 2" before
+    "Cohort 10" (sorting as text put 10 before 2)."""
+    if isinstance(value, Number) and not isinstance(value, bool):
+        return (0, float(value), "")  # type: ignore[arg-type]
+    parts = _DIGITS.split(str(value))
+    return (
+        1,
+        0.0,
+        tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts),
+        str(value),
+    )
+
+
 def make_groups(by: pd.Series, order: tuple[object, ...] | None, labels: dict[object, str] | None) -> Groups:
-    """Group codes per row in `order` (by default the values sorted as text); -1 for blank or unlisted values."""
+    """Group codes per row in `order`: by default a Categorical's categories, else the values in natural
+    order (numbers by value, "Cohort 2" before "Cohort 10"); -1 for blank or unlisted values."""
     rows, to_value, uniques = _factorize(by)
     found = list(uniques)
-    keys = tuple(order) if order is not None else tuple(sorted(found, key=str))
+    if order is None and isinstance(by.dtype, pd.CategoricalDtype):
+        order = tuple(by.cat.categories)
+    keys = tuple(order) if order is not None else tuple(sorted(found, key=natural_key))
     names = tuple((labels or {}).get(key, str(key)) for key in keys)
     to_group = np.append(np.append(_positions(found, keys), -1)[to_value], -1)
     return Groups(to_group.astype(Groups.code_type(len(keys)))[rows], names, keys)
@@ -212,17 +234,23 @@ class Moments:
     q3: np.ndarray
 
 
-def _describe(x: np.ndarray, quantiles: bool) -> tuple[float, ...]:
-    """n, mean, SD, median, Q1, Q3 of one sample; quantiles as R's default (type 7), or NaN if not asked for."""
+QUANTILE_METHODS = {7: "linear", 2: "averaged_inverted_cdf"}  # R's quantile(type = ...) in numpy's names
+
+
+def _describe(x: np.ndarray, quantiles: bool, quantile_type: int = 7) -> tuple[float, ...]:
+    """n, mean, SD, median, Q1, Q3 of one sample; quantiles as R's `quantile(x, type = quantile_type)`
+    (7, R's default, or 2, gtsummary's quartiles), or NaN if not asked for."""
     if x.size == 0:
         return (0.0, *(np.nan,) * 5)
-    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75]) if quantiles else (np.nan,) * 3
+    method = QUANTILE_METHODS[quantile_type]
+    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75], method=method) if quantiles else (np.nan,) * 3
     sd = x.std(ddof=1) if x.size > 1 else np.nan
     return float(x.size), x.mean(), sd, median, q1, q3
 
 
-def moments(values: Samples, quantiles: bool = True) -> Moments:
+def moments(values: Samples, quantiles: bool = True, quantile_type: int = 7) -> Moments:
     """Moments per group, then overall (last); quantiles cost a partition of the data, so they are optional."""
-    described = np.array([_describe(x, quantiles) for x in [*values.groups, values.overall]]).T
+    parts = [*values.groups, values.overall]
+    described = np.array([_describe(x, quantiles, quantile_type) for x in parts]).T
     n, mean, sd, median, q1, q3 = described
     return Moments(n, np.append(values.missing, values.missing.sum()), mean, sd, median, q1, q3)

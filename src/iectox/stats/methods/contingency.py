@@ -29,6 +29,9 @@ def _chi2(table: object, correct: bool) -> MethodResult:
         deviation = deviation - yates
         test, method = "yates_chi2", "Pearson's Chi-squared test with Yates' continuity correction"
         detail = f"2 x 2 table, continuity correction {yates:g} (R: min(0.5, |O - E|))"
+        if yates == 0:  # R: METHOD gains "with Yates' continuity correction" only if (YATES > 0)
+            method = "Pearson's Chi-squared test"
+            detail += ", so none applied and R names it Pearson's Chi-squared test"
     elif correct:
         raise _not_2x2(observed)
     else:

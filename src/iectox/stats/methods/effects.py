@@ -95,12 +95,20 @@ def mean_difference_from_stats(
 
 
 def standardized_mean_difference_from_stats(m1: float, s1: float, m2: float, s2: float) -> Effect:
-    """(m1 - m2) / sqrt((s1^2 + s2^2) / 2): the balance measure of tableone and of Austin (2009)."""
+    """(m1 - m2) / sqrt((s1^2 + s2^2) / 2): the balance measure of tableone and of Austin (2009).
+
+    As R tableone's `StdDiff`: two constant groups (both SDs 0) give 0 when their values are equal and an
+    infinite SMD when they differ (R's x / 0); an SD that is not a number (a group of one value) gives NaN.
+    """
     pooled = np.sqrt((s1**2 + s2**2) / 2)
-    if not pooled > 0:
-        raise NotComputable("both SDs are 0: the standardized difference is undefined")
+    difference = m1 - m2
     method = "standardized mean difference, SD sqrt((s1^2 + s2^2) / 2), signed (tableone prints |d|); no CI"
-    return Effect(float((m1 - m2) / pooled), None, None, method)
+    if pooled == 0:
+        estimate = 0.0 if difference == 0 else float(np.copysign(np.inf, difference))
+        return Effect(
+            estimate, None, None, method + "; both groups constant (tableone: 0 if equal, else Inf)"
+        )
+    return Effect(float(difference / pooled), None, None, method)
 
 
 def _multinomial_cov(p: np.ndarray) -> np.ndarray:
@@ -129,8 +137,15 @@ def standardized_mean_difference(a: object, b: object | None = None) -> Effect:
     t1, t2 = props[0, 1:], props[1, 1:]
     s = (_multinomial_cov(t1) + _multinomial_cov(t2)) / 2
     diff = t1 - t2
+    method = "standardized mean difference for categorical levels (Yang & Dalton 2012); no CI"
+    if not s.any():
+        # tableone's StdDiffFromLstMeans: a zero covariance (each group on a single level) has a zero
+        # generalised inverse, which would call complete separation perfect balance; R tableone gives NaN
+        # there, and 0 only when the proportions are equal too.
+        estimate = 0.0 if not diff.any() else float("nan")
+        return Effect(
+            estimate, None, None, method + "; every group on one level (tableone: NaN unless equal)"
+        )
     ginv = np.linalg.pinv(s, rcond=np.sqrt(np.finfo(float).eps))  # MASS::ginv's tolerance
     smd = float(np.sqrt(max(0.0, diff @ ginv @ diff)))
-    return Effect(
-        smd, None, None, "standardized mean difference for categorical levels (Yang & Dalton 2012); no CI"
-    )
+    return Effect(smd, None, None, method)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iectox.stats.methods.distributions import f_sf, t_sf
-from iectox.stats.methods.result import MethodResult, NotComputable, values
+from iectox.stats.methods.result import MethodResult, NotComputable, dropped_note, observed
 
 _EPS = np.finfo(float).eps
 FROM_AGGREGATES = "from mean, SD and n"
@@ -23,11 +23,21 @@ class Moments:
     mean: float
     sd: float
     n: int
+    dropped: int = 0  # missing values left out of the raw values, as R's na.omit
 
     @classmethod
     def of(cls, data: object, name: str) -> Moments:
-        x = values(data, name)
-        return cls(float(x.mean()), float(x.std(ddof=1)) if x.size > 1 else float("nan"), int(x.size))
+        """The moments of one group's values, missing values (NaN) left out as R does; an infinite value is
+        refused: R's t.test then stops with "missing value where TRUE/FALSE needed", its mean and SD not
+        being numbers."""
+        x, dropped = observed(data, name)
+        if not np.isfinite(x).all():
+            raise NotComputable(
+                f"{name} holds an infinite value: its mean and SD are not finite numbers "
+                "(R stops: 'missing value where TRUE/FALSE needed')"
+            )
+        sd = float(x.std(ddof=1)) if x.size > 1 else float("nan")
+        return cls(float(x.mean()), sd, int(x.size), dropped)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,8 @@ def t_parts(x: Moments, y: Moments, welch: bool) -> TParts:
         df = x.n + y.n - 2
         pooled = ((x.n - 1) * x.sd**2 if x.n > 1 else 0.0) + ((y.n - 1) * y.sd**2 if y.n > 1 else 0.0)
         stderr = float(np.sqrt(pooled / df * (1 / x.n + 1 / y.n)))
+    if not np.isfinite([x.mean, y.mean, stderr]).all():
+        raise NotComputable("a mean or SD is not a finite number: the t statistic is undefined")
     if not stderr >= 10 * _EPS * max(abs(x.mean), abs(y.mean)) or stderr == 0:
         raise NotComputable("data are essentially constant (R: 'data are essentially constant')")
     if welch:
@@ -71,7 +83,7 @@ def _t_test(x: Moments, y: Moments, welch: bool, source: str) -> MethodResult:
     else:
         test, method = "student_t", "Two Sample t-test"
         detail = f"pooled variance, df {parts.df:g}, {source}"
-    return MethodResult(test, p, float(t), parts.df, method, detail)
+    return MethodResult(test, p, float(t), parts.df, method, detail + dropped_note(x.dropped + y.dropped))
 
 
 def welch_t(a: object, b: object) -> MethodResult:
@@ -128,6 +140,7 @@ def _anova(groups: Sequence[Moments], source: str) -> MethodResult:
     df1, df2 = float(k - 1), float(total - k)
     p = f_sf(statistic, df1, df2)
     detail = f"equal variances, F on {df1:g} and {df2:g} degrees of freedom, {source}"
+    detail += dropped_note(sum(g.dropped for g in groups))
     return MethodResult("anova", p, statistic, df1, "One-way analysis of means", detail)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from iectox.i18n import N_
 from iectox.stats.methods.distributions import chi2_sf, norm_cdf, norm_sf
-from iectox.stats.methods.result import MethodResult, NotComputable, values
+from iectox.stats.methods.result import MethodResult, NotComputable, dropped_note, observed
 
 EXACT_BELOW = 50  # wilcox.test: exact <- (n.x < 50) && (n.y < 50)
 TIES_WARNING = N_("cannot compute exact p-value with ties")
@@ -62,9 +62,11 @@ def mann_whitney(a: object, b: object) -> MethodResult:
     """Wilcoxon rank sum test, two-sided, exactly as R `wilcox.test(a, b)` (W = rank sum of a - na(na+1)/2).
 
     Exact p-value when both groups have fewer than 50 values and there are no ties; otherwise the normal
-    approximation with continuity correction 0.5 sign(z) and the tie-corrected variance.
+    approximation with continuity correction 0.5 sign(z) and the tie-corrected variance. Missing values (NaN)
+    are left out first, as R does (`x <- x[!is.na(x)]`); infinite values are ranked, as R 4 ranks them.
     """
-    x, y = values(a, "first group"), values(b, "second group")
+    (x, dropped_x), (y, dropped_y) = observed(a, "first group"), observed(b, "second group")
+    left_out = dropped_note(dropped_x + dropped_y)
     nx, ny = x.size, y.size
     r, sizes = ranks(np.concatenate([x, y]))
     w = float(r[:nx].sum() - nx * (nx + 1) / 2)
@@ -72,7 +74,7 @@ def mann_whitney(a: object, b: object) -> MethodResult:
     ties = bool(np.any(sizes > 1))
     if exact and not ties:
         p = _exact_two_sided(round(w), nx, ny)
-        detail = f"exact: no ties and both groups < {EXACT_BELOW} (n = {nx} and {ny})"
+        detail = f"exact: no ties and both groups < {EXACT_BELOW} (n = {nx} and {ny}){left_out}"
         return MethodResult("mann_whitney", p, w, None, "Wilcoxon rank sum exact test", detail)
     n = nx + ny
     tie_term = float(np.sum(sizes.astype(float) ** 3 - sizes)) / (n * (n - 1))
@@ -83,15 +85,19 @@ def mann_whitney(a: object, b: object) -> MethodResult:
     z = (z - np.sign(z) * 0.5) / sigma
     p = 2 * min(norm_cdf(z), norm_sf(z))
     reason = "ties" if ties else f"a group of {EXACT_BELOW} or more"
-    detail = f"normal approximation with continuity correction, tie-corrected variance ({reason})"
+    detail = f"normal approximation with continuity correction, tie-corrected variance ({reason}){left_out}"
     warnings = (TIES_WARNING,) if exact and ties else ()
     method = "Wilcoxon rank sum test with continuity correction"
     return MethodResult("mann_whitney", p, w, None, method, detail, warnings)
 
 
 def kruskal_wallis(*groups: object) -> MethodResult:
-    """Kruskal-Wallis rank sum test, R `kruskal.test(list(...))`: chi-squared approximation, tie-corrected."""
-    arrays = [values(g, f"group {i + 1}") for i, g in enumerate(groups)]
+    """Kruskal-Wallis rank sum test, R `kruskal.test(list(...))`: chi-squared approximation, tie-corrected.
+
+    Missing values (NaN) are left out first, as R's `complete.cases`; infinite values are ranked."""
+    kept = [observed(g, f"group {i + 1}") for i, g in enumerate(groups)]
+    arrays = [array for array, _ in kept]
+    left_out = dropped_note(sum(dropped for _, dropped in kept))
     if len(arrays) < 2:
         raise NotComputable("all observations are in the same group (R: kruskal.test needs 2 groups or more)")
     sizes_g = np.array([a.size for a in arrays])
@@ -104,7 +110,7 @@ def kruskal_wallis(*groups: object) -> MethodResult:
         raise NotComputable("all values are equal: the Kruskal-Wallis statistic is undefined")
     statistic = (12 * float(np.sum(rank_sums**2 / sizes_g)) / (n * (n + 1)) - 3 * (n + 1)) / correction
     df = float(len(arrays) - 1)
-    detail = f"chi-squared approximation on {df:g} df, tie-corrected"
+    detail = f"chi-squared approximation on {df:g} df, tie-corrected{left_out}"
     return MethodResult(
         "kruskal_wallis", chi2_sf(statistic, df), statistic, df, "Kruskal-Wallis rank sum test", detail
     )

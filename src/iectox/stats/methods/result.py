@@ -80,3 +80,22 @@ def complete_values(data: object, name: str = "group") -> np.ndarray:
             f"{name} has {int(np.isnan(array).sum())} missing value(s): remove them first (R drops them)"
         )
     return array
+
+
+def observed(data: object, name: str = "group") -> tuple[np.ndarray, int]:
+    """One group's observations without its missing values (NaN), and how many were dropped: R's tests drop
+    NA before anything else (`wilcox.test`, `kruskal.test`, `t.test`, `oneway.test`), where ranking or
+    averaging a NaN would give a number that looks valid."""
+    array = np.asarray(data, dtype=float).ravel()
+    missing = np.isnan(array)
+    dropped = int(missing.sum())
+    kept = array[~missing] if dropped else array
+    if kept.size == 0:
+        what = f" (all {dropped} missing)" if dropped else ""
+        raise NotComputable(f"{name} has no observations{what}")
+    return kept, dropped
+
+
+def dropped_note(dropped: int) -> str:
+    """The part of a `detail` saying how many missing values a test left out, as R does silently."""
+    return f"; {dropped} missing value(s) left out, as R's na.omit" if dropped else ""
