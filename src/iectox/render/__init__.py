@@ -37,6 +37,7 @@ from iectox.render.management import build_management
 from iectox.render.methods import build_methods
 from iectox.render.report import ANALYSIS_TABLE, Figure, Formats, Report, ReportFormat
 from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
+from iectox.render.time_to_event import time_to_event_table
 from iectox.render.worker import Worker
 from iectox.study import StudyResult
 
@@ -133,8 +134,9 @@ def write_report(
     """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    management = build_management(result, lang, number=len(result.tables) + 1)
-    document = build_document(result, build_methods(result, lang), fmt, management)
+    time_to_event = time_to_event_table(result, fmt, number=len(result.tables) + 1)
+    management = build_management(result, lang, number=len(result.tables) + 1 + (time_to_event is not None))
+    document = build_document(result, build_methods(result, lang), fmt, management, time_to_event)
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)

@@ -243,7 +243,7 @@ def build(
         doc.add_paragraph(tr("Period: {period}", lang).format(period=document.period))
     doc.add_paragraph("; ".join(f"{c.label} (N = {c.n})" for c in document.cohorts))
     doc.add_heading(tr("Tables", lang), level=1)
-    for table in document.tables:
+    for table in document.shown_tables:
         add_table(doc, table, text_width)
     doc.add_heading(tr("Figures", lang), level=1)
     holders = _figures(doc, figures, text_width, lang)

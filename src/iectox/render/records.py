@@ -17,6 +17,7 @@ from iectox import __version__
 from iectox.io.atomic import atomic_file
 from iectox.render.management import management_records
 from iectox.render.report import Report
+from iectox.render.time_to_event import time_to_event_records
 
 FORMAT = "iectox-report/1"
 
@@ -71,6 +72,7 @@ def report_records(report: Report) -> dict[str, Any]:
             }
         ),
         "management": management_records(result, document.management, lang),
+        "time_to_event": time_to_event_records(result),
         "methods": document.methods.text,
         "files": [p.relative_to(report.folder).as_posix() for p in report.files],
     }

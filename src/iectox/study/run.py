@@ -19,6 +19,7 @@ from iectox.stats.table import VariableResult
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
+from iectox.study.time_to_event import TimeToEvent, time_to_event
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class StudyResult:
     checks: tuple[Check, ...]
     management: Audit | None = None  # the management audit, when the spec has a [management] section
     left_out: int = 0  # infusions of the dataset outside the study's period (`iectox.study.period`)
+    time_to_event: TimeToEvent | None = None  # CRS and ICANS cumulative incidence, overall survival
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -175,4 +177,5 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     pathway = load_management_pathway(spec)
     cohorts = study_cohorts(spec, frame)
     management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
-    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out)
+    survival = time_to_event(frame, spec.by, spec.order)
+    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out, survival)
