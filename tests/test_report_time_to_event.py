@@ -5,6 +5,7 @@ draw what the estimates say, with the number at risk under the curves, nothing c
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import docx
 import numpy as np
@@ -15,6 +16,8 @@ from figure_checks import outside, ticklabels
 from iectox.render import write_report
 from iectox.render.document import cohorts_of
 from iectox.render.figures import save
+from iectox.render.format import Formatter
+from iectox.render.time_to_event import time_to_event_table
 from iectox.render.time_to_event_figures import incidence_figure, survival_figure
 from iectox.study import run_study, seed_study
 from iectox.study.time_to_event import time_to_event
@@ -120,5 +123,12 @@ def test_a_cohort_without_events_says_why_there_is_no_test(result):
     frame.loc[:, "icans_any"] = False  # no ICANS anywhere: nothing to compare
     tte = time_to_event(frame, "cohort", ("standard_of_care", "clinical_trial"))
     icans = tte.endpoint("icans")
-    assert icans.test is None and icans.not_tested == "no event of cause 1: nothing to compare"
+    assert icans.test is None and icans.not_tested == "no event of the cause studied: nothing to compare"
     assert [c.events for c in icans.curves] == [0, 0]
+    table = time_to_event_table(replace(result, time_to_event=tte), Formatter("fr", 1, 4), number=8)
+    notes = [note.replace("\u00a0", " ") for note in table.footnotes]
+    assert (
+        "ICANS : test de Gray non calculé : aucun événement de la cause étudiée : rien à comparer." in notes
+    )
+    icans_line = next(line for line in table.lines if line.cells[0].text == "ICANS")
+    assert icans_line.cells[-1].text == "-"

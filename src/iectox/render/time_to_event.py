@@ -79,7 +79,7 @@ def _notes(tte: TimeToEvent, fmt: Formatter) -> tuple[str, ...]:
         if incidence.test is None:
             notes.append(
                 tr("{endpoint}: Gray's test not computed: {reason}.", lang).format(
-                    endpoint=name, reason=incidence.not_tested
+                    endpoint=name, reason=fmt.tr(incidence.not_tested)
                 )
             )
     follow_up = tte.survival.follow_up if tte.survival is not None else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import chdtr
 
+from iectox.i18n import N_
 from iectox.stats.methods.distributions import norm_ppf
 from iectox.stats.methods.result import NotComputable
 from iectox.stats.survival.data import at_risk, codes_of, counts_at, distinct_times, groups_of, times_of
@@ -165,13 +166,13 @@ def gray_test(
     codes = codes_of(status, len(times), "the status")
     groups, index = groups_of(group, len(times), order)
     if len(groups) < 2:
-        raise NotComputable("Gray's test compares groups: only one group has observations")
+        raise NotComputable(N_("Gray's test compares groups: only one group has observations"))
     if not np.any(codes == cause):
-        raise NotComputable(f"no event of cause {cause}: nothing to compare")
+        raise NotComputable(N_("no event of the cause studied: nothing to compare"))
     kind = np.where(codes == 0, 0, np.where(codes == cause, 1, 2))
     score, variance = _score(times, kind, index, len(groups), rho)
     if np.linalg.matrix_rank(variance, tol=RANK_TOLERANCE * np.abs(variance).max()) < len(score):
-        raise NotComputable("the variance of Gray's score is singular (cuminc prints the statistic -1)")
+        raise NotComputable(N_("the variance of Gray's score is singular (cuminc prints the statistic -1)"))
     statistic = float(score @ np.linalg.solve(variance, score))
     df = len(groups) - 1
     return GrayTest(cause, statistic, float(1 - chdtr(df, statistic)), df, groups)  # R: 1 - pchisq(stat, df)
@@ -182,8 +183,8 @@ def _score(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gray's score and its variance, one distinct time at a time (`kind`: 0 censored, 1 the cause, 2 another)."""
     unique, position = distinct_times(times)
-    d = np.zeros((3, ng, len(unique)))
-    np.add.at(d, (kind, group, position), 1.0)
+    cells = np.ravel_multi_index((kind, group, position), (3, ng, len(unique)))
+    d = np.bincount(cells, minlength=3 * ng * len(unique)).reshape(3, ng, len(unique)).astype(float)
     rs = d.sum(axis=0)[:, ::-1].cumsum(axis=1)[:, ::-1]  # at risk in each group at each time
     g1 = ng - 1
     score, v = np.zeros(g1), np.zeros((g1, g1))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
+from iectox.i18n import N_
 from iectox.stats.methods.result import NotComputable
 
 
@@ -14,7 +16,7 @@ def times_of(time: Sequence[float] | np.ndarray) -> np.ndarray:
     too: a time before the origin is a data error, never an event to guess)."""
     array = np.asarray(time, dtype=float)
     if array.ndim != 1 or not len(array):
-        raise NotComputable("no observations: nothing to estimate")
+        raise NotComputable(N_("no observations: nothing to estimate"))
     if not np.all(np.isfinite(array)):
         raise NotComputable("a time is missing or infinite")
     if np.any(array < 0):
@@ -46,14 +48,15 @@ def groups_of(
 ) -> tuple[tuple[str, ...], np.ndarray]:
     """The groups present (as text: in `order` when given, else numbers in numeric order and then text) and
     each observation's group index. The tests' statistics do not depend on the order; only their display."""
-    labels = np.asarray([str(g) for g in group], dtype=object)
+    labels = pd.Series(np.asarray(group, dtype=object)).astype(str)
     if labels.shape != (n,):
         raise NotComputable(f"the groups have {labels.size} values for {n} times")
-    found = set(labels.tolist())
-    ranked = [str(g) for g in order or () if str(g) in found]
-    present = ranked + sorted(found - set(ranked), key=_factor_order)
-    index = {g: i for i, g in enumerate(present)}
-    return tuple(present), np.fromiter((index[g] for g in labels), dtype=np.int64, count=n)
+    codes, found = pd.factorize(labels)
+    present = [str(g) for g in order or () if str(g) in set(found)]
+    present += sorted(set(found) - set(present), key=_factor_order)
+    position = {g: i for i, g in enumerate(present)}
+    remap = np.array([position[g] for g in found], dtype=np.int64)
+    return tuple(present), remap[codes]
 
 
 def _factor_order(label: str) -> tuple[int, float, str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iectox.i18n import N_
 from iectox.stats.methods.distributions import chi2_sf
 from iectox.stats.methods.result import NotComputable
 from iectox.stats.survival.data import at_risk, distinct_times, events_of, groups_of, times_of
@@ -41,13 +42,12 @@ def log_rank(
     events = events_of(event, len(times))
     groups, index = groups_of(group, len(times), order)
     if not events.any():
-        raise NotComputable("no events: the log-rank test compares events, and none occurred")
+        raise NotComputable(N_("no events: the log-rank test compares events, and none occurred"))
     unique, position = distinct_times(times)
     size = len(unique)
-    counts = np.zeros((len(groups), size))
-    deaths = np.zeros((len(groups), size))
-    np.add.at(counts, (index, position), 1.0)
-    np.add.at(deaths, (index, position), events.astype(float))
+    cells = index * size + position
+    counts = np.bincount(cells, minlength=len(groups) * size).reshape(len(groups), size).astype(float)
+    deaths = np.bincount(cells, events.astype(float), len(groups) * size).reshape(len(groups), size)
     risk = np.vstack([at_risk(row) for row in counts])  # groups x times
     at_event = deaths.sum(axis=0) > 0
     risk, deaths = risk[:, at_event], deaths[:, at_event]
@@ -60,7 +60,7 @@ def log_rank(
     variance = np.diag((scale * share).sum(axis=1)) - (scale * share) @ share.T
     kept = np.flatnonzero(expected > 0)
     if len(kept) < 2:
-        raise NotComputable("fewer than two groups had anyone at risk at an event time")
+        raise NotComputable(N_("fewer than two groups had anyone at risk at an event time"))
     difference = (observed - expected)[kept][1:]
     matrix = variance[np.ix_(kept, kept)][1:, 1:]
     statistic = float(np.sum(np.linalg.solve(matrix, difference) * difference))
