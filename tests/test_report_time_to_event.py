@@ -132,3 +132,16 @@ def test_a_cohort_without_events_says_why_there_is_no_test(result):
     )
     icans_line = next(line for line in table.lines if line.cells[0].text == "ICANS")
     assert icans_line.cells[-1].text == "-"
+
+
+def test_a_cohort_without_an_infusion_of_known_time_is_shown_empty(result):
+    frame = result.frame[result.frame["cohort"] != "clinical_trial"]
+    tte = time_to_event(frame, "cohort", ("standard_of_care", "clinical_trial"))
+    crs = tte.endpoint("crs")
+    assert [c.group for c in crs.curves] == ["standard_of_care"]
+    assert (
+        crs.test is None and crs.not_tested == "Gray's test compares groups: only one group has observations"
+    )
+    table = time_to_event_table(replace(result, time_to_event=tte), Formatter("en", 1, 4), number=8)
+    empty = next(line for line in table.lines if line.cells[0].text == "Clinical trials population")
+    assert [cell.text for cell in empty.cells[1:]] == ["0", "-", "-", "-", "-", "-", ""]

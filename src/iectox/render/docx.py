@@ -237,7 +237,7 @@ def build(
     (caption, PNG path). `figures_saved()` returns once the PNG files are written: it is called after the
     rest of the document is built (drawn by a worker process meanwhile: `iectox.render.drawing`)."""
     lang = document.lang
-    doc, text_width = blank(document.tables)
+    doc, text_width = blank(document.shown_tables)
     doc.add_heading(document.title, level=0)
     if document.period:
         doc.add_paragraph(tr("Period: {period}", lang).format(period=document.period))

@@ -55,12 +55,16 @@ def _lines(incidence: Incidence, labels: dict[str, str], days: tuple[int, ...], 
     p_cell = Value((fmt.p_value(p),), "p", (p,), fmt.p_digits) if p is not None else Value.of("-")
     blank = [Value() for _ in range(3 + len(days))]
     lines = [Line("variable", (Value.of(fmt.tr(ENDPOINTS[incidence.endpoint])), *blank, p_cell))]
-    for curve in incidence.curves:
-        counts = (
-            Value((str(c),), "number", (float(c),), 0) for c in (curve.n, curve.events, curve.competing)
-        )
-        cells = (*counts, *(_estimate(curve, day, fmt) for day in days))
-        lines.append(Line("level", (Value.of(labels.get(curve.group, curve.group)), *cells, Value())))
+    curves = {curve.group: curve for curve in incidence.curves}
+    for key in [*labels, *(group for group in curves if group not in labels)]:
+        curve = curves.get(key)
+        if curve is None:  # a cohort without an infusion of known time: shown, with nothing to estimate
+            cells = (Value(("0",), "number", (0.0,), 0), *(Value.of("-") for _ in range(2 + len(days))))
+        else:
+            counts = (curve.n, curve.events, curve.competing)
+            numbers = (Value((str(c),), "number", (float(c),), 0) for c in counts)
+            cells = (*numbers, *(_estimate(curve, day, fmt) for day in days))
+        lines.append(Line("level", (Value.of(labels.get(key, key)), *cells, Value())))
     return lines
 
 
