@@ -1,10 +1,9 @@
 """Time to event against R 4.2.2 (survival 3.5-3, cmprsk 2.2-11), to 1e-8.
 
-The inputs are tests/data/r/survival_inputs.json (heavy day-only ties, tied event and censoring times, a group
-without events, all censored, four groups, R's `aml`, and the seed study's cohorts); the values are what
-tests/data/r/survival.R printed into survival_values.json, each with its R call beside it
-(`km_call`, `survdiff_call`, `cuminc_call`, `follow_up_call`). R is never run by the tests.
-"""
+The inputs are tests/data/r/survival_inputs.json (heavy day-only ties, tied event and censoring times,
+survival flat at 0.5, a group without events, all censored, four groups, R's `aml`, and the seed study's
+cohorts); the values are what tests/data/r/survival.R printed into survival_values.json, each with its R call
+beside it (`km_call`, `survdiff_call`, `cuminc_call`, `follow_up_call`). R is never run by the tests."""
 
 from __future__ import annotations
 
