@@ -101,8 +101,8 @@ def test_workbook_and_word_document_carry_the_kpis(files, result):
     document = docx.Document(str(files.docx))
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert (
-        f"Table {len(result.tables) + 2}. Management pathway KPIs by cohort" in captions
-    )  # after adverse events
+        f"Table {len(result.tables) + 3}. Management pathway KPIs by cohort" in captions
+    )  # after adverse events and time to event
     assert any("Time from CRS onset to first tocilizumab by cohort" in c for c in captions)
 
 

@@ -101,6 +101,35 @@ def audit_frames(result: StudyResult) -> dict[str, pd.DataFrame]:
     }
 
 
+def time_to_event(result: StudyResult) -> pd.DataFrame:
+    """Per syndrome and cohort: n, events, competing deaths, and at each report day the cumulative incidence,
+    its variance and 95% limits; Gray's statistic and p on each syndrome's first row; then overall survival:
+    the log-rank test and the median follow-up."""
+    tte = result.time_to_event
+    assert tte is not None
+    rows = []
+    for item in tte.incidence:
+        for k, curve in enumerate(item.curves):
+            estimate, low, high = curve.interval(tte.days)
+            variance = curve.at(tte.days)[1]
+            for day, e, v, lo, hi in zip(tte.days, estimate, variance, low, high, strict=True):
+                test = item.test if k == 0 and day == tte.days[0] else None
+                rows.append(
+                    (item.endpoint, curve.group, curve.n, curve.events, curve.competing, day, e, v, lo, hi,
+                     None if test is None else test.statistic, None if test is None else test.p_value)
+                )  # fmt: skip
+    survival = tte.survival
+    assert survival is not None and survival.test is not None
+    follow_up = survival.follow_up
+    rows.append(
+        ("overall_survival", None, sum(c.n for c in survival.curves), sum(c.events for c in survival.curves),
+         None, None, follow_up.estimate, None, follow_up.low, follow_up.high, survival.test.statistic,
+         survival.test.p_value)
+    )  # fmt: skip
+    columns = ["endpoint", "cohort", "n", "events", "competing", "day", "estimate", "variance", "low", "high"]
+    return pd.DataFrame(rows, columns=[*columns, "statistic", "p_value"])
+
+
 def snapshot() -> dict[str, pd.DataFrame]:
     """The demo's numbers, computed as `iectox demo` computes them."""
     dataset = calibrate(seed=DEFAULT_SEED).dataset
@@ -113,6 +142,7 @@ def snapshot() -> dict[str, pd.DataFrame]:
         "comparison_tests": comparison_tests(result),
         "published_checks": published_checks(result),
         "adverse_events": adverse_event_cells(result),
+        "time_to_event": time_to_event(result),
         **audit_frames(result),
         "graded_observations": graded[keep],
     }

@@ -39,6 +39,7 @@ from iectox.render.methods import build_methods
 from iectox.render.pairwise import pairwise_frame
 from iectox.render.report import ANALYSIS_TABLE, Figure, Formats, Report, ReportFormat
 from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
+from iectox.render.time_to_event import time_to_event_table
 from iectox.render.worker import Worker
 from iectox.study import StudyResult
 
@@ -135,8 +136,10 @@ def write_report(
     """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    management = build_management(result, lang, number=tables_shown(result) + 1)
-    document = build_document(result, build_methods(result, lang), fmt, management)
+    shown = tables_shown(result)  # comparison tables, then the adverse-event table
+    time_to_event = time_to_event_table(result, fmt, number=shown + 1)
+    management = build_management(result, lang, number=shown + 1 + (time_to_event is not None))
+    document = build_document(result, build_methods(result, lang), fmt, management, time_to_event)
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)

@@ -71,6 +71,12 @@ class Document:
     checks: tuple[CheckLine, ...]
     check_summary: str
     management: Management | None = None  # the management section, when the study ran the audit
+    time_to_event: Table | None = None  # CRS and ICANS cumulative incidence (`render.time_to_event`)
+
+    @property
+    def shown_tables(self) -> tuple[Table, ...]:
+        """The tables of the Tables section: the comparisons, then the time-to-event table."""
+        return self.tables if self.time_to_event is None else (*self.tables, self.time_to_event)
 
 
 def format_date(day: date, lang: str) -> str:
@@ -165,7 +171,11 @@ def report_formatter(result: StudyResult, lang: str) -> Formatter:
 
 
 def build_document(
-    result: StudyResult, methods: Methods, fmt: Formatter, management: Management | None = None
+    result: StudyResult,
+    methods: Methods,
+    fmt: Formatter,
+    management: Management | None = None,
+    time_to_event: Table | None = None,
 ) -> Document:
     """Everything the report shows, formatted by `fmt`; `methods` comes from `render.methods.build_methods`,
     `management` from `render.management.build_management`."""
@@ -191,4 +201,5 @@ def build_document(
         checks=checks,
         check_summary=check_summary(checks, lang),
         management=management,
+        time_to_event=time_to_event,
     )

@@ -237,13 +237,13 @@ def build(
     (caption, PNG path). `figures_saved()` returns once the PNG files are written: it is called after the
     rest of the document is built (drawn by a worker process meanwhile: `iectox.render.drawing`)."""
     lang = document.lang
-    doc, text_width = blank(document.tables)
+    doc, text_width = blank(document.shown_tables)
     doc.add_heading(document.title, level=0)
     if document.period:
         doc.add_paragraph(tr("Period: {period}", lang).format(period=document.period))
     doc.add_paragraph("; ".join(f"{c.label} (N = {c.n})" for c in document.cohorts))
     doc.add_heading(tr("Tables", lang), level=1)
-    for table in document.tables:
+    for table in document.shown_tables:
         add_table(doc, table, text_width)
     doc.add_heading(tr("Figures", lang), level=1)
     holders = _figures(doc, figures, text_width, lang)

@@ -24,6 +24,7 @@ from iectox.render.document import cohorts_of
 from iectox.render.figures import FIGURES, save
 from iectox.render.management import management_figure_plans
 from iectox.render.report import Figure, PlannedFigure
+from iectox.render.time_to_event_figures import incidence_figures
 from iectox.render.worker import Child, Worker, WorkerLost, can_fork
 from iectox.study import StudyResult
 
@@ -40,7 +41,7 @@ def report_figure_plans(result: StudyResult, lang: str) -> list[PlannedFigure]:
             tr(figure.caption, lang),
             partial(figure.draw, result.frame, cohorts, lang, **figure.options(result)),
         )
-        for figure in FIGURES
+        for figure in (*FIGURES, *incidence_figures(result))
         if set(figure.needs) <= columns
     ]
 

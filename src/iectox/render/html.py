@@ -283,7 +283,7 @@ def render(
         sections.append(("checks", "Published vs reproduced"))
     sections.append(("trace", "How to trace a number"))
     nav = "".join(f'<a href="#{anchor}">{escape(tr(name, lang))}</a>' for anchor, name in sections)
-    tables = "".join(table_html(t, lang) for t in document.tables)
+    tables = "".join(table_html(t, lang) for t in document.shown_tables)
     pictures = figures_html(figures, lang)
     management = management_html(document, management_figures or [], len(figures) + 1)
     trace = tr(TRACE_NOTE, lang).format(csv="\0csv\0", by="\0by\0", xlsx="\0xlsx\0")

@@ -18,6 +18,7 @@ from iectox.i18n import tr
 from iectox.render.document import cohort_list, period_text
 from iectox.render.format import test_name
 from iectox.render.layout import pretty
+from iectox.render.time_to_event import methods_sentence
 from iectox.schema import CONTRACT
 from iectox.stats.policy import MethodPolicy
 from iectox.stats.table import VariableResult
@@ -265,7 +266,15 @@ def build_methods(result: StudyResult, lang: str = "en") -> Methods:
         grading=grading(result, lang),
         definitions=items,
         definitions_text=definitions_text(items, lang),
-        statistics=f"{policy_text(result.spec.policy, lang)} {tests_used(result, lang)}",
+        statistics=" ".join(
+            t
+            for t in (
+                policy_text(result.spec.policy, lang),
+                tests_used(result, lang),
+                methods_sentence(result, lang),
+            )
+            if t
+        ),
         missing=missing_data(result, lang),
         software=software(lang),
     )

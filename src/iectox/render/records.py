@@ -18,6 +18,7 @@ from iectox.io.atomic import atomic_file
 from iectox.render.adverse_events import adverse_event_records
 from iectox.render.management import management_records
 from iectox.render.report import Report
+from iectox.render.time_to_event import time_to_event_records
 
 FORMAT = "iectox-report/1"
 
@@ -79,6 +80,7 @@ def report_records(report: Report) -> dict[str, Any]:
             }
         ),
         "management": management_records(result, document.management, lang),
+        "time_to_event": time_to_event_records(result),
         "methods": document.methods.text,
         "files": [p.relative_to(report.folder).as_posix() for p in report.files],
     }

@@ -21,6 +21,7 @@ from iectox.study.adverse_events import study_adverse_events
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
+from iectox.study.time_to_event import TimeToEvent, time_to_event
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class StudyResult:
     management: Audit | None = None  # the management audit, when the spec has a [management] section
     left_out: int = 0  # infusions of the dataset outside the study's period (`iectox.study.period`)
     adverse_events: AdverseEventTable | None = None  # when the spec has an [adverse_events] section
+    time_to_event: TimeToEvent | None = None  # CRS and ICANS cumulative incidence, overall survival
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -183,4 +185,7 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     events = (
         None if adverse is None else study_adverse_events(adverse, dataset, frame, spec.by, spec.order, scale)
     )
-    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out, events)
+    survival = time_to_event(frame, spec.by, spec.order)
+    return StudyResult(
+        spec, frame, tuple(tables), reference, tuple(checks), management, left_out, events, survival
+    )
