@@ -140,3 +140,19 @@ def test_a_figure_is_laid_out_once_for_both_files(seed, tmp_path, monkeypatch):
     png, svg = save(fig, tmp_path, "crs_grades")
     assert calls == {"layout": 1, "draw": 2}
     assert png.read_bytes().startswith(b"\x89PNG") and "<svg" in svg.read_text(encoding="utf-8")
+
+
+def test_control_characters_from_the_data_are_drawn_as_spaces(tmp_path, recwarn):
+    """A cohort label holding a tab or U+0001 (typed or pasted into a cell) has no glyph in any font: matplotlib
+    drew a box and warned "Glyph 9 missing from font(s)". Saved, the figure shows spaces; line breaks stay."""
+    frame = pd.DataFrame({"cohort": ["a\tb", "c\x01d"], "therapy": ["tisagenlecleucel", "tisagenlecleucel"]})
+    cohorts = Cohorts.from_frame(
+        frame, "cohort", ["a\tb", "c\x01d"], {"a\tb": "Site\tA", "c\x01d": "Site\x01B"}
+    )
+    fig = products(frame, cohorts, "en")
+    save(fig, tmp_path, "products")
+    texts = [t.get_text() for t in fig.findobj(lambda artist: hasattr(artist, "get_text"))]
+    assert "Site A" in " ".join(texts) and "Site B" in " ".join(texts)
+    assert not any(ch in text for text in texts for ch in "\t\x01")
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+    assert (tmp_path / "products.svg").read_text(encoding="utf-8").count("Site") >= 2

@@ -371,6 +371,22 @@ FIGURES = (
 )
 
 
+# Control characters (a tab, U+0001...) that data may carry into a label: no font has a glyph for them, so
+# matplotlib would draw a box and warn "Glyph 9 missing from font(s)". A line break stays (labels wrap).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def printable_text(fig: Figure) -> None:
+    """Every text of the figure with its control characters shown as spaces, once, before it is drawn: the
+    one place every label passes through, whichever figure and whatever data it shows."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        shown = text.get_text()
+        if CONTROL_CHARACTERS.search(shown):
+            text.set_text(CONTROL_CHARACTERS.sub(" ", shown))
+
+
 def save(fig: Figure, folder: Path, name: str) -> tuple[Path, Path]:
     """The figure as PNG (200 dpi, for documents) and SVG (for the HTML page): laid out once, one draw each.
 
@@ -380,6 +396,7 @@ def save(fig: Figure, folder: Path, name: str) -> tuple[Path, Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
+    printable_text(fig)
     with styled():
         lay_out(fig)
         fig.savefig(png, dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
