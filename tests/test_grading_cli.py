@@ -33,6 +33,15 @@ def read(path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def test_reasons_in_the_language_asked(tmp_path):
+    source = tmp_path / "bedside.csv"
+    source.write_text(OBSERVATIONS, encoding="utf-8")
+    result = run(str(source), "--out", str(tmp_path / "out"), "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    graded = read(tmp_path / "out" / "graded_observations.csv")
+    assert graded[1]["crs_reason"] == "grade 2 : lunettes nasales à bas débit 6 L/min"
+
+
 def test_lone_observations_csv(tmp_path):
     source = tmp_path / "bedside.csv"
     source.write_text(OBSERVATIONS, encoding="utf-8")

@@ -145,7 +145,7 @@ def grade(
         with console.status(literal(say("Reading and checking {path}...", lang, path=path))) as status:
             observations, dataset = _load(path, settings, lang)
             status.update(say("Grading {n} observations...", lang, n=f"{len(observations):,}"))
-            graded = grade_observations(observations, grading)
+            graded = grade_observations(observations, grading, lang, dataset["administrations"])
             status.update(say("Building episodes and comparing with the record...", lang))
             table = agreement(dataset, episodes_from_grades(graded))
             status.update(literal(say("Writing {path}...", lang, path=out)))
