@@ -1,20 +1,31 @@
 """`iectox web-admin demo` (run by `iectox serve --demo`): the seed study's synthetic cohort in an empty
-registry, as `iectox demo` makes it, and one demo account per role with a new random password, printed."""
+registry, as `iectox demo` makes it, one demo account per role with a new random password, printed, and, so
+that the pharmacy's pages have something to show, a tocilizumab stock count per centre and a few orders for
+the latest grade >= 2 CRS episodes, left at different steps of the workflow."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from iectox.i18n import language, tr
 from iectox.synth import calibrate
 from iectox.web.accounts.making import make_user
+from iectox.web.accounts.models import Centre
 from iectox.web.accounts.roles import ROLES
-from iectox.web.registry.models import Patient
+from iectox.web.pharmacy import ordering, policy
+from iectox.web.pharmacy.models import Order, Stock
+from iectox.web.pharmacy.prescribing import TOCILIZUMAB, NoWeight
+from iectox.web.pharmacy.stock import count
+from iectox.web.pharmacy.workflow import ORDER_STEPS
+from iectox.web.registry.models import Patient, ToxicityEpisode
 from iectox.web.registry.records import store
 
 PREFIX = "demo-"
+DEMO_VIALS = {400: 4, 200: 2, 80: 4}  # vials counted per size (mg) in each centre's stock
+DEMO_ORDERS = ("ordered", "validated", "dispensed")  # the step each demo order is left at, latest CRS first
 
 
 class Command(BaseCommand):
@@ -28,6 +39,47 @@ class Command(BaseCommand):
             self.stdout.write(", ".join(f"{table}: {n}" for table, n in counts.items()))
         centres = sorted(set(Patient.objects.values_list("centre", flat=True)))
         self.stdout.write(tr("Demo accounts (centres: {centres}):", lang).format(centres=", ".join(centres)))
+        users = {}
         for role in ROLES.values():
             user, password = make_user(PREFIX + role.id.replace("_", "-"), role.id, centres, lang)
+            users[role.id] = user
             self.stdout.write(f"  {tr(role.label, lang):<22} {user.username:<22} {password}")
+        if not Stock.objects.exists():
+            _stock(centres, users["pharmacist"])
+        if not Order.objects.exists():
+            _orders(users["pharmacist"])
+
+
+def _stock(centres: list[str], pharmacist: Any) -> None:
+    """Each centre's tocilizumab vials, counted once by the demo pharmacist (sizes the pathway uses)."""
+    sizes = policy.vial_settings().vials_mg
+    for code in centres:
+        centre = Centre.objects.get(code=code)
+        count(centre, {size: (DEMO_VIALS.get(size, 2), None) for size in sizes}, pharmacist)
+
+
+def _orders(pharmacist: Any) -> None:
+    """A tocilizumab order for each of the latest grade >= 2 CRS episodes, moved through the workflow up to
+    the step `DEMO_ORDERS` gives it, by the demo pharmacist (the trail says who and when)."""
+    episodes = ToxicityEpisode.objects.filter(syndrome="CRS", max_grade__gte=2).select_related("infusion")
+    placed = 0
+    for episode in episodes.order_by("-onset_at"):
+        if placed == len(DEMO_ORDERS):
+            break
+        try:
+            order = ordering.place(
+                episode.infusion,
+                episode,
+                TOCILIZUMAB,
+                "CRS",
+                pharmacist,
+                policy.pathway_in_force(),
+                policy.vial_settings(),
+            )
+        except NoWeight:  # no weight recorded for this infusion: the next episode
+            continue
+        target = ORDER_STEPS.index(DEMO_ORDERS[placed])
+        for step in ORDER_STEPS[1 : target + 1]:
+            with transaction.atomic():
+                order = ordering.advance(order, order.version, step, pharmacist)
+        placed += 1
