@@ -14,7 +14,7 @@ from datetime import datetime
 
 from iectox.i18n import N_
 from iectox.management.advice_items import AVOID, CONTINUE, GIVE, GIVEN, HOUR, Advice, Reason, reason, stamp
-from iectox.management.bedside import Bedside
+from iectox.management.bedside import Bedside, GivenDose
 from iectox.management.corticosteroid_dosing import METHYLPREDNISOLONE_MG_KG, corticosteroid_dose
 from iectox.management.crs_rules import CRS_CORTICOSTEROIDS
 from iectox.management.icans_rules import ICANS_CORTICOSTEROIDS, ICANS_WITHOUT_CRS
@@ -41,7 +41,7 @@ def corticosteroid_advice(
     corticosteroid was given since `clock`), or, when its drug was given since `clock`, its next dose or
     "given" for a single dose."""
     given = bedside.doses_of(CORTICOSTEROIDS, since=clock)
-    same = [d for d in given if d.drug == regimen.drug]
+    same = [d for d in given if d.drug == regimen.drug and not _lapsed(d, regimen, bedside.at)]
     if same:
         last = same[-1].latest
         if regimen.every_h:
@@ -52,6 +52,15 @@ def corticosteroid_advice(
     if target is not None and not given:
         return _with(regimen, GIVE, None, due_by=target[0], within_h=target[1])
     return _with(regimen, GIVE, None)
+
+
+LAPSED_INTERVALS = 2  # a repeated course whose next dose is a whole interval overdue has stopped
+
+
+def _lapsed(dose: GivenDose, regimen: Advice, at: datetime) -> bool:
+    """Whether `dose` belongs to a course that has stopped: `LAPSED_INTERVALS` of the regimen's intervals or
+    more before `at` (a course given weeks ago for an earlier episode is not "under way" today)."""
+    return bool(regimen.every_h) and at - dose.latest >= LAPSED_INTERVALS * regimen.every_h * HOUR
 
 
 def _with(regimen: Advice, action: str, why: Reason | None, **times: object) -> Advice:
