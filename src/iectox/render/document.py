@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from iectox.i18n import tr
+from iectox.render.adjusted import adjusted_tables
 from iectox.render.comparison import comparison_table
 from iectox.render.figures import Cohorts
 from iectox.render.format import Formatter
@@ -70,6 +71,7 @@ class Document:
     checks: tuple[CheckLine, ...]
     check_summary: str
     management: Management | None = None  # the management section, when the study ran the audit
+    adjusted: tuple[Table, ...] = ()  # the adjusted comparisons (`render.adjusted`), when the study made them
 
 
 def format_date(day: date, lang: str) -> str:
@@ -179,4 +181,5 @@ def build_document(
         checks=checks,
         check_summary=check_summary(checks, lang),
         management=management,
+        adjusted=adjusted_tables(result, fmt, len(tables) + 1),
     )

@@ -15,6 +15,7 @@ import numpy as np
 
 from iectox import __version__
 from iectox.io.atomic import atomic_file
+from iectox.render.adjusted import adjusted_records
 from iectox.render.management import management_records
 from iectox.render.report import Report
 
@@ -71,6 +72,7 @@ def report_records(report: Report) -> dict[str, Any]:
             }
         ),
         "management": management_records(result, document.management, lang),
+        **({} if result.adjusted is None else {"adjusted": adjusted_records(result, document.adjusted)}),
         "methods": document.methods.text,
         "files": [p.relative_to(report.folder).as_posix() for p in report.files],
     }

@@ -16,6 +16,7 @@ from iectox.published.summary_table import Variable as PublishedVariable
 from iectox.published.summary_table import decimals
 from iectox.stats.compare import Comparison, compare
 from iectox.stats.table import VariableResult
+from iectox.study.adjusted import AdjustedResult, run_adjusted
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
@@ -46,6 +47,7 @@ class StudyResult:
     checks: tuple[Check, ...]
     management: Audit | None = None  # the management audit, when the spec has a [management] section
     left_out: int = 0  # infusions of the dataset outside the study's period (`iectox.study.period`)
+    adjusted: AdjustedResult | None = None  # the [adjusted] section's models, when the spec has one
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -175,4 +177,5 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     pathway = load_management_pathway(spec)
     cohorts = study_cohorts(spec, frame)
     management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
-    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out)
+    adjusted = None if spec.adjusted is None else run_adjusted(spec.adjusted, frame, spec.by, spec.order)
+    return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out, adjusted)

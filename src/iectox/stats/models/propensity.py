@@ -115,6 +115,7 @@ def propensity_weights(
         GroupWeights(name, int(mask.sum()), float(w[mask].sum()), kish_ess(w[mask]))
         for name, mask in ((control, ~is_treated), (treated, is_treated))
     )
+    modelled = {row.term for row in model.estimates}
     balance = tuple(
         Balance(
             term,
@@ -123,6 +124,7 @@ def propensity_weights(
             smd(used[term], w, is_treated, is_categorical(used[term])),
         )
         for term in covariates
+        if term in modelled  # a covariate with one value only is left out of the model and of the balance
     )
     return Weighting(
         exposure, treated, control, estimand, tuple(covariates), model, weights, groups, balance, ()

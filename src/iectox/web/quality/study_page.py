@@ -15,11 +15,14 @@ from iectox.render import ReportFiles
 from iectox.render.document import build_document, report_formatter
 from iectox.render.figures import FIGURES
 from iectox.render.html import checks_html, methods_html, swatch_class, table_html
+from iectox.render.love_plot import ADJUSTED_FIGURES
 from iectox.render.management import build_management
 from iectox.render.methods import build_methods
 from iectox.study.run import StudyResult
 
-STUDY_FIGURES = frozenset(figure.name for figure in FIGURES)  # the others are the management section's
+STUDY_FIGURES = frozenset(
+    figure.name for figure in (*FIGURES, *ADJUSTED_FIGURES)
+)  # the others are the management section's
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,155 @@
+"""A study's adjusted comparisons (its `[adjusted]` section): the cohorts compared by logistic regression
+adjusted for covariates, and outcomes compared with propensity-score weights.
+
+    [adjusted]
+    reference = "clinical_trial"          # the cohort the ratios are relative to (default: the first in order)
+    covariates = ["age", "weight_kg", "indication_group", "therapy_class"]
+    logistic = ["crs_any"]                # one regression table per outcome (yes/no column)
+    weighted = ["days_crs_onset_to_tocilizumab"]   # compared with propensity-score weights
+    estimand = "ate"                      # ate, att or overlap
+    unit = "infusion"                     # or "patient": each patient's first infusion only
+
+Covariates are columns of the analysis table, or `indication_group`: the indication in five groups
+(`INDICATION_GROUPS`), since a model cannot estimate one coefficient per rare indication.
+A weighted outcome is compared among the infusions where it is recorded (the delay to tocilizumab, among
+the treated): the propensity model is fitted on those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from iectox.errors import SpecError
+from iectox.stats.models import (
+    ESTIMANDS,
+    RegressionTable,
+    WeightedComparison,
+    propensity_weights,
+    regression_table,
+    weighted_comparison,
+)
+from iectox.stats.models.tables import UNITS, first_per_patient
+from iectox.study.reading import choice, non_empty, table, typed
+from iectox.study.variables import column
+
+KEYS: dict[str, type] = {
+    "reference": str,
+    "covariates": list,
+    "logistic": list,
+    "weighted": list,
+    "estimand": str,
+    "unit": str,
+}
+INDICATION_GROUP = "indication_group"
+INDICATION_GROUPS = MappingProxyType(
+    {
+        "dlbcl_2l": "lbcl",
+        "dlbcl_3l_plus": "lbcl",
+        "pmbcl": "lbcl",
+        "fl": "other_lymphoma",
+        "mcl": "other_lymphoma",
+        "cll": "other_lymphoma",
+        "b_all": "b_all",
+        "multiple_myeloma": "myeloma",
+    }
+)  # any other indication: "other"
+GROUP_ORDER = ("lbcl", "other_lymphoma", "b_all", "myeloma", "other")  # the first is the reference
+
+
+@dataclass(frozen=True)
+class AdjustedSpec:
+    reference: str | None
+    covariates: tuple[str, ...]
+    logistic: tuple[str, ...]
+    weighted: tuple[str, ...]
+    estimand: str = "ate"
+    unit: str = "infusion"
+
+
+@dataclass(frozen=True)
+class AdjustedResult:
+    spec: AdjustedSpec
+    exposure: str
+    reference: str  # the cohort the ratios are relative to
+    compared: str | None  # the other cohort, when there are two (the weighted comparisons need two)
+    regressions: tuple[RegressionTable, ...]
+    weighted: tuple[WeightedComparison, ...]
+
+
+def _columns(path: Path, key: str, raw: object, yes_no: bool = False) -> tuple[str, ...]:
+    names = non_empty(path, key, typed(path, key, raw, list), "column")
+    for name in names:
+        if name == INDICATION_GROUP and not yes_no:
+            continue
+        derived = column(path, key, name)
+        if yes_no and derived.kind != "boolean":
+            raise SpecError(
+                f"{path}: {key}: {name!r} is not a yes/no column (a logistic model needs one)",
+                file=str(path),
+                key=key,
+                value=name,
+                allowed=("a yes/no column of the analysis table",),
+            )
+    return tuple(names)
+
+
+def adjusted_spec(path: Path, doc: dict[str, Any]) -> AdjustedSpec | None:
+    """The `[adjusted]` section, every key checked; None when the study has none."""
+    if "adjusted" not in doc:
+        return None
+    section = table(path, "[adjusted]", doc["adjusted"], KEYS)
+    reference = section.get("reference")
+    return AdjustedSpec(
+        reference=None if reference is None else typed(path, "[adjusted] reference", reference, str),
+        covariates=_columns(path, "[adjusted] covariates", section.get("covariates", [INDICATION_GROUP])),
+        logistic=_columns(
+            path, "[adjusted] logistic", section.get("logistic", []) or ["crs_any"], yes_no=True
+        ),
+        weighted=_columns(path, "[adjusted] weighted", section.get("weighted", []))
+        if "weighted" in section
+        else (),
+        estimand=choice(path, "[adjusted] estimand", section.get("estimand", "ate"), ESTIMANDS),
+        unit=choice(path, "[adjusted] unit", section.get("unit", "infusion"), UNITS),
+    )
+
+
+def with_indication_group(frame: pd.DataFrame) -> pd.DataFrame:
+    groups = frame["indication"].astype("string").map(dict(INDICATION_GROUPS)).fillna("other")
+    present = [g for g in GROUP_ORDER if g in set(groups.dropna())]
+    return frame.assign(
+        **{INDICATION_GROUP: pd.Categorical(groups.where(frame["indication"].notna()), present)}
+    )
+
+
+def run_adjusted(
+    spec: AdjustedSpec, frame: pd.DataFrame, by: str, order: tuple[object, ...] | None
+) -> AdjustedResult:
+    """The regression tables and weighted comparisons of the study's cohorts (`by`, in `order`)."""
+    cohorts = [str(c) for c in (order or sorted(frame[by].dropna().astype(str).unique()))]
+    reference = spec.reference if spec.reference in cohorts else cohorts[0]
+    others = [c for c in cohorts if c != reference]
+    rows = with_indication_group(frame)
+    rows = rows[rows[by].astype("string").isin(cohorts)]
+    rows = rows.assign(**{by: pd.Categorical(rows[by].astype("string"), [reference, *others])})
+    terms = [by, *spec.covariates]
+    regressions = tuple(
+        regression_table(rows, outcome, terms, "logistic", {by: reference}, unit=spec.unit)  # type: ignore[arg-type]
+        for outcome in spec.logistic
+    )
+    weighted = []
+    compared = others[0] if len(others) == 1 else None
+    if compared is not None:
+        counted = first_per_patient(rows) if spec.unit == "patient" else rows
+        cluster = "patient_id" if spec.unit == "infusion" else None
+        for outcome in spec.weighted:
+            known = counted[counted[outcome].notna()]
+            weighting = propensity_weights(
+                known, by, compared, reference, list(spec.covariates), spec.estimand
+            )  # type: ignore[arg-type]
+            weighted.append(weighted_comparison(known, outcome, weighting, "linear", cluster))
+    return AdjustedResult(spec, by, reference, compared, regressions, tuple(weighted))

@@ -1,0 +1,161 @@
+"""The seed report's adjusted comparisons (iectox.study.adjusted, iectox.render.adjusted): the adjusted odds ratio
+of CRS for routine care vs trials and the IPTW comparison of the delay to tocilizumab, in HTML, XLSX, DOCX and
+JSON, in English and French, each with its sentence in the methods; a model that cannot be estimated shows no
+number. The models' agreement with R is tests/test_stats_models_r.py; here, that each format shows the model's
+own numbers."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from iectox.errors import SpecError
+from iectox.render import write_report
+from iectox.render.adjusted import adjusted_tables
+from iectox.render.format import Formatter
+from iectox.stats.models import notes as N
+from iectox.study import load_study, run_study
+from iectox.study.adjusted import run_adjusted
+from iectox.synth import calibrate
+
+SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_study(calibrate().dataset, load_study(SPEC))
+
+
+@pytest.fixture(scope="module")
+def reports(result, tmp_path_factory):
+    return {lang: write_report(result, tmp_path_factory.mktemp(lang), lang) for lang in ("en", "fr")}
+
+
+def _text(page: str, section: str) -> str:
+    start = page.index(f'<section id="{section}">')
+    part = page[start : page.index("</section>", start)]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", part)))
+
+
+def test_the_seed_study_adjusts_the_odds_ratio_of_crs_and_weights_the_delay(result):
+    adjusted = result.adjusted
+    assert (adjusted.reference, adjusted.compared) == ("clinical_trial", "standard_of_care")
+    model = adjusted.regressions[0].multivariable
+    odds = model.estimate("cohort", "standard_of_care")
+    assert odds.estimate == pytest.approx(5.865, abs=1e-3) and odds.p_value < 1e-4
+    assert [n.id for n in model.notes] == [N.MISSING_ROWS, N.CONSTANT_COVARIATE]  # therapy class: all CAR-T
+    weighted = adjusted.weighted[0]
+    assert [g.n for g in weighted.groups] == [20, 200]
+    delay = weighted.model.estimate("cohort", "standard_of_care")
+    assert delay.estimate == pytest.approx(
+        weighted.groups[1].outcome_mean - weighted.groups[0].outcome_mean, abs=1e-12
+    )  # the weighted difference of means is the weighted model's coefficient
+
+
+def test_html_in_both_languages_shows_the_sections_and_the_methods_sentences(reports):
+    english = reports["en"].html.read_text(encoding="utf-8")
+    text = _text(english, "adjusted")
+    assert "Adjusted odds ratio of CRS: Real-life population vs Clinical trials population" in text
+    assert "5.87 2.73, 12.62 <0.0001" in text and "Ref." in text
+    assert "-1.43 (-2.98, 0.13) 0.0714" in text and "Effective sample size (Kish) 11.8 197.2" in text
+    assert "Therapy class: one value only" in text
+    methods = _text(english, "methods")
+    assert (
+        "estimated by logistic regression, univariable and adjusted for age, weight, indication group and"
+        in methods
+    )
+    assert "inverse probability of treatment weights" in methods
+    french = reports["fr"].html.read_text(encoding="utf-8")
+    text = _text(french, "adjusted")
+    assert "Comparaisons ajustées" in text and "Odds ratio ajusté du CRS" in text
+    assert (
+        "5,87 2,73 ; 12,62 <0,0001" in text
+        and "Réf." in text
+        and "Effectif efficace (Kish) 11,8 197,2" in text
+    )
+    assert "ont été estimés par régression logistique" in _text(french, "methods")
+
+
+def test_workbook_holds_the_models_numbers_as_numbers(reports, result):
+    book = openpyxl.load_workbook(reports["en"].xlsx, read_only=True)
+    rows = list(book["adjusted_crs_any"].iter_rows(values_only=True))
+    odds = result.adjusted.regressions[0].multivariable.estimate("cohort", "standard_of_care")
+    routine = next(r for r in rows if r[0] == "Real-life population")
+    # numbers as numbers (the workbook keeps 15 significant digits)
+    assert routine[5:9] == pytest.approx((odds.estimate, odds.low, odds.high, odds.p_value), rel=1e-14)
+    french = openpyxl.load_workbook(reports["fr"].xlsx, read_only=True)
+    assert list(french["balance_days_crs_onset_to_tocil"].iter_rows(values_only=True))[2][1:] == (
+        "DMS, non pondérée",
+        "DMS, pondérée",
+    )
+
+
+def test_word_document_has_the_section_in_both_languages(reports):
+    for lang, heading, caption in (
+        (
+            "en",
+            "Adjusted comparisons",
+            "Table 9. Propensity-weighted comparison: CRS onset to first tocilizumab (days)",
+        ),
+        ("fr", "Comparaisons ajustées", "Tableau 9. Comparaison pondérée par le score de propension"),
+    ):
+        document = docx.Document(str(reports[lang].docx))
+        assert heading in [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert any(p.text.startswith(caption) for p in document.paragraphs)
+
+
+def test_json_keeps_every_models_numbers_and_notes(reports, result):
+    records = json.loads(reports["en"].json.read_text(encoding="utf-8"))["adjusted"]
+    multivariable = records["regressions"][0]["multivariable"]
+    assert multivariable["ci"] == "wald" and multivariable["estimable"] is True
+    assert {"id": "constant_covariate", "term": "therapy_class"} in multivariable["notes"]
+    row = next(r for r in multivariable["estimates"] if r["level"] == "standard_of_care")
+    assert (
+        row["estimate"]
+        == result.adjusted.regressions[0].multivariable.estimate("cohort", "standard_of_care").estimate
+    )
+    weighted = records["weighted"][0]
+    assert weighted["estimand"] == "ate" and [g["n"] for g in weighted["groups"]] == [20, 200]
+    assert weighted["propensity"]["notes"][-1]["id"] == "few_events_per_variable"
+
+
+def test_a_model_that_cannot_be_estimated_shows_no_number(result):
+    frame = result.frame.assign(crs_any=result.frame["cohort"].eq("standard_of_care"))  # separation by cohort
+    adjusted = run_adjusted(result.spec.adjusted, frame, "cohort", result.spec.order)
+    assert not adjusted.regressions[0].multivariable.estimable
+    shown = adjusted_tables(
+        result.__class__(**{**result.__dict__, "adjusted": adjusted}), Formatter("en"), 8
+    )[0]
+    cohort = next(line for line in shown.lines if line.cells[0].text == "Cohort")
+    assert [cell.text for cell in cohort.cells[1:]] == ["-", "", "", "-", "", ""]
+    age = next(line for line in shown.lines if line.cells[0].text == "Age")
+    univariable = adjusted.regressions[0].univariable[1].estimate("age").estimate  # estimable alone
+    assert age.cells[1].text == f"{univariable:.2f}" and [cell.text for cell in age.cells[4:]] == [
+        "-",
+        "",
+        "",
+    ]
+    assert any("Not estimable: every infusion with Cohort = " in note for note in shown.footnotes)
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ('[adjusted]\nlogistic = ["age"]\n', "[adjusted] logistic"),
+        ('[adjusted]\ncovariates = ["agee"]\n', "[adjusted] covariates"),
+        ('[adjusted]\nestimand = "atc"\n', "[adjusted] estimand"),
+        ('[adjusted]\nunits = "patient"\n', "[adjusted] units"),
+    ],
+)
+def test_a_wrong_adjusted_section_is_a_spec_error_naming_the_key(tmp_path, section, key):
+    path = tmp_path / "study.toml"
+    path.write_text('[cohorts]\nby = "cohort"\n' + section, encoding="utf-8")
+    with pytest.raises(SpecError) as error:
+        load_study(path)
+    assert error.value.key == key
