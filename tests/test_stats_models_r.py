@@ -72,7 +72,7 @@ def test_robust_and_cluster_robust_errors_are_sandwich_vcovhc_and_vcovcl(outcome
     assert clustered.variance == "cluster"
     # sqrt(diag(vcovCL(fit, cluster = ~patient_id))): sandwich 3.0-2's default for a glm is type HC0
     assert ref["cl_se"] == ref["cl_hc0_se"]
-    _check(clustered, ref, se="cl_se", p=None)
+    _check(clustered, ref, se="cl_se", p="cl_p")  # lmtest::coeftest(fit, vcov. = vcovCL(...)): z, as for a glm
     note = next(n for n in clustered.notes if n.id == N.CLUSTERS)
     assert note.values == {"column": "patient_id", "clusters": 200, "rows": 240}
 
@@ -139,7 +139,9 @@ def test_weighted_outcome_models_are_svyglm(estimand):
         tuple(svy["ci"]), abs=EXACT
     )  # confint(svyglm): t, residual df
     clustered = weighted_comparison(FRAME, "delay_h", weighting, cluster="patient_id").model.estimates[1]
-    assert clustered.se == pytest.approx(ref["svyglm_delay_cluster"]["se"][1], abs=EXACT)  # ids = ~patient_id
+    svy = ref["svyglm_delay_cluster"]  # svyglm on svydesign(ids = ~patient_id, weights = ~w): t on G - k df
+    assert (clustered.se, clustered.p_value) == pytest.approx((svy["se"][1], svy["p"][1]), abs=EXACT)
+    assert (clustered.low, clustered.high) == pytest.approx(tuple(svy["ci"]), abs=EXACT)
     crs = weighted_comparison(FRAME, "crs_any", weighting, "logistic").model.estimates[1]
     assert (crs.coef, crs.se) == pytest.approx(
         (ref["svyglm_crs"]["coef"][1], ref["svyglm_crs"]["se"][1]), abs=NEWTON

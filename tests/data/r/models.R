@@ -17,6 +17,7 @@ glm_values <- function(call, fit, cluster = NULL) {
             hc0_se = num(sqrt(diag(vcovHC(fit, type = "HC0")))),
             hc1_se = num(sqrt(diag(vcovHC(fit, type = "HC1")))),
             cl_se = num(sqrt(diag(vcovCL(fit, cluster = ~patient_id)))),
+            cl_p = num(lmtest::coeftest(fit, vcov. = vcovCL(fit, cluster = ~patient_id))[, 4]),
             cl_hc0_se = num(sqrt(diag(vcovCL(fit, cluster = ~patient_id, type = "HC0")))))
   v
 }
@@ -91,7 +92,8 @@ for (k in names(w)) {
     glm_delay_hc0 = list(call = "sqrt(diag(vcovHC(glm(delay_h ~ cohort, weights = w), type = 'HC0')))",
                          coef = num(coef(g1)), se = num(sqrt(diag(vcovHC(g1, type = "HC0"))))),
     svyglm_delay_cluster = list(call = "svyglm(delay_h ~ cohort, design = svydesign(ids = ~patient_id, weights = ~w, data = d))",
-                                se = num(SE(f2)),
+                                se = num(SE(f2)), p = num(coef(summary(f2))[, 4]), ci = num(confint(f2)[2, ]),
+                                df_resid = f2$df.residual,
                                 vcovcl_hc0_se = num(sqrt(diag(vcovCL(g1, cluster = ~patient_id, type = "HC0"))))),
     svyglm_crs = list(call = "svyglm(crs_any ~ cohort, design = des, family = quasibinomial)",
                       coef = num(coef(f3)), se = num(SE(f3)),

@@ -234,6 +234,8 @@ def fit_model(
             # summary.svyglm and summary.glm (Gaussian) use t on the residual df; the others z
             survey_or_linear = kind == "survey" or (model == "linear" and kind == "model")
             t_df = float(fit.df_residual) if survey_or_linear else None
+            if variance == "survey" and clusters is not None:  # svyglm on ids = ~patient: G - k df
+                t_df = float(len(set(clusters)) - fit.coef.size)
     except Refused as refusal:
         return ModelResult(
             model, outcome, tuple(terms), (), n, events, (*notes, refusal.note), variance, call
