@@ -72,7 +72,9 @@ def test_robust_and_cluster_robust_errors_are_sandwich_vcovhc_and_vcovcl(outcome
     assert clustered.variance == "cluster"
     # sqrt(diag(vcovCL(fit, cluster = ~patient_id))): sandwich 3.0-2's default for a glm is type HC0
     assert ref["cl_se"] == ref["cl_hc0_se"]
-    _check(clustered, ref, se="cl_se", p="cl_p")  # lmtest::coeftest(fit, vcov. = vcovCL(...)): z, as for a glm
+    _check(
+        clustered, ref, se="cl_se", p="cl_p"
+    )  # lmtest::coeftest(fit, vcov. = vcovCL(...)): z, as for a glm
     note = next(n for n in clustered.notes if n.id == N.CLUSTERS)
     assert note.values == {"column": "patient_id", "clusters": 200, "rows": 240}
 
