@@ -9,19 +9,22 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import docx
 import openpyxl
+import pandas as pd
 import pytest
 
 from iectox.errors import SpecError
 from iectox.render import write_report
 from iectox.render.adjusted import adjusted_tables
 from iectox.render.format import Formatter
+from iectox.stats.models import fit_model
 from iectox.stats.models import notes as N
 from iectox.study import load_study, run_study
-from iectox.study.adjusted import run_adjusted
+from iectox.study.adjusted import run_adjusted, with_derived
 from iectox.synth import calibrate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
@@ -159,3 +162,34 @@ def test_a_wrong_adjusted_section_is_a_spec_error_naming_the_key(tmp_path, secti
     with pytest.raises(SpecError) as error:
         load_study(path)
     assert error.value.key == key
+
+
+def test_grade_2_plus_outcomes_and_counting_per_patient(result):
+    spec = replace(
+        result.spec.adjusted, logistic=("crs_grade_2_plus", "icans_any"), weighted=(), unit="patient"
+    )
+    frame = pd.concat([result.frame, result.frame.head(30)])  # 30 patients with a second infusion
+    adjusted = run_adjusted(spec, frame, "cohort", result.spec.order)
+    crs = adjusted.regressions[0].multivariable
+    rows = result.frame.assign(crs_grade_2_plus=(result.frame["crs_grade"] >= 2).astype("boolean"))
+    direct = fit_model(
+        with_derived(rows),
+        "crs_grade_2_plus",
+        ["cohort", *spec.covariates],
+        references={"cohort": "clinical_trial"},
+    )
+    assert crs.n == direct.n == 401 - int(rows["crs_grade"].isna().sum())  # each patient once
+    assert crs.estimate("cohort", "standard_of_care").coef == pytest.approx(
+        direct.estimate("cohort", "standard_of_care").coef, abs=1e-12
+    )
+    per_infusion = run_adjusted(replace(spec, unit="infusion"), frame, "cohort", result.spec.order)
+    notes = per_infusion.regressions[0].multivariable.notes  # one infusion has no CRS grade
+    assert {"column": "patient_id", "clusters": 400, "rows": 430} in [
+        n.values for n in notes if n.id == N.CLUSTERS
+    ]
+    icans = per_infusion.regressions[1].multivariable  # no ICANS after the myeloma infusions of the seed
+    assert not icans.estimable and icans.notes[-1].values == {"term": "indication_group", "level": "myeloma"}
+    table = adjusted_tables(
+        result.__class__(**{**result.__dict__, "adjusted": adjusted}), Formatter("fr"), 8
+    )[0]
+    assert table.title.startswith("Odds ratio ajusté du CRS de grade ≥ 2")

@@ -43,6 +43,7 @@ NOTES = {
 }
 SEPARATION_AT = N_("Not estimable: every infusion with {term} = {level} has the same outcome (separation).")
 INDICATION_GROUP_LABEL = N_("Indication group")
+GRADE_LABELS = {"crs_grade_2_plus": N_("CRS grade >= 2"), "icans_grade_2_plus": N_("ICANS grade >= 2")}
 GROUP_LABELS = {
     "lbcl": N_("Large B-cell lymphoma"),
     "other_lymphoma": N_("Other lymphoma"),
@@ -61,6 +62,8 @@ ESTIMANDS = {
 def term_label(term: str, lang: str) -> str:
     if term == INDICATION_GROUP:
         return tr(INDICATION_GROUP_LABEL, lang)
+    if term in GRADE_LABELS:
+        return pretty(tr(GRADE_LABELS[term], lang))
     return pretty(tr(BY_NAME[term].label, lang)) if term in BY_NAME else term
 
 

@@ -4,7 +4,8 @@ adjusted for covariates, and outcomes compared with propensity-score weights.
     [adjusted]
     reference = "clinical_trial"          # the cohort the ratios are relative to (default: the first in order)
     covariates = ["age", "weight_kg", "indication_group", "therapy_class"]
-    logistic = ["crs_any"]                # one regression table per outcome (yes/no column)
+    logistic = ["crs_any"]                # one regression table per outcome: a yes/no column, or crs_grade_2_plus,
+                                          # icans_grade_2_plus (maximum grade >= 2)
     weighted = ["days_crs_onset_to_tocilizumab"]   # compared with propensity-score weights
     estimand = "ate"                      # ate, att or overlap
     unit = "infusion"                     # or "patient": each patient's first infusion only
@@ -59,6 +60,8 @@ INDICATION_GROUPS = MappingProxyType(
     }
 )  # any other indication: "other"
 GROUP_ORDER = ("lbcl", "other_lymphoma", "b_all", "myeloma", "other")  # the first is the reference
+GRADE_OUTCOMES = MappingProxyType({"crs_grade_2_plus": "crs_grade", "icans_grade_2_plus": "icans_grade"})
+SEVERE_FROM = 2  # grade >= 2: the toxicity treated with tocilizumab or corticosteroids
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class AdjustedResult:
 def _columns(path: Path, key: str, raw: object, yes_no: bool = False) -> tuple[str, ...]:
     names = non_empty(path, key, typed(path, key, raw, list), "column")
     for name in names:
-        if name == INDICATION_GROUP and not yes_no:
+        if (name == INDICATION_GROUP and not yes_no) or (name in GRADE_OUTCOMES and yes_no):
             continue
         derived = column(path, key, name)
         if yes_no and derived.kind != "boolean":
@@ -118,12 +121,16 @@ def adjusted_spec(path: Path, doc: dict[str, Any]) -> AdjustedSpec | None:
     )
 
 
-def with_indication_group(frame: pd.DataFrame) -> pd.DataFrame:
+def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the columns only models use: the indication group, and each grade >= 2 (blank when the
+    grade is)."""
     groups = frame["indication"].astype("string").map(dict(INDICATION_GROUPS)).fillna("other")
     present = [g for g in GROUP_ORDER if g in set(groups.dropna())]
-    return frame.assign(
-        **{INDICATION_GROUP: pd.Categorical(groups.where(frame["indication"].notna()), present)}
-    )
+    derived = {INDICATION_GROUP: pd.Categorical(groups.where(frame["indication"].notna()), present)}
+    for name, grade in GRADE_OUTCOMES.items():
+        if grade in frame:
+            derived[name] = (frame[grade] >= SEVERE_FROM).astype("boolean")
+    return frame.assign(**derived)
 
 
 def run_adjusted(
@@ -133,7 +140,7 @@ def run_adjusted(
     cohorts = [str(c) for c in (order or sorted(frame[by].dropna().astype(str).unique()))]
     reference = spec.reference if spec.reference in cohorts else cohorts[0]
     others = [c for c in cohorts if c != reference]
-    rows = with_indication_group(frame)
+    rows = with_derived(frame)
     rows = rows[rows[by].astype("string").isin(cohorts)]
     rows = rows.assign(**{by: pd.Categorical(rows[by].astype("string"), [reference, *others])})
     terms = [by, *spec.covariates]

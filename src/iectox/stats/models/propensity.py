@@ -60,7 +60,9 @@ class Weighting:
     estimand: str
     covariates: tuple[str, ...]
     propensity: ModelResult  # the propensity model (its OR per covariate)
-    weights: pd.Series  # per row of the frame used; NaN where a value was missing
+    weights: (
+        np.ndarray
+    )  # per row of the frame given, by position; NaN outside the groups or where a value is missing
     groups: tuple[GroupWeights, ...]  # control first, as the tables show the reference first
     balance: tuple[Balance, ...]
     notes: tuple[Note, ...]
@@ -99,18 +101,20 @@ def propensity_weights(
     """The propensity model `I(exposure == treated) ~ covariates` on the rows of the two groups, the weights of
     `estimand`, each group's weight sum and effective sample size, and each covariate's SMD before and after.
     A propensity model that cannot be estimated (separation...) gives no weights: its notes say why."""
-    rows = frame[frame[exposure].astype("string").isin([treated, control])].copy()
+    in_groups = frame[exposure].astype("string").isin([treated, control]).fillna(False).to_numpy(dtype=bool)
+    rows = frame[in_groups].reset_index(drop=True)  # by position: an index may repeat a label
     rows[TREATED] = (rows[exposure].astype("string") == treated).astype(float)
     model = fit_model(rows, TREATED, list(covariates), "logistic")
-    weights = pd.Series(np.nan, index=rows.index)
+    weights = np.full(len(frame), np.nan)
     if not model.estimable:
         return Weighting(exposure, treated, control, estimand, tuple(covariates), model, weights, (), (), ())
-    used = rows.loc[rows[list(covariates)].notna().all(axis=1)]
+    complete = rows[list(covariates)].notna().all(axis=1).to_numpy()
+    used = rows[complete]
     x = _linear_predictor(used, model)
     ps = 1 / (1 + np.exp(-x))
     is_treated = used[TREATED].to_numpy() == 1
     w = weights_for(ps, is_treated, estimand)
-    weights.loc[used.index] = w
+    weights[np.flatnonzero(in_groups)[complete]] = w
     groups = tuple(
         GroupWeights(name, int(mask.sum()), float(w[mask].sum()), kish_ess(w[mask]))
         for name, mask in ((control, ~is_treated), (treated, is_treated))
@@ -152,9 +156,9 @@ def weighted_comparison(
     cluster: str | None = None,
 ) -> WeightedComparison:
     """`outcome ~ exposure` with the weights (control the reference) and svyglm's variance; the weighted mean
-    of the outcome in each group. Rows without the outcome are left out (the model's note counts them)."""
-    rows = frame.loc[weighting.weights.index].copy()
-    rows[WEIGHT] = weighting.weights
+    of the outcome in each group. `frame` is the frame given to `propensity_weights` (its weights are by
+    position). Rows without the outcome are left out (the model's note counts them)."""
+    rows = frame.reset_index(drop=True).assign(**{WEIGHT: weighting.weights})
     if not weighting.estimable:
         empty = ModelResult(
             model, outcome, (weighting.exposure,), (), 0, None, weighting.propensity.notes, "survey", ""

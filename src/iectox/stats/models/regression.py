@@ -200,6 +200,7 @@ def fit_model(
     if model not in MODELS:
         raise ValueError(f"model {model!r} is not one of {MODELS}")
     call = R_CALL[model].format(formula=_formula(outcome, terms, model, time))
+    frame = frame.reset_index(drop=True)  # rows by position: an index may repeat a label
     extra = [c for c in (time, cluster) if c]
     notes: list[Note] = []
     n, events = 0, None
