@@ -193,3 +193,17 @@ def test_grade_2_plus_outcomes_and_counting_per_patient(result):
         result.__class__(**{**result.__dict__, "adjusted": adjusted}), Formatter("fr"), 8
     )[0]
     assert table.title.startswith("Odds ratio ajusté du CRS de grade ≥ 2")
+
+
+def test_a_study_may_ask_for_profile_likelihood_intervals(result):
+    adjusted = run_adjusted(
+        replace(result.spec.adjusted, ci="profile"), result.frame, "cohort", result.spec.order
+    )
+    model = adjusted.regressions[0].multivariable
+    odds = model.estimate("cohort", "standard_of_care")
+    wald = result.adjusted.regressions[0].multivariable.estimate("cohort", "standard_of_care")
+    assert model.ci == "profile" and odds.estimate == wald.estimate and odds.high > wald.high
+    shown = adjusted_tables(
+        result.__class__(**{**result.__dict__, "adjusted": adjusted}), Formatter("en"), 8
+    )[0]
+    assert "CI: confidence interval (profile likelihood, as R confint)" in shown.footnotes[0]

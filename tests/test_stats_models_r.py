@@ -208,3 +208,40 @@ def test_no_events_refuses():
 def test_cluster_robust_cox_is_refused_not_approximated():
     result = fit_model(FRAME, "status", ["cohort"], "cox", REFERENCES, time="days", cluster="patient_id")
     assert not result.estimable and result.notes[-1].id == N.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("name", "outcome", "terms", "model"),
+    [
+        ("logit_crs_any", "crs_any", ADJUSTED, "logistic"),
+        ("logit_icans_any", "icans_any", ADJUSTED, "logistic"),
+        ("poisson", "injections", ["cohort", "product_class", "age"], "poisson"),
+        ("gaussian", "delay_h", ["cohort", "age"], "linear"),
+    ],
+)
+def test_profile_likelihood_intervals_are_r_confint(name, outcome, terms, model):
+    # confint(fit): R 4.2.2 with MASS 7.3-58.2 (profile.glm, then spline and approx), step for step
+    ref = R[name]
+    result = fit_model(FRAME, outcome, terms, model, REFERENCES, ci="profile")
+    rows = [row for row in result.estimates if not row.reference]
+    assert result.ci == "profile"
+    low = [np.log(r.low) if model != "linear" else r.low for r in rows]
+    high = [np.log(r.high) if model != "linear" else r.high for r in rows]
+    assert low == pytest.approx(ref["profile_low"][1:], abs=EXACT)
+    assert high == pytest.approx(ref["profile_high"][1:], abs=EXACT)
+
+
+def test_wald_intervals_of_a_linear_model_are_confint_lm():
+    ref = R["gaussian"]  # confint(lm(delay_h ~ cohort + age)): t on the residual df
+    rows = [
+        r
+        for r in fit_model(FRAME, "delay_h", ["cohort", "age"], "linear", REFERENCES).estimates
+        if not r.reference
+    ]
+    assert [r.low for r in rows] == pytest.approx(ref["lm_low"][1:], abs=EXACT)
+    assert [r.high for r in rows] == pytest.approx(ref["lm_high"][1:], abs=EXACT)
+
+
+def test_profile_intervals_fall_back_to_wald_with_clustered_errors():
+    result = fit_model(FRAME, "crs_any", ADJUSTED, "logistic", REFERENCES, cluster="patient_id", ci="profile")
+    assert result.ci == "wald" and result.variance == "cluster"

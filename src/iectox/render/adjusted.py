@@ -52,6 +52,11 @@ GROUP_LABELS = {
     "other": N_("Other"),
 }
 UNITS = {"days": N_("days"), "hours": N_("hours")}  # the units of outcomes, in the report's language
+INTERVALS = {  # how a regression table's confidence intervals were computed, for its footnote
+    "wald": N_("Wald, as R confint.default"),
+    "profile": N_("profile likelihood, as R confint"),
+}
+INTERVAL_WORDS = {"wald": N_("Wald"), "profile": N_("profile likelihood")}
 ESTIMANDS = {
     "ate": N_("inverse probability of treatment weights (average effect in all infusions, IPTW)"),
     "att": N_("weights for the average effect in the {compared}"),
@@ -174,10 +179,10 @@ def regression_table_layout(
     events = "" if multi.events is None else multi.events
     footnotes = [
         fmt.tr(
-            "OR: odds ratio; CI: confidence interval (Wald, as R confint.default). Logistic regression (as R "
-            "glm, binomial): univariable, one model per characteristic; multivariable, all together. {n} "
-            "infusions, {events} with {outcome}."
-        ).format(n=multi.n, events=events, outcome=outcome),
+            "OR: odds ratio; CI: confidence interval ({interval}). Logistic regression (as R glm, binomial): "
+            "univariable, one model per characteristic; multivariable, all together. {n} infusions, {events} "
+            "with {outcome}."
+        ).format(n=multi.n, events=events, outcome=outcome, interval=fmt.tr(INTERVALS[multi.ci])),
         *(note_text(note, result, lang) for note in _notes([*table.univariable, multi])),
     ]
     compared = level_label(result, adjusted.exposure, adjusted.compared or "", lang)
@@ -379,10 +384,15 @@ def adjusted_methods(result: StudyResult, lang: str) -> str:
         sentences.append(
             tr(
                 "Odds ratios of {outcomes} between cohorts ({reference} the reference) were estimated by logistic "
-                "regression, univariable and adjusted for {covariates} (as R glm), with 95% Wald confidence "
-                "intervals.",
+                "regression, univariable and adjusted for {covariates} (as R glm), with 95% confidence intervals "
+                "({interval}).",
                 lang,
-            ).format(outcomes=outcomes, reference=reference, covariates=covariates)
+            ).format(
+                outcomes=outcomes,
+                reference=reference,
+                covariates=covariates,
+                interval=tr(INTERVAL_WORDS[adjusted.regressions[0].multivariable.ci], lang),
+            )
         )
         if adjusted.spec.unit == "patient":
             sentences.append(tr("Each patient counts once, at the first infusion.", lang))

@@ -9,6 +9,7 @@ adjusted for covariates, and outcomes compared with propensity-score weights.
     weighted = ["days_crs_onset_to_tocilizumab"]   # compared with propensity-score weights
     estimand = "ate"                      # ate, att or overlap
     unit = "infusion"                     # or "patient": each patient's first infusion only
+    ci = "wald"                           # or "profile": R confint()'s profile likelihood intervals
 
 Covariates are columns of the analysis table, or `indication_group`: the indication in five groups
 (`INDICATION_GROUPS`), since a model cannot estimate one coefficient per rare indication.
@@ -45,7 +46,9 @@ KEYS: dict[str, type] = {
     "weighted": list,
     "estimand": str,
     "unit": str,
+    "ci": str,
 }
+INTERVALS = ("wald", "profile")
 INDICATION_GROUP = "indication_group"
 INDICATION_GROUPS = MappingProxyType(
     {
@@ -72,6 +75,7 @@ class AdjustedSpec:
     weighted: tuple[str, ...]
     estimand: str = "ate"
     unit: str = "infusion"
+    ci: str = "wald"
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ def adjusted_spec(path: Path, doc: dict[str, Any]) -> AdjustedSpec | None:
         else (),
         estimand=choice(path, "[adjusted] estimand", section.get("estimand", "ate"), ESTIMANDS),
         unit=choice(path, "[adjusted] unit", section.get("unit", "infusion"), UNITS),
+        ci=choice(path, "[adjusted] ci", section.get("ci", "wald"), INTERVALS),
     )
 
 
@@ -145,7 +150,7 @@ def run_adjusted(
     rows = rows.assign(**{by: pd.Categorical(rows[by].astype("string"), [reference, *others])})
     terms = [by, *spec.covariates]
     regressions = tuple(
-        regression_table(rows, outcome, terms, "logistic", {by: reference}, unit=spec.unit)  # type: ignore[arg-type]
+        regression_table(rows, outcome, terms, "logistic", {by: reference}, unit=spec.unit, ci=spec.ci)  # type: ignore[arg-type]
         for outcome in spec.logistic
     )
     weighted = []

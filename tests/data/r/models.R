@@ -16,6 +16,10 @@ glm_values <- function(call, fit, cluster = NULL) {
             deviance = fit$deviance, iter = fit$iter,
             hc0_se = num(sqrt(diag(vcovHC(fit, type = "HC0")))),
             hc1_se = num(sqrt(diag(vcovHC(fit, type = "HC1")))),
+            profile_low = if (inherits(fit, "negbin")) NULL else num(suppressMessages(confint(fit))[, 1]),
+            profile_high = if (inherits(fit, "negbin")) NULL else num(suppressMessages(confint(fit))[, 2]),
+            lm_low = if (fit$family$family == "gaussian") num(confint(lm(formula(fit), data = d))[, 1]) else NULL,
+            lm_high = if (fit$family$family == "gaussian") num(confint(lm(formula(fit), data = d))[, 2]) else NULL,
             cl_se = num(sqrt(diag(vcovCL(fit, cluster = ~patient_id)))),
             cl_p = num(lmtest::coeftest(fit, vcov. = vcovCL(fit, cluster = ~patient_id))[, 4]),
             cl_hc0_se = num(sqrt(diag(vcovCL(fit, cluster = ~patient_id, type = "HC0")))))

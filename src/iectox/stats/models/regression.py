@@ -11,10 +11,15 @@ care, or why no estimate is shown.
 | linear | `glm(y ~ ..., family = gaussian)` | difference |
 | cox | `survival::coxph(Surv(time, y) ~ ..., ties = "efron")` | hazard ratio |
 
-Confidence intervals are Wald's, estimate +- z(0.975) x SE, as R's `confint.default()`, not the profile
-likelihood intervals of R 4.2's `confint()` on a glm. Variance: `model` (R's `vcov`), `robust` (sandwich HC0),
-`survey` (as `survey::svyglm`: HC0 x n / (n - 1), t on the residual df for p and CI); with `cluster` and
-several rows of one cluster, `sandwich::vcovCL(type = "HC0")` (= svyglm with `ids = ~patient`).
+Confidence intervals: `ci="wald"` (default), estimate +- z(0.975) x SE, as R's `confint.default()` (for a
+linear model t(0.975) on the residual df, as `confint.lm`); or `ci="profile"`, the profile likelihood
+intervals of R 4.2's `confint()` on a glm (MASS's `profile.glm`, reproduced step for step in `profile.py`),
+for a logistic, Poisson or linear model with its model-based variance (with robust or clustered errors, and
+for Cox and negative binomial models, Wald's: the result's `ci` says which).
+
+Variance: `model` (R's `vcov`), `robust` (sandwich HC0), `survey` (as `survey::svyglm`: HC0 x n / (n - 1),
+t on the residual df for p and CI); with `cluster` and several rows of one cluster,
+`sandwich::vcovCL(type = "HC0")` (= svyglm with `ids = ~patient`).
 """
 
 from __future__ import annotations
@@ -34,11 +39,14 @@ from iectox.stats.models.families import BINOMIAL, GAUSSIAN, POISSON
 from iectox.stats.models.glm import GlmFit, fit_glm
 from iectox.stats.models.negbin import fit_negbin
 from iectox.stats.models.notes import Note, Refused
+from iectox.stats.models.profile import profile_interval
 from iectox.stats.models.sandwich import vcov_cl, vcov_hc
 from iectox.stats.models.separation import separated, separating_level
 
 Model = Literal["logistic", "poisson", "negative_binomial", "linear", "cox"]
 Variance = Literal["model", "robust", "survey"]
+Interval = Literal["wald", "profile"]
+PROFILED = ("logistic", "poisson", "linear")
 MODELS: tuple[str, ...] = ("logistic", "poisson", "negative_binomial", "linear", "cox")
 MEASURE = {
     "logistic": "OR",
@@ -159,7 +167,12 @@ def _covariance(fit: GlmFit, variance: str, clusters: np.ndarray | None) -> tupl
 
 
 def _rows(
-    design: Design, coef: np.ndarray, se: np.ndarray, model: str, t_df: float | None
+    design: Design,
+    coef: np.ndarray,
+    se: np.ndarray,
+    model: str,
+    t_df: float | None,
+    limits: dict[int, tuple[float, float]],
 ) -> tuple[Estimate, ...]:
     quantile = norm_ppf(0.975) if t_df is None else t_ppf(0.975, t_df)
     ratio = model != "linear"
@@ -174,7 +187,7 @@ def _rows(
             b, s = float(coef[i]), float(se[i])
             z = b / s
             p = 2 * (norm_sf(abs(z)) if t_df is None else t_sf(abs(z), t_df))
-            low, high = b - quantile * s, b + quantile * s
+            low, high = limits.get(i, (b - quantile * s, b + quantile * s))
             shown = (np.exp(b), np.exp(low), np.exp(high)) if ratio else (b, low, high)
             rows.append(Estimate(term.name, level, False, b, s, *map(float, shown), float(p)))
     return tuple(rows)
@@ -190,12 +203,13 @@ def fit_model(
     cluster: str | None = None,
     time: str | None = None,
     variance: Variance = "model",
+    ci: Interval = "wald",
 ) -> ModelResult:
     """`outcome ~ terms` (the first term the exposure) on the complete cases of `frame`.
 
     Never raises for the data: a model that cannot be estimated returns a result with a refusing note
     (separation, no events, a weight <= 0...) and no numbers. `cluster` (e.g. patient_id): cluster-robust
-    standard errors when a cluster has several rows, and a note saying so.
+    standard errors when a cluster has several rows, and a note saying so. `ci`: "wald" or "profile" (above).
     """
     if model not in MODELS:
         raise ValueError(f"model {model!r} is not one of {MODELS}")
@@ -225,6 +239,7 @@ def fit_model(
                 notes.append(
                     Note(N.CLUSTERS, {"column": cluster, "clusters": len(set(ids)), "rows": int(ids.size)})
                 )
+        limits: dict[int, tuple[float, float]] = {}
         if model == "cox":
             coef, se, kind = _fit_cox(design, frame.loc[design.rows, time].astype(float).to_numpy(), clusters)
             theta, t_df = None, None
@@ -237,6 +252,8 @@ def fit_model(
             t_df = float(fit.df_residual) if survey_or_linear else None
             if variance == "survey" and clusters is not None:  # svyglm on ids = ~patient: G - k df
                 t_df = float(len(set(clusters)) - fit.coef.size)
+            if ci == "profile" and kind == "model" and model in PROFILED:
+                limits = {i: profile_interval(fit, i) for i in range(1, fit.coef.size)}
     except Refused as refusal:
         return ModelResult(
             model, outcome, tuple(terms), (), n, events, (*notes, refusal.note), variance, call
@@ -244,7 +261,7 @@ def fit_model(
     except NotComputable as error:
         note = Note(N.COLLINEAR if "rank" in str(error) else N.NOT_CONVERGED, {"reason": str(error)})
         return ModelResult(model, outcome, tuple(terms), (), n, events, (*notes, note), variance, call)
-    rows = _rows(design, coef, se, model, t_df)
+    rows = _rows(design, coef, se, model, t_df, limits)
     intercept = float(coef[0]) if design.columns and design.columns[0].term == "(Intercept)" else None
     return ModelResult(
         model,
@@ -256,6 +273,7 @@ def fit_model(
         tuple(notes),
         kind,
         call,
+        ci="profile" if limits else "wald",
         theta=theta,
         intercept=intercept,
     )

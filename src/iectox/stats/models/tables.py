@@ -13,7 +13,7 @@ from typing import Literal
 
 import pandas as pd
 
-from iectox.stats.models.regression import Model, ModelResult, fit_model
+from iectox.stats.models.regression import Interval, Model, ModelResult, fit_model
 
 Unit = Literal["infusion", "patient"]
 UNITS: tuple[str, ...] = ("infusion", "patient")
@@ -49,6 +49,7 @@ def regression_table(
     unit: Unit = "infusion",
     patient: str = "patient_id",
     time: str | None = None,
+    ci: Interval = "wald",
 ) -> RegressionTable:
     """The univariable models of each term and the multivariable model of all; the first term is the exposure."""
     if unit not in UNITS:
@@ -56,7 +57,10 @@ def regression_table(
     rows = first_per_patient(frame, patient) if unit == "patient" else frame
     cluster = patient if unit == "infusion" and patient in rows else None
     univariable = tuple(
-        fit_model(rows, outcome, [term], model, references, cluster=cluster, time=time) for term in terms
+        fit_model(rows, outcome, [term], model, references, cluster=cluster, time=time, ci=ci)
+        for term in terms
     )
-    multivariable = fit_model(rows, outcome, list(terms), model, references, cluster=cluster, time=time)
+    multivariable = fit_model(
+        rows, outcome, list(terms), model, references, cluster=cluster, time=time, ci=ci
+    )
     return RegressionTable(outcome, model, unit, univariable, multivariable)
