@@ -205,9 +205,20 @@ def test_no_events_refuses():
     assert not result.estimable and result.notes[-1].id == N.NO_EVENTS
 
 
-def test_cluster_robust_cox_is_refused_not_approximated():
-    result = fit_model(FRAME, "status", ["cohort"], "cox", REFERENCES, time="days", cluster="patient_id")
-    assert not result.estimable and result.notes[-1].id == N.UNSUPPORTED
+def test_cluster_robust_cox_is_coxph_with_cluster():
+    ref = R["cox_cluster"]  # coxph(Surv(days, status) ~ cohort + age + indication_group, ties = 'efron',
+    #                                 cluster = patient_id): robust se and its p
+    result = fit_model(
+        FRAME,
+        "status",
+        ["cohort", "age", "indication_group"],
+        "cox",
+        REFERENCES,
+        time="days",
+        cluster="patient_id",
+    )
+    assert result.variance == "cluster"
+    _check(result, {"coef": ref["coef"], "robust_se": ref["robust_se"], "p": ref["p"]}, NEWTON, "robust_se")
 
 
 @pytest.mark.parametrize(

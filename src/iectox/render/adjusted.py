@@ -39,7 +39,6 @@ NOTES = {
     N.EXPOSURE_CONSTANT: N_("Not estimable: {term} has one value only."),
     N.BAD_OUTCOME: N_("Not estimable: the outcome is not a yes/no or count variable."),
     N.TOO_FEW_ROWS: N_("Not estimable: {rows} infusions for {coefficients} coefficients."),
-    N.UNSUPPORTED: N_("Not estimable: this model has no cluster-robust standard errors; count per patient."),
 }
 SEPARATION_AT = N_("Not estimable: every infusion with {term} = {level} has the same outcome (separation).")
 INDICATION_GROUP_LABEL = N_("Indication group")

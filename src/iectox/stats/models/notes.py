@@ -20,7 +20,6 @@ NOT_CONVERGED = "not_converged"
 EXPOSURE_CONSTANT = "exposure_constant"  # the compared groups are not both present
 BAD_OUTCOME = "bad_outcome"  # an outcome value the model cannot take (e.g. a count below 0)
 TOO_FEW_ROWS = "too_few_rows"  # no more rows than coefficients
-UNSUPPORTED = "unsupported"  # e.g. cluster-robust errors for a Cox model
 REFUSING = frozenset(
     {
         SEPARATION,
@@ -31,7 +30,6 @@ REFUSING = frozenset(
         EXPOSURE_CONSTANT,
         BAD_OUTCOME,
         TOO_FEW_ROWS,
-        UNSUPPORTED,
     }
 )
 EVENTS_PER_VARIABLE = 10  # Peduzzi et al., J Clin Epidemiol 1996;49:1373-9

@@ -9,7 +9,7 @@ care, or why no estimate is shown.
 | poisson | `glm(y ~ ..., family = poisson)` | incidence rate ratio |
 | negative_binomial | `MASS::glm.nb(y ~ ...)` | incidence rate ratio |
 | linear | `glm(y ~ ..., family = gaussian)` | difference |
-| cox | `survival::coxph(Surv(time, y) ~ ..., ties = "efron")` | hazard ratio |
+| cox | `survival::coxph(Surv(time, y) ~ ..., ties = "efron")` (`cluster = ` when clustered) | hazard ratio |
 
 Confidence intervals: `ci="wald"` (default), estimate +- z(0.975) x SE, as R's `confint.default()` (for a
 linear model t(0.975) on the residual df, as `confint.lm`); or `ci="profile"`, the profile likelihood
@@ -34,6 +34,7 @@ import pandas as pd
 from iectox.stats.methods.distributions import norm_ppf, norm_sf, t_ppf, t_sf
 from iectox.stats.methods.result import NotComputable
 from iectox.stats.models import notes as N
+from iectox.stats.models.cox import fit_cox
 from iectox.stats.models.design import Design, build_design
 from iectox.stats.models.families import BINOMIAL, GAUSSIAN, POISSON
 from iectox.stats.models.glm import GlmFit, fit_glm
@@ -241,7 +242,11 @@ def fit_model(
                 )
         limits: dict[int, tuple[float, float]] = {}
         if model == "cox":
-            coef, se, kind = _fit_cox(design, frame.loc[design.rows, time].astype(float).to_numpy(), clusters)
+            if np.linalg.matrix_rank(design.x) < design.x.shape[1]:
+                raise NotComputable("the model matrix is not of full rank")
+            times = frame.loc[design.rows, time].astype(float).to_numpy()
+            coef, cov = fit_cox(design.x, times, design.y, clusters)
+            se, kind = np.sqrt(np.diag(cov)), "model" if clusters is None else "cluster"
             theta, t_df = None, None
         else:
             fit, theta = _fit_glm(design, model)
@@ -277,19 +282,3 @@ def fit_model(
         theta=theta,
         intercept=intercept,
     )
-
-
-def _fit_cox(
-    design: Design, time: np.ndarray, clusters: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """statsmodels' PHReg with Efron's ties: coxph's coefficients and SEs to about 1e-11 (tests); imported
-    here only, as it costs about 2 s of start-up. Cluster-robust errors for Cox are not offered yet: the
-    per-patient setting (one row per patient) is the way."""
-    from statsmodels.duration.hazard_regression import PHReg
-
-    if clusters is not None:
-        raise Refused(Note(N.UNSUPPORTED, {"what": "cluster-robust Cox"}))
-    if np.linalg.matrix_rank(design.x) < design.x.shape[1]:
-        raise NotComputable("the model matrix is not of full rank")
-    fit = PHReg(time, design.x, status=design.y, ties="efron").fit()
-    return np.asarray(fit.params), np.asarray(fit.bse), "model"
