@@ -20,6 +20,7 @@ from pathlib import Path
 
 from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import write_csv
+from iectox.render.adjusted import adjusted_count
 from iectox.render.comparison import (
     comparison_frame,
     comparison_markdown,
@@ -133,7 +134,7 @@ def write_report(
     """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    management = build_management(result, lang, number=len(result.tables) + 1)
+    management = build_management(result, lang, number=len(result.tables) + adjusted_count(result) + 1)
     document = build_document(result, build_methods(result, lang), fmt, management)
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")

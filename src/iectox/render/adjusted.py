@@ -1,14 +1,11 @@
 """The adjusted comparisons of a report laid out: the regression table (univariable and multivariable models
 side by side, as gtsummary's `tbl_uvregression` and `tbl_regression` merged), the propensity-score weighted
 comparison and the covariate balance, each a `layout.Table` that every format lays out; the notes of
-`iectox.stats.models` worded here, in the report's language; the records report.json keeps; and the sentences
-of the methods paragraph.
+`iectox.stats.models` worded here, in the report's language; and the sentences of the methods paragraph
+(report.json's records: `render/adjusted_records.py`).
 """
 
 from __future__ import annotations
-
-from dataclasses import asdict
-from typing import Any
 
 from iectox.analysis import BY_NAME
 from iectox.i18n import N_, tr
@@ -305,6 +302,12 @@ def balance_layout(comparison: WeightedComparison, result: StudyResult, fmt: For
     return Table(f"balance_{comparison.outcome}", number, title, caption, columns, lines, footnotes)
 
 
+def adjusted_count(result: StudyResult) -> int:
+    """How many tables the adjusted comparisons show (those after them are numbered from the next)."""
+    adjusted = result.adjusted
+    return 0 if adjusted is None else len(adjusted.regressions) + 2 * len(adjusted.weighted)
+
+
 def adjusted_tables(result: StudyResult, fmt: Formatter, first: int) -> tuple[Table, ...]:
     """The tables of the study's adjusted comparisons, numbered from `first`; none without an [adjusted] section."""
     adjusted = result.adjusted
@@ -317,56 +320,6 @@ def adjusted_tables(result: StudyResult, fmt: Formatter, first: int) -> tuple[Ta
         tables.append(weighted_layout(comparison, result, fmt, first + len(tables)))
         tables.append(balance_layout(comparison, result, fmt, first + len(tables)))
     return tuple(tables)
-
-
-def _model_records(model: ModelResult) -> dict[str, Any]:
-    return {
-        "model": model.model,
-        "measure": model.measure,
-        "r_call": model.r_call,
-        "ci": model.ci,
-        "variance": model.variance,
-        "n": model.n,
-        "events": model.events,
-        "estimable": model.estimable,
-        "estimates": [asdict(row) for row in model.estimates],
-        "notes": [{"id": note.id, **note.values} for note in model.notes],
-    }
-
-
-def adjusted_records(result: StudyResult, tables: tuple[Table, ...]) -> dict[str, Any] | None:
-    """report.json's `adjusted`: every model's numbers and notes (ids and values), with the tables' footnotes."""
-    adjusted = result.adjusted
-    if adjusted is None:
-        return None
-    footnotes = {table.id: list(table.footnotes) for table in tables}
-    return {
-        "exposure": adjusted.exposure,
-        "reference": adjusted.reference,
-        "compared": adjusted.compared,
-        "unit": adjusted.spec.unit,
-        "regressions": [
-            {
-                "outcome": table.outcome,
-                "footnotes": footnotes.get(f"adjusted_{table.outcome}", []),
-                "univariable": [_model_records(model) for model in table.univariable],
-                "multivariable": _model_records(table.multivariable),
-            }
-            for table in adjusted.regressions
-        ],
-        "weighted": [
-            {
-                "outcome": comparison.outcome,
-                "estimand": comparison.weighting.estimand,
-                "footnotes": footnotes.get(f"weighted_{comparison.outcome}", []),
-                "groups": [asdict(group) for group in comparison.groups],
-                "balance": [asdict(balance) for balance in comparison.weighting.balance],
-                "propensity": _model_records(comparison.weighting.propensity),
-                "model": _model_records(comparison.model),
-            }
-            for comparison in adjusted.weighted
-        ],
-    }
 
 
 def adjusted_methods(result: StudyResult, lang: str) -> str:

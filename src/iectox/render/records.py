@@ -15,7 +15,7 @@ import numpy as np
 
 from iectox import __version__
 from iectox.io.atomic import atomic_file
-from iectox.render.adjusted import adjusted_records
+from iectox.render.adjusted_records import adjusted_records
 from iectox.render.management import management_records
 from iectox.render.report import Report
 

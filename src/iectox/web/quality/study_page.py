@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iectox.render import ReportFiles
+from iectox.render.adjusted import adjusted_count
 from iectox.render.document import build_document, report_formatter
 from iectox.render.figures import FIGURES
 from iectox.render.html import checks_html, methods_html, swatch_class, table_html
@@ -56,7 +57,7 @@ class StudyPage:
 
 def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage:
     """The page of `result` in `lang`; `report` is the report written in that language (its figures)."""
-    section = build_management(result, lang, number=len(result.tables) + 1)
+    section = build_management(result, lang, number=len(result.tables) + adjusted_count(result) + 1)
     document = build_document(result, build_methods(result, lang), report_formatter(result, lang), section)
     figures = tuple(
         (n, c, i) for i, (n, c) in enumerate(report.captions.items(), 1)
