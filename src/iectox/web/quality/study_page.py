@@ -47,7 +47,7 @@ class StudyPage:
     title: str
     period: str | None
     cohorts: tuple[Cohort, ...]
-    tables: tuple[str, ...]  # HTML, one per table of the study
+    tables: tuple[str, ...]  # HTML, one per table of the study, its adjusted comparisons last
     figures: tuple[tuple[str, str, int], ...]  # (name, caption, number) of the report's figures, in its order
     management: Management | None
     methods: str  # HTML
@@ -71,7 +71,7 @@ def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage
         title=document.title,
         period=document.period,
         cohorts=tuple(Cohort(c.label, c.n, swatch_class(c.colour)) for c in document.cohorts),
-        tables=tuple(table_html(table, lang, inline_style=False) for table in document.tables),
+        tables=tuple(table_html(t, lang, inline_style=False) for t in (*document.tables, *document.adjusted)),
         figures=tuple(f for f in figures if f[0] in STUDY_FIGURES),
         management=management,
         methods=methods_html(document),
