@@ -256,3 +256,21 @@ def test_wald_intervals_of_a_linear_model_are_confint_lm():
 def test_profile_intervals_fall_back_to_wald_with_clustered_errors():
     result = fit_model(FRAME, "crs_any", ADJUSTED, "logistic", REFERENCES, cluster="patient_id", ci="profile")
     assert result.ci == "wald" and result.variance == "cluster"
+
+
+def test_a_negative_binomial_model_without_overdispersion_is_refused():
+    # R: glm.nb(y ~ g) on y = rep(c(1,1,2,2,1,2,1,2,1,2), 3), g = rep(c("a","b"), 15) warns "iteration limit
+    # reached" and prints theta = 218856.9 with the Poisson model's SEs; iectox says it did not converge
+    frame = pd.DataFrame({"y": [1, 1, 2, 2, 1, 2, 1, 2, 1, 2] * 3, "g": ["a", "b"] * 15})
+    result = fit_model(frame, "y", ["g"], "negative_binomial")
+    assert not result.estimable and result.notes[-1].id == N.NOT_CONVERGED
+
+
+def test_counts_below_zero_and_an_exposure_never_recorded_are_refused_with_what_was_left_out():
+    frame = pd.DataFrame({"y": [0, 1, 2, 3] * 5, "g": ["a", "b"] * 10})
+    assert fit_model(frame.assign(y=-1), "y", ["g"], "poisson").notes[-1].id == N.BAD_OUTCOME
+    unknown = fit_model(frame.assign(g=None), "y", ["g"], "poisson")
+    assert [(n.id, n.values) for n in unknown.notes] == [
+        (N.MISSING_ROWS, {"rows": 20}),
+        (N.EXPOSURE_CONSTANT, {"term": "g"}),
+    ]

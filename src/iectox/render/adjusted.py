@@ -33,7 +33,7 @@ NOTES = {
     N.NO_EVENTS: N_("Not estimable: {events} events in {rows} infusions."),
     N.COLLINEAR: N_("Not estimable: a covariate is a combination of the others."),
     N.NOT_CONVERGED: N_("Not estimable: the model did not converge."),
-    N.EXPOSURE_CONSTANT: N_("Not estimable: {term} has one value only."),
+    N.EXPOSURE_CONSTANT: N_("Not estimable: {term} has fewer than two values in these infusions."),
     N.BAD_OUTCOME: N_("Not estimable: the outcome is not a yes/no or count variable."),
     N.TOO_FEW_ROWS: N_("Not estimable: {rows} infusions for {coefficients} coefficients."),
 }

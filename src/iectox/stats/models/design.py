@@ -109,7 +109,7 @@ def build_design(
             levels = [level for level in declared if level in present]
             if len(levels) < 2:
                 if position == 0:
-                    raise Refused(Note(N.EXPOSURE_CONSTANT, {"term": name}))
+                    raise Refused(Note(N.EXPOSURE_CONSTANT, {"term": name}), tuple(notes))
                 notes.append(Note(N.CONSTANT_COVARIATE, {"term": name}))
                 continue
             for level in levels[1:]:
@@ -120,7 +120,7 @@ def build_design(
             numbers = series.astype(float).to_numpy()
             if numbers.size == 0 or np.all(numbers == numbers[0]):
                 if position == 0:
-                    raise Refused(Note(N.EXPOSURE_CONSTANT, {"term": name}))
+                    raise Refused(Note(N.EXPOSURE_CONSTANT, {"term": name}), tuple(notes))
                 notes.append(Note(N.CONSTANT_COVARIATE, {"term": name}))
                 continue
             blocks.append(numbers)
@@ -128,7 +128,7 @@ def build_design(
             kept.append(Term(name, False))
     x = np.column_stack(blocks) if blocks else np.empty((len(data), 0))
     if len(data) <= x.shape[1]:
-        raise Refused(Note(N.TOO_FEW_ROWS, {"rows": len(data), "coefficients": x.shape[1]}))
+        raise Refused(Note(N.TOO_FEW_ROWS, {"rows": len(data), "coefficients": x.shape[1]}), tuple(notes))
     y = data[outcome].astype(float).to_numpy()
     w = data[weights].astype(float).to_numpy() if weights else None
     return Design(x, y, tuple(columns), tuple(kept), data.index, w, tuple(notes))

@@ -48,6 +48,7 @@ class Note:
 class Refused(Exception):
     """Raised inside model fitting when a refusing note is found; carried out as a result, never a traceback."""
 
-    def __init__(self, note: Note) -> None:
+    def __init__(self, note: Note, earlier: tuple[Note, ...] = ()) -> None:
         super().__init__(note.id)
         self.note = note
+        self.earlier = earlier  # what was found before (rows left out...), said with the refusal

@@ -261,7 +261,15 @@ def fit_model(
                 limits = {i: profile_interval(fit, i) for i in range(1, fit.coef.size)}
     except Refused as refusal:
         return ModelResult(
-            model, outcome, tuple(terms), (), n, events, (*notes, refusal.note), variance, call
+            model,
+            outcome,
+            tuple(terms),
+            (),
+            n,
+            events,
+            (*notes, *refusal.earlier, refusal.note),
+            variance,
+            call,
         )
     except NotComputable as error:
         note = Note(N.COLLINEAR if "rank" in str(error) else N.NOT_CONVERGED, {"reason": str(error)})
