@@ -156,7 +156,10 @@ def regression_table_layout(
         shown = {row.level for row in multi.estimates if row.term == term} or {
             row.level for row in single.estimates if row.term == term
         }
-        if not shown and not (single.estimable and multi.estimable):  # refused: no number, its notes say why
+        constant = Note(N.CONSTANT_COVARIATE, {"term": term}) in multi.notes  # left out, said in a footnote
+        if (
+            not shown and not constant and not (single.estimable and multi.estimable)
+        ):  # refused: its notes say why
             cells = (*_estimate_cells(single, term, None, fmt), *_estimate_cells(multi, term, None, fmt))
             lines.append(Line("variable", (Value.of(term_label(term, lang)), *cells)))
             continue
