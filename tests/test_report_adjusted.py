@@ -213,3 +213,15 @@ def test_a_study_may_ask_for_profile_likelihood_intervals(result):
         result.__class__(**{**result.__dict__, "adjusted": adjusted}), Formatter("en"), 8
     )[0]
     assert "CI: confidence interval (profile likelihood, as R confint)" in shown.footnotes[0]
+
+
+def test_a_reference_outside_the_cohorts_or_three_weighted_cohorts_is_a_spec_error(result):
+    with pytest.raises(SpecError) as error:
+        run_adjusted(
+            replace(result.spec.adjusted, reference="trial"), result.frame, "cohort", result.spec.order
+        )
+    assert error.value.key == "[adjusted] reference" and "clinical_trial" in str(error.value)
+    with pytest.raises(SpecError) as error:
+        three = ("dlbcl_2l", "dlbcl_3l_plus", "b_all")
+        run_adjusted(replace(result.spec.adjusted, reference=None), result.frame, "indication", three)
+    assert error.value.key == "[adjusted] weighted"

@@ -36,7 +36,7 @@ from iectox.stats.models import (
     weighted_comparison,
 )
 from iectox.stats.models.tables import UNITS, first_per_patient
-from iectox.study.reading import choice, non_empty, table, typed
+from iectox.study.reading import choice, non_empty, not_allowed, table, typed
 from iectox.study.variables import column
 
 KEYS: dict[str, type] = {
@@ -139,11 +139,34 @@ def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_adjusted(
-    spec: AdjustedSpec, frame: pd.DataFrame, by: str, order: tuple[object, ...] | None
+    spec: AdjustedSpec,
+    frame: pd.DataFrame,
+    by: str,
+    order: tuple[object, ...] | None,
+    path: Path | None = None,
 ) -> AdjustedResult:
-    """The regression tables and weighted comparisons of the study's cohorts (`by`, in `order`)."""
+    """The regression tables and weighted comparisons of the study's cohorts (`by`, in `order`); `SpecError`
+    when the reference is not one of them, or when a weighted comparison is asked of other than two cohorts."""
+    where = path or Path("study")
     cohorts = [str(c) for c in (order or sorted(frame[by].dropna().astype(str).unique()))]
-    reference = spec.reference if spec.reference in cohorts else cohorts[0]
+    if spec.reference is not None and spec.reference not in cohorts:
+        raise not_allowed(
+            where,
+            "[adjusted] reference",
+            spec.reference,
+            cohorts,
+            f"one of the cohorts of {by} ({', '.join(cohorts)})",
+        )
+    if spec.weighted and len(cohorts) != 2:
+        raise SpecError(
+            f"{where}: [adjusted] weighted: a propensity-weighted comparison compares 2 cohorts, not "
+            f"{len(cohorts)} ({', '.join(cohorts)}); name two in [cohorts] order",
+            file=str(where),
+            key="[adjusted] weighted",
+            value=list(spec.weighted),
+            allowed=("two cohorts in [cohorts] order",),
+        )
+    reference = spec.reference if spec.reference is not None else cohorts[0]
     others = [c for c in cohorts if c != reference]
     rows = with_derived(frame)
     rows = rows[rows[by].astype("string").isin(cohorts)]

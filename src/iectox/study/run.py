@@ -177,5 +177,7 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     pathway = load_management_pathway(spec)
     cohorts = study_cohorts(spec, frame)
     management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
-    adjusted = None if spec.adjusted is None else run_adjusted(spec.adjusted, frame, spec.by, spec.order)
+    adjusted = (
+        None if spec.adjusted is None else run_adjusted(spec.adjusted, frame, spec.by, spec.order, spec.path)
+    )
     return StudyResult(spec, frame, tuple(tables), reference, tuple(checks), management, left_out, adjusted)
