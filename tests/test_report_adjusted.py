@@ -160,6 +160,9 @@ def test_a_model_that_cannot_be_estimated_shows_no_number(result):
         ('[adjusted]\ncovariates = ["agee"]\n', "[adjusted] covariates"),
         ('[adjusted]\nestimand = "atc"\n', "[adjusted] estimand"),
         ('[adjusted]\nunits = "patient"\n', "[adjusted] units"),
+        ('[adjusted]\ncovariates = ["infusion_date"]\n', "[adjusted] covariates"),
+        ('[adjusted]\nweighted = ["sex"]\n', "[adjusted] weighted"),
+        ('[adjusted]\nci = "bootstrap"\n', "[adjusted] ci"),
     ],
 )
 def test_a_wrong_adjusted_section_is_a_spec_error_naming_the_key(tmp_path, section, key):

@@ -88,19 +88,33 @@ class AdjustedResult:
     weighted: tuple[WeightedComparison, ...]
 
 
-def _columns(path: Path, key: str, raw: object, yes_no: bool = False) -> tuple[str, ...]:
+MODELLED = ("categorical", "boolean", "ordinal", "continuous")  # what a model can take; not ids, dates, text
+
+
+def _columns(
+    path: Path, key: str, raw: object, yes_no: bool = False, numeric: bool = False
+) -> tuple[str, ...]:
+    """Columns of the analysis table a model can use: yes/no ones for a logistic outcome, numbers for a
+    weighted (linear) outcome, any but ids, dates and free text for a covariate."""
     names = non_empty(path, key, typed(path, key, raw, list), "column")
+    kinds, wanted = (
+        (("boolean",), "a yes/no column (a logistic model needs one)")
+        if yes_no
+        else (("continuous", "ordinal", "boolean"), "a number (a weighted mean is compared)")
+        if numeric
+        else (MODELLED, "a column a model can take (not an id, a date or free text)")
+    )
     for name in names:
-        if (name == INDICATION_GROUP and not yes_no) or (name in GRADE_OUTCOMES and yes_no):
+        if (name == INDICATION_GROUP and not (yes_no or numeric)) or (name in GRADE_OUTCOMES and yes_no):
             continue
         derived = column(path, key, name)
-        if yes_no and derived.kind != "boolean":
+        if derived.kind not in kinds:
             raise SpecError(
-                f"{path}: {key}: {name!r} is not a yes/no column (a logistic model needs one)",
+                f"{path}: {key}: {name!r} ({derived.kind}) is not {wanted}",
                 file=str(path),
                 key=key,
                 value=name,
-                allowed=("a yes/no column of the analysis table",),
+                allowed=(wanted,),
             )
     return tuple(names)
 
@@ -117,7 +131,7 @@ def adjusted_spec(path: Path, doc: dict[str, Any]) -> AdjustedSpec | None:
         logistic=_columns(
             path, "[adjusted] logistic", section.get("logistic", []) or ["crs_any"], yes_no=True
         ),
-        weighted=_columns(path, "[adjusted] weighted", section.get("weighted", []))
+        weighted=_columns(path, "[adjusted] weighted", section.get("weighted", []), numeric=True)
         if "weighted" in section
         else (),
         estimand=choice(path, "[adjusted] estimand", section.get("estimand", "ate"), ESTIMANDS),
