@@ -19,9 +19,9 @@ import pytest
 
 from iectox.errors import SpecError
 from iectox.render import write_report
-from iectox.render.adjusted import adjusted_tables
+from iectox.render.adjusted import adjusted_tables, regression_table_layout
 from iectox.render.format import Formatter
-from iectox.stats.models import fit_model
+from iectox.stats.models import fit_model, regression_table
 from iectox.stats.models import notes as N
 from iectox.study import load_study, run_study
 from iectox.study.adjusted import run_adjusted, with_derived
@@ -228,3 +228,19 @@ def test_a_reference_outside_the_cohorts_or_three_weighted_cohorts_is_a_spec_err
         three = ("dlbcl_2l", "dlbcl_3l_plus", "b_all")
         run_adjusted(replace(result.spec.adjusted, reference=None), result.frame, "indication", three)
     assert error.value.key == "[adjusted] weighted"
+
+
+def test_a_poisson_table_is_laid_out_with_rate_ratios(result):
+    tox = with_derived(result.frame[result.frame["tocilizumab"].fillna(False)])
+    table = regression_table(
+        tox, "tocilizumab_injections", ["cohort", "age"], "poisson", {"cohort": "clinical_trial"}
+    )
+    adjusted = replace(result.adjusted, regressions=(table,), weighted=())
+    shown = regression_table_layout(table, result, Formatter("fr"), 8, adjusted)
+    assert [c.label for c in shown.columns[1:5]] == ["IRR univarié", "IC 95 %", "p", "IRR multivarié"]
+    assert shown.footnotes[0].startswith("IRR : rapport des taux d'incidence ; IC : intervalle de confiance")
+    assert (
+        "Régression de Poisson (comme R glm, poisson)" in shown.footnotes[0]
+        and "dont" not in shown.footnotes[0]
+    )
+    assert shown.title.startswith("Rapport des taux d'incidence ajusté de Injections de tocilizumab")

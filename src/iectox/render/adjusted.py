@@ -48,6 +48,25 @@ GROUP_LABELS = {
     "other": N_("Other"),
 }
 UNITS = {"days": N_("days"), "hours": N_("hours")}  # the units of outcomes, in the report's language
+HEADS = {  # a regression table's estimate columns and the first words of its footnote, per measure
+    "OR": (N_("Univariable OR"), N_("Multivariable OR"), N_("OR: odds ratio")),
+    "IRR": (N_("Univariable IRR"), N_("Multivariable IRR"), N_("IRR: incidence rate ratio")),
+    "HR": (N_("Univariable HR"), N_("Multivariable HR"), N_("HR: hazard ratio")),
+    "difference": (N_("Univariable difference"), N_("Multivariable difference"), N_("Difference of means")),
+}
+TITLES = {
+    "OR": N_("Adjusted odds ratio of {outcome}: {compared} vs {reference}"),
+    "IRR": N_("Adjusted incidence rate ratio of {outcome}: {compared} vs {reference}"),
+    "HR": N_("Adjusted hazard ratio of {outcome}: {compared} vs {reference}"),
+    "difference": N_("Adjusted difference in {outcome}: {compared} vs {reference}"),
+}
+MODEL_NAMES = {
+    "logistic": N_("Logistic regression (as R glm, binomial)"),
+    "poisson": N_("Poisson regression (as R glm, poisson)"),
+    "negative_binomial": N_("Negative binomial regression (as R MASS::glm.nb)"),
+    "linear": N_("Linear regression (as R glm, gaussian)"),
+    "cox": N_("Cox regression (as R survival::coxph, Efron's ties)"),
+}
 INTERVALS = {  # how a regression table's confidence intervals were computed, for its footnote
     "wald": N_("Wald, as R confint.default"),
     "profile": N_("profile likelihood, as R confint"),
@@ -142,12 +161,13 @@ def regression_table_layout(
     lang = fmt.lang
     outcome = term_label(table.outcome, lang)
     multi = table.multivariable
+    univariable, multivariable, measure = HEADS[multi.measure]
     columns = (
         Column(fmt.tr("Characteristic"), "label"),
-        Column(fmt.tr("Univariable OR"), "stat"),
+        Column(fmt.tr(univariable), "stat"),
         Column(fmt.tr("95% CI"), "stat"),
         Column("p", "p"),
-        Column(fmt.tr("Multivariable OR"), "stat"),
+        Column(fmt.tr(multivariable), "stat"),
         Column(fmt.tr("95% CI"), "stat"),
         Column("p", "p"),
     )
@@ -175,20 +195,24 @@ def regression_table_layout(
         for level in levels:
             cells = (*_estimate_cells(single, term, level, fmt), *_estimate_cells(multi, term, level, fmt))
             lines.append(Line("level", (Value.of(level_label(result, term, str(level), lang)), *cells)))
-    events = "" if multi.events is None else multi.events
     footnotes = [
         fmt.tr(
-            "OR: odds ratio; CI: confidence interval ({interval}). Logistic regression (as R glm, binomial): "
-            "univariable, one model per characteristic; multivariable, all together. {n} infusions, {events} "
-            "with {outcome}."
-        ).format(n=multi.n, events=events, outcome=outcome, interval=fmt.tr(INTERVALS[multi.ci])),
+            "{measure}; CI: confidence interval ({interval}). {model}: univariable, one model per "
+            "characteristic; multivariable, all together. {n} infusions{events}."
+        ).format(
+            measure=fmt.tr(measure),
+            interval=fmt.tr(INTERVALS[multi.ci]),
+            model=fmt.tr(MODEL_NAMES[multi.model]),
+            n=multi.n,
+            events=""
+            if multi.events is None
+            else fmt.tr(", {events} with {outcome}").format(events=multi.events, outcome=outcome),
+        ),
         *(note_text(note, result, lang) for note in _notes([*table.univariable, multi])),
     ]
     compared = level_label(result, adjusted.exposure, adjusted.compared or "", lang)
     reference = level_label(result, adjusted.exposure, adjusted.reference, lang)
-    title = fmt.tr("Adjusted odds ratio of {outcome}: {compared} vs {reference}").format(
-        outcome=outcome, compared=compared, reference=reference
-    )
+    title = fmt.tr(TITLES[multi.measure]).format(outcome=outcome, compared=compared, reference=reference)
     caption = f"{fmt.tr('Table')} {number}. {title}"
     return Table(f"adjusted_{table.outcome}", number, title, caption, columns, tuple(lines), tuple(footnotes))
 
