@@ -274,3 +274,15 @@ def test_counts_below_zero_and_an_exposure_never_recorded_are_refused_with_what_
         (N.MISSING_ROWS, {"rows": 20}),
         (N.EXPOSURE_CONSTANT, {"term": "g"}),
     ]
+
+
+def test_a_cox_model_with_an_infinite_coefficient_shows_no_estimate():
+    # R: coxph(...) with no event in indication_group "other" warns "Loglik converged before variable 4;
+    # coefficient may be infinite" and prints coef -18.37, SE 1671 (statsmodels: -25.4, SE 56706)
+    frame = FRAME.assign(status=np.where(FRAME.indication_group == "other", 0, FRAME.status))
+    terms = ["cohort", "age", "indication_group"]
+    named = fit_model(frame, "status", terms, "cox", REFERENCES, time="days")
+    assert not named.estimable and named.notes[-1].values == {"term": "indication_group", "level": "other"}
+    frame = frame.assign(other=(frame.indication_group == "other").astype(float))  # as a number: coxph's test
+    found = fit_model(frame, "status", ["cohort", "age", "other"], "cox", REFERENCES, time="days")
+    assert not found.estimable and [n.id for n in found.notes] == [N.SEPARATION]

@@ -10,7 +10,14 @@ deaths, d sub-steps k = 0..d-1 in which each death counts 1/d and stays at risk 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from iectox.stats.models.notes import SEPARATION, Note, Refused
+
+EPS = 1e-9  # coxph.control()$eps
+TOLER_INF = EPS**0.5  # coxph.control()$toler.inf
 
 
 def efron_score_residuals(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -37,11 +44,21 @@ def fit_cox(
     x: np.ndarray, time: np.ndarray, event: np.ndarray, clusters: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients and covariance of `coxph(Surv(time, event) ~ x, ties = "efron")`, robust by cluster
-    (`cluster = clusters`) when clusters are given."""
+    (`cluster = clusters`) when clusters are given. `Refused` (separation) where coxph warns "Loglik converged
+    before variable ...; coefficient may be infinite" (its test: |u V| > eps and > toler.inf |b|, u the score
+    at the estimate), or where the fit did not converge: the likelihood is monotone, no number is valid."""
     from statsmodels.duration.hazard_regression import PHReg
 
-    fit = PHReg(time, x, status=event, ties="efron").fit()
-    coef, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+    model = PHReg(time, x, status=event, ties="efron")
+    with warnings.catch_warnings(record=True) as caught:  # said in the note, not printed
+        warnings.simplefilter("always")
+        fit = model.fit()
+        coef, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+        drift = np.abs(model.score(coef) @ cov)
+    diverged = any(w.category.__name__ == "ConvergenceWarning" for w in caught)
+    infinite = (drift > EPS) & (drift > TOLER_INF * np.abs(coef))
+    if infinite.any() or diverged or not np.all(np.isfinite(cov)):
+        raise Refused(Note(SEPARATION, {}))
     if clusters is None:
         return coef, cov
     dfbeta = efron_score_residuals(x, time, event, coef) @ cov

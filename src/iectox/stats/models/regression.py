@@ -225,8 +225,8 @@ def fit_model(
         n = int(design.y.size)
         events = int(design.y.sum()) if model in ("logistic", "cox") else None
         _check_outcome(design, model)
-        if model == "logistic":
-            level = separating_level(design)
+        if model in ("logistic", "cox"):
+            level = separating_level(design, events_only=model == "cox")
             if level is not None:
                 raise Refused(Note(N.SEPARATION, {"term": level[0], "level": level[1]}))
         events_note = _events_note(design, model)

@@ -16,8 +16,9 @@ import numpy as np
 from iectox.stats.models.design import Design
 
 
-def separating_level(design: Design) -> tuple[str, str] | None:
-    """The first (term, level) whose rows all have the same outcome, reference levels included."""
+def separating_level(design: Design, events_only: bool = False) -> tuple[str, str] | None:
+    """The first (term, level) whose rows all have the same outcome, reference levels included; for a Cox
+    model (`events_only`), the first level without an event (its hazard ratio would be 0)."""
     for term in design.terms:
         if not term.categorical:
             continue
@@ -33,7 +34,7 @@ def separating_level(design: Design) -> tuple[str, str] | None:
                 )
                 rows = design.x[:, index] == 1
             outcomes = design.y[rows]
-            if outcomes.size and (np.all(outcomes == 0) or np.all(outcomes == 1)):
+            if outcomes.size and (np.all(outcomes == 0) or (not events_only and np.all(outcomes == 1))):
                 return term.name, level
     return None
 
