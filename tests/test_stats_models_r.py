@@ -286,3 +286,12 @@ def test_a_cox_model_with_an_infinite_coefficient_shows_no_estimate():
     frame = frame.assign(other=(frame.indication_group == "other").astype(float))  # as a number: coxph's test
     found = fit_model(frame, "status", ["cohort", "age", "other"], "cox", REFERENCES, time="days")
     assert not found.estimable and [n.id for n in found.notes] == [N.SEPARATION]
+
+
+def test_a_level_without_counts_shows_no_rate_ratio():
+    # R 4.2.2: glm(injections ~ cohort + product_class, poisson) with no injection after a bcma product prints
+    # product_classbcma -19.599740, SE 1062.2994746, p 0.985; iectox names the level instead
+    frame = FRAME.assign(injections=np.where(FRAME.product_class == "bcma", 0, FRAME.injections))
+    for model in ("poisson", "negative_binomial"):
+        result = fit_model(frame, "injections", ["cohort", "product_class"], model, REFERENCES)
+        assert not result.estimable and result.notes[-1].values == {"term": "product_class", "level": "bcma"}

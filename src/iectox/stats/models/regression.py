@@ -151,6 +151,8 @@ def _fit_glm(design: Design, model: str) -> tuple[GlmFit, float | None]:
     fit = fit_glm(design.x, design.y, family, design.weights)
     if model == "logistic" and (fit.boundary_fitted or not fit.converged) and separated(design.x, design.y):
         raise Refused(Note(N.SEPARATION, {}))
+    if model == "poisson" and fit.boundary_fitted:  # a rate fitted as 0: R's coefficient is only large
+        raise Refused(Note(N.SEPARATION, {}))
     if not fit.converged:
         raise Refused(Note(N.NOT_CONVERGED, {"iterations": fit.iterations}))
     return fit, None
@@ -225,8 +227,8 @@ def fit_model(
         n = int(design.y.size)
         events = int(design.y.sum()) if model in ("logistic", "cox") else None
         _check_outcome(design, model)
-        if model in ("logistic", "cox"):
-            level = separating_level(design, events_only=model == "cox")
+        if model != "linear":  # a level without events (or counts) has a ratio of 0: no finite estimate
+            level = separating_level(design, events_only=model != "logistic")
             if level is not None:
                 raise Refused(Note(N.SEPARATION, {"term": level[0], "level": level[1]}))
         events_note = _events_note(design, model)

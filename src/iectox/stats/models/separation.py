@@ -17,8 +17,8 @@ from iectox.stats.models.design import Design
 
 
 def separating_level(design: Design, events_only: bool = False) -> tuple[str, str] | None:
-    """The first (term, level) whose rows all have the same outcome, reference levels included; for a Cox
-    model (`events_only`), the first level without an event (its hazard ratio would be 0)."""
+    """The first (term, level) whose rows all have the same outcome, reference levels included; for a Cox or
+    count model (`events_only`), the first level without an event or count (its ratio would be 0)."""
     for term in design.terms:
         if not term.categorical:
             continue
