@@ -56,9 +56,9 @@ def test_every_table_of_a_report_is_the_one_python_docx_builds(seed, monkeypatch
     document = build_document(result, build_methods(result, lang), fmt, management)
     written, reference = _both(lambda: iectox.render.docx.build(document, [], []), monkeypatch)
     assert written == reference
-    assert written.count(b"<w:tbl>") == len(document.tables) + (management is not None) + bool(
-        document.checks
-    )
+    assert written.count(b"<w:tbl>") == len(document.tables) + len(document.adjusted) + (
+        management is not None
+    ) + bool(document.checks)
 
 
 AWKWARD = (

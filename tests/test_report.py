@@ -17,12 +17,14 @@ from iectox.io import write_dataset
 from iectox.io.atomic import MARKER, atomic_file
 from iectox.render import FORMATS, Report, ReportFiles, ReportFormat, table_markdown, write_report
 from iectox.render.figures import FIGURES, Cohorts
+from iectox.render.love_plot import ADJUSTED_FIGURES
 from iectox.stats.methods import METHODS
 from iectox.study import StudyResult, load_study, run_study
 from iectox.synth import calibrate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
-# the seed spec has a [management] section: the report adds the audit's two figures
+# the seed spec has a [management] section: the report adds the audit's two figures; and an [adjusted] section
+# with a weighted comparison: its Love plot
 MANAGEMENT_FIGURES = ("management_delay_by_cohort", "management_kpi_trend")
 INCIDENCE_FIGURES = ("crs_incidence", "icans_incidence")  # render.time_to_event_figures
 
@@ -56,7 +58,9 @@ def _tables_text(page: str) -> str:
 def test_every_file_is_written_and_listed(english):
     names = {p.relative_to(english.folder).as_posix() for p in english}
     expected = {"report.html", "report.xlsx", "report.docx", "report.json", "analysis_table.csv"}
-    names_of_figures = [f.name for f in FIGURES] + list(INCIDENCE_FIGURES) + list(MANAGEMENT_FIGURES)
+    names_of_figures = (
+        [f.name for f in (*FIGURES, *ADJUSTED_FIGURES)] + list(INCIDENCE_FIGURES) + list(MANAGEMENT_FIGURES)
+    )
     expected |= {f"figures/{name}.{ext}" for name in names_of_figures for ext in ("png", "svg")}
     assert names == expected
     on_disk = {p.relative_to(english.folder).as_posix() for p in english.folder.rglob("*") if p.is_file()}
@@ -95,7 +99,8 @@ def test_html_has_tables_methods_and_checks_and_asks_for_nothing(english, result
         assert html.escape(METHODS[test].name) in methods
     assert "Published vs reproduced" in page and "published numbers reproduced" in page
     assert "analysis_table.csv" in page
-    assert page.count("<svg") == len(FIGURES) + len(INCIDENCE_FIGURES) + len(MANAGEMENT_FIGURES)
+    figures = len(FIGURES) + len(ADJUSTED_FIGURES) + len(INCIDENCE_FIGURES) + len(MANAGEMENT_FIGURES)
+    assert page.count("<svg") == figures
     assert "<link" not in page and "<script" not in page and " src=" not in page
     assert "62.7 (14.2)" in _tables_text(page) and "N = 361" in page
 
@@ -116,10 +121,12 @@ def test_french_report_has_decimal_commas_and_french_test_names(french):
 def test_workbook_has_a_sheet_per_table_and_the_analysis_rows(english, result):
     book = openpyxl.load_workbook(english.xlsx, read_only=True)
     ids = [t.id for t in result.spec.tables]
+    adjusted = ["adjusted_crs_any", "weighted_days_crs_onset_to_toci", "balance_days_crs_onset_to_tocil"]
     assert book.sheetnames == [
         *ids,
         "adverse_events",
         "time_to_event",
+        *adjusted,
         "analysis",
         "published_vs_reproduced",
         "management",
@@ -134,14 +141,15 @@ def test_workbook_has_a_sheet_per_table_and_the_analysis_rows(english, result):
 
 def test_word_document_has_one_table_per_study_table(english, result):
     document = docx.Document(str(english.docx))
-    # the adverse events, time-to-event, management and checks tables
-    assert len(document.tables) == len(result.spec.tables) + 4
+    # the adverse events, time to event, the three adjusted comparisons', management and checks tables
+    assert len(document.tables) == len(result.spec.tables) + 7
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[: len(result.spec.tables)] == [
         f"Table {i}. {t.title}" for i, t in enumerate(result.spec.tables, 1)
     ]
     assert document.tables[0].rows[1].cells[0].text == "Sex"
-    assert len(document.inline_shapes) == len(FIGURES) + len(INCIDENCE_FIGURES) + len(MANAGEMENT_FIGURES)
+    figures = len(FIGURES) + len(ADJUSTED_FIGURES) + len(INCIDENCE_FIGURES) + len(MANAGEMENT_FIGURES)
+    assert len(document.inline_shapes) == figures
 
 
 def test_figures_name_each_cohort_with_its_n_in_both_languages(result):

@@ -19,6 +19,7 @@ NOT_AT_START = (
     "iectox.synth",
     "scipy.optimize",
     "scipy.stats",
+    "statsmodels",  # the Cox model's, imported when one is fitted (iectox.stats.models.regression)
     "duckdb",
     "sqlglot",
     "pyarrow.parquet",

@@ -130,6 +130,43 @@ def time_to_event(result: StudyResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*columns, "statistic", "p_value"])
 
 
+def adjusted_models(result: StudyResult) -> pd.DataFrame:
+    """Every coefficient of the seed study's adjusted comparisons (its [adjusted] section): one row per model,
+    term and level, and each model's notes (ids), n and events."""
+    adjusted = result.adjusted
+    assert adjusted is not None
+    models = [(f"{t.outcome} univariable", m) for t in adjusted.regressions for m in t.univariable]
+    models += [(f"{t.outcome} multivariable", t.multivariable) for t in adjusted.regressions]
+    for comparison in adjusted.weighted:
+        models += [(f"{comparison.outcome} propensity", comparison.weighting.propensity)]
+        models += [(f"{comparison.outcome} weighted", comparison.model)]
+    rows = []
+    for name, model in models:
+        notes = " ".join(n.id for n in model.notes)
+        rows.append((name, "", "", model.n, model.events, notes, None, None, None, None, None))
+        for e in model.estimates:
+            rows.append((name, e.term, e.level, None, None, None, e.coef, e.se, e.estimate, e.low, e.high))
+    columns = ["model", "term", "level", "n", "events", "notes", "coef", "se", "estimate", "low", "high"]
+    frame = pd.DataFrame(rows, columns=columns)
+    p_values = [
+        None if e is None else e for _, m in models for e in (None, *(x.p_value for x in m.estimates))
+    ]
+    return frame.assign(p_value=p_values)
+
+
+def adjusted_weighting(result: StudyResult) -> pd.DataFrame:
+    """The weighted comparisons' groups (n, weight sum, Kish ESS, weighted mean) and balance (SMD before, after)."""
+    adjusted = result.adjusted
+    assert adjusted is not None
+    rows = []
+    for comparison in adjusted.weighted:
+        for g in comparison.groups:
+            rows.append((comparison.outcome, "group", g.group, g.n, g.weight_sum, g.ess, g.outcome_mean))
+        for b in comparison.weighting.balance:
+            rows.append((comparison.outcome, "smd", b.term, None, b.before, b.after, None))
+    return pd.DataFrame(rows, columns=["outcome", "row", "name", "n", "value1", "value2", "value3"])
+
+
 def snapshot() -> dict[str, pd.DataFrame]:
     """The demo's numbers, computed as `iectox demo` computes them."""
     dataset = calibrate(seed=DEFAULT_SEED).dataset
@@ -143,6 +180,8 @@ def snapshot() -> dict[str, pd.DataFrame]:
         "published_checks": published_checks(result),
         "adverse_events": adverse_event_cells(result),
         "time_to_event": time_to_event(result),
+        "adjusted_models": adjusted_models(result),
+        "adjusted_weighting": adjusted_weighting(result),
         **audit_frames(result),
         "graded_observations": graded[keep],
     }

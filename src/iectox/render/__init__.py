@@ -21,6 +21,7 @@ from pathlib import Path
 
 from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import write_csv
+from iectox.render.adjusted import adjusted_count
 from iectox.render.comparison import (
     comparison_frame,
     comparison_markdown,
@@ -138,7 +139,8 @@ def write_report(
     step = progress or (lambda stage: None)
     shown = tables_shown(result)  # comparison tables, then the adverse-event table
     time_to_event = time_to_event_table(result, fmt, number=shown + 1)
-    management = build_management(result, lang, number=shown + 1 + (time_to_event is not None))
+    before = shown + (time_to_event is not None) + adjusted_count(result)  # then the adjusted comparisons
+    management = build_management(result, lang, number=before + 1)
     document = build_document(result, build_methods(result, lang), fmt, management, time_to_event)
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")

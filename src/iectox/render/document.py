@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from iectox.i18n import tr
+from iectox.render.adjusted import adjusted_tables
 from iectox.render.adverse_events import adverse_event_layout
 from iectox.render.comparison import comparison_table
 from iectox.render.figures import Cohorts
@@ -72,6 +73,7 @@ class Document:
     check_summary: str
     management: Management | None = None  # the management section, when the study ran the audit
     time_to_event: Table | None = None  # CRS and ICANS cumulative incidence (`render.time_to_event`)
+    adjusted: tuple[Table, ...] = ()  # the adjusted comparisons (`render.adjusted`), when the study made them
 
     @property
     def shown_tables(self) -> tuple[Table, ...]:
@@ -202,4 +204,5 @@ def build_document(
         check_summary=check_summary(checks, lang),
         management=management,
         time_to_event=time_to_event,
+        adjusted=adjusted_tables(result, fmt, len(tables) + 1 + (time_to_event is not None)),
     )

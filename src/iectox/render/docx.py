@@ -245,6 +245,10 @@ def build(
     doc.add_heading(tr("Tables", lang), level=1)
     for table in document.shown_tables:
         add_table(doc, table, text_width)
+    if document.adjusted:
+        doc.add_heading(tr("Adjusted comparisons", lang), level=1)
+        for table in document.adjusted:
+            add_table(doc, table, text_width)
     doc.add_heading(tr("Figures", lang), level=1)
     holders = _figures(doc, figures, text_width, lang)
     if document.management is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from iectox.i18n import tr
 from iectox.render.document import cohorts_of
 from iectox.render.figures import FIGURES, save
+from iectox.render.love_plot import ADJUSTED_FIGURES
 from iectox.render.management import management_figure_plans
 from iectox.render.report import Figure, PlannedFigure
 from iectox.render.time_to_event_figures import incidence_figures
@@ -41,8 +42,8 @@ def report_figure_plans(result: StudyResult, lang: str) -> list[PlannedFigure]:
             tr(figure.caption, lang),
             partial(figure.draw, result.frame, cohorts, lang, **figure.options(result)),
         )
-        for figure in (*FIGURES, *incidence_figures(result))
-        if set(figure.needs) <= columns
+        for figure in (*FIGURES, *incidence_figures(result), *ADJUSTED_FIGURES)
+        if set(figure.needs) <= columns and figure.applies(result)
     ]
 
 

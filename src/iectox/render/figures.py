@@ -355,6 +355,9 @@ class FigureSpec:
     draw: Callable[..., Figure]
     needs: tuple[str, ...]
     options: Callable[[StudyResult], dict[str, Any]] = lambda result: {}
+    applies: Callable[[StudyResult], bool] = lambda result: (
+        True
+    )  # e.g. only a study with weighted comparisons
 
 
 FIGURES = (

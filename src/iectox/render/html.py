@@ -262,6 +262,9 @@ def management_html(document: Document, figures: list[tuple[str, str, Path]], fi
     )
 
 
+ADJUSTED = "Adjusted comparisons"
+
+
 def render(
     document: Document,
     figures: list[tuple[str, str, Path]],
@@ -275,7 +278,11 @@ def render(
         for c in document.cohorts
     )
     period = tr("Period: {period}", lang).format(period=document.period) if document.period else ""
-    sections = [("tables", "Tables"), ("figures", "Figures")]
+    sections = [
+        ("tables", "Tables"),
+        *([("adjusted", ADJUSTED)] if document.adjusted else []),
+        ("figures", "Figures"),
+    ]
     if document.management is not None:
         sections.append(("management", document.management.title))
     sections.append(("methods", "Methods"))
@@ -284,6 +291,9 @@ def render(
     sections.append(("trace", "How to trace a number"))
     nav = "".join(f'<a href="#{anchor}">{escape(tr(name, lang))}</a>' for anchor, name in sections)
     tables = "".join(table_html(t, lang) for t in document.shown_tables)
+    adjusted = "".join(table_html(t, lang) for t in document.adjusted)
+    if adjusted:
+        adjusted = f'<section id="adjusted"><h2>{escape(tr(ADJUSTED, lang))}</h2>{adjusted}</section>'
     pictures = figures_html(figures, lang)
     management = management_html(document, management_figures or [], len(figures) + 1)
     trace = tr(TRACE_NOTE, lang).format(csv="\0csv\0", by="\0by\0", xlsx="\0xlsx\0")
@@ -300,6 +310,7 @@ def render(
 <h1>{escape(document.title)}</h1><p class="meta">{escape(period)}</p>
 <div class="cohorts">{cohorts}</div><nav>{nav}</nav></header>
 <section id="tables"><h2>{escape(tr("Tables", lang))}</h2>{tables}</section>
+{adjusted}
 <section id="figures"><h2>{escape(tr("Figures", lang))}</h2><div class="figures">{pictures}</div></section>
 {management}
 {methods_html(document)}

@@ -17,6 +17,7 @@ from iectox.published.summary_table import decimals
 from iectox.stats.adverse_events import AdverseEventTable
 from iectox.stats.compare import Comparison, compare
 from iectox.stats.table import VariableResult
+from iectox.study.adjusted import AdjustedResult, run_adjusted
 from iectox.study.adverse_events import study_adverse_events
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
@@ -51,6 +52,7 @@ class StudyResult:
     left_out: int = 0  # infusions of the dataset outside the study's period (`iectox.study.period`)
     adverse_events: AdverseEventTable | None = None  # when the spec has an [adverse_events] section
     time_to_event: TimeToEvent | None = None  # CRS and ICANS cumulative incidence, overall survival
+    adjusted: AdjustedResult | None = None  # the [adjusted] section's models, when the spec has one
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -186,6 +188,9 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
         None if adverse is None else study_adverse_events(adverse, dataset, frame, spec.by, spec.order, scale)
     )
     survival = time_to_event(frame, spec.by, spec.order)
+    adjusted = (
+        None if spec.adjusted is None else run_adjusted(spec.adjusted, frame, spec.by, spec.order, spec.path)
+    )
     return StudyResult(
-        spec, frame, tuple(tables), reference, tuple(checks), management, left_out, events, survival
+        spec, frame, tuple(tables), reference, tuple(checks), management, left_out, events, survival, adjusted
     )

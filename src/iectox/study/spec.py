@@ -6,6 +6,8 @@
 [tests]      preset (iectox, gtsummary, r_tableone, py_tableone) and overrides, p_digits, digits
 [management] pathway ("iectox:default" or a pathway TOML relative to the spec): audit the management of
              CRS and ICANS against it (`iectox.management.audit`); no section, no audit
+[adjusted]   reference, covariates, logistic, weighted, estimand, unit: regression tables and propensity-score
+             weighted comparisons of the cohorts (`iectox.study.adjusted`); no section, none
 [[tables]]   id, title, variables = [{ name, label, kind, summary, test, levels, level_labels,
              among, top, reference }, ...]
 [adverse_events] title, per ("infusion" or "patient"), toxicities: the adverse-event table
@@ -37,11 +39,12 @@ from iectox.published import SummaryTable, read_summary_table, seed_table
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.stats.policy import PRESETS, MethodPolicy
 from iectox.stats.variables import Variable
+from iectox.study.adjusted import AdjustedSpec, adjusted_spec
 from iectox.study.adverse_events import AdverseEventSpec, read_adverse_events
 from iectox.study.reading import choice, dataclass_fields, non_empty, not_allowed, table, typed, within
 from iectox.study.variables import column, level_labels, levels, variable
 
-SECTIONS = ("study", "cohorts", "analysis", "management", "tests", "tables", "adverse_events")
+SECTIONS = ("study", "cohorts", "analysis", "management", "tests", "adjusted", "tables", "adverse_events")
 STUDY_KEYS: dict[str, type | tuple[type, ...]] = {
     "title": str,
     "period": list,
@@ -86,6 +89,7 @@ class StudySpec:
     tables: tuple[TableSpec, ...]
     management: str | None = None  # the pathway to audit against: "iectox:default" or a path; None: no audit
     adverse_events: AdverseEventSpec | None = None  # the adverse-event table; None: none
+    adjusted: AdjustedSpec | None = None  # the adjusted comparisons (`iectox.study.adjusted`); None: none
 
 
 DEFAULT_PATHWAY = "iectox:default"
@@ -292,6 +296,7 @@ def load_study(path: str | Path, alone: bool = False) -> StudySpec:
         tables=tables,
         management=_management(doc, path, alone),
         adverse_events=read_adverse_events(path, doc),
+        adjusted=adjusted_spec(path, doc),
     )
     _files_named(spec, path)
     return spec

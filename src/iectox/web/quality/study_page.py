@@ -12,14 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iectox.render import ReportFiles
+from iectox.render.adjusted import adjusted_count
 from iectox.render.document import build_document, report_formatter, tables_shown
 from iectox.render.figures import FIGURES
 from iectox.render.html import checks_html, methods_html, swatch_class, table_html
+from iectox.render.love_plot import ADJUSTED_FIGURES
 from iectox.render.management import build_management
 from iectox.render.methods import build_methods
 from iectox.study.run import StudyResult
 
-STUDY_FIGURES = frozenset(figure.name for figure in FIGURES)  # the others are the management section's
+STUDY_FIGURES = frozenset(
+    figure.name for figure in (*FIGURES, *ADJUSTED_FIGURES)
+)  # the others are the management section's
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class StudyPage:
     title: str
     period: str | None
     cohorts: tuple[Cohort, ...]
-    tables: tuple[str, ...]  # HTML, one per table of the study
+    tables: tuple[str, ...]  # HTML, one per table of the study, its adjusted comparisons last
     figures: tuple[tuple[str, str, int], ...]  # (name, caption, number) of the report's figures, in its order
     management: Management | None
     methods: str  # HTML
@@ -53,7 +57,7 @@ class StudyPage:
 
 def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage:
     """The page of `result` in `lang`; `report` is the report written in that language (its figures)."""
-    section = build_management(result, lang, number=tables_shown(result) + 1)
+    section = build_management(result, lang, number=tables_shown(result) + adjusted_count(result) + 1)
     document = build_document(result, build_methods(result, lang), report_formatter(result, lang), section)
     figures = tuple(
         (n, c, i) for i, (n, c) in enumerate(report.captions.items(), 1)
@@ -67,7 +71,7 @@ def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage
         title=document.title,
         period=document.period,
         cohorts=tuple(Cohort(c.label, c.n, swatch_class(c.colour)) for c in document.cohorts),
-        tables=tuple(table_html(table, lang, inline_style=False) for table in document.tables),
+        tables=tuple(table_html(t, lang, inline_style=False) for t in (*document.tables, *document.adjusted)),
         figures=tuple(f for f in figures if f[0] in STUDY_FIGURES),
         management=management,
         methods=methods_html(document),
