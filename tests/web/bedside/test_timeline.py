@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from iectox.web.bedside import timeline as timeline_module
+from iectox.web.quality.dashboard import DASHBOARDS
 from iectox.web.registry.models import Observation
 
 from ..web_helpers import client_of
@@ -78,6 +79,7 @@ def test_the_page_reads_that_patients_rows_only(registry):
 def test_the_timeline_is_not_computed_again_until_a_row_changes(registry, monkeypatch):
     """The whole timeline is kept under the rows' digest: shown again, nothing is graded or audited."""
     cache.clear()  # kept by the tests before, under the same rows' digest
+    DASHBOARDS.clear()  # nor this patient's findings from a dashboard of the same rows
     runs = []
     real, grade = timeline_module.audit, timeline_module.grade_dataset
     monkeypatch.setattr(timeline_module, "audit", lambda *a, **k: runs.append(1) or real(*a, **k))
