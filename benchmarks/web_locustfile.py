@@ -1,6 +1,15 @@
 """The users of bench_web_load.py: each signs in as a nurse, then opens patients' pages, the dashboard, and saves
-observations, with a short think time. The URLs and the account come from the plan the benchmark prepared
-(`IECTOX_LOAD_PLAN`); requests are named by what they are, so that locust's CSV gives one line per target."""
+observations, thinking between two requests as a clinician does. The URLs and the account come from the plan
+the benchmark prepared (`IECTOX_LOAD_PLAN`); requests are named by what they are, so that locust's CSV gives
+one line per target.
+
+Think time (`IECTOX_LOAD_THINK`, "low,high" seconds; 5-15 by default): a clinician reads a patient's timeline
+(its chart, episodes, doses and findings) or the dashboard before the next click, and types an observation's
+values in its form (time, temperature, blood pressure, oxygen, ICE) before saving it: seconds to a minute, not
+the 0.5-1.5 s of earlier runs, with which 50 users asked for 45 pages a second, the rate of a whole hospital's
+staff clicking without reading. 5-15 s is still quicker than a ward (every one of 50 clinicians on the
+application all the time); the benchmark also runs the 0.5-1.5 s think time as a stress run, reported apart.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +22,7 @@ from pathlib import Path
 from locust import HttpUser, between, task
 
 PLAN = json.loads(Path(os.environ["IECTOX_LOAD_PLAN"]).read_text(encoding="utf-8"))
+THINK = tuple(float(s) for s in os.environ.get("IECTOX_LOAD_THINK", "5,15").split(","))
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
 
@@ -23,7 +33,7 @@ def _field(pattern: re.Pattern[str], page: str) -> str:
 
 
 class Nurse(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         page = self.client.get(PLAN["login"], name="login form").text
@@ -39,7 +49,7 @@ class Nurse(HttpUser):
 
     @task(5)
     def patient_page(self) -> None:
-        key = random.choice(PLAN["patients"])
+        key = random.choice(PLAN["patients"])  # any of the 10,000: a page the server has not seen, mostly
         self.client.get(PLAN["patient"].replace("KEY", key), name="patient page")
 
     @task(3)

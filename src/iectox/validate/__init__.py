@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from iectox.dataset import DTYPES, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue
+from iectox.rules import Registry
 from iectox.schema import CONTRACT, Kind, Schema, Table, Vocabulary
 from iectox.validate import columnar
 from iectox.validate.cells import read_cells
@@ -105,8 +106,10 @@ def check_raw(
     where: str = "dataset",
     extra: Iterable[str] = (),
     schema: Schema = CONTRACT,
+    rules: Registry | None = None,
 ) -> tuple[Dataset | None, list[Issue]]:
-    """Every problem of a dataset read from disk, and the dataset itself when it has no error."""
+    """Every problem of a dataset read from disk, and the dataset itself when it has no error. `rules`: the
+    validation rules to run (`VALIDATION`'s by default; a record's check runs those of its tables)."""
     settings = settings or Settings()
     issues = check_tables(schema, dict(raw_tables), where, list(extra))
     frames = Frames({}, {name: (raw.file, raw.sheet) for name, raw in raw_tables.items()}, schema=schema)
@@ -117,7 +120,7 @@ def check_raw(
         else:
             frames.tables[table.name] = Dataset()[table.name]
     if not any(i.rule in BLOCKING for i in issues):
-        issues += run_rules(frames, settings)
+        issues += run_rules(frames, settings, rules)
     order = {
         source: n
         for n, source in enumerate(frames.sources[t.name] for t in schema.tables if t.name in raw_tables)

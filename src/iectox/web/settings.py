@@ -70,6 +70,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database(os.environ.get("DATABASE_URL"), VAR)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # A PostgreSQL connection (a server process, a SCRAM exchange) costs about 15 ms: each of the server's
+    # threads keeps its own for a while instead of opening one per request, checked before it is reused.
+    DATABASES["default"].update(CONN_MAX_AGE=300, CONN_HEALTH_CHECKS=True)
 # The hospital's management pathway (a TOML file, docs/management_audit.md); iectox's default pathway without it.
 IECTOX_PATHWAY = os.environ.get("IECTOX_PATHWAY") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -37,6 +37,7 @@ def test_a_nurse_enters_a_febrile_hypotensive_patient_and_sees_grade_2_and_the_a
     page.click("form.record button")
     page.click("nav >> text=Bedside")
     page.click("text=P-010")
+    page.wait_for_url("**/bedside/patients/P-010/")  # loaded: the title is empty while the page is on its way
     assert page.title() == "Patient P-010 · iectox"
     page.click("text=Enter observations")
 

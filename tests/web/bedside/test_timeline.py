@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from iectox.web.bedside import timeline as timeline_module
+from iectox.web.quality.dashboard import DASHBOARDS
 from iectox.web.registry.models import Observation
 
 from ..web_helpers import client_of
@@ -75,18 +76,21 @@ def test_the_page_reads_that_patients_rows_only(registry):
         assert "WHERE" in sql, sql
 
 
-def test_the_audit_is_not_run_again_until_a_row_changes(registry, monkeypatch):
+def test_the_timeline_is_not_computed_again_until_a_row_changes(registry, monkeypatch):
+    """The whole timeline is kept under the rows' digest: shown again, nothing is graded or audited."""
     cache.clear()  # kept by the tests before, under the same rows' digest
+    DASHBOARDS.clear()  # nor this patient's findings from a dashboard of the same rows
     runs = []
-    real = timeline_module.audit
+    real, grade = timeline_module.audit, timeline_module.grade_dataset
     monkeypatch.setattr(timeline_module, "audit", lambda *a, **k: runs.append(1) or real(*a, **k))
+    monkeypatch.setattr(timeline_module, "grade_dataset", lambda *a, **k: runs.append(2) or grade(*a, **k))
     nurse = client_of("clinician")
     first = text(nurse.get(P001))
-    assert text(nurse.get(P001)) == first and len(runs) == 1
+    assert text(nurse.get(P001)) == first and sorted(runs) == [1, 2]
     observe = reverse("bedside:observe", args=["INF-001"])
     assert nurse.post(observe, {**FEBRILE_HYPOTENSIVE, "observed_at": "2023-05-20 09:00"}).status_code == 302
     nurse.get(P001)
-    assert len(runs) == 2  # a new observation: a new digest, a new audit
+    assert sorted(runs) == [1, 1, 2, 2]  # a new observation: a new digest, graded and audited again
     assert Observation.objects.filter(infusion_id="INF-001").count() == 2
 
 

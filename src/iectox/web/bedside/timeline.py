@@ -5,8 +5,11 @@
 - the episodes computed from them (`episodes_from_grades`) beside the grades recorded (`agreement`), each
   computed grade with the reason of the first observation that reached it;
 - the doses given (the administrations table);
-- the management audit's findings (`iectox.management.audit.audit` under the pathway in force), kept in
-  Django's cache under a digest of the rows and the pathway.
+- the management audit's findings (`iectox.management.audit.audit` under the pathway in force).
+
+The whole timeline is kept in Django's cache under a digest of every value of the patient's rows, the pathway's
+settings and the reader's language: a page shown again before anything changed costs reading the rows and
+the template, and any change (an observation saved) is a new digest, so nothing stale is ever shown.
 
 Nothing is graded, dosed or judged here: this module only picks the library's results of each infusion and
 turns values into text (`registry.display.value_text`, the registry pages' own wording).
@@ -29,6 +32,8 @@ from iectox.management.findings import findings_frame
 from iectox.management.pathway import Pathway
 from iectox.render.bedside_chart import observations_chart
 from iectox.schema import CONTRACT
+from iectox.web.quality.dashboard import DASHBOARDS
+from iectox.web.registry.digests import patient_digests
 from iectox.web.registry.display import value_text
 from iectox.web.registry.records import model_values
 
@@ -122,24 +127,24 @@ def fingerprint(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-def _findings(
-    dataset: Dataset, pathway: Pathway, pathway_key: str, computed: pd.DataFrame, lang: str
-) -> pd.DataFrame:
-    """The audit's findings, most serious first, with their sources, in `lang`. The audit is the costliest
-    part of the page (about 0.2 s for a patient with a hundred observations), and its result depends only on
-    the rows and the pathway: it is kept in Django's cache under their digest, so a page shown again before
-    anything changed does not audit again, and a change to any row is a new key."""
-    key = f"iectox:bedside:findings:{pathway_key}:{lang}:{fingerprint(dataset)}"
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
-    result = audit(dataset, pathway, graded=computed if len(computed) else None)
-    table = findings_frame(list(result.findings), lang)
+def _findings(dataset: Dataset, pathway: Pathway, computed: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The audit's findings, most serious first, with their sources, in `lang`. Auditing the patient is the
+    costliest part of the page (about 0.15 s of CPU, whatever the registry's size): the latest dashboard's
+    audit holds this patient's findings already when its rows are still those it audited (the library's
+    audit judges each infusion on its own rows: tested, the same findings as the patient's own audit)."""
+    patients = dataset["patients"]["patient_id"]
+    kept = None
+    if len(patients) == 1:
+        patient = str(patients.iloc[0])
+        kept = DASHBOARDS.findings_of(patient, patient_digests(dataset).get(patient, ""), pathway)
+    if kept is None:
+        result = audit(dataset, pathway, graded=computed if len(computed) else None)
+        kept = list(result.findings), result
+    findings, result = kept
+    table = findings_frame(findings, lang)
     sources = {rule: result.source(rule, lang) for rule in table["rule"].dropna().unique()}
     shown = [tr(severity, lang) for severity in table["severity"]]
-    table = table.assign(source=table["rule"].map(sources), level=table["severity"], severity=shown)
-    cache.set(key, table, KEEP_SECONDS)
-    return table
+    return table.assign(source=table["rule"].map(sources), level=table["severity"], severity=shown)
 
 
 def _of(frame: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -158,11 +163,20 @@ def patient_timeline(
     dataset: Dataset, pathway: Pathway, pathway_key: str, lang: str
 ) -> list[InfusionTimeline]:
     """The timeline of each infusion of `dataset` (one patient's rows), in `lang`, under `pathway` (whose
-    fingerprint is `pathway_key`)."""
+    fingerprint is `pathway_key`): from Django's cache when these rows were shown already."""
+    key = f"iectox:bedside:timeline:{pathway_key}:{lang}:{fingerprint(dataset)}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = _timeline(dataset, pathway, lang)
+        cache.set(key, kept, KEEP_SECONDS)
+    return kept
+
+
+def _timeline(dataset: Dataset, pathway: Pathway, lang: str) -> list[InfusionTimeline]:
     graded = grade_dataset(dataset, lang=lang)
     computed = episodes_from_grades(graded)
     agreed = agreement(dataset, computed)
-    findings = _findings(dataset, pathway, pathway_key, computed, lang)
+    findings = _findings(dataset, pathway, computed, lang)
     administrations = dataset["administrations"]
     infusions = dataset["infusions"]
     timelines = []

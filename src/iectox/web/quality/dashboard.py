@@ -8,6 +8,10 @@ makes a reader wait for an audit of 10,000 patients); the page says so. The firs
 centres is computed in the request. `IECTOX_DASHBOARD_REFRESH = "inline"` (a Django setting; the tests' own)
 computes every new state in the request instead.
 
+The audit of a centre holds each of its patients' findings: a patient's timeline takes them from the latest
+dashboard when that patient's rows are still those it audited (`Dashboards.findings_of`, by the digest of the
+patient's rows, `registry.digests`), instead of auditing the patient again.
+
 Words and numbers are the library's: the render layer's KPI tables and headline (`render.audit_html`,
 `render.management`), its figures (`render.audit.audit_figures`), the audit's counts and findings. Each
 language's pieces are made once per dashboard (`page`).
@@ -32,7 +36,7 @@ from django.utils import timezone
 
 from iectox.i18n import LANGUAGES
 from iectox.management.audit import Audit, audit
-from iectox.management.findings import SEVERITIES, findings_frame
+from iectox.management.findings import SEVERITIES, Finding, findings_frame
 from iectox.management.open_episodes import open_episodes
 from iectox.management.order_delays import order_delay_summary, order_delays
 from iectox.management.pathway import Pathway
@@ -44,11 +48,17 @@ from iectox.web.pharmacy.models import Order
 from iectox.web.quality.memo import Memo
 from iectox.web.quality.page import DashboardPage, dashboard_page
 from iectox.web.quality.state import Centres, patients_of, registry_state
+from iectox.web.registry.digests import patient_digests
 from iectox.web.registry.records import patients_dataset
 
 log = logging.getLogger(__name__)
 KEPT = 16  # dashboards kept: a few states of each set of centres in use
-REFRESH_SECONDS = 30.0  # at least this long between the starts of two background audits of the same centres
+# At least this long between the starts of two background audits of the same centres. One audit of 10,000
+# patients with 315,000 observations costs about 7 s of CPU (reading the rows 3 s, the audit 1.4 s, the figures
+# in both languages 1.3 s): every 30 s, a quarter of a core for as long as a ward writes, taken from its requests
+# (the load benchmark's server spent a third of its CPU on it); every 2 minutes, 6%. The page says when its
+# figures were computed; quarterly KPIs and deviations do not need fresher.
+REFRESH_SECONDS = 120.0
 
 
 @dataclass
@@ -62,6 +72,7 @@ class Dashboard:
     open_episodes: pd.DataFrame
     order_delays: pd.DataFrame  # per drug and delay of the pharmacy's orders: n, median and quartiles (hours)
     patient_of: Mapping[str, str]  # infusion -> patient, to link each finding to its patient
+    digests: Mapping[str, str]  # patient -> the digest of the rows audited (`registry.digests`)
     _pages: dict[str, DashboardPage] = field(default_factory=dict)
     _figures: dict[str, dict[str, tuple[str, bytes]]] = field(default_factory=dict)
     _findings: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
@@ -109,6 +120,12 @@ class Dashboard:
                 self._findings[(rule, lang)] = table.assign(patient_id=patients)
             return self._findings[(rule, lang)]
 
+    def findings_of(self, patient: str, digest: str) -> list[Finding] | None:
+        """The findings of `patient`, if its rows audited here had `digest` (None otherwise)."""
+        if self.digests.get(patient) != digest:
+            return None
+        return [f for f in self.audit.findings if self.patient_of.get(f.infusion_id or "") == patient]
+
     def counts(self) -> dict[str, int]:
         """Findings per severity, in the order of `SEVERITIES`."""
         counts = self.audit.counts()
@@ -136,6 +153,7 @@ def compute(state: str, centres: Centres, pathway: Pathway) -> Dashboard:
         open_episodes=open_episodes(dataset),
         order_delays=orders_summary(centres),
         patient_of=patient_of,
+        digests=patient_digests(dataset),
     )
 
 
@@ -175,7 +193,7 @@ class Dashboards:
 
     def _in_background(self, centres: Centres) -> None:
         """Start computing the dashboard of `centres` in the worker, unless it is already computing it or
-        started it less than `REFRESH_SECONDS` ago (a registry written all day is audited twice a minute at
+        started it less than `REFRESH_SECONDS` ago (a registry written all day is audited every 2 minutes at
         most, not after every observation)."""
         with self._lock:
             now = time.monotonic()
@@ -204,6 +222,16 @@ class Dashboards:
             connections.close_all()  # this thread's own connections
             with self._lock:
                 self._refreshing.discard(centres)
+
+    def findings_of(self, patient: str, digest: str, pathway: Pathway) -> tuple[list[Finding], Audit] | None:
+        """The findings of `patient` under `pathway` from the latest dashboard of any centres that audited
+        exactly these rows of it, with that audit (for the rules' sources); None when none did."""
+        for dashboard in reversed(self.latest.values()):
+            if dashboard.audit.pathway is pathway:
+                found = dashboard.findings_of(patient, digest)
+                if found is not None:
+                    return found, dashboard.audit
+        return None
 
     def clear(self) -> None:
         self.kept.clear()

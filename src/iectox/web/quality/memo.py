@@ -62,6 +62,11 @@ class Memo(Generic[V]):
         for old in dropped:
             self._forget(old)
 
+    def values(self) -> list[V]:
+        """The values kept, most recent last; never computes."""
+        with self._lock:
+            return list(self._values.values())
+
     def clear(self) -> None:
         """Forget every value (tests; a restore of the database)."""
         with self._lock:

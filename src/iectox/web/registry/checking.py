@@ -1,9 +1,11 @@
 """A form's record checked by the library, among the rows of its patient (`iectox.validate.record`).
 
-The context is every row of the patient the record belongs to (its infusions, episodes, doses, observations,
-follow-up), of the user's centres only: a reference to a record the user cannot see "does not exist", as in a
-file. A record whose code is already used elsewhere is put beside its namesake, so that the library's `unique`
-rule says so. French users type dates day first (their language says which order, as `--dates dmy` does).
+The context is every row of the patient the record belongs to in the tables the record involves
+(`iectox.validate.record.involved_tables`: for an observation, the patient, its infusions and observations;
+for an infusion, every table), of the user's centres only: a reference to a record the user cannot see "does
+not exist", as in a file. A record whose code is already used elsewhere is put beside its namesake, so that
+the library's `unique` rule says so. French users type dates day first (their language says which order, as
+`--dates dmy` does).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 
 from iectox.dataset import conform
 from iectox.validate import Settings
-from iectox.validate.record import RecordCheck, check_record
+from iectox.validate.record import RecordCheck, check_record, involved_tables
 from iectox.web.accounts.access import visible
 from iectox.web.registry.models import Infusion, Patient, Record
 from iectox.web.registry.records import as_text, frame, patients_rows
@@ -48,7 +50,7 @@ def check(page: TablePage, typed: Mapping[str, str], user: Any, stored: Record |
     """What the library says of the record typed in `page`'s form (`stored`: its saved version, when edited)."""
     patients = visible(Patient.objects, user).filter(patient_id__in=patient_codes(page, typed, user, stored))
     rows = patients_rows(patients)
-    frames = {name: frame(queryset) for name, queryset in rows.items()}
+    frames = {name: frame(rows[name]) for name in involved_tables(page.id)}
     replacing = None
     if stored is not None:
         positions = list(rows[page.id].values_list("pk", flat=True))

@@ -22,13 +22,15 @@ BATCH = 2000
 ANALYSE_ROWS = 1000  # a store of at least this many rows refreshes PostgreSQL's statistics of its tables
 
 
+def _values(rows: QuerySet[Record]) -> pd.DataFrame:
+    """The rows' stored columns as read, in the queryset's order (not yet in the contract's dtypes)."""
+    columns = stored_columns(rows.model.contract)
+    return pd.DataFrame.from_records(list(rows.values_list(*columns)), columns=columns)
+
+
 def frame(rows: QuerySet[Record]) -> pd.DataFrame:
     """The rows as the dataset's frame of their table (the contract's dtypes), in the queryset's order."""
-    table = rows.model.contract
-    values = pd.DataFrame.from_records(
-        list(rows.values_list(*stored_columns(table))), columns=stored_columns(table)
-    )
-    return conform(table, values)  # its own table only: a page reading one patient makes a few of these
+    return conform(rows.model.contract, _values(rows))  # its own table only: a form reads a few of these
 
 
 def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
@@ -42,8 +44,9 @@ def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
 
 
 def patients_dataset(patients: QuerySet[Patient]) -> Dataset:
-    """Every row of these patients as one dataset (an export, a study, a patient's timeline)."""
-    return Dataset.from_frames({name: frame(rows) for name, rows in patients_rows(patients).items()})
+    """Every row of these patients as one dataset (an export, a study, a patient's timeline); each table is
+    conformed once, by the dataset."""
+    return Dataset.from_frames({name: _values(rows) for name, rows in patients_rows(patients).items()})
 
 
 def as_text(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,143 @@
+"""`check_record` reads and checks only the tables a record involves (`involved_tables`): the same issues, the
+same sentences, the same errors caused elsewhere and the same typed values as the check of every table with
+every rule, on the demo cohort's own records and on hostile ones."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import pytest
+
+from iectox.dataset import Dataset
+from iectox.io.text import table_text
+from iectox.schema import CONTRACT
+from iectox.synth import calibrate
+from iectox.validate import Settings
+from iectox.validate.record import RecordCheck, check_record, involved_tables
+
+HOSTILE = (  # blank, not a date, a day that does not exist, out of range, a comma, a code of nothing, a
+    # formula, a national id number, French, a date before everything
+    "",
+    "yesterday",
+    "2019-13-45",
+    "-1",
+    "38,6",
+    "INF-404",
+    '=HYPERLINK("http://x")',
+    "1 85 05 78 006 084 36",
+    "oui",
+    "2001-01-01 10:00",
+)
+PATIENT = "P-0005"  # rows in every table
+
+
+@functools.cache
+def _cohort() -> Dataset:
+    return calibrate().dataset
+
+
+def _context(patient: str) -> dict[str, pd.DataFrame]:
+    """The rows of one patient of the demo cohort, as text cells (what the web application passes)."""
+    dataset = _cohort()
+    infusions = dataset["infusions"]
+    codes = set(infusions.loc[infusions["patient_id"] == patient, "infusion_id"])
+    rows = {}
+    for table in CONTRACT.tables:
+        frame = dataset[table.name]
+        mine = frame["patient_id"] == patient if "patient_id" in frame else frame["infusion_id"].isin(codes)
+        rows[table.name] = table_text(frame[mine.to_numpy(dtype=bool)].reset_index(drop=True), table)
+    return rows
+
+
+def _said(result: RecordCheck) -> tuple[object, ...]:
+    """Everything a check says, in order: each issue whole (sentence included) and each error elsewhere."""
+    return (result.issues, result.elsewhere, result.values)
+
+
+def _same(table: str, record: dict, context: dict, **options: object) -> RecordCheck:
+    settings = Settings(date_order="dmy")
+    scoped = check_record(table, record, context, settings=settings, **options)
+    whole = check_record(table, record, context, settings=settings, involved_only=False, **options)
+    assert _said(scoped) == _said(whole), (table, record)
+    return scoped
+
+
+def test_the_tables_an_observation_involves_are_three():
+    assert involved_tables("observations") == ("patients", "infusions", "observations")
+    assert involved_tables("patients") == ("patients", "infusions")
+    assert involved_tables("infusions") == CONTRACT.table_names  # every table refers to it
+    assert "observations" not in involved_tables("administrations")
+
+
+@pytest.mark.parametrize("patient", ["P-0007", "P-0010"])
+def test_records_of_a_patient_edited_or_added_again_say_the_same(patient):
+    context = _context(patient)
+    said = 0
+    for table in CONTRACT.tables:
+        for at, row in enumerate(context[table.name].head(4).to_dict("records")):
+            record = {name: value for name, value in row.items() if value is not None}
+            edited = _same(table.name, record, context, replacing=at)
+            added = _same(table.name, record, context)
+            assert edited.ok
+            said += len(added.issues)
+    assert said > 0  # added again, a record with a code is "already used"
+
+
+@pytest.mark.parametrize("table", CONTRACT.table_names)
+def test_hostile_values_in_every_column_say_the_same(table):
+    context = _context(PATIENT)
+    stored = {k: v for k, v in context[table].iloc[0].to_dict().items() if v is not None}
+    refused = 0
+    for n, column in enumerate(CONTRACT.table(table).column_names):
+        for value in (HOSTILE * 2)[2 * n % len(HOSTILE) :][:2]:  # two per column, every one in turn
+            result = _same(table, {**stored, column: value}, context, replacing=0)
+            refused += not result.ok
+    assert refused >= len(CONTRACT.table(table).column_names) // 2  # many are refused
+
+
+def test_errors_caused_elsewhere_are_the_same():
+    """A CRS episode for an infusion whose crs_status is 'no', a patient's code changed under its infusions,
+    a death dated before the doses given: each error lands on another row, the same in both checks."""
+    context = _context(PATIENT)
+    infusions = context["infusions"].copy()
+    infusions.loc[0, ["crs_status", "icans_status"]] = "no"
+    episodes = context["toxicity_episodes"]
+    context = {**context, "infusions": infusions, "toxicity_episodes": episodes.iloc[0:0]}
+    crs = {
+        "episode_id": "EP-NEW",
+        "infusion_id": infusions.loc[0, "infusion_id"],
+        "syndrome": "CRS",
+        "grading_scale": "ASTCT2019",
+        "outcome": "resolved",
+    }
+    renamed = dict(context["patients"].iloc[0].dropna(), patient_id="P-RENAMED")
+    early = dict(
+        context["outcomes"].iloc[0].dropna(), status="dead", death_date=infusions.loc[0, "infusion_date"]
+    )
+    caused = [
+        _same("toxicity_episodes", crs, context),
+        _same("patients", renamed, context, replacing=0),
+        _same("outcomes", early, context, replacing=0),
+    ]
+    assert [sorted({(e.table, e.issue.rule) for e in result.elsewhere}) for result in caused] == [
+        [("infusions", "status_matches_episodes")],
+        [("infusions", "reference")],
+        [("administrations", "nothing_after_death")],
+    ]
+
+
+def test_an_error_in_a_table_the_record_does_not_involve_no_longer_refuses_it_in_silence():
+    """The whole check refuses an observation because the patient's follow-up is wrong, without a word at the
+    form; the scoped check reads only patients, infusions and observations, and lets it be saved."""
+    context = _context(PATIENT)
+    outcomes = context["outcomes"].copy()
+    outcomes.loc[0, "status"] = "dead"
+    outcomes.loc[0, "death_date"] = None
+    context = {**context, "outcomes": outcomes}
+    infusion = context["infusions"].iloc[0]
+    record = {"infusion_id": infusion["infusion_id"], "observed_at": str(infusion["infusion_date"])[:10]}
+    whole = check_record("observations", record, context, involved_only=False)
+    scoped = check_record("observations", record, context)
+    assert (whole.ok, whole.issues, whole.elsewhere) == (False, (), ())
+    assert scoped.ok and scoped.issues == ()
