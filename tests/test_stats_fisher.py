@@ -69,9 +69,13 @@ def test_rxc_enumeration_equals_brute_force(shape, data):
 
 def test_too_large_a_table_falls_back_to_a_seeded_monte_carlo_and_says_so():
     table = [[10, 8, 7, 6, 5, 4], [60, 60, 60, 60, 60, 61]]  # exact p 0.687217954429965 (fisher.test)
-    first = fisher_exact(table, max_enumerated=100, mc_tables=20_000, seed=3)
-    again = fisher_exact(table, max_enumerated=100, mc_tables=20_000, seed=3)
+    first = fisher_exact(table, max_enumerated=100, max_arcs=100, mc_tables=20_000, seed=3)
+    again = fisher_exact(table, max_enumerated=100, max_arcs=100, mc_tables=20_000, seed=3)
     assert first == again  # reproducible
-    assert "Monte Carlo, 20000 tables, seed 3" in first.detail
-    assert "too large to enumerate" in first.detail
+    assert "Monte Carlo, B = 20000, seed 3" in first.detail
+    assert "Monte Carlo, B = 20000, seed 3" in first.method
+    assert "too large for the exact test" in first.detail
+    assert first.warnings == (
+        "Monte Carlo p-value (B = 20000 random tables, seed 3): the table is too large for the exact test",
+    )
     assert first.p_value == pytest.approx(0.687217954429965, abs=0.02)  # binomial SE about 0.003

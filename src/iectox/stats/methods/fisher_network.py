@@ -1,0 +1,272 @@
+"""The network algorithm of Mehta & Patel (R's FEXACT) for Fisher's exact test on r x c tables.
+
+A table is built one column at a time. After some columns, all that matters for the rest is what the rows
+still have to hold, sorted (rows are exchangeable): that vector is a node of the network, at its stage (the
+number of columns filled). Every table with the observed margins is a path from the root (the row margins) to
+the last stage; its log-probability, up to a constant, is the sum of its arcs' lengths, -sum(log x!) over the
+cells of each column (the kernel).
+
+1. The network is built forward, every node with every way to fill the next column (vectorised per stage).
+2. Backward over it, each node gets the exact longest and shortest remaining path (the most and the least
+   probable completion; FEXACT bounds them with f3xact / f4xact, here a max / min over the arcs, exact), and
+   the total probability of all its completions, a closed form: sum over completions of prod 1/x! =
+   M! / (prod r_i! prod c_j!), with M the patients still to place.
+3. Forward again, each node holds its distinct past path lengths with their frequencies (paths of equal
+   length merge). A past length whose every completion is at most as probable as the observed table (longest
+   path within the threshold) adds past x total in closed form; one whose every completion is more probable
+   (shortest path beyond it) is dropped; only the others go on to the next stage.
+
+The threshold is the observed kernel plus R's tolerance (`TOL_RXC` in log space, or log(1 + 1e-7) for a 2 x 2
+table), so tables exactly as likely as the observed one count, whatever their rounding. Past lengths merge only
+when equal up to rounding (`MERGE_STEP`, 3.7e-9): FEXACT merges within its tolerance 3.45e-7, which could join two
+genuinely different lengths; here each keeps its own probability.
+
+Size: the work is the number of arcs (nodes x ways to fill a column) plus the number of past lengths kept.
+`TooLarge` is raised when either exceeds its limit (`MAX_ARCS`, `MAX_PAST`); R's `fisher.test(workspace =
+2e8)` stops at 1.26 million nodes per stage (FEXACT error 6) or 18.8 million past lengths (error 7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import gammaln
+
+MERGE_STEP = 2.0**-28  # past path lengths in one bin of this width (3.7e-9) are equal up to rounding
+MAX_ARCS = 30_000_000  # arcs of the whole network (about 1 GB at the peak)
+MAX_PAST = 20_000_000  # past path lengths held at one stage
+_CHUNK = 2_000_000  # children generated at once when a stage is expanded
+
+
+class NetworkTooLarge(Exception):
+    """The network, or the past path lengths at one of its stages, exceed the allowed size."""
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    p_value: float
+    nodes: int  # nodes of the network, all stages
+    arcs: int
+    tables: float  # tables with the observed margins (a float: it can exceed any integer type)
+    past: int  # past path lengths held, summed over the stages
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """The arcs out of one stage's nodes: grouped by parent (`start` indexes them), with child and length."""
+
+    start: np.ndarray
+    count: np.ndarray
+    child: np.ndarray
+    length: np.ndarray
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each i, the integers lo[i]..hi[i]: (index i of each, the integer), flattened, without a loop."""
+    counts = np.maximum(hi - lo + 1, 0)
+    owner = np.repeat(np.arange(lo.size), counts)
+    starts = np.cumsum(counts) - counts
+    return owner, lo[owner] + np.arange(counts.sum()) - starts[owner]
+
+
+def _fills(
+    nodes: np.ndarray, total: int, lf: np.ndarray, limit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every way to put `total` patients in one column under each node's remaining row margins.
+
+    Returns (parent node of each fill, the rows left after it, its length -sum(log x!)); fills come grouped
+    by parent, in parent order. Each cell gets at least what the rows below it cannot absorb, so every fill is
+    feasible and nothing is generated only to be discarded.
+    """
+    below = np.cumsum(nodes[:, ::-1], axis=1)[:, ::-1]
+    owner = np.arange(len(nodes))
+    remaining = np.full(len(nodes), total, dtype=np.int64)
+    cells: list[np.ndarray] = []
+    for i in range(nodes.shape[1] - 1):
+        lo = np.maximum(0, remaining - below[owner, i + 1])
+        hi = np.minimum(remaining, nodes[owner, i])
+        if int(np.maximum(hi - lo + 1, 0).sum()) > limit:
+            raise NetworkTooLarge
+        pick, x = _ranges(lo, hi)
+        cells = [c[pick] for c in cells] + [x]
+        owner, remaining = owner[pick], remaining[pick] - x
+    cells.append(remaining)
+    left = nodes[owner].copy()
+    length = np.zeros(len(owner))
+    for i, x in enumerate(cells):
+        left[:, i] -= x
+        length -= lf[x]
+    left.sort(axis=1)
+    return owner, left, length
+
+
+def _network(
+    rows: np.ndarray, cols: list[int], lf: np.ndarray, max_arcs: int
+) -> tuple[list[np.ndarray], list[_Stage]]:
+    """The nodes of every stage (sorted remaining row margins) and the arcs between consecutive stages."""
+    radix = np.cumprod(np.concatenate([[1], np.full(len(rows) - 1, int(rows.max()) + 1)]))
+    if (int(rows.max()) + 1) ** len(rows) >= 2**62:
+        raise NetworkTooLarge  # a node would no longer fit one integer key
+    nodes = [np.sort(rows)[None, :].astype(np.int64)]
+    stages: list[_Stage] = []
+    arcs = 0
+    for total in cols[:-1]:
+        owner, left, length = _fills(nodes[-1], total, lf, max_arcs - arcs)
+        arcs += len(owner)
+        keys, child = np.unique(left @ radix, return_inverse=True)
+        first = np.zeros(len(keys), dtype=np.int64)
+        first[child] = np.arange(len(child))
+        nodes.append(left[first])
+        count = np.bincount(owner, minlength=len(nodes[-2]))
+        stages.append(_Stage(np.cumsum(count) - count, count, child.ravel(), length))
+    return nodes, stages
+
+
+def _bounds(nodes: list[np.ndarray], stages: list[_Stage], lf: np.ndarray) -> tuple[list[np.ndarray], ...]:
+    """Per node: the longest and shortest remaining path (exact) and the number of completions, backward."""
+    last = -lf[nodes[-1]].sum(axis=1)  # the last column is what the rows still hold
+    longest, shortest, count = [last], [last.copy()], [np.ones(len(last))]
+    for stage in reversed(stages):
+        longest.insert(0, np.maximum.reduceat(stage.length + longest[0][stage.child], stage.start))
+        shortest.insert(0, np.minimum.reduceat(stage.length + shortest[0][stage.child], stage.start))
+        count.insert(0, np.add.reduceat(count[0][stage.child], stage.start))
+    return longest, shortest, count
+
+
+def _merge(node: np.ndarray, past: np.ndarray, freq: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Past path lengths of each node, those equal up to rounding merged (their frequencies added).
+
+    Lengths fall in bins of `MERGE_STEP`, one integer key with the node, so that one integer sort groups
+    them; only when the key would not fit 63 bits is the slower two-key sort used.
+    """
+    if not len(node):
+        return node, past, freq
+    low = float(past.min())
+    span = int((float(past.max()) - low) / MERGE_STEP) + 2
+    shift = span.bit_length()
+    if shift + int(node.max()).bit_length() < 63:
+        key = (node << shift) + np.rint((past - low) / MERGE_STEP).astype(np.int64)
+        order = np.argsort(key)
+        key = key[order]
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = key[1:] != key[:-1]
+    else:
+        order = np.lexsort((past, node))
+        new = np.ones(len(node), dtype=bool)
+        new[1:] = (node[order][1:] != node[order][:-1]) | (np.diff(past[order]) > MERGE_STEP)
+    start = np.flatnonzero(new)
+    first = order[start]
+    return node[first], past[first], np.add.reduceat(freq[order], start)
+
+
+@dataclass(frozen=True)
+class _Arcs:
+    """One stage's arcs seen from their parent, each node's arcs sorted twice: by the longest (`by_longest`)
+    and by the shortest (`by_shortest`) total length of the paths through them from the parent on."""
+
+    stage: _Stage
+    longest: np.ndarray  # per arc: its length + the longest path from its child
+    shortest: np.ndarray
+    log_total: np.ndarray  # per arc: log of the sum of exp(length) over every path through it
+    by_longest: np.ndarray
+    by_shortest: np.ndarray
+
+    @classmethod
+    def of(cls, stage: _Stage, longest: np.ndarray, shortest: np.ndarray, log_total: np.ndarray) -> _Arcs:
+        parent = np.repeat(np.arange(len(stage.start)), stage.count)
+        up, down = stage.length + longest[stage.child], stage.length + shortest[stage.child]
+        total = stage.length + log_total[stage.child]
+        return cls(stage, up, down, total, np.lexsort((up, parent)), np.lexsort((down, parent)))
+
+
+def network_p(
+    table: np.ndarray, tol: float, max_arcs: int = MAX_ARCS, max_past: int = MAX_PAST
+) -> NetworkResult:
+    """Exact Freeman-Halton p-value of a table with no empty row or column; `NetworkTooLarge` when too big."""
+    if table.shape[0] > table.shape[1]:
+        table = table.T  # FEXACT's choice: the nodes have as many entries as the shorter side
+    rows = table.sum(axis=1)
+    cols = sorted(int(c) for c in table.sum(axis=0))  # FEXACT's order: smallest columns first
+    n = int(table.sum())
+    lf = gammaln(np.arange(n + 1) + 1.0)
+    log_k = float(lf[rows].sum() + lf[cols].sum() - lf[n])
+    threshold = float(-lf[table].sum()) + tol
+    nodes, stages = _network(rows, cols, lf, max_arcs)
+    longest, shortest, count = _bounds(nodes, stages, lf)
+    size = (sum(len(x) for x in nodes), sum(len(x.child) for x in stages), float(count[0][0]))
+    if longest[0][0] <= threshold:
+        return NetworkResult(1.0, *size, 0)
+    p, past_held = 0.0, 0
+    held = (np.zeros(1, dtype=np.int64), np.zeros(1), np.ones(1))
+    for s, stage in enumerate(stages):
+        # sum over completions of exp(length): M! / (prod r! prod c!) for the columns still to fill
+        log_total = (
+            lf[int(nodes[s + 1][0].sum())] - lf[nodes[s + 1]].sum(axis=1) - float(lf[cols[s + 1 :]].sum())
+        )
+        arcs = _Arcs.of(stage, longest[s + 1], shortest[s + 1], log_total)
+        found, held = _step(arcs, held, threshold, log_k, max_past)
+        p += found
+        past_held += len(held[0])
+    return NetworkResult(min(1.0, p), *size, past_held)
+
+
+def _step(
+    arcs: _Arcs, held: tuple[np.ndarray, ...], threshold: float, log_k: float, max_past: int
+) -> tuple[float, tuple[np.ndarray, ...]]:
+    """Carry each undecided past path length along the arcs out of its node.
+
+    For a past length v, the arcs whose longest path stays within the threshold (all their tables count) are
+    a prefix of the node's arcs sorted by longest path: their probability is a prefix sum. The arcs whose
+    shortest path exceeds it are a suffix by shortest path, dropped. Only the arcs in between are carried to
+    the child, found from whichever of the two sorted lists gives fewer candidates; they merge there.
+    Returns the probability decided and the past lengths held at the next stage.
+    """
+    node, past, freq = held
+    stage = arcs.stage
+    p, size = 0.0, 0
+    kept: list[tuple[np.ndarray, ...]] = []
+    carried: list[tuple[np.ndarray, ...]] = []
+    cut = np.flatnonzero(np.diff(node)) + 1
+    for lo, hi in zip(np.concatenate([[0], cut]), np.concatenate([cut, [len(node)]]), strict=True):
+        if lo == hi:
+            continue
+        first, ways = stage.start[node[lo]], stage.count[node[lo]]
+        up = arcs.by_longest[first : first + ways]
+        down = arcs.by_shortest[first : first + ways]
+        v, f = past[lo:hi], freq[lo:hi]
+        room = threshold - v
+        every = np.searchsorted(arcs.longest[up], room, side="right")
+        some = np.searchsorted(arcs.shortest[down], room, side="right")
+        weights = arcs.log_total[up]
+        top = weights.max()
+        cumulative = np.concatenate([[0.0], np.cumsum(np.exp(weights - top))])
+        p += float(np.dot(f * np.exp(log_k + v + top), cumulative[every]))
+        undecided = some - every
+        if not undecided.any():
+            continue
+        from_down = some <= ways - every  # fewer candidates among the shortest-first prefix
+        for mask, order, lo_i, hi_i in (
+            (from_down, down, np.zeros_like(some), some),
+            (~from_down, up, every, np.full_like(every, ways)),
+        ):
+            pick = mask & (undecided > 0)
+            if not pick.any():
+                continue
+            owner, at = _ranges(lo_i[pick], hi_i[pick] - 1)
+            arc = order[at]
+            bound = room[pick][owner]
+            live = (arcs.longest[arc] > bound) & (arcs.shortest[arc] <= bound)
+            arc, owner = arc[live], owner[live]
+            carried.append((stage.child[arc], v[pick][owner] + stage.length[arc], f[pick][owner]))
+            size += len(arc)
+        if size > _CHUNK:
+            kept.append(_merge(*(np.concatenate(x) for x in zip(*carried, strict=True))))
+            carried, size = [], 0
+            if sum(len(k[0]) for k in kept) > max_past:
+                raise NetworkTooLarge
+    if carried:
+        kept.append(_merge(*(np.concatenate(x) for x in zip(*carried, strict=True))))
+    if not kept:
+        return p, (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+    return p, _merge(*(np.concatenate(x) for x in zip(*kept, strict=True)))
