@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +15,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from iectox.stats import fisher_exact
+from iectox.stats.methods import fisher
+from iectox.stats.methods.fisher_network import NetworkTooLarge, network_p
 
 cells = st.integers(min_value=0, max_value=60)
 
@@ -79,3 +84,92 @@ def test_too_large_a_table_falls_back_to_a_seeded_monte_carlo_and_says_so():
         "Monte Carlo p-value (B = 20000 random tables, seed 3): the table is too large for the exact test",
     )
     assert first.p_value == pytest.approx(0.687217954429965, abs=0.02)  # binomial SE about 0.003
+
+
+# R 4.2.2, fisher.test(x, workspace = 2e8)$p.value for each table of tests/data/r/fisher_rxc.tsv, made by
+# `Rscript tests/data/r/fisher_rxc.R` (the script holds the tables and the exact call; the values are printed
+# with sprintf("%.17g")). The network-algorithm tables that take R (and iectox) over 3 seconds run only with
+# IECTOX_SLOW_TESTS=1.
+R_TABLES = Path(__file__).parent / "data" / "r" / "fisher_rxc.tsv"
+SLOW = {"3x3_n300_0", "3x3_n300_1", "4x5_n85_0", "4x5_n85_2", "4x5_n85_5", "4x5_n85_6", "4x5_n85_7"}
+# 4x5_n85_6 runs in test_4x5_tables_of_85_patients_too_large_to_enumerate_are_exact_by_the_network_algorithm
+
+
+def _r_cases() -> list[tuple[str, np.ndarray, float]]:
+    with R_TABLES.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return [
+        (
+            r["id"],
+            np.array(r["cells"].split(), dtype=int).reshape(int(r["rows"]), int(r["cols"])),
+            float(r["p_value"]),
+        )
+        for r in rows
+    ]
+
+
+R_CASES = _r_cases()
+
+
+def test_the_r_reference_file_covers_the_shapes_and_edge_cases():
+    ids = {case[0] for case in R_CASES}
+    assert len(R_CASES) >= 30
+    assert {"zero_row_col", "tiny_p", "p_one_uniform", "mirror_3x3"} <= ids
+    assert sum(i.startswith("4x5_n85") for i in ids) == 8
+
+
+@pytest.mark.parametrize(("case", "table", "expected"), R_CASES, ids=[c[0] for c in R_CASES])
+def test_fisher_rxc_equals_r(case, table, expected):
+    if case in SLOW and not os.environ.get("IECTOX_SLOW_TESTS"):
+        pytest.skip("over 3 seconds: set IECTOX_SLOW_TESTS=1")
+    result = fisher_exact(table)
+    assert result.method == "Fisher's exact test"
+    assert result.warnings == ()
+    assert result.p_value == pytest.approx(expected, rel=1e-10, abs=0)
+
+
+def test_4x5_tables_of_85_patients_too_large_to_enumerate_are_exact_by_the_network_algorithm():
+    # R 4.2.2: fisher.test(x, workspace = 2e8)$p.value = 0.073942520940721762 (4x5_n85_6 in fisher_rxc.tsv);
+    # the enumeration alone would hold over 4 million partial tables: before the network algorithm, this
+    # table got a Monte Carlo p-value.
+    table = dict((c[0], c[1]) for c in R_CASES)["4x5_n85_6"]
+    with pytest.raises(fisher.TooLarge):
+        fisher.enumerated_p(table, fisher.TOL_RXC)
+    result = fisher_exact(table)
+    assert "exact (network)" in result.detail
+    assert result.p_value == pytest.approx(0.073942520940721762, rel=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.sampled_from([(2, 2), (2, 3), (3, 3), (2, 5), (3, 4), (4, 4), (5, 3)]),
+    data=st.data(),
+)
+def test_network_and_enumeration_give_one_exact_answer(shape, data):
+    flat = data.draw(st.lists(st.integers(0, 9), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]))
+    table = np.array(flat).reshape(shape)
+    assume((table.sum(axis=0) > 0).all() and (table.sum(axis=1) > 0).all())
+    tol = fisher.TOL_2X2 if shape == (2, 2) else fisher.TOL_RXC
+    network = network_p(table, tol)
+    enumerated = fisher.enumerated_p(table, tol)
+    assert network.p_value == pytest.approx(enumerated.p_value, rel=1e-12)
+    assert round(network.tables) == enumerated.tables
+
+
+def test_a_monte_carlo_p_at_its_floor_is_reported_as_a_bound():
+    table = [[30, 0, 0], [0, 30, 0], [0, 0, 30]]  # exact p 1.6e-40: no random table is as extreme
+    result = fisher_exact(table, max_enumerated=10, max_arcs=10, mc_tables=2_000, seed=3)
+    assert result.p_value == 1 / 2_001
+    assert fisher.is_simulated(result) and fisher.is_floor(result)
+    assert "p < 1/(B + 1) = 0.0005" in result.detail
+    assert result.warnings[1] == (
+        "p < 1/(B + 1) = 0.0005: none of the 2000 random tables was as extreme as the observed one; the p-value "
+        "shown is that bound"
+    )
+    assert result.warnings[0].text("fr").startswith("p par simulation de Monte Carlo (B = 2000 tableaux")
+
+
+def test_beyond_the_network_limits_it_refuses_the_exact_test():
+    table = np.array([[43, 24, 65], [36, 28, 10], [40, 29, 25]])  # 3x3_n300_0: 4.9 million arcs
+    with pytest.raises(NetworkTooLarge):
+        network_p(table, fisher.TOL_RXC, max_arcs=1_000_000)
