@@ -14,6 +14,8 @@ import scipy.stats
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from iectox.published import parse_summary_table
+from iectox.published.recheck import recheck
 from iectox.stats import fisher_exact
 from iectox.stats.methods import fisher
 from iectox.stats.methods.fisher_network import NetworkTooLarge, network_p
@@ -173,3 +175,42 @@ def test_beyond_the_network_limits_it_refuses_the_exact_test():
     table = np.array([[43, 24, 65], [36, 28, 10], [40, 29, 25]])  # 3x3_n300_0: 4.9 million arcs
     with pytest.raises(NetworkTooLarge):
         network_p(table, fisher.TOL_RXC, max_arcs=1_000_000)
+
+
+def _published(counts: list[list[int]], reported_p: str) -> dict:
+    groups = {f"g{i}": {"label": f"Cohort {i}", "n": int(sum(row))} for i, row in enumerate(counts, 1)}
+    levels = [f"level {j}" for j in range(1, len(counts[0]) + 1)]
+    variable = {
+        "name": "indication",
+        "type": "categorical",
+        "counts": {g: dict(zip(levels, row, strict=True)) for g, row in zip(groups, counts, strict=True)},
+        "reported_p": reported_p,
+        "stated_test": "fisher_exact",
+    }
+    return {"format": "summary-table/1", "groups": groups, "variables": [variable]}
+
+
+def test_recheck_reproduces_a_published_exact_rxc_fisher_p_that_used_to_be_monte_carlo():
+    # 4 cohorts x 5 levels, 85 patients (4x5_n85_4 of fisher_rxc.tsv). R 4.2.2:
+    # fisher.test(matrix(c(28,0,0,2,1, 10,4,6,3,4, 0,5,0,0,0, 2,5,7,3,5), 4, byrow = TRUE),
+    #             workspace = 2e8)$p.value = 1.8530824318687766e-10, printed "1.85E-10".
+    # Too large to enumerate, it used to get a Monte Carlo p at its floor 1/(B + 1) = 1e-5: not reproduced.
+    counts = [[28, 0, 0, 2, 1], [10, 4, 6, 3, 4], [0, 5, 0, 0, 0], [2, 5, 7, 3, 5]]
+    (row,) = recheck(parse_summary_table(_published(counts, "1.85E-10")))
+    fisher_row = next(t for t in row.tests if t.test == "fisher_exact")
+    assert fisher_row.p_value == pytest.approx(1.8530824318687766e-10, rel=1e-10)
+    assert row.status == "reproduced"
+    assert row.reproduced_by == ("fisher_exact",)
+
+
+def test_recheck_says_monte_carlo_and_reads_a_p_at_the_floor_as_a_bound(monkeypatch):
+    def too_large(*args):
+        raise fisher.TooLarge
+
+    monkeypatch.setattr(fisher, "exact_p", too_large)  # as if beyond both exact algorithms
+    counts = [[30, 0, 0], [0, 30, 0], [0, 0, 30]]  # exact p 1.6e-40
+    (bound,) = recheck(parse_summary_table(_published(counts, "<0.001")))
+    (number,) = recheck(parse_summary_table(_published(counts, "0.00001")))
+    assert "fisher_exact" in bound.reproduced_by
+    assert "fisher_exact" not in number.reproduced_by  # 1/100001 prints 0.00001 but is only a bound
+    assert any("Monte Carlo, B = 100000, seed 1" in note for note in bound.notes)
