@@ -1,4 +1,5 @@
-"""Fisher's exact test on r x c tables: against scipy's 2 x 2 test, a brute-force oracle, and the fallback."""
+"""Fisher's exact test on r x c tables: against R 4.2.2, scipy's 2 x 2 test, a brute-force oracle, between its two
+exact algorithms, and the labelled Monte Carlo beyond them (result, footnote, JSON, recheck)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.stats
 from hypothesis import assume, given, settings
@@ -16,9 +18,13 @@ from hypothesis import strategies as st
 
 from iectox.published import parse_summary_table
 from iectox.published.recheck import recheck
+from iectox.render import Formatter, footnotes
 from iectox.stats import fisher_exact
+from iectox.stats.compare import compare
 from iectox.stats.methods import fisher
 from iectox.stats.methods.fisher_network import NetworkTooLarge, network_p
+from iectox.stats.table import variable_record
+from iectox.stats.variables import Variable
 
 cells = st.integers(min_value=0, max_value=60)
 
@@ -214,3 +220,24 @@ def test_recheck_says_monte_carlo_and_reads_a_p_at_the_floor_as_a_bound(monkeypa
     assert "fisher_exact" in bound.reproduced_by
     assert "fisher_exact" not in number.reproduced_by  # 1/100001 prints 0.00001 but is only a bound
     assert any("Monte Carlo, B = 100000, seed 1" in note for note in bound.notes)
+
+
+def test_a_monte_carlo_p_in_a_comparison_table_says_so_in_its_footnote_and_json(monkeypatch):
+    def too_large(*args):
+        raise fisher.TooLarge
+
+    monkeypatch.setattr(fisher, "exact_p", too_large)  # as if beyond both exact algorithms
+    rows = [("A", "x")] * 30 + [("B", "y")] * 30 + [("C", "z")] * 30
+    frame = pd.DataFrame(rows, columns=["group", "level"])
+    table = compare(frame, "group", [Variable("level", test="fisher_exact")]).add_p()
+    result = table.result("level")
+    assert "Monte Carlo, B = 100000, seed 1" in result.test.method
+    english, french = footnotes(table), footnotes(table, Formatter(lang="fr"))
+    assert any("Monte Carlo p-value (B = 100000 random tables, seed 1)" in note for note in english)
+    assert any("p < 1/(B + 1) = 1e-05" in note for note in english)
+    assert any(
+        "p par simulation de Monte Carlo (B = 100000 tableaux aléatoires, graine 1)" in n for n in french
+    )
+    record = variable_record(result)
+    assert "Monte Carlo, B = 100000, seed 1" in record["method"]
+    assert record["warning_messages"][0]["template"] == fisher.MONTE_CARLO
