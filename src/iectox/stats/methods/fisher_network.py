@@ -54,11 +54,14 @@ class NetworkResult:
 
 @dataclass(frozen=True)
 class _Stage:
-    """The arcs out of one stage's nodes: grouped by parent (`start` indexes them), with child and length."""
+    """The arcs out of one stage's nodes, grouped by parent (`start`, `count`), with their child and length.
+
+    The last stage (two columns left) has no child: the last column is forced, and its length is included.
+    """
 
     start: np.ndarray
     count: np.ndarray
-    child: np.ndarray
+    child: np.ndarray | None
     length: np.ndarray
 
 
@@ -71,13 +74,14 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fills(
-    nodes: np.ndarray, total: int, lf: np.ndarray, limit: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    nodes: np.ndarray, total: int, lf: np.ndarray, limit: int, last: bool
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """Every way to put `total` patients in one column under each node's remaining row margins.
 
-    Returns (parent node of each fill, the rows left after it, its length -sum(log x!)); fills come grouped
-    by parent, in parent order. Each cell gets at least what the rows below it cannot absorb, so every fill is
-    feasible and nothing is generated only to be discarded.
+    Returns (parent node of each fill, the rows left after it sorted, its length -sum(log x!)); fills come
+    grouped by parent, in parent order. With `last`, what the rows still hold is the last column: its length
+    is added and the rows left are not returned. Each cell gets at least what the rows below it cannot absorb,
+    so every fill is feasible and nothing is generated only to be discarded.
     """
     below = np.cumsum(nodes[:, ::-1], axis=1)[:, ::-1]
     owner = np.arange(len(nodes))
@@ -92,11 +96,15 @@ def _fills(
         cells = [c[pick] for c in cells] + [x]
         owner, remaining = owner[pick], remaining[pick] - x
     cells.append(remaining)
-    left = nodes[owner].copy()
     length = np.zeros(len(owner))
+    left = np.empty((len(owner), nodes.shape[1]), dtype=np.int64)
     for i, x in enumerate(cells):
-        left[:, i] -= x
+        left[:, i] = nodes[owner, i] - x
         length -= lf[x]
+        if last:
+            length -= lf[left[:, i]]
+    if last:
+        return owner, None, length
     left.sort(axis=1)
     return owner, left, length
 
@@ -104,33 +112,47 @@ def _fills(
 def _network(
     rows: np.ndarray, cols: list[int], lf: np.ndarray, max_arcs: int
 ) -> tuple[list[np.ndarray], list[_Stage]]:
-    """The nodes of every stage (sorted remaining row margins) and the arcs between consecutive stages."""
+    """The nodes of every stage up to two columns left (sorted remaining row margins) and the arcs out of
+    each stage's nodes."""
     radix = np.cumprod(np.concatenate([[1], np.full(len(rows) - 1, int(rows.max()) + 1)]))
     if (int(rows.max()) + 1) ** len(rows) >= 2**62:
         raise NetworkTooLarge  # a node would no longer fit one integer key
     nodes = [np.sort(rows)[None, :].astype(np.int64)]
     stages: list[_Stage] = []
     arcs = 0
-    for total in cols[:-1]:
-        owner, left, length = _fills(nodes[-1], total, lf, max_arcs - arcs)
+    for k, total in enumerate(cols[:-1]):
+        last = k == len(cols) - 2
+        owner, left, length = _fills(nodes[-1], total, lf, max_arcs - arcs, last)
         arcs += len(owner)
-        keys, child = np.unique(left @ radix, return_inverse=True)
-        first = np.zeros(len(keys), dtype=np.int64)
-        first[child] = np.arange(len(child))
-        nodes.append(left[first])
-        count = np.bincount(owner, minlength=len(nodes[-2]))
-        stages.append(_Stage(np.cumsum(count) - count, count, child.ravel(), length))
+        count = np.bincount(owner, minlength=len(nodes[-1]))
+        child = None
+        if left is not None:
+            keys, child = np.unique(left @ radix, return_inverse=True)
+            first = np.zeros(len(keys), dtype=np.int64)
+            first[child] = np.arange(len(child))
+            nodes.append(left[first])
+            child = child.ravel()
+        stages.append(_Stage(np.cumsum(count) - count, count, child, length))
     return nodes, stages
 
 
-def _bounds(nodes: list[np.ndarray], stages: list[_Stage], lf: np.ndarray) -> tuple[list[np.ndarray], ...]:
+def _through(stage: _Stage, per_child: np.ndarray | None) -> np.ndarray:
+    """Per arc: its length plus a value of its child (nothing to add after the last stage)."""
+    return stage.length if stage.child is None or per_child is None else stage.length + per_child[stage.child]
+
+
+def _bounds(stages: list[_Stage]) -> tuple[list[np.ndarray], ...]:
     """Per node: the longest and shortest remaining path (exact) and the number of completions, backward."""
-    last = -lf[nodes[-1]].sum(axis=1)  # the last column is what the rows still hold
-    longest, shortest, count = [last], [last.copy()], [np.ones(len(last))]
+    longest: list[np.ndarray] = []
+    shortest: list[np.ndarray] = []
+    count: list[np.ndarray] = []
     for stage in reversed(stages):
-        longest.insert(0, np.maximum.reduceat(stage.length + longest[0][stage.child], stage.start))
-        shortest.insert(0, np.minimum.reduceat(stage.length + shortest[0][stage.child], stage.start))
-        count.insert(0, np.add.reduceat(count[0][stage.child], stage.start))
+        up = _through(stage, longest[0] if longest else None)
+        down = _through(stage, shortest[0] if shortest else None)
+        longest.insert(0, np.maximum.reduceat(up, stage.start))
+        shortest.insert(0, np.minimum.reduceat(down, stage.start))
+        ways = np.ones(len(stage.length)) if not count else count[0][stage.child]
+        count.insert(0, np.add.reduceat(ways, stage.start))
     return longest, shortest, count
 
 
@@ -162,22 +184,23 @@ def _merge(node: np.ndarray, past: np.ndarray, freq: np.ndarray) -> tuple[np.nda
 
 @dataclass(frozen=True)
 class _Arcs:
-    """One stage's arcs seen from their parent, each node's arcs sorted twice: by the longest (`by_longest`)
-    and by the shortest (`by_shortest`) total length of the paths through them from the parent on."""
+    """One stage's arcs with, per arc, the longest and shortest length of the paths through it from its
+    parent on, and the log of the sum of exp(length) over all of them."""
 
     stage: _Stage
-    longest: np.ndarray  # per arc: its length + the longest path from its child
+    longest: np.ndarray
     shortest: np.ndarray
-    log_total: np.ndarray  # per arc: log of the sum of exp(length) over every path through it
-    by_longest: np.ndarray
-    by_shortest: np.ndarray
+    log_total: np.ndarray
 
     @classmethod
-    def of(cls, stage: _Stage, longest: np.ndarray, shortest: np.ndarray, log_total: np.ndarray) -> _Arcs:
-        parent = np.repeat(np.arange(len(stage.start)), stage.count)
-        up, down = stage.length + longest[stage.child], stage.length + shortest[stage.child]
-        total = stage.length + log_total[stage.child]
-        return cls(stage, up, down, total, np.lexsort((up, parent)), np.lexsort((down, parent)))
+    def of(
+        cls,
+        stage: _Stage,
+        longest: np.ndarray | None,
+        shortest: np.ndarray | None,
+        log_total: np.ndarray | None,
+    ) -> _Arcs:
+        return cls(stage, _through(stage, longest), _through(stage, shortest), _through(stage, log_total))
 
 
 def network_p(
@@ -193,18 +216,19 @@ def network_p(
     log_k = float(lf[rows].sum() + lf[cols].sum() - lf[n])
     threshold = float(-lf[table].sum()) + tol
     nodes, stages = _network(rows, cols, lf, max_arcs)
-    longest, shortest, count = _bounds(nodes, stages, lf)
-    size = (sum(len(x) for x in nodes), sum(len(x.child) for x in stages), float(count[0][0]))
+    longest, shortest, count = _bounds(stages)
+    size = (sum(len(x) for x in nodes), sum(len(x.length) for x in stages), float(count[0][0]))
     if longest[0][0] <= threshold:
         return NetworkResult(1.0, *size, 0)
     p, past_held = 0.0, 0
     held = (np.zeros(1, dtype=np.int64), np.zeros(1), np.ones(1))
     for s, stage in enumerate(stages):
-        # sum over completions of exp(length): M! / (prod r! prod c!) for the columns still to fill
-        log_total = (
-            lf[int(nodes[s + 1][0].sum())] - lf[nodes[s + 1]].sum(axis=1) - float(lf[cols[s + 1 :]].sum())
-        )
-        arcs = _Arcs.of(stage, longest[s + 1], shortest[s + 1], log_total)
+        if stage.child is None:
+            arcs = _Arcs.of(stage, None, None, None)
+        else:
+            # sum over completions of exp(length): M! / (prod r! prod c!) for the columns still to fill
+            placed = lf[int(nodes[s + 1][0].sum())] - float(lf[cols[s + 1 :]].sum())
+            arcs = _Arcs.of(stage, longest[s + 1], shortest[s + 1], placed - lf[nodes[s + 1]].sum(axis=1))
         found, held = _step(arcs, held, threshold, log_k, max_past)
         p += found
         past_held += len(held[0])
@@ -232,8 +256,8 @@ def _step(
         if lo == hi:
             continue
         first, ways = stage.start[node[lo]], stage.count[node[lo]]
-        up = arcs.by_longest[first : first + ways]
-        down = arcs.by_shortest[first : first + ways]
+        up = first + np.argsort(arcs.longest[first : first + ways])
+        down = up if stage.child is None else first + np.argsort(arcs.shortest[first : first + ways])
         v, f = past[lo:hi], freq[lo:hi]
         room = threshold - v
         every = np.searchsorted(arcs.longest[up], room, side="right")
