@@ -88,8 +88,8 @@ def fisher_exact(
         simulated = fisher.simulated_result(observed, mc_tables, seed, shape, (max_enumerated, max_arcs))
         return replace(simulated, detail=simulated.detail + dropped)
     rule = "probability <= observed x (1 + 1e-7)" if is_2x2 else "log probability <= observed + 3.45254e-7"
-    detail = (
-        f"{shape}: exact ({exact.algorithm}), {exact.tables:,} tables with the observed margins, two-sided sum "
-        f"of {rule}"
-    )
+    if exact.tables is None:
+        detail = f"{shape}: exact (network algorithm), two-sided sum of {rule}"
+    else:
+        detail = f"{shape}: exact, {exact.tables:,} tables with the observed margins, two-sided sum of {rule}"
     return MethodResult("fisher_exact", exact.p_value, None, None, "Fisher's exact test", detail + dropped)

@@ -57,7 +57,9 @@ class TooLarge(Exception):
 @dataclass(frozen=True)
 class ExactFisher:
     p_value: float
-    tables: int  # tables with the observed margins, all of them weighed
+    tables: (
+        int | None
+    )  # tables with the observed margins, all weighed (enumeration only: None for the network)
     algorithm: str = "enumeration"  # or "network"
 
 
@@ -143,7 +145,7 @@ def exact_p(
         network = network_p(table, tol, max_arcs)
     except NetworkTooLarge:
         raise TooLarge from None
-    return ExactFisher(network.p_value, round(network.tables), "network")
+    return ExactFisher(network.p_value, None, "network")
 
 
 def enumerated_p(table: np.ndarray, tol: float, max_enumerated: int = MAX_ENUMERATED) -> ExactFisher:

@@ -6,22 +6,27 @@ number of columns filled). Every table with the observed margins is a path from 
 the last stage; its log-probability, up to a constant, is the sum of its arcs' lengths, -sum(log x!) over the
 cells of each column (the kernel).
 
-1. The network is built forward, every node with every way to fill the next column (vectorised per stage).
-2. Backward over it, each node gets the exact longest and shortest remaining path (the most and the least
-   probable completion; FEXACT bounds them with f3xact / f4xact, here a max / min over the arcs, exact), and
-   the total probability of all its completions, a closed form: sum over completions of prod 1/x! =
-   M! / (prod r_i! prod c_j!), with M the patients still to place.
+1. The network is built forward up to the nodes with two columns left, every node with every way to fill its
+   next column (vectorised per stage).
+2. Those last nodes get their exact longest and shortest remaining path (the most and the least probable
+   completion) in closed form (`fisher_bounds`; FEXACT computes them with f3xact / f4xact); backward from
+   them, every node gets its own as a max / min over its arcs, also exact. The total probability of all
+   completions of a node is a closed form: sum over completions of prod 1/x! = M! / (prod r_i! prod c_j!),
+   with M the patients still to place.
 3. Forward again, each node holds its distinct past path lengths with their frequencies (paths of equal
-   length merge). A past length whose every completion is at most as probable as the observed table (longest
-   path within the threshold) adds past x total in closed form; one whose every completion is more probable
-   (shortest path beyond it) is dropped; only the others go on to the next stage.
+   length merge). Along each arc, a past length whose every completion is at most as probable as the observed
+   table (longest path within the threshold) adds past x total in closed form; one whose every completion is
+   more probable (shortest path beyond it) is dropped; only the others go on to the next stage.
+4. At the nodes with two columns left, the completions are the ways to fill the first of them: built only
+   for the nodes reached, sorted, and summed up to the threshold by binary search.
 
 The threshold is the observed kernel plus R's tolerance (`TOL_RXC` in log space, or log(1 + 1e-7) for a 2 x 2
 table), so tables exactly as likely as the observed one count, whatever their rounding. Past lengths merge only
 when equal up to rounding (`MERGE_STEP`, 3.7e-9): FEXACT merges within its tolerance 3.45e-7, which could join two
 genuinely different lengths; here each keeps its own probability.
 
-Size: the work is the number of arcs (nodes x ways to fill a column) plus the number of past lengths kept.
+Size: the work is the number of arcs (nodes x ways to fill a column, and the completions of the last nodes
+reached) plus the number of past lengths kept.
 `TooLarge` is raised when either exceeds its limit (`MAX_ARCS`, `MAX_PAST`); R's `fisher.test(workspace =
 2e8)` stops at 1.26 million nodes per stage (FEXACT error 6) or 18.8 million past lengths (error 7).
 """
@@ -33,10 +38,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
+from iectox.stats.methods import fisher_bounds
+
 MERGE_STEP = 2.0**-28  # past path lengths in one bin of this width (3.7e-9) are equal up to rounding
 MAX_ARCS = 30_000_000  # arcs of the whole network (about 1 GB at the peak)
 MAX_PAST = 20_000_000  # past path lengths held at one stage
 _CHUNK = 2_000_000  # children generated at once when a stage is expanded
+_NODES_AT_ONCE = 512  # last nodes whose completions are built together
 
 
 class NetworkTooLarge(Exception):
@@ -47,21 +55,17 @@ class NetworkTooLarge(Exception):
 class NetworkResult:
     p_value: float
     nodes: int  # nodes of the network, all stages
-    arcs: int
-    tables: float  # tables with the observed margins (a float: it can exceed any integer type)
+    arcs: int  # arcs built, the completions of the last nodes reached included
     past: int  # past path lengths held, summed over the stages
 
 
 @dataclass(frozen=True)
 class _Stage:
-    """The arcs out of one stage's nodes, grouped by parent (`start`, `count`), with their child and length.
-
-    The last stage (two columns left) has no child: the last column is forced, and its length is included.
-    """
+    """The arcs out of one stage's nodes, grouped by parent (`start`, `count`), with their child and length."""
 
     start: np.ndarray
     count: np.ndarray
-    child: np.ndarray | None
+    child: np.ndarray
     length: np.ndarray
 
 
@@ -112,48 +116,32 @@ def _fills(
 def _network(
     rows: np.ndarray, cols: list[int], lf: np.ndarray, max_arcs: int
 ) -> tuple[list[np.ndarray], list[_Stage]]:
-    """The nodes of every stage up to two columns left (sorted remaining row margins) and the arcs out of
-    each stage's nodes."""
+    """The nodes of every stage up to two columns left (sorted remaining row margins), and the arcs between."""
     radix = np.cumprod(np.concatenate([[1], np.full(len(rows) - 1, int(rows.max()) + 1)]))
     if (int(rows.max()) + 1) ** len(rows) >= 2**62:
         raise NetworkTooLarge  # a node would no longer fit one integer key
     nodes = [np.sort(rows)[None, :].astype(np.int64)]
     stages: list[_Stage] = []
     arcs = 0
-    for k, total in enumerate(cols[:-1]):
-        last = k == len(cols) - 2
-        owner, left, length = _fills(nodes[-1], total, lf, max_arcs - arcs, last)
+    for total in cols[:-2]:
+        owner, left, length = _fills(nodes[-1], total, lf, max_arcs - arcs, last=False)
         arcs += len(owner)
         count = np.bincount(owner, minlength=len(nodes[-1]))
-        child = None
-        if left is not None:
-            keys, child = np.unique(left @ radix, return_inverse=True)
-            first = np.zeros(len(keys), dtype=np.int64)
-            first[child] = np.arange(len(child))
-            nodes.append(left[first])
-            child = child.ravel()
-        stages.append(_Stage(np.cumsum(count) - count, count, child, length))
+        keys, child = np.unique(left @ radix, return_inverse=True)
+        first = np.zeros(len(keys), dtype=np.int64)
+        first[child] = np.arange(len(child))
+        nodes.append(left[first])
+        stages.append(_Stage(np.cumsum(count) - count, count, child.ravel(), length))
     return nodes, stages
 
 
-def _through(stage: _Stage, per_child: np.ndarray | None) -> np.ndarray:
-    """Per arc: its length plus a value of its child (nothing to add after the last stage)."""
-    return stage.length if stage.child is None or per_child is None else stage.length + per_child[stage.child]
-
-
-def _bounds(stages: list[_Stage]) -> tuple[list[np.ndarray], ...]:
-    """Per node: the longest and shortest remaining path (exact) and the number of completions, backward."""
-    longest: list[np.ndarray] = []
-    shortest: list[np.ndarray] = []
-    count: list[np.ndarray] = []
+def _bounds(stages: list[_Stage], longest: np.ndarray, shortest: np.ndarray) -> tuple[list[np.ndarray], ...]:
+    """Per node of every stage: the longest and shortest remaining path, backward from the last nodes'."""
+    up, down = [longest], [shortest]
     for stage in reversed(stages):
-        up = _through(stage, longest[0] if longest else None)
-        down = _through(stage, shortest[0] if shortest else None)
-        longest.insert(0, np.maximum.reduceat(up, stage.start))
-        shortest.insert(0, np.minimum.reduceat(down, stage.start))
-        ways = np.ones(len(stage.length)) if not count else count[0][stage.child]
-        count.insert(0, np.add.reduceat(ways, stage.start))
-    return longest, shortest, count
+        up.insert(0, np.maximum.reduceat(stage.length + up[0][stage.child], stage.start))
+        down.insert(0, np.minimum.reduceat(stage.length + down[0][stage.child], stage.start))
+    return up, down
 
 
 def _merge(node: np.ndarray, past: np.ndarray, freq: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -193,14 +181,9 @@ class _Arcs:
     log_total: np.ndarray
 
     @classmethod
-    def of(
-        cls,
-        stage: _Stage,
-        longest: np.ndarray | None,
-        shortest: np.ndarray | None,
-        log_total: np.ndarray | None,
-    ) -> _Arcs:
-        return cls(stage, _through(stage, longest), _through(stage, shortest), _through(stage, log_total))
+    def of(cls, stage: _Stage, longest: np.ndarray, shortest: np.ndarray, log_total: np.ndarray) -> _Arcs:
+        child, length = stage.child, stage.length
+        return cls(stage, length + longest[child], length + shortest[child], length + log_total[child])
 
 
 def network_p(
@@ -216,23 +199,27 @@ def network_p(
     log_k = float(lf[rows].sum() + lf[cols].sum() - lf[n])
     threshold = float(-lf[table].sum()) + tol
     nodes, stages = _network(rows, cols, lf, max_arcs)
-    longest, shortest, count = _bounds(stages)
-    size = (sum(len(x) for x in nodes), sum(len(x.length) for x in stages), float(count[0][0]))
+    longest, shortest = _bounds(
+        stages,
+        fisher_bounds.longest(nodes[-1], cols[-2], lf),
+        fisher_bounds.shortest(nodes[-1], cols[-2], lf),
+    )
+    built = sum(len(x.child) for x in stages)
     if longest[0][0] <= threshold:
-        return NetworkResult(1.0, *size, 0)
+        return NetworkResult(1.0, sum(len(x) for x in nodes), built, 0)
     p, past_held = 0.0, 0
     held = (np.zeros(1, dtype=np.int64), np.zeros(1), np.ones(1))
     for s, stage in enumerate(stages):
-        if stage.child is None:
-            arcs = _Arcs.of(stage, None, None, None)
-        else:
-            # sum over completions of exp(length): M! / (prod r! prod c!) for the columns still to fill
-            placed = lf[int(nodes[s + 1][0].sum())] - float(lf[cols[s + 1 :]].sum())
-            arcs = _Arcs.of(stage, longest[s + 1], shortest[s + 1], placed - lf[nodes[s + 1]].sum(axis=1))
+        # sum over completions of exp(length): M! / (prod r! prod c!) for the columns still to fill
+        placed = lf[int(nodes[s + 1][0].sum())] - float(lf[cols[s + 1 :]].sum())
+        arcs = _Arcs.of(stage, longest[s + 1], shortest[s + 1], placed - lf[nodes[s + 1]].sum(axis=1))
         found, held = _step(arcs, held, threshold, log_k, max_past)
         p += found
         past_held += len(held[0])
-    return NetworkResult(min(1.0, p), *size, past_held)
+    found, completions = _last_two_columns(
+        nodes[-1], cols[-2], lf, held, (threshold, log_k), max_arcs - built
+    )
+    return NetworkResult(min(1.0, p + found), sum(len(x) for x in nodes), built + completions, past_held)
 
 
 def _step(
@@ -257,7 +244,7 @@ def _step(
             continue
         first, ways = stage.start[node[lo]], stage.count[node[lo]]
         up = first + np.argsort(arcs.longest[first : first + ways])
-        down = up if stage.child is None else first + np.argsort(arcs.shortest[first : first + ways])
+        down = first + np.argsort(arcs.shortest[first : first + ways])
         v, f = past[lo:hi], freq[lo:hi]
         room = threshold - v
         every = np.searchsorted(arcs.longest[up], room, side="right")
@@ -294,3 +281,33 @@ def _step(
     if not kept:
         return p, (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
     return p, _merge(*(np.concatenate(x) for x in zip(*kept, strict=True)))
+
+
+def _last_two_columns(
+    nodes: np.ndarray,
+    a: int,
+    lf: np.ndarray,
+    held: tuple[np.ndarray, ...],
+    threshold_and_log_k: tuple[float, float],
+    max_arcs: int,
+) -> tuple[float, int]:
+    """The nodes with two columns left that the walk reached undecided: their completions (every way to fill
+    the first of the two) built, sorted, and summed up to each past length's threshold by binary search.
+    Returns the probability and the number of completions built."""
+    threshold, log_k = threshold_and_log_k
+    node, past, freq = held
+    p, built = 0.0, 0
+    reached, first = np.unique(node, return_index=True)
+    ends = np.append(first[1:], len(node))
+    for lo in range(0, len(reached), _NODES_AT_ONCE):
+        part = slice(lo, lo + _NODES_AT_ONCE)
+        owner, _, lengths = _fills(nodes[reached[part]], a, lf, max_arcs - built, last=True)
+        built += len(owner)
+        bounds = np.searchsorted(owner, np.arange(len(reached[part]) + 1))
+        for u, (s, e) in enumerate(zip(first[part], ends[part], strict=True)):
+            mine = np.sort(lengths[bounds[u] : bounds[u + 1]])
+            top = float(mine[-1])
+            cumulative = np.concatenate([[0.0], np.cumsum(np.exp(mine - top))])
+            upto = np.searchsorted(mine, threshold - past[s:e], side="right")
+            p += float(np.dot(freq[s:e] * np.exp(log_k + past[s:e] + top), cumulative[upto]))
+    return p, built
