@@ -15,13 +15,14 @@ import pytest
 import scipy.stats
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from scipy.special import gammaln
 
 from iectox.published import parse_summary_table
 from iectox.published.recheck import recheck
 from iectox.render import Formatter, footnotes
 from iectox.stats import fisher_exact
 from iectox.stats.compare import compare
-from iectox.stats.methods import fisher
+from iectox.stats.methods import fisher, fisher_bounds
 from iectox.stats.methods.fisher_network import NetworkTooLarge, network_p
 from iectox.stats.table import variable_record
 from iectox.stats.variables import Variable
@@ -240,3 +241,18 @@ def test_a_monte_carlo_p_in_a_comparison_table_says_so_in_its_footnote_and_json(
     record = variable_record(result)
     assert "Monte Carlo, B = 100000, seed 1" in record["method"]
     assert record["warning_messages"][0]["template"] == fisher.MONTE_CARLO
+
+
+def test_closed_form_paths_of_the_last_two_columns_equal_brute_force():
+    rng = np.random.default_rng(7)
+    lf = gammaln(np.arange(60) + 1.0)
+    for _ in range(150):
+        rows = rng.integers(0, 10, size=(1, int(rng.integers(2, 6))))
+        first = int(rng.integers(0, rows.sum() + 1))
+        lengths = [
+            -(lf[np.array(x)] + lf[rows[0] - np.array(x)]).sum()
+            for x in itertools.product(*(range(int(r) + 1) for r in rows[0]))
+            if sum(x) == first
+        ]
+        assert fisher_bounds.longest(rows, first, lf)[0] == pytest.approx(max(lengths), abs=1e-9)
+        assert fisher_bounds.shortest(rows, first, lf)[0] == pytest.approx(min(lengths), abs=1e-9)
