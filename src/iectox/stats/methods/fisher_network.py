@@ -33,6 +33,7 @@ reached) plus the number of past lengths kept.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,8 +44,8 @@ from iectox.stats.methods import fisher_bounds
 MERGE_STEP = 2.0**-28  # past path lengths in one bin of this width (3.7e-9) are equal up to rounding
 MAX_ARCS = 30_000_000  # arcs of the whole network (about 1 GB at the peak)
 MAX_PAST = 20_000_000  # past path lengths held at one stage
-_CHUNK = 2_000_000  # children generated at once when a stage is expanded
-_NODES_AT_ONCE = 512  # last nodes whose completions are built together
+_CHUNK = 400_000  # children carried at once when a stage is expanded (small arrays: no fresh pages)
+_FILLS_AT_ONCE = 400_000  # completions built together (small arrays: no fresh pages for each chunk)
 
 
 class NetworkTooLarge(Exception):
@@ -274,8 +275,10 @@ def _step(
         if size > _CHUNK:
             kept.append(_merge(*(np.concatenate(x) for x in zip(*carried, strict=True))))
             carried, size = [], 0
-            if sum(len(k[0]) for k in kept) > max_past:
-                raise NetworkTooLarge
+            if sum(len(k[0]) for k in kept) > 10 * _CHUNK:
+                kept = [_merge(*(np.concatenate(x) for x in zip(*kept, strict=True)))]
+                if len(kept[0][0]) > max_past:
+                    raise NetworkTooLarge
     if carried:
         kept.append(_merge(*(np.concatenate(x) for x in zip(*carried, strict=True))))
     if not kept:
@@ -299,8 +302,9 @@ def _last_two_columns(
     p, built = 0.0, 0
     reached, first = np.unique(node, return_index=True)
     ends = np.append(first[1:], len(node))
-    for lo in range(0, len(reached), _NODES_AT_ONCE):
-        part = slice(lo, lo + _NODES_AT_ONCE)
+    at_once = max(1, _FILLS_AT_ONCE // math.comb(a + nodes.shape[1] - 1, nodes.shape[1] - 1))
+    for lo in range(0, len(reached), at_once):
+        part = slice(lo, lo + at_once)
         owner, _, lengths = _fills(nodes[reached[part]], a, lf, max_arcs - built, last=True)
         built += len(owner)
         bounds = np.searchsorted(owner, np.arange(len(reached[part]) + 1))
