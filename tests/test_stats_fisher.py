@@ -69,7 +69,7 @@ def _brute_force(table: np.ndarray) -> float:
     return p
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     shape=st.sampled_from([(2, 3), (3, 2), (3, 3), (2, 4)]),
     data=st.data(),
@@ -149,7 +149,7 @@ def test_4x5_tables_of_85_patients_too_large_to_enumerate_are_exact_by_the_netwo
     assert result.p_value == pytest.approx(0.073942520940721762, rel=1e-10)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     shape=st.sampled_from([(2, 2), (2, 3), (3, 3), (2, 5), (3, 4), (4, 4), (5, 3)]),
     data=st.data(),
@@ -178,9 +178,9 @@ def test_a_monte_carlo_p_at_its_floor_is_reported_as_a_bound():
 
 
 def test_beyond_the_network_limits_it_refuses_the_exact_test():
-    table = np.array([[43, 24, 65], [36, 28, 10], [40, 29, 25]])  # 3x3_n300_0: 4.9 million arcs
+    table = np.array([[43, 24, 65], [36, 28, 10], [40, 29, 25]])  # 3x3_n300_0: 4,900 arcs out of the root
     with pytest.raises(NetworkTooLarge):
-        network_p(table, fisher.TOL_RXC, max_arcs=1_000_000)
+        network_p(table, fisher.TOL_RXC, max_arcs=1_000)
 
 
 def _published(counts: list[list[int]], reported_p: str) -> dict:

@@ -25,10 +25,11 @@ table), so tables exactly as likely as the observed one count, whatever their ro
 when equal up to rounding (`MERGE_STEP`, 3.7e-9): FEXACT merges within its tolerance 3.45e-7, which could join two
 genuinely different lengths; here each keeps its own probability.
 
-Size: the work is the number of arcs (nodes x ways to fill a column, and the completions of the last nodes
-reached) plus the number of past lengths kept.
-`TooLarge` is raised when either exceeds its limit (`MAX_ARCS`, `MAX_PAST`); R's `fisher.test(workspace =
-2e8)` stops at 1.26 million nodes per stage (FEXACT error 6) or 18.8 million past lengths (error 7).
+Size: the work is the number of arcs (nodes x ways to fill a column), the past lengths kept, and the
+completions of the last nodes reached. `NetworkTooLarge` is raised beyond `MAX_ARCS` arcs (held at once),
+`MAX_PAST` past lengths at one stage, or `MAX_COMPLETIONS` completions (built a chunk at a time: a bound on
+time, several minutes on a loaded machine). R's `fisher.test(workspace = 2e8)` stops at 1.26 million nodes per
+stage (FEXACT error 6) or 18.8 million past lengths (error 7).
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ from scipy.special import gammaln
 from iectox.stats.methods import fisher_bounds
 
 MERGE_STEP = 2.0**-28  # past path lengths in one bin of this width (3.7e-9) are equal up to rounding
-MAX_ARCS = 30_000_000  # arcs of the whole network (about 1 GB at the peak)
+MAX_ARCS = 30_000_000  # arcs of the whole network, held at once (about 1 GB at the peak)
+MAX_COMPLETIONS = (
+    300_000_000  # completions of the last nodes reached, built a chunk at a time (time, not memory)
+)
 MAX_PAST = 20_000_000  # past path lengths held at one stage
 _CHUNK = 400_000  # children carried at once when a stage is expanded (small arrays: no fresh pages)
 _FILLS_AT_ONCE = 400_000  # completions built together (small arrays: no fresh pages for each chunk)
@@ -217,9 +221,7 @@ def network_p(
         found, held = _step(arcs, held, threshold, log_k, max_past)
         p += found
         past_held += len(held[0])
-    found, completions = _last_two_columns(
-        nodes[-1], cols[-2], lf, held, (threshold, log_k), max_arcs - built
-    )
+    found, completions = _last_two_columns(nodes[-1], cols[-2], lf, held, (threshold, log_k), MAX_COMPLETIONS)
     return NetworkResult(min(1.0, p + found), sum(len(x) for x in nodes), built + completions, past_held)
 
 
@@ -292,7 +294,7 @@ def _last_two_columns(
     lf: np.ndarray,
     held: tuple[np.ndarray, ...],
     threshold_and_log_k: tuple[float, float],
-    max_arcs: int,
+    limit: int,
 ) -> tuple[float, int]:
     """The nodes with two columns left that the walk reached undecided: their completions (every way to fill
     the first of the two) built, sorted, and summed up to each past length's threshold by binary search.
@@ -305,7 +307,7 @@ def _last_two_columns(
     at_once = max(1, _FILLS_AT_ONCE // math.comb(a + nodes.shape[1] - 1, nodes.shape[1] - 1))
     for lo in range(0, len(reached), at_once):
         part = slice(lo, lo + at_once)
-        owner, _, lengths = _fills(nodes[reached[part]], a, lf, max_arcs - built, last=True)
+        owner, _, lengths = _fills(nodes[reached[part]], a, lf, limit - built, last=True)
         built += len(owner)
         bounds = np.searchsorted(owner, np.arange(len(reached[part]) + 1))
         for u, (s, e) in enumerate(zip(first[part], ends[part], strict=True)):
