@@ -22,7 +22,7 @@ from iectox.published.recheck import recheck
 from iectox.render import Formatter, footnotes
 from iectox.stats import fisher_exact
 from iectox.stats.compare import compare
-from iectox.stats.methods import fisher, fisher_bounds
+from iectox.stats.methods import fisher, fisher_bounds, fisher_network
 from iectox.stats.methods.fisher_network import NetworkTooLarge, network_p
 from iectox.stats.table import variable_record
 from iectox.stats.variables import Variable
@@ -256,3 +256,12 @@ def test_closed_form_paths_of_the_last_two_columns_equal_brute_force():
         ]
         assert fisher_bounds.longest(rows, first, lf)[0] == pytest.approx(max(lengths), abs=1e-9)
         assert fisher_bounds.shortest(rows, first, lf)[0] == pytest.approx(min(lengths), abs=1e-9)
+
+
+def test_the_completions_are_counted_before_any_is_built():
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        rows = rng.integers(0, 8, size=(1, int(rng.integers(2, 6))))
+        first = int(rng.integers(0, rows.sum() + 1))
+        brute = sum(1 for x in itertools.product(*(range(int(r) + 1) for r in rows[0])) if sum(x) == first)
+        assert fisher_network._ways(rows, first)[0] == pytest.approx(brute, rel=1e-9)

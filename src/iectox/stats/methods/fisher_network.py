@@ -34,6 +34,7 @@ stage (FEXACT error 6) or 18.8 million past lengths (error 7).
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -304,6 +305,8 @@ def _last_two_columns(
     p, built = 0.0, 0
     reached, first = np.unique(node, return_index=True)
     ends = np.append(first[1:], len(node))
+    if _ways(nodes[reached], a).sum() > limit:
+        raise NetworkTooLarge  # known before building any of them
     at_once = max(1, _FILLS_AT_ONCE // math.comb(a + nodes.shape[1] - 1, nodes.shape[1] - 1))
     for lo in range(0, len(reached), at_once):
         part = slice(lo, lo + at_once)
@@ -317,3 +320,15 @@ def _last_two_columns(
             upto = np.searchsorted(mine, threshold - past[s:e], side="right")
             p += float(np.dot(freq[s:e] * np.exp(log_k + past[s:e] + top), cumulative[upto]))
     return p, built
+
+
+def _ways(nodes: np.ndarray, a: int) -> np.ndarray:
+    """Per node, the number of ways to put `a` patients in one column under its row margins, by inclusion-
+    exclusion over the rows that would overflow (a float: only compared with a limit)."""
+    m = nodes.shape[1]
+    ways = np.zeros(len(nodes))
+    for over in itertools.product((0, 1), repeat=m):
+        rest = (a - (nodes + 1) @ np.array(over)).astype(float)
+        terms = np.prod([(rest + j) / j for j in range(1, m)], axis=0)  # C(rest + m - 1, m - 1)
+        ways += (-1) ** sum(over) * np.where(rest >= 0, terms, 0.0)
+    return ways
