@@ -18,6 +18,7 @@ from iectox.errors import SpecError
 from iectox.published.consistency import consistency_findings, yes_level
 from iectox.published.summary_table import ContinuousSummary, SummaryTable, Variable
 from iectox.stats import METHODS, Method, MethodResult, Moments, NotComputable
+from iectox.stats.methods.fisher import is_floor, is_simulated
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not_reproduced"
@@ -151,6 +152,7 @@ def _count_tests(table: SummaryTable, variable: Variable, notes: list[str]) -> l
         scores = [np.repeat(np.arange(len(levels), dtype=float), row) for row in counts]
         ranked = [m for m in METHODS.taking("values", len(groups)) if m.on_ranks]
         results += _run(ranked, lambda m: _on_levels(m.run(scores)), notes)
+    notes += [f"{r.test}: {r.method}" for r in results if is_simulated(r)]  # Monte Carlo, B and seed
     return results
 
 
@@ -214,7 +216,7 @@ def recheck_variable(
         status = NO_REPORTED_P
     else:
         printed = printed_p(variable.reported_p, f"{table.source}: {variable.name}.reported_p")
-        reproduced = tuple(r.test for r in results if printed.matches(r.p_value))
+        reproduced = tuple(r.test for r in results if _reproduces(printed, r))
         status = REPRODUCED if reproduced else NOT_REPRODUCED if results else NOT_RECOMPUTABLE
     stated = variable.stated_test
     if stated and variable.reported_p is not None and stated not in reproduced:
@@ -237,6 +239,14 @@ def recheck_variable(
         consistency,
         tuple(notes),
     )
+
+
+def _reproduces(printed: PrintedP, result: MethodResult) -> bool:
+    """Whether a recomputed p would print as `printed`; a Monte Carlo p at its floor 1/(B + 1) is only the
+    bound p < 1/(B + 1), which reproduces a printed bound at or above it, never a printed number."""
+    if is_floor(result):
+        return printed.bound in ("<", "<=") and printed.value >= result.p_value
+    return printed.matches(result.p_value)
 
 
 def recheck(table: SummaryTable) -> list[VariableRecheck]:

@@ -3,6 +3,8 @@ correction, and Fisher's exact test, each as R's `chisq.test` and `fisher.test` 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from iectox.i18n import N_
@@ -65,30 +67,32 @@ def yates_chi2(table: object) -> MethodResult:
 def fisher_exact(
     table: object,
     *,
-    mc_tables: int = 100_000,
-    seed: int = 1,
+    mc_tables: int = fisher.MC_TABLES,
+    seed: int = fisher.MC_SEED,
     max_enumerated: int = fisher.MAX_ENUMERATED,
+    max_arcs: int = fisher.MAX_ARCS,
 ) -> MethodResult:
-    """Fisher's exact test, two-sided, R `fisher.test(x)`: exact for 2 x 2 and r x c tables alike.
+    """Fisher's exact test, two-sided, R `fisher.test(x, workspace = 2e8)`: exact for 2 x 2 and r x c tables.
 
-    Every table with the observed margins is weighed (see `iectox.stats.methods.fisher`). Only when one half
-    of that enumeration would exceed `max_enumerated` partial tables does it fall back to a Monte Carlo
-    p-value from `mc_tables` random tables drawn with `seed`, as R's `simulate.p.value = TRUE`; `detail`
-    then says so.
+    Every table with the observed margins is weighed, by enumeration or by the network algorithm (see
+    `iectox.stats.methods.fisher`). Only a table too large for both (over `max_enumerated` partial tables in
+    one half, and over `max_arcs` arcs or `fisher_network.MAX_PAST` past lengths in the network) gets a Monte
+    Carlo p-value from `mc_tables` random tables drawn with `seed`, as R's `simulate.p.value = TRUE`: its
+    method, detail and warnings say so, with B and the seed.
     """
     observed, dropped = drop_empty(counts_table(table))
     shape = f"{observed.shape[0]} x {observed.shape[1]} table"
     is_2x2 = observed.shape == (2, 2)
     try:
-        exact = fisher.exact_p(observed, fisher.TOL_2X2 if is_2x2 else fisher.TOL_RXC, max_enumerated)
-    except fisher.TooLarge:
-        p = fisher.monte_carlo_p(observed, mc_tables, seed)
-        detail = (
-            f"{shape}: Monte Carlo, {mc_tables} tables, seed {seed} (table too large to enumerate: over "
-            f"{max_enumerated:,} partial tables)"
+        exact = fisher.exact_p(
+            observed, fisher.TOL_2X2 if is_2x2 else fisher.TOL_RXC, max_enumerated, max_arcs
         )
-        method = "Fisher's exact test with simulated p-value"
-        return MethodResult("fisher_exact", p, None, None, method, detail + dropped)
+    except fisher.TooLarge:
+        simulated = fisher.simulated_result(observed, mc_tables, seed, shape, (max_enumerated, max_arcs))
+        return replace(simulated, detail=simulated.detail + dropped)
     rule = "probability <= observed x (1 + 1e-7)" if is_2x2 else "log probability <= observed + 3.45254e-7"
-    detail = f"{shape}: exact, {exact.tables:,} tables with the observed margins, two-sided sum of {rule}"
+    if exact.tables is None:
+        detail = f"{shape}: exact (network algorithm), two-sided sum of {rule}"
+    else:
+        detail = f"{shape}: exact, {exact.tables:,} tables with the observed margins, two-sided sum of {rule}"
     return MethodResult("fisher_exact", exact.p_value, None, None, "Fisher's exact test", detail + dropped)

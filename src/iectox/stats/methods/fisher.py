@@ -1,8 +1,13 @@
-"""Fisher's exact test on any r x c table: exact enumeration, or a seeded Monte Carlo when too large.
+"""Fisher's exact test on any r x c table: exact (enumeration or network algorithm), or a seeded Monte Carlo
+when too large for both.
 
 The exact p-value is the Freeman-Halton sum: the probability, under independence with all margins fixed, of
 every table no more likely than the observed one. R's `fisher.test` computes it with FEXACT (Mehta & Patel's
-network algorithm); here every table is enumerated instead, by meet-in-the-middle so that it stays fast:
+network algorithm). Here a table small enough is enumerated whole (below); a larger one goes to the network
+algorithm (`iectox.stats.methods.fisher_network`), which adds whole subtrees in closed form. Both compute the
+same sum (the tests hold them to 1e-12 of each other and of R); a table too large for both is simulated.
+
+Enumeration is by meet-in-the-middle so that it stays fast:
 the columns are split in two halves, each half's partial tables are enumerated (vectorised with numpy) and
 grouped by their partial row sums, and two halves combine when their row sums add up to the margins. For a
 fixed left half, the right halves that keep the table at most as likely as the observed one are a prefix of
@@ -24,11 +29,25 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
+from iectox.i18n import N_
+from iectox.message import Message
+from iectox.stats.methods.fisher_network import MAX_ARCS, MAX_PAST, NetworkTooLarge, network_p
+from iectox.stats.methods.result import MethodResult
+
 TOL_2X2 = math.log1p(1e-7)  # fisher.test: d <= d[observed] * (1 + 10^-7)
 TOL_RXC = 3.45254e-7  # FEXACT: observed path length + tol, in log space
 ALMOST_1 = 1 + 64 * np.finfo(float).eps  # fisher.test(simulate.p.value = TRUE)
-MAX_ENUMERATED = 4_000_000  # partial tables one half may hold (about 250 MB at the peak)
+MAX_ENUMERATED = 4_000_000  # partial tables one half may hold (about 250 MB at the peak); then the network
 _CHUNK = 20_000
+MC_TABLES = 100_000  # B, when a table is too large for the exact test
+MC_SEED = 1
+MONTE_CARLO = N_(
+    "Monte Carlo p-value (B = {b} random tables, seed {seed}): the table is too large for the exact test"
+)
+AT_FLOOR = N_(
+    "p < 1/(B + 1) = {floor}: none of the {b} random tables was as extreme as the observed one; the p-value "
+    "shown is that bound"
+)
 
 
 class TooLarge(Exception):
@@ -38,7 +57,10 @@ class TooLarge(Exception):
 @dataclass(frozen=True)
 class ExactFisher:
     p_value: float
-    tables: int  # tables with the observed margins, all of them weighed
+    tables: (
+        int | None
+    )  # tables with the observed margins, all weighed (enumeration only: None for the network)
+    algorithm: str = "enumeration"  # or "network"
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -109,8 +131,25 @@ def _split(sizes: list[float]) -> tuple[list[int], list[int]]:
     return left, right
 
 
-def exact_p(table: np.ndarray, tol: float, max_enumerated: int = MAX_ENUMERATED) -> ExactFisher:
-    """Freeman-Halton exact p-value of an r x c table with no empty row or column; TooLarge when too big."""
+def exact_p(
+    table: np.ndarray, tol: float, max_enumerated: int = MAX_ENUMERATED, max_arcs: int = MAX_ARCS
+) -> ExactFisher:
+    """Freeman-Halton exact p-value of an r x c table with no empty row or column: enumerated when one half
+    holds at most `max_enumerated` partial tables, else by the network algorithm; TooLarge when too big for
+    both."""
+    try:
+        return enumerated_p(table, tol, max_enumerated)
+    except TooLarge:
+        pass
+    try:
+        network = network_p(table, tol, max_arcs)
+    except NetworkTooLarge:
+        raise TooLarge from None
+    return ExactFisher(network.p_value, None, "network")
+
+
+def enumerated_p(table: np.ndarray, tol: float, max_enumerated: int = MAX_ENUMERATED) -> ExactFisher:
+    """Freeman-Halton exact p-value by meet-in-the-middle enumeration; TooLarge when a half is too big."""
     if table.shape[0] > table.shape[1]:
         table = table.T  # same p-value; fewer rows means fewer ways to fill a column
     rows, cols = table.sum(axis=1), table.sum(axis=0)
@@ -178,3 +217,39 @@ def monte_carlo_p(table: np.ndarray, replicates: int, seed: int) -> float:
         as_extreme += int(np.sum(stats <= observed / ALMOST_1))
         done += size
     return (1 + as_extreme) / (replicates + 1)
+
+
+def simulated_result(
+    table: np.ndarray, b: int, seed: int, shape: str, limits: tuple[int, int]
+) -> MethodResult:
+    """The Monte Carlo test as a result that says so everywhere it is shown: R's method line with B, the
+    detail, and a warning (a footnote of the table, translated) naming B and the seed; a p-value at its floor
+    1/(B + 1) is flagged as the bound it is."""
+    p = monte_carlo_p(table, b, seed)
+    method = f"Fisher's exact test with simulated p-value (Monte Carlo, B = {b}, seed {seed})"
+    detail = (
+        f"{shape}: Monte Carlo, B = {b}, seed {seed}: too large for the exact test (over {limits[0]:,} "
+        f"partial tables to enumerate, and over {limits[1]:,} arcs or {MAX_PAST:,} past path lengths in the "
+        f"network algorithm)"
+    )
+    warnings = [Message(MONTE_CARLO, b=b, seed=seed)]
+    if at_floor(p, b):
+        floor = f"{p:.3g}"
+        detail += f"; p < 1/(B + 1) = {floor}: no random table was as extreme as the observed one"
+        warnings.append(Message(AT_FLOOR, floor=floor, b=b))
+    return MethodResult("fisher_exact", p, None, None, method, detail, tuple(warnings))
+
+
+def at_floor(p: float, b: int) -> bool:
+    """Whether a Monte Carlo p-value is its smallest possible value 1/(B + 1): then only a bound."""
+    return p * (b + 1) < 1.5
+
+
+def is_simulated(result: MethodResult) -> bool:
+    """Whether a Fisher result is a Monte Carlo p-value rather than the exact one."""
+    return any(getattr(w, "template", None) == MONTE_CARLO for w in result.warnings)
+
+
+def is_floor(result: MethodResult) -> bool:
+    """Whether a Monte Carlo result's p-value is at its floor (a bound, not a value)."""
+    return any(getattr(w, "template", None) == AT_FLOOR for w in result.warnings)
