@@ -66,7 +66,8 @@ class Setting(Generic[T]):
 
 @dataclass(frozen=True)
 class Allowed:
-    """What a setting accepts: a kind ('number', 'integer', 'text', 'texts', 'range'), bounds or choices."""
+    """What a setting accepts: a kind ('number', 'integer', 'text', 'texts', 'numbers', 'range'), bounds or
+    choices."""
 
     kind: str
     low: float | None = None
@@ -83,6 +84,7 @@ class Allowed:
             "integer": "a whole number",
             "text": "text",
             "range": "a range [low, high] of numbers",
+            "numbers": "a list of numbers",
         }
         text = words[self.kind]
         if self.low is not None:
@@ -146,13 +148,22 @@ class IcansSettings:
 
 @dataclass(frozen=True)
 class CorticosteroidSettings:
-    """The regimens a corticosteroid course is recognised as, and how courses are cut."""
+    """The regimens a corticosteroid course is recognised as, and how courses are cut.
+
+    The weight-based doses for children are capped at the adult dose (`dexamethasone_mg`,
+    `methylprednisolone_pulse_mg`), so they differ from it only below the weight where the cap binds."""
 
     dexamethasone_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     dexamethasone_interval_h: Setting[tuple[float, float]] = field(metadata=_limits("range", low=0))
     methylprednisolone_mg_kg: Setting[tuple[float, float]] = field(metadata=_limits("range", low=0))
     methylprednisolone_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     methylprednisolone_pulse_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dexamethasone_high_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dexamethasone_high_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    methylprednisolone_taper_mg: Setting[tuple[float, ...]] = field(metadata=_limits("numbers", low=0))
+    methylprednisolone_taper_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dexamethasone_mg_kg_child: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    methylprednisolone_pulse_mg_kg_child: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     dose_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
     interval_tolerance_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     course_gap_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
@@ -252,6 +263,8 @@ def _checked(key: str, value: Any, where: str) -> Any:
         ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
     elif allowed.kind == "integer":
         ok = isinstance(value, int) and not isinstance(value, bool)
+    elif allowed.kind == "numbers":
+        ok = isinstance(value, list | tuple) and len(value) > 0 and all(_is_number(v) for v in value)
     elif allowed.kind == "range":
         ok = isinstance(value, list | tuple) and len(value) == 2 and all(_is_number(v) for v in value)
         ok = ok and value[0] <= value[1]
