@@ -86,7 +86,7 @@ def test_the_headline_in_english_and_french():
         == "CRS de grade 2 : le protocole prévoit le tocilizumab dès le grade 2."
     )
     assert reason_sources(item.reasons[0], "fr")[0].startswith(
-        "clinical_rules.md, Parcours de prise en charge"
+        "docs/sources.md, Parcours de prise en charge"
     )
 
 

@@ -1,10 +1,10 @@
 """Corticosteroid doses of the pathway's regimens, table-driven, with the source of each setting quoted.
 
-Sources (the default pathway, src/iectox/data/pathways/default.toml, after clinical_rules.md, "Corticosteroids and
+Sources (the default pathway, src/iectox/data/pathways/default.toml, after docs/sources.md, "Corticosteroids and
 other agents"):
-- "clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg" and "... dexamethasone 10 mg q6h to q24h by grade";
-- "clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h";
-- "clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4".
+- "docs/sources.md (ASCO 2021, NCCN): dexamethasone 10 mg" and "... dexamethasone 10 mg q6h to q24h by grade";
+- "docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h";
+- "docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4".
 """
 
 from __future__ import annotations
@@ -58,14 +58,14 @@ def test_regimen_dose(regimen, weight, asked, dose, every, per_kg, source):
 
 def test_each_dose_cites_the_settings_it_read():
     assert corticosteroid_dose("dexamethasone", PATHWAY).sources(PATHWAY) == (
-        "clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg",
-        "clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg q6h to q24h by grade",
+        "docs/sources.md (ASCO 2021, NCCN): dexamethasone 10 mg",
+        "docs/sources.md (ASCO 2021, NCCN): dexamethasone 10 mg q6h to q24h by grade",
     )
     assert corticosteroid_dose("methylprednisolone_mg_kg", PATHWAY, 70).sources(PATHWAY) == (
-        "clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h",
+        "docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h",
     )
     assert corticosteroid_dose("methylprednisolone_pulse", PATHWAY).sources(PATHWAY) == (
-        "clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4",
+        "docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4",
     )
 
 

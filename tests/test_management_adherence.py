@@ -1,4 +1,4 @@
-"""Pathway adherence on hand-made episodes (clinical_rules.md, "Management pathway"; every threshold a setting).
+"""Pathway adherence on hand-made episodes (docs/sources.md, "Management pathway"; every threshold a setting).
 
 - CRS grade >= 2 -> tocilizumab within N h of reaching grade 2 (N: local target, default 2 h);
 - grade 1 CRS persisting > 3 days (ASCO 2021), > 24 h for axi-cel / brexu-cel -> tocilizumab;

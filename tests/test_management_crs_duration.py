@@ -3,7 +3,7 @@
 The rule (`crs.grade1_persistent_tocilizumab`), as its pathway settings quote their sources:
 - "ASCO guideline 2021 (Santomasso et al., J Clin Oncol 2021;39:3978): tocilizumab considered for grade 1 CRS
   persisting > 3 days" (crs.grade1_persistent_h = 72 h);
-- "clinical_rules.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h)"
+- "docs/sources.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h)"
   (crs.grade1_persistent_high_risk_h = 24 h).
 
 A day-only time stands for its whole day: an onset on day D and a resolution on day D + 2 lasted more than

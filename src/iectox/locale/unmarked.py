@@ -100,29 +100,29 @@ UNMARKED = {
             "ASCO guideline 2021 (Santomasso et al., J Clin Oncol 2021;39:3978): tocilizumab considered for grade 1 CRS persisting > 3 days"
         ),
         N_(
-            "CAR-T product labels: 4 doses in total (clinical_rules.md: check against the label in force; unconfirmed)"
+            'docs/sources.md, Tocilizumab for CRS: tocilizumab label, "up to 3 additional doses", so at most 4 in total; check the label in force'
         ),
-        N_("clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg"),
-        N_("clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg q6h to q24h by grade"),
-        N_("clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4"),
-        N_("clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h"),
-        N_("clinical_rules.md, Management pathway (ASCO 2021, NCCN): grade 3 CRS -> dexamethasone 10 mg q6h"),
-        N_("clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 2 -> dexamethasone 10 mg"),
+        N_("docs/sources.md (ASCO 2021, NCCN): dexamethasone 10 mg"),
+        N_("docs/sources.md (ASCO 2021, NCCN): dexamethasone 10 mg q6h to q24h by grade"),
+        N_("docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4"),
+        N_("docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h"),
+        N_("docs/sources.md, Management pathway (ASCO 2021, NCCN): grade 3 CRS -> dexamethasone 10 mg q6h"),
+        N_("docs/sources.md, Management pathway (ASCO 2021, NCCN): ICANS grade 2 -> dexamethasone 10 mg"),
         N_(
-            "clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 3 -> dexamethasone 10 mg q6h or methylprednisolone 1 mg/kg q12h"
-        ),
-        N_(
-            "clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 4 -> high-dose methylprednisolone (1 g/day x 3 days)"
+            "docs/sources.md, Management pathway (ASCO 2021, NCCN): ICANS grade 3 -> dexamethasone 10 mg q6h or methylprednisolone 1 mg/kg q12h"
         ),
         N_(
-            "clinical_rules.md, Corticosteroids (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4 (then taper)"
+            "docs/sources.md, Management pathway (ASCO 2021, NCCN): ICANS grade 4 -> high-dose methylprednisolone (1 g/day x 3 days)"
         ),
         N_(
-            "clinical_rules.md, Management pathway: axi-cel, brexu-cel (CAR-T with the highest CRS and ICANS rates in pivotal trials)"
+            "docs/sources.md, Corticosteroids (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4 (then taper)"
         ),
-        N_("clinical_rules.md, Management pathway: CRS grade >= 2 -> tocilizumab (labels; ASCO 2021; NCCN)"),
         N_(
-            "clinical_rules.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h); unconfirmed"
+            "docs/sources.md, Management pathway: axi-cel, brexu-cel (CAR-T with the highest CRS and ICANS rates in pivotal trials)"
+        ),
+        N_("docs/sources.md, Management pathway: CRS grade >= 2 -> tocilizumab (labels; ASCO 2021; NCCN)"),
+        N_(
+            "docs/sources.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h); unconfirmed"
         ),
         N_("doses"),
         N_("doses of one drug further apart start a new course; iectox default, unconfirmed"),
@@ -137,7 +137,7 @@ UNMARKED = {
         ),
         N_("local target after grade 1 CRS passes the persistence threshold; iectox default, unconfirmed"),
         N_(
-            "local target, counted from the first observation at that grade (clinical_rules.md gives no delay); iectox default, unconfirmed"
+            "local target, counted from the first observation at that grade (docs/sources.md gives no delay); iectox default, unconfirmed"
         ),
         N_("local tolerance around the label dose (rounding to whole vials); iectox default, unconfirmed"),
         N_("local tolerance on dosing intervals when recognising a regimen; iectox default, unconfirmed"),
@@ -147,7 +147,9 @@ UNMARKED = {
         N_("mg/kg"),
         N_("seed study: clinical trials versus standard of care (infusions.setting)"),
         N_("Tocilizumab labels (RoActemra SmPC 4.2, Actemra USPI, CRS): repeat no sooner than 8 h apart"),
-        N_("Tocilizumab labels (RoActemra SmPC, Actemra USPI, CRS): at most 3 doses in 24 h"),
+        N_(
+            "docs/sources.md, Tocilizumab for CRS: at most 3 doses in 24 h (CAR-T product information and ASCO 2021, not the tocilizumab label)"
+        ),
     ),
     "data/seed/published_tables.json": (
         N_("Age (years)"),

@@ -1,6 +1,6 @@
 """The corticosteroid dose of one regimen of the pathway in force, in one place.
 
-The pathway's `[corticosteroids]` section holds the regimens (clinical_rules.md, "Corticosteroids and other
+The pathway's `[corticosteroids]` section holds the regimens (docs/sources.md, "Corticosteroids and other
 agents", after ASCO 2021 and NCCN): dexamethasone 10 mg every 6 to 24 h, methylprednisolone 1-2 mg/kg every
 12 h, methylprednisolone 1 g a day. A pharmacy order, the bedside advice and any other caller ask this module
 for the milligrams of a regimen rather than reading the settings and multiplying by a weight themselves.

@@ -292,7 +292,7 @@ def corticosteroid_regimen(evidence: Evidence) -> Verdicts:
 CORTICOSTEROID_REGIMEN = Rule(
     id="corticosteroids.regimen",
     severity="info",
-    source=N_("clinical_rules.md, Corticosteroids and other agents (ASCO 2021, NCCN)"),
+    source=N_("docs/sources.md, Corticosteroids and other agents (ASCO 2021, NCCN)"),
     message=REGIMEN_TEXT,
     columns=("administrations.drug", "administrations.dose_mg", "administrations.given_at"),
     settings=(

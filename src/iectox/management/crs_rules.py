@@ -1,6 +1,6 @@
 """The pathway's CRS rules, one `Rule` each, named after the rule (see `outcomes` for what they return).
 
-Source of each threshold: the pathway file (clinical_rules.md, "Management pathway": grade >= 2 ->
+Source of each threshold: the pathway file (docs/sources.md, "Management pathway": grade >= 2 ->
 tocilizumab; grade 1 persisting > 3 days (ASCO 2021), > 24 h for high-risk products -> tocilizumab; grade 3 ->
 dexamethasone).
 """
@@ -184,7 +184,7 @@ CRS_ONSET_TO_TOCILIZUMAB = Rule(
 CRS_TOCILIZUMAB = Rule(
     id="crs.tocilizumab",
     severity="deviation",
-    source=N_("clinical_rules.md, Management pathway: CRS grade >= 2 -> tocilizumab"),
+    source=N_("docs/sources.md, Management pathway: CRS grade >= 2 -> tocilizumab"),
     message=UNTREATED_TEXT,
     title=N_("CRS grade >= {a}: tocilizumab within {b} h"),
     columns=("episodes.grade", "episodes.first_grade2_at", "episodes.tocilizumab_first_at"),
@@ -195,7 +195,7 @@ CRS_GRADE1_PERSISTENT_TOCILIZUMAB = Rule(
     id="crs.grade1_persistent_tocilizumab",
     severity="deviation",
     source=N_(
-        "clinical_rules.md, Management pathway: grade 1 CRS persisting > 3 days (ASCO 2021), "
+        "docs/sources.md, Management pathway: grade 1 CRS persisting > 3 days (ASCO 2021), "
         "> 24 h for high-risk products -> tocilizumab"
     ),
     message=PERSISTENT_UNTREATED_TEXT,
@@ -212,7 +212,7 @@ CRS_GRADE1_PERSISTENT_TOCILIZUMAB = Rule(
 CRS_CORTICOSTEROIDS = Rule(
     id="crs.corticosteroids",
     severity="deviation",
-    source=N_("clinical_rules.md, Management pathway: grade 3 CRS -> dexamethasone 10 mg q6h"),
+    source=N_("docs/sources.md, Management pathway: grade 3 CRS -> dexamethasone 10 mg q6h"),
     message=CORTICOSTEROIDS_UNTREATED_TEXT,
     title=N_("CRS grade >= {a}: corticosteroids"),
     columns=("episodes.grade", "episodes.corticosteroid_doses"),

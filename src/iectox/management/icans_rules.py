@@ -3,7 +3,7 @@
 "ICANS without CRS given tocilizumab" is one rule (`icans.without_crs`), judged on each ICANS episode for
 the KPI and reported on each tocilizumab dose given for ICANS alone.
 
-Source: clinical_rules.md, "Management pathway": ICANS without CRS -> corticosteroids (grade 2:
+Source: docs/sources.md, "Management pathway": ICANS without CRS -> corticosteroids (grade 2:
 dexamethasone 10 mg); tocilizumab only if CRS is also present.
 """
 
@@ -104,7 +104,7 @@ def icans_without_crs(evidence: Evidence) -> Verdicts:
 ICANS_CORTICOSTEROIDS = Rule(
     id="icans.corticosteroids",
     severity="deviation",
-    source=N_("clinical_rules.md, Management pathway: ICANS grade 2 -> dexamethasone 10 mg"),
+    source=N_("docs/sources.md, Management pathway: ICANS grade 2 -> dexamethasone 10 mg"),
     message=UNTREATED_TEXT,
     title=N_("ICANS grade >= {a}: corticosteroids within {b} h"),
     columns=("episodes.grade", "episodes.first_grade2_at", "episodes.corticosteroid_first_at"),
@@ -115,7 +115,7 @@ ICANS_WITHOUT_CRS = Rule(
     id="icans.without_crs",
     severity="deviation",
     source=N_(
-        "clinical_rules.md, Management pathway: ICANS without CRS -> corticosteroids; "
+        "docs/sources.md, Management pathway: ICANS without CRS -> corticosteroids; "
         "tocilizumab only if CRS is also present"
     ),
     message=EPISODE_TEXT,

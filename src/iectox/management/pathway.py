@@ -332,7 +332,7 @@ def _parse(data: Mapping[str, Any], where: str, defaults: Pathway | None) -> Pat
 
 
 def default_pathway() -> Pathway:
-    """The pathway shipped with iectox (clinical_rules.md defaults), read from its TOML file."""
+    """The pathway shipped with iectox (docs/sources.md defaults), read from its TOML file."""
     text = resources.files("iectox").joinpath(*DEFAULT_RESOURCE).read_text(encoding="utf-8")
     return _parse(tomllib.loads(text), "default pathway", None)
 
