@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from iectox.management.adherence import adherence
-from iectox.management.findings import DEVIATION, INFO
+from iectox.management.findings import INFO, WARNING
 from iectox.management.pathway import default_pathway
 from iectox.times import surely_longer
 from management_factories import at, dataset, episode, evidence, infusion
@@ -44,7 +44,7 @@ def _judge(crs, infusions):
 def test_day_only_dates_two_days_apart_lasted_more_than_24_h():
     rows, [finding] = _judge(_crs(0, 48, True, True), AXI_CEL)  # 2024-01-10 to 2024-01-12, no hours
     assert rows.loc["EP-1", "outcome"] == "untreated"
-    assert finding.severity == DEVIATION
+    assert finding.severity == WARNING
     assert finding.sentence() == (
         "Grade 1 CRS lasting 2 calendar day(s) (more than 24 h) without tocilizumab; the pathway gives it "
         "when CRS persists."
@@ -61,7 +61,7 @@ def test_day_only_dates_two_days_apart_lasted_less_than_72_h():
 
 def test_day_only_dates_four_days_apart_lasted_more_than_72_h():
     rows, [finding] = _judge(_crs(0, 96, True, True), TISA_CEL)
-    assert rows.loc["EP-1", "outcome"] == "untreated" and finding.severity == DEVIATION
+    assert rows.loc["EP-1", "outcome"] == "untreated" and finding.severity == WARNING
     assert "lasting 4 calendar day(s) (more than 72 h)" in finding.sentence()
 
 

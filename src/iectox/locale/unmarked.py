@@ -150,6 +150,28 @@ UNMARKED = {
         N_(
             "docs/sources.md, Tocilizumab for CRS: at most 3 doses in 24 h (CAR-T product information and ASCO 2021, not the tocilizumab label)"
         ),
+        N_(
+            "docs/sources.md, Management pathway: CRS grade 1: tocilizumab considered when persistent (> 3 days, ASCO 2021): a recommendation to consider, so a finding is a warning unless the pathway makes it a deviation"
+        ),
+        N_(
+            "docs/sources.md, Other sources: ASCO 2021 asks to consider dexamethasone for grade 2 ICANS, so a grade 2 ICANS without corticosteroids is a warning unless the pathway makes it a deviation"
+        ),
+        N_(
+            "docs/sources.md, Other sources: dexamethasone 20 mg q6h (ASCO 2021, as cited by issue 11); unconfirmed"
+        ),
+        N_(
+            "docs/sources.md, Corticosteroids (ASCO 2021 grade 4 CRS): methylprednisolone 500 mg IV q12h for 3 days, then 250 mg q12h x 2 days, 125 mg q12h x 2 days, 60 mg q12h x 2 days"
+        ),
+        N_(
+            "docs/sources.md, Corticosteroids (ASCO 2021 grade 4 CRS): methylprednisolone 500 mg IV q12h ... then 250, 125, 60 mg q12h"
+        ),
+        N_(
+            "docs/sources.md, Other sources: children, dexamethasone 0.5 mg/kg a dose, at most the adult dose (Mahadeo et al., Nat Rev Clin Oncol 2019;16:45); iectox default, unconfirmed"
+        ),
+        N_(
+            "docs/sources.md, Other sources: children, methylprednisolone 30 mg/kg a day, at most the adult 1 g/day (Mahadeo et al., Nat Rev Clin Oncol 2019;16:45); iectox default, unconfirmed"
+        ),
+        N_("mg/kg/day"),
     ),
     "data/seed/published_tables.json": (
         N_("Age (years)"),

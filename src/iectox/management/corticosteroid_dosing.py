@@ -164,9 +164,9 @@ def corticosteroid_dose(
 __all__ = [
     "DEXAMETHASONE",
     "DEXAMETHASONE_HIGH",
-    "METHYLPREDNISOLONE_TAPER",
     "METHYLPREDNISOLONE_MG_KG",
     "METHYLPREDNISOLONE_PULSE",
+    "METHYLPREDNISOLONE_TAPER",
     "REGIMENS",
     "CorticosteroidDose",
     "Regimen",

@@ -230,6 +230,15 @@ def _reasons(doses: pd.DataFrame) -> pd.Series:
     return sets.map(text)
 
 
+def _weight_matters(drugs: pd.Series, weights: pd.Series, pathway: Pathway) -> pd.Series:
+    """Whether a course's regimen depends on the weight: methylprednisolone always (mg/kg), dexamethasone only
+    for a child light enough that the per-kg dose is below the adult dose."""
+    settings = pathway.corticosteroids
+    light = weights * settings.dexamethasone_mg_kg_child.value < settings.dexamethasone_mg.value
+    child = drugs.eq("dexamethasone").fillna(False) & light.fillna(False)
+    return (drugs.eq("methylprednisolone").fillna(False) | child).astype(bool)
+
+
 def _regimens(
     courses: pd.DataFrame, weights: pd.Series, taper: pd.Series, pathway: Pathway
 ) -> list[str | None]:
@@ -242,7 +251,7 @@ def _regimens(
         {
             "drug": courses["drug"],
             "dose": courses["dose_mg"],
-            "weight": weights,
+            "weight": weights.where(_weight_matters(courses["drug"], weights, pathway)),
             "interval": courses["median_interval_h"],
             "doses": courses["doses"].clip(upper=2),
             "taper": taper,

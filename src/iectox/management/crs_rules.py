@@ -79,6 +79,7 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
         dtype="float64",
     )
     grace = crs.grade1_tocilizumab_within_h.value
+    missed = crs.grade1_persistent_severity.value  # ASCO 2021 says "consider": a warning by default
     onset, onset_known = eps["onset_at"], eps["onset_at_time_known"]
     end, end_known = eps["resolved_at"], eps["resolved_at_time_known"]
     lasted_low, lasted_high = delay_bounds(onset, onset_known, end, end_known)
@@ -115,7 +116,7 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
         *emit(
             eps,
             persistent & (outcome == UNTREATED),
-            DEVIATION,
+            missed,
             PERSISTENT_UNTREATED_TEXT,
             duration=duration,
             **values,
@@ -123,7 +124,7 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
         *emit(
             eps,
             persistent & (outcome == LATE),
-            DEVIATION,
+            missed,
             PERSISTENT_LATE_TEXT,
             deadline=deadline,
             grace=float(grace),
@@ -193,7 +194,7 @@ CRS_TOCILIZUMAB = Rule(
 )
 CRS_GRADE1_PERSISTENT_TOCILIZUMAB = Rule(
     id="crs.grade1_persistent_tocilizumab",
-    severity="deviation",
+    severity="warning",
     source=N_(
         "docs/sources.md, Management pathway: grade 1 CRS persisting > 3 days (ASCO 2021), "
         "> 24 h for high-risk products -> tocilizumab"
@@ -206,6 +207,7 @@ CRS_GRADE1_PERSISTENT_TOCILIZUMAB = Rule(
         "crs.grade1_persistent_high_risk_h",
         "crs.high_risk_products",
         "crs.grade1_tocilizumab_within_h",
+        "crs.grade1_persistent_severity",
     ),
     evaluate=crs_grade1_persistent_tocilizumab,
 )

@@ -23,7 +23,10 @@ from iectox.times import FAR_FUTURE, earliest, latest
 
 
 def icans_corticosteroids(evidence: Evidence) -> Verdicts:
-    """ICANS from grade 2 (setting): corticosteroids within N hours of reaching that grade (setting)."""
+    """ICANS from grade 2 (setting): corticosteroids within N hours of reaching that grade (setting).
+
+    At grade 2 ASCO 2021 says "consider": a missing or late dose there is reported with the pathway's
+    `icans.grade2_corticosteroid_severity` (a warning by default), from grade 3 as a deviation."""
     icans = evidence.pathway.icans
     return within_hours_of_grade(
         evidence.episodes,
@@ -31,6 +34,7 @@ def icans_corticosteroids(evidence: Evidence) -> Verdicts:
         "corticosteroid",
         icans.corticosteroid_from_grade.value,
         icans.corticosteroid_within_h.value,
+        consider=(2, icans.grade2_corticosteroid_severity.value),
     )
 
 
@@ -108,7 +112,11 @@ ICANS_CORTICOSTEROIDS = Rule(
     message=UNTREATED_TEXT,
     title=N_("ICANS grade >= {a}: corticosteroids within {b} h"),
     columns=("episodes.grade", "episodes.first_grade2_at", "episodes.corticosteroid_first_at"),
-    settings=("icans.corticosteroid_from_grade", "icans.corticosteroid_within_h"),
+    settings=(
+        "icans.corticosteroid_from_grade",
+        "icans.corticosteroid_within_h",
+        "icans.grade2_corticosteroid_severity",
+    ),
     evaluate=icans_corticosteroids,
 )
 ICANS_WITHOUT_CRS = Rule(

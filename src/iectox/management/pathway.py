@@ -33,6 +33,7 @@ NOT_STATED = "not stated"
 META_KEYS = ("name", "description")
 COHORT_SOURCES = ("setting", "therapy", "therapy_class", "indication", "centre")
 GRADES = (1, 2, 3, 4)
+FINDING_SEVERITIES = ("deviation", "warning", "info")  # management.findings.SEVERITIES (a lower layer here)
 
 T = TypeVar("T")
 
@@ -132,6 +133,7 @@ class CrsSettings:
         metadata=_limits("texts", choices=tuple(t.code for t in THERAPY.terms))
     )
     grade1_tocilizumab_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    grade1_persistent_severity: Setting[str] = field(metadata=_limits("text", choices=FINDING_SEVERITIES))
     corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     methylprednisolone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
 
@@ -142,6 +144,7 @@ class IcansSettings:
 
     corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     corticosteroid_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    grade2_corticosteroid_severity: Setting[str] = field(metadata=_limits("text", choices=FINDING_SEVERITIES))
     repeated_dexamethasone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     methylprednisolone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
 
