@@ -109,7 +109,10 @@ def test_children_are_dosed_per_kg_up_to_the_adult_dose(drug, mg, weight, interv
     assert got == regimen
 
 
-TAPER_SENTENCE = "methylprednisolone 500 mg IV\nq12h for 3 days, then 250 mg q12h x 2 days, 125 mg q12h x 2 days, 60 mg q12h x 2 days"
+TAPER_SENTENCE = (
+    "methylprednisolone 500 mg IV q12h for 3 days, then 250 mg q12h x 2 days, 125 mg q12h x 2 days, "
+    "60 mg q12h x 2 days"
+)
 TAPERS = [
     # doses in order (q12h), the course's regimen
     ([500] * 6, "methylprednisolone 500 mg q12h"),

@@ -46,8 +46,10 @@ def test_kpis_follow_the_rules_with_a_title_in_registry_order():
         "crs.tocilizumab",
         "crs.grade1_persistent_tocilizumab",
         "crs.corticosteroids",
+        "crs.grade2_dexamethasone",
         "icans.corticosteroids",
         "icans.without_crs",
+        "icans.high_dose_methylprednisolone",
     ]
 
 

@@ -172,6 +172,9 @@ UNMARKED = {
             "docs/sources.md, Other sources: children, methylprednisolone 30 mg/kg a day, at most the adult 1 g/day (Mahadeo et al., Nat Rev Clin Oncol 2019;16:45); iectox default, unconfirmed"
         ),
         N_("mg/kg/day"),
+        N_(
+            "docs/sources.md, Corticosteroids: methylprednisolone 1 g/day x 3 days for grade 4; ASCO 2021 grade 4 CRS: methylprednisolone 500 mg IV q12h (the smaller dose of the two high-dose regimens)"
+        ),
     ),
     "data/seed/published_tables.json": (
         N_("Age (years)"),

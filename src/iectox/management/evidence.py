@@ -36,6 +36,7 @@ class Evidence:
         pd.DataFrame
     )  # one row per tocilizumab dose with weight, spacing, counts (tocilizumab.tocilizumab_doses)
     courses: pd.DataFrame  # one row per corticosteroid course (corticosteroids.corticosteroid_courses)
+    observations: pd.DataFrame | None = None  # graded bedside observations (iectox.grading), when any
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ class IcansSettings:
     grade2_corticosteroid_severity: Setting[str] = field(metadata=_limits("text", choices=FINDING_SEVERITIES))
     repeated_dexamethasone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     methylprednisolone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
+    high_dose_methylprednisolone_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
 
 
 @dataclass(frozen=True)
