@@ -114,4 +114,6 @@ def test_the_same_event_is_never_reported_under_two_rule_ids(result, one, other,
 def test_the_escalation_rules_judge_the_demo(result):
     judged = result.adherence.groupby("rule")["outcome"].value_counts().unstack(fill_value=0)
     assert judged.loc["icans.high_dose_methylprednisolone", "met"] == 4  # the demo's grade 4 ICANS
-    assert "crs.grade2_dexamethasone" not in judged.index  # no grade 2 CRS still graded 2 a day after tocilizumab
+    assert (
+        "crs.grade2_dexamethasone" not in judged.index
+    )  # no grade 2 CRS still graded 2 a day after tocilizumab

@@ -175,6 +175,12 @@ UNMARKED = {
         N_(
             "docs/sources.md, Corticosteroids: methylprednisolone 1 g/day x 3 days for grade 4; ASCO 2021 grade 4 CRS: methylprednisolone 500 mg IV q12h (the smaller dose of the two high-dose regimens)"
         ),
+        N_(
+            "docs/sources.md, Corticosteroids and other agents: anakinra off label, regimens vary (e.g. 100 mg q6h); a setting"
+        ),
+        N_(
+            "docs/sources.md, Corticosteroids and other agents: anakinra, children 2 mg/kg q6h IV, maximum 100 mg a dose"
+        ),
     ),
     "data/seed/published_tables.json": (
         N_("Age (years)"),

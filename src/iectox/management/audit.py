@@ -19,6 +19,7 @@ import pandas as pd
 from iectox.dataset import Dataset
 from iectox.grading import episodes_from_grades, grade_dataset
 from iectox.management.adherence import adherence
+from iectox.management.anticytokines import anticytokine_doses
 from iectox.management.corticosteroids import corticosteroid_courses, corticosteroid_exposure
 from iectox.management.delays import episode_timings, infusion_timings
 from iectox.management.episodes import audit_episodes
@@ -106,7 +107,8 @@ def audit(
     per_infusion = infusion_timings(dataset, timed, by)
     doses = tocilizumab_doses(dataset["administrations"], dataset["infusions"], episodes, pathway)
     courses = corticosteroid_courses(dataset["administrations"], dataset["infusions"], pathway)
-    rows, findings = adherence(Evidence(pathway, timed, doses, courses, observed), rules)
+    agents = anticytokine_doses(dataset["administrations"], dataset["infusions"])
+    rows, findings = adherence(Evidence(pathway, timed, doses, courses, observed, agents), rules)
     return Audit(
         pathway=pathway,
         findings=tuple(findings),

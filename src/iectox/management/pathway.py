@@ -174,6 +174,17 @@ class CorticosteroidSettings:
 
 
 @dataclass(frozen=True)
+class AnticytokineSettings:
+    """Anakinra and siltuximab doses: adult, per kg for children (capped at the adult dose), tolerance."""
+
+    anakinra_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    anakinra_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    anakinra_mg_kg_child: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    siltuximab_mg_kg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dose_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
+
+
+@dataclass(frozen=True)
 class KpiSettings:
     """How KPIs are grouped and the seed study's own target."""
 
@@ -192,6 +203,7 @@ class Pathway:
     crs: CrsSettings
     icans: IcansSettings
     corticosteroids: CorticosteroidSettings
+    anticytokines: AnticytokineSettings
     kpis: KpiSettings
     path: Path | None = None
 
@@ -234,6 +246,7 @@ SECTIONS: Mapping[str, type] = {
     "crs": CrsSettings,
     "icans": IcansSettings,
     "corticosteroids": CorticosteroidSettings,
+    "anticytokines": AnticytokineSettings,
     "kpis": KpiSettings,
 }
 
@@ -350,6 +363,7 @@ def load_pathway(path: str | Path) -> Pathway:
 
 __all__ = [
     "COHORT_SOURCES",
+    "AnticytokineSettings",
     "CorticosteroidSettings",
     "CrsSettings",
     "GradingSettings",
