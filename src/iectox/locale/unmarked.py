@@ -181,6 +181,17 @@ UNMARKED = {
         N_(
             "docs/sources.md, Corticosteroids and other agents: anakinra, children 2 mg/kg q6h IV, maximum 100 mg a dose"
         ),
+        N_(
+            "docs/sources.md, Tocilizumab for CRS: US REMS required >= 2 doses on site per patient (REMS removed in June 2025); kept as the local default, it covers the EU SmPCs' 1 dose"
+        ),
+        N_(
+            "docs/sources.md, Tocilizumab for CRS: EU SmPCs (e.g. axi-cel): >= 1 dose on site before infusion and access to a further dose within 8 h of each dose; set a product's doses from its SmPC in force"
+        ),
+        N_(
+            "local option: dose banding, the dose rounded to whole vials within this fraction (as many French hospital pharmacies do); 0 = off; iectox default"
+        ),
+        N_("docs/sources.md, Management pathway: New CRS/ICANS after day 14 is rare"),
+        N_("days"),
     ),
     "data/seed/published_tables.json": (
         N_("Age (years)"),

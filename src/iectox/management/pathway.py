@@ -51,11 +51,13 @@ class Setting(Generic[T]):
     def shown(self) -> str:
         """The value as a person reads it: a list or a range as its items joined by commas."""
         if isinstance(self.value, tuple):
-            return ", ".join(str(v) for v in self.value)
+            return ", ".join(f"{v[0]}={v[1]}" if isinstance(v, tuple) else str(v) for v in self.value)
         return str(self.value)
 
     def as_dict(self) -> dict[str, Any]:
         value = list(self.value) if isinstance(self.value, tuple) else self.value
+        if isinstance(self.value, tuple) and all(isinstance(v, tuple) for v in self.value):
+            value = dict(self.value)  # a per-product table reads back as the TOML table it came from
         return {
             "key": self.key,
             "value": value,
@@ -79,6 +81,8 @@ class Allowed:
     def describe(self) -> str:
         if self.choices:
             shown = ", ".join(repr(c) if isinstance(c, str) else str(c) for c in self.choices)
+            if self.kind == "counts":
+                return f"a table of whole numbers >= {self.low:g} by name, names among {shown}"
             return f"{'a list of ' if self.kind == 'texts' else 'one of '}{shown}"
         words = {
             "number": "a number",
@@ -86,6 +90,7 @@ class Allowed:
             "text": "text",
             "range": "a range [low, high] of numbers",
             "numbers": "a list of numbers",
+            "counts": "a table of whole numbers by name",
         }
         text = words[self.kind]
         if self.low is not None:
@@ -185,6 +190,18 @@ class AnticytokineSettings:
 
 
 @dataclass(frozen=True)
+class ReadinessSettings:
+    """Tocilizumab on site before an infusion: doses per patient (by product), dose banding, CRS window."""
+
+    doses_on_site: Setting[int] = field(metadata=_limits("integer", low=1))
+    doses_on_site_by_product: Setting[tuple[tuple[str, int], ...]] = field(
+        metadata=_limits("counts", low=1, choices=tuple(t.code for t in THERAPY.terms))
+    )
+    dose_banding_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
+    crs_window_days: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+
+
+@dataclass(frozen=True)
 class KpiSettings:
     """How KPIs are grouped and the seed study's own target."""
 
@@ -204,6 +221,7 @@ class Pathway:
     icans: IcansSettings
     corticosteroids: CorticosteroidSettings
     anticytokines: AnticytokineSettings
+    readiness: ReadinessSettings
     kpis: KpiSettings
     path: Path | None = None
 
@@ -247,6 +265,7 @@ SECTIONS: Mapping[str, type] = {
     "icans": IcansSettings,
     "corticosteroids": CorticosteroidSettings,
     "anticytokines": AnticytokineSettings,
+    "readiness": ReadinessSettings,
     "kpis": KpiSettings,
 }
 
@@ -270,6 +289,21 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _counts(key: str, value: Any, allowed: Allowed, fail: SpecError) -> tuple[tuple[str, int], ...]:
+    """A TOML table {name = whole number} (or its pairs) as sorted pairs; names among the choices."""
+    pairs = (
+        list(value.items()) if isinstance(value, dict) else list(value) if isinstance(value, tuple) else None
+    )
+    if pairs is None or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        raise fail
+    for name, count in pairs:
+        if name not in allowed.choices or isinstance(count, bool) or not isinstance(count, int):
+            raise fail
+        if allowed.low is not None and count < allowed.low:
+            raise fail
+    return tuple(sorted(pairs))
+
+
 def _checked(key: str, value: Any, where: str) -> Any:
     """`value` as the setting's type (lists as tuples), or a `SpecError` saying what is allowed."""
     allowed = _allowed(key)
@@ -280,6 +314,8 @@ def _checked(key: str, value: Any, where: str) -> Any:
         ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
     elif allowed.kind == "integer":
         ok = isinstance(value, int) and not isinstance(value, bool)
+    elif allowed.kind == "counts":
+        return _counts(key, value, allowed, fail)
     elif allowed.kind == "numbers":
         ok = isinstance(value, list | tuple) and len(value) > 0 and all(_is_number(v) for v in value)
     elif allowed.kind == "range":
@@ -370,6 +406,7 @@ __all__ = [
     "IcansSettings",
     "KpiSettings",
     "Pathway",
+    "ReadinessSettings",
     "Setting",
     "TocilizumabSettings",
     "default_pathway",
