@@ -31,6 +31,7 @@ def _observed(rows):
         {
             "infusion_id": ["INF-1"] * len(rows),
             "observed_at": [at(h) for h, _ in rows],
+            "observed_at_time_known": [True] * len(rows),
             "crs_grade": pd.array([g for _, g in rows], dtype="Int64"),
         }
     )
@@ -52,6 +53,7 @@ NO_IMPROVEMENT_CASES = [
     (2, [TOCILIZUMAB], [], None, []),  # no observation: improvement is never guessed
     (2, [], [(30, 2)], None, []),  # no tocilizumab: crs.tocilizumab's finding, not this one
     (3, [TOCILIZUMAB], [(30, 3)], None, []),  # grade 3: crs.corticosteroids judges it
+    (2, [dose("A1", "tocilizumab", 2, 560, day_only=True)], [(30, 2)], None, []),  # hour unknown: not guessed
 ]
 
 

@@ -32,16 +32,21 @@ NO_IMPROVEMENT_H = 24.0  # "if no improvement after 24 h" (docs/sources.md, Mana
 
 def crs_still_grade2_after(episodes: pd.DataFrame, observed: pd.DataFrame, hours: float) -> pd.Series:
     """Per episode: whether a graded observation `hours` or more after the first tocilizumab, before the end
-    of the episode, still has CRS grade >= 2 (NA when no observation falls in that time)."""
+    of the episode, still has CRS grade >= 2 (NA when no observation falls in that time). Both times must be
+    known to the hour: a day-only time cannot say whether 24 h had passed."""
     crs = episodes[episodes["syndrome"].eq("CRS").fillna(False) & episodes["tocilizumab_first_at"].notna()]
     result = pd.Series(pd.NA, index=episodes.index, dtype="boolean")
     if crs.empty or observed is None or observed.empty:
         return result
+    crs = crs[crs["tocilizumab_first_at_time_known"].eq(True).fillna(False).astype(bool)]
+    timed = observed.dropna(subset=["observed_at", "crs_grade"])
+    if "observed_at_time_known" in timed:  # a day-only observation cannot be placed 24 h after a dose
+        timed = timed[timed["observed_at_time_known"].eq(True).fillna(False).astype(bool)]
     columns = ["infusion_id", "observed_at", "crs_grade"]
     pairs = (
         crs[["episode_id", "infusion_id", "tocilizumab_first_at", "resolved_at"]]
         .reset_index()
-        .merge(observed[columns].dropna(subset=["observed_at", "crs_grade"]), on="infusion_id")
+        .merge(timed[columns], on="infusion_id")
     )
     since = (pairs["observed_at"] - pairs["tocilizumab_first_at"]) / HOUR
     inside = since.ge(hours) & (pairs["resolved_at"].isna() | (pairs["observed_at"] <= pairs["resolved_at"]))
@@ -74,6 +79,7 @@ def _high_dose_methylprednisolone(eps: pd.DataFrame, courses: pd.DataFrame, evid
     """Per episode: whether a methylprednisolone course at a high dose overlaps it (see the module)."""
     adult = float(evidence.pathway.icans.high_dose_methylprednisolone_mg.value)
     per_kg = evidence.pathway.corticosteroids.methylprednisolone_pulse_mg_kg_child.value / 2
+    tolerance = evidence.pathway.corticosteroids.dose_tolerance.value  # as when a regimen is recognised
     mp = courses[courses["drug"].eq("methylprednisolone").fillna(False)]
     pairs = (
         eps[["episode_id", "infusion_id", "onset_at", "resolved_at", "weight_kg"]]
@@ -84,7 +90,7 @@ def _high_dose_methylprednisolone(eps: pd.DataFrame, courses: pd.DataFrame, evid
     overlaps = (pairs["resolved_at"].isna() | (pairs["first_at"] <= pairs["resolved_at"])) & (
         pairs["onset_at"].isna() | (pairs["last_at"] >= pairs["onset_at"].dt.normalize())
     )
-    high = pairs["dose_mg"].astype("float64").ge(threshold * 0.9) & overlaps.fillna(False)
+    high = pairs["dose_mg"].astype("float64").ge(threshold * (1 - tolerance)) & overlaps.fillna(False)
     hit = pairs.loc[high.fillna(False).astype(bool), "index"].unique()
     return pd.Series(eps.index.isin(hit), index=eps.index)
 
@@ -140,6 +146,7 @@ ICANS_HIGH_DOSE_METHYLPREDNISOLONE = Rule(
         "icans.methylprednisolone_from_grade",
         "icans.high_dose_methylprednisolone_mg",
         "corticosteroids.methylprednisolone_pulse_mg_kg_child",
+        "corticosteroids.dose_tolerance",
     ),
     evaluate=icans_high_dose_methylprednisolone,
 )
