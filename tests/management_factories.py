@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.management.anticytokines import anticytokine_doses
 from iectox.management.corticosteroids import corticosteroid_courses
 from iectox.management.delays import episode_timings
 from iectox.management.episodes import audit_episodes
@@ -139,4 +140,5 @@ def evidence(data: Dataset, pathway: Pathway | None = None, observed: pd.DataFra
         timed_episodes,
         tocilizumab_doses(administrations, infusions, episodes, pathway),
         corticosteroid_courses(administrations, infusions, pathway),
+        anticytokines=anticytokine_doses(administrations, infusions),
     )

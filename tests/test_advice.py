@@ -210,7 +210,7 @@ def test_three_doses_in_24_hours_hold_the_fourth_until_the_first_leaves_the_wind
     bedside = Bedside(h(10), crs=crs(3, onset=-1, since=-1), weight_kg=70, doses=toci(0, 4, 8))
     item = only(advise(bedside, pathway), "tocilizumab")
     assert (item.action, item.not_before) == (WAIT, h(24))
-    assert "3 doses of tocilizumab within 24 h; the label allows at most 3." in [
+    assert "3 doses of tocilizumab within 24 h; the pathway allows at most 3." in [
         str(r.text) for r in item.reasons
     ]
 

@@ -85,9 +85,7 @@ def test_the_headline_in_english_and_french():
         reason_text(item.reasons[0], "fr")
         == "CRS de grade 2 : le protocole prévoit le tocilizumab dès le grade 2."
     )
-    assert reason_sources(item.reasons[0], "fr")[0].startswith(
-        "clinical_rules.md, Parcours de prise en charge"
-    )
+    assert reason_sources(item.reasons[0], "fr")[0].startswith("docs/sources.md, Parcours de prise en charge")
 
 
 def test_the_wait_and_the_steroids_in_french():

@@ -1,4 +1,4 @@
-"""Pathway adherence on hand-made episodes (clinical_rules.md, "Management pathway"; every threshold a setting).
+"""Pathway adherence on hand-made episodes (docs/sources.md, "Management pathway"; every threshold a setting).
 
 - CRS grade >= 2 -> tocilizumab within N h of reaching grade 2 (N: local target, default 2 h);
 - grade 1 CRS persisting > 3 days (ASCO 2021), > 24 h for axi-cel / brexu-cel -> tocilizumab;
@@ -9,15 +9,19 @@ Times known only to the day give calendar-day delays, never hour delays (dataset
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 from iectox.management.adherence import adherence
 from iectox.management.delays import infusion_timings
-from iectox.management.findings import DEVIATION, INFO
+from iectox.management.findings import DEVIATION, INFO, WARNING
 from iectox.management.pathway import default_pathway
 from management_factories import dataset, dose, episode, evidence, graded, infusion, timed
 
 PATHWAY = default_pathway()
+SOURCES = (Path(__file__).parents[1] / "docs" / "sources.md").read_text(encoding="utf-8")
 
 
 def _judge(episodes, doses, observed=None, infusions=None, pathway=PATHWAY):
@@ -72,11 +76,49 @@ def test_untreated_grade_2_crs_is_a_deviation():
     assert _severities(findings, "crs.tocilizumab") == [DEVIATION]
 
 
-def test_grade_1_crs_lasting_4_days_untreated_is_a_deviation():
+CONSIDER = [
+    # the rule, the episode, the quoted wording (docs/sources.md), the pathway's severity, the finding's
+    (
+        "crs.grade1_persistent_tocilizumab",
+        ("CRS", 1),
+        "tocilizumab considered when persistent",
+        None,
+        WARNING,
+    ),
+    (
+        "crs.grade1_persistent_tocilizumab",
+        ("CRS", 1),
+        "tocilizumab considered when persistent",
+        "deviation",
+        DEVIATION,
+    ),
+    ("icans.corticosteroids", ("ICANS", 2), 'are worded "consider"', None, WARNING),
+    ("icans.corticosteroids", ("ICANS", 2), 'are worded "consider"', "deviation", DEVIATION),
+    ("icans.corticosteroids", ("ICANS", 3), "grade 3: dexamethasone 10 mg q6h", None, DEVIATION),
+]
+
+
+@pytest.mark.parametrize(("rule", "case", "quote", "severity", "expected"), CONSIDER)
+def test_what_asco_says_to_consider_is_a_warning_unless_the_pathway_says_otherwise(
+    rule, case, quote, severity, expected
+):
+    assert quote in " ".join(SOURCES.split())
+    syndrome, grade = case
+    setting = (
+        "crs__grade1_persistent_severity" if syndrome == "CRS" else "icans__grade2_corticosteroid_severity"
+    )
+    pathway = PATHWAY if severity is None else PATHWAY.replace(**{setting: severity})
+    observed = graded([("INF-1", syndrome, grade, 4)])
+    rows, findings = _judge([episode("EP-1", syndrome, 0, 96, grade)], [], observed, pathway=pathway)
+    assert rows.loc[(rule, "EP-1"), "outcome"] == "untreated"
+    assert _severities(findings, rule) == [expected]
+
+
+def test_grade_1_crs_lasting_4_days_untreated_is_reported():
     rows, findings = _judge([episode("EP-1", "CRS", 0, 96, 1)], [])
     assert rows.loc[("crs.grade1_persistent_tocilizumab", "EP-1"), "outcome"] == "untreated"
-    [deviation] = findings
-    assert deviation.severity == DEVIATION and "96.0 h (more than 72 h)" in deviation.sentence()
+    [warning] = findings
+    assert warning.severity == WARNING and "96.0 h (more than 72 h)" in warning.sentence()
 
 
 def test_grade_1_crs_lasting_2_days_needs_no_tocilizumab_unless_the_product_is_high_risk():
@@ -118,7 +160,7 @@ def test_grade_2_icans_needs_corticosteroids_within_the_target():
     assert rows.loc[("icans.corticosteroids", "EP-2"), "outcome"] == "met"
     rows, findings = _judge(icans, [], observed)
     assert rows.loc[("icans.corticosteroids", "EP-2"), "outcome"] == "untreated"
-    assert DEVIATION in _severities(findings, "icans.corticosteroids")
+    assert _severities(findings, "icans.corticosteroids") == [WARNING]  # ASCO: "consider" at grade 2
 
 
 def test_icans_without_crs_gets_corticosteroids_not_tocilizumab():

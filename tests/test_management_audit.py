@@ -78,10 +78,42 @@ def test_findings_are_complete_sentences_with_a_source(result):
 def test_observations_are_graded_and_disagreements_reported(result):
     assert result.graded
     assert result.episodes["first_grade2_at"].notna().any()
-    assert result.counts()["warning"] == sum(f.rule == "episode.grade_observed" for f in result.findings)
+    considered = ("episode.grade_observed", "crs.grade1_persistent_tocilizumab", "icans.corticosteroids")
+    warnings = [f.rule for f in result.findings if f.severity == "warning"]
+    assert result.counts()["warning"] == len(warnings) and set(warnings) <= set(considered)
+    assert warnings.count("episode.grade_observed") == 15
 
 
 def test_every_tocilizumab_dose_is_checked(seed, result):
     adm = seed["administrations"]
     assert len(result.tocilizumab) == int((adm["drug"] == "tocilizumab").sum())
     assert result.tocilizumab["label_dose_mg"].notna().all()
+
+
+SAME_EVENT = [
+    # rules that could name the same event; where they would meet (an episode or a dose)
+    ("icans.corticosteroids", "icans.high_dose_methylprednisolone", "episode_id"),  # grade 4, no steroid
+    ("crs.corticosteroids", "crs.grade2_dexamethasone", "episode_id"),  # CRS without steroids
+    ("crs.tocilizumab", "crs.grade1_persistent_tocilizumab", "episode_id"),  # CRS without tocilizumab
+    ("icans.without_crs", "tocilizumab.no_crs_episode", "administration_id"),  # tocilizumab, no CRS
+]
+
+
+@pytest.mark.parametrize(("one", "other", "where"), SAME_EVENT)
+def test_the_same_event_is_never_reported_under_two_rule_ids(result, one, other, where):
+    """Issue 11: "the same event never reported under two rule ids", on the demo cohort."""
+    places = {
+        rule: {getattr(f, where) for f in result.findings if f.rule == rule and getattr(f, where)}
+        for rule in (one, other)
+    }
+    assert places[one].isdisjoint(places[other])
+    events = [(f.infusion_id, f.episode_id, f.administration_id, f.sentence()) for f in result.findings]
+    assert len(events) == len(set(events))  # no sentence told twice at one place, whatever the rule
+
+
+def test_the_escalation_rules_judge_the_demo(result):
+    judged = result.adherence.groupby("rule")["outcome"].value_counts().unstack(fill_value=0)
+    assert judged.loc["icans.high_dose_methylprednisolone", "met"] == 4  # the demo's grade 4 ICANS
+    assert (
+        "crs.grade2_dexamethasone" not in judged.index
+    )  # no grade 2 CRS still graded 2 a day after tocilizumab

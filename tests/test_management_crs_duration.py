@@ -3,7 +3,7 @@
 The rule (`crs.grade1_persistent_tocilizumab`), as its pathway settings quote their sources:
 - "ASCO guideline 2021 (Santomasso et al., J Clin Oncol 2021;39:3978): tocilizumab considered for grade 1 CRS
   persisting > 3 days" (crs.grade1_persistent_h = 72 h);
-- "clinical_rules.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h)"
+- "docs/sources.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h)"
   (crs.grade1_persistent_high_risk_h = 24 h).
 
 A day-only time stands for its whole day: an onset on day D and a resolution on day D + 2 lasted more than
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from iectox.management.adherence import adherence
-from iectox.management.findings import DEVIATION, INFO
+from iectox.management.findings import INFO, WARNING
 from iectox.management.pathway import default_pathway
 from iectox.times import surely_longer
 from management_factories import at, dataset, episode, evidence, infusion
@@ -44,7 +44,7 @@ def _judge(crs, infusions):
 def test_day_only_dates_two_days_apart_lasted_more_than_24_h():
     rows, [finding] = _judge(_crs(0, 48, True, True), AXI_CEL)  # 2024-01-10 to 2024-01-12, no hours
     assert rows.loc["EP-1", "outcome"] == "untreated"
-    assert finding.severity == DEVIATION
+    assert finding.severity == WARNING
     assert finding.sentence() == (
         "Grade 1 CRS lasting 2 calendar day(s) (more than 24 h) without tocilizumab; the pathway gives it "
         "when CRS persists."
@@ -61,7 +61,7 @@ def test_day_only_dates_two_days_apart_lasted_less_than_72_h():
 
 def test_day_only_dates_four_days_apart_lasted_more_than_72_h():
     rows, [finding] = _judge(_crs(0, 96, True, True), TISA_CEL)
-    assert rows.loc["EP-1", "outcome"] == "untreated" and finding.severity == DEVIATION
+    assert rows.loc["EP-1", "outcome"] == "untreated" and finding.severity == WARNING
     assert "lasting 4 calendar day(s) (more than 72 h)" in finding.sentence()
 
 

@@ -72,7 +72,7 @@ def test_the_example_is_a_relative_link_to_the_packaged_default():
     assert EXAMPLE.is_symlink()
     assert not os.path.isabs(os.readlink(EXAMPLE))
     assert EXAMPLE.resolve() == PACKAGED.resolve()
-    assert "clinical_rules.md" in PACKAGED.read_text(encoding="utf-8")
+    assert "docs/sources.md" in PACKAGED.read_text(encoding="utf-8")
 
 
 def test_a_pathway_file_overrides_some_settings_and_keeps_the_rest(tmp_path):

@@ -31,7 +31,14 @@ PATHWAY = default_pathway()
 
 @pytest.mark.parametrize("rule", list(MANAGEMENT.values()), ids=list(MANAGEMENT))
 def test_every_rule_is_complete(rule):
-    assert rule.id.split(".")[0] in {"crs", "icans", "tocilizumab", "corticosteroids", "episode"}
+    assert rule.id.split(".")[0] in {
+        "crs",
+        "icans",
+        "tocilizumab",
+        "corticosteroids",
+        "anticytokines",
+        "episode",
+    }
     assert rule.source and rule.message
     for key in rule.settings:
         assert PATHWAY.setting(key).source  # a rule reads only settings the pathway declares
@@ -46,8 +53,10 @@ def test_kpis_follow_the_rules_with_a_title_in_registry_order():
         "crs.tocilizumab",
         "crs.grade1_persistent_tocilizumab",
         "crs.corticosteroids",
+        "crs.grade2_dexamethasone",
         "icans.corticosteroids",
         "icans.without_crs",
+        "icans.high_dose_methylprednisolone",
     ]
 
 

@@ -1,7 +1,8 @@
 """Tocilizumab doses against the label (RoActemra SmPC 4.2 / Actemra USPI, CRS) and the pathway's spacing.
 
 Label: 8 mg/kg IV for patients >= 30 kg, 12 mg/kg for < 30 kg, at most 800 mg per dose; repeat no sooner
-than 8 h apart; at most 3 doses in 24 h and 4 in total (clinical_rules.md, "Tocilizumab for CRS").
+than 8 h apart; at most 4 in total (tocilizumab label: "up to 3 additional doses"); at most 3 doses in 24 h (CAR-T
+product information and ASCO 2021) (docs/sources.md, "Tocilizumab for CRS").
 """
 
 from __future__ import annotations

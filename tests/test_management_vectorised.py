@@ -52,9 +52,10 @@ def test_a_regimen_is_worked_out_once_per_distinct_course(cohort, monkeypatch):
     weights = courses["infusion_id"].map(cohort["infusions"].set_index("infusion_id")["weight_kg"])
     calls = []
     monkeypatch.setattr(corticosteroids, "_regimen", lambda *a: calls.append(a) or _regimen(*a))
-    found = _regimens(courses, weights.astype("float64"), PATHWAY)
+    no_taper = pd.Series(-1, index=courses.index)
+    found = _regimens(courses, weights.astype("float64"), no_taper, PATHWAY)
     expected = [
-        _regimen(drug, dose, weight, interval, n, PATHWAY)
+        _regimen(drug, dose, weight, interval, n, -1, PATHWAY)
         for drug, dose, weight, interval, n in zip(
             courses["drug"],
             courses["dose_mg"],
@@ -65,7 +66,7 @@ def test_a_regimen_is_worked_out_once_per_distinct_course(cohort, monkeypatch):
         )
     ]
     assert found == expected
-    methylprednisolone = courses["drug"] == "methylprednisolone"
+    methylprednisolone = (courses["drug"] == "methylprednisolone") | (weights < 20)  # a child's dexamethasone
     distinct = {
         (drug, repr(dose), repr(weight if mp else np.nan), repr(interval), min(n, 2))
         for drug, dose, weight, interval, n, mp in zip(

@@ -127,10 +127,13 @@ def test_plan_stock_totals(tmp_path: Path) -> None:
         "2025-09-08",
         "none",
     ]
-    assert weekly[["infusions", "stock_400mg", "stock_200mg", "stock_80mg"]].to_numpy().tolist() == [
-        [2, 2, 2, 8],
-        [1, 4, 0, 0],
-        [1, 4, 0, 0],
+    # the week of 8 September holds P-003's doses and still those of P-001 and P-002, infused the week before
+    # and within their 14-day CRS window ("New CRS/ICANS after day 14 is rare")
+    columns = ["infusions", "in_crs_window", "stock_400mg", "stock_200mg", "stock_80mg"]
+    assert weekly[columns].to_numpy().tolist() == [
+        [2, 0, 2, 2, 8],
+        [1, 2, 6, 2, 8],
+        [1, 0, 4, 0, 0],
     ]
     one = plan_vials(planned, VialSettings(doses_on_site=1))
     assert one.totals["vials"].tolist() == [5, 1, 4]
@@ -194,6 +197,7 @@ def test_cli_plan_prints_and_writes(tmp_path: Path) -> None:
     assert "│ 400 mg │    10 │ 4000 │" in result.output
     assert "2025-09-08" in result.output and "no date" in result.output
     assert "2 dose(s) per patient on site" in result.output
+    assert "reserved 14 days after the infusion" in " ".join(result.output.split())
     written = pd.read_csv(out)
     assert written["stock_400mg"].sum() == 10 and written["planned_date"].iloc[0] == "2025-09-01"
 
@@ -210,3 +214,30 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
     assert run("--weight-kg", "70", "--plan", "x.csv").exit_code == 2
     assert run("--plan", str(tmp_path / "missing.csv")).exit_code == 2
     assert run("--weight-kg", "70", "--doses-on-site", "0").exit_code == 2
+    assert run("--weight-kg", "70", "--band", "1.5").exit_code == 2
+    assert (
+        run(
+            "--weight-kg", "70", "--pathway", str(write(tmp_path, "[readiness]\nnope = 1\n", "p.toml"))
+        ).exit_code
+        == 2
+    )
+
+
+def test_cli_banding_and_the_pathway_s_products(tmp_path: Path) -> None:
+    banded = run("--weight-kg", "77.5", "--band", "0.1")
+    assert banded.exit_code == 0, banded.output
+    assert "600 mg" in banded.output and "1 x 400 mg + 1 x 200 mg" in banded.output
+    assert "within 10%" in " ".join(banded.output.split())
+    pathway = write(
+        tmp_path,
+        '[readiness]\ndoses_on_site_by_product = { value = { axicabtagene_ciloleucel = 1 }, source = "SmPC" }\n',
+        "p.toml",
+    )
+    plan = write(
+        tmp_path, "patient_id,weight_kg,therapy\nP-1,70,axicabtagene_ciloleucel\nP-2,70,tisagenlecleucel\n"
+    )
+    result = run("--plan", str(plan), "--pathway", str(pathway))
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "P-1 70 560 1x400 + 2x80 0 1: 1x400 + 2x80" in flat
+    assert "P-2 70 560 1x400 + 2x80 0 2: 2x400 + 4x80" in flat

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from iectox.cli.console import console, err_console, literal, visible
 from iectox.cli.language import HELP_LANG, LangOption, chosen_language, decimal_number, say
-from iectox.cli.validate import DatesOption, print_issues, settings_from_options
-from iectox.errors import SourceError
+from iectox.cli.validate import DatesOption, print_issues, refuse, settings_from_options
+from iectox.errors import SourceError, SpecError
 from iectox.io.csvdir import read_csv_table
 from iectox.io.sheets import write_csv
 from iectox.management.dosing import (
@@ -23,14 +23,14 @@ from iectox.management.dosing import (
     TOCILIZUMAB_CRS_WEIGHT_CUTOFF_KG,
     tocilizumab_dose_mg,
 )
+from iectox.management.pathway import default_pathway, load_pathway
 from iectox.management.vials import (
-    DOSES_ON_SITE,
     TOCILIZUMAB_IV_VIALS_MG,
     VialCombination,
     VialPlan,
     VialSettings,
+    band_vials,
     check_plan,
-    choose_vials,
     plan_table,
     plan_vials,
 )
@@ -83,6 +83,20 @@ def _footnote(settings: VialSettings, lang: str) -> None:
         concentration=_num(settings.mg_per_ml, lang),
         doses=settings.doses_on_site,
     )
+    products = ", ".join(f"{name} {n}" for name, n in settings.doses_by_product)
+    if products:
+        text += " " + say("Doses on site by product (pathway): {products}.", lang, products=products)
+    text += " " + say(
+        "A patient's doses stay reserved {days} days after the infusion (the week's stock counts them).",
+        lang,
+        days=_num(settings.crs_window_days, lang),
+    )
+    if settings.band_tolerance:
+        text += " " + say(
+            "Dose banding: the dose is rounded to whole vials within {percent}% (--band).",
+            lang,
+            percent=_num(100 * settings.band_tolerance, lang),
+        )
     console.print(f"[dim]{text}[/]", soft_wrap=True, highlight=False)
 
 
@@ -100,8 +114,9 @@ def _one_weight(weight_kg: float, settings: VialSettings, lang: str) -> None:
             ),
             param_hint="--weight-kg",
         )
-    dose = tocilizumab_dose_mg(weight_kg)
-    combo = choose_vials(dose, settings.vials_mg)
+    label = tocilizumab_dose_mg(weight_kg)
+    combo = band_vials(label, settings.vials_mg, settings.band_tolerance)
+    dose = combo.dose_mg
     lines = (
         say(
             "Tocilizumab for CRS at {weight} kg: {dose} mg ({basis}), {ml} mL of {concentration} mg/mL",
@@ -158,7 +173,12 @@ def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
     table.add_column(say("dose mg", lang), justify="right")
     table.add_column(say("vials per dose", lang))
     table.add_column(say("waste mg", lang), justify="right")
-    table.add_column(say("stock, {doses} doses", lang, doses=settings.doses_on_site))
+    doses = set(rows["doses_on_site"].tolist())
+    uniform = len(doses) == 1
+    if uniform:
+        table.add_column(say("stock, {doses} doses", lang, doses=doses.pop()))
+    else:  # products with their own rule: each cell says its doses
+        table.add_column(say("stock (doses: vials)", lang))
     for _, row in rows.iterrows():
         counts = {size: int(row[f"vials_{size}mg"]) for size in settings.vials_mg}
         cells = [literal(row[c]) for c in ids] + [_num(row["weight_kg"], lang)]
@@ -168,7 +188,7 @@ def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
             _num(row["dose_mg"], lang),
             _compact(counts),
             _num(row["waste_mg"], lang),
-            _compact(counts, settings.doses_on_site),
+            ("" if uniform else f"{row['doses_on_site']}: ") + _compact(counts, int(row["doses_on_site"])),
         ]
         table.add_row(*cells)
     console.print(table)
@@ -188,12 +208,13 @@ def _print_plan(plan: VialPlan, source: str, lang: str = HELP_LANG) -> None:
         weekly = Table()
         weekly.add_column(say("week of", lang))
         weekly.add_column(say("infusions", lang), justify="right")
+        weekly.add_column(say("in CRS window", lang), justify="right")
         for size in settings.vials_mg:
             weekly.add_column(f"{size} mg", justify="right")
         for _, row in plan.weekly.iterrows():
             week = row["week"].date().isoformat() if pd.notna(row["week"]) else say("no date", lang)
             stock = [str(row[f"stock_{size}mg"]) for size in settings.vials_mg]
-            weekly.add_row(week, str(row["infusions"]), *stock)
+            weekly.add_row(week, str(row["infusions"]), str(row["in_crs_window"]), *stock)
         console.print(weekly)
     _footnote(settings, lang)
 
@@ -236,11 +257,29 @@ def vials(
         Path | None, typer.Option("--out", help=say("With --plan: also write the per-infusion table as CSV."))
     ] = None,
     doses_on_site: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--doses-on-site", min=1, help=say("Doses held per patient before infusion (local rule).")
+            "--doses-on-site",
+            min=1,
+            help=say("Doses held per patient before infusion (local rule); default: the pathway's."),
         ),
-    ] = DOSES_ON_SITE,
+    ] = None,
+    pathway: Annotated[
+        Path | None,
+        typer.Option(
+            "--pathway",
+            help=say("The management pathway (TOML) whose [readiness] section applies; default: iectox's."),
+        ),
+    ] = None,
+    band: Annotated[
+        float | None,
+        typer.Option(
+            "--band",
+            min=0.0,
+            max=0.99,
+            help=say("Dose banding: round each dose to whole vials within this fraction (0.1 = 10%)."),
+        ),
+    ] = None,
     vial_sizes: Annotated[
         str, typer.Option("--vials", help=say("Vial strengths the pharmacy stocks, in mg, comma-separated."))
     ] = ",".join(str(s) for s in TOCILIZUMAB_IV_VIALS_MG),
@@ -252,7 +291,13 @@ def vials(
         raise typer.BadParameter(say("give either --weight-kg or --plan (one of them)", lang))
     if out is not None and plan is None:
         raise typer.BadParameter(say("--out writes the table of a --plan", lang), param_hint="--out")
-    settings = VialSettings(vials_mg=_sizes(vial_sizes, lang), doses_on_site=doses_on_site)
+    try:
+        readiness = load_pathway(pathway) if pathway is not None else default_pathway()
+    except SpecError as exc:
+        raise refuse(exc, lang) from exc
+    settings = VialSettings.from_pathway(
+        readiness, vials_mg=_sizes(vial_sizes, lang), doses_on_site=doses_on_site, band_tolerance=band
+    )
     if weight_kg is not None:
         _one_weight(weight_kg, settings, lang)
         return

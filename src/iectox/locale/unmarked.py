@@ -100,29 +100,29 @@ UNMARKED = {
             "ASCO guideline 2021 (Santomasso et al., J Clin Oncol 2021;39:3978): tocilizumab considered for grade 1 CRS persisting > 3 days"
         ),
         N_(
-            "CAR-T product labels: 4 doses in total (clinical_rules.md: check against the label in force; unconfirmed)"
+            'docs/sources.md, Tocilizumab for CRS: tocilizumab label, "up to 3 additional doses", so at most 4 in total; check the label in force'
         ),
-        N_("clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg"),
-        N_("clinical_rules.md (ASCO 2021, NCCN): dexamethasone 10 mg q6h to q24h by grade"),
-        N_("clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4"),
-        N_("clinical_rules.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h"),
-        N_("clinical_rules.md, Management pathway (ASCO 2021, NCCN): grade 3 CRS -> dexamethasone 10 mg q6h"),
-        N_("clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 2 -> dexamethasone 10 mg"),
+        N_("docs/sources.md (ASCO 2021, NCCN): dexamethasone 10 mg"),
+        N_("docs/sources.md (ASCO 2021, NCCN): dexamethasone 10 mg q6h to q24h by grade"),
+        N_("docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4"),
+        N_("docs/sources.md (ASCO 2021, NCCN): methylprednisolone 1-2 mg/kg q12h"),
+        N_("docs/sources.md, Management pathway (ASCO 2021, NCCN): grade 3 CRS -> dexamethasone 10 mg q6h"),
+        N_("docs/sources.md, Management pathway (ASCO 2021, NCCN): ICANS grade 2 -> dexamethasone 10 mg"),
         N_(
-            "clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 3 -> dexamethasone 10 mg q6h or methylprednisolone 1 mg/kg q12h"
-        ),
-        N_(
-            "clinical_rules.md, Management pathway (ASCO 2021, NCCN): ICANS grade 4 -> high-dose methylprednisolone (1 g/day x 3 days)"
+            "docs/sources.md, Management pathway (ASCO 2021, NCCN): ICANS grade 3 -> dexamethasone 10 mg q6h or methylprednisolone 1 mg/kg q12h"
         ),
         N_(
-            "clinical_rules.md, Corticosteroids (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4 (then taper)"
+            "docs/sources.md, Management pathway (ASCO 2021, NCCN): ICANS grade 4 -> high-dose methylprednisolone (1 g/day x 3 days)"
         ),
         N_(
-            "clinical_rules.md, Management pathway: axi-cel, brexu-cel (CAR-T with the highest CRS and ICANS rates in pivotal trials)"
+            "docs/sources.md, Corticosteroids (ASCO 2021, NCCN): methylprednisolone 1 g/day x 3 days for grade 4 (then taper)"
         ),
-        N_("clinical_rules.md, Management pathway: CRS grade >= 2 -> tocilizumab (labels; ASCO 2021; NCCN)"),
         N_(
-            "clinical_rules.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h); unconfirmed"
+            "docs/sources.md, Management pathway: axi-cel, brexu-cel (CAR-T with the highest CRS and ICANS rates in pivotal trials)"
+        ),
+        N_("docs/sources.md, Management pathway: CRS grade >= 2 -> tocilizumab (labels; ASCO 2021; NCCN)"),
+        N_(
+            "docs/sources.md, Management pathway: earlier for high-risk products (axi-cel, brexu-cel: > 24 h); unconfirmed"
         ),
         N_("doses"),
         N_("doses of one drug further apart start a new course; iectox default, unconfirmed"),
@@ -137,7 +137,7 @@ UNMARKED = {
         ),
         N_("local target after grade 1 CRS passes the persistence threshold; iectox default, unconfirmed"),
         N_(
-            "local target, counted from the first observation at that grade (clinical_rules.md gives no delay); iectox default, unconfirmed"
+            "local target, counted from the first observation at that grade (docs/sources.md gives no delay); iectox default, unconfirmed"
         ),
         N_("local tolerance around the label dose (rounding to whole vials); iectox default, unconfirmed"),
         N_("local tolerance on dosing intervals when recognising a regimen; iectox default, unconfirmed"),
@@ -147,7 +147,51 @@ UNMARKED = {
         N_("mg/kg"),
         N_("seed study: clinical trials versus standard of care (infusions.setting)"),
         N_("Tocilizumab labels (RoActemra SmPC 4.2, Actemra USPI, CRS): repeat no sooner than 8 h apart"),
-        N_("Tocilizumab labels (RoActemra SmPC, Actemra USPI, CRS): at most 3 doses in 24 h"),
+        N_(
+            "docs/sources.md, Tocilizumab for CRS: at most 3 doses in 24 h (CAR-T product information and ASCO 2021, not the tocilizumab label)"
+        ),
+        N_(
+            "docs/sources.md, Management pathway: CRS grade 1: tocilizumab considered when persistent (> 3 days, ASCO 2021): a recommendation to consider, so a finding is a warning unless the pathway makes it a deviation"
+        ),
+        N_(
+            "docs/sources.md, Other sources: ASCO 2021 asks to consider dexamethasone for grade 2 ICANS, so a grade 2 ICANS without corticosteroids is a warning unless the pathway makes it a deviation"
+        ),
+        N_(
+            "docs/sources.md, Other sources: dexamethasone 20 mg q6h (ASCO 2021, as cited by issue 11); unconfirmed"
+        ),
+        N_(
+            "docs/sources.md, Corticosteroids (ASCO 2021 grade 4 CRS): methylprednisolone 500 mg IV q12h for 3 days, then 250 mg q12h x 2 days, 125 mg q12h x 2 days, 60 mg q12h x 2 days"
+        ),
+        N_(
+            "docs/sources.md, Corticosteroids (ASCO 2021 grade 4 CRS): methylprednisolone 500 mg IV q12h ... then 250, 125, 60 mg q12h"
+        ),
+        N_(
+            "docs/sources.md, Other sources: children, dexamethasone 0.5 mg/kg a dose, at most the adult dose (Mahadeo et al., Nat Rev Clin Oncol 2019;16:45); iectox default, unconfirmed"
+        ),
+        N_(
+            "docs/sources.md, Other sources: children, methylprednisolone 30 mg/kg a day, at most the adult 1 g/day (Mahadeo et al., Nat Rev Clin Oncol 2019;16:45); iectox default, unconfirmed"
+        ),
+        N_("mg/kg/day"),
+        N_(
+            "docs/sources.md, Corticosteroids: methylprednisolone 1 g/day x 3 days for grade 4; ASCO 2021 grade 4 CRS: methylprednisolone 500 mg IV q12h (the smaller dose of the two high-dose regimens)"
+        ),
+        N_(
+            "docs/sources.md, Corticosteroids and other agents: anakinra off label, regimens vary (e.g. 100 mg q6h); a setting"
+        ),
+        N_(
+            "docs/sources.md, Corticosteroids and other agents: anakinra, children 2 mg/kg q6h IV, maximum 100 mg a dose"
+        ),
+        N_(
+            "docs/sources.md, Tocilizumab for CRS: US REMS required >= 2 doses on site per patient (REMS removed in June 2025); kept as the local default, it covers the EU SmPCs' 1 dose"
+        ),
+        N_(
+            "docs/sources.md, Tocilizumab for CRS: EU SmPCs (e.g. axi-cel): >= 1 dose on site before infusion and access to a further dose within 8 h of each dose; set a product's doses from its SmPC in force"
+        ),
+        N_(
+            "local option: dose banding, the dose rounded to whole vials within this fraction (as many French hospital pharmacies do); 0 = off; iectox default"
+        ),
+        N_("docs/sources.md, Management pathway: New CRS/ICANS after day 14 is rare"),
+        N_("days"),
     ),
     "data/seed/published_tables.json": (
         N_("Age (years)"),

@@ -4,7 +4,7 @@ The regimens are the pathway's (`[corticosteroids]`: dexamethasone 10 mg, its sh
 methylprednisolone 1 mg/kg q12h, 1 g a day) and so are the grades they start from (`crs.corticosteroid_from_grade`,
 `crs.methylprednisolone_from_grade`, `icans.corticosteroid_from_grade`,
 `icans.repeated_dexamethasone_from_grade`, `icans.methylprednisolone_from_grade`) and the ICANS target
-(`icans.corticosteroid_within_h`, the audit's `icans.corticosteroids`). Source: clinical_rules.md, "Management
+(`icans.corticosteroid_within_h`, the audit's `icans.corticosteroids`). Source: docs/sources.md, "Management
 pathway" and "Corticosteroids and other agents" (ASCO 2021, NCCN), as each setting's source says.
 """
 

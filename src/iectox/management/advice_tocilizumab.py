@@ -47,7 +47,7 @@ TOCILIZUMAB = "tocilizumab"
 DOSE_TEXT = N_("Label dose at {weight:g} kg: {per_kg:g} mg/kg = {dose:g} mg (at most {cap:g} mg a dose).")
 NO_WEIGHT_TEXT = N_("Body weight not recorded: the tocilizumab dose cannot be computed.")
 INTERVAL_TEXT = N_("Last tocilizumab at {last}; the label requires at least {minimum:g} h between doses.")
-WINDOW_TEXT = N_("{count} doses of tocilizumab within {window:g} h; the label allows at most {maximum}.")
+WINDOW_TEXT = N_("{count} doses of tocilizumab within {window:g} h; the pathway allows at most {maximum}.")
 EPISODE_TEXT = N_("{count} doses of tocilizumab in this CRS episode; the label allows {maximum} in total.")
 REPEAT_TEXT = N_(
     "Tocilizumab already given in this CRS episode: a further dose only if CRS does not improve."

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.grading import episodes_from_grades, grade_dataset
 from iectox.management.adherence import adherence
+from iectox.management.anticytokines import anticytokine_doses
 from iectox.management.corticosteroids import corticosteroid_courses, corticosteroid_exposure
 from iectox.management.delays import episode_timings, infusion_timings
 from iectox.management.episodes import audit_episodes
@@ -97,12 +99,16 @@ def audit(
     """
     pathway = pathway or default_pathway()
     by = pathway.kpis.cohort_by.value if cohorts is None else cohorts
+    observed = None if dataset["observations"].empty else grade_dataset(dataset)
+    if graded is None and observed is not None:
+        graded = episodes_from_grades(observed)  # graded once, for the episodes and the escalation rules
     episodes = audit_episodes(dataset, pathway, graded, cohorts)
     timed = episode_timings(episodes, dataset["administrations"])
     per_infusion = infusion_timings(dataset, timed, by)
     doses = tocilizumab_doses(dataset["administrations"], dataset["infusions"], episodes, pathway)
     courses = corticosteroid_courses(dataset["administrations"], dataset["infusions"], pathway)
-    rows, findings = adherence(Evidence(pathway, timed, doses, courses), rules)
+    agents = anticytokine_doses(dataset["administrations"], dataset["infusions"])
+    rows, findings = adherence(Evidence(pathway, timed, doses, courses, observed, agents), rules)
     return Audit(
         pathway=pathway,
         findings=tuple(findings),

@@ -1,6 +1,6 @@
 """The corticosteroid dose of one regimen of the pathway in force, in one place.
 
-The pathway's `[corticosteroids]` section holds the regimens (clinical_rules.md, "Corticosteroids and other
+The pathway's `[corticosteroids]` section holds the regimens (docs/sources.md, "Corticosteroids and other
 agents", after ASCO 2021 and NCCN): dexamethasone 10 mg every 6 to 24 h, methylprednisolone 1-2 mg/kg every
 12 h, methylprednisolone 1 g a day. A pharmacy order, the bedside advice and any other caller ask this module
 for the milligrams of a regimen rather than reading the settings and multiplying by a weight themselves.
@@ -8,7 +8,14 @@ for the milligrams of a regimen rather than reading the settings and multiplying
 - `dexamethasone`: `dexamethasone_mg`, every `dexamethasone_interval_h`'s shortest interval;
 - `methylprednisolone_mg_kg`: mg/kg (the low end of `methylprednisolone_mg_kg`, or a value chosen within it)
   times the weight, to 0.1 mg, every `methylprednisolone_interval_h`;
-- `methylprednisolone_pulse`: `methylprednisolone_pulse_mg`, every 24 h ("a day").
+- `methylprednisolone_pulse`: `methylprednisolone_pulse_mg`, every 24 h ("a day");
+- `dexamethasone_high`: `dexamethasone_high_mg` (20 mg) every `dexamethasone_high_interval_h` (6 h);
+- `methylprednisolone_taper`: the first step of `methylprednisolone_taper_mg` (500 mg) every
+  `methylprednisolone_taper_interval_h` (12 h), before the 250/125/60 mg steps (ASCO 2021, grade 4 CRS).
+
+With a weight, the fixed doses become a child's per-kg dose when that is smaller (`dexamethasone_mg_kg_child`
+times the weight, at most `dexamethasone_mg`; `methylprednisolone_pulse_mg_kg_child` times the weight, at
+most `methylprednisolone_pulse_mg`): an adult's dose is unchanged, a 10 kg child gets 5 mg of dexamethasone.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from iectox.management.pathway import Pathway
 DEXAMETHASONE = "dexamethasone"
 METHYLPREDNISOLONE_MG_KG = "methylprednisolone_mg_kg"
 METHYLPREDNISOLONE_PULSE = "methylprednisolone_pulse"
+DEXAMETHASONE_HIGH = "dexamethasone_high"
+METHYLPREDNISOLONE_TAPER = "methylprednisolone_taper"
 DAY_H = 24.0  # "1 g a day": one dose every 24 hours
 MG_DECIMALS = 1  # a weight-based dose is written to 0.1 mg, as the bedside advice shows it
 
@@ -34,6 +43,7 @@ class Regimen:
     drug: str
     label: str  # English, marked N_
     settings: tuple[str, ...]
+    child_setting: str | None = None  # the per-kg dose of a child, read when it is smaller than the adult's
 
 
 REGIMENS: dict[str, Regimen] = {
@@ -44,6 +54,7 @@ REGIMENS: dict[str, Regimen] = {
             "dexamethasone",
             N_("Dexamethasone, fixed dose"),
             ("corticosteroids.dexamethasone_mg", "corticosteroids.dexamethasone_interval_h"),
+            "corticosteroids.dexamethasone_mg_kg_child",
         ),
         Regimen(
             METHYLPREDNISOLONE_MG_KG,
@@ -56,6 +67,22 @@ REGIMENS: dict[str, Regimen] = {
             "methylprednisolone",
             N_("Methylprednisolone, high dose a day"),
             ("corticosteroids.methylprednisolone_pulse_mg",),
+            "corticosteroids.methylprednisolone_pulse_mg_kg_child",
+        ),
+        Regimen(
+            DEXAMETHASONE_HIGH,
+            "dexamethasone",
+            N_("Dexamethasone, high fixed dose"),
+            ("corticosteroids.dexamethasone_high_mg", "corticosteroids.dexamethasone_high_interval_h"),
+        ),
+        Regimen(
+            METHYLPREDNISOLONE_TAPER,
+            "methylprednisolone",
+            N_("Methylprednisolone twice a day, then taper"),
+            (
+                "corticosteroids.methylprednisolone_taper_mg",
+                "corticosteroids.methylprednisolone_taper_interval_h",
+            ),
         ),
     )
 }
@@ -74,7 +101,22 @@ class CorticosteroidDose:
 
     def sources(self, pathway: Pathway) -> tuple[str, ...]:
         """Where the numbers come from: the source of each pathway setting the regimen reads, each once."""
-        return tuple(dict.fromkeys(pathway.setting(key).source for key in REGIMENS[self.regimen].settings))
+        regimen = REGIMENS[self.regimen]
+        keys = list(regimen.settings)
+        if regimen.child_setting and self.mg_per_kg is not None:
+            keys.append(regimen.child_setting)
+        return tuple(dict.fromkeys(pathway.setting(key).source for key in keys))
+
+
+def _child_or_adult(
+    regimen: str, drug: str, adult_mg: float, every_h: float, per_kg: float, weight_kg: float | None
+) -> CorticosteroidDose:
+    """The adult dose, or a child's per-kg dose when the weight makes it smaller (to 0.1 mg)."""
+    if weight_kg is not None and per_kg * weight_kg < adult_mg:
+        return CorticosteroidDose(
+            regimen, drug, round(per_kg * weight_kg, MG_DECIMALS), every_h, float(per_kg)
+        )
+    return CorticosteroidDose(regimen, drug, adult_mg, every_h)
 
 
 def corticosteroid_dose(
@@ -94,9 +136,20 @@ def corticosteroid_dose(
     drug = REGIMENS[regimen].drug
     if regimen == DEXAMETHASONE:
         every = float(steroids.dexamethasone_interval_h.value[0])
-        return CorticosteroidDose(regimen, drug, float(steroids.dexamethasone_mg.value), every)
+        adult = float(steroids.dexamethasone_mg.value)
+        return _child_or_adult(
+            regimen, drug, adult, every, steroids.dexamethasone_mg_kg_child.value, weight_kg
+        )
     if regimen == METHYLPREDNISOLONE_PULSE:
-        return CorticosteroidDose(regimen, drug, float(steroids.methylprednisolone_pulse_mg.value), DAY_H)
+        adult = float(steroids.methylprednisolone_pulse_mg.value)
+        per_kg_child = steroids.methylprednisolone_pulse_mg_kg_child.value
+        return _child_or_adult(regimen, drug, adult, DAY_H, per_kg_child, weight_kg)
+    if regimen == DEXAMETHASONE_HIGH:
+        every = float(steroids.dexamethasone_high_interval_h.value)
+        return CorticosteroidDose(regimen, drug, float(steroids.dexamethasone_high_mg.value), every)
+    if regimen == METHYLPREDNISOLONE_TAPER:
+        every = float(steroids.methylprednisolone_taper_interval_h.value)
+        return CorticosteroidDose(regimen, drug, float(steroids.methylprednisolone_taper_mg.value[0]), every)
     low, high = (float(v) for v in steroids.methylprednisolone_mg_kg.value)
     per_kg = low if mg_per_kg is None else float(mg_per_kg)
     if not low <= per_kg <= high:
@@ -110,8 +163,10 @@ def corticosteroid_dose(
 
 __all__ = [
     "DEXAMETHASONE",
+    "DEXAMETHASONE_HIGH",
     "METHYLPREDNISOLONE_MG_KG",
     "METHYLPREDNISOLONE_PULSE",
+    "METHYLPREDNISOLONE_TAPER",
     "REGIMENS",
     "CorticosteroidDose",
     "Regimen",

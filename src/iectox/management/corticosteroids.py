@@ -35,6 +35,7 @@ EQUIVALENCE_SOURCE = (
     "methylprednisolone 4 mg = prednisolone 5 mg = hydrocortisone 20 mg"
 )
 NAMED_INTERVALS_H = (6, 8, 12, 24)
+DAY_H = 24.0
 
 
 def dexamethasone_equivalent_mg(drug: str, dose_mg: float) -> float:
@@ -56,38 +57,112 @@ def _named_hours(interval_h: float, tolerance_h: float) -> str:
     return str(hours)
 
 
-def dexamethasone_regimen(dose_mg: float, interval_h: float, doses: int, pathway: Pathway) -> str | None:
-    """'dexamethasone 10 mg q6h' (or single dose) when the course matches the pathway's regimen, else None."""
-    settings = pathway.corticosteroids
-    target = settings.dexamethasone_mg.value
-    if not _near(dose_mg, target, settings.dose_tolerance.value * target):
+def _capped_per_kg(per_kg: float, weight_kg: float | None, cap_mg: float) -> float | None:
+    """A child's weight-based dose, at most the adult dose (None without a weight)."""
+    if weight_kg is None or pd.isna(weight_kg):
         return None
-    if doses == 1:
-        return Message(N_("dexamethasone {mg:g} mg, single dose"), mg=target)
-    if pd.isna(interval_h):
-        return Message(N_("dexamethasone {mg:g} mg, interval not recorded"), mg=target)
-    low, high = settings.dexamethasone_interval_h.value
-    slack = settings.interval_tolerance_h.value
-    if low - slack <= interval_h <= high + slack:
-        return Message(
-            N_("dexamethasone {mg:g} mg q{hours}h"), mg=target, hours=_named_hours(interval_h, slack)
-        )
-    return None
+    return min(per_kg * float(weight_kg), cap_mg)
 
 
-def methylprednisolone_regimen(
-    dose_mg: float, weight_kg: float | None, interval_h: float, doses: int, pathway: Pathway
+def dexamethasone_regimen(
+    dose_mg: float, interval_h: float, doses: int, pathway: Pathway, weight_kg: float | None = None
 ) -> str | None:
-    """'methylprednisolone 1 g/day' or '... 1.0 mg/kg q12h' when the course matches, else None."""
+    """'dexamethasone 10 mg q6h', '... 20 mg q6h' or '... 0.5 mg/kg q6h' (a child) when the course matches.
+
+    The 10 mg dose may be repeated every 6 to 24 h; the 20 mg dose every 6 h (ASCO 2021). A child's dose is
+    the pathway's mg/kg times the weight, at most 10 mg, so it is named per kg only below the cap.
+    """
     settings = pathway.corticosteroids
     tolerance = settings.dose_tolerance.value
     slack = settings.interval_tolerance_h.value
-    pulse = settings.methylprednisolone_pulse_mg.value
+    usual = settings.dexamethasone_mg.value
+    high = settings.dexamethasone_high_mg.value
+    child = _capped_per_kg(settings.dexamethasone_mg_kg_child.value, weight_kg, usual)
+    if _near(dose_mg, usual, tolerance * usual):
+        low_h, high_h = settings.dexamethasone_interval_h.value
+        name = Message(N_("dexamethasone {mg:g} mg"), mg=usual)
+    elif _near(dose_mg, high, tolerance * high):
+        low_h = high_h = settings.dexamethasone_high_interval_h.value
+        name = Message(N_("dexamethasone {mg:g} mg"), mg=high)
+    elif child is not None and child < usual and _near(dose_mg, child, tolerance * child):
+        low_h, high_h = settings.dexamethasone_interval_h.value
+        name = Message(N_("dexamethasone {per_kg:g} mg/kg"), per_kg=settings.dexamethasone_mg_kg_child.value)
+    else:
+        return None
+    if doses == 1:
+        return Message(N_("{regimen}, single dose"), regimen=name)
+    if pd.isna(interval_h):
+        return Message(N_("{regimen}, interval not recorded"), regimen=name)
+    if low_h - slack <= interval_h <= high_h + slack:
+        return Message(N_("{regimen} q{hours}h"), regimen=name, hours=_named_hours(interval_h, slack))
+    return None
+
+
+def _taper_steps(dose_mg: pd.Series, steps: tuple[float, ...], tolerance: float) -> pd.Series:
+    """The step of the taper each dose is (0 for the first, 500 mg), or -1 when it is none of them."""
+    step = pd.Series(-1, index=dose_mg.index, dtype="int64")
+    for number, mg in reversed(list(enumerate(steps))):
+        near = (dose_mg.astype("float64") - mg).abs() <= tolerance * mg * (1 + 1e-9)
+        step = step.mask(near.fillna(False).astype(bool), number)
+    return step
+
+
+def taper_courses(doses: pd.DataFrame, pathway: Pathway) -> pd.Series:
+    """Per course: the last taper step reached (0 = still on 500 mg) when every dose of a methylprednisolone
+    course is a step of the pathway's taper, in order, starting with the first step; else -1.
+
+    ASCO 2021 (grade 4 CRS): methylprednisolone 500 mg q12h for 3 days, then 250 mg, 125 mg and 60 mg q12h
+    for 2 days each. Whether each step lasted its days is not judged: a course is named by its doses.
+    """
+    settings = pathway.corticosteroids
+    steps = _taper_steps(
+        doses["dose_mg"], settings.methylprednisolone_taper_mg.value, settings.dose_tolerance.value
+    )
+    steps = steps.where(doses["drug"].eq("methylprednisolone").fillna(False).to_numpy(), -1)
+    by = steps.groupby(doses["course"])
+    ordered = steps.groupby(doses["course"]).diff().fillna(0).ge(0).groupby(doses["course"]).all()
+    taper = (by.min() >= 0) & (by.first() == 0) & ordered
+    return by.max().where(taper, -1)
+
+
+def methylprednisolone_regimen(
+    dose_mg: float,
+    weight_kg: float | None,
+    interval_h: float,
+    doses: int,
+    pathway: Pathway,
+    taper_step: int = -1,
+) -> str | None:
+    """'methylprednisolone 1 g/day', '... 500 mg q12h, then taper', '... 30 mg/kg/day' (a child) or
+    '... 1.0 mg/kg q12h' when the course matches, else None."""
+    settings = pathway.corticosteroids
+    tolerance = settings.dose_tolerance.value
+    slack = settings.interval_tolerance_h.value
     spaced = doses == 1 or pd.isna(interval_h)
-    if _near(dose_mg, pulse, tolerance * pulse) and (spaced or _near(interval_h, 24, slack)):
+    if taper_step >= 0 and (
+        spaced or _near(interval_h, settings.methylprednisolone_taper_interval_h.value, slack)
+    ):
+        steps = settings.methylprednisolone_taper_mg.value
+        every = settings.methylprednisolone_taper_interval_h.value
+        if taper_step == 0:
+            return Message(N_("methylprednisolone {mg:g} mg q{every:g}h"), mg=steps[0], every=every)
+        shown = "/".join(f"{mg:g}" for mg in steps[1 : taper_step + 1])
+        return Message(
+            N_("methylprednisolone {mg:g} mg q{every:g}h, then taper {steps} mg"),
+            mg=steps[0],
+            every=every,
+            steps=shown,
+        )
+    pulse = settings.methylprednisolone_pulse_mg.value
+    daily = spaced or _near(interval_h, DAY_H, slack)
+    if _near(dose_mg, pulse, tolerance * pulse) and daily:
         return Message(N_("methylprednisolone {g:g} g/day"), g=pulse / 1000)
     if weight_kg is None or pd.isna(weight_kg):
         return None
+    per_kg_pulse = settings.methylprednisolone_pulse_mg_kg_child.value
+    child = _capped_per_kg(per_kg_pulse, weight_kg, pulse)
+    if child is not None and child < pulse and _near(dose_mg, child, tolerance * child) and daily:
+        return Message(N_("methylprednisolone {per_kg:g} mg/kg/day"), per_kg=per_kg_pulse)
     low, high = settings.methylprednisolone_mg_kg.value
     per_kg = dose_mg / weight_kg
     every = settings.methylprednisolone_interval_h.value
@@ -133,8 +208,9 @@ def corticosteroid_courses(
             "median_interval_h": by["interval_h"].median().astype("float64").to_numpy(),
         }
     ).reset_index(drop=True)
+    taper = pd.Series(taper_courses(doses, pathway).to_numpy(), index=courses.index)
     weights = courses["infusion_id"].map(infusions.set_index("infusion_id")["weight_kg"]).astype("float64")
-    regimens = _regimens(courses, weights, pathway)
+    regimens = _regimens(courses, weights, taper, pathway)
     courses["regimen"] = [r or "" for r in regimens]
     courses["recognised"] = [r is not None for r in regimens]
     courses["dexamethasone_equivalent_mg"] = by["dexamethasone_equivalent_mg"].sum(min_count=1).to_numpy()
@@ -154,39 +230,51 @@ def _reasons(doses: pd.DataFrame) -> pd.Series:
     return sets.map(text)
 
 
-def _regimens(courses: pd.DataFrame, weights: pd.Series, pathway: Pathway) -> list[str | None]:
+def _weight_matters(drugs: pd.Series, weights: pd.Series, pathway: Pathway) -> pd.Series:
+    """Whether a course's regimen depends on the weight: methylprednisolone always (mg/kg), dexamethasone only
+    for a child light enough that the per-kg dose is below the adult dose."""
+    settings = pathway.corticosteroids
+    light = weights * settings.dexamethasone_mg_kg_child.value < settings.dexamethasone_mg.value
+    child = drugs.eq("dexamethasone").fillna(False) & light.fillna(False)
+    return (drugs.eq("methylprednisolone").fillna(False) | child).astype(bool)
+
+
+def _regimens(
+    courses: pd.DataFrame, weights: pd.Series, taper: pd.Series, pathway: Pathway
+) -> list[str | None]:
     """The regimen of each course (see `_regimen`), worked out once per distinct course description.
 
-    A regimen depends on the drug, the dose, the weight (methylprednisolone only), the median interval and
-    whether the course is a single dose; courses alike in these share one answer.
+    A regimen depends on the drug, the dose, the weight (a child's dose is per kg), the median interval,
+    the taper step reached and whether the course is a single dose; courses alike in these share one answer.
     """
     key = pd.DataFrame(
         {
             "drug": courses["drug"],
             "dose": courses["dose_mg"],
-            "weight": weights.where(courses["drug"].eq("methylprednisolone").fillna(False)),
+            "weight": weights.where(_weight_matters(courses["drug"], weights, pathway)),
             "interval": courses["median_interval_h"],
             "doses": courses["doses"].clip(upper=2),
+            "taper": taper,
         }
     )
     group = key.groupby(list(key.columns), dropna=False, sort=False).ngroup().to_numpy()
     distinct = key.drop_duplicates()
     answers = [
-        _regimen(drug, dose, weight, interval, n, pathway)
-        for drug, dose, weight, interval, n in zip(*(distinct[c] for c in key.columns), strict=True)
+        _regimen(drug, dose, weight, interval, n, int(taper), pathway)
+        for drug, dose, weight, interval, n, taper in zip(*(distinct[c] for c in key.columns), strict=True)
     ]
     return [answers[g] for g in group]
 
 
 def _regimen(
-    drug: str, dose: float, weight: float, interval: float, doses: int, pathway: Pathway
+    drug: str, dose: float, weight: float, interval: float, doses: int, taper: int, pathway: Pathway
 ) -> str | None:
     if pd.isna(dose):
         return None
     if drug == "dexamethasone":
-        return dexamethasone_regimen(dose, interval, doses, pathway)
+        return dexamethasone_regimen(dose, interval, doses, pathway, weight)
     if drug == "methylprednisolone":
-        return methylprednisolone_regimen(dose, weight, interval, doses, pathway)
+        return methylprednisolone_regimen(dose, weight, interval, doses, pathway, taper)
     return None
 
 
@@ -213,7 +301,7 @@ def corticosteroid_regimen(evidence: Evidence) -> Verdicts:
 CORTICOSTEROID_REGIMEN = Rule(
     id="corticosteroids.regimen",
     severity="info",
-    source=N_("clinical_rules.md, Corticosteroids and other agents (ASCO 2021, NCCN)"),
+    source=N_("docs/sources.md, Corticosteroids and other agents (ASCO 2021, NCCN)"),
     message=REGIMEN_TEXT,
     columns=("administrations.drug", "administrations.dose_mg", "administrations.given_at"),
     settings=(
@@ -222,6 +310,10 @@ CORTICOSTEROID_REGIMEN = Rule(
         "corticosteroids.methylprednisolone_mg_kg",
         "corticosteroids.methylprednisolone_interval_h",
         "corticosteroids.methylprednisolone_pulse_mg",
+        "corticosteroids.dexamethasone_high_mg",
+        "corticosteroids.methylprednisolone_taper_mg",
+        "corticosteroids.dexamethasone_mg_kg_child",
+        "corticosteroids.methylprednisolone_pulse_mg_kg_child",
     ),
     evaluate=corticosteroid_regimen,
 )
@@ -264,4 +356,5 @@ __all__ = [
     "dexamethasone_equivalent_mg",
     "dexamethasone_regimen",
     "methylprednisolone_regimen",
+    "taper_courses",
 ]

@@ -1,6 +1,6 @@
 """The pathway's CRS rules, one `Rule` each, named after the rule (see `outcomes` for what they return).
 
-Source of each threshold: the pathway file (clinical_rules.md, "Management pathway": grade >= 2 ->
+Source of each threshold: the pathway file (docs/sources.md, "Management pathway": grade >= 2 ->
 tocilizumab; grade 1 persisting > 3 days (ASCO 2021), > 24 h for high-risk products -> tocilizumab; grade 3 ->
 dexamethasone).
 """
@@ -79,6 +79,7 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
         dtype="float64",
     )
     grace = crs.grade1_tocilizumab_within_h.value
+    missed = crs.grade1_persistent_severity.value  # ASCO 2021 says "consider": a warning by default
     onset, onset_known = eps["onset_at"], eps["onset_at_time_known"]
     end, end_known = eps["resolved_at"], eps["resolved_at_time_known"]
     lasted_low, lasted_high = delay_bounds(onset, onset_known, end, end_known)
@@ -115,7 +116,7 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
         *emit(
             eps,
             persistent & (outcome == UNTREATED),
-            DEVIATION,
+            missed,
             PERSISTENT_UNTREATED_TEXT,
             duration=duration,
             **values,
@@ -123,7 +124,7 @@ def crs_grade1_persistent_tocilizumab(evidence: Evidence) -> Verdicts:
         *emit(
             eps,
             persistent & (outcome == LATE),
-            DEVIATION,
+            missed,
             PERSISTENT_LATE_TEXT,
             deadline=deadline,
             grace=float(grace),
@@ -184,7 +185,7 @@ CRS_ONSET_TO_TOCILIZUMAB = Rule(
 CRS_TOCILIZUMAB = Rule(
     id="crs.tocilizumab",
     severity="deviation",
-    source=N_("clinical_rules.md, Management pathway: CRS grade >= 2 -> tocilizumab"),
+    source=N_("docs/sources.md, Management pathway: CRS grade >= 2 -> tocilizumab"),
     message=UNTREATED_TEXT,
     title=N_("CRS grade >= {a}: tocilizumab within {b} h"),
     columns=("episodes.grade", "episodes.first_grade2_at", "episodes.tocilizumab_first_at"),
@@ -193,9 +194,9 @@ CRS_TOCILIZUMAB = Rule(
 )
 CRS_GRADE1_PERSISTENT_TOCILIZUMAB = Rule(
     id="crs.grade1_persistent_tocilizumab",
-    severity="deviation",
+    severity="warning",
     source=N_(
-        "clinical_rules.md, Management pathway: grade 1 CRS persisting > 3 days (ASCO 2021), "
+        "docs/sources.md, Management pathway: grade 1 CRS persisting > 3 days (ASCO 2021), "
         "> 24 h for high-risk products -> tocilizumab"
     ),
     message=PERSISTENT_UNTREATED_TEXT,
@@ -206,13 +207,14 @@ CRS_GRADE1_PERSISTENT_TOCILIZUMAB = Rule(
         "crs.grade1_persistent_high_risk_h",
         "crs.high_risk_products",
         "crs.grade1_tocilizumab_within_h",
+        "crs.grade1_persistent_severity",
     ),
     evaluate=crs_grade1_persistent_tocilizumab,
 )
 CRS_CORTICOSTEROIDS = Rule(
     id="crs.corticosteroids",
     severity="deviation",
-    source=N_("clinical_rules.md, Management pathway: grade 3 CRS -> dexamethasone 10 mg q6h"),
+    source=N_("docs/sources.md, Management pathway: grade 3 CRS -> dexamethasone 10 mg q6h"),
     message=CORTICOSTEROIDS_UNTREATED_TEXT,
     title=N_("CRS grade >= {a}: corticosteroids"),
     columns=("episodes.grade", "episodes.corticosteroid_doses"),

@@ -36,6 +36,10 @@ class Evidence:
         pd.DataFrame
     )  # one row per tocilizumab dose with weight, spacing, counts (tocilizumab.tocilizumab_doses)
     courses: pd.DataFrame  # one row per corticosteroid course (corticosteroids.corticosteroid_courses)
+    observations: pd.DataFrame | None = None  # graded bedside observations (iectox.grading), when any
+    anticytokines: pd.DataFrame | None = (
+        None  # anakinra and siltuximab doses (anticytokines.anticytokine_doses)
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 "ICANS without CRS given tocilizumab" is one rule (`icans.without_crs`), judged on each ICANS episode for
 the KPI and reported on each tocilizumab dose given for ICANS alone.
 
-Source: clinical_rules.md, "Management pathway": ICANS without CRS -> corticosteroids (grade 2:
+Source: docs/sources.md, "Management pathway": ICANS without CRS -> corticosteroids (grade 2:
 dexamethasone 10 mg); tocilizumab only if CRS is also present.
 """
 
@@ -23,7 +23,10 @@ from iectox.times import FAR_FUTURE, earliest, latest
 
 
 def icans_corticosteroids(evidence: Evidence) -> Verdicts:
-    """ICANS from grade 2 (setting): corticosteroids within N hours of reaching that grade (setting)."""
+    """ICANS from grade 2 (setting): corticosteroids within N hours of reaching that grade (setting).
+
+    At grade 2 ASCO 2021 says "consider": a missing or late dose there is reported with the pathway's
+    `icans.grade2_corticosteroid_severity` (a warning by default), from grade 3 as a deviation."""
     icans = evidence.pathway.icans
     return within_hours_of_grade(
         evidence.episodes,
@@ -31,6 +34,7 @@ def icans_corticosteroids(evidence: Evidence) -> Verdicts:
         "corticosteroid",
         icans.corticosteroid_from_grade.value,
         icans.corticosteroid_within_h.value,
+        consider=(2, icans.grade2_corticosteroid_severity.value),
     )
 
 
@@ -104,18 +108,22 @@ def icans_without_crs(evidence: Evidence) -> Verdicts:
 ICANS_CORTICOSTEROIDS = Rule(
     id="icans.corticosteroids",
     severity="deviation",
-    source=N_("clinical_rules.md, Management pathway: ICANS grade 2 -> dexamethasone 10 mg"),
+    source=N_("docs/sources.md, Management pathway: ICANS grade 2 -> dexamethasone 10 mg"),
     message=UNTREATED_TEXT,
     title=N_("ICANS grade >= {a}: corticosteroids within {b} h"),
     columns=("episodes.grade", "episodes.first_grade2_at", "episodes.corticosteroid_first_at"),
-    settings=("icans.corticosteroid_from_grade", "icans.corticosteroid_within_h"),
+    settings=(
+        "icans.corticosteroid_from_grade",
+        "icans.corticosteroid_within_h",
+        "icans.grade2_corticosteroid_severity",
+    ),
     evaluate=icans_corticosteroids,
 )
 ICANS_WITHOUT_CRS = Rule(
     id="icans.without_crs",
     severity="deviation",
     source=N_(
-        "clinical_rules.md, Management pathway: ICANS without CRS -> corticosteroids; "
+        "docs/sources.md, Management pathway: ICANS without CRS -> corticosteroids; "
         "tocilizumab only if CRS is also present"
     ),
     message=EPISODE_TEXT,

@@ -67,9 +67,17 @@ def eligible(timed: pd.DataFrame, syndrome: str, from_grade: int) -> pd.DataFram
 
 
 def within_hours_of_grade(
-    timed: pd.DataFrame, syndrome: str, family: str, from_grade: int, within_h: float
+    timed: pd.DataFrame,
+    syndrome: str,
+    family: str,
+    from_grade: int,
+    within_h: float,
+    consider: tuple[int, str] | None = None,
 ) -> Verdicts:
-    """From grade `from_grade`, a first dose of `family` within `within_h` hours of reaching that grade."""
+    """From grade `from_grade`, a first dose of `family` within `within_h` hours of reaching that grade.
+
+    `consider` (grade, severity) reports a missing or late dose at that grade with that severity instead of
+    as a deviation: a guideline that only says "consider" at that grade (ASCO 2021, grade 2 ICANS)."""
     eps = eligible(timed, syndrome, from_grade)
     at, known = eps[f"{family}_first_at"], eps[f"{family}_first_at_time_known"]
     graded = eps["first_grade2_at"].notna() & (from_grade == 2)
@@ -87,9 +95,15 @@ def within_hours_of_grade(
     common = {"drug": DRUG_WORDS[family], "syndrome": syndrome, "from_grade": from_grade}
     common["target"] = float(within_h)
     open_ = outcome == UNDETERMINED
+    soft = eps["grade"].eq(consider[0]).fillna(False) if consider else pd.Series(False, index=eps.index)
+    soft_severity = consider[1] if consider else DEVIATION
     findings = [
-        *emit(eps, outcome == UNTREATED, DEVIATION, UNTREATED_TEXT, grade=eps["grade"], **common),
-        *emit(eps, outcome == LATE, DEVIATION, LATE_TEXT, delay=delay, **common),
+        *emit(eps, (outcome == UNTREATED) & ~soft, DEVIATION, UNTREATED_TEXT, grade=eps["grade"], **common),
+        *emit(
+            eps, (outcome == UNTREATED) & soft, soft_severity, UNTREATED_TEXT, grade=eps["grade"], **common
+        ),
+        *emit(eps, (outcome == LATE) & ~soft, DEVIATION, LATE_TEXT, delay=delay, **common),
+        *emit(eps, (outcome == LATE) & soft, soft_severity, LATE_TEXT, delay=delay, **common),
         *emit(eps, open_ & at.isna(), INFO, UNTIMED_TEXT, **common),
         *emit(eps, open_ & at.notna() & graded, INFO, HOUR_UNKNOWN_TEXT, delay=delay, **common),
         *emit(eps, open_ & at.notna() & ~graded, INFO, GRADE_UNOBSERVED_TEXT, delay=from_onset, **common),

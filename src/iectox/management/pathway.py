@@ -33,6 +33,7 @@ NOT_STATED = "not stated"
 META_KEYS = ("name", "description")
 COHORT_SOURCES = ("setting", "therapy", "therapy_class", "indication", "centre")
 GRADES = (1, 2, 3, 4)
+FINDING_SEVERITIES = ("deviation", "warning", "info")  # management.findings.SEVERITIES (a lower layer here)
 
 T = TypeVar("T")
 
@@ -50,11 +51,13 @@ class Setting(Generic[T]):
     def shown(self) -> str:
         """The value as a person reads it: a list or a range as its items joined by commas."""
         if isinstance(self.value, tuple):
-            return ", ".join(str(v) for v in self.value)
+            return ", ".join(f"{v[0]}={v[1]}" if isinstance(v, tuple) else str(v) for v in self.value)
         return str(self.value)
 
     def as_dict(self) -> dict[str, Any]:
         value = list(self.value) if isinstance(self.value, tuple) else self.value
+        if isinstance(self.value, tuple) and all(isinstance(v, tuple) for v in self.value):
+            value = dict(self.value)  # a per-product table reads back as the TOML table it came from
         return {
             "key": self.key,
             "value": value,
@@ -66,7 +69,8 @@ class Setting(Generic[T]):
 
 @dataclass(frozen=True)
 class Allowed:
-    """What a setting accepts: a kind ('number', 'integer', 'text', 'texts', 'range'), bounds or choices."""
+    """What a setting accepts: a kind ('number', 'integer', 'text', 'texts', 'numbers', 'range'), bounds or
+    choices."""
 
     kind: str
     low: float | None = None
@@ -77,12 +81,16 @@ class Allowed:
     def describe(self) -> str:
         if self.choices:
             shown = ", ".join(repr(c) if isinstance(c, str) else str(c) for c in self.choices)
+            if self.kind == "counts":
+                return f"a table of whole numbers >= {self.low:g} by name, names among {shown}"
             return f"{'a list of ' if self.kind == 'texts' else 'one of '}{shown}"
         words = {
             "number": "a number",
             "integer": "a whole number",
             "text": "text",
             "range": "a range [low, high] of numbers",
+            "numbers": "a list of numbers",
+            "counts": "a table of whole numbers by name",
         }
         text = words[self.kind]
         if self.low is not None:
@@ -130,6 +138,7 @@ class CrsSettings:
         metadata=_limits("texts", choices=tuple(t.code for t in THERAPY.terms))
     )
     grade1_tocilizumab_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    grade1_persistent_severity: Setting[str] = field(metadata=_limits("text", choices=FINDING_SEVERITIES))
     corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     methylprednisolone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
 
@@ -140,22 +149,56 @@ class IcansSettings:
 
     corticosteroid_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     corticosteroid_within_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    grade2_corticosteroid_severity: Setting[str] = field(metadata=_limits("text", choices=FINDING_SEVERITIES))
     repeated_dexamethasone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
     methylprednisolone_from_grade: Setting[int] = field(metadata=_limits("integer", choices=GRADES))
+    high_dose_methylprednisolone_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
 
 
 @dataclass(frozen=True)
 class CorticosteroidSettings:
-    """The regimens a corticosteroid course is recognised as, and how courses are cut."""
+    """The regimens a corticosteroid course is recognised as, and how courses are cut.
+
+    The weight-based doses for children are capped at the adult dose (`dexamethasone_mg`,
+    `methylprednisolone_pulse_mg`), so they differ from it only below the weight where the cap binds."""
 
     dexamethasone_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     dexamethasone_interval_h: Setting[tuple[float, float]] = field(metadata=_limits("range", low=0))
     methylprednisolone_mg_kg: Setting[tuple[float, float]] = field(metadata=_limits("range", low=0))
     methylprednisolone_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     methylprednisolone_pulse_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dexamethasone_high_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dexamethasone_high_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    methylprednisolone_taper_mg: Setting[tuple[float, ...]] = field(metadata=_limits("numbers", low=0))
+    methylprednisolone_taper_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dexamethasone_mg_kg_child: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    methylprednisolone_pulse_mg_kg_child: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     dose_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
     interval_tolerance_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
     course_gap_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+
+
+@dataclass(frozen=True)
+class AnticytokineSettings:
+    """Anakinra and siltuximab doses: adult, per kg for children (capped at the adult dose), tolerance."""
+
+    anakinra_mg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    anakinra_interval_h: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    anakinra_mg_kg_child: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    siltuximab_mg_kg: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
+    dose_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
+
+
+@dataclass(frozen=True)
+class ReadinessSettings:
+    """Tocilizumab on site before an infusion: doses per patient (by product), dose banding, CRS window."""
+
+    doses_on_site: Setting[int] = field(metadata=_limits("integer", low=1))
+    doses_on_site_by_product: Setting[tuple[tuple[str, int], ...]] = field(
+        metadata=_limits("counts", low=1, choices=tuple(t.code for t in THERAPY.terms))
+    )
+    dose_banding_tolerance: Setting[float] = field(metadata=_limits(**FRACTION))
+    crs_window_days: Setting[float] = field(metadata=_limits(**NON_NEGATIVE))
 
 
 @dataclass(frozen=True)
@@ -177,6 +220,8 @@ class Pathway:
     crs: CrsSettings
     icans: IcansSettings
     corticosteroids: CorticosteroidSettings
+    anticytokines: AnticytokineSettings
+    readiness: ReadinessSettings
     kpis: KpiSettings
     path: Path | None = None
 
@@ -219,6 +264,8 @@ SECTIONS: Mapping[str, type] = {
     "crs": CrsSettings,
     "icans": IcansSettings,
     "corticosteroids": CorticosteroidSettings,
+    "anticytokines": AnticytokineSettings,
+    "readiness": ReadinessSettings,
     "kpis": KpiSettings,
 }
 
@@ -242,6 +289,21 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _counts(key: str, value: Any, allowed: Allowed, fail: SpecError) -> tuple[tuple[str, int], ...]:
+    """A TOML table {name = whole number} (or its pairs) as sorted pairs; names among the choices."""
+    pairs = (
+        list(value.items()) if isinstance(value, dict) else list(value) if isinstance(value, tuple) else None
+    )
+    if pairs is None or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        raise fail
+    for name, count in pairs:
+        if name not in allowed.choices or isinstance(count, bool) or not isinstance(count, int):
+            raise fail
+        if allowed.low is not None and count < allowed.low:
+            raise fail
+    return tuple(sorted(pairs))
+
+
 def _checked(key: str, value: Any, where: str) -> Any:
     """`value` as the setting's type (lists as tuples), or a `SpecError` saying what is allowed."""
     allowed = _allowed(key)
@@ -252,6 +314,10 @@ def _checked(key: str, value: Any, where: str) -> Any:
         ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
     elif allowed.kind == "integer":
         ok = isinstance(value, int) and not isinstance(value, bool)
+    elif allowed.kind == "counts":
+        return _counts(key, value, allowed, fail)
+    elif allowed.kind == "numbers":
+        ok = isinstance(value, list | tuple) and len(value) > 0 and all(_is_number(v) for v in value)
     elif allowed.kind == "range":
         ok = isinstance(value, list | tuple) and len(value) == 2 and all(_is_number(v) for v in value)
         ok = ok and value[0] <= value[1]
@@ -319,7 +385,7 @@ def _parse(data: Mapping[str, Any], where: str, defaults: Pathway | None) -> Pat
 
 
 def default_pathway() -> Pathway:
-    """The pathway shipped with iectox (clinical_rules.md defaults), read from its TOML file."""
+    """The pathway shipped with iectox (docs/sources.md defaults), read from its TOML file."""
     text = resources.files("iectox").joinpath(*DEFAULT_RESOURCE).read_text(encoding="utf-8")
     return _parse(tomllib.loads(text), "default pathway", None)
 
@@ -333,12 +399,14 @@ def load_pathway(path: str | Path) -> Pathway:
 
 __all__ = [
     "COHORT_SOURCES",
+    "AnticytokineSettings",
     "CorticosteroidSettings",
     "CrsSettings",
     "GradingSettings",
     "IcansSettings",
     "KpiSettings",
     "Pathway",
+    "ReadinessSettings",
     "Setting",
     "TocilizumabSettings",
     "default_pathway",

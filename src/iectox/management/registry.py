@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from iectox.management.anticytokines import ANTICYTOKINE_RULES
 from iectox.management.corticosteroids import CORTICOSTEROID_REGIMEN
 from iectox.management.crs_rules import CRS_RULES
+from iectox.management.escalation import CRS_GRADE2_DEXAMETHASONE, ICANS_HIGH_DOSE_METHYLPREDNISOLONE
 from iectox.management.grade_checks import GRADE_RULES
 from iectox.management.icans_rules import ICANS_RULES
 from iectox.management.pathway import Pathway
@@ -20,7 +22,17 @@ from iectox.management.words import tr
 from iectox.rules import Registry, Rule
 
 MANAGEMENT = Registry(
-    "management", [*CRS_RULES, *ICANS_RULES, *GRADE_RULES, *TOCILIZUMAB_RULES, CORTICOSTEROID_REGIMEN]
+    "management",
+    [
+        *CRS_RULES,
+        CRS_GRADE2_DEXAMETHASONE,
+        *ICANS_RULES,
+        ICANS_HIGH_DOSE_METHYLPREDNISOLONE,
+        *GRADE_RULES,
+        *TOCILIZUMAB_RULES,
+        CORTICOSTEROID_REGIMEN,
+        *ANTICYTOKINE_RULES,
+    ],
 )
 
 

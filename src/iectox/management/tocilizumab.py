@@ -209,9 +209,9 @@ def tocilizumab_interval(evidence: Evidence) -> Verdicts:
     )
 
 
-IN_WINDOW_TEXT = N_("Dose {count} of tocilizumab within {window} h; the label allows at most {maximum}.")
+IN_WINDOW_TEXT = N_("Dose {count} of tocilizumab within {window} h; the pathway allows at most {maximum}.")
 IN_WINDOW_OPEN_TEXT = N_(
-    "Times of day not recorded: up to {count} doses may fall within {window} h (label: at most {maximum})."
+    "Times of day not recorded: up to {count} doses may fall within {window} h (pathway: at most {maximum})."
 )
 
 
@@ -237,7 +237,7 @@ PER_EPISODE_TEXT = N_(
 
 
 def tocilizumab_doses_per_episode(evidence: Evidence) -> Verdicts:
-    """At most N doses for one CRS episode (labels: 4 in total)."""
+    """At most N doses for one CRS episode (tocilizumab label: "up to 3 additional doses", 4 in total)."""
     doses, maximum = evidence.doses, evidence.pathway.tocilizumab.max_doses_per_episode.value
     number = doses["dose_number_in_episode"].astype("Int64")
     return Verdicts(
@@ -295,7 +295,10 @@ TOCILIZUMAB_INTERVAL = Rule(
 TOCILIZUMAB_DOSES_IN_WINDOW = Rule(
     id="tocilizumab.doses_in_window",
     severity="deviation",
-    source=N_("Tocilizumab labels (RoActemra SmPC, Actemra USPI, CRS): doses in a window"),
+    source=N_(
+        "docs/sources.md, Tocilizumab for CRS: doses in 24 h (CAR-T product information and ASCO 2021, "
+        "not the tocilizumab label)"
+    ),
     message=IN_WINDOW_TEXT,
     columns=("administrations.given_at", "administrations.given_at_time_known"),
     settings=("tocilizumab.max_doses_in_window", "tocilizumab.window_h"),
@@ -304,7 +307,10 @@ TOCILIZUMAB_DOSES_IN_WINDOW = Rule(
 TOCILIZUMAB_DOSES_PER_EPISODE = Rule(
     id="tocilizumab.doses_per_episode",
     severity="deviation",
-    source=N_("CAR-T product labels: doses of tocilizumab per CRS episode"),
+    source=N_(
+        "docs/sources.md, Tocilizumab for CRS: tocilizumab labels (RoActemra SmPC, Actemra USPI), "
+        "up to 3 additional doses"
+    ),
     message=PER_EPISODE_TEXT,
     columns=("administrations.given_at", "toxicity_episodes.onset_at", "toxicity_episodes.resolved_at"),
     settings=("tocilizumab.max_doses_per_episode",),

@@ -5,10 +5,19 @@ Tocilizumab IV concentrate is 20 mg/mL in single-use vials of 80 mg/4 mL, 200 mg
 whole vials and what is left in an opened vial is discarded, so the combination that wastes the fewest
 milligrams wins, then the one with the fewest vials (fewer punctures, less handling).
 
-How many doses must be on site is local policy, hence a setting (`doses_on_site`, default 2): the US REMS for
-the CAR-T products required at least 2 doses per patient available before infusion (REMS removed in June
-2025); EU SmPCs (e.g. axicabtagene ciloleucel) require at least 1 dose on site before infusion and access to
-a further dose within 8 hours of each dose. Stock is counted per patient, never shared between patients.
+How many doses must be on site is local policy, hence a setting (`doses_on_site`, default 2), per product
+when the pathway says so (`doses_by_product`): the US REMS for the CAR-T products required at least 2 doses
+per patient available before infusion (REMS removed in June 2025); EU SmPCs (e.g. axicabtagene ciloleucel)
+require at least 1 dose on site before infusion and access to a further dose within 8 hours of each dose.
+Stock is counted per patient, never shared between patients, and a patient keeps it for `crs_window_days`
+after the infusion (new CRS after day 14 is rare), so a week's stock counts the patients infused in earlier
+weeks who are still in their window. `VialSettings.from_pathway` reads these from the pathway's
+`[readiness]` section, with their sources.
+
+Dose banding (`band_tolerance`, off by default): the dose is rounded to a total of whole vials within that
+fraction of the label dose, the nearest such total first, then the fewest vials, so that nothing is
+discarded (560 mg stays 560 mg; 620 mg becomes 600 mg, 400 + 200, within 10 %). Without a total within the
+tolerance the dose stays the label dose, from the vials that waste least.
 """
 
 from __future__ import annotations
@@ -17,12 +26,14 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from iectox.errors import Issue
 from iectox.management.dosing import tocilizumab_dose_mg
+from iectox.management.pathway import Pathway
 from iectox.schema import CONTRACT, Column, Kind, Table
 from iectox.validate.cells import read_cells
 from iectox.validate.content import check_column
@@ -40,6 +51,7 @@ from iectox.validate.structure import (
 TOCILIZUMAB_IV_VIALS_MG = (400, 200, 80)  # 400 mg/20 mL, 200 mg/10 mL, 80 mg/4 mL
 TOCILIZUMAB_IV_MG_PER_ML = 20.0
 DOSES_ON_SITE = 2  # US REMS (removed June 2025); EU SmPCs ask for >= 1 on site + 1 more within 8 h
+CRS_WINDOW_DAYS = 14  # docs/sources.md, Management pathway: "New CRS/ICANS after day 14 is rare"
 DOSE_DUST_MG = 1e-6  # float error of weight x mg/kg (240.00000000000003) must not call for one more vial
 ID_COLUMNS = ("patient_id", "infusion_id")
 PLAN_TABLE_NAME = "planned infusions"
@@ -52,6 +64,30 @@ class VialSettings:
     vials_mg: tuple[int, ...] = TOCILIZUMAB_IV_VIALS_MG
     mg_per_ml: float = TOCILIZUMAB_IV_MG_PER_ML
     doses_on_site: int = DOSES_ON_SITE
+    doses_by_product: tuple[tuple[str, int], ...] = ()  # (therapy code, doses) pairs; others: doses_on_site
+    band_tolerance: float = 0.0  # dose banding to whole vials within this fraction; 0 = off
+    crs_window_days: float = CRS_WINDOW_DAYS
+
+    @classmethod
+    def from_pathway(cls, pathway: Pathway, **overrides: Any) -> VialSettings:
+        """The readiness settings of `pathway` (`[readiness]`), with any field given in `overrides`."""
+        ready = pathway.readiness
+        values: dict[str, Any] = {
+            "doses_on_site": ready.doses_on_site.value,
+            "doses_by_product": ready.doses_on_site_by_product.value,
+            "band_tolerance": ready.dose_banding_tolerance.value,
+            "crs_window_days": ready.crs_window_days.value,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def doses_for(self, therapy: object) -> int:
+        """Doses on site for a patient given `therapy` (a product's own rule, else the default)."""
+        return (
+            dict(self.doses_by_product).get(str(therapy), self.doses_on_site)
+            if therapy
+            else self.doses_on_site
+        )
 
     def __post_init__(self) -> None:
         sizes = tuple(self.vials_mg)
@@ -64,6 +100,12 @@ class VialSettings:
             raise ValueError(f"doses on site must be a whole number, got {self.doses_on_site!r}")
         if self.doses_on_site < 1:
             raise ValueError(f"at least one dose must be on site before infusion, got {self.doses_on_site}")
+        if not 0 <= self.band_tolerance < 1:
+            raise ValueError(
+                f"a banding tolerance is a fraction from 0 to under 1, got {self.band_tolerance!r}"
+            )
+        if not self.crs_window_days >= 0:
+            raise ValueError(f"a CRS window is a number of days >= 0, got {self.crs_window_days!r}")
 
 
 @dataclass(frozen=True)
@@ -130,6 +172,30 @@ def choose_vials(dose_mg: float, vials_mg: tuple[int, ...] = TOCILIZUMAB_IV_VIAL
     return VialCombination(float(dose_mg), sizes, _least_waste(target, sizes))
 
 
+def band_vials(dose_mg: float, vials_mg: tuple[int, ...], tolerance: float) -> VialCombination:
+    """Dose banding: the total of whole vials nearest `dose_mg` within +/- `tolerance` of it (then the fewest
+    vials, then the larger total), given as a combination of that banded dose with no waste; without such a
+    total, or with a tolerance of 0, the least-waste vials of the dose itself (`choose_vials`)."""
+    exact = choose_vials(dose_mg, vials_mg)
+    if tolerance <= 0:
+        return exact
+    sizes = exact.sizes_mg
+    low, high = (
+        math.ceil(dose_mg * (1 - tolerance) - DOSE_DUST_MG),
+        math.floor(dose_mg * (1 + tolerance) + DOSE_DUST_MG),
+    )
+    best: tuple[float, int, int, tuple[int, ...]] | None = None
+    for total in range(max(1, low), high + 1):
+        counts = _least_waste(total, sizes)
+        if sum(s * n for s, n in zip(sizes, counts, strict=True)) != total:
+            continue  # no whole vials add up to exactly this total
+        key = (abs(total - dose_mg), sum(counts), -total, counts)
+        best = key if best is None or key < best else best
+    if best is None:
+        return exact
+    return VialCombination(float(-best[2]), sizes, best[3])
+
+
 def plan_table(headers: Collection[str] = ()) -> Table:
     """The columns of a plan CSV, borrowed from the dataset contract so that ids and weights obey one rule.
 
@@ -146,6 +212,7 @@ def plan_table(headers: Collection[str] = ()) -> Table:
             infusions.column("infusion_id"),
             replace(infusions.column("weight_kg"), required=True),
             Column("planned_date", Kind.DATE, "Planned infusion day (optional): gives the stock per week."),
+            replace(infusions.column("therapy"), required=False),
         ),
     )
 
@@ -196,7 +263,7 @@ def check_plan(raw: RawTable, settings: Settings | None = None) -> tuple[pd.Data
     issues.sort(key=lambda i: (i.row or 0, order.get(i.column or "", -1)))
     if any(i.severity == "error" for i in issues):
         return None, issues
-    plan = plan[[c for c in ID_COLUMNS if c in named] + ["weight_kg", "planned_date"]]
+    plan = plan[[c for c in ID_COLUMNS if c in named] + ["weight_kg", "planned_date", "therapy"]]
     plan = plan.astype({"weight_kg": "float64"})
     plan["planned_date"] = pd.to_datetime(plan["planned_date"]).astype("datetime64[ns]")
     return plan, issues
@@ -213,21 +280,32 @@ class VialPlan:
 
 
 def plan_vials(planned: pd.DataFrame, settings: VialSettings | None = None) -> VialPlan:
-    """For each planned infusion (`weight_kg`, optional `planned_date`): the label dose, its vials, the
-    waste, and the vials held on site for it (`doses_on_site` doses, each from its own vials)."""
+    """For each planned infusion (`weight_kg`, optional `planned_date` and `therapy`): the label dose (banded
+    to whole vials when the settings say so), its vials, the waste, and the vials held on site for it
+    (the product's doses on site, each dose from its own vials).
+
+    The weekly table (with dates) counts in each week the infusions planned that week (`infusions`) and the
+    patients infused in an earlier week still within `crs_window_days` of their infusion on that week's
+    Monday (`in_crs_window`); the stock of a week is that of both, since their doses stay reserved."""
     settings = settings or VialSettings()
     sizes = settings.vials_mg
     rows = planned.copy()
-    dose = np.asarray(tocilizumab_dose_mg(rows["weight_kg"].to_numpy(dtype=np.float64)), dtype=np.float64)
-    combos = [choose_vials(float(d), sizes) for d in dose]
+    label = np.asarray(tocilizumab_dose_mg(rows["weight_kg"].to_numpy(dtype=np.float64)), dtype=np.float64)
+    combos = [band_vials(float(d), sizes, settings.band_tolerance) for d in label]
+    dose = np.array([c.dose_mg for c in combos], dtype=np.float64)
+    therapy = rows["therapy"] if "therapy" in rows else pd.Series(pd.NA, index=rows.index)
+    rows["label_dose_mg"] = label.round(6)
     rows["dose_mg"] = dose.round(6)
     rows["volume_ml"] = (dose / settings.mg_per_ml).round(6)
     rows["vials"] = [str(c) for c in combos]
     rows["waste_mg"] = [c.waste_mg for c in combos]
+    rows["doses_on_site"] = np.array(
+        [settings.doses_for(t if pd.notna(t) else None) for t in therapy], dtype=np.int64
+    )
     for size in sizes:
         rows[f"vials_{size}mg"] = np.array([c.count(size) for c in combos], dtype=np.int64)
     for size in sizes:
-        rows[f"stock_{size}mg"] = rows[f"vials_{size}mg"] * settings.doses_on_site
+        rows[f"stock_{size}mg"] = rows[f"vials_{size}mg"] * rows["doses_on_site"]
     stock = [f"stock_{size}mg" for size in sizes]
     needed = rows[stock].sum().to_numpy(dtype=np.int64)
     totals = pd.DataFrame(
@@ -237,12 +315,29 @@ def plan_vials(planned: pd.DataFrame, settings: VialSettings | None = None) -> V
             "mg": needed * np.array(sizes, dtype=np.int64),
         }
     )
-    weekly = None
     dates = rows["planned_date"] if "planned_date" in rows else pd.Series(dtype="datetime64[ns]")
-    if dates.notna().any():
-        monday = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
-        groups = rows.assign(week=monday).groupby("week", dropna=False, sort=True)
-        weekly = groups[stock].sum().astype(np.int64)
-        weekly.insert(0, "infusions", groups.size().astype(np.int64))
-        weekly = weekly.reset_index()
+    weekly = _weekly(rows, dates, stock, settings.crs_window_days) if dates.notna().any() else None
     return VialPlan(rows, totals, weekly, settings)
+
+
+def _weekly(rows: pd.DataFrame, dates: pd.Series, stock: list[str], window_days: float) -> pd.DataFrame:
+    """Per week (Monday), the infusions planned that week and those of earlier weeks still in their CRS
+    window on that Monday, with the stock of both; undated infusions in a last "no date" row."""
+    monday = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+    weeks = pd.DatetimeIndex(sorted(monday.dropna().unique()))
+    window_end = dates + pd.to_timedelta(window_days, unit="D")
+    lines = []
+    for week in weeks:
+        planned = monday.eq(week).to_numpy()
+        carried = (monday.lt(week) & window_end.ge(week)).to_numpy()
+        held = rows.loc[planned | carried, stock].sum()
+        lines.append(
+            {"week": week, "infusions": int(planned.sum()), "in_crs_window": int(carried.sum()), **held}
+        )
+    undated = monday.isna().to_numpy()
+    if undated.any():
+        held = rows.loc[undated, stock].sum()
+        lines.append({"week": pd.NaT, "infusions": int(undated.sum()), "in_crs_window": 0, **held})
+    weekly = pd.DataFrame(lines, columns=["week", "infusions", "in_crs_window", *stock])
+    weekly["week"] = weekly["week"].astype("datetime64[ns]")
+    return weekly.astype({c: np.int64 for c in ["infusions", "in_crs_window", *stock]})

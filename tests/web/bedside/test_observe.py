@@ -76,7 +76,7 @@ def test_a_febrile_hypotensive_patient_is_grade_2_and_the_pathway_gives_tocilizu
         "pathway target: by 12:00 (within 2 h)" in page
     )
     assert "Grade 2 CRS: the pathway gives tocilizumab from grade 2." in page  # the reason, and its sources
-    assert "clinical_rules.md, Management pathway: CRS grade >= 2 -> tocilizumab" in page
+    assert "docs/sources.md, Management pathway: CRS grade >= 2 -> tocilizumab" in page
     assert "Label dose at 70 kg: 8 mg/kg = 560 mg (at most 800 mg a dose)." in page
 
 

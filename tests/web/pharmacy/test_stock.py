@@ -68,6 +68,18 @@ def test_the_rule_for_upcoming_infusions_and_the_shortfall(upcoming):
     assert lines("CHU-B") == {400: (0, 4, 4), 200: (0, 0, 0), 80: (0, 0, 0)}  # 800 mg = 2 x 400, twice
 
 
+def test_a_patient_still_in_the_crs_window_keeps_the_stock(upcoming):
+    """Item 11 of issue 11: "New CRS/ICANS after day 14 is rare" (docs/sources.md): an infusion 5 days ago
+    still holds its doses, one 20 days ago no longer does."""
+    for patient in ("P-005", "P-006"):
+        Patient.objects.create(patient_id=patient, sex="female", centre="CHU-A")
+    infusion("INF-013", "P-005", -5, 70.0)
+    infusion("INF-014", "P-006", -20, 70.0)
+    check = check_stock("CHU-A", user_of("pharmacist"), vial_settings())
+    assert list(check.plan.infusions["infusion_id"]) == ["INF-013", "INF-010", "INF-011"]
+    assert lines() == {400: (0, 4, 4), 200: (0, 2, 2), 80: (0, 12, 12)}
+
+
 def test_a_count_is_saved_with_who_and_the_shortfall_follows(upcoming):
     client = client_of("pharmacist")
     form = count_form(client)

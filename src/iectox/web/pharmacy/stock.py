@@ -1,6 +1,7 @@
 """The tocilizumab stock of a centre against the rule for its upcoming infusions.
 
-The rule is the library's (`iectox.management.vials.plan_vials`): for each upcoming infusion, the label dose at
+The rule is the library's (`iectox.management.vials.plan_vials`): for each upcoming infusion (and each of the
+last `crs_window_days`, 14 by default, whose patient is still in the CRS window), the label dose at
 the patient's latest weight in least-waste vials, times the doses held on site per patient (`doses_on_site`,
 each dose from its own vials, never shared between patients). What the pharmacy holds is what was last counted
 (`models.Stock`); the shortfall of each vial size is what the rule needs beyond it, size by size.
@@ -63,10 +64,12 @@ class StaleCount(Exception):
         self.vial_mg = vial_mg
 
 
-def upcoming(centre: str, user: Any, today: dt.date) -> QuerySet[Infusion]:
-    """The infusions of the centre's patients planned from `today` on, earliest first."""
+def upcoming(centre: str, user: Any, today: dt.date, window_days: float = 0) -> QuerySet[Infusion]:
+    """The infusions of the centre's patients planned from `today` on, and those of the last `window_days`
+    (still in their CRS window: their doses stay reserved), earliest first."""
     infusions = visible(Infusion.objects.all(), user).filter(patient__centre=centre)
-    return infusions.filter(infusion_date__gte=today).order_by("infusion_date", "infusion_id")
+    since = today - dt.timedelta(days=window_days)
+    return infusions.filter(infusion_date__gte=since).order_by("infusion_date", "infusion_id")
 
 
 def _plan(
@@ -89,7 +92,7 @@ def _plan(
 def check_stock(centre: str, user: Any, settings: VialSettings, today: dt.date | None = None) -> StockCheck:
     """What the centre holds against what the rule needs for its upcoming infusions, size by size."""
     today = today or timezone.localdate()
-    infusions = list(upcoming(centre, user, today))
+    infusions = list(upcoming(centre, user, today, settings.crs_window_days))
     found = {i.infusion_id: latest_weight(i, today) for i in infusions}
     weights = {code: weight for code, weight in found.items() if weight is not None}
     plan = _plan(weights, infusions, settings)
