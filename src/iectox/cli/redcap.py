@@ -18,6 +18,7 @@ from iectox.errors import DatasetInvalid, OutputRefused, SourceError
 from iectox.i18n import N_
 from iectox.io import read_dataset, write_dataset
 from iectox.io.redcap import import_redcap, write_dictionary, write_records
+from iectox.io.redcap.api import TOKEN_VARIABLE, import_from_server, token_from
 
 redcap_app = typer.Typer(
     name="redcap",
@@ -78,13 +79,25 @@ def records(
 
 
 def import_redcap_command(
-    export: Annotated[Path, typer.Argument(help=say("REDCap's CSV export (raw or labels, flat)."))],
-    dictionary: Annotated[
-        Path, typer.Option("--dictionary", "-d", help=say("The project's data dictionary (.csv)."))
-    ],
     out: Annotated[
         Path, typer.Option("--out", "-o", help=say("Dataset to write: .xlsx file or CSV folder."))
     ],
+    export: Annotated[
+        Path | None, typer.Argument(help=say("REDCap's CSV export (raw or labels, flat); or use --url."))
+    ] = None,
+    dictionary: Annotated[
+        Path | None,
+        typer.Option(
+            "--dictionary", "-d", help=say("The project's data dictionary (.csv); with --url, optional.")
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help=say("Pull the records from this REDCap API (https://.../api/) instead of a file.")),
+    ] = None,
+    token_variable: Annotated[
+        str, typer.Option(help=say("The environment variable that holds the API token (never the token)."))
+    ] = TOKEN_VARIABLE,
     errors_json: Annotated[
         Path | None, typer.Option(help=say("Also write every problem here (JSON)."))
     ] = None,
@@ -92,9 +105,21 @@ def import_redcap_command(
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
+    if (export is None) == (url is None):
+        raise typer.BadParameter(say("give either an export file or --url", lang), param_hint="EXPORT")
+    if export is not None and dictionary is None:
+        raise typer.BadParameter(
+            say("an export file is read with --dictionary", lang), param_hint="--dictionary"
+        )
+    settings = settings_from_options(dates, None, None)
+    source = str(export) if export is not None else str(url)
     try:
         check_file_output(errors_json)
-        dataset = import_redcap(export, dictionary, settings_from_options(dates, None, None))
+        if url is not None:
+            with console.status(literal(say("Pulling the records from {url}...", lang, url=url))):
+                dataset = import_from_server(url, token_from(token_variable), dictionary, settings)
+        else:
+            dataset = import_redcap(export, dictionary, settings)  # type: ignore[arg-type]
         written = write_dataset(dataset, out)
     except (SourceError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
@@ -104,7 +129,7 @@ def import_redcap_command(
                 write_json(errors_json, [i.as_dict() for i in exc.issues])
             except OutputRefused as refused:
                 raise refuse(refused, lang) from refused
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=export) from exc
+        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=source) from exc
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
     console.print(
         say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{literal(written)}[/bold]"),

@@ -23,6 +23,7 @@ from iectox.errors import SourceError
 from iectox.i18n import N_, tr
 from iectox.io.csvdir import read_csv_table
 from iectox.io.redcap.fields import (
+    API_HEADER,
     FIELDS,
     FIELDS_BY_NAME,
     HEADER,
@@ -161,17 +162,18 @@ def _check_field(path: str, field: Field, cells: Mapping[str, str]) -> dict[str,
     return {label: code for code, label in choices.items()}
 
 
-def read_dictionary(path: str | Path) -> ProjectDictionary:
-    """The dictionary at `path`, checked against the contract's project; `SourceError` at the first
-    difference (a missing, extra or changed field)."""
+def read_dictionary(path: str | Path, shown_as: str | None = None) -> ProjectDictionary:
+    """The dictionary at `path` (as the "Data Dictionary" page or the API's metadata export writes it),
+    checked against the contract's project; `SourceError` at the first difference (a missing, extra or
+    changed field). `shown_as` names the file in messages (a server's metadata, kept in a temporary file)."""
     raw = read_csv_table(Path(path))
-    where = str(path)
+    where = shown_as or str(path)
     if raw.issues:
         raise SourceError(
             where, N_("cannot be read as a REDCap data dictionary: {problem}"), problem=raw.issues[0].message
         )
     header = [header_key(name) for name in raw.frame.columns[: len(HEADER)]]
-    if header != [header_key(name) for name in HEADER]:
+    if header not in ([header_key(name) for name in HEADER], list(API_HEADER)):
         raise SourceError(
             where,
             N_("is not a REDCap data dictionary: its first line must be REDCap's columns ({columns})"),

@@ -42,6 +42,28 @@ HEADER = (
 )
 """REDCap's data dictionary columns, in its order (the file REDCap's "Data Dictionary" page downloads)."""
 
+API_HEADER = (
+    "field_name",
+    "form_name",
+    "section_header",
+    "field_type",
+    "field_label",
+    "select_choices_or_calculations",
+    "field_note",
+    "text_validation_type_or_show_slider_number",
+    "text_validation_min",
+    "text_validation_max",
+    "identifier",
+    "branching_logic",
+    "required_field",
+    "custom_alignment",
+    "question_number",
+    "matrix_group_name",
+    "matrix_ranking",
+    "field_annotation",
+)
+"""The same columns as REDCap's API names them (a metadata export, `content=metadata`)."""
+
 RECORD_ID = "patient_id"
 REPEAT_INSTRUMENT = "redcap_repeat_instrument"
 REPEAT_INSTANCE = "redcap_repeat_instance"
