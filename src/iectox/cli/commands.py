@@ -115,6 +115,14 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "fhir",
+            "fhir",
+            "fhir",
+            N_(
+                "Write one FHIR R4 Bundle per patient: Patient, MedicationAdministration, Observation, AdverseEvent."
+            ),
+        ),
+        Command(
             "synth",
             "synth",
             "synth",
