@@ -346,3 +346,33 @@ def test_import_command_refuses_and_writes_nothing(tmp_path: Path, project: Path
     assert {p["rule"] for p in problems} == {"redcap_choice"}
     assert len(problems) == (rows["redcap_repeat_instrument"] == "infusion").sum()
     assert "n'est pas un choix de ce champ" in done.output
+
+
+def test_rows_that_repeat_or_misplace_data(tmp_path: Path, project: Path):
+    rows = _records(tmp_path)
+    patient_rows = rows.index[rows["redcap_repeat_instrument"] == ""]
+    twice = rows.loc[[patient_rows[0]]]  # the patient instrument again for the same record
+    dose = rows.index[rows["redcap_repeat_instrument"] == "administration"][0]
+    copy = rows.loc[[dose]]  # the same instance of a repeating instrument again
+    rows.loc[patient_rows[1], "therapy"] = "tisagenlecleucel"  # an infusion field in the patient row
+    rows = pd.concat([rows, twice, copy], ignore_index=True)
+    problems = _problems(tmp_path, project, rows)
+    found = {(issue.rule, issue.row, issue.column) for issue in problems}
+    assert found == {
+        ("redcap_instrument", patient_rows[1] + 2, "therapy"),
+        ("redcap_patient_twice", len(rows), "patient_id"),
+        ("redcap_instance", len(rows) + 1, "redcap_repeat_instance"),
+    }
+    misplaced = next(issue for issue in problems if issue.rule == "redcap_instrument")
+    assert misplaced.text("en").endswith(
+        "field therapy: the field belongs to instrument infusion, and this row is of instrument patient"
+    )
+
+
+@pytest.mark.parametrize("instance", ["0", "two", ""])
+def test_a_repeat_instance_that_is_not_a_count(tmp_path: Path, project: Path, instance: str):
+    rows = _records(tmp_path)
+    at = rows.index[rows["redcap_repeat_instrument"] == "outcome"][0]
+    rows.loc[at, "redcap_repeat_instance"] = instance
+    [issue] = _problems(tmp_path, project, rows)
+    assert (issue.rule, issue.row, issue.value) == ("redcap_instance", at + 2, instance)
