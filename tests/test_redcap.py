@@ -376,3 +376,56 @@ def test_a_repeat_instance_that_is_not_a_count(tmp_path: Path, project: Path, in
     rows.loc[at, "redcap_repeat_instance"] = instance
     [issue] = _problems(tmp_path, project, rows)
     assert (issue.rule, issue.row, issue.value) == ("redcap_instance", at + 2, instance)
+
+
+def test_label_headers_and_values_in_french_read_back(demo, tmp_path: Path):
+    """REDCap's "CSV (labels)": field labels as headers (`infusion_id` in five instruments), `Repeat
+    Instrument`, `Repeat Instance`, `Complete?` after each instrument, and labels as values."""
+    french = write_dictionary(tmp_path / "dictionnaire.csv", "fr")[0]
+    dictionary = _rows(french)
+    rows = record_rows(demo)
+    for row in dictionary:
+        choices = row["Choices, Calculations, OR Slider Labels"]
+        if choices:
+            labels = dict(part.strip().split(", ", 1) for part in choices.split("|"))
+            rows[row["Variable / Field Name"]] = rows[row["Variable / Field Name"]].map(
+                lambda v, c=labels: c.get(v, v)
+            )
+    rows["redcap_repeat_instrument"] = rows["redcap_repeat_instrument"].map(
+        lambda f: form_label(f) if f else ""
+    )
+    label = {row["Variable / Field Name"]: row["Field Label"] for row in dictionary}
+    headers, previous = [], "patient"
+    columns = list(rows.columns)
+    for name in columns:
+        form = FIELDS_BY_NAME[name].form if name in FIELDS_BY_NAME else previous
+        if form != previous:
+            headers.append("Complete?")
+            previous = form
+        headers.append(
+            {
+                "redcap_repeat_instrument": "Repeat Instrument",
+                "redcap_repeat_instance": "Repeat Instance",
+            }.get(name, label.get(name))
+        )
+    headers.append("Complete?")
+    text = pd.DataFrame(
+        {position: rows[name] if name else "2" for position, name in enumerate(_with_status(columns))}
+    )
+    text.columns = headers
+    assert headers.count("infusion_id") == 5 and headers.count("Complete?") == 6
+    assert "onset_at : date" in headers
+    _same(demo, import_redcap(_write(text, tmp_path / "labels.csv"), french))
+
+
+def _with_status(columns: list[str]) -> list[str | None]:
+    """The columns with a status column (None) after each instrument's fields, as REDCap exports them."""
+    out: list[str | None] = []
+    previous = "patient"
+    for name in columns:
+        form = FIELDS_BY_NAME[name].form if name in FIELDS_BY_NAME else previous
+        if form != previous:
+            out.append(None)
+            previous = form
+        out.append(name)
+    return [*out, None]

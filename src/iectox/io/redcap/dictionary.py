@@ -112,10 +112,12 @@ def write_dictionary(path: str | Path, lang: str = "en") -> tuple[Path, Path]:
 
 @dataclass(frozen=True)
 class ProjectDictionary:
-    """A checked dictionary: for each field with choices, its choice labels (as written) -> REDCap code."""
+    """A checked dictionary: for each field with choices, its choice labels (as written) -> REDCap code; and
+    each field's (name, label), in the dictionary's order."""
 
     path: str
     labels: Mapping[str, Mapping[str, str]]
+    field_labels: tuple[tuple[str, str], ...] = ()
 
 
 def _text(value: object) -> str:
@@ -203,7 +205,8 @@ def read_dictionary(path: str | Path, shown_as: str | None = None) -> ProjectDic
         raise SourceError(
             where, N_("does not describe the iectox project: field {field} is missing"), field=missing[0]
         )
-    return ProjectDictionary(where, MappingProxyType(labels))
+    field_labels = tuple((cells[HEADER[0]], cells[HEADER[4]]) for cells in rows)
+    return ProjectDictionary(where, MappingProxyType(labels), field_labels)
 
 
 __all__ = [

@@ -2,9 +2,9 @@
 
 Accepted: REDCap's flat CSV exports, raw or with labels for values (choice labels, Yes/No, the instrument's
 label in `redcap_repeat_instrument`), classic or longitudinal (`redcap_event_name`: events only group rows,
-a patient's `patient` instrument filled in one event). Headers are field names (REDCap's "raw" headers). The
-`<form>_complete` status columns and `redcap_data_access_group` are REDCap's bookkeeping, not data, and are
-not read.
+a patient's `patient` instrument filled in one event). Headers are field names (REDCap's "raw" headers) or
+field labels ("CSV (labels)", `headers.py`). The `<form>_complete` status columns and
+`redcap_data_access_group` are REDCap's bookkeeping, not data, and are not read.
 
 Each export row gives one row of one contract table, which keeps the export's row number, so that every
 problem, the contract's validation's included, names the export row, the record, the instrument, the instance
@@ -42,6 +42,7 @@ from iectox.io.redcap.fields import (
     Field,
     form_label,
 )
+from iectox.io.redcap.headers import labelled, raw_headers
 from iectox.message import Message
 from iectox.schema import CONTRACT, Kind
 from iectox.validate import RawTable, Settings, check_raw
@@ -312,6 +313,8 @@ def import_redcap(
     path = raw.file
     frame = raw.frame.astype(object).where(raw.frame.notna(), "")
     columns = [str(name) for name in frame.columns]
+    if labelled(columns):
+        columns = raw_headers(columns, project)
     issues = [*raw.issues, *_check_columns(path, columns)]
     if any(issue.severity == "error" for issue in issues):
         raise DatasetInvalid(issues)
