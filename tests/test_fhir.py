@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from factories import small_dataset
 from iectox.cli.main import app
+from iectox.errors import DatasetInvalid
 from iectox.io import write_dataset
-from iectox.io.fhir import GRADE_EXTENSION, patient_bundles
+from iectox.io.fhir import GRADE_EXTENSION, patient_bundles, write_bundles
 from iectox.io.fhir.bundle import DATA_ABSENT
 from iectox.synth import calibrate
 
@@ -118,3 +119,11 @@ def test_command_writes_one_file_per_patient(tmp_path: Path):
     )
     assert done.exit_code == 2 and not (tmp_path / "x").exists()
     assert "n'est pas un fuseau horaire" in done.output
+
+
+def test_an_invalid_dataset_is_not_written(tmp_path: Path):
+    dataset = small_dataset()
+    dataset["toxicity_episodes"].loc[0, "infusion_id"] = "INF-404"
+    with pytest.raises(DatasetInvalid):
+        write_bundles(dataset, tmp_path / "fhir")
+    assert not (tmp_path / "fhir").exists()

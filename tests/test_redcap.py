@@ -429,3 +429,12 @@ def _with_status(columns: list[str]) -> list[str | None]:
             previous = form
         out.append(name)
     return [*out, None]
+
+
+def test_an_invalid_dataset_is_not_written_as_records(tmp_path: Path):
+    dataset = _small()
+    dataset["administrations"].loc[0, "infusion_id"] = "INF-404"
+    with pytest.raises(DatasetInvalid) as caught:
+        write_records(dataset, tmp_path / "records.csv")
+    assert {issue.rule for issue in caught.value.issues} == {"reference"}
+    assert not (tmp_path / "records.csv").exists()
