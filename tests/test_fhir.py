@@ -39,10 +39,13 @@ def test_one_bundle_per_patient_with_every_row(demo, bundles):
     assert list(bundles) == list(demo["patients"]["patient_id"])
     kinds = Counter(e["resource"]["resourceType"] for b in bundles.values() for e in b["entry"])
     observations = demo["observations"]
-    measured = sum(
-        int(observations[c].notna().sum())
-        for c in ("temperature_c", "oxygen_l_min", "ice_score", "capd_score")
-    )
+    findings = [
+        c.name
+        for c in demo.schema.table("observations").columns
+        if c.name not in ("infusion_id", "observed_at")
+    ]
+    measured = sum(int(observations[c].notna().sum()) for c in findings)
+    assert len(findings) == 16
     assert kinds == {
         "Patient": 401,
         "MedicationAdministration": 401 + len(demo["administrations"]),
@@ -83,6 +86,25 @@ def test_patient_episode_grade_and_scale(demo, bundles):
     suspect = event["suspectEntity"][0]["instance"]["reference"]
     therapy = next(e for e in bundle["entry"] if e["fullUrl"] == suspect)["resource"]
     assert therapy["medicationCodeableConcept"]["coding"][0]["code"] == infusion["therapy"]
+
+
+def test_grading_inputs_are_observations(demo, bundles):
+    row = demo["observations"].iloc[0]
+    patient = demo["infusions"].set_index("infusion_id").loc[row["infusion_id"], "patient_id"]
+    codes = {
+        o["code"]["coding"][0]["code"]: o
+        for o in _resources(bundles[patient], "Observation")
+        if o["effectiveDateTime"] == row["observed_at"].strftime("%Y-%m-%dT%H:%M:00") + "+01:00"
+        or o["effectiveDateTime"] == row["observed_at"].strftime("%Y-%m-%dT%H:%M:00") + "+02:00"
+    }
+    assert codes["hypotension"]["valueBoolean"] is bool(row["hypotension"])
+    assert codes["vasopressors"]["valueInteger"] == int(row["vasopressors"])
+    assert codes["8310-5"]["valueQuantity"] == {
+        "value": float(row["temperature_c"]),
+        "unit": "°C",
+        "system": "http://unitsofmeasure.org",
+        "code": "Cel",
+    }
 
 
 def test_times_keep_the_day_alone_and_the_wards_offset(tmp_path: Path):
