@@ -135,3 +135,13 @@ def test_token_comes_from_the_environment_only(monkeypatch, server, tmp_path: Pa
     _same(_small(), read_dataset(out))
     done = runner.invoke(app, ["import-redcap", "--url", URL, "--token", TOKEN, "--out", str(out)])
     assert done.exit_code == 2  # there is no option to give the token itself
+
+
+@pytest.mark.parametrize(
+    "url", ["http://redcap.example.org/api/", "ftp://redcap.example.org/api/", "redcap/api/"]
+)
+def test_the_token_is_never_sent_in_clear(server, url):
+    fake = server()
+    with pytest.raises(SourceError, match="is not an HTTPS address"):
+        import_from_server(url, TOKEN)
+    assert fake.calls == []

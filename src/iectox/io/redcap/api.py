@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from redcap import Project, RedcapError
@@ -44,8 +45,22 @@ def token_from(variable: str = TOKEN_VARIABLE) -> str:
     return token
 
 
+def check_url(url: str) -> str:
+    """`url` if the token may be sent there: HTTPS, or plain HTTP to this machine only (a token sent in clear
+    over a network can be read by anyone on the way)."""
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not local:
+        raise SourceError(
+            url,
+            N_("is not an HTTPS address: the API token would travel in clear; give the https:// address"),
+        )
+    return url
+
+
 def pull(url: str, token: str) -> tuple[str, str]:
     """The project's metadata and records, as REDCap's API returns them in CSV."""
+    check_url(url)
     try:
         project = Project(url, token, timeout=TIMEOUT_SECONDS)
         metadata = project.export_metadata(format_type="csv")
