@@ -29,7 +29,6 @@ from iectox.io.redcap.fields import (
     HEADER,
     REPEATING_FORMS,
     Field,
-    form_label,
     redcap_code,
 )
 from iectox.io.sheets import write_csv
@@ -212,7 +211,6 @@ def read_dictionary(path: str | Path, shown_as: str | None = None) -> ProjectDic
 __all__ = [
     "ProjectDictionary",
     "dictionary_frame",
-    "form_label",
     "read_dictionary",
     "repeating_frame",
     "write_dictionary",

@@ -292,15 +292,18 @@ def _locate(issue: Issue, origins: Mapping[int, Origin], path: str) -> Issue:
     if issue.column == "patient_id":
         names = [RECORD_ID]
     field = names[0] if names else (issue.column or "")
-    problem = (
-        Message(issue.template or issue.message, **issue.values)
-        if issue.values
-        else Message("{text}", text=issue.message)
-    )
     return dataclasses.replace(
-        _issue(path, issue.row or 0, origin, field, issue.value or "", issue.rule, problem),
+        _issue(path, issue.row or 0, origin, field, issue.value or "", issue.rule, _problem(issue)),
         severity=issue.severity,
     )
+
+
+def _problem(issue: Issue) -> Message:
+    """The issue's sentence as a message that is translated where it is shown, like the issue itself."""
+    try:
+        return Message(issue.template or issue.message, **issue.values)
+    except (KeyError, IndexError, ValueError):  # a sentence with braces of its own, made without a template
+        return Message("{text}", text=issue.message)
 
 
 def import_redcap(
