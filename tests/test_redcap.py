@@ -126,6 +126,16 @@ def test_dictionary_choices_in_the_chosen_language(tmp_path: Path):
     assert french.loc["sex", "Field Note"] == "Sexe tel qu'enregistré."
     assert english.loc["onset_at_time", "Field Label"] == "onset_at: hour (HH:MM), blank when not recorded"
     assert french.loc["weight_kg", "Field Label"] == "weight_kg (kg)"
+    sections = english["Section Header"]
+    assert list(sections[sections != ""].index) == [
+        "patient_id",
+        "infusion_id",
+        "episode_id",
+        "administration_id",
+        "observation_infusion_id",
+        "outcome_infusion_id",
+    ]
+    assert sections["administration_id"] == "One row per dose of a drug given to manage a toxicity."
 
 
 def test_repeating_instruments_are_declared_beside_the_dictionary(tmp_path: Path):

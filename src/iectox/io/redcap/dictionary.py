@@ -32,6 +32,7 @@ from iectox.io.redcap.fields import (
     redcap_code,
 )
 from iectox.io.sheets import write_csv
+from iectox.schema import CONTRACT
 from iectox.schema.dictionary import bound_text
 from iectox.validate.structure import header_key
 
@@ -83,8 +84,15 @@ def _row(field: Field, lang: str) -> dict[str, str]:
 
 
 def dictionary_frame(lang: str = "en") -> pd.DataFrame:
-    """The data dictionary, one row per field, in REDCap's columns."""
-    return pd.DataFrame([_row(field, lang) for field in FIELDS], columns=list(HEADER))
+    """The data dictionary, one row per field, in REDCap's columns; each instrument opens with a section
+    header that says what one instance is ("One row per dose of a drug given to manage a toxicity.")."""
+    rows = [_row(field, lang) for field in FIELDS]
+    seen: set[str] = set()
+    for field, row in zip(FIELDS, rows, strict=True):
+        if field.form not in seen:
+            seen.add(field.form)
+            row[HEADER[2]] = tr(CONTRACT.table(field.table).description, lang)
+    return pd.DataFrame(rows, columns=list(HEADER))
 
 
 def repeating_frame() -> pd.DataFrame:
