@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset
@@ -26,52 +27,46 @@ COLUMNS = (RECORD_ID, REPEAT_INSTRUMENT, REPEAT_INSTANCE, *(field.name for field
 TEXT_FIELDS = tuple(field.name for field in FIELDS if field.column.kind is Kind.TEXT)
 
 
-def _cell(field: Field, text: str) -> str:
-    """A contract cell's text as the field's raw REDCap value."""
-    if text == "":
-        return ""
+def _cells(field: Field, text: pd.Series) -> pd.Series:
+    """A contract column's text cells as the field's raw REDCap values ("" stays blank)."""
     if field.column.kind is Kind.BOOLEAN:
-        return "1" if text == "yes" else "0"
+        return text.map({"yes": "1", "no": "0", "": ""})
     if field.part in ("date", "time"):
-        day, _, hour = text.partition(" ")
-        return day if field.part == "date" else hour
+        halves = text.str.partition(" ")
+        return halves[0] if field.part == "date" else halves[2]
     if field.column.vocabulary is not None:
-        return next(code for code, iectox in field.choices.items() if iectox == text)
+        return text.map({**{iectox: code for code, iectox in field.choices.items()}, "": ""})
     return text
 
 
-def _patients_of_infusions(dataset: Dataset) -> dict[str, str]:
-    infusions = dataset["infusions"]
-    return dict(zip(infusions["infusion_id"].astype(str), infusions["patient_id"].astype(str), strict=True))
-
-
 def record_rows(dataset: Dataset) -> pd.DataFrame:
-    """The dataset as REDCap's flat records (every cell text, blank = "")."""
+    """The dataset as REDCap's flat records (every cell text, blank = ""): each patient's row, then the
+    instances of each repeating instrument of that patient, in the dataset's order."""
     by_table: dict[str, list[Field]] = {}
     for field in FIELDS[1:]:
         by_table.setdefault(field.table, []).append(field)
-    patient_of = _patients_of_infusions(dataset)
-    rows: dict[str, list[dict[str, str]]] = {}
-    for table in dataset.schema.tables:
-        text = table_text(dataset[table.name], table)
+    infusions = dataset["infusions"]
+    patient_of = dict(
+        zip(infusions["infusion_id"].astype(str), infusions["patient_id"].astype(str), strict=True)
+    )
+    rank = {patient: n for n, patient in enumerate(dataset["patients"]["patient_id"].astype(str))}
+    pieces: list[pd.DataFrame] = []
+    for order, table in enumerate(dataset.schema.tables):
+        text = table_text(dataset[table.name], table).reset_index(drop=True)
         _refuse_seconds(table.name, text, by_table.get(table.name, []))
-        patients = text["patient_id"] if "patient_id" in text else text["infusion_id"].map(patient_of)
-        instances: dict[str, int] = {}
-        for position in range(len(text)):
-            record = str(patients.iloc[position])
-            row = {RECORD_ID: record}
-            if table.name != "patients":
-                instances[record] = instances.get(record, 0) + 1
-                row[REPEAT_INSTRUMENT] = FORMS[table.name]
-                row[REPEAT_INSTANCE] = str(instances[record])
-            for field in by_table.get(table.name, []):
-                row[field.name] = _cell(field, str(text[field.column.name].iloc[position]))
-            rows.setdefault(record, []).append(row)
-    ordered = [
-        row for record in dataset["patients"]["patient_id"].astype(str) for row in rows.pop(record, [])
-    ]
-    ordered += [row for remaining in rows.values() for row in remaining]
-    return pd.DataFrame(ordered, columns=list(COLUMNS)).fillna("")
+        records = text["patient_id"] if "patient_id" in text else text["infusion_id"].map(patient_of)
+        piece = pd.DataFrame({RECORD_ID: records.astype(str)})
+        if table.name != "patients":
+            piece[REPEAT_INSTRUMENT] = FORMS[table.name]
+            piece[REPEAT_INSTANCE] = (piece.groupby(RECORD_ID).cumcount() + 1).astype(str)
+        for field in by_table.get(table.name, []):
+            piece[field.name] = _cells(field, text[field.column.name])
+        piece["__rank__"] = piece[RECORD_ID].map(rank).fillna(len(rank)).astype(int)
+        piece["__table__"] = order
+        pieces.append(piece)
+    rows = pd.concat(pieces, ignore_index=True)
+    rows = rows.iloc[np.lexsort((np.arange(len(rows)), rows["__table__"], rows["__rank__"]))]
+    return rows.reindex(columns=list(COLUMNS)).fillna("").reset_index(drop=True)
 
 
 def _refuse_seconds(table: str, text: pd.DataFrame, fields: list[Field]) -> None:
