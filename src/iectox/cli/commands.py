@@ -47,6 +47,10 @@ class Command:
         if not gc.isenabled():  # `main` imported the library with the collector off: keep it out of its reach
             gc.freeze()
             gc.enable()
+        if isinstance(function, typer.Typer):  # a group of subcommands (`iectox redcap dictionary ...`)
+            group = typer.main.get_group(function)
+            group.name = self.id
+            return group
         single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
         context = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
         single.command(self.id, help=say(self.help), context_settings=context if self.passthrough else None)(
@@ -92,6 +96,30 @@ COMMANDS: Registry[Command] = Registry(
             "import_mapped_command",
             N_(
                 "Read the source named by MAPPING, build the dataset, validate it, and write it (all or nothing)."
+            ),
+        ),
+        Command(
+            "import-redcap",
+            "redcap",
+            "import_redcap_command",
+            N_(
+                "Read a REDCap export with its data dictionary, validate it, and write the dataset (all or nothing)."
+            ),
+        ),
+        Command(
+            "redcap",
+            "redcap",
+            "redcap_app",
+            N_(
+                "REDCap: the project's data dictionary (`redcap dictionary`), a dataset's records (`redcap records`)."
+            ),
+        ),
+        Command(
+            "fhir",
+            "fhir",
+            "fhir",
+            N_(
+                "Write one FHIR R4 Bundle per patient: Patient, MedicationAdministration, Observation, AdverseEvent."
             ),
         ),
         Command(

@@ -1,0 +1,51 @@
+"""`iectox fhir DATA --out FOLDER`: one FHIR R4 Bundle per patient (docs/fhir.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from iectox.cli.console import console, literal
+from iectox.cli.language import LangOption, chosen_language, say
+from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
+from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
+from iectox.i18n import N_
+from iectox.io import read_dataset
+from iectox.io.fhir import check_timezone, write_bundles
+
+
+def fhir(
+    data: Annotated[Path, typer.Argument(help=say("The dataset (.xlsx, CSV folder or .parquet)."))],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help=say("Folder to write, one JSON file per patient."))
+    ],
+    timezone: Annotated[
+        str,
+        typer.Option(
+            help=say("The ward's time zone: FHIR times carry an offset (IANA name, e.g. Europe/Paris).")
+        ),
+    ] = "UTC",
+    dates: DatesOption = "iso",
+    lang: LangOption = None,
+) -> None:
+    lang = chosen_language(lang)
+    try:
+        check_timezone(timezone)
+    except SpecError as exc:
+        message = say(
+            "'{name}' is not a time zone; give an IANA name such as Europe/Paris or UTC", lang, name=timezone
+        )
+        raise typer.BadParameter(message, param_hint="--timezone") from exc
+    try:
+        dataset = read_dataset(data, settings_from_options(dates, None, None))
+        written = write_bundles(dataset, out, timezone)
+    except (SourceError, OutputRefused) as exc:
+        raise refuse(exc, lang) from exc
+    except DatasetInvalid as exc:
+        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=data) from exc
+    console.print(
+        literal(say("{n} FHIR R4 Bundle(s) written to {path}.", lang, n=len(written), path=out)),
+        soft_wrap=True,
+    )
