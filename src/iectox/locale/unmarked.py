@@ -191,7 +191,6 @@ UNMARKED = {
             "local option: dose banding, the dose rounded to whole vials within this fraction (as many French hospital pharmacies do); 0 = off; iectox default"
         ),
         N_("docs/sources.md, Management pathway: New CRS/ICANS after day 14 is rare"),
-        N_("days"),
     ),
     "data/seed/published_tables.json": (
         N_("Age (years)"),
