@@ -1,0 +1,162 @@
+"""Multi-centre pooling on the demo cohort split into three centres: pooled counts equal the single-centre
+table wherever no centre masked a cell, no masked cell can be recomputed, and bad packets pool nothing."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from pooling_helpers import CENTRES, demo, packets, write_packets
+
+from iectox.errors import SourceError
+from iectox.study import seed_study
+from iectox.study.packet import MISSING, checksum, make_packet
+from iectox.study.packet_read import read_packet, read_packets
+from iectox.study.pooling import pool
+from iectox.study.suppression import determined
+
+
+@pytest.fixture(scope="module")
+def single():
+    return make_packet(demo(), seed_study(), "all", min_cell=1)  # min_cell 1: nothing masked
+
+
+@pytest.fixture(scope="module")
+def pooled(tmp_path_factory):
+    return pool(read_packets(write_packets(tmp_path_factory.mktemp("packets"))))
+
+
+def _variables(packet):
+    return {v["name"]: v for t in packet["tables"] for v in t["variables"]}
+
+
+def test_pooled_counts_equal_the_single_centre_table_where_no_centre_masked_them(single, pooled):
+    whole = _variables(single)
+    compared = masked = 0
+    for table in pooled.tables:
+        for variable in table.variables:
+            for group, levels in variable.counts.items():
+                for level, count in levels.items():
+                    expected = whole[variable.name]["counts"][group].get(level, 0)
+                    if count is None:
+                        masked += 1
+                        assert variable.masked_by[(level, group)]
+                    else:
+                        compared += 1
+                        assert count == expected, (variable.name, group, level)
+    assert (compared, masked) == (38, 68)  # the 40 trial infusions split three ways: most of their cells are small
+    assert [g["n"] for g in pooled.groups] == [361, 40]
+    assert pooled.centres == CENTRES
+
+
+def test_pooled_time_to_event_counts_and_numbers_at_risk_equal_the_single_centre_ones(single, pooled):
+    compared = 0
+    for endpoint, whole in zip(pooled.endpoints, single["time_to_event"]["endpoints"], strict=True):
+        for group, cells in endpoint.counts.items():
+            for cell, count in cells.items():
+                if count is not None:
+                    compared += 1
+                    assert count == whole["counts"][group][cell], (endpoint.endpoint, group, cell)
+            for at_risk, expected in zip(endpoint.at_risk[group], whole["at_risk"][group], strict=True):
+                assert at_risk is None or at_risk == expected
+    assert compared > 40
+    assert pooled.endpoints[0].at_risk["standard_of_care"][0] == 360  # CRS: one infusion's status unknown
+
+
+def test_pooled_means_and_sds_are_those_of_all_the_values(single, pooled):
+    age = next(v for t in pooled.tables for v in t.variables if v.name == "age")
+    for group in ("standard_of_care", "clinical_trial"):
+        expected = _variables(single)["age"]["summary"][group]
+        assert age.summary[group]["n"] == expected["n"]
+        assert age.summary[group]["mean"] == pytest.approx(expected["mean"], rel=1e-12)
+        assert age.summary[group]["sd"] == pytest.approx(expected["sd"], rel=1e-12)
+
+
+def test_no_masked_cell_is_recoverable_from_the_margins():
+    for packet in packets():
+        for variable in _variables(packet).values():
+            counts = variable["counts"]
+            groups = list(counts)
+            levels = list(counts[groups[0]])
+            mask = np.array([[counts[g][lvl] is None for g in groups] for lvl in levels])
+            assert determined(mask) == [], (packet["centre"], variable["name"])
+            for level, group in variable["suppressed"]:
+                assert counts[group][level] is None
+        for endpoint in packet["time_to_event"]["endpoints"]:
+            counts = endpoint["counts"]
+            mask = np.array([[counts[g][c] is None for g in counts] for c in counts[next(iter(counts))]])
+            assert determined(mask) == []
+
+
+def test_every_count_below_the_minimum_is_masked_and_nothing_identifies_a_patient():
+    dataset = demo()
+    identifiers = set(dataset.tables["patients"]["patient_id"]) | set(dataset.tables["infusions"]["infusion_id"])
+    for packet in packets():
+        text = json.dumps(packet)
+        assert not any(i in text for i in identifiers)
+        assert not any(f"{year}-" in text for year in range(1920, 2030))  # no date of anyone
+        for variable in _variables(packet).values():
+            for levels in variable["counts"].values():
+                assert all(c is None or c == 0 or c >= 5 for c in levels.values())
+            for summary in variable.get("summary", {}).values():
+                assert summary is None or summary["n"] >= 5
+
+
+def test_suppression_masks_a_complement_in_the_row_and_the_column():
+    from iectox.study.suppression import suppress
+
+    table = np.array([[20, 3, 30], [25, 40, 35], [50, 60, 70]])
+    mask = suppress(table)
+    assert mask[0, 1]  # the 3
+    assert mask.sum() >= 4 and mask[0].sum() >= 2 and mask[:, 1].sum() >= 2
+    assert determined(mask) == []
+
+
+def test_the_stratified_test_and_the_pooled_effects_run(pooled):
+    treated = next(v for t in pooled.tables for v in t.variables if v.name == "tocilizumab")
+    assert treated.test is not None and treated.test.test == "mantel_haenszel"
+    assert treated.strata == ("Lille", "Nantes")  # Lyon masked a small cell, so its whole 2 x 2 table
+    (effect,) = treated.effects
+    assert [a.measure for a in effect.analyses] == ["OR", "RD"]
+    odds = effect.analyses[0]
+    assert odds.centres == ("Lille", "Nantes") and odds.left_out == ("Lyon",)
+    assert {p.model for p in odds.pooled} == {
+        "fixed_iv", "fixed_mh", "random_dl", "random_reml",
+    }  # fmt: skip
+
+
+def test_packet_checksum_and_bad_packets_name_the_file(tmp_path):
+    paths = write_packets(tmp_path)
+    assert read_packet(paths[0])["checksum"] == checksum(packets()[0])
+    tampered = json.loads(paths[1].read_text())
+    tampered["groups"][0]["n"] += 1
+    paths[1].write_text(json.dumps(tampered))
+    with pytest.raises(SourceError, match="checksum does not match") as error:
+        read_packets(paths)
+    assert str(paths[1]) in str(error.value)
+    assert "somme de contrôle" in error.value.text("fr")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p.update(format="iectox-packet/0"), "format iectox-packet/0"),
+        (lambda p: p["study"].update(id="0123456789abcdef"), "another study"),
+        (lambda p: p.update(centre="Lyon"), "already the centre"),
+    ],
+)
+def test_a_packet_of_another_study_version_or_centre_is_refused(tmp_path, change, message):
+    paths = write_packets(tmp_path)
+    other = json.loads(paths[2].read_text())
+    change(other)
+    other["checksum"] = checksum(other)
+    paths[2].write_text(json.dumps(other))
+    with pytest.raises(SourceError, match=message) as error:
+        read_packets(paths)
+    assert str(paths[2]) in str(error.value)
+
+
+def test_missing_row_is_a_level_of_every_categorical_table():
+    crs = _variables(packets()[0])["crs_grade"]
+    assert MISSING in crs["counts"]["standard_of_care"]
