@@ -7,7 +7,6 @@ import json
 
 import numpy as np
 import pytest
-from pooling_helpers import CENTRES, demo, packets, write_packets
 
 from iectox.errors import SourceError
 from iectox.study import seed_study
@@ -15,6 +14,7 @@ from iectox.study.packet import MISSING, checksum, make_packet
 from iectox.study.packet_read import read_packet, read_packets
 from iectox.study.pooling import pool
 from iectox.study.suppression import determined
+from pooling_helpers import CENTRES, demo, packets, write_packets
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,10 @@ def test_pooled_counts_equal_the_single_centre_table_where_no_centre_masked_them
                     else:
                         compared += 1
                         assert count == expected, (variable.name, group, level)
-    assert (compared, masked) == (38, 68)  # the 40 trial infusions split three ways: most of their cells are small
+    assert (compared, masked) == (
+        38,
+        68,
+    )  # the 40 trial infusions split three ways: most of their cells are small
     assert [g["n"] for g in pooled.groups] == [361, 40]
     assert pooled.centres == CENTRES
 
@@ -91,7 +94,9 @@ def test_no_masked_cell_is_recoverable_from_the_margins():
 
 def test_every_count_below_the_minimum_is_masked_and_nothing_identifies_a_patient():
     dataset = demo()
-    identifiers = set(dataset.tables["patients"]["patient_id"]) | set(dataset.tables["infusions"]["infusion_id"])
+    identifiers = set(dataset.tables["patients"]["patient_id"]) | set(
+        dataset.tables["infusions"]["infusion_id"]
+    )
     for packet in packets():
         text = json.dumps(packet)
         assert not any(i in text for i in identifiers)
@@ -122,8 +127,11 @@ def test_the_stratified_test_and_the_pooled_effects_run(pooled):
     odds = effect.analyses[0]
     assert odds.centres == ("Lille", "Nantes") and odds.left_out == ("Lyon",)
     assert {p.model for p in odds.pooled} == {
-        "fixed_iv", "fixed_mh", "random_dl", "random_reml",
-    }  # fmt: skip
+        "fixed_iv",
+        "fixed_mh",
+        "random_dl",
+        "random_reml",
+    }
 
 
 def test_packet_checksum_and_bad_packets_name_the_file(tmp_path):

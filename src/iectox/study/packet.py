@@ -41,7 +41,9 @@ SURVIVAL = ("death", "censored")
 
 def canonical(document: dict[str, Any]) -> bytes:
     """The packet's bytes for its checksum: keys sorted, no spaces, UTF-8, no NaN."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
 
 
 def checksum(document: dict[str, Any]) -> str:
@@ -73,7 +75,10 @@ def _masked(table: np.ndarray, levels: list[str], groups: list[str], min_cell: i
         g: {lvl: None if mask[i, j] else int(table[i, j]) for i, lvl in enumerate(levels)}
         for j, g in enumerate(groups)
     }
-    return {"counts": counts, "suppressed": [[levels[i], groups[j]] for i, j in zip(*np.nonzero(mask), strict=True)]}
+    return {
+        "counts": counts,
+        "suppressed": [[levels[i], groups[j]] for i, j in zip(*np.nonzero(mask), strict=True)],
+    }
 
 
 def _levels(result: VariableResult, k: int) -> tuple[list[str], list[str], np.ndarray]:
@@ -106,9 +111,13 @@ def _variable(result: VariableResult, groups: list[str], min_cell: int) -> dict[
             mean, sd = values["mean_sd"]
             median, q1, q3 = values["median_iqr"]
             summaries[g] = {
-                "n": n, "mean": _number(mean), "sd": _number(sd),
-                "median": _number(median), "q1": _number(q1), "q3": _number(q3),
-            }  # fmt: skip
+                "n": n,
+                "mean": _number(mean),
+                "sd": _number(sd),
+                "median": _number(median),
+                "q1": _number(q1),
+                "q3": _number(q3),
+            }
         return record | {"type": "continuous", "summary": summaries, **masked}
     keys, labels, table = _levels(result, k)
     full = np.vstack([table, [missing]]).astype(int)
@@ -139,7 +148,7 @@ def _endpoint(name: str, rows: pd.DataFrame, outcomes: tuple[str, ...], groups: 
     masked = _masked(table, labels, groups, min_cell)
     n = {g: int(table[:, j].sum()) for j, g in enumerate(groups)}
     at_risk: dict[str, list[int | None]] = {}
-    for j, g in enumerate(groups):
+    for g in groups:
         known, left = True, 0
         at_risk[g] = []
         for i in range(len(intervals)):
@@ -147,8 +156,14 @@ def _endpoint(name: str, rows: pd.DataFrame, outcomes: tuple[str, ...], groups: 
             cells = [masked["counts"][g][f"{intervals[i]}/{o}"] for o in outcomes]
             known = known and None not in cells
             left += sum(c for c in cells if c is not None)
-    return {"endpoint": name, "intervals": intervals, "outcomes": list(outcomes), "n": n, "at_risk": at_risk,
-            **masked}  # fmt: skip
+    return {
+        "endpoint": name,
+        "intervals": intervals,
+        "outcomes": list(outcomes),
+        "n": n,
+        "at_risk": at_risk,
+        **masked,
+    }
 
 
 def _excluded(excluded: dict[str, int], min_cell: int) -> dict[str, int | None]:
@@ -166,17 +181,21 @@ def _time_to_event(frame: pd.DataFrame, by: str, groups: list[str], min_cell: in
         times = syndrome_times(frame, name, by)
         rows = times.frame[times.frame["group"].isin(groups)]
         endpoints.append(
-            _endpoint(name, rows, outcomes, groups, min_cell) | {"excluded": _excluded(times.excluded, min_cell)}
+            _endpoint(name, rows, outcomes, groups, min_cell)
+            | {"excluded": _excluded(times.excluded, min_cell)}
         )
     times = survival_times(frame, by)
     rows = times.frame[times.frame["group"].isin(groups)]
     endpoints.append(
-        _endpoint("survival", rows, SURVIVAL, groups, min_cell) | {"excluded": _excluded(times.excluded, min_cell)}
+        _endpoint("survival", rows, SURVIVAL, groups, min_cell)
+        | {"excluded": _excluded(times.excluded, min_cell)}
     )
     return endpoints
 
 
-def make_packet(dataset: Dataset, spec: StudySpec, centre: str, min_cell: int = DEFAULT_MIN_CELL) -> dict[str, Any]:
+def make_packet(
+    dataset: Dataset, spec: StudySpec, centre: str, min_cell: int = DEFAULT_MIN_CELL
+) -> dict[str, Any]:
     """The centre's packet for the study: aggregates only, small cells masked, with its checksum."""
     dataset, _ = within_period(dataset, spec.period)
     frame = infusion_table(dataset, spec.analysis)
@@ -207,6 +226,9 @@ def make_packet(dataset: Dataset, spec: StudySpec, centre: str, min_cell: int = 
         "min_cell": min_cell,
         "groups": groups_out or [],
         "tables": tables,
-        "time_to_event": {"breaks": list(BREAKS), "endpoints": _time_to_event(frame, spec.by, groups, min_cell)},
+        "time_to_event": {
+            "breaks": list(BREAKS),
+            "endpoints": _time_to_event(frame, spec.by, groups, min_cell),
+        },
     }
     return packet | {"checksum": checksum(packet)}

@@ -35,8 +35,12 @@ def _structure(file: str, document: dict[str, Any]) -> None:
     """The keys pooling reads, with their types: a packet iectox made always has them."""
     for key, kind in KEYS.items():
         if not isinstance(document.get(key), kind):
-            raise SourceError(file, N_("not an iectox packet: {key} is missing or not a {kind}"), key=key,
-                              kind=kind.__name__)  # fmt: skip
+            raise SourceError(
+                file,
+                N_("not an iectox packet: {key} is missing or not a {kind}"),
+                key=key,
+                kind=kind.__name__,
+            )
     for table in document["tables"]:
         for variable in table.get("variables", []) if isinstance(table, dict) else [None]:
             if not isinstance(variable, dict) or variable.get("type") not in VARIABLE_TYPES:
@@ -60,9 +64,11 @@ def read_packet(path: str | Path) -> dict[str, Any]:
         raise SourceError(file, N_("not an iectox packet: it has no format"))
     if document["format"] != FORMAT:
         raise SourceError(
-            file, N_("format {found}; this iectox pools {expected} packets"), found=str(document["format"]),
+            file,
+            N_("format {found}; this iectox pools {expected} packets"),
+            found=str(document["format"]),
             expected=FORMAT,
-        )  # fmt: skip
+        )
     _structure(file, document)
     try:
         computed = checksum(document)
@@ -71,10 +77,13 @@ def read_packet(path: str | Path) -> dict[str, Any]:
     if computed != document["checksum"]:
         raise SourceError(
             file,
-            N_("its checksum does not match its content: the packet was changed after it was made ({found}, "
-               "content {computed})"),
-            found=document["checksum"][:16], computed=computed[:16],
-        )  # fmt: skip
+            N_(
+                "its checksum does not match its content: the packet was changed after it was made ({found}, "
+                "content {computed})"
+            ),
+            found=document["checksum"][:16],
+            computed=computed[:16],
+        )
     return document
 
 
@@ -91,17 +100,23 @@ def read_packets(paths: Sequence[str | Path]) -> list[tuple[str, dict[str, Any]]
         if packet["study"].get("id") != first["study"].get("id"):
             raise SourceError(
                 file,
-                N_("a packet of another study: {found} ({title}), not {expected} ({expected_title}) as {first}"),
-                found=str(packet["study"].get("id")), title=str(packet["study"].get("title")),
-                expected=str(first["study"].get("id")), expected_title=str(first["study"].get("title")),
+                N_(
+                    "a packet of another study: {found} ({title}), not {expected} ({expected_title}) as {first}"
+                ),
+                found=str(packet["study"].get("id")),
+                title=str(packet["study"].get("title")),
+                expected=str(first["study"].get("id")),
+                expected_title=str(first["study"].get("title")),
                 first=first_file,
-            )  # fmt: skip
+            )
         if [g.get("id") for g in packet["groups"]] != [g.get("id") for g in first["groups"]]:
             raise SourceError(file, N_("its cohorts are not those of {first}"), first=first_file)
         if packet["centre"] in seen:
             raise SourceError(
-                file, N_("centre {centre} is already the centre of {other}"), centre=packet["centre"],
+                file,
+                N_("centre {centre} is already the centre of {other}"),
+                centre=packet["centre"],
                 other=seen[packet["centre"]],
-            )  # fmt: skip
+            )
         seen[packet["centre"]] = file
     return packets

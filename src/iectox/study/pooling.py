@@ -116,16 +116,23 @@ def _cell(variable: dict[str, Any], group: str, level: str) -> int | None:
 def _outcomes(kind: str, keys: list[str], labels: list[str]) -> list[tuple[str, str, list[str]]]:
     """(id, label, levels counted as the outcome) of each effect a variable gets."""
     if kind == "ordinal":
-        return [(f">={k}", f">= {lbl}", keys[i:]) for i, (k, lbl) in enumerate(zip(keys, labels, strict=True)) if i]
+        return [
+            (f">={k}", f">= {lbl}", keys[i:])
+            for i, (k, lbl) in enumerate(zip(keys, labels, strict=True))
+            if i
+        ]
     if len(keys) == 2:
         return [(keys[0], labels[0], [keys[0]])]
     return [(k, lbl, [k]) for k, lbl in zip(keys, labels, strict=True)]
 
 
 def _binary(
-    outcome: tuple[str, str, list[str]], centres: Sequence[str], variables: Sequence[dict[str, Any]],
-    groups: Sequence[str], keys: list[str],
-) -> Effect:  # fmt: skip
+    outcome: tuple[str, str, list[str]],
+    centres: Sequence[str],
+    variables: Sequence[dict[str, Any]],
+    groups: Sequence[str],
+    keys: list[str],
+) -> Effect:
     ident, label, levels = outcome
     tables, names, left_out = [], [], []
     for centre, variable in zip(centres, variables, strict=True):
@@ -140,7 +147,10 @@ def _binary(
             tables.append(tuple(float(x) for x in row))
             names.append(centre)
     analyses, reasons = [], []
-    for measure, effect, mh in (("OR", log_odds_ratio, mh_odds_ratio), ("RD", risk_difference, mh_risk_difference)):
+    for measure, effect, mh in (
+        ("OR", log_odds_ratio, mh_odds_ratio),
+        ("RD", risk_difference, mh_risk_difference),
+    ):
         kept = [(c, effect(*t), t) for c, t in zip(names, tables, strict=True)]
         informative = [(c, e, t) for c, e, t in kept if e is not None]
         out = left_out + [c for c, e, _ in kept if e is None]
@@ -150,15 +160,23 @@ def _binary(
         try:
             fixed_mh = mh([t for _, _, t in informative])
             analyses.append(
-                meta_analysis(measure, [c for c, _, _ in informative], [e[0] for _, e, _ in informative],
-                              [e[1] for _, e, _ in informative], fixed_mh, out)  # fmt: skip
+                meta_analysis(
+                    measure,
+                    [c for c, _, _ in informative],
+                    [e[0] for _, e, _ in informative],
+                    [e[1] for _, e, _ in informative],
+                    fixed_mh,
+                    out,
+                )
             )
         except NotComputable as exc:
             reasons.append(f"{measure}: {exc}")
     return Effect(ident, label, tuple(analyses), tuple(reasons))
 
 
-def _mean_difference(centres: Sequence[str], variables: Sequence[dict[str, Any]], groups: Sequence[str]) -> Effect:
+def _mean_difference(
+    centres: Sequence[str], variables: Sequence[dict[str, Any]], groups: Sequence[str]
+) -> Effect:
     effects, variances, names, out = [], [], [], []
     for centre, variable in zip(centres, variables, strict=True):
         first, second = (variable.get("summary", {}).get(g) for g in groups[:2])
@@ -194,14 +212,17 @@ def _stratified(strata: list[np.ndarray]) -> MethodResult:
     return METHODS[method].run(x)
 
 
-def _variable(centres: Sequence[str], variables: Sequence[dict[str, Any]], groups: Sequence[str]) -> PooledVariable:
+def _variable(
+    centres: Sequence[str], variables: Sequence[dict[str, Any]], groups: Sequence[str]
+) -> PooledVariable:
     first = variables[0]
     levels = _levels(variables)
     counts = {g: {lvl: _add([_cell(v, g, lvl) for v in variables]) for lvl, _ in levels} for g in groups}
     masked = {
         (lvl, g): tuple(c for c, v in zip(centres, variables, strict=True) if _cell(v, g, lvl) is None)
-        for lvl, _ in levels for g in groups
-    }  # fmt: skip
+        for lvl, _ in levels
+        for g in groups
+    }
     masked = {k: v for k, v in masked.items() if v}
     keys = [k for k, _ in levels if k != MISSING]
     labels = [lbl for k, lbl in levels if k != MISSING]
@@ -237,9 +258,12 @@ def _endpoint(packets: Sequence[Packet], index: int, groups: Sequence[str]) -> P
     cells = [f"{i}/{o}" for i in first["intervals"] for o in first["outcomes"]]
     counts = {g: {c: _add([e["counts"][g][c] for e in parts]) for c in cells} for g in groups}
     at_risk = {
-        g: tuple(_add([e["at_risk"][g][i] for e in parts]) for i in range(len(first["intervals"]))) for g in groups
+        g: tuple(_add([e["at_risk"][g][i] for e in parts]) for i in range(len(first["intervals"])))
+        for g in groups
     }
-    return PooledEndpoint(first["endpoint"], tuple(first["intervals"]), tuple(first["outcomes"]), counts, at_risk)
+    return PooledEndpoint(
+        first["endpoint"], tuple(first["intervals"]), tuple(first["outcomes"]), counts, at_risk
+    )
 
 
 def pool(packets: Sequence[tuple[str, Packet]]) -> PooledStudy:
@@ -268,6 +292,11 @@ def pool(packets: Sequence[tuple[str, Packet]]) -> PooledStudy:
         _endpoint(documents, i, group_ids) for i in range(len(documents[0]["time_to_event"]["endpoints"]))
     )
     return PooledStudy(
-        dict(documents[0]["study"]), tuple(centres), tuple(files), tuple(p["min_cell"] for p in documents),
-        groups, tuple(tables), endpoints,
-    )  # fmt: skip
+        dict(documents[0]["study"]),
+        tuple(centres),
+        tuple(files),
+        tuple(p["min_cell"] for p in documents),
+        groups,
+        tuple(tables),
+        endpoints,
+    )
