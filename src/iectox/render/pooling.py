@@ -14,6 +14,7 @@ from iectox.study.packet import MISSING
 from iectox.study.pooling import PooledStudy, PooledVariable
 
 MASKED = "—"
+MEAN_SD = "Mean (SD)"  # translated through its line in locale/unmarked.py (the comparison tables' own)
 MODELS = {
     "fixed_iv": N_("Fixed, inverse variance"),
     "fixed_mh": N_("Fixed, Mantel-Haenszel"),
@@ -28,6 +29,11 @@ OUTCOMES = {
     "censored": N_("censored"),
 }
 ENDPOINTS = {"crs": N_("CRS"), "icans": N_("ICANS"), "survival": N_("Overall survival")}
+
+
+def _cohorts(pooled: PooledStudy) -> list[tuple[str, int]]:
+    """Each cohort's label (English, as the study names it) and pooled size."""
+    return [(str(g["label"]), int(g["n"])) for g in pooled.groups]
 
 
 def _count_line(variable: PooledVariable, key: str, label: str, groups: list[str], fmt: Formatter) -> Line:
@@ -58,7 +64,7 @@ def _variable_lines(variable: PooledVariable, groups: list[str], fmt: Formatter)
     mark = Value((fmt.p_value(p),), "p", (p,), fmt.p_digits) if p is not None else Value.of("")
     head = Line("variable", (Value.of(fmt.tr(variable.label)), *(Value.of("") for _ in groups), mark))
     if variable.type == "continuous":
-        cells = [Value.of(fmt.tr("Mean (SD)"))]
+        cells = [Value.of(fmt.tr(MEAN_SD))]
         for g in groups:
             s = variable.summary.get(g)
             if s is None:
@@ -80,7 +86,7 @@ def count_tables(pooled: PooledStudy, fmt: Formatter) -> list[Table]:
     groups = [g["id"] for g in pooled.groups]
     columns = (
         Column(fmt.tr("Characteristic"), "label"),
-        *(Column(fmt.tr(g["label"]), "group", g["n"]) for g in pooled.groups),
+        *(Column(fmt.tr(label), "group", n) for label, n in _cohorts(pooled)),
         Column(fmt.tr("p (stratified by centre)"), "p"),
     )
     notes = [
@@ -95,8 +101,16 @@ def count_tables(pooled: PooledStudy, fmt: Formatter) -> list[Table]:
     tables = []
     for table in pooled.tables:
         lines = [line for v in table.variables for line in _variable_lines(v, groups, fmt)]
+        untested = [
+            fmt.tr("{variable}: not tested: {reason}").format(
+                variable=fmt.tr(v.label), reason=fmt.tr(v.not_tested)
+            )
+            for v in table.variables
+            if v.not_tested
+        ]
+        footnotes = (*notes, *untested)
         tables.append(
-            Table(f"pooled_{table.id}", None, fmt.tr(table.title), "", columns, tuple(lines), tuple(notes))
+            Table(f"pooled_{table.id}", None, fmt.tr(table.title), "", columns, tuple(lines), footnotes)
         )
     return tables
 
@@ -122,7 +136,7 @@ def effect_rows(pooled: PooledStudy) -> list[tuple[PooledVariable, str, MetaAnal
 
 def effects_table(pooled: PooledStudy, fmt: Formatter) -> Table:
     """Each outcome's pooled effect, first cohort against the second, by the four models, and heterogeneity."""
-    first, second = (fmt.tr(g["label"]) for g in pooled.groups[:2])
+    first, second = (fmt.tr(label) for label, _ in _cohorts(pooled)[:2])
     columns = (
         Column(fmt.tr("Outcome"), "label"),
         Column(fmt.tr("Measure"), "stat"),
@@ -136,7 +150,9 @@ def effects_table(pooled: PooledStudy, fmt: Formatter) -> Table:
     for variable, label, analysis, reason in effect_rows(pooled):
         name = f"{fmt.tr(variable.label)}: {fmt.tr(pretty(label))}"
         if analysis is None:
-            lines.append(Line.of_text((name, reason, *("" for _ in columns[2:])), level=True))
+            measure, _, message = reason.partition(": ")
+            shown_reason = f"{fmt.tr(MEASURES[measure])}: {fmt.tr(message)}"
+            lines.append(Line.of_text((name, shown_reason, *("" for _ in columns[2:])), level=True))
             continue
         models = {p.model: p for p in analysis.pooled}
         reml = models["random_reml"]
@@ -173,8 +189,8 @@ def effects_table(pooled: PooledStudy, fmt: Formatter) -> Table:
 def time_to_event_table(pooled: PooledStudy, fmt: Formatter) -> Table:
     """Per endpoint and day interval, each cohort's numbers at risk and outcomes, added up across centres."""
     columns = [Column(fmt.tr("Endpoint and days"), "label")]
-    for g in pooled.groups:
-        columns.append(Column(f"{fmt.tr(g['label'])}: {fmt.tr('at risk')}", "group", g["n"]))
+    for label, n in _cohorts(pooled):
+        columns.append(Column(f"{fmt.tr(label)}: {fmt.tr('at risk')}", "group", n))
     lines = []
     for endpoint in pooled.endpoints:
         lines.append(

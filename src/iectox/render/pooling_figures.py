@@ -7,6 +7,7 @@ from __future__ import annotations
 from math import sqrt
 from pathlib import Path
 
+from iectox.i18n import N_
 from iectox.render.figures import save, styled, wrapped
 from iectox.render.format import Formatter
 from iectox.render.layout import pretty
@@ -14,7 +15,7 @@ from iectox.render.pooling import MEASURES
 from iectox.stats.meta import Z95, MetaAnalysis, shown
 from iectox.study.pooling import PooledStudy, PooledVariable
 
-DIAMONDS = (("fixed_iv", "Fixed effect (inverse variance)"), ("random_reml", "Random effects (REML)"))
+DIAMONDS = (("fixed_iv", N_("Fixed effect (inverse variance)")), ("random_reml", N_("Random effects (REML)")))
 
 
 def _analyses(variable: PooledVariable) -> list[tuple[str, MetaAnalysis]]:

@@ -33,6 +33,7 @@ from math import exp, log, sqrt
 
 import numpy as np
 
+from iectox.i18n import N_
 from iectox.stats.methods.cmh import mantel_haenszel_odds_ratio
 from iectox.stats.methods.distributions import chi2_sf, norm_ppf, norm_sf
 from iectox.stats.methods.result import NotComputable
@@ -111,7 +112,7 @@ def reml(y: np.ndarray, v: np.ndarray, start: float) -> float:
         tau2 += step
         if abs(step) <= REML_TOLERANCE:
             return tau2
-    raise NotComputable("the REML estimate of tau² did not converge")
+    raise NotComputable(N_("the REML estimate of tau² did not converge"))
 
 
 def _i2(v: np.ndarray, tau2: float) -> float:
@@ -131,7 +132,7 @@ def meta_analysis(
     """Pool centres' effects (analysis scale) with their variances; at least two centres are needed."""
     y, v = np.asarray(effects, dtype=float), np.asarray(variances, dtype=float)
     if len(y) < 2:
-        raise NotComputable("pooling needs at least two centres with information on this effect")
+        raise NotComputable(N_("pooling needs at least two centres with information on this effect"))
     tau2_dl, q = dersimonian_laird(y, v)
     tau2_reml = reml(y, v, tau2_dl)
     pooled = [_pooled("fixed_iv", y, v, None, None)]
@@ -191,7 +192,7 @@ def mh_risk_difference(tables: Sequence[tuple[float, float, float, float]]) -> P
     estimate = float(np.sum((a * n2 - c * n1) / n) / weights)
     variance = float(np.sum((a * b * n2**3 + c * d * n1**3) / (n1 * n2 * n**2)) / weights**2)
     if not variance > 0:
-        raise NotComputable("the Mantel-Haenszel risk difference has variance 0")
+        raise NotComputable(N_("the Mantel-Haenszel risk difference has variance 0"))
     se = sqrt(variance)
     return Pooled(
         "fixed_mh", estimate, se, estimate - Z95 * se, estimate + Z95 * se, 2 * norm_sf(abs(estimate / se))

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from iectox.i18n import N_
 from iectox.stats.meta import (
     MetaAnalysis,
     log_odds_ratio,
@@ -34,7 +35,7 @@ from iectox.stats.methods.result import NotComputable
 from iectox.study.packet import MISSING
 
 Packet = dict[str, Any]
-TOO_FEW = "pooling needs at least two centres with information on this effect"
+TOO_FEW = N_("pooling needs at least two centres with information on this effect")
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def _variable(
     test, reason = None, ""
     try:
         if len(strata) < 2:
-            raise NotComputable("fewer than two centres give every count of this variable")
+            raise NotComputable(N_("fewer than two centres give every count of this variable"))
         test = _stratified(strata)
     except NotComputable as exc:
         reason = str(exc)
