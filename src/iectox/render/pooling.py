@@ -4,6 +4,7 @@ p-value, the pooled effects (fixed and random effects, heterogeneity), and the t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from iectox.i18n import N_
@@ -213,7 +214,11 @@ def time_to_event_table(pooled: PooledStudy, fmt: Formatter) -> Table:
 
 
 def pooled_tables(pooled: PooledStudy, fmt: Formatter) -> list[Table]:
-    return [*count_tables(pooled, fmt), effects_table(pooled, fmt), time_to_event_table(pooled, fmt)]
+    """Every table of the pooled study, numbered and captioned as the report's ("Table 1. Demographics")."""
+    tables = [*count_tables(pooled, fmt), effects_table(pooled, fmt), time_to_event_table(pooled, fmt)]
+    return [
+        replace(t, number=i, caption=f"{fmt.tr('Table')} {i}. {t.title}") for i, t in enumerate(tables, 1)
+    ]
 
 
 def _analysis_record(analysis: MetaAnalysis) -> dict[str, Any]:
