@@ -168,3 +168,23 @@ def test_a_packet_of_another_study_version_or_centre_is_refused(tmp_path, change
 def test_missing_row_is_a_level_of_every_categorical_table():
     crs = _variables(packets()[0])["crs_grade"]
     assert MISSING in crs["counts"]["standard_of_care"]
+
+
+def test_pooled_tocilizumab_equals_r_on_the_two_centres_that_masked_nothing(pooled):
+    """tests/data/r/meta.R, last block: R 4.2.2 on Lille 64/116 vs 9/18 and Nantes 65/120 vs 5/13."""
+    treated = next(v for t in pooled.tables for v in t.variables if v.name == "tocilizumab")
+    # R: mantelhaen.test(array(c(64, 9, 52, 9, 65, 5, 55, 8), c(2, 2, 2)))
+    assert treated.test.statistic == pytest.approx(0.67462454800034999, rel=1e-12)
+    assert treated.test.p_value == pytest.approx(0.411443910376945, rel=1e-12)
+    odds, difference = treated.effects[0].analyses
+    assert np.exp(odds.model("fixed_mh").estimate) == pytest.approx(1.4762548691141746, rel=1e-12)
+    # R: pool(log(a * d / (b * cc)), 1/a + 1/b + 1/cc + 1/d)
+    assert (odds.model("fixed_iv").estimate, odds.model("fixed_iv").se) == pytest.approx(
+        (0.38695392071544094, 0.38694771758541946), rel=1e-12
+    )
+    assert odds.q == pytest.approx(0.29952373655341841, rel=1e-12)
+    assert odds.model("random_dl").tau2 == 0 and odds.model("random_reml").tau2 == 0
+    # R: pool(a / n1 - cc / n2, ...)
+    assert (difference.model("fixed_iv").estimate, difference.q) == pytest.approx(
+        (0.098214722895680104, 0.30564392161985576), rel=1e-12
+    )

@@ -41,3 +41,10 @@ print(pool(c(0.10, 0.12, 0.11), c(0.04, 0.05, 0.06)))
 m1 <- c(62.1, 60.4, 65.0); s1 <- c(14.0, 13.2, 15.1); k1 <- c(120, 90, 60)
 m2 <- c(58.0, 61.3, 57.2); s2 <- c(12.9, 14.4, 13.0); k2 <- c(30, 25, 12)
 print(pool(m1 - m2, s1^2 / k1 + s2^2 / k2))
+# The demo cohort split into three centres (tests/test_study_pooling.py): tocilizumab, standard of care vs
+# trials, in the two centres that masked no cell (Lille 64/116 vs 9/18, Nantes 65/120 vs 5/13).
+x <- array(c(64, 9, 52, 9, 65, 5, 55, 8), c(2, 2, 2))
+print(mantelhaen.test(x)[c("statistic", "p.value", "estimate", "conf.int")])
+a <- c(64, 65); n1 <- c(116, 120); cc <- c(9, 5); n2 <- c(18, 13); b <- n1 - a; d <- n2 - cc
+print(pool(log(a * d / (b * cc)), 1/a + 1/b + 1/cc + 1/d))
+print(pool(a / n1 - cc / n2, (a / n1) * (1 - a / n1) / n1 + (cc / n2) * (1 - cc / n2) / n2))
