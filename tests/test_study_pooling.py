@@ -188,3 +188,14 @@ def test_pooled_tocilizumab_equals_r_on_the_two_centres_that_masked_nothing(pool
     assert (difference.model("fixed_iv").estimate, difference.q) == pytest.approx(
         (0.098214722895680104, 0.30564392161985576), rel=1e-12
     )
+
+
+def test_denominators_come_from_the_margins_when_levels_are_masked(pooled):
+    """A centre that masked levels still gives its cohort's total and missing count: the percentages' and the
+    effects' denominators survive the masking."""
+    indication = next(v for t in pooled.tables for v in t.variables if v.name == "indication")
+    assert indication.masked_by  # levels masked...
+    assert indication.n == {"standard_of_care": 361, "clinical_trial": 40}  # ...yet the n of every cohort known
+    crs = next(v for t in pooled.tables for v in t.variables if v.name == "crs_grade")
+    # one infusion's grade is missing: its centre masks that 1, so its n too, or the 1 would follow from it
+    assert crs.n == {"standard_of_care": None, "clinical_trial": None}

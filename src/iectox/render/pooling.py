@@ -40,9 +40,7 @@ def _cohorts(pooled: PooledStudy) -> list[tuple[str, int]]:
 def _count_line(variable: PooledVariable, key: str, label: str, groups: list[str], fmt: Formatter) -> Line:
     cells = [Value.of(fmt.tr(pretty(label)))]
     for g in groups:
-        count = variable.counts[g][key]
-        known = [c for k, c in variable.counts[g].items() if k != MISSING]
-        n = None if None in known else sum(known)  # type: ignore[arg-type]
+        count, n = variable.counts[g][key], variable.n[g]
         if count is None:
             cells.append(Value.of(MASKED))
         elif n and key != MISSING:
@@ -248,6 +246,7 @@ def pooled_record(pooled: PooledStudy) -> dict[str, Any]:
                     "type": v.type,
                     "levels": [{"key": k, "label": lbl} for k, lbl in v.levels],
                     "counts": v.counts,
+                    "n": v.n,
                     "masked_by": [
                         {"level": lvl, "group": g, "centres": list(c)} for (lvl, g), c in v.masked_by.items()
                     ],

@@ -75,8 +75,10 @@ def _masked(table: np.ndarray, levels: list[str], groups: list[str], min_cell: i
         g: {lvl: None if mask[i, j] else int(table[i, j]) for i, lvl in enumerate(levels)}
         for j, g in enumerate(groups)
     }
+    totals = {g: int(table[:, j].sum()) for j, g in enumerate(groups)}  # the column margins, public anyway
     return {
         "counts": counts,
+        "totals": totals,
         "suppressed": [[levels[i], groups[j]] for i, j in zip(*np.nonzero(mask), strict=True)],
     }
 

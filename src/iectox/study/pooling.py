@@ -56,6 +56,7 @@ class PooledVariable:
     levels: tuple[tuple[str, str], ...]  # (key, label), the missing row last
     counts: dict[str, dict[str, int | None]]  # group -> level -> pooled count, None when a centre masked it
     masked_by: dict[tuple[str, str], tuple[str, ...]]  # (level, group) -> centres that masked it
+    n: dict[str, int | None]  # group -> pooled non-missing count (the percentages' denominator)
     summary: dict[str, dict[str, float] | None] = field(default_factory=dict)  # continuous: n, mean, sd
     test: MethodResult | None = None
     not_tested: str = ""
@@ -114,6 +115,14 @@ def _cell(variable: dict[str, Any], group: str, level: str) -> int | None:
     return variable["counts"].get(group, {}).get(level, 0)
 
 
+def _known_n(variable: dict[str, Any], group: str, keys: list[str]) -> int | None:
+    """A centre's non-missing count in a cohort: its total less the missing, else the sum of its levels."""
+    total, missing = variable.get("totals", {}).get(group), _cell(variable, group, MISSING)
+    if total is not None and missing is not None:
+        return int(total) - int(missing)
+    return _add([_cell(variable, group, lvl) for lvl in keys])
+
+
 def _outcomes(kind: str, keys: list[str], labels: list[str]) -> list[tuple[str, str, list[str]]]:
     """(id, label, levels counted as the outcome) of each effect a variable gets."""
     if kind == "ordinal":
@@ -140,8 +149,7 @@ def _binary(
         row = []
         for g in groups[:2]:
             events = _add([_cell(variable, g, lvl) for lvl in levels])
-            n = _add([_cell(variable, g, lvl) for lvl in keys])
-            row += [events, n]
+            row += [events, _known_n(variable, g, keys)]
         if None in row or row[1] == 0 or row[3] == 0:
             left_out.append(centre)
         else:
@@ -227,7 +235,10 @@ def _variable(
     masked = {k: v for k, v in masked.items() if v}
     keys = [k for k, _ in levels if k != MISSING]
     labels = [lbl for k, lbl in levels if k != MISSING]
-    pooled = PooledVariable(first["name"], first["label"], first["type"], tuple(levels), counts, masked)
+    known = {g: _add([_known_n(v, g, keys) for v in variables]) for g in groups}
+    pooled = PooledVariable(
+        first["name"], first["label"], first["type"], tuple(levels), counts, masked, known
+    )
     if first["type"] == "continuous":
         summary = {g: _pooled_moments([v.get("summary", {}).get(g) for v in variables]) for g in groups}
         effects = (_mean_difference(centres, variables, groups),) if len(groups) >= 2 else ()
