@@ -195,7 +195,10 @@ def test_denominators_come_from_the_margins_when_levels_are_masked(pooled):
     effects' denominators survive the masking."""
     indication = next(v for t in pooled.tables for v in t.variables if v.name == "indication")
     assert indication.masked_by  # levels masked...
-    assert indication.n == {"standard_of_care": 361, "clinical_trial": 40}  # ...yet the n of every cohort known
+    assert indication.n == {
+        "standard_of_care": 361,
+        "clinical_trial": 40,
+    }  # ...yet the n of every cohort known
     crs = next(v for t in pooled.tables for v in t.variables if v.name == "crs_grade")
     # one infusion's grade is missing: its centre masks that 1, so its n too, or the 1 would follow from it
     assert crs.n == {"standard_of_care": None, "clinical_trial": None}

@@ -55,7 +55,9 @@ def read_packet(path: str | Path) -> dict[str, Any]:
     try:
         text = read_settings_text(path, "packet")
     except SpecError as exc:
-        raise SourceError(file, N_("it cannot be read: {reason}"), reason=str(exc)) from exc
+        raise SourceError(
+            file, str(exc).removeprefix(f"{file}: ")
+        ) from exc  # its reason, without the path twice
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
