@@ -7,9 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from openpyxl import Workbook
+
 from iectox.i18n import N_
 from iectox.render.format import Formatter
 from iectox.render.layout import Column, Line, Table, Value, pretty
+from iectox.render.xlsx import table_sheet
 from iectox.stats.meta import MetaAnalysis, Pooled, shown
 from iectox.study.packet import MISSING
 from iectox.study.pooling import PooledStudy, PooledVariable
@@ -217,6 +220,16 @@ def pooled_tables(pooled: PooledStudy, fmt: Formatter) -> list[Table]:
     return [
         replace(t, number=i, caption=f"{fmt.tr('Table')} {i}. {t.title}") for i, t in enumerate(tables, 1)
     ]
+
+
+def pooled_workbook(tables: list[Table]) -> Workbook:
+    """One sheet per table, laid out as the report's table sheets (counts, shares and p-values as numbers);
+    saved by `iectox.io.sheets.save_workbook`, which neutralises formula-like text."""
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        table_sheet(book.create_sheet(table.id.removeprefix("pooled_")[:31]), table)
+    return book
 
 
 def _analysis_record(analysis: MetaAnalysis) -> dict[str, Any]:

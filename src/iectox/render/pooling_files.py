@@ -9,7 +9,6 @@ from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
-from openpyxl import Workbook
 
 from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import save_workbook
@@ -18,9 +17,8 @@ from iectox.render.figures import inline_svg
 from iectox.render.format import Formatter
 from iectox.render.html import CSS, escape, table_html
 from iectox.render.layout import Table
-from iectox.render.pooling import pooled_record, pooled_tables
+from iectox.render.pooling import pooled_record, pooled_tables, pooled_workbook
 from iectox.render.pooling_figures import forest_plots
-from iectox.render.xlsx import table_sheet
 from iectox.study.pooling import PooledStudy
 
 FILES = ("pooled.html", "pooled.xlsx", "pooled.docx", "pooled.json", "figures/*.png", "figures/*.svg")
@@ -74,14 +72,6 @@ def _docx(pooled: PooledStudy, tables: list[Table], figures: list, fmt: Formatte
     doc.save(str(path))
 
 
-def _xlsx(tables: list[Table], path: Path) -> None:
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables:
-        table_sheet(book.create_sheet(table.id.removeprefix("pooled_")[:31]), table)
-    save_workbook(book, path)
-
-
 def write_pooled(pooled: PooledStudy, out: Path, lang: str = "en") -> list[Path]:
     """Every file of the pooled study, in `lang`; the folder is replaced whole, or left as it was."""
     fmt = Formatter(lang, digits=1, p_digits=4)
@@ -90,7 +80,7 @@ def write_pooled(pooled: PooledStudy, out: Path, lang: str = "en") -> list[Path]
         figures = forest_plots(pooled, fmt, folder / "figures")
         (folder / "pooled.html").write_text(_html(pooled, tables, figures, fmt), encoding="utf-8")
         _docx(pooled, tables, figures, fmt, folder / "pooled.docx")
-        _xlsx(tables, folder / "pooled.xlsx")
+        save_workbook(pooled_workbook(tables), folder / "pooled.xlsx")
         record = _finite(pooled_record(pooled))
         (folder / "pooled.json").write_text(
             json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8"
