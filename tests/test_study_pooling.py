@@ -213,3 +213,32 @@ def test_denominators_come_from_the_margins_when_levels_are_masked(pooled):
     crs = next(v for t in pooled.tables for v in t.variables if v.name == "crs_grade")
     # one infusion's grade is missing: its centre masks that 1, so its n too, or the 1 would follow from it
     assert crs.n == {"standard_of_care": None, "clinical_trial": None}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{not json", "not JSON"),
+        ("[1, 2]", "not an iectox packet: it has no format"),
+        ('{"format": "iectox-packet/1"}', "not an iectox packet: study is missing"),
+    ],
+)
+def test_a_file_that_is_not_a_packet_is_refused_by_name(tmp_path, text, message):
+    paths = write_packets(tmp_path)
+    paths[0].write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=message) as error:
+        read_packets(paths)
+    assert str(paths[0]) in str(error.value)
+
+
+def test_one_packet_or_other_cohorts_pool_nothing(tmp_path):
+    paths = write_packets(tmp_path)
+    with pytest.raises(SourceError, match="at least two centres"):
+        read_packets(paths[:1])
+    other = json.loads(paths[1].read_text(encoding="utf-8"))
+    other["groups"].reverse()
+    other["checksum"] = checksum(other)
+    paths[1].write_text(json.dumps(other), encoding="utf-8")
+    with pytest.raises(SourceError, match="cohorts are not those of") as error:
+        read_packets(paths)
+    assert "ne sont pas celles de" in error.value.text("fr")
