@@ -242,3 +242,25 @@ def test_one_packet_or_other_cohorts_pool_nothing(tmp_path):
     with pytest.raises(SourceError, match="cohorts are not those of") as error:
         read_packets(paths)
     assert "ne sont pas celles de" in error.value.text("fr")
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda p: p["tables"][0]["variables"][0]["counts"]["standard_of_care"].update(male="230"), "counts"),
+        (lambda p: p["tables"][0]["variables"][0]["counts"]["standard_of_care"].update(male=-1), "counts"),
+        (lambda p: p["tables"][0]["variables"][1].update(summary={"standard_of_care": {"n": 3}}), "summary"),
+        (lambda p: p["time_to_event"]["endpoints"][0]["at_risk"]["clinical_trial"].pop(), "at_risk"),
+        (lambda p: p["tables"][0]["variables"].pop(), "tables are not laid out"),
+    ],
+)
+def test_a_packet_malformed_under_a_valid_checksum_is_refused_not_half_pooled(tmp_path, change, where):
+    """A checksum proves a packet unchanged, not well made: a packet edited and sealed again is checked too."""
+    paths = write_packets(tmp_path)
+    forged = json.loads(paths[2].read_text(encoding="utf-8"))
+    change(forged)
+    forged["checksum"] = checksum(forged)
+    paths[2].write_text(json.dumps(forged), encoding="utf-8")
+    with pytest.raises(SourceError, match=where) as error:
+        read_packets(paths)
+    assert str(paths[2]) in str(error.value)

@@ -31,8 +31,64 @@ KEYS = {
 VARIABLE_TYPES = ("categorical", "ordinal", "continuous")
 
 
+def _malformed(file: str, where: str) -> SourceError:
+    return SourceError(file, N_("not an iectox packet: {where} is malformed"), where=where)
+
+
+def _count(value: object) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+
+def _number(value: object) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _counts(file: str, where: str, counts: object, groups: list[str], cells: list[str] | None = None) -> None:
+    """cohort -> cell -> a count >= 0 or None, for every cohort (and every cell, when they are known)."""
+    if not isinstance(counts, dict) or set(counts) != set(groups):
+        raise _malformed(file, where)
+    for by_cell in counts.values():
+        if not isinstance(by_cell, dict) or not all(
+            isinstance(k, str) and _count(v) for k, v in by_cell.items()
+        ):
+            raise _malformed(file, where)
+        if cells is not None and list(by_cell) != cells:
+            raise _malformed(file, where)
+
+
+def _variable(file: str, where: str, variable: object, groups: list[str]) -> None:
+    if not isinstance(variable, dict) or variable.get("type") not in VARIABLE_TYPES:
+        raise _malformed(file, where)
+    if not isinstance(variable.get("name"), str) or not isinstance(variable.get("label"), str):
+        raise _malformed(file, where)
+    _counts(file, f"{where}.counts", variable.get("counts"), groups)
+    totals = variable.get("totals", {})
+    if not isinstance(totals, dict) or not all(_count(v) and v is not None for v in totals.values()):
+        raise _malformed(file, f"{where}.totals")
+    if variable["type"] == "continuous":
+        summary = variable.get("summary")
+        if not isinstance(summary, dict) or set(summary) != set(groups):
+            raise _malformed(file, f"{where}.summary")
+        for one in summary.values():
+            fields = ("n", "mean", "sd", "median", "q1", "q3")
+            if one is not None and (
+                not isinstance(one, dict) or not all(_number(one.get(f)) for f in fields)
+            ):
+                raise _malformed(file, f"{where}.summary")
+            if one is not None and not (_count(one.get("n")) and one.get("n")):
+                raise _malformed(file, f"{where}.summary")
+    else:
+        levels = variable.get("levels")
+        if not isinstance(levels, list) or not all(
+            isinstance(lvl, dict) and isinstance(lvl.get("key"), str) and isinstance(lvl.get("label"), str)
+            for lvl in levels
+        ):
+            raise _malformed(file, f"{where}.levels")
+
+
 def _structure(file: str, document: dict[str, Any]) -> None:
-    """The keys pooling reads, with their types: a packet iectox made always has them."""
+    """Every field pooling reads, with its type: a packet iectox made always has them, and a packet that does
+    not is refused here rather than failing half-way through the pooling."""
     for key, kind in KEYS.items():
         if not isinstance(document.get(key), kind):
             raise SourceError(
@@ -41,12 +97,45 @@ def _structure(file: str, document: dict[str, Any]) -> None:
                 key=key,
                 kind=kind.__name__,
             )
-    for table in document["tables"]:
-        for variable in table.get("variables", []) if isinstance(table, dict) else [None]:
-            if not isinstance(variable, dict) or variable.get("type") not in VARIABLE_TYPES:
-                raise SourceError(file, N_("not an iectox packet: a variable of a table is malformed"))
-            if not isinstance(variable.get("counts"), dict):
-                raise SourceError(file, N_("not an iectox packet: a variable of a table is malformed"))
+    groups = []
+    for group in document["groups"]:
+        if not isinstance(group, dict) or not isinstance(group.get("id"), str) or not _count(group.get("n")):
+            raise _malformed(file, "groups")
+        groups.append(group["id"])
+    for t, table in enumerate(document["tables"]):
+        if not isinstance(table, dict) or not isinstance(table.get("variables"), list):
+            raise _malformed(file, f"tables[{t}]")
+        for v, variable in enumerate(table["variables"]):
+            _variable(file, f"tables[{t}].variables[{v}]", variable, groups)
+    endpoints = document["time_to_event"].get("endpoints")
+    if not isinstance(endpoints, list):
+        raise _malformed(file, "time_to_event")
+    for e, endpoint in enumerate(endpoints):
+        where = f"time_to_event.endpoints[{e}]"
+        if not isinstance(endpoint, dict):
+            raise _malformed(file, where)
+        intervals, outcomes = endpoint.get("intervals"), endpoint.get("outcomes")
+        if not isinstance(intervals, list) or not isinstance(outcomes, list):
+            raise _malformed(file, where)
+        cells = [f"{i}/{o}" for i in intervals for o in outcomes]
+        _counts(file, f"{where}.counts", endpoint.get("counts"), groups, cells)
+        at_risk = endpoint.get("at_risk")
+        if not isinstance(at_risk, dict) or set(at_risk) != set(groups):
+            raise _malformed(file, f"{where}.at_risk")
+        if not all(
+            isinstance(a, list) and len(a) == len(intervals) and all(map(_count, a)) for a in at_risk.values()
+        ):
+            raise _malformed(file, f"{where}.at_risk")
+
+
+def _layout(document: dict[str, Any]) -> list[object]:
+    """What must be the same in every packet for their tables to add up: tables, variables and their types,
+    time-to-event endpoints, intervals and outcomes."""
+    tables = [[t.get("id"), [(v["name"], v["type"]) for v in t["variables"]]] for t in document["tables"]]
+    endpoints = [
+        [e.get("endpoint"), e["intervals"], e["outcomes"]] for e in document["time_to_event"]["endpoints"]
+    ]
+    return [tables, endpoints]
 
 
 def read_packet(path: str | Path) -> dict[str, Any]:
@@ -113,6 +202,8 @@ def read_packets(paths: Sequence[str | Path]) -> list[tuple[str, dict[str, Any]]
             )
         if [g.get("id") for g in packet["groups"]] != [g.get("id") for g in first["groups"]]:
             raise SourceError(file, N_("its cohorts are not those of {first}"), first=first_file)
+        if _layout(packet) != _layout(first):
+            raise SourceError(file, N_("its tables are not laid out as those of {first}"), first=first_file)
         if packet["centre"] in seen:
             raise SourceError(
                 file,
