@@ -125,6 +125,15 @@ def _estimate(measure: str, p: Pooled, fmt: Formatter) -> Value:
     return Value((text,), "interval", (value, low, high), digits)
 
 
+def _merged(reasons: tuple[str, ...]) -> list[str]:
+    """ "OR: why" and "RD: why" with the same why become one "OR+RD: why": one line in the table."""
+    by_message: dict[str, list[str]] = {}
+    for reason in reasons:
+        measure, _, message = reason.partition(": ")
+        by_message.setdefault(message, []).append(measure)
+    return [f"{'+'.join(measures)}: {message}" for message, measures in by_message.items()]
+
+
 def effect_rows(pooled: PooledStudy) -> list[tuple[PooledVariable, str, MetaAnalysis | None, str]]:
     """(variable, outcome label, analysis or None, reason) for every pooled effect, in table order."""
     rows = []
@@ -132,7 +141,7 @@ def effect_rows(pooled: PooledStudy) -> list[tuple[PooledVariable, str, MetaAnal
         for variable in table.variables:
             for effect in variable.effects:
                 rows += [(variable, effect.label, a, "") for a in effect.analyses]
-                rows += [(variable, effect.label, None, r) for r in effect.reasons]
+                rows += [(variable, effect.label, None, r) for r in _merged(effect.reasons)]
     return rows
 
 
@@ -152,8 +161,9 @@ def effects_table(pooled: PooledStudy, fmt: Formatter) -> Table:
     for variable, label, analysis, reason in effect_rows(pooled):
         name = f"{fmt.tr(variable.label)}: {fmt.tr(pretty(label))}"
         if analysis is None:
-            measure, _, message = reason.partition(": ")
-            shown_reason = f"{fmt.tr(MEASURES[measure])}: {fmt.tr(message)}"
+            measures, _, message = reason.partition(": ")
+            named = ", ".join(fmt.tr(MEASURES[m]) for m in measures.split("+"))
+            shown_reason = f"{named}: {fmt.tr(message)}"
             lines.append(Line.of_text((name, shown_reason, *("" for _ in columns[2:])), level=True))
             continue
         models = {p.model: p for p in analysis.pooled}

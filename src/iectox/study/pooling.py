@@ -189,7 +189,7 @@ def _mean_difference(
     effects, variances, names, out = [], [], [], []
     for centre, variable in zip(centres, variables, strict=True):
         first, second = (variable.get("summary", {}).get(g) for g in groups[:2])
-        if not first or not second or first["sd"] is None or second["sd"] is None:
+        if not first or not second or None in (first["mean"], first["sd"], second["mean"], second["sd"]):
             out.append(centre)
             continue
         names.append(centre)
