@@ -9,7 +9,12 @@ from typer.testing import CliRunner
 
 from iectox.cli.commands import app
 from iectox.io import write_dataset
-from iectox.study.packet import checksum
+from iectox.published import parse_summary_table, read_summary_table
+from iectox.published.recheck import recheck
+from iectox.study import seed_study
+from iectox.study.packet import checksum, make_packet
+from iectox.study.pooled_summary import pooled_summary_table
+from iectox.study.pooling import pool
 from pooling_helpers import CENTRES, demo, split, write_packets
 
 STUDY = "examples/seed_study/study.toml"
@@ -61,3 +66,25 @@ def test_a_tampered_packet_is_one_error_naming_it_and_nothing_is_pooled(tmp_path
     assert result.exit_code == 2
     assert "lille.json" in result.output and "checksum does not match" in result.output
     assert not out.exists()
+
+
+def test_the_pooled_table_is_a_summary_table_that_recheck_reads(tmp_path):
+    paths = write_packets(tmp_path)
+    out = tmp_path / "pooled"
+    assert CliRunner().invoke(app, ["pool", *map(str, paths), "--out", str(out)]).exit_code == 0
+    table = read_summary_table(out / "pooled_table.json")
+    age = table.variable("age")
+    assert (age.summary["standard_of_care"].mean, age.summary["standard_of_care"].n) == (62.7, 361)
+    assert table.get("tocilizumab") is None  # a level masked in a centre: left out rather than half-counted
+    assert {r.name: r for r in recheck(table)}["age"].status == "no_reported_p"
+
+
+def test_a_pooled_table_without_masked_cells_carries_its_counts_and_stratified_p():
+    spec = seed_study()
+    unmasked = [make_packet(d, spec, c, min_cell=1) for d, c in zip(split(demo()), CENTRES, strict=True)]
+    table = parse_summary_table(pooled_summary_table(pool(list(zip(CENTRES, unmasked, strict=True)))))
+    treated = table.variable("tocilizumab")
+    assert treated.counts["standard_of_care"] == {"Yes": 200, "No": 161}  # the single-centre table's
+    assert treated.stated_test == "mantel_haenszel" and treated.reported_p is not None
+    rows = {r.name: r for r in recheck(table)}
+    assert any("cannot be recomputed" in n for n in rows["tocilizumab"].notes)

@@ -19,9 +19,18 @@ from iectox.render.html import CSS, escape, table_html
 from iectox.render.layout import Table
 from iectox.render.pooling import pooled_record, pooled_tables, pooled_workbook
 from iectox.render.pooling_figures import forest_plots
+from iectox.study.pooled_summary import pooled_summary_table
 from iectox.study.pooling import PooledStudy
 
-FILES = ("pooled.html", "pooled.xlsx", "pooled.docx", "pooled.json", "figures/*.png", "figures/*.svg")
+FILES = (
+    "pooled.html",
+    "pooled.xlsx",
+    "pooled.docx",
+    "pooled.json",
+    "pooled_table.json",
+    "figures/*.png",
+    "figures/*.svg",
+)
 
 
 def check_pool_folder(out: Path) -> Path:
@@ -85,7 +94,11 @@ def write_pooled(pooled: PooledStudy, out: Path, lang: str = "en") -> list[Path]
         (folder / "pooled.json").write_text(
             json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8"
         )
-        written = ["pooled.html", "pooled.xlsx", "pooled.docx", "pooled.json"]
+        (folder / "pooled_table.json").write_text(
+            json.dumps(pooled_summary_table(pooled), indent=2, ensure_ascii=False, allow_nan=False),
+            encoding="utf-8",
+        )
+        written = ["pooled.html", "pooled.xlsx", "pooled.docx", "pooled.json", "pooled_table.json"]
         written += [f"figures/{png.name}" for _, _, png, _ in figures]
     return [Path(out) / name for name in written]
 
