@@ -8,7 +8,10 @@ import json
 import numpy as np
 import pytest
 
+from iectox.analysis import infusion_table
+from iectox.analysis.time_to_event import survival_times
 from iectox.errors import SourceError
+from iectox.stats.survival import kaplan_meier
 from iectox.study import seed_study
 from iectox.study.packet import MISSING, checksum, make_packet
 from iectox.study.packet_read import read_packet, read_packets
@@ -264,3 +267,15 @@ def test_a_packet_malformed_under_a_valid_checksum_is_refused_not_half_pooled(tm
     with pytest.raises(SourceError, match=where) as error:
         read_packets(paths)
     assert str(paths[2]) in str(error.value)
+
+
+def test_numbers_at_risk_are_those_of_the_kaplan_meier_estimator(single):
+    """The packet's numbers at risk at days 0, 7, 14, 21, 28 are R's `summary(survfit(...), times)$n.risk`
+    (`iectox.stats.survival.KaplanMeier.n_at_risk`), per cohort, for overall survival."""
+    spec = seed_study()
+    rows = survival_times(infusion_table(demo(), spec.analysis), spec.by).frame
+    survival = single["time_to_event"]["endpoints"][2]
+    for cohort in ("standard_of_care", "clinical_trial"):
+        mine = rows[rows["group"] == cohort]
+        fit = kaplan_meier(mine["time"], mine["status"])
+        assert survival["at_risk"][cohort] == list(fit.n_at_risk(single["time_to_event"]["breaks"]))
