@@ -16,7 +16,7 @@ from iectox.study import seed_study
 from iectox.study.packet import MISSING, checksum, make_packet
 from iectox.study.packet_read import read_packet, read_packets
 from iectox.study.pooling import pool
-from iectox.study.suppression import determined, exposed_cells
+from iectox.study.suppression import determined, exposed_cells, suppress
 from pooling_helpers import CENTRES, demo, packets, split, write_packets
 
 
@@ -123,8 +123,6 @@ def test_every_count_below_the_minimum_is_masked_and_nothing_identifies_a_patien
 
 
 def test_suppression_masks_a_complement_in_the_row_and_the_column():
-    from iectox.study.suppression import suppress
-
     table = np.array([[20, 3, 30], [25, 40, 35], [50, 60, 70]])
     mask = suppress(table)
     assert mask[0, 1]  # the 3
