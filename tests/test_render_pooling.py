@@ -34,7 +34,13 @@ def test_effects_table_gives_every_model_and_one_line_per_missing_effect(pooled)
     table = next(t for t in pooled_tables(pooled, Formatter("en", 1, 4)) if t.id == "pooled_effects")
     rows = _texts(table)
     treated = [r for r in rows if r[0] == "Received tocilizumab: Yes"]
-    assert [r[1] for r in treated] == ["Odds ratio", "Risk difference"]
+    assert [r[1] for r in treated] == [
+        "Odds ratio",
+        "Risk difference",
+        "Proportion, Real-life population",
+        "Proportion, Clinical trials population",
+    ]
+    assert treated[2][3] == "0.55 (0.48, 0.61)"  # Lille 64/116, Nantes 65/120, pooled on the logit scale
     assert treated[0][2] == "2" and treated[0][6].startswith("1.47 (")  # REML = fixed here: tau² 0
     sex = [r for r in rows if r[0] == "Sex: Male"]
     assert sex == [

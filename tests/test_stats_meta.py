@@ -10,10 +10,12 @@ import pytest
 
 from iectox.stats.meta import (
     log_odds_ratio,
+    logit_proportion,
     meta_analysis,
     mh_odds_ratio,
     mh_risk_difference,
     risk_difference,
+    shown,
 )
 from iectox.stats.methods.result import NotComputable
 
@@ -128,3 +130,19 @@ def test_centres_without_information_and_a_single_centre():
     assert log_odds_ratio(3, 10, 0, 12)[0] == pytest.approx(log(3.5 * 12.5 / (7.5 * 0.5)))
     with pytest.raises(NotComputable):
         meta_analysis("OR", ("A",), [0.1], [0.2])
+
+
+def test_a_cohorts_proportion_pooled_on_the_logit_scale_as_r():
+    """R (tests/data/r/meta.R, last block): escalc(measure = "PLO")'s logit with 0.5 added to a zero count."""
+    pairs = [logit_proportion(x, n) for x, n in ((12, 40), (30, 95), (7, 20), (0, 15))]
+    m = meta_analysis("PLO", CENTRES, [p[0] for p in pairs], [p[1] for p in pairs])
+    fixed, dl = m.model("fixed_iv"), m.model("random_dl")
+    assert (fixed.estimate, fixed.se) == pytest.approx((-0.80881769923524327, 0.17159781051396289), rel=1e-12)
+    assert (m.q, m.q_p_value) == pytest.approx((3.5404427427820684, 0.31555458943718823), rel=1e-12)
+    assert (dl.estimate, dl.se, dl.tau2, dl.i2) == pytest.approx(
+        (-0.82081565823800606, 0.20328886218268841, 0.028655360573571761, 0.15264834995111098), rel=1e-12
+    )
+    assert m.model("random_reml").tau2 == pytest.approx(0, abs=1e-9)  # R: 3.9e-11, at the boundary
+    # R: plogis(c(r$fe["est"], r$dl["est"]))
+    assert shown("PLO", fixed.estimate) == pytest.approx(0.30814249403182931, rel=1e-13)
+    assert shown("PLO", dl.estimate) == pytest.approx(0.30559054572345984, rel=1e-13)

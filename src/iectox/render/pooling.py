@@ -25,7 +25,12 @@ MODELS = {
     "random_dl": N_("Random, DerSimonian-Laird"),
     "random_reml": N_("Random, REML"),
 }
-MEASURES = {"OR": N_("Odds ratio"), "RD": N_("Risk difference"), "MD": N_("Mean difference")}
+MEASURES = {
+    "OR": N_("Odds ratio"),
+    "RD": N_("Risk difference"),
+    "MD": N_("Mean difference"),
+    "PLO": N_("Proportion"),
+}
 OUTCOMES = {
     "event": N_("events"),
     "competing": N_("competing deaths"),
@@ -134,14 +139,21 @@ def _merged(reasons: tuple[str, ...]) -> list[str]:
     return [f"{'+'.join(measures)}: {message}" for message, measures in by_message.items()]
 
 
-def effect_rows(pooled: PooledStudy) -> list[tuple[PooledVariable, str, MetaAnalysis | None, str]]:
-    """(variable, outcome label, analysis or None, reason) for every pooled effect, in table order."""
+def effect_rows(pooled: PooledStudy) -> list[tuple[PooledVariable, str, MetaAnalysis | None, str, str]]:
+    """(variable, outcome label, analysis or None, reason, cohort label of a proportion) for every pooled
+    effect, in table order: the two cohorts' comparison, then each cohort's pooled proportion."""
     rows = []
+    labels = [str(g["label"]) for g in pooled.groups]
     for table in pooled.tables:
         for variable in table.variables:
             for effect in variable.effects:
-                rows += [(variable, effect.label, a, "") for a in effect.analyses]
-                rows += [(variable, effect.label, None, r) for r in _merged(effect.reasons)]
+                rows += [(variable, effect.label, a, "", "") for a in effect.analyses]
+                rows += [(variable, effect.label, None, r, "") for r in _merged(effect.reasons)]
+                rows += [
+                    (variable, effect.label, a, "", cohort)
+                    for a, cohort in zip(effect.proportions, labels, strict=False)
+                    if a is not None
+                ]
     return rows
 
 
@@ -158,7 +170,7 @@ def effects_table(pooled: PooledStudy, fmt: Formatter) -> Table:
         Column("tau² (REML)", "stat"),
     )
     lines = []
-    for variable, label, analysis, reason in effect_rows(pooled):
+    for variable, label, analysis, reason, cohort in effect_rows(pooled):
         name = f"{fmt.tr(variable.label)}: {fmt.tr(pretty(label))}"
         if analysis is None:
             measures, _, message = reason.partition(": ")
@@ -170,7 +182,7 @@ def effects_table(pooled: PooledStudy, fmt: Formatter) -> Table:
         reml = models["random_reml"]
         cells = [
             Value.of(name),
-            Value.of(fmt.tr(MEASURES[analysis.measure])),
+            Value.of(fmt.tr(MEASURES[analysis.measure]) + (f", {fmt.tr(cohort)}" if cohort else "")),
             Value((str(len(analysis.centres)),), "number", (float(len(analysis.centres)),)),
             *(_estimate(analysis.measure, models[m], fmt) if m in models else Value.of("") for m in MODELS),
             Value(
@@ -287,6 +299,9 @@ def pooled_record(pooled: PooledStudy) -> dict[str, Any]:
                     "strata": list(v.strata),
                     "effects": [
                         {
+                            "proportions": [
+                                None if a is None else _analysis_record(a) for a in e.proportions
+                            ],
                             "outcome": e.outcome,
                             "label": e.label,
                             "reasons": list(e.reasons),

@@ -13,6 +13,8 @@ each value), since neither package is installed here:
 - risk difference p1 - p2, variance p1 (1 - p1) / n1 + p2 (1 - p2) / n2 (`escalc(measure = "RD")`); a
   centre whose variance is 0 cannot be weighted and is left out;
 - mean difference m1 - m2, variance s1²/n1 + s2²/n2 (`escalc(measure = "MD")`);
+- one cohort's proportion on the logit scale, log(x / (n - x)), variance 1/x + 1/(n - x), 0.5 added to x and
+  n - x when either is 0 (`escalc(measure = "PLO")`, `meta::metaprop`'s logit), shown back as a proportion;
 - Mantel-Haenszel: the common odds ratio with the Robins-Breslow-Greenland variance (R `mantelhaen.test`,
   `iectox.stats.methods.cmh`), the risk difference with the Greenland-Robins (1985) variance (`meta`'s
   `metabin(sm = "RD", method = "MH")`);
@@ -39,7 +41,7 @@ from iectox.stats.methods.distributions import chi2_sf, norm_ppf, norm_sf
 from iectox.stats.methods.result import NotComputable
 
 Z95 = norm_ppf(0.975)
-MEASURES = ("OR", "RD", "MD")  # log odds ratio, risk difference, mean difference
+MEASURES = ("OR", "RD", "MD", "PLO")  # log odds ratio, risk difference, mean difference, logit proportion
 REML_TOLERANCE = 1e-10
 REML_MAX_STEPS = 1000
 
@@ -199,6 +201,21 @@ def mh_risk_difference(tables: Sequence[tuple[float, float, float, float]]) -> P
     )
 
 
+def logit_proportion(x: float, n: float) -> tuple[float, float] | None:
+    """logit(x / n) and its variance, 0.5 added to both outcomes when one is 0; None for an empty cohort."""
+    if n <= 0:
+        return None
+    events, others = x, n - x
+    if events == 0 or others == 0:
+        events, others = events + 0.5, others + 0.5
+    return log(events / others), 1 / events + 1 / others
+
+
 def shown(measure: str, value: float) -> float:
-    """A value on the scale a reader sees: an odds ratio rather than its log."""
-    return exp(value) if measure == "OR" else value
+    """A value on the scale a reader sees: an odds ratio rather than its log, a proportion rather than its
+    logit."""
+    if measure == "OR":
+        return exp(value)
+    if measure == "PLO":
+        return 1 / (1 + exp(-value))
+    return value

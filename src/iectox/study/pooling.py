@@ -25,6 +25,7 @@ from iectox.i18n import N_
 from iectox.stats.meta import (
     MetaAnalysis,
     log_odds_ratio,
+    logit_proportion,
     meta_analysis,
     mh_odds_ratio,
     mh_risk_difference,
@@ -46,6 +47,7 @@ class Effect:
     label: str
     analyses: tuple[MetaAnalysis, ...]
     reasons: tuple[str, ...] = ()
+    proportions: tuple[MetaAnalysis | None, ...] = ()  # each cohort's pooled proportion (logit scale)
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,21 @@ def _outcomes(kind: str, keys: list[str], labels: list[str]) -> list[tuple[str, 
     return [(k, lbl, [k]) for k, lbl in zip(keys, labels, strict=True)]
 
 
+def _proportion(
+    tables: Sequence[tuple[float, float]], names: Sequence[str], out: Sequence[str]
+) -> MetaAnalysis | None:
+    """One cohort's proportion pooled on the logit scale (no Mantel-Haenszel form); None with fewer than two
+    centres."""
+    pairs = [(c, logit_proportion(x, n)) for c, (x, n) in zip(names, tables, strict=True)]
+    kept = [(c, e) for c, e in pairs if e is not None]
+    if len(kept) < 2:
+        return None
+    left = [*out, *(c for c, e in pairs if e is None)]
+    return meta_analysis(
+        "PLO", [c for c, _ in kept], [e[0] for _, e in kept], [e[1] for _, e in kept], None, left
+    )
+
+
 def _binary(
     outcome: tuple[str, str, list[str]],
     centres: Sequence[str],
@@ -155,6 +172,9 @@ def _binary(
         else:
             tables.append(tuple(float(x) for x in row))
             names.append(centre)
+    proportions = tuple(
+        _proportion([(t[2 * j], t[2 * j + 1]) for t in tables], names, left_out) for j in range(2)
+    )
     analyses, reasons = [], []
     for measure, effect, mh in (
         ("OR", log_odds_ratio, mh_odds_ratio),
@@ -180,7 +200,7 @@ def _binary(
             )
         except NotComputable as exc:
             reasons.append(f"{measure}: {exc}")
-    return Effect(ident, label, tuple(analyses), tuple(reasons))
+    return Effect(ident, label, tuple(analyses), tuple(reasons), proportions)
 
 
 def _mean_difference(

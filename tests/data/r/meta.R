@@ -48,3 +48,7 @@ print(mantelhaen.test(x)[c("statistic", "p.value", "estimate", "conf.int")])
 a <- c(64, 65); n1 <- c(116, 120); cc <- c(9, 5); n2 <- c(18, 13); b <- n1 - a; d <- n2 - cc
 print(pool(log(a * d / (b * cc)), 1/a + 1/b + 1/cc + 1/d))
 print(pool(a / n1 - cc / n2, (a / n1) * (1 - a / n1) / n1 + (cc / n2) * (1 - cc / n2) / n2))
+# One cohort's proportion pooled on the logit scale (escalc(measure = "PLO"), metaprop's logit): a, n1 above.
+x <- c(12, 30, 7, 0); n <- c(40, 95, 20, 15); ad <- ifelse(x == 0 | x == n, 0.5, 0)
+yp <- log((x + ad) / (n - x + ad)); vp <- 1 / (x + ad) + 1 / (n - x + ad)
+r <- pool(yp, vp); print(r); print(plogis(c(r$fe["est"], r$dl["est"], r$reml["est"])))
