@@ -4,6 +4,8 @@ table wherever no centre masked a cell, no masked cell can be recomputed, and ba
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 
 import numpy as np
 import pytest
@@ -13,7 +15,7 @@ from iectox.analysis.time_to_event import survival_times
 from iectox.errors import SourceError
 from iectox.stats.survival import kaplan_meier
 from iectox.study import seed_study
-from iectox.study.packet import MISSING, checksum, make_packet
+from iectox.study.packet import MISSING, checksum, make_packet, study_id
 from iectox.study.packet_read import read_packet, read_packets
 from iectox.study.pooling import pool
 from iectox.study.suppression import determined, exposed_cells, suppress
@@ -277,3 +279,12 @@ def test_numbers_at_risk_are_those_of_the_kaplan_meier_estimator(single):
         mine = rows[rows["group"] == cohort]
         fit = kaplan_meier(mine["time"], mine["status"])
         assert survival["at_risk"][cohort] == list(fit.n_at_risk(single["time_to_event"]["breaks"]))
+
+
+def test_another_grading_scale_or_period_is_another_study():
+    """Counts of grades on two scales, or of two periods, do not add up: the study id tells them apart."""
+    spec = seed_study()
+    scale = replace(spec, analysis=replace(spec.analysis, grading_scale="Lee2014"))
+    period = replace(spec, period=(date(2021, 1, 1), date(2025, 7, 1)))
+    assert len({study_id(spec), study_id(scale), study_id(period)}) == 3
+    assert study_id(spec) == packets()[0]["study"]["id"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -53,12 +53,19 @@ def checksum(document: dict[str, Any]) -> str:
 
 
 def study_id(spec: StudySpec) -> str:
-    """What makes two centres' packets the same study: its title, cohorts and tables' variables."""
+    """What makes two centres' packets the same study, so that their counts add up: the title, the period,
+    the cohorts, how the analysis table is derived (grading scale, corticosteroid window...) and each table's
+    variables with their kind, levels and sub-population."""
     shape = {
         "title": spec.title,
+        "period": [str(d) for d in spec.period or ()],
         "by": spec.by,
         "order": list(spec.order or ()),
-        "tables": [[t.id, [v.name for v in t.variables]] for t in spec.tables],
+        "analysis": {k: str(v) for k, v in asdict(spec.analysis).items()},
+        "tables": [
+            [t.id, [[v.name, v.kind, [str(x) for x in v.levels or ()], v.among] for v in t.variables]]
+            for t in spec.tables
+        ],
     }
     return hashlib.sha256(canonical(shape)).hexdigest()[:16]
 
