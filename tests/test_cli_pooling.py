@@ -88,3 +88,11 @@ def test_a_pooled_table_without_masked_cells_carries_its_counts_and_stratified_p
     assert treated.stated_test == "mantel_haenszel" and treated.reported_p is not None
     rows = {r.name: r for r in recheck(table)}
     assert any("cannot be recomputed" in n for n in rows["tocilizumab"].notes)
+
+
+def test_packet_of_unreadable_data_or_a_bad_threshold_writes_nothing(tmp_path):
+    out = tmp_path / "p.json"
+    result = CliRunner().invoke(app, ["packet", STUDY, str(tmp_path / "none.xlsx"), "--out", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    result = CliRunner().invoke(app, ["packet", STUDY, str(tmp_path), "--out", str(out), "--min-cell", "0"])
+    assert result.exit_code == 2 and not out.exists()
