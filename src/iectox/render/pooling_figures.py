@@ -18,6 +18,12 @@ from iectox.study.pooling import PooledStudy, PooledVariable
 DIAMONDS = (("fixed_iv", N_("Fixed effect (inverse variance)")), ("random_reml", N_("Random effects (REML)")))
 
 
+def _tick(value: float, fmt: Formatter) -> str:
+    """An odds ratio on the axis as people write it (0.5, 1, 2), with a decimal comma in French."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if fmt.lang == "fr" else text
+
+
 def _analyses(variable: PooledVariable) -> list[tuple[str, MetaAnalysis]]:
     """The odds ratios (a number's mean difference) drawn for a variable, with their outcome's label."""
     return [(e.label, a) for e in variable.effects for a in e.analyses if a.measure in ("OR", "MD")]
@@ -73,10 +79,15 @@ def forest_plot(
                 ax.plot([estimate], [y], marker="s", color="#333333", markersize=4)
         ax.axvline(1.0 if measure == "OR" else 0.0, color="#999999", linewidth=0.8, linestyle="--")
         if measure == "OR":
+            from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
             ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(v, fmt)))
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=8)
         ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.set_xlabel(fmt.tr(MEASURES[measure]) + " (95% CI)")
+        ax.set_xlabel(fmt.tr(N_("{measure} (95% CI)")).format(measure=fmt.tr(MEASURES[measure])))
         ax.set_title(wrapped(fmt.tr(variable.label), 60), fontsize=10)
     return save(fig, folder, name)
 
