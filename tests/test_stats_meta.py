@@ -146,3 +146,8 @@ def test_a_cohorts_proportion_pooled_on_the_logit_scale_as_r():
     # R: plogis(c(r$fe["est"], r$dl["est"]))
     assert shown("PLO", fixed.estimate) == pytest.approx(0.30814249403182931, rel=1e-13)
     assert shown("PLO", dl.estimate) == pytest.approx(0.30559054572345984, rel=1e-13)
+
+
+def test_a_centre_without_a_positive_variance_is_refused():
+    with pytest.raises(NotComputable, match="variance"):
+        meta_analysis("MD", ("A", "B"), [1.0, 2.0], [0.0, 0.5])

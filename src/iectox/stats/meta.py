@@ -135,6 +135,8 @@ def meta_analysis(
     y, v = np.asarray(effects, dtype=float), np.asarray(variances, dtype=float)
     if len(y) < 2:
         raise NotComputable(N_("pooling needs at least two centres with information on this effect"))
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v)) and np.all(v > 0)):
+        raise NotComputable(N_("a centre's effect has no finite, positive variance: it cannot be weighted"))
     tau2_dl, q = dersimonian_laird(y, v)
     tau2_reml = reml(y, v, tau2_dl)
     pooled = [_pooled("fixed_iv", y, v, None, None)]

@@ -212,9 +212,13 @@ def _mean_difference(
         if not first or not second or None in (first["mean"], first["sd"], second["mean"], second["sd"]):
             out.append(centre)
             continue
+        variance = first["sd"] ** 2 / first["n"] + second["sd"] ** 2 / second["n"]
+        if not variance > 0:  # two constant cohorts: nothing to weigh the centre by
+            out.append(centre)
+            continue
         names.append(centre)
         effects.append(first["mean"] - second["mean"])
-        variances.append(first["sd"] ** 2 / first["n"] + second["sd"] ** 2 / second["n"])
+        variances.append(variance)
     try:
         return Effect("mean", "Mean difference", (meta_analysis("MD", names, effects, variances, None, out),))
     except NotComputable as exc:
