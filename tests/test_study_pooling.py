@@ -17,7 +17,7 @@ from iectox.stats.survival import kaplan_meier
 from iectox.study import seed_study
 from iectox.study.packet import MISSING, checksum, make_packet, study_id
 from iectox.study.packet_read import read_packet, read_packets
-from iectox.study.pooling import pool
+from iectox.study.pooling import _binary, pool
 from iectox.study.suppression import determined, exposed_cells, suppress
 from pooling_helpers import CENTRES, demo, packets, split, write_packets
 
@@ -288,3 +288,23 @@ def test_another_grading_scale_or_period_is_another_study():
     period = replace(spec, period=(date(2021, 1, 1), date(2025, 7, 1)))
     assert len({study_id(spec), study_id(scale), study_id(period)}) == 3
     assert study_id(spec) == packets()[0]["study"]["id"]
+
+
+def test_an_odds_ratio_without_a_mantel_haenszel_form_keeps_its_other_models():
+    """No event in the second cohort of any centre: the MH odds ratio is infinite (R: Inf), yet the
+    inverse-variance and random-effects models run on the 0.5-corrected tables."""
+
+    def variable(a, b, c, d):
+        counts = {"g1": {"y": a, "n": b, MISSING: 0}, "g2": {"y": c, "n": d, MISSING: 0}}
+        return {"counts": counts, "totals": {"g1": a + b, "g2": c + d}}
+
+    effect = _binary(
+        ("y", "Y", ["y"]),
+        ["A", "B"],
+        [variable(5, 10, 0, 12), variable(4, 8, 0, 9)],
+        ["g1", "g2"],
+        ["y", "n"],
+    )
+    odds = effect.analyses[0]
+    assert [p.model for p in odds.pooled] == ["fixed_iv", "random_dl", "random_reml"]
+    assert odds.effects[0] == pytest.approx(np.log(5.5 * 12.5 / (10.5 * 0.5)))

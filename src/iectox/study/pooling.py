@@ -188,6 +188,9 @@ def _binary(
             continue
         try:
             fixed_mh = mh([t for _, _, t in informative])
+        except NotComputable:  # e.g. no discordant cell in any centre: the other models still run
+            fixed_mh = None
+        try:
             analyses.append(
                 meta_analysis(
                     measure,
