@@ -171,6 +171,22 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "packet",
+            "packet",
+            "packet",
+            N_(
+                "A centre's aggregate tables for a multi-centre study: small cells masked, nothing patient-level."
+            ),
+        ),
+        Command(
+            "pool",
+            "pool",
+            "pool",
+            N_(
+                "Pool centres' packets: one table, tests stratified by centre, fixed and random effects, forest plots."
+            ),
+        ),
+        Command(
             "init",
             "init",
             "init",
