@@ -102,7 +102,9 @@ def test_workbook_holds_the_models_numbers_as_numbers(reports, result):
 def test_tables_are_numbered_in_the_order_shown(reports):
     page = reports["en"].html.read_text(encoding="utf-8")
     numbers = [int(n) for n in re.findall(r"<figcaption>Table (\d+)\.", page)]
-    assert numbers == list(range(1, 14))  # 7 tables, adverse events, time to event, 3 adjusted, management KPIs
+    assert numbers == list(
+        range(1, 14)
+    )  # 7 tables, adverse events, time to event, 3 adjusted, management KPIs
 
 
 def test_word_document_has_the_section_in_both_languages(reports):
