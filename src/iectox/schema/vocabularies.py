@@ -137,6 +137,18 @@ REASON = vocabulary(
     ],
 )
 
+DOSE_STEP = vocabulary(
+    "dose_step",
+    [
+        ("pretreatment", N_("Pretreatment (obinutuzumab before glofitamab)"), ("pre-treatment", "pretreat")),
+        ("step_up_1", N_("Step-up dose 1"), ("SUD1", "step-up 1", "step up 1", "priming dose")),
+        ("step_up_2", N_("Step-up dose 2"), ("SUD2", "step-up 2", "step up 2", "intermediate dose")),
+        ("step_up_3", N_("Step-up dose 3"), ("SUD3", "step-up 3", "step up 3")),
+        ("treatment", N_("Treatment dose"), ("full dose", "treatment dose", "maintenance")),
+    ],
+    "Which dose of a bispecific antibody's schedule this is (docs/bispecifics.md); blank for other drugs.",
+)
+
 OXYGEN_DEVICE = vocabulary(
     "oxygen_device",
     [
