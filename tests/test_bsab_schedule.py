@@ -116,18 +116,22 @@ def test_every_bsab_product_has_a_schedule_and_says_what_was_not_found():
     assert any("restart" in item for item in schedules()["talquetamab_weekly"].not_found)
 
 
+WEEKLY = frozenset({"step_up_1", "step_up_2", "treatment"})
+
+
 @pytest.mark.parametrize(
-    ("therapy", "indication", "dose", "expected"),
+    ("therapy", "indication", "steps", "expected"),
     [
-        ("teclistamab", None, None, "teclistamab"),
-        ("epcoritamab", "fl", None, "epcoritamab_fl"),
-        ("epcoritamab", "dlbcl_3l_plus", None, "epcoritamab_dlbcl"),
-        ("talquetamab", "multiple_myeloma", 0.8, "talquetamab_biweekly"),
-        ("talquetamab", "multiple_myeloma", 0.4, "talquetamab_weekly"),
-        ("talquetamab", "multiple_myeloma", None, None),
-        ("investigational_bsab", None, None, None),
+        ("teclistamab", None, frozenset(), "teclistamab"),
+        ("epcoritamab", "fl", frozenset(), "epcoritamab_fl"),
+        ("epcoritamab", "dlbcl_3l_plus", frozenset(), "epcoritamab_dlbcl"),
+        ("talquetamab", "multiple_myeloma", WEEKLY | {"step_up_3"}, "talquetamab_biweekly"),
+        ("talquetamab", "multiple_myeloma", WEEKLY, "talquetamab_weekly"),
+        ("talquetamab", "multiple_myeloma", frozenset({"step_up_1"}), None),
+        ("investigational_bsab", None, frozenset(), None),
     ],
 )
-def test_the_schedule_a_course_followed(therapy, indication, dose, expected):
-    found = schedule_for(therapy, indication, dose)
+def test_the_schedule_a_course_followed(therapy, indication, steps, expected):
+    """Talquetamab: the every-2-weeks schedule has "Step-Up Dose 3: 0.4 mg/kg ... on Day 7", the weekly none."""
+    found = schedule_for(therapy, indication, steps)
     assert (found.schedule if found else None) == expected

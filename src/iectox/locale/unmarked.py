@@ -284,7 +284,16 @@ UNMARKED = {
         N_("Level of consciousness."),
         N_("Number of vasopressors running, vasopressin not counted."),
         N_("One row per CRS, ICANS or IEC-HS episode."),
-        N_("One row per dose of a drug given to manage a toxicity."),
+        N_(
+            "One row per dose of a drug given to manage a toxicity, as premedication, or of the bispecific antibody itself (with its dose step)."
+        ),
+        N_(
+            "For a dose of a bispecific antibody (or glofitamab's obinutuzumab pretreatment): which dose of the product's schedule it is (docs/bispecifics.md); blank for other drugs."
+        ),
+        N_("For a dose of a bispecific antibody: the treatment cycle it belongs to (1 = the step-up cycle)."),
+        N_(
+            "For a dose of a bispecific antibody: when the patient left hospital (or the monitoring the label asks for) after it; blank when the dose was given without a stay."
+        ),
         N_("One row per infusion of a CAR-T product or start of a bispecific antibody."),
         N_("One row per patient (pseudonymous)."),
         N_("Oxygen flow."),

@@ -142,16 +142,18 @@ def schedules() -> dict[str, Schedule]:
 
 
 def schedule_for(
-    therapy: str, indication: str | None = None, treatment_dose: float | None = None
+    therapy: str, indication: str | None = None, steps: frozenset[str] = frozenset()
 ) -> Schedule | None:
-    """The schedule a course followed: the product's only one, or the one for its indication (epcoritamab),
-    or the one whose treatment dose was given (talquetamab: 0.4 weekly, 0.8 every 2 weeks). None when the
-    product has no schedule (investigational) or the course does not say which."""
+    """The schedule a course followed: the product's only one; else the one for its indication (epcoritamab:
+    DLBCL or FL); else the one whose steps are those recorded (talquetamab every 2 weeks has a step-up dose 3,
+    weekly has none). None when the product has no schedule (investigational) or the record cannot tell."""
     candidates = [s for s in schedules().values() if s.therapy == therapy]
     if len(candidates) > 1 and indication:
         candidates = [s for s in candidates if indication in s.indication] or candidates
-    if len(candidates) > 1 and treatment_dose is not None:
-        candidates = [s for s in candidates if (s.step("treatment") or s.steps[-1]).dose == treatment_dose]
+    if len(candidates) > 1 and steps:
+        fitting = [s for s in candidates if steps <= {step.step for step in s.steps}]
+        exact = [s for s in fitting if steps == {step.step for step in s.steps}]
+        candidates = exact or fitting
     return candidates[0] if len(candidates) == 1 else None
 
 
