@@ -31,7 +31,7 @@ PATHWAY = default_pathway()
 
 @pytest.mark.parametrize("rule", list(MANAGEMENT.values()), ids=list(MANAGEMENT))
 def test_every_rule_is_complete(rule):
-    assert rule.id.split(".")[0] in {"crs", "icans", "tocilizumab", "corticosteroids", "episode"}
+    assert rule.id.split(".")[0] in {"crs", "icans", "tocilizumab", "corticosteroids", "episode", "bsab"}
     assert rule.source and rule.message
     for key in rule.settings:
         assert PATHWAY.setting(key).source  # a rule reads only settings the pathway declares

@@ -18,6 +18,7 @@ import pandas as pd
 
 from iectox.dataset import Dataset
 from iectox.management.adherence import adherence
+from iectox.management.bsab_doses import bsab_doses
 from iectox.management.corticosteroids import corticosteroid_courses, corticosteroid_exposure
 from iectox.management.delays import episode_timings, infusion_timings
 from iectox.management.episodes import audit_episodes
@@ -44,6 +45,7 @@ class Audit:
     tocilizumab: pd.DataFrame  # one row per tocilizumab dose, with its checks
     corticosteroid_courses: pd.DataFrame
     corticosteroid_exposure: pd.DataFrame  # one row per infusion, dexamethasone-equivalent mg
+    bsab_doses: pd.DataFrame  # one row per dose of a bispecific antibody, with its schedule's checks
     graded: bool  # True when observations were graded, so that first grade >= 2 times exist
     rules: Registry = field(default_factory=lambda: MANAGEMENT)  # the rules judged, in their order
 
@@ -102,7 +104,8 @@ def audit(
     per_infusion = infusion_timings(dataset, timed, by)
     doses = tocilizumab_doses(dataset["administrations"], dataset["infusions"], episodes, pathway)
     courses = corticosteroid_courses(dataset["administrations"], dataset["infusions"], pathway)
-    rows, findings = adherence(Evidence(pathway, timed, doses, courses), rules)
+    bsab = bsab_doses(dataset["administrations"], dataset["infusions"])
+    rows, findings = adherence(Evidence(pathway, timed, doses, courses, bsab), rules)
     return Audit(
         pathway=pathway,
         findings=tuple(findings),
@@ -113,6 +116,7 @@ def audit(
         kpis_by_quarter=kpis_by_quarter(rows, rules),
         tocilizumab=doses,
         corticosteroid_courses=courses,
+        bsab_doses=bsab,
         corticosteroid_exposure=corticosteroid_exposure(dataset["administrations"], dataset["infusions"]),
         graded=graded is not None or not dataset["observations"].empty,
         rules=rules,

@@ -36,6 +36,7 @@ class Evidence:
         pd.DataFrame
     )  # one row per tocilizumab dose with weight, spacing, counts (tocilizumab.tocilizumab_doses)
     courses: pd.DataFrame  # one row per corticosteroid course (corticosteroids.corticosteroid_courses)
+    bsab: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per BsAb dose (bsab_doses.bsab_doses)
 
 
 @dataclass(frozen=True)

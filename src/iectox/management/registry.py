@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from iectox.management.bsab_rules import BSAB_RULES
 from iectox.management.corticosteroids import CORTICOSTEROID_REGIMEN
 from iectox.management.crs_rules import CRS_RULES
 from iectox.management.grade_checks import GRADE_RULES
@@ -20,7 +21,8 @@ from iectox.management.words import tr
 from iectox.rules import Registry, Rule
 
 MANAGEMENT = Registry(
-    "management", [*CRS_RULES, *ICANS_RULES, *GRADE_RULES, *TOCILIZUMAB_RULES, CORTICOSTEROID_REGIMEN]
+    "management",
+    [*CRS_RULES, *ICANS_RULES, *GRADE_RULES, *TOCILIZUMAB_RULES, CORTICOSTEROID_REGIMEN, *BSAB_RULES],
 )
 
 
