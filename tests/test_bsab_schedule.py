@@ -6,8 +6,11 @@ check which step a gap after a last dose leads to, at and beside each boundary t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from iectox.management.bsab_docs import bispecifics_markdown
 from iectox.management.bsab_schedule import NEXT, schedule_for, schedules
 from iectox.schema import THERAPY, therapy_class
 
@@ -135,3 +138,14 @@ def test_the_schedule_a_course_followed(therapy, indication, steps, expected):
     """Talquetamab: the every-2-weeks schedule has "Step-Up Dose 3: 0.4 mg/kg ... on Day 7", the weekly none."""
     found = schedule_for(therapy, indication, steps)
     assert (found.schedule if found else None) == expected
+
+
+def test_the_committed_page_is_what_the_data_files_give():
+    committed = Path(__file__).resolve().parents[1] / "docs" / "bispecifics.md"
+    assert committed.read_text(encoding="utf-8") == bispecifics_markdown(), (
+        "docs/bispecifics.md is out of date with iectox/data/bispecifics: run "
+        "`.venv/bin/python -c \"from iectox.management.bsab_docs import write; write('docs/bispecifics.md')\"`"
+    )
+    assert "Restart TECVAYLI step-up dosing schedule at step-up dose 2 (0.3 mg/kg)" in committed.read_text(
+        "utf-8"
+    )
