@@ -6,6 +6,8 @@ premedication 1 to 3 hours before each, 48 hours in hospital after each.
 
 from __future__ import annotations
 
+import pickle
+
 import pandas as pd
 import pytest
 
@@ -191,3 +193,20 @@ def test_a_course_whose_schedule_cannot_be_told_is_said_once():
             "Schedule of talquetamab not known for this course: its step-up doses are not audited.",
         )
     ]
+
+
+def test_the_rules_pickle_with_the_audit_for_the_figure_worker():
+    """The report's figure worker receives the audit, its rules included, pickled (a rule whose check was a
+    closure made the worker lost and the figures drawn in one process)."""
+    result = audit(_course(LABEL))
+    back = pickle.loads(pickle.dumps(result))
+    assert [r.id for r in back.rules.values() if r.id.startswith("bsab.")] == [
+        "bsab.schedule_known",
+        "bsab.step_dose",
+        "bsab.step_interval",
+        "bsab.premedication",
+        "bsab.hospitalisation",
+        "bsab.pretreatment",
+        "bsab.restart",
+    ]
+    assert back.bsab_doses["label_dose_mg"].round(2).tolist() == [4.8, 24.0, 120.0]
