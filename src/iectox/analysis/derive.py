@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from iectox.analysis.bsab import bsab_crs
 from iectox.analysis.columns import COLUMNS
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
@@ -149,6 +150,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     icans = _syndrome(episodes, infusions, "ICANS", infusions["icans_status"], settings)
     toci = _tocilizumab(doses, infusions, crs)
     steroids = _steroids(doses, infusions.index, crs, toci, settings)
+    by_step = bsab_crs(dataset["administrations"], episodes, infusions.index)
     classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
     table = pd.DataFrame(
         {
@@ -174,6 +176,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
             "icans_onset_day": icans["onset_day"],
             **{c: toci[c] for c in toci.columns if not c.startswith("_")},
             **{c: steroids[c] for c in steroids.columns},
+            **{c: by_step[c] for c in by_step.columns},
             "status": outcomes["status"],
             "death_cause": outcomes["death_cause"],
             "follow_up_days": (

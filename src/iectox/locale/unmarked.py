@@ -11,6 +11,21 @@ from iectox.i18n import N_
 
 UNMARKED = {
     "analysis/columns.py": (
+        N_(
+            "Bispecific antibody: a CRS began after a dose of this step and before the next dose; blank when the course had no timed dose of that step (docs/bispecifics.md)."
+        ),
+        N_("CRS after step-up dose 1"),
+        N_("CRS after step-up dose 2"),
+        N_("CRS after step-up dose 3"),
+        N_("CRS after a treatment dose"),
+        N_("Dose step before the first CRS"),
+        N_(
+            "Bispecific antibody: the dose step of the last dose given before the first CRS onset that followed a timed dose (an onset known to the day counts from the end of that day)."
+        ),
+        N_("Cycle of the first CRS"),
+        N_("Cycle of that dose."),
+        N_("First CRS after the dose"),
+        N_("Hours from that dose to the first CRS onset; blank when the onset hour was not recorded."),
         N_("Age"),
         N_("Age on the infusion day."),
         N_("alive or dead at last follow-up."),
