@@ -133,7 +133,8 @@ COLUMNS: tuple[Derived, ...] = (
         "corticosteroids",
         "Received corticosteroids",
         "boolean",
-        "At least one corticosteroid dose recorded (prophylaxis excluded unless the study includes it).",
+        "At least one corticosteroid dose recorded (premedication before a bispecific dose excluded; "
+        "prophylaxis excluded unless the study includes it).",
     ),
     Derived(
         "corticosteroids_with_tocilizumab",

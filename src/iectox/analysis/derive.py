@@ -140,6 +140,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     infusions = dataset["infusions"].set_index("infusion_id", drop=False)
     patients = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")
     doses = dataset["administrations"]
+    doses = doses[doses["reason"] != "premedication"]  # before a bispecific dose: no toxicity treated
     if not settings.include_prophylaxis:
         doses = doses[doses["reason"] != "prophylaxis"]
     episodes = dataset["toxicity_episodes"]

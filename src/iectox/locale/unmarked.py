@@ -37,7 +37,9 @@ UNMARKED = {
         N_("As crs_grade_scales, for ICANS."),
         N_("As crs_onset_day, for ICANS."),
         N_("As recorded."),
-        N_("At least one corticosteroid dose recorded (prophylaxis excluded unless the study includes it)."),
+        N_(
+            "At least one corticosteroid dose recorded (premedication before a bispecific dose excluded; prophylaxis excluded unless the study includes it)."
+        ),
         N_("At least one tocilizumab dose recorded."),
         N_(
             "Calendar days between the day of CRS onset and the day of the first tocilizumab dose; usable when only the days were recorded."
