@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pandas as pd
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from factories import small_dataset
@@ -15,6 +16,7 @@ from iectox.dataset import Dataset
 from iectox.io import read_dataset
 from iectox.management.audit import audit
 from iectox.management.delays import treatment_doses
+from iectox.render.audit_xlsx import write_xlsx
 from iectox.synth.bsab import bsab_courses, with_bsab_courses
 from iectox.validate import validate_dataset
 
@@ -89,3 +91,20 @@ def test_the_command_adds_courses_to_a_cohort(tmp_path):
     data = read_dataset(out)
     assert data.counts()["infusions"] == 40
     assert data["administrations"]["dose_step"].notna().sum() > 30
+
+
+def test_the_audit_workbook_shows_each_bispecific_dose_with_its_checks(tmp_path):
+    data = bsab_courses(10, seed=1)
+    book = load_workbook(write_xlsx(audit(data), tmp_path / "audit.xlsx"), read_only=True)
+    assert "bsab_doses" in book.sheetnames
+    header = next(book["bsab_doses"].iter_rows(max_row=1, values_only=True))
+    assert {"dose_step", "label_dose_mg", "gap_days", "premedication_given", "stay_h"} <= set(header)
+    assert (
+        book["bsab_doses"].max_row
+        == 1
+        + (
+            data["administrations"]["dose_step"].isin(["step_up_1", "step_up_2", "step_up_3", "treatment"])
+        ).sum()
+    )
+    small = load_workbook(write_xlsx(audit(small_dataset()), tmp_path / "car_t.xlsx"), read_only=True)
+    assert "bsab_doses" not in small.sheetnames
