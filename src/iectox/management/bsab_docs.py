@@ -86,6 +86,8 @@ def _section(schedule: Schedule) -> list[str]:
             only = " (its first dose)" if rule.first_dose_only else ""
             lines.append(f"| `{rule.after}`{only} | {_number(rule.max_days)} | {resume} | {rule.quote} |")
         lines.append("")
+    if schedule.note:
+        lines += [f"Note: {schedule.note}", ""]
     if schedule.not_found:
         lines += ["Not found: " + "; ".join(schedule.not_found) + ".", ""]
     return lines

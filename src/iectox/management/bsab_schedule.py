@@ -73,6 +73,7 @@ class Schedule:
     continuous: bool = False
     pretreatment_drug: str | None = None
     pretreatment_days_before: int | None = None
+    note: str = ""  # where the EU SmPC and the US PI differ, and what the audit then checks
 
     def step(self, code: str) -> Step | None:
         return next((s for s in self.steps if s.step == code), None)
@@ -122,7 +123,7 @@ def parse(doc: dict[str, Any]) -> Schedule:
         premedication_quote=premedication.get("quote", ""),
         premedication_window_h=premedication.get("window_h"),
         hospitalisation_quote=hospitalisation.get("quote", ""),
-        source_url=tuple(doc.pop("source_url")),
+        source_url=tuple(doc.pop("source_url")) + ((doc.pop("note_url"),) if "note_url" in doc else ()),
         not_found=tuple(doc.pop("not_found", ())),
         indication=tuple(doc.pop("indication", ())),
         **doc,
