@@ -210,3 +210,17 @@ def test_the_rules_pickle_with_the_audit_for_the_figure_worker():
         "bsab.restart",
     ]
     assert back.bsab_doses["label_dose_mg"].round(2).tolist() == [4.8, 24.0, 120.0]
+
+
+def test_a_later_treatment_dose_lowered_by_the_label_is_not_a_dose_deviation():
+    """Lunsumio: "Cycle 1 Day 15: 60 mg ...; Cycle 2 Day 1: 60 mg; Cycle 3 and subsequent cycles, Day 1: 30 mg"."""
+    doses = [
+        _dose(1, "step_up_1", 1, 1.0, "mosunetuzumab", stay_h=None),
+        _dose(2, "step_up_2", 8, 2.0, "mosunetuzumab", stay_h=None),
+        _dose(3, "treatment", 15, 60.0, "mosunetuzumab", stay_h=None),
+        _dose(4, "treatment", 22, 60.0, "mosunetuzumab", stay_h=None),
+        _dose(5, "treatment", 43, 30.0, "mosunetuzumab", stay_h=None),
+    ]
+    assert _found(_course(doses, therapy="mosunetuzumab")) == []
+    lowered_first = [*doses[:2], _dose(3, "treatment", 15, 30.0, "mosunetuzumab", stay_h=None)]
+    assert [f[0] for f in _found(_course(lowered_first, therapy="mosunetuzumab"))] == ["bsab.step_dose"]

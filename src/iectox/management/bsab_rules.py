@@ -69,9 +69,10 @@ def _step_values(schedule_id: object, step: object) -> tuple[float | None, float
 
 @_on_doses
 def step_dose(evidence: Evidence) -> Verdicts:
-    """A dose more than 10% away from the label's dose for its step."""
+    """The first dose of a step more than 10% away from the label's dose for that step. Later treatment doses
+    are not checked: some labels lower them (mosunetuzumab: 60 mg in cycles 1 and 2, then 30 mg)."""
     doses = evidence.bsab
-    known = doses["schedule"].notna()
+    known = doses["schedule"].notna() & doses["first_of_step"].astype(bool)
     percent = doses["percent_of_label_dose"].astype("float64")
     off = known & ((percent - 100.0).abs() > 100.0 * DOSE_TOLERANCE)
     unchecked = known & percent.isna()
