@@ -38,6 +38,7 @@ def test_every_rule_is_complete(rule):
         "corticosteroids",
         "anticytokines",
         "episode",
+        "bsab",
     }
     assert rule.source and rule.message
     for key in rule.settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iectox.schema import INDICATION, THERAPY, Vocabulary
-from iectox.schema.vocabularies import EPISODE_OUTCOME, SETTING, SEX, VITAL_STATUS
+from iectox.schema.vocabularies import DOSE_STEP, EPISODE_OUTCOME, SETTING, SEX, VITAL_STATUS
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,11 @@ class Derived:
     unit: str | None = None
     vocabulary: Vocabulary | None = None  # labels of the codes, for tables and figures
 
+
+AFTER_STEP = (
+    "Bispecific antibody: a CRS began after a dose of this step and before the next dose; blank when the "
+    "course had no timed dose of that step (docs/bispecifics.md)."
+)
 
 COLUMNS: tuple[Derived, ...] = (
     Derived("infusion_id", "Infusion", "id", "The infusion (one row each)."),
@@ -128,7 +133,8 @@ COLUMNS: tuple[Derived, ...] = (
         "corticosteroids",
         "Received corticosteroids",
         "boolean",
-        "At least one corticosteroid dose recorded (prophylaxis excluded unless the study includes it).",
+        "At least one corticosteroid dose recorded (premedication before a bispecific dose excluded; "
+        "prophylaxis excluded unless the study includes it).",
     ),
     Derived(
         "corticosteroids_with_tocilizumab",
@@ -138,6 +144,36 @@ COLUMNS: tuple[Derived, ...] = (
         "tocilizumab-treated infusions: a corticosteroid given from the CRS onset to the end of the steroid "
         "window after the CRS resolution (a dose of unknown time given for CRS counts); blank when no "
         "tocilizumab was given.",
+    ),
+    *(
+        Derived(
+            f"crs_after_{step}",
+            label,
+            "boolean",
+            AFTER_STEP,
+        )
+        for step, label in (
+            ("step_up_1", "CRS after step-up dose 1"),
+            ("step_up_2", "CRS after step-up dose 2"),
+            ("step_up_3", "CRS after step-up dose 3"),
+            ("treatment", "CRS after a treatment dose"),
+        )
+    ),
+    Derived(
+        "crs_bsab_step",
+        "Dose step before the first CRS",
+        "categorical",
+        "Bispecific antibody: the dose step of the last dose given before the first CRS onset that followed "
+        "a timed dose (an onset known to the day counts from the end of that day).",
+        vocabulary=DOSE_STEP,
+    ),
+    Derived("crs_bsab_cycle", "Cycle of the first CRS", "continuous", "Cycle of that dose."),
+    Derived(
+        "crs_bsab_hours_after_dose",
+        "First CRS after the dose",
+        "continuous",
+        "Hours from that dose to the first CRS onset; blank when the onset hour was not recorded.",
+        "hours",
     ),
     Derived(
         "status", "Vital status", "categorical", "alive or dead at last follow-up.", vocabulary=VITAL_STATUS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from iectox.analysis.bsab import bsab_crs
 from iectox.analysis.columns import COLUMNS
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
@@ -139,6 +140,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     infusions = dataset["infusions"].set_index("infusion_id", drop=False)
     patients = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")
     doses = dataset["administrations"]
+    doses = doses[doses["reason"] != "premedication"]  # before a bispecific dose: no toxicity treated
     if not settings.include_prophylaxis:
         doses = doses[doses["reason"] != "prophylaxis"]
     episodes = dataset["toxicity_episodes"]
@@ -149,6 +151,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     icans = _syndrome(episodes, infusions, "ICANS", infusions["icans_status"], settings)
     toci = _tocilizumab(doses, infusions, crs)
     steroids = _steroids(doses, infusions.index, crs, toci, settings)
+    by_step = bsab_crs(dataset["administrations"], episodes, infusions.index)
     classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
     table = pd.DataFrame(
         {
@@ -174,6 +177,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
             "icans_onset_day": icans["onset_day"],
             **{c: toci[c] for c in toci.columns if not c.startswith("_")},
             **{c: steroids[c] for c in steroids.columns},
+            **{c: by_step[c] for c in by_step.columns},
             "status": outcomes["status"],
             "death_cause": outcomes["death_cause"],
             "follow_up_days": (

@@ -16,6 +16,7 @@ from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, OutputRefused, SpecError
 from iectox.io import write_dataset
 from iectox.synth import STAGES, SynthResult, calibrate, generate
+from iectox.synth.bsab import with_bsab_courses
 from iectox.synth.generate import DEFAULT_SEED
 
 WRITING = "writing"
@@ -59,6 +60,17 @@ def synth(
             )
         ),
     ] = None,
+    bsab: Annotated[
+        int,
+        typer.Option(
+            "--bsab",
+            min=0,
+            help=say(
+                "Also write this many bispecific antibody courses, each schedule as its label gives it "
+                "(docs/bispecifics.md); they are not part of the calibrated cohort."
+            ),
+        ),
+    ] = 0,
 ) -> None:
     if calibrate_on is None and n is None:
         raise typer.BadParameter(
@@ -80,6 +92,8 @@ def synth(
                 dataset = result.dataset
             else:
                 dataset = generate(n, seed=1 if seed is None else seed, table=calibrate_on, progress=step)
+            if bsab:
+                dataset = with_bsab_courses(dataset, bsab, seed=1 if seed is None else seed)
             progress.advance(task)
             written = _write(dataset, out, progress, task)
     except (SpecError, OutputRefused) as exc:

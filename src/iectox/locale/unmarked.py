@@ -11,6 +11,21 @@ from iectox.i18n import N_
 
 UNMARKED = {
     "analysis/columns.py": (
+        N_(
+            "Bispecific antibody: a CRS began after a dose of this step and before the next dose; blank when the course had no timed dose of that step (docs/bispecifics.md)."
+        ),
+        N_("CRS after step-up dose 1"),
+        N_("CRS after step-up dose 2"),
+        N_("CRS after step-up dose 3"),
+        N_("CRS after a treatment dose"),
+        N_("Dose step before the first CRS"),
+        N_(
+            "Bispecific antibody: the dose step of the last dose given before the first CRS onset that followed a timed dose (an onset known to the day counts from the end of that day)."
+        ),
+        N_("Cycle of the first CRS"),
+        N_("Cycle of that dose."),
+        N_("First CRS after the dose"),
+        N_("Hours from that dose to the first CRS onset; blank when the onset hour was not recorded."),
         N_("Age"),
         N_("Age on the infusion day."),
         N_("alive or dead at last follow-up."),
@@ -22,7 +37,9 @@ UNMARKED = {
         N_("As crs_grade_scales, for ICANS."),
         N_("As crs_onset_day, for ICANS."),
         N_("As recorded."),
-        N_("At least one corticosteroid dose recorded (prophylaxis excluded unless the study includes it)."),
+        N_(
+            "At least one corticosteroid dose recorded (premedication before a bispecific dose excluded; prophylaxis excluded unless the study includes it)."
+        ),
         N_("At least one tocilizumab dose recorded."),
         N_(
             "Calendar days between the day of CRS onset and the day of the first tocilizumab dose; usable when only the days were recorded."
@@ -327,7 +344,16 @@ UNMARKED = {
         N_("Level of consciousness."),
         N_("Number of vasopressors running, vasopressin not counted."),
         N_("One row per CRS, ICANS or IEC-HS episode."),
-        N_("One row per dose of a drug given to manage a toxicity."),
+        N_(
+            "One row per dose of a drug given to manage a toxicity, as premedication, or of the bispecific antibody itself (with its dose step)."
+        ),
+        N_(
+            "For a dose of a bispecific antibody (or glofitamab's obinutuzumab pretreatment): which dose of the product's schedule it is (docs/bispecifics.md); blank for other drugs."
+        ),
+        N_("For a dose of a bispecific antibody: the treatment cycle it belongs to (1 = the step-up cycle)."),
+        N_(
+            "For a dose of a bispecific antibody: when the patient left hospital (or the monitoring the label asks for) after it; blank when the dose was given without a stay."
+        ),
         N_("One row per infusion of a CAR-T product or start of a bispecific antibody."),
         N_("One row per patient (pseudonymous)."),
         N_("Oxygen flow."),

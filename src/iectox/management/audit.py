@@ -20,6 +20,7 @@ from iectox.dataset import Dataset
 from iectox.grading import episodes_from_grades, grade_dataset
 from iectox.management.adherence import adherence
 from iectox.management.anticytokines import anticytokine_doses
+from iectox.management.bsab_doses import bsab_doses
 from iectox.management.corticosteroids import corticosteroid_courses, corticosteroid_exposure
 from iectox.management.delays import episode_timings, infusion_timings
 from iectox.management.episodes import audit_episodes
@@ -46,6 +47,7 @@ class Audit:
     tocilizumab: pd.DataFrame  # one row per tocilizumab dose, with its checks
     corticosteroid_courses: pd.DataFrame
     corticosteroid_exposure: pd.DataFrame  # one row per infusion, dexamethasone-equivalent mg
+    bsab_doses: pd.DataFrame  # one row per dose of a bispecific antibody, with its schedule's checks
     graded: bool  # True when observations were graded, so that first grade >= 2 times exist
     rules: Registry = field(default_factory=lambda: MANAGEMENT)  # the rules judged, in their order
 
@@ -108,7 +110,8 @@ def audit(
     doses = tocilizumab_doses(dataset["administrations"], dataset["infusions"], episodes, pathway)
     courses = corticosteroid_courses(dataset["administrations"], dataset["infusions"], pathway)
     agents = anticytokine_doses(dataset["administrations"], dataset["infusions"])
-    rows, findings = adherence(Evidence(pathway, timed, doses, courses, observed, agents), rules)
+    bsab = bsab_doses(dataset["administrations"], dataset["infusions"])
+    rows, findings = adherence(Evidence(pathway, timed, doses, courses, observed, agents, bsab), rules)
     return Audit(
         pathway=pathway,
         findings=tuple(findings),
@@ -119,6 +122,7 @@ def audit(
         kpis_by_quarter=kpis_by_quarter(rows, rules),
         tocilizumab=doses,
         corticosteroid_courses=courses,
+        bsab_doses=bsab,
         corticosteroid_exposure=corticosteroid_exposure(dataset["administrations"], dataset["infusions"]),
         graded=graded is not None or not dataset["observations"].empty,
         rules=rules,

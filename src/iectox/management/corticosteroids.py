@@ -187,8 +187,10 @@ def corticosteroid_doses(administrations: pd.DataFrame) -> pd.DataFrame:
 def corticosteroid_courses(
     administrations: pd.DataFrame, infusions: pd.DataFrame, pathway: Pathway
 ) -> pd.DataFrame:
-    """One row per course: drug, doses, median interval, the regimen recognised or not."""
-    doses = corticosteroid_doses(administrations).sort_values(["infusion_id", "drug", "given_at"])
+    """One row per course: drug, doses, median interval, the regimen recognised or not. Premedication before
+    a bispecific antibody's dose is no course (it counts in the exposure, `corticosteroid_exposure`)."""
+    doses = corticosteroid_doses(administrations[administrations["reason"] != "premedication"])
+    doses = doses.sort_values(["infusion_id", "drug", "given_at"])
     gap = (doses.groupby(["infusion_id", "drug"])["given_at"].diff() / HOUR).astype("float64")
     new = gap.isna() | (gap > pathway.corticosteroids.course_gap_h.value)
     doses["course"] = new.cumsum()

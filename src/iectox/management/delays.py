@@ -19,9 +19,10 @@ DRUGS = {"tocilizumab": ("tocilizumab",), "corticosteroid": CORTICOSTEROIDS}
 
 
 def treatment_doses(administrations: pd.DataFrame, family: str) -> pd.DataFrame:
-    """Doses of a drug family ('tocilizumab' or 'corticosteroid') given as treatment, not prophylaxis."""
+    """Doses of a drug family ('tocilizumab' or 'corticosteroid') given as treatment: not prophylaxis, nor the
+    premedication of a bispecific antibody's dose (dexamethasone before a step-up dose treats no CRS)."""
     rows = administrations[administrations["drug"].isin(DRUGS[family])]
-    return rows[rows["reason"] != "prophylaxis"]
+    return rows[~rows["reason"].isin(("prophylaxis", "premedication"))]
 
 
 # What places an episode in time: its infusion, onset and resolution, with whether each time is known.

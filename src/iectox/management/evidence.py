@@ -40,6 +40,7 @@ class Evidence:
     anticytokines: pd.DataFrame | None = (
         None  # anakinra and siltuximab doses (anticytokines.anticytokine_doses)
     )
+    bsab: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per BsAb dose (bsab_doses.bsab_doses)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from iectox.management.anticytokines import ANTICYTOKINE_RULES
+from iectox.management.bsab_rules import BSAB_RULES
 from iectox.management.corticosteroids import CORTICOSTEROID_REGIMEN
 from iectox.management.crs_rules import CRS_RULES
 from iectox.management.escalation import CRS_GRADE2_DEXAMETHASONE, ICANS_HIGH_DOSE_METHYLPREDNISOLONE
@@ -32,6 +33,7 @@ MANAGEMENT = Registry(
         *TOCILIZUMAB_RULES,
         CORTICOSTEROID_REGIMEN,
         *ANTICYTOKINE_RULES,
+        *BSAB_RULES,
     ],
 )
 

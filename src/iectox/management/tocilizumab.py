@@ -21,6 +21,7 @@ from iectox.management.findings import DEVIATION, INFO, WARNING
 from iectox.management.icans_rules import given_for_icans_alone
 from iectox.management.pathway import Pathway
 from iectox.rules import Rule
+from iectox.schema.contract import BSAB_DOSE_COLUMNS
 from iectox.times import delay_bounds
 
 EPSILON = 1e-9  # 616 mg against 560 mg +/-10 % is within, whatever binary floating point says
@@ -99,7 +100,9 @@ def tocilizumab_doses(
     a CRS stated without a recorded episode from being read as "no CRS".
     """
     infusions = infusions.set_index("infusion_id")
-    doses = administrations[administrations["drug"] == "tocilizumab"].copy()
+    doses = administrations[administrations["drug"] == "tocilizumab"].drop(
+        columns=list(BSAB_DOSE_COLUMNS), errors="ignore"
+    )
     doses["weight_kg"] = doses["infusion_id"].map(infusions["weight_kg"]).astype("float64")
     doses["crs_active"] = _active(doses, episodes, "CRS", infusions["crs_status"])
     doses["icans_active"] = _active(doses, episodes, "ICANS", None)

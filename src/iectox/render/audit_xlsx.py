@@ -111,6 +111,8 @@ def workbook(result: Audit, lang: str = "en") -> Workbook:
     _sheet(book, "corticosteroid_courses", _in_language(result.corticosteroid_courses, lang))
     _sheet(book, "corticosteroid_exposure", result.corticosteroid_exposure)
     _sheet(book, "episodes", result.episodes)
+    if len(result.bsab_doses):  # a registry with bispecific courses: each dose with its schedule's checks
+        _sheet(book, "bsab_doses", result.bsab_doses)
     _sheet(book, "pathway", _pathway(result, lang), lang)
     return book
 

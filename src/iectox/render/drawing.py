@@ -70,6 +70,7 @@ def figure_data(result: StudyResult) -> StudyResult:
             tocilizumab=audit.tocilizumab.iloc[:0],
             corticosteroid_courses=audit.corticosteroid_courses.iloc[:0],
             corticosteroid_exposure=audit.corticosteroid_exposure.iloc[:0],
+            bsab_doses=audit.bsab_doses.iloc[:0],
         )
     return replace(result, frame=frame, reference=None, checks=(), management=audit)
 

@@ -12,6 +12,7 @@ from iectox.schema.therapies import INDICATION, THERAPY
 from iectox.schema.vocabularies import (
     CEREBRAL_EDEMA,
     CONSCIOUSNESS,
+    DOSE_STEP,
     DRUG,
     EPISODE_OUTCOME,
     GRADING_SCALE,
@@ -30,6 +31,9 @@ from iectox.schema.vocabularies import (
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 ID_RULE = "letters, digits, '_', '.', '-', at most 64 characters, no spaces"
+# The administrations columns that only a bispecific antibody's own dose fills (docs/bispecifics.md): tables
+# of other drugs' doses leave them out.
+BSAB_DOSE_COLUMNS = ("dose_step", "cycle", "discharged_at", "discharged_at_time_known")
 NCT_PATTERN = r"NCT\d{8}"  # a ClinicalTrials.gov number; the one definition, read by the trial_id_format rule
 
 
@@ -202,7 +206,8 @@ TOXICITY_EPISODES = Table(
 
 ADMINISTRATIONS = Table(
     "administrations",
-    "One row per dose of a drug given to manage a toxicity.",
+    "One row per dose of a drug given to manage a toxicity, as premedication, or of the bispecific antibody "
+    "itself (with its dose step).",
     (
         _id("administration_id", "Identifier of the dose.", unique=True, example="ADM-0001"),
         _infusion_ref(),
@@ -226,6 +231,29 @@ ADMINISTRATIONS = Table(
         Column("route", Kind.CATEGORY, "Route.", vocabulary=ROUTE, example="IV"),
         Column(
             "reason", Kind.CATEGORY, "What it was given for.", required=True, vocabulary=REASON, example="CRS"
+        ),
+        Column(
+            "dose_step",
+            Kind.CATEGORY,
+            "For a dose of a bispecific antibody (or glofitamab's obinutuzumab pretreatment): which dose of "
+            "the product's schedule it is (docs/bispecifics.md); blank for other drugs.",
+            vocabulary=DOSE_STEP,
+            example="",
+        ),
+        Column(
+            "cycle",
+            Kind.INTEGER,
+            "For a dose of a bispecific antibody: the treatment cycle it belongs to (1 = the step-up cycle).",
+            minimum=1,
+            maximum=200,
+            example="",
+        ),
+        Column(
+            "discharged_at",
+            Kind.DATETIME,
+            "For a dose of a bispecific antibody: when the patient left hospital (or the monitoring the label "
+            "asks for) after it; blank when the dose was given without a stay.",
+            example="",
         ),
     ),
     key="administration_id",

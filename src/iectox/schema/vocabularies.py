@@ -86,6 +86,20 @@ EPISODE_OUTCOME = vocabulary(
     ],
 )
 
+# The bispecific antibodies as drugs of the administrations table (their doses carry a dose step); the codes
+# are those of the therapy vocabulary, so that a dose is matched to its course without a mapping.
+BSAB_DRUGS = (
+    ("blinatumomab", N_("Blinatumomab (Blincyto)")),
+    ("teclistamab", N_("Teclistamab (Tecvayli)")),
+    ("elranatamab", N_("Elranatamab (Elrexfio)")),
+    ("talquetamab", N_("Talquetamab (Talvey)")),
+    ("epcoritamab", N_("Epcoritamab (Epkinly/Tepkinly)")),
+    ("glofitamab", N_("Glofitamab (Columvi)")),
+    ("mosunetuzumab", N_("Mosunetuzumab (Lunsumio)")),
+    ("tarlatamab", N_("Tarlatamab (Imdelltra)")),
+    ("investigational_bsab", N_("Investigational bispecific antibody")),
+)
+
 DRUG = vocabulary(
     "drug",
     [
@@ -108,9 +122,16 @@ DRUG = vocabulary(
             N_("Corticosteroid, drug not recorded"),
             ("steroids", "corticosteroids", "corticoids"),
         ),
+        (
+            "antihistamine",
+            N_("Antihistamine (premedication)"),
+            ("diphenhydramine", "dexchlorpheniramine", "Polaramine"),
+        ),
+        ("obinutuzumab", N_("Obinutuzumab (glofitamab pretreatment)"), ("Gazyvaro", "Gazyva")),
+        *((code, label, ()) for code, label in BSAB_DRUGS),
         ("other", N_("Other"), ()),
     ],
-    "Drug given to manage the toxicity.",
+    "Drug given: to manage the toxicity, as premedication, or the bispecific antibody itself (its own code).",
 )
 
 # Antipyretics: given for a CRS fever they waive fever for later grades (iectox.grading.fever_waiver).
@@ -133,8 +154,22 @@ REASON = vocabulary(
         ("CRS", N_("CRS"), ("SRC", "cytokine release syndrome")),
         ("ICANS", N_("ICANS"), ("neurotoxicity",)),
         ("prophylaxis", N_("Prophylaxis"), ("prophylactic", "prevention")),
+        ("premedication", N_("Premedication before a bispecific antibody dose"), ("premed", "premedicated")),
+        ("treatment", N_("The bispecific antibody course itself"), ("course", "BsAb dose")),
         ("other", N_("Other"), ()),
     ],
+)
+
+DOSE_STEP = vocabulary(
+    "dose_step",
+    [
+        ("pretreatment", N_("Pretreatment (obinutuzumab before glofitamab)"), ("pre-treatment", "pretreat")),
+        ("step_up_1", N_("Step-up dose 1"), ("SUD1", "step-up 1", "step up 1", "priming dose")),
+        ("step_up_2", N_("Step-up dose 2"), ("SUD2", "step-up 2", "step up 2", "intermediate dose")),
+        ("step_up_3", N_("Step-up dose 3"), ("SUD3", "step-up 3", "step up 3")),
+        ("treatment", N_("Treatment dose"), ("full dose", "treatment dose", "maintenance")),
+    ],
+    "Which dose of a bispecific antibody's schedule this is (docs/bispecifics.md); blank for other drugs.",
 )
 
 OXYGEN_DEVICE = vocabulary(

@@ -63,17 +63,22 @@ INFUSION_IN_STUDY_PERIOD = Rule(
 )
 
 
-def _day_not_before_infusion(table: str, column: str, id: str, title: str, message: str) -> Rule:
+def _day_not_before_infusion(
+    table: str, column: str, id: str, title: str, message: str, exempt: tuple[str, str] | None = None
+) -> Rule:
     """A rule that the day of `table.column` is not before the infusion day of the row's infusion.
 
     Episodes, administrations and observations are checked the same way; only the table, the column and the
-    words differ.
+    words differ. `exempt` (a column and a value) names the rows a label places before the infusion day:
+    glofitamab's obinutuzumab pretreatment, 7 days before its first step-up dose.
     """
 
     def evaluate(frames: Frames) -> Iterator[Issue]:
         rows = frames.tables[table]
         infused = frames.look_up(table, "infusion_id", "infusions", "infusion_date")
         early = (rows[column].dt.normalize() < infused).fillna(False)
+        if exempt is not None and exempt[0] in rows:
+            early &= (rows[exempt[0]] != exempt[1]).fillna(True)
         names = {column: rows[column], "infusion_date": infused, "infusion_id": rows["infusion_id"]}
         yield from frames.flag(rule, table, column, early, **names)
 
@@ -126,8 +131,10 @@ ADMINISTRATION_NOT_BEFORE_INFUSION = _day_not_before_infusion(
     "administrations",
     "given_at",
     id="administration_not_before_infusion",
-    title="A drug given to manage a toxicity is given on or after the infusion day.",
+    title="A drug given to manage a toxicity is given on or after the infusion day (glofitamab's obinutuzumab "
+    "pretreatment, dose_step pretreatment, comes 7 days before it).",
     message=N_("given_at {given_at} is before the infusion date {infusion_date} of {infusion_id}"),
+    exempt=("dose_step", "pretreatment"),
 )
 
 

@@ -20,6 +20,7 @@ from iectox.rules import Rule
 from iectox.schema.contract import NCT_PATTERN
 from iectox.schema.therapies import APPROVALS
 from iectox.schema.vocabularies import GRADING_SCALE
+from iectox.validate.bsab_doses import BSAB_DOSE_MATCHES_COURSE
 from iectox.validate.chronology import (
     ADMINISTRATION_NOT_BEFORE_INFUSION,
     FOLLOW_UP_NOT_BEFORE_INFUSION,
@@ -366,4 +367,5 @@ CROSS_FIELD_RULES = (
     STATUS_MATCHES_EPISODES,
     PRODUCT_AUTHORISED,
     SMALL_CHILD_WEIGHT,
+    BSAB_DOSE_MATCHES_COURSE,
 )
