@@ -70,7 +70,10 @@ def car_hematotox(days: pd.DataFrame, infusion_ids: pd.Index, lang: str = "en") 
     risk = pd.Series(pd.NA, index=infusion_ids, dtype="string")
     risk[known >= HIGH_FROM] = HIGH
     risk[complete & (known < HIGH_FROM)] = LOW
-    reasons = [_reason(values.loc[i], points.loc[i], score.loc[i], risk.loc[i], lang) for i in infusion_ids]
+    reasons = [
+        _reason(values.loc[i], points.loc[i], score.loc[i], bool(known.loc[i] >= HIGH_FROM), lang)
+        for i in infusion_ids
+    ]
     return pd.DataFrame(
         {
             "hematotox_score": score,
@@ -81,7 +84,7 @@ def car_hematotox(days: pd.DataFrame, infusion_ids: pd.Index, lang: str = "en") 
     )
 
 
-def _reason(values: pd.Series, points: pd.Series, score: object, risk: object, lang: str) -> str:
+def _reason(values: pd.Series, points: pd.Series, score: object, high: bool, lang: str) -> str:
     parts = [
         tr(N_("{marker} {value} {unit} ({points})"), lang).format(
             marker=tr(NAMES[m], lang), value=f"{values[m]:g}", unit=UNITS[m], points=int(points[m])
@@ -98,7 +101,7 @@ def _reason(values: pd.Series, points: pd.Series, score: object, risk: object, l
             else N_("CAR-HEMATOTOX {score}, low risk: {markers}")
         )
         return tr(template, lang).format(score=score, markers=shown)
-    if risk == HIGH:
+    if high:
         return tr(
             N_(
                 "CAR-HEMATOTOX at least 2, high risk ({missing} not measured before lymphodepletion): {markers}"
