@@ -97,7 +97,7 @@ def _reason(values: pd.Series, points: pd.Series, score: object, high: bool, lan
     if not missing:
         template = (
             N_("CAR-HEMATOTOX {score}, high risk: {markers}")
-            if risk == HIGH
+            if high
             else N_("CAR-HEMATOTOX {score}, low risk: {markers}")
         )
         return tr(template, lang).format(score=score, markers=shown)
