@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 
 from iectox.analysis.columns import COLUMNS
+from iectox.analysis.haematotoxicity import COLUMNS as LAB_COLUMNS
+from iectox.analysis.haematotoxicity import haematotoxicity
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
 from iectox.schema import THERAPY
@@ -150,6 +152,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     toci = _tocilizumab(doses, infusions, crs)
     steroids = _steroids(doses, infusions.index, crs, toci, settings)
     classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
+    labs = haematotoxicity(dataset, infusions)
     table = pd.DataFrame(
         {
             "infusion_id": infusions["infusion_id"],
@@ -174,6 +177,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
             "icans_onset_day": icans["onset_day"],
             **{c: toci[c] for c in toci.columns if not c.startswith("_")},
             **{c: steroids[c] for c in steroids.columns},
+            **{c: labs[c] for c in LAB_COLUMNS},
             "status": outcomes["status"],
             "death_cause": outcomes["death_cause"],
             "follow_up_days": (

@@ -50,8 +50,8 @@ def _anc(days: np.ndarray, base: np.ndarray, frail: np.ndarray, rng: np.random.G
     """Neutrophils on each infusion's count days (rows: infusions, columns: `days`)."""
     n = len(base)
     start = rng.integers(0, 4, n)[:, None]
-    length = np.where(frail, rng.integers(6, 26, n), rng.integers(0, 10, n))[:, None]
-    profound = (rng.random(n) < np.where(frail, 0.45, 0.1))[:, None]
+    length = np.where(frail, rng.integers(4, 21, n), rng.integers(0, 10, n))[:, None]
+    profound = (rng.random(n) < np.where(frail, 0.15, 0.02))[:, None]
     nadir = np.where(profound, rng.uniform(0.01, 0.09, (n, 1)), rng.uniform(0.12, 0.48, (n, 1)))
     recovered = rng.uniform(0.9, 1.6, (n, 1)) * np.clip(base[:, None], 1.0, 3.0)
     values = np.where(days < start, rng.uniform(0.55, 1.2, (n, len(days))), recovered)
