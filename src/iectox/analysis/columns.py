@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iectox.grading.car_hematotox import RISK
 from iectox.i18n import N_
 from iectox.schema import INDICATION, THERAPY, Vocabulary
 from iectox.schema.vocabularies import EPISODE_OUTCOME, SETTING, SEX, VITAL_STATUS
@@ -154,6 +155,7 @@ COLUMNS: tuple[Derived, ...] = (
         N_("CAR-HEMATOTOX risk"),
         "categorical",
         N_("low (score 0-1) or high (score >= 2, also when the markers measured already reach 2)."),
+        vocabulary=RISK,
     ),
     Derived(
         "icaht_early",

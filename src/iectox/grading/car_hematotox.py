@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.i18n import N_, tr
+from iectox.schema.model import vocabulary
 
 SOURCE = "Rejeski et al., Blood 2021;138:2499 (CAR-HEMATOTOX)"
 FIRST_DAY, LAST_DAY = -30, -5
@@ -42,6 +43,7 @@ NAMES = {
     "ferritin": N_("ferritin"),
 }
 LOW, HIGH = "low", "high"
+RISK = vocabulary("hematotox_risk", [(LOW, N_("Low risk (0-1)")), (HIGH, N_("High risk (>= 2)"))])
 
 
 def marker_points(marker: str, values: np.ndarray) -> np.ndarray:
