@@ -16,7 +16,7 @@ PLANTED = [
     ("patients", "B3", "mle", (3, "sex", "vocabulary")),
     ("infusions", "C2", "Yescarte", (2, "therapy", "vocabulary")),
     ("infusions", "F3", None, (3, "trial_id", "trial_id_required")),
-    ("infusions", "I4", 12, (4, "weight_kg", "range")),
+    ("infusions", "I4", 1, (4, "weight_kg", "range")),
     ("toxicity_episodes", "D4", "2024-10-30 10:00", (4, "onset_at", "onset_not_before_infusion")),
     ("administrations", "E3", -10, (3, "dose_mg", "range")),
     ("outcomes", "C2", "dead", (2, "death_date", "death_date_matches_status")),
@@ -75,7 +75,7 @@ def test_planted_errors_are_printed_in_french(tmp_path):
         "« Yescarte » n'est pas une valeur admise pour therapy ; vouliez-vous dire « axicabtagene_ciloleucel » ?"
         in result.output
     )
-    assert "weight_kg 12 est hors des bornes plausibles 20-250 kg" in result.output
+    assert "weight_kg 1 est hors des bornes plausibles 2-250 kg" in result.output
     assert "7 erreur(s) ; rien n'a été chargé" in result.output
     errors = json.loads(report.read_text())
     therapy = errors[1]
