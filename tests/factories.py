@@ -84,6 +84,15 @@ def small_dataset() -> Dataset:
                     "antipyretic_or_anticytokine_given": [False],
                 }
             ),
+            "labs": pd.DataFrame(
+                {
+                    "infusion_id": ["INF-001", "INF-001", "INF-001"],
+                    "measured_at": [ts("2023-05-12"), ts("2023-05-12 07:30"), ts("2023-05-20 06:00")],
+                    "analyte": ["ferritin", "ANC", "ANC"],
+                    "value": [540.0, 1.8, 0.3],
+                    "unit": ["ug/L", "10^9/L", "10^9/L"],
+                }
+            ),
             "outcomes": pd.DataFrame(
                 {
                     "infusion_id": ["INF-001", "INF-002", "INF-003"],

@@ -38,6 +38,7 @@ def test_keys_come_from_the_contract():
         "toxicity_episodes": ("episode_id",),
         "administrations": ("administration_id",),
         "observations": ("infusion_id", "observed_at"),
+        "labs": ("infusion_id", "measured_at"),
         "outcomes": ("infusion_id",),
     }
 

@@ -57,7 +57,7 @@ def test_the_seed_numbers(result):
 
 def test_the_table_in_html_and_json(english, result):
     page = english.html.read_text(encoding="utf-8")
-    assert "Table 9. Cumulative incidence of CRS and ICANS by cohort" in page
+    assert "Table 10. Cumulative incidence of CRS and ICANS by cohort" in page
     assert "76.1% (71.3–80.2)" in page and "42.5% (26.9–57.3)" in page and "&lt;0.0001" in page
     assert "Median follow-up (reverse Kaplan-Meier): 649 days (95% CI 570–702)." in page
     assert "CRS: left out, occurrence unknown (1)." in page
@@ -73,12 +73,12 @@ def test_the_table_in_html_and_json(english, result):
 def test_the_workbook_holds_numbers_and_the_document_the_table(english):
     book = openpyxl.load_workbook(english.xlsx, read_only=True)
     rows = list(book["time_to_event"].iter_rows(values_only=True))
-    assert rows[0][0] == "Table 9. Cumulative incidence of CRS and ICANS by cohort"
+    assert rows[0][0] == "Table 10. Cumulative incidence of CRS and ICANS by cohort"
     real_life = next(r for r in rows if r[0] == "Real-life population")
     assert real_life[1:4] == (360, 303, 18)
     assert real_life[4:7] == pytest.approx((76.1111111, 71.3426886, 80.1978809), abs=1e-6)
     captions = [p.text for p in docx.Document(str(english.docx)).paragraphs if p.style.name == "Caption"]
-    assert "Table 9. Cumulative incidence of CRS and ICANS by cohort" in captions
+    assert "Table 10. Cumulative incidence of CRS and ICANS by cohort" in captions
     assert any(c.endswith("CRS: cumulative incidence by cohort") for c in captions)
 
 
@@ -91,7 +91,7 @@ def test_the_french_report(result, tmp_path):
     document = docx.Document(str(files.docx))
     assert any("ICANS : incidence cumulée par cohorte" in p.text for p in document.paragraphs)
     book = openpyxl.load_workbook(files.xlsx, read_only=True)
-    assert next(book["time_to_event"].iter_rows(values_only=True))[0].startswith("Tableau 9.")
+    assert next(book["time_to_event"].iter_rows(values_only=True))[0].startswith("Tableau 10.")
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

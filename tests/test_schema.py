@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from iectox.schema import CONTRACT, INDICATION, THERAPY, Kind, therapy_class
+from iectox.schema.labs import ANALYTE, ANALYTES, LAB_UNIT, canonical_values
 from iectox.schema.vocabularies import DRUG, GRADING_SCALE, OXYGEN_DEVICE, SEX
 
 BRANDS = {
@@ -101,6 +103,7 @@ EXPECTED_COLUMNS = {
         "antipyretic_or_anticytokine_given",
     },
     "outcomes": {"infusion_id", "last_follow_up", "status", "death_date", "death_cause"},
+    "labs": {"infusion_id", "measured_at", "analyte", "value", "unit"},
 }
 
 
@@ -155,6 +158,7 @@ def test_datetime_columns_are_the_ones_that_may_lack_an_hour():
         ("toxicity_episodes", "onset_at"),
         ("toxicity_episodes", "resolved_at"),
         ("administrations", "given_at"),
+        ("labs", "measured_at"),
         ("observations", "observed_at"),
     }
 
@@ -164,3 +168,32 @@ def test_a_synonym_cannot_point_at_two_codes():
 
     with pytest.raises(ValueError, match="maps to two codes"):
         vocabulary("bad", [("a", "A", ("x",)), ("b", "B", ("X",))])
+
+
+@pytest.mark.parametrize(
+    ("analyte", "value", "unit", "canonical"),
+    [
+        ("ANC", 1.2, "10^9/L", 1.2),
+        ("ANC", 1200, "/mm3", 1.2),
+        ("platelets", 75, "g/L", 75.0),  # G/L, read ignoring case: 10⁹/L for a count
+        ("haemoglobin", 9.0, "g/dL", 90.0),
+        ("CRP", 3.0, "mg/dL", 30.0),
+        ("ferritin", 650, "ug/L", 650.0),
+        ("fibrinogen", 150, "mg/dL", 1.5),
+        ("ALT", 1.0, "ukat/L", 60.0),
+        ("bilirubin", 1.0, "mg/dL", 17.1),
+        ("creatinine", 1.0, "mg/dL", 88.4),
+        ("triglycerides", 265, "mg/dL", 2.99185),
+        ("platelets", 75, "mg/dL", None),  # not a unit of platelets: no value, never a guess
+    ],
+)
+def test_lab_values_in_their_canonical_unit(analyte, value, unit, canonical):
+    labs = pd.DataFrame({"analyte": [analyte], "value": [value], "unit": [unit]})
+    got = canonical_values(labs).iloc[0]
+    assert pd.isna(got) if canonical is None else got == pytest.approx(canonical)
+
+
+def test_every_lab_unit_is_a_code_and_every_analyte_has_its_rules():
+    assert set(ANALYTES) == set(ANALYTE.codes)
+    assert {u for a in ANALYTES.values() for u in a.factors} == set(LAB_UNIT.codes)
+    assert all(a.factors[a.canonical] == 1.0 and a.low < a.high and a.why for a in ANALYTES.values())

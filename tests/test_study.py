@@ -31,6 +31,7 @@ def test_seed_spec_describes_the_seed_tables():
         "icans",
         "tocilizumab",
         "outcomes",
+        "haematotoxicity",
     ]
     assert spec.order == ("standard_of_care", "clinical_trial") and spec.p_digits == 4
     assert spec.policy.name == "iectox"

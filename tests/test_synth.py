@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from iectox.cli.commands import app
 from iectox.published import seed_table
+from iectox.schema.labs import ANALYTE
 from iectox.synth import calibrate, generate
 from iectox.validate import validate_dataset
 
@@ -218,6 +219,7 @@ def test_cli_writes_the_calibrated_cohort_and_prints_the_findings(tmp_path):
         ".iectox-output",  # the marker that lets iectox replace this folder later
         "administrations.csv",
         "infusions.csv",
+        "labs.csv",
         "observations.csv",
         "outcomes.csv",
         "patients.csv",
@@ -242,3 +244,16 @@ def test_largest_remainder_and_moment_matching_are_exact():
     assert round(s1, 1) == 14.2 and round(s2, 1) == 13.6
     p = stats.ttest_ind_from_stats(62.7, s1, 361, 59.1, s2, 40, equal_var=False).pvalue
     assert p == pytest.approx(0.12020, abs=1e-9)
+
+
+def test_the_calibrated_cohort_has_labs_that_validate_in_several_units():
+    """Labs at lymphodepletion (day -5, date alone) and after infusion, some in /mm³ and g/dL, all valid."""
+    data = calibrate().dataset
+    labs = data["labs"]
+    assert set(labs["analyte"]) == set(ANALYTE.codes)
+    assert {"10^9/L", "/mm3", "g/L", "g/dL"} <= set(labs["unit"])
+    errors = [i for i in validate_dataset(data) if i.severity == "error" and i.file.startswith("labs")]
+    assert errors == []
+    baseline = labs[~labs["measured_at_time_known"].astype(bool)]
+    infused = baseline["infusion_id"].map(data["infusions"].set_index("infusion_id")["infusion_date"])
+    assert ((infused - baseline["measured_at"]).dt.days == 5).all()

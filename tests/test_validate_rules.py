@@ -423,3 +423,30 @@ def test_every_error_is_reported_not_just_the_first(raw):
         ("infusions.csv", 3, "weight_kg"),
         ("outcomes.csv", 4, "status"),
     ]
+
+
+def test_a_lab_unit_not_of_its_analyte_is_refused(raw):
+    """Platelets in mg/dL cannot be converted: an error naming row, column, value and the allowed units."""
+    issues = raw.set("labs", 2, "unit", "mg/dL").errors()
+    assert [(i.file, i.rule, i.row, i.column, i.value, i.message) for i in issues] == [
+        (
+            "labs.csv",
+            "lab_unit_for_analyte",
+            2,
+            "unit",
+            "mg/dL",
+            "unit mg/dL is not a unit of ferritin (allowed: ug/L)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "refused"),
+    [("0.3", "10^9/L", False), ("300", "/mm3", False), ("300", "G/L", True), ("150", "10^9/L", True)],
+)
+def test_a_lab_value_is_checked_in_its_canonical_unit(raw, value, unit, refused):
+    """300/mm³ is 0.3 G/L; 300 G/L of neutrophils is a typing error; G/L is read as 10⁹/L for a count."""
+    issues = raw.set("labs", 4, "value", value).set("labs", 4, "unit", unit).errors()
+    assert [(i.rule, i.row, i.column) for i in issues] == (
+        [("lab_value_plausible", 4, "value")] if refused else []
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iectox.grading.car_hematotox import RISK
+from iectox.i18n import N_
 from iectox.schema import INDICATION, THERAPY, Vocabulary
 from iectox.schema.vocabularies import DOSE_STEP, EPISODE_OUTCOME, SETTING, SEX, VITAL_STATUS
 
@@ -174,6 +176,66 @@ COLUMNS: tuple[Derived, ...] = (
         "continuous",
         "Hours from that dose to the first CRS onset; blank when the onset hour was not recorded.",
         "hours",
+    ),
+    Derived(
+        "hematotox_score",
+        N_("CAR-HEMATOTOX score"),
+        "ordinal",
+        N_(
+            "CAR-HEMATOTOX (Rejeski, Blood 2021) from platelets, ANC, haemoglobin, CRP and ferritin, each the last "
+            "value from day -30 to day -5; 0-7; blank when a marker is missing (docs/haematotoxicity.md)."
+        ),
+    ),
+    Derived(
+        "hematotox_risk",
+        N_("CAR-HEMATOTOX risk"),
+        "categorical",
+        N_("low (score 0-1) or high (score >= 2, also when the markers measured already reach 2)."),
+        vocabulary=RISK,
+    ),
+    Derived(
+        "icaht_early",
+        N_("Early ICAHT, grade"),
+        "ordinal",
+        N_(
+            "EHA/EBMT early ICAHT grade (Rejeski, Blood 2023) from the ANC of days 0-30: days <= 0.5 G/L "
+            "(1: < 7, 2: 7-13, 3: >= 14, 4: >= 30) or <= 0.1 G/L for >= 7 days (4); blank without an ANC."
+        ),
+    ),
+    Derived(
+        "severe_neutropenia_days",
+        N_("Days with ANC <= 0.5 G/L (day 0-30)"),
+        "continuous",
+        N_("Days from day 0 to day 30 with ANC <= 0.5 G/L, a recovery of under 3 days counted as low."),
+        "days",
+    ),
+    Derived(
+        "icaht_late",
+        N_("Late ICAHT, grade"),
+        "ordinal",
+        N_(
+            "EHA/EBMT late ICAHT grade from the second-lowest of at least two ANC after day 30 (<= 1.5, 1.0, "
+            "0.5, 0.1 G/L: grades 1-4); blank with fewer than two counts."
+        ),
+    ),
+    Derived(
+        "iechs_lab_criteria",
+        N_("IEC-HS laboratory criteria"),
+        "boolean",
+        N_(
+            "Hines 2023 IEC-HS criteria in the labs: ferritin over 2x baseline (or ULN) after infusion with "
+            "ALT/AST > 5x ULN, fibrinogen < 1.5 g/L, LDH > ULN or triglycerides > 265 mg/dL; blank without a "
+            "ferritin after infusion."
+        ),
+    ),
+    Derived(
+        "iechs_grade",
+        N_("IEC-HS, grade"),
+        "ordinal",
+        N_(
+            "IEC-HS grade as far as the data show it: 1 criteria met, 2 treated (anakinra, siltuximab, "
+            "corticosteroid), 5 or a recorded ASTCT 2023 grade from episodes; blank when the criteria are not met."
+        ),
     ),
     Derived(
         "status", "Vital status", "categorical", "alive or dead at last follow-up.", vocabulary=VITAL_STATUS

@@ -7,6 +7,8 @@ import pandas as pd
 
 from iectox.analysis.bsab import bsab_crs
 from iectox.analysis.columns import COLUMNS
+from iectox.analysis.haematotoxicity import COLUMNS as LAB_COLUMNS
+from iectox.analysis.haematotoxicity import haematotoxicity
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
 from iectox.schema import THERAPY
@@ -153,6 +155,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     steroids = _steroids(doses, infusions.index, crs, toci, settings)
     by_step = bsab_crs(dataset["administrations"], episodes, infusions.index)
     classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
+    labs = haematotoxicity(dataset, infusions)
     table = pd.DataFrame(
         {
             "infusion_id": infusions["infusion_id"],
@@ -178,6 +181,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
             **{c: toci[c] for c in toci.columns if not c.startswith("_")},
             **{c: steroids[c] for c in steroids.columns},
             **{c: by_step[c] for c in by_step.columns},
+            **{c: labs[c] for c in LAB_COLUMNS},
             "status": outcomes["status"],
             "death_cause": outcomes["death_cause"],
             "follow_up_days": (

@@ -230,6 +230,11 @@ UNMARKED = {
         N_("Time from CRS onset to first injection (days)"),
         N_("Treatment with tocilizumab"),
         N_("Vital status at last follow-up"),
+        N_("Haematotoxicity and IEC-HS, from the labs"),
+        N_("CAR-HEMATOTOX before lymphodepletion"),
+        N_("Early ICAHT (day 0-30), grade"),
+        N_("Late ICAHT (after day 30), grade"),
+        N_("IEC-HS laboratory criteria met"),
     ),
     "management/corticosteroids.py": (
         N_("dexamethasone"),
@@ -313,6 +318,15 @@ UNMARKED = {
         N_("What the oxygen or ventilation is for, when not CRS (blank: no other cause recorded)."),
         N_("What the hypotension is attributed to, when not CRS (blank: no other cause recorded)."),
         N_("Sedating medication at the time of the ICE/CAPD and consciousness assessment."),
+        N_(
+            "Laboratory results, one row per analyte measured (optional): the counts behind CAR-HEMATOTOX and ICAHT, the markers behind IEC-HS."
+        ),
+        N_(
+            "When the sample was taken; a date alone when the hour is not recorded. Before the infusion for the counts at lymphodepletion."
+        ),
+        N_("What was measured."),
+        N_("The result, in `unit`."),
+        N_("The unit of `value`, one of the analyte's (normalised to its canonical unit for scores)."),
         N_("Bedside observations that ASTCT grading is computed from (optional)."),
         N_("Body weight before infusion."),
         N_("Cause of death (status dead only)."),

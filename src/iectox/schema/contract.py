@@ -7,6 +7,7 @@ Delays in hours leave such values out; delays in days use them. A blank means "n
 
 from __future__ import annotations
 
+from iectox.schema.labs import ANALYTE, LAB_UNIT
 from iectox.schema.model import Column, Kind, Schema, Table
 from iectox.schema.therapies import INDICATION, THERAPY
 from iectox.schema.vocabularies import (
@@ -400,4 +401,36 @@ OUTCOMES = Table(
     key="infusion_id",
 )
 
-CONTRACT = Schema((PATIENTS, INFUSIONS, TOXICITY_EPISODES, ADMINISTRATIONS, OBSERVATIONS, OUTCOMES))
+LABS = Table(
+    "labs",
+    "Laboratory results, one row per analyte measured (optional): the counts behind CAR-HEMATOTOX and ICAHT, "
+    "the markers behind IEC-HS.",
+    (
+        _infusion_ref(),
+        Column(
+            "measured_at",
+            Kind.DATETIME,
+            "When the sample was taken; a date alone when the hour is not recorded. Before the infusion for "
+            "the counts at lymphodepletion.",
+            required=True,
+            example="2023-05-12 07:30",
+        ),
+        Column(
+            "analyte", Kind.CATEGORY, "What was measured.", required=True, vocabulary=ANALYTE, example="ANC"
+        ),
+        # Each analyte's plausible range, in its canonical unit, is checked by rule lab_value_plausible
+        # (iectox.schema.labs.ANALYTES, each range with its reason).
+        Column("value", Kind.NUMBER, "The result, in `unit`.", required=True, minimum=0, example="0.42"),
+        Column(
+            "unit",
+            Kind.CATEGORY,
+            "The unit of `value`, one of the analyte's (normalised to its canonical unit for scores).",
+            required=True,
+            vocabulary=LAB_UNIT,
+            example="10^9/L",
+        ),
+    ),
+    required=False,
+)
+
+CONTRACT = Schema((PATIENTS, INFUSIONS, TOXICITY_EPISODES, ADMINISTRATIONS, OBSERVATIONS, OUTCOMES, LABS))

@@ -10,6 +10,7 @@ import inspect
 from collections.abc import Mapping
 
 from iectox.schema import contract as contract_module
+from iectox.schema.labs import ANALYTES
 from iectox.schema.model import Column, Kind, Schema, Table, Vocabulary
 
 # Friendlier headings for term attributes; an attribute not listed here is shown under its own name.
@@ -82,6 +83,8 @@ def data_dictionary_markdown(schema: Schema | None = None) -> str:
     parts += ["## Vocabularies", ""]
     for vocab in vocabularies(schema):
         parts += _vocabulary_section(vocab, schema)
+    if "labs" in schema.table_names:
+        parts += _lab_units()
     parts += ["## Incomplete times", "", *_time_conventions(schema)]
     return "\n".join(parts).rstrip("\n") + "\n"
 
@@ -180,6 +183,26 @@ def _attribute(value: object) -> str:
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _lab_units() -> list[str]:
+    """Each analyte's units, their factor into its canonical unit, and its plausible range with the reason."""
+    lines = [
+        "## Lab units and ranges",
+        "",
+        "A lab value is stored in the unit typed and compared in its analyte's canonical unit (value x factor). "
+        "A unit not listed for the analyte is refused (lab_unit_for_analyte); a value outside the range, in "
+        "the canonical unit, is refused as a typing error (lab_value_plausible). Units are read ignoring case: "
+        "for a cell count `G/L` is 10⁹/L.",
+        "",
+        _row(["Analyte", "Canonical unit", "Units allowed (factor)", "Plausible range", "Why"]),
+        _row(["---"] * 5),
+    ]
+    for a in ANALYTES.values():
+        units = ", ".join(f"`{unit}` (x{factor:g})" for unit, factor in a.factors.items())
+        span = f"{bound_text(a.low)}-{bound_text(a.high)}"
+        lines.append(_row([f"`{a.code}`", f"`{a.canonical}`", units, span, a.why]))
+    return [*lines, ""]
 
 
 def _time_conventions(schema: Schema) -> list[str]:

@@ -20,6 +20,7 @@ from iectox.synth.assign import Assignment, assign
 from iectox.synth.calibration import CalibrationRecord, calibration_records
 from iectox.synth.cohort import build_cohort
 from iectox.synth.contradictions import SynthFinding
+from iectox.synth.labs import synthetic_labs
 from iectox.synth.management import (
     Doses,
     crs_steroids,
@@ -158,9 +159,11 @@ def simulate(targets: list[GroupTargets], seed: int, progress: Progress | None =
 
 
 def with_observations(data: Dataset, seed: int) -> Dataset:
-    """The dataset with bedside observation series behind its episodes (see `synth.observations`)."""
+    """The dataset with bedside observation series behind its episodes (see `synth.observations`) and lab
+    results around lymphodepletion and after infusion (see `synth.labs`), each from its own random stream."""
     series = synthetic_observations(data, np.random.default_rng([seed, 2]))
-    return Dataset.from_frames({**data.tables, "observations": series})
+    labs = synthetic_labs(data, np.random.default_rng([seed, 3]))
+    return Dataset.from_frames({**data.tables, "observations": series, "labs": labs})
 
 
 def calibrate(

@@ -18,6 +18,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema.contract import NCT_PATTERN
+from iectox.schema.labs import ANALYTES, allowed_unit, canonical_values
 from iectox.schema.therapies import APPROVALS
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.validate.bsab_doses import BSAB_DOSE_MATCHES_COURSE
@@ -348,6 +349,68 @@ PRODUCT_AUTHORISED = Rule(
 )
 AUTHORISED_LATER = N_("{therapy} was authorised for {indication} in {since}, after this infusion")
 
+
+def _lab_unit_for_analyte(frames: Frames) -> Iterator[Issue]:
+    labs = frames.tables["labs"]
+    wrong = (~allowed_unit(labs["analyte"], labs["unit"])).fillna(False).astype(bool)
+    units = {code: ", ".join(a.factors) for code, a in ANALYTES.items()}
+    allowed = labs["analyte"].map(units)
+    yield from frames.flag(
+        LAB_UNIT_FOR_ANALYTE,
+        "labs",
+        "unit",
+        wrong,
+        unit=labs["unit"],
+        analyte=labs["analyte"],
+        allowed=allowed,
+    )
+
+
+LAB_UNIT_FOR_ANALYTE = Rule(
+    id="lab_unit_for_analyte",
+    severity="error",  # a value in another analyte's unit cannot be converted: refused, never guessed
+    source=CONTRACT,
+    title="A lab result is in one of its analyte's units (docs/data_dictionary.md, labs).",
+    message=N_("unit {unit} is not a unit of {analyte} (allowed: {allowed})"),
+    columns=("labs.unit", "labs.analyte"),
+    evaluate=_lab_unit_for_analyte,
+)
+
+
+def _lab_value_plausible(frames: Frames) -> Iterator[Issue]:
+    labs = frames.tables["labs"]
+    value = canonical_values(labs)
+    low = labs["analyte"].map({code: a.low for code, a in ANALYTES.items()}).astype(float)
+    high = labs["analyte"].map({code: a.high for code, a in ANALYTES.items()}).astype(float)
+    outside = ((value < low) | (value > high)).fillna(False).astype(bool)
+    canonical = labs["analyte"].map({code: a.canonical for code, a in ANALYTES.items()})
+    yield from frames.flag(
+        LAB_VALUE_PLAUSIBLE,
+        "labs",
+        "value",
+        outside,
+        value=labs["value"],
+        unit=labs["unit"],
+        analyte=labs["analyte"],
+        low=low,
+        high=high,
+        canonical=canonical,
+    )
+
+
+LAB_VALUE_PLAUSIBLE = Rule(
+    id="lab_value_plausible",
+    severity="error",  # each range is wider than any living patient's value (iectox.schema.labs): a typing error
+    source=CONTRACT,
+    title="A lab result lies in its analyte's plausible range (in its canonical unit; each range with its reason "
+    "in iectox.schema.labs).",
+    message=N_(
+        "{analyte} {value} {unit} is outside {low}-{high} {canonical}: check it is not a typing error"
+    ),
+    columns=("labs.value", "labs.unit", "labs.analyte"),
+    evaluate=_lab_value_plausible,
+)
+
 CROSS_FIELD_RULES = (
     TRIAL_ID_REQUIRED,
     TRIAL_ID_FORMAT,
@@ -368,4 +431,6 @@ CROSS_FIELD_RULES = (
     PRODUCT_AUTHORISED,
     SMALL_CHILD_WEIGHT,
     BSAB_DOSE_MATCHES_COURSE,
+    LAB_UNIT_FOR_ANALYTE,
+    LAB_VALUE_PLAUSIBLE,
 )

@@ -31,6 +31,7 @@ MODELS = {
     "administrations": "Administration",
     "observations": "Observation",
     "outcomes": "Outcome",
+    "labs": "LabResult",
 }
 
 

@@ -57,8 +57,9 @@ ToxicityEpisode = _model("toxicity_episodes", BELOW_INFUSION, ("episode_id",))
 Administration = _model("administrations", BELOW_INFUSION, ("administration_id",))
 Observation = _model("observations", BELOW_INFUSION, ("infusion_id", "observed_at", "id"))
 Outcome = _model("outcomes", BELOW_INFUSION, ("infusion_id",))
+LabResult = _model("labs", BELOW_INFUSION, ("infusion_id", "measured_at", "id"))
 
 BY_TABLE: dict[str, type[Record]] = {
     model.contract.name: model
-    for model in (Patient, Infusion, ToxicityEpisode, Administration, Observation, Outcome)
+    for model in (Patient, Infusion, ToxicityEpisode, Administration, Observation, Outcome, LabResult)
 }

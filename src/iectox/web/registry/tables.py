@@ -81,5 +81,13 @@ PAGES: Registry[TablePage] = Registry(
             ("infusion_id", "last_follow_up", "status", "death_date"),
             "infusion_id",
         ),
+        TablePage(
+            "labs",
+            N_("Lab results"),
+            N_("Lab result"),
+            EDIT,
+            ("infusion_id", "measured_at", "analyte", "value", "unit"),
+            "infusion_id",
+        ),
     ],
 )
