@@ -21,6 +21,7 @@ from iectox.errors import DatasetInvalid, OutputRefused, SourceError
 from iectox.io import read_dataset, write_dataset
 from iectox.io.redcap import dictionary_frame, import_redcap, record_rows, write_dictionary, write_records
 from iectox.io.redcap.fields import FIELDS_BY_NAME, HEADER, form_label
+from iectox.schema import CONTRACT
 from iectox.synth import calibrate
 
 REDCAP_HEADER = (
@@ -80,7 +81,15 @@ def test_dictionary_has_redcaps_columns_and_the_record_id_first(project: Path):
         "y",
     )
     forms = list(dict.fromkeys(row["Form Name"] for row in rows))
-    assert forms == ["patient", "infusion", "toxicity_episode", "administration", "observation", "outcome"]
+    assert forms == [
+        "patient",
+        "infusion",
+        "toxicity_episode",
+        "administration",
+        "observation",
+        "outcome",
+        "lab",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -134,8 +143,9 @@ def test_dictionary_choices_in_the_chosen_language(tmp_path: Path):
         "administration_id",
         "observation_infusion_id",
         "outcome_infusion_id",
+        "lab_infusion_id",
     ]
-    assert sections["administration_id"] == "One row per dose of a drug given to manage a toxicity."
+    assert sections["administration_id"] == CONTRACT.table("administrations").description
 
 
 def test_repeating_instruments_are_declared_beside_the_dictionary(tmp_path: Path):
@@ -147,6 +157,7 @@ def test_repeating_instruments_are_declared_beside_the_dictionary(tmp_path: Path
         "administration",
         "observation",
         "outcome",
+        "lab",
     ]
 
 
@@ -423,7 +434,7 @@ def test_label_headers_and_values_in_french_read_back(demo, tmp_path: Path):
         {position: rows[name] if name else "2" for position, name in enumerate(_with_status(columns))}
     )
     text.columns = headers
-    assert headers.count("infusion_id") == 5 and headers.count("Complete?") == 6
+    assert headers.count("infusion_id") == 6 and headers.count("Complete?") == 7
     assert "onset_at : date" in headers
     _same(demo, import_redcap(_write(text, tmp_path / "labels.csv"), french))
 

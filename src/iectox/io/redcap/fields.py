@@ -79,6 +79,7 @@ FORMS = MappingProxyType(
         "administrations": "administration",
         "observations": "observation",
         "outcomes": "outcome",
+        "labs": "lab",
     }
 )
 """Each contract table's instrument (REDCap's unique form name)."""
