@@ -137,7 +137,7 @@ def test_a_lone_csv_that_is_not_a_table(folder):
     assert _refused(folder / "notes.csv") == (
         f"{folder / 'notes.csv'}: is not a table of the dataset; give the folder that holds its tables "
         "(patients.csv, infusions.csv, toxicity_episodes.csv, administrations.csv, observations.csv, "
-        "outcomes.csv)"
+        "outcomes.csv, labs.csv)"
     )
 
 

@@ -84,7 +84,7 @@ def test_the_analysis_sheet_is_the_analysis_table_cell_by_cell(report, result):
 
 def test_the_analysis_sheet_keeps_its_look_and_types(report, result):
     sheet = openpyxl.load_workbook(report.xlsx)["analysis"]
-    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == "A1:AM3001"
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == "A1:AT3001"
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("F2F4F6")
     date = list(result.frame.columns).index("infusion_date") + 1
     assert sheet.cell(2, date).number_format == "yyyy-mm-dd" and sheet.cell(2, date).is_date

@@ -158,6 +158,7 @@ def test_datetime_columns_are_the_ones_that_may_lack_an_hour():
         ("toxicity_episodes", "onset_at"),
         ("toxicity_episodes", "resolved_at"),
         ("administrations", "given_at"),
+        ("administrations", "discharged_at"),
         ("labs", "measured_at"),
         ("observations", "observed_at"),
     }

@@ -159,8 +159,11 @@ def test_network_and_enumeration_give_one_exact_answer(shape, data):
     table = np.array(flat).reshape(shape)
     assume((table.sum(axis=0) > 0).all() and (table.sum(axis=1) > 0).all())
     tol = fisher.TOL_2X2 if shape == (2, 2) else fisher.TOL_RXC
+    try:
+        enumerated = fisher.enumerated_p(table, tol)
+    except fisher.TooLarge:  # a 4 x 4 of ~140 patients: no enumeration to compare with (the R cases cover it)
+        assume(False)
     network = network_p(table, tol)
-    enumerated = fisher.enumerated_p(table, tol)
     assert network.p_value == pytest.approx(enumerated.p_value, rel=1e-12)
 
 

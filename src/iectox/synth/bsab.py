@@ -161,7 +161,12 @@ def bsab_courses(n: int = 20, seed: int = 1) -> Dataset:
         "observations": [],
         "outcomes": outcomes,
     }
-    return Dataset.from_frames({t.name: conform(t, pd.DataFrame(rows[t.name])) for t in CONTRACT.tables})
+    return Dataset.from_frames(
+        {
+            t.name: conform(t, pd.DataFrame(rows.get(t.name, []), columns=t.column_names))
+            for t in CONTRACT.tables
+        }
+    )
 
 
 def with_bsab_courses(data: Dataset, n: int = 20, seed: int = 1) -> Dataset:
