@@ -72,15 +72,8 @@ def _run_rank_sum(data: np.ndarray, split: int, after: bool) -> tuple[float, np.
     """The sum of the mid-ranks (R's `rank`) of data[split:] (`after`) or data[:split], and the tie sizes,
     for data made of two ascending runs: a stable sort (timsort) merges them in linear time, which matters
     as the roots evaluate the statistic some 50 times."""
-    order = np.argsort(data, kind="stable")
-    ordered = data[order]
-    first = np.empty(data.size, dtype=bool)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    sizes = np.diff(np.append(starts, data.size))
-    mid = np.repeat(starts + (sizes + 1) / 2.0, sizes)
-    chosen = order >= split if after else order < split
+    mid, sizes = ranks(data, kind="stable")
+    chosen = slice(split, None) if after else slice(None, split)
     return float(mid[chosen].sum()), sizes
 
 

@@ -31,7 +31,7 @@ from scipy.special import gammaln
 
 from iectox.i18n import N_
 from iectox.message import Message
-from iectox.stats.methods.fisher_network import MAX_ARCS, MAX_PAST, NetworkTooLarge, network_p
+from iectox.stats.methods.fisher_network import MAX_ARCS, MAX_PAST, NetworkTooLarge, integer_ranges, network_p
 from iectox.stats.methods.result import MethodResult
 
 TOL_2X2 = math.log1p(1e-7)  # fisher.test: d <= d[observed] * (1 + 10^-7)
@@ -63,14 +63,6 @@ class ExactFisher:
     algorithm: str = "enumeration"  # or "network"
 
 
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each i, the integers lo[i]..hi[i]: (index i of each, the integer), flattened, without a loop."""
-    counts = np.maximum(hi - lo + 1, 0)
-    owner = np.repeat(np.arange(lo.size), counts)
-    starts = np.cumsum(counts) - counts
-    return owner, lo[owner] + np.arange(counts.sum()) - starts[owner]
-
-
 def _add_column(
     sums: np.ndarray, kernel: np.ndarray, total: int, rows: np.ndarray, lf: np.ndarray, limit: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -89,7 +81,7 @@ def _add_column(
         hi = np.minimum(remaining, room[owner, i])
         if int(np.maximum(hi - lo + 1, 0).sum()) > limit:
             raise TooLarge
-        pick, x = _ranges(lo, hi)
+        pick, x = integer_ranges(lo, hi)
         cells = [c[pick] for c in cells] + [x]
         owner, remaining = owner[pick], remaining[pick] - x
     cells.append(remaining)

@@ -75,7 +75,7 @@ class _Stage:
     length: np.ndarray
 
 
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def integer_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each i, the integers lo[i]..hi[i]: (index i of each, the integer), flattened, without a loop."""
     counts = np.maximum(hi - lo + 1, 0)
     owner = np.repeat(np.arange(lo.size), counts)
@@ -102,7 +102,7 @@ def _fills(
         hi = np.minimum(remaining, nodes[owner, i])
         if int(np.maximum(hi - lo + 1, 0).sum()) > limit:
             raise NetworkTooLarge
-        pick, x = _ranges(lo, hi)
+        pick, x = integer_ranges(lo, hi)
         cells = [c[pick] for c in cells] + [x]
         owner, remaining = owner[pick], remaining[pick] - x
     cells.append(remaining)
@@ -268,7 +268,7 @@ def _step(
             pick = mask & (undecided > 0)
             if not pick.any():
                 continue
-            owner, at = _ranges(lo_i[pick], hi_i[pick] - 1)
+            owner, at = integer_ranges(lo_i[pick], hi_i[pick] - 1)
             arc = order[at]
             bound = room[pick][owner]
             live = (arcs.longest[arc] > bound) & (arcs.shortest[arc] <= bound)

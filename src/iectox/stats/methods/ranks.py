@@ -16,9 +16,10 @@ EXACT_BELOW = 50  # wilcox.test: exact <- (n.x < 50) && (n.y < 50)
 TIES_WARNING = N_("cannot compute exact p-value with ties")
 
 
-def ranks(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mid-ranks of `data` (R's `rank`, ties averaged) and the size of every tie group; one sort."""
-    order = np.argsort(data)
+def ranks(data: np.ndarray, kind: str = "quicksort") -> tuple[np.ndarray, np.ndarray]:
+    """Mid-ranks of `data` (R's `rank`, ties averaged) and the size of every tie group; one sort (`kind`:
+    "stable" merges data made of ascending runs in linear time)."""
+    order = np.argsort(data, kind=kind)
     ordered = data[order]
     first = np.empty(data.size, dtype=bool)
     first[0] = True
