@@ -121,15 +121,20 @@ def student_t_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2
     return student_t_from_moments((Moments(m1, s1, n1), Moments(m2, s2, n2)))
 
 
+def moment_arrays(groups: Sequence[Moments]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each group's n, mean and variance, for the k-group tests on moments (ANOVA, Welch's ANOVA); refused, as
+    R's `oneway.test` refuses it, when a group has fewer than 2 observations."""
+    if any(g.n < 2 for g in groups):
+        raise NotComputable("every group needs at least 2 observations (R: 'not enough observations')")
+    n = np.array([g.n for g in groups], dtype=float)
+    return n, np.array([g.mean for g in groups]), np.array([g.sd for g in groups]) ** 2
+
+
 def _anova(groups: Sequence[Moments], source: str) -> MethodResult:
     k = len(groups)
     if k < 2:
         raise NotComputable("one-way ANOVA needs at least 2 groups")
-    if any(g.n < 2 for g in groups):
-        raise NotComputable("every group needs at least 2 observations (R: 'not enough observations')")
-    n = np.array([g.n for g in groups], dtype=float)
-    m = np.array([g.mean for g in groups])
-    v = np.array([g.sd for g in groups]) ** 2
+    n, m, v = moment_arrays(groups)
     total = n.sum()
     grand = float(np.dot(n, m) / total)
     between = float(np.dot(n, (m - grand) ** 2)) / (k - 1)

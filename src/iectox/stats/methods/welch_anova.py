@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from iectox.stats.methods.distributions import f_sf
-from iectox.stats.methods.means import FROM_AGGREGATES, FROM_VALUES, Moments
+from iectox.stats.methods.means import FROM_AGGREGATES, FROM_VALUES, Moments, moment_arrays
 from iectox.stats.methods.result import MethodResult, NotComputable, complete_values
 
 METHOD = "One-way analysis of means (not assuming equal variances)"
@@ -19,11 +19,7 @@ def _welch(groups: Sequence[Moments], source: str) -> MethodResult:
     k = len(groups)
     if k < 2:
         raise NotComputable("Welch's ANOVA needs at least 2 groups (R: 'not enough groups')")
-    if any(g.n < 2 for g in groups):
-        raise NotComputable("every group needs at least 2 observations (R: 'not enough observations')")
-    n = np.array([g.n for g in groups], dtype=float)
-    m = np.array([g.mean for g in groups])
-    v = np.array([g.sd for g in groups]) ** 2
+    n, m, v = moment_arrays(groups)
     if not np.all(v > 0):
         raise NotComputable(
             "a group has no variation: Welch's weights n / variance are infinite (R gives NaN)"
