@@ -12,7 +12,7 @@ from iectox.analysis.haematotoxicity import haematotoxicity
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
 from iectox.schema import THERAPY
-from iectox.schema.vocabularies import CORTICOSTEROIDS
+from iectox.schema.vocabularies import CORTICOSTEROIDS, PREMEDICATION
 from iectox.times import calendar_days, hours_between
 
 
@@ -142,7 +142,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     infusions = dataset["infusions"].set_index("infusion_id", drop=False)
     patients = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")
     doses = dataset["administrations"]
-    doses = doses[doses["reason"] != "premedication"]  # before a bispecific dose: no toxicity treated
+    doses = doses[doses["reason"] != PREMEDICATION]
     if not settings.include_prophylaxis:
         doses = doses[doses["reason"] != "prophylaxis"]
     episodes = dataset["toxicity_episodes"]

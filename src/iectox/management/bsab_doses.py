@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.management.bsab_schedule import Schedule, schedule_for
-from iectox.schema.vocabularies import BSAB_DRUGS, DOSE_STEP
+from iectox.schema.vocabularies import BSAB_DRUGS, DOSE_STEP, PREMEDICATION
 
 BSAB = tuple(code for code, _ in BSAB_DRUGS)
 STEP_RANK = {code: rank for rank, code in enumerate(DOSE_STEP.codes)}  # pretreatment 0 ... treatment 4
@@ -64,7 +64,7 @@ def _schedules(doses: pd.DataFrame, infusions: pd.DataFrame) -> dict[str, Schedu
 def _premedicated(doses: pd.DataFrame, administrations: pd.DataFrame, windows: pd.Series) -> pd.Series:
     """A premedication recorded for the course before the dose: within the label's window when it states one
     (teclistamab "1 to 3 hours before"), else on the same day; NA when the dose's time is not known."""
-    premeds = administrations.loc[administrations["reason"] == "premedication", ["infusion_id", "given_at"]]
+    premeds = administrations.loc[administrations["reason"] == PREMEDICATION, ["infusion_id", "given_at"]]
     pairs = (
         doses[["infusion_id", "given_at"]].reset_index().merge(premeds, on="infusion_id", suffixes=("", "_p"))
     )

@@ -20,7 +20,7 @@ from iectox.management.findings import INFO
 from iectox.management.pathway import Pathway
 from iectox.message import Message
 from iectox.rules import Rule
-from iectox.schema.vocabularies import CORTICOSTEROIDS
+from iectox.schema.vocabularies import CORTICOSTEROIDS, PREMEDICATION
 from iectox.times import HOUR, exact
 
 # Equivalent anti-inflammatory (glucocorticoid) doses, BNF "Glucocorticoid therapy" (also Liu et al., Allergy
@@ -189,7 +189,7 @@ def corticosteroid_courses(
 ) -> pd.DataFrame:
     """One row per course: drug, doses, median interval, the regimen recognised or not. Premedication before
     a bispecific antibody's dose is no course (it counts in the exposure, `corticosteroid_exposure`)."""
-    doses = corticosteroid_doses(administrations[administrations["reason"] != "premedication"])
+    doses = corticosteroid_doses(administrations[administrations["reason"] != PREMEDICATION])
     doses = doses.sort_values(["infusion_id", "drug", "given_at"])
     gap = (doses.groupby(["infusion_id", "drug"])["given_at"].diff() / HOUR).astype("float64")
     new = gap.isna() | (gap > pathway.corticosteroids.course_gap_h.value)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from iectox.dataset import Dataset
 from iectox.management.episodes import cohort_of
-from iectox.schema.vocabularies import CORTICOSTEROIDS
+from iectox.schema.vocabularies import CORTICOSTEROIDS, PREMEDICATION
 from iectox.times import FAR_FUTURE, calendar_days, earliest, hours_between, latest, quarter
 
 DRUGS = {"tocilizumab": ("tocilizumab",), "corticosteroid": CORTICOSTEROIDS}
@@ -22,7 +22,7 @@ def treatment_doses(administrations: pd.DataFrame, family: str) -> pd.DataFrame:
     """Doses of a drug family ('tocilizumab' or 'corticosteroid') given as treatment: not prophylaxis, nor the
     premedication of a bispecific antibody's dose (dexamethasone before a step-up dose treats no CRS)."""
     rows = administrations[administrations["drug"].isin(DRUGS[family])]
-    return rows[~rows["reason"].isin(("prophylaxis", "premedication"))]
+    return rows[~rows["reason"].isin(("prophylaxis", PREMEDICATION))]
 
 
 # What places an episode in time: its infusion, onset and resolution, with whether each time is known.

@@ -159,6 +159,9 @@ REASON = vocabulary(
         ("other", N_("Other"), ()),
     ],
 )
+# A dose given before a bispecific antibody's dose to prevent its reactions: it treats no toxicity, so it is no
+# course, no treatment delay and no "corticosteroids given" (it still counts in the steroid exposure).
+PREMEDICATION = "premedication"
 
 DOSE_STEP = vocabulary(
     "dose_step",
