@@ -47,13 +47,18 @@ ANAKINRA_NO_WEIGHT_TEXT = N_(
 )
 
 
+def _doses_of(evidence: Evidence, drug: str) -> pd.DataFrame | None:
+    """The anti-cytokine doses of `drug` (None when the audit had none to give)."""
+    doses = evidence.anticytokines
+    return None if doses is None else doses[doses["drug"].eq(drug).fillna(False)]
+
+
 def anakinra_dose(evidence: Evidence) -> Verdicts:
     """An anakinra dose is the adult dose or, with a weight, the per-kg dose capped at the adult dose."""
     settings = evidence.pathway.anticytokines
-    if evidence.anticytokines is None:
+    doses = _doses_of(evidence, "anakinra")
+    if doses is None:
         return Verdicts()
-    doses = evidence.anticytokines
-    doses = doses[doses["drug"].eq("anakinra").fillna(False)]
     adult, per_kg = float(settings.anakinra_mg.value), float(settings.anakinra_mg_kg_child.value)
     tolerance = settings.dose_tolerance.value
     dose, weight = doses["dose_mg"].astype("float64"), doses["weight_kg"]
@@ -88,10 +93,9 @@ SILTUXIMAB_NO_WEIGHT_TEXT = N_(
 def siltuximab_dose(evidence: Evidence) -> Verdicts:
     """A siltuximab dose is the pathway's mg/kg times the weight, within the tolerance."""
     settings = evidence.pathway.anticytokines
-    if evidence.anticytokines is None:
+    doses = _doses_of(evidence, "siltuximab")
+    if doses is None:
         return Verdicts()
-    doses = evidence.anticytokines
-    doses = doses[doses["drug"].eq("siltuximab").fillna(False)]
     target = float(settings.siltuximab_mg_kg.value)
     dose, weight = doses["dose_mg"].astype("float64"), doses["weight_kg"]
     wrong = dose.notna() & weight.notna() & ~_within(dose, target * weight, settings.dose_tolerance.value)
