@@ -158,7 +158,8 @@ class _Observed:
         self.device = category(frame, "oxygen_device", OXYGEN_DEVICE)
         self.flow = plausible(number(frame, "oxygen_l_min"), "oxygen_l_min")
         self.given = flag(frame, "antipyretic_or_anticytokine_given")
-        self.oxygen_elsewhere = np.isin(category(frame, "oxygen_cause", OXYGEN_CAUSE), OTHER_OXYGEN_CAUSES)
+        self.oxygen_cause = category(frame, "oxygen_cause", OXYGEN_CAUSE)
+        self.oxygen_elsewhere = np.isin(self.oxygen_cause, OTHER_OXYGEN_CAUSES)
         self.hypotension_elsewhere = category(frame, "hypotension_cause", HYPOTENSION_CAUSE) == (
             OTHER_HYPOTENSION_CAUSE
         )
@@ -239,8 +240,7 @@ def grade_crs(
     raw_hypotension = crs_hypotension_grade(
         obs.hypotension == 1, np.nan_to_num(obs.vasopressors), obs.vasopressin == 1
     )
-    oxygen_cause = category(frame, "oxygen_cause", OXYGEN_CAUSE)
-    attributed = np.where(obs.oxygen_elsewhere & (raw_hypoxia > 0), oxygen_cause, 0) + 3 * (
+    attributed = np.where(obs.oxygen_elsewhere & (raw_hypoxia > 0), obs.oxygen_cause, 0) + 3 * (
         obs.hypotension_elsewhere & (raw_hypotension > 0)
     )
     hypotension_drives = (grade >= 2) & (hypotension_grade == grade)

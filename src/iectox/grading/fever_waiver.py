@@ -29,11 +29,10 @@ WAIVING_DRUGS = ("tocilizumab", *CORTICOSTEROIDS, "anakinra", "siltuximab", *ANT
 ONE_DAY = pd.Timedelta(days=1)
 
 
-def first_fevers(observations: pd.DataFrame, fever: np.ndarray) -> pd.DataFrame:
+def first_fevers(timed: pd.DataFrame, fever: np.ndarray) -> pd.DataFrame:
     """Per infusion with a febrile observation (`fever`, one flag per row: `astct_crs.crs_fever`): the first
     one's time and row position (`first_fever_at`, `first_fever_row`), indexed by `infusion_id`; the rows'
-    order breaks ties of time."""
-    timed = _timed(observations)
+    order breaks ties of time. `timed`: `timed_rows` of the observations."""
     febrile = timed[fever[timed["row"].to_numpy()]]
     first = febrile.sort_values(["observed_at", "row"], kind="stable").drop_duplicates("infusion_id")
     return first.set_index("infusion_id")[["observed_at", "row"]].rename(
@@ -65,24 +64,22 @@ def therapy_since_fever(administrations: pd.DataFrame | None, fevers: pd.DataFra
     return kept.groupby(level=0).min().reindex(fevers.index).astype("datetime64[ns]").rename("therapy_from")
 
 
-def crs_established(observations: pd.DataFrame, fevers: pd.DataFrame) -> np.ndarray:
+def crs_established(timed: pd.DataFrame, rows: int, fevers: pd.DataFrame) -> np.ndarray:
     """For each row: an earlier observation of its infusion had fever (see the module's docstring)."""
-    timed = _timed(observations)
     first_at = timed["infusion_id"].map(fevers["first_fever_at"])
     first_row = timed["infusion_id"].map(fevers["first_fever_row"])
     later = (timed["observed_at"] > first_at) | (
         (timed["observed_at"] == first_at) & (timed["row"] > first_row)
     )
-    established = np.zeros(len(observations), dtype=bool)
+    established = np.zeros(rows, dtype=bool)
     established[timed["row"].to_numpy()] = later.fillna(False).to_numpy(dtype=bool)
     return established
 
 
-def therapy_given(observations: pd.DataFrame, therapy_from: pd.Series) -> np.ndarray:
+def therapy_given(timed: pd.DataFrame, rows: int, therapy_from: pd.Series) -> np.ndarray:
     """For each row: a dose of `therapy_since_fever` counted at or before its time."""
-    timed = _timed(observations)
     start = timed["infusion_id"].map(therapy_from)
-    given = np.zeros(len(observations), dtype=bool)
+    given = np.zeros(rows, dtype=bool)
     given[timed["row"].to_numpy()] = (start <= timed["observed_at"]).fillna(False).to_numpy(dtype=bool)
     return given
 
@@ -95,12 +92,13 @@ def fever_waiver_inputs(
     if not {"infusion_id", "observed_at"} <= set(observations.columns):
         empty = np.zeros(len(observations), dtype=bool)
         return empty, empty.copy()
-    fevers = first_fevers(observations, fever)
-    established = crs_established(observations, fevers)
-    return established, therapy_given(observations, therapy_since_fever(administrations, fevers))
+    timed, rows = timed_rows(observations), len(observations)
+    fevers = first_fevers(timed, fever)
+    established = crs_established(timed, rows, fevers)
+    return established, therapy_given(timed, rows, therapy_since_fever(administrations, fevers))
 
 
-def _timed(observations: pd.DataFrame) -> pd.DataFrame:
+def timed_rows(observations: pd.DataFrame) -> pd.DataFrame:
     """The rows with an infusion and a time: infusion id, time and row position."""
     frame = pd.DataFrame(
         {
