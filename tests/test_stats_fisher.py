@@ -186,6 +186,30 @@ def test_beyond_the_network_limits_it_refuses_the_exact_test():
         network_p(table, fisher.TOL_RXC, max_arcs=1_000)
 
 
+# R 4.2.2: fisher.test(matrix(c(1084, 236, 323, 208, 0, 462, 0, 388, 70, 37, 10, 7, 94, 51, 18, 12), nrow = 2,
+# byrow = TRUE), workspace = 2e8) stops after 30 s: "FEXACT error 7(location). LDSTP=18716370 is too small for
+# this problem"; a 3,000-infusion synthetic cohort's product table
+_PAST_TOO_MANY = np.array([[1084, 236, 323, 208, 0, 462, 0, 388], [70, 37, 10, 7, 94, 51, 18, 12]])
+
+
+def test_too_many_past_lengths_are_known_after_sorting_a_few_times_the_limit(monkeypatch):
+    """The lengths kept were merged again at every chunk once over ten chunks (quadratic: 70 s before giving up
+    on the table R gives up on after 30 s); now when they have doubled, and once just past the limit. Small
+    chunks and limit here, so that the table shows it in a second."""
+    sorted_lengths = []
+    merge = fisher_network._merge
+
+    def counted(node, past, freq):
+        sorted_lengths.append(len(node))
+        return merge(node, past, freq)
+
+    monkeypatch.setattr(fisher_network, "_merge", counted)
+    monkeypatch.setattr(fisher_network, "_CHUNK", 2_000)
+    with pytest.raises(NetworkTooLarge):
+        network_p(_PAST_TOO_MANY, fisher.TOL_RXC, max_past=150_000)
+    assert sum(sorted_lengths) < 6 * 150_000
+
+
 def _published(counts: list[list[int]], reported_p: str) -> dict:
     groups = {f"g{i}": {"label": f"Cohort {i}", "n": int(sum(row))} for i, row in enumerate(counts, 1)}
     levels = [f"level {j}" for j in range(1, len(counts[0]) + 1)]

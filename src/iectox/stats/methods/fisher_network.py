@@ -241,6 +241,7 @@ def _step(
     stage = arcs.stage
     p, size = 0.0, 0
     kept: list[tuple[np.ndarray, ...]] = []
+    merged = 0  # past lengths kept after the last merge of all of them
     carried: list[tuple[np.ndarray, ...]] = []
     cut = np.flatnonzero(np.diff(node)) + 1
     for lo, hi in zip(np.concatenate([[0], cut]), np.concatenate([cut, [len(node)]]), strict=True):
@@ -278,15 +279,24 @@ def _step(
         if size > _CHUNK:
             kept.append(_merge(*(np.concatenate(x) for x in zip(*carried, strict=True))))
             carried, size = [], 0
-            if sum(len(k[0]) for k in kept) > 10 * _CHUNK:
+            # merged again whenever what is kept has doubled since the last merge (each length is sorted
+            # O(log) times, where merging at every chunk sorted the whole of it again: quadratic), and soon
+            # after it passes `max_past` (grown by a quarter), so that a network too large is known without
+            # sorting twice as much
+            total = sum(len(k[0]) for k in kept)
+            if total > max(10 * _CHUNK, 2 * merged) or (total > max_past and 4 * total > 5 * merged):
                 kept = [_merge(*(np.concatenate(x) for x in zip(*kept, strict=True)))]
-                if len(kept[0][0]) > max_past:
+                merged = len(kept[0][0])
+                if merged > max_past:
                     raise NetworkTooLarge
     if carried:
         kept.append(_merge(*(np.concatenate(x) for x in zip(*carried, strict=True))))
     if not kept:
         return p, (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
-    return p, _merge(*(np.concatenate(x) for x in zip(*kept, strict=True)))
+    held = _merge(*(np.concatenate(x) for x in zip(*kept, strict=True)))
+    if len(held[0]) > max_past:
+        raise NetworkTooLarge
+    return p, held
 
 
 def _last_two_columns(
