@@ -66,6 +66,8 @@ def english_left(text: str) -> set[str]:
         own = re.sub(r"\{\w*\}", "", english).strip()
         if english == french or re.fullmatch(r"[a-z_-]+", english) or len(own) < 8:
             continue
+        if not all(piece in text for piece in re.split(r"\{\w*\}", english)):
+            continue  # a match holds every literal piece: a substring search rules most messages out at once
         pattern = re.escape(english)
         if "{" in english:
             pattern = re.sub(r"\\\{\w*\\\}", ".+?", pattern)
