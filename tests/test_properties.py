@@ -74,7 +74,7 @@ def spoiled_cells(draw):
     return base
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spoiled_cells())
 def test_bad_cells_never_crash_and_never_load_partly(raw):
     from iectox.validate import RawTable, check_raw
@@ -92,7 +92,7 @@ def test_bad_cells_never_crash_and_never_load_partly(raw):
 
 # openpyxl warns when it reads a date cell whose serial is out of range; the importer then reports the cell
 @pytest.mark.filterwarnings("ignore:Cell .* is marked as a date:UserWarning")
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     sheet=st.sampled_from(CONTRACT.table_names),
     cell=st.sampled_from(["A2", "B3", "C4", "D2", "E3", "F2"]),
