@@ -28,10 +28,14 @@ components:
 		$$script || { [ "$$CI" = true ] && exit 1; echo "warning: $$script failed; tests needing it skip" >&2; }; \
 	done
 
-# The whole suite on SQLite (DATABASE_URL cleared, whatever the shell has), then the web tests on PostgreSQL.
+# The whole suite on SQLite (DATABASE_URL cleared, whatever the shell has), then the web tests on PostgreSQL,
+# each on TEST_WORKERS processes (pytest-xdist; a module's tests stay in one process, so that its fixtures are
+# built once); the slowest tests are listed at the end.
+TEST_WORKERS ?= 2
+PYTEST_OPTIONS := -n $(TEST_WORKERS) --dist loadscope --durations=15
 test: $(STAMP) components
-	env -u DATABASE_URL $(BIN)/python -m pytest
-	scripts/test_web_postgres.sh
+	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_OPTIONS)
+	scripts/test_web_postgres.sh $(PYTEST_OPTIONS)
 
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
