@@ -19,6 +19,7 @@ from iectox.render.adjusted import adjusted_methods
 from iectox.render.document import cohort_list, period_text
 from iectox.render.format import stratified_test_name, test_name
 from iectox.render.layout import pretty
+from iectox.render.survival_table import survival_methods_sentence
 from iectox.render.time_to_event import methods_sentence
 from iectox.schema import CONTRACT
 from iectox.stats.policy import MethodPolicy
@@ -277,6 +278,7 @@ def build_methods(result: StudyResult, lang: str = "en") -> Methods:
                 policy_text(result.spec.policy, lang),
                 tests_used(result, lang),
                 methods_sentence(result, lang),
+                survival_methods_sentence(result, lang),
                 adjusted_methods(result, lang),
             )
             if t

@@ -30,6 +30,7 @@ CAPTIONS = {
     "crs": N_("CRS: cumulative incidence by cohort"),
     "icans": N_("ICANS: cumulative incidence by cohort"),
 }
+SURVIVAL_CAPTION = N_("Overall survival by cohort")
 
 
 def _axes() -> tuple[Figure, Axes, Axes]:
@@ -128,7 +129,7 @@ def survival_figure(survival: Survival, cohorts: Cohorts, lang: str = "en") -> F
         sizes = {key: by_key[key].n if key in by_key else 0 for key in cohorts.keys}
         p = "-" if survival.test is None else p_value(survival.test.p_value, 3, lang)
         note = tr("Kaplan-Meier; |: censored; p (log-rank): {p}", lang).format(p=p)
-        _frame(ax, tr("Overall survival by cohort", lang), cohorts, sizes, lang, note)
+        _frame(ax, tr(SURVIVAL_CAPTION, lang), cohorts, sizes, lang, note)
     return fig
 
 
@@ -143,8 +144,18 @@ def _incidence(endpoint: str):
     return draw, options
 
 
+def _survival(frame: pd.DataFrame, cohorts: Cohorts, lang: str = "en", survival: Any = None) -> Figure:
+    return survival_figure(survival, cohorts, lang)
+
+
+def _survival_options(result: StudyResult) -> dict[str, Any]:
+    tte = result.time_to_event
+    return {"survival": None if tte is None else tte.survival}
+
+
 def incidence_figures(result: StudyResult) -> tuple[FigureSpec, ...]:
-    """The report's cumulative incidence figures: those of the syndromes with a curve."""
+    """The report's time-to-event figures: the cumulative incidence of the syndromes with a curve, then
+    overall survival when the study computed it."""
     tte = result.time_to_event
     if tte is None:
         return ()
@@ -154,6 +165,8 @@ def incidence_figures(result: StudyResult) -> tuple[FigureSpec, ...]:
             draw, options = _incidence(item.endpoint)
             caption = CAPTIONS[item.endpoint]
             specs.append(FigureSpec(f"{item.endpoint}_incidence", caption, draw, (), options))
+    if tte.survival is not None:
+        specs.append(FigureSpec("overall_survival", SURVIVAL_CAPTION, _survival, (), _survival_options))
     return tuple(specs)
 
 
