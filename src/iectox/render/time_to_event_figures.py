@@ -67,6 +67,15 @@ def _steps(ax: Axes, x: np.ndarray, y: np.ndarray, end: float, colour: str) -> N
     ax.step(np.append(x, end), np.append(y, y[-1]), where="post", color=colour, linewidth=1.8)
 
 
+def _censorings(ax: Axes, x: np.ndarray, y: np.ndarray, colour: str) -> None:
+    """Each censoring as a short vertical tick on the curve, all of them one path: as markers, each would cost
+    a transform of its own when drawn (a third of the figure's time for the seed's 250 censorings)."""
+    xs = np.repeat(x.astype(float), 3)
+    xs[2::3] = np.nan
+    ys = np.column_stack([y - 1.6, y + 1.6, np.full(len(y), np.nan)]).ravel()
+    ax.plot(xs, ys, color=colour, linewidth=1.0, solid_capstyle="butt")
+
+
 def incidence_figure(
     incidence: Incidence, cohorts: Cohorts, lang: str = "en", days: int = INCIDENCE_DAYS
 ) -> Figure:
@@ -116,9 +125,7 @@ def survival_figure(survival: Survival, cohorts: Cohorts, lang: str = "en") -> F
             y = np.concatenate(([1.0], curve.surv)) * 100
             _steps(ax, x, y, float(curve.time[-1]), cohorts.colour(key))
             censored = curve.n_censor > 0
-            ax.plot(
-                curve.time[censored], curve.surv[censored] * 100, "|", color=cohorts.colour(key), markersize=5
-            )
+            _censorings(ax, curve.time[censored], curve.surv[censored] * 100, cohorts.colour(key))
         ax.set_ylim(0, 102)
         ax.set_xlim(-0.03 * last, last)
         ax.set_ylabel(tr("Overall survival (%)", lang))
