@@ -26,7 +26,7 @@ SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.
 # the seed spec has a [management] section: the report adds the audit's two figures; and an [adjusted] section
 # with a weighted comparison: its Love plot
 MANAGEMENT_FIGURES = ("management_delay_by_cohort", "management_kpi_trend")
-INCIDENCE_FIGURES = ("crs_incidence", "icans_incidence")  # render.time_to_event_figures
+INCIDENCE_FIGURES = ("crs_incidence", "icans_incidence", "overall_survival")  # render.time_to_event_figures
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,7 @@ def test_workbook_has_a_sheet_per_table_and_the_analysis_rows(english, result):
         *ids,
         "adverse_events",
         "time_to_event",
+        "overall_survival",
         *adjusted,
         "analysis",
         "published_vs_reproduced",
@@ -141,8 +142,9 @@ def test_workbook_has_a_sheet_per_table_and_the_analysis_rows(english, result):
 
 def test_word_document_has_one_table_per_study_table(english, result):
     document = docx.Document(str(english.docx))
-    # the adverse events, time to event, the three adjusted comparisons', management and checks tables
-    assert len(document.tables) == len(result.spec.tables) + 7
+    # the adverse events, time to event, overall survival, the three adjusted comparisons', management and
+    # checks tables
+    assert len(document.tables) == len(result.spec.tables) + 8
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[: len(result.spec.tables)] == [
         f"Table {i}. {t.title}" for i, t in enumerate(result.spec.tables, 1)

@@ -102,8 +102,9 @@ def test_workbook_holds_the_models_numbers_as_numbers(reports, result):
 def test_tables_are_numbered_in_the_order_shown(reports):
     page = reports["en"].html.read_text(encoding="utf-8")
     numbers = [int(n) for n in re.findall(r"<figcaption>Table (\d+)\.", page)]
-    # 8 tables (the labs' included), adverse events, time to event, 3 adjusted, the management KPIs
-    assert numbers == list(range(1, 15))
+    # 8 tables (the labs' included), adverse events, time to event, overall survival, 3 adjusted, the
+    # management KPIs
+    assert numbers == list(range(1, 16))
 
 
 def test_word_document_has_the_section_in_both_languages(reports):
@@ -111,9 +112,9 @@ def test_word_document_has_the_section_in_both_languages(reports):
         (
             "en",
             "Adjusted comparisons",
-            "Table 12. Propensity-weighted comparison: CRS onset to first tocilizumab (days)",
+            "Table 13. Propensity-weighted comparison: CRS onset to first tocilizumab (days)",
         ),
-        ("fr", "Comparaisons ajustées", "Tableau 12. Comparaison pondérée par le score de propension"),
+        ("fr", "Comparaisons ajustées", "Tableau 13. Comparaison pondérée par le score de propension"),
     ):
         document = docx.Document(str(reports[lang].docx))
         assert heading in [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]

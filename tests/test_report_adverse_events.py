@@ -47,7 +47,7 @@ def table():
 
 def test_english_layout_every_line_of_the_crs_astct_block(table):
     shown = adverse_event_layout(table, Formatter("en"), labels=LABELS, number=3)
-    assert shown.caption == "Table 3. Adverse events: CRS, ICANS and IEC-HS by maximum grade"
+    assert shown.caption == "Table 3. Adverse events: CRS, ICANS, IEC-HS and ICAHT by maximum grade"
     assert [(c.label, c.n) for c in shown.columns] == [
         ("Toxicity, maximum grade", None),
         ("Routine care", 2),
@@ -127,7 +127,7 @@ def test_the_table_alone_in_every_format(table, tmp_path):
         write_adverse_events_xlsx(table, tmp_path / "ae.xlsx", formatter=fmt)
     ).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Adverse events: CRS, ICANS and IEC-HS by maximum grade"
+    assert rows[0][0] == "Adverse events: CRS, ICANS, IEC-HS and ICAHT by maximum grade"
     any_grade = next(r for r in rows if r[0] == "Any grade")
     assert any_grade[1:] == (1, 0.5, 3, 0.75, 4, pytest.approx(4 / 6))  # counts and shares as numbers
     word = docx.Document(str(write_adverse_events_docx(table, tmp_path / "ae.docx", formatter=fmt)))
@@ -150,9 +150,10 @@ def test_in_the_report_in_every_format(tmp_path, lang):
     spec = load_study(_study(tmp_path, '[adverse_events]\nper = "patient"\ntoxicities = ["CRS", "ICANS"]\n'))
     result = run_study(small_dataset(), spec)
     files = write_report(result, tmp_path / "out", lang)
-    title = {"en": "Adverse events: CRS, ICANS and IEC-HS by maximum grade", "fr": "Événements indésirables"}[
-        lang
-    ]
+    title = {
+        "en": "Adverse events: CRS, ICANS, IEC-HS and ICAHT by maximum grade",
+        "fr": "Événements indésirables",
+    }[lang]
     page = files.html.read_text(encoding="utf-8")
     assert (
         'id="table-adverse_events"' in page
@@ -224,4 +225,15 @@ def test_seed_counts_agree_with_its_crs_and_icans_tables():
     assert [c.values[0] for c in table.row("CRS/ASTCT2019/not_assessed").cells] == [1, 0, 1]
     assert [c.values[0] for c in table.row("ICANS/ASTCT2019/any").cells] == [52, 16, 68]
     assert [c.values[0] for c in table.row("ICANS/ASTCT2019/high").cells] == [19, 4, 23]
-    assert [n.id for n in table.notes] == ["denominator", "scales", "not_recorded"]  # no IEC-HS in the seed
+    # no IEC-HS episode in the seed: only its grades computed from the labs, beside early and late ICAHT
+    assert [n.id for n in table.notes] == ["denominator", "scales", "computed_only", "computed"]
+    frame = result.frame
+    for column, block in (
+        ("icaht_early", "ICAHT-early/EHA-EBMT2023"),
+        ("icaht_late", "ICAHT-late/EHA-EBMT2023"),
+    ):
+        for grade in (1, 2, 3, 4):  # the same counts as the analysis table's column, per cohort
+            counts = [int(((frame["cohort"] == c) & (frame[column] == grade)).sum()) for c in table.groups]
+            assert [c.values[0] for c in table.row(f"{block}/grade/{grade}").cells][:2] == counts
+    assert [c.values[0] for c in table.row("ICAHT-late/EHA-EBMT2023/not_assessed").cells] == [14, 1, 15]
+    assert [c.values[0] for c in table.row("IEC-HS/Hines2023-computed/grade/1").cells] == [8, 0, 8]

@@ -1,6 +1,7 @@
-"""The seed report's time-to-event table and figures: the cumulative incidence of CRS and ICANS by cohort at
-days 7, 14 and 28 with 95% CI and Gray's p, in HTML, XLSX, DOCX and JSON, English and French; the figures
-draw what the estimates say, with the number at risk under the curves, nothing cut."""
+"""The seed report's time-to-event tables and figures: the cumulative incidence of CRS and ICANS by cohort at
+days 7, 14 and 28 with 95% CI and Gray's p, and overall survival by Kaplan-Meier (median with its 95% CI,
+log-rank p, median follow-up), in HTML, XLSX, DOCX and JSON, English and French; the figures draw what the
+estimates say, with the number at risk under the curves, nothing cut."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from iectox.render import write_report
 from iectox.render.document import cohorts_of
 from iectox.render.figures import save
 from iectox.render.format import Formatter
+from iectox.render.survival_table import survival_table
 from iectox.render.time_to_event import time_to_event_table
 from iectox.render.time_to_event_figures import incidence_figure, survival_figure
 from iectox.study import run_study, seed_study
@@ -88,10 +90,58 @@ def test_the_french_report(result, tmp_path):
     assert "Incidence cumulée du CRS et de l'ICANS par cohorte" in page
     assert "76,1\u00a0% (71,3–80,2)" in page and "J7, % (IC à 95 %)" in page
     assert "Suivi médian (Kaplan-Meier inversé)\u00a0: 649 jours" in page
+    assert "Tableau 11. Survie globale par cohorte" in page and "900 (800–NA)" in page
+    assert "NA\u00a0: non atteinte" in page and "par le test du log-rank (R survival::survfit" in page
     document = docx.Document(str(files.docx))
     assert any("ICANS : incidence cumulée par cohorte" in p.text for p in document.paragraphs)
     book = openpyxl.load_workbook(files.xlsx, read_only=True)
     assert next(book["time_to_event"].iter_rows(values_only=True))[0].startswith("Tableau 10.")
+    assert (
+        next(book["overall_survival"].iter_rows(values_only=True))[0]
+        == "Tableau 11. Survie globale par cohorte"
+    )
+    assert any(p.text.endswith("Survie globale par cohorte") for p in document.paragraphs)
+
+
+def test_overall_survival_in_every_format(english):
+    """The seed's medians as R prints them: d <- read.csv(survival_times(frame, "cohort")); quantile(survfit(
+    Surv(time, status) ~ group, data = d), 0.5): clinical_trial 900 (800, NA), standard_of_care 841 (721, 1003);
+    survdiff(Surv(time, status) ~ group, data = d): Chisq 0.297 on 1 df (p = 0.586)."""
+    page = english.html.read_text(encoding="utf-8")
+    assert "Table 11. Overall survival by cohort" in page
+    assert "841 (721–1003)" in page and "900 (800–NR)" in page and "0.5860" in page
+    assert "NR: not reached" in page
+    assert "compared between the cohorts by the log-rank test" in page  # the methods sentence
+    book = openpyxl.load_workbook(english.xlsx, read_only=True)
+    rows = list(book["overall_survival"].iter_rows(values_only=True))
+    assert rows[0][0] == "Table 11. Overall survival by cohort"
+    assert next(r for r in rows if r[0] == "Real-life population")[1:6] == (361, 139, 841, 721, 1003)
+    assert next(r for r in rows if r[0] == "Clinical trials population")[1:6] == (40, 16, 900, 800, None)
+    assert next(r for r in rows if r[0] == "Overall survival")[-1] == pytest.approx(0.5860171124166966)
+    document = docx.Document(str(english.docx))
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert "Table 11. Overall survival by cohort" in captions
+    assert any(c.endswith("Overall survival by cohort") and c.startswith("Figure") for c in captions)
+    survival = json.loads(english.json.read_text(encoding="utf-8"))["time_to_event"]["overall_survival"]
+    trials = survival["cohorts"][1]
+    assert (trials["cohort"], trials["median"], trials["median_low"], trials["median_high"]) == (
+        "clinical_trial",
+        900,
+        800,
+        None,
+    )
+    assert survival["log_rank"]["p_value"] == pytest.approx(0.5860171124166966, abs=1e-12)
+    assert (english.folder / "figures" / "overall_survival.png").stat().st_size > 0
+
+
+def test_overall_survival_without_a_death_says_why_there_is_no_test(result):
+    frame = result.frame.assign(status="alive")
+    tte = time_to_event(frame, "cohort", ("standard_of_care", "clinical_trial"))
+    table = survival_table(replace(result, time_to_event=tte), Formatter("en", 1, 4), number=9)
+    assert table.lines[0].cells[-1].text == "-"
+    assert [cell.text for cell in table.lines[1].cells[1:4]] == ["361", "0", "NR (NR–NR)"]
+    assert any(note.startswith("Log-rank test not computed: no events") for note in table.footnotes)
+    assert any(note.startswith("NR: not reached") for note in table.footnotes)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

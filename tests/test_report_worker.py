@@ -112,8 +112,9 @@ def test_a_report_drawn_by_the_worker_is_the_report_drawn_in_one_process(result,
         files = write_report(result, tmp_path / "report", "fr", progress=stages.append, worker=drawer)
         assert drawer.pid is None  # reaped once the figures were drawn
     assert _contents(files.folder) == _contents(drawn_here)
-    # 9 figures (PNG and SVG): the study's 4, its 2 cumulative incidences, its Love plot, the audit's 2
-    assert len(files.figures) == 18 and all(p.stat().st_size > 0 for p in files.figures)
+    # 10 figures (PNG and SVG): the study's 4, its 2 cumulative incidences, its overall survival, its Love
+    # plot, the audit's 2
+    assert len(files.figures) == 20 and all(p.stat().st_size > 0 for p in files.figures)
     # the files that show no figure are written while the figures are drawn
     assert stages == ["analysis table", "figures", "XLSX", "DOCX", "JSON", "HTML"]
     assert _children(os.getpid()) == []

@@ -52,12 +52,14 @@ def full_study() -> dict:
         rounding="format",
         missing_as_level=False,
         ranks_always=False,
+        stratified="mantel_haenszel",
     )
     doc["analysis"]["include_prophylaxis"] = False
     doc["tables"].append(
         {
             "id": "every_key",
             "title": "Every key",
+            "strata": "centre",
             "variables": [
                 {
                     "name": "crs_grade",
@@ -288,6 +290,10 @@ def test_an_unknown_iectox_reference_is_refused_with_the_known_one(tmp_path):
             "(sex) kind: 'continuous' is not one of categorical",
         ),
         (("tables", 0, "variables", 0, "summary"), "median_iqr", "is not a setting of continuous variables"),
+        (("tables", 0, "strata"), "age", "strata: 'age' is not a categorical column other than the cohorts"),
+        (("tables", 0, "strata"), "cohort", "'cohort' is not a categorical column other than the cohorts"),
+        (("tables", 0, "variables", 0, "test"), "mantel_haenszel", "'mantel_haenszel' is not one of"),
+        (("tests", "stratified"), "cmh_generalized", "'cmh_generalized'"),
     ],
 )
 def test_values_of_the_right_type_that_cannot_work_are_refused(tmp_path, where, value, message):

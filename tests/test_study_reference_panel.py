@@ -50,7 +50,8 @@ def test_a_study_naming_no_reference_has_no_checks_and_no_panel(plain):
     shown = _outputs(files)
     assert '<section id="checks">' not in shown["html"] and "Published vs reproduced" not in shown["html"]
     assert "Published vs reproduced" not in shown["docx"]
-    assert shown["xlsx"] == ["demographics", "time_to_event", "analysis"]  # every study: CRS, ICANS incidence
+    # every study: CRS and ICANS incidence, overall survival
+    assert shown["xlsx"] == ["demographics", "time_to_event", "overall_survival", "analysis"]
     assert "checks" not in shown["json"]
 
 

@@ -104,7 +104,7 @@ def audit_frames(result: StudyResult) -> dict[str, pd.DataFrame]:
 def time_to_event(result: StudyResult) -> pd.DataFrame:
     """Per syndrome and cohort: n, events, competing deaths, and at each report day the cumulative incidence,
     its variance and 95% limits; Gray's statistic and p on each syndrome's first row; then overall survival:
-    the log-rank test and the median follow-up."""
+    the log-rank test and the median follow-up, and per cohort the median and its 95% CI."""
     tte = result.time_to_event
     assert tte is not None
     rows = []
@@ -126,6 +126,12 @@ def time_to_event(result: StudyResult) -> pd.DataFrame:
          None, None, follow_up.estimate, None, follow_up.low, follow_up.high, survival.test.statistic,
          survival.test.p_value)
     )  # fmt: skip
+    for cohort, curve in zip(survival.cohorts, survival.curves, strict=True):  # the median and its 95% CI
+        median = curve.median
+        rows.append(
+            ("overall_survival", cohort, curve.n, curve.events, None, None, median.estimate, None, median.low,
+             median.high, None, None)
+        )  # fmt: skip
     columns = ["endpoint", "cohort", "n", "events", "competing", "day", "estimate", "variance", "low", "high"]
     return pd.DataFrame(rows, columns=[*columns, "statistic", "p_value"])
 

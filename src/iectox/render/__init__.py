@@ -40,6 +40,7 @@ from iectox.render.methods import build_methods
 from iectox.render.pairwise import pairwise_frame
 from iectox.render.report import ANALYSIS_TABLE, Figure, Formats, Report, ReportFormat
 from iectox.render.single import table_page, write_table_docx, write_table_html, write_table_xlsx
+from iectox.render.survival_table import survival_table
 from iectox.render.time_to_event import time_to_event_table
 from iectox.render.worker import Worker
 from iectox.study import StudyResult
@@ -139,9 +140,10 @@ def write_report(
     step = progress or (lambda stage: None)
     shown = tables_shown(result)  # comparison tables, then the adverse-event table
     time_to_event = time_to_event_table(result, fmt, number=shown + 1)
-    before = shown + (time_to_event is not None) + adjusted_count(result)  # then the adjusted comparisons
-    management = build_management(result, lang, number=before + 1)
-    document = build_document(result, build_methods(result, lang), fmt, management, time_to_event)
+    survival = survival_table(result, fmt, number=shown + 1 + (time_to_event is not None))
+    before = shown + (time_to_event is not None) + (survival is not None) + adjusted_count(result)
+    management = build_management(result, lang, number=before + 1)  # after the adjusted comparisons
+    document = build_document(result, build_methods(result, lang), fmt, management, time_to_event, survival)
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)

@@ -53,19 +53,41 @@ NOTES = {
         "unit graded on another scale only is counted as such."
     ),
     "not_recorded": N_("{toxicity}: no episode recorded in the dataset; not shown."),
+    "computed_only": N_(
+        "{toxicity}: no episode recorded in the dataset; only its grades computed from the labs are shown."
+    ),
+    "computed": N_(
+        "{toxicities}: grades computed from the labs (ICAHT: the ANC, EHA/EBMT 2023; IEC-HS: the laboratory "
+        "criteria, the treatments and the recorded grades, Hines 2023), each a block of its own, never pooled "
+        "with the grades recorded in the episodes; not assessed: no ANC (ICAHT), no ferritin after infusion "
+        "(IEC-HS)."
+    ),
     "several_cohorts": N_(
         "{count} patients had infusions in more than one cohort: counted in each, once overall."
     ),
 }
 
 
+COMPUTED_TOXICITIES = {"ICAHT-early": N_("Early ICAHT"), "ICAHT-late": N_("Late ICAHT")}
+COMPUTED_SCALES = {  # the scales of the grades computed from the labs (`stats.adverse_events_computed`)
+    "EHA-EBMT2023": N_("EHA/EBMT 2023, computed from the ANC"),
+    "Hines2023-computed": N_("ASTCT 2023 (Hines), computed from the labs and treatments"),
+}
+
+
 def scale_label(scale: str, fmt: Formatter) -> str:
-    return fmt.tr(GRADING_SCALE.term(scale).label)
+    return fmt.tr(COMPUTED_SCALES[scale] if scale in COMPUTED_SCALES else GRADING_SCALE.term(scale).label)
+
+
+def toxicity_label(toxicity: str, fmt: Formatter) -> str:
+    return fmt.tr(COMPUTED_TOXICITIES.get(toxicity, toxicity))
 
 
 def row_label(row: Row, fmt: Formatter) -> str:
     if row.row_type == "toxicity":
-        return fmt.tr(BLOCK).format(toxicity=fmt.tr(row.syndrome), scale=scale_label(row.scale, fmt))
+        return fmt.tr(BLOCK).format(
+            toxicity=toxicity_label(row.syndrome, fmt), scale=scale_label(row.scale, fmt)
+        )
     if row.row_type == "grade":
         return fmt.tr(f"Grade {row.grade}")
     return pretty(fmt.tr(LABELS[row.row_type]))
@@ -79,7 +101,10 @@ def note_text(note: Note, table: AdverseEventTable, fmt: Formatter) -> str:
         return fmt.tr(EXCLUDED_NOTE).format(n=values["count"], by=values["by"])
     toxicity = fmt.tr(str(values.get("syndrome", "")))
     scales = ", ".join(scale_label(s, fmt) for s in values.get("scales", ()))
-    return fmt.tr(NOTES[note.id]).format(toxicity=toxicity, scales=scales, count=values.get("count"))
+    toxicities = ", ".join(toxicity_label(t, fmt) for t in values.get("toxicities", ()))
+    return fmt.tr(NOTES[note.id]).format(
+        toxicity=toxicity, scales=scales, count=values.get("count"), toxicities=toxicities
+    )
 
 
 def adverse_event_layout(

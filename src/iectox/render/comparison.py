@@ -20,7 +20,7 @@ from iectox.i18n import N_
 from iectox.message import shown
 from iectox.render import intervals
 from iectox.render.figures import colour_at
-from iectox.render.format import Formatter, superscript
+from iectox.render.format import Formatter, stratified_test_name, superscript
 from iectox.render.layout import Column, Line, Table, Value, pretty
 from iectox.stats.compare import Comparison
 from iectox.stats.table import Footnote, VariableResult
@@ -46,7 +46,7 @@ def footnote_text(note: Footnote, comparison: Comparison, fmt: Formatter) -> str
     if note.kind == "statistics":
         return fmt.tr(STATISTICS_NOTE)
     if note.kind == "test":
-        return f"{superscript(note.mark or 0)} {fmt.test(note.test or '')}"
+        return f"{superscript(note.mark or 0)} {stratified_test_name(note.test or '', note.strata, fmt.lang)}"
     if note.kind == "adjustment":
         return fmt.tr(ADJUSTMENT_NOTES[str(note.method)])
     if note.kind == "excluded":

@@ -73,12 +73,14 @@ class Document:
     check_summary: str
     management: Management | None = None  # the management section, when the study ran the audit
     time_to_event: Table | None = None  # CRS and ICANS cumulative incidence (`render.time_to_event`)
+    survival: Table | None = None  # overall survival by Kaplan-Meier (`render.survival_table`)
     adjusted: tuple[Table, ...] = ()  # the adjusted comparisons (`render.adjusted`), when the study made them
 
     @property
     def shown_tables(self) -> tuple[Table, ...]:
-        """The tables of the Tables section: the comparisons, then the time-to-event table."""
-        return self.tables if self.time_to_event is None else (*self.tables, self.time_to_event)
+        """The tables of the Tables section: the comparisons, then the time-to-event tables (cumulative
+        incidence, overall survival)."""
+        return (*self.tables, *(t for t in (self.time_to_event, self.survival) if t is not None))
 
 
 def format_date(day: date, lang: str) -> str:
@@ -178,6 +180,7 @@ def build_document(
     fmt: Formatter,
     management: Management | None = None,
     time_to_event: Table | None = None,
+    survival: Table | None = None,
 ) -> Document:
     """Everything the report shows, formatted by `fmt`; `methods` comes from `render.methods.build_methods`,
     `management` from `render.management.build_management`."""
@@ -204,5 +207,8 @@ def build_document(
         check_summary=check_summary(checks, lang),
         management=management,
         time_to_event=time_to_event,
-        adjusted=adjusted_tables(result, fmt, len(tables) + 1 + (time_to_event is not None)),
+        survival=survival,
+        adjusted=adjusted_tables(
+            result, fmt, len(tables) + 1 + (time_to_event is not None) + (survival is not None)
+        ),
     )

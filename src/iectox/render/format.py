@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 from iectox import i18n
+from iectox.analysis import BY_NAME
 from iectox.stats.methods import METHODS
 from iectox.stats.table import Cell
 
@@ -26,6 +27,19 @@ def test_name(test_id: str, short: bool = False) -> str:
     if test_id not in METHODS:
         return test_id
     return METHODS[test_id].short if short else METHODS[test_id].name
+
+
+STRATIFIED = i18n.N_("{method}, stratified by {strata}")
+
+
+def stratified_test_name(test_id: str, strata: str | None, lang: str) -> str:
+    """A test's name in `lang`, with the column it is stratified by ("Cochran-Mantel-Haenszel test,
+    stratified by centre"), for footnotes and the methods paragraph alike."""
+    name = i18n.tr(test_name(test_id), lang)
+    if strata is None:
+        return name
+    label = i18n.tr(BY_NAME[strata].label if strata in BY_NAME else strata, lang)
+    return i18n.tr(STRATIFIED, lang).format(method=name, strata=label.lower())
 
 
 HALF_UP_FUZZ = math.sqrt(2.220446049250313e-16)  # R: sqrt(.Machine$double.eps)

@@ -17,8 +17,9 @@ from iectox.analysis import BY_NAME
 from iectox.i18n import tr
 from iectox.render.adjusted import adjusted_methods
 from iectox.render.document import cohort_list, period_text
-from iectox.render.format import test_name
+from iectox.render.format import stratified_test_name, test_name
 from iectox.render.layout import pretty
+from iectox.render.survival_table import survival_methods_sentence
 from iectox.render.time_to_event import methods_sentence
 from iectox.schema import CONTRACT
 from iectox.stats.policy import MethodPolicy
@@ -166,15 +167,19 @@ def policy_text(policy: MethodPolicy, lang: str) -> str:
 
 def tests_used(result: StudyResult, lang: str) -> str:
     """Every test that produced a p-value, with the variables it was used for."""
-    used: dict[str, list[str]] = {}
+    used: dict[tuple[str, str | None], list[str]] = {}
     for r in _results(result):
         if r.test is not None:
-            used.setdefault(r.test.test, [])
-            if _label(r, lang) not in used[r.test.test]:
-                used[r.test.test].append(_label(r, lang))
+            key = (r.test.test, None if r.stratified is None else r.stratified.column)
+            used.setdefault(key, [])
+            if _label(r, lang) not in used[key]:
+                used[key].append(_label(r, lang))
     if not used:
         return tr("No test was run.", lang)
-    parts = [f"{tr(test_name(t), lang)} ({_sep(lang).join(labels)})" for t, labels in used.items()]
+    parts = [
+        f"{stratified_test_name(t, strata, lang)} ({_sep(lang).join(labels)})"
+        for (t, strata), labels in used.items()
+    ]
     text = tr("Tests used: {tests}.", lang).format(tests=_sep(lang).join(parts))
     text += " " + tr("All tests are two-sided; p-values are not adjusted for multiple comparisons.", lang)
     if any(c.show_smd for _, c in result.tables):
@@ -273,6 +278,7 @@ def build_methods(result: StudyResult, lang: str = "en") -> Methods:
                 policy_text(result.spec.policy, lang),
                 tests_used(result, lang),
                 methods_sentence(result, lang),
+                survival_methods_sentence(result, lang),
                 adjusted_methods(result, lang),
             )
             if t

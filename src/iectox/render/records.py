@@ -53,6 +53,7 @@ def report_records(report: Report) -> dict[str, Any]:
             {
                 "id": table.id,
                 "title": table.title,
+                "strata": table.strata,
                 "caption": shown.caption,
                 "footnotes": list(shown.footnotes),
                 "footnote_ids": [note.id for note in comparison.footnotes()],

@@ -33,15 +33,26 @@ import numpy as np
 import pandas as pd
 
 from iectox.schema.vocabularies import GRADING_SCALE, SYNDROME
+from iectox.stats import adverse_events_computed as computed
 from iectox.stats.table import Cell
 
-SYNDROMES = SYNDROME.codes  # CRS, ICANS, IEC-HS
+SYNDROMES = SYNDROME.codes  # CRS, ICANS, IEC-HS: the toxicities of the episodes
+TOXICITIES = (*SYNDROMES, "ICAHT")  # and ICAHT, computed from the labs only
 STATUS = MappingProxyType({"CRS": "crs_status", "ICANS": "icans_status"})  # where presence is stated
 PER = ("infusion", "patient")
 HIGH = 3  # the "grade >= 3" row
 Per = Literal["infusion", "patient"]
 RowType = Literal["toxicity", "any", "unknown", "grade", "high", "other_scale", "not_assessed"]
-NoteId = Literal["denominator", "scales", "mixed_scales", "not_recorded", "several_cohorts", "excluded"]
+NoteId = Literal[
+    "denominator",
+    "scales",
+    "mixed_scales",
+    "not_recorded",
+    "computed_only",
+    "computed",
+    "several_cohorts",
+    "excluded",
+]
 
 # A unit's state on one scale, as a rank: the worst of a patient's infusions is the highest rank.
 NONE, NOT_ASSESSED, OTHER_SCALE, UNKNOWN = 0, 1, 2, 3  # grade g is UNKNOWN + g
@@ -221,7 +232,7 @@ def adverse_event_table(
     by: str,
     order: Sequence[str] | None = None,
     per: Per = "infusion",
-    syndromes: Sequence[str] = SYNDROMES,
+    syndromes: Sequence[str] = TOXICITIES,
     scale: str = "ASTCT2019",
 ) -> AdverseEventTable:
     """The table of `syndromes` by maximum grade per unit (`per`: "infusion" or "patient"), per group of `by`.
@@ -230,13 +241,15 @@ def adverse_event_table(
     `infusions`: one row per infusion with infusion_id, patient_id, `by`, and crs_status / icans_status where
     the dataset states them. Infusions in no group of `order` are left out (and counted in a note). `scale`
     is the study's scale, on which a toxicity stated but never graded is shown. A syndrome with neither an
-    episode nor a status column (IEC-HS in most datasets) is not shown, and a note says so.
+    episode nor a status column (IEC-HS in most datasets) is not shown, and a note says so. Where `infusions`
+    carries the analysis table's computed grades (`icaht_early`, `icaht_late`, `iechs_grade` with
+    `iechs_lab_criteria`), ICAHT and IEC-HS also get their computed blocks (`adverse_events_computed`).
     """
     if per not in PER:
         raise ValueError(f"per must be one of {', '.join(PER)}, not {per!r}")
-    unknown = [s for s in syndromes if s not in SYNDROMES]
+    unknown = [s for s in syndromes if s not in TOXICITIES]
     if unknown:
-        raise ValueError(f"unknown toxicity {unknown[0]!r}; use {', '.join(SYNDROMES)}")
+        raise ValueError(f"unknown toxicity {unknown[0]!r}; use {', '.join(TOXICITIES)}")
     labels = infusions[by].astype("string")
     groups = tuple(order) if order is not None else tuple(sorted(labels.dropna().unique()))
     kept = labels.isin(groups).fillna(False).to_numpy(dtype=bool)
@@ -244,7 +257,8 @@ def adverse_event_table(
     notes = [Note("denominator", MappingProxyType({"per": per})), Note("scales")]
     rows: list[Row] = []
     sizes: list[int] = [0] * (len(groups) + 1)
-    for syndrome in syndromes:
+    shown = computed.computed_for(syndromes, list(units.columns))
+    for syndrome in (s for s in syndromes if s in SYNDROMES):
         mine = episodes[
             (episodes["syndrome"] == syndrome) & episodes["infusion_id"].isin(units["infusion_id"])
         ]
@@ -252,7 +266,12 @@ def adverse_event_table(
         scales = [s for s in GRADING_SCALE.codes if s in recorded]
         if not scales:
             if STATUS.get(syndrome) not in units and mine.empty:
-                notes.append(Note("not_recorded", MappingProxyType({"syndrome": syndrome})))
+                only = any(g.toxicity == syndrome for g in shown)  # its computed grades are shown
+                notes.append(
+                    Note(
+                        "computed_only" if only else "not_recorded", MappingProxyType({"syndrome": syndrome})
+                    )
+                )
                 continue
             scales = [default_scale(syndrome, scale)]
         if len(scales) > 1:
@@ -262,6 +281,14 @@ def adverse_event_table(
         for s in scales:
             parts, sizes = _split(_ranks(syndrome, s, mine, units), units, groups, per)
             rows += _block(syndrome, s, parts, sizes, len(scales) > 1, STATUS.get(syndrome) in units)
+    for grade in shown:
+        parts, sizes = _split(computed.ranks(grade, units), units, groups, per)
+        rows += [
+            Row(i, t, grade.toxicity, grade.scale, g, c)
+            for i, t, g, c in computed.block_rows(grade, parts, sizes)
+        ]
+    if shown:
+        notes.append(Note("computed", MappingProxyType({"toxicities": tuple(g.toxicity for g in shown)})))
     if per == "patient":
         cohorts = units.groupby("patient_id")["_group"].nunique()
         if (cohorts > 1).any():

@@ -36,7 +36,7 @@ def _missing_row(
     return (Row(variable.name, "missing", label, "__missing__", _n_pct(missing, missing + n)),)
 
 
-def _top_levels(values: pd.Series, variable: Variable, groups: Groups) -> pd.Series:
+def top_levels(values: pd.Series, variable: Variable, groups: Groups) -> pd.Series:
     """Keep the levels that are among the `top` most frequent of at least one group, as published tables do."""
     if variable.top is None:
         return values
@@ -49,7 +49,7 @@ def _top_levels(values: pd.Series, variable: Variable, groups: Groups) -> pd.Ser
 def categorical(values: pd.Series, variable: Variable, groups: Groups) -> VariableResult:
     """Counts by level; an ordinal variable also keeps each group's level positions (0, 1, 2... in the
     levels' order) for a rank test, rebuilt from the counts."""
-    values = _top_levels(values, variable, groups)
+    values = top_levels(values, variable, groups)
     levels = variable.levels
     if variable.top is not None and levels is None:
         found = values.value_counts()

@@ -28,6 +28,7 @@ from iectox.stats.methods.means import FROM_VALUES
 from iectox.stats.methods.method import Method
 from iectox.stats.policy import MethodPolicy
 from iectox.stats.policy import policy as as_policy
+from iectox.stats.strata import strata_counts, stratified_notes, stratified_test
 from iectox.stats.summaries import Groups, make_groups
 from iectox.stats.table import Footnote, VariableResult, variable_record
 from iectox.stats.variables import Variable, as_variable
@@ -52,6 +53,7 @@ class Comparison:
     show_difference: bool = False
     ci_level: float | None = None  # `add_ci`: the confidence level of the intervals beside the cells
     difference_pair: tuple[int, int] = (0, 1)  # `add_difference`: the two groups compared, first minus second
+    strata: str | None = None  # the column a categorical variable's test is stratified by
 
     def add_p(self, test_policy: str | MethodPolicy | None = None) -> Comparison:
         """A p-value per variable, by the policy's test (or the variable's own), with the reason recorded."""
@@ -132,7 +134,7 @@ class Comparison:
 
     def footnotes(self) -> tuple[Footnote, ...]:
         """The table's footnotes as data with stable ids; `iectox.render.comparison` words them."""
-        notes = table_footnotes(self.results, self.groups.k, self.q_method, self.excluded)
+        notes = table_footnotes(self.results, self.groups.k, self.q_method, self.excluded, self.strata)
         return notes + table_estimates.footnotes(self.results, self.ci_level, self.show_difference)
 
     def records(self) -> list[dict[str, object]]:
@@ -198,6 +200,23 @@ def _empty_groups_note(groups: Groups, present: np.ndarray) -> tuple[Message, ..
     )
 
 
+def _with_stratified_test(
+    result: VariableResult, chosen: MethodPolicy, groups: Groups, forced: str | None
+) -> VariableResult:
+    """A categorical variable's test within the table's strata (`iectox.stats.strata`), or why not."""
+    assert result.strata is not None
+    try:
+        done = stratified_test(result.strata, chosen, forced)
+    except ValueError as exc:
+        return _untested(result, N_("not tested: {why_text}"), why_text=str(exc))
+    if isinstance(done, Message):
+        return replace(result, reason=done)
+    test, reason, stratified = done
+    notes = stratified_notes(stratified, groups.labels)
+    warnings = (*test.warnings, *notes, *_missingness_warning(result))
+    return replace(result, test=test, reason=reason, warnings=warnings, stratified=stratified)
+
+
 def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> VariableResult:
     """The variable's p-value by the registry's method: the one set for it, else the policy's choice.
 
@@ -216,6 +235,8 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> 
     if kept < 2:
         return _untested(result, N_("not tested: fewer than two groups have a value"))
     forced = result.variable.test
+    if result.strata is not None and (forced is None or METHODS[forced].data == "strata"):
+        return _with_stratified_test(result, chosen, groups, forced)
     summary = result.variable.summary or chosen.summary
     rank = result.kind == "continuous" and (summary == "median_iqr" or chosen.ranks_always)
     # gtsummary chooses with every group of `by`, an empty one included (its kruskal.test and fisher.test
@@ -226,7 +247,10 @@ def _with_test(result: VariableResult, chosen: MethodPolicy, groups: Groups) -> 
     data = METHODS[forced].data if forced is not None else None
     try:
         if data in ("strata", "paired") or (data in ("counts", "ordered") and result.kind == "continuous"):
-            raise NotComputable(f"{forced} takes {data} data, not a {result.kind} variable's values by group")
+            raise NotComputable(
+                f"{forced} takes {data} data, not a {result.kind} variable's values by group"
+                + (" (a stratified method needs the table's strata)" if data == "strata" else "")
+            )
         if data == "ordered":  # a trend: groups and levels keep their places, an empty one included
             test_id, reason = choose_count_test(result.counts, chosen, forced)
             test = METHODS[test_id].run(result.counts)
@@ -279,9 +303,14 @@ def compare(
     test_policy: str | MethodPolicy = "iectox",
     group_order: Sequence[object] | None = None,
     group_labels: Mapping[object, str] | None = None,
+    strata: str | None = None,
 ) -> Comparison:
-    """Summaries of `variables` (all other columns by default) in each group of `by`."""
+    """Summaries of `variables` (all other columns by default) in each group of `by`; with `strata` (a
+    column: centre, product), categorical variables and grades are tested within its strata by the
+    Cochran-Mantel-Haenszel test (`iectox.stats.strata`), continuous ones as without it."""
     chosen = as_policy(test_policy)
+    if strata is not None and (strata not in frame.columns or strata == by):
+        raise KeyError(f"no column {strata!r} to stratify by, other than {by!r}")
     groups = make_groups(frame[by], tuple(group_order) if group_order else None, dict(group_labels or {}))
     names = variables if variables is not None else [c for c in frame.columns if c != by]
     results = []
@@ -294,9 +323,15 @@ def compare(
         if variable.kind == "continuous":
             summary = variable.summary or chosen.summary
             results.append(build.continuous(values, variable, within, summary, chosen.quantile_type))
-        elif variable.kind == "toxicity":
-            results.append(build.toxicity(values, variable, within))
+            continue
+        if variable.kind == "toxicity":
+            result = build.toxicity(values, variable, within)
         else:
-            results.append(build.categorical(values, variable, within))
+            result = build.categorical(values, variable, within)
+        if strata is not None:
+            levels = tuple((row.level, row.label) for row in result.rows if row.row_type == "level")
+            counts = strata_counts(values, variable, result.kind, levels, within, frame[strata])
+            result = replace(result, strata=counts)
+        results.append(result)
     excluded = int((groups.codes < 0).sum())
-    return Comparison(by, groups, tuple(results), chosen, excluded)
+    return Comparison(by, groups, tuple(results), chosen, excluded, strata=strata)

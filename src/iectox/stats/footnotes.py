@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from iectox.stats.methods import METHODS
 from iectox.stats.table import Footnote, VariableResult
 
 
@@ -14,12 +15,22 @@ def tests_used(results: Sequence[VariableResult]) -> tuple[str, ...]:
 
 
 def footnotes(
-    results: Sequence[VariableResult], k: int, q_method: str | None, excluded: int
+    results: Sequence[VariableResult], k: int, q_method: str | None, excluded: int, strata: str | None = None
 ) -> tuple[Footnote, ...]:
-    """The statistics shown, each test used, the adjustment, rows left out, then per variable: its
-    sub-population, why it was not tested, the tests' warnings."""
+    """The statistics shown, each test used (a stratified one with the column of its strata), the
+    adjustment, rows left out, then per variable: its sub-population, why it was not tested, the tests'
+    warnings."""
     notes = [Footnote("statistics", "statistics")]
-    notes += [Footnote(f"test.{t}", "test", test=t, mark=i) for i, t in enumerate(tests_used(results), 1)]
+    notes += [
+        Footnote(
+            f"test.{t}",
+            "test",
+            test=t,
+            mark=i,
+            strata=strata if t in METHODS and METHODS[t].data == "strata" else None,
+        )
+        for i, t in enumerate(tests_used(results), 1)
+    ]
     if q_method:
         notes.append(Footnote(f"adjustment.{q_method}", "adjustment", method=q_method))
     if excluded:

@@ -36,6 +36,9 @@ class MethodPolicy:
     `rounding`: how the table prints its statistics: Python's format of the binary value (`format`), or half
     up as gtsummary (`half_up`, cards::round5: 6.25% -> 6.3%). `missing_as_level`: a categorical variable's
     blanks become a level "None", shown and tested with the others (Python tableone's `include_null=True`).
+    `stratified`: the test of 2 x 2 tables within strata, when a table is stratified (`compare(strata=)`):
+    R `mantelhaen.test`'s default with continuity correction, without it, or exact; larger tables take the
+    generalised Cochran-Mantel-Haenszel test.
     """
 
     name: str = "iectox"
@@ -54,6 +57,9 @@ class MethodPolicy:
     rounding: Literal["format", "half_up"] = "format"
     missing_as_level: bool = False
     ranks_always: bool = False
+    stratified: Literal["mantel_haenszel", "mantel_haenszel_uncorrected", "mantel_haenszel_exact"] = (
+        "mantel_haenszel"
+    )
 
     def describe(self) -> str:
         fisher = (

@@ -8,7 +8,7 @@ for a reader: the render layer (`iectox.render.comparison`) formats it once, at 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -16,6 +16,9 @@ from iectox.message import Message
 from iectox.stats.estimate import Estimate, estimate_record
 from iectox.stats.methods import MethodResult, Moments
 from iectox.stats.variables import Variable
+
+if TYPE_CHECKING:
+    from iectox.stats.strata import StrataCounts, Stratified
 
 StatisticKind = Literal["n_pct", "mean_sd", "median_iqr"]
 RowType = Literal["variable", "level", "summary", "missing"]
@@ -77,6 +80,8 @@ class VariableResult:
     effect: Estimate | None = None  # the difference between the two groups (`add_difference`)
     intervals: tuple[tuple[Estimate | None, ...], ...] = ()  # per row, per cell (`add_ci`)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    strata: StrataCounts | None = None  # the counts per stratum, when the table is stratified
+    stratified: Stratified | None = None  # what the stratified test ran on
 
     @property
     def name(self) -> str:
@@ -114,6 +119,7 @@ class Footnote:
     sizes: tuple[int, ...] = ()
     message: str | None = None
     level: float | None = None
+    strata: str | None = None  # "test" of a stratified method: the column it is stratified by
 
 
 def _number(value: object) -> float | None:
@@ -142,6 +148,7 @@ def variable_record(r: VariableResult) -> dict[str, object]:
         "q_value": _number(r.q_value),
         "smd": _number(r.smd),
         "effect": estimate_record(r.effect),
+        "stratified": None if r.stratified is None else r.stratified.record(),
         "rows": [
             {
                 "row_type": row.row_type,

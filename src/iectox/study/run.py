@@ -171,7 +171,9 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     check_levels(spec, frame)
     tables = []
     for table in spec.tables:
-        comparison = compare(frame, spec.by, table.variables, spec.policy, spec.order, dict(spec.labels))
+        comparison = compare(
+            frame, spec.by, table.variables, spec.policy, spec.order, dict(spec.labels), strata=table.strata
+        )
         tables.append((table, comparison.add_p().add_overall().add_smd()))
     reference = load_reference(spec)
     checks: list[Check] = []

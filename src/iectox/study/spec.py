@@ -8,8 +8,8 @@
              CRS and ICANS against it (`iectox.management.audit`); no section, no audit
 [adjusted]   reference, covariates, logistic, weighted, estimand, unit: regression tables and propensity-score
              weighted comparisons of the cohorts (`iectox.study.adjusted`); no section, none
-[[tables]]   id, title, variables = [{ name, label, kind, summary, test, levels, level_labels,
-             among, top, reference }, ...]
+[[tables]]   id, title, strata (categorical variables tested within a column's strata), variables =
+             [{ name, label, kind, summary, test, levels, level_labels, among, top, reference }, ...]
 [adverse_events] title, per ("infusion" or "patient"), toxicities: the adverse-event table
              (`iectox.study.adverse_events`); no section, no table
 
@@ -52,7 +52,8 @@ STUDY_KEYS: dict[str, type | tuple[type, ...]] = {
     "language": str,
 }
 COHORT_KEYS: dict[str, type | tuple[type, ...]] = {"by": str, "order": list, "labels": dict}
-TABLE_KEYS: dict[str, type | tuple[type, ...]] = {"id": str, "title": str, "variables": list}
+TABLE_KEYS: dict[str, type | tuple[type, ...]] = {"id": str, "title": str, "variables": list, "strata": str}
+STRATA_KINDS = ("categorical",)  # a column whose values name strata: centre, product, therapy class
 TEST_KEYS = ("preset", "digits", "p_digits")
 COHORT_KINDS = ("categorical", "boolean", "ordinal")  # a column whose values name groups
 SEED_REFERENCE = "iectox:seed"
@@ -70,6 +71,9 @@ class TableSpec:
     references: MappingProxyType = field(
         default_factory=lambda: MappingProxyType({})
     )  # variable -> published
+    strata: str | None = (
+        None  # categorical variables tested within this column's strata (Cochran-Mantel-Haenszel)
+    )
 
 
 @dataclass(frozen=True)
@@ -231,21 +235,35 @@ def _analysis(path: Path, raw: object) -> AnalysisSettings:
     return AnalysisSettings(**fields)
 
 
-def _table(path: Path, i: int, raw: object) -> TableSpec:
+def _table(path: Path, i: int, raw: object, by: str) -> TableSpec:
     entry = table(path, f"[[tables]] #{i}", raw, TABLE_KEYS)
     where = f"[[tables]] #{i} ({entry.get('id', '?')})"
     for key, expected in TABLE_KEYS.items():
         if key in entry:
             typed(path, f"{where} {key}", entry[key], expected)
+    strata = _strata(path, f"{where} strata", entry.get("strata"), by)
     listed = non_empty(path, f"{where} variables", entry.get("variables", []), "variable")
-    parsed = [variable(v, path, f"{where}, variable #{j}") for j, v in enumerate(listed, 1)]
+    parsed = [
+        variable(v, path, f"{where}, variable #{j}", strata is not None) for j, v in enumerate(listed, 1)
+    ]
     _unique(path, f"{where} variables", [v.name for v, _ in parsed], "variable")
     return TableSpec(
         id=entry.get("id", f"table{i}"),
         title=entry.get("title", f"Table {i}"),
         variables=tuple(v for v, _ in parsed),
         references=MappingProxyType({v.name: ref for v, ref in parsed if ref}),
+        strata=strata,
     )
+
+
+def _strata(path: Path, key: str, raw: object, by: str) -> str | None:
+    """The column a table's categorical variables are stratified by: categories other than the cohorts."""
+    if raw is None:
+        return None
+    strata = column(path, key, raw)
+    if strata.kind not in STRATA_KINDS or strata.name == by:
+        raise not_allowed(path, key, strata.name, (), f"a categorical column other than the cohorts ({by})")
+    return strata.name
 
 
 def _unique(path: Path, key: str, names: list[str], what: str) -> None:
@@ -277,7 +295,8 @@ def load_study(path: str | Path, alone: bool = False) -> StudySpec:
     by, order, labels = _cohorts(path, doc.get("cohorts", {}))
     policy, digits, p_digits = _tests(path, doc.get("tests", {}))
     tables = tuple(
-        _table(path, i, t) for i, t in enumerate(typed(path, "[[tables]]", doc.get("tables", []), list), 1)
+        _table(path, i, t, by)
+        for i, t in enumerate(typed(path, "[[tables]]", doc.get("tables", []), list), 1)
     )
     _unique(path, "[[tables]] id", [t.id for t in tables], "table id")
     spec = StudySpec(

@@ -94,9 +94,12 @@ def level_labels(path: Path, key: str, column: Derived, raw: object) -> dict[obj
     return {level(path, f"{key} {k}", column, k): typed(path, f"{key} {k}", v, str) for k, v in raw.items()}
 
 
-def _fits(method: Method, kind: str) -> bool:
+def _fits(method: Method, kind: str, stratified: bool = False) -> bool:
     """Whether a method can test a variable of this kind: counts for categories, values for measurements,
-    either for grades when only their order matters."""
+    either for grades when only their order matters; in a stratified table, a stratified method for
+    categories and grades."""
+    if method.data == "strata":
+        return stratified and kind != "continuous"
     if kind == "categorical":
         return method.data == "counts"
     if kind == "continuous":
@@ -104,13 +107,14 @@ def _fits(method: Method, kind: str) -> bool:
     return method.data == "counts" or method.on_ranks
 
 
-def _test(path: Path, key: str, raw: object, kind: str) -> str:
-    fitting = [m.id for m in METHODS.values() if _fits(m, kind)]
+def _test(path: Path, key: str, raw: object, kind: str, stratified: bool) -> str:
+    fitting = [m.id for m in METHODS.values() if _fits(m, kind, stratified)]
     return choice(path, key, typed(path, key, raw, str), fitting)
 
 
-def variable(entry: object, path: Path, where: str) -> tuple[Variable, str | None]:
-    """One variable of a table and the published variable it reproduces, if it names one."""
+def variable(entry: object, path: Path, where: str, stratified: bool = False) -> tuple[Variable, str | None]:
+    """One variable of a table and the published variable it reproduces, if it names one; `stratified`:
+    the table names `strata`, so a stratified method may be its test."""
     entry = table(path, where, entry, VARIABLE_KEYS)
     if "name" not in entry:
         raise SpecError(
@@ -148,7 +152,7 @@ def variable(entry: object, path: Path, where: str) -> tuple[Variable, str | Non
     )
     if "summary" in entry and kind != "continuous":  # it would be ignored: said rather than dropped
         raise not_allowed(path, f"{where} summary", entry["summary"], (), "a setting of continuous variables")
-    test = _test(path, f"{where} test", entry["test"], kind) if "test" in entry else None
+    test = _test(path, f"{where} test", entry["test"], kind, stratified) if "test" in entry else None
     unit = f" ({derived.unit})" if derived.unit else ""
     parsed = Variable(
         name=derived.name,
