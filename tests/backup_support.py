@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from iectox.synth import calibrate
+from factories import seed_cohort
 
 ORDERS = """
 CREATE TABLE orders (id INTEGER PRIMARY KEY, placed_at TEXT NOT NULL);
@@ -35,7 +35,7 @@ SELECT (SELECT count(*) FROM orders o
 
 @cache
 def seed_tables() -> dict[str, pd.DataFrame]:
-    dataset = calibrate().dataset
+    dataset = seed_cohort()
     return {name: dataset[name] for name in dataset}
 
 

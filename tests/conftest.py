@@ -9,15 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from factories import small_dataset
+from factories import seed_cohort, seed_result, small_dataset
 from iectox.dataset import Dataset
 from iectox.errors import Issue
 from iectox.io.text import table_text
 from iectox.management.audit import audit
 from iectox.render import ReportFiles, write_report
 from iectox.render.audit import AuditFiles, write_audit
-from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 from iectox.validate import RawTable, Settings, check_raw
 
 # Fixtures of the real components the tests start themselves: a throwaway PostgreSQL cluster, a headless Chromium.
@@ -69,8 +67,14 @@ class FrenchSeed:
 
 
 @pytest.fixture(scope="session")
+def english_seed(tmp_path_factory) -> ReportFiles:
+    """The seed study's English report, written once per test process: read it, never change it."""
+    return write_report(seed_result(), tmp_path_factory.mktemp("en") / "seed", "en")
+
+
+@pytest.fixture(scope="session")
 def french_seed(tmp_path_factory) -> FrenchSeed:
-    dataset = calibrate().dataset
+    dataset = seed_cohort()
     folder = tmp_path_factory.mktemp("fr")
-    report = write_report(run_study(dataset, load_study(SEED_SPEC)), folder / "seed", "fr")
+    report = write_report(seed_result(), folder / "seed", "fr")
     return FrenchSeed(dataset, folder, report, write_audit(audit(dataset), folder / "audit", "fr"))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.study import StudyResult, load_study, run_study
+from iectox.synth import calibrate
 
 
 def small_dataset() -> Dataset:
@@ -104,3 +109,19 @@ def small_dataset() -> Dataset:
             ),
         }
     )
+
+
+SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
+
+
+@cache
+def seed_cohort() -> Dataset:
+    """The demo cohort (`iectox.synth.calibrate()`: 401 infusions with observations and labs), made once per
+    test process instead of once per module (1.3 s each). Shared: read it; copy a frame before changing it."""
+    return calibrate().dataset
+
+
+@cache
+def seed_result() -> StudyResult:
+    """The seed study (examples/seed_study/study.toml) run on the demo cohort, once per test process (3 s)."""
+    return run_study(seed_cohort(), load_study(SEED_SPEC))

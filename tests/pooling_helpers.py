@@ -6,17 +6,17 @@ import json
 from functools import cache
 from pathlib import Path
 
+from factories import seed_cohort
 from iectox.dataset import Dataset
 from iectox.study import seed_study
 from iectox.study.packet import make_packet
-from iectox.synth import calibrate
 
 CENTRES = ("Lyon", "Lille", "Nantes")
 
 
 @cache
 def demo() -> Dataset:
-    return calibrate().dataset
+    return seed_cohort()
 
 
 def split(dataset: Dataset, parts: int = 3) -> list[Dataset]:

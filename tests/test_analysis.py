@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from factories import small_dataset
+from factories import seed_cohort, small_dataset
 from iectox.analysis import COLUMNS, AnalysisSettings, infusion_table
-from iectox.synth import calibrate
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +78,7 @@ def test_outcomes(table):
 
 
 def test_seed_cohort_gives_the_published_counts():
-    frame = infusion_table(calibrate().dataset)
+    frame = infusion_table(seed_cohort())
     soc = frame[frame["cohort"] == "standard_of_care"]
     trial = frame[frame["cohort"] == "clinical_trial"]
     assert soc["crs_grade"].value_counts().sort_index().tolist() == [57, 255, 45, 3]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from factories import seed_cohort
 from iectox.analysis.time_to_event import CENSORED, DEATH, EVENT, survival_times, syndrome_times
 from iectox.study import run_study, seed_study
-from iectox.synth import calibrate
 
 
 def table(rows: list[tuple]) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def test_overall_survival_needs_only_follow_up():
 
 
 def test_the_seed_cohort_keeps_whole_days():
-    frame = run_study(calibrate().dataset, seed_study()).frame
+    frame = run_study(seed_cohort(), seed_study()).frame
     crs = syndrome_times(frame, "crs", "cohort")
     assert crs.excluded == {"status_unknown": 1}
     assert len(crs.frame) == len(frame) - 1

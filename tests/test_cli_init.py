@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from factories import seed_cohort
 from iectox.cli import init as init_command
 from iectox.cli.commands import app
 from iectox.io import write_dataset
@@ -15,7 +16,7 @@ from iectox.synth import calibrate
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
-    return write_dataset(calibrate().dataset, tmp_path_factory.mktemp("seed") / "dataset")
+    return write_dataset(seed_cohort(), tmp_path_factory.mktemp("seed") / "dataset")
 
 
 def _init(*args: str, lang: str = "en", input: str | None = None):

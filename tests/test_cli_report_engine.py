@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from factories import seed_cohort
 from iectox.cli.commands import app
 from iectox.io import write_dataset
-from iectox.synth import calibrate
 
 SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 
@@ -26,7 +26,7 @@ def _run(*args: str):
 
 @pytest.fixture(scope="module")
 def seed_parquet(tmp_path_factory) -> Path:
-    return write_dataset(calibrate().dataset, tmp_path_factory.mktemp("seed") / "seed.parquet")
+    return write_dataset(seed_cohort(), tmp_path_factory.mktemp("seed") / "seed.parquet")
 
 
 def test_duckdb_engine_reports_what_the_pandas_path_reports(seed_parquet, tmp_path):
@@ -53,7 +53,7 @@ def test_duckdb_engine_reports_what_the_pandas_path_reports(seed_parquet, tmp_pa
 
 
 def test_an_engine_reads_only_a_parquet_dataset(tmp_path):
-    folder = write_dataset(calibrate().dataset, tmp_path / "csv")
+    folder = write_dataset(seed_cohort(), tmp_path / "csv")
     result = _run(
         "report", str(folder), "--study", str(SEED_SPEC), "--out", str(tmp_path / "r"), "--engine", "duckdb"
     )

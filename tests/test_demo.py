@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from factories import seed_cohort
 from iectox.analysis.overview import cohort_overview
 from iectox.cli.commands import app
 from iectox.cli.show import overview_figure
 from iectox.render import Formatter
-from iectox.synth import calibrate
 
 
 def test_demo_writes_validates_and_summarises(tmp_path):
@@ -30,7 +30,7 @@ def test_demo_writes_validates_and_summarises(tmp_path):
 
 
 def test_overview_of_the_seed_cohort_gives_the_published_counts():
-    figures = cohort_overview(calibrate().dataset)
+    figures = cohort_overview(seed_cohort())
     overview = figures.map(lambda figure: overview_figure(figure, Formatter()))
     assert figures.loc["Male sex", "Clinical trial"] == ("n_pct", (27, 67.5))
     french = figures.map(lambda figure: overview_figure(figure, Formatter("fr")))

@@ -14,12 +14,12 @@ from tests.factories import small_dataset
 
 import docx_reference
 import iectox.render.docx
+from factories import seed_cohort
 from iectox.render.document import build_document, report_formatter
 from iectox.render.layout import Column, Line, Table, Value
 from iectox.render.management import build_management
 from iectox.render.methods import build_methods
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 
@@ -43,7 +43,7 @@ def _both(build, monkeypatch) -> tuple[bytes, bytes]:
 
 @pytest.fixture(scope="module")
 def seed():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from factories import seed_cohort
 from iectox.dataset import Dataset
 from iectox.engine import run, translate
 from iectox.engine.run import observation_grades
@@ -22,14 +23,13 @@ from iectox.schema.vocabularies import (
     OXYGEN_DEVICE,
     SEIZURE,
 )
-from iectox.synth import calibrate
 
 ENGINE = {"memory_limit": "1GB", "threads": 2}
 
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
-    folder = write_parquet_dataset(calibrate().dataset, tmp_path_factory.mktemp("seed") / "seed.parquet")
+    folder = write_parquet_dataset(seed_cohort(), tmp_path_factory.mktemp("seed") / "seed.parquet")
     return folder, read_parquet_dataset(folder)
 
 

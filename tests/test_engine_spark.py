@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from factories import seed_cohort
 from iectox.engine import run
 from iectox.grading import agreement, episodes_from_grades, grade_dataset
 from iectox.io.parquet import read_parquet_dataset, write_parquet_dataset
-from iectox.synth import calibrate
 
 ENSURE_JAVA = Path(__file__).resolve().parents[1] / "scripts" / "ensure_java.sh"
 
@@ -31,7 +31,7 @@ def _java() -> None:
 def demo(tmp_path_factory):
     _java()
     pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install 'iectox[spark]')")
-    folder = write_parquet_dataset(calibrate().dataset, tmp_path_factory.mktemp("spark") / "demo.parquet")
+    folder = write_parquet_dataset(seed_cohort(), tmp_path_factory.mktemp("spark") / "demo.parquet")
     return folder, read_parquet_dataset(folder)
 
 

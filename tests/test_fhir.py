@@ -12,18 +12,17 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from typer.testing import CliRunner
 
-from factories import small_dataset
+from factories import seed_cohort, small_dataset
 from iectox.cli.main import app
 from iectox.errors import DatasetInvalid
 from iectox.io import write_dataset
 from iectox.io.fhir import GRADE_EXTENSION, patient_bundles, write_bundles
 from iectox.io.fhir.bundle import DATA_ABSENT
-from iectox.synth import calibrate
 
 
 @pytest.fixture(scope="module")
 def demo():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture(scope="module")

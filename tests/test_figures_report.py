@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
 
+from factories import seed_cohort, seed_result
 from figure_checks import outside, ticklabels
 from iectox.render.audit_figures import delay_by_cohort, kpi_trend
 from iectox.render.document import cohorts_of
 from iectox.render.figures import FIGURES, Cohorts, products, save
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 DELAY = next(f for f in FIGURES if f.name == "tocilizumab_delay")
@@ -34,12 +34,12 @@ order = ["standard_of_care", "clinical_trial"]
 
 @pytest.fixture(scope="module")
 def dataset():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture(scope="module")
-def seed(dataset):
-    return run_study(dataset, load_study(SEED_SPEC))
+def seed():
+    return seed_result()
 
 
 def _study(dataset, tmp_path, variables: str, cohorts: str = HEADER):

@@ -10,16 +10,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from factories import seed_cohort
 from iectox.management.audit import Audit, audit
 from iectox.management.findings import SEVERITIES
 from iectox.management.pathway import default_pathway
 from iectox.management.registry import MANAGEMENT
-from iectox.synth import calibrate
 
 
 @pytest.fixture(scope="module")
 def seed():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from factories import seed_cohort
 from iectox.management.audit import audit
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.pathway import default_pathway
@@ -18,7 +19,6 @@ from iectox.render.audit import audit_figures
 from iectox.render.document import cohorts_of
 from iectox.render.management import build_management, cohort_labels, management_records
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 PRODUCTS = ("axicabtagene_ciloleucel", "tisagenlecleucel", "lisocabtagene_maraleucel")
 LABELS = ("Axi-cel", "Tisa-cel", "Liso-cel")
@@ -42,7 +42,7 @@ variables = [{ name = "crs_grade" }]
 
 @pytest.fixture(scope="module")
 def dataset():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from factories import seed_cohort
 from iectox.dataset import Dataset
 from iectox.io.injection import FORMULA_CHARACTERS, restore
 from iectox.io.sheets import csv_safe, save_workbook, write_csv
@@ -24,7 +25,6 @@ from iectox.management.pathway import default_pathway
 from iectox.render import write_report
 from iectox.render.audit import write_audit
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 from iectox.validate import validate_dataset
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
@@ -39,7 +39,7 @@ def _cycle(n: int) -> list[str]:
 @pytest.fixture(scope="module")
 def hostile() -> Dataset:
     """The seed cohort with a payload in every centre, trial id and cause of death."""
-    seed = calibrate().dataset
+    seed = seed_cohort()
     frames = {name: seed[name].copy() for name in seed}
     frames["patients"]["centre"] = _cycle(len(frames["patients"]))
     for table, column in (("infusions", "trial_id"), ("outcomes", "death_cause")):

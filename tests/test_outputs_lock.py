@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from tests.outputs_helpers import Writer, beside, check_complete_report
 
+from factories import seed_result
 from iectox.errors import OutputRefused
 from iectox.io.atomic import MARKER, atomic_folder
 from iectox.io.lock import LOCK_WAIT_SECONDS, lock_file
 from iectox.render import write_report
-from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 
@@ -143,7 +142,7 @@ def _read_whole(out: Path) -> str | None:
 
 def test_two_reports_at_once_are_written_one_after_the_other(tmp_path):
     """The crash of issue 8: both now finish, and the folder is one whole report."""
-    result = run_study(calibrate().dataset, load_study(SPEC))
+    result = seed_result()
     out = tmp_path / "report"
     english = Writer(lambda stage: write_report(result, out, "en", progress=stage))
     english.until("figures")

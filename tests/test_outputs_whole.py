@@ -17,6 +17,7 @@ from tests.outputs_helpers import Writer, beside, check_complete_report, snapsho
 from typer.testing import CliRunner
 
 import iectox.io.exchange
+from factories import seed_cohort
 from iectox.cli.commands import app
 from iectox.errors import OutputRefused
 from iectox.io import write_dataset
@@ -25,7 +26,6 @@ from iectox.management.audit import audit
 from iectox.render import write_report
 from iectox.render.audit import write_audit
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 REPORT_STAGES = ("analysis table", "figures", "HTML", "XLSX", "DOCX", "JSON")
@@ -33,7 +33,7 @@ REPORT_STAGES = ("analysis table", "figures", "HTML", "XLSX", "DOCX", "JSON")
 
 @pytest.fixture(scope="module")
 def seed():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture(scope="module")

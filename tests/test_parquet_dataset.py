@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factories import small_dataset
+from factories import seed_cohort, small_dataset
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, SourceError
 from iectox.io import check_path, read_dataset, write_dataset
@@ -24,7 +24,6 @@ from iectox.io.parquet import (
 )
 from iectox.schema import CONTRACT, Kind
 from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, OXYGEN_DEVICE, SEIZURE
-from iectox.synth import calibrate
 
 OBSERVATIONS = CONTRACT.table("observations")
 
@@ -49,7 +48,7 @@ def test_small_dataset_round_trip_is_exact(tmp_path):
 
 
 def test_seed_cohort_round_trip_is_exact(tmp_path):
-    original = calibrate().dataset
+    original = seed_cohort()
     assert_same(read_parquet_dataset(write_parquet_dataset(original, tmp_path / "seed.parquet")), original)
 
 
@@ -206,7 +205,7 @@ def test_structure_problems_use_the_reading_rules(tmp_path):
 
 
 def test_observations_may_be_a_folder_of_parts_read_in_name_order(tmp_path):
-    original = calibrate().dataset
+    original = seed_cohort()
     folder = write_parquet_dataset(original, tmp_path / "seed.parquet")
     whole = pq.read_table(folder / "observations.parquet")
     (folder / "observations.parquet").unlink()

@@ -15,14 +15,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from factories import small_dataset
+from factories import seed_cohort, small_dataset
 from iectox.cli.main import app
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError
 from iectox.io import read_dataset, write_dataset
 from iectox.io.redcap import dictionary_frame, import_redcap, record_rows, write_dictionary, write_records
 from iectox.io.redcap.fields import FIELDS_BY_NAME, HEADER, form_label
 from iectox.schema import CONTRACT
-from iectox.synth import calibrate
 
 REDCAP_HEADER = (
     '"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
@@ -35,7 +34,7 @@ REDCAP_HEADER = (
 
 @pytest.fixture(scope="module")
 def demo():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture

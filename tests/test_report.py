@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from factories import seed_cohort, seed_result
 from iectox.cli.commands import app
 from iectox.io import write_dataset
 from iectox.io.atomic import MARKER, atomic_file
@@ -19,8 +20,7 @@ from iectox.render import FORMATS, Report, ReportFiles, ReportFormat, table_mark
 from iectox.render.figures import FIGURES, Cohorts
 from iectox.render.love_plot import ADJUSTED_FIGURES
 from iectox.stats.methods import METHODS
-from iectox.study import StudyResult, load_study, run_study
-from iectox.synth import calibrate
+from iectox.study import StudyResult
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 # the seed spec has a [management] section: the report adds the audit's two figures; and an [adjusted] section
@@ -31,22 +31,22 @@ INCIDENCE_FIGURES = ("crs_incidence", "icans_incidence", "overall_survival")  # 
 
 @pytest.fixture(scope="module")
 def dataset():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture(scope="module")
-def result(dataset) -> StudyResult:
-    return run_study(dataset, load_study(SPEC))
+def result() -> StudyResult:
+    return seed_result()
 
 
 @pytest.fixture(scope="module")
-def english(result, tmp_path_factory) -> ReportFiles:
-    return write_report(result, tmp_path_factory.mktemp("en"), "en")
+def english(english_seed) -> ReportFiles:
+    return english_seed
 
 
 @pytest.fixture(scope="module")
-def french(result, tmp_path_factory) -> ReportFiles:
-    return write_report(result, tmp_path_factory.mktemp("fr"), "fr")
+def french(french_seed) -> ReportFiles:
+    return french_seed.report
 
 
 def _tables_text(page: str) -> str:

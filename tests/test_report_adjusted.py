@@ -17,27 +17,26 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from factories import seed_result
 from iectox.errors import SpecError
-from iectox.render import write_report
 from iectox.render.adjusted import adjusted_tables, regression_table_layout
 from iectox.render.format import Formatter
 from iectox.stats.models import fit_model, regression_table
 from iectox.stats.models import notes as N
-from iectox.study import load_study, run_study
+from iectox.study import load_study
 from iectox.study.adjusted import run_adjusted, with_derived
-from iectox.synth import calibrate
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study(calibrate().dataset, load_study(SPEC))
+    return seed_result()
 
 
 @pytest.fixture(scope="module")
-def reports(result, tmp_path_factory):
-    return {lang: write_report(result, tmp_path_factory.mktemp(lang), lang) for lang in ("en", "fr")}
+def reports(english_seed, french_seed):
+    return {"en": english_seed, "fr": french_seed.report}
 
 
 def _text(page: str, section: str) -> str:

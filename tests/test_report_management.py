@@ -10,13 +10,13 @@ import docx
 import openpyxl
 import pytest
 
+from factories import seed_cohort, seed_result
 from iectox.errors import SpecError
 from iectox.management.audit import audit
 from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.pathway import default_pathway
 from iectox.render import write_report
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 HEADLINE = CRS_ONSET_TO_TOCILIZUMAB.id
 
@@ -25,17 +25,17 @@ SPEC = Path(__file__).resolve().parents[1] / "src" / "iectox" / "data" / "seed" 
 
 @pytest.fixture(scope="module")
 def dataset():
-    return calibrate().dataset
+    return seed_cohort()
 
 
 @pytest.fixture(scope="module")
-def result(dataset):
-    return run_study(dataset, load_study(SPEC))
+def result():
+    return seed_result()
 
 
 @pytest.fixture(scope="module")
-def files(result, tmp_path_factory):
-    return write_report(result, tmp_path_factory.mktemp("management"), "en")
+def files(english_seed):
+    return english_seed
 
 
 def _section(page: str) -> str:

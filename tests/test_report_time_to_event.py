@@ -13,6 +13,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from factories import seed_result
 from figure_checks import outside, ticklabels
 from iectox.render import write_report
 from iectox.render.document import cohorts_of
@@ -21,19 +22,17 @@ from iectox.render.format import Formatter
 from iectox.render.survival_table import survival_table
 from iectox.render.time_to_event import time_to_event_table
 from iectox.render.time_to_event_figures import incidence_figure, survival_figure
-from iectox.study import run_study, seed_study
 from iectox.study.time_to_event import time_to_event
-from iectox.synth import calibrate
 
 
 @pytest.fixture(scope="module")
 def result():
-    return run_study(calibrate().dataset, seed_study())
+    return seed_result()
 
 
 @pytest.fixture(scope="module")
-def english(result, tmp_path_factory):
-    return write_report(result, tmp_path_factory.mktemp("tte") / "en", "en")
+def english(english_seed):
+    return english_seed
 
 
 def test_the_seed_numbers(result):

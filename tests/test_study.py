@@ -7,18 +7,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from factories import seed_cohort, seed_result
 from iectox.cli.commands import app
 from iectox.errors import SpecError
 from iectox.io import write_dataset
 from iectox.study import load_study, run_study
-from iectox.synth import calibrate
 
 SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 
 
 @pytest.fixture(scope="module")
 def seed():
-    return run_study(calibrate().dataset, load_study(SEED_SPEC))
+    return seed_result()
 
 
 def test_seed_spec_describes_the_seed_tables():
@@ -155,14 +155,14 @@ def test_a_cohort_missing_from_the_data_stops_the_study(tmp_path):
     path = _spec(tmp_path, MISSPELT_COHORT)
     spec = load_study(path)  # therapy_class takes its values from the data: checked when the study runs
     with pytest.raises(SpecError) as caught:
-        run_study(calibrate().dataset, spec)
+        run_study(seed_cohort(), spec)
     assert str(caught.value) == (
         f"{path}: [cohorts] order: 'BiTE' is not a value of therapy_class in the data (CAR-T)"
     )
 
 
 def test_cli_report_exits_2_and_writes_nothing_on_a_spec_error(tmp_path):
-    folder = write_dataset(calibrate().dataset, tmp_path / "dataset")
+    folder = write_dataset(seed_cohort(), tmp_path / "dataset")
     for text, shown in (
         (MISSPELT_COHORT, "'BiTE' is not a value of therapy_class"),
         ('[[tables]]\nid = "t"\nvariables = [{ name = "age", summary = "median" }]\n', "'median_iqr'"),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from factories import seed_cohort
 from iectox.grading import agreement, episodes_from_grades, grade_dataset
-from iectox.synth import calibrate
 from iectox.synth.observations import DISCORDANT_SHARE
 
 
 def test_graded_series_agree_with_recorded_grades_except_the_planted_discordances():
-    data = calibrate().dataset
+    data = seed_cohort()
     table = agreement(data, episodes_from_grades(grade_dataset(data)))
     assert table["agrees"].value_counts().to_dict() == {"yes": 786, "no": 15}
     assert table["agrees"].isna().sum() == 1
@@ -23,6 +23,6 @@ def test_graded_series_agree_with_recorded_grades_except_the_planted_discordance
 
 def test_deaths_from_other_causes_during_crs_keep_their_grade():
     """ASTCT grade 5 is death from CRS; the 5 patients who died of another cause during CRS keep grade <= 3."""
-    data = calibrate().dataset
+    data = seed_cohort()
     table = agreement(data, episodes_from_grades(grade_dataset(data)))
     assert (table["max_grade"].dropna() <= 4).all()

@@ -9,10 +9,10 @@ import functools
 import pandas as pd
 import pytest
 
+from factories import seed_cohort
 from iectox.dataset import Dataset
 from iectox.io.text import table_text
 from iectox.schema import CONTRACT
-from iectox.synth import calibrate
 from iectox.validate import Settings
 from iectox.validate.record import RecordCheck, check_record, involved_tables
 
@@ -34,7 +34,7 @@ PATIENT = "P-0005"  # rows in every table
 
 @functools.cache
 def _cohort() -> Dataset:
-    return calibrate().dataset
+    return seed_cohort()
 
 
 def _context(patient: str) -> dict[str, pd.DataFrame]:

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import python_calamine
 
-from factories import small_dataset
+from factories import seed_cohort, small_dataset
 from iectox.dataset import Dataset, time_known_column
 from iectox.errors import OutputRefused
 from iectox.io import read_dataset, read_raw, write_dataset
@@ -29,7 +29,6 @@ from iectox.io.injection import formula_like, restore
 from iectox.io.xlsx_text import SPACES, excel_escaped
 from iectox.io.xlsx_write import MAX_TEXT, write_workbook
 from iectox.schema import Kind, Table
-from iectox.synth import calibrate
 
 HOSTILE_TEXTS = [
     "=A1+1",
@@ -91,7 +90,7 @@ def _hostile() -> Dataset:
 
 @pytest.fixture(scope="module")
 def seed() -> Dataset:
-    return calibrate().dataset
+    return seed_cohort()
 
 
 def _as_openpyxl_reads(text: str) -> str:
