@@ -107,8 +107,8 @@ def test_workbook_and_word_document_carry_the_kpis(files, result):
     assert any("Time from CRS onset to first tocilizumab by cohort" in c for c in captions)
 
 
-def test_french_section(result, tmp_path):
-    page = write_report(result, tmp_path, "fr").html.read_text(encoding="utf-8")
+def test_french_section(french_seed):
+    page = french_seed.report.html.read_text(encoding="utf-8")
     section = _section(page)
     assert "Prise en charge du CRS et de l'ICANS" in section.replace("&#x27;", "'")
     assert "médiane [EIQ]" in section and "Population en vie réelle" in section

@@ -15,7 +15,6 @@ import pytest
 
 from factories import seed_result
 from figure_checks import outside, ticklabels
-from iectox.render import write_report
 from iectox.render.document import cohorts_of
 from iectox.render.figures import save
 from iectox.render.format import Formatter
@@ -83,8 +82,8 @@ def test_the_workbook_holds_numbers_and_the_document_the_table(english):
     assert any(c.endswith("CRS: cumulative incidence by cohort") for c in captions)
 
 
-def test_the_french_report(result, tmp_path):
-    files = write_report(result, tmp_path / "fr", "fr")
+def test_the_french_report(french_seed):
+    files = french_seed.report
     page = files.html.read_text(encoding="utf-8").replace("&#x27;", "'")
     assert "Incidence cumulée du CRS et de l'ICANS par cohorte" in page
     assert "76,1\u00a0% (71,3–80,2)" in page and "J7, % (IC à 95 %)" in page
