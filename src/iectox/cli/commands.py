@@ -123,6 +123,14 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "crosswalk",
+            "crosswalk",
+            "crosswalk",
+            N_(
+                "Fill registry forms (CIBMTR 4100, EBMT day 100) per infusion, and reconcile them with the observations."
+            ),
+        ),
+        Command(
             "synth",
             "synth",
             "synth",
