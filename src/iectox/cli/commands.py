@@ -126,9 +126,7 @@ COMMANDS: Registry[Command] = Registry(
             "crosswalk",
             "crosswalk",
             "crosswalk",
-            N_(
-                "Fill registry forms (CIBMTR 4100, EBMT day 100) per infusion, and reconcile them with the observations."
-            ),
+            N_("Registry forms (CIBMTR 4100, EBMT day 100) per infusion, reconciled with the observations."),
         ),
         Command(
             "synth",

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from iectox.errors import SpecError
+from iectox.i18n import N_
 from iectox.io.settings_file import read_toml
 from iectox.schema import CONTRACT
 from iectox.schema.vocabularies import DRUG, GRADING_SCALE, TOXICITY_STATUS
 
 CROSSWALKS = Path(__file__).resolve().parents[1] / "data" / "crosswalks"
-UNCONFIRMED = "unconfirmed"
+UNCONFIRMED = N_("unconfirmed")  # a question number, code or version the sources did not confirm
 SYNDROMES = ("CRS", "ICANS")
 STATUS_COLUMN = {"CRS": "infusions.crs_status", "ICANS": "infusions.icans_status"}
 ANSWERS = TOXICITY_STATUS.codes  # yes, no, unknown: what the yes/no rules answer before the form's codes

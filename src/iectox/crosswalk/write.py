@@ -78,6 +78,7 @@ def notes_frame(results: Sequence[Crosswalk], lang: str) -> pd.DataFrame:
         return pd.DataFrame(columns=list(NOTE_COLUMNS))
     notes = pd.concat(frames, ignore_index=True)
     notes["reason"] = [reason.text(lang) for reason in notes["reason"]]
+    notes["question"] = notes["question"].replace(UNCONFIRMED, tr(UNCONFIRMED, lang))
     return notes
 
 
@@ -110,45 +111,54 @@ def _form_workbook(result: Crosswalk, path: Path) -> None:
     save_workbook(book, path)
 
 
+def _header(lang: str) -> list[str]:
+    """The summary table's header: field, question, then one column per kind of note."""
+    words = [tr("Field", lang), tr("Question", lang), *(tr(KIND_LABELS[k], lang) for k in KINDS)]
+    return ["| " + " | ".join(words) + " |", "|" + " --- |" * len(words)]
+
+
+def _form_section(form: Form, notes: pd.DataFrame, lang: str) -> list[str]:
+    unconfirmed = tr(UNCONFIRMED, lang)
+    version = unconfirmed if form.version == UNCONFIRMED else form.version
+    count = sum(f.question == UNCONFIRMED for f in form.fields)
+    lines = [
+        "",
+        "## " + form.name,
+        "",
+        "- " + tr("Version: {version}", lang).format(version=version),
+        "- "
+        + tr("Source: {source}", lang).format(
+            source=unconfirmed if form.source == UNCONFIRMED else form.source
+        ),
+        "- " + tr("Consulted: {date}", lang).format(date=form.consulted),
+        "- "
+        + tr("{n} of {total} question numbers are unconfirmed (docs/crosswalks.md).", lang).format(
+            n=count, total=len(form.fields)
+        ),
+        "",
+        *_header(lang),
+    ]
+    mine = notes[notes["form"] == form.id]
+    counts = mine.groupby(["field", "kind"]).size()
+    for field in form.fields:
+        cells = [str(int(counts.get((field.id, k), 0))) for k in KINDS]
+        if any(c != "0" for c in cells):
+            question = unconfirmed if field.question == UNCONFIRMED else field.question
+            lines.append(f"| `{field.id}` | {question} | " + " | ".join(cells) + " |")
+    totals = [str(int((mine["kind"] == k).sum())) for k in KINDS]
+    lines.append("| **" + tr("Total", lang) + "** | | " + " | ".join(totals) + " |")
+    return lines
+
+
 def summary_markdown(results: Sequence[Crosswalk], notes: pd.DataFrame, infusions: int, lang: str) -> str:
     """A short page: per form, its version and source, and how many notes of each kind, field by field."""
-    lines = [f"# {tr('Registry crosswalk: reconciliation', lang)}", ""]
-    lines.append(
-        tr(
-            "{n} infusion(s); every row of reconciliation.csv names its patient, infusion and field.", lang
-        ).format(n=infusions)
+    title = tr("Registry crosswalk: reconciliation", lang)
+    intro = tr(
+        "{n} infusion(s); every row of reconciliation.csv names its patient, infusion and field.", lang
     )
+    lines = ["# " + title, "", intro.format(n=infusions)]
     for result in results:
-        form = result.form
-        mine = notes[notes["form"] == form.id]
-        lines += ["", f"## {form.name}", ""]
-        lines.append(
-            f"- {tr('Version', lang)}: {tr(form.version, lang) if form.version == UNCONFIRMED else form.version}"
-        )
-        lines.append(f"- {tr('Source', lang)}: {form.source}")
-        lines.append(f"- {tr('Consulted', lang)}: {form.consulted}")
-        unconfirmed = sum(f.question == UNCONFIRMED for f in form.fields)
-        lines.append(
-            "- "
-            + tr("{n} of {total} question numbers are unconfirmed (docs/crosswalks.md).", lang).format(
-                n=unconfirmed, total=len(form.fields)
-            )
-        )
-        lines += [
-            "",
-            f"| {tr('Field', lang)} | {tr('Question', lang)} | "
-            + " | ".join(tr(KIND_LABELS[k], lang) for k in KINDS)
-            + " |",
-        ]
-        lines.append("|" + " --- |" * (2 + len(KINDS)))
-        counts = mine.groupby(["field", "kind"]).size()
-        for field in form.fields:
-            cells = [str(int(counts.get((field.id, k), 0))) for k in KINDS]
-            if any(c != "0" for c in cells):
-                question = tr(field.question, lang) if field.question == UNCONFIRMED else field.question
-                lines.append(f"| `{field.id}` | {question} | " + " | ".join(cells) + " |")
-        totals = [str(int((mine["kind"] == k).sum())) for k in KINDS]
-        lines.append(f"| **{tr('Total', lang)}** | | " + " | ".join(totals) + " |")
+        lines += _form_section(result.form, notes, lang)
     return "\n".join(lines) + "\n"
 
 
