@@ -138,23 +138,30 @@ def _chosen(field: Field, grades: pd.DataFrame) -> pd.DataFrame:
     return first.drop_duplicates("infusion_id").set_index("infusion_id")[["grading_scale", "max_grade"]]
 
 
-def _grade_notes(field: Field, facts: pd.DataFrame, grades: pd.DataFrame, chosen: pd.DataFrame) -> list[Note]:
+def _grade_notes(field: Field, grades: pd.DataFrame, chosen: pd.DataFrame) -> list[Note]:
+    """The grades the form's one grade leaves out: several episodes on its scale made one maximum, and each
+    other scale's grade (a scale the field lists but did not use, or one the form cannot carry)."""
+    key = ["infusion_id", "grading_scale"]
+    per_scale = grades.groupby(key, sort=True)["max_grade"].agg(["max", "size"])
+    used = pd.MultiIndex.from_arrays([chosen.index.astype(object), chosen["grading_scale"].astype(object)])
+    on_used = per_scale.index.isin(used)
     notes: list[Note] = []
-    used = chosen["grading_scale"]
-    for (infusion, scale), group in grades.groupby(["infusion_id", "grading_scale"], sort=True):
-        top = int(group["max_grade"].max())
-        if used.get(infusion) == scale:
-            if len(group) > 1:
-                listed = ", ".join(str(int(g)) for g in group["max_grade"])
-                reason = Message(COLLAPSED, n=len(group), syndrome=field.syndrome, grades=listed)
-                notes.append(_note(infusion, "information_lost", listed, top, reason))
-            continue
-        form = chosen["max_grade"].get(infusion)
+    collapsed = per_scale[on_used & (per_scale["size"] > 1).to_numpy()]
+    keys = pd.MultiIndex.from_frame(grades[key].astype(object))
+    listed = grades[keys.isin(collapsed.index)].groupby(key, sort=True)["max_grade"].agg(list)
+    for (infusion, scale), top, size in collapsed.itertuples():
+        text = ", ".join(str(int(g)) for g in listed[(infusion, scale)])
+        reason = Message(COLLAPSED, n=size, syndrome=field.syndrome, grades=text)
+        notes.append(_note(infusion, "information_lost", text, int(top), reason))
+    for (infusion, scale), top, _ in per_scale[~on_used].itertuples():
         if scale in field.scales:
-            reason = Message(SECOND_SCALE, grade=top, scale=scale, used=used[infusion])
+            reason = Message(
+                SECOND_SCALE, grade=int(top), scale=scale, used=chosen.at[infusion, "grading_scale"]
+            )
         else:
-            reason = Message(SCALE_NOT_CARRIED, scale=scale, grade=top, carried=", ".join(field.scales))
-        notes.append(_note(infusion, "information_lost", f"{top} ({scale})", form, reason))
+            reason = Message(SCALE_NOT_CARRIED, scale=scale, grade=int(top), carried=", ".join(field.scales))
+        form = chosen["max_grade"].get(infusion)
+        notes.append(_note(infusion, "information_lost", f"{int(top)} ({scale})", form, reason))
     return notes
 
 
@@ -163,7 +170,7 @@ def max_grade(field: Field, facts: pd.DataFrame, context: Context) -> Filled:
     grades = grades[grades["infusion_id"].isin(facts.index).to_numpy()]
     chosen = _chosen(field, grades)
     values = chosen["max_grade"].reindex(facts.index).astype("Int64").where(_when(facts))
-    notes = _grade_notes(field, facts, grades, chosen)
+    notes = _grade_notes(field, grades, chosen)
     ungraded = _when(facts) & ~facts.index.isin(grades["infusion_id"])
     for infusion in facts.index[ungraded]:
         computed = facts.at[infusion, "computed_grade"]

@@ -20,7 +20,7 @@ from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid
 from iectox.i18n import N_, tr
 from iectox.io.atomic import atomic_folder
-from iectox.io.sheets import save_workbook, write_csv
+from iectox.io.sheets import Rows, save_workbook, write_csv
 from iectox.validate import validate_dataset
 
 RECONCILIATION = "reconciliation"
@@ -82,17 +82,25 @@ def notes_frame(results: Sequence[Crosswalk], lang: str) -> pd.DataFrame:
     return notes
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame, first: bool = False) -> None:
-    sheet = book.active if first else book.create_sheet()
-    sheet.title = title
+def _sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
+    sheet = book.create_sheet(title)
     sheet.append(list(frame.columns))
     for row in _blank(frame).itertuples(index=False):
         sheet.append(list(row))
 
 
+def _long_sheet(book: Workbook, title: str, frame: pd.DataFrame, rows: dict[str, Rows]) -> None:
+    """The first sheet: its header in `book`, its rows (one per infusion, or per note) written from the frame
+    by `save_workbook` directly, as the report's analysis sheet is (openpyxl takes a second per 30,000 cells)."""
+    sheet = book.active
+    sheet.title = title
+    sheet.append(list(frame.columns))
+    rows[title] = Rows(_blank(frame))
+
+
 def _form_workbook(result: Crosswalk, path: Path) -> None:
-    book = Workbook()
-    _sheet(book, "answers", result.answers, first=True)
+    book, rows = Workbook(), {}
+    _long_sheet(book, "answers", result.answers, rows)
     _sheet(book, "fields", fields_frame(result.form))
     form = result.form
     about = pd.DataFrame(
@@ -108,7 +116,7 @@ def _form_workbook(result: Crosswalk, path: Path) -> None:
         columns=["key", "value"],
     )
     _sheet(book, "form", about)
-    save_workbook(book, path)
+    save_workbook(book, path, rows)
 
 
 def _header(lang: str) -> list[str]:
@@ -181,9 +189,9 @@ def write_crosswalks(
             write_csv(_blank(result.answers), tmp / f"{result.form.id}.csv")
             _form_workbook(result, tmp / f"{result.form.id}.xlsx")
         write_csv(_blank(notes), tmp / f"{RECONCILIATION}.csv")
-        book = Workbook()
-        _sheet(book, RECONCILIATION, notes, first=True)
-        save_workbook(book, tmp / f"{RECONCILIATION}.xlsx")
+        book, rows = Workbook(), {}
+        _long_sheet(book, RECONCILIATION, notes, rows)
+        save_workbook(book, tmp / f"{RECONCILIATION}.xlsx", rows)
         summary = summary_markdown(results, notes, len(dataset["infusions"]), lang)
         (tmp / f"{RECONCILIATION}.md").write_text(summary, encoding="utf-8")
     return results
