@@ -347,6 +347,21 @@ def test_command_writes_every_form_and_refuses_what_it_cannot_use(tmp_path):
     ]
     done = runner.invoke(app, ["crosswalk", str(data), "-r", "cibmtr-4000", "--out", str(tmp_path / "x")])
     assert done.exit_code == 2 and "cibmtr-4100" in done.output and not (tmp_path / "x").exists()
+    mapping = CROSSWALKS / "cibmtr-4100.toml"  # the shipped form again, by its file: written once or refused
+    done = runner.invoke(
+        app,
+        [
+            "crosswalk",
+            str(data),
+            "-r",
+            "cibmtr-4100",
+            "--mapping",
+            str(mapping),
+            "--out",
+            str(tmp_path / "x"),
+        ],
+    )
+    assert done.exit_code == 2 and "asked twice" in done.output and not (tmp_path / "x").exists()
 
 
 def test_an_invalid_dataset_writes_nothing(tmp_path):

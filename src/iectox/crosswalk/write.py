@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from iectox.crosswalk import KINDS, NOTE_COLUMNS, UNCONFIRMED, Crosswalk, Form, crosswalk
 from iectox.crosswalk.facts import computed
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid
+from iectox.errors import DatasetInvalid, SpecError
 from iectox.i18n import N_, tr
 from iectox.io.atomic import atomic_folder
 from iectox.io.sheets import Rows, save_workbook, write_csv
@@ -176,6 +176,15 @@ def write_crosswalks(
     """Check the dataset, fill every form, and write `<form>.csv`, `<form>.xlsx`, `reconciliation.csv`,
     `reconciliation.xlsx` and `reconciliation.md` into `folder`, whole or not at all; the forms filled are
     returned."""
+    ids = [form.id for form in forms]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise SpecError(
+            f"--registry: the form '{twice[0]}' is asked twice; each form is written once",
+            key="registry",
+            value=twice[0],
+            allowed=tuple(dict.fromkeys(ids)),
+        )
     errors = [issue for issue in validate_dataset(dataset) if issue.severity == "error"]
     if errors:
         raise DatasetInvalid(errors)
