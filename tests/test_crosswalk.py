@@ -370,3 +370,80 @@ def test_an_invalid_dataset_writes_nothing(tmp_path):
     with pytest.raises(DatasetInvalid):
         write_crosswalks(dataset, [shipped_form("cibmtr-4100")], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_grade_and_an_absence_the_observations_contradict():
+    frames = {name: small_dataset()[name].copy() for name in small_dataset()}
+    episodes = frames["toxicity_episodes"]
+    lee = episodes.iloc[[0]].assign(episode_id="EP-005", grading_scale="Lee2014", max_grade=3)
+    episodes.loc[0, "max_grade"] = None  # CRS of INF-001 recorded without its ASTCT grade...
+    frames["toxicity_episodes"] = pd.concat([episodes, lee], ignore_index=True)  # ...and with a Lee 2014 one
+    observations = frames["observations"]  # INF-002, recorded without CRS, has a fever on room air
+    observations.loc[1] = observations.loc[0]
+    observations.loc[1, ["infusion_id", "observed_at", "oxygen_device", "oxygen_l_min"]] = [
+        "INF-002",
+        pd.Timestamp("2024-01-10 09:00"),
+        "none",
+        None,
+    ]
+    dataset = Dataset.from_frames(frames)
+    assert [i for i in validate_dataset(dataset) if i.severity == "error"] == []
+    ebmt = crosswalk(dataset, shipped_form("ebmt-ct-day100")).notes
+    rows = ebmt[ebmt["field"] == "crs_max_grade_astct"]
+    assert [
+        (r.infusion_id, r.kind, r.iectox_value, r.form_value, str(r.reason)) for r in rows.itertuples()
+    ] == [
+        (
+            "INF-001",
+            "information_lost",
+            "3 (Lee2014)",
+            "",
+            "the form cannot carry a grade on Lee2014 (grade 3); it takes ASTCT2019",
+        ),
+        (
+            "INF-002",
+            "grade_disagrees",
+            "1",
+            "",
+            "the record says no CRS; the observations give grade 1 (ASTCT 2019)",
+        ),
+        (
+            "INF-003",
+            "information_lost",
+            "3 (Lee2014)",
+            "",
+            "the form cannot carry a grade on Lee2014 (grade 3); it takes ASTCT2019",
+        ),
+    ]
+    cibmtr = crosswalk(dataset, shipped_form("cibmtr-4100"))
+    assert (cibmtr.answers.loc[0, "crs_max_grade"], cibmtr.answers.loc[0, "crs_grading_system"]) == (
+        3,
+        "Lee 2014",
+    )
+    frames["toxicity_episodes"] = frames["toxicity_episodes"].iloc[[0, 1, 2]]  # INF-001: no grade at all
+    notes = crosswalk(Dataset.from_frames(frames), shipped_form("ebmt-ct-day100")).notes
+    missing = notes[notes["kind"] == "grade_missing"]
+    assert [(r.infusion_id, r.iectox_value, str(r.reason)) for r in missing.itertuples()] == [
+        ("INF-001", "2", "CRS occurred but no grade is recorded; the observations give grade 2 (ASTCT 2019)")
+    ]
+
+
+def test_a_second_scale_is_left_out_when_the_form_takes_one_grade():
+    frames = {name: small_dataset()[name].copy() for name in small_dataset()}
+    lee = (
+        frames["toxicity_episodes"]
+        .iloc[[0]]
+        .assign(episode_id="EP-005", grading_scale="Lee2014", max_grade=3)
+    )
+    frames["toxicity_episodes"] = pd.concat([frames["toxicity_episodes"], lee], ignore_index=True)
+    result = crosswalk(Dataset.from_frames(frames), shipped_form("cibmtr-4100"))
+    assert (result.answers.loc[0, "crs_max_grade"], result.answers.loc[0, "crs_grading_system"]) == (
+        2,
+        "ASTCT",
+    )
+    rows = result.notes[
+        (result.notes["infusion_id"] == "INF-001") & (result.notes["field"] == "crs_max_grade")
+    ]
+    assert [(r.iectox_value, r.form_value, str(r.reason)) for r in rows.itertuples()] == [
+        ("3 (Lee2014)", "2", "grade 3 on Lee2014 is left out: the form takes one grade, here on ASTCT2019")
+    ]
