@@ -221,6 +221,15 @@ syndrome = "CRS"
 rule = "occurred"
 source = "infusions.crs_status"
 codes = { yes = "=1+1", no = "-1" }
+
+[[fields]]
+id = "crs_treated"
+question = "Q80"
+label = "Was therapy given? (for CRS)"
+syndrome = "CRS"
+rule = "therapy_given"
+source = "administrations.reason"
+codes = { yes = "Yes", no = "No" }
 """,
         encoding="utf-8",
     )
@@ -233,6 +242,7 @@ def test_a_registry_is_a_file_and_its_formula_like_text_is_neutralised(hostile_f
     with (tmp_path / "out" / "local-registry.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["crs"] for r in rows] == ["'=1+1", "'-1", "'=1+1"]
+    assert [r["crs_treated"] for r in rows] == ["Yes", "", "Yes"]  # tocilizumab for CRS; INF-002 had no CRS
     book = openpyxl.load_workbook(tmp_path / "out" / "local-registry.xlsx")
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
     assert not [c for c in cells if c.data_type == "f"]
