@@ -123,6 +123,12 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "crosswalk",
+            "crosswalk",
+            "crosswalk",
+            N_("Registry forms (CIBMTR 4100, EBMT day 100) per infusion, reconciled with the observations."),
+        ),
+        Command(
             "synth",
             "synth",
             "synth",
