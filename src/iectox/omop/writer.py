@@ -1,0 +1,161 @@
+"""Writing the OMOP tables whole or not at all: into a new DuckDB file renamed into place, or into a PostgreSQL
+schema in one transaction.
+
+Each place holds a small table `iectox_omop` (what wrote it, from which DDL and concept table), the mark that
+lets a later export replace it: an existing file or schema holding OMOP tables without it (a CDM loaded by
+someone else) is refused, never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from iectox.errors import OutputRefused, SpecError
+from iectox.io.atomic import atomic_file
+from iectox.omop.ddl import CdmTable, cdm_tables
+from iectox.omop.tables import OmopTables
+
+MARK = "iectox_omop"
+MARK_ROWS = (
+    ("writer", "iectox"),
+    ("cdm_version", "5.4"),
+    ("ddl", "OHDSI/CommonDataModel f853f6e inst/ddl/5.4 (iectox/data/omop/cdm_v5.4_ddl.sql)"),
+    ("concepts", "iectox/data/omop/concepts.csv (local concepts above 2000000000)"),
+)
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_SQL_TYPE = {
+    "integer": "INTEGER",
+    "date": "DATE",
+    "TIMESTAMP": "TIMESTAMP",
+    "NUMERIC": "DOUBLE",
+    "TEXT": "VARCHAR",
+}
+
+
+def _duckdb_type(ddl_type: str) -> str:
+    return _SQL_TYPE.get(ddl_type, "VARCHAR")
+
+
+def _refuse_foreign_duckdb(path: Path) -> None:
+    if path.is_dir():
+        raise OutputRefused(str(path), "{path} is a folder; give a file name ending in .duckdb", path=path)
+    if not path.exists():
+        return
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            tables = {
+                row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            }
+    except duckdb.Error:
+        tables = set()
+    if MARK not in tables:
+        raise OutputRefused(
+            str(path), "{path} exists and was not written by iectox omop; it is left as it is", path=path
+        )
+
+
+def _insert_duckdb(con: duckdb.DuckDBPyConnection, table: CdmTable, frame: pd.DataFrame) -> None:
+    con.register("frame", frame)
+    columns = ", ".join(f'CAST("{c.name}" AS {_duckdb_type(c.type)})' for c in table.columns)
+    con.execute(f"INSERT INTO main.{table.name} SELECT {columns} FROM frame")
+    con.unregister("frame")
+
+
+def write_duckdb_file(tables: OmopTables, path: Path) -> None:
+    """The tables into a new DuckDB file at `path` (replacing only an earlier export of iectox)."""
+    _refuse_foreign_duckdb(path)
+    with atomic_file(path) as tmp:
+        tmp.unlink()  # DuckDB creates its own file; an empty one is not a database
+        with duckdb.connect(str(tmp)) as con:
+            for name, table in cdm_tables().items():
+                con.execute(table.create("main"))
+                _insert_duckdb(con, table, tables.frames[name])
+            con.execute(f"CREATE TABLE main.{MARK} (key VARCHAR NOT NULL, value VARCHAR NOT NULL)")
+            con.executemany(f"INSERT INTO main.{MARK} VALUES (?, ?)", list(MARK_ROWS))
+            con.execute("CHECKPOINT")
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def check_schema(schema: str) -> str:
+    """`schema` if it is a plain lower-case SQL name, else a `SpecError` (it is put into statements)."""
+    if not SCHEMA_NAME.match(schema):
+        raise SpecError(
+            f"--schema: '{schema}' is not a schema name; use lower-case letters, digits and _ (e.g. cdm)",
+            key="schema",
+            value=schema,
+            allowed=("cdm", "omop_iectox"),
+        )
+    return schema
+
+
+def _python(frame: pd.DataFrame, table: CdmTable) -> list[tuple]:
+    """The rows as Python values of the DDL's types, NULL for every missing value."""
+    columns = []
+    for column in table.columns:
+        values = frame[column.name]
+        if column.type == "date":
+            values = pd.to_datetime(values).dt.date
+        elif column.type == "TIMESTAMP":
+            values = pd.to_datetime(values).dt.to_pydatetime()
+            values = pd.Series(values, index=frame.index, dtype=object)
+        elif column.type == "integer":
+            values = values.astype("Int64").astype(object)
+        elif column.type == "NUMERIC":
+            values = values.astype("Float64").astype(object)
+        else:
+            values = values.astype("string").astype(object)
+        columns.append(values.where(values.notna(), None).tolist())
+    return list(zip(*columns, strict=True))
+
+
+def write_postgres_schema(tables: OmopTables, url: str, schema: str) -> None:
+    """The tables into `schema` of the PostgreSQL database at `url`, in one transaction: a failure leaves the
+    schema as it was."""
+    schema = check_schema(schema)
+    with psycopg.connect(url) as conn, conn.transaction():
+        present = {
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,)
+            )
+        }
+        ours = set(cdm_tables())
+        if present & ours and MARK not in present:
+            raise OutputRefused(
+                schema,
+                "schema {path} holds OMOP tables not written by iectox omop; it is left as it is",
+                path=schema,
+            )
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        for name in [*cdm_tables(), MARK]:
+            conn.execute(
+                sql.SQL("DROP TABLE IF EXISTS {}.{}").format(sql.Identifier(schema), sql.Identifier(name))
+            )
+        for name, table in cdm_tables().items():
+            conn.execute(table.create(schema))
+            copy = sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
+                sql.Identifier(schema),
+                sql.Identifier(name),
+                sql.SQL(", ").join(map(sql.Identifier, table.names)),
+            )
+            with conn.cursor().copy(copy) as writer:
+                for row in _python(tables.frames[name], table):
+                    writer.write_row(row)
+        conn.execute(
+            sql.SQL("CREATE TABLE {}.{} (key varchar NOT NULL, value varchar NOT NULL)").format(
+                sql.Identifier(schema), sql.Identifier(MARK)
+            )
+        )
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                sql.SQL("INSERT INTO {}.{} VALUES (%s, %s)").format(
+                    sql.Identifier(schema), sql.Identifier(MARK)
+                ),
+                list(MARK_ROWS),
+            )
