@@ -123,6 +123,14 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "omop",
+            "omop",
+            "omop",
+            N_(
+                "Write OMOP CDM v5.4 tables (person, drug_exposure, measurement, episode...) into DuckDB or PostgreSQL."
+            ),
+        ),
+        Command(
             "synth",
             "synth",
             "synth",

@@ -97,7 +97,5 @@ def omop_tables(dataset: Dataset) -> OmopTables:
     ordered = {}
     for name, table in cdm_tables().items():
         frame = frames[name]
-        ordered[name] = pd.DataFrame(
-            {c: frame.get(c) for c in table.names}, index=frame.index
-        )
+        ordered[name] = pd.DataFrame({c: frame.get(c) for c in table.names}, index=frame.index)
     return OmopTables(ordered, left_out)

@@ -17,6 +17,7 @@ import psycopg
 from psycopg import sql
 
 from iectox.errors import OutputRefused, SpecError
+from iectox.i18n import N_
 from iectox.io.atomic import atomic_file
 from iectox.omop.ddl import CdmTable, cdm_tables
 from iectox.omop.tables import OmopTables
@@ -44,7 +45,7 @@ def _duckdb_type(ddl_type: str) -> str:
 
 def _refuse_foreign_duckdb(path: Path) -> None:
     if path.is_dir():
-        raise OutputRefused(str(path), "{path} is a folder; give a file name ending in .duckdb", path=path)
+        raise OutputRefused(str(path), N_("it is a folder; give a file name ending in .duckdb"))
     if not path.exists():
         return
     try:
@@ -55,9 +56,7 @@ def _refuse_foreign_duckdb(path: Path) -> None:
     except duckdb.Error:
         tables = set()
     if MARK not in tables:
-        raise OutputRefused(
-            str(path), "{path} exists and was not written by iectox omop; it is left as it is", path=path
-        )
+        raise OutputRefused(str(path), N_("it exists and iectox omop did not write it; it is left as it is"))
 
 
 def _insert_duckdb(con: duckdb.DuckDBPyConnection, table: CdmTable, frame: pd.DataFrame) -> None:
@@ -114,10 +113,25 @@ def _python(frame: pd.DataFrame, table: CdmTable) -> list[tuple]:
     return list(zip(*columns, strict=True))
 
 
+def redacted(url: str) -> str:
+    """The URL as messages show it: never its password."""
+    return re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", url)
+
+
 def write_postgres_schema(tables: OmopTables, url: str, schema: str) -> None:
     """The tables into `schema` of the PostgreSQL database at `url`, in one transaction: a failure leaves the
     schema as it was."""
     schema = check_schema(schema)
+    try:
+        _write_postgres(tables, url, schema)
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise OutputRefused(
+            redacted(url), N_("PostgreSQL did not take the export: {error}"), error=first
+        ) from None
+
+
+def _write_postgres(tables: OmopTables, url: str, schema: str) -> None:
     with psycopg.connect(url) as conn, conn.transaction():
         present = {
             row[0]
@@ -128,9 +142,8 @@ def write_postgres_schema(tables: OmopTables, url: str, schema: str) -> None:
         ours = set(cdm_tables())
         if present & ours and MARK not in present:
             raise OutputRefused(
-                schema,
-                "schema {path} holds OMOP tables not written by iectox omop; it is left as it is",
-                path=schema,
+                f"schema {schema}",
+                N_("it holds OMOP tables that iectox omop did not write; they are left as they are"),
             )
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         for name in [*cdm_tables(), MARK]:
