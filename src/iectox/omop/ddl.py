@@ -19,8 +19,13 @@ _COLUMN = re.compile(r"^\s*(\w+) (.+?) (NOT NULL|NULL)\s*$")
 @dataclass(frozen=True)
 class CdmColumn:
     name: str
-    type: str  # as the DDL writes it: integer, date, TIMESTAMP, varchar(50), NUMERIC, TEXT
+    type: str  # as the DDL writes it: integer (once Integer), date, TIMESTAMP, varchar(50), NUMERIC, TEXT
     required: bool
+
+    @property
+    def kind(self) -> str:
+        """The type in lower case, without a length: integer, date, timestamp, varchar, numeric, text."""
+        return self.type.lower().split("(")[0]
 
 
 @dataclass(frozen=True)

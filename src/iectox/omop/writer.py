@@ -19,7 +19,7 @@ from psycopg import sql
 from iectox.errors import OutputRefused, SpecError
 from iectox.i18n import N_
 from iectox.io.atomic import atomic_file
-from iectox.omop.ddl import CdmTable, cdm_tables
+from iectox.omop.ddl import CdmColumn, CdmTable, cdm_tables
 from iectox.omop.tables import OmopTables
 
 MARK = "iectox_omop"
@@ -39,8 +39,9 @@ _SQL_TYPE = {
 }
 
 
-def _duckdb_type(ddl_type: str) -> str:
-    return _SQL_TYPE.get(ddl_type, "VARCHAR")
+def _duckdb_type(column: CdmColumn) -> str:
+    """The type a frame's column is cast to before it goes into the DDL's column (which may narrow it)."""
+    return _SQL_TYPE.get(column.kind, "VARCHAR")
 
 
 def _refuse_foreign_duckdb(path: Path) -> None:
@@ -61,7 +62,7 @@ def _refuse_foreign_duckdb(path: Path) -> None:
 
 def _insert_duckdb(con: duckdb.DuckDBPyConnection, table: CdmTable, frame: pd.DataFrame) -> None:
     con.register("frame", frame)
-    columns = ", ".join(f'CAST("{c.name}" AS {_duckdb_type(c.type)})' for c in table.columns)
+    columns = ", ".join(f'CAST("{c.name}" AS {_duckdb_type(c)})' for c in table.columns)
     con.execute(f"INSERT INTO main.{table.name} SELECT {columns} FROM frame")
     con.unregister("frame")
 
@@ -94,22 +95,22 @@ def check_schema(schema: str) -> str:
 
 
 def _python(frame: pd.DataFrame, table: CdmTable) -> list[tuple]:
-    """The rows as Python values of the DDL's types, NULL for every missing value."""
+    """The rows as Python values of the DDL's types, None for every missing value (NaT, NA, NaN)."""
     columns = []
     for column in table.columns:
         values = frame[column.name]
-        if column.type == "date":
-            values = pd.to_datetime(values).dt.date
-        elif column.type == "TIMESTAMP":
-            values = pd.to_datetime(values).dt.to_pydatetime()
-            values = pd.Series(values, index=frame.index, dtype=object)
-        elif column.type == "integer":
+        missing = values.isna().to_numpy()
+        if column.kind == "date":
+            values = pd.to_datetime(values).dt.date.astype(object)
+        elif column.kind == "timestamp":
+            values = pd.to_datetime(values).astype(object)  # Timestamps: datetimes to psycopg
+        elif column.kind == "integer":
             values = values.astype("Int64").astype(object)
-        elif column.type == "NUMERIC":
+        elif column.kind == "numeric":
             values = values.astype("Float64").astype(object)
         else:
             values = values.astype("string").astype(object)
-        columns.append(values.where(values.notna(), None).tolist())
+        columns.append([None if gone else value for value, gone in zip(values, missing, strict=True)])
     return list(zip(*columns, strict=True))
 
 
@@ -135,8 +136,10 @@ def _write_postgres(tables: OmopTables, url: str, schema: str) -> None:
     with psycopg.connect(url) as conn, conn.transaction():
         present = {
             row[0]
-            for row in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,)
+            for row in conn.execute(  # pg_class: information_schema hides tables the user may not read
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+                (schema,),
             )
         }
         ours = set(cdm_tables())
