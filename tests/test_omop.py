@@ -207,6 +207,12 @@ def test_an_invalid_dataset_or_a_file_iectox_did_not_write_is_refused(tmp_path):
     with pytest.raises(OutputRefused):
         write_duckdb(small_dataset(), foreign)
     assert foreign.read_text() == "the user's own file"
+    long_id = small_dataset()
+    for table in ("patients", "infusions"):
+        long_id[table].loc[0, "patient_id"] = "P-" + "7" * 60  # a valid iectox id, too long for OMOP's 50
+    with pytest.raises(OutputRefused, match=r"person\.person_source_value holds at most 50 characters"):
+        write_duckdb(long_id, tmp_path / "long.duckdb")
+    assert not (tmp_path / "long.duckdb").exists()
     own = tmp_path / "own.duckdb"
     write_duckdb(small_dataset(), own)
     write_duckdb(small_dataset(), own)  # an earlier export of iectox is replaced

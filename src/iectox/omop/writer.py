@@ -44,6 +44,26 @@ def _duckdb_type(column: CdmColumn) -> str:
     return _SQL_TYPE.get(column.kind, "VARCHAR")
 
 
+def refuse_too_long(tables: OmopTables, where: str) -> None:
+    """An `OutputRefused` naming the first value longer than its column's varchar(n): OMOP's DDL limits the
+    source values to 50 characters (iectox ids may have 64), and a cut id would no longer be the patient's."""
+    for name, table in cdm_tables().items():
+        for column in table.columns:
+            limit = re.fullmatch(r"varchar\((\d+)\)", column.type.lower())
+            values = tables.frames[name][column.name].dropna().astype(str)
+            if limit is None or values.empty:
+                continue
+            too_long = values[values.str.len() > int(limit.group(1))]
+            if len(too_long):
+                raise OutputRefused(
+                    where,
+                    N_("{column} holds at most {n} characters in OMOP's DDL; '{value}' is longer"),
+                    column=f"{name}.{column.name}",
+                    n=int(limit.group(1)),
+                    value=too_long.iloc[0],
+                )
+
+
 def _refuse_foreign_duckdb(path: Path) -> None:
     if path.is_dir():
         raise OutputRefused(str(path), N_("it is a folder; give a file name ending in .duckdb"))
@@ -70,6 +90,7 @@ def _insert_duckdb(con: duckdb.DuckDBPyConnection, table: CdmTable, frame: pd.Da
 def write_duckdb_file(tables: OmopTables, path: Path) -> None:
     """The tables into a new DuckDB file at `path` (replacing only an earlier export of iectox)."""
     _refuse_foreign_duckdb(path)
+    refuse_too_long(tables, str(path))
     with atomic_file(path) as tmp:
         tmp.unlink()  # DuckDB creates its own file; an empty one is not a database
         with duckdb.connect(str(tmp)) as con:
@@ -123,6 +144,7 @@ def write_postgres_schema(tables: OmopTables, url: str, schema: str) -> None:
     """The tables into `schema` of the PostgreSQL database at `url`, in one transaction: a failure leaves the
     schema as it was."""
     schema = check_schema(schema)
+    refuse_too_long(tables, redacted(url))
     try:
         _write_postgres(tables, url, schema)
     except psycopg.Error as exc:
