@@ -30,13 +30,8 @@ MARK_ROWS = (
     ("concepts", "iectox/data/omop/concepts.csv (local concepts above 2000000000)"),
 )
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-_SQL_TYPE = {
-    "integer": "INTEGER",
-    "date": "DATE",
-    "TIMESTAMP": "TIMESTAMP",
-    "NUMERIC": "DOUBLE",
-    "TEXT": "VARCHAR",
-}
+_SQL_TYPE = {"integer": "INTEGER", "date": "DATE", "timestamp": "TIMESTAMP", "numeric": "DOUBLE"}
+"""DuckDB's type for each kind of the DDL's columns; varchar and text are VARCHAR."""
 
 
 def _duckdb_type(column: CdmColumn) -> str:
