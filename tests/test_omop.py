@@ -273,3 +273,16 @@ def test_postgres_refuses_a_schema_holding_someone_elses_omop_tables(postgres):
     with pytest.raises(OutputRefused) as refused:
         write_postgres(small_dataset(), re.sub(r"//([^:@/]+)(:[^@/]*)?@", r"//\1:hunter2@", secret), "cdm")
     assert "hunter2" not in refused.value.text()
+
+
+def test_values_and_times_read_back_as_recorded(cohort, written):
+    _, frames, _, _ = written
+    measures = frames["measurement"]
+    temperature = measures[measures["measurement_concept_id"] == 3020891]
+    observations = cohort["observations"].dropna(subset=["temperature_c"])
+    assert sorted(temperature["value_as_number"].astype(float)) == sorted(
+        observations["temperature_c"].round(3)
+    )
+    assert sorted(temperature["measurement_datetime"]) == sorted(observations["observed_at"])
+    doses = frames["drug_exposure"].dropna(subset=["quantity"])
+    assert sorted(doses["quantity"].astype(float)) == sorted(cohort["administrations"]["dose_mg"].dropna())
