@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from factories import small_dataset
 from iectox.cli.main import app
+from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, OutputRefused
 from iectox.grading import grade_dataset
 from iectox.io import write_dataset
@@ -286,3 +287,20 @@ def test_values_and_times_read_back_as_recorded(cohort, written):
     assert sorted(temperature["measurement_datetime"]) == sorted(observations["observed_at"])
     doses = frames["drug_exposure"].dropna(subset=["quantity"])
     assert sorted(doses["quantity"].astype(float)) == sorted(cohort["administrations"]["dose_mg"].dropna())
+
+
+def test_a_dataset_without_doses_observations_labs_or_episodes_exports_what_it_has():
+    full = small_dataset()
+    bare = Dataset.from_frames({t: full[t] for t in ("patients", "infusions", "outcomes")})
+    tables = omop_tables(bare)
+    assert tables.counts() == {
+        "person": 2,
+        "observation_period": 2,
+        "death": 0,
+        "condition_occurrence": 2,
+        "drug_exposure": 2,
+        "measurement": 3,  # weight and height at infusion
+        "observation": 0,
+        "episode": 2,
+        "episode_event": 2,
+    }

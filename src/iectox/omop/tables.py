@@ -14,7 +14,7 @@ import pandas as pd
 
 from iectox.dataset import Dataset
 from iectox.omop.clinical import condition_occurrence, death, drug_exposure, person
-from iectox.omop.context import Context, ehr
+from iectox.omop.context import Context, ehr, stacked
 from iectox.omop.ddl import cdm_tables
 from iectox.omop.episodes import episode, episode_event
 from iectox.omop.measures import measurement, observation
@@ -60,7 +60,7 @@ def _observation_period(frames: dict[str, pd.DataFrame], context: Context) -> pd
     for table, columns in DATES.items():
         for column in columns:
             days.append(frames[table][["person_id", column]].set_axis(["person_id", "day"], axis=1))
-    spans = pd.concat(days, ignore_index=True).dropna()
+    spans = stacked(days).dropna()
     spans = spans[spans["person_id"].isin(frames["person"]["person_id"])]
     span = spans.groupby("person_id")["day"].agg(["min", "max"]).reset_index()
     return pd.DataFrame(
