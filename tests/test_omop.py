@@ -304,3 +304,32 @@ def test_a_dataset_without_doses_observations_labs_or_episodes_exports_what_it_h
         "episode": 2,
         "episode_event": 2,
     }
+
+
+def test_keys_are_unique_and_every_reference_leads_to_a_row(written):
+    _, frames, _, _ = written
+    keys = {  # the primary keys of the official DDL (inst/ddl/5.4/*_primary_keys.sql)
+        "person": "person_id",
+        "observation_period": "observation_period_id",
+        "condition_occurrence": "condition_occurrence_id",
+        "drug_exposure": "drug_exposure_id",
+        "measurement": "measurement_id",
+        "observation": "observation_id",
+        "episode": "episode_id",
+    }
+    for table, key in keys.items():
+        assert frames[table][key].is_unique, table
+    persons = set(frames["person"]["person_id"])
+    for name, frame in frames.items():
+        if "person_id" in frame:
+            assert set(frame["person_id"]) <= persons, name
+    episodes = frames["episode"]
+    assert set(episodes["episode_parent_id"].dropna()) <= set(episodes["episode_id"])
+    events = frames["episode_event"]
+    assert set(events["episode_id"]) <= set(episodes["episode_id"])
+    targets = {1147127: "condition_occurrence", 1147094: "drug_exposure"}
+    for field, table in targets.items():
+        linked = events.loc[events["episode_event_field_concept_id"] == field, "event_id"]
+        assert len(linked) and set(linked) <= set(frames[table][keys[table]]), table
+    grades = frames["measurement"]["measurement_event_id"].dropna()
+    assert len(grades) and set(grades) <= set(frames["condition_occurrence"]["condition_occurrence_id"])
