@@ -333,3 +333,30 @@ def test_keys_are_unique_and_every_reference_leads_to_a_row(written):
         assert len(linked) and set(linked) <= set(frames[table][keys[table]]), table
     grades = frames["measurement"]["measurement_event_id"].dropna()
     assert len(grades) and set(grades) <= set(frames["condition_occurrence"]["condition_occurrence_id"])
+
+
+def test_a_bispecifics_doses_belong_to_its_treatment_episode():
+    full = small_dataset()
+    frames = {t: full[t].copy() for t in ("patients", "infusions", "administrations", "outcomes")}
+    frames["infusions"].loc[2, "therapy"] = "teclistamab"
+    steps = pd.DataFrame(
+        {
+            "administration_id": ["ADM-101", "ADM-102"],
+            "infusion_id": ["INF-003", "INF-003"],
+            "drug": ["teclistamab", "teclistamab"],
+            "given_at": [pd.Timestamp("2024-11-04 09:00"), pd.Timestamp("2024-11-06 09:00")],
+            "given_at_time_known": [True, True],
+            "dose_mg": [4.8, 24.0],
+            "route": ["SC", "SC"],
+            "reason": ["treatment", "treatment"],
+        }
+    )
+    frames["administrations"] = pd.concat([frames["administrations"], steps], ignore_index=True)
+    tables = omop_tables(Dataset.from_frames(frames))
+    drugs, episodes, events = (tables.frames[n] for n in ("drug_exposure", "episode", "episode_event"))
+    teclistamab = episodes.loc[episodes["episode_source_value"] == "INF-003", "episode_id"].item()
+    linked = drugs.set_index("drug_exposure_id").loc[
+        events.loc[events["episode_id"] == teclistamab, "event_id"]
+    ]
+    assert list(linked["drug_concept_id"]) == [741578] * 3  # the start, then its two step-up doses
+    assert sorted(linked["quantity"].dropna()) == [4.8, 24.0]

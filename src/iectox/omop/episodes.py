@@ -1,7 +1,8 @@
 """The oncology extension's episode and episode_event tables.
 
 - a treatment episode (Treatment Regimen) per infusion, from the infusion day, its object the CAR-T product or
-  bispecific, its event the infusion's drug_exposure row;
+  bispecific, its events the infusion's drug_exposure row and, for a bispecific, every dose of that product
+  given after that start (step-up and treatment doses);
 - a disease episode (Disease Episode) per CRS, ICANS or IEC-HS episode, from its onset to its resolution, its
   object the syndrome, its parent the infusion's treatment episode, its events the condition_occurrence row
   (whose recorded grade the measurement table links to) and the doses given for that syndrome after that
@@ -58,12 +59,16 @@ def episode_event(episodes: pd.DataFrame, drugs: pd.DataFrame, conditions: pd.Da
     """Links of each episode to the rows it groups (written tables only: the caller passes what it kept)."""
     treatment = episodes[episodes["iectox_episode_id"].isna()]
     disease = episodes[episodes["iectox_episode_id"].notna()]
-    infusion_rows = drugs[drugs["iectox_infusion_row"]]
     doses = drugs[~drugs["iectox_infusion_row"] & drugs["iectox_reason"].notna()]
     drug_field = concept_id("field=drug_exposure_id")
     condition_field = concept_id("field=condition_occurrence_id")
+    regimen = treatment.merge(
+        drugs,
+        left_on=["iectox_infusion_id", "episode_object_concept_id"],
+        right_on=["iectox_infusion_id", "drug_concept_id"],
+    )  # the infusion itself, and a bispecific's doses (step-up, treatment) after that start
     links = [
-        treatment.merge(infusion_rows, on="iectox_infusion_id")[["episode_id", "drug_exposure_id"]]
+        regimen[["episode_id", "drug_exposure_id"]]
         .set_axis(["episode_id", "event_id"], axis=1)
         .assign(episode_event_field_concept_id=drug_field),
         disease.merge(conditions.dropna(subset=["iectox_episode_id"]), on="iectox_episode_id")[
