@@ -75,9 +75,8 @@ def _labs(context: Context) -> pd.DataFrame:
 def _recorded_grades(context: Context, conditions: pd.DataFrame) -> pd.DataFrame:
     episodes = context.dataset["toxicity_episodes"]
     graded = episodes[episodes["max_grade"].notna()]
-    condition_of = dict(
-        zip(conditions["iectox_episode_id"].dropna(), conditions["condition_occurrence_id"], strict=False)
-    )
+    toxicity = conditions.dropna(subset=["iectox_episode_id"])
+    condition_of = dict(zip(toxicity["iectox_episode_id"], toxicity["condition_occurrence_id"], strict=True))
     frame = _rows(context, graded, "grade=CRS", graded["max_grade"], "onset_at", None)
     syndrome = graded["syndrome"].astype(str).to_numpy()
     frame["measurement_concept_id"] = concept_ids("grade", syndrome)  # each its own syndrome's
