@@ -129,6 +129,14 @@ COMMANDS: Registry[Command] = Registry(
             N_("Registry forms (CIBMTR 4100, EBMT day 100) per infusion, reconciled with the observations."),
         ),
         Command(
+            "omop",
+            "omop",
+            "omop",
+            N_(
+                "Write OMOP CDM v5.4 tables (person, drug_exposure, measurement, episode...) into DuckDB or PostgreSQL."
+            ),
+        ),
+        Command(
             "synth",
             "synth",
             "synth",

@@ -1,0 +1,74 @@
+"""What every OMOP table of one export shares: the dataset, its persons' ids, and the way times are written.
+
+Ids are integers numbered in the dataset's order (person 1 is the first patient), so the same dataset gives the
+same export; the iectox identifiers are kept in the `*_source_value` columns, and nothing else identifies a
+patient (no name, no date of birth beyond the year iectox holds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from iectox.dataset import Dataset, time_known_column
+from iectox.omop.concepts import concept_id
+
+EHR = "type=EHR"
+
+
+@dataclass(frozen=True)
+class Context:
+    dataset: Dataset
+    person_of_patient: dict[str, int]
+    person_of_infusion: dict[str, int]
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> Context:
+        patients = dataset["patients"]["patient_id"].astype(str)
+        person_of_patient = {p: i for i, p in enumerate(patients, start=1)}
+        infusions = dataset["infusions"]
+        person_of_infusion = {
+            str(i): person_of_patient[str(p)]
+            for i, p in zip(infusions["infusion_id"], infusions["patient_id"], strict=True)
+        }
+        return cls(dataset, person_of_patient, person_of_infusion)
+
+    def persons(self, infusion_ids: pd.Series) -> pd.Series:
+        return infusion_ids.astype(str).map(self.person_of_infusion).astype("Int64")
+
+
+def day(moments: pd.Series) -> pd.Series:
+    """The calendar day of each moment (NaT stays missing)."""
+    return pd.to_datetime(moments).dt.normalize()
+
+
+def moment(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The time of day where it was recorded, else missing: a day-only record never gets an invented hour."""
+    at = pd.to_datetime(frame[column])
+    known_column = time_known_column(column)
+    if known_column not in frame:
+        return at
+    known = frame[known_column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return at.where(known)
+
+
+def numbered(frame: pd.DataFrame, id_column: str, start: int = 1) -> pd.DataFrame:
+    """`frame` with `id_column` numbered from `start` in its order."""
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, id_column, np.arange(start, start + len(frame), dtype=np.int64))
+    return frame
+
+
+def stacked(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts one below the other, with every part's columns; a column empty in a part does not type it."""
+    columns = list(dict.fromkeys(c for p in parts for c in p.columns))
+    filled = [p.dropna(axis=1, how="all") for p in parts if len(p)]
+    if not filled:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(filled, ignore_index=True).reindex(columns=columns)
+
+
+def ehr() -> int:
+    return concept_id(EHR)
