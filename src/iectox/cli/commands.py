@@ -126,7 +126,9 @@ COMMANDS: Registry[Command] = Registry(
             "sdtm",
             "sdtm",
             "sdtm",
-            N_("Write CDISC SDTM datasets (DM, AE with SUPPAE, CM, EX) as SAS transport files with define.xml."),
+            N_(
+                "Write CDISC SDTM datasets (DM, AE with SUPPAE, CM, EX) as SAS transport files with define.xml."
+            ),
         ),
         Command(
             "synth",
