@@ -280,3 +280,24 @@ def test_command_writes_the_folder(tmp_path):
         app, ["sdtm", str(tmp_path / "data"), "--out", str(tmp_path / "x"), "--study-id", "a b"]
     )
     assert bad.exit_code == 2 and not (tmp_path / "x").exists()
+
+
+def test_the_terminology_maps_every_code_of_the_contract():
+    """A code added to a vocabulary of the contract without its SDTM term would stop the export half-way."""
+    metadata, contract = standard(), small_dataset().schema
+
+    def codes(table: str, column: str) -> set[str]:
+        return {t.code for t in contract.table(table).column(column).vocabulary.terms}
+
+    assert set(metadata.codelists["SEX"].mapping) == codes("patients", "sex")
+    assert set(metadata.codelists["OUT"].mapping) == codes("toxicity_episodes", "outcome")
+    assert set(metadata.codelists["ROUTE"].mapping) == codes("administrations", "route")
+    assert set(metadata.meddra.terms) == codes("toxicity_episodes", "syndrome")
+    assert set(metadata.indications) == codes("administrations", "reason")
+    assert {t.value for t in metadata.codelists["TOXGRSCL"].terms} == codes(
+        "toxicity_episodes", "grading_scale"
+    )
+    for codelist in metadata.codelists.values():
+        values = {t.value for t in codelist.terms}
+        assert set(codelist.mapping.values()) <= values, codelist.id
+        assert all(t.nci or not t.confirmed for t in codelist.terms if not codelist.sponsor), codelist.id
