@@ -301,3 +301,23 @@ def test_the_terminology_maps_every_code_of_the_contract():
         values = {t.value for t in codelist.terms}
         assert set(codelist.mapping.values()) <= values, codelist.id
         assert all(t.nci or not t.confirmed for t in codelist.terms if not codelist.sponsor), codelist.id
+
+
+def test_a_dataset_without_records_is_neither_written_nor_described(tmp_path):
+    frames = dict(small_dataset().tables)
+    for table in ("toxicity_episodes", "administrations"):
+        frames[table] = frames[table].iloc[0:0]
+    written = write_sdtm(Dataset.from_frames(frames), tmp_path / "out", "S")
+    assert list(written) == ["DM", "EX"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("[!.]*")) == ["define.xml", "dm.xpt", "ex.xpt"]
+    mdv = ET.parse(tmp_path / "out" / DEFINE).getroot().find("odm:Study/odm:MetaDataVersion", NS)
+    assert [g.get("Name") for g in mdv.findall("odm:ItemGroupDef", NS)] == ["DM", "EX"]
+    assert {i.get("OID").split(".")[1] for i in mdv.findall("odm:ItemDef", NS)} == {"DM", "EX"}
+    assert [c.get("OID") for c in mdv.findall("odm:CodeList", NS)] == [
+        "CL.AGEU",
+        "CL.DOMAIN",
+        "CL.ROUTE",
+        "CL.SEX",
+        "CL.UNIT",
+    ]
+    assert mdv.find("def:ValueListDef", NS) is None and mdv.find("def:CommentDef", NS) is None

@@ -16,7 +16,7 @@ import pyreadstat
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, SpecError
 from iectox.io.atomic import atomic_folder
-from iectox.io.sdtm.define import define_xml
+from iectox.io.sdtm.define import define_xml, written
 from iectox.io.sdtm.domains import sdtm_frames
 from iectox.io.sdtm.limits import check_all
 from iectox.io.sdtm.metadata import standard
@@ -43,7 +43,8 @@ def check_study_id(study_id: str) -> str:
 def write_sdtm(dataset: Dataset, folder: str | Path, study_id: str) -> dict[str, pd.DataFrame]:
     """Write `dm.xpt`, `ae.xpt`, `suppae.xpt`, `cm.xpt`, `ex.xpt` and `define.xml` into `folder`, whole or not at
     all, after validating the dataset and checking every name, label and value against XPT v5 and the FDA's
-    limits; the frames written, by dataset name."""
+    limits; the frames written, by dataset name. A dataset without records is not written (FDA: no empty
+    datasets), nor described in define.xml."""
     check_study_id(study_id)
     errors = [issue for issue in validate_dataset(dataset) if issue.severity == "error"]
     if errors:
@@ -51,8 +52,9 @@ def write_sdtm(dataset: Dataset, folder: str | Path, study_id: str) -> dict[str,
     metadata = standard()
     frames = sdtm_frames(dataset, study_id, metadata)
     lengths = check_all(metadata, frames, Path(folder))
+    specs = written(metadata, frames)
     with atomic_folder(Path(folder), ["*.xpt", DEFINE]) as tmp:
-        for spec in metadata.datasets:
+        for spec in specs:
             pyreadstat.write_xport(
                 frames[spec.name],
                 tmp / f"{spec.name.lower()}.xpt",
@@ -64,4 +66,4 @@ def write_sdtm(dataset: Dataset, folder: str | Path, study_id: str) -> dict[str,
         define_xml(metadata, frames, lengths, study_id).write(
             tmp / DEFINE, encoding="UTF-8", xml_declaration=True
         )
-    return frames
+    return {spec.name: frames[spec.name] for spec in specs}

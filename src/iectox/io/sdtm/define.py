@@ -16,7 +16,7 @@ from datetime import datetime
 import pandas as pd
 
 from iectox import __version__
-from iectox.io.sdtm.metadata import Codelist, DatasetSpec, Standard, Variable
+from iectox.io.sdtm.metadata import Codelist, DatasetSpec, Qualifier, Standard, Variable
 
 ODM = "http://www.cdisc.org/ns/odm/v1.3"
 DEF = "http://www.cdisc.org/ns/def/v2.0"
@@ -139,11 +139,10 @@ def _codelist(mdv: ET.Element, codelist: Codelist) -> None:
         _sub(element, _odm("Alias"), Name=codelist.nci, Context="nci:ExtCodeID")
 
 
-def _qualifier_values(mdv: ET.Element, standard: Standard) -> None:
+def _qualifier_values(mdv: ET.Element, qualifiers: tuple[Qualifier, ...]) -> None:
     """The value list of SUPPAE.QVAL and the where clause selecting each QNAM."""
-    spec = standard.dataset("SUPPAE")
     values = _sub(mdv, _def("ValueListDef"), OID="VL.SUPPAE.QVAL")
-    for order, qualifier in enumerate(spec.qualifiers, start=1):
+    for order, qualifier in enumerate(qualifiers, start=1):
         ref = _sub(
             values,
             _odm("ItemRef"),
@@ -152,7 +151,7 @@ def _qualifier_values(mdv: ET.Element, standard: Standard) -> None:
             Mandatory="Yes",
         )
         _sub(ref, _def("WhereClauseRef"), WhereClauseOID=f"WC.SUPPAE.QNAM.{qualifier.qnam}")
-    for qualifier in spec.qualifiers:
+    for qualifier in qualifiers:
         where = _sub(mdv, _def("WhereClauseDef"), OID=f"WC.SUPPAE.QNAM.{qualifier.qnam}")
         check = _sub(
             where, _odm("RangeCheck"), Comparator="EQ", SoftHard="Soft", **{_def("ItemOID"): "IT.SUPPAE.QNAM"}
@@ -160,10 +159,18 @@ def _qualifier_values(mdv: ET.Element, standard: Standard) -> None:
         _sub(check, _odm("CheckValue")).text = qualifier.qnam
 
 
-def define_xml(
-    standard: Standard, frames: dict[str, pd.DataFrame], lengths: dict[str, dict[str, int]], study_id: str
-) -> ET.ElementTree:
-    """The define.xml of the datasets in `frames`, whose Char lengths are `lengths` (limits.check_all)."""
+def _qualifier_item(mdv: ET.Element, qualifier: Qualifier, supp: pd.DataFrame) -> None:
+    """The ItemDef of QVAL where QNAM is `qualifier`'s, with the length of its longest value."""
+    written = supp["QVAL"][supp["QNAM"] == qualifier.qnam]
+    variable = Variable(
+        qualifier.qnam, qualifier.qlabel, "Char", "Perm", qualifier.qorig, None, "", qualifier.codelist
+    )
+    length = int(written.str.len().max()) if len(written) else 1
+    _item(mdv, f"IT.SUPPAE.QVAL.{qualifier.qnam}", variable, length, False)
+
+
+def _metadata_version(standard: Standard, study_id: str) -> tuple[ET.Element, ET.Element]:
+    """The ODM root with its study's global variables, and the (empty) MetaDataVersion to fill."""
     root = ET.Element(
         _odm("ODM"),
         {
@@ -194,38 +201,48 @@ def define_xml(
             _def("StandardVersion"): standard.version,
         },
     )
-    _qualifier_values(mdv, standard)
-    for spec in standard.datasets:
+    return root, mdv
+
+
+def written(standard: Standard, frames: dict[str, pd.DataFrame]) -> tuple[DatasetSpec, ...]:
+    """The datasets that have records: the FDA asks that empty datasets not be submitted."""
+    return tuple(spec for spec in standard.datasets if len(frames[spec.name]))
+
+
+def define_xml(
+    standard: Standard, frames: dict[str, pd.DataFrame], lengths: dict[str, dict[str, int]], study_id: str
+) -> ET.ElementTree:
+    """The define.xml of the datasets of `frames` that have records, whose Char lengths are `lengths`
+    (limits.check_all)."""
+    specs = written(standard, frames)
+    names = {spec.name for spec in specs}
+    qualifiers = standard.dataset("SUPPAE").qualifiers if "SUPPAE" in names else ()
+    root, mdv = _metadata_version(standard, study_id)
+    if qualifiers:
+        _qualifier_values(mdv, qualifiers)
+    for spec in specs:
         _item_group(mdv, spec)
-    comments = _comments(standard, frames)
-    for spec in standard.datasets:
+    comments = {oid: text for oid, text in _comments(standard, frames).items() if oid.split(".")[1] in names}
+    for spec in specs:
         for variable in spec.variables:
             oid = _oid(spec, variable.name)
             value_list = "VL.SUPPAE.QVAL" if oid == "IT.SUPPAE.QVAL" else ""
             _item(mdv, oid, variable, lengths[spec.name].get(variable.name), oid in comments, value_list)
-    for qualifier in standard.dataset("SUPPAE").qualifiers:
-        written = frames["SUPPAE"]["QVAL"][frames["SUPPAE"]["QNAM"] == qualifier.qnam]
-        variable = Variable(
-            qualifier.qnam, qualifier.qlabel, "Char", "Perm", qualifier.qorig, 200, "", qualifier.codelist
-        )
-        _item(
-            mdv,
-            f"IT.SUPPAE.QVAL.{qualifier.qnam}",
-            variable,
-            int(written.str.len().max()) if len(written) else 1,
-            False,
-        )
-    used = {v.codelist for spec in standard.datasets for v in spec.variables if v.codelist}
-    used |= {q.codelist for q in standard.dataset("SUPPAE").qualifiers}
+    for qualifier in qualifiers:
+        _qualifier_item(mdv, qualifier, frames["SUPPAE"])
+    used = {v.codelist for spec in specs for v in spec.variables if v.codelist} | {
+        q.codelist for q in qualifiers
+    }
     for id_ in sorted(used - {"MEDDRA"}):
         _codelist(mdv, standard.codelists[id_])
-    meddra = _sub(mdv, _odm("CodeList"), OID="CL.MEDDRA", Name="MedDRA", DataType="text")
-    _sub(
-        meddra,
-        _odm("ExternalCodeList"),
-        Dictionary=standard.meddra.dictionary,
-        Version=standard.meddra.version,
-    )
+    if "MEDDRA" in used:
+        meddra = _sub(mdv, _odm("CodeList"), OID="CL.MEDDRA", Name="MedDRA", DataType="text")
+        _sub(
+            meddra,
+            _odm("ExternalCodeList"),
+            Dictionary=standard.meddra.dictionary,
+            Version=standard.meddra.version,
+        )
     for oid, text in comments.items():
         _text(_sub(mdv, _def("CommentDef"), OID=f"COM.{oid[3:]}"), "Description", text)
     ET.indent(root, space=" ")
