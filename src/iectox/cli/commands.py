@@ -137,6 +137,14 @@ COMMANDS: Registry[Command] = Registry(
             ),
         ),
         Command(
+            "sdtm",
+            "sdtm",
+            "sdtm",
+            N_(
+                "Write CDISC SDTM datasets (DM, AE with SUPPAE, CM, EX) as SAS transport files with define.xml."
+            ),
+        ),
+        Command(
             "synth",
             "synth",
             "synth",
