@@ -74,11 +74,14 @@ class Document:
     management: Management | None = None  # the management section, when the study ran the audit
     time_to_event: Table | None = None  # CRS and ICANS cumulative incidence (`render.time_to_event`)
     adjusted: tuple[Table, ...] = ()  # the adjusted comparisons (`render.adjusted`), when the study made them
+    bsab_crs: Table | None = None  # CRS per bispecific dose (`render.bsab_crs`), when the data hold courses
 
     @property
     def shown_tables(self) -> tuple[Table, ...]:
-        """The tables of the Tables section: the comparisons, then the time-to-event table."""
-        return self.tables if self.time_to_event is None else (*self.tables, self.time_to_event)
+        """The tables of the Tables section: the comparisons, then the time-to-event table, then CRS per
+        bispecific dose."""
+        extra = tuple(t for t in (self.time_to_event, self.bsab_crs) if t is not None)
+        return (*self.tables, *extra)
 
 
 def format_date(day: date, lang: str) -> str:
@@ -178,6 +181,7 @@ def build_document(
     fmt: Formatter,
     management: Management | None = None,
     time_to_event: Table | None = None,
+    bsab_crs: Table | None = None,
 ) -> Document:
     """Everything the report shows, formatted by `fmt`; `methods` comes from `render.methods.build_methods`,
     `management` from `render.management.build_management`."""
@@ -204,5 +208,8 @@ def build_document(
         check_summary=check_summary(checks, lang),
         management=management,
         time_to_event=time_to_event,
-        adjusted=adjusted_tables(result, fmt, len(tables) + 1 + (time_to_event is not None)),
+        adjusted=adjusted_tables(
+            result, fmt, len(tables) + 1 + (time_to_event is not None) + (bsab_crs is not None)
+        ),
+        bsab_crs=bsab_crs,
     )
