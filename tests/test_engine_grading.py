@@ -56,8 +56,13 @@ def varied(dataset: Dataset, n: int = 30_000, seed: int = 7) -> Dataset:
     infusions = tables["infusions"].copy()
     children = rng.random(len(infusions)) < 0.15
     infusions["age_at_infusion"] = infusions["age_at_infusion"].mask(children, 8.5)
+    # Young patients on either side of 21 years, some with developmental delay: CAPD up to 21 years.
+    young = rng.random(len(infusions)) < 0.15
+    ages = pd.Series(rng.choice([15.0, 21.5, 22.0], len(infusions)), index=infusions.index)
+    infusions["age_at_infusion"] = infusions["age_at_infusion"].mask(young, ages)
     patients = tables["patients"].copy()
     patients["birth_year"] = pd.array([None] * len(patients), dtype="Int64")
+    patients["developmental_delay"] = _flags(rng, len(patients), 0.5)
     ids = infusions["infusion_id"].to_numpy()
     days = infusions.set_index("infusion_id")["infusion_date"]
     infusion = ids[rng.integers(0, len(ids), n)]

@@ -118,3 +118,25 @@ def test_a_lone_file_is_held_to_the_contract_ranges(tmp_path):
     assert "row 2, column temperature_c: temperature_c 25 is outside the plausible range 30-44 °C" in text
     assert "row 6, column age_years: age_years 130 is outside the plausible range 0-110 years" in text
     assert not (tmp_path / "out" / "graded_observations.csv").exists()
+
+
+def test_a_lone_file_may_say_developmental_delay(tmp_path):
+    """A patient of 17 with developmental delay is graded by CAPD (Lee 2019; ASCO 2021 up to 21 years), the
+    same row without it by ICE."""
+    source = tmp_path / "bedside.csv"
+    source.write_text(
+        "infusion_id,observed_at,ice_score,capd_score,consciousness,age_years,developmental_delay\n"
+        "INF-1,2024-03-06 08:00,9,10,alert,17,yes\n"
+        "INF-2,2024-03-06 08:00,9,10,alert,17,no\n",
+        encoding="utf-8",
+    )
+    result = run(str(source), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    graded = read(tmp_path / "out" / "graded_observations.csv")
+    assert [(r["icans_grade"], r["icans_reason"]) for r in graded] == [
+        (
+            "3",
+            "grade 3 (lower bound): CAPD 10 (child); not recorded: seizure, motor_weakness, cerebral_edema",
+        ),
+        ("1", "grade 1 (lower bound): ICE 9/10; not recorded: seizure, motor_weakness, cerebral_edema"),
+    ]

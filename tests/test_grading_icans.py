@@ -9,8 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iectox.dataset import conform
-from iectox.grading import GradingInputError, GradingSettings, grade_observations, ice_as_recorded, ice_score
+from factories import small_dataset
+from iectox.dataset import Dataset, conform
+from iectox.grading import (
+    GradingInputError,
+    GradingSettings,
+    grade_dataset,
+    grade_observations,
+    ice_as_recorded,
+    ice_score,
+)
 from iectox.grading.ice import ICE_MAX
 from iectox.schema import CONTRACT
 
@@ -38,6 +46,12 @@ CAPD = (
     "adults. As in adults the grade is that of the most severe domain, so CAPD 1-8 alone, in an alert child, is "
     "grade 1."
 )
+DELAY = (
+    'Lee 2019, as reported by MDedge: "the ICE assessment is not suitable for children younger than 12. For these '
+    "patients (and older patients with baseline developmental delays), ICANS can be assessed using the Cornell "
+    'Assessment of Pediatric Delirium (CAPD)." ASCO 2021 (Santomasso et al.), as cited by issue 11: CAPD for an '
+    "older patient with developmental delay up to 21 years."
+)
 ICE_ITEMS = (
     "orientation to year, month, city, hospital (4); naming three objects (3); following a simple command (1); "
     "writing a standard sentence (1); counting back from 100 by ten (1)."
@@ -57,7 +71,11 @@ NORMAL = {
 def graded(*rows: dict, settings: GradingSettings | None = None) -> pd.DataFrame:
     frame = conform(CONTRACT.table("observations"), pd.DataFrame(list(rows)))
     ages = [row.get("age_years") for row in rows]
-    return grade_observations(frame.assign(age_years=pd.array(ages, dtype="Float64")), settings)
+    delays = [row.get("developmental_delay") for row in rows]
+    frame = frame.assign(
+        age_years=pd.array(ages, dtype="Float64"), developmental_delay=pd.array(delays, dtype="boolean")
+    )
+    return grade_observations(frame, settings)
 
 
 CASES = [
@@ -246,3 +264,55 @@ def test_sedation_leaves_ice_and_consciousness_ungraded(changes, expected, reaso
     result = graded({**NORMAL, **changes})
     grade = result["icans_grade"][0]
     assert (None if pd.isna(grade) else grade, result["icans_reason"][0]) == (expected, reason), SEDATION
+
+
+# The same observation (ICE 9: grade 1 by ICE; CAPD 10: grade 3 by CAPD) in patients of each age, with and
+# without developmental delay: the grade says which assessment was used.
+DELAY_CASES = [
+    (DELAY, 8, None, 3),
+    (DELAY, 8, False, 3),
+    (DELAY, 12, None, 1),
+    (DELAY, 12, False, 1),
+    (DELAY, 12, True, 3),
+    (DELAY, 17, True, 3),
+    (DELAY, 21, True, 3),
+    (DELAY, 21.9, True, 3),
+    (DELAY, 22, True, 1),
+    (DELAY, 40, True, 1),
+    (DELAY, None, True, 1),
+]
+
+
+@pytest.mark.parametrize(("rule", "age", "delay", "expected"), DELAY_CASES)
+def test_capd_for_developmental_delay_up_to_21_years(rule, age, delay, expected):
+    row = {**NORMAL, "ice_score": 9, "capd_score": 10, "age_years": age, "developmental_delay": delay}
+    assert graded(row)["icans_grade"].tolist() == [expected], rule
+
+
+def test_the_reason_of_a_delayed_patient_of_17_names_capd():
+    row = {**NORMAL, "ice_score": None, "capd_score": 12, "age_years": 17, "developmental_delay": True}
+    assert graded(row)["icans_reason"].tolist() == ["grade 3: CAPD 12 (child)"], DELAY
+
+
+def test_a_dataset_takes_the_delay_from_the_patient():
+    """`grade_dataset` reads `patients.developmental_delay` through the infusion: a patient of 17 with
+    developmental delay is graded by CAPD, the same observation in an adult of 34 by ICE."""
+    dataset = small_dataset()
+    tables = dict(dataset.tables)
+    tables["patients"] = tables["patients"].assign(
+        developmental_delay=pd.array([None, None, True], "boolean")
+    )
+    tables["infusions"] = tables["infusions"].assign(age_at_infusion=[61.5, 58.25, 17.0])
+    observations = conform(
+        CONTRACT.table("observations"),
+        pd.DataFrame(
+            [{**NORMAL, "infusion_id": i, "ice_score": 9, "capd_score": 10} for i in ("INF-001", "INF-003")]
+        ),
+    )
+    tables["observations"] = observations
+    graded_rows = grade_dataset(Dataset.from_frames(tables))
+    assert graded_rows["icans_grade"].tolist() == [1, 3], DELAY
+    tables["patients"] = tables["patients"].assign(
+        developmental_delay=pd.array([None, None, False], "boolean")
+    )
+    assert grade_dataset(Dataset.from_frames(tables))["icans_grade"].tolist() == [1, 1]

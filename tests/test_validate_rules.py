@@ -349,6 +349,40 @@ def test_a_small_child_weight_is_accepted_and_checked(raw, weight, warned):
     assert small == ([("small_child_weight", 2, "weight_kg", "warning")] if warned else [])
 
 
+@pytest.mark.parametrize(
+    ("delay", "age", "warned"),
+    [
+        ("yes", "61.5", True),
+        ("yes", "22", True),
+        ("yes", "21.9", False),
+        ("yes", "15", False),
+        ("no", "40", False),
+    ],
+)
+def test_developmental_delay_after_21_years_is_a_warning_on_its_cell(raw, delay, age, warned):
+    """CAPD replaces ICE for developmental delay only up to 21 years (Lee 2019; ASCO 2021, Santomasso et al.):
+    recorded for a patient older than that at an infusion, it changes nothing, and the cell is named."""
+    raw.set("patients", 2, "birth_year", None)  # only the age changes: no birth year to disagree with
+    issues = (
+        raw.set("patients", 2, "developmental_delay", delay)
+        .set("infusions", 2, "age_at_infusion", age)
+        .issues()
+    )
+    assert not [i for i in issues if i.severity == "error"]
+    found = [
+        (i.file, i.row, i.column, i.value, i.severity, i.message)
+        for i in issues
+        if i.rule == "developmental_delay_age"
+    ]
+    message = (
+        f"developmental_delay is yes but the patient was {age} years old at infusion INF-001: CAPD replaces ICE "
+        "only up to 21 years, so ICE grades this infusion"
+    )
+    assert found == (
+        [("patients.csv", 2, "developmental_delay", "yes", "warning", message)] if warned else []
+    )
+
+
 def test_grade_must_exist_on_its_scale(raw):
     raw.set("toxicity_episodes", 2, "grading_scale", "CARTOX").set("toxicity_episodes", 2, "max_grade", "5")
     raw.set("toxicity_episodes", 2, "outcome", "death")

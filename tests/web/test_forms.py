@@ -169,3 +169,20 @@ def test_a_blank_form_names_each_required_column(registry):
     html = client_of("data_manager").post(reverse("registry:patients-create"), {}).content.decode()
     assert field_errors(html, "sex") == ["sex is required in patients and is blank"]
     assert field_errors(html, "centre") == ["centre is required in patients and is blank"]
+
+
+def test_the_patient_form_records_a_developmental_delay_and_warns_over_21(registry):
+    """The contract's `patients.developmental_delay` is a field of the patient form (CAPD instead of ICE up to
+    21 years); recorded for P-001, 61 at INF-001, it is stored and the warning names the reason."""
+    client = client_of("data_manager")
+    page = client.get(reverse("registry:patients-edit", args=["P-001"])).content.decode()
+    assert 'id="id_developmental_delay"' in page
+    data = {"patient_id": "P-001", "sex": "female", "birth_year": "1961", "centre": "CHU-A"}
+    data["version"] = str(Patient.objects.get(patient_id="P-001").version)
+    url = reverse("registry:patients-edit", args=["P-001"])
+    response = client.post(url, {**data, "developmental_delay": "yes"}, follow=True)
+    assert Patient.objects.get(patient_id="P-001").developmental_delay is True
+    assert [str(m) for m in response.context["messages"] if m.level_tag == "warning"] == [
+        "developmental_delay: developmental_delay is yes but the patient was 61.5 years old at infusion INF-001: "
+        "CAPD replaces ICE only up to 21 years, so ICE grades this infusion"
+    ]

@@ -22,13 +22,13 @@ HOUR = pd.Timedelta(hours=1)
 def _doses(administrations: pd.DataFrame) -> pd.DataFrame:
     """The antibody's timed doses, each with the time of the course's next dose (NaT for the last)."""
     if "dose_step" not in administrations:
-        return pd.DataFrame(columns=["infusion_id", "dose_step", "cycle", "given_at", "until"])
+        return pd.DataFrame(columns=["infusion_id", "drug", "dose_step", "cycle", "given_at", "until"])
     own = (
         administrations["drug"].isin(BSAB)
         & administrations["dose_step"].notna()
         & administrations["given_at"].notna()
     )
-    doses = administrations.loc[own.fillna(False), ["infusion_id", "dose_step", "cycle", "given_at"]]
+    doses = administrations.loc[own.fillna(False), ["infusion_id", "drug", "dose_step", "cycle", "given_at"]]
     doses = doses.sort_values(["infusion_id", "given_at"], kind="stable")
     return doses.assign(until=doses.groupby("infusion_id")["given_at"].shift(-1))
 
@@ -37,18 +37,50 @@ def _onsets(episodes: pd.DataFrame) -> pd.DataFrame:
     crs = episodes[(episodes["syndrome"] == "CRS") & episodes["onset_at"].notna()]
     day_only = ~crs["onset_at_time_known"].fillna(True).astype(bool)
     placed = crs["onset_at"].where(~day_only, crs["onset_at"].dt.normalize() + END_OF_DAY)
-    return pd.DataFrame({"infusion_id": crs["infusion_id"], "onset": placed, "known": ~day_only})
+    return pd.DataFrame(
+        {
+            "infusion_id": crs["infusion_id"],
+            "onset": placed,
+            "known": ~day_only,
+            "max_grade": crs["max_grade"],
+            "grading_scale": crs["grading_scale"],
+        }
+    )
+
+
+def _followed(doses: pd.DataFrame, onsets: pd.DataFrame) -> pd.DataFrame:
+    """Each (dose, CRS onset) pair where the onset follows the dose: at or after it, before the next one."""
+    pairs = doses.merge(onsets, on="infusion_id")
+    after = (pairs["onset"] >= pairs["given_at"]) & (
+        pairs["until"].isna() | (pairs["onset"] < pairs["until"])
+    )
+    return pairs[after.fillna(False)]
+
+
+def crs_after_doses(administrations: pd.DataFrame, episodes: pd.DataFrame, scale: str) -> pd.DataFrame:
+    """One row per timed dose of a bispecific antibody (`infusion_id`, `drug`, `dose_step`, `cycle`,
+    `given_at`) with whether a CRS followed it (`crs`), whether one of those was of grade >= 2 on `scale`
+    (`crs_grade2`; an episode graded on another scale is not counted), and the hours from the dose to the
+    first CRS that followed it (`hours`; blank when none did or its onset hour was not recorded)."""
+    doses = _doses(administrations).reset_index(drop=True)
+    followed = _followed(doses.rename_axis("dose").reset_index(), _onsets(episodes))
+    first = followed.sort_values("onset", kind="stable").drop_duplicates("dose").set_index("dose")
+    severe = followed.loc[
+        (followed["grading_scale"] == scale).fillna(False) & (followed["max_grade"] >= 2).fillna(False),
+        "dose",
+    ]
+    hours = ((first["onset"] - first["given_at"]) / HOUR).where(first["known"].astype(bool))
+    return doses.drop(columns="until").assign(
+        crs=doses.index.isin(first.index),
+        crs_grade2=doses.index.isin(severe),
+        hours=pd.to_numeric(hours, errors="coerce").reindex(doses.index).astype("float64"),
+    )
 
 
 def bsab_crs(administrations: pd.DataFrame, episodes: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     """Per infusion (`index`: infusion ids), the columns of `analysis.columns` on CRS after each dose step."""
     doses = _doses(administrations)
-    onsets = _onsets(episodes)
-    pairs = doses.merge(onsets, on="infusion_id")
-    after = (pairs["onset"] >= pairs["given_at"]) & (
-        pairs["until"].isna() | (pairs["onset"] < pairs["until"])
-    )
-    followed = pairs[after.fillna(False)]
+    followed = _followed(doses, _onsets(episodes))
     out = pd.DataFrame(index=index)
     for step in STEPS:
         had = pd.Series(index.isin(doses.loc[doses["dose_step"] == step, "infusion_id"]), index=index)
@@ -66,4 +98,4 @@ def bsab_crs(administrations: pd.DataFrame, episodes: pd.DataFrame, index: pd.In
     return out
 
 
-__all__ = ["STEPS", "bsab_crs"]
+__all__ = ["STEPS", "bsab_crs", "crs_after_doses"]

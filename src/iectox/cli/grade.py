@@ -1,8 +1,8 @@
 """`iectox grade PATH --out DIR`: ASTCT 2019 grades of every observation, episodes, and agreement with the record.
 
 PATH is a dataset (an .xlsx workbook or a folder of CSV files) or a lone observations CSV file (the columns of
-the observations table plus an optional `age_years`; blank = adult), read and checked with the same cell
-parsing and rules as a dataset.
+the observations table plus an optional `age_years`, blank = adult, and `developmental_delay`), read and
+checked with the same cell parsing and rules as a dataset.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ AGE = dataclasses.replace(  # the contract's age, range included, under the lone
     description="Age (children below the CAPD age are graded by CAPD).",
     example=None,
 )
+DELAY = CONTRACT.table("patients").column("developmental_delay")  # the patient's, beside the age
 GRADES = (
     Column("crs_grade", Kind.INTEGER, "ASTCT 2019 CRS grade."),
     Column("crs_reason", Kind.TEXT, "Why."),
@@ -64,13 +65,13 @@ EPISODE_TEXT = (
 
 def _lone_schema() -> tuple[Schema, Table]:
     """The contract with only an observations table required, its infusion_id referring to nothing (there is
-    no infusions table to look in) and `age_years` allowed."""
+    no infusions table to look in) and `age_years` and `developmental_delay` allowed."""
     observations = CONTRACT.table("observations")
     columns = [
         dataclasses.replace(c, references=None) if c.name == "infusion_id" else c
         for c in observations.columns
     ]
-    lone = dataclasses.replace(observations, columns=(*columns, AGE), required=True)
+    lone = dataclasses.replace(observations, columns=(*columns, AGE, DELAY), required=True)
     tables = [
         lone if t.name == lone.name else dataclasses.replace(t, required=False) for t in CONTRACT.tables
     ]
@@ -93,7 +94,12 @@ def read_observations_csv(path: Path, settings: Settings) -> tuple[pd.DataFrame 
         if AGE.name in named
         else float("nan")
     )
-    return dataset["observations"].assign(age_years=age), issues
+    delay = (
+        parse_column(named[DELAY.name], DELAY.kind, settings).values.astype("boolean").array
+        if DELAY.name in named
+        else pd.NA
+    )
+    return dataset["observations"].assign(age_years=age, developmental_delay=delay), issues
 
 
 def _write(frame: pd.DataFrame, columns: tuple[Column, ...], path: Path) -> None:

@@ -34,6 +34,7 @@ from iectox.grading.astct_icans import (
     CEREBRAL_EDEMA_GRADE,
     CONSCIOUSNESS_GRADE,
     DEFAULT_CAPD_AGE,
+    DELAY_CAPD_AGE,
     SEIZURE_GRADE,
 )
 from iectox.grading.episodes import SYNDROME_GRADES
@@ -137,7 +138,9 @@ def graded_observations(
     inputs = (
         f"SELECT o.*, w.first_fever_at, w.first_fever_ord, w.therapy_from, "
         f"coalesce(vasopressors, 0) + {vasopressin_alone} AS pressors, "
-        f"coalesce(age_years < {_number(capd_age)}, false) AS child FROM {source} o LEFT JOIN waivers w ON o.k = w.k"
+        f"coalesce(age_years < {_number(capd_age)} OR "
+        f"(developmental_delay AND age_years < {_number(DELAY_CAPD_AGE)}), false) AS child "
+        f"FROM {source} o LEFT JOIN waivers w ON o.k = w.k"
     )
     parts = {**_crs_components(), **_icans_components(capd_convention)}
     components = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())

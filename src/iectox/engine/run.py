@@ -92,15 +92,20 @@ def grade_episodes(backend: Backend) -> pd.DataFrame:
 
 def prepare(backend: Backend, parts: list[Path], dataset: Dataset, present: list[str]) -> None:
     """Register the observations (with `ord`) and `observations_aged`: each row with its infusion's integer
-    key `k` (narrower than the identifier in the engine's tables), its age, and whether a cell rule could
-    flag it (`suspect`)."""
+    key `k` (narrower than the identifier in the engine's tables), its age, its patient's developmental delay
+    and whether a cell rule could flag it (`suspect`)."""
     backend.scan("observations", parts)
     infusions = dataset["infusions"].drop_duplicates("infusion_id")
+    patients = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")
     keys = pd.DataFrame(
         {
             "k": pd.Series(range(len(infusions)), dtype="int32"),
             "infusion_id": infusions["infusion_id"].to_numpy(),
             "age_at_infusion": infusions["age_at_infusion"].to_numpy(),
+            "developmental_delay": infusions["patient_id"]
+            .map(patients["developmental_delay"])
+            .astype("boolean")
+            .array,
         }
     )
     backend.table("infusion_keys", pa.Table.from_pandas(keys, preserve_index=False))
@@ -109,6 +114,7 @@ def prepare(backend: Backend, parts: list[Path], dataset: Dataset, present: list
     backend.view(
         "observations_aged",
         f"SELECT o.*{blanks}, known_infusion_id.k AS k, known_infusion_id.age_at_infusion AS age_years, "
+        "known_infusion_id.developmental_delay AS developmental_delay, "
         f"{suspect_rows(present)} AS suspect FROM observations o"
         + references(present, {"infusions": "infusion_keys"}),
     )

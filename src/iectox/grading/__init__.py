@@ -76,8 +76,9 @@ def grade_observations(
     """The observations with `crs_grade`, `crs_reason`, `icans_grade` and `icans_reason` (in `lang`) added.
 
     Columns are those of the `observations` table (absent ones count as not recorded), plus optional
-    `age_years` (blank = adult) and ICE items (`ICE_ITEMS`). Grades are Int64, blank when no input of the
-    syndrome was recorded; reasons are categorical text. Vectorised: no Python runs per row.
+    `age_years` (blank = adult), `developmental_delay` (CAPD up to 21 years) and ICE items (`ICE_ITEMS`).
+    Grades are Int64, blank when no input of the syndrome was recorded; reasons are categorical text.
+    Vectorised: no Python runs per row.
 
     Fever is waived for CRS only after a febrile observation of the same infusion and antipyretic or
     anti-cytokine therapy since (`iectox.grading.fever_waiver`): the row's flag, or a dose for CRS in
@@ -95,10 +96,17 @@ def grade_observations(
 
 
 def observations_with_age(dataset: Dataset) -> pd.DataFrame:
-    """The dataset's observations with `age_years` taken from the infusion's `age_at_infusion`."""
+    """The dataset's observations with `age_years` taken from the infusion's `age_at_infusion` and
+    `developmental_delay` from its patient (both decide whether CAPD replaces ICE)."""
     observations = dataset["observations"]
-    ages = dataset["infusions"].drop_duplicates("infusion_id").set_index("infusion_id")["age_at_infusion"]
-    return observations.assign(age_years=observations["infusion_id"].map(ages).astype("float64"))
+    infusions = dataset["infusions"].drop_duplicates("infusion_id").set_index("infusion_id")
+    patients = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")
+    delay = infusions["patient_id"].map(patients["developmental_delay"]).astype("boolean")
+    infusion = observations["infusion_id"]
+    return observations.assign(
+        age_years=infusion.map(infusions["age_at_infusion"]).astype("float64"),
+        developmental_delay=infusion.map(delay).astype("boolean"),
+    )
 
 
 def grade_dataset(

@@ -1,4 +1,5 @@
-"""ASTCT 2019 ICANS grade of each observation: adults by ICE, children below the CAPD age by CAPD.
+"""ASTCT 2019 ICANS grade of each observation: adults by ICE, children below the CAPD age (and patients with
+developmental delay up to 21 years) by CAPD.
 
 Source: Lee et al., Biol Blood Marrow Transplant 2019;25:625 (Tables 5 and 6 for adults, Table 8 for children),
 as reproduced in the project's `clinical_rules.md`. The most severe domain not attributable to another cause
@@ -16,6 +17,7 @@ from iectox.grading.ice import ice_as_recorded
 from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
 from iectox.grading.reasons import build_reasons, joined, missing_list, pack_bits, sentence
 from iectox.i18n import N_, tr
+from iectox.schema.contract import DELAY_CAPD_AGE
 from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, SEIZURE
 
 DEFAULT_CAPD_AGE = 12.0
@@ -58,11 +60,18 @@ NO_OTHER = N_("{domain}, no other domain affected")
 NO_SIGN = N_("no ICANS sign recorded")
 
 
-def uses_capd(age_years: np.ndarray, capd_age: float = DEFAULT_CAPD_AGE) -> np.ndarray:
-    """Children under 12 (the cut-off is a setting) are assessed with CAPD instead of ICE (ASTCT 2019, Table 8);
-    a blank age counts as an adult."""
+def uses_capd(
+    age_years: np.ndarray, capd_age: float = DEFAULT_CAPD_AGE, developmental_delay: np.ndarray | None = None
+) -> np.ndarray:
+    """Children under 12 (the cut-off is a setting) are assessed with CAPD instead of ICE (ASTCT 2019, Table 8),
+    and so is an older patient with developmental delay (`developmental_delay` = 1) up to 21 years, that is
+    younger than the contract's `DELAY_CAPD_AGE` (Lee 2019; ASCO 2021, Santomasso et al.); a blank age counts
+    as an adult."""
     with np.errstate(invalid="ignore"):
-        return age_years < capd_age
+        child = age_years < capd_age
+        if developmental_delay is None:
+            return child
+        return child | ((developmental_delay == 1) & (age_years < DELAY_CAPD_AGE))
 
 
 def icans_ice_grade(ice_score: np.ndarray) -> np.ndarray:
@@ -117,7 +126,7 @@ def grade_icans(
 ) -> tuple[pd.Series, pd.Categorical]:
     """ASTCT 2019 ICANS grade (Int64, blank when no ICANS input was recorded) and its reason in `lang`, for
     every row; `capd_convention` as in `icans_capd_grade`."""
-    child = uses_capd(number(frame, "age_years"), capd_age)
+    child = uses_capd(number(frame, "age_years"), capd_age, flag(frame, "developmental_delay"))
     ice = ice_as_recorded(frame)
     capd = plausible(number(frame, "capd_score"), "capd_score")
     consciousness = category(frame, "consciousness", CONSCIOUSNESS)

@@ -318,6 +318,7 @@ UNMARKED = {
         N_("What the oxygen or ventilation is for, when not CRS (blank: no other cause recorded)."),
         N_("What the hypotension is attributed to, when not CRS (blank: no other cause recorded)."),
         N_("Sedating medication at the time of the ICE/CAPD and consciousness assessment."),
+        N_("Baseline developmental delay: up to 21 years, ICANS is assessed with CAPD instead of ICE."),
         N_(
             "Laboratory results, one row per analyte measured (optional): the counts behind CAR-HEMATOTOX and ICAHT, the markers behind IEC-HS."
         ),

@@ -22,6 +22,7 @@ from pathlib import Path
 from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import write_csv
 from iectox.render.adjusted import adjusted_count
+from iectox.render.bsab_crs import bsab_crs_table
 from iectox.render.comparison import (
     comparison_frame,
     comparison_markdown,
@@ -141,9 +142,13 @@ def write_report(
     shown = tables_shown(result)  # comparison tables, then the adverse-event table
     time_to_event = time_to_event_table(result, fmt, number=shown + 1)
     survival = survival_table(result, fmt, number=shown + 1 + (time_to_event is not None))
-    before = shown + (time_to_event is not None) + (survival is not None) + adjusted_count(result)
-    management = build_management(result, lang, number=before + 1)  # after the adjusted comparisons
-    document = build_document(result, build_methods(result, lang), fmt, management, time_to_event, survival)
+    shown += (time_to_event is not None) + (survival is not None)
+    by_dose = bsab_crs_table(result, fmt, number=shown + 1)  # CRS per bispecific dose
+    before = shown + (by_dose is not None) + adjusted_count(result)  # then the adjusted comparisons
+    management = build_management(result, lang, number=before + 1)
+    document = build_document(
+        result, build_methods(result, lang), fmt, management, time_to_event, survival, by_dose
+    )
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)

@@ -75,12 +75,14 @@ class Document:
     time_to_event: Table | None = None  # CRS and ICANS cumulative incidence (`render.time_to_event`)
     survival: Table | None = None  # overall survival by Kaplan-Meier (`render.survival_table`)
     adjusted: tuple[Table, ...] = ()  # the adjusted comparisons (`render.adjusted`), when the study made them
+    bsab_crs: Table | None = None  # CRS per bispecific dose (`render.bsab_crs`), when the data hold courses
 
     @property
     def shown_tables(self) -> tuple[Table, ...]:
         """The tables of the Tables section: the comparisons, then the time-to-event tables (cumulative
-        incidence, overall survival)."""
-        return (*self.tables, *(t for t in (self.time_to_event, self.survival) if t is not None))
+        incidence, overall survival), then CRS per bispecific dose."""
+        extra = (self.time_to_event, self.survival, self.bsab_crs)
+        return (*self.tables, *(t for t in extra if t is not None))
 
 
 def format_date(day: date, lang: str) -> str:
@@ -181,6 +183,7 @@ def build_document(
     management: Management | None = None,
     time_to_event: Table | None = None,
     survival: Table | None = None,
+    bsab_crs: Table | None = None,
 ) -> Document:
     """Everything the report shows, formatted by `fmt`; `methods` comes from `render.methods.build_methods`,
     `management` from `render.management.build_management`."""
@@ -209,6 +212,9 @@ def build_document(
         time_to_event=time_to_event,
         survival=survival,
         adjusted=adjusted_tables(
-            result, fmt, len(tables) + 1 + (time_to_event is not None) + (survival is not None)
+            result,
+            fmt,
+            len(tables) + 1 + sum(t is not None for t in (time_to_event, survival, bsab_crs)),
         ),
+        bsab_crs=bsab_crs,
     )

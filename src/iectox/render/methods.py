@@ -16,6 +16,7 @@ import pandas as pd
 from iectox.analysis import BY_NAME
 from iectox.i18n import tr
 from iectox.render.adjusted import adjusted_methods
+from iectox.render.bsab_crs import bsab_methods_sentence
 from iectox.render.document import cohort_list, period_text
 from iectox.render.format import stratified_test_name, test_name
 from iectox.render.layout import pretty
@@ -279,6 +280,7 @@ def build_methods(result: StudyResult, lang: str = "en") -> Methods:
                 tests_used(result, lang),
                 methods_sentence(result, lang),
                 survival_methods_sentence(result, lang),
+                bsab_methods_sentence(result, lang),
                 adjusted_methods(result, lang),
             )
             if t

@@ -17,6 +17,7 @@ from iectox import __version__
 from iectox.io.atomic import atomic_file
 from iectox.render.adjusted_records import adjusted_records
 from iectox.render.adverse_events import adverse_event_records
+from iectox.render.bsab_crs import bsab_crs_records
 from iectox.render.management import management_records
 from iectox.render.report import Report
 from iectox.render.time_to_event import time_to_event_records
@@ -83,6 +84,7 @@ def report_records(report: Report) -> dict[str, Any]:
         ),
         "management": management_records(result, document.management, lang),
         "time_to_event": time_to_event_records(result),
+        **({} if result.bsab_crs is None else {"bsab_crs": bsab_crs_records(result)}),
         **({} if result.adjusted is None else {"adjusted": adjusted_records(result, document.adjusted)}),
         "methods": document.methods.text,
         "files": [p.relative_to(report.folder).as_posix() for p in report.files],

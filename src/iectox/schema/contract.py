@@ -35,6 +35,10 @@ ID_RULE = "letters, digits, '_', '.', '-', at most 64 characters, no spaces"
 # The administrations columns that only a bispecific antibody's own dose fills (docs/bispecifics.md): tables
 # of other drugs' doses leave them out.
 BSAB_DOSE_COLUMNS = ("dose_step", "cycle", "discharged_at", "discharged_at_time_known")
+# ASCO 2021 (Santomasso et al.): CAPD for a patient with developmental delay up to 21 years, i.e. aged 21 or
+# younger: an age under 22 in years (ages are decimal, 21.5 is "21 years"). Read by the grading
+# (iectox.grading.astct_icans.uses_capd) and by the developmental_delay_age rule.
+DELAY_CAPD_AGE = 22.0
 NCT_PATTERN = r"NCT\d{8}"  # a ClinicalTrials.gov number; the one definition, read by the trial_id_format rule
 
 
@@ -71,6 +75,14 @@ PATIENTS = Table(
             example="1961",
         ),
         Column("centre", Kind.TEXT, "Treating centre.", required=True, example="CHU-A"),
+        # Lee 2019 and ASCO 2021: an older patient with developmental delay is assessed with CAPD, not ICE
+        # (iectox.grading.astct_icans.uses_capd; up to 21 years, DELAY_CAPD_AGE).
+        Column(
+            "developmental_delay",
+            Kind.BOOLEAN,
+            "Baseline developmental delay: up to 21 years, ICANS is assessed with CAPD instead of ICE.",
+            example="no",
+        ),
     ),
     key="patient_id",
 )

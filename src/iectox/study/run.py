@@ -19,6 +19,7 @@ from iectox.stats.compare import Comparison, compare
 from iectox.stats.table import VariableResult
 from iectox.study.adjusted import AdjustedResult, run_adjusted
 from iectox.study.adverse_events import study_adverse_events
+from iectox.study.bsab_crs import BsabCrs, bsab_crs_by_dose
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
@@ -53,6 +54,7 @@ class StudyResult:
     adverse_events: AdverseEventTable | None = None  # when the spec has an [adverse_events] section
     time_to_event: TimeToEvent | None = None  # CRS and ICANS cumulative incidence, overall survival
     adjusted: AdjustedResult | None = None  # the [adjusted] section's models, when the spec has one
+    bsab_crs: BsabCrs | None = None  # CRS per bispecific dose, when the study holds bispecific courses
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -193,6 +195,17 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     adjusted = (
         None if spec.adjusted is None else run_adjusted(spec.adjusted, frame, spec.by, spec.order, spec.path)
     )
+    by_dose = bsab_crs_by_dose(dataset, scale)
     return StudyResult(
-        spec, frame, tuple(tables), reference, tuple(checks), management, left_out, events, survival, adjusted
+        spec,
+        frame,
+        tuple(tables),
+        reference,
+        tuple(checks),
+        management,
+        left_out,
+        events,
+        survival,
+        adjusted,
+        by_dose,
     )

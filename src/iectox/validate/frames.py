@@ -29,7 +29,7 @@ def fmt(value: object) -> str | None:
         if value.hour == value.minute == value.second == 0:
             return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):  # a boolean column's cell is NumPy's
         return "yes" if value else "no"
     return str(value)
 

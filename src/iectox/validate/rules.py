@@ -32,6 +32,7 @@ from iectox.validate.chronology import (
     RESOLUTION_NOT_BEFORE_ONSET,
 )
 from iectox.validate.columnar import is_in
+from iectox.validate.developmental_delay import DEVELOPMENTAL_DELAY_AGE
 from iectox.validate.frames import Frames, taken
 
 CONTRACT = "dataset contract (docs/data_dictionary.md)"
@@ -430,6 +431,7 @@ CROSS_FIELD_RULES = (
     STATUS_MATCHES_EPISODES,
     PRODUCT_AUTHORISED,
     SMALL_CHILD_WEIGHT,
+    DEVELOPMENTAL_DELAY_AGE,
     BSAB_DOSE_MATCHES_COURSE,
     LAB_UNIT_FOR_ANALYTE,
     LAB_VALUE_PLAUSIBLE,

@@ -72,7 +72,7 @@ def timeline(request: HttpRequest, patient: str) -> HttpResponse:
     context = {
         "area": "bedside",
         "patient": found,
-        "facts": display.rows(found, request.lang, ("sex", "birth_year", "centre")),
+        "facts": display.rows(found, request.lang, ("sex", "birth_year", "centre", "developmental_delay")),
         "infusions": infusions,
         "pathway": tr(pathway.name, request.lang) if pathway is not None else "",
         "unreadable": unreadable,
