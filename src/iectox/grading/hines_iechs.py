@@ -62,6 +62,7 @@ def iechs(
 ) -> pd.DataFrame:
     """Per infusion: whether the IEC-HS laboratory criteria are met (NA without a ferritin after infusion), the
     day they are first met, the grade (NA when not met) and the reason."""
+    days = days[days["analyte"].isin(("ferritin", *NAMES))]  # each analyte is then found among these only
     ferritin_base = _baseline(days, "ferritin")
     ferritin_limit = (2 * ferritin_base).reindex(infusion_ids).fillna(2 * FERRITIN_ULN)
     ferritin_day = _first_day(days, "ferritin", ferritin_limit)
