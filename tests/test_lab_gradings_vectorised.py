@@ -44,7 +44,7 @@ DAYS = [-31, -30, -29, -6, -5, -4, -1, 0, 1, 2, 3, 5, 6, 7, 8, 13, 14, 15, 29, 3
 def lab_rows(draw):
     analyte = draw(st.sampled_from(["ANC"] * 8 + sorted(EDGES)))
     factors = ANALYTES[analyte].factors
-    unit = draw(st.sampled_from([*factors, *factors, *factors, "bogus"]))
+    unit = draw(st.sampled_from([*factors, *factors, *factors, "bogus", None]))
     value = draw(st.sampled_from(EDGES[analyte]))
     raw = np.nan if draw(st.integers(0, 15)) == 0 else value / factors.get(unit, 1.0)
     near = {"ANC": (-1, 33), "platelets": (-31, -4), "haemoglobin": (-31, -4), "CRP": (-31, -4)}
@@ -52,8 +52,8 @@ def lab_rows(draw):
     day = draw(st.integers(low, high) | st.sampled_from(DAYS))
     hour = draw(st.sampled_from([0, 0, 7, 23]))
     return {
-        "infusion_id": draw(st.sampled_from([*IDS, "INF-unknown"])),
-        "measured_at": DAY0 + pd.Timedelta(days=day, hours=hour),
+        "infusion_id": draw(st.sampled_from([*IDS, *IDS, "INF-unknown", None])),
+        "measured_at": pd.NaT if draw(st.integers(0, 30)) == 0 else DAY0 + pd.Timedelta(days=day, hours=hour),
         "analyte": analyte,
         "value": raw,
         "unit": unit,
