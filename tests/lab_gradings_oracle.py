@@ -1,7 +1,7 @@
 """The lab-based gradings as they were before issue 8 made them vectorised: one infusion at a time, in Python.
 
 Kept only as the oracle of tests/test_lab_gradings_vectorised.py, which asserts that the vectorised gradings
-give exactly these values and reasons. Copied from main at 3597d11/e69ccf3 (grading/icaht.py,
+give exactly these values and reasons. Copied from main at f828147 (grading/icaht.py,
 car_hematotox.py, hines_iechs.py), with only the per-infusion parts renamed; the helpers that did not change
 (cut-offs, daily series, baselines, treatment days) are imported from the modules themselves.
 """
