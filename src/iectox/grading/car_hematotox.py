@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from iectox.grading.templates import fill, formatted, join
 from iectox.i18n import N_, tr
 from iectox.schema.model import vocabulary
 
@@ -72,10 +73,7 @@ def car_hematotox(days: pd.DataFrame, infusion_ids: pd.Index, lang: str = "en") 
     risk = pd.Series(pd.NA, index=infusion_ids, dtype="string")
     risk[known >= HIGH_FROM] = HIGH
     risk[complete & (known < HIGH_FROM)] = LOW
-    reasons = [
-        _reason(values.loc[i], points.loc[i], score.loc[i], bool(known.loc[i] >= HIGH_FROM), lang)
-        for i in infusion_ids
-    ]
+    reasons = _reasons(values, points, score, (known >= HIGH_FROM).to_numpy(), lang)
     return pd.DataFrame(
         {
             "hematotox_score": score,
@@ -86,30 +84,40 @@ def car_hematotox(days: pd.DataFrame, infusion_ids: pd.Index, lang: str = "en") 
     )
 
 
-def _reason(values: pd.Series, points: pd.Series, score: object, high: bool, lang: str) -> str:
+def _reasons(
+    values: pd.DataFrame, points: pd.DataFrame, score: pd.Series, high: np.ndarray, lang: str
+) -> np.ndarray:
+    """The reason of each infusion: its markers with their points, or the markers missing."""
+    n = len(values)
+    measured = [points[m].notna().to_numpy() for m in MARKERS]
     parts = [
-        tr(N_("{marker} {value} {unit} ({points})"), lang).format(
-            marker=tr(NAMES[m], lang), value=f"{values[m]:g}", unit=UNITS[m], points=int(points[m])
+        fill(
+            tr(N_("{marker} {value} {unit} ({points})"), lang),
+            n,
+            marker=tr(NAMES[m], lang),
+            value=formatted(values[m].to_numpy(dtype=float), "g"),
+            unit=UNITS[m],
+            points=points[m].fillna(0).to_numpy(dtype=np.int64),
         )
         for m in MARKERS
-        if not np.isnan(points[m])
     ]
-    missing = ", ".join(tr(NAMES[m], lang) for m in MARKERS if np.isnan(points[m]))
-    shown = "; ".join(parts)
-    if not missing:
-        template = (
-            N_("CAR-HEMATOTOX {score}, high risk: {markers}")
-            if high
-            else N_("CAR-HEMATOTOX {score}, low risk: {markers}")
-        )
-        return tr(template, lang).format(score=score, markers=shown)
-    if high:
-        return tr(
-            N_(
-                "CAR-HEMATOTOX at least 2, high risk ({missing} not measured before lymphodepletion): {markers}"
-            ),
-            lang,
-        ).format(missing=missing, markers=shown)
-    return tr(N_("CAR-HEMATOTOX not computable: {missing} not measured from day -30 to day -5"), lang).format(
-        missing=missing
+    shown = join(parts, measured, "; ")
+    names = [np.full(n, tr(NAMES[m], lang), dtype=object) for m in MARKERS]
+    missing = join(names, [~known for known in measured], ", ")
+    complete = np.logical_and.reduce(measured)
+    scores = score.fillna(0).to_numpy(dtype=np.int64)
+    high_text = N_("CAR-HEMATOTOX {score}, high risk: {markers}")
+    low_text = N_("CAR-HEMATOTOX {score}, low risk: {markers}")
+    partial_text = N_(
+        "CAR-HEMATOTOX at least 2, high risk ({missing} not measured before lymphodepletion): {markers}"
+    )
+    unknown_text = N_("CAR-HEMATOTOX not computable: {missing} not measured from day -30 to day -5")
+    return np.select(
+        [complete & high, complete, high],
+        [
+            fill(tr(high_text, lang), n, score=scores, markers=shown),
+            fill(tr(low_text, lang), n, score=scores, markers=shown),
+            fill(tr(partial_text, lang), n, missing=missing, markers=shown),
+        ],
+        fill(tr(unknown_text, lang), n, missing=missing),
     )

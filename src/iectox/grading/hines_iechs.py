@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from iectox.grading.templates import fill, join
 from iectox.i18n import N_, tr
 from iectox.schema.vocabularies import CORTICOSTEROIDS
 
@@ -61,6 +62,7 @@ def iechs(
 ) -> pd.DataFrame:
     """Per infusion: whether the IEC-HS laboratory criteria are met (NA without a ferritin after infusion), the
     day they are first met, the grade (NA when not met) and the reason."""
+    days = days[days["analyte"].isin(("ferritin", *NAMES))]  # each analyte is then found among these only
     ferritin_base = _baseline(days, "ferritin")
     ferritin_limit = (2 * ferritin_base).reindex(infusion_ids).fillna(2 * FERRITIN_ULN)
     ferritin_day = _first_day(days, "ferritin", ferritin_limit)
@@ -84,20 +86,7 @@ def iechs(
     grade = pd.Series(np.fmax(grade.to_numpy(), recorded.where(met).to_numpy()), index=infusion_ids)
     criteria = pd.array(met.to_numpy(), dtype="boolean")
     criteria[~infusion_ids.isin(measured)] = pd.NA
-    reasons = [
-        _reason(
-            i,
-            criteria[k],
-            ferritin.loc[i],
-            shown.loc[i],
-            met_day.loc[i],
-            grade.loc[i],
-            treated.loc[i],
-            recorded.loc[i],
-            lang,
-        )
-        for k, i in enumerate(infusion_ids)
-    ]
+    reasons = _reasons(criteria, ferritin, shown, met_day, grade, treated, recorded, lang)
     return pd.DataFrame(
         {
             "iechs_lab_criteria": criteria,
@@ -137,48 +126,68 @@ NAMES = {
 }
 
 
-def _reason(
-    infusion: str,
-    criteria: object,
-    ferritin: float,
-    shown: pd.Series,
-    day: float,
-    grade: float,
-    treated: float,
-    recorded: float,
+def _reasons(
+    criteria: pd.arrays.BooleanArray,
+    ferritin: pd.Series,
+    shown: pd.DataFrame,
+    day: pd.Series,
+    grade: pd.Series,
+    treated: pd.Series,
+    recorded: pd.Series,
     lang: str,
-) -> str:
-    if criteria is pd.NA:
-        return tr(N_("IEC-HS not assessable: no ferritin after the infusion"), lang)
-    found = ", ".join(
-        tr(N_("{name} (day {day})"), lang).format(name=tr(NAMES[name], lang), day=int(d))
-        for name, d in shown.dropna().items()
+) -> np.ndarray:
+    """The reason of each infusion: what was assessed, which criteria were met on which day, and the grade."""
+    n = len(shown)
+    found = join(
+        [
+            fill(tr(N_("{name} (day {day})"), lang), n, name=tr(NAMES[name], lang), day=_days(shown[name]))
+            for name in shown.columns
+        ],
+        [shown[name].notna().to_numpy() for name in shown.columns],
+        ", ",
     )
-    if not criteria:
-        if np.isnan(ferritin):
-            return tr(N_("IEC-HS criteria not met: ferritin never over 2x baseline or ULN"), lang)
-        return tr(N_("IEC-HS criteria not met: ferritin doubled, but no manifestation in the labs"), lang)
-    head = tr(
-        N_(
-            "IEC-HS laboratory criteria met on day {day}: ferritin over 2x baseline or ULN (day {ferritin}), {found}"
-        ),
-        lang,
-    ).format(day=int(day), ferritin=int(ferritin), found=found)
-    if grade == 5 or (not np.isnan(recorded) and recorded == grade):
-        tail = tr(N_("grade {grade} as recorded"), lang).format(grade=int(grade))
-    elif grade == 2:
-        tail = tr(
-            N_(
-                "grade 2 at least: treated for it (day {day}); grades 3-4 need clinical data not in the dataset"
+    met_text = N_(
+        "IEC-HS laboratory criteria met on day {day}: ferritin over 2x baseline or ULN (day {ferritin}), {found}"
+    )
+    head = fill(
+        tr(met_text, lang),
+        n,
+        day=_days(day),
+        ferritin=_days(ferritin),
+        found=found,
+    )
+    grades, recorded_grades = grade.to_numpy(dtype=float), recorded.to_numpy(dtype=float)
+    treated_text = N_(
+        "grade 2 at least: treated for it (day {day}); grades 3-4 need clinical data not in the dataset"
+    )
+    untreated_text = N_(
+        "grade 1 at least: no treatment for it recorded; grades 3-4 need clinical data not in the dataset"
+    )
+    tail = np.select(
+        [(grades == 5) | (recorded_grades == grades), grades == 2],
+        [
+            fill(tr(N_("grade {grade} as recorded"), lang), n, grade=_days(grade)),
+            fill(tr(treated_text, lang), n, day=_days(treated)),
+        ],
+        tr(untreated_text, lang),
+    )
+    met = head + "; " + tail + "; " + tr(N_("onset relative to CRS not judged from data"), lang)
+    assessed = ~criteria.isna()
+    return np.select(
+        [~assessed, criteria.fillna(True).to_numpy(dtype=bool), ferritin.isna().to_numpy()],
+        [
+            np.full(n, tr(N_("IEC-HS not assessable: no ferritin after the infusion"), lang), dtype=object),
+            met,
+            np.full(
+                n,
+                tr(N_("IEC-HS criteria not met: ferritin never over 2x baseline or ULN"), lang),
+                dtype=object,
             ),
-            lang,
-        ).format(day=int(treated))
-    else:
-        tail = tr(
-            N_(
-                "grade 1 at least: no treatment for it recorded; grades 3-4 need clinical data not in the dataset"
-            ),
-            lang,
-        )
-    note = tr(N_("onset relative to CRS not judged from data"), lang)
-    return f"{head}; {tail}; {note}"
+        ],
+        tr(N_("IEC-HS criteria not met: ferritin doubled, but no manifestation in the labs"), lang),
+    )
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Whole days (or grades) as integers, 0 where unknown (those rows are not shown)."""
+    return values.fillna(0).to_numpy(dtype=float).astype(np.int64)

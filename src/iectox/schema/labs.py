@@ -168,9 +168,12 @@ def allowed_unit(analytes: pd.Series, units: pd.Series) -> pd.Series:
 
 
 def canonical_values(labs: pd.DataFrame) -> pd.Series:
-    """Each value in its analyte's canonical unit (NA where the unit is not one of the analyte's)."""
-    factor = {(a.code, unit): f for a in ANALYTES.values() for unit, f in a.factors.items()}
-    factors = np.array(
-        [factor.get((a, u), np.nan) for a, u in zip(labs["analyte"], labs["unit"], strict=True)], dtype=float
+    """Each value in its analyte's canonical unit (NA where the unit is not one of the analyte's); the pairs
+    are looked up as one index, not row by row (labs run to tens of millions of rows in a registry)."""
+    table = pd.Series(
+        {(a.code, unit): f for a in ANALYTES.values() for unit, f in a.factors.items()}, dtype=float
     )
+    pairs = pd.MultiIndex.from_arrays([labs["analyte"].astype(object), labs["unit"].astype(object)])
+    found = table.index.get_indexer(pairs)
+    factors = np.where(found >= 0, table.to_numpy()[found], np.nan)
     return pd.Series(labs["value"].astype(float).to_numpy() * factors, index=labs.index)
