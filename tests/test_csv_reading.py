@@ -81,8 +81,9 @@ def test_utf16_without_byte_order_mark_is_refused(folder):
 def test_a_decimal_comma_in_a_comma_separated_file_names_the_row_and_the_extra_value(folder):
     _edit(folder / "patients.csv", lambda b: b.replace(b"P-003,male,1990,CHU-B", b"P-003,male,1990,CHU,B"))
     _, issues = check_path(folder)
-    assert [(i.rule, i.row, i.value) for i in issues] == [("too_many_values", 4, "'B'")]
-    assert "5 values for the 4 columns of the header" in issues[0].message
+    # B shifted into developmental_delay, and its blank beyond the header
+    assert [(i.rule, i.row, i.value) for i in issues] == [("too_many_values", 4, "''"), ("boolean", 4, "B")]
+    assert "6 values for the 5 columns of the header" in issues[0].message
     assert "decimal comma" in issues[0].message
 
 
@@ -95,7 +96,7 @@ def test_a_decimal_comma_is_reported_even_when_its_extra_cell_is_empty(folder):
 
 def test_a_longer_first_row_is_reported_not_shifted(folder):
     """pandas would take the first column as an index and shift every value of the file by one."""
-    _edit(folder / "patients.csv", lambda b: b.replace(b"1961,CHU-A", b"1961,CHU-A,x"))
+    _edit(folder / "patients.csv", lambda b: b.replace(b"1961,CHU-A,", b"1961,CHU-A,,x"))
     assert _found(folder) == [("too_many_values", "patients.csv", 2, None, "'x'")]
 
 
@@ -130,19 +131,19 @@ def test_a_trailing_separator_on_every_line_is_an_empty_column(folder):
 
 
 def test_a_trailing_separator_on_some_rows_only_is_reported(folder):
-    _edit(folder / "patients.csv", lambda b: b.replace(b"CHU-B\n", b"CHU-B,\n"))
+    _edit(folder / "patients.csv", lambda b: b.replace(b"CHU-B,\n", b"CHU-B,,\n"))
     assert _found(folder) == [("too_many_values", "patients.csv", 4, None, "''")]
 
 
 def test_an_unclosed_quote_names_the_row_where_it_opens(folder):
     _edit(folder / "patients.csv", lambda b: b.replace(b"P-002,male,,CHU-A", b'P-002,male,,"CHU-A'))
     found = _found(folder)
-    assert found[0] == ("unclosed_quote", "patients.csv", 3, "centre", "CHU-A")
+    assert found[0] == ("unclosed_quote", "patients.csv", 3, "centre", "CHU-A,")  # the quote holds the comma
 
 
 def test_a_header_repeated_inside_the_data_names_its_row(folder):
     _edit(
-        folder / "patients.csv", lambda b: b + b"patient_id,sex,birth_year,centre\nP-004,female,1970,CHU-A\n"
+        folder / "patients.csv", lambda b: b + b"patient_id,sex,birth_year,centre,developmental_delay\nP-004,female,1970,CHU-A,\n"
     )
     assert _found(folder) == [("repeated_header", "patients.csv", 5, None, None)]
 
@@ -166,22 +167,22 @@ def test_files_that_are_not_csv_text_are_refused(folder, content, reason):
 
 def test_an_unclosed_quote_early_in_a_large_file(folder):
     """The quoted cell runs over every later line: more than the csv module's default cell size (128 KiB)."""
-    rows = b"".join(b"P-%06d,male,1990,CHU-B\n" % n for n in range(10, 20000))
+    rows = b"".join(b"P-%06d,male,1990,CHU-B,\n" % n for n in range(10, 20000))
     _edit(
         folder / "patients.csv",
         lambda b: b.replace(b"P-001,female,1961,CHU-A", b'P-001,female,1961,"CHU-A') + rows,
     )
     found = _found(folder)
-    assert found[0] == ("unclosed_quote", "patients.csv", 2, "centre", "CHU-A")
+    assert found[0] == ("unclosed_quote", "patients.csv", 2, "centre", "CHU-A,")
 
 
 def test_thousands_of_unnamed_columns_are_named_quickly(folder):
     _edit(folder / "patients.csv", lambda b: b.replace(b"\n", b"," * 2_000 + b"\n"))
     raw = read_csv_table(folder / "patients.csv")
-    assert raw.frame.columns[-1] == "Unnamed: 2003" and not raw.issues
+    assert raw.frame.columns[-1] == "Unnamed: 2004" and not raw.issues
 
 
 def test_a_file_wider_than_a_spreadsheet_is_refused_before_it_is_parsed(folder):
     _edit(folder / "patients.csv", lambda b: b.replace(b"\n", b"," * 20_000 + b"\n", 1))
-    with pytest.raises(SourceError, match="has 20004 columns, more than a spreadsheet holds \\(16384\\)"):
+    with pytest.raises(SourceError, match="has 20005 columns, more than a spreadsheet holds \\(16384\\)"):
         read_csv_table(folder / "patients.csv")
