@@ -142,9 +142,8 @@ def test_an_unclosed_quote_names_the_row_where_it_opens(folder):
 
 
 def test_a_header_repeated_inside_the_data_names_its_row(folder):
-    _edit(
-        folder / "patients.csv", lambda b: b + b"patient_id,sex,birth_year,centre,developmental_delay\nP-004,female,1970,CHU-A,\n"
-    )
+    header = b"patient_id,sex,birth_year,centre,developmental_delay\n"
+    _edit(folder / "patients.csv", lambda b: b + header + b"P-004,female,1970,CHU-A,\n")
     assert _found(folder) == [("repeated_header", "patients.csv", 5, None, None)]
 
 

@@ -10,11 +10,9 @@ import typer
 
 from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
+from iectox.cli.validate import DatesOption, settings_from_options, writing_from
 from iectox.crosswalk import load_form, registry_forms, shipped_form
 from iectox.crosswalk.write import RECONCILIATION, write_crosswalks
-from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
-from iectox.i18n import N_
 from iectox.io import read_dataset
 
 
@@ -47,15 +45,11 @@ def crosswalk(
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
-    try:
+    with writing_from(data, lang):
         names = registry or ([] if mapping else list(registry_forms()))
         forms = [shipped_form(name) for name in names] + [load_form(path) for path in mapping or []]
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         results = write_crosswalks(dataset, forms, out, lang)
-    except (SourceError, SpecError, OutputRefused) as exc:
-        raise refuse(exc, lang) from exc
-    except DatasetInvalid as exc:
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=data) from exc
     console.print(
         literal(
             say(

@@ -13,8 +13,8 @@ import typer
 
 from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
-from iectox.errors import DatasetInvalid, OutputRefused, SourceError
+from iectox.cli.validate import DatesOption, settings_from_options, writing_from
+from iectox.errors import OutputRefused
 from iectox.i18n import N_
 from iectox.io import read_dataset, write_dataset
 from iectox.io.deidentify import MAX_SHIFT_DAYS, DeidentifySettings, deidentify
@@ -61,7 +61,7 @@ def deidentify_command(
 ) -> None:
     lang = chosen_language(lang)
     settings = settings_from_options(dates, None, None)
-    try:
+    with writing_from(data, lang):
         _check_places(data, key_file, out)
         if create:
             create_key(key_file)
@@ -73,10 +73,6 @@ def deidentify_command(
             dataset = read_dataset(data, settings)
         result = deidentify(dataset, key, DeidentifySettings(max_shift_days, code_centres))
         write_dataset(result.dataset, out)
-    except (SourceError, OutputRefused) as exc:
-        raise refuse(exc, lang) from exc
-    except DatasetInvalid as exc:
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=data) from exc
     lines = [
         say(
             "De-identified copy written to {out} ({n} patients).",

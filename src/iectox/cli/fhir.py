@@ -9,9 +9,8 @@ import typer
 
 from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
-from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
-from iectox.i18n import N_
+from iectox.cli.validate import DatesOption, settings_from_options, writing_from
+from iectox.errors import SpecError
 from iectox.io import read_dataset
 from iectox.io.fhir import check_timezone, write_bundles
 
@@ -38,13 +37,9 @@ def fhir(
             "'{name}' is not a time zone; give an IANA name such as Europe/Paris or UTC", lang, name=timezone
         )
         raise typer.BadParameter(message, param_hint="--timezone") from exc
-    try:
+    with writing_from(data, lang):
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         written = write_bundles(dataset, out, timezone)
-    except (SourceError, OutputRefused) as exc:
-        raise refuse(exc, lang) from exc
-    except DatasetInvalid as exc:
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=data) from exc
     console.print(
         literal(say("{n} FHIR R4 Bundle(s) written to {path}.", lang, n=len(written), path=out)),
         soft_wrap=True,

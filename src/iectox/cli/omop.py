@@ -10,9 +10,8 @@ import typer
 
 from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
-from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
-from iectox.i18n import N_
+from iectox.cli.validate import DatesOption, settings_from_options, writing_from
+from iectox.errors import SpecError
 from iectox.io import read_dataset
 from iectox.omop import OmopExport, check_schema, write_duckdb, write_postgres
 from iectox.omop.writer import redacted
@@ -63,14 +62,10 @@ def omop(
             "'{name}' is not a schema name; use lower-case letters, digits and _", lang, name=schema
         )
         raise typer.BadParameter(message, param_hint="--schema") from exc
-    try:
+    with writing_from(data, lang):
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         if out is not None:
             export, where = write_duckdb(dataset, out), str(out)
         else:
             export, where = write_postgres(dataset, str(url), schema), f"{redacted(str(url))} ({schema})"
-    except (SourceError, OutputRefused) as exc:
-        raise refuse(exc, lang) from exc
-    except DatasetInvalid as exc:
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=data) from exc
     _report(export, where, lang)

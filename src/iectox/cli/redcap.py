@@ -13,7 +13,7 @@ import typer
 from iectox.cli.console import console, literal
 from iectox.cli.files import check_file_output, write_json
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
+from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options, writing_from
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError
 from iectox.i18n import N_
 from iectox.io import read_dataset, write_dataset
@@ -68,13 +68,9 @@ def records(
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
-    try:
+    with writing_from(data, lang):
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         written = write_records(dataset, out)
-    except (SourceError, OutputRefused) as exc:
-        raise refuse(exc, lang) from exc
-    except DatasetInvalid as exc:
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=data) from exc
     console.print(literal(say("REDCap records written to {path}.", lang, path=written)), soft_wrap=True)
 
 

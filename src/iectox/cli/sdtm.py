@@ -10,9 +10,8 @@ import typer
 
 from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options
-from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
-from iectox.i18n import N_
+from iectox.cli.validate import DatesOption, settings_from_options, writing_from
+from iectox.errors import SpecError
 from iectox.io import read_dataset
 from iectox.io.sdtm import check_study_id, write_sdtm
 
@@ -45,13 +44,9 @@ def sdtm(
             value=study_id,
         )
         raise typer.BadParameter(message, param_hint="--study-id") from exc
-    try:
+    with writing_from(data, lang):
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         frames = write_sdtm(dataset, out, study_id)
-    except (SourceError, OutputRefused) as exc:
-        raise refuse(exc, lang) from exc
-    except DatasetInvalid as exc:
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=data) from exc
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in frames.items())
     console.print(
         literal(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +13,8 @@ import typer
 from iectox.cli.console import console, err_console, literal, visible
 from iectox.cli.files import check_file_output, write_json
 from iectox.cli.language import HELP_LANG, LangOption, chosen_language, say
-from iectox.errors import DatasetInvalid, IectoxError, Issue, OutputRefused, SourceError
+from iectox.errors import DatasetInvalid, IectoxError, Issue, OutputRefused, SourceError, SpecError
+from iectox.i18n import N_
 from iectox.io import check_path
 from iectox.validate import Settings
 
@@ -66,6 +69,22 @@ def reject(exc: DatasetInvalid, nothing_written: str, lang: str = HELP_LANG, **v
     errors = sum(i.severity == "error" for i in exc.issues)
     console.print(f"[red]{literal(say(nothing_written, lang, n=errors, **values))}[/]", soft_wrap=True)
     return typer.Exit(1)
+
+
+NOTHING_WRITTEN = N_("{path}: {n} error(s); nothing was written.")
+
+
+@contextmanager
+def writing_from(data: Path, lang: str) -> Iterator[None]:
+    """Around a command that reads the dataset `data` and writes what it makes of it (an export, a copy): a
+    file it cannot use, a settings file that is wrong or a place it may not write exits with status 2
+    (`refuse`); an invalid dataset with status 1, every issue listed and "nothing was written" (`reject`)."""
+    try:
+        yield
+    except (SourceError, SpecError, OutputRefused) as exc:
+        raise refuse(exc, lang) from exc
+    except DatasetInvalid as exc:
+        raise reject(exc, NOTHING_WRITTEN, lang, path=data) from exc
 
 
 def validate(
