@@ -100,7 +100,17 @@ def test_too_large_a_table_falls_back_to_a_seeded_monte_carlo_and_says_so():
 # with sprintf("%.17g")). The network-algorithm tables that take R (and iectox) over 3 seconds run only with
 # IECTOX_SLOW_TESTS=1.
 R_TABLES = Path(__file__).parent / "data" / "r" / "fisher_rxc.tsv"
-SLOW = {"3x3_n300_0", "3x3_n300_1", "4x5_n85_0", "4x5_n85_2", "4x5_n85_5", "4x5_n85_6", "4x5_n85_7"}
+SLOW = {
+    "3x3_n300_0",
+    "3x3_n300_1",
+    "3x3_n1000_0",
+    "4x4_n150_0",
+    "4x5_n85_0",
+    "4x5_n85_2",
+    "4x5_n85_5",
+    "4x5_n85_6",
+    "4x5_n85_7",
+}
 # 4x5_n85_6 runs in test_4x5_tables_of_85_patients_too_large_to_enumerate_are_exact_by_the_network_algorithm
 
 

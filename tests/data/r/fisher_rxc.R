@@ -1,7 +1,8 @@
 # Reference p-values of Fisher's exact test on r x c tables, for tests/test_stats_fisher.py.
 # Run with R 4.2.2:  Rscript tests/data/r/fisher_rxc.R > tests/data/r/fisher_rxc.tsv
 # The tables were drawn once with numpy (seed 20261206: multinomial counts with Dirichlet cell
-# probabilities) plus hand-made edge cases (an empty row and column, tiny p, p = 1, mirror-image ties).
+# probabilities; 3x3_n1000_0 and 4x4_n150_0 with scipy's random_table, seeds 4 and 7) plus hand-made edge
+# cases (an empty row and column, tiny p, p = 1, mirror-image ties).
 # Each line of the output: id, rows, columns, the cells row by row, seconds, and
 # fisher.test(x, workspace = 2e8)$p.value printed with sprintf("%.17g") (or the error R gives).
 tables <- list(
@@ -35,6 +36,8 @@ tables <- list(
   "4x5_n85_5" = matrix(c(7,3,15,1,2,3,4,3,14,6,2,12,3,2,1,3,1,2,0,1), nrow = 4, byrow = TRUE),
   "4x5_n85_6" = matrix(c(1,4,1,9,1,6,5,4,3,3,0,5,3,5,4,8,4,4,13,2), nrow = 4, byrow = TRUE),
   "4x5_n85_7" = matrix(c(3,1,1,3,15,8,0,1,3,7,0,12,0,2,3,1,6,16,0,3), nrow = 4, byrow = TRUE),
+  "3x3_n1000_0" = matrix(c(215,105,205,26,16,13,164,91,165), nrow = 3, byrow = TRUE),
+  "4x4_n150_0" = matrix(c(7,14,6,11,11,9,12,5,10,6,8,14,9,9,11,8), nrow = 4, byrow = TRUE),
   "zero_row_col" = matrix(c(3,0,2,1,0,0,0,0,1,0,4,6,2,0,0,3), nrow = 4, byrow = TRUE),
   "zero_col_3x4" = matrix(c(5,0,1,2,1,0,6,0,2,0,2,7), nrow = 3, byrow = TRUE),
   "tiny_p" = matrix(c(25,0,0,1,0,24,1,0,1,0,23,2), nrow = 3, byrow = TRUE),
