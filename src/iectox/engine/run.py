@@ -31,7 +31,7 @@ from iectox.engine import grading
 from iectox.engine.backends import Backend, connect
 from iectox.engine.checks import observation_issues, references, stored_columns, suspect_rows
 from iectox.errors import DatasetInvalid, SourceError
-from iectox.grading import agreement
+from iectox.grading import agreement, capd_inputs
 from iectox.grading.astct_icans import DEFAULT_CAPD_AGE
 from iectox.grading.episodes import EPISODE_COLUMNS
 from iectox.grading.fever_waiver import therapy_since_fever
@@ -95,17 +95,13 @@ def prepare(backend: Backend, parts: list[Path], dataset: Dataset, present: list
     key `k` (narrower than the identifier in the engine's tables), its age, its patient's developmental delay
     and whether a cell rule could flag it (`suspect`)."""
     backend.scan("observations", parts)
-    infusions = dataset["infusions"].drop_duplicates("infusion_id")
-    patients = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")
+    inputs = capd_inputs(dataset)
     keys = pd.DataFrame(
         {
-            "k": pd.Series(range(len(infusions)), dtype="int32"),
-            "infusion_id": infusions["infusion_id"].to_numpy(),
-            "age_at_infusion": infusions["age_at_infusion"].to_numpy(),
-            "developmental_delay": infusions["patient_id"]
-            .map(patients["developmental_delay"])
-            .astype("boolean")
-            .array,
+            "k": pd.Series(range(len(inputs)), dtype="int32"),
+            "infusion_id": inputs.index.to_numpy(),
+            "age_at_infusion": inputs["age_years"].to_numpy(),
+            "developmental_delay": inputs["developmental_delay"].array,
         }
     )
     backend.table("infusion_keys", pa.Table.from_pandas(keys, preserve_index=False))

@@ -32,6 +32,7 @@ __all__ = [
     "GradingInputError",
     "GradingSettings",
     "agreement",
+    "capd_inputs",
     "concordance",
     "episodes_from_grades",
     "grade_dataset",
@@ -95,17 +96,28 @@ def grade_observations(
     return graded
 
 
-def observations_with_age(dataset: Dataset) -> pd.DataFrame:
-    """The dataset's observations with `age_years` taken from the infusion's `age_at_infusion` and
-    `developmental_delay` from its patient (both decide whether CAPD replaces ICE)."""
-    observations = dataset["observations"]
+def capd_inputs(dataset: Dataset) -> pd.DataFrame:
+    """Per infusion (the index), what decides whether CAPD replaces ICE: `age_years`, the infusion's
+    `age_at_infusion`, and `developmental_delay`, its patient's (`astct_icans.uses_capd`)."""
     infusions = dataset["infusions"].drop_duplicates("infusion_id").set_index("infusion_id")
     patients = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")
-    delay = infusions["patient_id"].map(patients["developmental_delay"]).astype("boolean")
-    infusion = observations["infusion_id"]
+    return pd.DataFrame(
+        {
+            "age_years": infusions["age_at_infusion"],
+            "developmental_delay": infusions["patient_id"]
+            .map(patients["developmental_delay"])
+            .astype("boolean"),
+        }
+    )
+
+
+def observations_with_age(dataset: Dataset) -> pd.DataFrame:
+    """The dataset's observations with their infusion's `capd_inputs` (age and developmental delay)."""
+    observations = dataset["observations"]
+    inputs, infusion = capd_inputs(dataset), observations["infusion_id"]
     return observations.assign(
-        age_years=infusion.map(infusions["age_at_infusion"]).astype("float64"),
-        developmental_delay=infusion.map(delay).astype("boolean"),
+        age_years=infusion.map(inputs["age_years"]).astype("float64"),
+        developmental_delay=infusion.map(inputs["developmental_delay"]).astype("boolean"),
     )
 
 
