@@ -137,8 +137,9 @@ def _early(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _low_days(group: np.ndarray, length: np.ndarray, low: np.ndarray, n: int) -> np.ndarray:
-    """Per group, `low_days` of its carried series given as steps (sorted by group and day): the days of the
-    low steps, plus each run of steps not low between two low ones when it lasts fewer than 3 days."""
+    """Per group, the days at or below a threshold of its carried series given as steps (sorted by group and
+    day): the days of the low steps, plus each run of steps not low between two low ones when it lasts fewer
+    than 3 days (a nonstable recovery, counted as low)."""
     count = np.bincount(group, weights=length * low, minlength=n)
     lows_so_far = pd.Series(low.astype(np.int64)).groupby(group).cumsum().to_numpy()
     lows = np.bincount(group, weights=low, minlength=n)[group]
