@@ -3,7 +3,8 @@
 Kept only as the oracle of tests/test_lab_gradings_vectorised.py, which asserts that the vectorised gradings
 give exactly these values and reasons. Copied from main at f828147 (grading/icaht.py,
 car_hematotox.py, hines_iechs.py), with only the per-infusion parts renamed; the helpers that did not change
-(cut-offs, daily series, baselines, treatment days) are imported from the modules themselves.
+(cut-offs, baselines, treatment days) are imported from the modules themselves. The early ICAHT's daily series
+and its low days (`daily_anc`, `low_days`) live here only: the grading counts them over steps (`icaht._low_days`).
 """
 
 from __future__ import annotations
@@ -37,14 +38,39 @@ from iectox.grading.hines_iechs import (
 from iectox.grading.icaht import (
     EARLY_LAST_DAY,
     LATE_COUNTS,
+    NONSTABLE_RECOVERY_DAYS,
     PROFOUND,
     SEVERE,
-    daily_anc,
     early_grade,
     late_grade,
-    low_days,
 )
 from iectox.i18n import N_, tr
+
+
+def low_days(daily: np.ndarray, threshold: float) -> int:
+    """Days at or below `threshold` in a daily series (NaN: unknown, not counted), a recovery of fewer than
+    3 days between two low spells counted as low."""
+    low = daily <= threshold
+    days = np.flatnonzero(low)
+    if not len(days):
+        return 0
+    count = int(low.sum())
+    gaps = np.diff(days) - 1
+    return count + int(gaps[(gaps > 0) & (gaps < NONSTABLE_RECOVERY_DAYS)].sum())
+
+
+def daily_anc(days: np.ndarray, values: np.ndarray, last_day: int = EARLY_LAST_DAY) -> np.ndarray:
+    """ANC on each day 0..last_day: the day's lowest count, else the last count before it; NaN before the
+    first count and after the last."""
+    daily = np.full(last_day + 1, np.nan)
+    for day, value in zip(days, values, strict=True):
+        if 0 <= day <= last_day and not value >= daily[day]:
+            daily[day] = value
+    measured = np.flatnonzero(~np.isnan(daily))
+    if len(measured):
+        span = pd.Series(daily[measured[0] : measured[-1] + 1]).ffill().to_numpy()
+        daily[measured[0] : measured[-1] + 1] = span
+    return daily
 
 
 def icaht_oracle(days: pd.DataFrame, infusion_ids: pd.Index, lang: str = "en") -> pd.DataFrame:

@@ -67,15 +67,14 @@ def test_a_2x2xk_table_gets_mantel_haenszel_with_its_common_odds_ratio():
     assert "CRS: rapport de cotes commun, A vs B (Oui) : 1,32 (IC à 95 % 0,63 ; 2,75)" in french
 
 
+def _with_stratified(method: str):
+    """The yes/no variable of CENTRES tested within strata by the policy's `stratified` method `method`."""
+    policy = PRESETS["iectox"].with_(stratified=method)
+    return compare(CENTRES, "group", [YES_NO], policy, strata="stratum").add_p().result("outcome")
+
+
 def test_the_policy_chooses_the_exact_or_uncorrected_test_of_2x2_strata():
-    exact = compare(
-        CENTRES,
-        "group",
-        [YES_NO],
-        PRESETS["iectox"].with_(stratified="mantel_haenszel_exact"),
-        strata="stratum",
-    )
-    result = exact.add_p().result("outcome")
+    result = _with_stratified("mantel_haenszel_exact")
     assert result.test.test == "mantel_haenszel_exact"
     assert result.test.statistic == 24  # mantelhaen.test(y, exact = TRUE)$statistic (S)
     assert result.p_value == pytest.approx(
@@ -83,14 +82,7 @@ def test_the_policy_chooses_the_exact_or_uncorrected_test_of_2x2_strata():
     )  # mantelhaen.test(y, exact = TRUE)$p.value
     # $estimate 1.329403593553893, $conf.int 0.593309980190788 3.004522460218479: uniroot's default tolerance
     assert result.stratified.odds_ratio.estimate == pytest.approx(1.329403593553893, rel=1e-4)
-    plain = compare(
-        CENTRES,
-        "group",
-        [YES_NO],
-        PRESETS["iectox"].with_(stratified="mantel_haenszel_uncorrected"),
-        strata="stratum",
-    )
-    result = plain.add_p().result("outcome")
+    result = _with_stratified("mantel_haenszel_uncorrected")
     assert result.test.test == "mantel_haenszel_uncorrected"
     assert result.p_value == pytest.approx(0.450948663694088, rel=TOL)  # mantelhaen.test(y, correct = FALSE)
 

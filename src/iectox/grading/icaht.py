@@ -62,32 +62,6 @@ def late_grades(second_lowest: np.ndarray) -> np.ndarray:
     return np.select([second_lowest <= depth for depth, _ in LATE_DEPTHS], [g for _, g in LATE_DEPTHS], 0)
 
 
-def low_days(daily: np.ndarray, threshold: float) -> int:
-    """Days at or below `threshold` in a daily series (NaN: unknown, not counted), a recovery of fewer than
-    3 days between two low spells counted as low."""
-    low = daily <= threshold
-    days = np.flatnonzero(low)
-    if not len(days):
-        return 0
-    count = int(low.sum())
-    gaps = np.diff(days) - 1
-    return count + int(gaps[(gaps > 0) & (gaps < NONSTABLE_RECOVERY_DAYS)].sum())
-
-
-def daily_anc(days: np.ndarray, values: np.ndarray, last_day: int = EARLY_LAST_DAY) -> np.ndarray:
-    """ANC on each day 0..last_day: the day's lowest count, else the last count before it; NaN before the
-    first count and after the last."""
-    daily = np.full(last_day + 1, np.nan)
-    for day, value in zip(days, values, strict=True):
-        if 0 <= day <= last_day and not value >= daily[day]:
-            daily[day] = value
-    measured = np.flatnonzero(~np.isnan(daily))
-    if len(measured):
-        span = pd.Series(daily[measured[0] : measured[-1] + 1]).ffill().to_numpy()
-        daily[measured[0] : measured[-1] + 1] = span
-    return daily
-
-
 def icaht(days: pd.DataFrame, infusion_ids: pd.Index, lang: str = "en") -> pd.DataFrame:
     """Per infusion: early and late ICAHT grades (NA when not gradable), the days at or below 0.5 and 0.1 G/L
     in days 0-30, and a reason for each grade. `days` is `lab_days(...)`. All infusions at once: each day's
@@ -163,8 +137,9 @@ def _early(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _low_days(group: np.ndarray, length: np.ndarray, low: np.ndarray, n: int) -> np.ndarray:
-    """Per group, `low_days` of its carried series given as steps (sorted by group and day): the days of the
-    low steps, plus each run of steps not low between two low ones when it lasts fewer than 3 days."""
+    """Per group, the days at or below a threshold of its carried series given as steps (sorted by group and
+    day): the days of the low steps, plus each run of steps not low between two low ones when it lasts fewer
+    than 3 days (a nonstable recovery, counted as low)."""
     count = np.bincount(group, weights=length * low, minlength=n)
     lows_so_far = pd.Series(low.astype(np.int64)).groupby(group).cumsum().to_numpy()
     lows = np.bincount(group, weights=low, minlength=n)[group]

@@ -16,12 +16,11 @@ same thing. A comparison table alone:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import write_csv
-from iectox.render.adjusted import adjusted_count
 from iectox.render.bsab_crs import bsab_crs_table
 from iectox.render.comparison import (
     comparison_frame,
@@ -36,6 +35,7 @@ from iectox.render.drawing import Drawing, report_figure_plans
 from iectox.render.figures import save
 from iectox.render.format import Formatter
 from iectox.render.formats import FORMATS
+from iectox.render.layout import Table
 from iectox.render.management import build_management
 from iectox.render.methods import build_methods
 from iectox.render.pairwise import pairwise_frame
@@ -115,6 +115,18 @@ def check_report_folder(out: Path, formats: Formats = FORMATS) -> Path:
     return check_output_folder(Path(out), report_files(formats))
 
 
+def _numbered_tables(result: StudyResult, fmt: Formatter) -> list[Table | None]:
+    """The cumulative incidence, overall survival and CRS per bispecific dose tables, in `Document.shown_tables`'
+    order, numbered on from the comparison and adverse-event tables (each None when the study has none)."""
+    number = tables_shown(result) + 1
+    tables: list[Table | None] = []
+    for make in (time_to_event_table, survival_table, bsab_crs_table):
+        table = make(result, fmt, number=number)
+        tables.append(table)
+        number += table is not None
+    return tables
+
+
 def write_report(
     result: StudyResult,
     out: Path,
@@ -139,16 +151,8 @@ def write_report(
     """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    shown = tables_shown(result)  # comparison tables, then the adverse-event table
-    time_to_event = time_to_event_table(result, fmt, number=shown + 1)
-    survival = survival_table(result, fmt, number=shown + 1 + (time_to_event is not None))
-    shown += (time_to_event is not None) + (survival is not None)
-    by_dose = bsab_crs_table(result, fmt, number=shown + 1)  # CRS per bispecific dose
-    before = shown + (by_dose is not None) + adjusted_count(result)  # then the adjusted comparisons
-    management = build_management(result, lang, number=before + 1)
-    document = build_document(
-        result, build_methods(result, lang), fmt, management, time_to_event, survival, by_dose
-    )
+    document = build_document(result, build_methods(result, lang), fmt, None, *_numbered_tables(result, fmt))
+    document = replace(document, management=build_management(result, lang, number=document.next_number))
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)

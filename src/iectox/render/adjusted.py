@@ -329,12 +329,6 @@ def balance_layout(comparison: WeightedComparison, result: StudyResult, fmt: For
     return Table(f"balance_{comparison.outcome}", number, title, caption, columns, lines, footnotes)
 
 
-def adjusted_count(result: StudyResult) -> int:
-    """How many tables the adjusted comparisons show (those after them are numbered from the next)."""
-    adjusted = result.adjusted
-    return 0 if adjusted is None else len(adjusted.regressions) + 2 * len(adjusted.weighted)
-
-
 def adjusted_tables(result: StudyResult, fmt: Formatter, first: int) -> tuple[Table, ...]:
     """The tables of the study's adjusted comparisons, numbered from `first`; none without an [adjusted] section."""
     adjusted = result.adjusted

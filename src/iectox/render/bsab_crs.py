@@ -14,6 +14,7 @@ from iectox.i18n import N_, tr
 from iectox.render.format import Formatter
 from iectox.render.layout import Column, Line, Table, Value, pretty
 from iectox.schema.vocabularies import DOSE_STEP, DRUG, GRADING_SCALE
+from iectox.stats.table import Cell
 from iectox.study import StudyResult
 from iectox.study.bsab_crs import CYCLE_1_TREATMENT, DoseCrs
 
@@ -48,8 +49,8 @@ def _count(n: int) -> Value:
 
 
 def _share(n: int, of: int, fmt: Formatter) -> Value:
-    share = 100 * n / of
-    return Value((str(n), f"({fmt.percent(share)})"), "n_pct", (float(n), share), fmt.digits)
+    cell = Cell("n_pct", (float(n), 100 * n / of))
+    return Value(fmt.cell_parts(cell), cell.kind, cell.values, fmt.digits)
 
 
 def _dose_line(dose: DoseCrs, fmt: Formatter) -> Line:

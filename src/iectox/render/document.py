@@ -84,6 +84,12 @@ class Document:
         extra = (self.time_to_event, self.survival, self.bsab_crs)
         return (*self.tables, *(t for t in extra if t is not None))
 
+    @property
+    def next_number(self) -> int:
+        """The number of the first table after the numbered tables above and the adjusted comparisons: the
+        management section's."""
+        return len(self.shown_tables) + len(self.adjusted) + 1
+
 
 def format_date(day: date, lang: str) -> str:
     month = tr(MONTHS[day.month - 1], lang)
@@ -198,7 +204,7 @@ def build_document(
         title, number = result.spec.adverse_events.title, tables_shown(result)
         tables += (adverse_event_layout(result.adverse_events, fmt, title, labels=labels, number=number),)
     checks = check_lines(result, fmt)
-    return Document(
+    document = Document(
         title=tr(result.spec.title, lang),
         lang=lang,
         by=result.spec.by,
@@ -211,10 +217,6 @@ def build_document(
         management=management,
         time_to_event=time_to_event,
         survival=survival,
-        adjusted=adjusted_tables(
-            result,
-            fmt,
-            len(tables) + 1 + sum(t is not None for t in (time_to_event, survival, bsab_crs)),
-        ),
         bsab_crs=bsab_crs,
     )
+    return replace(document, adjusted=adjusted_tables(result, fmt, len(document.shown_tables) + 1))

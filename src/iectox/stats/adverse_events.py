@@ -186,19 +186,40 @@ def _cells(ranks: Sequence[np.ndarray], sizes: Sequence[int], chosen) -> tuple[C
     return tuple(cells)
 
 
+def _computed_ranks(grade: computed.ComputedGrade, units: pd.DataFrame) -> np.ndarray:
+    """Each unit's state in a block computed from the labs, in the order of `units`, on the ranks of the
+    recorded blocks: not assessed where `grade.assessed` is blank, else none or its grade (never unknown)."""
+    values = pd.to_numeric(units[grade.column], errors="coerce").to_numpy(dtype=float)
+    assessed = units[grade.assessed].notna().to_numpy()
+    ranks = np.full(len(units), NOT_ASSESSED, dtype=np.int64)
+    ranks[assessed] = NONE
+    graded = assessed & np.isfinite(values) & (values > 0)
+    ranks[graded] = UNKNOWN + values[graded].astype(np.int64)
+    return ranks
+
+
 def _block(
-    syndrome: str, scale: str, ranks: Sequence[np.ndarray], sizes: Sequence[int], several: bool, stated: bool
+    syndrome: str,
+    scale: str,
+    ranks: Sequence[np.ndarray],
+    sizes: Sequence[int],
+    several: bool,
+    stated: bool,
+    top: int | None = None,
 ) -> list[Row]:
-    """A block's rows: the toxicity's line, any grade, unknown grade, each grade, grade >= 3, then the units
-    graded on another scale only (when the toxicity has several) and those not assessed (when the data state
-    the toxicity's presence: crs_status, icans_status)."""
+    """A block's rows: the toxicity's line, any grade, unknown grade (not in a block computed from the labs,
+    `top` given: a computed grade is never unknown), each grade up to the scale's top, grade >= 3, then the
+    units graded on another scale only (when the toxicity has several) and those not assessed (when the data
+    state the toxicity's presence: crs_status, icans_status; always in a computed block)."""
     key = f"{syndrome}/{scale}"
     rows = [
         Row(key, "toxicity", syndrome, scale, None, ()),
         Row(f"{key}/any", "any", syndrome, scale, None, _cells(ranks, sizes, lambda r: r >= UNKNOWN)),
-        Row(f"{key}/unknown", "unknown", syndrome, scale, None, _cells(ranks, sizes, lambda r: r == UNKNOWN)),
     ]
-    for g in range(1, top_grade(scale) + 1):
+    if top is None:
+        cells = _cells(ranks, sizes, lambda r: r == UNKNOWN)
+        rows.append(Row(f"{key}/unknown", "unknown", syndrome, scale, None, cells))
+    for g in range(1, (top_grade(scale) if top is None else top) + 1):
         cells = _cells(ranks, sizes, lambda r, g=g: r == UNKNOWN + g)
         rows.append(Row(f"{key}/grade/{g}", "grade", syndrome, scale, g, cells))
     cells = _cells(ranks, sizes, lambda r: r >= UNKNOWN + HIGH)
@@ -282,11 +303,8 @@ def adverse_event_table(
             parts, sizes = _split(_ranks(syndrome, s, mine, units), units, groups, per)
             rows += _block(syndrome, s, parts, sizes, len(scales) > 1, STATUS.get(syndrome) in units)
     for grade in shown:
-        parts, sizes = _split(computed.ranks(grade, units), units, groups, per)
-        rows += [
-            Row(i, t, grade.toxicity, grade.scale, g, c)
-            for i, t, g, c in computed.block_rows(grade, parts, sizes)
-        ]
+        parts, sizes = _split(_computed_ranks(grade, units), units, groups, per)
+        rows += _block(grade.toxicity, grade.scale, parts, sizes, False, True, grade.top)
     if shown:
         notes.append(Note("computed", MappingProxyType({"toxicities": tuple(g.toxicity for g in shown)})))
     if per == "patient":

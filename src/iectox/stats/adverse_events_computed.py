@@ -15,14 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
-from iectox.stats.table import Cell
-
-NONE, NOT_ASSESSED, GRADED = 0, 1, 2  # grade g is GRADED + g - 1; a patient's worst is the highest rank
-HIGH = 3
-
 
 @dataclass(frozen=True)
 class ComputedGrade:
@@ -50,41 +42,3 @@ def computed_for(toxicities: Sequence[str], columns: Sequence[str]) -> tuple[Com
     return tuple(
         c for c in COMPUTED if c.toxicity in wanted and c.column in columns and c.assessed in columns
     )
-
-
-def ranks(grade: ComputedGrade, units: pd.DataFrame) -> np.ndarray:
-    """Each unit's state in the block, in the order of `units`."""
-    values = pd.to_numeric(units[grade.column], errors="coerce").to_numpy(dtype=float)
-    assessed = units[grade.assessed].notna().to_numpy()
-    state = np.full(len(units), NOT_ASSESSED, dtype=np.int64)
-    state[assessed] = NONE
-    graded = assessed & np.isfinite(values) & (values > 0)
-    state[graded] = GRADED + values[graded].astype(np.int64) - 1
-    return state
-
-
-def _cells(parts: Sequence[np.ndarray], sizes: Sequence[int], chosen) -> tuple[Cell, ...]:
-    cells = []
-    for r, size in zip(parts, sizes, strict=True):
-        n = int(chosen(r).sum())
-        cells.append(Cell("n_pct", (float(n), 100.0 * n / size if size else float("nan"))))
-    return tuple(cells)
-
-
-def block_rows(grade: ComputedGrade, parts: Sequence[np.ndarray], sizes: Sequence[int]) -> list[tuple]:
-    """The block's rows as (id, row type, grade, cells): the toxicity's line, any grade, each grade, grade >= 3,
-    not assessed."""
-    key = f"{grade.toxicity}/{grade.scale}"
-    rows: list[tuple] = [
-        (key, "toxicity", None, ()),
-        (f"{key}/any", "any", None, _cells(parts, sizes, lambda r: r >= GRADED)),
-    ]
-    for g in range(1, grade.top + 1):
-        rows.append(
-            (f"{key}/grade/{g}", "grade", g, _cells(parts, sizes, lambda r, g=g: r == GRADED + g - 1))
-        )
-    rows.append((f"{key}/high", "high", HIGH, _cells(parts, sizes, lambda r: r >= GRADED + HIGH - 1)))
-    rows.append(
-        (f"{key}/not_assessed", "not_assessed", None, _cells(parts, sizes, lambda r: r == NOT_ASSESSED))
-    )
-    return rows

@@ -36,6 +36,13 @@ from iectox.stats.variables import Variable
 GENERALISED = "cmh_generalized"
 
 
+def stratified_method(tables: np.ndarray, two_by_two: str = "mantel_haenszel") -> str:
+    """The `METHODS` id of the test of strata x rows x columns `tables`: `two_by_two` (a Mantel-Haenszel
+    test) on 2 x 2 x K tables, the generalised Cochran-Mantel-Haenszel test on larger ones, as R
+    `mantelhaen.test` chooses by the table's dimensions."""
+    return two_by_two if tables.shape[1:] == (2, 2) else GENERALISED
+
+
 @dataclass(frozen=True, eq=False)
 class StrataCounts:
     """One groups x levels table per stratum (a strata x groups x levels array), with what was left out."""
@@ -148,7 +155,7 @@ def stratified_test(
             shape=shape,
         )
     else:
-        test_id = policy.stratified if kept.shape[1:] == (2, 2) else GENERALISED
+        test_id = stratified_method(kept, policy.stratified)
         reason = Message(N_("stratified by {column}: {shape}"), column=counts.column, shape=shape)
     test = METHODS[test_id].run(kept)
     labels = np.array(counts.labels, dtype=object)

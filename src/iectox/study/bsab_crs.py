@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from iectox.analysis.bsab import BSAB, crs_after_doses
+from iectox.analysis.bsab import BSAB, STEP_UP, crs_after_doses
 from iectox.dataset import Dataset
 
 # The rows of each product, in schedule order: the step-up doses, then the treatment doses of cycle 1.
-STEP_UP = ("step_up_1", "step_up_2", "step_up_3")
 CYCLE_1_TREATMENT = "treatment_cycle_1"
 ROWS = (*STEP_UP, CYCLE_1_TREATMENT)
 

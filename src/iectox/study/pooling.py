@@ -6,8 +6,8 @@ is left out of that analysis, by name. A continuous variable's pooled mean and S
 together, recovered exactly from each centre's mean, SD and n; medians do not add up and are not pooled.
 
 Two cohorts are compared: the Cochran-Mantel-Haenszel test stratified by centre (`mantel_haenszel` on a
-2 x 2 x K table, `cmh_generalized` otherwise, from `iectox.stats.METHODS`), and, for each outcome of a variable
-(each level of a categorical variable, a level and those above it for an ordinal one, the first level of a
+2 x 2 x K table, `cmh_generalized` otherwise: `iectox.stats.strata.stratified_method`), and, for each outcome
+of a variable (each level of a categorical variable, a level and those above it for an ordinal one, the first level of a
 yes/no variable), the odds ratio and the risk difference of the first cohort against the second, pooled by
 fixed and random effects (`iectox.stats.meta`); a continuous variable's mean difference likewise.
 """
@@ -33,6 +33,7 @@ from iectox.stats.meta import (
 )
 from iectox.stats.methods import METHODS, MethodResult
 from iectox.stats.methods.result import NotComputable
+from iectox.stats.strata import stratified_method
 from iectox.study.packet import MISSING
 
 Packet = dict[str, Any]
@@ -244,8 +245,7 @@ def _pooled_moments(summaries: Sequence[dict[str, float] | None]) -> dict[str, f
 def _stratified(strata: list[np.ndarray]) -> MethodResult:
     x = np.array(strata)
     x = x[:, :, x.sum(axis=(0, 1)) > 0]  # a level no centre has carries nothing
-    method = "mantel_haenszel" if x.shape[1:] == (2, 2) else "cmh_generalized"
-    return METHODS[method].run(x)
+    return METHODS[stratified_method(x)].run(x)
 
 
 def _variable(

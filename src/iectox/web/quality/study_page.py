@@ -9,11 +9,10 @@ figures are the report's own PNG files, shown by the figure view. Nothing is rec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from iectox.render import ReportFiles
-from iectox.render.adjusted import adjusted_count
-from iectox.render.document import build_document, report_formatter, tables_shown
+from iectox.render.document import build_document, report_formatter
 from iectox.render.figures import FIGURES
 from iectox.render.html import checks_html, methods_html, swatch_class, table_html
 from iectox.render.love_plot import ADJUSTED_FIGURES
@@ -57,8 +56,8 @@ class StudyPage:
 
 def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage:
     """The page of `result` in `lang`; `report` is the report written in that language (its figures)."""
-    section = build_management(result, lang, number=tables_shown(result) + adjusted_count(result) + 1)
-    document = build_document(result, build_methods(result, lang), report_formatter(result, lang), section)
+    document = build_document(result, build_methods(result, lang), report_formatter(result, lang))
+    document = replace(document, management=build_management(result, lang, number=document.next_number))
     figures = tuple(
         (n, c, i) for i, (n, c) in enumerate(report.captions.items(), 1)
     )  # numbered as the report
