@@ -62,20 +62,23 @@ def _sequenced(records: list[Record], seq: str, start: str) -> list[Record]:
 
 
 class Subjects:
-    """Per patient: USUBJID and reference start; per infusion: its patient."""
+    """Per patient: USUBJID, reference start and age at it; per infusion: its patient. Looked up once per
+    record, so held as dicts rather than frames."""
 
     def __init__(self, dataset: Dataset, study_id: str):
         infusions = dataset["infusions"]
         self.study_id = study_id
         self.patient_of = dict(zip(infusions["infusion_id"], infusions["patient_id"], strict=True))
         dated = infusions.dropna(subset=["infusion_date"]).sort_values("infusion_date", kind="stable")
-        self.first = dated.drop_duplicates("patient_id").set_index("patient_id")
+        first = dated.drop_duplicates("patient_id").set_index("patient_id")
+        self.started: dict[str, object] = first["infusion_date"].to_dict()
+        self.age: dict[str, int] = first["age_at_infusion"].dropna().astype(int).to_dict()
 
     def usubjid(self, patient_id: str) -> str:
         return f"{self.study_id}-{patient_id}"
 
     def reference(self, patient_id: str) -> object:
-        return self.first["infusion_date"].get(patient_id)
+        return self.started.get(patient_id)
 
     def of_infusion(self, infusion_id: str) -> dict[str, object]:
         patient = str(self.patient_of[infusion_id])
@@ -87,8 +90,7 @@ def dm(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
     records = []
     for row in _rows(dataset["patients"]):
         patient = str(row["patient_id"])
-        first = subjects.first.loc[patient] if patient in subjects.first.index else None
-        age = None if first is None or pd.isna(first["age_at_infusion"]) else int(first["age_at_infusion"])
+        age = subjects.age.get(patient)
         start = iso8601(subjects.reference(patient))
         records.append(
             {
