@@ -23,18 +23,12 @@ import pandas as pd
 from iectox.dataset import Dataset, time_known_column
 from iectox.io.sdtm.metadata import DatasetSpec, Standard
 from iectox.io.sdtm.values import iso8601, number, study_day, text, year
-from iectox.schema import CONTRACT, therapy_class
+from iectox.schema import THERAPY, therapy_class
 from iectox.schema.therapies import CAR_T
-from iectox.schema.vocabularies import BSAB_DRUGS
+from iectox.schema.vocabularies import BSAB_DRUGS, DRUG
 
 BSAB_DRUG_CODES = frozenset(code for code, _ in BSAB_DRUGS)
 Record = dict[str, Any]
-
-
-def _label(table: str, column: str, code: str) -> str:
-    vocabulary = CONTRACT.table(table).column(column).vocabulary
-    assert vocabulary is not None
-    return str(vocabulary.term(code).label)
 
 
 def _rows(frame: pd.DataFrame) -> list[Record]:
@@ -183,7 +177,7 @@ def cm(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
                 "_order": order,
                 "DOMAIN": "CM",
                 "CMSPID": row["administration_id"],
-                "CMTRT": _label("administrations", "drug", str(row["drug"])),
+                "CMTRT": str(DRUG.term(str(row["drug"])).label),
                 "CMINDC": standard.indications[str(row["reason"])],
                 "CMSTDY": study_day(row["given_at"], subjects.reference(str(record["_patient"]))),
             }
@@ -204,7 +198,7 @@ def ex(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
         record.update(
             {
                 "EXSPID": row["infusion_id"],
-                "EXTRT": _label("infusions", "therapy", str(row["therapy"])),
+                "EXTRT": str(THERAPY.term(str(row["therapy"])).label),
                 "EXSTDTC": iso8601(row["infusion_date"]),
                 "EXSTDY": study_day(row["infusion_date"], subjects.reference(str(record["_patient"]))),
             }
@@ -216,7 +210,7 @@ def ex(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
         record.update(
             {
                 "EXSPID": row["administration_id"],
-                "EXTRT": _label("administrations", "drug", str(row["drug"])),
+                "EXTRT": str(DRUG.term(str(row["drug"])).label),
                 "EXSTDY": study_day(row["given_at"], subjects.reference(str(record["_patient"]))),
             }
         )
