@@ -19,7 +19,7 @@ from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, OutputRefused, SpecError
 from iectox.io import write_dataset
 from iectox.io.sdtm import DEFINE, sdtm_frames, standard, write_sdtm
-from iectox.io.sdtm.define import DEF, ODM, XLINK
+from iectox.io.sdtm.define import DEF, ODM, XLINK, define_xml
 from iectox.io.sdtm.limits import check_all
 from iectox.io.sdtm.values import iso8601, study_day
 from iectox.synth.bsab import bsab_courses
@@ -265,6 +265,21 @@ def test_define_xml_names_the_grading_scale_of_the_grades(define):
         "ASTCT2019: ASTCT consensus grading of CRS and ICANS, 2019" in comment
         and "Lee2014: Lee 2014" in comment
     )
+
+
+def test_the_aeptcd_comment_follows_the_meddra_coding_being_unconfirmed(define):
+    def ptcd_comments(root):
+        mdv = root.find("odm:Study/odm:MetaDataVersion", NS)
+        item = mdv.find("odm:ItemDef[@OID='IT.AE.AEPTCD']", NS)
+        return item.get(f"{{{DEF}}}CommentOID"), mdv.find("def:CommentDef[@OID='COM.AE.AEPTCD']", NS)
+
+    comment_oid, comment = ptcd_comments(define)
+    assert comment_oid == "COM.AE.AEPTCD" and comment is not None
+    metadata = standard()
+    coded = dataclasses.replace(metadata, meddra=dataclasses.replace(metadata.meddra, confirmed=True))
+    frames = sdtm_frames(small_dataset(), "STUDY-1", coded)
+    root = define_xml(coded, frames, check_all(coded, frames, Path("out")), "STUDY-1").getroot()
+    assert ptcd_comments(root) == (None, None)
 
 
 def test_command_writes_the_folder(tmp_path):

@@ -60,11 +60,12 @@ def _comments(standard: Standard, frames: dict[str, pd.DataFrame]) -> dict[str, 
             "Grade as recorded by the centre, on the scale named for each record in SUPPAE (QNAM TOXGRSCL), as "
             f"SDTMIG v3.4 AE assumption 7d asks. Scales in these data: {listed}. Blank: grade not recorded."
         ),
-        "IT.AE.AEPTCD": (
+    }
+    if not standard.meddra.confirmed:
+        comments["IT.AE.AEPTCD"] = (
             "MedDRA preferred term codes could not be confirmed when this export was made; AEPTCD is left "
             "empty for the sponsor's coder."
-        ),
-    }
+        )
     unconfirmed = [t["aeterm"] for t in standard.meddra.terms.values() if t.get("aedecod_confirmed") is False]
     if unconfirmed:
         comments["IT.AE.AEDECOD"] = (

@@ -23,18 +23,12 @@ import pandas as pd
 from iectox.dataset import Dataset, time_known_column
 from iectox.io.sdtm.metadata import DatasetSpec, Standard
 from iectox.io.sdtm.values import iso8601, number, study_day, text, year
-from iectox.schema import CONTRACT, therapy_class
+from iectox.schema import THERAPY, therapy_class
 from iectox.schema.therapies import CAR_T
-from iectox.schema.vocabularies import BSAB_DRUGS
+from iectox.schema.vocabularies import BSAB_DRUGS, DRUG
 
 BSAB_DRUG_CODES = frozenset(code for code, _ in BSAB_DRUGS)
 Record = dict[str, Any]
-
-
-def _label(table: str, column: str, code: str) -> str:
-    vocabulary = CONTRACT.table(table).column(column).vocabulary
-    assert vocabulary is not None
-    return str(vocabulary.term(code).label)
 
 
 def _rows(frame: pd.DataFrame) -> list[Record]:
@@ -62,20 +56,23 @@ def _sequenced(records: list[Record], seq: str, start: str) -> list[Record]:
 
 
 class Subjects:
-    """Per patient: USUBJID and reference start; per infusion: its patient."""
+    """Per patient: USUBJID, reference start and age at it; per infusion: its patient. Looked up once per
+    record, so held as dicts rather than frames."""
 
     def __init__(self, dataset: Dataset, study_id: str):
         infusions = dataset["infusions"]
         self.study_id = study_id
         self.patient_of = dict(zip(infusions["infusion_id"], infusions["patient_id"], strict=True))
         dated = infusions.dropna(subset=["infusion_date"]).sort_values("infusion_date", kind="stable")
-        self.first = dated.drop_duplicates("patient_id").set_index("patient_id")
+        first = dated.drop_duplicates("patient_id").set_index("patient_id")
+        self.started: dict[str, object] = first["infusion_date"].to_dict()
+        self.age: dict[str, int] = first["age_at_infusion"].dropna().astype(int).to_dict()
 
     def usubjid(self, patient_id: str) -> str:
         return f"{self.study_id}-{patient_id}"
 
     def reference(self, patient_id: str) -> object:
-        return self.first["infusion_date"].get(patient_id)
+        return self.started.get(patient_id)
 
     def of_infusion(self, infusion_id: str) -> dict[str, object]:
         patient = str(self.patient_of[infusion_id])
@@ -87,8 +84,7 @@ def dm(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
     records = []
     for row in _rows(dataset["patients"]):
         patient = str(row["patient_id"])
-        first = subjects.first.loc[patient] if patient in subjects.first.index else None
-        age = None if first is None or pd.isna(first["age_at_infusion"]) else int(first["age_at_infusion"])
+        age = subjects.age.get(patient)
         start = iso8601(subjects.reference(patient))
         records.append(
             {
@@ -181,7 +177,7 @@ def cm(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
                 "_order": order,
                 "DOMAIN": "CM",
                 "CMSPID": row["administration_id"],
-                "CMTRT": _label("administrations", "drug", str(row["drug"])),
+                "CMTRT": str(DRUG.term(str(row["drug"])).label),
                 "CMINDC": standard.indications[str(row["reason"])],
                 "CMSTDY": study_day(row["given_at"], subjects.reference(str(record["_patient"]))),
             }
@@ -202,7 +198,7 @@ def ex(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
         record.update(
             {
                 "EXSPID": row["infusion_id"],
-                "EXTRT": _label("infusions", "therapy", str(row["therapy"])),
+                "EXTRT": str(THERAPY.term(str(row["therapy"])).label),
                 "EXSTDTC": iso8601(row["infusion_date"]),
                 "EXSTDY": study_day(row["infusion_date"], subjects.reference(str(record["_patient"]))),
             }
@@ -214,7 +210,7 @@ def ex(dataset: Dataset, subjects: Subjects, standard: Standard) -> list[Record]
         record.update(
             {
                 "EXSPID": row["administration_id"],
-                "EXTRT": _label("administrations", "drug", str(row["drug"])),
+                "EXTRT": str(DRUG.term(str(row["drug"])).label),
                 "EXSTDY": study_day(row["given_at"], subjects.reference(str(record["_patient"]))),
             }
         )

@@ -55,9 +55,6 @@ class DatasetSpec:
     variables: tuple[Variable, ...]
     qualifiers: tuple[Qualifier, ...] = ()
 
-    def variable(self, name: str) -> Variable:
-        return next(v for v in self.variables if v.name == name)
-
 
 @dataclass(frozen=True)
 class Term:
