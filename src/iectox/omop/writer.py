@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import psycopg
 from psycopg import sql
@@ -126,7 +127,7 @@ def _python(frame: pd.DataFrame, table: CdmTable) -> list[tuple]:
             values = values.astype("Float64").astype(object)
         else:
             values = values.astype("string").astype(object)
-        columns.append([None if gone else value for value, gone in zip(values, missing, strict=True)])
+        columns.append(np.where(missing, None, values.to_numpy(dtype=object)))
     return list(zip(*columns, strict=True))
 
 
