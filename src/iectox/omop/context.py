@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset, time_known_column
-from iectox.omop.concepts import concept_id
+from iectox.omop.concepts import concept_id, concept_ids
 
 EHR = "type=EHR"
 
@@ -52,6 +52,49 @@ def moment(frame: pd.DataFrame, column: str) -> pd.Series:
         return at
     known = frame[known_column].astype("boolean").fillna(False).to_numpy(dtype=bool)
     return at.where(known)
+
+
+def infusion_rows(context: Context, kind: str, column: str) -> pd.DataFrame:
+    """One row per infusion on its day, coded `kind=` its `column` (the therapy, the indication), under the
+    neutral names `named` gives each table's: drug_exposure, condition_occurrence and episode all start one."""
+    infusions = context.dataset["infusions"]
+    code = infusions[column].astype(str)
+    return pd.DataFrame(
+        {
+            "person_id": context.persons(infusions["infusion_id"]),
+            "concept_id": concept_ids(kind, code),
+            "start_date": day(infusions["infusion_date"]),
+            "source_value": code,
+            "iectox_infusion_id": infusions["infusion_id"].astype(str),
+        }
+    )
+
+
+def toxicity_rows(context: Context) -> pd.DataFrame:
+    """One row per CRS, ICANS or IEC-HS episode from its onset to its resolution, coded by its syndrome, under
+    the neutral names `named` gives each table's (condition_occurrence and episode both hold them)."""
+    episodes = context.dataset["toxicity_episodes"]
+    syndrome = episodes["syndrome"].astype(str)
+    return pd.DataFrame(
+        {
+            "person_id": context.persons(episodes["infusion_id"]),
+            "concept_id": concept_ids("syndrome", syndrome),
+            "start_date": day(episodes["onset_at"]),
+            "start_datetime": moment(episodes, "onset_at"),
+            "end_date": day(episodes["resolved_at"]),
+            "end_datetime": moment(episodes, "resolved_at"),
+            "source_value": syndrome,
+            "iectox_episode_id": episodes["episode_id"].astype(str),
+            "iectox_infusion_id": episodes["infusion_id"].astype(str),
+        }
+    )
+
+
+def named(frame: pd.DataFrame, concept: str, dates: str, source: str) -> pd.DataFrame:
+    """Rows of `infusion_rows` or `toxicity_rows` under a table's names: `concept` for the concept id,
+    `{dates}_start_date`, `{dates}_end_datetime`... for the times, `source` for the source value."""
+    times = {c: f"{dates}_{c}" for c in ("start_date", "start_datetime", "end_date", "end_datetime")}
+    return frame.rename(columns={"concept_id": concept, "source_value": source, **times})
 
 
 def numbered(frame: pd.DataFrame, id_column: str, start: int = 1) -> pd.DataFrame:
