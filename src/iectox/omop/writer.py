@@ -46,9 +46,9 @@ def refuse_too_long(tables: OmopTables, where: str) -> None:
     for name, table in cdm_tables().items():
         for column in table.columns:
             limit = re.fullmatch(r"varchar\((\d+)\)", column.type.lower())
-            values = tables.frames[name][column.name].dropna().astype(str)
-            if limit is None or values.empty:
+            if limit is None:  # only a varchar(n) has a length: dates and numbers are not made text
                 continue
+            values = tables.frames[name][column.name].dropna().astype(str)
             too_long = values[values.str.len() > int(limit.group(1))]
             if len(too_long):
                 raise OutputRefused(
