@@ -10,7 +10,17 @@ from __future__ import annotations
 import pandas as pd
 
 from iectox.omop.concepts import concept_id, concept_ids
-from iectox.omop.context import Context, day, ehr, moment, numbered, stacked
+from iectox.omop.context import (
+    Context,
+    day,
+    ehr,
+    infusion_rows,
+    moment,
+    named,
+    numbered,
+    stacked,
+    toxicity_rows,
+)
 
 NO_MATCH = "no_matching_concept"
 SEX = {"male": "sex=male", "female": "sex=female"}
@@ -47,18 +57,10 @@ def death(context: Context) -> pd.DataFrame:
 def drug_exposure(context: Context) -> pd.DataFrame:
     """The infusions of the CAR-T product or bispecific first, then every dose of the administrations table,
     each one day long (a dose is given, not dispensed)."""
-    infusions = context.dataset["infusions"]
     doses = context.dataset["administrations"]
-    infused = pd.DataFrame(
-        {
-            "person_id": context.persons(infusions["infusion_id"]),
-            "drug_concept_id": concept_ids("drug", infusions["therapy"].astype(str)),
-            "drug_exposure_start_date": day(infusions["infusion_date"]),
-            "drug_source_value": infusions["therapy"].astype(str),
-            "iectox_infusion_id": infusions["infusion_id"].astype(str),
-            "iectox_reason": pd.NA,
-        }
-    )
+    infused = named(
+        infusion_rows(context, "drug", "therapy"), "drug_concept_id", "drug_exposure", "drug_source_value"
+    ).assign(iectox_reason=pd.NA)
     given = pd.DataFrame(
         {
             "person_id": context.persons(doses["infusion_id"]),
@@ -84,30 +86,9 @@ def drug_exposure(context: Context) -> pd.DataFrame:
 def condition_occurrence(context: Context) -> pd.DataFrame:
     """Each CRS, ICANS or IEC-HS episode from its onset to its resolution, then each infusion's indication
     from the infusion day."""
-    episodes = context.dataset["toxicity_episodes"]
-    infusions = context.dataset["infusions"]
-    toxicity = pd.DataFrame(
-        {
-            "person_id": context.persons(episodes["infusion_id"]),
-            "condition_concept_id": concept_ids("syndrome", episodes["syndrome"].astype(str)),
-            "condition_start_date": day(episodes["onset_at"]),
-            "condition_start_datetime": moment(episodes, "onset_at"),
-            "condition_end_date": day(episodes["resolved_at"]),
-            "condition_end_datetime": moment(episodes, "resolved_at"),
-            "condition_source_value": episodes["syndrome"].astype(str),
-            "iectox_episode_id": episodes["episode_id"].astype(str),
-            "iectox_infusion_id": episodes["infusion_id"].astype(str),
-        }
-    )
-    indication = pd.DataFrame(
-        {
-            "person_id": context.persons(infusions["infusion_id"]),
-            "condition_concept_id": concept_ids("indication", infusions["indication"].astype(str)),
-            "condition_start_date": day(infusions["infusion_date"]),
-            "condition_source_value": infusions["indication"].astype(str),
-            "iectox_infusion_id": infusions["infusion_id"].astype(str),
-        }
-    )
+    names = ("condition_concept_id", "condition", "condition_source_value")
+    toxicity = named(toxicity_rows(context), *names)
+    indication = named(infusion_rows(context, "indication", "indication"), *names)
     frame = stacked([toxicity, indication])
     frame["condition_type_concept_id"] = ehr()
     return numbered(frame, "condition_occurrence_id")

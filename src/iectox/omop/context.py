@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset, time_known_column
-from iectox.omop.concepts import concept_id
+from iectox.omop.concepts import concept_id, concept_ids
 
 EHR = "type=EHR"
 
@@ -40,18 +40,62 @@ class Context:
 
 
 def day(moments: pd.Series) -> pd.Series:
-    """The calendar day of each moment (NaT stays missing)."""
-    return pd.to_datetime(moments).dt.normalize()
+    """The calendar day of each moment (NaT stays missing). A dataset's times are datetime64 already
+    (`iectox.dataset.conform`); `pd.to_datetime` again would box thousands of them to decide on its cache."""
+    return moments.dt.normalize()
 
 
 def moment(frame: pd.DataFrame, column: str) -> pd.Series:
     """The time of day where it was recorded, else missing: a day-only record never gets an invented hour."""
-    at = pd.to_datetime(frame[column])
+    at = frame[column]
     known_column = time_known_column(column)
     if known_column not in frame:
         return at
     known = frame[known_column].astype("boolean").fillna(False).to_numpy(dtype=bool)
     return at.where(known)
+
+
+def infusion_rows(context: Context, kind: str, column: str) -> pd.DataFrame:
+    """One row per infusion on its day, coded `kind=` its `column` (the therapy, the indication), under the
+    neutral names `named` gives each table's: drug_exposure, condition_occurrence and episode all start one."""
+    infusions = context.dataset["infusions"]
+    code = infusions[column].astype(str)
+    return pd.DataFrame(
+        {
+            "person_id": context.persons(infusions["infusion_id"]),
+            "concept_id": concept_ids(kind, code),
+            "start_date": day(infusions["infusion_date"]),
+            "source_value": code,
+            "iectox_infusion_id": infusions["infusion_id"].astype(str),
+        }
+    )
+
+
+def toxicity_rows(context: Context) -> pd.DataFrame:
+    """One row per CRS, ICANS or IEC-HS episode from its onset to its resolution, coded by its syndrome, under
+    the neutral names `named` gives each table's (condition_occurrence and episode both hold them)."""
+    episodes = context.dataset["toxicity_episodes"]
+    syndrome = episodes["syndrome"].astype(str)
+    return pd.DataFrame(
+        {
+            "person_id": context.persons(episodes["infusion_id"]),
+            "concept_id": concept_ids("syndrome", syndrome),
+            "start_date": day(episodes["onset_at"]),
+            "start_datetime": moment(episodes, "onset_at"),
+            "end_date": day(episodes["resolved_at"]),
+            "end_datetime": moment(episodes, "resolved_at"),
+            "source_value": syndrome,
+            "iectox_episode_id": episodes["episode_id"].astype(str),
+            "iectox_infusion_id": episodes["infusion_id"].astype(str),
+        }
+    )
+
+
+def named(frame: pd.DataFrame, concept: str, dates: str, source: str) -> pd.DataFrame:
+    """Rows of `infusion_rows` or `toxicity_rows` under a table's names: `concept` for the concept id,
+    `{dates}_start_date`, `{dates}_end_datetime`... for the times, `source` for the source value."""
+    times = {c: f"{dates}_{c}" for c in ("start_date", "start_datetime", "end_date", "end_datetime")}
+    return frame.rename(columns={"concept_id": concept, "source_value": source, **times})
 
 
 def numbered(frame: pd.DataFrame, id_column: str, start: int = 1) -> pd.DataFrame:

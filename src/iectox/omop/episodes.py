@@ -13,37 +13,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from iectox.omop.concepts import concept_id, concept_ids
-from iectox.omop.context import Context, day, moment, numbered, stacked
+from iectox.omop.concepts import concept_id
+from iectox.omop.context import Context, infusion_rows, named, numbered, stacked, toxicity_rows
 
 
 def episode(context: Context) -> pd.DataFrame:
-    infusions = context.dataset["infusions"]
-    episodes = context.dataset["toxicity_episodes"]
-    treatment = pd.DataFrame(
-        {
-            "person_id": context.persons(infusions["infusion_id"]),
-            "episode_concept_id": concept_id("episode=treatment_regimen"),
-            "episode_start_date": day(infusions["infusion_date"]),
-            "episode_object_concept_id": concept_ids("drug", infusions["therapy"].astype(str)),
-            "episode_source_value": infusions["infusion_id"].astype(str),
-            "iectox_infusion_id": infusions["infusion_id"].astype(str),
-            "iectox_episode_id": pd.NA,
-        }
+    names = ("episode_object_concept_id", "episode", "iectox_code")
+    treatment = named(infusion_rows(context, "drug", "therapy"), *names)
+    treatment = treatment.assign(
+        episode_concept_id=concept_id("episode=treatment_regimen"),
+        episode_source_value=treatment["iectox_infusion_id"],
+        iectox_episode_id=pd.NA,
     )
-    disease = pd.DataFrame(
-        {
-            "person_id": context.persons(episodes["infusion_id"]),
-            "episode_concept_id": concept_id("episode=disease_episode"),
-            "episode_start_date": day(episodes["onset_at"]),
-            "episode_start_datetime": moment(episodes, "onset_at"),
-            "episode_end_date": day(episodes["resolved_at"]),
-            "episode_end_datetime": moment(episodes, "resolved_at"),
-            "episode_object_concept_id": concept_ids("syndrome", episodes["syndrome"].astype(str)),
-            "episode_source_value": episodes["episode_id"].astype(str),
-            "iectox_infusion_id": episodes["infusion_id"].astype(str),
-            "iectox_episode_id": episodes["episode_id"].astype(str),
-        }
+    disease = named(toxicity_rows(context), *names)
+    disease = disease.assign(
+        episode_concept_id=concept_id("episode=disease_episode"),
+        episode_source_value=disease["iectox_episode_id"],
     )
     frame = numbered(stacked([treatment, disease]), "episode_id")
     frame["episode_type_concept_id"] = concept_id("episode_type=ehr_defined")

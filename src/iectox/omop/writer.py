@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import psycopg
 from psycopg import sql
@@ -45,9 +46,9 @@ def refuse_too_long(tables: OmopTables, where: str) -> None:
     for name, table in cdm_tables().items():
         for column in table.columns:
             limit = re.fullmatch(r"varchar\((\d+)\)", column.type.lower())
-            values = tables.frames[name][column.name].dropna().astype(str)
-            if limit is None or values.empty:
+            if limit is None:  # only a varchar(n) has a length: dates and numbers are not made text
                 continue
+            values = tables.frames[name][column.name].dropna().astype(str)
             too_long = values[values.str.len() > int(limit.group(1))]
             if len(too_long):
                 raise OutputRefused(
@@ -126,7 +127,7 @@ def _python(frame: pd.DataFrame, table: CdmTable) -> list[tuple]:
             values = values.astype("Float64").astype(object)
         else:
             values = values.astype("string").astype(object)
-        columns.append([None if gone else value for value, gone in zip(values, missing, strict=True)])
+        columns.append(np.where(missing, None, values.to_numpy(dtype=object)))
     return list(zip(*columns, strict=True))
 
 
