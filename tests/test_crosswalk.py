@@ -457,3 +457,17 @@ def test_a_second_scale_is_left_out_when_the_form_takes_one_grade():
     assert [(r.iectox_value, r.form_value, str(r.reason)) for r in rows.itertuples()] == [
         ("3 (Lee2014)", "2", "grade 3 on Lee2014 is left out: the form takes one grade, here on ASTCT2019")
     ]
+
+
+def test_without_observations_the_recorded_grades_fill_the_form_and_nothing_is_compared():
+    frames = {name: small_dataset()[name].copy() for name in small_dataset()}
+    frames["observations"] = frames["observations"].iloc[0:0]
+    result = crosswalk(Dataset.from_frames(frames), shipped_form("ebmt-ct-day100"))
+    assert result.answers["crs_max_grade_astct"].tolist()[0] == 2
+    assert result.notes["kind"].isin(["grade_disagrees"]).sum() == 0
+    frames["toxicity_episodes"].loc[0, "max_grade"] = None  # INF-001: CRS recorded without its grade
+    notes = crosswalk(Dataset.from_frames(frames), shipped_form("ebmt-ct-day100")).notes
+    missing = notes[notes["kind"] == "grade_missing"]
+    assert [(r.infusion_id, r.iectox_value, str(r.reason)) for r in missing.itertuples()] == [
+        ("INF-001", "", "CRS occurred but no grade is recorded")
+    ]
