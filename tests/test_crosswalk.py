@@ -18,13 +18,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from factories import small_dataset
+from factories import seed_cohort, small_dataset
 from iectox.cli.main import app
 from iectox.crosswalk import UNCONFIRMED, crosswalk, load_form, registry_forms, shipped_form
 from iectox.crosswalk.mapping import CROSSWALKS
 from iectox.crosswalk.write import write_crosswalks
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, SpecError
+from iectox.grading import DISAGREES, agreement, episodes_from_grades, grade_dataset
 from iectox.io import write_dataset
 from iectox.schema import CONTRACT
 from iectox.validate import validate_dataset
@@ -457,3 +458,34 @@ def test_a_second_scale_is_left_out_when_the_form_takes_one_grade():
     assert [(r.iectox_value, r.form_value, str(r.reason)) for r in rows.itertuples()] == [
         ("3 (Lee2014)", "2", "grade 3 on Lee2014 is left out: the form takes one grade, here on ASTCT2019")
     ]
+
+
+def test_without_observations_the_recorded_grades_fill_the_form_and_nothing_is_compared():
+    frames = {name: small_dataset()[name].copy() for name in small_dataset()}
+    frames["observations"] = frames["observations"].iloc[0:0]
+    result = crosswalk(Dataset.from_frames(frames), shipped_form("ebmt-ct-day100"))
+    assert result.answers["crs_max_grade_astct"].tolist()[0] == 2
+    assert result.notes["kind"].isin(["grade_disagrees"]).sum() == 0
+    frames["toxicity_episodes"].loc[0, "max_grade"] = None  # INF-001: CRS recorded without its grade
+    notes = crosswalk(Dataset.from_frames(frames), shipped_form("ebmt-ct-day100")).notes
+    missing = notes[notes["kind"] == "grade_missing"]
+    assert [(r.infusion_id, r.iectox_value, str(r.reason)) for r in missing.itertuples()] == [
+        ("INF-001", "", "CRS occurred but no grade is recorded")
+    ]
+
+
+def test_grade_disagreements_are_the_rows_iectox_grade_marks_as_disagreeing():
+    """The reconciliation does not judge agreement itself: its grade_disagrees notes are, for each form taking
+    ASTCT 2019 grades, exactly `iectox.grading.agreement`'s rows marked "no" (15 on the seed cohort)."""
+    dataset = seed_cohort()
+    table = agreement(dataset, episodes_from_grades(grade_dataset(dataset)))
+    expected = set(
+        table.loc[(table["agrees"] == DISAGREES).fillna(False), ["infusion_id", "syndrome"]].itertuples(
+            index=False, name=None
+        )
+    )
+    assert len(expected) == 15
+    for form in registry_forms():
+        notes = crosswalk(dataset, shipped_form(form)).notes
+        found = notes.loc[notes["kind"] == "grade_disagrees", ["infusion_id", "syndrome"]]
+        assert set(found.itertuples(index=False, name=None)) == expected

@@ -13,19 +13,13 @@ import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset, time_known_column
-from iectox.grading import agreement, episodes_from_grades, grade_dataset
-
-STATUS = {"CRS": "crs_status", "ICANS": "icans_status"}
-ASTCT = "ASTCT2019"
+from iectox.grading import DISAGREES, agreement, episodes_from_grades, grade_dataset
+from iectox.grading.agreement import STATUS_COLUMN
 
 
 def computed(dataset: Dataset) -> pd.DataFrame:
-    """The recorded CRS/ICANS grades beside those computed from the observations (`iectox.grading.agreement`);
-    empty when the dataset holds no observations."""
-    observations = dataset["observations"]
-    if observations.empty:
-        columns = ["infusion_id", "syndrome", "max_grade", "recorded_max_grade", "recorded_scale", "agrees"]
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    """The recorded CRS/ICANS grades beside those computed from the observations (`iectox.grading.agreement`:
+    without observations, every computed grade is blank)."""
     return agreement(dataset, episodes_from_grades(grade_dataset(dataset)))
 
 
@@ -45,7 +39,7 @@ def syndrome_facts(dataset: Dataset, syndrome: str, grades: pd.DataFrame) -> pd.
     onset_at_known (earliest onset, whether its hour is known); resolved (yes when every episode resolved,
     no when one is ongoing or ended in death, else unknown); resolved_at and resolved_at_known (latest
     resolution); resolution_missing (an episode resolved without its date); computed_grade (ASTCT 2019 from
-    the observations); disagrees and recorded_astct (the recorded ASTCT 2019 grade, 0 when the record says
+    the observations); recorded_astct (the recorded ASTCT 2019 grade, 0 when the record says
     the syndrome did not occur, that the computed grade contradicts).
     """
     infusions = dataset["infusions"].drop_duplicates("infusion_id").set_index("infusion_id")
@@ -53,7 +47,7 @@ def syndrome_facts(dataset: Dataset, syndrome: str, grades: pd.DataFrame) -> pd.
     episodes = episodes[(episodes["syndrome"] == syndrome).fillna(False).to_numpy()]
     by_infusion = episodes.groupby("infusion_id", sort=False)
     count = by_infusion.size().reindex(infusions.index, fill_value=0)
-    status = infusions[STATUS[syndrome]].astype("string")
+    status = infusions[STATUS_COLUMN[syndrome]].astype("string")
     occurred = np.select(
         [
             (status == "unknown").fillna(False).to_numpy(bool),
@@ -88,10 +82,7 @@ def syndrome_facts(dataset: Dataset, syndrome: str, grades: pd.DataFrame) -> pd.
         facts[name] = facts[name].astype("boolean").fillna(False).astype(bool)
     mine = grades[(grades["syndrome"] == syndrome).fillna(False).to_numpy()]
     facts["computed_grade"] = mine.drop_duplicates("infusion_id").set_index("infusion_id")["max_grade"]
-    compared = mine[
-        (mine["recorded_scale"].isna() | (mine["recorded_scale"] == ASTCT)).fillna(False).to_numpy()
-    ]
-    against = compared[(compared["agrees"] == "no").fillna(False).to_numpy()].set_index("infusion_id")
+    against = mine[(mine["agrees"] == DISAGREES).fillna(False).to_numpy()].set_index("infusion_id")
     facts["recorded_astct"] = against["recorded_max_grade"].astype("Int64")
     facts["computed_grade"] = facts["computed_grade"].astype("Int64")
     return facts

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from iectox.crosswalk.facts import ASTCT
 from iectox.crosswalk.mapping import Field
+from iectox.grading.agreement import ASTCT
 from iectox.i18n import N_
 from iectox.message import Message
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from iectox.errors import SpecError
+from iectox.grading.agreement import STATUS_COLUMN as INFUSION_STATUS
 from iectox.i18n import N_
 from iectox.io.settings_file import read_toml
 from iectox.schema import CONTRACT
@@ -24,8 +25,8 @@ from iectox.schema.vocabularies import DRUG, GRADING_SCALE, TOXICITY_STATUS
 
 CROSSWALKS = Path(__file__).resolve().parents[1] / "data" / "crosswalks"
 UNCONFIRMED = N_("unconfirmed")  # a question number, code or version the sources did not confirm
-SYNDROMES = ("CRS", "ICANS")
-STATUS_COLUMN = {"CRS": "infusions.crs_status", "ICANS": "infusions.icans_status"}
+SYNDROMES = tuple(INFUSION_STATUS)  # the syndromes iectox grades, each with its status column
+STATUS_COLUMN = {syndrome: f"infusions.{column}" for syndrome, column in INFUSION_STATUS.items()}
 ANSWERS = TOXICITY_STATUS.codes  # yes, no, unknown: what the yes/no rules answer before the form's codes
 
 
