@@ -4,7 +4,9 @@ dates, the grade with its scale, and a define.xml that describes every variable 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,7 +15,8 @@ import pyreadstat
 import pytest
 from typer.testing import CliRunner
 
-from factories import small_dataset
+import iectox
+from factories import seed_cohort, small_dataset
 from iectox.cli.main import app
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, OutputRefused, SpecError
@@ -22,7 +25,7 @@ from iectox.io.sdtm import DEFINE, sdtm_frames, standard, write_sdtm
 from iectox.io.sdtm.define import DEF, ODM, XLINK, define_xml
 from iectox.io.sdtm.limits import check_all
 from iectox.io.sdtm.values import iso8601, study_day
-from iectox.synth.bsab import bsab_courses
+from iectox.synth.bsab import bsab_courses, with_bsab_courses
 
 NS = {"odm": ODM, "def": DEF}
 
@@ -123,11 +126,17 @@ def test_dates_are_iso8601_with_no_invented_hour(written):
         "2024-11-12T00:00",
     ]  # midnight recorded stays midnight
     assert cm["CMSTDTC"].tolist() == ["2023-05-20T08:00", "", "2024-11-10"]
-    assert iso8601(pd.Timestamp("2024-03-06 00:00"), False) == "2024-03-06"
-    assert iso8601(pd.NaT, True) == ""
-    assert study_day(pd.Timestamp("2024-03-05"), pd.Timestamp("2024-03-06")) == -1.0  # no day 0
-    assert study_day(pd.Timestamp("2024-03-06 23:59"), pd.Timestamp("2024-03-06")) == 1.0
-    assert math.isnan(study_day(None, pd.Timestamp("2024-03-06")))
+    at = pd.Series(
+        pd.to_datetime(
+            ["2024-03-06 00:00", None, "2024-03-06 08:15:30.5", "2024-03-05 23:59"], format="ISO8601"
+        )
+    )
+    known = pd.Series([False, True, True, pd.NA], dtype="boolean")
+    assert iso8601(at, known).tolist() == ["2024-03-06", "", "2024-03-06T08:15:30.500000", "2024-03-05"]
+    assert iso8601(at).tolist() == ["2024-03-06", "", "2024-03-06", "2024-03-05"]
+    days = study_day(at, pd.Series(pd.to_datetime(["2024-03-06", "2024-03-06", "2024-03-06", "2024-03-06"])))
+    assert days.tolist()[2:] == [1.0, -1.0]  # the reference day is day 1, the day before day -1: no day 0
+    assert days.iloc[0] == 1.0 and math.isnan(days.iloc[1])
 
 
 def test_a_grade_not_recorded_is_blank_and_has_no_scale_record():
@@ -336,3 +345,74 @@ def test_a_dataset_without_records_is_neither_written_nor_described(tmp_path):
         "CL.UNIT",
     ]
     assert mdv.find("def:ValueListDef", NS) is None and mdv.find("def:CommentDef", NS) is None
+
+
+IDS = ("patient_id", "infusion_id", "episode_id", "administration_id")
+
+
+def _twice(dataset: Dataset) -> Dataset:
+    """The dataset with a copy of every patient under new ids: twice the records, the same codes."""
+    frames = {}
+    for name, frame in dataset.tables.items():
+        copy = frame.copy()
+        for column in (c for c in IDS if c in copy):
+            copy[column] = copy[column].astype("string") + "-B"
+        frames[name] = pd.concat([frame, copy], ignore_index=True)
+    return Dataset.from_frames(frames)
+
+
+def _calls_into_iectox(dataset: Dataset) -> int:
+    """How many Python functions of iectox `sdtm_frames` calls on `dataset`."""
+    package = str(Path(iectox.__file__).parent)
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        calls += event == "call" and frame.f_code.co_filename.startswith(package)
+
+    sys.setprofile(count)
+    try:
+        sdtm_frames(dataset, "S", standard())
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_records_are_built_a_column_at_a_time():
+    """The cost of a record is pandas' and numpy's, not a Python call per record: twice the patients, the
+    same calls (row by row, 20,000 infusions took 2.5 s of CPU; a column at a time, 0.45 s)."""
+    courses = bsab_courses(4, seed=1)
+    dataset = Dataset.from_frames(
+        {
+            name: pd.concat([small_dataset()[name], courses[name]], ignore_index=True)
+            for name in courses.tables
+        }
+    )
+    frames, doubled = sdtm_frames(dataset, "S", standard()), sdtm_frames(_twice(dataset), "S", standard())
+    assert {n: len(doubled[n]) for n in frames} == {n: 2 * len(f) for n, f in frames.items()}
+    assert _calls_into_iectox(_twice(dataset)) == _calls_into_iectox(dataset)
+
+
+SEED_DIGESTS = {  # the demo cohort with 20 bispecific courses, as the record-by-record export wrote it
+    "DM": (421, "cfbbaa7ed1ed429b92c850d981380dd287bf493d3b6d64e4c77699cb829a9eb1"),
+    "AE": (402, "0220b9ef5948a0820d014d88559aeb93808861cb71f6d481b7200a52225e9222"),
+    "SUPPAE": (402, "c8e25e10467af5b873203f38d0f7eebf28c0d6d30b3b9e1c0c9174f06591a1d7"),
+    "CM": (914, "2197641060e902bd3ec9898d3b450d87e770513db5678beb1399706474d97a9a"),
+    "EX": (515, "e7274ea404ea3fa9e8483e84528caec1a74682c722e1b723ce597fe3c4b1f1c4"),
+}
+
+
+def test_the_demo_datasets_are_unchanged():
+    """Every value and type of the demo's datasets, as a digest of their text: what the XPT files hold. A
+    change meant to alter them updates the digests in the same commit, saying why."""
+    frames = sdtm_frames(with_bsab_courses(seed_cohort(), 20), "IECTOX-DEMO", standard())
+    digests = {
+        name: (
+            len(frame),
+            hashlib.sha256(
+                (name + str(list(frame.dtypes.astype(str))) + frame.to_csv(index=False)).encode()
+            ).hexdigest(),
+        )
+        for name, frame in frames.items()
+    }
+    assert digests == SEED_DIGESTS
