@@ -10,7 +10,7 @@ from __future__ import annotations
 from iectox.analysis import BY_NAME
 from iectox.i18n import N_, tr
 from iectox.render.format import Formatter
-from iectox.render.layout import Column, Line, Table, Value, pretty
+from iectox.render.layout import Column, Line, Table, Value, pretty, table_caption
 from iectox.stats.models import ModelResult, Note, RegressionTable, WeightedComparison
 from iectox.stats.models import notes as N
 from iectox.study import StudyResult
@@ -213,7 +213,7 @@ def regression_table_layout(
     compared = level_label(result, adjusted.exposure, adjusted.compared or "", lang)
     reference = level_label(result, adjusted.exposure, adjusted.reference, lang)
     title = fmt.tr(TITLES[multi.measure]).format(outcome=outcome, compared=compared, reference=reference)
-    caption = f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     return Table(f"adjusted_{table.outcome}", number, title, caption, columns, tuple(lines), tuple(footnotes))
 
 
@@ -292,7 +292,7 @@ def weighted_layout(
         *(note_text(note, result, lang) for note in _notes([weighting.propensity, model])),
     ]
     title = fmt.tr("Propensity-weighted comparison: {outcome}").format(outcome=outcome)
-    caption = f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     return Table(
         f"weighted_{comparison.outcome}", number, title, caption, columns, tuple(lines), tuple(footnotes)
     )
@@ -325,7 +325,7 @@ def balance_layout(comparison: WeightedComparison, result: StudyResult, fmt: For
     )
     outcome = outcome_label(comparison.outcome, lang)
     title = fmt.tr("Covariate balance before and after weighting ({outcome})").format(outcome=outcome)
-    caption = f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     return Table(f"balance_{comparison.outcome}", number, title, caption, columns, lines, footnotes)
 
 

@@ -18,7 +18,7 @@ from iectox.i18n import N_
 from iectox.render.comparison import EXCLUDED_NOTE
 from iectox.render.figures import colour_at
 from iectox.render.format import Formatter
-from iectox.render.layout import Column, Line, Table, Value, pretty
+from iectox.render.layout import Column, Line, Table, Value, pretty, table_caption
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.stats.adverse_events import AdverseEventTable, Note, Row
 from iectox.study.adverse_events import TITLE
@@ -129,7 +129,7 @@ def adverse_event_layout(
         cells += [Value()] * (len(columns) - 1 - len(cells))
         lines.append(Line(LINE_TYPES.get(row.row_type, "level"), (Value((row_label(row, fmt),)), *cells)))
     shown = pretty(fmt.tr(title)) if title else ""
-    caption = shown if number is None else f"{fmt.tr('Table')} {number}. {shown}"
+    caption = table_caption(shown, number, fmt.lang)
     notes = tuple(note_text(note, table, fmt) for note in table.notes)
     return Table(table_id, number, shown, caption, tuple(columns), tuple(lines), notes)
 

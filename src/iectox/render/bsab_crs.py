@@ -12,7 +12,7 @@ from typing import Any
 
 from iectox.i18n import N_, tr
 from iectox.render.format import Formatter
-from iectox.render.layout import Column, Line, Table, Value, pretty
+from iectox.render.layout import Column, Line, Table, Value, pretty, table_caption
 from iectox.schema.vocabularies import DOSE_STEP, DRUG, GRADING_SCALE
 from iectox.stats.table import Cell
 from iectox.study import StudyResult
@@ -91,7 +91,7 @@ def bsab_crs_table(result: StudyResult, fmt: Formatter, number: int | None = Non
         lines.append(Line("variable", (Value.of(name), *(Value() for _ in heads[1:]))))
         lines += [_dose_line(dose, fmt) for dose in product.doses]
     title = fmt.tr(TITLE)
-    caption = title if number is None else f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     notes = (pretty(fmt.tr(AFTER_NOTE).format(scale=_scale(result, fmt.lang))), fmt.tr(HOURS_NOTE))
     return Table("bsab_crs", number, title, caption, heads, tuple(lines), notes)
 

@@ -21,7 +21,7 @@ from iectox.message import shown
 from iectox.render import intervals
 from iectox.render.figures import colour_at
 from iectox.render.format import Formatter, stratified_test_name, superscript
-from iectox.render.layout import Column, Line, Table, Value, pretty
+from iectox.render.layout import Column, Line, Table, Value, pretty, table_caption
 from iectox.stats.compare import Comparison
 from iectox.stats.table import Footnote, VariableResult
 
@@ -141,7 +141,7 @@ def comparison_table(
     marks = {note.test: note.mark for note in notes if note.kind == "test"}  # the p-values' footnote marks
     lines = tuple(line for r in comparison.results for line in _lines(r, comparison, fmt, marks))
     title = pretty(fmt.tr(title)) if title else ""
-    caption = title if number is None else f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     texts = tuple(footnote_text(note, comparison, fmt) for note in notes)
     return Table(table_id, number, title, caption, columns(comparison, fmt), lines, texts)
 

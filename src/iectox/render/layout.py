@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from iectox.i18n import tr
+
 ColumnKind = Literal["label", "group", "overall", "p", "stat"]
 ValueKind = Literal["text", "n_pct", "mean_sd", "median_iqr", "p", "number", "interval", "percent_interval"]
 LineType = Literal["variable", "level", "summary", "missing"]
@@ -65,6 +67,12 @@ class Line:
     def of_text(cls, cells: tuple[str, ...], level: bool) -> Line:
         """A line of plain text cells (a table that is not a comparison, such as the management KPIs)."""
         return cls("level" if level else "variable", tuple(Value.of(c) for c in cells))
+
+
+def table_caption(title: str, number: int | None, lang: str) -> str:
+    """A table's caption, made here only: "Table 2. Demographics" for a table numbered in a report, its title
+    alone for a table shown on its own (`number` None)."""
+    return title if number is None else f"{tr('Table', lang)} {number}. {title}"
 
 
 @dataclass(frozen=True)

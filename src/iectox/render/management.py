@@ -25,7 +25,7 @@ from iectox.render import audit as audit_outputs
 from iectox.render.audit_html import GRADED_NOTE, KPI_NOTE, UNGRADED_NOTE
 from iectox.render.document import cohorts_of
 from iectox.render.figures import save
-from iectox.render.layout import Column, Line, Table, pretty
+from iectox.render.layout import Column, Line, Table, pretty, table_caption
 from iectox.render.report import Figure, PlannedFigure
 from iectox.study import StudyResult
 from iectox.study.spec import DEFAULT_PATHWAY
@@ -123,7 +123,7 @@ def kpi_table(audit: Audit, labels: dict[str, str], lang: str, number_: int | No
             cells = (str(int(row["n"])), str(int(row["met"])), _share(row, lang), _median(row, lang))
             lines.append(Line.of_text((_label(key, labels, lang), *cells), level=True))
     title = tr("Management pathway KPIs by cohort", lang)
-    caption = title if number_ is None else f"{tr('Table', lang)} {number_}. {title}"
+    caption = table_caption(title, number_, lang)
 
     notes = (tr(KPI_NOTE, lang), pretty(tr(GRADED_NOTE if audit.graded else UNGRADED_NOTE, lang)))
     return Table("management", number_, title, caption, columns, tuple(lines), notes)

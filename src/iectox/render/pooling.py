@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from iectox.i18n import N_
 from iectox.render.format import Formatter
-from iectox.render.layout import Column, Line, Table, Value, pretty
+from iectox.render.layout import Column, Line, Table, Value, pretty, table_caption
 from iectox.render.xlsx import table_sheet
 from iectox.stats.meta import MetaAnalysis, Pooled, shown
 from iectox.study.packet import MISSING
@@ -240,7 +240,7 @@ def pooled_tables(pooled: PooledStudy, fmt: Formatter) -> list[Table]:
     """Every table of the pooled study, numbered and captioned as the report's ("Table 1. Demographics")."""
     tables = [*count_tables(pooled, fmt), effects_table(pooled, fmt), time_to_event_table(pooled, fmt)]
     return [
-        replace(t, number=i, caption=f"{fmt.tr('Table')} {i}. {t.title}") for i, t in enumerate(tables, 1)
+        replace(t, number=i, caption=table_caption(t.title, i, fmt.lang)) for i, t in enumerate(tables, 1)
     ]
 
 

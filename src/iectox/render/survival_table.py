@@ -14,7 +14,7 @@ from iectox.analysis.time_to_event import REASONS
 from iectox.i18n import N_, tr
 from iectox.render.document import cohorts_of
 from iectox.render.format import Formatter
-from iectox.render.layout import Column, Line, Table, Value
+from iectox.render.layout import Column, Line, Table, Value, table_caption
 from iectox.stats.survival import KaplanMeier
 from iectox.study import StudyResult
 from iectox.study.time_to_event import Survival
@@ -111,7 +111,7 @@ def survival_table(result: StudyResult, fmt: Formatter, number: int | None = Non
     )
     lines, not_reached = _lines(survival, labels, fmt)
     title = fmt.tr(TITLE)
-    caption = title if number is None else f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     notes = _notes(survival, fmt, not_reached)
     return Table("overall_survival", number, title, caption, heads, tuple(lines), notes)
 

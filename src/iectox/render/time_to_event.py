@@ -17,7 +17,7 @@ from iectox.analysis.time_to_event import ENDPOINTS, REASONS
 from iectox.i18n import N_, tr
 from iectox.render.document import cohorts_of
 from iectox.render.format import Formatter
-from iectox.render.layout import Column, Line, Table, Value
+from iectox.render.layout import Column, Line, Table, Value, table_caption
 from iectox.stats.survival import CumulativeIncidence
 from iectox.study import StudyResult
 from iectox.study.time_to_event import Incidence, TimeToEvent
@@ -116,7 +116,7 @@ def time_to_event_table(result: StudyResult, fmt: Formatter, number: int | None 
     ]
     lines = [line for incidence in tte.incidence for line in _lines(incidence, labels, tte.days, fmt)]
     title = fmt.tr(TITLE)
-    caption = title if number is None else f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     return Table("time_to_event", number, title, caption, tuple(heads), tuple(lines), _notes(tte, fmt))
 
 
