@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from iectox.schema.vocabularies import BSAB_DRUGS
+from iectox.schema.vocabularies import BSAB_DRUG_CODES
 
-BSAB = tuple(code for code, _ in BSAB_DRUGS)
 STEP_UP = ("step_up_1", "step_up_2", "step_up_3")  # the step-up doses, in schedule order
 STEPS = (*STEP_UP, "treatment")
 END_OF_DAY = pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
@@ -25,7 +24,7 @@ def _doses(administrations: pd.DataFrame) -> pd.DataFrame:
     if "dose_step" not in administrations:
         return pd.DataFrame(columns=["infusion_id", "drug", "dose_step", "cycle", "given_at", "until"])
     own = (
-        administrations["drug"].isin(BSAB)
+        administrations["drug"].isin(BSAB_DRUG_CODES)
         & administrations["dose_step"].notna()
         & administrations["given_at"].notna()
     )

@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 
 from iectox.management.bsab_schedule import Schedule, schedule_for
-from iectox.schema.vocabularies import BSAB_DRUGS, DOSE_STEP, PREMEDICATION
+from iectox.schema.vocabularies import BSAB_DRUG_CODES, DOSE_STEP, PREMEDICATION
 
-BSAB = tuple(code for code, _ in BSAB_DRUGS)
 STEP_RANK = {code: rank for rank, code in enumerate(DOSE_STEP.codes)}  # pretreatment 0 ... treatment 4
 HOUR = pd.Timedelta(hours=1)
 DAY = pd.Timedelta(days=1)
@@ -84,7 +83,7 @@ def bsab_doses(administrations: pd.DataFrame, infusions: pd.DataFrame) -> pd.Dat
     """One row per dose of a bispecific antibody, in course and time order, with its schedule's checks."""
     if "dose_step" not in administrations:
         return pd.DataFrame(columns=list(COLUMNS))
-    own = administrations["drug"].isin(BSAB) & administrations["dose_step"].notna()
+    own = administrations["drug"].isin(BSAB_DRUG_CODES) & administrations["dose_step"].notna()
     doses = administrations[own.fillna(False)].sort_values(["infusion_id", "given_at"], kind="stable").copy()
     if doses.empty:
         return pd.DataFrame(columns=list(COLUMNS))
@@ -124,4 +123,4 @@ def bsab_doses(administrations: pd.DataFrame, infusions: pd.DataFrame) -> pd.Dat
     return doses[list(COLUMNS)].reset_index(drop=True)
 
 
-__all__ = ["BSAB", "STEP_RANK", "bsab_doses"]
+__all__ = ["STEP_RANK", "bsab_doses"]

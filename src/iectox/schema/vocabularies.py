@@ -99,6 +99,7 @@ BSAB_DRUGS = (
     ("tarlatamab", N_("Tarlatamab (Imdelltra)")),
     ("investigational_bsab", N_("Investigational bispecific antibody")),
 )
+BSAB_DRUG_CODES = tuple(code for code, _ in BSAB_DRUGS)  # in this order: the order of the per-dose tables
 
 DRUG = vocabulary(
     "drug",

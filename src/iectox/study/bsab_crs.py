@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from iectox.analysis.bsab import BSAB, STEP_UP, crs_after_doses
+from iectox.analysis.bsab import STEP_UP, crs_after_doses
 from iectox.dataset import Dataset
+from iectox.schema.vocabularies import BSAB_DRUG_CODES
 
 # The rows of each product, in schedule order: the step-up doses, then the treatment doses of cycle 1.
 CYCLE_1_TREATMENT = "treatment_cycle_1"
@@ -78,7 +79,7 @@ def bsab_crs_by_dose(dataset: Dataset, scale: str) -> BsabCrs | None:
     patients = dataset["infusions"].drop_duplicates("infusion_id").set_index("infusion_id")["patient_id"]
     doses = doses.assign(patient_id=doses["infusion_id"].map(patients), row=_row(doses))
     products = []
-    for product in (code for code in BSAB if (doses["drug"] == code).any()):
+    for product in (code for code in BSAB_DRUG_CODES if (doses["drug"] == code).any()):
         given = doses[doses["drug"] == product]
         lines = tuple(
             _dose_crs(row, given[given["row"] == row]) for row in ROWS if (given["row"] == row).any()

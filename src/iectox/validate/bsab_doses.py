@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
-from iectox.schema.vocabularies import BSAB_DRUGS
+from iectox.schema.vocabularies import BSAB_DRUG_CODES
 from iectox.validate.frames import Frames
 
-BSAB = tuple(code for code, _ in BSAB_DRUGS)
 PRETREATMENT = {"obinutuzumab": "glofitamab"}  # the drug given as pretreatment -> the course it prepares
 
 
@@ -26,7 +25,7 @@ def _bsab_dose_matches_course(frames: Frames) -> Iterator[Issue]:
     adm = frames.tables["administrations"]
     therapy = frames.look_up("administrations", "infusion_id", "infusions", "therapy")
     drug, step = adm["drug"], adm["dose_step"]
-    is_bsab = drug.isin(BSAB).fillna(False)
+    is_bsab = drug.isin(BSAB_DRUG_CODES).fillna(False)
     pretreatment = (drug == "obinutuzumab").fillna(False) & (step == "pretreatment").fillna(False)
     has_step = step.notna()
     other_course = is_bsab & therapy.notna() & (drug != therapy).fillna(False)

@@ -27,9 +27,7 @@ from iectox.io.sdtm.metadata import DatasetSpec, Standard
 from iectox.io.sdtm.values import iso8601, number, study_day, text, year
 from iectox.schema import THERAPY, therapy_class
 from iectox.schema.therapies import CAR_T
-from iectox.schema.vocabularies import BSAB_DRUGS, DRUG
-
-BSAB_DRUG_CODES = frozenset(code for code, _ in BSAB_DRUGS)
+from iectox.schema.vocabularies import BSAB_DRUG_CODES, DRUG
 
 
 def _frame(spec: DatasetSpec, records: pd.DataFrame) -> pd.DataFrame:
