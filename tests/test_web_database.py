@@ -66,7 +66,11 @@ def test_a_sqlite_url_names_a_relative_or_an_absolute_file():
         ("postgresql://root:secret@db/", "needs a host, a valid port and a database name", "un port valide"),
         ("postgresql://root:secret@db:99999/x", "needs a host, a valid port", "doit donner un hôte"),
         ("sqlite://", "is not a SQLite URL", "n'est pas une URL SQLite"),
-        ("postgresql:/root:secret@db:5432/x", "database name: postgresql://***@db:5432/x", "nom de base"),
+        (
+            "postgresql:/root:secret@db:5432/x",
+            "database name: postgresql://root:***@db:5432/x",
+            "nom de base",
+        ),
     ],
 )
 def test_a_url_iectox_cannot_use_is_refused_without_its_password(url, english, french):

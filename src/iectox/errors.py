@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -58,6 +59,23 @@ class Issue:
         if self.column:
             parts.append(tr("column {column}", lang).format(column=self.column))
         return ", ".join(parts)
+
+
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):/")  # a URL's scheme, even before one slash only
+
+
+def without_password(url: str) -> str:
+    """A database URL as a message or a log may quote it: its password replaced by ***, its user name kept
+    ("postgresql://iectox:***@db:5432/registry"). Everything between the user name and the last @ is taken for
+    the password, an @ or a / in it included, and a URL too malformed to parse (one slash after the scheme)
+    is read the same way, so that no form of a URL repeats its password."""
+    if "@" not in url:
+        return url
+    head, _, host = url.rpartition("@")
+    scheme = SCHEME.match(head)
+    credentials = head[scheme.end() :].lstrip("/") if scheme else head
+    user, password, _ = credentials.partition(":")
+    return f"{scheme.group(1) + '://' if scheme else ''}{user}{':***' if password else ''}@{host}"
 
 
 class IectoxError(Exception):

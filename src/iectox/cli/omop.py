@@ -11,10 +11,9 @@ import typer
 from iectox.cli.console import console, literal
 from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, settings_from_options, writing_from
-from iectox.errors import SpecError
+from iectox.errors import SpecError, without_password
 from iectox.io import read_dataset
 from iectox.omop import OmopExport, check_schema, write_duckdb, write_postgres
-from iectox.omop.writer import redacted
 
 
 def _report(export: OmopExport, where: str, lang: str) -> None:
@@ -67,5 +66,8 @@ def omop(
         if out is not None:
             export, where = write_duckdb(dataset, out), str(out)
         else:
-            export, where = write_postgres(dataset, str(url), schema), f"{redacted(str(url))} ({schema})"
+            export, where = (
+                write_postgres(dataset, str(url), schema),
+                f"{without_password(str(url))} ({schema})",
+            )
     _report(export, where, lang)

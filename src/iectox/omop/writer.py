@@ -17,7 +17,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from iectox.errors import OutputRefused, SpecError
+from iectox.errors import OutputRefused, SpecError, without_password
 from iectox.i18n import N_
 from iectox.io.atomic import atomic_file
 from iectox.omop.ddl import CdmColumn, CdmTable, cdm_tables
@@ -131,22 +131,17 @@ def _python(frame: pd.DataFrame, table: CdmTable) -> list[tuple]:
     return list(zip(*columns, strict=True))
 
 
-def redacted(url: str) -> str:
-    """The URL as messages show it: never its password."""
-    return re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", url)
-
-
 def write_postgres_schema(tables: OmopTables, url: str, schema: str) -> None:
     """The tables into `schema` of the PostgreSQL database at `url`, in one transaction: a failure leaves the
     schema as it was."""
     schema = check_schema(schema)
-    refuse_too_long(tables, redacted(url))
+    refuse_too_long(tables, without_password(url))
     try:
         _write_postgres(tables, url, schema)
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise OutputRefused(
-            redacted(url), N_("PostgreSQL did not take the export: {error}"), error=first
+            without_password(url), N_("PostgreSQL did not take the export: {error}"), error=first
         ) from None
 
 

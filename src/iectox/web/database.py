@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from iectox.errors import SourceError
+from iectox.errors import SourceError, without_password
 from iectox.i18n import N_
 
 DEFAULT_VAR = "var"
@@ -113,7 +113,7 @@ def parse_database_url(url: str) -> Database:
             raise SourceError(
                 "DATABASE_URL",
                 N_("the PostgreSQL URL needs a host, a valid port and a database name: {url}"),
-                url=_without_password(url),
+                url=without_password(url),
             )
         return Database(
             "postgresql",
@@ -127,14 +127,5 @@ def parse_database_url(url: str) -> Database:
     raise SourceError(
         "DATABASE_URL",
         N_("'{scheme}' databases are not supported; give a postgresql:// or a sqlite:/// URL"),
-        scheme=parts.scheme or _without_password(url),
+        scheme=parts.scheme or without_password(url),
     )
-
-
-def _without_password(url: str) -> str:
-    """The URL as an error may quote it: whatever stands before its last @ (user and password, even in a URL
-    too malformed to parse) is hidden."""
-    if "@" not in url:
-        return url
-    head, _, tail = url.rpartition("@")
-    return f"{head.split(':', 1)[0]}://***@{tail}"
