@@ -30,7 +30,7 @@ from iectox.render.comparison import (
     table_frame,
     table_markdown,
 )
-from iectox.render.document import build_document, report_formatter, tables_shown
+from iectox.render.document import Document, build_document, report_formatter, tables_shown
 from iectox.render.drawing import Drawing, report_figure_plans
 from iectox.render.figures import save
 from iectox.render.format import Formatter
@@ -127,6 +127,16 @@ def _numbered_tables(result: StudyResult, fmt: Formatter) -> list[Table | None]:
     return tables
 
 
+def report_document(result: StudyResult, lang: str) -> Document:
+    """Everything the report of `result` says in `lang`, decided once: the tables numbered in order (the
+    comparisons, the adverse events, the cumulative incidence, the overall survival, the CRS per bispecific
+    dose, the adjusted comparisons), the methods and the management section. `write_report` lays it out in
+    each format, and the web's study page shows the same tables with the same numbers."""
+    fmt = report_formatter(result, lang)
+    document = build_document(result, build_methods(result, lang), fmt, None, *_numbered_tables(result, fmt))
+    return replace(document, management=build_management(result, lang, number=document.next_number))
+
+
 def write_report(
     result: StudyResult,
     out: Path,
@@ -151,8 +161,7 @@ def write_report(
     """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    document = build_document(result, build_methods(result, lang), fmt, None, *_numbered_tables(result, fmt))
-    document = replace(document, management=build_management(result, lang, number=document.next_number))
+    document = report_document(result, lang)
     with atomic_folder(Path(out), report_files(formats)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
@@ -195,6 +204,7 @@ __all__ = [
     "comparison_table",
     "footnotes",
     "pairwise_frame",
+    "report_document",
     "table_frame",
     "table_markdown",
     "table_page",

@@ -85,10 +85,16 @@ class Document:
         return (*self.tables, *(t for t in extra if t is not None))
 
     @property
+    def numbered_tables(self) -> tuple[Table, ...]:
+        """Every numbered table before the management section, in the order of their numbers: those of the
+        Tables section, then the adjusted comparisons."""
+        return (*self.shown_tables, *self.adjusted)
+
+    @property
     def next_number(self) -> int:
         """The number of the first table after the numbered tables above and the adjusted comparisons: the
         management section's."""
-        return len(self.shown_tables) + len(self.adjusted) + 1
+        return len(self.numbered_tables) + 1
 
 
 def format_date(day: date, lang: str) -> str:

@@ -304,7 +304,7 @@ def workbook(document: Document, frame: pd.DataFrame) -> tuple[Workbook, dict[st
     book = Workbook()
     taken = {"analysis", "published_vs_reproduced", "management"}
     first = True
-    for table in (*document.shown_tables, *document.adjusted):
+    for table in document.numbered_tables:
         sheet = book.active if first else book.create_sheet()
         sheet.title = _sheet_name(table.id, taken)
         table_sheet(sheet, table)

@@ -100,6 +100,44 @@ def test_the_seed_studys_page_shows_run_studys_numbers_on_the_users_patients(coh
     assert "Management of CRS and ICANS" in page and "Published vs reproduced" in page
 
 
+TABLE = re.compile(
+    r'<figure class="table" id="table-([^"]+)"><figcaption>(.*?)</figcaption>(.*?)</figure>', re.S
+)
+
+
+def _tables(page: str) -> list[tuple[str, str, list[str]]]:
+    """Each table of a page: its id, its caption and the text of its cells, in the page's order."""
+    return [
+        (
+            table_id,
+            html.unescape(caption),
+            [
+                html.unescape(re.sub(r"<[^>]+>", "", cell))
+                for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", body)
+            ],
+        )
+        for table_id, caption, body in TABLE.findall(page)
+    ]
+
+
+def test_the_page_shows_the_reports_tables_with_their_numbers(cohort):
+    """Every numbered table of the report, the cumulative incidence and the overall survival among them, is on
+    the page with the report's number, title and cells, in its order (the page showed neither of those two,
+    so that its adjusted comparisons and management table bore other numbers than the report's)."""
+    client = client_of("analyst")
+    page = _tables(_run_seed(client))
+    response = client.get(reverse("quality:study-html", kwargs={"spec": "seed"}))
+    report = _tables(b"".join(response.streaming_content).decode())
+    assert [(i, caption) for i, caption, _ in page] == [(i, caption) for i, caption, _ in report]
+    assert page == report
+    captions = [caption for _, caption, _ in page]
+    assert captions[9:11] == [
+        "Table 10. Cumulative incidence of CRS and ICANS by cohort",
+        "Table 11. Overall survival by cohort",
+    ]
+    assert captions == [f"Table {n}. {caption.split('. ', 1)[1]}" for n, caption in enumerate(captions, 1)]
+
+
 def test_a_user_of_chu_b_sees_only_chu_b_patients_in_the_study_n(cohort):
     page = _run_seed(client_of("analyst", centres=(OTHER_CENTRE,)))
     own = run_study(of_centre(cohort, OTHER_CENTRE), seed_study()).tables[0][1].groups.sizes

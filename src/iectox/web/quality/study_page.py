@@ -1,7 +1,9 @@
 """The study page's pieces in one language: the report's own document, laid out by the render layer.
 
-The words and numbers are decided once by the render layer (`build_document`, with the methods and the
-management section, exactly as `write_report` builds the report), and each piece is the render layer's HTML:
+The words and numbers are decided once by the render layer (`report_document`, the very document
+`write_report` lays out: every numbered table, among them the cumulative incidence, the overall survival and
+the CRS per bispecific dose when the study has them, with the report's numbers, the methods and the
+management section), and each piece is the render layer's HTML:
 the tables (`table_html`, without style attributes: the site's Content-Security-Policy refuses them, and the
 cohort colours are classes of the site's style sheet), the methods and the published-vs-reproduced check. The
 figures are the report's own PNG files, shown by the figure view. Nothing is recomputed or read back here.
@@ -9,15 +11,12 @@ figures are the report's own PNG files, shown by the figure view. Nothing is rec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from iectox.render import ReportFiles
-from iectox.render.document import build_document, report_formatter
+from iectox.render import ReportFiles, report_document
 from iectox.render.figures import FIGURES
 from iectox.render.html import checks_html, methods_html, swatch_class, table_html
 from iectox.render.love_plot import ADJUSTED_FIGURES
-from iectox.render.management import build_management
-from iectox.render.methods import build_methods
 from iectox.study.run import StudyResult
 
 STUDY_FIGURES = frozenset(
@@ -46,7 +45,7 @@ class StudyPage:
     title: str
     period: str | None
     cohorts: tuple[Cohort, ...]
-    tables: tuple[str, ...]  # HTML, one per table of the study, its adjusted comparisons last
+    tables: tuple[str, ...]  # HTML, one per numbered table of the report, in its order
     figures: tuple[tuple[str, str, int], ...]  # (name, caption, number) of the report's figures, in its order
     management: Management | None
     methods: str  # HTML
@@ -56,8 +55,7 @@ class StudyPage:
 
 def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage:
     """The page of `result` in `lang`; `report` is the report written in that language (its figures)."""
-    document = build_document(result, build_methods(result, lang), report_formatter(result, lang))
-    document = replace(document, management=build_management(result, lang, number=document.next_number))
+    document = report_document(result, lang)
     figures = tuple(
         (n, c, i) for i, (n, c) in enumerate(report.captions.items(), 1)
     )  # numbered as the report
@@ -70,7 +68,7 @@ def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage
         title=document.title,
         period=document.period,
         cohorts=tuple(Cohort(c.label, c.n, swatch_class(c.colour)) for c in document.cohorts),
-        tables=tuple(table_html(t, lang, inline_style=False) for t in (*document.tables, *document.adjusted)),
+        tables=tuple(table_html(t, lang, inline_style=False) for t in document.numbered_tables),
         figures=tuple(f for f in figures if f[0] in STUDY_FIGURES),
         management=management,
         methods=methods_html(document),
