@@ -5,12 +5,10 @@ study page cannot word it differently."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import iectox
 from iectox.render.layout import table_caption
+from source_scan import modules_holding
 
-PACKAGE = Path(iectox.__file__).parent
 CAPTION_WRITTEN = re.compile(r"""tr\(\s*['"]Table['"]\s*(,\s*\w+\s*)?\)\}\s*\{""")
 
 
@@ -21,9 +19,4 @@ def test_a_numbered_table_is_captioned_with_its_number_in_the_language():
 
 
 def test_no_module_writes_a_caption_of_its_own():
-    writers = [
-        path.relative_to(PACKAGE).as_posix()
-        for path in PACKAGE.rglob("*.py")
-        if CAPTION_WRITTEN.search(path.read_text(encoding="utf-8"))
-    ]
-    assert writers == ["render/layout.py"]
+    assert modules_holding(CAPTION_WRITTEN) == ["render/layout.py"]
