@@ -93,7 +93,7 @@ def _study_days(subjects: Subjects, records: pd.DataFrame, at: pd.Series) -> pd.
 def dm(dataset: Dataset, subjects: Subjects, standard: Standard) -> pd.DataFrame:
     patients_table = dataset["patients"]
     patients = pd.Series(patients_table["patient_id"].astype(str).to_numpy(object))
-    age = np.trunc(subjects.age.reindex(patients).to_numpy(dtype="float64"))
+    age = np.trunc(subjects.age.reindex(patients).to_numpy(dtype="float64", na_value=np.nan))
     start = iso8601(subjects.reference(patients))
     records = pd.DataFrame(
         {
