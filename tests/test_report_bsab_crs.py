@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import replace
 
 import docx
@@ -27,6 +28,7 @@ from iectox.study import load_study, run_study
 from iectox.study.bsab_crs import bsab_crs_by_dose
 from iectox.synth import calibrate, generate
 from iectox.synth.bsab import with_bsab_courses
+from iectox.web.quality.study_page import study_page
 
 SPEC = """
 [study]
@@ -201,6 +203,16 @@ def test_every_format_shows_the_table(reports, result):
             "median_hours": 12.0,
             "onsets_timed": 1,
         }
+
+
+def test_the_web_study_page_shows_the_table_with_the_reports_number(reports, result):
+    """The web's study page shows the per-dose table as report.html does, with its number and title (it showed
+    none: the table is not a comparison of the study file)."""
+    captions = re.compile(r'<figure class="table" id="table-([^"]+)"><figcaption>(.*?)</figcaption>')
+    report = captions.findall(reports["en"].outputs["html"].read_text(encoding="utf-8"))
+    page = captions.findall("".join(study_page(result, reports["en"], "en").tables))
+    assert page == [c for c in report if c[0] != "management"]
+    assert page[-1] == ("bsab_crs", f"Table 4. {TITLES['en']}")  # after the incidence and survival tables
 
 
 def test_the_workbook_holds_numbers(reports):
