@@ -1,0 +1,116 @@
+"""A study's therapy class (`[cohorts] therapy_class`, iectox.study.population) and the demo's bispecific
+courses (iectox.synth.demo).
+
+A dataset may hold CAR-T infusions and bispecific antibody courses side by side (the demo does). A study of
+CAR-T cohorts names `therapy_class = "CAR-T"`: its tables count the CAR-T infusions exactly as without the
+courses, the courses are counted apart, the CRS per bispecific dose and the audit of their schedules still
+see them. The cohort: 40 synthetic CAR-T infusions (`generate(40, seed=3)`) and 12 bispecific courses.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from iectox.errors import SpecError
+from iectox.management.audit import audit
+from iectox.study import load_study, run_study
+from iectox.synth import generate
+from iectox.synth.bsab import with_bsab_courses
+from iectox.synth.demo import COURSES_PER_SCHEDULE, demo_bsab_courses, demo_schedules
+
+SPEC = """
+[study]
+title = "CAR-T cohorts, bispecific courses beside them"
+
+[cohorts]
+by = "cohort"
+order = ["standard_of_care", "clinical_trial"]
+{therapy_class}
+
+[management]
+pathway = "iectox:default"
+
+[[tables]]
+id = "crs"
+title = "CRS"
+variables = [{{ name = "sex" }}, {{ name = "crs_any" }}, {{ name = "crs_grade", kind = "toxicity" }}]
+"""
+CAR_T = 'therapy_class = "CAR-T"'
+
+
+def _study(folder, therapy_class: str = CAR_T):
+    path = folder / "study.toml"
+    path.write_text(SPEC.format(therapy_class=therapy_class), encoding="utf-8")
+    return load_study(path)
+
+
+def _cells(result) -> list:
+    return [
+        (r.name, str(row.level), cell.values)
+        for _, comparison in result.tables
+        for r in comparison.results
+        for row in r.rows
+        for cell in row.cells
+    ]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("population")
+    cohort = generate(40, seed=3)
+    both = with_bsab_courses(cohort, 12, seed=1)
+    spec = _study(folder)
+    return run_study(cohort, spec), run_study(both, spec), run_study(both, _study(folder, ""))
+
+
+def test_the_cohorts_count_the_car_t_infusions_as_without_the_courses(runs):
+    alone, both, _ = runs
+    assert _cells(both) == _cells(alone)
+    assert [r.test.p_value for _, c in both.tables for r in c.results] == [
+        r.test.p_value for _, c in alone.tables for r in c.results
+    ]
+    assert (len(both.frame), both.apart, alone.apart) == (40, 12, 0)
+    assert set(both.frame["therapy_class"]) == {"CAR-T"}
+
+
+def test_the_courses_apart_are_still_in_the_crs_per_dose_and_the_audit(runs):
+    alone, both, _ = runs
+    assert alone.bsab_crs is None
+    assert sum(p.patients for p in both.bsab_crs.products) == 12
+    doses = both.management.bsab_doses
+    assert doses["infusion_id"].str.startswith("BSAB-").all() and doses["infusion_id"].nunique() == 12
+    pd.testing.assert_frame_equal(both.management.kpis_by_cohort, alone.management.kpis_by_cohort)
+    timings = both.management.timings.set_index("infusion_id")["cohort"]
+    assert timings[timings.index.str.startswith("BSAB-")].isna().all()  # in no cohort of the KPIs
+
+
+def test_without_the_class_the_courses_would_join_the_routine_care_cohort(runs):
+    _, both, pooled = runs
+    assert pooled.apart == 0 and len(pooled.frame) == 52
+    sizes = {name: r.n for name, r in ((r.name, r) for _, c in pooled.tables for r in c.results)}
+    alone = {name: r.n for name, r in ((r.name, r) for _, c in both.tables for r in c.results)}
+    assert sizes["sex"][0] == alone["sex"][0] + 12  # the 12 courses are routine care (standard_of_care)
+
+
+def test_an_unknown_therapy_class_is_refused_with_the_allowed_ones(tmp_path):
+    with pytest.raises(SpecError) as error:
+        _study(tmp_path, 'therapy_class = "CAR T"')
+    assert "[cohorts] therapy_class" in str(error.value)
+    assert "'CAR T'" in str(error.value) and "CAR-T" in str(error.value) and "BsAb" in str(error.value)
+
+
+def test_the_demo_courses_are_those_authorised_in_the_period_with_three_departures():
+    assert "tarlatamab" not in demo_schedules()  # EU authorisation 2025-07, after the seed study's period
+    assert len(demo_schedules()) == 9
+    courses = demo_bsab_courses()
+    infusions = courses["infusions"]
+    assert len(infusions) == COURSES_PER_SCHEDULE * 9 == 27
+    assert infusions["patient_id"].str.startswith("P-BSAB-").all()
+    assert infusions["infusion_date"].between("2024-09-02", "2025-07-01").all()  # within the seed period
+    found = audit(courses).findings
+    assert sorted((f.rule, f.severity, f.infusion_id) for f in found if f.rule.startswith("bsab.")) == [
+        ("bsab.hospitalisation", "deviation", "BSAB-002"),  # elranatamab, 1st course: 24 h of 48
+        ("bsab.premedication", "deviation", "BSAB-009"),  # teclistamab, 1st course: before step-up dose 2
+        ("bsab.restart", "deviation", "BSAB-018"),  # teclistamab, 2nd course: step-up 2 after 10 days
+    ]
