@@ -19,6 +19,7 @@ from iectox.render.bsab_schedule import bsab_schedule_records, bsab_schedule_tab
 from iectox.render.format import Formatter
 from iectox.render.methods import design
 from iectox.study import load_study, run_study
+from iectox.study.packet import make_packet
 from iectox.synth import generate
 from iectox.synth.demo import COURSES_PER_SCHEDULE, demo_bsab_courses, demo_dataset, demo_schedules
 
@@ -59,12 +60,25 @@ def _cells(result) -> list:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("population")
+def data():
     cohort = generate(40, seed=3)
-    both = demo_dataset(cohort)
+    return cohort, demo_dataset(cohort)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("population")
+    cohort, both = data
     spec = _study(folder)
     return run_study(cohort, spec), run_study(both, spec), run_study(both, _study(folder, ""))
+
+
+def test_a_centre_packet_counts_the_same_infusions_as_the_study(tmp_path, data):
+    cohort, both = data
+    spec = _study(tmp_path)
+    alone, with_courses = make_packet(cohort, spec, "CHU-A"), make_packet(both, spec, "CHU-A")
+    assert with_courses["groups"] == alone["groups"]
+    assert with_courses["checksum"] == alone["checksum"]  # the same aggregates, to the byte
 
 
 def test_the_cohorts_count_the_car_t_infusions_as_without_the_courses(runs):
