@@ -19,7 +19,7 @@ from iectox.render.bsab_schedule import bsab_schedule_records, bsab_schedule_tab
 from iectox.render.format import Formatter
 from iectox.render.methods import design
 from iectox.study import load_study, run_study
-from iectox.study.packet import make_packet
+from iectox.study.packet import make_packet, study_id
 from iectox.synth import generate
 from iectox.synth.demo import COURSES_PER_SCHEDULE, demo_bsab_courses, demo_dataset, demo_schedules
 
@@ -163,3 +163,11 @@ def test_the_methods_say_the_courses_are_apart_and_where_they_are_counted(runs):
     )
     assert "les 27 infusion(s) d'une autre classe thérapeutique" in design(both, "fr")
     assert bsab_schedule_table(alone, Formatter("en")) is None
+
+
+def test_studies_of_two_therapy_classes_are_not_pooled_together(tmp_path):
+    (tmp_path / "bsab").mkdir()
+    car_t, bsab = _study(tmp_path), _study(tmp_path / "bsab", 'therapy_class = "BsAb"')
+    assert study_id(car_t) != study_id(bsab)
+    (tmp_path / "all").mkdir()
+    assert study_id(_study(tmp_path / "all", "")) not in (study_id(car_t), study_id(bsab))  # every infusion

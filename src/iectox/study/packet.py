@@ -55,13 +55,14 @@ def checksum(document: dict[str, Any]) -> str:
 
 def study_id(spec: StudySpec) -> str:
     """What makes two centres' packets the same study, so that their counts add up: the title, the period,
-    the cohorts, how the analysis table is derived (grading scale, corticosteroid window...) and each table's
-    variables with their kind, levels and sub-population."""
+    the cohorts and their therapy class, how the analysis table is derived (grading scale, corticosteroid
+    window...) and each table's variables with their kind, levels and sub-population."""
     shape = {
         "title": spec.title,
         "period": [str(d) for d in spec.period or ()],
         "by": spec.by,
         "order": list(spec.order or ()),
+        **({} if spec.therapy_class is None else {"therapy_class": spec.therapy_class}),
         "analysis": {k: str(v) for k, v in asdict(spec.analysis).items()},
         "tables": [
             [t.id, [[v.name, v.kind, [str(x) for x in v.levels or ()], v.among] for v in t.variables]]
