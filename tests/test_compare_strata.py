@@ -243,12 +243,13 @@ def test_a_study_table_asks_for_strata_and_its_methods_and_json_name_them(centre
 
 
 def test_the_seed_cohort_stratified_by_product_as_r():
-    """On the seed's analysis table (tests/golden/data/analysis_table.csv, as d), R 4.2.2 on all 7 products,
-    two of which hold one cohort: x <- table(factor(d$cohort, c("clinical_trial", "standard_of_care")),
+    """On the seed's analysis table (tests/golden/data/analysis_table.csv, its CAR-T rows, as d), R 4.2.2 on
+    all 7 products, two of which hold one cohort: x <- table(factor(d$cohort, c("clinical_trial", "standard_of_care")),
     factor(d$crs_any, c("True", "False")), d$therapy); mantelhaen.test(x) p 0.0669328394765, common OR
     0.3339955113283 (0.1029889941512, 1.0831545885731); mantelhaen.test(table(d$cohort, d$crs_grade,
     d$therapy))$p.value 0.028036061365."""
     frame = pd.read_csv(Path(__file__).parent / "golden" / "data" / "analysis_table.csv")
+    frame = frame[frame["therapy_class"] == "CAR-T"]  # the seed cohort; the demo's bispecific courses apart
     variables = [Variable("crs_any", levels=(True, False)), Variable("crs_grade", kind="toxicity")]
     table = compare(frame, "cohort", variables, strata="therapy").add_p()
     crs = table.result("crs_any")

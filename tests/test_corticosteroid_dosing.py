@@ -27,7 +27,7 @@ CASES = [
     ("methylprednisolone_mg_kg", 71.44, 1.5, 107.2, 12.0, 1.5, "1.5 mg/kg x 71.44 kg = 107.16, to 0.1 mg"),
     ("methylprednisolone_mg_kg", None, None, None, 12.0, 1.0, "per kg without a weight: no dose, no guess"),
     ("methylprednisolone_pulse", 70.0, None, 1000.0, 24.0, None, "methylprednisolone 1 g/day x 3 days"),
-    ("dexamethasone_high", 70.0, None, 20.0, 6.0, None, "Dexamethasone 20 mg q6h (ASCO 2021"),
+    ("dexamethasone_high", 70.0, None, 20.0, 6.0, None, "If refractory, increase to 20 mg i.v. every 6 h"),
     (
         "methylprednisolone_taper",
         70.0,

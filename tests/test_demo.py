@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from typer.testing import CliRunner
 
 from factories import seed_cohort
@@ -19,12 +20,19 @@ def test_demo_writes_validates_and_summarises(tmp_path):
     assert result.output.count("(read back identical to the generated data)") == 2
     assert (tmp_path / "demo" / "report" / "report.html").exists()
     assert (tmp_path / "demo" / "report" / "report.json").exists()
+    assert (tmp_path / "demo" / "audit" / "audit.html").exists()
+    infusions = pd.read_csv(tmp_path / "demo" / "dataset" / "infusions.csv")
+    courses = infusions["infusion_id"].str.startswith("BSAB-")
+    assert (len(infusions), int(courses.sum())) == (428, 27)  # the seed's 401 CAR-T, 27 bispecific courses
     for printed in (
         "Sex 0.6356 (Pearson's Chi-squared test)",
         "Age (years) 0.1202 (Welch Two Sample t-test)",
         "Weight (kg) 0.0481 (Welch Two Sample t-test)",
         "levels add up to 360 of 361",
         "levels add up to 48 of 40",
+        "Bispecific antibody courses (synthetic, in neither cohort of the seed study): 27 courses of 7 "
+        "products; CRS after step-up dose 1 in 18 of 27; schedule audit: 3 deviation(s) from the product "
+        "information.",
     ):
         assert printed in result.output.replace("\n", " ")
 

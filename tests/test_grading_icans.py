@@ -49,8 +49,8 @@ CAPD = (
 DELAY = (
     'Lee 2019, as reported by MDedge: "the ICE assessment is not suitable for children younger than 12. For these '
     "patients (and older patients with baseline developmental delays), ICANS can be assessed using the Cornell "
-    'Assessment of Pediatric Delirium (CAPD)." ASCO 2021 (Santomasso et al.), as cited by issue 11: CAPD for an '
-    "older patient with developmental delay up to 21 years."
+    'Assessment of Pediatric Delirium (CAPD)." ASCO 2021 (Santomasso et al.), Table 2: "The CAPD score also may '
+    'be used in patients age >12 years with baseline developmental delay as it has been validated up to age 21 years."'
 )
 ICE_ITEMS = (
     "orientation to year, month, city, hospital (4); naming three objects (3); following a simple command (1); "

@@ -63,14 +63,14 @@ def test_a_corticosteroid_of_unknown_drug_is_never_converted():
         (10.0, 12.5, 3, "dexamethasone 10 mg q12h"),
         (10.0, 24.0, 2, "dexamethasone 10 mg q24h"),
         (10.0, float("nan"), 1, "dexamethasone 10 mg, single dose"),
-        (20.0, 6.0, 4, "dexamethasone 20 mg q6h"),  # "Dexamethasone 20 mg q6h (ASCO 2021"
+        (20.0, 6.0, 4, "dexamethasone 20 mg q6h"),  # "If refractory, increase to 20 mg i.v. every 6 h"
         (20.0, 12.0, 4, None),  # the 20 mg dose is given every 6 h only
         (10.0, 3.0, 8, None),  # more often than q6h
         (10.0, 48.0, 2, None),
     ],
 )
 def test_dexamethasone_regimen(dose_mg, interval, doses, regimen):
-    assert "Dexamethasone 20 mg q6h (ASCO 2021" in SOURCES
+    assert "If refractory, increase to 20 mg i.v. every 6 h" in SOURCES  # a 2023 review; ASCO's tables: 10 mg
     assert dexamethasone_regimen(dose_mg, interval, doses, PATHWAY) == regimen
 
 

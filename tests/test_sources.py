@@ -68,7 +68,54 @@ CITATIONS = [
         "tocilizumab labels (RoActemra SmPC, Actemra USPI), up to 3 additional doses",
         '(tocilizumab label: "up to 3 additional doses", so at most 4 in total)',
     ),
+    (
+        "corticosteroids.dexamethasone_high_mg",
+        "cited as ASCO 2021, whose tables give 10 mg",
+        "If refractory, increase to 20 mg i.v. every 6 h",
+    ),
 ]
+
+ASCO = "https://eguideline.guidelinecentral.com/i/1475467"
+CONFIRMED = [
+    # a value once marked unconfirmed, the source's sentence, and where it was read (issue 11, session 18)
+    (
+        "CAPD for developmental delay up to 21 years",
+        "validated up to age 21 years",
+        f"{ASCO}-immune-related-adverse-events-car-t-cell-therapy/9",
+    ),
+    (
+        "dexamethasone 10 mg q6h for grade 3 CRS",
+        "dexamethasone 10 mg IV every 6 hours (or equivalent)",
+        f"{ASCO}/5",
+    ),
+    (
+        "methylprednisolone 500 mg q12h then 250/125/60 mg",
+        "500 mg IV every 12 hours for 3 days, followed by 250 mg IV every 12 hours for 2 days, 125 mg IV every 12 "
+        "hours for 2 days, and 60 mg IV every 12 hours",
+        f"{ASCO}/5",
+    ),
+    (
+        "grade 1 CRS: tocilizumab to consider when persistent",
+        "In patients with persistent (>3 days) or refractory fever, consider managing as per G2.",
+        f"{ASCO}-immune-related-adverse-events-car-t-cell-therapy/4",
+    ),
+    (
+        "grade 2 ICANS: dexamethasone to consider",
+        "For high-risk products or patients consider dexamethasone 10 mg IV × 2 doses",
+        f"{ASCO}-immune-related-adverse-events-car-t-cell-therapy/7",
+    ),
+    (
+        "methylprednisolone 1 mg/kg q12h",
+        "methylprednisolone equivalent (1 mg/kg IV every 12 hours)",
+        f"{ASCO}-immune-related-adverse-events-car-t-cell-therapy/7",
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "sentence", "url"), CONFIRMED, ids=[c[0] for c in CONFIRMED])
+def test_a_confirmed_value_quotes_its_source_and_says_where(value, sentence, url):
+    assert _flat(sentence) in _flat(SOURCES)
+    assert f"<{url}>" in SOURCES
 
 
 @pytest.mark.parametrize(("key", "says", "sentence"), CITATIONS, ids=[c[0] for c in CITATIONS])

@@ -116,7 +116,10 @@ def test_a_summary_that_does_not_exist_is_refused_with_the_close_one(tmp_path):
 
 def test_an_unknown_key_is_refused_with_the_close_one(tmp_path):
     error = _refused(_spec(tmp_path, '[cohorts]\nbyy = "cohort"\n'))
-    assert "[cohorts]: unknown key(s) byy; did you mean 'by'? (allowed: by, labels, order)" in str(error)
+    assert (
+        "[cohorts]: unknown key(s) byy; did you mean 'by'? (allowed: by, labels, order, therapy_class)"
+        in str(error)
+    )
     error = _refused(_spec(tmp_path, '[studdy]\ntitle = "x"\n'))
     assert "the study file: unknown key(s) studdy; did you mean 'study'?" in str(error)
 

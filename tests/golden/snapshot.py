@@ -1,8 +1,10 @@
 """The demo's numbers in a layout-independent long form, so that a redesign can be checked cell by cell.
 
-`make demo` rebuilds the seed study (synthetic cohort, seed `DEFAULT_SEED`), runs the study and writes the
-report; the numbers it prints come from the frames below. Each frame is stored under `tests/golden/data/`.
-When an output's structure changes, only the extraction here changes: the stored numbers must not.
+`make demo` rebuilds the seed study (synthetic cohort, seed `DEFAULT_SEED`), adds the demo's synthetic
+bispecific antibody courses (`iectox.synth.demo`: apart from the CAR-T cohorts, whose numbers they leave
+alone), runs the study and writes the report; the numbers it prints come from the frames below. Each frame
+is stored under `tests/golden/data/`. When an output's structure changes, only the extraction here changes:
+the stored numbers must not.
 
 Regenerate (only when a number is meant to change, saying why in the same commit):
 
@@ -20,6 +22,7 @@ from iectox.analysis import infusion_table
 from iectox.grading import grade_dataset
 from iectox.study import StudyResult, run_study, seed_study
 from iectox.synth import calibrate
+from iectox.synth.demo import demo_dataset
 from iectox.synth.generate import DEFAULT_SEED
 
 DATA = Path(__file__).parent / "data"
@@ -98,6 +101,7 @@ def audit_frames(result: StudyResult) -> dict[str, pd.DataFrame]:
         "audit_tocilizumab": audit.tocilizumab,
         "audit_corticosteroid_courses": audit.corticosteroid_courses,
         "audit_corticosteroid_exposure": audit.corticosteroid_exposure,
+        "audit_bsab_doses": audit.bsab_doses,
     }
 
 
@@ -173,9 +177,22 @@ def adjusted_weighting(result: StudyResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["outcome", "row", "name", "n", "value1", "value2", "value3"])
 
 
+def bsab_crs(result: StudyResult) -> pd.DataFrame:
+    """CRS per bispecific antibody dose: per product and dose, patients dosed, CRS, grade >= 2, median hours."""
+    table = result.bsab_crs
+    assert table is not None
+    rows = [
+        (p.product, p.patients, d.dose, d.dosed, d.crs, d.crs_grade2, d.median_hours, d.timed)
+        for p in table.products
+        for d in p.doses
+    ]
+    columns = ["product", "patients", "dose", "dosed", "crs", "crs_grade2", "median_hours", "timed"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def snapshot() -> dict[str, pd.DataFrame]:
     """The demo's numbers, computed as `iectox demo` computes them."""
-    dataset = calibrate(seed=DEFAULT_SEED).dataset
+    dataset = demo_dataset(calibrate(seed=DEFAULT_SEED).dataset, DEFAULT_SEED)
     result = run_study(dataset, seed_study())
     graded = grade_dataset(dataset)
     keep = ["infusion_id", "observed_at", "crs_grade", "crs_reason", "icans_grade", "icans_reason"]
@@ -190,6 +207,7 @@ def snapshot() -> dict[str, pd.DataFrame]:
         "adjusted_weighting": adjusted_weighting(result),
         **audit_frames(result),
         "graded_observations": graded[keep],
+        "bsab_crs": bsab_crs(result),
     }
 
 

@@ -1,4 +1,5 @@
-"""`iectox demo`: the seed study rebuilt as a synthetic cohort, written, read back and validated."""
+"""`iectox demo`: the seed study rebuilt as a synthetic cohort, with synthetic bispecific antibody courses
+beside it (`iectox.synth.demo`), written, read back and validated, then its report and its audit."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from iectox.errors import OutputRefused
 from iectox.io import check_path, write_dataset
 from iectox.render import STAGES as REPORT_STAGES
 from iectox.render import write_report
+from iectox.render.audit import write_audit
 from iectox.render.format import Formatter
-from iectox.study import run_study, seed_study
+from iectox.render.management import cohort_labels
+from iectox.study import StudyResult, run_study, seed_study
 from iectox.synth import STAGES, calibrate
+from iectox.synth.demo import demo_dataset
 from iectox.synth.generate import DEFAULT_SEED
 
 
@@ -29,7 +33,16 @@ def demo(
 ) -> None:
     lang = chosen_language(lang)
     csv_folder, workbook, report = out / "dataset", out / "dataset.xlsx", out / "report"
-    steps = (*STAGES, "write CSV", "write XLSX", "validate CSV", "validate XLSX", "study", *REPORT_STAGES)
+    steps = (
+        *STAGES,
+        "write CSV",
+        "write XLSX",
+        "validate CSV",
+        "validate XLSX",
+        "study",
+        *REPORT_STAGES,
+        "audit",
+    )
     with Progress(*progress_columns(), console=console, transient=True) as progress:
         task = progress.add_task(steps[0], total=len(steps))
 
@@ -37,14 +50,15 @@ def demo(
             progress.update(task, description=stage, completed=steps.index(stage))
 
         result = calibrate(seed=seed, progress=step)
+        generated = demo_dataset(result.dataset, seed)  # the bispecific courses apart from the CAR-T cohort
         step("write CSV")
         try:
-            write_dataset(result.dataset, csv_folder)
+            write_dataset(generated, csv_folder)
         except OutputRefused as exc:
             progress.stop()
             raise refuse(exc, lang) from exc
         step("write XLSX")
-        write_dataset(result.dataset, workbook)
+        write_dataset(generated, workbook)
         checks = []
         for stage, path in (("validate CSV", csv_folder), ("validate XLSX", workbook)):
             step(stage)
@@ -54,13 +68,16 @@ def demo(
             step("study")
             study = run_study(read_back, seed_study())
             files = write_report(study, report, lang, progress=step)
+            step("audit")
+            audit = study.management  # the seed study audits its management: `iectox audit`'s files
+            audited = None if audit is None else write_audit(audit, out / "audit", lang, cohort_labels(study))
     for path, dataset, issues in checks:
         if dataset is None or issues:
             print_issues(issues, lang=lang)
             raise typer.Exit(1)
         read_back = (
             say("read back identical to the generated data", lang)
-            if dataset.equals(result.dataset)
+            if dataset.equals(generated)
             else say("read back DIFFERENT from the generated data", lang)
         )
         valid = say("valid", lang)
@@ -72,6 +89,7 @@ def demo(
     )
     print_findings(result, lang)
     print_calibration_summary(result, lang)
+    print_bispecifics(study, lang)
     demographics = study.tables[0][1]
     fmt = Formatter(lang, p_digits=4)
     tested = fmt.separator.join(
@@ -97,6 +115,37 @@ def demo(
             "The report: {html} (also .xlsx, .docx, .json and figures/ beside it)",
             lang,
             html=f"[bold]{literal(files.html)}[/]",
+        ),
+        soft_wrap=True,
+    )
+    if audited is not None:
+        console.print(
+            say("The audit: {html} (also .xlsx and .json)", lang, html=f"[bold]{literal(audited.html)}[/]"),
+            soft_wrap=True,
+        )
+
+
+def print_bispecifics(study: StudyResult, lang: str) -> None:
+    """The bispecific courses in one sentence: apart from the cohorts, CRS after step-up dose 1, the schedule
+    audit's deviations (their tables: the report's and the audit's)."""
+    by_dose, audit = study.bsab_crs, study.management
+    if by_dose is None or audit is None:
+        return
+    first = [d for p in by_dose.products for d in p.doses if d.dose == "step_up_1"]
+    deviations = sum(f.rule.startswith("bsab.") and f.severity == "deviation" for f in audit.findings)
+    console.print(
+        literal(
+            say(
+                "Bispecific antibody courses (synthetic, in neither cohort of the seed study): {courses} "
+                "courses of {products} products; CRS after step-up dose 1 in {crs} of {dosed}; schedule "
+                "audit: {deviations} deviation(s) from the product information.",
+                lang,
+                courses=study.apart,
+                products=len(by_dose.products),
+                crs=sum(d.crs for d in first),
+                dosed=sum(d.dosed for d in first),
+                deviations=deviations,
+            )
         ),
         soft_wrap=True,
     )

@@ -174,7 +174,7 @@ UNMARKED = {
             "docs/sources.md, Other sources: ASCO 2021 asks to consider dexamethasone for grade 2 ICANS, so a grade 2 ICANS without corticosteroids is a warning unless the pathway makes it a deviation"
         ),
         N_(
-            "docs/sources.md, Other sources: dexamethasone 20 mg q6h (ASCO 2021, as cited by issue 11); unconfirmed"
+            "docs/sources.md, Other sources: dexamethasone 20 mg q6h (cited as ASCO 2021, whose tables give 10 mg; 20 mg q6h if refractory in a 2023 review); unconfirmed"
         ),
         N_(
             "docs/sources.md, Corticosteroids (ASCO 2021 grade 4 CRS): methylprednisolone 500 mg IV q12h for 3 days, then 250 mg q12h x 2 days, 125 mg q12h x 2 days, 60 mg q12h x 2 days"

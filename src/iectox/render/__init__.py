@@ -22,6 +22,7 @@ from pathlib import Path
 from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.sheets import write_csv
 from iectox.render.bsab_crs import bsab_crs_table
+from iectox.render.bsab_schedule import bsab_schedule_table
 from iectox.render.comparison import (
     comparison_frame,
     comparison_markdown,
@@ -116,11 +117,12 @@ def check_report_folder(out: Path, formats: Formats = FORMATS) -> Path:
 
 
 def _numbered_tables(result: StudyResult, fmt: Formatter) -> list[Table | None]:
-    """The cumulative incidence, overall survival and CRS per bispecific dose tables, in `Document.shown_tables`'
-    order, numbered on from the comparison and adverse-event tables (each None when the study has none)."""
+    """The cumulative incidence, overall survival, CRS per bispecific dose and bispecific schedule tables, in
+    `Document.shown_tables`' order, numbered on from the comparison and adverse-event tables (each None when
+    the study has none)."""
     number = tables_shown(result) + 1
     tables: list[Table | None] = []
-    for make in (time_to_event_table, survival_table, bsab_crs_table):
+    for make in (time_to_event_table, survival_table, bsab_crs_table, bsab_schedule_table):
         table = make(result, fmt, number=number)
         tables.append(table)
         number += table is not None

@@ -76,12 +76,13 @@ class Document:
     survival: Table | None = None  # overall survival by Kaplan-Meier (`render.survival_table`)
     adjusted: tuple[Table, ...] = ()  # the adjusted comparisons (`render.adjusted`), when the study made them
     bsab_crs: Table | None = None  # CRS per bispecific dose (`render.bsab_crs`), when the data hold courses
+    bsab_schedules: Table | None = None  # their schedule audit (`render.bsab_schedule`), likewise
 
     @property
     def shown_tables(self) -> tuple[Table, ...]:
         """The tables of the Tables section: the comparisons, then the time-to-event tables (cumulative
-        incidence, overall survival), then CRS per bispecific dose."""
-        extra = (self.time_to_event, self.survival, self.bsab_crs)
+        incidence, overall survival), then CRS per bispecific dose and the audit of their schedules."""
+        extra = (self.time_to_event, self.survival, self.bsab_crs, self.bsab_schedules)
         return (*self.tables, *(t for t in extra if t is not None))
 
     @property
@@ -196,6 +197,7 @@ def build_document(
     time_to_event: Table | None = None,
     survival: Table | None = None,
     bsab_crs: Table | None = None,
+    bsab_schedules: Table | None = None,
 ) -> Document:
     """Everything the report shows, formatted by `fmt`; `methods` comes from `render.methods.build_methods`,
     `management` from `render.management.build_management`."""
@@ -224,5 +226,6 @@ def build_document(
         time_to_event=time_to_event,
         survival=survival,
         bsab_crs=bsab_crs,
+        bsab_schedules=bsab_schedules,
     )
     return replace(document, adjusted=adjusted_tables(result, fmt, len(document.shown_tables) + 1))

@@ -69,7 +69,16 @@ def design(result: StudyResult, lang: str) -> str:
         text = tr("The report compares {n} infusions given from {period}, by {by}: {groups}.", lang)
     else:
         text = tr("The report compares {n} infusions, by {by}: {groups}.", lang)
-    return text.format(n=total, period=period, by=by, groups=groups)
+    text = text.format(n=total, period=period, by=by, groups=groups)
+    if not result.apart or result.spec.therapy_class is None:
+        return text
+    apart = tr(
+        "The cohorts hold the {therapy_class} infusions only ([cohorts] therapy_class): the {n} infusion(s) of "
+        "another therapy class in the period are in none of them. The management audit judges their doses too "
+        "(outside its KPIs), and the tables of bispecific antibody doses count every course.",
+        lang,
+    )
+    return f"{text} {apart.format(therapy_class=result.spec.therapy_class, n=result.apart)}"
 
 
 def grading(result: StudyResult, lang: str) -> str:

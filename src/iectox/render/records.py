@@ -18,6 +18,7 @@ from iectox.io.atomic import atomic_file
 from iectox.render.adjusted_records import adjusted_records
 from iectox.render.adverse_events import adverse_event_records
 from iectox.render.bsab_crs import bsab_crs_records
+from iectox.render.bsab_schedule import bsab_schedule_records
 from iectox.render.management import management_records
 from iectox.render.report import Report
 from iectox.render.time_to_event import time_to_event_records
@@ -85,6 +86,7 @@ def report_records(report: Report) -> dict[str, Any]:
         "management": management_records(result, document.management, lang),
         "time_to_event": time_to_event_records(result),
         **({} if result.bsab_crs is None else {"bsab_crs": bsab_crs_records(result)}),
+        **({} if (schedules := bsab_schedule_records(result)) is None else {"bsab_schedules": schedules}),
         **({} if result.adjusted is None else {"adjusted": adjusted_records(result, document.adjusted)}),
         "methods": document.methods.text,
         "files": [p.relative_to(report.folder).as_posix() for p in report.files],

@@ -14,6 +14,7 @@ from iectox.schema.model import Term, Vocabulary, vocabulary
 
 CAR_T = "CAR-T"
 BSAB = "BsAb"
+THERAPY_CLASSES = (CAR_T, BSAB)
 
 
 def _therapy(

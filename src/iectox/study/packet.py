@@ -29,6 +29,7 @@ from iectox.stats.compare import compare
 from iectox.stats.table import VariableResult
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
+from iectox.study.population import of_therapy_class
 from iectox.study.spec import StudySpec
 from iectox.study.suppression import DEFAULT_MIN_CELL, suppress
 
@@ -54,13 +55,14 @@ def checksum(document: dict[str, Any]) -> str:
 
 def study_id(spec: StudySpec) -> str:
     """What makes two centres' packets the same study, so that their counts add up: the title, the period,
-    the cohorts, how the analysis table is derived (grading scale, corticosteroid window...) and each table's
-    variables with their kind, levels and sub-population."""
+    the cohorts and their therapy class, how the analysis table is derived (grading scale, corticosteroid
+    window...) and each table's variables with their kind, levels and sub-population."""
     shape = {
         "title": spec.title,
         "period": [str(d) for d in spec.period or ()],
         "by": spec.by,
         "order": list(spec.order or ()),
+        **({} if spec.therapy_class is None else {"therapy_class": spec.therapy_class}),
         "analysis": {k: str(v) for k, v in asdict(spec.analysis).items()},
         "tables": [
             [t.id, [[v.name, v.kind, [str(x) for x in v.levels or ()], v.among] for v in t.variables]]
@@ -205,8 +207,10 @@ def _time_to_event(frame: pd.DataFrame, by: str, groups: list[str], min_cell: in
 def make_packet(
     dataset: Dataset, spec: StudySpec, centre: str, min_cell: int = DEFAULT_MIN_CELL
 ) -> dict[str, Any]:
-    """The centre's packet for the study: aggregates only, small cells masked, with its checksum."""
+    """The centre's packet for the study: aggregates only, small cells masked, with its checksum; the infusions
+    counted are the study's (its period and its therapy class: `iectox.study.population`)."""
     dataset, _ = within_period(dataset, spec.period)
+    dataset, _ = of_therapy_class(dataset, spec.therapy_class)
     frame = infusion_table(dataset, spec.analysis)
     check_levels(spec, frame)
     tables, groups_out = [], None

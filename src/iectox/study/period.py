@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from iectox.dataset import Dataset
+from iectox.study.population import keep_infusions
 
 
 def within_period(dataset: Dataset, period: tuple[date, date] | None) -> tuple[Dataset, int]:
@@ -27,12 +28,7 @@ def within_period(dataset: Dataset, period: tuple[date, date] | None) -> tuple[D
     outside = (dates.notna() & ((dates < start) | (dates > end))).to_numpy(dtype=bool)
     if not outside.any():
         return dataset, 0
-    kept = infusions[~outside]
-    frames = {"infusions": kept.reset_index(drop=True)}
-    for name, frame in dataset.tables.items():
-        if name != "infusions" and "infusion_id" in frame.columns:
-            frames[name] = frame[frame["infusion_id"].isin(kept["infusion_id"])].reset_index(drop=True)
-    return Dataset({**dataset.tables, **frames}, dataset.schema), int(outside.sum())
+    return keep_infusions(dataset, ~outside), int(outside.sum())
 
 
 __all__ = ["within_period"]

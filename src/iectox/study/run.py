@@ -22,6 +22,7 @@ from iectox.study.adverse_events import study_adverse_events
 from iectox.study.bsab_crs import BsabCrs, bsab_crs_by_dose
 from iectox.study.levels import check_levels
 from iectox.study.period import within_period
+from iectox.study.population import of_therapy_class
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
 from iectox.study.time_to_event import TimeToEvent, time_to_event
 
@@ -55,6 +56,7 @@ class StudyResult:
     time_to_event: TimeToEvent | None = None  # CRS and ICANS cumulative incidence, overall survival
     adjusted: AdjustedResult | None = None  # the [adjusted] section's models, when the spec has one
     bsab_crs: BsabCrs | None = None  # CRS per bispecific dose, when the study holds bispecific courses
+    apart: int = 0  # infusions of the period outside the cohorts' therapy class (`iectox.study.population`)
 
 
 def _matches(printed: str, value: float | None) -> bool:
@@ -165,11 +167,16 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     """The study's tables and checks on the infusions of its period (those outside it are left out and counted:
     `left_out`); `SpecError` when a cohort or level it names is not in the data.
 
+    When the spec names a therapy class, the tables, checks, adverse events, time to event and adjusted models
+    count that class's infusions (`frame`), and the others are counted in `apart`: the CRS per bispecific dose
+    and the management audit take every infusion of the period, the audit's KPIs those of the cohorts.
+
     `graded` is the per-infusion episodes graded elsewhere (`iectox.engine` at national scale, where the
     observations never reach memory); by default the audit grades the dataset's observations itself.
     """
     dataset, left_out = within_period(dataset, spec.period)
-    frame = infusion_table(dataset, spec.analysis)
+    compared, apart = of_therapy_class(dataset, spec.therapy_class)
+    frame = infusion_table(compared, spec.analysis)
     check_levels(spec, frame)
     tables = []
     for table in spec.tables:
@@ -184,12 +191,14 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
         for table, comparison in tables:
             checks += _checks(table, comparison, reference, keys, spec.digits)
     pathway = load_management_pathway(spec)
-    cohorts = study_cohorts(spec, frame)
+    cohorts = study_cohorts(spec, frame).reindex(dataset["infusions"]["infusion_id"])  # blank: apart
     management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
     adverse = spec.adverse_events
     scale = spec.analysis.grading_scale
     events = (
-        None if adverse is None else study_adverse_events(adverse, dataset, frame, spec.by, spec.order, scale)
+        None
+        if adverse is None
+        else study_adverse_events(adverse, compared, frame, spec.by, spec.order, scale)
     )
     survival = time_to_event(frame, spec.by, spec.order)
     adjusted = (
@@ -208,4 +217,5 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
         survival,
         adjusted,
         by_dose,
+        apart,
     )

@@ -1,7 +1,8 @@
 """The study spec: a TOML file that says what a study compares, how, and against which published values.
 
 [study]      title, period, reference (a summary-table/1 file of published values), language
-[cohorts]    by (a column of the analysis table), order, labels
+[cohorts]    by (a column of the analysis table), order, labels, therapy_class (the cohorts hold only the
+             infusions of this class, "CAR-T" or "BsAb"; the others are reported apart: `iectox.study.population`)
 [analysis]   settings of the derived columns (grading scale, corticosteroid window...)
 [tests]      preset (iectox, gtsummary, r_tableone, py_tableone) and overrides, p_digits, digits
 [management] pathway ("iectox:default" or a pathway TOML relative to the spec): audit the management of
@@ -36,6 +37,7 @@ from iectox.i18n import LANGUAGES
 from iectox.io.settings_file import read_toml
 from iectox.management.pathway import Pathway, default_pathway, load_pathway
 from iectox.published import SummaryTable, read_summary_table, seed_table
+from iectox.schema.therapies import THERAPY_CLASSES
 from iectox.schema.vocabularies import GRADING_SCALE
 from iectox.stats.policy import PRESETS, MethodPolicy
 from iectox.stats.variables import Variable
@@ -51,7 +53,12 @@ STUDY_KEYS: dict[str, type | tuple[type, ...]] = {
     "reference": str,
     "language": str,
 }
-COHORT_KEYS: dict[str, type | tuple[type, ...]] = {"by": str, "order": list, "labels": dict}
+COHORT_KEYS: dict[str, type | tuple[type, ...]] = {
+    "by": str,
+    "order": list,
+    "labels": dict,
+    "therapy_class": str,
+}
 TABLE_KEYS: dict[str, type | tuple[type, ...]] = {"id": str, "title": str, "variables": list, "strata": str}
 STRATA_KINDS = ("categorical",)  # a column whose values name strata: centre, product, therapy class
 TEST_KEYS = ("preset", "digits", "p_digits")
@@ -94,6 +101,7 @@ class StudySpec:
     management: str | None = None  # the pathway to audit against: "iectox:default" or a path; None: no audit
     adverse_events: AdverseEventSpec | None = None  # the adverse-event table; None: none
     adjusted: AdjustedSpec | None = None  # the adjusted comparisons (`iectox.study.adjusted`); None: none
+    therapy_class: str | None = None  # the cohorts' therapy class ("CAR-T", "BsAb"); None: every infusion
 
 
 DEFAULT_PATHWAY = "iectox:default"
@@ -199,16 +207,20 @@ def _period(path: Path, raw: object) -> tuple[date, date] | None:
     return start, end
 
 
-def _cohorts(path: Path, raw: object) -> tuple[str, tuple[object, ...] | None, dict[object, str]]:
-    """The grouping column, its groups in order and their labels; groups are checked against the column's
-    vocabulary now, or against the data when the study runs."""
+def _cohorts(path: Path, raw: object) -> tuple[str, tuple[object, ...] | None, dict[object, str], str | None]:
+    """The grouping column, its groups in order, their labels and the therapy class they hold; groups are
+    checked against the column's vocabulary now, or against the data when the study runs."""
     cohorts = table(path, "[cohorts]", raw, COHORT_KEYS)
     by = column(path, "[cohorts] by", cohorts.get("by", "cohort"))
     if by.kind not in COHORT_KINDS:
         raise not_allowed(path, "[cohorts] by", by.name, (), f"a column whose values name groups ({by.kind})")
     order = levels(path, "[cohorts] order", by, cohorts.get("order"))
     labels = level_labels(path, "[cohorts] labels", by, cohorts.get("labels", {}))
-    return by.name, order, labels
+    therapy_class = cohorts.get("therapy_class")
+    if therapy_class is not None:
+        key = "[cohorts] therapy_class"
+        therapy_class = choice(path, key, typed(path, key, therapy_class, str), THERAPY_CLASSES)
+    return by.name, order, labels, therapy_class
 
 
 def _tests(path: Path, raw: object) -> tuple[MethodPolicy, int, int]:
@@ -292,7 +304,7 @@ def load_study(path: str | Path, alone: bool = False) -> StudySpec:
     for key, expected in STUDY_KEYS.items():
         if key in study:
             typed(path, f"[study] {key}", study[key], expected)
-    by, order, labels = _cohorts(path, doc.get("cohorts", {}))
+    by, order, labels, therapy_class = _cohorts(path, doc.get("cohorts", {}))
     policy, digits, p_digits = _tests(path, doc.get("tests", {}))
     tables = tuple(
         _table(path, i, t, by)
@@ -316,6 +328,7 @@ def load_study(path: str | Path, alone: bool = False) -> StudySpec:
         management=_management(doc, path, alone),
         adverse_events=read_adverse_events(path, doc),
         adjusted=adjusted_spec(path, doc),
+        therapy_class=therapy_class,
     )
     _files_named(spec, path)
     return spec

@@ -12,6 +12,8 @@ their own, joined to another by `with_bsab_courses`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -95,15 +97,19 @@ def _course(course: str, schedule: Schedule, first: pd.Timestamp, weight: float)
     return rows
 
 
-def bsab_courses(n: int = 20, seed: int = 1) -> Dataset:
-    """`n` courses, the schedules taken in turn, each product's patients in standard of care."""
+def bsab_courses(
+    n: int = 20, seed: int = 1, start: pd.Timestamp = START, schedule_ids: Sequence[str] | None = None
+) -> Dataset:
+    """`n` courses, one a week from `start`, the schedules (all, or those of `schedule_ids`) taken in turn,
+    each product's patients in standard of care."""
     rng = np.random.default_rng([seed, 11])
-    ordered = list(schedules().values())
+    known = schedules()
+    ordered = list(known.values()) if schedule_ids is None else [known[s] for s in schedule_ids]
     patients, infusions, doses, episodes, outcomes = [], [], [], [], []
     for i in range(n):
         schedule = ordered[i % len(ordered)]
         course, patient = f"BSAB-{i + 1:03d}", f"P-BSAB-{i + 1:03d}"
-        first = START + pd.Timedelta(days=7 * i) + DOSE_HOUR
+        first = start + pd.Timedelta(days=7 * i) + DOSE_HOUR
         weight = float(np.round(rng.normal(74.0, 11.0), 1))
         rows = _course(course, schedule, first, weight)
         crs = bool(rng.random() < 0.5)

@@ -1,0 +1,96 @@
+"""The demo's dataset (`iectox demo`): the seed study's synthetic CAR-T cohort and, beside it, synthetic
+bispecific antibody courses, so that the report and the audit show what iectox does for both.
+
+The CAR-T cohort is `calibrate()`'s, untouched: its counts are the published ones (n = 40 trial and 361
+routine-care infusions). The bispecific courses are added apart from it: their ids say so (`P-BSAB-001`,
+`BSAB-001`), and the seed study, which names `therapy_class = "CAR-T"`, counts them in neither of its cohorts;
+its report gives them in their own sections (CRS after each step-up dose, the schedule audit). They are
+dated inside the seed study's period, from `START`, three courses per schedule of a product authorised in
+the EU by then (tarlatamab, authorised 2025-07, after the period, is left out).
+
+Three courses depart from their label on purpose, so that the schedule audit has something to find
+(`DEPARTURES`); every other dose follows its label.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from iectox.dataset import Dataset
+from iectox.management.bsab_schedule import schedules
+from iectox.schema.therapies import APPROVALS
+from iectox.synth.bsab import bsab_courses
+
+START = pd.Timestamp("2024-09-02")  # a Monday after epcoritamab's EU authorisation in FL (2024-08)
+COURSES_PER_SCHEDULE = 3
+DEPARTURES = {
+    "premedication": "teclistamab, 1st course: no premedication before step-up dose 2",
+    "restart": "teclistamab, 2nd course: step-up dose 2 given 10 days after step-up dose 1 (at most 7)",
+    "hospitalisation": "elranatamab, 1st course: discharged 24 h after step-up dose 1 (48 h asked)",
+}
+DELAY_DAYS = 6  # the teclistamab course's step-up dose 2 moves from day 4 to day 10
+
+
+def demo_schedules() -> tuple[str, ...]:
+    """The schedules whose product was authorised in the EU before `START`, for the schedule's indication when
+    it names one."""
+    month = START.strftime("%Y-%m")
+
+    def authorised(therapy: str, uses: tuple[str, ...]) -> bool:
+        return any(since < month for (t, use), since in APPROVALS.items() if t == therapy and use in uses)
+
+    return tuple(
+        s.schedule
+        for s in schedules().values()
+        if authorised(s.therapy, s.indication or tuple(use for t, use in APPROVALS if t == s.therapy))
+    )
+
+
+def _course(ids: tuple[str, ...], schedule: str, k: int) -> str:
+    """The id of the `k`-th course (0: first) of `schedule`: the schedules are taken in turn."""
+    return f"BSAB-{k * len(ids) + ids.index(schedule) + 1:03d}"
+
+
+def _depart(courses: Dataset, ids: tuple[str, ...]) -> Dataset:
+    """The three departures of `DEPARTURES`, on the administrations of their courses."""
+    doses = courses["administrations"].copy()
+    skipped = _course(ids, "teclistamab", 0) + "-P01"  # the premedication before step-up dose 2
+    doses = doses[doses["administration_id"] != skipped]
+    delayed = _course(ids, "teclistamab", 1)
+    second = doses.loc[doses["administration_id"] == f"{delayed}-D01", "given_at"].iloc[0]
+    later = (doses["infusion_id"] == delayed) & (doses["given_at"] >= second - pd.Timedelta(hours=2))
+    shift = pd.Timedelta(days=DELAY_DAYS)
+    doses.loc[later, "given_at"] += shift
+    doses.loc[later, "discharged_at"] += shift
+    short = doses["administration_id"] == _course(ids, "elranatamab", 0) + "-D00"
+    doses.loc[short, "discharged_at"] = doses.loc[short, "given_at"] + pd.Timedelta(hours=24)
+    outcomes = courses["outcomes"].copy()
+    moved = outcomes["infusion_id"] == delayed
+    outcomes.loc[moved, "last_follow_up"] += shift
+    frames = {"administrations": doses.reset_index(drop=True), "outcomes": outcomes}
+    return Dataset({**courses.tables, **frames}, courses.schema)
+
+
+def demo_bsab_courses(seed: int = 1) -> Dataset:
+    """The demo's bispecific courses: three per schedule of `demo_schedules()`, with the departures."""
+    ids = demo_schedules()
+    courses = bsab_courses(COURSES_PER_SCHEDULE * len(ids), seed, START, ids)
+    return _depart(courses, ids)
+
+
+def demo_dataset(cohort: Dataset, seed: int = 1) -> Dataset:
+    """`cohort` (the calibrated CAR-T cohort) with the demo's bispecific courses after its rows."""
+    extra = demo_bsab_courses(seed)
+    return Dataset.from_frames(
+        {name: pd.concat([cohort[name], extra[name]], ignore_index=True) for name in cohort.tables}
+    )
+
+
+__all__ = [
+    "COURSES_PER_SCHEDULE",
+    "DEPARTURES",
+    "START",
+    "demo_bsab_courses",
+    "demo_dataset",
+    "demo_schedules",
+]
