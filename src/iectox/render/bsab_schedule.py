@@ -15,7 +15,7 @@ import pandas as pd
 from iectox.i18n import N_
 from iectox.management.audit import Audit
 from iectox.render.format import Formatter
-from iectox.render.layout import Column, Line, Table, Value
+from iectox.render.layout import Column, Line, Table, Value, table_caption
 from iectox.schema.vocabularies import DRUG
 from iectox.study import StudyResult
 
@@ -74,7 +74,7 @@ def bsab_schedule_table(result: StudyResult, fmt: Formatter, number: int | None 
                 shown = (Value.of(fmt.tr(label)), Value(), Value(), _count(len(courses)))
                 lines.append(Line("level", (*shown, Value.of(", ".join(dict.fromkeys(courses))))))
     title = fmt.tr(TITLE)
-    caption = title if number is None else f"{fmt.tr('Table')} {number}. {title}"
+    caption = table_caption(title, number, fmt.lang)
     return Table("bsab_schedules", number, title, caption, heads, tuple(lines), (fmt.tr(AUDIT_NOTE),))
 
 
