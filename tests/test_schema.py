@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from iectox.schema import CONTRACT, INDICATION, THERAPY, Kind, therapy_class
-from iectox.schema.labs import ANALYTE, ANALYTES, LAB_UNIT, canonical_values
+from iectox.schema.labs import ANALYTE, ANALYTES, LAB_UNIT, allowed_unit, canonical_values
 from iectox.schema.vocabularies import DRUG, GRADING_SCALE, OXYGEN_DEVICE, SEX
 
 BRANDS = {
@@ -192,6 +192,18 @@ def test_lab_values_in_their_canonical_unit(analyte, value, unit, canonical):
     labs = pd.DataFrame({"analyte": [analyte], "value": [value], "unit": [unit]})
     got = canonical_values(labs).iloc[0]
     assert pd.isna(got) if canonical is None else got == pytest.approx(canonical)
+
+
+def test_allowed_unit_pair_by_pair():
+    analytes = pd.Series(
+        ["ANC", "ANC", "platelets", None, "ANC", "unknown"], dtype="string", index=range(2, 8)
+    )
+    units = pd.Series(
+        ["10^9/L", "/mm3", "mg/dL", "10^9/L", None, "10^9/L"], dtype="string", index=range(2, 8)
+    )
+    got = allowed_unit(analytes, units)
+    assert got.dtype == "boolean" and list(got.index) == list(range(2, 8))
+    assert got.tolist() == [True, True, False, pd.NA, pd.NA, False]
 
 
 def test_every_lab_unit_is_a_code_and_every_analyte_has_its_rules():

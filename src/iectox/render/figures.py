@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.i18n import N_, number, percent, tr
+from iectox.render.png import write_png
 from iectox.schema import THERAPY
 
 if TYPE_CHECKING:
@@ -60,14 +61,13 @@ def styled() -> AbstractContextManager[Any]:
     return rc_context(STYLE)
 
 
-# What drawing and saving a figure import (matplotlib, and Pillow for the PNG): a third of a second.
+# What drawing and saving a figure import (matplotlib): a fifth of a second.
 DRAWING_MODULES = (
     "matplotlib.figure",
     "matplotlib.backends.backend_agg",
     "matplotlib.backends.backend_svg",
     "matplotlib.patches",
     "matplotlib.ticker",
-    "PIL.PngImagePlugin",
 )
 
 
@@ -394,15 +394,16 @@ def save(fig: Figure, folder: Path, name: str) -> tuple[Path, Path]:
     """The figure as PNG (200 dpi, for documents) and SVG (for the HTML page): laid out once, one draw each.
 
     matplotlib saving a figure that has a layout engine draws it twice per file (once to lay it out, once to
-    render it). Here the layout runs once, without drawing, and is kept for both files. The PNG is
-    compressed fast (zlib level 1: the same pixels in a file about a tenth larger, for a fifth of the time).
+    render it). Here the layout runs once, without drawing, and is kept for both files. The PNG is the Agg
+    canvas's pixels, encoded fast by `iectox.render.png` (unfiltered rows, zlib level 1: the same pixels as
+    matplotlib's own PNG, in a quarter of its encoding time).
     """
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
     printable_text(fig)
     with styled():
         lay_out(fig)
-        fig.savefig(png, dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+        write_png(fig, png, DPI)
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
     return png, svg
 
