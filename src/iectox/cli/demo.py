@@ -21,8 +21,8 @@ from iectox.render.audit import write_audit
 from iectox.render.format import Formatter
 from iectox.render.management import cohort_labels
 from iectox.study import StudyResult, run_study, seed_study
-from iectox.synth import STAGES, calibrate
-from iectox.synth.demo import demo_dataset
+from iectox.synth import STAGES
+from iectox.synth.demo import make_demo
 from iectox.synth.generate import DEFAULT_SEED
 
 
@@ -49,8 +49,7 @@ def demo(
         def step(stage: str) -> None:
             progress.update(task, description=stage, completed=steps.index(stage))
 
-        result = calibrate(seed=seed, progress=step)
-        generated = demo_dataset(result.dataset, seed)  # the bispecific courses apart from the CAR-T cohort
+        result, generated = make_demo(seed, step)  # the bispecific courses apart from the CAR-T cohort
         step("write CSV")
         try:
             write_dataset(generated, csv_folder)

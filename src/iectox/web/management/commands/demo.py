@@ -1,5 +1,6 @@
-"""`iectox web-admin demo` (run by `iectox serve --demo`): the seed study's synthetic cohort in an empty
-registry, as `iectox demo` makes it, one demo account per role with a new random password, printed, and, so
+"""`iectox web-admin demo` (run by `iectox serve --demo`): the demo's dataset in an empty registry, the one
+`iectox demo` writes (`iectox.synth.demo.make_demo`: the seed study's synthetic CAR-T cohort and the synthetic
+bispecific antibody courses beside it), one demo account per role with a new random password, printed, and, so
 that the pharmacy's pages have something to show, a tocilizumab stock count per centre and a few orders for
 the latest grade >= 2 CRS episodes, left at different steps of the workflow."""
 
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from iectox.i18n import language, tr
-from iectox.synth import calibrate
+from iectox.synth.demo import make_demo
 from iectox.web.accounts.making import make_user
 from iectox.web.accounts.models import Centre
 from iectox.web.accounts.roles import ROLES
@@ -29,13 +30,18 @@ DEMO_ORDERS = ("ordered", "validated", "dispensed")  # the step each demo order 
 
 
 class Command(BaseCommand):
-    help = "Load the synthetic seed cohort into an empty registry and make one demo account per role."
+    help = (
+        "Load the demo's dataset (the synthetic seed cohort and bispecific courses) into an empty registry and "
+        "make one demo account per role."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         lang = language()
         if not Patient.objects.exists():
-            self.stdout.write(tr("Loading the synthetic seed cohort...", lang))
-            counts = store(calibrate().dataset)
+            self.stdout.write(
+                tr("Loading the demo's dataset (synthetic CAR-T and bispecific courses)...", lang)
+            )
+            counts = store(make_demo()[1])
             self.stdout.write(", ".join(f"{table}: {n}" for table, n in counts.items()))
         centres = sorted(set(Patient.objects.values_list("centre", flat=True)))
         self.stdout.write(tr("Demo accounts (centres: {centres}):", lang).format(centres=", ".join(centres)))
