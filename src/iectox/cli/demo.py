@@ -19,7 +19,7 @@ from iectox.render import STAGES as REPORT_STAGES
 from iectox.render import write_report
 from iectox.render.audit import write_audit
 from iectox.render.format import Formatter
-from iectox.render.management import cohort_labels
+from iectox.render.management import cohort_labels, drawn_management_figures
 from iectox.study import StudyResult, run_study, seed_study
 from iectox.synth import STAGES
 from iectox.synth.demo import make_demo
@@ -69,7 +69,12 @@ def demo(
             files = write_report(study, report, lang, progress=step)
             step("audit")
             audit = study.management  # the seed study audits its management: `iectox audit`'s files
-            audited = None if audit is None else write_audit(audit, out / "audit", lang, cohort_labels(study))
+            drawn = drawn_management_figures(files.figures, files.captions)  # the report's: not drawn again
+            audited = (
+                None
+                if audit is None
+                else write_audit(audit, out / "audit", lang, cohort_labels(study), drawn)
+            )
     for path, dataset, issues in checks:
         if dataset is None or issues:
             print_issues(issues, lang=lang)
