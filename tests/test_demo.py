@@ -21,6 +21,9 @@ def test_demo_writes_validates_and_summarises(tmp_path):
     assert (tmp_path / "demo" / "report" / "report.html").exists()
     assert (tmp_path / "demo" / "report" / "report.json").exists()
     assert (tmp_path / "demo" / "audit" / "audit.html").exists()
+    for name in ("delay_by_cohort.png", "kpi_trend.svg"):  # the report's, copied: not drawn a second time
+        audited = (tmp_path / "demo" / "audit" / "figures" / name).read_bytes()
+        assert audited == (tmp_path / "demo" / "report" / "figures" / f"management_{name}").read_bytes()
     infusions = pd.read_csv(tmp_path / "demo" / "dataset" / "infusions.csv")
     courses = infusions["infusion_id"].str.startswith("BSAB-")
     assert (len(infusions), int(courses.sum())) == (428, 27)  # the seed's 401 CAR-T, 27 bispecific courses

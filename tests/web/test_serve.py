@@ -1,5 +1,6 @@
-"""`iectox serve --demo` on a fresh var folder: migrations applied, the seed cohort loaded, one demo account per
-role printed with its password; the server answers on its port, and a printed account signs in."""
+"""`iectox serve --demo` on a fresh var folder: migrations applied, the demo's dataset loaded (the seed cohort and
+the bispecific courses), one demo account per role printed with its password; the server answers on its port,
+and a printed account signs in."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def served(tmp_path: Path):
 def test_serve_demo_starts_loads_the_cohort_and_answers(served):
     port, printed, var = served
     assert (var / "iectox.sqlite3").exists()
-    assert "patients: 401" in printed
+    assert "patients: 428, infusions: 428" in printed  # the seed cohort and 27 bispecific courses
     accounts = dict(re.findall(r"(demo-[a-z-]+)\s+(\S{16})\n", printed))
     assert len(accounts) == len(ROLES)
 
@@ -91,6 +92,8 @@ def test_serve_demo_starts_loads_the_cohort_and_answers(served):
     assert "Welcome, demo-clinician" in home
     patients = browser.open(f"{base}/registry/patients/", timeout=30).read().decode()
     assert "P-0001" in patients
+    course = browser.open(f"{base}/bedside/patients/P-BSAB-001/", timeout=30).read().decode()
+    assert "Step-up dose 1" in course  # a bispecific course, as `iectox demo` writes it
     css = browser.open(f"{base}/static/iectox/web.css", timeout=30)
     assert css.headers["Content-Type"].startswith("text/css")
 

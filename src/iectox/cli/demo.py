@@ -19,10 +19,10 @@ from iectox.render import STAGES as REPORT_STAGES
 from iectox.render import write_report
 from iectox.render.audit import write_audit
 from iectox.render.format import Formatter
-from iectox.render.management import cohort_labels
+from iectox.render.management import cohort_labels, drawn_management_figures
 from iectox.study import StudyResult, run_study, seed_study
-from iectox.synth import STAGES, calibrate
-from iectox.synth.demo import demo_dataset
+from iectox.synth import STAGES
+from iectox.synth.demo import make_demo
 from iectox.synth.generate import DEFAULT_SEED
 
 
@@ -49,8 +49,7 @@ def demo(
         def step(stage: str) -> None:
             progress.update(task, description=stage, completed=steps.index(stage))
 
-        result = calibrate(seed=seed, progress=step)
-        generated = demo_dataset(result.dataset, seed)  # the bispecific courses apart from the CAR-T cohort
+        result, generated = make_demo(seed, step)  # the bispecific courses apart from the CAR-T cohort
         step("write CSV")
         try:
             write_dataset(generated, csv_folder)
@@ -70,7 +69,12 @@ def demo(
             files = write_report(study, report, lang, progress=step)
             step("audit")
             audit = study.management  # the seed study audits its management: `iectox audit`'s files
-            audited = None if audit is None else write_audit(audit, out / "audit", lang, cohort_labels(study))
+            drawn = drawn_management_figures(files.figures, files.captions)  # the report's: not drawn again
+            audited = (
+                None
+                if audit is None
+                else write_audit(audit, out / "audit", lang, cohort_labels(study), drawn)
+            )
     for path, dataset, issues in checks:
         if dataset is None or issues:
             print_issues(issues, lang=lang)

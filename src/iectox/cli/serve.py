@@ -21,7 +21,8 @@ def serve(
         typer.Option(
             "--demo",
             help=say(
-                "Load the synthetic seed cohort into an empty registry and make one demo account per role."
+                "Load the demo's dataset (the synthetic seed cohort and bispecific courses) into an empty "
+                "registry and make one demo account per role."
             ),
         ),
     ] = False,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -141,10 +142,37 @@ def check_audit_folder(out: Path) -> Path:
     return check_output_folder(Path(out), OWN_FILES)
 
 
+Drawn = Mapping[str, tuple[str, Path, Path]]
+"""Figures of an audit already drawn and saved, by the audit's figure name: (caption, PNG, SVG)."""
+
+
+def _figure(
+    folder: Path, name: str, caption: str, draw: Callable[[], Figure], drawn: Drawn
+) -> tuple[Path, Path]:
+    """The figure `name` saved into `folder`: copied from `drawn` when that one has the same caption, else
+    drawn."""
+    found = drawn.get(name)
+    if found is None or found[0] != caption:
+        return save(draw(), folder, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    png, svg = folder / f"{name}.png", folder / f"{name}.svg"
+    shutil.copyfile(found[1], png)
+    shutil.copyfile(found[2], svg)
+    return png, svg
+
+
 def write_audit(
-    result: Audit, out: str | Path, lang: str = "en", cohort_labels: Mapping[str, str] | None = None
+    result: Audit,
+    out: str | Path,
+    lang: str = "en",
+    cohort_labels: Mapping[str, str] | None = None,
+    drawn: Drawn | None = None,
 ) -> AuditFiles:
     """Write audit.html, audit.xlsx, audit.json and figures/ (delay_by_cohort, kpi_trend) into `out`.
+
+    `drawn`: the figures of this very audit already drawn in `lang` with these cohort labels (a report's
+    management figures: `render.management.drawn_management_figures`), copied instead of drawn again (about
+    1 s of CPU for the two); a figure whose caption differs from this audit's is drawn.
 
     Published whole, as a report is (`atomic_folder`): `out` holds the previous audit or this one, never a
     mixture; only a folder iectox wrote is replaced (`OutputRefused` otherwise).
@@ -154,8 +182,8 @@ def write_audit(
     labels = dict(cohort_labels) if cohort_labels is not None else default_cohort_labels(result)
     with atomic_folder(Path(out), OWN_FILES) as folder:
         figures = []
-        for name, caption, figure in audit_figures(result, labels, lang):
-            png, svg = save(figure, folder / "figures", name)
+        for name, caption, draw in audit_figure_plans(result, labels, lang):
+            png, svg = _figure(folder / "figures", name, caption, draw, drawn or {})
             figures.append((name, caption, png, svg))
         pages = [(n, c, svg) for n, c, _, svg in figures]
         html = write_html(result, pages, folder / "audit.html", labels, lang)
@@ -168,6 +196,7 @@ def write_audit(
 __all__ = [
     "FORMAT",
     "AuditFiles",
+    "Drawn",
     "audit_figure_plans",
     "audit_figures",
     "audit_json",

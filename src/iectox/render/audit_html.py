@@ -18,6 +18,7 @@ from iectox.management.crs_rules import CRS_ONSET_TO_TOCILIZUMAB
 from iectox.management.words import tr
 from iectox.render.figures import OKABE_ITO, inline_svg
 from iectox.render.html import CSS, escape
+from iectox.render.layout import figure_caption
 
 AUDIT_CSS = """
 table.audit { border-top:2px solid var(--rule); border-bottom:2px solid var(--rule); font-size:13.5px;
@@ -174,7 +175,7 @@ def render(result: Audit, figures: list[tuple[str, str, Path]], labels: Mapping[
     graded = tr(GRADED_NOTE if result.graded else UNGRADED_NOTE, lang)
     pictures = "".join(
         f'<figure id="figure-{escape(name)}">{inline_svg(svg, name)}'
-        f"<figcaption>{escape(tr('Figure', lang))} {i}. {escape(caption)}</figcaption></figure>"
+        f"<figcaption>{escape(figure_caption(caption, i, lang))}</figcaption></figure>"
         for i, (name, caption, svg) in enumerate(figures, 1)
     )
     sections = [("kpis", "KPIs by cohort"), ("figures", "Figures"), ("quarters", "By quarter")]

@@ -20,7 +20,7 @@ from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
 from iectox.render.document import Document
 from iectox.render.html import CHECKS_NOTE, TRACE_NOTE
-from iectox.render.layout import Table
+from iectox.render.layout import Table, figure_caption
 
 MUTED = RGBColor(0x5B, 0x66, 0x70)
 INK = RGBColor(0x1D, 0x23, 0x2A)
@@ -216,7 +216,7 @@ def _figures(
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         holders.append((paragraph.add_run(), png, Cm(min(text_width, 17))))
-        doc.add_paragraph(f"{tr('Figure', lang)} {i}. {caption}", style="Caption")
+        doc.add_paragraph(figure_caption(caption, i, lang), style="Caption")
     return holders
 
 

@@ -13,7 +13,7 @@ from iectox.i18n import tr
 from iectox.io.atomic import atomic_file
 from iectox.render.document import CheckLine, Document
 from iectox.render.figures import OKABE_ITO, inline_svg
-from iectox.render.layout import Column, Table
+from iectox.render.layout import Column, Table, figure_caption
 
 CSS = """
 :root { --ink:#1d232a; --muted:#5b6670; --rule:#1d232a; --hair:#dde2e6; --soft:#f5f7f9; --ok:#009E73;
@@ -245,7 +245,7 @@ def figures_html(figures: list[tuple[str, str, Path]], lang: str, first: int = 1
     """The figures inline, captioned "Figure {first}.", "Figure {first + 1}."..."""
     return "".join(
         f'<figure id="figure-{escape(name)}">{inline_svg(svg, name)}'
-        f"<figcaption>{escape(tr('Figure', lang))} {i}. {escape(caption)}</figcaption></figure>"
+        f"<figcaption>{escape(figure_caption(caption, i, lang))}</figcaption></figure>"
         for i, (name, caption, svg) in enumerate(figures, first)
     )
 

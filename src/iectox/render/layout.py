@@ -75,6 +75,12 @@ def table_caption(title: str, number: int | None, lang: str) -> str:
     return title if number is None else f"{tr('Table', lang)} {number}. {title}"
 
 
+def figure_caption(caption: str, number: int, lang: str) -> str:
+    """A figure's caption, made here only: "Figure 3. CRS grade by cohort", numbered in its document."""
+    word = tr("Figure", lang)  # outside the f-string, where the catalog's extraction finds it
+    return f"{word} {number}. {caption}"
+
+
 @dataclass(frozen=True)
 class Table:
     id: str

@@ -10,6 +10,7 @@ it out. No rule is applied here: the audit (`iectox.management.audit`) has alrea
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from iectox.render.layout import Column, Line, Table, pretty, table_caption
 from iectox.render.report import Figure, PlannedFigure
 from iectox.study import StudyResult
 from iectox.study.spec import DEFAULT_PATHWAY
+
+FIGURE_PREFIX = "management_"  # a report names the audit's figures so, beside its own
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,19 @@ def management_figure_plans(result: StudyResult, lang: str) -> list[PlannedFigur
     if result.management is None:
         return []
     plans = audit_outputs.audit_figure_plans(result.management, cohort_labels(result), lang)
-    return [PlannedFigure(f"management_{name}", caption, draw) for name, caption, draw in plans]
+    return [PlannedFigure(f"{FIGURE_PREFIX}{name}", caption, draw) for name, caption, draw in plans]
+
+
+def drawn_management_figures(figures: Iterable[Path], captions: Mapping[str, str]) -> audit_outputs.Drawn:
+    """A report's management figures (its `figures` files and `captions`, as `write_report` returns them) by
+    the audit's own names, for `write_audit(..., drawn=...)`: the study's audit written beside its report
+    (`iectox demo`) copies them instead of drawing them again."""
+    files = {(path.stem, path.suffix): path for path in figures}
+    return {
+        name.removeprefix(FIGURE_PREFIX): (caption, files[name, ".png"], files[name, ".svg"])
+        for name, caption in captions.items()
+        if name.startswith(FIGURE_PREFIX) and (name, ".png") in files and (name, ".svg") in files
+    }
 
 
 def write_management_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
@@ -191,6 +206,7 @@ def management_records(result: StudyResult, section: Management | None, lang: st
 __all__ = [
     "Management",
     "build_management",
+    "drawn_management_figures",
     "management_figure_plans",
     "management_records",
     "write_management_figures",

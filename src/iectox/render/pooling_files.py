@@ -16,7 +16,7 @@ from iectox.render.docx import add_table, blank
 from iectox.render.figures import inline_svg
 from iectox.render.format import Formatter
 from iectox.render.html import CSS, escape, table_html
-from iectox.render.layout import Table
+from iectox.render.layout import Table, figure_caption
 from iectox.render.pooling import pooled_record, pooled_tables, pooled_workbook
 from iectox.render.pooling_figures import forest_plots
 from iectox.study.pooled_summary import pooled_summary_table
@@ -54,7 +54,7 @@ def _html(pooled: PooledStudy, tables: list[Table], figures: list, fmt: Formatte
     body = "".join(table_html(t, fmt.lang) for t in tables)
     pictures = "".join(
         f'<figure id="figure-{escape(name)}">{inline_svg(svg, name)}'
-        f"<figcaption>{escape(fmt.tr('Figure'))} {i}. {escape(caption)}</figcaption></figure>"
+        f"<figcaption>{escape(figure_caption(caption, i, fmt.lang))}</figcaption></figure>"
         for i, (name, caption, _, svg) in enumerate(figures, 1)
     )
     return f"""<!DOCTYPE html>
@@ -77,7 +77,7 @@ def _docx(pooled: PooledStudy, tables: list[Table], figures: list, fmt: Formatte
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run().add_picture(str(png), width=Cm(min(width, 17)))
-        doc.add_paragraph(f"{fmt.tr('Figure')} {i}. {caption}", style="Caption")
+        doc.add_paragraph(figure_caption(caption, i, fmt.lang), style="Caption")
     doc.save(str(path))
 
 

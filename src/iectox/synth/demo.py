@@ -20,6 +20,7 @@ from iectox.dataset import Dataset
 from iectox.management.bsab_schedule import schedules
 from iectox.schema.therapies import APPROVALS
 from iectox.synth.bsab import bsab_courses
+from iectox.synth.generate import DEFAULT_SEED, Progress, SynthResult, calibrate
 
 START = pd.Timestamp("2024-09-02")  # a Monday after epcoritamab's EU authorisation in FL (2024-08)
 COURSES_PER_SCHEDULE = 3
@@ -86,6 +87,14 @@ def demo_dataset(cohort: Dataset, seed: int = 1) -> Dataset:
     )
 
 
+def make_demo(seed: int = DEFAULT_SEED, progress: Progress | None = None) -> tuple[SynthResult, Dataset]:
+    """The demo's calibrated CAR-T cohort (its calibration, which `iectox demo` prints) and the demo's dataset:
+    that cohort with the bispecific courses of the same seed. `iectox demo` writes this dataset and
+    `iectox serve --demo` loads it, so that the files and the web application show the same patients."""
+    calibrated = calibrate(seed=seed, progress=progress)
+    return calibrated, demo_dataset(calibrated.dataset, seed)
+
+
 __all__ = [
     "COURSES_PER_SCHEDULE",
     "DEPARTURES",
@@ -93,4 +102,5 @@ __all__ = [
     "demo_bsab_courses",
     "demo_dataset",
     "demo_schedules",
+    "make_demo",
 ]

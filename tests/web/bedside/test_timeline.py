@@ -10,9 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from iectox.synth.demo import demo_bsab_courses
+from iectox.synth.generate import DEFAULT_SEED
 from iectox.web.bedside import timeline as timeline_module
 from iectox.web.quality.dashboard import DASHBOARDS
 from iectox.web.registry.models import Observation
+from iectox.web.registry.records import store
 
 from ..web_helpers import client_of
 from .test_observe import FEBRILE_HYPOTENSIVE, text
@@ -99,3 +102,27 @@ def test_the_patient_list_shows_the_users_centres_only(registry):
     assert "P-001 CHU-A P-002 CHU-A" in page and "P-003" not in page
     found = text(client_of("clinician").get(reverse("bedside:patients"), {"q": "p-002"}))
     assert "P-002" in found and "P-001" not in found
+
+
+def test_a_bispecific_course_shows_its_step_up_doses_and_its_schedule_audit(registry):
+    """A course of the demo's bispecific antibodies: each dose with its step, cycle and discharge (the doses
+    table showed neither), the premedication, and the schedule audit's finding on the missing premedication
+    before step-up dose 2 (`synth.demo.DEPARTURES`)."""
+    courses = demo_bsab_courses(DEFAULT_SEED)
+    store(courses)
+    infusions = courses["infusions"]
+    course = infusions.loc[infusions["therapy"] == "teclistamab", "infusion_id"].iloc[0]
+    patient = infusions.loc[infusions["infusion_id"] == course, "patient_id"].iloc[0]
+    page = text(client_of("clinician").get(reverse("bedside:timeline", args=[patient])))
+    assert "Infusion BSAB-009 therapy Teclistamab (Tecvayli) infusion_date 2024-10-28" in page
+    doses = page[page.index("Doses given") : page.index("Management audit")]
+    assert "dose_step cycle discharged_at" in doses
+    assert (
+        "BSAB-009-D00 Teclistamab (Tecvayli) 2024-10-28 10:00 4.926 Intravenous The bispecific antibody course "
+        "itself Step-up dose 1 1 2024-10-30 12:00"
+    ) in doses
+    assert (
+        "BSAB-009-D01 Teclistamab (Tecvayli) 2024-10-31 10:00 24.63" in doses and "Step-up dose 2 1" in doses
+    )
+    assert "BSAB-009-P02 Dexamethasone 2024-11-03 09:00 16 Oral Premedication before a bispecific" in doses
+    assert "deviation step_up_2: no premedication recorded before the dose; the label requires it." in page

@@ -135,3 +135,29 @@ def test_a_count_that_is_not_a_whole_number_is_refused(upcoming):
     response = client.post(STOCK, {**count_form(client), "vials_80": "-2"})
     assert response.status_code == 422 and "A whole number of vials." in response.content.decode()
     assert not Stock.objects.exists()
+
+
+def test_the_pathways_readiness_settings_and_each_products_own_doses(upcoming, tmp_path, settings):
+    """The stock follows the pathway in force's `[readiness]` section, a product's own doses on site included
+    (the page held 2 doses for every patient whatever the pathway said, and never passed the therapy to the
+    library's plan); a bispecific course is shown with its product."""
+    Patient.objects.create(patient_id="P-BSAB-001", sex="male", centre="CHU-A")
+    Infusion.objects.create(
+        infusion_id="BSAB-001",
+        patient_id="P-BSAB-001",
+        therapy="teclistamab",
+        setting="standard_of_care",
+        indication="multiple_myeloma",
+        infusion_date=timezone.localdate() + dt.timedelta(days=2),
+        weight_kg=70.0,
+    )
+    pathway = tmp_path / "pathway.toml"
+    pathway.write_text(
+        '[readiness]\ndoses_on_site_by_product = { value = { teclistamab = 1 }, source = "CHU protocol v3" }\n'
+    )
+    settings.IECTOX_PATHWAY = str(pathway)
+    # INF-010 and INF-011 keep 2 doses each; the teclistamab course (560 mg: 1 x 400 + 2 x 80) holds 1
+    assert lines() == {400: (0, 3, 3), 200: (0, 2, 2), 80: (0, 10, 10)}
+    html = client_of("pharmacist").get(STOCK).content.decode()
+    row = re.search(r"<tr><td>P-BSAB-001</td>.*?</tr>", html, re.S).group()
+    assert "<td>BSAB-001</td><td>Teclistamab (Tecvayli)</td>" in row and "1 x 400 mg + 2 x 80 mg" in row

@@ -18,11 +18,14 @@ from iectox.management.pathway import default_pathway, load_pathway
 from iectox.render.audit import default_cohort_labels
 from iectox.render.audit_html import kpi_table, quarter_table
 from iectox.render.management import headline
+from iectox.synth.demo import demo_bsab_courses
+from iectox.synth.generate import DEFAULT_SEED
 from iectox.web.pharmacy import ordering
 from iectox.web.pharmacy.delays import order_times
 from iectox.web.pharmacy.models import Order
 from iectox.web.quality import dashboard as dashboards
 from iectox.web.registry.models import Patient
+from iectox.web.registry.records import patients_dataset, store
 
 from ..pharmacy.orders import place_order
 from ..web_helpers import OTHER_CENTRE, client_of, user_of
@@ -267,3 +270,23 @@ def test_the_dashboard_audits_against_the_pathway_in_force(cohort, settings):
     page = _page(client_of("clinician"))
     assert kpi_table(expected, labels, "en") in page
     assert kpi_table(default, labels, "en") != kpi_table(expected, labels, "en")
+
+
+def test_bispecific_courses_are_audited_against_their_schedules_with_their_patients(registry):
+    """The demo's bispecific courses (`iectox serve --demo` loads them): the dashboard is the library's audit
+    of them too, its schedule deviations (`synth.demo.DEPARTURES`) linked to the courses' patients."""
+    courses = demo_bsab_courses(DEFAULT_SEED)
+    store(courses)
+    page = _page(client_of("pharmacist"))
+    expected = audit(of_centre(patients_dataset(Patient.objects.all()), "CHU-A"), default_pathway())
+    labels = default_cohort_labels(expected)
+    assert kpi_table(expected, labels, "en") in page
+    table = page[page.index('<table class="deviations">') :]
+    rows = dict(
+        re.findall(r'<tr><td><a href="/quality/dashboard/rules/(bsab\.[\w.]+)/">(.*?)</tr>', table, re.S)
+    )
+    found = {f.rule for f in expected.findings if f.rule.startswith("bsab.") and f.severity == "deviation"}
+    assert len(found) == 3 and found <= set(rows)
+    patients = set(courses["patients"]["patient_id"])
+    for rule in found:
+        assert set(re.findall(r'<a href="/registry/patients/([\w-]+)/">', rows[rule])) <= patients

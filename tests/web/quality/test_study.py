@@ -252,6 +252,12 @@ def test_figures_are_the_reports_png_files(cohort):
         response = client.get(reverse("quality:study-figure", kwargs={"spec": "seed", "figure": name}))
         assert response["Content-Type"] == "image/png"
         assert b"".join(response.streaming_content) == run.figures("en")[name].read_bytes()
+    shown = re.findall(
+        r'<img src="/quality/study/seed/figures/(\w+)\.png" alt="[^"]*"><figcaption>(.*?)<', page
+    )
+    report = run.report("en").html.read_text(encoding="utf-8")
+    captions = re.findall(r'<figure id="figure-(\w+)">.*?<figcaption>(.*?)</figcaption>', report, re.S)
+    assert shown == captions and shown[0][1].startswith("Figure 1. ")  # the report's numbers and words
     missing = reverse("quality:study-figure", kwargs={"spec": "seed", "figure": "nothing"})
     assert client.get(missing).status_code == 404
 

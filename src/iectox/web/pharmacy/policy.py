@@ -4,7 +4,9 @@
   corticosteroid regimens give the corticosteroid doses.
 - `IECTOX_TOCILIZUMAB_VIALS`: the vial sizes the pharmacy stocks, in mg (`400,200,80` by default), from which
   the least-waste vials of a dose are chosen.
-- `IECTOX_DOSES_ON_SITE`: tocilizumab doses held on site per patient before an infusion (2 by default).
+- `IECTOX_DOSES_ON_SITE`: tocilizumab doses held on site per patient before an infusion, instead of the
+  pathway's `[readiness]` default (2 in iectox's pathway). Every other readiness setting is the pathway's: a
+  product's own doses on site (`doses_on_site_by_product`), dose banding and the CRS window.
 
 A malformed value stops the page with a clear message naming the variable (`ImproperlyConfigured`): the
 pharmacy never falls back to another rule in silence.
@@ -18,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from iectox.errors import SpecError
 from iectox.management.pathway import Pathway
-from iectox.management.vials import DOSES_ON_SITE, TOCILIZUMAB_IV_VIALS_MG, VialSettings
+from iectox.management.vials import TOCILIZUMAB_IV_VIALS_MG, VialSettings
 from iectox.web.pathway import pathway_in_force as shared_pathway
 
 PATHWAY_VARIABLE = "IECTOX_PATHWAY"
@@ -35,12 +37,14 @@ def pathway_in_force() -> Pathway:
 
 
 def vial_settings() -> VialSettings:
-    """The vial sizes and doses on site of the environment, checked by the library's `VialSettings`."""
+    """The pathway's readiness settings (`VialSettings.from_pathway`), with the vial sizes and, when set, the
+    doses on site of the environment, checked by the library's `VialSettings`."""
+    pathway = pathway_in_force()
     sizes = os.environ.get(VIALS_VARIABLE, "").strip()
     doses = os.environ.get(DOSES_VARIABLE, "").strip()
     try:
         vials = tuple(int(size) for size in sizes.split(",")) if sizes else TOCILIZUMAB_IV_VIALS_MG
-        return VialSettings(vials_mg=vials, doses_on_site=int(doses) if doses else DOSES_ON_SITE)
+        return VialSettings.from_pathway(pathway, vials_mg=vials, doses_on_site=int(doses) if doses else None)
     except ValueError as error:
         raise ImproperlyConfigured(
             f"{VIALS_VARIABLE}={sizes!r}, {DOSES_VARIABLE}={doses!r}: {error}"

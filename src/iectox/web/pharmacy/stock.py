@@ -3,7 +3,8 @@
 The rule is the library's (`iectox.management.vials.plan_vials`): for each upcoming infusion (and each of the
 last `crs_window_days`, 14 by default, whose patient is still in the CRS window), the label dose at
 the patient's latest weight in least-waste vials, times the doses held on site per patient (`doses_on_site`,
-each dose from its own vials, never shared between patients). What the pharmacy holds is what was last counted
+or its product's own number when the pathway gives one: each infusion's therapy is passed to the plan; each
+dose from its own vials, never shared between patients). What the pharmacy holds is what was last counted
 (`models.Stock`); the shortfall of each vial size is what the rule needs beyond it, size by size.
 """
 
@@ -83,6 +84,7 @@ def _plan(
             "patient_id": [i.patient_id for i in planned],
             "infusion_id": [i.infusion_id for i in planned],
             "weight_kg": [weights[i.infusion_id].kg for i in planned],
+            "therapy": [i.therapy for i in planned],
             "planned_date": pd.to_datetime([i.infusion_date for i in planned]).astype("datetime64[ns]"),
         }
     )

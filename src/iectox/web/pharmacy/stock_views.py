@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from iectox.i18n import N_, tr
+from iectox.schema import THERAPY
 from iectox.web.accounts.access import requires
 from iectox.web.accounts.models import Centre
 from iectox.web.accounts.roles import Capability
@@ -58,6 +59,7 @@ def _planned(check: StockCheck, lang: str) -> list[dict[str, Any]]:
             {
                 "patient": row["patient_id"],
                 "infusion": row["infusion_id"],
+                "therapy": tr(THERAPY.term(row["therapy"]).label, lang),
                 "date": row["planned_date"].strftime("%Y-%m-%d"),
                 "weight": shown.number(weight.kg, lang),
                 "weight_from": weight.infusion_id if weight.infusion_id != row["infusion_id"] else "",

@@ -6,7 +6,8 @@ the CRS per bispecific dose when the study has them, with the report's numbers, 
 management section), and each piece is the render layer's HTML:
 the tables (`table_html`, without style attributes: the site's Content-Security-Policy refuses them, and the
 cohort colours are classes of the site's style sheet), the methods and the published-vs-reproduced check. The
-figures are the report's own PNG files, shown by the figure view. Nothing is recomputed or read back here.
+figures are the report's own PNG files, shown by the figure view, captioned by `layout.figure_caption` with the
+report's numbers. Nothing is recomputed or read back here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from iectox.render import ReportFiles, report_document
 from iectox.render.figures import FIGURES
 from iectox.render.html import checks_html, methods_html, swatch_class, table_html
+from iectox.render.layout import figure_caption
 from iectox.render.love_plot import ADJUSTED_FIGURES
 from iectox.study.run import StudyResult
 
@@ -37,7 +39,7 @@ class Management:
     headline: str
     pathway: str
     table: str  # HTML
-    figures: tuple[tuple[str, str, int], ...]  # (name, caption, number)
+    figures: tuple[tuple[str, str, str], ...]  # (name, caption, caption with its number)
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class StudyPage:
     period: str | None
     cohorts: tuple[Cohort, ...]
     tables: tuple[str, ...]  # HTML, one per numbered table of the report, in its order
-    figures: tuple[tuple[str, str, int], ...]  # (name, caption, number) of the report's figures, in its order
+    figures: tuple[
+        tuple[str, str, str], ...
+    ]  # (name, caption, caption with its number), in the report's order
     management: Management | None
     methods: str  # HTML
     checks: str  # HTML; empty when the study names no published table
@@ -57,7 +61,7 @@ def study_page(result: StudyResult, report: ReportFiles, lang: str) -> StudyPage
     """The page of `result` in `lang`; `report` is the report written in that language (its figures)."""
     document = report_document(result, lang)
     figures = tuple(
-        (n, c, i) for i, (n, c) in enumerate(report.captions.items(), 1)
+        (n, c, figure_caption(c, i, lang)) for i, (n, c) in enumerate(report.captions.items(), 1)
     )  # numbered as the report
     management = None
     if document.management is not None:

@@ -1,7 +1,9 @@
-"""`iectox web-admin demo` (run by `iectox serve --demo`): the seed study's synthetic cohort in an empty
-registry, as `iectox demo` makes it, one demo account per role with a new random password, printed, and, so
+"""`iectox web-admin demo` (run by `iectox serve --demo`): the demo's dataset in an empty registry, the one
+`iectox demo` writes (`iectox.synth.demo.make_demo`: the seed study's synthetic CAR-T cohort and the synthetic
+bispecific antibody courses beside it), one demo account per role with a new random password, printed, and, so
 that the pharmacy's pages have something to show, a tocilizumab stock count per centre and a few orders for
-the latest grade >= 2 CRS episodes, left at different steps of the workflow."""
+the latest grade >= 2 CRS episodes (a bispecific course's among them), left at different steps of the
+workflow."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from iectox.i18n import language, tr
-from iectox.synth import calibrate
+from iectox.schema.therapies import therapy_class
+from iectox.synth.demo import make_demo
 from iectox.web.accounts.making import make_user
 from iectox.web.accounts.models import Centre
 from iectox.web.accounts.roles import ROLES
@@ -29,13 +32,18 @@ DEMO_ORDERS = ("ordered", "validated", "dispensed")  # the step each demo order 
 
 
 class Command(BaseCommand):
-    help = "Load the synthetic seed cohort into an empty registry and make one demo account per role."
+    help = (
+        "Load the demo's dataset (the synthetic seed cohort and bispecific courses) into an empty registry and "
+        "make one demo account per role."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         lang = language()
         if not Patient.objects.exists():
-            self.stdout.write(tr("Loading the synthetic seed cohort...", lang))
-            counts = store(calibrate().dataset)
+            self.stdout.write(
+                tr("Loading the demo's dataset (synthetic CAR-T and bispecific courses)...", lang)
+            )
+            counts = store(make_demo()[1])
             self.stdout.write(", ".join(f"{table}: {n}" for table, n in counts.items()))
         centres = sorted(set(Patient.objects.values_list("centre", flat=True)))
         self.stdout.write(tr("Demo accounts (centres: {centres}):", lang).format(centres=", ".join(centres)))
@@ -58,12 +66,23 @@ def _stock(centres: list[str], pharmacist: Any) -> None:
         count(centre, {size: (DEMO_VIALS.get(size, 2), None) for size in sizes}, pharmacist)
 
 
+def _latest_of_each_class_first(episodes: list[ToxicityEpisode]) -> list[ToxicityEpisode]:
+    """`episodes` (latest first) with the latest of each therapy class (CAR-T, bispecific) moved to the front,
+    so that the queue shows a bispecific course's order beside the CAR-T ones when the registry has one."""
+    first: dict[str, ToxicityEpisode] = {}
+    for episode in episodes:
+        first.setdefault(therapy_class(episode.infusion.therapy), episode)
+    chosen = list(first.values())
+    return chosen + [episode for episode in episodes if episode not in chosen]
+
+
 def _orders(pharmacist: Any) -> None:
-    """A tocilizumab order for each of the latest grade >= 2 CRS episodes, moved through the workflow up to
-    the step `DEMO_ORDERS` gives it, by the demo pharmacist (the trail says who and when)."""
+    """A tocilizumab order for each of the latest grade >= 2 CRS episodes (the latest of each therapy class
+    first), moved through the workflow up to the step `DEMO_ORDERS` gives it, by the demo pharmacist (the trail
+    says who and when)."""
     episodes = ToxicityEpisode.objects.filter(syndrome="CRS", max_grade__gte=2).select_related("infusion")
     placed = 0
-    for episode in episodes.order_by("-onset_at"):
+    for episode in _latest_of_each_class_first(list(episodes.order_by("-onset_at"))):
         if placed == len(DEMO_ORDERS):
             break
         try:
