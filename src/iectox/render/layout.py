@@ -72,7 +72,10 @@ class Line:
 def table_caption(title: str, number: int | None, lang: str) -> str:
     """A table's caption, made here only: "Table 2. Demographics" for a table numbered in a report, its title
     alone for a table shown on its own (`number` None)."""
-    return title if number is None else f"{tr('Table', lang)} {number}. {title}"
+    if number is None:
+        return title
+    word = tr("Table", lang)  # outside the f-string, where the catalog's extraction finds it
+    return f"{word} {number}. {title}"
 
 
 def figure_caption(caption: str, number: int, lang: str) -> str:
