@@ -94,7 +94,7 @@ def test_a_course_given_as_the_label_says_has_no_finding():
         pytest.param(
             [_dose(1, "step_up_1", 1, 6.0), *LABEL[1:]],
             None,
-            ("bsab.step_dose", "ADM-1", "step_up_1: 6 mg given, the label's dose is 4.8 mg (125 %)."),
+            ("bsab.step_dose", "ADM-1", "Step-up dose 1: 6 mg given, the label's dose is 4.8 mg (125 %)."),
             id="TECVAYLI-Day-1-Step-up-dose-1-0.06-mg/kg",
         ),
         pytest.param(
@@ -103,7 +103,7 @@ def test_a_course_given_as_the_label_says_has_no_finding():
             (
                 "bsab.step_interval",
                 "ADM-2",
-                "step_up_2 given 1 day(s) after the previous dose; the label asks for at least 2.",
+                "Step-up dose 2 given 1 day(s) after the previous dose; the label asks for at least 2.",
             ),
             id="step-up-dose-2-may-be-given-between-2-to-4-days-after-step-up-dose-1",
         ),
@@ -113,7 +113,7 @@ def test_a_course_given_as_the_label_says_has_no_finding():
             (
                 "bsab.premedication",
                 "ADM-2",
-                "step_up_2: no premedication recorded before the dose; the label requires it.",
+                "Step-up dose 2: no premedication recorded before the dose; the label requires it.",
             ),
             id="Administer-pretreatment-medications-prior-to-each-dose-of-the-step-up-dosing-schedule",
         ),
@@ -123,7 +123,7 @@ def test_a_course_given_as_the_label_says_has_no_finding():
             (
                 "bsab.premedication",
                 "ADM-2",
-                "step_up_2: no premedication recorded before the dose; the label requires it.",
+                "Step-up dose 2: no premedication recorded before the dose; the label requires it.",
             ),
             id="premedication-1-to-3-hours-before",
         ),
@@ -133,7 +133,7 @@ def test_a_course_given_as_the_label_says_has_no_finding():
             (
                 "bsab.hospitalisation",
                 "ADM-2",
-                "step_up_2: 24 h in hospital after the dose; the label asks for 48 h.",
+                "Step-up dose 2: 24 h in hospital after the dose; the label asks for 48 h.",
             ),
             id="hospitalized-for-48-hours-after-all-doses-within-the-step-up-dosing-schedule",
         ),
@@ -143,8 +143,8 @@ def test_a_course_given_as_the_label_says_has_no_finding():
             (
                 "bsab.restart",
                 "ADM-4",
-                "treatment given 29 day(s) after treatment: after such a delay the label restarts the step-up "
-                "at step_up_2.",
+                "Treatment dose given 29 day(s) after Treatment dose: after such a delay the label restarts the "
+                "step-up at Step-up dose 2.",
             ),
             id="Any-weekly-treatment-dose-29-days-to-56-days-Restart-at-step-up-dose-2",
         ),
@@ -154,8 +154,8 @@ def test_a_course_given_as_the_label_says_has_no_finding():
             (
                 "bsab.restart",
                 "ADM-2",
-                "step_up_2 given 8 day(s) after step_up_1: after such a delay the label restarts the step-up at "
-                "step_up_1.",
+                "Step-up dose 2 given 8 day(s) after Step-up dose 1: after such a delay the label restarts the "
+                "step-up at Step-up dose 1.",
             ),
             id="Step-up-dose-1-More-than-7-days-Restart-at-step-up-dose-1",
         ),

@@ -21,6 +21,7 @@ from iectox.management.bsab_schedule import NEXT, schedules
 from iectox.management.evidence import Evidence, Verdicts, emit
 from iectox.management.findings import DEVIATION, INFO, WARNING
 from iectox.rules import Rule
+from iectox.schema.vocabularies import DOSE_STEP
 
 LABELS = N_(
     "product information of each bispecific antibody (US PI section 2, EU SmPC 4.2), docs/bispecifics.md"
@@ -44,6 +45,15 @@ PRETREATMENT_TEXT = N_(
     "First glofitamab dose without the obinutuzumab pretreatment the label gives 7 days before."
 )
 UNKNOWN_TEXT = N_("Schedule of {drug} not known for this course: its step-up doses are not audited.")
+
+
+STEP_LABEL = {term.code: term.label for term in DOSE_STEP.terms}
+
+
+def _steps(codes: pd.Series) -> pd.Series:
+    """Dose steps as a finding states them: the vocabulary's label ("Step-up dose 2"), which the finding's
+    sentence translates, never the stored code ("step_up_2")."""
+    return codes.map(STEP_LABEL)
 
 
 def _on_doses(check: Callable[[Evidence], Verdicts]) -> Callable[[Evidence], Verdicts]:
@@ -76,11 +86,15 @@ def step_dose(evidence: Evidence) -> Verdicts:
     percent = doses["percent_of_label_dose"].astype("float64")
     off = known & ((percent - 100.0).abs() > 100.0 * DOSE_TOLERANCE)
     unchecked = known & percent.isna()
-    values = {"step": doses["dose_step"], "dose": doses["dose_mg"], "label": doses["label_dose_mg"].round(2)}
+    values = {
+        "step": _steps(doses["dose_step"]),
+        "dose": doses["dose_mg"],
+        "label": doses["label_dose_mg"].round(2),
+    }
     return Verdicts(
         [
             *emit(doses, off, DEVIATION, DOSE_TEXT, AT, percent=percent.round(0), **values),
-            *emit(doses, unchecked, INFO, DOSE_UNCHECKED_TEXT, AT, step=doses["dose_step"]),
+            *emit(doses, unchecked, INFO, DOSE_UNCHECKED_TEXT, AT, step=_steps(doses["dose_step"])),
         ]
     )
 
@@ -104,7 +118,7 @@ def step_interval(evidence: Evidence) -> Verdicts:
             DEVIATION,
             INTERVAL_TEXT,
             AT,
-            step=doses["dose_step"],
+            step=_steps(doses["dose_step"]),
             gap=doses["gap_days"],
             minimum=least,
         )
@@ -125,9 +139,16 @@ def premedication(evidence: Evidence) -> Verdicts:
                 DEVIATION,
                 PREMEDICATION_TEXT,
                 AT,
-                step=doses["dose_step"],
+                step=_steps(doses["dose_step"]),
             ),
-            *emit(doses, due & given.isna(), INFO, PREMEDICATION_UNKNOWN_TEXT, AT, step=doses["dose_step"]),
+            *emit(
+                doses,
+                due & given.isna(),
+                INFO,
+                PREMEDICATION_UNKNOWN_TEXT,
+                AT,
+                step=_steps(doses["dose_step"]),
+            ),
         ]
     )
 
@@ -139,7 +160,7 @@ def hospitalisation(evidence: Evidence) -> Verdicts:
     hours = doses["hospitalisation_h"].astype("float64")
     due = hours.notna() & doses["first_of_step"].astype(bool)
     stay = doses["stay_h"].astype("float64")
-    values = {"step": doses["dose_step"], "hours": hours}
+    values = {"step": _steps(doses["dose_step"]), "hours": hours}
     return Verdicts(
         [
             *emit(
@@ -184,8 +205,12 @@ def restart(evidence: Evidence) -> Verdicts:
     rank = doses["dose_step"].map(STEP_RANK)
     allowed = expected.map(STEP_RANK)
     too_high = (rank > allowed).fillna(False).astype(bool)
-    values = {"step": doses["dose_step"], "previous": doses["previous_step"], "gap": doses["gap_days"]}
-    return Verdicts(emit(doses, too_high, DEVIATION, RESTART_TEXT, AT, expected=expected, **values))
+    values = {
+        "step": _steps(doses["dose_step"]),
+        "previous": _steps(doses["previous_step"]),
+        "gap": doses["gap_days"],
+    }
+    return Verdicts(emit(doses, too_high, DEVIATION, RESTART_TEXT, AT, expected=_steps(expected), **values))
 
 
 @_on_doses

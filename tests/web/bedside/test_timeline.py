@@ -125,4 +125,6 @@ def test_a_bispecific_course_shows_its_step_up_doses_and_its_schedule_audit(regi
         "BSAB-009-D01 Teclistamab (Tecvayli) 2024-10-31 10:00 24.63" in doses and "Step-up dose 2 1" in doses
     )
     assert "BSAB-009-P02 Dexamethasone 2024-11-03 09:00 16 Oral Premedication before a bispecific" in doses
-    assert "deviation step_up_2: no premedication recorded before the dose; the label requires it." in page
+    assert (
+        "deviation Step-up dose 2: no premedication recorded before the dose; the label requires it." in page
+    )
