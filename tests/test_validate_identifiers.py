@@ -90,6 +90,8 @@ FREE_TEXT = [
     ("death_cause", "outcomes", "Yescarta", None),
     ("death_cause", "outcomes", "CAR-T Kymriah, choc septique le 03/04/2023", None),
     ("death_cause", "outcomes", "décès 2024-06-30", None),
+    ("death_cause", "outcomes", "ne répond pas, décès 19/05/2023", None),
+    ("death_cause", "outcomes", "progression; NÉE LE 17/05/2001", BIRTH),
     ("death_cause", "outcomes", "IPP inconnu", None),
     ("centre", "patients", "CHU Lyon-Sud", None),
     ("centre", "patients", "Hôpital Saint-Louis", None),

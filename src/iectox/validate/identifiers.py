@@ -95,7 +95,7 @@ HOSPITAL_WORDS = ("ipp", "nip", "nda", "mrn", "dossier")  # patient, stay, medic
 HOSPITAL_NUMBER = re.compile(
     rf"(?i)(?<![0-9a-z])(?:{'|'.join(HOSPITAL_WORDS)})(?![a-z])[\s:#°=._\-]*(?:n[°o]\.?[\s:]*)?[a-z]{{0,2}}\d{{6,}}"
 )
-BIRTH_WORDS = re.compile(r"(?i)(?<![a-z])(?:n[ée]e?s?|born|ddn|dob|naissance|birth)(?![a-z])")
+BIRTH_WORDS = re.compile(r"(?i)(?<![a-z])(?:née?s?|nee|born|ddn|dob|naissance|birth)(?![a-z])")  # not "ne"
 INFUSIONS_SINCE = 2000  # no immune effector cell therapy was given before: an older date in an id is a birth
 
 
