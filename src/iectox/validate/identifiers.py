@@ -2,12 +2,12 @@
 
 A column whose header names a direct identifier (a name, a hospital or social security number, a date of
 birth, a phone number, an address, an e-mail) is refused for that reason, not as an unknown column. Values
-are searched too: in every text column, a French NIR (its key checked), a hospital number named as such
-("IPP 123456789"), a phone number, an e-mail address; in identifiers, also a full date of birth and a
-"NAME Firstname" shape; in free text (a text column without a pattern: `centre`, `trial_id`, `death_cause`),
-a name (an upper-case surname beside a common first name, `iectox.validate.names`) and a full date of birth
-(before any infusion, or after "né le", "born", "DDN"). The message names the cell and the kind found, never
-the value, and the cell is refused so that no later rule prints it.
+are searched too: in every text column, a French NIR (its key checked), a phone number, an e-mail address;
+in identifiers, also a full date of birth, a "NAME Firstname" shape and a hospital number named as such
+("IPP-123456789"); in free text (a text column without a pattern: `centre`, `trial_id`, `death_cause`), a
+hospital number, a name (an upper-case surname beside a common first name, `iectox.validate.names`) and a
+full date of birth (before any infusion, or after "né le", "born", "DDN") among its words. The message names
+the cell and the kind found, never the value, and the cell is refused so that no later rule prints it.
 """
 
 from __future__ import annotations
@@ -255,10 +255,10 @@ DIRECT_IDENTIFIER_VALUE = Rule(
     severity="error",
     source=PRIVACY + "; the NIR as INSEE defines it (sex, year, month, department incl. 2A/2B, commune, "
     "order, key = 97 - number mod 97)",
-    title="A text cell holds a NIR (key checked), a hospital number after IPP, NIP, NDA, MRN or dossier, a phone "
-    "number or an e-mail address; free text (centre, trial_id, death_cause) a name (an upper-case surname beside "
-    "a common first name) or a full date of birth (before 2000, or after né le, born, DDN); an identifier a full "
-    "date of birth or a NAME Firstname shape: refused, the value never shown.",
+    title="A text cell holds a NIR (key checked), a phone number or an e-mail address; free text (centre, "
+    "trial_id, death_cause) a hospital number after IPP, NIP, NDA, MRN or dossier, a name (an upper-case surname "
+    "beside a common first name) or a full date of birth (before 2000, or after né le, born, DDN); an identifier "
+    "a hospital number, a full date of birth or a NAME Firstname shape: refused, the value never shown.",
     message=N_(
         "{column} holds what looks like {kind_text} (not shown): iectox keeps pseudonymous data only; replace "
         "it with a pseudonymous code, or remove it"
