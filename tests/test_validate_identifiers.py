@@ -62,6 +62,7 @@ FREE_TEXT = [
     ("death_cause", "outcomes", "CHU Lyon-Sud, patient Jean-Pierre MARTIN", A_NAME),
     ("centre", "patients", "LE GALL Marie-Anne", A_NAME),
     ("centre", "patients", "CHU DUPONT Jean", A_NAME),
+    ("death_cause", "outcomes", "Claire LECLERC", A_NAME),  # a common surname, though a centre's namesake
     ("death_cause", "outcomes", "12/03/1961", BIRTH),
     ("death_cause", "outcomes", "sepsis, patient né le 12/03/1961", BIRTH),
     ("death_cause", "outcomes", "progression; DDN 03/04/2005", BIRTH),

@@ -5,8 +5,9 @@ of words of the same shape that are no name: acronyms before a place or a word (
 3"), eponyms ("Guillain-Barré", "Parkinson"), centres named after a person ("Centre Léon Bérard"). So in free
 text a name is an upper-case surname beside a first name of `FIRST_NAMES` (the common first names in France
 across the generations of patients), the surname being no acronym of `NOT_SURNAMES` (hospital types and
-clinical abbreviations) and no namesake of a French hospital or cancer centre. A rarer first name passes in
-free text: the rule refuses what is surely a name rather than anything shaped like one.
+clinical abbreviations) and no namesake of a French hospital or cancer centre (a rare surname: the common
+ones, Bernard, Leclerc, Perrin, stay names, so "Centre Jean PERRIN" is refused). A rarer first name passes
+in free text: the rule refuses what is surely a name rather than anything shaped like one.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ NOT_SURNAMES = _folded(
 
 HOSPITAL_NAMESAKES = _folded(
     """
-    Bérard Roussy Curie Mondor Minjoz Huriez Pompidou Perrin Marquis Baclesse Strauss Lambret Becquerel
-    Leclerc Lacassagne Godinot Bergonié Verdier Paoli Calmettes Paoli-Calmettes Necker Cochin
+    Bérard Roussy Curie Mondor Minjoz Huriez Pompidou Baclesse Strauss Lambret Becquerel Lacassagne
+    Godinot Bergonié Verdier Paoli Calmettes Paoli-Calmettes Necker Cochin
     Lariboisière Tenon Debré Trousseau Bichat Avicenne Foch Larrey Percy Bégin Pellegrin Bretonneau
     Dupuytren Pontchaillou Hautepierre Brabois Purpan Rangueil Haut-Lévêque Lapeyronie Timone Conception
     Brousse Herriot Béclère Mourier Chenevier Nicolle Michallon Montpied
