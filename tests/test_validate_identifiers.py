@@ -51,6 +51,66 @@ VALUES = [
     ("patient_id", None, "12345678", None),
     ("patient_id", None, "CHU-A-0001", None),
 ]
+NUMBER = "a hospital or social security number"
+A_NAME = "a name"
+# Free text (centre, trial_id, death_cause): names, dates of birth and hospital numbers among other words, and
+# the clinical and hospital text that must pass (acronyms before a word, eponyms, centres named after people).
+FREE_TEXT = [
+    ("death_cause", "outcomes", "DUPONT_Jean", A_NAME),
+    ("death_cause", "outcomes", "Jean DUPONT", A_NAME),
+    ("death_cause", "outcomes", "décès de DUPONT Jean à domicile", A_NAME),
+    ("death_cause", "outcomes", "CHU Lyon-Sud, patient Jean-Pierre MARTIN", A_NAME),
+    ("centre", "patients", "LE GALL Marie-Anne", A_NAME),
+    ("centre", "patients", "CHU DUPONT Jean", A_NAME),
+    ("death_cause", "outcomes", "Claire LECLERC", A_NAME),  # a common surname, though a centre's namesake
+    ("death_cause", "outcomes", "12/03/1961", BIRTH),
+    ("death_cause", "outcomes", "sepsis, patient né le 12/03/1961", BIRTH),
+    ("death_cause", "outcomes", "progression; DDN 03/04/2005", BIRTH),
+    ("centre", "patients", "1961-03-12", BIRTH),
+    ("death_cause", "outcomes", "IPP 123456789", NUMBER),
+    ("centre", "patients", "IPP-123456789", NUMBER),
+    ("death_cause", "outcomes", "NIP 12345678, sepsis", NUMBER),
+    ("death_cause", "outcomes", "dossier n° 1234567", NUMBER),
+    ("trial_id", "infusions", "ipp: 123456789", NUMBER),
+    ("patient_id", "patients", "IPP-123456789", NUMBER),  # the identifier, where its references are checked
+    ("infusion_id", "infusions", "NDA-123456789", NUMBER),
+    ("death_cause", "outcomes", "CRS grade 3", None),
+    ("death_cause", "outcomes", "Progression", None),
+    ("death_cause", "outcomes", "Sepsis (E. coli)", None),
+    ("death_cause", "outcomes", "ICANS", None),
+    ("death_cause", "outcomes", "HLH/MAS", None),
+    ("death_cause", "outcomes", "Parkinson disease", None),
+    ("death_cause", "outcomes", "Guillain-Barré syndrome", None),
+    ("death_cause", "outcomes", "GUILLAIN-BARRE Syndrome", None),
+    ("death_cause", "outcomes", "Décès: progression lymphome", None),
+    ("death_cause", "outcomes", "PROGRESSION Lymphome", None),
+    ("death_cause", "outcomes", "CRS Grade 4, ICANS Grade 3", None),
+    ("death_cause", "outcomes", "COVID Pneumonia", None),
+    ("death_cause", "outcomes", "Infection CMV, progression DLBCL", None),
+    ("death_cause", "outcomes", "Kymriah", None),
+    ("death_cause", "outcomes", "Yescarta", None),
+    ("death_cause", "outcomes", "CAR-T Kymriah, choc septique le 03/04/2023", None),
+    ("death_cause", "outcomes", "décès 2024-06-30", None),
+    ("death_cause", "outcomes", "ne répond pas, décès 19/05/2023", None),
+    ("death_cause", "outcomes", "progression; NÉE LE 17/05/2001", BIRTH),
+    ("death_cause", "outcomes", "IPP inconnu", None),
+    ("centre", "patients", "CHU Lyon-Sud", None),
+    ("centre", "patients", "Hôpital Saint-Louis", None),
+    ("centre", "patients", "APHP Saint-Louis", None),
+    ("centre", "patients", "CHU de Nantes", None),
+    ("centre", "patients", "Institut Paoli-Calmettes", None),
+    ("centre", "patients", "Gustave Roussy", None),
+    ("centre", "patients", "IGR Gustave Roussy", None),
+    ("centre", "patients", "Centre Léon BERARD", None),
+    ("centre", "patients", "CHU Henri Mondor", None),
+    ("centre", "patients", "CHU Jean Minjoz", None),
+    ("centre", "patients", "Hôpital Paul BROUSSE", None),
+    ("centre", "patients", "IUCT Oncopole", None),
+    ("trial_id", "infusions", "CARTITUDE-4", None),
+    ("patient_id", None, "IPP-0001", None),
+    ("patient_id", None, "NIP-123", None),
+]
+VALUES += FREE_TEXT
 IDS = {"patient_id": "P-001", "infusion_id": "INF-001", "episode_id": "EP-001"}
 
 
@@ -97,6 +157,8 @@ def test_the_cases_found_and_passed():
     """At least 25 cases, both ways: identifiers found, and pseudonymous codes that must pass."""
     found = [v for v in VALUES if v[3] is not None]
     assert len(VALUES) >= 25 and len(found) >= 15 and len(VALUES) - len(found) >= 10
+    free = [v for v in FREE_TEXT if v[0] in ("centre", "trial_id", "death_cause")]
+    assert {v[3] for v in free} == {A_NAME, BIRTH, NUMBER, None} and sum(v[3] is None for v in free) >= 25
 
 
 def test_the_nir_key_is_checked():

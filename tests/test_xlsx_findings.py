@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from iectox.errors import SourceError
 from iectox.io import check_path, read_dataset
@@ -61,14 +62,52 @@ def test_an_excel_error_is_an_error_not_text(tmp_path, error):
     def spoil(book):
         book["infusions"]["F3"] = error  # openpyxl stores these strings as error cells
 
+    assert _found(edited(tmp_path, spoil)) == [
+        (
+            "error",
+            "infusions",
+            3,
+            "trial_id",
+            "excel_error",
+            f"cell F3 holds the Excel error {error}, not a value; correct the formula or type the value",
+        )
+    ]
+
+
+# (sheet, row, column) of cells whose loss would be a second error: required, a key others refer to, the
+# trial id of a trial; each in its own row, so that the cells of one workbook never meet.
+SPOILED = (
+    ("patients", 3, "patient_id"),
+    ("patients", 2, "centre"),
+    ("infusions", 3, "trial_id"),
+    ("infusions", 2, "therapy"),
+    ("toxicity_episodes", 2, "syndrome"),
+    ("outcomes", 2, "last_follow_up"),
+    ("labs", 2, "value"),
+)
+UNREADABLE = {
+    "excel_error": lambda sheet, cell: sheet.__setitem__(cell, "#REF!"),
+    "uncalculated_formula": lambda sheet, cell: sheet.__setitem__(cell, "=A1"),
+    "merged_cells": lambda sheet, cell: sheet.merge_cells(
+        f"{cell}:{sheet.cell(sheet[cell].row + 1, sheet[cell].column).coordinate}"
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", list(UNREADABLE))
+def test_a_cell_the_reader_cannot_read_is_one_error_not_also_blank(tmp_path, rule):
+    """An error value, a formula never calculated or a merge leaves a cell blank: the finding is its one
+    error, never also "required and blank", "trial_id is required" or a dangling reference (the cells are
+    refused as a cell of the wrong type is)."""
+
+    def spoil(book):
+        for sheet, row, column in SPOILED:
+            headers = [cell.value for cell in book[sheet][1]]
+            UNREADABLE[rule](book[sheet], f"{get_column_letter(headers.index(column) + 1)}{row}")
+
     found = _found(edited(tmp_path, spoil))
-    assert found[0] == (
-        "error",
-        "infusions",
-        3,
-        "trial_id",
-        "excel_error",
-        f"cell F3 holds the Excel error {error}, not a value; correct the formula or type the value",
+    assert sorted((sheet, row, column, rule) for _, sheet, row, column, rule, _ in found) == sorted(
+        (sheet, row, column, rule) for sheet, row, column in SPOILED
     )
 
 

@@ -136,6 +136,28 @@ def test_a_direct_identifier_is_refused_by_the_privacy_rules_and_never_shown(reg
     assert "looks like a phone number" in " ".join(field_errors(response.content.decode(), "death_cause"))
 
 
+def test_an_identifier_in_free_text_is_refused_by_the_same_rule_as_files(registry):
+    """A name, a hospital number or a date of birth among the words of a free-text field: the library's rule,
+    its message at the field; clinical text passes."""
+    client = client_of("data_manager")
+    outcome = {"infusion_id": "INF-001", "last_follow_up": "2024-05-17", "status": "alive", "version": "1"}
+    edit = reverse("registry:outcomes-edit", args=["INF-001"])
+    found = [
+        ("décès de DUPONT Jean", "a name"),
+        ("IPP 123456789", "a hospital or social security number"),
+        ("née le 12/03/1961", "a date of birth"),
+    ]
+    for cause, kind in found:
+        errors = field_errors(
+            client.post(edit, {**outcome, "death_cause": cause}).content.decode(), "death_cause"
+        )
+        assert errors == [
+            f"death_cause holds what looks like {kind} (not shown): iectox keeps pseudonymous data only; "
+            "replace it with a pseudonymous code, or remove it"
+        ]
+    assert client.post(edit, {**outcome, "death_cause": "Guillain-Barré syndrome"}).status_code == 302
+
+
 def test_a_used_code_is_refused_by_the_unique_rule(registry):
     data = {
         "infusion_id": "INF-003",

@@ -111,8 +111,10 @@ class _Sheet:
         name = self.header[column] if column < len(self.header) else ""
         return name.strip() or column_letter(column)
 
-    def finding(self, row: int, column: int, value: str, cell: str = "") -> CellFinding:
-        return CellFinding(row, self.column_name(column), cell or f"{column_letter(column)}{row}", value)
+    def finding(self, row: int, column: int, value: str, blank: bool = True) -> CellFinding:
+        """A finding at one cell; `blank`: the cell is read blank because of it (`correct`)."""
+        name = self.column_name(column)
+        return CellFinding(row, name, f"{column_letter(column)}{row}", value, ((row, name),) if blank else ())
 
     def frame(self) -> pd.DataFrame:
         """Every column up to the last one holding anything (a header-less one is named "Unnamed: F"), without
@@ -147,7 +149,13 @@ class _Sheet:
             first = self.value(top + 1, left)
             if (top, left) != (bottom, right) and not _blank(first):
                 cells = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
-                found.append(self.finding(top + 1, left, str(first), cells))
+                blanked = tuple(  # within the cells read: a merge may reach the sheet's last row
+                    (row + 1, self.column_name(column))
+                    for row in range(top, min(bottom + 1, len(self.rows)))
+                    for column in range(left, min(right + 1, len(self.header)))
+                    if (row, column) != (top, left)
+                )
+                found.append(CellFinding(top + 1, self.column_name(left), cells, str(first), blanked))
         return found
 
     def hidden_times(self) -> list[CellFinding]:
@@ -156,7 +164,7 @@ class _Sheet:
             return []
         with_time = {c.name for c in self.table.columns if c.kind is Kind.DATETIME}
         return [
-            self.finding(row, column, clock)
+            self.finding(row, column, clock, blank=False)
             for row, column, clock in self.hidden
             if header_key(self.column_name(column)) in with_time
         ]
@@ -249,7 +257,7 @@ def _raw_table(
         hidden_times=tuple(sheet.hidden_times()),
         duplicates=tuple(duplicates),
     )
-    return RawTable(package.path.name, name, sheet.frame(), tuple(sheet_issues(findings)))
+    return RawTable(package.path.name, name, sheet.frame(), tuple(sheet_issues(findings)), findings.unread())
 
 
 def _unreadable_cells(package: Package, index: int, reason: str) -> SourceError:

@@ -22,7 +22,7 @@ from iectox.validate.frames import Frames
 from iectox.validate.marks import check_marks
 from iectox.validate.registry import VALIDATION, run_rules
 from iectox.validate.settings import Settings
-from iectox.validate.structure import BLOCKING, RawTable, check_headers, check_tables
+from iectox.validate.structure import BLOCKING, RawTable, check_headers, check_tables, header_key
 
 __all__ = [
     "VALIDATION",
@@ -44,6 +44,7 @@ def _typed(
         return Dataset()[table.name], issues  # what the reader found follows from it: said once it is fixed
     issues = [*raw.issues, *issues]
     named = _without_blank_rows(named)
+    blanked = _unread(raw, named)
     typed: dict[str, pd.Series] = {}
     for column in table.columns:
         if column.name not in named:
@@ -60,7 +61,9 @@ def _typed(
         arrow = arrow if cells is raw_cells else None
         parsed, unread = read_cells(frames, table.name, column, cells, settings, arrow)
         issues += sorted([*marked, *unread], key=lambda issue: issue.row or 0)
-        frames.refuse(table.name, column.name, refused.union(parsed.bad_rows))
+        frames.refuse(
+            table.name, column.name, refused.union(parsed.bad_rows).union(blanked.get(column.name, []))
+        )
         values = parsed.values
         if column.vocabulary is not None:
             values = _coded(values, column.vocabulary, parsed.text)
@@ -70,6 +73,15 @@ def _typed(
         if parsed.time_known is not None:
             typed[time_known_column(column.name)] = parsed.time_known
     return pd.DataFrame(typed, index=named.index), issues
+
+
+def _unread(raw: RawTable, named: pd.DataFrame) -> dict[str, list[int]]:
+    """The rows of each contract column whose cell the reader could not read (`RawTable.unread`)."""
+    rows: dict[str, list[int]] = {}
+    for row, header in raw.unread:
+        if header_key(header) in named.columns and row in named.index:
+            rows.setdefault(header_key(header), []).append(row)
+    return rows
 
 
 def _without_blank_rows(named: pd.DataFrame) -> pd.DataFrame:

@@ -3,8 +3,11 @@
 A column whose header names a direct identifier (a name, a hospital or social security number, a date of
 birth, a phone number, an address, an e-mail) is refused for that reason, not as an unknown column. Values
 are searched too: in every text column, a French NIR (its key checked), a phone number, an e-mail address;
-in identifiers, also a full date of birth and a "NAME Firstname" shape. The message names the cell and the
-kind found, never the value, and the cell is refused so that no later rule prints it.
+in identifiers, also a full date of birth, a "NAME Firstname" shape and a hospital number named as such
+("IPP-123456789"); in free text (a text column without a pattern: `centre`, `trial_id`, `death_cause`), a
+hospital number, a name (an upper-case surname beside a common first name, `iectox.validate.names`) and a
+full date of birth (before any infusion, or after "né le", "born", "DDN") among its words. The message names
+the cell and the kind found, never the value, and the cell is refused so that no later rule prints it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from iectox.schema.model import fold
 from iectox.validate import columnar
 from iectox.validate.content import ColumnCheck
 from iectox.validate.frames import Frames
+from iectox.validate.names import could_be_surname, is_first_name
 
 A_NAME = N_("a name")
 A_NUMBER = N_("a hospital or social security number")
@@ -79,6 +83,19 @@ _UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _SURNAME = rf"[{_UPPER}]{{2,}}(?:[ '\-][{_UPPER}]{{2,}})*"
 _FIRST_NAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
 NAME_SHAPE = re.compile(rf"(?m)^(?:{_SURNAME}[ _.,]+{_FIRST_NAME}|{_FIRST_NAME}[ _.,]+{_SURNAME})$")
+# In free text, the words either side of a name stay: a lookahead finds every pair, overlapping ones too
+# ("CHU DUPONT Jean": CHU is no surname, DUPONT is), and `_a_name` judges each.
+_WORD = rf"0-9{_UPPER}{_LOWER}'\-"
+_SURNAME_WORD = rf"[{_UPPER}]{{2,}}(?:['\-][{_UPPER}]{{2,}})*"
+NAME_IN_TEXT = re.compile(
+    rf"(?<![{_WORD}])(?=({_SURNAME_WORD})[ _]+({_FIRST_NAME})(?![{_WORD}])"
+    rf"|({_FIRST_NAME})[ _]+({_SURNAME_WORD})(?![{_WORD}]))"
+)
+HOSPITAL_WORDS = ("ipp", "nip", "nda", "mrn", "dossier")  # patient, stay, medical record, file numbers
+HOSPITAL_NUMBER = re.compile(
+    rf"(?i)(?<![0-9a-z])(?:{'|'.join(HOSPITAL_WORDS)})(?![a-z])[\s:#°=._\-]*(?:n[°o]\.?[\s:]*)?[a-z]{{0,2}}\d{{6,}}"
+)
+BIRTH_WORDS = re.compile(r"(?i)(?<![a-z])(?:née?s?|nee|born|ddn|dob|naissance|birth)(?![a-z])")  # not "ne"
 INFUSIONS_SINCE = 2000  # no immune effector cell therapy was given before: an older date in an id is a birth
 
 
@@ -97,9 +114,16 @@ def _any(match: re.Match[str]) -> bool:
     return True
 
 
-def _birth_year(match: re.Match[str]) -> bool:
+def _birth_date(match: re.Match[str]) -> bool:
+    """A full date before any infusion, or one that follows a word for birth in its own value ("née le")."""
     year = next(group for group in match.groups() if group is not None and len(group) == 4)
-    return int(year) < INFUSIONS_SINCE
+    before = match.string[max(0, match.start() - 30) : match.start()].rpartition("\n")[2]
+    return int(year) < INFUSIONS_SINCE or BIRTH_WORDS.search(before) is not None
+
+
+def _a_name(match: re.Match[str]) -> bool:
+    surname, first = (match[1], match[2]) if match[1] else (match[4], match[3])
+    return is_first_name(first) and could_be_surname(surname)
 
 
 # Cheap tests on a whole column's text (C string searches) that a pattern could match at all: Python's
@@ -134,6 +158,11 @@ def _at_sign(text: str) -> bool:
     return "@" in text
 
 
+def _hospital_word(text: str) -> bool:
+    lower = text.lower()
+    return any(word in lower for word in HOSPITAL_WORDS)
+
+
 Detector = tuple[str, re.Pattern[str], Callable[[str], bool], Callable[[re.Match[str]], bool]]
 IN_ANY_TEXT: tuple[Detector, ...] = (
     (A_NIR, NIR, _long_number, nir_key_holds),
@@ -141,13 +170,29 @@ IN_ANY_TEXT: tuple[Detector, ...] = (
     (A_PHONE, PHONE, _long_number, _any),
 )
 IN_IDENTIFIERS: tuple[Detector, ...] = (*IN_ANY_TEXT, (A_NAME_SHAPE, NAME_SHAPE, _mixed_case, _any))
+HOSPITAL: Detector = (A_NUMBER, HOSPITAL_NUMBER, _hospital_word, _any)
+IN_FREE_TEXT: tuple[Detector, ...] = (
+    *IN_ANY_TEXT,
+    HOSPITAL,
+    (A_NAME, NAME_IN_TEXT, _mixed_case, _a_name),
+    (A_BIRTH_DATE, FULL_DATE, _date_like, _birth_date),
+)
 
 
 def _detectors(column: Column) -> tuple[Detector, ...]:
+    """Free text (no pattern) is searched for hospital numbers, names and dates of birth among its words; an
+    identifier for a name as its whole value and a date of birth (`patient_id`: any full date), and for a
+    hospital number unless it refers to another table's identifier, which was searched (references are the
+    largest columns: observations, labs)."""
     if column.pattern is None:
-        return IN_ANY_TEXT
-    dates = _any if column.name == "patient_id" else _birth_year
-    return (*IN_IDENTIFIERS, (A_BIRTH_DATE, FULL_DATE, _date_like, dates))
+        return IN_FREE_TEXT
+    dates: Detector = (
+        A_BIRTH_DATE,
+        FULL_DATE,
+        _date_like,
+        _any if column.name == "patient_id" else _birth_date,
+    )
+    return (*IN_IDENTIFIERS, dates) if column.references else (*IN_IDENTIFIERS, HOSPITAL, dates)
 
 
 def identifying_values(values: list[str], detectors: tuple[Detector, ...]) -> dict[int, str]:
@@ -210,8 +255,10 @@ DIRECT_IDENTIFIER_VALUE = Rule(
     severity="error",
     source=PRIVACY + "; the NIR as INSEE defines it (sex, year, month, department incl. 2A/2B, commune, "
     "order, key = 97 - number mod 97)",
-    title="A text cell holds a NIR (key checked), a phone number or an e-mail address, or an identifier holds a "
-    "full date of birth or a NAME Firstname shape: refused, the value never shown.",
+    title="A text cell holds a NIR (key checked), a phone number or an e-mail address; free text (centre, "
+    "trial_id, death_cause) a hospital number after IPP, NIP, NDA, MRN or dossier, a name (an upper-case surname "
+    "beside a common first name) or a full date of birth (before 2000, or after né le, born, DDN); an identifier "
+    "a hospital number, a full date of birth or a NAME Firstname shape: refused, the value never shown.",
     message=N_(
         "{column} holds what looks like {kind_text} (not shown): iectox keeps pseudonymous data only; replace "
         "it with a pseudonymous code, or remove it"

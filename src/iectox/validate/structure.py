@@ -28,13 +28,16 @@ class RawTable:
     """One table as read from disk: cells untouched, index = the row number the user sees (header = 1).
 
     `issues` are the problems the reader itself found in the file (a cell it cannot trust as read, a line it
-    cannot split): they are reported with the validation's, so that nothing is dropped in silence.
+    cannot split): they are reported with the validation's, so that nothing is dropped in silence. `unread`
+    holds the cells those issues left blank, as (row, header): they are refused as a cell of the wrong type is,
+    so that no rule reports them again (one bad value, one error).
     """
 
     file: str
     sheet: str | None
     frame: pd.DataFrame
     issues: tuple[Issue, ...] = ()
+    unread: tuple[tuple[int, str], ...] = ()
 
 
 def header_key(name: object) -> str:

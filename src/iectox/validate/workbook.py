@@ -4,7 +4,8 @@ The XLSX reader (`iectox.io.xlsx`) finds these while it reads a sheet and report
 `RawTable.issues`, located at the cell: an Excel error value (`#N/A`) is not text, a formula never calculated
 has no value, merged cells leave all but their first cell blank, a second sheet for the same table would be
 ignored, and a time hidden by a date-only format is not used. Each is a `Rule` of `READING`, listed in
-docs/validation_rules.md.
+docs/validation_rules.md. The cells an error of these leaves blank (`SheetFindings.unread`) are refused before
+any validation rule runs: the finding is their one error.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class CellFinding:
     column: str  # the header above the cell, or its column letter when the column has no header
     cell: str  # "B4", or a range "A6:B6"
     value: str  # what the cell holds: "#N/A", "=DATE(2021,6,15)", "14:30"
+    blanked: tuple[tuple[int, str], ...] = ()  # (row, column) of the cells read blank because of it
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,14 @@ class SheetFindings:
     merged: tuple[CellFinding, ...] = ()
     hidden_times: tuple[CellFinding, ...] = ()
     duplicates: tuple[str, ...] = ()  # other sheets named as the same table, not read
+
+    def unread(self) -> tuple[tuple[int, str], ...]:
+        """The cells read blank because of an error of the workbook rules (the error cell, the formula, all
+        but the first cell of a merge), as (row, column): the reader's issue is their one error, so they are
+        refused (`RawTable.unread`) before any rule could call them blank."""
+        return tuple(
+            cell for found in (*self.errors, *self.uncalculated, *self.merged) for cell in found.blanked
+        )
 
 
 def _issue(
