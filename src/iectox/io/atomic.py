@@ -8,7 +8,6 @@ import glob
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
@@ -18,18 +17,32 @@ from iectox.io.exchange import exchange
 from iectox.io.lock import LOCK_WAIT_SECONDS, UNWRITABLE, output_lock
 
 
+def _new_file(beside: Path, private: bool) -> Path:
+    """A new, empty file beside `beside` (`.NAME.XXXXXXXX.tmp`), created with the mode the user's umask gives
+    (0644 under umask 022), as any file the user writes: mkstemp's 0600 would hide a shared report from the
+    colleagues who read the folder. A `private` file (a database snapshot) is its owner's only (0600)."""
+    mode = 0o600 if private else 0o666
+    while True:
+        tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+
+
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; it replaces `path` only if the block finishes."""
+def atomic_file(path: Path, private: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; it replaces `path` only if the block finishes. The file gets the
+    mode the user's umask gives, or 0600 when `private`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _new_file(path, private)
     try:
-        yield Path(tmp)
+        yield tmp
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
 
 
 MARKER = ".iectox-output"

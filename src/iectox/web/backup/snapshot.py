@@ -50,7 +50,7 @@ def _published(path: Path, write: Callable[[Path], T]) -> T:
     """`write(tmp)` into a temporary file beside `path`, flushed to disk, then renamed to `path`; what
     `write` returned."""
     try:
-        with atomic_file(path) as tmp:
+        with atomic_file(path, private=True) as tmp:  # the registry's data: its owner's only
             written = write(tmp)
             _fsync(tmp)
     except OSError as exc:
