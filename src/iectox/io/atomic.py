@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import glob
 import os
 import secrets
 import shutil
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from iectox.errors import OutputRefused
@@ -53,33 +52,21 @@ ASIDE = ".iectox-old"  # `.NAME.iectox-old`: the previous folder, put aside wher
 LEGACY_ASIDE = ".old"  # what iectox 0.x put aside under
 
 
-def _foreign(folder: Path, own_files: Collection[str], prefix: str = "") -> str | None:
-    """The first entry of `folder` (as a path relative to it) that is none of `own_files`: names, or
-    patterns one folder deep such as `figures/*.png`."""
-    for entry in sorted(folder.iterdir()):
-        name = prefix + entry.name
-        if entry.is_dir() and not entry.is_symlink() and any(p.startswith(f"{name}/") for p in own_files):
-            inner = _foreign(entry, own_files, f"{name}/")
-            if inner is not None:
-                return inner
-        elif not any(fnmatch.fnmatchcase(name, pattern) for pattern in own_files):
-            return name
-    return None
-
-
-def check_output_folder(path: Path, own_files: Collection[str] = ()) -> Path:
+def check_output_folder(path: Path) -> Path:
     """`path` resolved, or `OutputRefused` when writing there would replace something iectox did not write.
 
     A folder is replaced whole (so that a write lands whole or not at all): it must therefore be new, empty,
-    marked by an earlier write of iectox, or hold only `own_files` (names, or patterns such as
-    `figures/*.png`). Anything else is the user's, and stays.
+    or marked by an earlier write of iectox (`MARKER`). Anything else is the user's, and stays: even a folder
+    holding nothing but files named as iectox names its own (a registry's export of `patients.csv`...).
     """
     path = Path(path).resolve()
     if not path.exists():
         return path
     if not path.is_dir():
         raise OutputRefused(str(path), N_("it is a file, not a folder; choose a new folder name"))
-    example = None if (path / MARKER).is_file() else _foreign(path, own_files)
+    if (path / MARKER).is_file():
+        return path
+    example = next(iter(sorted(entry.name for entry in path.iterdir())), None)
     if example is not None:
         raise OutputRefused(
             str(path),
@@ -173,9 +160,7 @@ def _publish(new: Path, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_folder(
-    path: Path, own_files: Collection[str] = (), wait: float = LOCK_WAIT_SECONDS
-) -> Iterator[Path]:
+def atomic_folder(path: Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[Path]:
     """Yield a new folder beside `path`; it replaces `path` (whole, in one step) only if the block finishes.
 
     Only a folder of iectox's own is replaced (`check_output_folder`); the new one carries `MARKER`. One
@@ -183,14 +168,14 @@ def atomic_folder(
     Whatever happens, even a kill at any instant, `path` is either the previous folder or the new one,
     whole: what a killed run left beside it is cleaned, or put back, by the next run.
     """
-    path = check_output_folder(path, own_files)  # refuses at once, without waiting for the lock
+    path = check_output_folder(path)  # refuses at once, without waiting for the lock
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputRefused(str(path), UNWRITABLE, error=exc.strerror or str(exc)) from exc
     with output_lock(path, wait):
         _recover(path)
-        path = check_output_folder(path, own_files)
+        path = check_output_folder(path)
         new = _new_folder(path)
         try:
             yield new
