@@ -14,6 +14,7 @@ from iectox.io.atomic import check_output_folder
 from iectox.io.csvdir import read_csv_folder, write_csv_folder
 from iectox.io.csvzip import read_csv_zip, write_csv_zip
 from iectox.io.files import regular_file
+from iectox.io.owned import check_output_file
 from iectox.io.parquet import check_parquet, is_parquet_dataset, write_parquet_dataset
 from iectox.io.xlsx import read_workbook, write_workbook
 from iectox.schema import CONTRACT
@@ -81,7 +82,9 @@ def check_output(path: str | Path) -> Path:
     """`path`, or `OutputRefused` when `write_dataset` would refuse it (a file or folder iectox did not
     write): asked before a command does its work, rather than after it."""
     path = Path(path)
-    return path if _single_file(path) else check_output_folder(path)
+    if _single_file(path):
+        return check_output_file(path)
+    return check_output_folder(path)
 
 
 def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:

@@ -14,6 +14,7 @@ from iectox.errors import OutputRefused
 from iectox.i18n import N_
 from iectox.io.exchange import exchange
 from iectox.io.lock import LOCK_WAIT_SECONDS, UNWRITABLE, output_lock
+from iectox.io.owned import MARKER, MARKER_TEXT, Recognise, check_output_file, in_own_folder, record
 
 
 def _new_file(beside: Path, private: bool) -> Path:
@@ -32,21 +33,30 @@ def _new_file(beside: Path, private: bool) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, private: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; it replaces `path` only if the block finishes. The file gets the
-    mode the user's umask gives, or 0600 when `private`."""
+def atomic_file(
+    path: Path, *, force: bool = False, own: Recognise | None = None, private: bool = False
+) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; it replaces `path` only if the block finishes.
+
+    Only a file of iectox's own is replaced (`iectox.io.owned.check_output_file`, asked before the block and
+    again just before the rename; `force` replaces any file, `own` recognises iectox's by the file's
+    content); outside a folder of iectox's, a sidecar beside the published file records it as iectox's,
+    unless `own` recognises it by its content. The file gets the mode the user's umask gives, or 0600 when
+    `private`.
+    """
+    path = check_output_file(Path(path), force, own)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _new_file(path, private)
     try:
         yield tmp
+        check_output_file(path, force, own)  # the user may have put a file there meanwhile
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    if own is None and not in_own_folder(path):
+        record(path)
 
 
-MARKER = ".iectox-output"
-"""The file iectox leaves in every folder it writes whole, so that it replaces only folders of its own."""
-MARKER_TEXT = "Written by iectox; iectox may replace this folder.\n"
 NEW = ".iectox-new-"  # `.NAME.iectox-new-XXXXXXXX`: the folder being written
 ASIDE = ".iectox-old"  # `.NAME.iectox-old`: the previous folder, put aside where folders cannot be swapped
 LEGACY_ASIDE = ".old"  # what iectox 0.x put aside under
