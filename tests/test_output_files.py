@@ -195,3 +195,11 @@ def test_the_refusal_of_a_file_in_french(tmp_path):
         f"{notes} : iectox n'a pas écrit ce fichier ; choisissez un autre nom de fichier, ou déplacez-le "
         "d'abord ; rien n'a été écrit"
     )
+
+
+def test_force_replaces_a_users_file_where_a_command_offers_it(tmp_path):
+    target = tmp_path / "entry.xlsx"
+    target.write_text(MINE)
+    run = _run(("template", str(target), "--force"), {}, tmp_path)
+    assert run.exit_code == 0, run.output
+    assert target.read_bytes()[:2] == b"PK" and sidecar(target).is_file()  # a workbook now, and iectox's
