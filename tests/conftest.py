@@ -18,8 +18,9 @@ from iectox.render import ReportFiles, write_report
 from iectox.render.audit import AuditFiles, write_audit
 from iectox.validate import RawTable, Settings, check_raw
 
-# Fixtures of the real components the tests start themselves: a throwaway PostgreSQL cluster, a headless Chromium.
-pytest_plugins = ("postgres_support", "browser_support")
+# Fixtures of the real components the tests start themselves: a throwaway PostgreSQL cluster, a headless Chromium;
+# and the fuzz suite's counts in the terminal summary, whichever xdist worker ran its cases.
+pytest_plugins = ("postgres_support", "browser_support", "fuzz_counts")
 
 SEED_SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
 

@@ -2,7 +2,9 @@
 
 Each case is refused with a clear error, or loads with exactly the values the user wrote, every other difference
 named by an issue at its cell. Cases whose path may hang or exhaust memory (a FIFO, /dev/zero) run in a child
-process with a time and memory limit. The counts are printed at the end of the run.
+process with a time and memory limit. Each case records its family and outcome on its report; the counts are
+printed at the end of the run, by the process that prints it, even when xdist workers ran the cases
+(tests/fuzz_counts.py).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from attacks import EXACT, LOADS, REFUSED, SETTLED, Case, all_cases
+from fuzz_counts import FAILED, FAMILY, OUTCOME, outcome_of, summary
 from iectox.dataset import Dataset
 from iectox.errors import IectoxError, Issue, SourceError, SpecError
 from iectox.io import check_path
@@ -35,7 +37,6 @@ from iectox.study import load_study
 from iectox.study.spec import load_management_pathway, load_reference
 
 CASE_SECONDS = 20
-COUNTS: collections.Counter[tuple[str, str]] = collections.Counter()
 _WHERE = Path(tempfile.mkdtemp(prefix="iectox-fuzz-"))
 atexit.register(shutil.rmtree, _WHERE, ignore_errors=True)
 _VALID, CASES = all_cases(_WHERE)
@@ -117,7 +118,8 @@ SETTINGS = [c for c in CASES if c.expect == SETTLED]
 
 
 @pytest.mark.parametrize("case", IN_PROCESS, ids=lambda c: c.id)
-def test_hostile_input_is_refused_or_read_exactly(case: Case, tmp_path: Path) -> None:
+def test_hostile_input_is_refused_or_read_exactly(case: Case, tmp_path: Path, record_property) -> None:
+    record_property(FAMILY, case.family)
     path = case.build(tmp_path)
     try:
         with bounded():
@@ -128,7 +130,7 @@ def test_hostile_input_is_refused_or_read_exactly(case: Case, tmp_path: Path) ->
         outcome = "refused (file)"
     else:
         outcome = _check_loaded(case, loaded, issues)
-    COUNTS[(case.family, outcome)] += 1
+    record_property(OUTCOME, outcome)
 
 
 def _load_settings(kind: str, path: Path) -> None:
@@ -146,7 +148,8 @@ def _load_settings(kind: str, path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", SETTINGS, ids=lambda c: c.id)
-def test_settings_of_the_wrong_type_are_refused_by_name(case: Case, tmp_path: Path) -> None:
+def test_settings_of_the_wrong_type_are_refused_by_name(case: Case, tmp_path: Path, record_property) -> None:
+    record_property(FAMILY, case.family)
     path = case.build(tmp_path)
     try:
         with bounded():
@@ -159,7 +162,7 @@ def test_settings_of_the_wrong_type_are_refused_by_name(case: Case, tmp_path: Pa
         outcome = "refused"
     else:
         outcome = "loaded"
-    COUNTS[(case.family, outcome)] += 1
+    record_property(OUTCOME, outcome)
 
 
 CHILD_SCRIPT = textwrap.dedent(
@@ -180,7 +183,8 @@ CHILD_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.parametrize("case", CHILD, ids=lambda c: c.id)
-def test_hostile_path_is_refused_without_hanging(case: Case, tmp_path: Path) -> None:
+def test_hostile_path_is_refused_without_hanging(case: Case, tmp_path: Path, record_property) -> None:
+    record_property(FAMILY, case.family)
     path = case.build(tmp_path)
     done = subprocess.run(
         [sys.executable, "-c", CHILD_SCRIPT, str(path)],
@@ -191,12 +195,26 @@ def test_hostile_path_is_refused_without_hanging(case: Case, tmp_path: Path) -> 
     assert done.returncode == 0 and "Traceback" not in done.stderr, f"{case.id}: {done.stderr[-2000:]}"
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert "refused" in answer or (answer["loaded"] is False and answer["errors"]), f"{case.id}: {answer}"
-    COUNTS[(case.family, "refused")] += 1
+    record_property(OUTCOME, "refused")
 
 
-def test_fuzz_counts_are_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    """The counts of the run, by family and outcome (the cases above ran first: pytest keeps file order)."""
-    assert sum(COUNTS.values()) == len(CASES), "run the whole file to get the counts"
-    frame = pd.Series(COUNTS).rename_axis(["family", "outcome"]).unstack(fill_value=0)
-    with capsys.disabled():
-        print(f"\nfuzz: {len(CASES)} hostile inputs, 0 tracebacks, 0 silent changes\n{frame.to_string()}")
+def test_the_counts_come_from_every_cases_report() -> None:
+    """The summary counts the reports the cases leave (xdist brings the workers' to the printing process):
+    an outcome per passed case, FAILED for a case that did not pass, nothing for the other tests."""
+    reports = [
+        ([(FAMILY, "csv"), (OUTCOME, "refused")], True),
+        ([(FAMILY, "csv"), (OUTCOME, "loaded")], True),
+        ([(FAMILY, "csv"), (OUTCOME, "refused")], True),
+        ([(FAMILY, "xlsx")], False),
+        ([], True),
+    ]
+    counted = [outcome_of(properties, passed) for properties, passed in reports]
+    assert counted == [("csv", "refused"), ("csv", "loaded"), ("csv", "refused"), ("xlsx", FAILED), None]
+    text = summary(collections.Counter(c for c in counted if c is not None))
+    assert text.splitlines()[0] == "fuzz: 4 hostile inputs, 1 FAILED (see above)"
+    assert [line.split() for line in text.splitlines()[1:]] == [
+        ["outcome", FAILED, "loaded", "refused"],
+        ["family"],
+        ["csv", "0", "1", "2"],
+        ["xlsx", "1", "0", "0"],
+    ]

@@ -66,13 +66,18 @@ def test_a_folder_iectox_wrote_is_replaced_and_marked(tmp_path):
     assert "stale.csv" not in _listing(out) and (out / "infusions.csv").exists()
 
 
-def test_an_unmarked_folder_holding_only_iectox_tables_is_replaced(tmp_path):
-    """Folders written before the marker existed hold nothing but the dataset's own tables."""
-    out = tmp_path / "old_export"
-    write_dataset(small_dataset(), out)
-    (out / MARKER).unlink()
-    write_dataset(small_dataset(), out)
-    assert (out / MARKER).exists()
+def test_an_unmarked_folder_holding_only_table_named_csvs_is_the_users(tmp_path):
+    """A registry's own export holds files named as iectox names its tables: without the marker, iectox did
+    not write it, and `synth --out` must not replace it (it used to, silently)."""
+    export = tmp_path / "registry_export"
+    write_dataset(small_dataset(), export)
+    (export / MARKER).unlink()
+    before = {p.name: p.read_bytes() for p in export.iterdir()}
+    run = _synth(export)
+    assert run.exit_code == 2 and "nothing was written" in run.output
+    assert "did not write (e.g. administrations.csv)" in run.output
+    assert {p.name: p.read_bytes() for p in export.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["registry_export"]
 
 
 def test_the_refusal_in_french(tmp_path):

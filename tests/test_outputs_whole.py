@@ -205,13 +205,13 @@ def test_the_cli_refuses_a_folder_of_the_users(tmp_path):
     assert snapshot(docs) == {"thesis.txt": b"mine"}
 
 
-def test_a_report_folder_of_an_earlier_iectox_is_recognised(tmp_path):
-    """Report folders written before the marker existed hold the report's files and its figures only."""
-    own = ("report.html", "analysis_table.csv", "figures/*.png", "figures/*.svg")
+def test_a_folder_without_the_marker_is_the_users_whatever_its_files_are_named(tmp_path):
+    """A folder holding only files named as a report's (report.html, figures/crs.png) is not recognised as
+    iectox's: only the marker says iectox wrote a folder."""
     (tmp_path / "figures").mkdir()
     for name in ("report.html", "analysis_table.csv", "figures/crs.png", "figures/crs.svg"):
         (tmp_path / name).write_text("x")
-    assert check_output_folder(tmp_path, own) == tmp_path.resolve()
-    (tmp_path / "figures" / "notes.txt").write_text("mine")
-    with pytest.raises(OutputRefused, match=r"figures/notes\.txt"):
-        check_output_folder(tmp_path, own)
+    with pytest.raises(OutputRefused, match=r"analysis_table\.csv"):
+        check_output_folder(tmp_path)
+    (tmp_path / MARKER).write_text("")
+    assert check_output_folder(tmp_path) == tmp_path.resolve()

@@ -14,6 +14,7 @@ from iectox.cli.validate import DatesOption, settings_from_options, writing_from
 from iectox.crosswalk import load_form, registry_forms, shipped_form
 from iectox.crosswalk.write import RECONCILIATION, write_crosswalks
 from iectox.io import read_dataset
+from iectox.io.atomic import check_output_folder
 
 
 def crosswalk(
@@ -46,6 +47,7 @@ def crosswalk(
 ) -> None:
     lang = chosen_language(lang)
     with writing_from(data, lang):
+        check_output_folder(out)  # a folder of the user's is refused before the data are read
         names = registry or ([] if mapping else list(registry_forms()))
         forms = [shipped_form(name) for name in names] + [load_form(path) for path in mapping or []]
         dataset = read_dataset(data, settings_from_options(dates, None, None))

@@ -16,7 +16,7 @@ from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, settings_from_options, writing_from
 from iectox.errors import OutputRefused
 from iectox.i18n import N_
-from iectox.io import read_dataset, write_dataset
+from iectox.io import check_output, read_dataset, write_dataset
 from iectox.io.deidentify import MAX_SHIFT_DAYS, DeidentifySettings, deidentify
 from iectox.io.pseudonyms import create_key, read_key
 
@@ -63,6 +63,7 @@ def deidentify_command(
     settings = settings_from_options(dates, None, None)
     with writing_from(data, lang):
         _check_places(data, key_file, out)
+        check_output(out)
         if create:
             create_key(key_file)
             console.print(

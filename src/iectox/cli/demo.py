@@ -14,10 +14,10 @@ from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.show import print_calibration_summary, print_findings, print_overview, progress_columns
 from iectox.cli.validate import print_issues, refuse
 from iectox.errors import OutputRefused
-from iectox.io import check_path, write_dataset
+from iectox.io import check_output, check_path, write_dataset
 from iectox.render import STAGES as REPORT_STAGES
-from iectox.render import write_report
-from iectox.render.audit import write_audit
+from iectox.render import check_report_folder, write_report
+from iectox.render.audit import check_audit_folder, write_audit
 from iectox.render.format import Formatter
 from iectox.render.management import cohort_labels, drawn_management_figures
 from iectox.study import StudyResult, run_study, seed_study
@@ -33,6 +33,13 @@ def demo(
 ) -> None:
     lang = chosen_language(lang)
     csv_folder, workbook, report = out / "dataset", out / "dataset.xlsx", out / "report"
+    try:  # each place is refused before the cohort is made when it holds what iectox did not write
+        check_output(csv_folder)
+        check_output(workbook)
+        check_report_folder(report)
+        check_audit_folder(out / "audit")
+    except OutputRefused as exc:
+        raise refuse(exc, lang) from exc
     steps = (
         *STAGES,
         "write CSV",

@@ -12,6 +12,7 @@ from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, settings_from_options, writing_from
 from iectox.errors import SpecError
 from iectox.io import read_dataset
+from iectox.io.atomic import check_output_folder
 from iectox.io.fhir import check_timezone, write_bundles
 
 
@@ -38,6 +39,7 @@ def fhir(
         )
         raise typer.BadParameter(message, param_hint="--timezone") from exc
     with writing_from(data, lang):
+        check_output_folder(out)  # a folder of the user's is refused before the data are read
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         written = write_bundles(dataset, out, timezone)
     console.print(

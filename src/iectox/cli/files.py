@@ -10,11 +10,12 @@ from pathlib import Path
 from iectox.errors import OutputRefused
 from iectox.i18n import N_
 from iectox.io.atomic import atomic_file
+from iectox.io.owned import check_output_file
 
 
 def check_file_output(path: Path | None) -> None:
-    """`OutputRefused` when `path` cannot take a file (a folder, or a place under a file or a folder iectox
-    may not write in): said before any work is done, rather than after it."""
+    """`OutputRefused` when `path` cannot take a file (a folder, a file iectox did not write, or a place under
+    a file or a folder iectox may not write in): said before any work is done, rather than after it."""
     if path is None:
         return
     if path.is_dir():
@@ -26,6 +27,7 @@ def check_file_output(path: Path | None) -> None:
         raise OutputRefused(str(path), N_("{folder} is a file, not a folder"), folder=str(folder))
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputRefused(str(path), N_("the folder {folder} cannot be written in"), folder=str(folder))
+    check_output_file(path)
 
 
 def write_json(path: Path, payload: object) -> None:

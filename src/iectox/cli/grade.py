@@ -2,7 +2,8 @@
 
 PATH is a dataset (an .xlsx workbook or a folder of CSV files) or a lone observations CSV file (the columns of
 the observations table plus an optional `age_years`, blank = adult, and `developmental_delay`), read and
-checked with the same cell parsing and rules as a dataset.
+checked with the same cell parsing and rules as a dataset. DIR is published whole, as a report folder is: a
+folder of iectox's own (it carries `.iectox-output`), never one holding the user's files.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from iectox.cli.console import console, literal, visible
 from iectox.cli.language import LangOption, chosen_language, decimal_number, say
 from iectox.cli.validate import DatesOption, print_issues, refuse, reject, settings_from_options
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid, Issue, SourceError
+from iectox.errors import DatasetInvalid, Issue, OutputRefused, SourceError
 from iectox.grading import (
     AGREES,
     DISAGREES,
@@ -30,6 +31,7 @@ from iectox.grading import (
 )
 from iectox.i18n import N_, number
 from iectox.io import read_dataset
+from iectox.io.atomic import atomic_folder, check_output_folder
 from iectox.io.csvdir import read_csv_table
 from iectox.io.sheets import write_csv
 from iectox.io.text import column_text
@@ -148,6 +150,7 @@ def grade(
     except ValueError as exc:
         raise typer.BadParameter(visible(exc)) from exc
     try:
+        check_output_folder(out)  # a folder of the user's is refused before anything is read
         with console.status(literal(say("Reading and checking {path}...", lang, path=path))) as status:
             observations, dataset = _load(path, settings, lang)
             status.update(say("Grading {n} observations...", lang, n=f"{len(observations):,}"))
@@ -156,9 +159,10 @@ def grade(
             table = agreement(dataset, episodes_from_grades(graded))
             status.update(literal(say("Writing {path}...", lang, path=out)))
             columns = (*CONTRACT.table("observations").columns, AGE, *GRADES)
-            _write(graded, columns, out / "graded_observations.csv")
-            _write(table, EPISODE_TEXT, out / "episodes.csv")
-    except SourceError as exc:
+            with atomic_folder(out) as folder:  # both files, whole, in a folder of iectox's own
+                _write(graded, columns, folder / "graded_observations.csv")
+                _write(table, EPISODE_TEXT, folder / "episodes.csv")
+    except (SourceError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
         raise reject(exc, N_("{path}: {n} error(s); nothing was graded."), lang, path=path) from exc

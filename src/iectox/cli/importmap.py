@@ -12,7 +12,7 @@ from iectox.cli.files import check_file_output, write_json
 from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import print_issues, refuse
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
-from iectox.io import write_dataset
+from iectox.io import check_output, write_dataset
 from iectox.io.mapping import import_mapped
 
 
@@ -36,6 +36,7 @@ def import_mapped_command(
     lang = chosen_language(lang)
     try:
         check_file_output(errors_json)
+        check_output(out)
         dataset = import_mapped(mapping, allow_outside=allow_outside)
         written = write_dataset(dataset, out)
     except (SpecError, SourceError, OutputRefused) as exc:

@@ -255,7 +255,14 @@ def init(
     chosen_preset = _choose(
         preset, list(PRESETS), "iectox", N_("Test policy ({allowed})"), "--preset", ask, lang
     )
-    _write(out, data, draft_study(frame, cohort.name, order, tables, study_lang, chosen_preset), frame, lang)
+    _write(
+        out,
+        data,
+        draft_study(frame, cohort.name, order, tables, study_lang, chosen_preset),
+        frame,
+        lang,
+        force,
+    )
     written = say(
         "Study file written to {file}: cohorts by {column} ({groups}), {n} table(s).",
         lang,
@@ -269,17 +276,20 @@ def init(
     console.print(literal(say("Next: {command}", lang, command=command)), soft_wrap=True, highlight=False)
 
 
-def _write(out: Path, data: Path, document: dict[str, object], frame: pd.DataFrame, lang: str) -> None:
-    """The study file, written only once the study reader has read it back and its levels are in the data."""
+def _write(
+    out: Path, data: Path, document: dict[str, object], frame: pd.DataFrame, lang: str, force: bool
+) -> None:
+    """The study file, written only once the study reader has read it back and its levels are in the data;
+    an existing file is replaced only with `force` (checked first by `init`, and again as it is put in place)."""
     header = say(HEADER, lang, data=data.as_posix(), file=out.as_posix())
     try:
-        with atomic_file(out) as tmp:
+        with atomic_file(out, force=force) as tmp:
             tmp.write_text(toml_document(document, header=header), encoding="utf-8")
             check_levels(load_study(tmp), frame)
-    except (SpecError, OSError) as exc:
+    except (SpecError, OutputRefused, OSError) as exc:
         refused = (
             exc
-            if isinstance(exc, SpecError)
+            if isinstance(exc, SpecError | OutputRefused)
             else OutputRefused(
                 str(out), N_("it cannot be written ({cause})"), cause=exc.strerror or type(exc).__name__
             )

@@ -16,9 +16,11 @@ from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options, writing_from
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError
 from iectox.i18n import N_
-from iectox.io import read_dataset, write_dataset
+from iectox.io import check_output, read_dataset, write_dataset
+from iectox.io.owned import check_output_file
 from iectox.io.redcap import import_redcap, write_dictionary, write_records
 from iectox.io.redcap.api import TOKEN_VARIABLE, import_from_server, token_from
+from iectox.io.redcap.dictionary import repeating_path
 
 redcap_app = typer.Typer(
     name="redcap",
@@ -40,6 +42,8 @@ def dictionary(
 ) -> None:
     lang = chosen_language(lang)
     try:
+        for path in (file, repeating_path(file)):  # both refused before either is written
+            check_output_file(path)
         written, repeating = write_dictionary(file, lang)
     except OutputRefused as exc:
         raise refuse(exc, lang) from exc
@@ -69,6 +73,7 @@ def records(
 ) -> None:
     lang = chosen_language(lang)
     with writing_from(data, lang):
+        check_output_file(out)
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         written = write_records(dataset, out)
     console.print(literal(say("REDCap records written to {path}.", lang, path=written)), soft_wrap=True)
@@ -111,6 +116,7 @@ def import_redcap_command(
     source = str(export) if export is not None else str(url)
     try:
         check_file_output(errors_json)
+        check_output(out)
         if url is not None:
             with console.status(literal(say("Pulling the records from {url}...", lang, url=url))):
                 dataset = import_from_server(url, token_from(token_variable), dictionary, settings)

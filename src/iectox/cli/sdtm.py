@@ -13,6 +13,7 @@ from iectox.cli.language import LangOption, chosen_language, say
 from iectox.cli.validate import DatesOption, settings_from_options, writing_from
 from iectox.errors import SpecError
 from iectox.io import read_dataset
+from iectox.io.atomic import check_output_folder
 from iectox.io.sdtm import check_study_id, write_sdtm
 
 
@@ -45,6 +46,7 @@ def sdtm(
         )
         raise typer.BadParameter(message, param_hint="--study-id") from exc
     with writing_from(data, lang):
+        check_output_folder(out)  # a folder of the user's is refused before the data are read
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         frames = write_sdtm(dataset, out, study_id)
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in frames.items())

@@ -14,7 +14,7 @@ from iectox.cli.show import print_calibration, print_findings, progress_columns
 from iectox.cli.validate import refuse
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, OutputRefused, SpecError
-from iectox.io import write_dataset
+from iectox.io import check_output, write_dataset
 from iectox.synth import STAGES, SynthResult, calibrate, generate
 from iectox.synth.bsab import with_bsab_courses
 from iectox.synth.generate import DEFAULT_SEED
@@ -79,6 +79,7 @@ def synth(
     columns = progress_columns()
     result: SynthResult | None = None
     try:
+        check_output(out)  # refused before the cohort is generated, not after
         with Progress(*columns, console=console, transient=True) as progress:
             task = progress.add_task(STAGES[0], total=len(STAGES) + 1)
 

@@ -9,6 +9,8 @@ import typer
 
 from iectox.cli.console import console, literal, visible
 from iectox.cli.language import LangOption, chosen_language, say
+from iectox.cli.validate import refuse
+from iectox.errors import OutputRefused
 from iectox.io.template import DEFAULT_ROWS, write_template
 
 
@@ -27,7 +29,10 @@ def template(
         raise typer.BadParameter(
             say("{file} exists; use --force to overwrite it", lang, file=visible(file)), param_hint="FILE"
         )
-    written = write_template(file, rows=rows, lang=lang)
+    try:
+        written = write_template(file, rows=rows, lang=lang, force=force)
+    except OutputRefused as exc:
+        raise refuse(exc, lang) from exc
     text = say(
         "Template written to {file} (checks on rows 2-{last}).",
         lang,

@@ -11,9 +11,10 @@ from rich import box
 from rich.table import Table
 
 from iectox.cli.console import console, err_console, literal, visible
+from iectox.cli.files import check_file_output
 from iectox.cli.language import HELP_LANG, LangOption, chosen_language, decimal_number, say
 from iectox.cli.validate import DatesOption, print_issues, refuse, settings_from_options
-from iectox.errors import SourceError, SpecError
+from iectox.errors import OutputRefused, SourceError, SpecError
 from iectox.io.csvdir import read_csv_table
 from iectox.io.sheets import write_csv
 from iectox.management.dosing import (
@@ -292,8 +293,9 @@ def vials(
     if out is not None and plan is None:
         raise typer.BadParameter(say("--out writes the table of a --plan", lang), param_hint="--out")
     try:
+        check_file_output(out)  # a file of the user's is refused before the plan is read
         readiness = load_pathway(pathway) if pathway is not None else default_pathway()
-    except SpecError as exc:
+    except (SpecError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
     settings = VialSettings.from_pathway(
         readiness, vials_mg=_sizes(vial_sizes, lang), doses_on_site=doses_on_site, band_tolerance=band
@@ -321,5 +323,8 @@ def vials(
     result = plan_vials(planned, settings)
     _print_plan(result, plan.name, lang)
     if out is not None:
-        _write(result, out)
+        try:
+            _write(result, out)
+        except OutputRefused as exc:
+            raise refuse(exc, lang) from exc
         console.print(say("Wrote {path}", lang, path=literal(out)), soft_wrap=True, highlight=False)

@@ -191,9 +191,7 @@ def write_crosswalks(
     grades = computed(dataset)
     results = [crosswalk(dataset, form, grades) for form in forms]
     notes = notes_frame(results, lang)
-    names = [f"{r.form.id}.{suffix}" for r in results for suffix in ("csv", "xlsx")]
-    names += [f"{RECONCILIATION}.{suffix}" for suffix in ("csv", "xlsx", "md")]
-    with atomic_folder(Path(folder), names) as tmp:
+    with atomic_folder(Path(folder)) as tmp:
         for result in results:
             write_csv(_blank(result.answers), tmp / f"{result.form.id}.csv")
             _form_workbook(result, tmp / f"{result.form.id}.xlsx")

@@ -10,15 +10,17 @@ from pathlib import Path
 from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, Issue, SourceError
 from iectox.i18n import N_
+from iectox.io.atomic import check_output_folder
 from iectox.io.csvdir import read_csv_folder, write_csv_folder
 from iectox.io.csvzip import read_csv_zip, write_csv_zip
 from iectox.io.files import regular_file
+from iectox.io.owned import check_output_file
 from iectox.io.parquet import check_parquet, is_parquet_dataset, write_parquet_dataset
 from iectox.io.xlsx import read_workbook, write_workbook
 from iectox.schema import CONTRACT
 from iectox.validate import RawTable, Settings, check_raw, validate_dataset
 
-__all__ = ["check_path", "read_dataset", "read_raw", "write_dataset"]
+__all__ = ["check_output", "check_path", "read_dataset", "read_raw", "write_dataset"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_SUFFIX = ".zip"  # a zipped folder of CSV files (`csvzip`)
@@ -71,13 +73,29 @@ def read_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:
     return dataset
 
 
+def _single_file(path: Path) -> bool:
+    """Whether `write_dataset` writes `path` as one file (a workbook, a zip), not as a folder."""
+    return path.suffix.lower() in (*WORKBOOK_SUFFIXES, ZIP_SUFFIX)
+
+
+def check_output(path: str | Path) -> Path:
+    """`path`, or `OutputRefused` when `write_dataset` would refuse it (a file or folder iectox did not
+    write): asked before a command does its work, rather than after it."""
+    path = Path(path)
+    if _single_file(path):
+        return check_output_file(path)
+    return check_output_folder(path)
+
+
 def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:
     """Write `dataset` as an .xlsx workbook, a `.parquet` folder, a `.zip` of CSV files or a CSV folder after
-    checking it; an invalid one is not written."""
+    checking it; an invalid one is not written, nor one whose place holds a file or folder iectox did not
+    write (`check_output`)."""
+    path = Path(path)
+    check_output(path)
     errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
     if errors:
         raise DatasetInvalid(errors)
-    path = Path(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         write_workbook(dataset, path)
     elif path.suffix.lower() == ".parquet":

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import glob
 import os
 import secrets
 import shutil
-import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,57 +15,69 @@ from iectox.errors import OutputRefused
 from iectox.i18n import N_
 from iectox.io.exchange import exchange
 from iectox.io.lock import LOCK_WAIT_SECONDS, UNWRITABLE, output_lock
+from iectox.io.owned import MARKER, MARKER_TEXT, Recognise, check_output_file, in_own_folder, record
+
+
+def _new_file(beside: Path, private: bool) -> Path:
+    """A new, empty file beside `beside` (`.NAME.XXXXXXXX.tmp`), created with the mode the user's umask gives
+    (0644 under umask 022), as any file the user writes: mkstemp's 0600 would hide a shared report from the
+    colleagues who read the folder. A `private` file (a database snapshot) is its owner's only (0600)."""
+    mode = 0o600 if private else 0o666
+    while True:
+        tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; it replaces `path` only if the block finishes."""
+def atomic_file(
+    path: Path, *, force: bool = False, own: Recognise | None = None, private: bool = False
+) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; it replaces `path` only if the block finishes.
+
+    Only a file of iectox's own is replaced (`iectox.io.owned.check_output_file`, asked before the block and
+    again just before the rename; `force` replaces any file, `own` recognises iectox's by the file's
+    content); outside a folder of iectox's, a sidecar beside the published file records it as iectox's,
+    unless `own` recognises it by its content. The file gets the mode the user's umask gives, or 0600 when
+    `private`.
+    """
+    path = check_output_file(Path(path), force, own)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _new_file(path, private)
     try:
-        yield Path(tmp)
+        yield tmp
+        check_output_file(path, force, own)  # the user may have put a file there meanwhile
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
+    if own is None and not in_own_folder(path):
+        record(path)
 
 
-MARKER = ".iectox-output"
-"""The file iectox leaves in every folder it writes whole, so that it replaces only folders of its own."""
-MARKER_TEXT = "Written by iectox; iectox may replace this folder.\n"
 NEW = ".iectox-new-"  # `.NAME.iectox-new-XXXXXXXX`: the folder being written
 ASIDE = ".iectox-old"  # `.NAME.iectox-old`: the previous folder, put aside where folders cannot be swapped
 LEGACY_ASIDE = ".old"  # what iectox 0.x put aside under
 
 
-def _foreign(folder: Path, own_files: Collection[str], prefix: str = "") -> str | None:
-    """The first entry of `folder` (as a path relative to it) that is none of `own_files`: names, or
-    patterns one folder deep such as `figures/*.png`."""
-    for entry in sorted(folder.iterdir()):
-        name = prefix + entry.name
-        if entry.is_dir() and not entry.is_symlink() and any(p.startswith(f"{name}/") for p in own_files):
-            inner = _foreign(entry, own_files, f"{name}/")
-            if inner is not None:
-                return inner
-        elif not any(fnmatch.fnmatchcase(name, pattern) for pattern in own_files):
-            return name
-    return None
-
-
-def check_output_folder(path: Path, own_files: Collection[str] = ()) -> Path:
+def check_output_folder(path: Path) -> Path:
     """`path` resolved, or `OutputRefused` when writing there would replace something iectox did not write.
 
     A folder is replaced whole (so that a write lands whole or not at all): it must therefore be new, empty,
-    marked by an earlier write of iectox, or hold only `own_files` (names, or patterns such as
-    `figures/*.png`). Anything else is the user's, and stays.
+    or marked by an earlier write of iectox (`MARKER`). Anything else is the user's, and stays: even a folder
+    holding nothing but files named as iectox names its own (a registry's export of `patients.csv`...).
     """
     path = Path(path).resolve()
     if not path.exists():
         return path
     if not path.is_dir():
         raise OutputRefused(str(path), N_("it is a file, not a folder; choose a new folder name"))
-    example = None if (path / MARKER).is_file() else _foreign(path, own_files)
+    if (path / MARKER).is_file():
+        return path
+    example = next(iter(sorted(entry.name for entry in path.iterdir())), None)
     if example is not None:
         raise OutputRefused(
             str(path),
@@ -172,9 +182,7 @@ def _publish(new: Path, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_folder(
-    path: Path, own_files: Collection[str] = (), wait: float = LOCK_WAIT_SECONDS
-) -> Iterator[Path]:
+def atomic_folder(path: Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[Path]:
     """Yield a new folder beside `path`; it replaces `path` (whole, in one step) only if the block finishes.
 
     Only a folder of iectox's own is replaced (`check_output_folder`); the new one carries `MARKER`. One
@@ -182,14 +190,14 @@ def atomic_folder(
     Whatever happens, even a kill at any instant, `path` is either the previous folder or the new one,
     whole: what a killed run left beside it is cleaned, or put back, by the next run.
     """
-    path = check_output_folder(path, own_files)  # refuses at once, without waiting for the lock
+    path = check_output_folder(path)  # refuses at once, without waiting for the lock
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputRefused(str(path), UNWRITABLE, error=exc.strerror or str(exc)) from exc
     with output_lock(path, wait):
         _recover(path)
-        path = check_output_folder(path, own_files)
+        path = check_output_folder(path)
         new = _new_folder(path)
         try:
             yield new

@@ -152,6 +152,6 @@ def _escaped(cells: pd.Series, starts: np.ndarray, escape: Callable[[pd.Series],
 
 
 def write_csv_folder(dataset: Dataset, folder: Path) -> None:
-    with atomic_folder(folder, [f"{table}.csv" for table in dataset.schema.table_names]) as tmp:
+    with atomic_folder(folder) as tmp:
         for table in dataset.schema.tables:
             csv_text(dataset[table.name], table).to_csv(tmp / f"{table.name}.csv", index=False)

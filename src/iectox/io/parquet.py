@@ -89,7 +89,7 @@ def write_parquet_dataset(dataset: Dataset, folder: str | Path) -> Path:
     import pyarrow.parquet as pq  # imported when used: a workbook or CSV dataset never needs it
 
     folder = Path(folder)
-    with atomic_folder(folder, file_names(dataset.schema)) as tmp:
+    with atomic_folder(folder) as tmp:
         for table in dataset.schema.tables:
             pq.write_table(to_arrow(dataset[table.name], table), tmp / (table.name + SUFFIX))
     return folder

@@ -19,14 +19,17 @@ from iectox.io.injection import neutralise_column, text_cell
 from iectox.io.xlsx_rows import LongSheets, Rows
 
 
-def save_workbook(book: Workbook, path: Path, rows: Mapping[str, Rows] | None = None) -> Path:
+def save_workbook(
+    book: Workbook, path: Path, rows: Mapping[str, Rows] | None = None, force: bool = False
+) -> Path:
     """Save `book` at `path`, whole or not at all, after making every text cell of every sheet safe.
 
     The cells are made safe here, at the last moment, rather than where each sheet is filled: whatever a
     sheet holds (data, labels, footnotes), no text reaches the file as a formula and every text reads back
     exactly (`text_cell`: a text cell with Excel's quote prefix). The long sheets named in `rows` hold their
     header row in `book` and their rows in a frame, written as XML directly (`iectox.io.xlsx_rows`), their
-    formula-like text quoted in the same way.
+    formula-like text quoted in the same way. An existing file iectox did not write is replaced only with
+    `force` (`iectox.io.atomic.atomic_file`).
     """
     if book.write_only:
         raise ValueError("a write-only workbook cannot be checked: make its cells with injection.text_cell")
@@ -34,7 +37,7 @@ def save_workbook(book: Workbook, path: Path, rows: Mapping[str, Rows] | None = 
         for cell in sheet._cells.values():  # the cells that exist; iter_rows would create the empty ones
             text_cell(cell)
     long_sheets = LongSheets(book, rows, Path(path)) if rows else None  # refused before a byte is written
-    with atomic_file(Path(path)) as tmp:
+    with atomic_file(Path(path), force=force) as tmp:
         if long_sheets is None:
             book.save(tmp)
         else:

@@ -67,12 +67,17 @@ class ListRef:
 
 
 def write_template(
-    path: str | Path, schema: Schema = CONTRACT, rows: int = DEFAULT_ROWS, lang: str = "en"
+    path: str | Path,
+    schema: Schema = CONTRACT,
+    rows: int = DEFAULT_ROWS,
+    lang: str = "en",
+    force: bool = False,
 ) -> Path:
-    """Write the blank template to `path` in `lang`; validations and formats cover data rows 2..rows+1."""
+    """Write the blank template to `path` in `lang`; validations and formats cover data rows 2..rows+1. An
+    existing file iectox did not write is replaced only with `force` (`iectox.io.owned`)."""
     path = Path(path)
     workbook = build_template(schema, rows, lang)
-    return save_workbook(workbook, path)
+    return save_workbook(workbook, path, force=force)
 
 
 def build_template(schema: Schema = CONTRACT, rows: int = DEFAULT_ROWS, lang: str = "en") -> Workbook:

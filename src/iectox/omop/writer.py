@@ -60,19 +60,23 @@ def refuse_too_long(tables: OmopTables, where: str) -> None:
                 )
 
 
-def _refuse_foreign_duckdb(path: Path) -> None:
-    if path.is_dir():
-        raise OutputRefused(str(path), N_("it is a folder; give a file name ending in .duckdb"))
-    if not path.exists():
-        return
+def _marked(path: Path) -> bool:
+    """Whether the DuckDB file at `path` holds iectox's mark: an earlier export of iectox (`own` test of
+    `atomic_file`, which then writes no file beside it)."""
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             tables = {
                 row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
             }
     except duckdb.Error:
-        tables = set()
-    if MARK not in tables:
+        return False
+    return MARK in tables
+
+
+def _refuse_foreign_duckdb(path: Path) -> None:
+    if path.is_dir():
+        raise OutputRefused(str(path), N_("it is a folder; give a file name ending in .duckdb"))
+    if path.exists() and not _marked(path):
         raise OutputRefused(str(path), N_("it exists and iectox omop did not write it; it is left as it is"))
 
 
@@ -87,7 +91,7 @@ def write_duckdb_file(tables: OmopTables, path: Path) -> None:
     """The tables into a new DuckDB file at `path` (replacing only an earlier export of iectox)."""
     _refuse_foreign_duckdb(path)
     refuse_too_long(tables, str(path))
-    with atomic_file(path) as tmp:
+    with atomic_file(path, own=_marked) as tmp:
         tmp.unlink()  # DuckDB creates its own file; an empty one is not a database
         with duckdb.connect(str(tmp)) as con:
             for name, table in cdm_tables().items():

@@ -47,7 +47,6 @@ from iectox.render.time_to_event import time_to_event_table
 from iectox.render.worker import Worker
 from iectox.study import StudyResult
 
-FIGURE_FILES = ("figures/*.png", "figures/*.svg")  # what a report folder of iectox's own may hold there
 STAGES = ("analysis table", "figures", *(f.stage or f.id for f in FORMATS.values()))
 
 
@@ -106,14 +105,9 @@ def write_figures(result: StudyResult, folder: Path, lang: str) -> list[Figure]:
     return written
 
 
-def report_files(formats: Formats = FORMATS) -> tuple[str, ...]:
-    """What a report folder holds, so that the folder of an earlier report is recognised as iectox's."""
-    return (*(f"report{f.suffix}" for f in formats.values()), ANALYSIS_TABLE, *FIGURE_FILES)
-
-
-def check_report_folder(out: Path, formats: Formats = FORMATS) -> Path:
+def check_report_folder(out: Path) -> Path:
     """`out` resolved, or `OutputRefused` when it is a folder or file of the user's: asked before any work."""
-    return check_output_folder(Path(out), report_files(formats))
+    return check_output_folder(Path(out))
 
 
 def _numbered_tables(result: StudyResult, fmt: Formatter) -> list[Table | None]:
@@ -164,7 +158,7 @@ def write_report(
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
     document = report_document(result, lang)
-    with atomic_folder(Path(out), report_files(formats)) as folder:
+    with atomic_folder(Path(out)) as folder:
         step("analysis table")
         csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
         step("figures")

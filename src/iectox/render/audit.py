@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FORMAT = "iectox-audit/1"
-OWN_FILES = ("audit.html", "audit.xlsx", "audit.json", "figures/*.png", "figures/*.svg")
 """What an audit folder of iectox's own holds: only such a folder is replaced."""
 
 
@@ -139,7 +138,7 @@ def audit_figures(
 
 def check_audit_folder(out: Path) -> Path:
     """`out` resolved, or `OutputRefused` when it is a folder or file of the user's: asked before any work."""
-    return check_output_folder(Path(out), OWN_FILES)
+    return check_output_folder(Path(out))
 
 
 Drawn = Mapping[str, tuple[str, Path, Path]]
@@ -180,7 +179,7 @@ def write_audit(
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
     labels = dict(cohort_labels) if cohort_labels is not None else default_cohort_labels(result)
-    with atomic_folder(Path(out), OWN_FILES) as folder:
+    with atomic_folder(Path(out)) as folder:
         figures = []
         for name, caption, draw in audit_figure_plans(result, labels, lang):
             png, svg = _figure(folder / "figures", name, caption, draw, drawn or {})

@@ -22,20 +22,10 @@ from iectox.render.pooling_figures import forest_plots
 from iectox.study.pooled_summary import pooled_summary_table
 from iectox.study.pooling import PooledStudy
 
-FILES = (
-    "pooled.html",
-    "pooled.xlsx",
-    "pooled.docx",
-    "pooled.json",
-    "pooled_table.json",
-    "figures/*.png",
-    "figures/*.svg",
-)
-
 
 def check_pool_folder(out: Path) -> Path:
     """`out` resolved, or `OutputRefused` when it holds files of the user's: asked before any work."""
-    return check_output_folder(Path(out), FILES)
+    return check_output_folder(Path(out))
 
 
 def _intro(pooled: PooledStudy, fmt: Formatter) -> str:
@@ -85,7 +75,7 @@ def write_pooled(pooled: PooledStudy, out: Path, lang: str = "en") -> list[Path]
     """Every file of the pooled study, in `lang`; the folder is replaced whole, or left as it was."""
     fmt = Formatter(lang, digits=1, p_digits=4)
     tables = pooled_tables(pooled, fmt)
-    with atomic_folder(Path(out), FILES) as folder:
+    with atomic_folder(Path(out)) as folder:
         figures = forest_plots(pooled, fmt, folder / "figures")
         (folder / "pooled.html").write_text(_html(pooled, tables, figures, fmt), encoding="utf-8")
         _docx(pooled, tables, figures, fmt, folder / "pooled.docx")

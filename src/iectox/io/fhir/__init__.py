@@ -37,7 +37,7 @@ def write_bundles(dataset: Dataset, folder: str | Path, timezone: str = "UTC") -
     if errors:
         raise DatasetInvalid(errors)
     written: list[Path] = []
-    with atomic_folder(Path(folder), ["*.json"]) as tmp:
+    with atomic_folder(Path(folder)) as tmp:
         for patient_id, bundle in patient_bundles(dataset, zone):
             path = tmp / f"{patient_id}.json"
             path.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -53,7 +53,7 @@ def write_sdtm(dataset: Dataset, folder: str | Path, study_id: str) -> dict[str,
     frames = sdtm_frames(dataset, study_id, metadata)
     lengths = check_all(metadata, frames, Path(folder))
     specs = written(metadata, frames)
-    with atomic_folder(Path(folder), ["*.xpt", DEFINE]) as tmp:
+    with atomic_folder(Path(folder)) as tmp:
         for spec in specs:
             pyreadstat.write_xport(
                 frames[spec.name],

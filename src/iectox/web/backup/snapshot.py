@@ -21,6 +21,7 @@ from typing import TypeVar
 from iectox.errors import OutputRefused, SourceError
 from iectox.i18n import N_
 from iectox.io.atomic import atomic_file
+from iectox.io.owned import never
 from iectox.web.backup import postgres, sqlite
 from iectox.web.backup.manifest import Manifest, describe, manifest_path, read_manifest, verify
 from iectox.web.database import Database, database
@@ -50,7 +51,7 @@ def _published(path: Path, write: Callable[[Path], T]) -> T:
     """`write(tmp)` into a temporary file beside `path`, flushed to disk, then renamed to `path`; what
     `write` returned."""
     try:
-        with atomic_file(path) as tmp:
+        with atomic_file(path, own=never, private=True) as tmp:  # never replaced; its owner's only
             written = write(tmp)
             _fsync(tmp)
     except OSError as exc:
