@@ -18,6 +18,7 @@ from iectox.dataset import Dataset
 from iectox.io import read_dataset, write_dataset
 from iectox.io.csvdir import write_csv_folder
 from iectox.io.injection import FORMULA_CHARACTERS
+from iectox.validate.identifiers import IN_IDENTIFIERS, identifying_values
 
 PAYLOADS = ["=A1+1", "+33 6", "-x", "@x", "'=A1", "''+1", '=HYPERLINK("http://x";"y")', "'abc"]
 
@@ -77,7 +78,11 @@ TEXT = (
     .map(str.strip)
     .filter(bool)
 )
-IDENTIFIER = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,10}", fullmatch=True)
+# Ids the privacy rule accepts: one shaped as a name ("PA.Aa") or a date of birth ("19610517") is refused by
+# design (tests/test_validate_identifiers.py), which is not what this round trip is about.
+IDENTIFIER = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,10}", fullmatch=True).filter(
+    lambda text: not identifying_values([text], IN_IDENTIFIERS)
+)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
