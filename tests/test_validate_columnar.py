@@ -164,6 +164,26 @@ def test_text_columns_read_as_cell_by_cell(cells, kind, order):
     assert_same(fast, slow)
 
 
+def held_in_arrow(cells: list[str | None]) -> pd.Series:
+    """A CSV column as `csvsplit` keeps it in Arrow: below the header cell (an offset into the buffers)."""
+    held = pa.chunked_array([pa.array(["header", *cells], type=pa.large_string())])[1:]
+    return pd.Series(pd.arrays.ArrowStringArray(held), index=pd.RangeIndex(2, 2 + len(cells)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT_COLUMNS, KINDS, ORDERS)
+def test_csv_columns_held_in_arrow_read_as_cell_by_cell(cells, kind, order):
+    """A CSV column kept in Arrow is typed in place as pandas' parser's objects (NaN where empty) are read
+    cell by cell: same values, refusals, reasons, hours."""
+    texts = [cell if isinstance(cell, str) and cell else None for cell in cells]  # CSV: empty is blank
+    fast = parse_column(held_in_arrow(texts), kind, Settings(date_order=order))
+    with cell_by_cell():
+        slow = parse_column(
+            column([np.nan if t is None else t for t in texts]), kind, Settings(date_order=order)
+        )
+    assert_same(fast, slow)
+
+
 @settings(max_examples=400, deadline=None)
 @given(TYPED_COLUMNS, KINDS, ORDERS)
 def test_workbook_columns_read_as_cell_by_cell(cells, kind, order):

@@ -4,8 +4,9 @@ The separator is the one the file declares on an Excel `sep=;` first line (certa
 uses most (comma, semicolon, or tab as in Excel's "Unicode text"). The text is split by pandas' C parser
 reading the bytes, as fast as a bare `pandas.read_csv`, or by Arrow's CSV reader, five times faster, when the
 file is plain (no quote, no NUL byte, no blank line, every row as wide as the header): Arrow's cells are then
-the same. Only a file pandas' parser refuses (a row with more values than the header, a quote that never closes)
-is split again, line by line, by Python's `csv` module, to say which rows are wrong and keep every other one.
+the same, and may be kept in Arrow (`split(..., in_arrow=True)`) for validation to type them in place. Only
+a file pandas' parser refuses (a row with more values than the header, a quote that never closes) is split
+again, line by line, by Python's `csv` module, to say which rows are wrong and keep every other one.
 Rows are numbered as a spreadsheet shows them: the header is row 1 (a `sep=` line is not a row: Excel hides
 it).
 """
@@ -75,14 +76,18 @@ def header_width(data: bytes, sep: str, skip: int) -> int:
     return len(next(csv.reader([line.decode("utf-8")], delimiter=sep)))
 
 
-def split(file: str, data: bytes, sep: str, skip: int) -> Split:
+def split(file: str, data: bytes, sep: str, skip: int, in_arrow: bool = False) -> Split:
     """The rows of the UTF-8 CSV text `data`, and the problems of the rows that could not be cut
-    (`too_many_values`, `unclosed_quote`): the dataset is then not loaded; every other row is kept as it is."""
+    (`too_many_values`, `unclosed_quote`): the dataset is then not loaded; every other row is kept as it is.
+
+    `in_arrow`: a plain file's cells are kept in Arrow (pandas "string[pyarrow]" columns, blank cells NA)
+    rather than made Python strings, so that the columns typed as numbers and dates never make one
+    (`iectox.validate.columnar` reads them in place); other files' cells are objects, NaN where empty."""
     if not data or data.isspace():  # isspace stops at the first other byte; strip would copy the file
         return Split([], pd.DataFrame(), [])
-    cells = regular(data, sep, skip)
-    if cells is not None:
-        return _cut(cells)
+    table = regular(data, sep, skip)
+    if table is not None:
+        return _cut(arrow_frame(table) if in_arrow else objects_frame(table))
     try:
         cells = parsed(data, sep, skip)
     except pd.errors.EmptyDataError:
@@ -115,8 +120,8 @@ def _cut(cells: pd.DataFrame) -> Split:
     return Split(header, rows, [])
 
 
-def regular(data: bytes, sep: str, skip: int) -> pd.DataFrame | None:
-    """The cells as pandas' parser reads them (text, NaN where empty), read by Arrow; None for a file Arrow
+def regular(data: bytes, sep: str, skip: int) -> pa.Table | None:
+    """The cells as pandas' parser reads them (text, null where empty), read by Arrow; None for a file Arrow
     might read otherwise or not at all, left to pandas: a quote (where one opens a value and where it never
     closes, the two parsers differ), a NUL byte (pandas ends the cell there), a blank line (a row of blanks
     for pandas, keeping the row numbers), a row narrower or wider than the header, bytes that are not UTF-8."""
@@ -138,11 +143,22 @@ def regular(data: bytes, sep: str, skip: int) -> pd.DataFrame | None:
         )
     except (pa.ArrowInvalid, ValueError):
         return None
+    return table
+
+
+def objects_frame(table: pa.Table) -> pd.DataFrame:
+    """The cells of `table` as pandas' parser gives them: Python strings, NaN where empty."""
     columns = {}
     for position, column in enumerate(table.columns):
         cells = column.to_numpy()
         cells[column.is_null().to_numpy(zero_copy_only=False)] = np.nan
         columns[position] = cells
+    return pd.DataFrame(columns, columns=pd.RangeIndex(table.num_columns), copy=False)
+
+
+def arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """The cells of `table` left in Arrow, as pandas "string[pyarrow]" columns (NA where empty)."""
+    columns = {position: pd.arrays.ArrowStringArray(column) for position, column in enumerate(table.columns)}
     return pd.DataFrame(columns, columns=pd.RangeIndex(table.num_columns), copy=False)
 
 

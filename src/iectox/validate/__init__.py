@@ -77,7 +77,7 @@ def _without_blank_rows(named: pd.DataFrame) -> pd.DataFrame:
     none, which its first column full of identifiers tells at once, and is then not copied."""
     blank = np.ones(len(named), dtype=bool) if len(named.columns) else np.zeros(len(named), dtype=bool)
     for name in named.columns:
-        blank &= pd.isna(named[name].to_numpy())
+        blank &= named[name].isna().to_numpy()
         if not blank.any():
             return named
     return named[~blank]

@@ -90,6 +90,7 @@ def _text(raw: pd.Series, cells: pa.Array | None) -> tuple[pd.Series, pa.Array |
 
 def _any_text(raw: pd.Series) -> pd.Series:
     """`as_text` of any cells, typed or not, one by one when typed."""
+    raw = columnar.as_objects(raw)
 
     def one(v: object) -> object:
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -128,6 +129,7 @@ def parse_number(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
 
 def _any_number(raw: pd.Series) -> Parsed:
     """`parse_number` of any cells: spaces between thousands, exponents, typed cells."""
+    raw = columnar.as_objects(raw)
     native = (
         raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
         if _typed_cells(raw)
@@ -243,6 +245,7 @@ def _any_datetimes(
     raw: pd.Series, settings: Settings, with_time: bool
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """`_datetimes` of any cells: ISO or day/month-first text, serial numbers, typed cells."""
+    raw = columnar.as_objects(raw)
     native, is_native, native_time = _native_datetimes(raw)
     text = as_text(raw).where(~is_native)
     present = text.notna()

@@ -48,9 +48,27 @@ WITHOUT_TEXT = (
 SAME_IN_RE2 = re.compile(r"\^?(?:[^\\^$(]|\\[-.dw_/\\]|\((?!\?))*\$?")
 
 
+def in_arrow(raw: pd.Series) -> bool:
+    """Whether the cells are held in Arrow (a CSV column as `iectox.io.csvsplit` reads it), not as objects."""
+    return isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow"
+
+
+def as_objects(raw: pd.Series) -> pd.Series:
+    """The cells as Python objects, blank cells NaN: what the cell-by-cell reading of `cells` is given, as
+    pandas' CSV parser gives it (a column held in Arrow is converted; any other returned as it is)."""
+    if not in_arrow(raw):
+        return raw
+    return pd.Series(raw.to_numpy(dtype=object, na_value=np.nan), index=raw.index, name=raw.name)
+
+
 def text_cells(raw: pd.Series) -> pa.Array | None:
     """The cells as Arrow text (blank cells null) when they are all text or blank (a CSV column, a text
-    column of a workbook); None when some hold a typed value, which only `cells` reads."""
+    column of a workbook); None when some hold a typed value, which only `cells` reads. A column already
+    held in Arrow is seen in place."""
+    if in_arrow(raw):
+        held = pa.array(raw.array)  # its chunks, as the column holds them
+        held = held.combine_chunks() if isinstance(held, pa.ChunkedArray) else held
+        return held.cast(pa.large_string())
     if isinstance(raw.dtype, pd.StringDtype):
         values = raw.to_numpy(dtype=object, na_value=None)
     elif raw.dtype == object and _text_first(raw.to_numpy()) and infer(raw) in ("string", "empty"):
@@ -111,18 +129,20 @@ def stripped(cells: pa.Array) -> pa.Array:
 
 def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
     """`text` (the `stripped` `cells` of `raw`) as a pandas "string" Series on `raw`'s index, holding
-    `raw`'s own string objects wherever stripping changed nothing."""
+    `raw`'s own string objects wherever stripping changed nothing (a column held in Arrow: made once)."""
     # Stripping shortens every cell it changes (NBSP, two bytes, becomes a space): the lengths tell which.
     lengths = pc.fill_null(pc.binary_length(text), -1)
     changed = as_numpy(pc.fill_null(pc.not_equal(pc.binary_length(cells), lengths), False))
-    if not changed.any():
-        return pd.Series(pd.array(raw.to_numpy(), dtype="string"), index=raw.index, name=raw.name)
-    objects = raw.to_numpy(dtype=object, copy=True)
-    objects[as_numpy(text.is_null())] = None
-    rows = np.flatnonzero(changed & as_numpy(text.is_valid()))
-    if len(rows):
-        objects[rows] = text.take(pa.array(rows)).to_pylist()
-    return pd.Series(pd.array(objects, dtype="string", copy=False), index=raw.index, name=raw.name)
+    made = in_arrow(raw)  # a new array of objects, not shared with `raw`, to be used as it is
+    objects = cells.to_numpy(zero_copy_only=False) if made else raw.to_numpy(dtype=object)
+    if changed.any():
+        objects = objects if made else objects.copy()
+        objects[as_numpy(text.is_null())] = None
+        rows = np.flatnonzero(changed & as_numpy(text.is_valid()))
+        if len(rows):
+            objects[rows] = text.take(pa.array(rows)).to_pylist()
+        made = True
+    return pd.Series(pd.array(objects, dtype="string", copy=not made), index=raw.index, name=raw.name)
 
 
 def as_numpy(array: pa.Array) -> np.ndarray:
