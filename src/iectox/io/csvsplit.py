@@ -30,6 +30,9 @@ SEPARATORS = (",", ";", "\t")
 MAX_COLUMNS = 16_384
 """A spreadsheet's width (Excel: 16,384 columns, XFD). A dataset's table has a few dozen columns; a wider file
 comes from no spreadsheet, and pandas' cost grows with each column, so it is refused before it is parsed."""
+# The file is read by Arrow as one block where it can be: each column is then one piece of memory, which the
+# validation reads in place (a column in pieces is copied whole to be joined); Arrow's blocks are at most 2 GB.
+MIN_BLOCK, MAX_BLOCK = 2**20, 2**31 - 1
 _SEP_LINE = re.compile(rb'^"?sep=(.)"?', re.IGNORECASE)
 
 
@@ -132,7 +135,10 @@ def regular(data: bytes, sep: str, skip: int) -> pa.Table | None:
         table = pa_csv.read_csv(
             io.BytesIO(data),
             read_options=pa_csv.ReadOptions(
-                use_threads=False, skip_rows=skip, autogenerate_column_names=True
+                use_threads=False,
+                skip_rows=skip,
+                autogenerate_column_names=True,
+                block_size=min(max(len(data) + 1, MIN_BLOCK), MAX_BLOCK),
             ),
             parse_options=pa_csv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(

@@ -33,6 +33,8 @@ EXACT_DECIMALS = 6  # a workbook float read back exactly through its text: at mo
 EXACT_BELOW = 1e9  # ...and 9 digits before the point (15 in all)
 WHOLE_BELOW = 1e15  # a whole number of at most 15 digits
 FIRST_CELLS = 100
+ROWS_AT_A_TIME = 65_536  # dates typed a block of rows at a time: NumPy's temporaries stay a few MB, reused,
+# where a whole column of millions of cells would map hundreds of MB afresh for each of them
 WITHOUT_TEXT = (
     "floating",
     "integer",
@@ -134,7 +136,7 @@ def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
     lengths = pc.fill_null(pc.binary_length(text), -1)
     changed = as_numpy(pc.fill_null(pc.not_equal(pc.binary_length(cells), lengths), False))
     made = in_arrow(raw)  # a new array of objects, not shared with `raw`, to be used as it is
-    objects = cells.to_numpy(zero_copy_only=False) if made else raw.to_numpy(dtype=object)
+    objects = objects_once(cells) if made else raw.to_numpy(dtype=object)
     if changed.any():
         objects = objects if made else objects.copy()
         objects[as_numpy(text.is_null())] = None
@@ -143,6 +145,20 @@ def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
             objects[rows] = text.take(pa.array(rows)).to_pylist()
         made = True
     return pd.Series(pd.array(objects, dtype="string", copy=not made), index=raw.index, name=raw.name)
+
+
+def objects_once(cells: pa.Array) -> np.ndarray:
+    """The cells as a new array of Python strings (None where blank), each distinct text made once and
+    shared by every cell that holds it: a code repeated over millions of rows is one string, not millions
+    (time, and memory that every later step would pay for). A column whose first cells are mostly distinct
+    (identifiers) is converted cell by cell: finding its repeats would cost more than they save."""
+    first = cells.slice(0, FIRST_CELLS * 10)
+    if pc.count_distinct(first).as_py() * 2 > len(first):
+        return cells.to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(cells)
+    distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)  # the last: None, for a blank cell
+    distinct[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
+    return distinct[as_numpy(pc.fill_null(encoded.indices, len(distinct) - 1))]
 
 
 def as_numpy(array: pa.Array) -> np.ndarray:
@@ -284,6 +300,19 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
     values = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
     known = np.zeros(size, dtype=bool)
     claimed = as_numpy(text.is_null())
+    for start in range(0, size, ROWS_AT_A_TIME):
+        end = min(size, start + ROWS_AT_A_TIME)
+        _written_rows(
+            text.slice(start, end - start), with_time, values[start:end], known[start:end], claimed[start:end]
+        )
+    return Claim(values, known, np.zeros(size, dtype=bool), claimed)
+
+
+def _written_rows(
+    text: pa.Array, with_time: bool, values: np.ndarray, known: np.ndarray, claimed: np.ndarray
+) -> None:
+    """`_written` of some rows, filled into the views of its arrays given."""
+    size = len(text)
     lengths = as_numpy(pc.fill_null(pc.binary_length(text), 0))
     for width in (10, 16, 19) if with_time else (10,):
         rows = np.flatnonzero(lengths == width)
@@ -298,7 +327,6 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
         values[rows] = stamps[valid]
         known[rows] = width > 10
         claimed[rows] = True
-    return Claim(values, known, np.zeros(size, dtype=bool), claimed)
 
 
 def _stamps(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
