@@ -237,3 +237,11 @@ def test_canonical_dates_are_read_in_c_and_the_rest_cell_by_cell():
     assert parsed.values[5] == pd.Timestamp("2021-06-15 08:00")
     assert parsed.values[7] == pd.Timestamp("2023-03-15 12:00")
     assert parsed.bad.tolist() == [False, False, True, False, False, False]
+
+
+def test_whole_numbers_are_read_and_the_others_refused():
+    cells = ["12", "12.000", "-0", "2.5", "1e300", None, "9007199254740992", "9007199254740994", " 7 "]
+    parsed = parse_column(column(cells), Kind.INTEGER, Settings())
+    assert parsed.values.tolist() == [12, 12, 0, pd.NA, pd.NA, pd.NA, 2**53, pd.NA, 7]
+    assert parsed.bad.tolist() == [False, False, False, True, True, False, False, True, False]
+    assert str(parsed.values.dtype) == "Int64"
