@@ -16,7 +16,7 @@ from iectox.io.files import regular_file
 from iectox.io.parquet import check_parquet, is_parquet_dataset, write_parquet_dataset
 from iectox.io.xlsx import read_workbook, write_workbook
 from iectox.schema import CONTRACT
-from iectox.validate import RawTable, Settings, check_raw, validate_dataset
+from iectox.validate import RawTable, Settings, check_raw, ensure_valid
 
 __all__ = ["check_path", "read_dataset", "read_raw", "write_dataset"]
 
@@ -74,9 +74,7 @@ def read_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:
 def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None = None) -> Path:
     """Write `dataset` as an .xlsx workbook, a `.parquet` folder, a `.zip` of CSV files or a CSV folder after
     checking it; an invalid one is not written."""
-    errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
-    if errors:
-        raise DatasetInvalid(errors)
+    ensure_valid(dataset, settings)
     path = Path(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         write_workbook(dataset, path)
