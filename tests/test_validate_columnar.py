@@ -125,7 +125,23 @@ DATES = st.one_of(
 )
 WORDS = st.one_of(
     st.sampled_from(
-        ["yes", "No", "TRUE", "oui", "x", "CRS", "crs", "Crs?", "real life", "INF-000001", "", "é"]
+        [
+            "yes",
+            "No",
+            "TRUE",
+            "oui",
+            "x",
+            "NON",
+            "OUİ",
+            "Y",
+            "CRS",
+            "crs",
+            "Crs?",
+            "real life",
+            "INF-000001",
+            "",
+            "é",
+        ]
     ),
     st.text(max_size=12),
 )
@@ -245,3 +261,18 @@ def test_whole_numbers_are_read_and_the_others_refused():
     assert parsed.values.tolist() == [12, 12, 0, pd.NA, pd.NA, pd.NA, 2**53, pd.NA, 7]
     assert parsed.bad.tolist() == [False, False, False, True, True, False, False, True, False]
     assert str(parsed.values.dtype) == "Int64"
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["P-001", "P-002", "P-010"], True),
+        (["P-001", "P-002", "P-002"], False),  # a repeat is never strictly after the one above
+        (["P-002", "P-001"], False),  # out of order: left to the hashing of every value
+        (["P-001", None, "P-003"], False),
+        (["P-1"], True),
+        ([], True),
+    ],
+)
+def test_values_in_strictly_increasing_order_cannot_repeat(cells, expected):
+    assert columnar.strictly_increasing(pa.array(cells, type=pa.large_string())) is expected

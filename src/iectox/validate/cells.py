@@ -162,6 +162,12 @@ def parse_integer(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
 
 
 def parse_boolean(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    cells = cells if cells is not None else columnar.text_cells(raw)
+    found = None if cells is None else columnar.yes_no(columnar.stripped(cells), TRUE_WORDS, FALSE_WORDS)
+    if found is not None:
+        yes, known, written = found
+        values = pd.Series(pd.arrays.BooleanArray(yes, ~known), index=raw.index)
+        return _result(values, pd.Series(written & ~known, index=raw.index), YES_NO_HELP)
     text = as_text(raw, cells).str.lower()
     values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     values[text.isin(TRUE_WORDS).fillna(False)] = True

@@ -197,6 +197,28 @@ def distinct(text: pa.Array) -> list[str]:
     return pc.unique(pc.drop_null(text)).to_pylist()
 
 
+def yes_no(
+    text: pa.Array, true_words: tuple[str, ...], false_words: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """For stripped text cells, which say yes (one of `true_words`, any case), which say yes or no, and which
+    hold a value; None when a cell is not ASCII, whose lower case only Python gives exactly."""
+    if not _all(pc.string_is_ascii(text)):
+        return None
+    lower = pc.ascii_lower(text)
+    yes = is_in(lower, list(true_words))
+    return yes, yes | is_in(lower, list(false_words)), present(text)
+
+
+def strictly_increasing(text: pa.Array) -> bool:
+    """Whether every cell holds a value that sorts after the one above it (UTF-8 byte order): then no value
+    is written twice, which a comparison of neighbours tells in C without hashing a cell."""
+    if text.null_count:
+        return False
+    if len(text) < 2:
+        return True
+    return _all(pc.less(text.slice(0, len(text) - 1), text.slice(1)))
+
+
 def plain_numbers(text: pa.Array) -> np.ndarray | None:
     """The numbers of stripped text cells when every one is blank or a plain decimal of at most
     `MAX_DIGITS` digits, point or comma ("-12", "72.4", "69,5"); None when one is not (or is "-0", whose
