@@ -73,10 +73,20 @@ class Validated:
     values: Mapping[str, Mapping[str, ExtensionArray]]
 
     @classmethod
-    def of(cls, tables: Mapping[str, pd.DataFrame], key: Hashable) -> Validated:
-        return cls(
-            key, {name: {c: frame[c].array.copy() for c in frame.columns} for name, frame in tables.items()}
-        )
+    def of(
+        cls,
+        tables: Mapping[str, pd.DataFrame],
+        key: Hashable,
+        checked: Mapping[str, pd.DataFrame] | None = None,
+    ) -> Validated:
+        """The mark of `tables`. `checked`: the frames the validation read, which the dataset's tables were
+        copied from (`conform`) and nothing else holds: their arrays are kept as the copy, where they are
+        not the tables' own; any other column is copied."""
+        values = {}
+        for name, frame in tables.items():
+            source = checked.get(name) if checked is not None else None
+            values[name] = {column: _kept(frame[column].array, source, column) for column in frame.columns}
+        return cls(key, values)
 
     def holds(self, tables: Mapping[str, pd.DataFrame], key: Hashable) -> bool:
         """Whether `tables` are, cell for cell, those validated, and under the same `key`."""
@@ -85,6 +95,12 @@ class Validated:
             and list(tables) == list(self.values)
             and all(_same(self.values[name], frame) for name, frame in tables.items())
         )
+
+
+def _kept(array: ExtensionArray, checked: pd.DataFrame | None, column: str) -> ExtensionArray:
+    if checked is not None and column in checked and checked[column].array is not array:
+        return checked[column].array
+    return array.copy()
 
 
 def _same(values: Mapping[str, ExtensionArray], frame: pd.DataFrame) -> bool:
@@ -127,10 +143,10 @@ class Dataset:
     def __iter__(self) -> Iterator[str]:
         return iter(self.tables)
 
-    def mark_valid(self, key: Hashable) -> None:
+    def mark_valid(self, key: Hashable, checked: Mapping[str, pd.DataFrame] | None = None) -> None:
         """Record that a validation under `key` (the settings its rules read) found no error in the tables
-        as they are now."""
-        self.validated = Validated.of(self.tables, key)
+        as they are now (`checked`: the frames it read, if the tables were made from them; `Validated.of`)."""
+        self.validated = Validated.of(self.tables, key, checked)
 
     def valid_under(self, key: Hashable) -> bool:
         """Whether a validation under `key` found no error in the tables as they are now, cell for cell."""

@@ -293,7 +293,7 @@ def check_parquet(
         return None, issues
     dataset = Dataset.from_frames(frames.tables)
     if not skip and schema is CONTRACT:  # every table read and every rule run: no error
-        mark_valid(dataset, settings)
+        mark_valid(dataset, settings, frames.tables)
     return dataset, issues
 
 

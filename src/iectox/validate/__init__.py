@@ -132,7 +132,7 @@ def check_raw(
         return None, issues
     dataset = Dataset.from_frames(frames.tables)
     if rules is None and schema is CONTRACT:  # every rule of the contract's dataset ran, and none refused it
-        mark_valid(dataset, settings)
+        mark_valid(dataset, settings, frames.tables)
     return dataset, issues
 
 
@@ -166,9 +166,12 @@ def _validation_key(settings: Settings) -> tuple[tuple[str, object], ...]:
     return tuple((name, getattr(settings, name)) for name in names)
 
 
-def mark_valid(dataset: Dataset, settings: Settings) -> None:
-    """Record on `dataset` that every rule found no error in it under `settings` (`Dataset.validated`)."""
-    dataset.mark_valid(_validation_key(settings))
+def mark_valid(
+    dataset: Dataset, settings: Settings, checked: Mapping[str, pd.DataFrame] | None = None
+) -> None:
+    """Record on `dataset` that every rule found no error in it under `settings` (`Dataset.validated`).
+    `checked`: the typed frames the rules read, which `dataset` was made from and no one else keeps."""
+    dataset.mark_valid(_validation_key(settings), checked)
 
 
 def ensure_valid(dataset: Dataset, settings: Settings | None = None) -> None:
