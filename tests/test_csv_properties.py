@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from iectox.io.csvdir import read_csv_table
-from iectox.io.csvsplit import parsed, regular
+from iectox.io.csvsplit import arrow_frame, objects_frame, parsed, regular
+from iectox.validate import columnar
 
 CELL = st.text(
     alphabet=st.characters(codec="cp1252", exclude_characters="\x00", exclude_categories=("Cs",)), max_size=8
@@ -80,7 +81,14 @@ def test_arrow_reads_a_plain_file_as_pandas_does(pieces, sep):
         expected = parsed(data, sep, 0)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as refused:
         raise AssertionError(f"Arrow read what pandas refuses ({refused})") from None
-    pd.testing.assert_frame_equal(arrow, expected, check_column_type=False, check_index_type=False)
+    pd.testing.assert_frame_equal(
+        objects_frame(arrow), expected, check_column_type=False, check_index_type=False
+    )
+    kept = arrow_frame(arrow)  # the same cells left in Arrow, for validation to type in place
+    assert all(columnar.in_arrow(kept[column]) for column in kept.columns)
+    pd.testing.assert_frame_equal(
+        kept.apply(columnar.as_objects), expected, check_column_type=False, check_index_type=False
+    )
 
 
 PLAIN_CELL = st.sampled_from(
@@ -103,15 +111,23 @@ def test_arrow_reads_a_plain_table_as_pandas_does(rows, sep, end, last):
     data = (end.join(sep.join(row) for row in rows) + last.replace("end", end).replace(" ", "")).encode()
     arrow = regular(data, sep, 0)
     if arrow is not None:
+        expected = parsed(data, sep, 0)
         pd.testing.assert_frame_equal(
-            arrow, parsed(data, sep, 0), check_column_type=False, check_index_type=False
+            objects_frame(arrow), expected, check_column_type=False, check_index_type=False
+        )
+        pd.testing.assert_frame_equal(
+            arrow_frame(arrow).apply(columnar.as_objects),
+            expected,
+            check_column_type=False,
+            check_index_type=False,
         )
 
 
 def test_a_file_iectox_writes_is_read_by_arrow():
     data = b"patient_id,sex,birth_year\r\nP-1,female,1961\r\nP-2,,1970\r\n"
-    cells = regular(data, ",", 0)
-    assert cells is not None
+    table = regular(data, ",", 0)
+    assert table is not None
+    cells = objects_frame(table)
     assert cells.fillna("<blank>").to_numpy().tolist() == [
         ["patient_id", "sex", "birth_year"],
         ["P-1", "female", "1961"],

@@ -125,7 +125,23 @@ DATES = st.one_of(
 )
 WORDS = st.one_of(
     st.sampled_from(
-        ["yes", "No", "TRUE", "oui", "x", "CRS", "crs", "Crs?", "real life", "INF-000001", "", "é"]
+        [
+            "yes",
+            "No",
+            "TRUE",
+            "oui",
+            "x",
+            "NON",
+            "OUİ",
+            "Y",
+            "CRS",
+            "crs",
+            "Crs?",
+            "real life",
+            "INF-000001",
+            "",
+            "é",
+        ]
     ),
     st.text(max_size=12),
 )
@@ -161,6 +177,26 @@ def test_text_columns_read_as_cell_by_cell(cells, kind, order):
     fast = parse_column(raw, kind, Settings(date_order=order))
     with cell_by_cell():
         slow = parse_column(raw, kind, Settings(date_order=order))
+    assert_same(fast, slow)
+
+
+def held_in_arrow(cells: list[str | None]) -> pd.Series:
+    """A CSV column as `csvsplit` keeps it in Arrow: below the header cell (an offset into the buffers)."""
+    held = pa.chunked_array([pa.array(["header", *cells], type=pa.large_string())])[1:]
+    return pd.Series(pd.arrays.ArrowStringArray(held), index=pd.RangeIndex(2, 2 + len(cells)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT_COLUMNS, KINDS, ORDERS)
+def test_csv_columns_held_in_arrow_read_as_cell_by_cell(cells, kind, order):
+    """A CSV column kept in Arrow is typed in place as pandas' parser's objects (NaN where empty) are read
+    cell by cell: same values, refusals, reasons, hours."""
+    texts = [cell if isinstance(cell, str) and cell else None for cell in cells]  # CSV: empty is blank
+    fast = parse_column(held_in_arrow(texts), kind, Settings(date_order=order))
+    with cell_by_cell():
+        slow = parse_column(
+            column([np.nan if t is None else t for t in texts]), kind, Settings(date_order=order)
+        )
     assert_same(fast, slow)
 
 
@@ -217,3 +253,26 @@ def test_canonical_dates_are_read_in_c_and_the_rest_cell_by_cell():
     assert parsed.values[5] == pd.Timestamp("2021-06-15 08:00")
     assert parsed.values[7] == pd.Timestamp("2023-03-15 12:00")
     assert parsed.bad.tolist() == [False, False, True, False, False, False]
+
+
+def test_whole_numbers_are_read_and_the_others_refused():
+    cells = ["12", "12.000", "-0", "2.5", "1e300", None, "9007199254740992", "9007199254740994", " 7 "]
+    parsed = parse_column(column(cells), Kind.INTEGER, Settings())
+    assert parsed.values.tolist() == [12, 12, 0, pd.NA, pd.NA, pd.NA, 2**53, pd.NA, 7]
+    assert parsed.bad.tolist() == [False, False, False, True, True, False, False, True, False]
+    assert str(parsed.values.dtype) == "Int64"
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["P-001", "P-002", "P-010"], True),
+        (["P-001", "P-002", "P-002"], False),  # a repeat is never strictly after the one above
+        (["P-002", "P-001"], False),  # out of order: left to the hashing of every value
+        (["P-001", None, "P-003"], False),
+        (["P-1"], True),
+        ([], True),
+    ],
+)
+def test_values_in_strictly_increasing_order_cannot_repeat(cells, expected):
+    assert columnar.strictly_increasing(pa.array(cells, type=pa.large_string())) is expected

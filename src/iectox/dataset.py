@@ -8,10 +8,11 @@ ever invented and hour-level delays can leave such values out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from iectox.schema import CONTRACT, Kind, Schema, Table
 
@@ -62,12 +63,66 @@ def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     return conformed
 
 
+@dataclass(frozen=True, eq=False)
+class Validated:
+    """The mark of a validation that found no error: under which settings (`key`), and a copy of every
+    column's values as they were then (`values`), so that a change to any cell since, in place or not, is
+    seen and the dataset validated again. The copy holds the cells' own objects (text is not copied)."""
+
+    key: Hashable
+    values: Mapping[str, Mapping[str, ExtensionArray]]
+
+    @classmethod
+    def of(
+        cls,
+        tables: Mapping[str, pd.DataFrame],
+        key: Hashable,
+        checked: Mapping[str, pd.DataFrame] | None = None,
+    ) -> Validated:
+        """The mark of `tables`. `checked`: the frames the validation read, which the dataset's tables were
+        copied from (`conform`) and nothing else holds: their arrays are kept as the copy, where they are
+        not the tables' own; any other column is copied."""
+        values = {}
+        for name, frame in tables.items():
+            source = checked.get(name) if checked is not None else None
+            values[name] = {column: _kept(frame[column].array, source, column) for column in frame.columns}
+        return cls(key, values)
+
+    def holds(self, tables: Mapping[str, pd.DataFrame], key: Hashable) -> bool:
+        """Whether `tables` are, cell for cell, those validated, and under the same `key`."""
+        return (
+            key == self.key
+            and list(tables) == list(self.values)
+            and all(_same(self.values[name], frame) for name, frame in tables.items())
+        )
+
+
+def _kept(array: ExtensionArray, checked: pd.DataFrame | None, column: str) -> ExtensionArray:
+    if checked is not None and column in checked and checked[column].array is not array:
+        return checked[column].array
+    return array.copy()
+
+
+def _same(values: Mapping[str, ExtensionArray], frame: pd.DataFrame) -> bool:
+    if list(frame.columns) != list(values):
+        return False
+    for name, before in values.items():
+        now = frame[name].array
+        if now.dtype != before.dtype or len(now) != len(before) or not now.equals(before):
+            return False
+    return True
+
+
 @dataclass
 class Dataset:
-    """The tables of one study, keyed by table name; every contract table is present (possibly empty)."""
+    """The tables of one study, keyed by table name; every contract table is present (possibly empty).
+
+    `validated` is set by a validation that found no error (`iectox.validate`), so that a dataset read and
+    checked is written without being checked again; any change to a cell since voids it (`Validated`)."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     schema: Schema = CONTRACT
+    validated: Validated | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unknown = set(self.tables) - set(self.schema.table_names)
@@ -87,6 +142,15 @@ class Dataset:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.tables)
+
+    def mark_valid(self, key: Hashable, checked: Mapping[str, pd.DataFrame] | None = None) -> None:
+        """Record that a validation under `key` (the settings its rules read) found no error in the tables
+        as they are now (`checked`: the frames it read, if the tables were made from them; `Validated.of`)."""
+        self.validated = Validated.of(self.tables, key, checked)
+
+    def valid_under(self, key: Hashable) -> bool:
+        """Whether a validation under `key` found no error in the tables as they are now, cell for cell."""
+        return self.validated is not None and self.validated.holds(self.tables, key)
 
     def counts(self) -> dict[str, int]:
         return {name: len(frame) for name, frame in self.tables.items()}

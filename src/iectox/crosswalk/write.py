@@ -17,11 +17,11 @@ from openpyxl import Workbook
 from iectox.crosswalk import KINDS, NOTE_COLUMNS, UNCONFIRMED, Crosswalk, Form, crosswalk
 from iectox.crosswalk.facts import computed
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid, SpecError
+from iectox.errors import SpecError
 from iectox.i18n import N_, tr
 from iectox.io.atomic import atomic_folder
 from iectox.io.sheets import Rows, save_workbook, write_csv
-from iectox.validate import validate_dataset
+from iectox.validate import ensure_valid
 
 RECONCILIATION = "reconciliation"
 FIELD_COLUMNS = (
@@ -185,9 +185,7 @@ def write_crosswalks(
             value=twice[0],
             allowed=tuple(dict.fromkeys(ids)),
         )
-    errors = [issue for issue in validate_dataset(dataset) if issue.severity == "error"]
-    if errors:
-        raise DatasetInvalid(errors)
+    ensure_valid(dataset)
     grades = computed(dataset)
     results = [crosswalk(dataset, form, grades) for form in forms]
     notes = notes_frame(results, lang)

@@ -18,7 +18,7 @@ from iectox.io.owned import check_output_file
 from iectox.io.parquet import check_parquet, is_parquet_dataset, write_parquet_dataset
 from iectox.io.xlsx import read_workbook, write_workbook
 from iectox.schema import CONTRACT
-from iectox.validate import RawTable, Settings, check_raw, validate_dataset
+from iectox.validate import RawTable, Settings, check_raw, ensure_valid
 
 __all__ = ["check_output", "check_path", "read_dataset", "read_raw", "write_dataset"]
 
@@ -93,9 +93,7 @@ def write_dataset(dataset: Dataset, path: str | Path, settings: Settings | None 
     write (`check_output`)."""
     path = Path(path)
     check_output(path)
-    errors = [i for i in validate_dataset(dataset, settings) if i.severity == "error"]
-    if errors:
-        raise DatasetInvalid(errors)
+    ensure_valid(dataset, settings)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         write_workbook(dataset, path)
     elif path.suffix.lower() == ".parquet":

@@ -27,6 +27,7 @@ from iectox.io.injection import FORMULA_CHARACTERS, neutralise_column, restore_c
 from iectox.io.text import table_text
 from iectox.schema import CONTRACT, Kind, Table
 from iectox.validate import RawTable
+from iectox.validate.columnar import as_objects
 from iectox.validate.structure import header_key
 from iectox.validate.text_files import NUL_SHOWN, mixed_encoding, nul_characters, repeated_header
 
@@ -64,13 +65,14 @@ def _restored(frame: pd.DataFrame, table: Table, data: bytes) -> pd.DataFrame:
     kinds = {column.name: column.kind for column in table.columns}
     for name in frame.columns:
         if kinds.get(header_key(name)) in TEXT_KINDS:
-            frame[name] = _escaped(frame[name], _APOSTROPHE, restore_column)
+            frame[name] = _escaped(as_objects(frame[name]), _APOSTROPHE, restore_column)
     return frame
 
 
 def read_csv_table(path: Path, table: Table | None = None) -> RawTable:
     """The CSV file at `path` as a raw table (index = row number shown to the user, header = 1), with the
-    problems found in its text. Given the contract's `table`, text that iectox neutralised is restored."""
+    problems found in its text. Given the contract's `table`, text that iectox neutralised is restored, and
+    the cells of a plain file are kept in Arrow for validation to type in place (`csvsplit.split`)."""
     name = path.name
     decoded = utf8_text(str(path), read_file(path))
     sep, skip = separator(decoded.data)
@@ -85,7 +87,7 @@ def read_csv_table(path: Path, table: Table | None = None) -> RawTable:
             count=width,
             limit=MAX_COLUMNS,
         )
-    cut = split(name, data, sep, skip)
+    cut = split(name, data, sep, skip, in_arrow=table is not None)
     if not any(cell.strip() for cell in cut.header):
         raise SourceError(str(path), N_("is empty: the first line must hold the column names"))
     frame = cut.frame

@@ -4,8 +4,9 @@ The separator is the one the file declares on an Excel `sep=;` first line (certa
 uses most (comma, semicolon, or tab as in Excel's "Unicode text"). The text is split by pandas' C parser
 reading the bytes, as fast as a bare `pandas.read_csv`, or by Arrow's CSV reader, five times faster, when the
 file is plain (no quote, no NUL byte, no blank line, every row as wide as the header): Arrow's cells are then
-the same. Only a file pandas' parser refuses (a row with more values than the header, a quote that never closes)
-is split again, line by line, by Python's `csv` module, to say which rows are wrong and keep every other one.
+the same, and may be kept in Arrow (`split(..., in_arrow=True)`) for validation to type them in place. Only
+a file pandas' parser refuses (a row with more values than the header, a quote that never closes) is split
+again, line by line, by Python's `csv` module, to say which rows are wrong and keep every other one.
 Rows are numbered as a spreadsheet shows them: the header is row 1 (a `sep=` line is not a row: Excel hides
 it).
 """
@@ -29,6 +30,12 @@ SEPARATORS = (",", ";", "\t")
 MAX_COLUMNS = 16_384
 """A spreadsheet's width (Excel: 16,384 columns, XFD). A dataset's table has a few dozen columns; a wider file
 comes from no spreadsheet, and pandas' cost grows with each column, so it is refused before it is parsed."""
+# The file is read by Arrow as one block where it can be: each column is then one piece of memory, which the
+# validation reads in place (a column in pieces is copied whole to be joined); Arrow's blocks are at most 2 GB.
+MIN_BLOCK, MAX_BLOCK = 2**20, 2**31 - 1
+# READ_POOL: Arrow's reader grows each column's buffers as it reads; the C library's allocator grows a large
+# block in place (mremap), where pyarrow's default (mimalloc) moves it, touching new memory: reading a million
+# infusions took 8 s of system time that way against 1 s (Linux, 377 MB of CSV).
 _SEP_LINE = re.compile(rb'^"?sep=(.)"?', re.IGNORECASE)
 
 
@@ -75,14 +82,18 @@ def header_width(data: bytes, sep: str, skip: int) -> int:
     return len(next(csv.reader([line.decode("utf-8")], delimiter=sep)))
 
 
-def split(file: str, data: bytes, sep: str, skip: int) -> Split:
+def split(file: str, data: bytes, sep: str, skip: int, in_arrow: bool = False) -> Split:
     """The rows of the UTF-8 CSV text `data`, and the problems of the rows that could not be cut
-    (`too_many_values`, `unclosed_quote`): the dataset is then not loaded; every other row is kept as it is."""
+    (`too_many_values`, `unclosed_quote`): the dataset is then not loaded; every other row is kept as it is.
+
+    `in_arrow`: a plain file's cells are kept in Arrow (pandas "string[pyarrow]" columns, blank cells NA)
+    rather than made Python strings, so that the columns typed as numbers and dates never make one
+    (`iectox.validate.columnar` reads them in place); other files' cells are objects, NaN where empty."""
     if not data or data.isspace():  # isspace stops at the first other byte; strip would copy the file
         return Split([], pd.DataFrame(), [])
-    cells = regular(data, sep, skip)
-    if cells is not None:
-        return _cut(cells)
+    table = regular(data, sep, skip)
+    if table is not None:
+        return _cut(arrow_frame(table) if in_arrow else objects_frame(table))
     try:
         cells = parsed(data, sep, skip)
     except pd.errors.EmptyDataError:
@@ -115,8 +126,8 @@ def _cut(cells: pd.DataFrame) -> Split:
     return Split(header, rows, [])
 
 
-def regular(data: bytes, sep: str, skip: int) -> pd.DataFrame | None:
-    """The cells as pandas' parser reads them (text, NaN where empty), read by Arrow; None for a file Arrow
+def regular(data: bytes, sep: str, skip: int) -> pa.Table | None:
+    """The cells as pandas' parser reads them (text, null where empty), read by Arrow; None for a file Arrow
     might read otherwise or not at all, left to pandas: a quote (where one opens a value and where it never
     closes, the two parsers differ), a NUL byte (pandas ends the cell there), a blank line (a row of blanks
     for pandas, keeping the row numbers), a row narrower or wider than the header, bytes that are not UTF-8."""
@@ -127,7 +138,10 @@ def regular(data: bytes, sep: str, skip: int) -> pd.DataFrame | None:
         table = pa_csv.read_csv(
             io.BytesIO(data),
             read_options=pa_csv.ReadOptions(
-                use_threads=False, skip_rows=skip, autogenerate_column_names=True
+                use_threads=False,
+                skip_rows=skip,
+                autogenerate_column_names=True,
+                block_size=min(max(len(data) + 1, MIN_BLOCK), MAX_BLOCK),
             ),
             parse_options=pa_csv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
@@ -135,14 +149,26 @@ def regular(data: bytes, sep: str, skip: int) -> pd.DataFrame | None:
                 strings_can_be_null=True,
                 null_values=[""],
             ),
+            memory_pool=pa.system_memory_pool(),  # see `READ_POOL`
         )
     except (pa.ArrowInvalid, ValueError):
         return None
+    return table
+
+
+def objects_frame(table: pa.Table) -> pd.DataFrame:
+    """The cells of `table` as pandas' parser gives them: Python strings, NaN where empty."""
     columns = {}
     for position, column in enumerate(table.columns):
         cells = column.to_numpy()
         cells[column.is_null().to_numpy(zero_copy_only=False)] = np.nan
         columns[position] = cells
+    return pd.DataFrame(columns, columns=pd.RangeIndex(table.num_columns), copy=False)
+
+
+def arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """The cells of `table` left in Arrow, as pandas "string[pyarrow]" columns (NA where empty)."""
+    columns = {position: pd.arrays.ArrowStringArray(column) for position, column in enumerate(table.columns)}
     return pd.DataFrame(columns, columns=pd.RangeIndex(table.num_columns), copy=False)
 
 

@@ -26,7 +26,7 @@ from iectox.dataset import DTYPES, TIME_KNOWN, Dataset, time_known_column
 from iectox.errors import DatasetInvalid, Issue, SourceError
 from iectox.io.atomic import atomic_folder
 from iectox.schema import CONTRACT, Column, Kind, Schema, Table
-from iectox.validate import RawTable, Settings
+from iectox.validate import RawTable, Settings, mark_valid
 from iectox.validate.cells import read_cells
 from iectox.validate.frames import Frames
 from iectox.validate.registry import run_rules
@@ -291,7 +291,10 @@ def check_parquet(
     issues.sort(key=lambda i: (order.get(i.file, -1), i.row or 0))
     if any(i.severity == "error" for i in issues):
         return None, issues
-    return Dataset.from_frames(frames.tables), issues
+    dataset = Dataset.from_frames(frames.tables)
+    if not skip and schema is CONTRACT:  # every table read and every rule run: no error
+        mark_valid(dataset, settings, frames.tables)
+    return dataset, issues
 
 
 def read_parquet_dataset(path: str | Path, settings: Settings | None = None) -> Dataset:

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid
 from iectox.omop.concepts import LOCAL_FROM, Concept, concepts
 from iectox.omop.ddl import cdm_tables
 from iectox.omop.tables import OmopTables, omop_tables
 from iectox.omop.writer import MARK, check_schema, write_duckdb_file, write_postgres_schema
-from iectox.validate import validate_dataset
+from iectox.validate import ensure_valid
 
 __all__ = [
     "LOCAL_FROM",
@@ -47,9 +46,7 @@ class OmopExport:
 
 
 def _checked(dataset: Dataset) -> OmopTables:
-    errors = [issue for issue in validate_dataset(dataset) if issue.severity == "error"]
-    if errors:
-        raise DatasetInvalid(errors)
+    ensure_valid(dataset)
     return omop_tables(dataset)
 
 

@@ -30,7 +30,9 @@ __all__ = [
     "RawTable",
     "Settings",
     "check_raw",
+    "ensure_valid",
     "load_raw",
+    "mark_valid",
     "validate_dataset",
 ]
 
@@ -89,7 +91,7 @@ def _without_blank_rows(named: pd.DataFrame) -> pd.DataFrame:
     none, which its first column full of identifiers tells at once, and is then not copied."""
     blank = np.ones(len(named), dtype=bool) if len(named.columns) else np.zeros(len(named), dtype=bool)
     for name in named.columns:
-        blank &= pd.isna(named[name].to_numpy())
+        blank &= named[name].isna().to_numpy()
         if not blank.any():
             return named
     return named[~blank]
@@ -140,7 +142,10 @@ def check_raw(
     issues.sort(key=lambda i: (order.get((i.file, i.sheet), -1), i.row or 0))
     if any(i.severity == "error" for i in issues):
         return None, issues
-    return Dataset.from_frames(frames.tables), issues
+    dataset = Dataset.from_frames(frames.tables)
+    if rules is None and schema is CONTRACT:  # every rule of the contract's dataset ran, and none refused it
+        mark_valid(dataset, settings, frames.tables)
+    return dataset, issues
 
 
 def load_raw(
@@ -158,5 +163,37 @@ def load_raw(
 
 def validate_dataset(dataset: Dataset, settings: Settings | None = None) -> list[Issue]:
     """Problems of an in-memory dataset, with rows numbered as they will be in the written CSV files."""
+    settings = settings or Settings()
     tables = {name: frame.set_axis(frame.index + 2) for name, frame in dataset.tables.items()}
-    return run_rules(Frames(tables, schema=dataset.schema), settings or Settings())
+    issues = run_rules(Frames(tables, schema=dataset.schema), settings)
+    if dataset.schema is CONTRACT and not any(issue.severity == "error" for issue in issues):
+        mark_valid(dataset, settings)
+    return issues
+
+
+def _validation_key(settings: Settings) -> tuple[tuple[str, object], ...]:
+    """What the validation of typed tables depends on: the settings that `VALIDATION`'s rules read (the date
+    order only tells how text is read, which a typed dataset is past)."""
+    names = sorted({name for rule in VALIDATION.values() for name in rule.settings})
+    return tuple((name, getattr(settings, name)) for name in names)
+
+
+def mark_valid(
+    dataset: Dataset, settings: Settings, checked: Mapping[str, pd.DataFrame] | None = None
+) -> None:
+    """Record on `dataset` that every rule found no error in it under `settings` (`Dataset.validated`).
+    `checked`: the typed frames the rules read, which `dataset` was made from and no one else keeps."""
+    dataset.mark_valid(_validation_key(settings), checked)
+
+
+def ensure_valid(dataset: Dataset, settings: Settings | None = None) -> None:
+    """`DatasetInvalid` with every error of `dataset`, which every writer checks before writing anything.
+
+    A dataset that a validation under the same settings found free of errors, and whose cells have not changed
+    since (read by `iectox.io.read_dataset`, or checked here before), is not validated again."""
+    settings = settings or Settings()
+    if dataset.valid_under(_validation_key(settings)):
+        return
+    errors = [issue for issue in validate_dataset(dataset, settings) if issue.severity == "error"]
+    if errors:
+        raise DatasetInvalid(errors)

@@ -90,6 +90,7 @@ def _text(raw: pd.Series, cells: pa.Array | None) -> tuple[pd.Series, pa.Array |
 
 def _any_text(raw: pd.Series) -> pd.Series:
     """`as_text` of any cells, typed or not, one by one when typed."""
+    raw = columnar.as_objects(raw)
 
     def one(v: object) -> object:
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -128,6 +129,7 @@ def parse_number(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
 
 def _any_number(raw: pd.Series) -> Parsed:
     """`parse_number` of any cells: spaces between thousands, exponents, typed cells."""
+    raw = columnar.as_objects(raw)
     native = (
         raw.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
         if _typed_cells(raw)
@@ -146,14 +148,26 @@ def _any_number(raw: pd.Series) -> Parsed:
 
 def parse_integer(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
     number = parse_number(raw, cells)
-    fractional = number.values.notna() & (number.values % 1 != 0)
-    huge = number.values.abs() > 2**53  # beyond exact integers in a float; never a count or a year
+    floats = number.values.to_numpy(dtype="float64", na_value=np.nan)
+    # x != floor(x) is x % 1 != 0 for every finite x, and NumPy's % is slow on the NaN of blank cells
+    fractional = ~np.isnan(floats) & (floats != np.floor(floats))
+    huge = (
+        np.abs(floats) > 2**53
+    )  # beyond exact integers in a float (and infinities); never a count or a year
     bad = number.bad | fractional | huge
-    values = number.values.where(~bad).round().astype("Int64")
+    whole = ~bad.to_numpy(dtype=bool, na_value=True) & ~np.isnan(floats)
+    integers = np.round(np.where(whole, floats, 0.0)).astype(np.int64)
+    values = pd.Series(pd.arrays.IntegerArray(integers, ~whole), index=number.values.index)
     return _result(values, bad, "a whole number")
 
 
 def parse_boolean(raw: pd.Series, cells: pa.Array | None = None) -> Parsed:
+    cells = cells if cells is not None else columnar.text_cells(raw)
+    found = None if cells is None else columnar.yes_no(columnar.stripped(cells), TRUE_WORDS, FALSE_WORDS)
+    if found is not None:
+        yes, known, written = found
+        values = pd.Series(pd.arrays.BooleanArray(yes, ~known), index=raw.index)
+        return _result(values, pd.Series(written & ~known, index=raw.index), YES_NO_HELP)
     text = as_text(raw, cells).str.lower()
     values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     values[text.isin(TRUE_WORDS).fillna(False)] = True
@@ -243,6 +257,7 @@ def _any_datetimes(
     raw: pd.Series, settings: Settings, with_time: bool
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """`_datetimes` of any cells: ISO or day/month-first text, serial numbers, typed cells."""
+    raw = columnar.as_objects(raw)
     native, is_native, native_time = _native_datetimes(raw)
     text = as_text(raw).where(~is_native)
     present = text.notna()

@@ -33,6 +33,8 @@ EXACT_DECIMALS = 6  # a workbook float read back exactly through its text: at mo
 EXACT_BELOW = 1e9  # ...and 9 digits before the point (15 in all)
 WHOLE_BELOW = 1e15  # a whole number of at most 15 digits
 FIRST_CELLS = 100
+ROWS_AT_A_TIME = 65_536  # dates typed a block of rows at a time: NumPy's temporaries stay a few MB, reused,
+# where a whole column of millions of cells would map hundreds of MB afresh for each of them
 WITHOUT_TEXT = (
     "floating",
     "integer",
@@ -48,9 +50,27 @@ WITHOUT_TEXT = (
 SAME_IN_RE2 = re.compile(r"\^?(?:[^\\^$(]|\\[-.dw_/\\]|\((?!\?))*\$?")
 
 
+def in_arrow(raw: pd.Series) -> bool:
+    """Whether the cells are held in Arrow (a CSV column as `iectox.io.csvsplit` reads it), not as objects."""
+    return isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow"
+
+
+def as_objects(raw: pd.Series) -> pd.Series:
+    """The cells as Python objects, blank cells NaN: what the cell-by-cell reading of `cells` is given, as
+    pandas' CSV parser gives it (a column held in Arrow is converted; any other returned as it is)."""
+    if not in_arrow(raw):
+        return raw
+    return pd.Series(raw.to_numpy(dtype=object, na_value=np.nan), index=raw.index, name=raw.name)
+
+
 def text_cells(raw: pd.Series) -> pa.Array | None:
     """The cells as Arrow text (blank cells null) when they are all text or blank (a CSV column, a text
-    column of a workbook); None when some hold a typed value, which only `cells` reads."""
+    column of a workbook); None when some hold a typed value, which only `cells` reads. A column already
+    held in Arrow is seen in place."""
+    if in_arrow(raw):
+        held = pa.array(raw.array)  # its chunks, as the column holds them
+        held = held.combine_chunks() if isinstance(held, pa.ChunkedArray) else held
+        return held.cast(pa.large_string())
     if isinstance(raw.dtype, pd.StringDtype):
         values = raw.to_numpy(dtype=object, na_value=None)
     elif raw.dtype == object and _text_first(raw.to_numpy()) and infer(raw) in ("string", "empty"):
@@ -111,18 +131,34 @@ def stripped(cells: pa.Array) -> pa.Array:
 
 def text_series(raw: pd.Series, cells: pa.Array, text: pa.Array) -> pd.Series:
     """`text` (the `stripped` `cells` of `raw`) as a pandas "string" Series on `raw`'s index, holding
-    `raw`'s own string objects wherever stripping changed nothing."""
+    `raw`'s own string objects wherever stripping changed nothing (a column held in Arrow: made once)."""
     # Stripping shortens every cell it changes (NBSP, two bytes, becomes a space): the lengths tell which.
     lengths = pc.fill_null(pc.binary_length(text), -1)
     changed = as_numpy(pc.fill_null(pc.not_equal(pc.binary_length(cells), lengths), False))
-    if not changed.any():
-        return pd.Series(pd.array(raw.to_numpy(), dtype="string"), index=raw.index, name=raw.name)
-    objects = raw.to_numpy(dtype=object, copy=True)
-    objects[as_numpy(text.is_null())] = None
-    rows = np.flatnonzero(changed & as_numpy(text.is_valid()))
-    if len(rows):
-        objects[rows] = text.take(pa.array(rows)).to_pylist()
-    return pd.Series(pd.array(objects, dtype="string", copy=False), index=raw.index, name=raw.name)
+    made = in_arrow(raw)  # a new array of objects, not shared with `raw`, to be used as it is
+    objects = objects_once(cells) if made else raw.to_numpy(dtype=object)
+    if changed.any():
+        objects = objects if made else objects.copy()
+        objects[as_numpy(text.is_null())] = None
+        rows = np.flatnonzero(changed & as_numpy(text.is_valid()))
+        if len(rows):
+            objects[rows] = text.take(pa.array(rows)).to_pylist()
+        made = True
+    return pd.Series(pd.array(objects, dtype="string", copy=not made), index=raw.index, name=raw.name)
+
+
+def objects_once(cells: pa.Array) -> np.ndarray:
+    """The cells as a new array of Python strings (None where blank), each distinct text made once and
+    shared by every cell that holds it: a code repeated over millions of rows is one string, not millions
+    (time, and memory that every later step would pay for). A column whose first cells are mostly distinct
+    (identifiers) is converted cell by cell: finding its repeats would cost more than they save."""
+    first = cells.slice(0, FIRST_CELLS * 10)
+    if pc.count_distinct(first).as_py() * 2 > len(first):
+        return cells.to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(cells)
+    distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)  # the last: None, for a blank cell
+    distinct[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
+    return distinct[as_numpy(pc.fill_null(encoded.indices, len(distinct) - 1))]
 
 
 def as_numpy(array: pa.Array) -> np.ndarray:
@@ -159,6 +195,28 @@ def is_in(text: pa.Array, values: pa.Array | list[str]) -> np.ndarray:
 def distinct(text: pa.Array) -> list[str]:
     """The values written, each once (blank cells aside)."""
     return pc.unique(pc.drop_null(text)).to_pylist()
+
+
+def yes_no(
+    text: pa.Array, true_words: tuple[str, ...], false_words: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """For stripped text cells, which say yes (one of `true_words`, any case), which say yes or no, and which
+    hold a value; None when a cell is not ASCII, whose lower case only Python gives exactly."""
+    if not _all(pc.string_is_ascii(text)):
+        return None
+    lower = pc.ascii_lower(text)
+    yes = is_in(lower, list(true_words))
+    return yes, yes | is_in(lower, list(false_words)), present(text)
+
+
+def strictly_increasing(text: pa.Array) -> bool:
+    """Whether every cell holds a value that sorts after the one above it (UTF-8 byte order): then no value
+    is written twice, which a comparison of neighbours tells in C without hashing a cell."""
+    if text.null_count:
+        return False
+    if len(text) < 2:
+        return True
+    return _all(pc.less(text.slice(0, len(text) - 1), text.slice(1)))
 
 
 def plain_numbers(text: pa.Array) -> np.ndarray | None:
@@ -264,6 +322,19 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
     values = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
     known = np.zeros(size, dtype=bool)
     claimed = as_numpy(text.is_null())
+    for start in range(0, size, ROWS_AT_A_TIME):
+        end = min(size, start + ROWS_AT_A_TIME)
+        _written_rows(
+            text.slice(start, end - start), with_time, values[start:end], known[start:end], claimed[start:end]
+        )
+    return Claim(values, known, np.zeros(size, dtype=bool), claimed)
+
+
+def _written_rows(
+    text: pa.Array, with_time: bool, values: np.ndarray, known: np.ndarray, claimed: np.ndarray
+) -> None:
+    """`_written` of some rows, filled into the views of its arrays given."""
+    size = len(text)
     lengths = as_numpy(pc.fill_null(pc.binary_length(text), 0))
     for width in (10, 16, 19) if with_time else (10,):
         rows = np.flatnonzero(lengths == width)
@@ -278,7 +349,6 @@ def _written(text: pa.Array, with_time: bool) -> Claim:
         values[rows] = stamps[valid]
         known[rows] = width > 10
         claimed[rows] = True
-    return Claim(values, known, np.zeros(size, dtype=bool), claimed)
 
 
 def _stamps(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

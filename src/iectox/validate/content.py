@@ -16,7 +16,7 @@ from iectox.errors import Issue
 from iectox.i18n import N_
 from iectox.rules import Rule
 from iectox.schema import Column, Table
-from iectox.validate.columnar import full_matches, is_in, present
+from iectox.validate.columnar import full_matches, is_in, present, strictly_increasing
 from iectox.validate.frames import Frames
 
 CONTRACT_SOURCE = "dataset contract (docs/data_dictionary.md)"
@@ -127,6 +127,9 @@ def _pattern(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
 def _unique(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if not column.unique:
         return
+    text = frames.text_of(table.name, column.name)
+    if text is not None and strictly_increasing(text):
+        return  # identifiers written in order, as most files hold them: none can repeat
     values = frames.tables[table.name][column.name]
     repeated = values.notna() & values.duplicated(keep="first")
     if repeated.any():

@@ -225,7 +225,8 @@ def _direct_identifier_values(frames: Frames, table: Table, column: Column) -> I
         # The tests of the values joined hold of the cells' bytes one after the other (no separator) too: a
         # column of pseudonymous codes is then never turned into Python strings.
         joined = columnar.joined_bytes(text).decode("utf-8")
-        if not any(could_match(joined) for _, _, could_match, _ in detectors):
+        tests = {could_match for _, _, could_match, _ in detectors}  # each once: a NIR and a phone share one
+        if not any(could_match(joined) for could_match in tests):
             return
         distinct = columnar.distinct(text)
     else:

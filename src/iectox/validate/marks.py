@@ -16,6 +16,7 @@ from iectox.errors import Issue
 from iectox.schema import Column
 from iectox.schema.model import UNCERTAINTY_MARKS
 from iectox.validate.characters import CONTROL_CHARS, INVISIBLE_CHARS, check_characters
+from iectox.validate.columnar import as_objects
 from iectox.validate.frames import Frames
 from iectox.validate.scan import cells_with
 from iectox.validate.uncertain import check_uncertain
@@ -32,6 +33,7 @@ def check_marks(
     suspect = cells_with(cells, SUSPECT, PLAIN_ASCII, text)
     if suspect.empty:
         return cells, [], suspect.index
+    cells = as_objects(cells)  # the cells to clean or refuse, as the rules below read them
     cells, issues, controlled = check_characters(frames, table, column.name, cells, suspect)
     kept = suspect.index.difference(controlled)
     uncertain, unsure = check_uncertain(frames, table, column, cells[kept].astype(str))

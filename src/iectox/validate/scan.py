@@ -13,7 +13,7 @@ import re
 import pandas as pd
 import pyarrow as pa
 
-from iectox.validate.columnar import holds_text, joined_bytes, text_cells
+from iectox.validate.columnar import as_objects, holds_text, joined_bytes, text_cells
 
 SEPARATOR = "\n"  # between cells in the joined text; the patterns searched never match it
 
@@ -42,5 +42,6 @@ def cells_with(
             found = pattern.search(joined) is not None
     if not found:
         return cells.iloc[:0]
+    cells = as_objects(cells)
     text = cells[cells.map(lambda value: isinstance(value, str))]
     return text[text.str.contains(pattern)]

@@ -7,10 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid, SpecError
+from iectox.errors import SpecError
 from iectox.io.atomic import atomic_folder
 from iectox.io.fhir.bundle import GRADE_EXTENSION, patient_bundles
-from iectox.validate import validate_dataset
+from iectox.validate import ensure_valid
 
 __all__ = ["GRADE_EXTENSION", "check_timezone", "patient_bundles", "write_bundles"]
 
@@ -33,9 +33,7 @@ def write_bundles(dataset: Dataset, folder: str | Path, timezone: str = "UTC") -
     """Write `<patient_id>.json`, a FHIR R4 Bundle, for each patient into `folder` (whole or not at all), after
     checking the dataset as every dataset written is checked."""
     zone = check_timezone(timezone)
-    errors = [issue for issue in validate_dataset(dataset) if issue.severity == "error"]
-    if errors:
-        raise DatasetInvalid(errors)
+    ensure_valid(dataset)
     written: list[Path] = []
     with atomic_folder(Path(folder)) as tmp:
         for patient_id, bundle in patient_bundles(dataset, zone):

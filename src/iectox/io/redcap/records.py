@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid, OutputRefused
+from iectox.errors import OutputRefused
 from iectox.i18n import N_
 from iectox.io.redcap.fields import FIELDS, FORMS, RECORD_ID, REPEAT_INSTANCE, REPEAT_INSTRUMENT, Field
 from iectox.io.sheets import write_csv
 from iectox.io.text import table_text
 from iectox.schema import Kind
-from iectox.validate import validate_dataset
+from iectox.validate import ensure_valid
 
 COLUMNS = (RECORD_ID, REPEAT_INSTRUMENT, REPEAT_INSTANCE, *(field.name for field in FIELDS[1:]))
 TEXT_FIELDS = tuple(field.name for field in FIELDS if field.column.kind is Kind.TEXT)
@@ -86,7 +86,5 @@ def _refuse_seconds(table: str, text: pd.DataFrame, fields: list[Field]) -> None
 def write_records(dataset: Dataset, path: str | Path) -> Path:
     """Write the dataset as REDCap's flat records CSV at `path` (whole or not at all), after checking it as
     every dataset written is checked: an invalid one (a dose of an unknown infusion...) is not written."""
-    errors = [issue for issue in validate_dataset(dataset) if issue.severity == "error"]
-    if errors:
-        raise DatasetInvalid(errors)
+    ensure_valid(dataset)
     return write_csv(record_rows(dataset), Path(path), text=TEXT_FIELDS)

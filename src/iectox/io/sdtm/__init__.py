@@ -14,13 +14,13 @@ import pandas as pd
 import pyreadstat
 
 from iectox.dataset import Dataset
-from iectox.errors import DatasetInvalid, SpecError
+from iectox.errors import SpecError
 from iectox.io.atomic import atomic_folder
 from iectox.io.sdtm.define import define_xml, written
 from iectox.io.sdtm.domains import sdtm_frames
 from iectox.io.sdtm.limits import check_all
 from iectox.io.sdtm.metadata import standard
-from iectox.validate import validate_dataset
+from iectox.validate import ensure_valid
 
 __all__ = ["DEFINE", "STUDY_ID", "check_study_id", "sdtm_frames", "standard", "write_sdtm"]
 
@@ -46,9 +46,7 @@ def write_sdtm(dataset: Dataset, folder: str | Path, study_id: str) -> dict[str,
     limits; the frames written, by dataset name. A dataset without records is not written (FDA: no empty
     datasets), nor described in define.xml."""
     check_study_id(study_id)
-    errors = [issue for issue in validate_dataset(dataset) if issue.severity == "error"]
-    if errors:
-        raise DatasetInvalid(errors)
+    ensure_valid(dataset)
     metadata = standard()
     frames = sdtm_frames(dataset, study_id, metadata)
     lengths = check_all(metadata, frames, Path(folder))
