@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from factories import seed_cohort, small_dataset
 from iectox.cli.main import app
+from iectox.dataset import Dataset
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError
 from iectox.io import read_dataset, write_dataset
 from iectox.io.redcap import dictionary_frame, import_redcap, record_rows, write_dictionary, write_records
@@ -179,6 +180,16 @@ def test_records_are_one_patient_row_then_numbered_instances(tmp_path: Path):
     infusions = mine[mine["redcap_repeat_instrument"] == "infusion"]
     assert list(infusions["redcap_repeat_instance"]) == [str(n) for n in range(1, len(infusions) + 1)]
     assert set(rows["hypotension"]) <= {"", "1", "0"}
+
+
+def test_a_cohort_without_observations_round_trips(project, tmp_path: Path):
+    """A registry that records no observations (iectox synth without them): the records are written and read
+    back whole (a date and hour field of an empty table raised KeyError)."""
+    dataset = _small()
+    dataset = Dataset.from_frames({**dataset.tables, "observations": dataset["observations"].iloc[0:0]})
+    back = import_redcap(write_records(dataset, tmp_path / "records.csv"), project)
+    _same(dataset, back)
+    assert back.counts()["observations"] == 0
 
 
 def test_label_export_in_french_reads_back(demo, tmp_path: Path):

@@ -32,6 +32,8 @@ def _cells(field: Field, text: pd.Series) -> pd.Series:
     if field.column.kind is Kind.BOOLEAN:
         return text.map({"yes": "1", "no": "0", "": ""})
     if field.part in ("date", "time"):
+        if text.empty:  # a table without rows: `partition` would give no columns to take
+            return text
         halves = text.str.partition(" ")
         return halves[0] if field.part == "date" else halves[2]
     if field.column.vocabulary is not None:
