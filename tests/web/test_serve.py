@@ -1,5 +1,6 @@
 """`iectox serve --demo` on a fresh var folder: migrations applied, the seed cohort loaded, one demo account per
-role printed with its password; the server answers on its port, and a printed account signs in."""
+role printed with its password; the server answers on its port, and a printed account signs in. `iectox serve`
+runs the dashboard worker beside the server, and stops it."""
 
 from __future__ import annotations
 
@@ -93,6 +94,72 @@ def test_serve_demo_starts_loads_the_cohort_and_answers(served):
     assert "P-0001" in patients
     css = browser.open(f"{base}/static/iectox/web.css", timeout=30)
     assert css.headers["Content-Type"].startswith("text/css")
+    dashboard = browser.open(f"{base}/quality/dashboard/", timeout=120).read().decode()  # the worker's
+    assert "delay_by_cohort.png" in dashboard
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux's /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)}
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def _gone(pids: set[int], seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while _alive(pids) and time.monotonic() < end:
+        time.sleep(0.2)
+    return not _alive(pids)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the processes from Linux's /proc")
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGKILL"])
+def test_serve_runs_the_dashboard_worker_and_stops_it(tmp_path, stop):
+    """SIGTERM (a service manager, the benchmark) stops the server and the dashboard worker; a server killed
+    outright does not leave it running either (it notices its parent is gone)."""
+    port = free_port()
+    env = {**os.environ, "IECTOX_VAR": str(tmp_path / "var"), "IECTOX_LANG": "en"}
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "IECTOX_PRODUCTION", "IECTOX_DASHBOARD_REFRESH"):
+        env.pop(name, None)
+    server = subprocess.Popen(
+        [str(IECTOX), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "Serving on" in server.stdout.readline()
+        end = time.monotonic() + 60
+        while len(_children(server.pid)) < 1 and time.monotonic() < end:
+            time.sleep(0.2)
+        children = _children(server.pid)
+        commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in children]
+        assert sum(b"dashboards" in command for command in commands) == 1 and len(children) == 1
+        server.send_signal(getattr(signal, stop))
+        assert server.wait(timeout=30) == (0 if stop == "SIGTERM" else -signal.SIGKILL)
+        assert _gone(children, 20), [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _alive(children)]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
 
 
 def _in_a_new_process(code: str, tmp_path: Path, **env: str) -> str:
