@@ -1,6 +1,6 @@
 """`iectox serve --demo` on a fresh var folder: migrations applied, the seed cohort loaded, one demo account per
 role printed with its password; the server answers on its port, and a printed account signs in. `iectox serve`
-runs the dashboard worker beside the server, and stops it."""
+runs several server processes and the dashboard worker, and stops them all."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from iectox.web import serve
 from iectox.web.accounts.roles import ROLES
 
 IECTOX = Path(sys.executable).with_name("iectox")
@@ -131,15 +132,15 @@ def _gone(pids: set[int], seconds: float) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the processes from Linux's /proc")
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGKILL"])
-def test_serve_runs_the_dashboard_worker_and_stops_it(tmp_path, stop):
-    """SIGTERM (a service manager, the benchmark) stops the server and the dashboard worker; a server killed
-    outright does not leave it running either (it notices its parent is gone)."""
+def test_serve_runs_server_processes_and_the_dashboard_worker_and_stops_them_all(tmp_path, stop):
+    """SIGTERM (a service manager, the benchmark) stops the server, its processes and the dashboard worker;
+    a server killed outright leaves none of them running either (each notices its parent is gone)."""
     port = free_port()
     env = {**os.environ, "IECTOX_VAR": str(tmp_path / "var"), "IECTOX_LANG": "en"}
     for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "IECTOX_PRODUCTION", "IECTOX_DASHBOARD_REFRESH"):
         env.pop(name, None)
     server = subprocess.Popen(
-        [str(IECTOX), "serve", "--port", str(port)],
+        [str(IECTOX), "serve", "--workers", "2", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -148,11 +149,11 @@ def test_serve_runs_the_dashboard_worker_and_stops_it(tmp_path, stop):
     try:
         assert "Serving on" in server.stdout.readline()
         end = time.monotonic() + 60
-        while len(_children(server.pid)) < 1 and time.monotonic() < end:
+        while len(_children(server.pid)) < 3 and time.monotonic() < end:
             time.sleep(0.2)
         children = _children(server.pid)
         commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in children]
-        assert sum(b"dashboards" in command for command in commands) == 1 and len(children) == 1
+        assert sum(b"dashboards" in command for command in commands) == 1 and len(children) == 3
         server.send_signal(getattr(signal, stop))
         assert server.wait(timeout=30) == (0 if stop == "SIGTERM" else -signal.SIGKILL)
         assert _gone(children, 20), [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _alive(children)]
@@ -200,3 +201,10 @@ def test_each_server_thread_keeps_its_postgresql_connection(tmp_path):
     url = "postgresql://iectox:secret@127.0.0.1:5432/iectox"
     assert _in_a_new_process(code, tmp_path, DATABASE_URL=url) == "300 True"
     assert _in_a_new_process(code, tmp_path) == "0 False"  # SQLite: a file opened in microseconds
+
+
+def test_one_server_process_per_core_by_default(monkeypatch):
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda pid: set(range(2)), raising=False)
+    assert serve.default_workers() == 2
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert serve.default_workers() == serve.MAX_WORKERS == 8
