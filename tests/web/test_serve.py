@@ -123,6 +123,10 @@ def _state(pid: int) -> str:
         return "Z"
 
 
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def _gone(pids: set[int], seconds: float) -> bool:
     end = time.monotonic() + seconds
     while _alive(pids) and time.monotonic() < end:
@@ -154,6 +158,13 @@ def test_serve_runs_server_processes_and_the_dashboard_worker_and_stops_them_all
         children = _children(server.pid)
         commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in children]
         assert sum(b"dashboards" in command for command in commands) == 1 and len(children) == 3
+        if stop == "SIGTERM":  # the dashboard worker runs at a lower priority than the server processes
+            nice = {b"dashboards" in c: _nice(pid) for pid, c in zip(children, commands, strict=True)}
+            end = time.monotonic() + 30
+            while nice[True] == nice[False] and time.monotonic() < end:  # set once it has started
+                time.sleep(0.2)
+                nice = {b"dashboards" in c: _nice(pid) for pid, c in zip(children, commands, strict=True)}
+            assert nice[True] == nice[False] + 10
         server.send_signal(getattr(signal, stop))
         assert server.wait(timeout=30) == (0 if stop == "SIGTERM" else -signal.SIGKILL)
         assert _gone(children, 20), [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _alive(children)]

@@ -4,7 +4,8 @@ stores them in the database (`snapshots.py`), where every server process reads t
 
 An audit of 10,000 patients costs seconds of CPU (about 7 s with its pages and figures in both languages): in
 a thread of the server it held the server's one interpreter (its GIL) in bursts, and the requests of a ward
-queued behind it. In a process of its own it takes the other core, or the share of one the machine gives it.
+queued behind it. In a process of its own it takes the other core, or the share of one the machine gives it;
+at a lower priority (`NICENESS`), so that on a busy machine the requests of a ward go first.
 
 Each poll (`POLL_SECONDS`), the worker computes every set of centres a reader asked for: at once for a set of
 centres that has none yet (its reader waits for it), at most every `REFRESH_SECONDS` otherwise (a ward saving
@@ -32,6 +33,7 @@ from iectox.web.serve import PARENT
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
+NICENESS = 10  # the worker yields the processors to the server processes when both want them
 RETRY_SECONDS = 5.0  # after the database could not be read (restarting, a migration under way)
 
 
@@ -94,4 +96,6 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
+    if hasattr(os, "nice"):  # pragma: no branch (not on Windows)
+        os.nice(NICENESS)
     run(threading.Event())
