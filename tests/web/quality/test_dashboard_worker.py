@@ -37,6 +37,23 @@ def with_worker(settings, monkeypatch) -> list[int]:
     return polled
 
 
+class _AtOnce:
+    """The thread reading a stored dashboard in the background, run at once: the test's rows are in its own
+    transaction, which another thread's connection would not see."""
+
+    def __init__(self, **kwargs) -> None:
+        pass
+
+    def submit(self, function, *args) -> None:
+        function(*args)
+
+
+@pytest.fixture(autouse=True)
+def reading_at_once(monkeypatch) -> None:
+    monkeypatch.setattr(dashboards, "ThreadPoolExecutor", _AtOnce)
+    monkeypatch.setattr(dashboards, "connections", types.SimpleNamespace(close_all=lambda: None))
+
+
 def _not_here(*args):
     raise AssertionError("a server process computed a dashboard")
 
@@ -74,6 +91,8 @@ def test_a_new_registry_state_is_asked_of_the_worker_at_most_every_refresh_secon
     assert worker.poll() == 0  # started less than REFRESH_SECONDS ago: not yet
     monkeypatch.setattr(dashboards, "REFRESH_SECONDS", 0.0)
     assert worker.poll() == 1 and worker.poll() == 0
+    shown, current = reader.get(CHU_A)  # the new one is read in the background, the one held shown meanwhile
+    assert shown is first and not current and not DashboardSnapshot.objects.get().wanted
     shown, current = reader.get(CHU_A)
     assert current and shown.state != first.state and shown.state == dashboards.current()[0]
 

@@ -211,6 +211,7 @@ class Dashboards:
         self.latest: Memo[Dashboard] = Memo(KEPT)
         self.loaded: Memo[Dashboard] = Memo(LOADED)  # read from the worker's snapshots
         self._refreshing: set[Centres] = set()
+        self._reading: set[tuple[str, Centres]] = set()
         self._started: dict[Centres, float] = {}
         self._lock = threading.Lock()
         self._worker: ThreadPoolExecutor | None = None
@@ -240,13 +241,44 @@ class Dashboards:
         stored is older (shown meanwhile); the first one of a set of centres is awaited."""
         stored = snapshots.stored(centres)
         if stored is not None and stored.state:
-            made = self._stored(centres, stored.state)
+            made = self._newest(centres, stored.state)
             if made is not None:
-                if made.state != state and not stored.wanted:
+                if stored.state != state and not stored.wanted:
                     snapshots.ask(centres)
                 return made, made.state == state
         snapshots.ask(centres)
         return self._awaited(state, centres, pathway), True
+
+    def _newest(self, centres: Centres, state: str) -> Dashboard | None:
+        """The dashboard of `centres` this process holds, reading the one stored at `state` in the background
+        when it holds an older one (shown meanwhile: reading costs seconds of a loaded machine, and every
+        request of the process would wait for it); read now when it holds none."""
+        last = self.latest.peek(centres)
+        if last is None:
+            return self._stored(centres, state)
+        if last.state != state:
+            self._read_in_background(centres, state)
+        return last
+
+    def _read_in_background(self, centres: Centres, state: str) -> None:
+        with self._lock:
+            if (state, centres) in self._reading:
+                return
+            self._reading.add((state, centres))
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iectox-dashboard")
+            reader = self._worker
+        reader.submit(self._read, centres, state)
+
+    def _read(self, centres: Centres, state: str) -> None:
+        try:
+            self._stored(centres, state)
+        except Exception:  # the dashboard held stays shown; the next request tries again
+            log.exception("the stored dashboard could not be read")
+        finally:
+            connections.close_all()  # this thread's own connections
+            with self._lock:
+                self._reading.discard((state, centres))
 
     def _stored(self, centres: Centres, state: str) -> Dashboard | None:
         """The dashboard stored for `centres` at `state`, read from the database once per process (about 0.2 s
@@ -312,10 +344,11 @@ class Dashboards:
     def findings_of(self, patient: str, digest: str, pathway_key: str) -> tuple[list[Finding], Audit] | None:
         """The findings of `patient` under the pathway whose fingerprint is `pathway_key`, from the latest
         dashboard of any centres that audited exactly these rows of it, with that audit (for the rules'
-        sources); None when none did. With the worker, the dashboards it stored are read first (once each)."""
+        sources); None when none did. With the worker, the dashboards it stored are read first (once each; in
+        the background when this process holds an older one of the same centres)."""
         if refresh_mode() == "worker":
             for centres, state in snapshots.computed():
-                self._stored(centres, state)
+                self._newest(centres, state)
         for dashboard in reversed(self.latest.values()):
             if dashboard.pathway_key == pathway_key:
                 found = dashboard.findings_of(patient, digest)
