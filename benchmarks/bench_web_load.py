@@ -117,6 +117,17 @@ def _wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"iectox serve did not answer on port {port} within {seconds:.0f} s")
 
 
+def _failures(prefix: Path) -> dict[str, str]:
+    """Per request name, why its requests failed (locust's failures CSV: error and count), for the report."""
+    found: dict[str, list[str]] = {}
+    path = Path(f"{prefix}_failures.csv")
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                found.setdefault(row["Name"], []).append(f"{row['Error']} (x{row['Occurrences']})")
+    return {name: "; ".join(errors)[:300] for name, errors in found.items()}
+
+
 def _stats(prefix: Path) -> dict[str, dict[str, str]]:
     with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as handle:
         return {row["Name"]: row for row in csv.DictReader(handle)}
@@ -224,6 +235,8 @@ def measure(work: Path) -> dict[str, object]:
             return {
                 "stats": _stats(work / "locust"),
                 "stress": _stats(work / "stress"),
+                "failures": _failures(work / "locust"),
+                "stress_failures": _failures(work / "stress"),
                 "alone": json.loads(alone.stdout.strip().splitlines()[-1]),
                 "first_dashboard_s": first,
                 "load": (load_before, load_after),
@@ -260,9 +273,10 @@ def rows() -> list[Row]:
     ):
         row = stats.get(name)
         cost = alone.get(name, {})
+        failed = measured["failures"].get(name)
         note = (
             f"CPU alone: median {cost.get('cpu_median_ms')} ms, p95 {cost.get('cpu_p95_ms')} ms, "
-            f"{cost.get('queries')} queries; {load}"
+            f"{cost.get('queries')} queries; {load}" + (f"; failed: {failed}" if failed else "")
         )
         if row is None:
             rows_.append(Row(f"{name}: p95 <= {limit} ms", "-", "fail", note="not requested"))
@@ -306,6 +320,9 @@ def rows() -> list[Row]:
                     f"stress (not a target): {name}, {USERS} users thinking 0.5-1.5 s, {STRESS_SECONDS} s",
                     _percentiles(row),
                     "info",
+                    note=f"failed: {measured['stress_failures'][name]}"
+                    if name in measured["stress_failures"]
+                    else "",
                 )
             )
     return rows_
