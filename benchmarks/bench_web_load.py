@@ -5,17 +5,19 @@ saved within 200 ms, and no request fails. The run is the whole system as a hosp
 PostgreSQL cluster (scripts/pg_cluster.py), the registry migrated and filled with 10,000 synthetic patients
 with their observation series (`iectox.synth.generate(observations=True)`: about 315,000 observations, so
 that a patient's page has its chart; stored by `iectox.web.registry.records.store`), a nurse's account,
-`iectox serve` (waitress) on a free port, and locust driving 50 users for a bounded time
-(benchmarks/web_locustfile.py: each user signs in, then opens patients' pages, the dashboard, and saves
-observations, thinking 5-15 s between two requests as a clinician reads and types; the users start over 10 s).
+`iectox serve` on a free port (its server processes, one per core by default or `IECTOX_LOAD_WORKERS`, and its
+dashboard worker), and locust driving 50 users for a bounded time (benchmarks/web_locustfile.py: each user
+signs in, then opens patients' pages, the dashboard, and saves observations, thinking 5-15 s between two
+requests as a clinician reads and types; the users start over 10 s).
 Locust runs on the same machine and cores as the server and the database.
 
 Before the users come, each request's CPU time is measured alone (benchmarks/web_request_cpu.py: the server's
 own cost, which a loaded machine stretches little), and the server's first dashboard is opened once: a
-server computes the audit of every patient of a set of centres once (about 6 s), then keeps it and refreshes
-it in the background; a ward's server has been running before its users come. After the run, the server's
-CPU time per request (from /proc) and the load average are reported; then a stress run with the think time
-of earlier runs (0.5-1.5 s), reported apart: the capacity of the 2 cores, not a target.
+server's dashboard worker computes the audit of every patient of a set of centres once (about 6 s), then
+keeps it and refreshes it; a ward's server has been running before its users come. After the run, the
+server's CPU time per request (from /proc: its server processes and the dashboard worker) and the load
+average are reported; then a stress run with the think time of earlier runs (0.5-1.5 s), reported apart: the
+capacity of the 2 cores, not a target.
 The percentiles and failures are read from locust's CSV. With BENCH_QUICK=1: 1,000 patients, 10 users, 20 s.
 
     python benchmarks/bench_web_load.py [--json]
@@ -83,6 +85,13 @@ print(json.dumps({
 """
 
 
+def _workers() -> list[str]:
+    """`--workers N` from `IECTOX_LOAD_WORKERS` (e.g. 1: the single waitress process, to compare); else none:
+    `iectox serve`'s default, one server process per core."""
+    workers = os.environ.get("IECTOX_LOAD_WORKERS")
+    return ["--workers", workers] if workers else []
+
+
 def _cluster() -> object:
     spec = importlib.util.spec_from_file_location("pg_cluster", ROOT / "scripts" / "pg_cluster.py")
     assert spec is not None and spec.loader is not None
@@ -108,15 +117,38 @@ def _wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"iectox serve did not answer on port {port} within {seconds:.0f} s")
 
 
+def _failures(prefix: Path) -> dict[str, str]:
+    """Per request name, why its requests failed (locust's failures CSV: error and count), for the report."""
+    found: dict[str, list[str]] = {}
+    path = Path(f"{prefix}_failures.csv")
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                found.setdefault(row["Name"], []).append(f"{row['Error']} (x{row['Occurrences']})")
+    return {name: "; ".join(errors)[:300] for name, errors in found.items()}
+
+
 def _stats(prefix: Path) -> dict[str, dict[str, str]]:
     with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as handle:
         return {row["Name"]: row for row in csv.DictReader(handle)}
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _cpu_seconds(pid: int) -> float:
-    """The CPU time (user + system) the process has used so far, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time (user + system) used so far by the server and its processes (its server processes and
+    the dashboard worker, each a child of `iectox serve`), from /proc."""
+    used = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = _stat(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            used += int(fields[11]) + int(fields[12])
+    return used / os.sysconf("SC_CLK_TCK")
 
 
 def _open_dashboard(port: int, plan: dict[str, object]) -> float:
@@ -181,7 +213,7 @@ def measure(work: Path) -> dict[str, object]:
         )
         port = _free_port()
         server = subprocess.Popen(
-            [str(IECTOX), "serve", "--port", str(port)],
+            [str(IECTOX), "serve", "--port", str(port), *_workers()],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -203,6 +235,8 @@ def measure(work: Path) -> dict[str, object]:
             return {
                 "stats": _stats(work / "locust"),
                 "stress": _stats(work / "stress"),
+                "failures": _failures(work / "locust"),
+                "stress_failures": _failures(work / "stress"),
                 "alone": json.loads(alone.stdout.strip().splitlines()[-1]),
                 "first_dashboard_s": first,
                 "load": (load_before, load_after),
@@ -239,9 +273,10 @@ def rows() -> list[Row]:
     ):
         row = stats.get(name)
         cost = alone.get(name, {})
+        failed = measured["failures"].get(name)
         note = (
             f"CPU alone: median {cost.get('cpu_median_ms')} ms, p95 {cost.get('cpu_p95_ms')} ms, "
-            f"{cost.get('queries')} queries; {load}"
+            f"{cost.get('queries')} queries; {load}" + (f"; failed: {failed}" if failed else "")
         )
         if row is None:
             rows_.append(Row(f"{name}: p95 <= {limit} ms", "-", "fail", note="not requested"))
@@ -285,6 +320,9 @@ def rows() -> list[Row]:
                     f"stress (not a target): {name}, {USERS} users thinking 0.5-1.5 s, {STRESS_SECONDS} s",
                     _percentiles(row),
                     "info",
+                    note=f"failed: {measured['stress_failures'][name]}"
+                    if name in measured["stress_failures"]
+                    else "",
                 )
             )
     return rows_

@@ -113,6 +113,19 @@ def _same(values: Mapping[str, ExtensionArray], frame: pd.DataFrame) -> bool:
     return True
 
 
+_EMPTY: dict[tuple[tuple[str, Kind], ...], pd.DataFrame] = {}  # by the columns' names and kinds
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    """The table's frame without rows, as `conform` makes it: conformed once per set of columns, then copied
+    (conforming an empty table costs about 2 ms, and a record's check or a form's rows leave several tables
+    empty at every request)."""
+    key = tuple((column.name, column.kind) for column in table.columns)
+    if key not in _EMPTY:
+        _EMPTY[key] = conform(table, pd.DataFrame(columns=table.column_names))
+    return _EMPTY[key].copy()
+
+
 @dataclass
 class Dataset:
     """The tables of one study, keyed by table name; every contract table is present (possibly empty).
@@ -129,7 +142,7 @@ class Dataset:
         if unknown:
             raise KeyError(f"not tables of the contract: {sorted(unknown)}")
         self.tables = {
-            t.name: conform(t, self.tables.get(t.name, pd.DataFrame(columns=t.column_names)))
+            t.name: conform(t, self.tables[t.name]) if t.name in self.tables else _empty(t)
             for t in self.schema.tables
         }
 

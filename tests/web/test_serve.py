@@ -1,6 +1,7 @@
 """`iectox serve --demo` on a fresh var folder: migrations applied, the demo's dataset loaded (the seed cohort and
 the bispecific courses), one demo account per role printed with its password; the server answers on its port,
-and a printed account signs in."""
+and a printed account signs in. `iectox serve` runs several server processes and the dashboard worker, and
+stops them all."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from iectox.web import serve
 from iectox.web.accounts.roles import ROLES
 
 IECTOX = Path(sys.executable).with_name("iectox")
@@ -96,6 +98,83 @@ def test_serve_demo_starts_loads_the_cohort_and_answers(served):
     assert "Step-up dose 1" in course  # a bispecific course, as `iectox demo` writes it
     css = browser.open(f"{base}/static/iectox/web.css", timeout=30)
     assert css.headers["Content-Type"].startswith("text/css")
+    dashboard = browser.open(f"{base}/quality/dashboard/", timeout=120).read().decode()  # the worker's
+    assert "delay_by_cohort.png" in dashboard
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux's /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)}
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def _gone(pids: set[int], seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while _alive(pids) and time.monotonic() < end:
+        time.sleep(0.2)
+    return not _alive(pids)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the processes from Linux's /proc")
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGKILL"])
+def test_serve_runs_server_processes_and_the_dashboard_worker_and_stops_them_all(tmp_path, stop):
+    """SIGTERM (a service manager, the benchmark) stops the server, its processes and the dashboard worker;
+    a server killed outright leaves none of them running either (each notices its parent is gone)."""
+    port = free_port()
+    env = {**os.environ, "IECTOX_VAR": str(tmp_path / "var"), "IECTOX_LANG": "en"}
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "IECTOX_PRODUCTION", "IECTOX_DASHBOARD_REFRESH"):
+        env.pop(name, None)
+    server = subprocess.Popen(
+        [str(IECTOX), "serve", "--workers", "2", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "Serving on" in server.stdout.readline()
+        end = time.monotonic() + 60
+        while len(_children(server.pid)) < 3 and time.monotonic() < end:
+            time.sleep(0.2)
+        children = _children(server.pid)
+        commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in children]
+        assert sum(b"dashboards" in command for command in commands) == 1 and len(children) == 3
+        if stop == "SIGTERM":  # the dashboard worker runs at a lower priority than the server processes
+            nice = {b"dashboards" in c: _nice(pid) for pid, c in zip(children, commands, strict=True)}
+            end = time.monotonic() + 30
+            while nice[True] == nice[False] and time.monotonic() < end:  # set once it has started
+                time.sleep(0.2)
+                nice = {b"dashboards" in c: _nice(pid) for pid, c in zip(children, commands, strict=True)}
+            assert nice[True] == nice[False] + 10
+        server.send_signal(getattr(signal, stop))
+        assert server.wait(timeout=30) == (0 if stop == "SIGTERM" else -signal.SIGKILL)
+        assert _gone(children, 20), [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _alive(children)]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
 
 
 def _in_a_new_process(code: str, tmp_path: Path, **env: str) -> str:
@@ -136,3 +215,10 @@ def test_each_server_thread_keeps_its_postgresql_connection(tmp_path):
     url = "postgresql://iectox:secret@127.0.0.1:5432/iectox"
     assert _in_a_new_process(code, tmp_path, DATABASE_URL=url) == "300 True"
     assert _in_a_new_process(code, tmp_path) == "0 False"  # SQLite: a file opened in microseconds
+
+
+def test_one_server_process_per_core_by_default(monkeypatch):
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda pid: set(range(2)), raising=False)
+    assert serve.default_workers() == 2
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert serve.default_workers() == serve.MAX_WORKERS == 8

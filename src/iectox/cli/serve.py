@@ -1,4 +1,5 @@
-"""`iectox serve`: the web application on one command (migrations applied, then served by waitress)."""
+"""`iectox serve`: the web application on one command (migrations applied, then served by several processes,
+with the dashboard worker beside them: `iectox.web.serve`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import typer
 
 from iectox.cli.console import console, err_console
 from iectox.cli.language import say
-from iectox.web.serve import prepare, run
+from iectox.web.serve import default_workers, multiprocess, prepare, run
 
 
 def serve(
@@ -26,16 +27,27 @@ def serve(
             ),
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help=say("Server processes (default: one per core; one where only waitress can run)."), min=1
+        ),
+    ] = None,
 ) -> None:
     prepare(host, demo)
     shown = f"[{host}]" if ":" in host else host
+    if workers is None:
+        workers = default_workers() if multiprocess() else 1
+    elif workers > 1 and not multiprocess():
+        err_console.print(say("Only one server process can run on this system: serving with one."))
+        workers = 1
 
     def listening() -> None:
         message = say("Serving on http://{host}:{port}/ (Ctrl-C to stop)", host=shown, port=port)
         console.print(message, soft_wrap=True)
 
     try:
-        run(host, port, listening)
+        run(host, port, listening, workers)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
     except OSError as error:

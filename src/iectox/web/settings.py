@@ -77,6 +77,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
 # The hospital's management pathway (a TOML file, docs/management_audit.md); iectox's default pathway without it.
 IECTOX_PATHWAY = os.environ.get("IECTOX_PATHWAY") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where a new dashboard is computed (iectox.web.quality.dashboard): "worker" (a process of its own, which
+# `iectox serve` starts and sets), "background" (a thread of each server process), "inline" (in the request).
+IECTOX_DASHBOARD_REFRESH = os.environ.get("IECTOX_DASHBOARD_REFRESH", "background")
 
 # Accounts: one user model with a role, a language and centres; Argon2 first; throttled logins.
 AUTH_USER_MODEL = "accounts.User"

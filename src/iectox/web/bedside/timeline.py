@@ -127,7 +127,9 @@ def fingerprint(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-def _findings(dataset: Dataset, pathway: Pathway, computed: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _findings(
+    dataset: Dataset, pathway: Pathway, pathway_key: str, computed: pd.DataFrame, lang: str
+) -> pd.DataFrame:
     """The audit's findings, most serious first, with their sources, in `lang`. Auditing the patient is the
     costliest part of the page (about 0.15 s of CPU, whatever the registry's size): the latest dashboard's
     audit holds this patient's findings already when its rows are still those it audited (the library's
@@ -136,7 +138,7 @@ def _findings(dataset: Dataset, pathway: Pathway, computed: pd.DataFrame, lang: 
     kept = None
     if len(patients) == 1:
         patient = str(patients.iloc[0])
-        kept = DASHBOARDS.findings_of(patient, patient_digests(dataset).get(patient, ""), pathway)
+        kept = DASHBOARDS.findings_of(patient, patient_digests(dataset).get(patient, ""), pathway_key)
     if kept is None:
         result = audit(dataset, pathway, graded=computed if len(computed) else None)
         kept = list(result.findings), result
@@ -167,16 +169,16 @@ def patient_timeline(
     key = f"iectox:bedside:timeline:{pathway_key}:{lang}:{fingerprint(dataset)}"
     kept = cache.get(key)
     if kept is None:
-        kept = _timeline(dataset, pathway, lang)
+        kept = _timeline(dataset, pathway, pathway_key, lang)
         cache.set(key, kept, KEEP_SECONDS)
     return kept
 
 
-def _timeline(dataset: Dataset, pathway: Pathway, lang: str) -> list[InfusionTimeline]:
+def _timeline(dataset: Dataset, pathway: Pathway, pathway_key: str, lang: str) -> list[InfusionTimeline]:
     graded = grade_dataset(dataset, lang=lang)
     computed = episodes_from_grades(graded)
     agreed = agreement(dataset, computed)
-    findings = _findings(dataset, pathway, computed, lang)
+    findings = _findings(dataset, pathway, pathway_key, computed, lang)
     administrations = dataset["administrations"]
     infusions = dataset["infusions"]
     timelines = []

@@ -4,9 +4,15 @@
 `DASHBOARDS.get(centres)` gives the dashboard of the registry as it is now: kept in memory per (state,
 centres). When the registry has changed since the last one was computed for these centres, that one is shown
 while the new one is computed in the background (one worker thread: a ward saving observations all day never
-makes a reader wait for an audit of 10,000 patients); the page says so. The first dashboard of a set of
-centres is computed in the request. `IECTOX_DASHBOARD_REFRESH = "inline"` (a Django setting; the tests' own)
-computes every new state in the request instead.
+makes a reader wait for an audit of 10,000 patients); the page says so. Where the new one is computed is the
+`IECTOX_DASHBOARD_REFRESH` setting (from the environment variable of that name):
+
+- "worker" (what `iectox serve` sets): in the dashboard worker, a process of its own (`worker.py`), which
+  stores it in the database (`snapshots.py`) for every server process; the first dashboard of a set of centres
+  is awaited from the worker too;
+- "background" (the default, e.g. under another WSGI server): in one worker thread of this process; the first
+  dashboard of a set of centres is computed in the request;
+- "inline" (the tests'): every new state in the request.
 
 The audit of a centre holds each of its patients' findings: a patient's timeline takes them from the latest
 dashboard when that patient's rows are still those it audited (`Dashboards.findings_of`, by the digest of the
@@ -28,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from django.conf import settings
@@ -45,6 +52,7 @@ from iectox.render.figures import save
 from iectox.web.pathway import pathway_in_force, pathway_key
 from iectox.web.pharmacy.delays import order_times
 from iectox.web.pharmacy.models import Order
+from iectox.web.quality import snapshots
 from iectox.web.quality.memo import Memo
 from iectox.web.quality.page import DashboardPage, dashboard_page
 from iectox.web.quality.state import Centres, patients_of, registry_state
@@ -53,12 +61,17 @@ from iectox.web.registry.records import patients_dataset
 
 log = logging.getLogger(__name__)
 KEPT = 16  # dashboards kept: a few states of each set of centres in use
+LOADED = 4  # dashboards read from the worker's snapshots, kept (the latest of each set of centres is too)
 # At least this long between the starts of two background audits of the same centres. One audit of 10,000
 # patients with 315,000 observations costs about 7 s of CPU (reading the rows 3 s, the audit 1.4 s, the figures
 # in both languages 1.3 s): every 30 s, a quarter of a core for as long as a ward writes, taken from its requests
 # (the load benchmark's server spent a third of its CPU on it); every 2 minutes, 6%. The page says when its
 # figures were computed; quarterly KPIs and deviations do not need fresher.
 REFRESH_SECONDS = 120.0
+# How long the first reader of a set of centres waits for the worker's first dashboard (about 6 s of CPU for
+# 10,000 patients; 12-21 s of wall time on a loaded machine) before computing it in its own request.
+AWAIT_SECONDS = 120.0
+AWAIT_POLL_SECONDS = 0.2
 
 
 @dataclass
@@ -77,6 +90,18 @@ class Dashboard:
     _figures: dict[str, dict[str, tuple[str, bytes]]] = field(default_factory=dict)
     _findings: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled for the other server processes (`snapshots.py`): everything but the lock."""
+        return {name: value for name, value in self.__dict__.items() if name != "_lock"}
+
+    def __setstate__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values, _lock=threading.Lock())
+
+    @property
+    def pathway_key(self) -> str:
+        """The fingerprint of the pathway it was audited under (the end of its state, `current`)."""
+        return self.state.rsplit("-", 1)[-1]
 
     @property
     def labels(self) -> dict[str, str]:
@@ -163,13 +188,30 @@ def current() -> tuple[str, Pathway]:
     return f"{registry_state()}-{pathway_key()}", pathway_in_force()
 
 
+class Replaced(LookupError):
+    """The snapshot asked for was replaced by a newer one meanwhile."""
+
+
+def _stored_or_raise(centres: Centres, state: str) -> Dashboard:
+    made = snapshots.load(centres, state)
+    if made is None:
+        raise Replaced(state)
+    return made
+
+
+def refresh_mode() -> str:
+    return getattr(settings, "IECTOX_DASHBOARD_REFRESH", "background")
+
+
 class Dashboards:
     """Dashboards by (registry state, centres), and the last one of each set of centres (see the module)."""
 
     def __init__(self) -> None:
         self.kept: Memo[Dashboard] = Memo(KEPT)
         self.latest: Memo[Dashboard] = Memo(KEPT)
+        self.loaded: Memo[Dashboard] = Memo(LOADED)  # read from the worker's snapshots
         self._refreshing: set[Centres] = set()
+        self._reading: set[tuple[str, Centres]] = set()
         self._started: dict[Centres, float] = {}
         self._lock = threading.Lock()
         self._worker: ThreadPoolExecutor | None = None
@@ -180,8 +222,11 @@ class Dashboards:
         found = self.kept.peek((state, centres))
         if found is not None:
             return found, True
+        mode = refresh_mode()
+        if mode == "worker":
+            return self._from_worker(state, centres, pathway)
         last = self.latest.peek(centres)
-        if last is not None and getattr(settings, "IECTOX_DASHBOARD_REFRESH", "background") == "background":
+        if last is not None and mode == "background":
             self._in_background(centres)
             return last, False
         return self._compute(state, centres, pathway), True
@@ -191,10 +236,83 @@ class Dashboards:
         self.latest.put(centres, made)
         return made
 
+    def _from_worker(self, state: str, centres: Centres, pathway: Pathway) -> tuple[Dashboard, bool]:
+        """The dashboard the worker stored for `centres`, asking it for the registry's new state when the one
+        stored is older (shown meanwhile); the first one of a set of centres is awaited."""
+        stored = snapshots.stored(centres)
+        if stored is not None and stored.state:
+            made = self._newest(centres, stored.state)
+            if made is not None:
+                if stored.state != state and not stored.wanted:
+                    snapshots.ask(centres)
+                return made, made.state == state
+        snapshots.ask(centres)
+        return self._awaited(state, centres, pathway), True
+
+    def _newest(self, centres: Centres, state: str) -> Dashboard | None:
+        """The dashboard of `centres` this process holds, reading the one stored at `state` in the background
+        when it holds an older one (shown meanwhile: reading costs seconds of a loaded machine, and every
+        request of the process would wait for it); read now when it holds none."""
+        last = self.latest.peek(centres)
+        if last is None:
+            return self._stored(centres, state)
+        if last.state != state:
+            self._read_in_background(centres, state)
+        return last
+
+    def _read_in_background(self, centres: Centres, state: str) -> None:
+        with self._lock:
+            if (state, centres) in self._reading:
+                return
+            self._reading.add((state, centres))
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iectox-dashboard")
+            reader = self._worker
+        reader.submit(self._read, centres, state)
+
+    def _read(self, centres: Centres, state: str) -> None:
+        try:
+            self._stored(centres, state)
+        except Exception:  # the dashboard held stays shown; the next request tries again
+            log.exception("the stored dashboard could not be read")
+        finally:
+            connections.close_all()  # this thread's own connections
+            with self._lock:
+                self._reading.discard((state, centres))
+
+    def _stored(self, centres: Centres, state: str) -> Dashboard | None:
+        """The dashboard stored for `centres` at `state`, read from the database once per process (about 0.2 s
+        of CPU for 10,000 patients; the other requests asking meanwhile wait for it); None when the worker has
+        just replaced it."""
+        last = self.latest.peek(centres)
+        if last is not None and last.state == state:
+            return last
+        try:
+            made = self.loaded.get((state, centres), lambda: _stored_or_raise(centres, state))
+        except Replaced:
+            return None
+        self.latest.put(centres, made)
+        return made
+
+    def _awaited(self, state: str, centres: Centres, pathway: Pathway) -> Dashboard:
+        """The first dashboard of `centres`, from the worker; computed here if it has none within
+        `AWAIT_SECONDS` (a worker that is not running)."""
+        end = time.monotonic() + AWAIT_SECONDS
+        while time.monotonic() < end:
+            time.sleep(AWAIT_POLL_SECONDS)
+            stored = snapshots.stored(centres)
+            made = self._stored(centres, stored.state) if stored is not None and stored.state else None
+            if made is not None:
+                return made
+        log.warning(
+            "no dashboard from the dashboard worker within %.0f s: computed in the request", AWAIT_SECONDS
+        )
+        return self._compute(state, centres, pathway)
+
     def _in_background(self, centres: Centres) -> None:
-        """Start computing the dashboard of `centres` in the worker, unless it is already computing it or
-        started it less than `REFRESH_SECONDS` ago (a registry written all day is audited every 2 minutes at
-        most, not after every observation)."""
+        """Start computing the dashboard of `centres` in the worker thread, unless it is already computing it
+        or started it less than `REFRESH_SECONDS` ago (a registry written all day is audited every 2 minutes
+        at most, not after every observation)."""
         with self._lock:
             now = time.monotonic()
             if (
@@ -209,7 +327,7 @@ class Dashboards:
             self._worker.submit(self._refresh, centres)
 
     def _refresh(self, centres: Centres) -> None:
-        """Compute the dashboard of the registry as it is when the worker starts (later writes included)."""
+        """Compute the dashboard of the registry as it is when the thread starts (later writes included)."""
         try:
             state, pathway = current()
             made = self._compute(state, centres, pathway)
@@ -223,11 +341,16 @@ class Dashboards:
             with self._lock:
                 self._refreshing.discard(centres)
 
-    def findings_of(self, patient: str, digest: str, pathway: Pathway) -> tuple[list[Finding], Audit] | None:
-        """The findings of `patient` under `pathway` from the latest dashboard of any centres that audited
-        exactly these rows of it, with that audit (for the rules' sources); None when none did."""
+    def findings_of(self, patient: str, digest: str, pathway_key: str) -> tuple[list[Finding], Audit] | None:
+        """The findings of `patient` under the pathway whose fingerprint is `pathway_key`, from the latest
+        dashboard of any centres that audited exactly these rows of it, with that audit (for the rules'
+        sources); None when none did. With the worker, the dashboards it stored are read first (once each; in
+        the background when this process holds an older one of the same centres)."""
+        if refresh_mode() == "worker":
+            for centres, state in snapshots.computed():
+                self._newest(centres, state)
         for dashboard in reversed(self.latest.values()):
-            if dashboard.audit.pathway is pathway:
+            if dashboard.pathway_key == pathway_key:
                 found = dashboard.findings_of(patient, digest)
                 if found is not None:
                     return found, dashboard.audit
@@ -236,6 +359,7 @@ class Dashboards:
     def clear(self) -> None:
         self.kept.clear()
         self.latest.clear()
+        self.loaded.clear()
 
 
 DASHBOARDS = Dashboards()
