@@ -6,7 +6,7 @@ without the sandbox (CI runs as root), the GPU, or anything that reaches the net
 networking, component updates, sync, first-run pages). Each session gets a fresh profile folder of its own,
 deleted when the browser closes; each test a fresh context (no cookies, no storage of another test).
 
-Fixtures: `browser` (session), `page` (a new context's page, 1280 x 800, closed after the test). A test that
+Fixtures: `browser` (module), `page` (a new context's page, 1280 x 800, closed after the test). A test that
 uses them is marked `browser` (`pytest -m "not browser"` leaves them out). `screenshot(page, name)` keeps a
 PNG in test-artifacts/screenshots/ (git-ignored; CI keeps it as an artefact); a failed test's page is kept
 there as `FAILED-<test>.png`. Without the browser the tests are skipped, saying how to install it, except on
@@ -55,9 +55,10 @@ def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Chromium, launched once per session."""
+    """Chromium, launched once per module: Playwright's loop stays running in the thread while it lives, and a
+    database test of another module run next by the same worker would be refused by Django (an async context)."""
     if not os.access(CHROMIUM, os.X_OK):
         missing(f"no {CHROMIUM}; run scripts/ensure_chromium.sh (as root) to install Debian's chromium")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")

@@ -11,7 +11,7 @@ from iectox.web.accounts.making import make_user
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(django_db_setup, browser):
     """The suite's Chromium, started once the test database exists: Django refuses to create it from a thread
     where Playwright's event loop already runs."""
