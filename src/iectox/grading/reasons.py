@@ -18,31 +18,62 @@ from iectox.i18n import N_, tr
 Fields = Mapping[str, tuple[np.ndarray, int]]  # name -> (non-negative int codes, number of possible codes)
 
 
-def value_codes(values: np.ndarray, shown: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Codes 1..k of the distinct `values` where `shown` (0 elsewhere or when NaN), the distinct values, and k+1."""
-    codes, uniques = pd.factorize(np.where(shown, values, np.nan))
-    return codes + 1, np.asarray(uniques, dtype="float64"), len(uniques) + 1
+CHUNK_ROWS = 1 << 19
+# Rows graded at a time. Each step makes a few temporary arrays; at half a million rows they stay under glibc's
+# mmap threshold (32 MB) and are reused from the heap, while arrays of 10 million rows are mapped afresh and
+# page-faulted each time: at that size the kernel's share of the CPU time exceeded the arithmetic's.
+
+Part = Callable[[slice], tuple[np.ndarray, np.ndarray, Fields]]  # rows -> (grade, gradable, reason fields)
 
 
-def build_reasons(fields: Fields, render: Callable[[dict[str, int]], str]) -> pd.Categorical:
-    """One sentence per row: `render` is called once for each distinct combination of the fields."""
-    names = list(fields)
-    sizes = [fields[name][1] for name in names]
+def value_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 1..k of the distinct `values` (0 when NaN) and the distinct values, found once for every row."""
+    codes, uniques = pd.factorize(values)
+    return codes + 1, np.asarray(uniques, dtype="float64")
+
+
+def reason_key(fields: Fields) -> np.ndarray:
+    """The fields packed into one int64 per row (mixed radix: the first field is the most significant)."""
+    sizes = [size for _, size in fields.values()]
     if np.prod(np.array(sizes, dtype=float)) >= 2**62:
         raise OverflowError("too many combinations of reason fields for one 64-bit key")
     n = len(next(iter(fields.values()))[0]) if fields else 0
     key = np.zeros(n, dtype=np.int64)
-    for name, size in zip(names, sizes, strict=True):
+    for codes, size in fields.values():
         key *= size
-        key += fields[name][0]
+        key += codes
+    return key
+
+
+def reasons_from_key(
+    key: np.ndarray, sizes: Mapping[str, int], render: Callable[[dict[str, int]], str]
+) -> pd.Categorical:
+    """One sentence per row of `reason_key`'s keys: `render` is called once for each distinct key."""
     codes, uniques = pd.factorize(key)
     decoded: dict[str, np.ndarray] = {}
     rest = np.asarray(uniques, dtype=np.int64)
-    for name, size in zip(reversed(names), reversed(sizes), strict=True):
+    for name, size in reversed(sizes.items()):
         decoded[name], rest = rest % size, rest // size
-    texts = [render({name: int(decoded[name][i]) for name in names}) for i in range(len(uniques))]
+    texts = [render({name: int(decoded[name][i]) for name in sizes}) for i in range(len(uniques))]
     text_codes, categories = pd.factorize(np.array(texts, dtype=object))
     return pd.Categorical.from_codes(text_codes[codes], categories=categories)
+
+
+def graded_in_chunks(
+    n: int, part: Part, render: Callable[[dict[str, int]], str]
+) -> tuple[pd.arrays.IntegerArray, pd.Categorical]:
+    """Grades (Int64, blank where not gradable) and reasons of `n` rows, `part` computing `CHUNK_ROWS` rows at a
+    time; each part's field codes must mean the same in every part, so that one key names one sentence."""
+    grade = np.empty(n, dtype=np.int64)
+    gradable = np.empty(n, dtype=bool)
+    key = np.empty(n, dtype=np.int64)
+    sizes: dict[str, int] = {}
+    for start in range(0, max(n, 1), CHUNK_ROWS):
+        rows = slice(start, min(start + CHUNK_ROWS, n))
+        grade[rows], gradable[rows], fields = part(rows)
+        key[rows] = reason_key(fields)
+        sizes = {name: size for name, (_, size) in fields.items()}
+    return pd.arrays.IntegerArray(grade, ~gradable), reasons_from_key(key, sizes, render)
 
 
 def missing_list(bits: int, names: Sequence[str]) -> str:
