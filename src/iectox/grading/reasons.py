@@ -45,35 +45,47 @@ def reason_key(fields: Fields) -> np.ndarray:
     return key
 
 
-def reasons_from_key(
-    key: np.ndarray, sizes: Mapping[str, int], render: Callable[[dict[str, int]], str]
-) -> pd.Categorical:
-    """One sentence per row of `reason_key`'s keys: `render` is called once for each distinct key."""
-    codes, uniques = pd.factorize(key)
+def sentences(
+    keys: np.ndarray, sizes: Mapping[str, int], render: Callable[[dict[str, int]], str]
+) -> tuple[np.ndarray, pd.Index]:
+    """For distinct `reason_key` keys: each one's sentence as a code into the distinct sentences, and those
+    sentences (in the keys' order); `render` is called once per key."""
     decoded: dict[str, np.ndarray] = {}
-    rest = np.asarray(uniques, dtype=np.int64)
+    rest = np.asarray(keys, dtype=np.int64)
     for name, size in reversed(sizes.items()):
         decoded[name], rest = rest % size, rest // size
-    texts = [render({name: int(decoded[name][i]) for name in sizes}) for i in range(len(uniques))]
+    texts = [render({name: int(decoded[name][i]) for name in sizes}) for i in range(len(keys))]
     text_codes, categories = pd.factorize(np.array(texts, dtype=object))
-    return pd.Categorical.from_codes(text_codes[codes], categories=categories)
+    return text_codes, categories
 
 
 def graded_in_chunks(
     n: int, part: Part, render: Callable[[dict[str, int]], str]
 ) -> tuple[pd.arrays.IntegerArray, pd.Categorical]:
     """Grades (Int64, blank where not gradable) and reasons of `n` rows, `part` computing `CHUNK_ROWS` rows at a
-    time; each part's field codes must mean the same in every part, so that one key names one sentence."""
+    time; each part's field codes must mean the same in every part, so that one key names one sentence.
+
+    Each chunk's keys are factorised in the chunk; the chunks' distinct keys, in order, are factorised together,
+    so keys, and then sentences, are numbered in the order the rows first show them, as one factorisation of
+    every row would."""
     grade = np.empty(n, dtype=np.int64)
     gradable = np.empty(n, dtype=bool)
-    key = np.empty(n, dtype=np.int64)
+    codes = np.empty(n, dtype=np.int32)  # the key's position among its chunk's keys, then the sentence's
+    chunks: list[tuple[slice, np.ndarray]] = []
     sizes: dict[str, int] = {}
     for start in range(0, max(n, 1), CHUNK_ROWS):
         rows = slice(start, min(start + CHUNK_ROWS, n))
         grade[rows], gradable[rows], fields = part(rows)
-        key[rows] = reason_key(fields)
+        codes[rows], keys = pd.factorize(reason_key(fields))
+        chunks.append((rows, np.asarray(keys, dtype=np.int64)))
         sizes = {name: size for name, (_, size) in fields.items()}
-    return pd.arrays.IntegerArray(grade, ~gradable), reasons_from_key(key, sizes, render)
+    key_codes, keys = pd.factorize(np.concatenate([keys for _, keys in chunks]))
+    text_codes, categories = sentences(np.asarray(keys), sizes, render)
+    offset = 0
+    for rows, chunk_keys in chunks:
+        codes[rows] = text_codes[key_codes[offset : offset + len(chunk_keys)]][codes[rows]]
+        offset += len(chunk_keys)
+    return pd.arrays.IntegerArray(grade, ~gradable), pd.Categorical.from_codes(codes, categories=categories)
 
 
 def missing_list(bits: int, names: Sequence[str]) -> str:
