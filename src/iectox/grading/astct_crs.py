@@ -15,13 +15,15 @@ is a lower bound, and the reason says so and names the inputs that could raise i
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
 from iectox.grading.fever_waiver import fever_waiver_inputs
 from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
 from iectox.grading.reasons import (
-    build_reasons,
+    graded_in_chunks,
     joined,
     missing_list,
     number_text,
@@ -173,6 +175,15 @@ class _Observed:
             self.given == NOT_RECORDED,
         ]
 
+    def part(self, rows: slice) -> _Observed:
+        """The same inputs for `rows` only (views, no copy)."""
+        part = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                setattr(part, name, value[rows])
+        part.missing = [mask[rows] for mask in self.missing]
+        return part
+
     def components(
         self, worst: tuple[bool, ...] | None = None, rows: np.ndarray | slice = slice(None)
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -217,8 +228,26 @@ def grade_crs(
     frame: pd.DataFrame, lang: str = "en", administrations: pd.DataFrame | None = None
 ) -> tuple[pd.Series, pd.Categorical]:
     """ASTCT 2019 CRS grade (Int64, blank when no CRS input was recorded) and its reason in `lang`, for every
-    row; `administrations` (the dataset's table) tells which doses for CRS waive fever."""
+    row; `administrations` (the dataset's table) tells which doses for CRS waive fever. The inputs are read
+    once; grades and reasons are computed `reasons.CHUNK_ROWS` rows at a time."""
     obs = _Observed(frame, administrations)
+    # the temperature or flow a reason shows, coded once for every row: 1..t temperatures, t+1.. flows
+    temperature_code, temperatures = value_codes(obs.temperature)
+    flow_code, flows = value_codes(obs.flow)
+    flow_code = np.where(flow_code > 0, flow_code + len(temperatures), 0)
+    values = np.concatenate([temperatures, flows])
+
+    def part(rows: slice) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, int]]]:
+        return _crs_part(obs.part(rows), temperature_code[rows], flow_code[rows], len(values) + 1)
+
+    grades, reasons = graded_in_chunks(len(frame), part, lambda f: crs_reason_text(f, values, lang))
+    return pd.Series(grades, index=frame.index, name="crs_grade"), reasons
+
+
+def _crs_part(
+    obs: _Observed, temperature_code: np.ndarray, flow_code: np.ndarray, n_values: int
+) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, int]]]:
+    """(grade, gradable, reason fields) of the rows of `obs`."""
     fever, given, hypotension_grade, hypoxia_grade = obs.components()
     grade = astct_crs_grade(fever, given, hypotension_grade, hypoxia_grade)
     worst = astct_crs_grade(*obs.components((True,) * len(INPUTS)))
@@ -250,9 +279,7 @@ def grade_crs(
     device_detail = np.where(hypoxia_drives, obs.device.astype(np.int64) + 2, 0)
     decided_by = np.where(hypoxia_drives, flow_class(obs.device, obs.flow), 0)
     shows_temperature = grade <= 1  # the flow is shown when hypoxia sets the grade
-    value, values, n_values = value_codes(
-        np.where(shows_temperature, obs.temperature, obs.flow), shows_temperature | hypoxia_drives
-    )
+    value = np.where(shows_temperature, temperature_code, np.where(hypoxia_drives, flow_code, 0))
     fields = {
         "grade": (grade_shown, 6),
         "fever": (np.where(np.isnan(obs.temperature), 2, fever).astype(np.int64), 3),
@@ -265,9 +292,7 @@ def grade_crs(
         "missing": (np.where(lower, bits, 0), 1 << len(INPUTS)),
         "attributed": (attributed.astype(np.int64), 6),
     }
-    reasons = build_reasons(fields, lambda f: crs_reason_text(f, values, lang))
-    grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
-    return pd.Series(grades, index=frame.index, name="crs_grade"), reasons
+    return grade, gradable, fields
 
 
 VASOPRESSIN_ALONE = N_("vasopressin alone (counts as one vasopressor)")

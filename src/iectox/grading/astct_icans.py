@@ -15,7 +15,7 @@ import pandas as pd
 
 from iectox.grading.ice import ice_as_recorded
 from iectox.grading.inputs import NOT_RECORDED, category, flag, number, plausible
-from iectox.grading.reasons import build_reasons, joined, missing_list, pack_bits, sentence
+from iectox.grading.reasons import graded_in_chunks, joined, missing_list, pack_bits, sentence
 from iectox.i18n import N_, tr
 from iectox.schema.contract import DELAY_CAPD_AGE
 from iectox.schema.vocabularies import CEREBRAL_EDEMA, CONSCIOUSNESS, SEIZURE
@@ -125,7 +125,8 @@ def grade_icans(
     frame: pd.DataFrame, capd_age: float = DEFAULT_CAPD_AGE, lang: str = "en", capd_convention: str = "table"
 ) -> tuple[pd.Series, pd.Categorical]:
     """ASTCT 2019 ICANS grade (Int64, blank when no ICANS input was recorded) and its reason in `lang`, for
-    every row; `capd_convention` as in `icans_capd_grade`."""
+    every row; `capd_convention` as in `icans_capd_grade`. The inputs are read once; grades and reasons are
+    computed `reasons.CHUNK_ROWS` rows at a time."""
     child = uses_capd(number(frame, "age_years"), capd_age, flag(frame, "developmental_delay"))
     ice = ice_as_recorded(frame)
     capd = plausible(number(frame, "capd_score"), "capd_score")
@@ -137,6 +138,27 @@ def grade_icans(
     # medication)": under sedation the ICE (or CAPD) and consciousness domains cannot be assessed, so they grade
     # nothing and are not counted as missing; the other domains still grade.
     sedated = flag(frame, "sedated") == 1
+    inputs = (child, ice, capd, consciousness, seizure, motor, edema, sedated)
+
+    def part(rows: slice) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, int]]]:
+        return _icans_part(*(values[rows] for values in inputs), capd_convention)
+
+    grades, reasons = graded_in_chunks(len(frame), part, lambda f: icans_reason_text(f, lang))
+    return pd.Series(grades, index=frame.index, name="icans_grade"), reasons
+
+
+def _icans_part(
+    child: np.ndarray,
+    ice: np.ndarray,
+    capd: np.ndarray,
+    consciousness: np.ndarray,
+    seizure: np.ndarray,
+    motor: np.ndarray,
+    edema: np.ndarray,
+    sedated: np.ndarray,
+    capd_convention: str,
+) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, int]]]:
+    """(grade, gradable, reason fields) of some rows, from their inputs as `grade_icans` reads them."""
     score = np.where(child, capd, ice)
     domains = (
         np.where(sedated, 0, np.where(child, icans_capd_grade(capd, capd_convention), icans_ice_grade(ice))),
@@ -176,9 +198,7 @@ def grade_icans(
         "missing": (np.where(gradable, bits, 0), n_bits),
         "sedated": (sedated.astype(np.int64), 2),
     }
-    reasons = build_reasons(fields, lambda f: icans_reason_text(f, lang))
-    grades = pd.arrays.IntegerArray(grade.astype(np.int64), ~gradable)
-    return pd.Series(grades, index=frame.index, name="icans_grade"), reasons
+    return grade, gradable, fields
 
 
 def _score_text(f: dict[str, int], lang: str) -> str:

@@ -27,16 +27,45 @@ from iectox.schema.vocabularies import ANTIPYRETICS, CORTICOSTEROIDS
 
 WAIVING_DRUGS = ("tocilizumab", *CORTICOSTEROIDS, "anakinra", "siltuximab", *ANTIPYRETICS)
 ONE_DAY = pd.Timedelta(days=1)
+NEVER = np.iinfo(np.int64).max  # a time (ns) and a row position no observation reaches
 
 
-def first_fevers(timed: pd.DataFrame, fever: np.ndarray) -> pd.DataFrame:
-    """Per infusion with a febrile observation (`fever`, one flag per row: `astct_crs.crs_fever`): the first
-    one's time and row position (`first_fever_at`, `first_fever_row`), indexed by `infusion_id`; the rows'
-    order breaks ties of time. `timed`: `timed_rows` of the observations."""
-    febrile = timed[fever[timed["row"].to_numpy()]]
-    first = febrile.sort_values(["observed_at", "row"], kind="stable").drop_duplicates("infusion_id")
-    return first.set_index("infusion_id")[["observed_at", "row"]].rename(
-        columns={"observed_at": "first_fever_at", "row": "first_fever_row"}
+class _Timed:
+    """The observations' infusions as integer codes and times as int64 nanoseconds, each computed once.
+
+    `infusion` is the position of each row's infusion in `infusions` (-1 when blank); `timed` marks the rows
+    with an infusion and a time, the only ones that establish CRS or are waived. Everything per row below is
+    NumPy on these arrays: no per-row Python, no sort, no string hashing after the one factorisation.
+    """
+
+    def __init__(self, observations: pd.DataFrame) -> None:
+        self.infusion, self.infusions = pd.factorize(observations["infusion_id"])
+        times = pd.to_datetime(observations["observed_at"]).to_numpy(dtype="datetime64[ns]")
+        self.timed = (self.infusion >= 0) & ~np.isnat(times)
+        self.at = times.view(np.int64)
+
+
+def first_fevers(timed: _Timed, fever: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per infusion code (one more slot, the last, for rows without an infusion): the first febrile
+    observation's time and row position (`NEVER` where the infusion had no timed fever); the rows' order breaks
+    ties of time. `fever`: one flag per row (`astct_crs.crs_fever`)."""
+    slots = len(timed.infusions) + 1
+    first_at = np.full(slots, NEVER, dtype=np.int64)
+    first_row = np.full(slots, NEVER, dtype=np.int64)
+    febrile = np.flatnonzero(timed.timed & fever)
+    codes = timed.infusion[febrile]
+    np.minimum.at(first_at, codes, timed.at[febrile])
+    earliest = febrile[timed.at[febrile] == first_at[codes]]
+    np.minimum.at(first_row, timed.infusion[earliest], earliest)
+    return first_at, first_row
+
+
+def fevers_by_infusion(timed: _Timed, first_at: np.ndarray) -> pd.DataFrame:
+    """`first_fever_at` indexed by `infusion_id`, for the infusions with a fever (`therapy_since_fever`)."""
+    with_fever = np.flatnonzero(first_at[:-1] != NEVER)
+    return pd.DataFrame(
+        {"first_fever_at": first_at[with_fever].view("datetime64[ns]")},
+        index=pd.Index(np.asarray(timed.infusions, dtype=object)[with_fever], name="infusion_id"),
     )
 
 
@@ -64,24 +93,19 @@ def therapy_since_fever(administrations: pd.DataFrame | None, fevers: pd.DataFra
     return kept.groupby(level=0).min().reindex(fevers.index).astype("datetime64[ns]").rename("therapy_from")
 
 
-def crs_established(timed: pd.DataFrame, rows: int, fevers: pd.DataFrame) -> np.ndarray:
+def crs_established(timed: _Timed, first_at: np.ndarray, first_row: np.ndarray) -> np.ndarray:
     """For each row: an earlier observation of its infusion had fever (see the module's docstring)."""
-    first_at = timed["infusion_id"].map(fevers["first_fever_at"])
-    first_row = timed["infusion_id"].map(fevers["first_fever_row"])
-    later = (timed["observed_at"] > first_at) | (
-        (timed["observed_at"] == first_at) & (timed["row"] > first_row)
-    )
-    established = np.zeros(rows, dtype=bool)
-    established[timed["row"].to_numpy()] = later.fillna(False).to_numpy(dtype=bool)
-    return established
+    fever_at, fever_row = first_at[timed.infusion], first_row[timed.infusion]
+    rows = np.arange(len(timed.at))
+    later = (timed.at > fever_at) | ((timed.at == fever_at) & (rows > fever_row))
+    return timed.timed & later
 
 
-def therapy_given(timed: pd.DataFrame, rows: int, therapy_from: pd.Series) -> np.ndarray:
+def therapy_given(timed: _Timed, therapy_from: pd.Series) -> np.ndarray:
     """For each row: a dose of `therapy_since_fever` counted at or before its time."""
-    start = timed["infusion_id"].map(therapy_from)
-    given = np.zeros(rows, dtype=bool)
-    given[timed["row"].to_numpy()] = (start <= timed["observed_at"]).fillna(False).to_numpy(dtype=bool)
-    return given
+    start = therapy_from.reindex(timed.infusions).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    start = np.append(np.where(start == np.iinfo(np.int64).min, NEVER, start), NEVER)  # NaT: no dose
+    return timed.timed & (start[timed.infusion] <= timed.at)
 
 
 def fever_waiver_inputs(
@@ -92,19 +116,8 @@ def fever_waiver_inputs(
     if not {"infusion_id", "observed_at"} <= set(observations.columns):
         empty = np.zeros(len(observations), dtype=bool)
         return empty, empty.copy()
-    timed, rows = timed_rows(observations), len(observations)
-    fevers = first_fevers(timed, fever)
-    established = crs_established(timed, rows, fevers)
-    return established, therapy_given(timed, rows, therapy_since_fever(administrations, fevers))
-
-
-def timed_rows(observations: pd.DataFrame) -> pd.DataFrame:
-    """The rows with an infusion and a time: infusion id, time and row position."""
-    frame = pd.DataFrame(
-        {
-            "infusion_id": observations["infusion_id"].to_numpy(dtype=object),
-            "observed_at": pd.to_datetime(observations["observed_at"]).to_numpy(),
-            "row": np.arange(len(observations)),
-        }
-    )
-    return frame[frame["infusion_id"].notna() & frame["observed_at"].notna()]
+    timed = _Timed(observations)
+    first_at, first_row = first_fevers(timed, fever)
+    established = crs_established(timed, first_at, first_row)
+    therapy_from = therapy_since_fever(administrations, fevers_by_infusion(timed, first_at))
+    return established, therapy_given(timed, therapy_from)

@@ -18,31 +18,74 @@ from iectox.i18n import N_, tr
 Fields = Mapping[str, tuple[np.ndarray, int]]  # name -> (non-negative int codes, number of possible codes)
 
 
-def value_codes(values: np.ndarray, shown: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Codes 1..k of the distinct `values` where `shown` (0 elsewhere or when NaN), the distinct values, and k+1."""
-    codes, uniques = pd.factorize(np.where(shown, values, np.nan))
-    return codes + 1, np.asarray(uniques, dtype="float64"), len(uniques) + 1
+CHUNK_ROWS = 1 << 19
+# Rows graded at a time. Each step makes a few temporary arrays; at half a million rows they stay under glibc's
+# mmap threshold (32 MB) and are reused from the heap, while arrays of 10 million rows are mapped afresh and
+# page-faulted each time: at that size the kernel's share of the CPU time exceeded the arithmetic's.
+
+Part = Callable[[slice], tuple[np.ndarray, np.ndarray, Fields]]  # rows -> (grade, gradable, reason fields)
 
 
-def build_reasons(fields: Fields, render: Callable[[dict[str, int]], str]) -> pd.Categorical:
-    """One sentence per row: `render` is called once for each distinct combination of the fields."""
-    names = list(fields)
-    sizes = [fields[name][1] for name in names]
+def value_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 1..k of the distinct `values` (0 when NaN) and the distinct values, found once for every row."""
+    codes, uniques = pd.factorize(values)
+    return codes + 1, np.asarray(uniques, dtype="float64")
+
+
+def reason_key(fields: Fields) -> np.ndarray:
+    """The fields packed into one int64 per row (mixed radix: the first field is the most significant)."""
+    sizes = [size for _, size in fields.values()]
     if np.prod(np.array(sizes, dtype=float)) >= 2**62:
         raise OverflowError("too many combinations of reason fields for one 64-bit key")
     n = len(next(iter(fields.values()))[0]) if fields else 0
     key = np.zeros(n, dtype=np.int64)
-    for name, size in zip(names, sizes, strict=True):
+    for codes, size in fields.values():
         key *= size
-        key += fields[name][0]
-    codes, uniques = pd.factorize(key)
+        key += codes
+    return key
+
+
+def sentences(
+    keys: np.ndarray, sizes: Mapping[str, int], render: Callable[[dict[str, int]], str]
+) -> tuple[np.ndarray, pd.Index]:
+    """For distinct `reason_key` keys: each one's sentence as a code into the distinct sentences, and those
+    sentences (in the keys' order); `render` is called once per key."""
     decoded: dict[str, np.ndarray] = {}
-    rest = np.asarray(uniques, dtype=np.int64)
-    for name, size in zip(reversed(names), reversed(sizes), strict=True):
+    rest = np.asarray(keys, dtype=np.int64)
+    for name, size in reversed(sizes.items()):
         decoded[name], rest = rest % size, rest // size
-    texts = [render({name: int(decoded[name][i]) for name in names}) for i in range(len(uniques))]
+    texts = [render({name: int(decoded[name][i]) for name in sizes}) for i in range(len(keys))]
     text_codes, categories = pd.factorize(np.array(texts, dtype=object))
-    return pd.Categorical.from_codes(text_codes[codes], categories=categories)
+    return text_codes, categories
+
+
+def graded_in_chunks(
+    n: int, part: Part, render: Callable[[dict[str, int]], str]
+) -> tuple[pd.arrays.IntegerArray, pd.Categorical]:
+    """Grades (Int64, blank where not gradable) and reasons of `n` rows, `part` computing `CHUNK_ROWS` rows at a
+    time; each part's field codes must mean the same in every part, so that one key names one sentence.
+
+    Each chunk's keys are factorised in the chunk; the chunks' distinct keys, in order, are factorised together,
+    so keys, and then sentences, are numbered in the order the rows first show them, as one factorisation of
+    every row would."""
+    grade = np.empty(n, dtype=np.int64)
+    gradable = np.empty(n, dtype=bool)
+    codes = np.empty(n, dtype=np.int32)  # the key's position among its chunk's keys, then the sentence's
+    chunks: list[tuple[slice, np.ndarray]] = []
+    sizes: dict[str, int] = {}
+    for start in range(0, max(n, 1), CHUNK_ROWS):
+        rows = slice(start, min(start + CHUNK_ROWS, n))
+        grade[rows], gradable[rows], fields = part(rows)
+        codes[rows], keys = pd.factorize(reason_key(fields))
+        chunks.append((rows, np.asarray(keys, dtype=np.int64)))
+        sizes = {name: size for name, (_, size) in fields.items()}
+    key_codes, keys = pd.factorize(np.concatenate([keys for _, keys in chunks]))
+    text_codes, categories = sentences(np.asarray(keys), sizes, render)
+    offset = 0
+    for rows, chunk_keys in chunks:
+        codes[rows] = text_codes[key_codes[offset : offset + len(chunk_keys)]][codes[rows]]
+        offset += len(chunk_keys)
+    return pd.arrays.IntegerArray(grade, ~gradable), pd.Categorical.from_codes(codes, categories=categories)
 
 
 def missing_list(bits: int, names: Sequence[str]) -> str:

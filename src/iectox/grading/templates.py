@@ -1,7 +1,7 @@
 """Reasons in words for every infusion at once: a translated template filled column by column.
 
 The lab-based scores say, per infusion, a sentence holding its own numbers (days, values, markers), so most
-sentences are distinct and `reasons.build_reasons` (one sentence per distinct combination of small codes) does
+sentences are distinct and `reasons.graded_in_chunks` (one sentence per distinct combination of small codes) does
 not fit. Here a template is cut once into its literal pieces and fields, each field's column is formatted once
 per distinct value, and the pieces are joined as NumPy object arrays: no Python runs per infusion, and each
 sentence is exactly what `template.format(...)` gives for that row.
