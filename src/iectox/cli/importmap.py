@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from iectox.cli.console import console, literal
-from iectox.cli.files import check_file_output, write_json
+from iectox.cli.files import check_file_output
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import print_issues, refuse
+from iectox.cli.validate import refuse, reject_import
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.io import check_output, write_dataset
 from iectox.io.mapping import import_mapped
@@ -42,16 +42,7 @@ def import_mapped_command(
     except (SpecError, SourceError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
-        if errors_json is not None:
-            try:
-                write_json(errors_json, [i.as_dict() for i in exc.issues])
-            except OutputRefused as refused:
-                raise refuse(refused, lang) from refused
-        print_issues(exc.issues, lang=lang)
-        errors = sum(i.severity == "error" for i in exc.issues)
-        failed = say("{path}: {n} error(s); nothing was written.", lang, path=mapping, n=errors)
-        console.print(f"[red]{literal(failed)}[/]", soft_wrap=True)
-        raise typer.Exit(1) from exc
+        raise reject_import(exc, errors_json, lang, mapping) from exc
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
     console.print(
         say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{literal(written)}[/bold]"),

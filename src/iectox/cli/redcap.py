@@ -11,11 +11,10 @@ from typing import Annotated
 import typer
 
 from iectox.cli.console import console, literal
-from iectox.cli.files import check_file_output, write_json
+from iectox.cli.files import check_file_output
 from iectox.cli.language import LangOption, chosen_language, say
-from iectox.cli.validate import DatesOption, refuse, reject, settings_from_options, writing_from
+from iectox.cli.validate import DatesOption, refuse, reject_import, settings_from_options, writing_from
 from iectox.errors import DatasetInvalid, OutputRefused, SourceError
-from iectox.i18n import N_
 from iectox.io import check_output, read_dataset, write_dataset
 from iectox.io.owned import check_output_file
 from iectox.io.redcap import import_redcap, write_dictionary, write_records
@@ -126,12 +125,7 @@ def import_redcap_command(
     except (SourceError, OutputRefused) as exc:
         raise refuse(exc, lang) from exc
     except DatasetInvalid as exc:
-        if errors_json is not None:
-            try:
-                write_json(errors_json, [i.as_dict() for i in exc.issues])
-            except OutputRefused as refused:
-                raise refuse(refused, lang) from refused
-        raise reject(exc, N_("{path}: {n} error(s); nothing was written."), lang, path=source) from exc
+        raise reject_import(exc, errors_json, lang, source) from exc
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
     console.print(
         say("Imported {counts} into {path}.", lang, counts=counts, path=f"[bold]{literal(written)}[/bold]"),

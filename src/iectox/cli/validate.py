@@ -74,6 +74,18 @@ def reject(exc: DatasetInvalid, nothing_written: str, lang: str = HELP_LANG, **v
 NOTHING_WRITTEN = N_("{path}: {n} error(s); nothing was written.")
 
 
+def reject_import(exc: DatasetInvalid, errors_json: Path | None, lang: str, path: object) -> typer.Exit:
+    """An import that found errors (`import-mapped`, `import-redcap`): every problem also written to
+    `errors_json` when asked (a place that cannot take it: `refuse`, status 2), then `reject` with "nothing
+    was written" (status 1). One place, so that the imports say it alike."""
+    if errors_json is not None:
+        try:
+            write_json(errors_json, [i.as_dict() for i in exc.issues])
+        except OutputRefused as refused:
+            return refuse(refused, lang)
+    return reject(exc, NOTHING_WRITTEN, lang, path=path)
+
+
 @contextmanager
 def writing_from(data: Path, lang: str) -> Iterator[None]:
     """Around a command that reads the dataset `data` and writes what it makes of it (an export, a copy): a
