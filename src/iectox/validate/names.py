@@ -64,6 +64,10 @@ HOSPITAL_NAMESAKES = _folded(
 )
 
 
+# Joined once: `could_be_surname` runs at every name-shaped pair of words in free text.
+_NO_SURNAME = NOT_SURNAMES | HOSPITAL_NAMESAKES
+
+
 def is_first_name(word: str) -> bool:
     """'Jean', 'Marie-Anne' (its first part), 'Léa': a common first name; 'Grade', 'Lyon-Sud': not."""
     return fold(word.split("-")[0]) in FIRST_NAMES
@@ -72,6 +76,4 @@ def is_first_name(word: str) -> bool:
 def could_be_surname(word: str) -> bool:
     """An upper-case word that no acronym of hospital or clinical text and no hospital's namesake is."""
     parts = word.replace("'", " ").replace("-", " ").split()
-    return fold(word) not in NOT_SURNAMES | HOSPITAL_NAMESAKES and not any(
-        fold(part) in NOT_SURNAMES for part in parts
-    )
+    return fold(word) not in _NO_SURNAME and not any(fold(part) in NOT_SURNAMES for part in parts)
