@@ -81,8 +81,9 @@ def _unread(raw: RawTable, named: pd.DataFrame) -> dict[str, list[int]]:
     """The rows of each contract column whose cell the reader could not read (`RawTable.unread`)."""
     rows: dict[str, list[int]] = {}
     for row, header in raw.unread:
-        if header_key(header) in named.columns and row in named.index:
-            rows.setdefault(header_key(header), []).append(row)
+        column = header_key(header)
+        if column in named.columns and row in named.index:
+            rows.setdefault(column, []).append(row)
     return rows
 
 
