@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iectox.dataset import Dataset
-from iectox.schema import THERAPY
+from iectox.schema.therapies import CLASS_OF
 from iectox.study.period import keep_infusions, within_period
 from iectox.study.spec import StudySpec
 
@@ -23,9 +23,7 @@ def of_therapy_class(dataset: Dataset, therapy_class: str | None) -> tuple[Datas
     """The infusions of `therapy_class` (all when None) and the number of the others, reported apart."""
     if therapy_class is None:
         return dataset, 0
-    classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
-    therapy = dataset["infusions"]["therapy"]
-    keep = (therapy.map(classes) == therapy_class).to_numpy(dtype=bool)
+    keep = (dataset["infusions"]["therapy"].map(CLASS_OF) == therapy_class).to_numpy(dtype=bool)
     if keep.all():
         return dataset, 0
     return keep_infusions(dataset, keep), int((~keep).sum())
