@@ -11,7 +11,7 @@ from iectox.analysis.haematotoxicity import COLUMNS as LAB_COLUMNS
 from iectox.analysis.haematotoxicity import haematotoxicity
 from iectox.analysis.settings import AnalysisSettings
 from iectox.dataset import Dataset
-from iectox.schema import THERAPY
+from iectox.schema.therapies import CLASS_OF
 from iectox.schema.vocabularies import CORTICOSTEROIDS, PREMEDICATION
 from iectox.times import calendar_days, hours_between
 
@@ -154,7 +154,6 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
     toci = _tocilizumab(doses, infusions, crs)
     steroids = _steroids(doses, infusions.index, crs, toci, settings)
     by_step = bsab_crs(dataset["administrations"], episodes, infusions.index)
-    classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
     labs = haematotoxicity(dataset, infusions)
     table = pd.DataFrame(
         {
@@ -167,7 +166,7 @@ def infusion_table(dataset: Dataset, settings: AnalysisSettings | None = None) -
             "weight_kg": infusions["weight_kg"],
             "indication": infusions["indication"],
             "therapy": infusions["therapy"],
-            "therapy_class": infusions["therapy"].map(classes).astype("string"),
+            "therapy_class": infusions["therapy"].map(CLASS_OF).astype("string"),
             "infusion_date": infusions["infusion_date"],
             "crs_any": crs["any"],
             "crs_grade": crs["grade"],

@@ -46,16 +46,31 @@ def _findings(audit: Audit) -> pd.DataFrame:
     return found.assign(drug=found["infusion_id"].map(drug))
 
 
+def _by_product(result: StudyResult) -> list[tuple[str, pd.DataFrame, pd.DataFrame]] | None:
+    """Per product given, in the vocabulary's order: its doses audited and its findings (the table and
+    report.json count from these); None without a bispecific dose audited."""
+    audit = result.management
+    if audit is None or audit.bsab_doses.empty:
+        return None
+    doses, found = audit.bsab_doses, _findings(audit)
+    given = (t.code for t in DRUG.terms if (doses["drug"] == t.code).any())
+    return [(product, doses[doses["drug"] == product], found[found["drug"] == product]) for product in given]
+
+
+def _courses(hits: pd.DataFrame, rule: str) -> list[str]:
+    """The course of each finding of `rule`, sorted (a course appears once per finding)."""
+    return sorted(hits.loc[hits["rule"] == rule, "infusion_id"].astype(str))
+
+
 def _count(n: int) -> Value:
     return Value((str(n),), "number", (float(n),), 0)
 
 
 def bsab_schedule_table(result: StudyResult, fmt: Formatter, number: int | None = None) -> Table | None:
     """The table in the report's language (numbered `number`), or None without a bispecific dose audited."""
-    audit = result.management
-    if audit is None or audit.bsab_doses.empty:
+    products = _by_product(result)
+    if products is None:
         return None
-    doses, found = audit.bsab_doses, _findings(audit)
     heads = (
         Column(fmt.tr("Product and check"), "label"),
         Column(fmt.tr("Courses"), "stat"),
@@ -64,12 +79,11 @@ def bsab_schedule_table(result: StudyResult, fmt: Formatter, number: int | None 
         Column(fmt.tr("Courses concerned"), "stat"),
     )
     lines: list[Line] = []
-    for product in (t.code for t in DRUG.terms if (doses["drug"] == t.code).any()):
-        given, hits = doses[doses["drug"] == product], found[found["drug"] == product]
+    for product, given, hits in products:
         cells = (_count(given["infusion_id"].nunique()), _count(len(given)), _count(len(hits)), Value.of(""))
         lines.append(Line("variable", (Value.of(fmt.tr(DRUG.term(product).label)), *cells)))
         for rule, label in CHECKS.items():
-            courses = sorted(hits.loc[hits["rule"] == rule, "infusion_id"].astype(str))
+            courses = _courses(hits, rule)
             if courses:
                 shown = (Value.of(fmt.tr(label)), Value(), Value(), _count(len(courses)))
                 lines.append(Line("level", (*shown, Value.of(", ".join(dict.fromkeys(courses))))))
@@ -80,23 +94,17 @@ def bsab_schedule_table(result: StudyResult, fmt: Formatter, number: int | None 
 
 def bsab_schedule_records(result: StudyResult) -> dict[str, Any] | None:
     """report.json's `bsab_schedules`: per product, courses, doses and the findings per rule with courses."""
-    audit = result.management
-    if audit is None or audit.bsab_doses.empty:
+    products = _by_product(result)
+    if products is None:
         return None
-    doses, found = audit.bsab_doses, _findings(audit)
-    products = {}
-    for product in (t.code for t in DRUG.terms if (doses["drug"] == t.code).any()):
-        given, hits = doses[doses["drug"] == product], found[found["drug"] == product]
-        products[product] = {
+    records = {}
+    for product, given, hits in products:
+        records[product] = {
             "courses": int(given["infusion_id"].nunique()),
             "doses": len(given),
-            "findings": {
-                rule: sorted(set(hits.loc[hits["rule"] == rule, "infusion_id"].astype(str)))
-                for rule in CHECKS
-                if (hits["rule"] == rule).any()
-            },
+            "findings": {rule: sorted(set(courses)) for rule in CHECKS if (courses := _courses(hits, rule))},
         }
-    return {"products": products}
+    return {"products": records}
 
 
 __all__ = ["CHECKS", "bsab_schedule_records", "bsab_schedule_table"]

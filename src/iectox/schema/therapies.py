@@ -217,6 +217,9 @@ INDICATION = vocabulary(
 )
 
 
+CLASS_OF: dict[str, str] = {t.code: str(t.attrs["therapy_class"]) for t in THERAPY.terms}  # for Series.map
+
+
 def therapy_class(code: str) -> str:
     """CAR-T or BsAb: derived from the therapy, never entered by hand."""
     return str(THERAPY.term(code).attrs["therapy_class"])

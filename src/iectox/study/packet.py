@@ -28,8 +28,7 @@ from iectox.dataset import Dataset
 from iectox.stats.compare import compare
 from iectox.stats.table import VariableResult
 from iectox.study.levels import check_levels
-from iectox.study.period import within_period
-from iectox.study.population import of_therapy_class
+from iectox.study.population import study_population
 from iectox.study.spec import StudySpec
 from iectox.study.suppression import DEFAULT_MIN_CELL, suppress
 
@@ -209,9 +208,7 @@ def make_packet(
 ) -> dict[str, Any]:
     """The centre's packet for the study: aggregates only, small cells masked, with its checksum; the infusions
     counted are the study's (its period and its therapy class: `iectox.study.population`)."""
-    dataset, _ = within_period(dataset, spec.period)
-    dataset, _ = of_therapy_class(dataset, spec.therapy_class)
-    frame = infusion_table(dataset, spec.analysis)
+    frame = infusion_table(study_population(dataset, spec).compared, spec.analysis)
     check_levels(spec, frame)
     tables, groups_out = [], None
     for table in spec.tables:

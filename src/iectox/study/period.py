@@ -14,7 +14,18 @@ from datetime import date
 import pandas as pd
 
 from iectox.dataset import Dataset
-from iectox.study.population import keep_infusions
+
+
+def keep_infusions(dataset: Dataset, keep: pd.Series | object) -> Dataset:
+    """The dataset with the infusions where `keep` (a boolean array over its infusions) holds, and every row
+    of another table that belongs to them; patients stay (a patient may have infusions of both kinds)."""
+    infusions = dataset["infusions"]
+    kept = infusions[keep]
+    frames = {"infusions": kept.reset_index(drop=True)}
+    for name, frame in dataset.tables.items():
+        if name != "infusions" and "infusion_id" in frame.columns:
+            frames[name] = frame[frame["infusion_id"].isin(kept["infusion_id"])].reset_index(drop=True)
+    return Dataset({**dataset.tables, **frames}, dataset.schema)
 
 
 def within_period(dataset: Dataset, period: tuple[date, date] | None) -> tuple[Dataset, int]:
@@ -31,4 +42,4 @@ def within_period(dataset: Dataset, period: tuple[date, date] | None) -> tuple[D
     return keep_infusions(dataset, ~outside), int(outside.sum())
 
 
-__all__ = ["within_period"]
+__all__ = ["keep_infusions", "within_period"]

@@ -11,34 +11,39 @@ product's schedule; their episodes are judged too, in no cohort of the KPIs).
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
 
 from iectox.dataset import Dataset
-from iectox.schema import THERAPY
-
-
-def keep_infusions(dataset: Dataset, keep: pd.Series | object) -> Dataset:
-    """The dataset with the infusions where `keep` (a boolean array over its infusions) holds, and every row
-    of another table that belongs to them; patients stay (a patient may have infusions of both kinds)."""
-    infusions = dataset["infusions"]
-    kept = infusions[keep]
-    frames = {"infusions": kept.reset_index(drop=True)}
-    for name, frame in dataset.tables.items():
-        if name != "infusions" and "infusion_id" in frame.columns:
-            frames[name] = frame[frame["infusion_id"].isin(kept["infusion_id"])].reset_index(drop=True)
-    return Dataset({**dataset.tables, **frames}, dataset.schema)
+from iectox.schema.therapies import CLASS_OF
+from iectox.study.period import keep_infusions, within_period
+from iectox.study.spec import StudySpec
 
 
 def of_therapy_class(dataset: Dataset, therapy_class: str | None) -> tuple[Dataset, int]:
     """The infusions of `therapy_class` (all when None) and the number of the others, reported apart."""
     if therapy_class is None:
         return dataset, 0
-    classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
-    therapy = dataset["infusions"]["therapy"]
-    keep = (therapy.map(classes) == therapy_class).to_numpy(dtype=bool)
+    keep = (dataset["infusions"]["therapy"].map(CLASS_OF) == therapy_class).to_numpy(dtype=bool)
     if keep.all():
         return dataset, 0
     return keep_infusions(dataset, keep), int((~keep).sum())
 
 
-__all__ = ["keep_infusions", "of_therapy_class"]
+@dataclass(frozen=True)
+class Population:
+    """A study's infusions, chosen in one place for every product of the study (its run, its packet)."""
+
+    of_period: Dataset  # the infusions of the period, of every therapy class
+    compared: Dataset  # those of the cohorts' therapy class: what the tables count
+    left_out: int  # infusions outside the period
+    apart: int  # infusions of the period outside the cohorts' therapy class
+
+
+def study_population(dataset: Dataset, spec: StudySpec) -> Population:
+    """The infusions `spec` counts: those of its period, then of its cohorts' therapy class."""
+    of_period, left_out = within_period(dataset, spec.period)
+    compared, apart = of_therapy_class(of_period, spec.therapy_class)
+    return Population(of_period, compared, left_out, apart)
+
+
+__all__ = ["Population", "of_therapy_class", "study_population"]

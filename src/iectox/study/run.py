@@ -21,8 +21,7 @@ from iectox.study.adjusted import AdjustedResult, run_adjusted
 from iectox.study.adverse_events import study_adverse_events
 from iectox.study.bsab_crs import BsabCrs, bsab_crs_by_dose
 from iectox.study.levels import check_levels
-from iectox.study.period import within_period
-from iectox.study.population import of_therapy_class
+from iectox.study.population import study_population
 from iectox.study.spec import StudySpec, TableSpec, load_management_pathway, load_reference
 from iectox.study.time_to_event import TimeToEvent, time_to_event
 
@@ -174,8 +173,8 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
     `graded` is the per-infusion episodes graded elsewhere (`iectox.engine` at national scale, where the
     observations never reach memory); by default the audit grades the dataset's observations itself.
     """
-    dataset, left_out = within_period(dataset, spec.period)
-    compared, apart = of_therapy_class(dataset, spec.therapy_class)
+    population = study_population(dataset, spec)
+    dataset, compared = population.of_period, population.compared
     frame = infusion_table(compared, spec.analysis)
     check_levels(spec, frame)
     tables = []
@@ -212,10 +211,10 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
         reference,
         tuple(checks),
         management,
-        left_out,
+        population.left_out,
         events,
         survival,
         adjusted,
         by_dose,
-        apart,
+        population.apart,
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -98,9 +99,14 @@ def ask(centres: Centres) -> None:
 
 def wanted() -> list[tuple[Centres, datetime | None, bool]]:
     """The sets of centres whose dashboard a reader asked for: centres, when last started, whether one is
-    stored (the first one of a set of centres is awaited by its reader: never held back)."""
-    rows = DashboardSnapshot.objects.filter(wanted=True).values_list("centres", "started_at", "data")
-    return [(centres_of(centres), started, data is not None) for centres, started, data in rows]
+    stored (the first one of a set of centres is awaited by its reader: never held back). Asked twice a second
+    by the worker: whether a dashboard is stored is asked of the database, its data is not read."""
+    rows = (
+        DashboardSnapshot.objects.filter(wanted=True)
+        .annotate(has_data=ExpressionWrapper(Q(data__isnull=False), output_field=BooleanField()))
+        .values_list("centres", "started_at", "has_data")
+    )
+    return [(centres_of(centres), started, bool(has_data)) for centres, started, has_data in rows]
 
 
 def starting(centres: Centres) -> None:
