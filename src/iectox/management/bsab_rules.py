@@ -97,15 +97,12 @@ def step_dose(evidence: Evidence) -> Verdicts:
     percent = doses["percent_of_label_dose"].astype("float64")
     off = known & ((percent - 100.0).abs() > 100.0 * DOSE_TOLERANCE)
     unchecked = known & percent.isna()
-    values = {
-        "step": _steps(doses["dose_step"]),
-        "dose": doses["dose_mg"],
-        "label": doses["label_dose_mg"].round(2),
-    }
+    step = _steps(doses["dose_step"])
+    values = {"step": step, "dose": doses["dose_mg"], "label": doses["label_dose_mg"].round(2)}
     return Verdicts(
         [
             *emit(doses, off, DEVIATION, DOSE_TEXT, AT, percent=percent.round(0), **values),
-            *emit(doses, unchecked, INFO, DOSE_UNCHECKED_TEXT, AT, step=_steps(doses["dose_step"])),
+            *emit(doses, unchecked, INFO, DOSE_UNCHECKED_TEXT, AT, step=step),
         ]
     )
 
@@ -135,25 +132,11 @@ def premedication(evidence: Evidence) -> Verdicts:
     """The first dose of a step the label premedicates, without a premedication recorded before it."""
     doses = evidence.bsab
     due = doses["premedication_required"].fillna(False).astype(bool) & doses["first_of_step"].astype(bool)
-    given = doses["premedication_given"]
+    given, step = doses["premedication_given"], _steps(doses["dose_step"])
     return Verdicts(
         [
-            *emit(
-                doses,
-                due & given.eq(False).fillna(False),
-                DEVIATION,
-                PREMEDICATION_TEXT,
-                AT,
-                step=_steps(doses["dose_step"]),
-            ),
-            *emit(
-                doses,
-                due & given.isna(),
-                INFO,
-                PREMEDICATION_UNKNOWN_TEXT,
-                AT,
-                step=_steps(doses["dose_step"]),
-            ),
+            *emit(doses, due & given.eq(False).fillna(False), DEVIATION, PREMEDICATION_TEXT, AT, step=step),
+            *emit(doses, due & given.isna(), INFO, PREMEDICATION_UNKNOWN_TEXT, AT, step=step),
         ]
     )
 
