@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from iectox.cli.console import console, literal
-from iectox.cli.language import LangOption, chosen_language, say
+from iectox.cli.language import LangOption, checked_option, chosen_language, say
 from iectox.cli.validate import DatesOption, settings_from_options, writing_from
-from iectox.errors import SpecError
+from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.io.atomic import check_output_folder
 from iectox.io.fhir import check_timezone, write_bundles
@@ -31,13 +31,14 @@ def fhir(
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
-    try:
-        check_timezone(timezone)
-    except SpecError as exc:
-        message = say(
-            "'{name}' is not a time zone; give an IANA name such as Europe/Paris or UTC", lang, name=timezone
-        )
-        raise typer.BadParameter(message, param_hint="--timezone") from exc
+    checked_option(
+        check_timezone,
+        timezone,
+        "--timezone",
+        N_("'{name}' is not a time zone; give an IANA name such as Europe/Paris or UTC"),
+        lang,
+        name=timezone,
+    )
     with writing_from(data, lang):
         check_output_folder(out)  # a folder of the user's is refused before the data are read
         dataset = read_dataset(data, settings_from_options(dates, None, None))

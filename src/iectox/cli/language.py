@@ -8,11 +8,13 @@ option. A command's messages are in its `--lang` when it has one, else in that s
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
 from iectox.cli.console import visible
+from iectox.errors import SpecError
 from iectox.i18n import LANGUAGES, language, tr
 
 HELP_LANG = language()
@@ -21,6 +23,18 @@ HELP_LANG = language()
 def say(message: str, lang: str = HELP_LANG, **values: object) -> str:
     """`message` in `lang`, its {placeholders} filled with `values`."""
     return tr(message, lang).format(**values)
+
+
+def checked_option(
+    check: Callable[[str], object], value: str, option: str, message: str, lang: str, /, **values: object
+) -> None:
+    """`check(value)`, whose `SpecError` is the option's usage error: `message` (marked with `N_` by the
+    caller) in `lang`, filled with `values` (positional-only parameters: a placeholder may be named `value`),
+    so that an export command names the option instead of showing a traceback."""
+    try:
+        check(value)
+    except SpecError as exc:
+        raise typer.BadParameter(say(message, lang, **values), param_hint=option) from exc
 
 
 def chosen_language(lang: str | None) -> str:

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from iectox.cli.console import console, literal
-from iectox.cli.language import LangOption, chosen_language, say
+from iectox.cli.language import LangOption, checked_option, chosen_language, say
 from iectox.cli.validate import DatesOption, settings_from_options, writing_from
-from iectox.errors import SpecError, without_password
+from iectox.errors import without_password
+from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.omop import OmopExport, check_schema, write_duckdb, write_postgres
 
@@ -54,13 +55,14 @@ def omop(
         raise typer.BadParameter(
             say("give either --out FILE.duckdb or --url postgresql://...", lang), param_hint="--out"
         )
-    try:
-        check_schema(schema)
-    except SpecError as exc:
-        message = say(
-            "'{name}' is not a schema name; use lower-case letters, digits and _", lang, name=schema
-        )
-        raise typer.BadParameter(message, param_hint="--schema") from exc
+    checked_option(
+        check_schema,
+        schema,
+        "--schema",
+        N_("'{name}' is not a schema name; use lower-case letters, digits and _"),
+        lang,
+        name=schema,
+    )
     with writing_from(data, lang):
         dataset = read_dataset(data, settings_from_options(dates, None, None))
         if out is not None:

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from iectox.cli.console import console, literal
-from iectox.cli.language import LangOption, chosen_language, say
+from iectox.cli.language import LangOption, checked_option, chosen_language, say
 from iectox.cli.validate import DatesOption, settings_from_options, writing_from
-from iectox.errors import SpecError
+from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.io.atomic import check_output_folder
 from iectox.io.sdtm import check_study_id, write_sdtm
@@ -36,15 +36,16 @@ def sdtm(
     lang: LangOption = None,
 ) -> None:
     lang = chosen_language(lang)
-    try:
-        check_study_id(study_id)
-    except SpecError as exc:
-        message = say(
-            "'{value}' is not a study identifier: ASCII letters, digits, '_', '.', '-', at most 40 characters",
-            lang,
-            value=study_id,
-        )
-        raise typer.BadParameter(message, param_hint="--study-id") from exc
+    checked_option(
+        check_study_id,
+        study_id,
+        "--study-id",
+        N_(
+            "'{value}' is not a study identifier: ASCII letters, digits, '_', '.', '-', at most 40 characters"
+        ),
+        lang,
+        value=study_id,
+    )
     with writing_from(data, lang):
         check_output_folder(out)  # a folder of the user's is refused before the data are read
         dataset = read_dataset(data, settings_from_options(dates, None, None))

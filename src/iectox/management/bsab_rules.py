@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+import numpy as np
 import pandas as pd
 
 from iectox.i18n import N_
@@ -67,14 +68,24 @@ def _on_doses(check: Callable[[Evidence], Verdicts]) -> Callable[[Evidence], Ver
     return evaluate
 
 
-def _step_values(schedule_id: object, step: object) -> tuple[float | None, float | None]:
-    """The label's minimum days before a dose of `step`: after the previous step (first dose of the step)
-    and between treatment doses."""
-    schedule = schedules().get(str(schedule_id)) if pd.notna(schedule_id) else None
-    found = schedule.step(str(step)) if schedule else None
-    if found is None:
-        return None, None
-    return found.min_days_after_previous, schedule.treatment_min_interval_days
+def _least_gaps(doses: pd.DataFrame) -> pd.Series:
+    """The label's minimum days before each dose: after the previous step for the first dose of a step, between
+    treatment doses for a later treatment dose, blank otherwise or when the schedule or step is not known. One
+    table of every schedule's steps, looked up by (schedule, step): no Python per dose."""
+    table = pd.DataFrame(
+        [
+            (schedule.schedule, step.step, step.min_days_after_previous, schedule.treatment_min_interval_days)
+            for schedule in schedules().values()
+            for step in schedule.steps
+        ],
+        columns=["schedule", "dose_step", "after_step", "between_treatments"],
+    ).set_index(["schedule", "dose_step"])
+    keys = pd.MultiIndex.from_arrays([doses["schedule"].astype(object), doses["dose_step"].astype(object)])
+    found = table.reindex(keys).astype("float64")
+    first = doses["first_of_step"].astype(bool).to_numpy()
+    treatment = doses["dose_step"].eq("treatment").fillna(False).to_numpy(dtype=bool)
+    least = np.where(first, found["after_step"], np.where(treatment, found["between_treatments"], np.nan))
+    return pd.Series(least, index=doses.index, dtype="float64")
 
 
 @_on_doses
@@ -86,15 +97,12 @@ def step_dose(evidence: Evidence) -> Verdicts:
     percent = doses["percent_of_label_dose"].astype("float64")
     off = known & ((percent - 100.0).abs() > 100.0 * DOSE_TOLERANCE)
     unchecked = known & percent.isna()
-    values = {
-        "step": _steps(doses["dose_step"]),
-        "dose": doses["dose_mg"],
-        "label": doses["label_dose_mg"].round(2),
-    }
+    step = _steps(doses["dose_step"])
+    values = {"step": step, "dose": doses["dose_mg"], "label": doses["label_dose_mg"].round(2)}
     return Verdicts(
         [
             *emit(doses, off, DEVIATION, DOSE_TEXT, AT, percent=percent.round(0), **values),
-            *emit(doses, unchecked, INFO, DOSE_UNCHECKED_TEXT, AT, step=_steps(doses["dose_step"])),
+            *emit(doses, unchecked, INFO, DOSE_UNCHECKED_TEXT, AT, step=step),
         ]
     )
 
@@ -103,13 +111,7 @@ def step_dose(evidence: Evidence) -> Verdicts:
 def step_interval(evidence: Evidence) -> Verdicts:
     """A dose given sooner than the label allows after the previous one."""
     doses = evidence.bsab
-    minimum = []
-    for schedule, step, first in zip(
-        doses["schedule"], doses["dose_step"], doses["first_of_step"], strict=True
-    ):
-        after_step, between_treatments = _step_values(schedule, step)
-        minimum.append(after_step if first else (between_treatments if step == "treatment" else None))
-    least = pd.Series(minimum, index=doses.index, dtype="float64")
+    least = _least_gaps(doses)
     early = (doses["gap_days"] < least).fillna(False)
     return Verdicts(
         emit(
@@ -130,25 +132,11 @@ def premedication(evidence: Evidence) -> Verdicts:
     """The first dose of a step the label premedicates, without a premedication recorded before it."""
     doses = evidence.bsab
     due = doses["premedication_required"].fillna(False).astype(bool) & doses["first_of_step"].astype(bool)
-    given = doses["premedication_given"]
+    given, step = doses["premedication_given"], _steps(doses["dose_step"])
     return Verdicts(
         [
-            *emit(
-                doses,
-                due & given.eq(False).fillna(False),
-                DEVIATION,
-                PREMEDICATION_TEXT,
-                AT,
-                step=_steps(doses["dose_step"]),
-            ),
-            *emit(
-                doses,
-                due & given.isna(),
-                INFO,
-                PREMEDICATION_UNKNOWN_TEXT,
-                AT,
-                step=_steps(doses["dose_step"]),
-            ),
+            *emit(doses, due & given.eq(False).fillna(False), DEVIATION, PREMEDICATION_TEXT, AT, step=step),
+            *emit(doses, due & given.isna(), INFO, PREMEDICATION_UNKNOWN_TEXT, AT, step=step),
         ]
     )
 
