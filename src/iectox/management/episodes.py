@@ -13,7 +13,7 @@ import pandas as pd
 from iectox.dataset import Dataset
 from iectox.grading import episodes_from_grades, grade_dataset
 from iectox.management.pathway import COHORT_SOURCES, Pathway
-from iectox.schema import THERAPY
+from iectox.schema.therapies import CLASS_OF
 from iectox.times import FAR_FUTURE, earliest, latest, quarter
 
 SYNDROMES = ("CRS", "ICANS")
@@ -26,8 +26,7 @@ def cohort_of(dataset: Dataset, by: str | pd.Series) -> pd.Series:
         return by.astype("string")
     infusions = dataset["infusions"].set_index("infusion_id")
     if by == "therapy_class":
-        classes = {t.code: t.attrs["therapy_class"] for t in THERAPY.terms}
-        return infusions["therapy"].map(classes).astype("string")
+        return infusions["therapy"].map(CLASS_OF).astype("string")
     if by == "centre":
         centres = dataset["patients"].drop_duplicates("patient_id").set_index("patient_id")["centre"]
         return infusions["patient_id"].map(centres).astype("string")
