@@ -21,8 +21,10 @@ import pandas as pd
 import pytest
 
 from iectox.dataset import Dataset
+from iectox.management.bsab_rules import BSAB_RULES
 from iectox.render import write_report
 from iectox.render.bsab_crs import bsab_crs_table
+from iectox.render.bsab_schedule import CHECKS
 from iectox.render.format import Formatter
 from iectox.study import load_study, run_study
 from iectox.study.bsab_crs import bsab_crs_by_dose
@@ -233,3 +235,9 @@ def test_the_methods_say_how_crs_follows_a_dose(reports):
     )
     fr = json.loads(reports["fr"].outputs["json"].read_text(encoding="utf-8"))["methods"]
     assert "CRS après chaque dose d'un anticorps bispécifique" in fr
+
+
+def test_the_schedule_table_names_every_bispecific_rule_in_the_audits_order():
+    """`render.bsab_schedule.CHECKS` words each rule of `management.bsab_rules`: a rule added there, renamed or
+    moved, without its line here would vanish from the report's table."""
+    assert list(CHECKS) == [rule.id for rule in BSAB_RULES]
