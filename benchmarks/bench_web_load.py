@@ -31,6 +31,7 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -170,7 +171,10 @@ def _open_dashboard(port: int, plan: dict[str, object]) -> float:
     return time.perf_counter() - start
 
 
-def _locust(env: dict[str, str], port: int, prefix: Path, think: str, users: int, seconds: int) -> None:
+def _locust(env: dict[str, str], port: int, prefix: Path, think: str, users: int, seconds: int) -> float:
+    """Run locust's users against the server; the CPU seconds (user + system) locust itself used, which the
+    load generator took from the cores it shares with the server."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
             str(Path(sys.executable).with_name("locust")),
@@ -184,6 +188,8 @@ def _locust(env: dict[str, str], port: int, prefix: Path, think: str, users: int
         check=False,
         timeout=seconds + 120,
     )  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def measure(work: Path) -> dict[str, object]:
@@ -222,7 +228,9 @@ def measure(work: Path) -> dict[str, object]:
             _wait_for(port)
             first = _open_dashboard(port, json.loads(plan.read_text(encoding="utf-8")))
             load_before, cpu_before = os.getloadavg()[0], _cpu_seconds(server.pid)
-            _locust({**env, "IECTOX_LOAD_PLAN": str(plan)}, port, work / "locust", THINK, USERS, SECONDS)
+            locust_cpu = _locust(
+                {**env, "IECTOX_LOAD_PLAN": str(plan)}, port, work / "locust", THINK, USERS, SECONDS
+            )
             load_after, cpu_after = os.getloadavg()[0], _cpu_seconds(server.pid)
             _locust(
                 {**env, "IECTOX_LOAD_PLAN": str(plan)},
@@ -241,6 +249,7 @@ def measure(work: Path) -> dict[str, object]:
                 "first_dashboard_s": first,
                 "load": (load_before, load_after),
                 "server_cpu_s": cpu_after - cpu_before,
+                "locust_cpu_s": locust_cpu,
             }
         finally:
             server.terminate()
@@ -298,7 +307,8 @@ def rows() -> list[Row]:
             Row(
                 "web application: requests per second, all pages; the server's CPU per request under load",
                 f"{float(total['Requests/s']):.1f} req/s; {int(total['Failure Count'])} failed of {count:,}; "
-                f"server CPU {1000 * measured['server_cpu_s'] / max(count, 1):.0f} ms per request",
+                f"server CPU {1000 * measured['server_cpu_s'] / max(count, 1):.0f} ms per request; "
+                f"locust's own CPU {measured['locust_cpu_s']:.1f} s in {SECONDS} s",
                 "info",
                 note=json.dumps(
                     {

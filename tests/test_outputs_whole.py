@@ -28,7 +28,7 @@ from iectox.render.audit import write_audit
 from iectox.study import load_study, run_study
 
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "seed_study" / "study.toml"
-REPORT_STAGES = ("analysis table", "figures", "HTML", "XLSX", "DOCX", "JSON")
+REPORT_STAGES = ("figures", "analysis table", "HTML", "XLSX", "DOCX", "JSON")
 
 
 @pytest.fixture(scope="module")

@@ -115,8 +115,8 @@ def test_a_report_drawn_by_the_worker_is_the_report_drawn_in_one_process(result,
     # 10 figures (PNG and SVG): the study's 4, its 2 cumulative incidences, its overall survival, its Love
     # plot, the audit's 2
     assert len(files.figures) == 20 and all(p.stat().st_size > 0 for p in files.figures)
-    # the files that show no figure are written while the figures are drawn
-    assert stages == ["analysis table", "figures", "XLSX", "DOCX", "JSON", "HTML"]
+    # the figures handed to the worker first, then the files that show none written while they are drawn
+    assert stages == ["figures", "analysis table", "XLSX", "DOCX", "JSON", "HTML"]
     assert _children(os.getpid()) == []
 
 

@@ -47,7 +47,7 @@ from iectox.render.time_to_event import time_to_event_table
 from iectox.render.worker import Worker
 from iectox.study import StudyResult
 
-STAGES = ("analysis table", "figures", *(f.stage or f.id for f in FORMATS.values()))
+STAGES = ("figures", "analysis table", *(f.stage or f.id for f in FORMATS.values()))
 
 
 @dataclass(frozen=True)
@@ -157,13 +157,13 @@ def write_report(
     """
     fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
     step = progress or (lambda stage: None)
-    document = report_document(result, lang)
     with atomic_folder(Path(out)) as folder:
-        step("analysis table")
-        csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
-        step("figures")
+        step("figures")  # handed to the worker first, the longest work: it draws while this process writes
         drawing = Drawing(result, folder / "figures", lang, worker)
         try:
+            document = report_document(result, lang)
+            step("analysis table")
+            csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
             outputs = {f.id: folder / f"report{f.suffix}" for f in formats.values()}
             pictures = tuple(p for figure in drawing.files for p in (figure.png, figure.svg))
             captions = {figure.name: figure.caption for figure in drawing.files}
