@@ -1,13 +1,13 @@
 """The study and quality pages under test: a synthetic cohort of two centres in the registry, and the pages'
-kept results forgotten around each test (they are kept per registry state in the process's memory)."""
+kept results forgotten around each test (kept per registry state in memory, and study runs in the var folder)."""
 
 from __future__ import annotations
 
 import pytest
 
 from iectox.dataset import Dataset
+from iectox.web.quality import runs
 from iectox.web.quality.dashboard import DASHBOARDS
-from iectox.web.quality.runs import RUNS
 from iectox.web.quality.state import forget_counts
 from iectox.web.registry.records import store
 
@@ -16,12 +16,12 @@ from .quality_helpers import two_centres
 
 @pytest.fixture(autouse=True)
 def forgotten():
-    """Each test starts and ends with no kept study run or dashboard."""
-    RUNS.clear()
+    """Each test starts and ends with no kept study run (in memory or stored) or dashboard."""
+    runs.clear()
     DASHBOARDS.clear()
     forget_counts()
     yield
-    RUNS.clear()
+    runs.clear()
     DASHBOARDS.clear()
 
 

@@ -62,6 +62,13 @@ class Memo(Generic[V]):
         for old in dropped:
             self._forget(old)
 
+    def discard(self, key: Hashable) -> None:
+        """Forget the value of `key`, if kept (`forget` is called on it)."""
+        with self._lock:
+            dropped = self._values.pop(key, None)
+        if dropped is not None:
+            self._forget(dropped)
+
     def values(self) -> list[V]:
         """The values kept, most recent last; never computes."""
         with self._lock:

@@ -48,19 +48,22 @@ def centres_of(key_: str) -> Centres:
     return tuple(key_.split("\n")) if key_ else ()
 
 
-def _signature(blob: bytes) -> bytes:
-    return salted_hmac(SALT, blob, algorithm="sha256").digest()
+def _signature(blob: bytes, salt: str) -> bytes:
+    return salted_hmac(salt, blob, algorithm="sha256").digest()
 
 
-def pack(dashboard: Any) -> bytes:
-    blob = zlib.compress(pickle.dumps(dashboard, protocol=pickle.HIGHEST_PROTOCOL), 1)
-    return _signature(blob) + blob
+def pack(value: Any, salt: str = SALT) -> bytes:
+    """`value` pickled, compressed and signed; `salt` names what it is (a dashboard by default), so that a
+    signed value of one kind is never read as another."""
+    blob = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return _signature(blob, salt) + blob
 
 
-def unpack(data: bytes) -> Any:
+def unpack(data: bytes, salt: str = SALT) -> Any:
+    """The value `pack` signed with `salt`; `Tampered` if the signature does not match."""
     signature, blob = data[:SIGNATURE], data[SIGNATURE:]
-    if not hmac.compare_digest(signature, _signature(blob)):
-        raise Tampered("the stored dashboard's signature does not match")
+    if not hmac.compare_digest(signature, _signature(blob, salt)):
+        raise Tampered("the stored value's signature does not match")
     return pickle.loads(zlib.decompress(blob))  # signed by this application: checked above
 
 
