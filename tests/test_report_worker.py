@@ -26,9 +26,10 @@ from pathlib import Path
 import pytest
 
 import iectox.render.drawing
-from iectox.render import write_report
+import iectox.study.run
+from iectox.render import ReportWriter, write_report
 from iectox.render.figures import prepare
-from iectox.render.worker import Child, Worker, WorkerLost
+from iectox.render.worker import Child, Worker, WorkerLost, inbox
 from iectox.study import StudyResult, load_study, run_study
 from iectox.synth import calibrate
 
@@ -51,12 +52,17 @@ def test_the_worker_tests_pass_in_a_process_of_their_own():
         cwd=Path(__file__).resolve().parents[1],
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert re.search(r"\b11 passed, 1 skipped\b", run.stdout), run.stdout[-2000:]
+    assert re.search(r"\b16 passed, 1 skipped\b", run.stdout), run.stdout[-2000:]
 
 
 @pytest.fixture(scope="module")
-def result() -> StudyResult:
-    return run_study(calibrate().dataset, load_study(SPEC))
+def seed():
+    return calibrate().dataset
+
+
+@pytest.fixture(scope="module")
+def result(seed) -> StudyResult:
+    return run_study(seed, load_study(SPEC))
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +123,92 @@ def test_a_report_drawn_by_the_worker_is_the_report_drawn_in_one_process(result,
     assert len(files.figures) == 20 and all(p.stat().st_size > 0 for p in files.figures)
     # the figures handed to the worker first, then the files that show none written while they are drawn
     assert stages == ["figures", "analysis table", "XLSX", "DOCX", "JSON", "HTML"]
+    assert _children(os.getpid()) == []
+
+
+@own_process
+def test_the_studys_figures_are_drawn_while_it_audits_and_the_report_is_the_one_drawn_here(
+    seed, drawn_here, tmp_path, monkeypatch
+):
+    """`iectox report`'s way: the worker is handed the study before its audit runs (its figures need none
+    of it), then the audit; the files are those of a report drawn in one process."""
+    audited, real_audit = [], iectox.study.run.audit
+
+    def audit(*args, **kwargs):
+        audited.append(writer._drawing is not None and writer._drawing.pending)  # the worker has its job
+        return real_audit(*args, **kwargs)
+
+    monkeypatch.setattr(iectox.study.run, "audit", audit)
+    begun: list[StudyResult] = []
+    with iectox.render.worker.worker(prepare) as drawer:
+        with ReportWriter(tmp_path / "report", "fr", worker=drawer) as writer:
+
+            def begin(study: StudyResult) -> None:
+                begun.append(study)
+                writer.begin(study)
+
+            whole = run_study(seed, load_study(SPEC), before_audit=begin)
+            writer.finish(whole)
+        assert drawer.pid is None
+    (study,) = begun
+    assert study.management is None and whole.management is not None and audited == [True]
+    assert study.tables == whole.tables and study.frame.equals(whole.frame)
+    assert _contents(writer.files.folder) == _contents(drawn_here)
+    assert _children(os.getpid()) == []
+
+
+def test_a_writer_left_unfinished_publishes_nothing(result, tmp_path):
+    out = tmp_path / "report"
+    first = write_report(result, out, "en")
+    before = _contents(first.folder)
+    with pytest.raises(RuntimeError, match="not finished"), ReportWriter(out, "en") as writer:
+        writer.begin(result)
+    assert _contents(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+    with pytest.raises(ValueError, match="the study failed"), ReportWriter(out, "en") as writer:
+        raise ValueError("the study failed")
+    assert _contents(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+    with pytest.raises(RuntimeError, match="published when"):
+        writer.files  # noqa: B018
+
+
+def test_a_study_without_management_never_calls_before_audit(seed):
+    called = []
+    spec = replace(load_study(SPEC), management=None)
+    whole = run_study(seed, spec, before_audit=called.append)
+    assert called == [] and whole.management is None
+
+
+def _sent_after(seconds: float) -> object:
+    """A job busy for `seconds`, then reading what the caller sent it: its size, or how it ended."""
+    time.sleep(seconds)
+    try:
+        return len(inbox())
+    except EOFError:
+        return "nothing sent"
+
+
+@own_process
+def test_a_job_is_sent_more_as_it_runs_without_holding_the_caller_up():
+    with iectox.render.worker.worker() as drawer:
+        drawer.run(_sent_after, 1.0)
+        start = time.monotonic()
+        drawer.send(b"x" * 4_000_000)  # 60 times a pipe's buffer, to a job that reads it a second later
+        assert time.monotonic() - start < 0.5
+        assert drawer.result() == 4_000_000
+    with iectox.render.worker.worker() as drawer:
+        drawer.run(_sent_after, 0.0)
+        assert drawer.result() == "nothing sent"  # the caller finished without sending: the job is told
+    assert _children(os.getpid()) == []
+
+
+@own_process
+def test_a_worker_lost_before_its_value_is_sent_is_said_lost():
+    with iectox.render.worker.worker() as drawer:
+        drawer.run(_sent_after, 30.0)
+        os.kill(drawer.pid, signal.SIGKILL)
+        drawer.send(b"x" * 4_000_000)
+        with pytest.raises(WorkerLost):
+            drawer.result()
     assert _children(os.getpid()) == []
 
 
@@ -214,7 +306,7 @@ result = run_study(calibrate().dataset, load_study(sys.argv[1]))
 figures = iectox.render.drawing.FIGURES
 iectox.render.drawing.FIGURES = tuple(f.__class__(f.name, f.caption, slow, f.needs) for f in figures)
 worker = Worker.start(prepare)
-worker.run(iectox.render.drawing.draw_shared, result, Path(sys.argv[2]), "en")
+worker.run(iectox.render.drawing.draw_in_turn, result, Path(sys.argv[2]), "en")
 print(json.dumps(worker.pid), flush=True)
 time.sleep(120)
 """

@@ -18,7 +18,7 @@ from iectox.errors import DatasetInvalid, OutputRefused, SourceError, SpecError
 from iectox.i18n import N_
 from iectox.io import read_dataset
 from iectox.io.parquet import is_parquet_dataset
-from iectox.render import STAGES, check_report_folder, write_report
+from iectox.render import STAGES, ReportWriter, check_report_folder
 from iectox.render.figures import prepare
 from iectox.render.worker import worker
 from iectox.study import load_study, run_study
@@ -90,14 +90,13 @@ def report(
             ) from exc
         step("run study")
         try:
-            result = run_study(dataset, spec, graded)
-        except SpecError as exc:  # a cohort or level the study names is not in the data: nothing is written
-            progress.stop()
-            raise refuse(exc, language) from exc
-        try:
-            files = write_report(result, out, language, progress=step, worker=drawer)
-        except OutputRefused as exc:  # a folder of the user's, or another iectox writing there
-            progress.stop()
+            # the study's figures are drawn while its audit runs, the audit's while the tables are written
+            with ReportWriter(out, language, progress=step, worker=drawer) as writer:
+                result = run_study(dataset, spec, graded, before_audit=writer.begin)
+                writer.finish(result)
+            files = writer.files
+        except (SpecError, OutputRefused) as exc:  # a cohort or level the study names is not in the data;
+            progress.stop()  # a folder of the user's, or another iectox writing there: nothing is written
             raise refuse(exc, language) from exc
         progress.update(task, completed=len(steps))
     written = say("Report written to {out}/ ({language}):", language, out=out, language=language)

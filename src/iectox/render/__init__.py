@@ -16,6 +16,7 @@ same thing. A comparison table alone:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -133,6 +134,108 @@ def report_document(result: StudyResult, lang: str) -> Document:
     return replace(document, management=build_management(result, lang, number=document.next_number))
 
 
+class ReportWriter:
+    """A report being written into `out`, whole or not at all (`atomic_folder`): its figures begun while the
+    study is still auditing, its files once the study is whole.
+
+        with ReportWriter(out, "fr", worker=worker) as writer:
+            result = run_study(dataset, spec, before_audit=writer.begin)   # the study's figures start now
+            writer.finish(result)                                          # the audit's, then every file
+        writer.files                                                       # as published in `out`
+
+    With a `worker` (`iectox.render.worker.Worker.start()`, forked before the data were read), the figures are
+    drawn by it: the study's while this process runs the audit, the audit's while it writes the files that do
+    not need them (the formats whose `figures` is False: XLSX and JSON show none, DOCX builds its tables first
+    and waits at its pictures through `Report.figures_saved`), then the others (HTML); the files are the same
+    as without one.
+
+    The report is published whole: written, figures included, into a new folder beside `out` that replaces it
+    in one step when the block ends without an error, so that `out` holds the previous report or this one,
+    never a mixture, even if iectox is killed; a second iectox writing to `out` waits for this one. Only a
+    folder iectox wrote is replaced: `OutputRefused` otherwise.
+    """
+
+    def __init__(
+        self,
+        out: Path,
+        lang: str = "en",
+        progress: Callable[[str], None] | None = None,
+        formats: Formats = FORMATS,
+        worker: Worker | None = None,
+    ) -> None:
+        self.out, self.lang, self.formats, self.worker = Path(out), lang, formats, worker
+        self._step = progress or (lambda stage: None)
+        self._folder: ExitStack | None = None
+        self._new: Path | None = None
+        self._drawing: Drawing | None = None
+        self._files: ReportFiles | None = None
+        self._published = False
+
+    def __enter__(self) -> ReportWriter:
+        with ExitStack() as stack:
+            self._new = stack.enter_context(atomic_folder(self.out))
+            stack.callback(self._stop)  # a worker still drawing is ended before the new folder is deleted
+            self._folder = stack.pop_all()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        assert self._folder is not None
+        folder, self._folder = self._folder, None
+        if kind is None and self._files is None:  # nothing written: the previous report stays
+            error = RuntimeError("the report was not finished (finish()): nothing was published")
+            folder.__exit__(RuntimeError, error, None)
+            raise error
+        folder.__exit__(kind, error, trace)
+        self._published = kind is None
+
+    def begin(self, study: StudyResult) -> None:
+        """Start drawing the study's figures (`study`: everything but its audit)."""
+        assert self._new is not None, "begin() within the writer's block"
+        if self._drawing is None:
+            self._step("figures")
+            self._drawing = Drawing(study, self._new / "figures", self.lang, self.worker)
+
+    def finish(self, result: StudyResult) -> None:
+        """Write every file of the report of `result` (the whole study) into the new folder."""
+        assert self._new is not None, "finish() within the writer's block"
+        fmt = report_formatter(result, self.lang)  # refuses an unknown language before anything is written
+        self.begin(result)
+        assert self._drawing is not None
+        drawing, folder, step = self._drawing, self._new, self._step
+        drawing.complete(result)
+        document = report_document(result, self.lang)
+        step("analysis table")
+        csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
+        outputs = {f.id: folder / f"report{f.suffix}" for f in self.formats.values()}
+        pictures = tuple(p for figure in drawing.files for p in (figure.png, figure.svg))
+        captions = {figure.name: figure.caption for figure in drawing.files}
+        files = ReportFiles(folder, outputs, csv, pictures, captions)
+        report = Report(
+            result, document, fmt, folder, drawing.figures, drawing.management, files.all, drawing.wait
+        )
+        order = list(self.formats.values())
+        if drawing.pending:  # while the figures are drawn, the files that show none
+            order.sort(key=lambda output: output.figures)
+        for output in order:
+            if output.figures:
+                drawing.wait()
+            step(output.stage or output.id)
+            output.write(report, outputs[output.id])
+        drawing.wait()
+        self._files = files
+
+    @property
+    def files(self) -> ReportFiles:
+        """The report's files, where the block published them (`out`)."""
+        if not self._published or self._files is None:
+            raise RuntimeError("the report is published when the writer's block ends after finish()")
+        return self._files.moved(self.out)
+
+    def _stop(self) -> None:
+        if self._drawing is not None:
+            self._drawing.stop()
+
+
 def write_report(
     result: StudyResult,
     out: Path,
@@ -143,46 +246,12 @@ def write_report(
 ) -> ReportFiles:
     """Write analysis_table.csv, figures/ and one report file per registered format into `out` (report.html,
     report.xlsx, report.docx, report.json); with the management section and its two figures when the study
-    ran the management audit.
-
-    With a `worker` (`iectox.render.worker.Worker.start()`, forked before the data were read), the figures are
-    drawn by it while this process writes the files that do not need them from the start (the formats whose
-    `figures` is False: XLSX and JSON show none, DOCX builds its tables first and waits at its pictures through
-    `Report.figures_saved`), then the others (HTML); the files are the same as without one.
-
-    The report is published whole (`atomic_folder`): written, figures included, into a new folder beside
-    `out` that replaces it in one step at the end, so that `out` holds the previous report or this one,
-    never a mixture, even if iectox is killed; a second iectox writing to `out` waits for this one. Only a
-    folder iectox wrote is replaced: `OutputRefused` otherwise.
-    """
-    fmt = report_formatter(result, lang)  # refuses an unknown language before anything is written
-    step = progress or (lambda stage: None)
-    with atomic_folder(Path(out)) as folder:
-        step("figures")  # handed to the worker first, the longest work: it draws while this process writes
-        drawing = Drawing(result, folder / "figures", lang, worker)
-        try:
-            document = report_document(result, lang)
-            step("analysis table")
-            csv = write_csv(result.frame, folder / ANALYSIS_TABLE)
-            outputs = {f.id: folder / f"report{f.suffix}" for f in formats.values()}
-            pictures = tuple(p for figure in drawing.files for p in (figure.png, figure.svg))
-            captions = {figure.name: figure.caption for figure in drawing.files}
-            files = ReportFiles(folder, outputs, csv, pictures, captions)
-            report = Report(
-                result, document, fmt, folder, drawing.figures, drawing.management, files.all, drawing.wait
-            )
-            order = list(formats.values())
-            if drawing.pending:  # while the figures are drawn, the files that show none
-                order.sort(key=lambda output: output.figures)
-            for output in order:
-                if output.figures:
-                    drawing.wait()
-                step(output.stage or output.id)
-                output.write(report, outputs[output.id])
-            drawing.wait()
-        finally:
-            drawing.stop()  # a worker still drawing when a write failed: ended before the folder is deleted
-    return files.moved(Path(out))
+    ran the management audit. Published whole, with the figures drawn by `worker` if given (`ReportWriter`,
+    where the figures can start before the study's audit ends)."""
+    report_formatter(result, lang)  # refuses an unknown language before anything is written
+    with ReportWriter(out, lang, progress, formats, worker) as writer:
+        writer.finish(result)
+    return writer.files
 
 
 __all__ = [
@@ -194,6 +263,7 @@ __all__ = [
     "Report",
     "ReportFiles",
     "ReportFormat",
+    "ReportWriter",
     "check_report_folder",
     "comparison_frame",
     "comparison_markdown",

@@ -1,15 +1,19 @@
 """A report's figures: named before any is drawn, then drawn here or by a worker process (`iectox.render.worker`)
-while the report's tables are written.
+while the study's audit runs and the report's tables are written.
 
-    drawing = Drawing(result, folder / "figures", "fr", worker)   # in the worker if given, else here, now
-    drawing.figures, drawing.management                           # their records: names, captions, files
-    ...                                                           # files that show no figure
-    drawing.wait()                                                # then those that do
+    drawing = Drawing(study, folder / "figures", "fr", worker)   # the study's figures: in the worker if given
+    ...                                                          # the audit (`run_study(before_audit=...)`)
+    drawing.complete(result)                                     # then the audit's figures, from its result
+    drawing.figures, drawing.management                          # their records: names, captions, files
+    ...                                                          # files that show no figure
+    drawing.wait()                                               # then those that do
 
-The worker shares the figures with a second process it forks once it has the study (fork copies matplotlib
-already imported and the study already read): each takes the next figure not yet taken, the longest first,
-so that both end together. The files are those drawn here, byte for byte: each figure is drawn and saved by
-the same functions (`iectox.render.figures.save`), whichever process draws it.
+The study's figures (comparisons, incidence, survival, adjusted models) need none of the management audit, the
+longest part of a study after its tables: the worker draws them while this process audits, and is sent the
+audit when it is done (`Worker.send`), for its two figures. It shares each set with a second process it forks
+then (fork copies matplotlib already imported and the study already read): each takes the next figure not yet
+taken. The files are those drawn here, byte for byte: each figure is drawn and saved by the same functions
+(`iectox.render.figures.save`), whichever process draws it.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from functools import partial
 from pathlib import Path
 
 from iectox.i18n import tr
+from iectox.management.audit import Audit
 from iectox.render.document import cohorts_of
 from iectox.render.figures import FIGURES, save
 from iectox.render.love_plot import ADJUSTED_FIGURES
 from iectox.render.management import management_figure_plans
 from iectox.render.report import Figure, PlannedFigure
 from iectox.render.time_to_event_figures import incidence_figures
-from iectox.render.worker import Child, Worker, WorkerLost, can_fork
+from iectox.render.worker import Child, Worker, WorkerLost, can_fork, inbox
 from iectox.study import StudyResult
 
 QUEUE_LIMIT = 255  # figures shared through a queue of one byte each
@@ -47,32 +52,33 @@ def report_figure_plans(result: StudyResult, lang: str) -> list[PlannedFigure]:
     ]
 
 
-def figure_plans(result: StudyResult, lang: str) -> tuple[list[PlannedFigure], list[PlannedFigure]]:
-    """The report's figures, then the management section's, in the order the report shows them."""
-    return report_figure_plans(result, lang), management_figure_plans(result, lang)
-
-
 def figure_data(result: StudyResult) -> StudyResult:
     """The study as the worker needs it to draw the figures: the analysis table's columns they read (the
     cohort column and `FIGURES`' needs), the tables (their variables set the figures' options), and of the
-    audit its pathway, rules, timings and KPIs. The rest (the audit's findings and per-dose tables, the
-    published checks) is not sent: at national scale it would be most of the pickle and of the worker's
-    memory. `tests/test_report_worker.py` checks the figures drawn from it are those drawn from the whole."""
+    audit what `figure_audit` keeps. The rest (the published checks) is not sent: at national scale it would be
+    most of the pickle and of the worker's memory. `tests/test_report_worker.py` checks the figures drawn from
+    it are those drawn from the whole."""
     wanted = dict.fromkeys((result.spec.by, *(column for figure in FIGURES for column in figure.needs)))
     frame = result.frame[[column for column in wanted if column in result.frame.columns]]
+    return replace(result, frame=frame, reference=None, checks=(), management=figure_audit(result))
+
+
+def figure_audit(result: StudyResult) -> Audit | None:
+    """Of the audit, what its figures draw: its pathway, rules, timings and KPIs; not its findings and
+    per-dose tables."""
     audit = result.management
-    if audit is not None:
-        audit = replace(
-            audit,
-            findings=(),
-            episodes=audit.episodes.iloc[:0],
-            adherence=audit.adherence.iloc[:0],
-            tocilizumab=audit.tocilizumab.iloc[:0],
-            corticosteroid_courses=audit.corticosteroid_courses.iloc[:0],
-            corticosteroid_exposure=audit.corticosteroid_exposure.iloc[:0],
-            bsab_doses=audit.bsab_doses.iloc[:0],
-        )
-    return replace(result, frame=frame, reference=None, checks=(), management=audit)
+    if audit is None:
+        return None
+    return replace(
+        audit,
+        findings=(),
+        episodes=audit.episodes.iloc[:0],
+        adherence=audit.adherence.iloc[:0],
+        tocilizumab=audit.tocilizumab.iloc[:0],
+        corticosteroid_courses=audit.corticosteroid_courses.iloc[:0],
+        corticosteroid_exposure=audit.corticosteroid_exposure.iloc[:0],
+        bsab_doses=audit.bsab_doses.iloc[:0],
+    )
 
 
 def draw_here(plans: list[PlannedFigure], folder: Path) -> None:
@@ -81,10 +87,10 @@ def draw_here(plans: list[PlannedFigure], folder: Path) -> None:
         save(plan.draw(), folder, plan.name)
 
 
-def draw_shared(result: StudyResult, folder: Path, lang: str) -> None:
-    """Every figure of the report, drawn by this process and a sibling forked for them (the worker's job)."""
-    report, management = figure_plans(result, lang)
-    plans = [*report, *management][::-1]  # the management figures, the longest to draw, taken first
+def draw_shared(plans: list[PlannedFigure], folder: Path) -> None:
+    """Each figure of `plans`, drawn by this process and a sibling forked for them (the longest first: the
+    last of the list)."""
+    plans = plans[::-1]
     if len(plans) < 2 or len(plans) > QUEUE_LIMIT or not can_fork():
         draw_here(plans, folder)
         return
@@ -100,6 +106,18 @@ def draw_shared(result: StudyResult, folder: Path, lang: str) -> None:
         os.close(taken)
 
 
+def draw_in_turn(study: StudyResult, folder: Path, lang: str) -> None:
+    """The worker's job: the study's figures, then the audit's, once the caller sends the audit (`inbox()`:
+    none when the study has none, or when the caller ends without sending one)."""
+    draw_shared(report_figure_plans(study, lang), folder)
+    try:
+        audit = inbox()
+    except EOFError:
+        return
+    if audit is not None:
+        draw_shared(management_figure_plans(replace(study, management=audit), lang), folder)
+
+
 def _take(taken: int, plans: list[PlannedFigure], folder: Path) -> None:
     """Draw the next figure nobody has taken, until none is left (a read of one byte from a pipe is whole)."""
     while index := os.read(taken, 1):
@@ -109,24 +127,39 @@ def _take(taken: int, plans: list[PlannedFigure], folder: Path) -> None:
 
 class Drawing:
     """The report's figures being drawn into `folder`: by `worker` if one is given (it is handed the study
-    now), else here, at once. `wait()` returns once every file is written, raising the error of any
-    figure; a worker lost on the way (killed) leaves its figures to be drawn here."""
+    now, the audit at `complete()`), else here, at `complete()`. `wait()` returns once every file is written,
+    raising the error of any figure; a worker lost on the way (killed) leaves its figures to be drawn here."""
 
-    def __init__(self, result: StudyResult, folder: Path, lang: str, worker: Worker | None = None) -> None:
-        report, management = figure_plans(result, lang)
+    def __init__(self, study: StudyResult, folder: Path, lang: str, worker: Worker | None = None) -> None:
+        report = report_figure_plans(study, lang)
         self.figures = tuple(plan.record(folder) for plan in report)
-        self.management = tuple(plan.record(folder) for plan in management)
-        self._plans = [*report, *management]
-        self._folder = folder
+        self.management: tuple[Figure, ...] = ()
+        self._plans = list(report)
+        self._folder, self._lang = folder, lang
+        self._complete = False
         folder.mkdir(parents=True, exist_ok=True)
         self._worker = worker
         if worker is not None:
             try:
-                worker.run(draw_shared, figure_data(result), folder, lang)
+                worker.run(draw_in_turn, figure_data(study), folder, lang)
+            except WorkerLost:
+                self.stop()
+
+    def complete(self, result: StudyResult) -> None:
+        """The audit's figures too, from `result` (the study with its audit, if it has one)."""
+        if self._complete:
+            raise RuntimeError("the drawing is complete already")
+        self._complete = True
+        management = management_figure_plans(result, self._lang)
+        self.management = tuple(plan.record(self._folder) for plan in management)
+        self._plans += management
+        if self._worker is not None:
+            try:
+                self._worker.send(figure_audit(result) if management else None)
             except WorkerLost:
                 self.stop()
         if self._worker is None:
-            draw_here(self._plans, folder)
+            draw_here(self._plans, self._folder)
 
     @property
     def pending(self) -> bool:
@@ -139,6 +172,8 @@ class Drawing:
 
     def wait(self) -> None:
         """Return once every figure is saved; the worker's error raised here; a lost worker's work done here."""
+        if not self._complete:
+            raise RuntimeError("complete() the drawing before waiting for it")
         if self._worker is None:
             return
         try:
@@ -155,4 +190,12 @@ class Drawing:
             self._worker = None
 
 
-__all__ = ["Drawing", "draw_here", "draw_shared", "figure_data", "figure_plans", "report_figure_plans"]
+__all__ = [
+    "Drawing",
+    "draw_here",
+    "draw_in_turn",
+    "draw_shared",
+    "figure_audit",
+    "figure_data",
+    "report_figure_plans",
+]

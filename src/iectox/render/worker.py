@@ -38,7 +38,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 FORKS = sys.platform.startswith("linux") and hasattr(os, "fork")
 END_WAIT_SECONDS = 10.0  # for a killed child's own children to die with it
@@ -175,11 +175,15 @@ def _die_with_parent(parent: int) -> None:
 
 
 class Worker:
-    """A child forked now that prepares (`prepare()`), then runs the one job `run()` hands it."""
+    """A child forked now that prepares (`prepare()`), then runs the one job `run()` hands it; `send()` hands
+    that job more input as the caller goes on, which the job reads with `inbox()`."""
 
     def __init__(self, child: Child, jobs: int) -> None:
         self._child = child
         self._jobs: int | None = jobs
+        self._pipe: BinaryIO | None = None
+        self._sending: threading.Thread | None = None
+        self._unsent: BaseException | None = None
 
     @classmethod
     def start(cls, prepare: Callable[[], object] | None = None) -> Worker | None:
@@ -199,19 +203,48 @@ class Worker:
     def run(self, function: Callable[..., Any], *args: Any) -> None:
         """Hand the worker `function(*args)` (a module-level function: it is pickled by name, its arguments
         by value, streamed to the worker as they are pickled). Returns once the worker has the job;
-        `WorkerLost` if it is gone or the job cannot be sent (the caller then ends it and does the work)."""
+        `WorkerLost` if it is gone or the job cannot be sent (the caller then ends it and does the work).
+        The way stays open for `send()`."""
         if self._jobs is None:
             raise RuntimeError("the worker has been given its job already")
         jobs, self._jobs = self._jobs, None
+        self._pipe = os.fdopen(jobs, "wb")
         try:
-            with os.fdopen(jobs, "wb") as pipe:
-                pickle.dump((function, args), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((function, args), self._pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pipe.flush()
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
             raise WorkerLost(f"the worker could not be given its job ({error})") from error
 
+    def send(self, value: Any) -> None:
+        """Hand the job `value`, which it reads with `inbox()`, then no more: returns at once (a thread writes
+        it as the job reads, so that a job still busy never holds the caller up); `result()` says whether it
+        could be sent. Pickled here, now: the caller may change its objects afterwards."""
+        if self._pipe is None or self._sending is not None:
+            raise RuntimeError("the worker has no job to send to, or has been sent its value already")
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            raise WorkerLost(f"the worker could not be sent its value ({error})") from error
+        pipe = self._pipe
+
+        def write() -> None:
+            try:
+                pipe.write(data)
+                pipe.close()
+            except OSError as error:  # the worker is gone: `result()` says so
+                self._unsent = error
+
+        self._sending = threading.Thread(target=write, name="iectox-worker-send", daemon=True)
+        self._sending.start()
+
     def result(self) -> Any:
-        """The job's value, once done; its exception raised here; `WorkerLost` if the worker died."""
-        return self._child.outcome()
+        """The job's value, once done; its exception raised here; `WorkerLost` if the worker died, or if
+        it could not be sent its value."""
+        self._close()
+        value = self._child.outcome()
+        if self._unsent is not None:
+            raise WorkerLost(f"the worker could not be sent its value ({self._unsent})")
+        return value
 
     def end(self) -> None:
         """Stop the worker (killed if still running) and reap it."""
@@ -219,6 +252,28 @@ class Worker:
             os.close(self._jobs)
             self._jobs = None
         self._child.end()
+        self._close()
+
+    def _close(self) -> None:
+        """No more for the job: a job waiting in `inbox()` then sees the end (EOFError). Waits for the value
+        being sent, if any (at once if the worker is gone: the write fails)."""
+        if self._sending is not None:
+            self._sending.join()
+        elif self._pipe is not None:
+            with suppress(OSError):
+                self._pipe.close()
+        self._pipe = None
+
+
+_INBOX: list[BinaryIO] = []  # in a worker: the way its job came, and more input comes (`inbox()`)
+
+
+def inbox() -> Any:
+    """In a worker's job: the value the caller sent (`Worker.send`); `EOFError` if it sent none and
+    finished, or ended."""
+    if not _INBOX:
+        raise RuntimeError("inbox() is read by a worker's job")
+    return pickle.load(_INBOX[0])
 
 
 def _serve(waiting: int, prepare: Callable[[], object] | None) -> Any:
@@ -235,7 +290,11 @@ def _serve(waiting: int, prepare: Callable[[], object] | None) -> Any:
             function, args = pickle.load(pipe)
         except EOFError:
             return None
-    return function(*args)
+        _INBOX.append(pipe)
+        try:
+            return function(*args)
+        finally:
+            _INBOX.clear()
 
 
 @contextmanager
@@ -250,4 +309,4 @@ def worker(prepare: Callable[[], object] | None = None) -> Iterator[Worker | Non
             started.end()
 
 
-__all__ = ["FORKS", "Child", "Worker", "WorkerLost", "can_fork", "worker"]
+__all__ = ["FORKS", "Child", "Worker", "WorkerLost", "can_fork", "inbox", "worker"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -162,7 +163,12 @@ def study_cohorts(spec: StudySpec, frame: pd.DataFrame) -> pd.Series:
     return cohorts if spec.order is None else cohorts.where(cohorts.isin(list(spec.order)))
 
 
-def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = None) -> StudyResult:
+def run_study(
+    dataset: Dataset,
+    spec: StudySpec,
+    graded: pd.DataFrame | None = None,
+    before_audit: Callable[[StudyResult], object] | None = None,
+) -> StudyResult:
     """The study's tables and checks on the infusions of its period (those outside it are left out and counted:
     `left_out`); `SpecError` when a cohort or level it names is not in the data.
 
@@ -172,6 +178,10 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
 
     `graded` is the per-infusion episodes graded elsewhere (`iectox.engine` at national scale, where the
     observations never reach memory); by default the audit grades the dataset's observations itself.
+
+    The management audit runs last. `before_audit`, if given, is called with the result so far (everything
+    but `management`) before it starts: `iectox report` hands the study's figures to another process then, to
+    be drawn while this one audits.
     """
     population = study_population(dataset, spec)
     dataset, compared = population.of_period, population.compared
@@ -189,9 +199,6 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
         keys = _group_keys(spec, reference)
         for table, comparison in tables:
             checks += _checks(table, comparison, reference, keys, spec.digits)
-    pathway = load_management_pathway(spec)
-    cohorts = study_cohorts(spec, frame).reindex(dataset["infusions"]["infusion_id"])  # blank: apart
-    management = audit(dataset, pathway, graded, cohorts=cohorts) if pathway is not None else None
     adverse = spec.adverse_events
     scale = spec.analysis.grading_scale
     events = (
@@ -204,13 +211,13 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
         None if spec.adjusted is None else run_adjusted(spec.adjusted, frame, spec.by, spec.order, spec.path)
     )
     by_dose = bsab_crs_by_dose(dataset, scale)
-    return StudyResult(
+    result = StudyResult(
         spec,
         frame,
         tuple(tables),
         reference,
         tuple(checks),
-        management,
+        None,
         population.left_out,
         events,
         survival,
@@ -218,3 +225,10 @@ def run_study(dataset: Dataset, spec: StudySpec, graded: pd.DataFrame | None = N
         by_dose,
         population.apart,
     )
+    pathway = load_management_pathway(spec)
+    if pathway is None:
+        return result
+    if before_audit is not None:
+        before_audit(result)
+    cohorts = study_cohorts(spec, frame).reindex(dataset["infusions"]["infusion_id"])  # blank: apart
+    return replace(result, management=audit(dataset, pathway, graded, cohorts=cohorts))
