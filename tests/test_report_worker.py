@@ -134,8 +134,11 @@ def test_the_studys_figures_are_drawn_while_it_audits_and_the_report_is_the_one_
     of it), then the audit; the files are those of a report drawn in one process."""
     audited, real_audit = [], iectox.study.run.audit
 
-    def audit(*args, **kwargs):
-        audited.append(writer._drawing is not None and writer._drawing.pending)  # the worker has its job
+    def audit(*args, **kwargs):  # the worker is drawing the study's figures, with its sibling, meanwhile
+        deadline = time.monotonic() + 30
+        while not _children(drawer.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        audited.append(bool(_children(drawer.pid)))
         return real_audit(*args, **kwargs)
 
     monkeypatch.setattr(iectox.study.run, "audit", audit)
