@@ -199,7 +199,8 @@ def _few(dataset: Dataset, computed: pd.DataFrame) -> bool:
     if len(computed) > FEW or len(dataset["toxicity_episodes"]) > FEW or len(dataset["infusions"]) > FEW:
         return False
     if any(
-        column not in computed or computed[column].dtype != ROW_DTYPES[column] for column in (*SPAN, "max_grade")
+        column not in computed or computed[column].dtype != ROW_DTYPES[column]
+        for column in (*SPAN, "max_grade")
     ):
         return False
     keys = list(zip(computed["infusion_id"], computed["syndrome"], strict=True))

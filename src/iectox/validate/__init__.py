@@ -115,6 +115,15 @@ def _coded(values: pd.Series, vocabulary: Vocabulary, text: pa.Array | None) -> 
     return pd.Series(pd.array(codes[positions], dtype="string"), index=values.index, name=values.name)
 
 
+def _put_among(frames: Frames, table: str, rows: pd.DataFrame) -> None:
+    """The typed rows of `table` and `rows` (typed, indexed by row number) as one table in row order; the
+    text kept for the rules is read again from it."""
+    read = frames.tables[table]
+    frames.tables[table] = pd.concat([rows, read]).sort_index(kind="stable") if len(read) else rows.copy()
+    for key in [key for key in frames.text if key[0] == table]:
+        del frames.text[key]
+
+
 def check_raw(
     raw_tables: Mapping[str, RawTable],
     settings: Settings | None = None,
@@ -122,18 +131,28 @@ def check_raw(
     extra: Iterable[str] = (),
     schema: Schema = CONTRACT,
     rules: Registry | None = None,
+    beside: Mapping[str, pd.DataFrame] | None = None,
 ) -> tuple[Dataset | None, list[Issue]]:
     """Every problem of a dataset read from disk, and the dataset itself when it has no error. `rules`: the
-    validation rules to run (`VALIDATION`'s by default; a record's check runs those of its tables)."""
+    validation rules to run (`VALIDATION`'s by default; a record's check runs those of its tables).
+
+    `beside`: rows already typed (as `iectox.dataset.conform` gives them: what a store that keeps checked rows
+    reads back exactly), per table, indexed by their row numbers; the raw table's rows, read from text, are
+    put among them by row number before the rules run (a form's record among its patient's stored rows: only
+    the record is read from text)."""
     settings = settings or Settings()
     issues = check_tables(schema, dict(raw_tables), where, list(extra))
     frames = Frames({}, {name: (raw.file, raw.sheet) for name, raw in raw_tables.items()}, schema=schema)
+    beside = beside or {}
     for table in schema.tables:
-        if table.name in raw_tables:
-            frames.tables[table.name], table_issues = _typed(table, raw_tables[table.name], settings, frames)
+        raw = raw_tables.get(table.name)
+        if raw is not None and (table.name not in beside or len(raw.frame)):
+            frames.tables[table.name], table_issues = _typed(table, raw, settings, frames)
             issues += table_issues
         else:
             frames.tables[table.name] = Dataset()[table.name]
+        if table.name in beside:
+            _put_among(frames, table.name, beside[table.name])
     if not any(i.rule in BLOCKING for i in issues):
         issues += run_rules(frames, settings, rules)
     order = {

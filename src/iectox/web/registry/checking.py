@@ -5,7 +5,8 @@ The context is every row of the patient the record belongs to in the tables the 
 for an infusion, every table), of the user's centres only: a reference to a record the user cannot see "does
 not exist", as in a file. A record whose code is already used elsewhere is put beside its namesake, so that
 the library's `unique` rule says so. French users type dates day first (their language says which order, as
-`--dates dmy` does).
+`--dates dmy` does). The rows are given to the library typed, as read (`check_record(..., typed=True)`: the
+registry keeps checked rows and reads them back exactly), so that only the record is read from text.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from iectox.validate import Settings
 from iectox.validate.record import RecordCheck, check_record, involved_tables
 from iectox.web.accounts.access import visible
 from iectox.web.registry.models import Infusion, Patient, Record
-from iectox.web.registry.records import as_text, frame, patients_rows
+from iectox.web.registry.records import frame, patients_rows
 from iectox.web.registry.tables import TablePage
 
 DATE_ORDER = {"fr": "dmy", "en": "iso"}
@@ -61,6 +62,5 @@ def check(page: TablePage, typed: Mapping[str, str], user: Any, stored: Record |
         frames[page.id] = conform(
             page.table, pd.concat([frames[page.id], frame(namesake)], ignore_index=True)
         )
-    context = as_text(frames)
     settings = Settings(date_order=DATE_ORDER.get(getattr(user, "language", "en"), "iso"))
-    return check_record(page.id, typed, context, replacing=replacing, settings=settings)
+    return check_record(page.id, typed, frames, replacing=replacing, settings=settings, typed=True)

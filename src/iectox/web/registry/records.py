@@ -54,12 +54,6 @@ def patients_dataset(patients: QuerySet[Patient]) -> Dataset:
     return rows_dataset(patients_rows(patients))
 
 
-def as_text(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Each table's frame (as `frame` gives it) as the text cells of its CSV file (what
-    `iectox.validate.record.check_record` reads)."""
-    return {name: table_text(typed, CONTRACT.table(name)) for name, typed in frames.items()}
-
-
 def python_value(value: object) -> object:
     """A dataset cell as the model field takes it: None for NA, `datetime`/`date` objects, plain numbers."""
     if value is None or value is pd.NA or value is pd.NaT:
