@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from pandas._typing import ArrayLike
-from pandas.api.extensions import ExtensionArray
+from pandas.api.extensions import ExtensionArray, ExtensionDtype
 
 from iectox.schema import CONTRACT, Kind, Schema, Table
 
@@ -26,6 +26,7 @@ DTYPES: dict[Kind, str] = {
     Kind.DATE: "datetime64[ns]",
     Kind.DATETIME: "datetime64[ns]",
 }
+EXTENSION_DTYPES = frozenset({"string", "Int64", "boolean"})
 TIME_KNOWN = "_time_known"
 
 
@@ -56,7 +57,7 @@ def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
                     values = values.dt.normalize()
                 array = values.array if values.dtype == dtype else values.astype(dtype).array
             else:
-                array = values.array if values.dtype == dtype else values.astype(dtype, copy=False).array
+                array = values.array if values.dtype == dtype else _converted(values, dtype)
         else:
             array = pd.array([None] * n, dtype=dtype)
         out[column.name] = array
@@ -68,6 +69,14 @@ def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             known[blank] = pd.NA
             out[companion] = known
     return pd.DataFrame(out, index=pd.RangeIndex(n), copy=True)
+
+
+def _converted(values: pd.Series, dtype: str) -> ArrayLike:
+    """`values` in `dtype`: a NumPy column into an extension dtype (text, Int64, boolean) by the extension
+    array's own constructor, as `astype` does it, without making a Series on the way (half the cost)."""
+    if dtype in EXTENSION_DTYPES and not isinstance(values.dtype, ExtensionDtype):
+        return pd.array(values.to_numpy(), dtype=dtype)
+    return values.astype(dtype, copy=False).array
 
 
 @dataclass(frozen=True, eq=False)

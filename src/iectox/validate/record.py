@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from iectox.dataset import conform
+from iectox.dataset import Dataset
 from iectox.errors import Issue
 from iectox.rules import Registry, Rule
 from iectox.schema import CONTRACT, Kind, Schema, Table
@@ -157,9 +157,12 @@ def _numbered(
     """The typed rows of each table indexed by their row numbers, without the one the record replaces."""
     rows = {}
     for each in schema.tables:
-        frame = typed.get(each.name)
-        frame = conform(each, frame if frame is not None else pd.DataFrame())
-        frame.index = pd.RangeIndex(FIRST_ROW, FIRST_ROW + len(frame))
+        given = typed.get(each.name)
+        frame = (
+            Dataset()[each.name]
+            if given is None
+            else given.set_axis(range(FIRST_ROW, FIRST_ROW + len(given)))
+        )
         if each.name == table and replacing is not None:
             frame = frame.drop(index=FIRST_ROW + replacing)
         rows[each.name] = frame
