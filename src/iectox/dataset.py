@@ -132,10 +132,10 @@ def _same(values: Mapping[str, ExtensionArray], frame: pd.DataFrame) -> bool:
 _EMPTY: dict[tuple[tuple[str, Kind], ...], pd.DataFrame] = {}  # by the columns' names and kinds
 
 
-def _empty(table: Table) -> pd.DataFrame:
+def empty_frame(table: Table) -> pd.DataFrame:
     """The table's frame without rows, as `conform` makes it: conformed once per set of columns, then copied
     (conforming an empty table costs about 2 ms, and a record's check or a form's rows leave several tables
-    empty at every request)."""
+    empty at every request; `Dataset()[name]` would copy every table's)."""
     key = tuple((column.name, column.kind) for column in table.columns)
     if key not in _EMPTY:
         _EMPTY[key] = conform(table, pd.DataFrame(columns=table.column_names))
@@ -158,7 +158,7 @@ class Dataset:
         if unknown:
             raise KeyError(f"not tables of the contract: {sorted(unknown)}")
         self.tables = {
-            t.name: conform(t, self.tables[t.name]) if t.name in self.tables else _empty(t)
+            t.name: conform(t, self.tables[t.name]) if t.name in self.tables else empty_frame(t)
             for t in self.schema.tables
         }
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from iectox.dataset import DTYPES, Dataset, time_known_column
+from iectox.dataset import DTYPES, Dataset, empty_frame, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.rules import Registry
 from iectox.schema import CONTRACT, Kind, Schema, Table, Vocabulary
@@ -43,7 +43,7 @@ def _typed(
     """The table's typed frame (index kept as the user's row numbers) and its header and type problems."""
     named, issues = check_headers(table, raw)
     if any(issue.rule in BLOCKING for issue in issues):
-        return Dataset()[table.name], issues  # what the reader found follows from it: said once it is fixed
+        return empty_frame(table), issues  # what the reader found follows from it: said once it is fixed
     issues = [*raw.issues, *issues]
     named = _without_blank_rows(named)
     blanked = _unread(raw, named)
@@ -58,6 +58,14 @@ def _typed(
                 typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
             continue
         raw_cells = named[column.name]
+        if _blank(raw_cells):  # nothing to read (a form's fields left empty): blank in its type, as parsed
+            typed[column.name] = pd.Series(
+                pd.array([None] * len(named), dtype=DTYPES[column.kind]), index=named.index
+            )
+            if column.kind is Kind.DATETIME:
+                typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
+            frames.refuse(table.name, column.name, blanked.get(column.name, []))
+            continue
         arrow = columnar.text_cells(raw_cells)  # converted once, for the marks and the typing
         cells, marked, refused = check_marks(frames, table.name, column, raw_cells, arrow)
         arrow = arrow if cells is raw_cells else None
@@ -75,6 +83,12 @@ def _typed(
         if parsed.time_known is not None:
             typed[time_known_column(column.name)] = parsed.time_known
     return pd.DataFrame(typed, index=named.index), issues
+
+
+def _blank(cells: pd.Series) -> bool:
+    """Whether every cell is blank (None or NaN, as readers leave an empty cell): such a column types as
+    blank with no issue, and is not parsed (about 0.5 ms a column, whatever its rows)."""
+    return not cells.notna().to_numpy().any()
 
 
 def _unread(raw: RawTable, named: pd.DataFrame) -> dict[str, list[int]]:
@@ -150,7 +164,7 @@ def check_raw(
             frames.tables[table.name], table_issues = _typed(table, raw, settings, frames)
             issues += table_issues
         else:
-            frames.tables[table.name] = Dataset()[table.name]
+            frames.tables[table.name] = empty_frame(table)
         if table.name in beside:
             _put_among(frames, table.name, beside[table.name])
     if not any(i.rule in BLOCKING for i in issues):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from iectox.dataset import Dataset
+from iectox.dataset import empty_frame
 from iectox.errors import Issue
 from iectox.rules import Registry, Rule
 from iectox.schema import CONTRACT, Kind, Schema, Table
@@ -159,9 +159,7 @@ def _numbered(
     for each in schema.tables:
         given = typed.get(each.name)
         frame = (
-            Dataset()[each.name]
-            if given is None
-            else given.set_axis(range(FIRST_ROW, FIRST_ROW + len(given)))
+            empty_frame(each) if given is None else given.set_axis(range(FIRST_ROW, FIRST_ROW + len(given)))
         )
         if each.name == table and replacing is not None:
             frame = frame.drop(index=FIRST_ROW + replacing)
