@@ -16,10 +16,11 @@ from iectox.grading import episodes_from_grades, grade_dataset
 from iectox.management.audit import audit
 from iectox.management.findings import findings_frame
 from iectox.management.pathway import default_pathway
+from iectox.schema import CONTRACT
 from iectox.synth import calibrate
 from iectox.web.bedside import timeline as timeline_module
 from iectox.web.quality.dashboard import DASHBOARDS
-from iectox.web.registry.digests import digest, patient_digests
+from iectox.web.registry.digests import DIGESTED, digest, patient_digests
 
 from ..web_helpers import client_of
 from .test_observe import FEBRILE_HYPOTENSIVE, text
@@ -74,6 +75,20 @@ def test_the_rows_fingerprint_follows_every_value_and_the_rows_order_the_patient
     blank = observations.copy()
     blank.loc[blank.index[-1], "ice_score"] = pd.NA if pd.notna(blank["ice_score"].iloc[-1]) else 10
     assert digest(Dataset.from_frames({**alone.tables, "observations": blank})).rows != same.rows
+
+
+def test_the_audit_and_the_grades_read_only_the_digested_tables():
+    """A patient's page reads and digests only `DIGESTED` (no labs, no follow-up): the audit's findings and the
+    graded episodes of the demo cohort are the same without the other tables."""
+    assert set(CONTRACT.table_names) - set(DIGESTED) == {"outcomes", "labs"}
+    whole = _cohort()
+    without = Dataset.from_frames({name: whole[name] for name in DIGESTED})
+    pathway = default_pathway()
+    assert findings_frame(list(audit(without, pathway).findings), "en").equals(
+        findings_frame(list(audit(whole, pathway).findings), "en")
+    )
+    assert episodes_from_grades(grade_dataset(without)).equals(episodes_from_grades(grade_dataset(whole)))
+    assert digest(without) == digest(whole)
 
 
 @pytest.mark.parametrize("start", range(4))

@@ -8,10 +8,11 @@
 - the management audit's findings (`iectox.management.audit.audit` under the pathway in force).
 
 The whole timeline is kept in Django's cache under the fingerprint of every value of the patient's rows in their
-order (`registry.digests.digest`, which also gives the patient's digest that the dashboard's findings are
-matched by: each row hashed once for both), the pathway's settings and the reader's language: a page shown
-again before anything changed costs reading the rows and the template, and any change (an observation saved)
-is a new fingerprint, so nothing stale is ever shown.
+order, in the tables the page is computed from (`registry.digests.DIGESTED`: not the labs and follow-up), given
+by `registry.digests.digest` with the patient's digest that the dashboard's findings are matched by (each row
+hashed once for both), the pathway's settings and the reader's language: a page shown again before anything
+changed costs reading the rows and the template, and any change (an observation saved) is a new fingerprint,
+so nothing stale is ever shown.
 
 Nothing is graded, dosed or judged here: this module only picks the library's results of each infusion and
 turns values into text (`registry.display.value_text`, the registry pages' own wording).

@@ -30,6 +30,7 @@ from iectox.web.bedside.timeline import patient_timeline, shown_rows
 from iectox.web.pathway import pathway_in_force, pathway_key
 from iectox.web.registry import display, history, saving
 from iectox.web.registry.checking import check
+from iectox.web.registry.digests import DIGESTED
 from iectox.web.registry.editing import ALREADY, DELETED_MEANWHILE, SAVED
 from iectox.web.registry.lookup import record_of
 from iectox.web.registry.models import Infusion, Observation, Patient
@@ -67,7 +68,7 @@ def timeline(request: HttpRequest, patient: str) -> HttpResponse:
     """Each infusion of the patient: chart, observations with their grades, episodes, doses, the audit."""
     found = record_of(PAGES["patients"], patient, request.user)
     pathway, unreadable = _pathway(request)
-    dataset = patients_dataset(Patient.objects.filter(pk=found.pk))
+    dataset = patients_dataset(Patient.objects.filter(pk=found.pk), DIGESTED)  # no labs, no follow-up
     infusions = patient_timeline(dataset, pathway, pathway_key(), request.lang) if pathway is not None else []
     context = {
         "area": "bedside",

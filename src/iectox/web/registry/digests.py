@@ -11,6 +11,10 @@ patient read alone is the one it had among 10,000. Two different rows hash alike
 
 `digest` also gives the rows' fingerprint in their order, from the same hashes (a patient's timeline is kept
 under it: the same rows in another order are another page).
+
+Only the tables a patient's audit findings and timeline are computed from are digested (`DIGESTED`): the
+management audit, the grading and the timeline read no other (tested: the demo's audit is the same without
+the labs and follow-up), so a patient's page need not read its labs and follow-up.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import pandas as pd
 
 from iectox.dataset import Dataset
 
+DIGESTED = ("patients", "infusions", "toxicity_episodes", "administrations", "observations")
 LOW = np.uint64(0xFFFFFFFF)
 MIX = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27), np.uint64(0x94D049BB133111EB))
 
@@ -64,13 +69,13 @@ def _sums(hashes: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def digest(dataset: Dataset) -> Digested:
-    """Each patient's digest of all its rows (its own, its infusions' and theirs), and every row's
-    fingerprint in order; each table's rows hashed once."""
+    """Each patient's digest of its rows in the `DIGESTED` tables (its own, its infusions' and theirs), and
+    these rows' fingerprint in order; each table's rows hashed once."""
     infusions = dataset["infusions"]
     patient_of = pd.Series(infusions["patient_id"].astype(str).to_numpy(), index=infusions["infusion_id"])
     parts: dict[str, list[str]] = {}
     rows = hashlib.sha256()
-    for name in dataset:
+    for name in DIGESTED:
         frame = dataset[name]
         rows.update(f"{name}:{len(frame)}:".encode())
         if frame.empty:
@@ -91,5 +96,5 @@ def digest(dataset: Dataset) -> Digested:
 
 
 def patient_digests(dataset: Dataset) -> dict[str, str]:
-    """Each patient's code -> a digest of all its rows (its own, its infusions' and theirs)."""
+    """Each patient's code -> a digest of its rows (its own, its infusions' and theirs, in `DIGESTED`)."""
     return digest(dataset).patients

@@ -33,14 +33,16 @@ def frame(rows: QuerySet[Record]) -> pd.DataFrame:
     return conform(rows.model.contract, _values(rows))  # its own table only: a form reads a few of these
 
 
-def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
-    """Every row of these patients, table by table, in each model's order."""
+def patients_rows(
+    patients: QuerySet[Patient], tables: Iterable[str] | None = None
+) -> dict[str, QuerySet[Record]]:
+    """Every row of these patients, table by table (`tables`, by default all), in each model's order."""
     infusions = Infusion.objects.filter(patient__in=patients)
     rows: dict[str, QuerySet[Record]] = {"patients": patients, "infusions": infusions}
     for name, model in BY_TABLE.items():
         if name not in rows:
             rows[name] = model.objects.filter(infusion__in=infusions)
-    return rows
+    return rows if tables is None else {name: rows[name] for name in tables}
 
 
 def rows_dataset(rows: Mapping[str, QuerySet[Record]]) -> Dataset:
@@ -49,9 +51,10 @@ def rows_dataset(rows: Mapping[str, QuerySet[Record]]) -> Dataset:
     return Dataset.from_frames({name: _values(each) for name, each in rows.items()})
 
 
-def patients_dataset(patients: QuerySet[Patient]) -> Dataset:
-    """Every row of these patients as one dataset (an export, a study, a patient's timeline)."""
-    return rows_dataset(patients_rows(patients))
+def patients_dataset(patients: QuerySet[Patient], tables: Iterable[str] | None = None) -> Dataset:
+    """Every row of these patients as one dataset (an export, a study, a patient's timeline); `tables`: only
+    these are read, the others left empty."""
+    return rows_dataset(patients_rows(patients, tables))
 
 
 def python_value(value: object) -> object:
