@@ -7,6 +7,8 @@ is a fair proxy of the 10,000-patient PostgreSQL run (benchmarks/web_request_cpu
     python benchmarks/web_request_profile.py                  # CPU ms per request: median and p95 of N
     python benchmarks/web_request_profile.py --profile save   # and cProfile's top functions of one kind
     python benchmarks/web_request_profile.py --var /tmp/iectox-profile   # reuse that registry (made once)
+    DATABASE_URL=postgresql://... python benchmarks/web_request_profile.py --database-from-environment
+                                          # a registry already filled (bench_web_load.py's 10,000 patients)
 
 Each patient page is of a patient not shown before (the load test's users open random patients among 10,000:
 mostly pages the server has never shown); each save is of a new observation of a random infusion, followed by
@@ -33,9 +35,10 @@ OBSERVATION = {"temperature_c": "38.6", "hypotension": "yes", "vasopressors": "0
 KINDS = ("patient", "form", "save")
 
 
-def _setup(var: str) -> None:
+def _setup(var: str, environment: bool) -> None:
     os.environ["IECTOX_VAR"] = var
-    os.environ.pop("DATABASE_URL", None)
+    if not environment:
+        os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "iectox.web.settings"
     os.environ["IECTOX_DASHBOARD_REFRESH"] = "inline"
     import django
@@ -138,9 +141,12 @@ def main() -> None:
     parser.add_argument("--profile", choices=KINDS, help="profile this kind and print the top functions")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument(
+        "--database-from-environment", action="store_true", help="DATABASE_URL's registry, not SQLite's demo"
+    )
     options = parser.parse_args()
     os.makedirs(options.var, exist_ok=True)
-    _setup(options.var)
+    _setup(options.var, options.database_from_environment)
     client = _client()
     from django.urls import reverse
 
