@@ -3,11 +3,12 @@
 A result computed on many patients (the dashboard's audit of a centre) holds each patient's part, and that
 part is still right for a patient whose rows have not changed since. `patient_digests` says which rows each
 patient had: every row of every table is hashed once (a 64-bit hash of its values, `pandas.util.
-hash_pandas_object`, whole columns at once), and per table a patient's rows give their count, the sum of
-their hashes and the sum of a second, non-linear mix of them (exact sums of 32-bit halves); so a patient's
-digest depends only on its own rows, not on the rows read beside them or their order, and the digest of one
-patient read alone is the one it had among 10,000. Two different rows hash alike with a chance of about one in
-2**64.
+hash_pandas_object`, whole columns at once; each text hashed as it is, not factorised first: a patient's few
+rows hash three times faster, the dashboard's 300,000 observations about 0.15 s slower, in its worker), and
+per table a patient's rows give their count, the sum of their hashes and the sum of a second, non-linear mix
+of them (exact sums of 32-bit halves); so a patient's digest depends only on its own rows, not on the rows
+read beside them or their order, and the digest of one patient read alone is the one it had among 10,000.
+Two different rows hash alike with a chance of about one in 2**64.
 
 `digest` also gives the rows' fingerprint in their order, from the same hashes (a patient's timeline is kept
 under it: the same rows in another order are another page).
@@ -80,7 +81,7 @@ def digest(dataset: Dataset) -> Digested:
         rows.update(f"{name}:{len(frame)}:".encode())
         if frame.empty:
             continue
-        hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
+        hashes = pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy(dtype=np.uint64)
         rows.update(hashes.tobytes())
         owner = frame["patient_id"] if "patient_id" in frame else frame["infusion_id"].map(patient_of)
         patients, sums = _sums(hashes, owner.astype(str).to_numpy())
