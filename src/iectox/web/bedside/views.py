@@ -34,7 +34,7 @@ from iectox.web.registry.digests import DIGESTED
 from iectox.web.registry.editing import ALREADY, DELETED_MEANWHILE, SAVED
 from iectox.web.registry.lookup import record_of
 from iectox.web.registry.models import Infusion, Observation, Patient
-from iectox.web.registry.records import patients_dataset, record_text
+from iectox.web.registry.records import patient_dataset, record_text
 from iectox.web.registry.tables import PAGES
 from iectox.web.submission import already_done, once
 
@@ -68,7 +68,7 @@ def timeline(request: HttpRequest, patient: str) -> HttpResponse:
     """Each infusion of the patient: chart, observations with their grades, episodes, doses, the audit."""
     found = record_of(PAGES["patients"], patient, request.user)
     pathway, unreadable = _pathway(request)
-    dataset = patients_dataset(Patient.objects.filter(pk=found.pk), DIGESTED)  # no labs, no follow-up
+    dataset = patient_dataset(found, DIGESTED)  # no labs, no follow-up
     infusions = patient_timeline(dataset, pathway, pathway_key(), request.lang) if pathway is not None else []
     context = {
         "area": "bedside",

@@ -57,6 +57,17 @@ def patients_dataset(patients: QuerySet[Patient], tables: Iterable[str] | None =
     return rows_dataset(patients_rows(patients, tables))
 
 
+def patient_dataset(patient: Patient, tables: Iterable[str]) -> Dataset:
+    """The rows of one patient in `tables` (the others empty) as one dataset, its own row taken from `patient`
+    as read (a page has it already: one query fewer)."""
+    rows = patients_rows(Patient.objects.filter(pk=patient.pk), tables)
+    frames = {name: _values(each) for name, each in rows.items() if name != "patients"}
+    if "patients" in rows:
+        columns = stored_columns(Patient.contract)
+        frames["patients"] = pd.DataFrame([[getattr(patient, name) for name in columns]], columns=columns)
+    return Dataset.from_frames(frames)
+
+
 def python_value(value: object) -> object:
     """A dataset cell as the model field takes it: None for NA, `datetime`/`date` objects, plain numbers."""
     if value is None or value is pd.NA or value is pd.NaT:
