@@ -14,12 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from iectox.web.bedside.advice import infusion_rows
 from iectox.web.quality import dashboard as dashboards
 from iectox.web.quality import state
 from iectox.web.registry import saving
 from iectox.web.registry.digests import DIGESTED
-from iectox.web.registry.models import Observation, Patient
-from iectox.web.registry.records import patient_dataset, patients_dataset
+from iectox.web.registry.models import Administration, Infusion, Observation, Patient
+from iectox.web.registry.records import patient_dataset, patients_dataset, rows_dataset
 
 from ..web_helpers import client_of
 from .conftest import INFUSION, WARD
@@ -102,3 +103,20 @@ def test_a_patients_dataset_from_its_row_already_read_is_the_one_read_whole(ward
             alone = patient_dataset(patient, DIGESTED)
         assert alone.equals(whole) and len(alone["patients"]) == 1
         assert len(queries) == len(DIGESTED) - 1  # its own row is not read again
+
+
+def test_an_infusions_rows_from_its_row_already_read_are_those_read_whole(ward):
+    _observe(3)
+    for code in (INFUSION, "INF-001", "INF-003"):
+        infusion = Infusion.objects.get(infusion_id=code)
+        whole = rows_dataset(
+            {
+                "infusions": Infusion.objects.filter(pk=infusion.pk),
+                "observations": Observation.objects.filter(infusion_id=code),
+                "administrations": Administration.objects.filter(infusion_id=code),
+            }
+        )
+        with CaptureQueriesContext(connection) as queries:
+            rows = infusion_rows(infusion)
+        assert rows.equals(whole) and len(rows["infusions"]) == 1 and len(queries) == 2
+    assert len(infusion_rows(Infusion.objects.get(infusion_id=INFUSION))["observations"]) == 3

@@ -18,7 +18,7 @@ from iectox.management.bedside import Untimed, infusion_bedside
 from iectox.management.pathway import Pathway
 from iectox.render.advice import NOTHING, headline, reason_sources, reason_text
 from iectox.web.registry.models import Administration, Infusion, Observation
-from iectox.web.registry.records import rows_dataset
+from iectox.web.registry.records import record_values, rows_dataset
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,15 @@ class Advised:
 
 
 def infusion_rows(infusion: Infusion) -> Dataset:
-    """The infusion, its observations and its doses, as a dataset (the other tables empty)."""
+    """The infusion (as the page read it), its observations and its doses, as a dataset (the other tables
+    empty)."""
     code = infusion.infusion_id
     return rows_dataset(
         {
-            "infusions": Infusion.objects.filter(pk=infusion.pk),
             "observations": Observation.objects.filter(infusion_id=code),
             "administrations": Administration.objects.filter(infusion_id=code),
-        }
+        },
+        {"infusions": record_values(infusion)},
     )
 
 
