@@ -161,3 +161,23 @@ def test_an_error_in_a_table_the_record_does_not_involve_no_longer_refuses_it_in
     scoped = check_record("observations", record, context)
     assert (whole.ok, whole.issues, whole.elsewhere) == (False, (), ())
     assert scoped.ok and scoped.issues == ()
+
+
+def test_an_error_found_by_a_rule_that_does_not_read_the_records_table_no_longer_refuses_it_in_silence():
+    """The patient's age at infusion contradicts their birth year (`age_matches_birth_year`, a rule on patients
+    and infusions): an observation, which that rule never reads, is refused without a word by the whole check
+    and saved by the scoped one, with the rows given as text or typed."""
+    typed = _rows(PATIENT)
+    infusions = typed["infusions"].copy()
+    infusions.loc[0, "age_at_infusion"] = 5.0
+    typed = {**typed, "infusions": infusions}
+    context = _text(typed)
+    infusion = infusions.iloc[0]
+    record = {"infusion_id": infusion["infusion_id"], "observed_at": str(infusion["infusion_date"])[:10]}
+    whole = check_record("observations", record, context, involved_only=False)
+    assert (whole.ok, whole.issues, whole.elsewhere) == (False, (), ())
+    for scoped in (
+        check_record("observations", record, context),
+        check_record("observations", record, typed, typed=True),
+    ):
+        assert scoped.ok and scoped.issues == () and scoped.values["infusion_id"] == infusion["infusion_id"]

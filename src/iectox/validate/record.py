@@ -12,11 +12,13 @@ such errors are returned apart (`elsewhere`), with the row's table and key, when
 
 Only the tables the record involves are read and checked (`involved_tables`): its own, every table a rule
 reads together with it, the tables whose rows refer to it, and the tables these refer to. The rules run are
-those that read only these tables. A rule that reads none of the record's columns gives the same issues with
-the record as without it, so the record's issues and the errors it causes elsewhere are those of the whole
-check, at a fraction of its cost (an observation: three tables of six, and none of the rules on episodes,
-doses and outcomes). One difference, on purpose: an error already present in a table the record does not
-involve (a patient's follow-up) no longer refuses the record in silence.
+those that read only these tables, and of the rules that read several tables, those that read the record's. A
+rule that reads none of the record's columns gives the same issues with the record as without it, so the
+record's issues and the errors it causes elsewhere are those of the whole check, at a fraction of its cost (an
+observation: three tables of six, and none of the rules on episodes, doses and outcomes, nor those on an
+infusion's product or a patient's age). One difference, on purpose: an error already present in a table the
+record does not involve (a patient's follow-up), or found by a rule that does not read the record's table, no
+longer refuses the record in silence.
 """
 
 from __future__ import annotations
@@ -111,9 +113,15 @@ def involved_tables(table: str, schema: Schema = CONTRACT, rules: Registry = VAL
 
 
 def _scope(table: str, schema: Schema, rules: Registry) -> tuple[Schema, Registry]:
-    """The contract of the tables a record of `table` involves, and the rules that read only those."""
+    """The contract of the tables a record of `table` involves, and the rules that read only those: the cell
+    rules, and the rules that read the record's table (one that reads only other tables judges the same rows
+    with the record as without it: it can find neither an issue of the record nor one the record causes)."""
     names = set(involved_tables(table, schema, rules))
-    kept = [rule for rule in rules.values() if _tables_read(rule) <= names]
+    kept = [
+        rule
+        for rule in rules.values()
+        if _tables_read(rule) <= names and (not _tables_read(rule) or table in _tables_read(rule))
+    ]
     return Schema(tuple(t for t in schema.tables if t.name in names)), Registry(f"{rules.name}:{table}", kept)
 
 
