@@ -111,6 +111,7 @@ def test_an_infusions_rows_from_its_row_already_read_are_those_read_whole(ward):
         infusion = Infusion.objects.get(infusion_id=code)
         whole = rows_dataset(
             {
+                "patients": Patient.objects.filter(patient_id=infusion.patient_id),
                 "infusions": Infusion.objects.filter(pk=infusion.pk),
                 "observations": Observation.objects.filter(infusion_id=code),
                 "administrations": Administration.objects.filter(infusion_id=code),
@@ -118,5 +119,6 @@ def test_an_infusions_rows_from_its_row_already_read_are_those_read_whole(ward):
         )
         with CaptureQueriesContext(connection) as queries:
             rows = infusion_rows(infusion)
-        assert rows.equals(whole) and len(rows["infusions"]) == 1 and len(queries) == 2
+        assert rows.equals(whole) and len(rows["infusions"]) == len(rows["patients"]) == 1
+        assert len(queries) == 3  # its patient, observations and doses; not the infusion again
     assert len(infusion_rows(Infusion.objects.get(infusion_id=INFUSION))["observations"]) == 3

@@ -1,6 +1,6 @@
 """The current ASTCT grades of one infusion and what the pathway in force says next, in the reader's language.
 
-The rows are that infusion's only (itself, its observations, its doses). The library does everything:
+The rows are that infusion's only (itself, its patient, its observations, its doses). The library does everything:
 `iectox.management.bedside.infusion_bedside` grades the observations (ASTCT 2019) and takes the weight, the
 product and the doses given; `iectox.management.advice.advise` applies the pathway's rules; the sentences are
 `iectox.render.advice`'s (`headline`, `reason_text`, `reason_sources`), the grades' reasons `iectox.grading`'s.
@@ -17,7 +17,7 @@ from iectox.management.advice_items import stamp
 from iectox.management.bedside import Untimed, infusion_bedside
 from iectox.management.pathway import Pathway
 from iectox.render.advice import NOTHING, headline, reason_sources, reason_text
-from iectox.web.registry.models import Administration, Infusion, Observation
+from iectox.web.registry.models import Administration, Infusion, Observation, Patient
 from iectox.web.registry.records import record_values, rows_dataset
 
 
@@ -46,11 +46,12 @@ class Advised:
 
 
 def infusion_rows(infusion: Infusion) -> Dataset:
-    """The infusion (as the page read it), its observations and its doses, as a dataset (the other tables
-    empty)."""
+    """The infusion (as the page read it), its patient (whose developmental delay decides whether CAPD
+    replaces ICE up to 21 years), its observations and its doses, as a dataset (the other tables empty)."""
     code = infusion.infusion_id
     return rows_dataset(
         {
+            "patients": Patient.objects.filter(patient_id=infusion.patient_id),
             "observations": Observation.objects.filter(infusion_id=code),
             "administrations": Administration.objects.filter(infusion_id=code),
         },
