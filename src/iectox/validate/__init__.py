@@ -11,11 +11,12 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas._typing import ArrayLike
 
 from iectox.dataset import DTYPES, Dataset, empty_frame, time_known_column
 from iectox.errors import DatasetInvalid, Issue
 from iectox.rules import Registry
-from iectox.schema import CONTRACT, Kind, Schema, Table, Vocabulary
+from iectox.schema import CONTRACT, Column, Kind, Schema, Table, Vocabulary
 from iectox.validate import columnar
 from iectox.validate.cells import read_cells
 from iectox.validate.frames import Frames
@@ -47,23 +48,15 @@ def _typed(
     issues = [*raw.issues, *issues]
     named = _without_blank_rows(named)
     blanked = _unread(raw, named)
-    typed: dict[str, pd.Series] = {}
+    typed: dict[str, ArrayLike] = {}  # arrays in the order of `named`'s rows: the frame is built unaligned
     for column in table.columns:
         if column.name not in named:
             frames.absent.add((table.name, column.name))
-            typed[column.name] = pd.Series(
-                pd.array([None] * len(named), dtype=DTYPES[column.kind]), index=named.index
-            )
-            if column.kind is Kind.DATETIME:
-                typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
+            typed.update(_blank_column(column, len(named)))
             continue
         raw_cells = named[column.name]
         if _blank(raw_cells):  # nothing to read (a form's fields left empty): blank in its type, as parsed
-            typed[column.name] = pd.Series(
-                pd.array([None] * len(named), dtype=DTYPES[column.kind]), index=named.index
-            )
-            if column.kind is Kind.DATETIME:
-                typed[time_known_column(column.name)] = pd.Series(pd.NA, index=named.index, dtype="boolean")
+            typed.update(_blank_column(column, len(named)))
             frames.refuse(table.name, column.name, blanked.get(column.name, []))
             continue
         arrow = columnar.text_cells(raw_cells)  # converted once, for the marks and the typing
@@ -79,10 +72,18 @@ def _typed(
             values = _coded(values, column.vocabulary, parsed.text)
         if parsed.text is not None and values is parsed.values:
             frames.text[(table.name, column.name)] = parsed.text  # for the rules, in C
-        typed[column.name] = values
+        typed[column.name] = values.array
         if parsed.time_known is not None:
-            typed[time_known_column(column.name)] = parsed.time_known
+            typed[time_known_column(column.name)] = parsed.time_known.array
     return pd.DataFrame(typed, index=named.index), issues
+
+
+def _blank_column(column: Column, rows: int) -> dict[str, ArrayLike]:
+    """A column of `rows` blank cells in its type (and its blank `_time_known` for a date-time)."""
+    blank = {column.name: pd.array([None] * rows, dtype=DTYPES[column.kind])}
+    if column.kind is Kind.DATETIME:
+        blank[time_known_column(column.name)] = pd.array([None] * rows, dtype="boolean")
+    return blank
 
 
 def _blank(cells: pd.Series) -> bool:
