@@ -118,7 +118,9 @@ def test_an_infusions_rows_from_its_row_already_read_are_those_read_whole(ward):
             }
         )
         with CaptureQueriesContext(connection) as queries:
-            rows = infusion_rows(infusion)
+            rows, numbers = infusion_rows(infusion)
         assert rows.equals(whole) and len(rows["infusions"]) == len(rows["patients"]) == 1
         assert len(queries) == 3  # its patient, observations and doses; not the infusion again
-    assert len(infusion_rows(Infusion.objects.get(infusion_id=INFUSION))["observations"]) == 3
+        assert numbers == list(Observation.objects.filter(infusion_id=code).values_list("pk", flat=True))
+    rows, numbers = infusion_rows(Infusion.objects.get(infusion_id=INFUSION))
+    assert len(rows["observations"]) == len(numbers) == 3

@@ -18,7 +18,7 @@ from iectox.management.bedside import Untimed, infusion_bedside
 from iectox.management.pathway import Pathway
 from iectox.render.advice import NOTHING, headline, reason_sources, reason_text
 from iectox.web.registry.models import Administration, Infusion, Observation, Patient
-from iectox.web.registry.records import record_values, rows_dataset
+from iectox.web.registry.records import numbered_values, record_values, rows_dataset
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,20 @@ class Advised:
     nothing: str  # said when no step applies
 
 
-def infusion_rows(infusion: Infusion) -> Dataset:
+def infusion_rows(infusion: Infusion) -> tuple[Dataset, list[int]]:
     """The infusion (as the page read it), its patient (whose developmental delay decides whether CAPD
-    replaces ICE up to 21 years), its observations and its doses, as a dataset (the other tables empty)."""
+    replaces ICE up to 21 years), its observations and its doses, as a dataset (the other tables empty); and
+    the observations' numbers, in their order."""
     code = infusion.infusion_id
-    return rows_dataset(
+    observations, numbers = numbered_values(Observation.objects.filter(infusion_id=code))
+    dataset = rows_dataset(
         {
             "patients": Patient.objects.filter(patient_id=infusion.patient_id),
-            "observations": Observation.objects.filter(infusion_id=code),
             "administrations": Administration.objects.filter(infusion_id=code),
         },
-        {"infusions": record_values(infusion)},
+        {"infusions": record_values(infusion), "observations": observations},
     )
+    return dataset, numbers
 
 
 def advised(dataset: Dataset, code: str, pathway: Pathway, lang: str) -> Advised | None:

@@ -87,13 +87,10 @@ def _page(
 ) -> HttpResponse:
     """The form page: the infusion, its current grades and the pathway's advice, the latest observations."""
     pathway, unreadable = _pathway(request)
-    dataset = infusion_rows(infusion)
+    dataset, numbers = infusion_rows(infusion)
     code = infusion.infusion_id
-    latest = Observation.objects.filter(infusion_id=code).order_by("-observed_at", "-id")
-    recent = list(latest.values_list("pk", flat=True)[:RECENT])
-    rows = (
-        dataset["observations"].iloc[::-1].iloc[:RECENT]
-    )  # in the model's order: the same rows, newest first
+    recent = numbers[::-1][:RECENT]  # in the model's order (by time, then number): the latest last
+    rows = dataset["observations"].iloc[::-1].iloc[:RECENT]
     context = {
         "area": "bedside",
         "infusion": infusion,

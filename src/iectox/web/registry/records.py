@@ -28,6 +28,14 @@ def _values(rows: QuerySet[Record]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows.values_list(*columns)), columns=columns)
 
 
+def numbered_values(rows: QuerySet[Record]) -> tuple[pd.DataFrame, list[int]]:
+    """The rows' stored columns as `_values` reads them, and their numbers (primary keys), in one query."""
+    columns = stored_columns(rows.model.contract)
+    read = list(rows.values_list("pk", *columns))
+    values = pd.DataFrame.from_records([row[1:] for row in read], columns=columns)
+    return values, [row[0] for row in read]
+
+
 def frame(rows: QuerySet[Record]) -> pd.DataFrame:
     """The rows as the dataset's frame of their table (the contract's dtypes), in the queryset's order."""
     return conform(rows.model.contract, _values(rows))  # its own table only: a form reads a few of these
