@@ -127,7 +127,7 @@ def observe(request: HttpRequest, infusion: str) -> HttpResponse:
         )
     form = ObservationForm(found.infusion_id, request.lang, request.POST)
     form.is_valid()
-    result = check(OBSERVATIONS, form.typed(), request.user)
+    result = check(OBSERVATIONS, form.typed(), request.user, infusion=found)
     form.show(result)
     if not result.ok or form.errors:
         return _page(request, found, form, status=422)
@@ -159,7 +159,7 @@ def edit(request: HttpRequest, observation: int) -> HttpResponse:
         )
     form = ObservationForm(infusion.infusion_id, request.lang, request.POST)
     form.is_valid()
-    result = check(OBSERVATIONS, form.typed(), request.user, record)
+    result = check(OBSERVATIONS, form.typed(), request.user, record, infusion)
     form.show(result)
     if not result.ok or form.errors:
         return _page(request, infusion, form, status=422, editing=record)

@@ -27,17 +27,25 @@ from iectox.web.registry.tables import TablePage
 DATE_ORDER = {"fr": "dmy", "en": "iso"}
 
 
-def patient_codes(page: TablePage, typed: Mapping[str, str], user: Any, stored: Record | None) -> set[str]:
-    """The patients whose rows the record is checked among: the one it names, and the one it belonged to."""
+def patient_codes(
+    page: TablePage,
+    typed: Mapping[str, str],
+    user: Any,
+    stored: Record | None,
+    infusion: Infusion | None = None,
+) -> set[str]:
+    """The patients whose rows the record is checked among: the one it names, and the one it belonged to.
+    `infusion`: the record's infusion as the caller looked it up among the user's centres (not read again)."""
     records = [typed, *([_codes(stored)] if stored is not None else [])]
     codes = set()
     for record in records:
         if page.id in ("patients", "infusions"):
             codes.add(record.get("patient_id") or "")
-        else:
-            infusions = visible(Infusion.objects.all(), user)
-            infusion = infusions.filter(infusion_id=record.get("infusion_id") or "").first()
-            codes.add(infusion.patient_id if infusion else "")
+            continue
+        code = record.get("infusion_id") or ""
+        found = infusion if infusion is not None and infusion.infusion_id == code else None
+        found = found or visible(Infusion.objects.all(), user).filter(infusion_id=code).first()
+        codes.add(found.patient_id if found else "")
     return codes - {""}
 
 
@@ -47,9 +55,17 @@ def _codes(stored: Record) -> dict[str, str]:
     }
 
 
-def check(page: TablePage, typed: Mapping[str, str], user: Any, stored: Record | None = None) -> RecordCheck:
-    """What the library says of the record typed in `page`'s form (`stored`: its saved version, when edited)."""
-    patients = visible(Patient.objects, user).filter(patient_id__in=patient_codes(page, typed, user, stored))
+def check(
+    page: TablePage,
+    typed: Mapping[str, str],
+    user: Any,
+    stored: Record | None = None,
+    infusion: Infusion | None = None,
+) -> RecordCheck:
+    """What the library says of the record typed in `page`'s form (`stored`: its saved version, when edited;
+    `infusion`: its infusion, when the page looked it up among the user's centres already)."""
+    codes = patient_codes(page, typed, user, stored, infusion)
+    patients = visible(Patient.objects, user).filter(patient_id__in=codes)
     rows = patients_rows(patients)
     frames = {name: frame(rows[name]) for name in involved_tables(page.id)}
     replacing = None
