@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from factories import small_dataset
+from factories import seed_cohort, small_dataset
 from iectox.dataset import Dataset
 from iectox.grading import agreement, concordance, episodes_from_grades, grade_dataset, same_grade_share
 from iectox.io.mapping import import_mapped
 
+ROWS = import_module(
+    "iectox.grading.agreement"
+)  # the module (the package's name `agreement` is the function)
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "cd22_crs"
 T = pd.Timestamp
 
@@ -130,3 +134,91 @@ def test_cd22_concordance_matches_the_file(cd22_counts):
 def test_concordance_refuses_unknown_scales():
     with pytest.raises(ValueError, match="not a grading scale"):
         concordance(small_dataset(), rows="Lee2015")
+
+
+def _edge_cases() -> Dataset:
+    """The registry above, and: INF-001's ICANS also recorded on CARTOX and once ungraded on ASTCT, INF-003's
+    CRS recorded without a scale, INF-002 'no' ICANS although observed, an episode's outcome blank."""
+    dataset = registry()
+    tables = dict(dataset.tables)
+    extra = [
+        {
+            "episode_id": "EP-010",
+            "infusion_id": "INF-001",
+            "syndrome": "ICANS",
+            "grading_scale": "CARTOX",
+            "max_grade": 2,
+            "outcome": None,
+        },
+        {
+            "episode_id": "EP-011",
+            "infusion_id": "INF-001",
+            "syndrome": "ICANS",
+            "grading_scale": "ASTCT2019",
+            "max_grade": None,
+            "outcome": "resolved",
+        },
+        {
+            "episode_id": "EP-012",
+            "infusion_id": "INF-003",
+            "syndrome": "CRS",
+            "grading_scale": None,
+            "max_grade": 1,
+            "outcome": "death",
+        },
+        {
+            "episode_id": "EP-013",
+            "infusion_id": "INF-003",
+            "syndrome": "ICANS",
+            "grading_scale": "ASTCT2019",
+            "max_grade": 5,
+            "outcome": "death",
+        },
+    ]
+    tables["toxicity_episodes"] = pd.concat(
+        [tables["toxicity_episodes"], pd.DataFrame(extra)], ignore_index=True
+    )
+    tables["infusions"] = tables["infusions"].assign(icans_status=[None, "no", None])
+    return Dataset.from_frames(tables)
+
+
+def _patients(dataset: Dataset, step: int) -> list[Dataset]:
+    infusions = dataset["infusions"]
+    alone = []
+    for patient in list(dataset["patients"]["patient_id"])[::step]:
+        codes = set(infusions.loc[infusions["patient_id"] == patient, "infusion_id"])
+        alone.append(
+            Dataset.from_frames(
+                {
+                    name: frame[
+                        (frame["patient_id"] == patient)
+                        if "patient_id" in frame
+                        else frame["infusion_id"].isin(codes)
+                    ]
+                    for name, frame in dataset.tables.items()
+                }
+            )
+        )
+    return alone
+
+
+def test_the_row_by_row_path_of_a_few_rows_gives_the_whole_column_paths_table(monkeypatch):
+    datasets = [registry(), _edge_cases(), small_dataset(), *_patients(seed_cohort(), 20)]
+    cases = []
+    for dataset in datasets:
+        computed = episodes_from_grades(grade_dataset(dataset))
+        cases += [
+            (dataset, computed),
+            (dataset, computed.iloc[:0]),
+            (dataset, computed[computed["syndrome"] == "ICANS"]),
+        ]
+    few = [agreement(dataset, computed) for dataset, computed in cases]
+    assert all(ROWS._few(dataset, computed) for dataset, computed in cases)
+    monkeypatch.setattr(ROWS, "FEW", -1)  # every input to the whole-column path
+    assert not any(ROWS._few(dataset, computed) for dataset, computed in cases)
+    for (dataset, computed), got in zip(cases, few, strict=True):
+        pd.testing.assert_frame_equal(got, agreement(dataset, computed), check_exact=True)
+    edge = few[3].set_index(["infusion_id", "syndrome", "recorded_scale"])
+    assert edge.loc[("INF-001", "ICANS", "CARTOX"), "agrees"] == "other scale, not compared"
+    assert pd.isna(edge.loc[("INF-001", "ICANS", "ASTCT2019"), "recorded_max_grade"])
+    assert edge.loc[("INF-003", "ICANS", "ASTCT2019"), "max_grade"] == 0  # a death, but no ICANS observed

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from iectox.grading import episodes_from_grades
+from factories import seed_cohort
+from iectox.grading import episodes_from_grades, grade_dataset
 
 T = pd.Timestamp
 
@@ -92,3 +93,27 @@ def test_same_time_observations_keep_their_order_and_dtypes():
     assert crs(episodes, "INF-5")["resolved_at"] == T("2024-03-06 08:00")
     assert str(episodes["max_grade"].dtype) == "Int64"
     assert str(episodes["onset_at_time_known"].dtype) == "boolean"
+
+
+def test_each_infusion_alone_has_the_episodes_it_has_among_the_whole_cohort_in_any_row_order():
+    graded = grade_dataset(seed_cohort())
+    whole = episodes_from_grades(graded)
+    assert len(whole) == 2 * graded["infusion_id"].nunique()
+    shuffled = episodes_from_grades(graded.sample(frac=1, random_state=5))
+    pd.testing.assert_frame_equal(shuffled, whole, check_exact=True)
+    for infusion in whole["infusion_id"].unique()[::40]:
+        alone = episodes_from_grades(graded[graded["infusion_id"] == infusion])
+        among = whole[whole["infusion_id"] == infusion].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, among, check_exact=True)
+    assert list(whole.dtypes.astype(str)) == [
+        "string",
+        "string",
+        "datetime64[ns]",
+        "boolean",
+        "datetime64[ns]",
+        "boolean",
+        "Int64",
+        "float64",
+        "datetime64[ns]",
+        "boolean",
+    ]

@@ -8,6 +8,8 @@ a day-only onset, and hour-level durations leave it out, so no hour is ever inve
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -32,43 +34,67 @@ EPISODE_COLUMNS = (
 )
 
 
-def _first(rows: pd.DataFrame, mask: np.ndarray, name: str) -> pd.DataFrame:
-    """Time (and whether its hour is known) of the first row of each infusion where `mask` holds."""
-    first = rows[mask].drop_duplicates("infusion_id").set_index("infusion_id")
-    return first[["at", "known"]].set_axis([name, time_known_column(name)], axis=1)
+def _firsts(group: np.ndarray, mask: np.ndarray, groups: int) -> np.ndarray:
+    """Per group, the position of its first row where `mask` holds (rows sorted by group), -1 when none."""
+    where = np.flatnonzero(mask)
+    found, first = np.unique(group[where], return_index=True)
+    positions = np.full(groups, -1, dtype=np.int64)
+    positions[found] = where[first]
+    return positions
 
 
-def _one_syndrome(graded: pd.DataFrame, syndrome: str, column: str) -> pd.DataFrame:
-    known = graded.get(time_known_column("observed_at"), graded["observed_at"].notna())
-    rows = pd.DataFrame(
-        {
-            "infusion_id": graded["infusion_id"].astype("string"),
-            "at": pd.to_datetime(graded["observed_at"], cache=False).astype("datetime64[ns]"),
-            "known": known.astype("boolean").fillna(True),
-            "grade": graded[column].astype("Int64"),
-        }
+def _at(
+    times: np.ndarray, known: np.ndarray, positions: np.ndarray
+) -> tuple[np.ndarray, pd.arrays.BooleanArray]:
+    """The time of the rows at `positions` (NaT for -1) and whether its hour is known (NA for -1)."""
+    none = positions < 0
+    taken = times[np.where(none, 0, positions)] if len(times) else np.zeros(len(positions), times.dtype)
+    taken = np.where(none, np.datetime64("NaT", "ns"), taken)
+    flags = known[np.where(none, 0, positions)] if len(known) else np.zeros(len(positions), dtype=bool)
+    return taken, pd.arrays.BooleanArray(flags, none)
+
+
+def _one_syndrome(graded: pd.DataFrame, syndrome: str, column: str) -> dict[str, Any]:
+    """The episodes of one syndrome as arrays (`EPISODE_COLUMNS` and `syndrome`), one per infusion with
+    graded observations, in the order of their codes. Whole arrays at once: a patient's page computes these
+    for a few rows, where pandas' fixed cost per call was most of the time."""
+    at = graded["observed_at"]
+    if at.dtype != "datetime64[ns]":
+        at = pd.to_datetime(at, cache=False).astype("datetime64[ns]")
+    companion = time_known_column("observed_at")
+    known = (
+        graded[companion].astype("boolean").fillna(True).to_numpy(dtype=bool)
+        if companion in graded
+        else np.ones(len(graded), dtype=bool)  # no companion: every time given is a full time
     )
-    rows = rows[rows["grade"].notna() & rows["at"].notna() & rows["infusion_id"].notna()]
-    rows = rows.sort_values(["infusion_id", "at"], kind="stable").reset_index(drop=True)
-    grade = rows["grade"].to_numpy(dtype=np.int64)
+    codes = graded["infusion_id"].astype("string")
+    grades = graded[column].astype("Int64")
+    kept = (grades.notna() & at.notna() & codes.notna()).to_numpy(dtype=bool)
+    group, infusions = pd.factorize(codes.to_numpy(dtype=object)[kept], sort=True)
+    times = at.to_numpy(dtype="datetime64[ns]")[kept]
+    order = np.lexsort((times.view(np.int64), group))  # by infusion, then time; same times in input order
+    group, times = group[order], times[order]
+    known, grade = known[kept][order], grades.to_numpy(dtype=np.int64, na_value=0)[kept][order]
+    groups, position = len(infusions), np.arange(len(group))
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
     ill = grade >= 1
-    position = np.arange(len(rows))
-    last_ill = pd.Series(np.where(ill, position, -1)).groupby(rows["infusion_id"]).transform("max").to_numpy()
-    after_last_ill = (last_ill >= 0) & (position > last_ill)
-    episodes = pd.concat(
-        [
-            rows.groupby("infusion_id", sort=True)["grade"].max().rename("max_grade"),
-            _first(rows, ill, "onset_at"),
-            _first(rows, (grade == 0) & after_last_ill, "resolved_at"),
-            _first(rows, grade >= 2, "first_grade2_at"),
-        ],
-        axis=1,
-    )
-    both_known = (episodes["onset_at_time_known"] & episodes["resolved_at_time_known"]).fillna(False)
-    hours = (episodes["resolved_at"] - episodes["onset_at"]) / pd.Timedelta(hours=1)
-    episodes["duration_h"] = hours.where(both_known.astype(bool)).astype("float64")
-    episodes["syndrome"] = syndrome
-    return episodes.rename_axis("infusion_id").reset_index()
+    last_ill = np.maximum.reduceat(np.where(ill, position, -1), starts) if groups else starts
+    after_last_ill = (last_ill[group] >= 0) & (position > last_ill[group])
+    out: dict[str, Any] = {
+        "infusion_id": np.asarray(infusions, dtype=object),
+        "max_grade": np.maximum.reduceat(grade, starts) if groups else grade[:0],
+    }
+    for name, mask in (
+        ("onset_at", ill),
+        ("resolved_at", (grade == 0) & after_last_ill),
+        ("first_grade2_at", grade >= 2),
+    ):
+        out[name], out[time_known_column(name)] = _at(times, known, _firsts(group, mask, groups))
+    both_known = out["onset_at_time_known"].fillna(False) & out["resolved_at_time_known"].fillna(False)
+    hours = (out["resolved_at"] - out["onset_at"]) / np.timedelta64(1, "h")
+    out["duration_h"] = np.where(both_known.to_numpy(dtype=bool), hours, np.nan)
+    out["syndrome"] = np.full(groups, syndrome, dtype=object)
+    return out
 
 
 def episodes_from_grades(graded: pd.DataFrame) -> pd.DataFrame:
@@ -88,13 +114,23 @@ def episodes_from_grades(graded: pd.DataFrame) -> pd.DataFrame:
     ]
     if not parts:
         raise KeyError("graded observations need crs_grade or icans_grade (see grade_observations)")
-    episodes = pd.concat(parts, ignore_index=True)
-    episodes = episodes.sort_values(["infusion_id", "syndrome"], kind="stable").reset_index(drop=True)
-    for name in ("onset_at", "resolved_at", "first_grade2_at"):
-        episodes[name] = episodes[name].astype("datetime64[ns]")
-        companion = time_known_column(name)
-        episodes[companion] = episodes[companion].astype("boolean").mask(episodes[name].isna())
-    episodes["infusion_id"] = episodes["infusion_id"].astype("string")
-    episodes["syndrome"] = episodes["syndrome"].astype("string")
-    episodes["max_grade"] = episodes["max_grade"].astype("Int64")
-    return episodes[list(EPISODE_COLUMNS)]
+    joined = {name: _joined([part[name] for part in parts]) for name in EPISODE_COLUMNS}
+    infusions, _ = pd.factorize(joined["infusion_id"], sort=True)
+    syndromes, _ = pd.factorize(joined["syndrome"], sort=True)
+    order = np.lexsort((syndromes, infusions))  # by infusion, then syndrome
+    return pd.DataFrame({name: _typed(name, joined[name][order]) for name in EPISODE_COLUMNS})
+
+
+def _joined(arrays: list[Any]) -> Any:
+    if isinstance(arrays[0], pd.arrays.BooleanArray):
+        return pd.arrays.BooleanArray._concat_same_type(arrays)
+    return np.concatenate(arrays)
+
+
+def _typed(name: str, values: Any) -> Any:
+    """The episode column `name` in its dtype: codes and syndromes as text, grades Int64, times ns."""
+    if name in ("infusion_id", "syndrome"):
+        return pd.array(values, dtype="string")
+    if name == "max_grade":
+        return pd.array(values, dtype="Int64")
+    return values

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset
@@ -109,18 +110,16 @@ class Bedside:
 
 
 def _syndrome(graded: pd.DataFrame, name: str) -> Syndrome:
+    """The syndrome's grade at the last graded row, its reason, and the first time each grade was reached
+    (arrays, not frames: one infusion's few rows at every bedside page)."""
     grade_column, reason_column = SYNDROME_COLUMNS[name]
-    rows = graded[graded[grade_column].notna()]
-    if rows.empty:
+    graded_rows = np.flatnonzero(graded[grade_column].notna().to_numpy(dtype=bool))
+    if not len(graded_rows):
         return Syndrome(None)
-    grades = rows[grade_column].astype("int64")
-    reached = {g: rows.loc[grades >= g, "observed_at"].min() for g in range(1, 5) if (grades >= g).any()}
-    last = rows.iloc[-1]
-    return Syndrome(
-        int(last[grade_column]),
-        str(last[reason_column]),
-        {g: t.to_pydatetime() for g, t in reached.items()},
-    )
+    grades = graded[grade_column].to_numpy(dtype=np.int64, na_value=0)[graded_rows]
+    times = pd.DatetimeIndex(graded["observed_at"].to_numpy()[graded_rows])
+    reached = {g: times[grades >= g].min().to_pydatetime() for g in range(1, 5) if (grades >= g).any()}
+    return Syndrome(int(grades[-1]), str(graded[reason_column].iloc[graded_rows[-1]]), reached)
 
 
 def bedside_from_observations(

@@ -86,17 +86,19 @@ def _range(frames: Frames, table: Table, column: Column) -> Iterator[Issue]:
     if column.minimum is None and column.maximum is None:
         return
     values = frames.tables[table.name][column.name]
-    outside = pd.Series(False, index=values.index)
+    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)  # a blank is never outside
+    outside = np.zeros(len(numbers), dtype=bool)
     if column.minimum is not None:
-        low = values <= column.minimum if column.exclusive_minimum else values < column.minimum
-        outside |= low.fillna(False).astype(bool)
+        outside |= numbers <= column.minimum if column.exclusive_minimum else numbers < column.minimum
     if column.maximum is not None:
-        outside |= (values > column.maximum).fillna(False).astype(bool)
+        outside |= numbers > column.maximum
+    if not outside.any():
+        return
     yield from frames.flag(
         RANGE,
         table.name,
         column.name,
-        outside,
+        pd.Series(outside, index=values.index),
         _range_template(column),
         column=column.name,
         value=values,

@@ -12,11 +12,13 @@ such errors are returned apart (`elsewhere`), with the row's table and key, when
 
 Only the tables the record involves are read and checked (`involved_tables`): its own, every table a rule
 reads together with it, the tables whose rows refer to it, and the tables these refer to. The rules run are
-those that read only these tables. A rule that reads none of the record's columns gives the same issues with
-the record as without it, so the record's issues and the errors it causes elsewhere are those of the whole
-check, at a fraction of its cost (an observation: three tables of six, and none of the rules on episodes,
-doses and outcomes). One difference, on purpose: an error already present in a table the record does not
-involve (a patient's follow-up) no longer refuses the record in silence.
+those that read only these tables, and of the rules that read several tables, those that read the record's. A
+rule that reads none of the record's columns gives the same issues with the record as without it, so the
+record's issues and the errors it causes elsewhere are those of the whole check, at a fraction of its cost (an
+observation: three tables of six, and none of the rules on episodes, doses and outcomes, nor those on an
+infusion's product or a patient's age). One difference, on purpose: an error already present in a table the
+record does not involve (a patient's follow-up), or found by a rule that does not read the record's table, no
+longer refuses the record in silence.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from iectox.dataset import empty_frame
 from iectox.errors import Issue
 from iectox.rules import Registry, Rule
 from iectox.schema import CONTRACT, Kind, Schema, Table
@@ -110,9 +113,15 @@ def involved_tables(table: str, schema: Schema = CONTRACT, rules: Registry = VAL
 
 
 def _scope(table: str, schema: Schema, rules: Registry) -> tuple[Schema, Registry]:
-    """The contract of the tables a record of `table` involves, and the rules that read only those."""
+    """The contract of the tables a record of `table` involves, and the rules that read only those: the cell
+    rules, and the rules that read the record's table (one that reads only other tables judges the same rows
+    with the record as without it: it can find neither an issue of the record nor one the record causes)."""
     names = set(involved_tables(table, schema, rules))
-    kept = [rule for rule in rules.values() if _tables_read(rule) <= names]
+    kept = [
+        rule
+        for rule in rules.values()
+        if _tables_read(rule) <= names and (not _tables_read(rule) or table in _tables_read(rule))
+    ]
     return Schema(tuple(t for t in schema.tables if t.name in names)), Registry(f"{rules.name}:{table}", kept)
 
 
@@ -139,6 +148,33 @@ def _raw(
     return raw
 
 
+def _raw_alone(schema: Schema, table: str, row: pd.DataFrame | None, at: int) -> dict[str, RawTable]:
+    """Every table as a raw table of the import holding the record's row alone (if any), numbered as it
+    will be among the typed rows (`_numbered`): at position `at`."""
+    raw = {}
+    for each in schema.tables:
+        frame = row if each.name == table and row is not None else _cells(pd.DataFrame(), each.column_names)
+        first = FIRST_ROW + at
+        raw[each.name] = RawTable(WHERE, each.name, frame.set_axis(range(first, first + len(frame))))
+    return raw
+
+
+def _numbered(
+    schema: Schema, typed: Mapping[str, pd.DataFrame], table: str, replacing: int | None
+) -> dict[str, pd.DataFrame]:
+    """The typed rows of each table indexed by their row numbers, without the one the record replaces."""
+    rows = {}
+    for each in schema.tables:
+        given = typed.get(each.name)
+        frame = (
+            empty_frame(each) if given is None else given.set_axis(range(FIRST_ROW, FIRST_ROW + len(given)))
+        )
+        if each.name == table and replacing is not None:
+            frame = frame.drop(index=FIRST_ROW + replacing)
+        rows[each.name] = frame
+    return rows
+
+
 def _located(issue: Issue) -> tuple[str | None, int | None, str | None, str]:
     return (issue.sheet, issue.row, issue.column, issue.rule)
 
@@ -152,12 +188,19 @@ def check_record(
     settings: Settings | None = None,
     schema: Schema = CONTRACT,
     involved_only: bool = True,
+    typed: bool = False,
 ) -> RecordCheck:
     """Check `record` (column -> text typed, None or "" when blank) of `table` among the rows of `context`
     (table -> text cells, as `iectox.io.text.table_text` writes them; only the `involved_tables` are read);
     `replacing`: the position in `context[table]` of the record's stored version, which it replaces.
     `involved_only=False` checks every table with every rule, as a file import does (the reference the
-    scoped check is tested against)."""
+    scoped check is tested against).
+
+    `typed=True`: `context` holds the rows typed (as `iectox.dataset.conform` gives them), as a store that
+    keeps only checked rows reads them back exactly (the web registry): only the record is read from text,
+    and the rules run on it among these rows; the same issues, errors elsewhere and values as the same rows
+    given as text (tests/test_validate_record_scope.py), without writing the rows as text and reading them
+    again (the cost of reading is per column, whatever the rows)."""
     rules = VALIDATION
     if involved_only:
         schema, rules = _scope(table, schema, rules)
@@ -169,16 +212,22 @@ def check_record(
     at = len(context.get(table, ())) if replacing is None else replacing
     if row.isna().all(axis=None):  # a file's blank line is no record; a blank form is a record left blank
         return RecordCheck(_blank(schema.table(table), FIRST_ROW + at), (), None)
-    dataset, issues = check_raw(
-        _raw(schema, context, table, row, replacing), settings, WHERE, schema=schema, rules=rules
-    )
+    if typed:
+        beside, raw = _numbered(schema, context, table, replacing), _raw_alone(schema, table, row, at)
+    else:
+        beside, raw = None, _raw(schema, context, table, row, replacing)
+    dataset, issues = check_raw(raw, settings, WHERE, schema=schema, rules=rules, beside=beside)
     own = tuple(issue for issue in issues if issue.sheet == table and issue.row == FIRST_ROW + at)
     others = [issue for issue in issues if issue.severity == "error" and issue not in own]
     elsewhere: tuple[Elsewhere, ...] = ()
     if others:
-        before = _raw(schema, context, table, None, None)
+        if typed:
+            before, beside = _raw_alone(schema, table, None, 0), _numbered(schema, context, table, None)
+        else:
+            before, beside = _raw(schema, context, table, None, None), None
         known = {
-            _located(issue) for issue in check_raw(before, settings, WHERE, schema=schema, rules=rules)[1]
+            _located(issue)
+            for issue in check_raw(before, settings, WHERE, schema=schema, rules=rules, beside=beside)[1]
         }
         elsewhere = tuple(
             _elsewhere(issue, context, schema) for issue in others if _located(issue) not in known

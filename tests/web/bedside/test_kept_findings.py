@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+import pandas as pd
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -15,10 +16,11 @@ from iectox.grading import episodes_from_grades, grade_dataset
 from iectox.management.audit import audit
 from iectox.management.findings import findings_frame
 from iectox.management.pathway import default_pathway
+from iectox.schema import CONTRACT
 from iectox.synth import calibrate
 from iectox.web.bedside import timeline as timeline_module
 from iectox.web.quality.dashboard import DASHBOARDS
-from iectox.web.registry.digests import patient_digests
+from iectox.web.registry.digests import DIGESTED, digest, patient_digests
 
 from ..web_helpers import client_of
 from .test_observe import FEBRILE_HYPOTENSIVE, text
@@ -58,6 +60,35 @@ def test_a_patients_digest_is_the_same_read_alone_or_among_all_and_changes_with_
         assert patient_digests(changed)[patient] != whole[patient]
         fewer = Dataset.from_frames({**alone.tables, "observations": observations.iloc[1:]})
         assert patient_digests(fewer)[patient] != whole[patient]
+
+
+def test_the_rows_fingerprint_follows_every_value_and_the_rows_order_the_patients_digest_only_the_values():
+    alone = _alone(_cohort(), "P-0100")
+    observations = alone["observations"]
+    assert len(observations) > 2
+    swapped = observations.iloc[[1, 0, *range(2, len(observations))]].reset_index(drop=True)
+    reordered = Dataset.from_frames({**alone.tables, "observations": swapped})
+    same, moved = digest(alone), digest(reordered)
+    assert moved.patients == same.patients
+    assert moved.rows != same.rows
+    assert digest(Dataset.from_frames(dict(alone.tables))) == same
+    blank = observations.copy()
+    blank.loc[blank.index[-1], "ice_score"] = pd.NA if pd.notna(blank["ice_score"].iloc[-1]) else 10
+    assert digest(Dataset.from_frames({**alone.tables, "observations": blank})).rows != same.rows
+
+
+def test_the_audit_and_the_grades_read_only_the_digested_tables():
+    """A patient's page reads and digests only `DIGESTED` (no labs, no follow-up): the audit's findings and the
+    graded episodes of the demo cohort are the same without the other tables."""
+    assert set(CONTRACT.table_names) - set(DIGESTED) == {"outcomes", "labs"}
+    whole = _cohort()
+    without = Dataset.from_frames({name: whole[name] for name in DIGESTED})
+    pathway = default_pathway()
+    assert findings_frame(list(audit(without, pathway).findings), "en").equals(
+        findings_frame(list(audit(whole, pathway).findings), "en")
+    )
+    assert episodes_from_grades(grade_dataset(without)).equals(episodes_from_grades(grade_dataset(whole)))
+    assert digest(without) == digest(whole)
 
 
 @pytest.mark.parametrize("start", range(4))

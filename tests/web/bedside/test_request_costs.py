@@ -14,10 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from iectox.web.bedside.advice import infusion_rows
 from iectox.web.quality import dashboard as dashboards
 from iectox.web.quality import state
 from iectox.web.registry import saving
-from iectox.web.registry.models import Observation
+from iectox.web.registry.digests import DIGESTED
+from iectox.web.registry.models import Administration, Infusion, Observation, Patient
+from iectox.web.registry.records import patient_dataset, patients_dataset, rows_dataset
 
 from ..web_helpers import client_of
 from .conftest import INFUSION, WARD
@@ -90,3 +93,34 @@ def test_a_saved_observation_shows_at_once_on_the_patient_page_and_the_dashboard
     assert len(audited) == 2  # a new registry state, audited with the new row
     observed = audited[-1]["observations"]
     assert ((observed["infusion_id"] == INFUSION) & (observed["temperature_c"] == 38.6)).sum() == 1
+
+
+def test_a_patients_dataset_from_its_row_already_read_is_the_one_read_whole(ward):
+    for code in (WARD, "P-001", "P-003"):
+        patient = Patient.objects.get(patient_id=code)
+        whole = patients_dataset(Patient.objects.filter(pk=patient.pk), DIGESTED)
+        with CaptureQueriesContext(connection) as queries:
+            alone = patient_dataset(patient, DIGESTED)
+        assert alone.equals(whole) and len(alone["patients"]) == 1
+        assert len(queries) == len(DIGESTED) - 1  # its own row is not read again
+
+
+def test_an_infusions_rows_from_its_row_already_read_are_those_read_whole(ward):
+    _observe(3)
+    for code in (INFUSION, "INF-001", "INF-003"):
+        infusion = Infusion.objects.get(infusion_id=code)
+        whole = rows_dataset(
+            {
+                "patients": Patient.objects.filter(patient_id=infusion.patient_id),
+                "infusions": Infusion.objects.filter(pk=infusion.pk),
+                "observations": Observation.objects.filter(infusion_id=code),
+                "administrations": Administration.objects.filter(infusion_id=code),
+            }
+        )
+        with CaptureQueriesContext(connection) as queries:
+            rows, numbers = infusion_rows(infusion)
+        assert rows.equals(whole) and len(rows["infusions"]) == len(rows["patients"]) == 1
+        assert len(queries) == 3  # its patient, observations and doses; not the infusion again
+        assert numbers == list(Observation.objects.filter(infusion_id=code).values_list("pk", flat=True))
+    rows, numbers = infusion_rows(Infusion.objects.get(infusion_id=INFUSION))
+    assert len(rows["observations"]) == len(numbers) == 3

@@ -1,6 +1,6 @@
 """The current ASTCT grades of one infusion and what the pathway in force says next, in the reader's language.
 
-The rows are that infusion's only (itself, its observations, its doses). The library does everything:
+The rows are that infusion's only (itself, its patient, its observations, its doses). The library does everything:
 `iectox.management.bedside.infusion_bedside` grades the observations (ASTCT 2019) and takes the weight, the
 product and the doses given; `iectox.management.advice.advise` applies the pathway's rules; the sentences are
 `iectox.render.advice`'s (`headline`, `reason_text`, `reason_sources`), the grades' reasons `iectox.grading`'s.
@@ -17,8 +17,8 @@ from iectox.management.advice_items import stamp
 from iectox.management.bedside import Untimed, infusion_bedside
 from iectox.management.pathway import Pathway
 from iectox.render.advice import NOTHING, headline, reason_sources, reason_text
-from iectox.web.registry.models import Administration, Infusion, Observation
-from iectox.web.registry.records import rows_dataset
+from iectox.web.registry.models import Administration, Infusion, Observation, Patient
+from iectox.web.registry.records import numbered_values, record_values, rows_dataset
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,20 @@ class Advised:
     nothing: str  # said when no step applies
 
 
-def infusion_rows(infusion: Infusion) -> Dataset:
-    """The infusion, its observations and its doses, as a dataset (the other tables empty)."""
+def infusion_rows(infusion: Infusion) -> tuple[Dataset, list[int]]:
+    """The infusion (as the page read it), its patient (whose developmental delay decides whether CAPD
+    replaces ICE up to 21 years), its observations and its doses, as a dataset (the other tables empty); and
+    the observations' numbers, in their order."""
     code = infusion.infusion_id
-    return rows_dataset(
+    observations, numbers = numbered_values(Observation.objects.filter(infusion_id=code))
+    dataset = rows_dataset(
         {
-            "infusions": Infusion.objects.filter(pk=infusion.pk),
-            "observations": Observation.objects.filter(infusion_id=code),
+            "patients": Patient.objects.filter(patient_id=infusion.patient_id),
             "administrations": Administration.objects.filter(infusion_id=code),
-        }
+        },
+        {"infusions": record_values(infusion), "observations": observations},
     )
+    return dataset, numbers
 
 
 def advised(dataset: Dataset, code: str, pathway: Pathway, lang: str) -> Advised | None:

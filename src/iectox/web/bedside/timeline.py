@@ -7,9 +7,12 @@
 - the doses given (the administrations table);
 - the management audit's findings (`iectox.management.audit.audit` under the pathway in force).
 
-The whole timeline is kept in Django's cache under a digest of every value of the patient's rows, the pathway's
-settings and the reader's language: a page shown again before anything changed costs reading the rows and
-the template, and any change (an observation saved) is a new digest, so nothing stale is ever shown.
+The whole timeline is kept in Django's cache under the fingerprint of every value of the patient's rows in their
+order, in the tables the page is computed from (`registry.digests.DIGESTED`: not the labs and follow-up), given
+by `registry.digests.digest` with the patient's digest that the dashboard's findings are matched by (each row
+hashed once for both), the pathway's settings and the reader's language: a page shown again before anything
+changed costs reading the rows and the template, and any change (an observation saved) is a new fingerprint,
+so nothing stale is ever shown.
 
 Nothing is graded, dosed or judged here: this module only picks the library's results of each infusion and
 turns values into text (`registry.display.value_text`, the registry pages' own wording).
@@ -17,7 +20,6 @@ turns values into text (`registry.display.value_text`, the registry pages' own w
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,7 +35,7 @@ from iectox.management.pathway import Pathway
 from iectox.render.bedside_chart import observations_chart
 from iectox.schema import CONTRACT
 from iectox.web.quality.dashboard import DASHBOARDS
-from iectox.web.registry.digests import patient_digests
+from iectox.web.registry.digests import Digested, digest
 from iectox.web.registry.display import value_text
 from iectox.web.registry.records import model_values
 
@@ -118,17 +120,13 @@ def _episodes(agreed: pd.DataFrame, graded: pd.DataFrame, lang: str) -> list[dic
     return rows
 
 
-def fingerprint(dataset: Dataset) -> str:
-    """A digest of every value of every table: the same rows give the same digest, any change another."""
-    digest = hashlib.sha256()
-    for name in dataset:
-        digest.update(name.encode())
-        digest.update(pd.util.hash_pandas_object(dataset[name], index=False).to_numpy().tobytes())
-    return digest.hexdigest()
-
-
 def _findings(
-    dataset: Dataset, pathway: Pathway, pathway_key: str, computed: pd.DataFrame, lang: str
+    dataset: Dataset,
+    digested: Digested,
+    pathway: Pathway,
+    pathway_key: str,
+    computed: pd.DataFrame,
+    lang: str,
 ) -> pd.DataFrame:
     """The audit's findings, most serious first, with their sources, in `lang`. Auditing the patient is the
     costliest part of the page (about 0.15 s of CPU, whatever the registry's size): the latest dashboard's
@@ -138,7 +136,7 @@ def _findings(
     kept = None
     if len(patients) == 1:
         patient = str(patients.iloc[0])
-        kept = DASHBOARDS.findings_of(patient, patient_digests(dataset).get(patient, ""), pathway_key)
+        kept = DASHBOARDS.findings_of(patient, digested.patients.get(patient, ""), pathway_key)
     if kept is None:
         result = audit(dataset, pathway, graded=computed if len(computed) else None)
         kept = list(result.findings), result
@@ -166,19 +164,22 @@ def patient_timeline(
 ) -> list[InfusionTimeline]:
     """The timeline of each infusion of `dataset` (one patient's rows), in `lang`, under `pathway` (whose
     fingerprint is `pathway_key`): from Django's cache when these rows were shown already."""
-    key = f"iectox:bedside:timeline:{pathway_key}:{lang}:{fingerprint(dataset)}"
+    digested = digest(dataset)
+    key = f"iectox:bedside:timeline:{pathway_key}:{lang}:{digested.rows}"
     kept = cache.get(key)
     if kept is None:
-        kept = _timeline(dataset, pathway, pathway_key, lang)
+        kept = _timeline(dataset, digested, pathway, pathway_key, lang)
         cache.set(key, kept, KEEP_SECONDS)
     return kept
 
 
-def _timeline(dataset: Dataset, pathway: Pathway, pathway_key: str, lang: str) -> list[InfusionTimeline]:
+def _timeline(
+    dataset: Dataset, digested: Digested, pathway: Pathway, pathway_key: str, lang: str
+) -> list[InfusionTimeline]:
     graded = grade_dataset(dataset, lang=lang)
     computed = episodes_from_grades(graded)
     agreed = agreement(dataset, computed)
-    findings = _findings(dataset, pathway, pathway_key, computed, lang)
+    findings = _findings(dataset, digested, pathway, pathway_key, computed, lang)
     administrations = dataset["administrations"]
     infusions = dataset["infusions"]
     timelines = []

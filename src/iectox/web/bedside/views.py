@@ -30,10 +30,11 @@ from iectox.web.bedside.timeline import patient_timeline, shown_rows
 from iectox.web.pathway import pathway_in_force, pathway_key
 from iectox.web.registry import display, history, saving
 from iectox.web.registry.checking import check
+from iectox.web.registry.digests import DIGESTED
 from iectox.web.registry.editing import ALREADY, DELETED_MEANWHILE, SAVED
 from iectox.web.registry.lookup import record_of
 from iectox.web.registry.models import Infusion, Observation, Patient
-from iectox.web.registry.records import patients_dataset, record_text
+from iectox.web.registry.records import patient_dataset, record_text
 from iectox.web.registry.tables import PAGES
 from iectox.web.submission import already_done, once
 
@@ -67,7 +68,7 @@ def timeline(request: HttpRequest, patient: str) -> HttpResponse:
     """Each infusion of the patient: chart, observations with their grades, episodes, doses, the audit."""
     found = record_of(PAGES["patients"], patient, request.user)
     pathway, unreadable = _pathway(request)
-    dataset = patients_dataset(Patient.objects.filter(pk=found.pk))
+    dataset = patient_dataset(found, DIGESTED)  # no labs, no follow-up
     infusions = patient_timeline(dataset, pathway, pathway_key(), request.lang) if pathway is not None else []
     context = {
         "area": "bedside",
@@ -86,13 +87,10 @@ def _page(
 ) -> HttpResponse:
     """The form page: the infusion, its current grades and the pathway's advice, the latest observations."""
     pathway, unreadable = _pathway(request)
-    dataset = infusion_rows(infusion)
+    dataset, numbers = infusion_rows(infusion)
     code = infusion.infusion_id
-    latest = Observation.objects.filter(infusion_id=code).order_by("-observed_at", "-id")
-    recent = list(latest.values_list("pk", flat=True)[:RECENT])
-    rows = (
-        dataset["observations"].iloc[::-1].iloc[:RECENT]
-    )  # in the model's order: the same rows, newest first
+    recent = numbers[::-1][:RECENT]  # in the model's order (by time, then number): the latest last
+    rows = dataset["observations"].iloc[::-1].iloc[:RECENT]
     context = {
         "area": "bedside",
         "infusion": infusion,
@@ -129,7 +127,7 @@ def observe(request: HttpRequest, infusion: str) -> HttpResponse:
         )
     form = ObservationForm(found.infusion_id, request.lang, request.POST)
     form.is_valid()
-    result = check(OBSERVATIONS, form.typed(), request.user)
+    result = check(OBSERVATIONS, form.typed(), request.user, infusion=found)
     form.show(result)
     if not result.ok or form.errors:
         return _page(request, found, form, status=422)
@@ -161,7 +159,7 @@ def edit(request: HttpRequest, observation: int) -> HttpResponse:
         )
     form = ObservationForm(infusion.infusion_id, request.lang, request.POST)
     form.is_valid()
-    result = check(OBSERVATIONS, form.typed(), request.user, record)
+    result = check(OBSERVATIONS, form.typed(), request.user, record, infusion)
     form.show(result)
     if not result.ok or form.errors:
         return _page(request, infusion, form, status=422, editing=record)

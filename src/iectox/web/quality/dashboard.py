@@ -89,6 +89,7 @@ class Dashboard:
     _pages: dict[str, DashboardPage] = field(default_factory=dict)
     _figures: dict[str, dict[str, tuple[str, bytes]]] = field(default_factory=dict)
     _findings: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    _of_patient: dict[str, list[Finding]] | None = None  # patient -> its findings, made at the first page
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -96,7 +97,7 @@ class Dashboard:
         return {name: value for name, value in self.__dict__.items() if name != "_lock"}
 
     def __setstate__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values, _lock=threading.Lock())
+        self.__dict__.update({"_of_patient": None, **values}, _lock=threading.Lock())
 
     @property
     def pathway_key(self) -> str:
@@ -149,7 +150,13 @@ class Dashboard:
         """The findings of `patient`, if its rows audited here had `digest` (None otherwise)."""
         if self.digests.get(patient) != digest:
             return None
-        return [f for f in self.audit.findings if self.patient_of.get(f.infusion_id or "") == patient]
+        with self._lock:
+            if self._of_patient is None:  # one pass over the findings, not one per page shown
+                found: dict[str, list[Finding]] = {}
+                for finding in self.audit.findings:
+                    found.setdefault(self.patient_of.get(finding.infusion_id or "", ""), []).append(finding)
+                self._of_patient = found
+            return list(self._of_patient.get(patient, []))
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, in the order of `SEVERITIES`."""

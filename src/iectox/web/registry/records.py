@@ -28,36 +28,58 @@ def _values(rows: QuerySet[Record]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows.values_list(*columns)), columns=columns)
 
 
+def numbered_values(rows: QuerySet[Record]) -> tuple[pd.DataFrame, list[int]]:
+    """The rows' stored columns as `_values` reads them, and their numbers (primary keys), in one query."""
+    columns = stored_columns(rows.model.contract)
+    read = list(rows.values_list("pk", *columns))
+    values = pd.DataFrame.from_records([row[1:] for row in read], columns=columns)
+    return values, [row[0] for row in read]
+
+
 def frame(rows: QuerySet[Record]) -> pd.DataFrame:
     """The rows as the dataset's frame of their table (the contract's dtypes), in the queryset's order."""
     return conform(rows.model.contract, _values(rows))  # its own table only: a form reads a few of these
 
 
-def patients_rows(patients: QuerySet[Patient]) -> dict[str, QuerySet[Record]]:
-    """Every row of these patients, table by table, in each model's order."""
+def patients_rows(
+    patients: QuerySet[Patient], tables: Iterable[str] | None = None
+) -> dict[str, QuerySet[Record]]:
+    """Every row of these patients, table by table (`tables`, by default all), in each model's order."""
     infusions = Infusion.objects.filter(patient__in=patients)
     rows: dict[str, QuerySet[Record]] = {"patients": patients, "infusions": infusions}
     for name, model in BY_TABLE.items():
         if name not in rows:
             rows[name] = model.objects.filter(infusion__in=infusions)
-    return rows
+    return rows if tables is None else {name: rows[name] for name in tables}
 
 
-def rows_dataset(rows: Mapping[str, QuerySet[Record]]) -> Dataset:
-    """These rows, table by table, as one dataset (the tables not given empty); each table is conformed once,
-    by the dataset (not first by `frame`: conforming costs about 1.5 ms a table, whatever its rows)."""
-    return Dataset.from_frames({name: _values(each) for name, each in rows.items()})
+def rows_dataset(
+    rows: Mapping[str, QuerySet[Record]], read: Mapping[str, pd.DataFrame] | None = None
+) -> Dataset:
+    """These rows, table by table, as one dataset (the tables not given empty); `read`: tables already read
+    (`record_values`). Each table is conformed once, by the dataset (not first by `frame`: conforming costs
+    about 1 ms a table, whatever its rows)."""
+    return Dataset.from_frames({**{name: _values(each) for name, each in rows.items()}, **(read or {})})
 
 
-def patients_dataset(patients: QuerySet[Patient]) -> Dataset:
-    """Every row of these patients as one dataset (an export, a study, a patient's timeline)."""
-    return rows_dataset(patients_rows(patients))
+def patients_dataset(patients: QuerySet[Patient], tables: Iterable[str] | None = None) -> Dataset:
+    """Every row of these patients as one dataset (an export, a study, a patient's timeline); `tables`: only
+    these are read, the others left empty."""
+    return rows_dataset(patients_rows(patients, tables))
 
 
-def as_text(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Each table's frame (as `frame` gives it) as the text cells of its CSV file (what
-    `iectox.validate.record.check_record` reads)."""
-    return {name: table_text(typed, CONTRACT.table(name)) for name, typed in frames.items()}
+def patient_dataset(patient: Patient, tables: Iterable[str]) -> Dataset:
+    """The rows of one patient in `tables` (the others empty) as one dataset, its own row taken from `patient`
+    as read (a page has it already: one query fewer)."""
+    rows = patients_rows(Patient.objects.filter(pk=patient.pk), tables)
+    mine = {"patients": record_values(patient)} if "patients" in rows else {}
+    return rows_dataset({name: each for name, each in rows.items() if name != "patients"}, mine)
+
+
+def record_values(record: Record) -> pd.DataFrame:
+    """A record already read as `_values` reads its row (one row of its stored columns)."""
+    columns = stored_columns(record.contract)
+    return pd.DataFrame([[getattr(record, name) for name in columns]], columns=columns)
 
 
 def python_value(value: object) -> object:
