@@ -11,7 +11,10 @@ import tempfile
 
 _VAR = tempfile.mkdtemp(prefix="iectox-web-tests-")
 atexit.register(shutil.rmtree, _VAR, ignore_errors=True)
-os.environ.setdefault("IECTOX_VAR", _VAR)
+# Each test process its own folder, whatever the environment says: pytest-xdist's workers inherit the
+# environment of the process that started them, and a test that clears the stored study runs (or a secret
+# key) must not clear another process's, nor a developer's own IECTOX_VAR.
+os.environ["IECTOX_VAR"] = _VAR
 
 from iectox.web.settings import *  # noqa: E402, F403
 
