@@ -222,3 +222,19 @@ def test_one_server_process_per_core_by_default(monkeypatch):
     assert serve.default_workers() == 2
     monkeypatch.setattr(serve.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     assert serve.default_workers() == serve.MAX_WORKERS == 8
+
+
+def test_serve_starts_with_no_study_run_of_an_earlier_start(monkeypatch, settings, tmp_path):
+    """The study runs the server processes share were computed by the code of an earlier start, which a
+    development checkout may have changed without a new version: `iectox serve` empties them as it starts."""
+    settings.VAR = tmp_path
+    stored = tmp_path / "study-runs" / "0123abcd"
+    stored.mkdir(parents=True)
+    (stored / "result.iectox").write_bytes(b"an earlier start's run")
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # prepare's defaults stay in this test
+    monkeypatch.setattr(
+        serve, "call_command", lambda *args, **kwargs: None
+    )  # no migration: the test database
+    monkeypatch.setattr(serve, "load_views", lambda: None)
+    serve.prepare("127.0.0.1", demo=False)
+    assert not (tmp_path / "study-runs").exists() and (tmp_path).exists()

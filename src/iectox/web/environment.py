@@ -3,8 +3,8 @@
 Settings come from environment variables, never from a file in the code, so that one installed package serves a
 laptop demo and a hospital deployment alike (docs/web.md lists them):
 
-- `IECTOX_VAR`: the folder of the application's own files (the SQLite database, the secret key); `./var` by
-  default, created on first use.
+- `IECTOX_VAR`: the folder of the application's own files (the SQLite database, the secret key, the study
+  runs its server processes share, `STUDY_RUNS`); `./var` by default, created on first use.
 - `DATABASE_URL`: `postgresql://user:password@host:port/name` (psycopg 3) or `sqlite:///path`; SQLite in the
   var folder when unset.
 - `IECTOX_SECRET_KEY`: the signing key; when unset, a random key kept in `<var>/secret_key` (mode 0600),
@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 SQLITE_NAME = "iectox.sqlite3"
 KEY_FILE = "secret_key"
+STUDY_RUNS = "study-runs"  # the study runs the server processes share (iectox.web.quality.runs)
 ENGINES = {
     "postgres": "django.db.backends.postgresql",
     "postgresql": "django.db.backends.postgresql",

@@ -18,19 +18,24 @@ that terminates TLS (docs/web.md).
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import django
+from django.conf import settings
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.urls import get_resolver
 from waitress import create_server
+
+from iectox.web.environment import STUDY_RUNS
 
 try:  # gunicorn runs on Unix only
     from gunicorn.app.base import BaseApplication
@@ -68,9 +73,16 @@ def prepare(host: str, demo: bool) -> None:
         os.environ["IECTOX_ALLOWED_HOSTS"] = ",".join(dict.fromkeys((*LOOPBACK, host)))
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
+    forget_study_runs()
     if demo:
         call_command("demo")
     load_views()
+
+
+def forget_study_runs() -> None:
+    """Empty the study runs the server processes share (`iectox.web.quality.runs`), before any process
+    serves: they were computed by the code of an earlier start."""
+    shutil.rmtree(Path(settings.VAR) / STUDY_RUNS, ignore_errors=True)
 
 
 def load_views() -> None:

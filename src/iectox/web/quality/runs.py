@@ -20,6 +20,8 @@ A run is kept twice:
   too. ID is a digest of what the run depends on: the spec's key, the registry's state, the centres, the
   database and iectox's version (a new version may compute otherwise). The folder keeps the `KEPT_STORED` runs
   used last; an older one is deleted by the process that stores a new run, unless a process is writing it.
+  `iectox serve` empties it as it starts (`iectox.web.serve.prepare`): what it holds was computed by the
+  code of an earlier start, which a development checkout may have changed without a new version.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from iectox.io.lock import output_lock
 from iectox.render import ReportFiles, write_report
 from iectox.study.run import StudyResult, run_study
 from iectox.study.spec import StudySpec
+from iectox.web.environment import STUDY_RUNS
 from iectox.web.quality.memo import Memo
 from iectox.web.quality.snapshots import Tampered, pack, unpack
 from iectox.web.quality.state import Centres, patients_of, registry_state
@@ -49,7 +52,6 @@ from iectox.web.registry.records import patients_dataset
 KEPT_RUNS = 4  # in each process's memory
 KEPT_STORED = 8  # in the application's folder, for every process
 WAIT_SECONDS = 900.0  # for another process's run of the same study (a large registry's takes minutes at most)
-STORE = "study-runs"
 SALT = "iectox.web.quality.runs"
 RESULT = "result.iectox"
 
@@ -89,7 +91,7 @@ RUNS: Memo[StudyRun] = Memo(KEPT_RUNS)
 
 def store() -> Path:
     """The application's folder of study runs (owner-only), made if absent."""
-    folder = Path(settings.VAR) / STORE
+    folder = Path(settings.VAR) / STUDY_RUNS
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
@@ -186,4 +188,4 @@ def study_run(key: str, spec: StudySpec, centres: Centres) -> StudyRun:
 def clear() -> None:
     """Forget every run, kept in memory and stored (tests)."""
     RUNS.clear()
-    shutil.rmtree(Path(settings.VAR) / STORE, ignore_errors=True)
+    shutil.rmtree(Path(settings.VAR) / STUDY_RUNS, ignore_errors=True)
