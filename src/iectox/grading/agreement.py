@@ -45,20 +45,43 @@ def _recorded(dataset: Dataset, syndromes: tuple[str, ...]) -> pd.DataFrame:
     return recorded.astype({"recorded_max_grade": "Int64", "death": bool})
 
 
-def _recorded_absent(dataset: Dataset, syndrome: str) -> pd.Series:
-    """Infusion ids whose record says the syndrome did not occur: status 'no', or a blank status (derived
-    from the episodes) and no episode of the syndrome on any scale."""
-    infusions = dataset["infusions"]
+def _status(infusions: pd.DataFrame, syndrome: str) -> pd.Series:
+    """Each infusion's recorded status of the syndrome ('yes', 'no' or blank); blank without a status column."""
     if syndrome in STATUS_COLUMN:
-        status = infusions[STATUS_COLUMN[syndrome]]
-    else:
-        status = pd.Series(pd.NA, index=infusions.index, dtype="string")
+        return infusions[STATUS_COLUMN[syndrome]]
+    return pd.Series(pd.NA, index=infusions.index, dtype="string")
+
+
+def _absent(status: pd.Series, with_episode: np.ndarray) -> np.ndarray:
+    """Whether the record says the syndrome did not occur: status 'no', or a blank status (derived from the
+    episodes) and no episode of the syndrome on any scale."""
+    return ((status == "no").fillna(False) | (status.isna() & ~with_episode)).to_numpy(dtype=bool)
+
+
+def _fatal(computed: pd.Series, recorded: pd.Series, died: np.ndarray) -> np.ndarray:
+    """Where the computed grade becomes 5: grade 5 is death *from* the syndrome, so only when the record
+    attributes a death to it (recorded grade 5, outcome death) and the observations show it (grade >= 1)."""
+    return died & (recorded == 5).fillna(False).to_numpy() & (computed >= 1).fillna(False).to_numpy()
+
+
+def _agrees(computed: pd.Series, recorded: pd.Series, scale: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """ "yes"/"no" for ASTCT 2019 grades, "other scale, not compared" for any other scale, blank when either
+    grade is missing."""
+    other = (scale != ASTCT).fillna(False).to_numpy()
+    compared = ~other & computed.notna().to_numpy() & recorded.notna().to_numpy()
+    same = (computed == recorded).fillna(False).to_numpy()
+    agrees = np.select([other, compared & same, compared], [OTHER_SCALE, AGREES, DISAGREES], default=None)
+    return pd.array(agrees, dtype="string")
+
+
+def _recorded_absent(dataset: Dataset, syndrome: str) -> pd.Series:
+    """Infusion ids whose record says the syndrome did not occur (`_absent`)."""
+    infusions = dataset["infusions"]
     episodes = dataset["toxicity_episodes"]
     with_episode = infusions["infusion_id"].isin(
         episodes.loc[episodes["syndrome"] == syndrome, "infusion_id"]
     )
-    absent = (status == "no").fillna(False) | (status.isna() & ~with_episode)
-    return infusions.loc[absent.astype(bool), "infusion_id"]
+    return infusions.loc[_absent(_status(infusions, syndrome), with_episode.to_numpy()), "infusion_id"]
 
 
 def agreement(dataset: Dataset, graded_episodes: pd.DataFrame) -> pd.DataFrame:
@@ -88,19 +111,9 @@ def agreement(dataset: Dataset, graded_episodes: pd.DataFrame) -> pd.DataFrame:
     died = merged[KEY].merge(
         recorded.loc[recorded["death"], KEY].drop_duplicates(), how="left", indicator=True
     )
-    fatal = (
-        (died["_merge"] == "both").to_numpy()
-        & (merged["recorded_max_grade"] == 5).fillna(False).to_numpy()
-        & (merged["max_grade"] >= 1).fillna(False).to_numpy()
-    )
+    fatal = _fatal(merged["max_grade"], merged["recorded_max_grade"], (died["_merge"] == "both").to_numpy())
     merged.loc[fatal, "max_grade"] = 5
-    other = (merged["recorded_scale"] != ASTCT).fillna(False).to_numpy()
-    compared = (
-        ~other & merged["max_grade"].notna().to_numpy() & merged["recorded_max_grade"].notna().to_numpy()
-    )
-    same = (merged["max_grade"] == merged["recorded_max_grade"]).fillna(False).to_numpy()
-    agrees = np.select([other, compared & same, compared], [OTHER_SCALE, AGREES, DISAGREES], default=None)
-    merged["agrees"] = pd.array(agrees, dtype="string")
+    merged["agrees"] = _agrees(merged["max_grade"], merged["recorded_max_grade"], merged["recorded_scale"])
     merged = merged.sort_values([*KEY, "recorded_scale"], kind="stable", na_position="first")
     for name in ("onset_at", "resolved_at"):
         if name not in merged:
@@ -160,7 +173,8 @@ def same_grade_share(table: pd.DataFrame) -> float:
 
 # A few rows (one patient's page), row by row in Python: the same table as the whole-column path above, which on
 # a handful of rows spends its time in pandas' fixed cost per call (groupbys, merges, index alignment: about
-# 12 ms for one patient, against about 1 ms here). The rules are the same (`agreement`'s docstring);
+# 12 ms for one patient, against about 1 ms here). The rules are the same functions (`_absent`, `_fatal`,
+# `_agrees`), applied to the few rows at once; only gathering the rows differs;
 # tests/test_grading_agreement.py checks both paths give the same frame, dtypes included, on every patient of
 # the seed cohort and on edge cases.
 
@@ -237,29 +251,16 @@ def _recorded_rows(dataset: Dataset) -> dict[tuple[str, str], list[tuple[str, ob
 
 
 def _absent_rows(dataset: Dataset, syndromes: Iterable[str]) -> set[tuple[str, str]]:
-    """(infusion, syndrome) recorded as not occurring: status 'no', or a blank status and no episode of it."""
+    """(infusion, syndrome) recorded as not occurring (`_absent`)."""
     episodes = dataset["toxicity_episodes"]
     with_episode = set(zip(episodes["infusion_id"], episodes["syndrome"], strict=True))
     infusions = dataset["infusions"]
+    ids = list(infusions["infusion_id"])
     absent = set()
     for syndrome in syndromes:
-        column = STATUS_COLUMN.get(syndrome)
-        statuses = list(infusions[column]) if column is not None else [None] * len(infusions)
-        for infusion, status in zip(infusions["infusion_id"], statuses, strict=True):
-            if _na(status):
-                if (infusion, syndrome) not in with_episode:
-                    absent.add((infusion, syndrome))
-            elif status == "no":
-                absent.add((infusion, syndrome))
+        has = np.array([(infusion, syndrome) in with_episode for infusion in ids], dtype=bool)
+        absent |= {(ids[i], syndrome) for i in np.flatnonzero(_absent(_status(infusions, syndrome), has))}
     return absent
-
-
-def _agrees(grade: object, recorded: object, scale: str | None) -> str | None:
-    if scale is not None and scale != ASTCT:
-        return OTHER_SCALE
-    if _na(grade) or _na(recorded):
-        return None
-    return AGREES if grade == recorded else DISAGREES
 
 
 def _agreement_rows(dataset: Dataset, computed: pd.DataFrame) -> pd.DataFrame:
@@ -271,27 +272,23 @@ def _agreement_rows(dataset: Dataset, computed: pd.DataFrame) -> pd.DataFrame:
         (row["infusion_id"], row["syndrome"]): row
         for row in computed[["infusion_id", "syndrome", *SPAN, "max_grade"]].to_dict("records")
     }
-    out = []
+    out, died = [], []
     for key in sorted(set(episodes) | set(recorded)):
         episode = episodes.get(key) or {"infusion_id": key[0], "syndrome": key[1], **BLANK}
         scales = recorded.get(key) or [(None, 0 if key in absent else None, False)]
-        died = any(death for _, _, death in scales)
+        death = any(death for _, _, death in scales)
         for scale, grade_recorded, _ in scales:
-            grade = episode["max_grade"]
-            if died and grade_recorded == 5 and not _na(grade) and grade >= 1:
-                grade = 5  # a death recorded as grade 5 of a syndrome the observations show
             out.append(
-                {
-                    **episode,
-                    "max_grade": grade,
-                    "recorded_max_grade": grade_recorded,
-                    "recorded_scale": scale,
-                    "agrees": _agrees(grade, grade_recorded, scale),
-                }
+                {**episode, "recorded_max_grade": grade_recorded, "recorded_scale": scale, "agrees": None}
             )
-    return pd.DataFrame(
+            died.append(death)
+    frame = pd.DataFrame(
         {
             column: pd.array([None if _na(row[column]) else row[column] for row in out], dtype=dtype)
             for column, dtype in ROW_DTYPES.items()
         }
     )
+    fatal = _fatal(frame["max_grade"], frame["recorded_max_grade"], np.array(died, dtype=bool))
+    frame.loc[fatal, "max_grade"] = 5
+    frame["agrees"] = _agrees(frame["max_grade"], frame["recorded_max_grade"], frame["recorded_scale"])
+    return frame
