@@ -31,3 +31,20 @@ def cohort(db) -> Dataset:
     dataset = two_centres()
     store(dataset)
     return dataset
+
+
+@pytest.fixture
+def calls(monkeypatch) -> dict[str, int]:
+    """How many times a study was run and a report written (`runs.run_study`, `runs.write_report`)."""
+    counted = {"run": 0, "report": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            counted[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(runs, "run_study", counting("run", runs.run_study))
+    monkeypatch.setattr(runs, "write_report", counting("report", runs.write_report))
+    return counted

@@ -262,18 +262,7 @@ def test_figures_are_the_reports_png_files(cohort):
     assert client.get(missing).status_code == 404
 
 
-def test_a_study_runs_once_per_registry_state_for_its_page_figures_and_downloads(cohort, monkeypatch):
-    calls = {"run": 0, "report": 0}
-
-    def counted(name, real):
-        def wrapper(*args, **kwargs):
-            calls[name] += 1
-            return real(*args, **kwargs)
-
-        return wrapper
-
-    monkeypatch.setattr(runs, "run_study", counted("run", runs.run_study))
-    monkeypatch.setattr(runs, "write_report", counted("report", runs.write_report))
+def test_a_study_runs_once_per_registry_state_for_its_page_figures_and_downloads(cohort, calls):
     client, french = client_of("analyst"), client_of("data_manager", language="fr")
     _run_seed(client)
     for fmt in ("html", "xlsx", "docx"):

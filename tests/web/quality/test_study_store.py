@@ -26,23 +26,6 @@ FIGURE = reverse("quality:study-figure", kwargs={"spec": "seed", "figure": "crs_
 XLSX = reverse("quality:study-xlsx", kwargs={"spec": "seed"})
 
 
-@pytest.fixture
-def calls(monkeypatch) -> dict[str, int]:
-    """How many times the study was run and a report written, in any process of the test."""
-    counted = {"run": 0, "report": 0}
-
-    def counting(name, real):
-        def wrapper(*args, **kwargs):
-            counted[name] += 1
-            return real(*args, **kwargs)
-
-        return wrapper
-
-    monkeypatch.setattr(runs, "run_study", counting("run", runs.run_study))
-    monkeypatch.setattr(runs, "write_report", counting("report", runs.write_report))
-    return counted
-
-
 def _seed(client) -> bytes:
     assert client.post(STUDY, {"study": "seed"}).status_code == 302
     page = client.get(SEED_PAGE)

@@ -48,6 +48,7 @@ from iectox.web.quality.snapshots import Tampered, pack, unpack
 from iectox.web.quality.state import Centres, patients_of, registry_state
 from iectox.web.quality.study_page import StudyPage, study_page
 from iectox.web.registry.records import patients_dataset
+from iectox.web.serve import forget_study_runs
 
 KEPT_RUNS = 4  # in each process's memory
 KEPT_STORED = 8  # in the application's folder, for every process
@@ -188,4 +189,4 @@ def study_run(key: str, spec: StudySpec, centres: Centres) -> StudyRun:
 def clear() -> None:
     """Forget every run, kept in memory and stored (tests)."""
     RUNS.clear()
-    shutil.rmtree(Path(settings.VAR) / STUDY_RUNS, ignore_errors=True)
+    forget_study_runs()
