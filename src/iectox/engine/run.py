@@ -33,23 +33,10 @@ from iectox.engine.checks import observation_issues, references, stored_columns,
 from iectox.errors import DatasetInvalid, SourceError
 from iectox.grading import agreement, capd_inputs
 from iectox.grading.astct_icans import DEFAULT_CAPD_AGE
-from iectox.grading.episodes import EPISODE_COLUMNS
+from iectox.grading.episodes import EPISODE_COLUMNS, EPISODE_DTYPES
 from iectox.grading.fever_waiver import therapy_since_fever
 from iectox.io.parquet import FIRST_ROW, SUFFIX, check_parquet, table_parts
 from iectox.validate import Settings
-
-EPISODE_DTYPES = {
-    "infusion_id": "string",
-    "syndrome": "string",
-    "onset_at": "datetime64[ns]",
-    "onset_at_time_known": "boolean",
-    "resolved_at": "datetime64[ns]",
-    "resolved_at_time_known": "boolean",
-    "max_grade": "Int64",
-    "duration_h": "float64",
-    "first_grade2_at": "datetime64[ns]",
-    "first_grade2_at_time_known": "boolean",
-}
 
 
 @dataclass(frozen=True)

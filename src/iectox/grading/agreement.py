@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from iectox.dataset import Dataset
-from iectox.grading.episodes import EPISODE_SPAN
+from iectox.grading.episodes import EPISODE_DTYPES, EPISODE_SPAN
 from iectox.grading.inputs import GradingInputError
 from iectox.schema.vocabularies import GRADING_SCALE
 
@@ -179,28 +179,14 @@ def same_grade_share(table: pd.DataFrame) -> float:
 # the seed cohort and on edge cases.
 
 FEW = 64  # rows of each input table up to which the row-by-row path is taken
-SPAN = ("onset_at", "onset_at_time_known", "resolved_at", "resolved_at_time_known")
+SPAN = EPISODE_SPAN[2:6]  # an episode's onset and resolution, with whether their hour is known
 ROW_DTYPES = {
-    "infusion_id": "string",
-    "syndrome": "string",
-    "onset_at": "datetime64[ns]",
-    "onset_at_time_known": "boolean",
-    "resolved_at": "datetime64[ns]",
-    "resolved_at_time_known": "boolean",
-    "max_grade": "Int64",
+    **{column: EPISODE_DTYPES[column] for column in EPISODE_SPAN},
     "recorded_max_grade": "Int64",
     "recorded_scale": "string",
     "agrees": "string",
 }
-
-
-BLANK = {
-    "onset_at": None,
-    "onset_at_time_known": None,
-    "resolved_at": None,
-    "resolved_at_time_known": None,
-    "max_grade": None,
-}
+BLANK = dict.fromkeys((*SPAN, "max_grade"))  # a computed episode's columns where none was computed
 
 
 def _na(value: object) -> bool:

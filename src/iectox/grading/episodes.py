@@ -32,6 +32,19 @@ EPISODE_COLUMNS = (
     "first_grade2_at",
     "first_grade2_at_time_known",
 )
+EPISODE_DTYPES = {
+    "infusion_id": "string",
+    "syndrome": "string",
+    "onset_at": "datetime64[ns]",
+    "onset_at_time_known": "boolean",
+    "resolved_at": "datetime64[ns]",
+    "resolved_at_time_known": "boolean",
+    "max_grade": "Int64",
+    "duration_h": "float64",
+    "first_grade2_at": "datetime64[ns]",
+    "first_grade2_at_time_known": "boolean",
+}
+"""Each episode column's dtype, whichever path computes the episodes (pandas here, an engine at scale)."""
 
 
 def _firsts(group: np.ndarray, mask: np.ndarray, groups: int) -> np.ndarray:
@@ -129,8 +142,6 @@ def _joined(arrays: list[Any]) -> Any:
 
 def _typed(name: str, values: Any) -> Any:
     """The episode column `name` in its dtype: codes and syndromes as text, grades Int64, times ns."""
-    if name in ("infusion_id", "syndrome"):
-        return pd.array(values, dtype="string")
-    if name == "max_grade":
-        return pd.array(values, dtype="Int64")
+    if name in ("infusion_id", "syndrome", "max_grade"):
+        return pd.array(values, dtype=EPISODE_DTYPES[name])
     return values
