@@ -65,7 +65,7 @@ def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             companion = time_known_column(column.name)
             blank = pd.isna(array)
             known = frame[companion].array if companion in frame else ~blank
-            known = pd.array(known, dtype="boolean").copy()
+            known = pd.array(known, dtype="boolean")  # a copy (pd.array copies): the caller's frame is left
             known[blank] = pd.NA
             out[companion] = known
     return pd.DataFrame(out, index=pd.RangeIndex(n), copy=True)

@@ -116,12 +116,8 @@ def _scope(table: str, schema: Schema, rules: Registry) -> tuple[Schema, Registr
     """The contract of the tables a record of `table` involves, and the rules that read only those: the cell
     rules, and the rules that read the record's table (one that reads only other tables judges the same rows
     with the record as without it: it can find neither an issue of the record nor one the record causes)."""
-    names = set(involved_tables(table, schema, rules))
-    kept = [
-        rule
-        for rule in rules.values()
-        if _tables_read(rule) <= names and (not _tables_read(rule) or table in _tables_read(rule))
-    ]
+    names = set(involved_tables(table, schema, rules))  # every table a rule reading `table` reads
+    kept = [rule for rule in rules.values() if not (read := _tables_read(rule)) or table in read]
     return Schema(tuple(t for t in schema.tables if t.name in names)), Registry(f"{rules.name}:{table}", kept)
 
 
