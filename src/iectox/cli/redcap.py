@@ -19,7 +19,6 @@ from iectox.io import check_output, read_dataset, write_dataset
 from iectox.io.owned import check_output_file
 from iectox.io.redcap import import_redcap, write_dictionary, write_records
 from iectox.io.redcap.api import TOKEN_VARIABLE, import_from_server, token_from
-from iectox.io.redcap.dictionary import repeating_path
 
 redcap_app = typer.Typer(
     name="redcap",
@@ -41,9 +40,7 @@ def dictionary(
 ) -> None:
     lang = chosen_language(lang)
     try:
-        for path in (file, repeating_path(file)):  # both refused before either is written
-            check_output_file(path)
-        written, repeating = write_dictionary(file, lang)
+        written, repeating = write_dictionary(file, lang)  # both refused before either is written
     except OutputRefused as exc:
         raise refuse(exc, lang) from exc
     console.print(

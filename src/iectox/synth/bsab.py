@@ -175,12 +175,16 @@ def bsab_courses(
     )
 
 
-def with_bsab_courses(data: Dataset, n: int = 20, seed: int = 1) -> Dataset:
-    """`data` with `n` bispecific courses added (their ids start with BSAB-, apart from the cohort's)."""
-    extra = bsab_courses(n, seed)
+def joined(data: Dataset, extra: Dataset) -> Dataset:
+    """`data` with the rows of `extra` after its own, table by table."""
     return Dataset.from_frames(
         {name: pd.concat([data[name], extra[name]], ignore_index=True) for name in data.tables}
     )
 
 
-__all__ = ["bsab_courses", "with_bsab_courses"]
+def with_bsab_courses(data: Dataset, n: int = 20, seed: int = 1) -> Dataset:
+    """`data` with `n` bispecific courses added (their ids start with BSAB-, apart from the cohort's)."""
+    return joined(data, bsab_courses(n, seed))
+
+
+__all__ = ["bsab_courses", "joined", "with_bsab_courses"]

@@ -19,7 +19,7 @@ import pandas as pd
 from iectox.dataset import Dataset
 from iectox.management.bsab_schedule import schedules
 from iectox.schema.therapies import APPROVALS
-from iectox.synth.bsab import bsab_courses
+from iectox.synth.bsab import bsab_courses, joined
 from iectox.synth.generate import DEFAULT_SEED, Progress, SynthResult, calibrate
 
 START = pd.Timestamp("2024-09-02")  # a Monday after epcoritamab's EU authorisation in FL (2024-08)
@@ -81,10 +81,7 @@ def demo_bsab_courses(seed: int = 1) -> Dataset:
 
 def demo_dataset(cohort: Dataset, seed: int = 1) -> Dataset:
     """`cohort` (the calibrated CAR-T cohort) with the demo's bispecific courses after its rows."""
-    extra = demo_bsab_courses(seed)
-    return Dataset.from_frames(
-        {name: pd.concat([cohort[name], extra[name]], ignore_index=True) for name in cohort.tables}
-    )
+    return joined(cohort, demo_bsab_courses(seed))
 
 
 def make_demo(seed: int = DEFAULT_SEED, progress: Progress | None = None) -> tuple[SynthResult, Dataset]:

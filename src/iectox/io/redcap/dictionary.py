@@ -22,6 +22,7 @@ import pandas as pd
 from iectox.errors import SourceError
 from iectox.i18n import N_, tr
 from iectox.io.csvdir import read_csv_table
+from iectox.io.owned import check_output_file
 from iectox.io.redcap.fields import (
     API_HEADER,
     FIELDS,
@@ -108,8 +109,11 @@ def repeating_path(path: Path) -> Path:
 
 
 def write_dictionary(path: str | Path, lang: str = "en") -> tuple[Path, Path]:
-    """Write the data dictionary at `path` and the repeating instruments beside it; both paths."""
+    """Write the data dictionary at `path` and the repeating instruments beside it; both paths. Both are
+    refused (`OutputRefused`: a file iectox did not write) before either is written."""
     path = Path(path)
+    for each in (path, repeating_path(path)):
+        check_output_file(each)
     write_csv(dictionary_frame(lang), path)
     return path, write_csv(repeating_frame(), repeating_path(path))
 
