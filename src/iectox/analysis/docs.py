@@ -6,6 +6,7 @@ from dataclasses import fields
 
 from iectox.analysis.columns import COLUMNS
 from iectox.analysis.settings import AnalysisSettings
+from iectox.schema.dictionary import generated_from
 
 
 def analysis_columns_markdown() -> str:
@@ -13,7 +14,7 @@ def analysis_columns_markdown() -> str:
     lines = [
         "# The analysis table: one row per infusion",
         "",
-        "<!-- Generated from iectox.analysis by `iectox dictionary`; do not edit by hand. -->",
+        generated_from("iectox.analysis"),
         "",
         "Every comparison, figure and audit is computed from this table (`iectox.analysis.infusion_table`); "
         "`iectox report` writes it as `analysis_table.csv` next to the report so that every number can be "

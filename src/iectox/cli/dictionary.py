@@ -19,13 +19,12 @@ from iectox.cli.validate import refuse
 from iectox.errors import OutputRefused
 from iectox.io.atomic import atomic_file
 from iectox.io.owned import check_output_file
-from iectox.schema.dictionary import data_dictionary_markdown
+from iectox.schema.dictionary import GENERATED, data_dictionary_markdown
 from iectox.validate.docs import validation_rules_markdown
 
 DEFAULT_PATH = Path("docs/data_dictionary.md")
 RULES_PATH = Path("docs/validation_rules.md")
 ANALYSIS_PATH = Path("docs/analysis_columns.md")
-GENERATED = "by `iectox dictionary`; do not edit by hand. -->"
 
 
 def generated_page(path: Path) -> bool:

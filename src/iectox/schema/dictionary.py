@@ -23,6 +23,15 @@ ATTRIBUTE_HEADINGS = {
 }
 
 
+GENERATED = "by `iectox dictionary`; do not edit by hand. -->"
+"""How a page `iectox dictionary` writes ends its first line: the command recognises its own pages by it."""
+
+
+def generated_from(package: str) -> str:
+    """The first line of a page `iectox dictionary` generates from `package`."""
+    return f"<!-- Generated from {package} {GENERATED}"
+
+
 def value_rule(column: Column) -> str:
     """The allowed values of a column in words, as a data-entry person reads them."""
     if column.vocabulary is not None:
@@ -67,7 +76,7 @@ def data_dictionary_markdown(schema: Schema | None = None) -> str:
     parts = [
         "# Data dictionary",
         "",
-        "<!-- Generated from iectox.schema by `iectox dictionary`; do not edit by hand. -->",
+        generated_from("iectox.schema"),
         "",
         "An iectox dataset is a workbook with one sheet per table (or a folder with one CSV file per table). "
         "Headers are the column names below. **Required** columns must be filled on every row; optional "

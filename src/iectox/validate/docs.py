@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from iectox.rules import Rule
+from iectox.schema.dictionary import generated_from
 from iectox.validate import registry
 from iectox.validate.content import ColumnCheck
 
@@ -22,7 +23,7 @@ def validation_rules_markdown() -> str:
     lines = [
         "# Validation rules",
         "",
-        "<!-- Generated from iectox.validate by `iectox dictionary`; do not edit by hand. -->",
+        generated_from("iectox.validate"),
         "",
         "Every problem is reported with its file, sheet, row (as numbered in the spreadsheet, header = 1), "
         "column, value, rule and a sentence. A dataset with any error is neither loaded nor written. "
