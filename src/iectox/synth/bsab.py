@@ -28,7 +28,7 @@ TREATMENT_DOSES = 3  # treatment doses after the first, at the label's interval
 MG_PER = {"mg/kg": None, "mg": 1.0, "mcg/day": 0.001}
 
 
-def _indication(schedule: Schedule) -> str:
+def indication(schedule: Schedule) -> str:
     """The schedule's first indication the product is authorised for (epcoritamab DLBCL: 3rd line on)."""
     authorised = [use for (therapy, use) in APPROVALS if therapy == schedule.therapy]
     return next((use for use in schedule.indication if use in authorised), authorised[0])
@@ -121,7 +121,7 @@ def bsab_courses(
                 "therapy": schedule.therapy,
                 "infusion_date": first.normalize(),
                 "setting": "standard_of_care",
-                "indication": _indication(schedule),
+                "indication": indication(schedule),
                 "age_at_infusion": float(np.round(rng.normal(66.0, 9.0), 1)),
                 "weight_kg": weight,
                 "crs_status": "yes" if crs else "no",
@@ -187,4 +187,4 @@ def with_bsab_courses(data: Dataset, n: int = 20, seed: int = 1) -> Dataset:
     return joined(data, bsab_courses(n, seed))
 
 
-__all__ = ["bsab_courses", "joined", "with_bsab_courses"]
+__all__ = ["bsab_courses", "indication", "joined", "with_bsab_courses"]

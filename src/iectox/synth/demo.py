@@ -18,8 +18,8 @@ import pandas as pd
 
 from iectox.dataset import Dataset
 from iectox.management.bsab_schedule import schedules
-from iectox.schema.therapies import APPROVALS
-from iectox.synth.bsab import bsab_courses, joined
+from iectox.schema.therapies import approved_since
+from iectox.synth.bsab import bsab_courses, indication, joined
 from iectox.synth.generate import DEFAULT_SEED, Progress, SynthResult, calibrate
 
 START = pd.Timestamp("2024-09-02")  # a Monday after epcoritamab's EU authorisation in FL (2024-08)
@@ -33,17 +33,13 @@ DELAY_DAYS = 6  # the teclistamab course's step-up dose 2 moves from day 4 to da
 
 
 def demo_schedules() -> tuple[str, ...]:
-    """The schedules whose product was authorised in the EU before `START`, for the schedule's indication when
-    it names one."""
+    """The schedules whose product was authorised in the EU before `START` for the indication their courses
+    carry (`synth.bsab.indication`)."""
     month = START.strftime("%Y-%m")
-
-    def authorised(therapy: str, uses: tuple[str, ...]) -> bool:
-        return any(since < month for (t, use), since in APPROVALS.items() if t == therapy and use in uses)
-
     return tuple(
         s.schedule
         for s in schedules().values()
-        if authorised(s.therapy, s.indication or tuple(use for t, use in APPROVALS if t == s.therapy))
+        if (since := approved_since(s.therapy, indication(s))) is not None and since < month
     )
 
 
