@@ -208,19 +208,13 @@ def check_record(
     at = len(context.get(table, ())) if replacing is None else replacing
     if row.isna().all(axis=None):  # a file's blank line is no record; a blank form is a record left blank
         return RecordCheck(_blank(schema.table(table), FIRST_ROW + at), (), None)
-    if typed:
-        beside, raw = _numbered(schema, context, table, replacing), _raw_alone(schema, table, row, at)
-    else:
-        beside, raw = None, _raw(schema, context, table, row, replacing)
+    raw, beside = _inputs(typed, schema, context, table, row, at, replacing)
     dataset, issues = check_raw(raw, settings, WHERE, schema=schema, rules=rules, beside=beside)
     own = tuple(issue for issue in issues if issue.sheet == table and issue.row == FIRST_ROW + at)
     others = [issue for issue in issues if issue.severity == "error" and issue not in own]
     elsewhere: tuple[Elsewhere, ...] = ()
     if others:
-        if typed:
-            before, beside = _raw_alone(schema, table, None, 0), _numbered(schema, context, table, None)
-        else:
-            before, beside = _raw(schema, context, table, None, None), None
+        before, beside = _inputs(typed, schema, context, table, None, 0, None)
         known = {
             _located(issue)
             for issue in check_raw(before, settings, WHERE, schema=schema, rules=rules, beside=beside)[1]
@@ -232,6 +226,22 @@ def check_record(
         return RecordCheck(own, elsewhere, None)
     values = dataset[table].iloc[at] if dataset is not None else None
     return RecordCheck(own, elsewhere, None if values is None else _plain(values, schema.table(table)))
+
+
+def _inputs(
+    typed: bool,
+    schema: Schema,
+    context: Mapping[str, pd.DataFrame],
+    table: str,
+    row: pd.DataFrame | None,
+    at: int,
+    replacing: int | None,
+) -> tuple[dict[str, RawTable], dict[str, pd.DataFrame] | None]:
+    """What `check_raw` reads for the rows with `row` put at `at` (or without it: None): every row as text;
+    or, `typed`, the record alone as text and the other rows typed beside it."""
+    if typed:
+        return _raw_alone(schema, table, row, at), _numbered(schema, context, table, replacing)
+    return _raw(schema, context, table, row, replacing), None
 
 
 def _blank(table: Table, row: int) -> tuple[Issue, ...]:
